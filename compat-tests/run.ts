@@ -1,0 +1,37 @@
+// bun compat-tests/run.ts [--fast] [name-filter...]
+// Runs every case in compat-tests/cases/ under wrangler and bunflare and
+// prints one line per case, the differences, and "N passed, N failed".
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { ensureWrangler, runCase, type CompatCase } from "./harness.ts";
+
+const args = process.argv.slice(2);
+const fast = args.includes("--fast");
+const filters = args.filter((arg) => !arg.startsWith("--"));
+
+const casesDir = path.join(import.meta.dir, "cases");
+const cases: CompatCase[] = [];
+for (const file of readdirSync(casesDir).filter((f) => f.endsWith(".ts")).sort()) {
+  const module = (await import(path.join(casesDir, file))) as { cases: CompatCase[] };
+  cases.push(...module.cases);
+}
+const selected = cases.filter(
+  (c) => (!fast || c.fast) && (filters.length === 0 || filters.some((f) => c.name.includes(f))),
+);
+
+ensureWrangler();
+let passed = 0;
+let failed = 0;
+for (const testCase of selected) {
+  const outcome = runCase(testCase);
+  if (outcome.ok) {
+    passed++;
+    console.log(`✓ compat: ${outcome.name}`);
+  } else {
+    failed++;
+    console.log(`✗ compat: ${outcome.name}`);
+    for (const problem of outcome.problems) console.log(problem.replace(/^/gm, "  "));
+  }
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

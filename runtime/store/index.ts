@@ -1,0 +1,119 @@
+// The .bunflare store: the one place the dev server and every CLI command
+// share state. data.sqlite holds KV, registries, queues, DO storage and the
+// rest; R2 blobs are files under r2/, each D1 database is its own SQLite file
+// under d1/, each SQLite-backed Durable Object one under do/.
+import { Database } from "bun:sqlite";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import path from "node:path";
+import { REGISTRY_MIGRATIONS } from "./registries.ts";
+
+export const STORE_DIR_NAME = ".bunflare";
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 30_000;
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+export interface Store {
+  readonly dir: string;
+  readonly db: Database;
+  /** Directory holding one bucket's blobs. */
+  r2Dir(bucket: string): string;
+  /** SQLite file of one D1 database. */
+  d1Path(databaseId: string): string;
+  /** Directory for one Durable Object namespace's SQLite files. */
+  doDir(namespace: string): string;
+  close(): void;
+}
+
+/** Open (creating on first use) a SQLite file with the settings every store file needs. */
+export function openSqlite(file: string): Database {
+  const db = new Database(file, { create: true, strict: true });
+  // busy_timeout first: switching to WAL itself takes a lock another process may hold.
+  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+/**
+ * Open the store at `dir` (usually `<config dir>/.bunflare`, or `--persist-to`).
+ * Brings the schema up to the current version; a store from an older bunflare
+ * is migrated forward in place.
+ */
+export function openStore(dir: string): Store {
+  const root = path.resolve(dir);
+  try {
+    for (const sub of ["", "r2", "d1", "do"]) mkdirSync(path.join(root, sub), { recursive: true });
+    accessSync(root, constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new StoreError(`Cannot use the local store at "${root}": it is not a writable directory (${reason}).`);
+  }
+  let db: Database;
+  try {
+    db = openSqlite(path.join(root, "data.sqlite"));
+    ensureSchema(db, "registries", REGISTRY_MIGRATIONS);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
+  }
+  return {
+    dir: root,
+    db,
+    r2Dir: (bucket) => path.join(root, "r2", safeSegment(bucket)),
+    d1Path: (databaseId) => path.join(root, "d1", `${safeSegment(databaseId)}.sqlite`),
+    doDir: (namespace) => path.join(root, "do", safeSegment(namespace)),
+    close: () => db.close(),
+  };
+}
+
+/** A name used as one path segment: never `..`, never a separator. */
+function safeSegment(name: string): string {
+  if (name === "" || name === "." || name === ".." || /[\/\\\0]/.test(name)) {
+    return encodeURIComponent(name).replace(/\./g, "%2E") || "%00";
+  }
+  return name;
+}
+
+/**
+ * Schema versions are kept per component ("registries", "kv", "r2", ...), so each
+ * binding owns its tables and their forward migrations, beside its code.
+ * `migrations[i]` takes the component from version i to i + 1.
+ */
+export function ensureSchema(db: Database, component: string, migrations: readonly string[]): void {
+  let done = ensured.get(db);
+  if (!done) ensured.set(db, (done = new Set()));
+  if (done.has(component)) return;
+  db.run(
+    "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+  );
+  if (schemaVersion(db, component) < migrations.length) {
+    // IMMEDIATE: two processes opening a fresh store at once must not both migrate.
+    db.transaction(() => {
+      for (let version = schemaVersion(db, component); version < migrations.length; version++) {
+        db.run(migrations[version]!);
+      }
+      db.run(
+        "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) " +
+          "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+        [component, migrations.length, Date.now()],
+      );
+    }).immediate();
+  }
+  done.add(component);
+}
+
+const ensured = new WeakMap<Database, Set<string>>();
+
+export function schemaVersion(db: Database, component: string): number {
+  const row = db.query("SELECT version FROM schema_version WHERE component = ?").get(component) as
+    | { version: number }
+    | null;
+  return row?.version ?? 0;
+}

@@ -1,0 +1,194 @@
+// The CLI root: wrangler's global flags, the command tree, and the one place
+// where an error becomes a message and an exit code.
+import yargs, { type Argv } from "yargs";
+import path from "node:path";
+import dotenv from "dotenv";
+import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
+import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
+import { UserError } from "./errors.ts";
+import { log, version } from "./log.ts";
+
+const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
+
+const GLOBAL_FLAGS = {
+  v: { describe: "Show version number", alias: "version", type: "boolean" },
+  cwd: {
+    describe: "Run as if Wrangler was started in the specified directory instead of the current working directory",
+    type: "string",
+    requiresArg: true,
+  },
+  config: { alias: "c", describe: "Path to Wrangler configuration file", type: "string", requiresArg: true },
+  env: {
+    alias: "e",
+    describe: "Environment to use for operations, and for selecting .env and .dev.vars files",
+    type: "string",
+    requiresArg: true,
+  },
+  "env-file": {
+    describe:
+      "Path to an .env file to load - can be specified multiple times - values from earlier files are overridden by values in later files",
+    type: "string",
+    array: true,
+    requiresArg: true,
+  },
+} as const;
+
+/** Flags that take a value, so the group finder can skip their values. */
+const FLAGS_WITH_VALUES = new Set(["-c", "--config", "-e", "--env", "--env-file", "--cwd"]);
+
+function invokedGroup(argv: string[]): CommandGroup | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (FLAGS_WITH_VALUES.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith("-")) continue;
+    return COMMAND_GROUPS.find((group) => group.name === arg);
+  }
+  return undefined;
+}
+
+class UsageError extends UserError {}
+
+function remoteOnly(group: CommandGroup): never {
+  throw new UserError(
+    `\`wrangler ${group.name}\` works against Cloudflare's network, which bunflare does not reach yet: it runs everything locally. Use wrangler for this command.`,
+  );
+}
+
+function register(parser: Argv, spec: CommandSpec): void {
+  parser.command(
+    spec.command,
+    (spec.hidden ? false : spec.describe) as string,
+    (sub) => {
+      for (const [name, options] of Object.entries(spec.positionals ?? {})) sub.positional(name, options);
+      if (spec.options) sub.options(spec.options);
+      for (const child of spec.subcommands ?? []) register(sub, child);
+      if (spec.check) sub.check((args) => spec.check!(args as GlobalArgs));
+      for (const [example, description] of spec.examples ?? []) sub.example(example, description);
+      return sub;
+    },
+    async (args) => {
+      if (spec.handler) await spec.handler(args as GlobalArgs);
+      else parser.showHelp("log");
+    },
+  );
+}
+
+function loadEnvFiles(args: GlobalArgs): void {
+  // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment.
+  const files = args["env-file"] ?? [".env", ".env.local", ...(args.env ? [`.env.${args.env}`, `.env.${args.env}.local`] : [])];
+  for (const file of files) {
+    const result = dotenv.config({ path: path.resolve(file), processEnv: process.env as Record<string, string>, quiet: true });
+    if (result.error && args["env-file"] && (result.error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new UserError(`Could not read the env file "${file}": ${result.error.message}`);
+    }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const group = invokedGroup(argv);
+  const spec = group?.load ? (await group.load()).default : undefined;
+
+  const parser = yargs(argv)
+    .scriptName("bunflare")
+    .strict()
+    .showHelpOnFail(false)
+    .wrap(null)
+    .locale("en_US")
+    .version(false)
+    .help()
+    .alias("h", "help")
+    .options(GLOBAL_FLAGS)
+    .fail((message, error) => {
+      throw error && error.name !== "YError" ? error : new UsageError(message);
+    })
+    .middleware((args) => {
+      if (typeof args.cwd === "string") {
+        try {
+          process.chdir(args.cwd);
+        } catch {
+          throw new UserError(`The --cwd directory "${args.cwd}" does not exist.`);
+        }
+      }
+      loadEnvFiles(args as unknown as GlobalArgs);
+    })
+    .updateStrings({
+      "Commands:": bold("COMMANDS"),
+      "Options:": bold("OPTIONS"),
+      "Positionals:": bold("POSITIONALS"),
+      "Examples:": bold("EXAMPLES"),
+    })
+    .group(["config", "cwd", "env", "env-file", "help", "version"], bold("GLOBAL FLAGS"))
+    .epilogue(`Please report any issues to https://github.com/bunflare/bunflare/issues`);
+
+  for (const entry of COMMAND_GROUPS) {
+    if (spec && entry === group) {
+      register(parser, spec);
+    } else {
+      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), () => remoteOnly(entry));
+    }
+  }
+  parser.command("$0", false, () => {}, async (args) => {
+    if (args.v) log.info(version);
+    else await printRootHelp(parser);
+  });
+
+  let failed: unknown;
+  try {
+    const wantsRootHelp = !group && (argv.includes("--help") || argv.includes("-h"));
+    if (wantsRootHelp) await printRootHelp(parser);
+    else await parser.parseAsync();
+  } catch (error) {
+    failed = error;
+  }
+  if (!failed) return 0;
+  if (failed instanceof UsageError) {
+    log.error(failed.message);
+    // Wrangler follows a usage error with the command's help.
+    parser.showHelp("log");
+    return 1;
+  }
+  reportError(failed);
+  return failed instanceof UserError ? failed.exitCode : 1;
+}
+
+/** Root help with commands grouped under wrangler's categories. */
+async function printRootHelp(parser: Argv): Promise<void> {
+  const lines = (await parser.getHelp()).split("\n");
+  const start = lines.findIndex((line) => line.includes("COMMANDS"));
+  const end = lines.findIndex((line) => line.includes("GLOBAL FLAGS"));
+  const byCategory = new Map<string, string[]>();
+  const plain: string[] = [];
+  for (const line of lines.slice(start + 1, end)) {
+    const name = line.match(/^\s*bunflare\s+(\S+)/)?.[1];
+    const category = COMMAND_GROUPS.find((g) => g.name === name)?.category;
+    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
+    else plain.push(line);
+  }
+  while (plain.length && plain.at(-1)!.trim() === "") plain.pop();
+  const out = [...lines.slice(0, start + 1), ...plain];
+  for (const category of CATEGORY_ORDER) {
+    const entries = byCategory.get(category);
+    if (!entries) continue;
+    out.push("", bold(category.toUpperCase()), ...entries.sort((a, b) => a.trim().localeCompare(b.trim())));
+  }
+  out.push("", ...lines.slice(end));
+  log.info(out.join("\n"));
+}
+
+export function reportError(error: unknown): void {
+  if (error instanceof UserError) {
+    log.error(error.message);
+  } else if (error instanceof Error) {
+    // An unexpected failure still gets one readable line; the stack only on request.
+    log.error(process.env.BUNFLARE_DEBUG ? (error.stack ?? error.message) : error.message);
+  } else {
+    log.error(String(error));
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,7 @@
+import { defineCommand } from "./define.ts";
+
+export default defineCommand({
+  command: "kv",
+  describe: "🗂️ Manage Workers KV Namespaces",
+  subcommands: [],
+});

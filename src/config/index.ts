@@ -1,0 +1,106 @@
+// Find, parse, validate and resolve a wrangler config for one environment.
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { UserError } from "../errors.ts";
+import { parseConfigFile } from "./parse.ts";
+import { resolveEnvironment, type Diagnostics } from "./environments.ts";
+import type { WorkerConfig } from "./types.ts";
+
+export type { WorkerConfig } from "./types.ts";
+
+export const CONFIG_FILE_NAMES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
+
+/**
+ * Wrangler looks for each name in turn, walking up from `from` to the root,
+ * so a wrangler.json in a parent directory wins over a wrangler.toml here.
+ */
+export function findConfigFile(from: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    let dir = path.resolve(from);
+    while (true) {
+      const candidate = path.join(dir, name);
+      if (isFile(candidate)) return candidate;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  /** `-c/--config`, relative to cwd. */
+  configPath?: string;
+  /** `-e/--env`. */
+  env?: string;
+  /** Print warnings (unknown fields, non-inherited keys). */
+  onWarning?: (message: string) => void;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the config file, if one was found. */
+  path?: string;
+  /** The directory paths in the config are relative to (the config's, else cwd). */
+  dir: string;
+  env?: string;
+  /** The whole parsed file, before environment resolution. */
+  raw: Record<string, unknown>;
+  config: WorkerConfig;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  let file: string | undefined;
+  if (options.configPath) {
+    file = path.resolve(cwd, options.configPath);
+    if (!existsSync(file)) throw new UserError(`Could not read file: ${file}`);
+  } else {
+    file = findConfigFile(cwd);
+  }
+  const raw = file ? parseConfigFile(file) : {};
+  const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
+  const diagnostics: Diagnostics = { errors: [], warnings: [] };
+  const config = resolveEnvironment(raw, options.env, diagnostics, file ? path.basename(file) : "wrangler.toml");
+
+  const header = `Processing ${displayName} configuration:`;
+  if (diagnostics.warnings.length && options.onWarning) {
+    options.onWarning(`${header}\n\n${diagnostics.warnings.map(bullet).join("\n")}\n`);
+  }
+  if (diagnostics.errors.length) {
+    throw new UserError(`${header}\n\n${diagnostics.errors.map(bullet).join("\n")}\n`);
+  }
+  return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
+}
+
+function bullet(text: string): string {
+  const [first, ...rest] = text.split("\n");
+  return [`    - ${first}`, ...rest.map((line) => `      ${line}`)].join("\n");
+}
+
+/** The script to run: the positional `[script]` if given, else `main` (relative to the config). */
+export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process.cwd()): string {
+  if (script) return path.resolve(cwd, script);
+  if (!loaded.config.main) {
+    throw new UserError(
+      "Missing entry-point to Worker script or to assets directory\n\n" +
+        "If there is code to deploy, you can either:\n" +
+        "- Specify an entry-point to your Worker script via the command line (ex: `npx wrangler dev src/index.ts`)\n" +
+        "- Or add the following to your \"wrangler.toml\" file:\n\n" +
+        "```\nmain = \"src/index.ts\"\n\n```\n",
+    );
+  }
+  const main = path.resolve(loaded.dir, loaded.config.main);
+  if (!existsSync(main)) {
+    throw new UserError(`The entry-point file at "${path.relative(cwd, main)}" was not found.`);
+  }
+  return main;
+}

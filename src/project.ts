@@ -1,0 +1,41 @@
+// What most commands start from: the resolved config for the chosen
+// environment and the store it points at.
+import path from "node:path";
+import { loadConfig, type LoadedConfig } from "./config/index.ts";
+import type { GlobalArgs } from "./commands/define.ts";
+import { UserError } from "./errors.ts";
+import { log } from "./log.ts";
+import { openStore, STORE_DIR_NAME, StoreError, type Store } from "../runtime/store/index.ts";
+
+export interface Project {
+  loaded: LoadedConfig;
+  /** `--persist-to`, else `.bunflare/` beside the config file (or in cwd). */
+  storeDir: string;
+  /** Opens the store on first call; later calls return the same one. */
+  store(): Store;
+}
+
+export function openProject(args: GlobalArgs & { "persist-to"?: string }): Project {
+  const loaded = loadConfig({
+    configPath: args.config,
+    env: args.env,
+    onWarning: (message) => log.warn(message),
+  });
+  const storeDir = args["persist-to"] ? path.resolve(args["persist-to"]) : path.join(loaded.dir, STORE_DIR_NAME);
+  let store: Store | undefined;
+  return {
+    loaded,
+    storeDir,
+    store() {
+      if (!store) {
+        try {
+          store = openStore(storeDir);
+        } catch (error) {
+          if (error instanceof StoreError) throw new UserError(error.message);
+          throw error;
+        }
+      }
+      return store;
+    },
+  };
+}
