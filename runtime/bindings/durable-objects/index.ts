@@ -1,5 +1,19 @@
-// Durable Objects: namespaces, ids, stubs and storage for classes the worker exports.
+// Durable Objects: namespaces, ids, stubs and storage for classes the worker
+// exports. One instance per id per namespace, created on first use; storage is
+// one SQLite file per object under store.doDir(className), so stored data
+// outlives instances, reloads and restarts.
+import { mkdirSync } from "node:fs";
 import type { Store } from "../../store/index.ts";
+import { alarmScheduler, type AlarmDelivery } from "./alarms.ts";
+import { DurableObjectId, IdFactory } from "./id.ts";
+import { ObjectHost, type ObjectClass } from "./object.ts";
+import { notAnId, rpcNotImplemented } from "./validate.ts";
+
+export { DurableObjectId } from "./id.ts";
+export { DurableObjectState } from "./object.ts";
+export { DurableObjectStorage, DurableObjectTransaction } from "./storage.ts";
+export { SqlStorage, SqlStorageCursor } from "./sql.ts";
+export { DurableObjectLimits } from "./limits.ts";
 
 export interface DurableObjectNamespaceOptions {
   store: Store;
@@ -9,8 +23,180 @@ export interface DurableObjectNamespaceOptions {
   getClass(): new (state: unknown, env: unknown) => unknown;
   /** The env the object is constructed with. */
   getEnv(): Record<string, unknown>;
+  /** The class is listed in `new_sqlite_classes`: enables ctx.storage.sql and the 2 MiB value limit. */
+  sqlite?: boolean;
 }
 
-export function createDurableObjectNamespace(options: DurableObjectNamespaceOptions): unknown {
-  throw new Error(`Durable Objects are not implemented yet (class ${options.className})`);
+export function createDurableObjectNamespace(options: DurableObjectNamespaceOptions): DurableObjectNamespace {
+  return new DurableObjectNamespace(options);
+}
+
+export class DurableObjectNamespace {
+  readonly #options: DurableObjectNamespaceOptions;
+  readonly #ids: IdFactory;
+  readonly #objects = new Map<string, ObjectHost>();
+  readonly #dir: string;
+  readonly #deliverAlarm: AlarmDelivery;
+  #disposed = false;
+
+  constructor(options: DurableObjectNamespaceOptions) {
+    this.#options = options;
+    this.#ids = new IdFactory(options.className);
+    this.#dir = options.store.doDir(options.className);
+    mkdirSync(this.#dir, { recursive: true });
+    this.#deliverAlarm = async (objectId, objectName, info) => {
+      const host = this.#host(new DurableObjectId(objectId, objectName));
+      await host.run(async (instance) => {
+        // A class that no longer has alarm() (edited during dev) just drops the alarm.
+        if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
+      });
+    };
+    // This namespace takes alarm delivery over from any earlier one for the class (dev reload).
+    alarmScheduler(options.store, options.className).attach(this.#deliverAlarm);
+  }
+
+  idFromName(name: string): DurableObjectId {
+    return this.#ids.fromName(name);
+  }
+
+  idFromString(id: string): DurableObjectId {
+    return this.#ids.fromString(id);
+  }
+
+  newUniqueId(_options?: { jurisdiction?: string }): DurableObjectId {
+    return this.#ids.unique();
+  }
+
+  /** Jurisdictions only restrict where objects live on Cloudflare; locally every one is the same namespace. */
+  jurisdiction(_jurisdiction: string): DurableObjectNamespace {
+    return this;
+  }
+
+  get(id: DurableObjectId, _options?: unknown): DurableObjectStub {
+    if (!(id instanceof DurableObjectId)) throw notAnId("get");
+    if (!this.#ids.owns(id)) throw new TypeError("Durable Object ID is not valid for this namespace.");
+    return makeStub(id, this.#host(id));
+  }
+
+  getByName(name: string, options?: unknown): DurableObjectStub {
+    return this.get(this.idFromName(name), options);
+  }
+
+  #host(id: DurableObjectId): ObjectHost {
+    const key = id.toString();
+    let host = this.#objects.get(key);
+    if (!host) {
+      if (this.#disposed) throw new Error(`Durable Object namespace for class ${this.#options.className} was disposed.`);
+      host = new ObjectHost({
+        id,
+        dir: this.#dir,
+        sqlite: this.#options.sqlite === true,
+        alarms: alarmScheduler(this.#options.store, this.#options.className),
+        getClass: this.#options.getClass as () => ObjectClass,
+        getEnv: this.#options.getEnv,
+      });
+      this.#objects.set(key, host);
+    }
+    return host;
+  }
+
+  /**
+   * Drop every instance, close object files and stop this namespace's alarm
+   * timers (unless a newer namespace already took them over). Stored data stays.
+   */
+  dispose(): void {
+    this.#disposed = true;
+    alarmScheduler(this.#options.store, this.#options.className).detach(this.#deliverAlarm);
+    for (const host of this.#objects.values()) host.close();
+    this.#objects.clear();
+  }
+}
+
+export interface DurableObjectStub {
+  readonly id: DurableObjectId;
+  readonly name: string | undefined;
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  [method: string]: unknown;
+}
+
+// Names a stub answers itself; everything else is an RPC call to the object.
+const NOT_RPC = new Set(["then", "constructor", "toJSON"]);
+
+function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
+  const target = {
+    id,
+    name: id.name,
+    fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+      let request: Request;
+      try {
+        request = input instanceof Request && init === undefined ? input : new Request(input, init);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return host.run((instance) => {
+        if (typeof instance.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+        return (instance.fetch as (r: Request) => Promise<Response>)(request);
+      });
+    },
+  };
+  const methods = new Map<string, unknown>();
+  return new Proxy(target, {
+    get(t, prop) {
+      if (typeof prop === "symbol") return undefined;
+      if (prop in t) return t[prop as keyof typeof t];
+      if (NOT_RPC.has(prop)) return undefined;
+      let method = methods.get(prop);
+      if (!method) methods.set(prop, (method = rpcMember(host, prop)));
+      return method;
+    },
+  }) as unknown as DurableObjectStub;
+}
+
+/**
+ * `stub.name(...)` calls the method; `await stub.name` reads the property. Like
+ * the runtime, only members of the class (its prototype chain) are reachable,
+ * not fields set on the instance.
+ */
+function rpcMember(host: ObjectHost, name: string) {
+  const call = (...args: unknown[]): Promise<unknown> =>
+    host.run((instance) => {
+      const member = lookup(instance, name);
+      if (typeof member !== "function") throw rpcNotImplemented(name);
+      return (member as (...a: unknown[]) => unknown).apply(instance, args.map(copy));
+    }).then(copy);
+  const read = (): Promise<unknown> =>
+    host.run((instance) => {
+      const member = lookup(instance, name);
+      return typeof member === "function" ? member.bind(instance) : member;
+    }).then(copy);
+  return Object.assign(call, {
+    then(resolve?: (v: unknown) => unknown, reject?: (e: unknown) => unknown) {
+      return read().then(resolve, reject);
+    },
+  });
+}
+
+function lookup(instance: Record<string, unknown>, name: string): unknown {
+  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (!descriptor) continue;
+    if (descriptor.get) return descriptor.get.call(instance);
+    return descriptor.value;
+  }
+  throw rpcNotImplemented(name);
+}
+
+/**
+ * RPC passes arguments and results by structured clone, so neither side can
+ * mutate the other's objects. Values that cannot be cloned (Requests, streams,
+ * stubs, functions) go through by reference, as the runtime passes them by handle.
+ */
+function copy<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Request || value instanceof Response || value instanceof ReadableStream) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
 }

@@ -1,0 +1,18 @@
+// Durable Object storage limits, as documented for production
+// (developers.cloudflare.com/durable-objects/platform/limits/). Local workerd
+// does not enforce them; we do, so an app that would fail once deployed fails
+// here first, with the same words.
+export const DurableObjectLimits = {
+  /** UTF-8 bytes of one storage key. */
+  MAX_KEY_SIZE: 2048,
+  /** Serialized bytes of one value in a KV-backed object. */
+  MAX_VALUE_SIZE_KV: 128 * 1024,
+  /** Serialized bytes of one value in a SQLite-backed object. */
+  MAX_VALUE_SIZE_SQLITE: 2 * 1024 * 1024,
+  /** Keys per get / put / delete batch. */
+  MAX_KEYS_PER_BATCH: 128,
+  /** Alarm handler retries after a throw, then the alarm is dropped. */
+  MAX_ALARM_RETRIES: 6,
+  /** First retry delay; doubles each time (2 s, 4 s, 8 s, ...). */
+  ALARM_RETRY_BASE_MS: 2000,
+} as const;
