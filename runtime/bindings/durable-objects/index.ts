@@ -129,7 +129,7 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
     fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
       let request: Request;
       try {
-        request = input instanceof Request && init === undefined ? input : new Request(input, init);
+        request = input instanceof Request && init === undefined ? input : new Request(input as string, init);
       } catch (error) {
         return Promise.reject(error);
       }
