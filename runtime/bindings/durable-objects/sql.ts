@@ -35,6 +35,7 @@ function fromSqlite(value: unknown): SqlValue {
   return value as SqlValue;
 }
 
+const PARAMETER = /\?|[:@$][A-Za-z_]/;
 const READ_ONLY = /^\s*(select|with|pragma|explain|values)\b/i;
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
 // The runtime keeps its own tables (_cf_KV, _cf_METADATA) out of the user's reach.
@@ -125,43 +126,44 @@ export class SqlStorage {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
       if (INTERNAL_TABLE.test(stripLiterals(text))) throw new Error("not authorized: SQLITE_AUTH");
     }
-    const prepared: Statement[] = [];
-    try {
-      for (const text of statements) prepared.push(db.prepare(text));
-    } catch (error) {
-      for (const s of prepared) s.finalize();
-      throw sqlError(error);
-    }
-    try {
-      for (let i = 0; i < prepared.length - 1; i++) {
-        if (prepared[i]!.paramsCount > 0) {
+    // Checked before anything runs, so a rejected script changes nothing.
+    if (bindings.length > 0) {
+      for (let i = 0; i < statements.length - 1; i++) {
+        if (PARAMETER.test(stripLiterals(statements[i]!))) {
           throw new Error(
             "When executing multiple SQL statements in a single call, only the last statement can have parameters.",
           );
         }
       }
-      const last = prepared[prepared.length - 1]!;
-      if (last.paramsCount !== bindings.length) throw new Error("Wrong number of parameter bindings for SQL query.");
-      let rowsRead = 0;
-      let rowsWritten = 0;
-      let result: { columns: string[]; rows: unknown[][] } = { columns: [], rows: [] };
-      for (let i = 0; i < prepared.length; i++) {
-        const stmt = prepared[i]!;
-        const args = i === prepared.length - 1 ? bindings.map(toSqlite) : [];
+    }
+    let rowsRead = 0;
+    let rowsWritten = 0;
+    let columns: string[] = [];
+    let rows: unknown[][] = [];
+    // Prepared one at a time: a statement may use a table an earlier one created.
+    for (let i = 0; i < statements.length; i++) {
+      const isLast = i === statements.length - 1;
+      let stmt: Statement | undefined;
+      try {
+        stmt = db.prepare(statements[i]!);
+        if (isLast && stmt.paramsCount !== bindings.length) {
+          throw new Error("Wrong number of parameter bindings for SQL query.");
+        }
+        const args = (isLast ? bindings.map(toSqlite) : []) as never[];
         const readOnly = READ_ONLY.test(statements[i]!);
         const before = readOnly ? 0 : totalChanges(db);
-        const columns = stmt.columnNames;
-        const rows = columns.length > 0 ? (stmt.values(...(args as never[])) as unknown[][]) : (stmt.run(...(args as never[])), []);
+        columns = stmt.columnNames;
+        if (columns.length > 0) rows = stmt.values(...args) as unknown[][];
+        else (stmt.run(...args), (rows = []));
         rowsRead += rows.length;
         if (!readOnly) rowsWritten += totalChanges(db) - before;
-        result = { columns, rows };
+      } catch (error) {
+        throw sqlError(error);
+      } finally {
+        stmt?.finalize();
       }
-      return new SqlStorageCursor(result.columns, result.rows, rowsRead, rowsWritten);
-    } catch (error) {
-      throw sqlError(error);
-    } finally {
-      for (const s of prepared) s.finalize();
     }
+    return new SqlStorageCursor(columns, rows, rowsRead, rowsWritten);
   }
 
   get databaseSize(): number {

@@ -1,0 +1,554 @@
+import { afterEach, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  createDurableObjectNamespace,
+  type DurableObjectNamespace,
+  type DurableObjectState,
+  type DurableObjectStub,
+} from "../runtime/bindings/durable-objects/index.ts";
+import { openStore, type Store } from "../runtime/store/index.ts";
+
+// Stands in for `DurableObject` from cloudflare:workers: it only keeps ctx and env.
+class Base {
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Record<string, unknown>,
+  ) {}
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const fn of cleanups.splice(0).reverse()) fn();
+});
+
+function scratchStore(): { dir: string; open(): Store } {
+  const dir = mkdtempSync(path.join(tmpdir(), "do-test-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    open() {
+      const store = openStore(path.join(dir, ".bunflare"));
+      cleanups.push(() => store.close());
+      return store;
+    },
+  };
+}
+
+function namespace(
+  store: Store,
+  Class: new (state: any, env: any) => unknown,
+  extra: { sqlite?: boolean; className?: string; env?: Record<string, unknown> } = {},
+): DurableObjectNamespace {
+  const ns = createDurableObjectNamespace({
+    store,
+    className: extra.className ?? Class.name,
+    getClass: () => Class,
+    getEnv: () => extra.env ?? {},
+    sqlite: extra.sqlite,
+  });
+  cleanups.push(() => ns.dispose());
+  return ns;
+}
+
+async function rejection(promise: unknown): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+  ]);
+}
+
+let constructed = 0;
+class Counter extends Base {
+  constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+    super(ctx, env);
+    constructed++;
+  }
+  async fetch(_request: Request): Promise<Response> {
+    const value = ((await this.ctx.storage.get("count")) as number | undefined) ?? 0;
+    await this.ctx.storage.put("count", value + 1);
+    return new Response(String(value + 1));
+  }
+  async increment(by = 1): Promise<number> {
+    const value = ((await this.ctx.storage.get("count")) as number | undefined) ?? 0;
+    await this.ctx.storage.put("count", value + by);
+    return value + by;
+  }
+}
+
+test("a counter keeps its count across namespace re-creation and a store restart, with fresh instances", async () => {
+  const scratch = scratchStore();
+  let store = scratch.open();
+  let ns = namespace(store, Counter);
+  const before = constructed;
+  for (let i = 0; i < 3; i++) await ns.getByName("hits").fetch("http://do/");
+  expect(constructed - before).toBe(1);
+
+  ns.dispose();
+  ns = namespace(store, Counter); // a dev reload
+  expect(await (await ns.getByName("hits").fetch("http://do/")).text()).toBe("4");
+  expect(constructed - before).toBe(2);
+
+  ns.dispose();
+  store.close();
+  store = scratch.open(); // a process restart
+  ns = namespace(store, Counter);
+  expect(await (await ns.get(ns.idFromName("hits")).fetch("http://do/")).text()).toBe("5");
+  // One SQLite file per object under .bunflare/do/<class>/.
+  expect(readdirSync(store.doDir("Counter")).filter((f) => f.endsWith(".sqlite"))).toEqual([
+    `${ns.idFromName("hits")}.sqlite`,
+  ]);
+});
+
+test("idFromName is deterministic, 64 hex digits, and carries the name", () => {
+  const store = scratchStore().open();
+  const ns = namespace(store, Counter);
+  const a = ns.idFromName("room-1");
+  expect(a.toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(ns.idFromName("room-1").toString()).toBe(a.toString());
+  expect(ns.idFromName("room-1").equals(a)).toBe(true);
+  expect(ns.idFromName("room-2").equals(a)).toBe(false);
+  expect(a.name).toBe("room-1");
+  expect(JSON.stringify(a)).toBe('{"name":"room-1"}');
+  // Same name in another class is another object.
+  const other = namespace(store, class Other extends Base {});
+  expect(other.idFromName("room-1").toString()).not.toBe(a.toString());
+
+  const unique = ns.newUniqueId();
+  expect(unique.toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(unique.name).toBeUndefined();
+  expect(ns.newUniqueId().equals(unique)).toBe(false);
+  expect(ns.idFromString(unique.toString()).equals(unique)).toBe(true);
+  expect(ns.idFromString(a.toString().toUpperCase()).toString()).toBe(a.toString());
+  expect(ns.jurisdiction("eu").idFromName("room-1").toString()).toBe(a.toString());
+
+  const stub = ns.getByName("room-1");
+  expect(stub.name).toBe("room-1");
+  expect(stub.id.equals(a)).toBe(true);
+  expect(ns.get(unique).name).toBeUndefined();
+});
+
+test("idFromString and get reject bad ids with the runtime's messages", () => {
+  const store = scratchStore().open();
+  const ns = namespace(store, Counter);
+  const other = namespace(store, class Elsewhere extends Base {});
+  expect(() => ns.idFromString("abc")).toThrow(new TypeError("Invalid Durable Object ID: must be 64 hex digits"));
+  expect(() => ns.idFromString("z".repeat(64))).toThrow("Invalid Durable Object ID: must be 64 hex digits");
+  expect(() => ns.idFromString(other.idFromName("x").toString())).toThrow(
+    "Durable Object ID is not valid for this namespace.",
+  );
+  expect(() => ns.get("abc" as never)).toThrow(
+    "Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.",
+  );
+});
+
+class Rpc extends Base {
+  field = 7;
+  items: string[] = [];
+  hello(name: string): string {
+    return `hi ${name}`;
+  }
+  get answer(): number {
+    return 42;
+  }
+  async boom(): Promise<never> {
+    throw new RangeError("kaboom");
+  }
+  add(item: { name: string }): number {
+    item.name = "mutated";
+    this.items.push(item.name);
+    return this.items.length;
+  }
+  list(): string[] {
+    return this.items;
+  }
+}
+
+test("RPC calls the object's methods, reads its getters, and propagates its errors", async () => {
+  const ns = namespace(scratchStore().open(), Rpc);
+  const stub = ns.getByName("a") as DurableObjectStub & Record<string, any>;
+  expect(await stub.hello("bob")).toBe("hi bob");
+  expect(await stub.answer).toBe(42);
+  const boom = await rejection(stub.boom());
+  expect(boom).toBeInstanceOf(RangeError);
+  expect(boom.message).toBe("kaboom");
+  expect((await rejection(stub.nope())).message).toBe('The RPC receiver does not implement the method "nope".');
+  // Instance fields are not part of the RPC interface, as in the runtime.
+  expect((await rejection(stub.field)).message).toBe('The RPC receiver does not implement the method "field".');
+  // Arguments and results are copies: neither side sees the other's mutations.
+  const arg = { name: "x" };
+  expect(await stub.add(arg)).toBe(1);
+  expect(arg.name).toBe("x");
+  const listed = await stub.list();
+  listed.push("local");
+  expect(await stub.list()).toEqual(["mutated"]);
+  // A stub is not a thenable, so it can be returned from async functions.
+  expect((stub as any).then).toBeUndefined();
+  expect(await Promise.resolve(stub)).toBe(stub);
+});
+
+test("stub.fetch delivers the request to the object's fetch handler", async () => {
+  class Echo extends Base {
+    async fetch(request: Request): Promise<Response> {
+      return Response.json({ method: request.method, url: request.url, body: await request.text(), id: this.ctx.id.name });
+    }
+  }
+  const ns = namespace(scratchStore().open(), Echo);
+  const stub = ns.getByName("e");
+  const res = await stub.fetch("http://do/path?q=1", { method: "POST", body: "payload" });
+  expect(await res.json()).toEqual({ method: "POST", url: "http://do/path?q=1", body: "payload", id: "e" });
+  const res2 = await stub.fetch(new Request("http://do/other"));
+  expect(((await res2.json()) as { url: string }).url).toBe("http://do/other");
+
+  const noFetch = namespace(scratchStore().open(), Rpc);
+  expect((await rejection(noFetch.getByName("x").fetch("http://do/"))).message).toBe(
+    "Handler does not export a fetch() function.",
+  );
+});
+
+test("concurrent requests to one counter never lose an update (input gate)", async () => {
+  const ns = namespace(scratchStore().open(), Counter);
+  const stub = ns.getByName("busy") as DurableObjectStub & Record<string, any>;
+  const results = await Promise.all(Array.from({ length: 50 }, () => stub.increment()));
+  expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(await stub.increment(0)).toBe(50);
+});
+
+test("blockConcurrencyWhile in the constructor holds every event until it is done", async () => {
+  const order: string[] = [];
+  class Slow extends Base {
+    value: string | undefined;
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      void ctx.blockConcurrencyWhile(async () => {
+        await Bun.sleep(30);
+        order.push("init");
+        this.value = "ready";
+      });
+    }
+    read(tag: string): string | undefined {
+      order.push(tag);
+      return this.value;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Slow).getByName("s") as DurableObjectStub & Record<string, any>;
+  const [a, b] = await within(5000, Promise.all([stub.read("a"), stub.read("b")]));
+  expect([a, b]).toEqual(["ready", "ready"]);
+  expect(order).toEqual(["init", "a", "b"]);
+});
+
+test("a request awaiting non-storage I/O lets another request to the same object run", async () => {
+  const order: string[] = [];
+  class Waiter extends Base {
+    async slow(): Promise<void> {
+      order.push("slow:start");
+      await Bun.sleep(30);
+      order.push("slow:end");
+    }
+    quick(): void {
+      order.push("quick");
+    }
+  }
+  const stub = namespace(scratchStore().open(), Waiter).getByName("w") as DurableObjectStub & Record<string, any>;
+  await within(5000, Promise.all([stub.slow(), Bun.sleep(5).then(() => stub.quick())]));
+  expect(order).toEqual(["slow:start", "quick", "slow:end"]);
+});
+
+test("a throwing blockConcurrencyWhile resets the object: the next call gets a new instance", async () => {
+  let instances = 0;
+  class Fragile extends Base {
+    n = ++instances;
+    async fail(): Promise<void> {
+      await this.ctx.blockConcurrencyWhile(async () => {
+        throw new Error("init failed");
+      });
+    }
+    which(): number {
+      return this.n;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Fragile).getByName("f") as DurableObjectStub & Record<string, any>;
+  expect(await stub.which()).toBe(1);
+  expect((await rejection(stub.fail())).message).toBe("init failed");
+  expect(await stub.which()).toBe(2);
+});
+
+async function storage(sqlite = false) {
+  let grabbed: DurableObjectState | undefined;
+  class Grab extends Base {
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      grabbed = ctx;
+    }
+    ping(): void {}
+  }
+  const ns = namespace(scratchStore().open(), Grab, { sqlite });
+  await (ns.getByName("s") as any).ping();
+  return grabbed!.storage;
+}
+
+test("storage get/put/delete handle single keys, batches and structured-clone values", async () => {
+  const s = await storage();
+  await s.put("map", new Map([[1, { d: new Date(0) }]]));
+  const map = (await s.get("map")) as Map<number, { d: Date }>;
+  expect(map.get(1)!.d).toEqual(new Date(0));
+  await s.put({ b: 2, a: 1, c: 3 });
+  expect(await s.get(5 as never)).toBeUndefined();
+  await s.put(5 as never, "five");
+  expect(await s.get("5")).toBe("five");
+  const many = (await s.get(["c", "a", "missing"])) as Map<string, unknown>;
+  expect([...many]).toEqual([
+    ["a", 1],
+    ["c", 3],
+  ]);
+  expect(await s.delete("a")).toBe(true);
+  expect(await s.delete("a")).toBe(false);
+  expect(await s.delete(["b", "c", "nope"])).toBe(2);
+  await s.deleteAll();
+  expect((await s.list()).size).toBe(0);
+});
+
+test("list honours start, startAfter, end, prefix, reverse and limit", async () => {
+  const s = await storage();
+  await s.put({ a: 1, "b/1": 2, "b/2": 3, "b/3": 4, c: 5, é: 6 });
+  const keys = async (o: object) => [...((await s.list(o)) as Map<string, unknown>).keys()];
+  expect(await keys({})).toEqual(["a", "b/1", "b/2", "b/3", "c", "é"]);
+  expect(await keys({ prefix: "b/" })).toEqual(["b/1", "b/2", "b/3"]);
+  expect(await keys({ start: "b/2" })).toEqual(["b/2", "b/3", "c", "é"]);
+  expect(await keys({ startAfter: "b/2" })).toEqual(["b/3", "c", "é"]);
+  expect(await keys({ end: "b/2" })).toEqual(["a", "b/1"]);
+  expect(await keys({ reverse: true, limit: 2 })).toEqual(["é", "c"]);
+  expect(await keys({ prefix: "b/", reverse: true, limit: 2 })).toEqual(["b/3", "b/2"]);
+  expect((await rejection(s.list({ limit: 0 }))).message).toBe("List limit must be positive.");
+  expect((await rejection(s.list({ start: "a", startAfter: "b" }))).message).toBe(
+    "list() cannot be called with both start and startAfter values.",
+  );
+});
+
+test("a transaction that throws or calls rollback() leaves storage as it was", async () => {
+  const s = await storage();
+  await s.put("k", 1);
+  expect(
+    (
+      await rejection(
+        s.transaction(async (txn) => {
+          await txn.put("k", 2);
+          await txn.put("other", 1);
+          throw new Error("boom");
+        }),
+      )
+    ).message,
+  ).toBe("boom");
+  expect(await s.get("k")).toBe(1);
+  expect(await s.get("other")).toBeUndefined();
+  const result = await s.transaction(async (txn) => {
+    await txn.put("k", 3);
+    txn.rollback();
+    return "done";
+  });
+  expect(result).toBe("done");
+  expect(await s.get("k")).toBe(1);
+  await s.transaction(async (txn) => {
+    await txn.put("k", 4);
+  });
+  expect(await s.get("k")).toBe(4);
+});
+
+test("bad keys and values are rejected with the runtime's messages and store nothing", async () => {
+  const s = await storage();
+  expect((await rejection(s.put("u", undefined))).message).toBe("put() called with undefined value.");
+  const big = await rejection(s.put("x".repeat(2049), 1));
+  expect(big).toBeInstanceOf(RangeError);
+  expect(big.message).toBe("Keys cannot be larger than 2048 bytes. A key of size 2049 was provided.");
+  expect((await rejection(s.put("v", "x".repeat(128 * 1024 + 10)))).message).toMatch(
+    /^Values cannot be larger than 131072 bytes\. A value of size \d+ was provided\.$/,
+  );
+  const clone = await rejection(s.put("f", () => 1));
+  expect(clone.name).toBe("DataCloneError");
+  expect((await rejection(s.put({ ok: 1, bad: undefined }))).message).toBe("put() called with undefined value.");
+  expect((await s.list()).size).toBe(0);
+  expect(() => s.sql).toThrow("SQL is not enabled for this Durable Object class.");
+  expect((await rejection(s.setAlarm(Date.now() + 60_000))).message).toBe(
+    "Your Durable Object class must have an alarm() handler in order to call setAlarm()",
+  );
+  // A SQLite-backed object allows values up to 2 MiB.
+  const sq = await storage(true);
+  await sq.put("v", "x".repeat(128 * 1024 + 10));
+  expect(((await sq.get("v")) as string).length).toBe(128 * 1024 + 10);
+});
+
+test("sql.exec returns a cursor with rows, raw rows, column names and read/write counts", async () => {
+  const s = await storage(true);
+  const sql = s.sql;
+  const created = sql.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, data BLOB); INSERT INTO t (name) VALUES ('a')");
+  expect(created.rowsWritten).toBe(1);
+  const insert = sql.exec("INSERT INTO t (name, data) VALUES (?, ?), (?, ?)", "b", new Uint8Array([1, 2]), "c", null);
+  expect(insert.rowsWritten).toBe(2);
+  const cursor = sql.exec("SELECT id, name FROM t ORDER BY id");
+  expect(cursor.columnNames).toEqual(["id", "name"]);
+  expect(cursor.next()).toEqual({ done: false, value: { id: 1, name: "a" } });
+  expect([...cursor]).toEqual([
+    { id: 2, name: "b" },
+    { id: 3, name: "c" },
+  ]);
+  expect(cursor.next().done).toBe(true);
+  expect(sql.exec("SELECT id, name FROM t ORDER BY id").raw().toArray()).toEqual([
+    [1, "a"],
+    [2, "b"],
+    [3, "c"],
+  ]);
+  expect(sql.exec("SELECT id, name FROM t ORDER BY id").rowsRead).toBe(3);
+  const blob = sql.exec("SELECT data FROM t WHERE name = ?", "b").one().data;
+  expect(blob).toBeInstanceOf(ArrayBuffer);
+  expect([...new Uint8Array(blob as ArrayBuffer)]).toEqual([1, 2]);
+  expect(() => sql.exec("SELECT 1 WHERE 0").one()).toThrow(
+    "Expected exactly one result from SQL query, but got no results.",
+  );
+  expect(() => sql.exec("SELECT 1 UNION ALL SELECT 2").one()).toThrow(
+    "Expected exactly one result from SQL query, but got multiple results.",
+  );
+  expect(() => sql.exec("SELECT ?")).toThrow("Wrong number of parameter bindings for SQL query.");
+  expect(() => sql.exec("INSERT INTO t (name) VALUES (?); SELECT 1", "x")).toThrow(
+    "When executing multiple SQL statements in a single call, only the last statement can have parameters.",
+  );
+  expect(() => sql.exec("BEGIN TRANSACTION")).toThrow(/^To execute a transaction, please use the state\.storage/);
+  expect(() => sql.exec("selec 1")).toThrow('near "selec": syntax error at offset 0: SQLITE_ERROR');
+  expect(() => sql.exec("SELECT * FROM nope")).toThrow("no such table: nope: SQLITE_ERROR");
+  expect(sql.databaseSize).toBeGreaterThan(0);
+  expect(s.transactionSync(() => sql.exec("SELECT count(*) AS n FROM t").one().n)).toBe(3);
+  expect(() =>
+    s.transactionSync(() => {
+      sql.exec("DELETE FROM t");
+      throw new Error("undo");
+    }),
+  ).toThrow("undo");
+  expect(sql.exec("SELECT count(*) AS n FROM t").one().n).toBe(3);
+});
+
+test("the KV API of a SQLite-backed object lives in its database, hidden from sql.exec", async () => {
+  const s = await storage(true);
+  await s.put("k", { v: 1 });
+  expect(() => s.sql.exec("SELECT * FROM _cf_KV")).toThrow("SQLITE_AUTH");
+  s.sql.exec("CREATE TABLE mine (x)");
+  await s.deleteAll();
+  expect(await s.get("k")).toBeUndefined();
+  expect(() => s.sql.exec("SELECT * FROM mine")).toThrow("no such table: mine");
+});
+
+test("an alarm fires the object's alarm() handler once, then is cleared", async () => {
+  const fired: unknown[] = [];
+  let done: () => void;
+  const firedOnce = new Promise<void>((r) => (done = r));
+  class Alarmed extends Base {
+    async schedule(at: number): Promise<number | null> {
+      await this.ctx.storage.setAlarm(at);
+      return this.ctx.storage.getAlarm();
+    }
+    async alarm(info: unknown): Promise<void> {
+      fired.push(info);
+      fired.push(await this.ctx.storage.getAlarm());
+      done();
+    }
+    async current(): Promise<number | null> {
+      return this.ctx.storage.getAlarm();
+    }
+  }
+  const ns = namespace(scratchStore().open(), Alarmed);
+  const stub = ns.getByName("a") as DurableObjectStub & Record<string, any>;
+  const at = Date.now() + 50;
+  expect(await stub.schedule(at)).toBe(at);
+  await within(5000, firedOnce);
+  expect(fired).toEqual([{ retryCount: 0, isRetry: false }, null]);
+  await Bun.sleep(10);
+  expect(await stub.current()).toBeNull();
+});
+
+test("a stored alarm is re-scheduled after a restart and fires into the new process's class", async () => {
+  const scratch = scratchStore();
+  let store = scratch.open();
+  class Later extends Base {
+    async schedule(at: Date): Promise<void> {
+      await this.ctx.storage.setAlarm(at);
+    }
+    async alarm(): Promise<void> {
+      throw new Error("the old process must not fire this");
+    }
+  }
+  const old = namespace(store, Later, { className: "Sched" });
+  await (old.getByName("x") as any).schedule(new Date(Date.now() + 150));
+  old.dispose();
+  store.close();
+
+  store = scratch.open();
+  let resolveFired: (name: string | undefined) => void;
+  const fired = new Promise<string | undefined>((r) => (resolveFired = r));
+  class Sched extends Base {
+    async alarm(): Promise<void> {
+      resolveFired(this.ctx.id.name);
+    }
+  }
+  namespace(store, Sched);
+  expect(await within(5000, fired)).toBe("x");
+});
+
+test("an alarm whose handler throws is retried with isRetry set", async () => {
+  const calls: { retryCount: number; isRetry: boolean }[] = [];
+  let resolveRetried: () => void;
+  const retried = new Promise<void>((r) => (resolveRetried = r));
+  class Flaky extends Base {
+    async arm(): Promise<void> {
+      await this.ctx.storage.setAlarm(Date.now());
+    }
+    async alarm(info: { retryCount: number; isRetry: boolean }): Promise<void> {
+      calls.push(info);
+      if (calls.length === 1) throw new Error("first try fails");
+      resolveRetried();
+    }
+  }
+  const stub = namespace(scratchStore().open(), Flaky).getByName("f") as any;
+  await stub.arm();
+  // The first retry comes after the runtime's 2 s backoff.
+  await within(8000, retried);
+  expect(calls).toEqual([
+    { retryCount: 0, isRetry: false },
+    { retryCount: 1, isRetry: true },
+  ]);
+}, 10_000);
+
+test("deleteAlarm cancels a pending alarm", async () => {
+  let fired = false;
+  class Cancel extends Base {
+    async arm(): Promise<void> {
+      await this.ctx.storage.setAlarm(Date.now() + 40);
+      await this.ctx.storage.deleteAlarm();
+    }
+    async alarm(): Promise<void> {
+      fired = true;
+    }
+    async current(): Promise<number | null> {
+      return this.ctx.storage.getAlarm();
+    }
+  }
+  const stub = namespace(scratchStore().open(), Cancel).getByName("c") as any;
+  await stub.arm();
+  await Bun.sleep(100);
+  expect(fired).toBe(false);
+  expect(await stub.current()).toBeNull();
+});
+
+test("an object that never touches storage leaves no file behind", async () => {
+  const store = scratchStore().open();
+  const ns = namespace(store, Rpc);
+  await (ns.getByName("quiet") as any).hello("x");
+  expect(existsSync(path.join(store.doDir("Rpc"), `${ns.idFromName("quiet")}.sqlite`))).toBe(false);
+});
