@@ -17,6 +17,7 @@ export const DURABLE_OBJECT_MIGRATIONS: readonly string[] = [
 ];
 
 export interface AlarmInvocationInfo {
+  scheduledTime: number;
   retryCount: number;
   isRetry: boolean;
 }
@@ -112,7 +113,7 @@ export class AlarmScheduler {
     const row = this.#row(objectId);
     if (!row || row.scheduled_time !== time || !this.#deliver) return;
     if (time > Date.now()) return this.#arm(objectId, time); // a far alarm capped by MAX_TIMER_MS
-    const info = { retryCount: row.retry_count, isRetry: row.retry_count > 0 };
+    const info = { scheduledTime: time, retryCount: row.retry_count, isRetry: row.retry_count > 0 };
     this.#firing.set(objectId, time);
     let failed = false;
     try {

@@ -131,10 +131,11 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
       try {
         request = input instanceof Request && init === undefined ? input : new Request(input as string, init);
       } catch (error) {
+        if (typeof input === "string" && !URL.canParse(input)) return Promise.reject(new TypeError(`Invalid URL: ${input}`));
         return Promise.reject(error);
       }
       return host.run((instance) => {
-        if (typeof instance.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+        if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
         return (instance.fetch as (r: Request) => Promise<Response>)(request);
       });
     },
@@ -177,6 +178,7 @@ function rpcMember(host: ObjectHost, name: string) {
 }
 
 function lookup(instance: Record<string, unknown>, name: string): unknown {
+  if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
   for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name);
     if (!descriptor) continue;
@@ -184,6 +186,28 @@ function lookup(instance: Record<string, unknown>, name: string): unknown {
     return descriptor.value;
   }
   throw rpcNotImplemented(name);
+}
+
+const NO_RPC =
+  "The receiving Durable Object does not support RPC, because its class was not declared with `extends " +
+  "DurableObject`. In order to enable RPC, make sure your class extends the special class `DurableObject`, which " +
+  'can be imported from the module "cloudflare:workers".';
+
+// Recognised by name: the base class comes from the cloudflare:workers module
+// (a bundler may suffix the name to avoid a clash, hence the digits).
+const rpcCapable = new WeakMap<object, boolean>();
+function extendsDurableObject(instance: object): boolean {
+  const proto = Object.getPrototypeOf(instance) as object | null;
+  if (!proto) return false;
+  let known = rpcCapable.get(proto);
+  if (known === undefined) {
+    known = false;
+    for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      if (/^DurableObject\d*$/.test((p as { constructor?: { name?: string } }).constructor?.name ?? "")) known = true;
+    }
+    rpcCapable.set(proto, known);
+  }
+  return known;
 }
 
 /**

@@ -19,8 +19,9 @@ function toSqlite(value: unknown): unknown {
   switch (typeof value) {
     case "string":
     case "number":
-    case "bigint":
       return value;
+    case "bigint":
+      throw new TypeError("Cannot convert a BigInt value to a number");
   }
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -39,7 +40,7 @@ const PARAMETER = /\?|[:@$][A-Za-z_]/;
 const READ_ONLY = /^\s*(select|with|pragma|explain|values)\b/i;
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
 // The runtime keeps its own tables (_cf_KV, _cf_METADATA) out of the user's reach.
-const INTERNAL_TABLE = /(^|[^a-z0-9_$])["'`\[]?_cf_/i;
+const INTERNAL_TABLE = /(?:^|[^a-z0-9_$])["'`\[]?(_cf_[a-z0-9_]*)/i;
 
 export class SqlStorageCursor implements Iterable<Row> {
   readonly columnNames: string[];
@@ -121,10 +122,11 @@ export class SqlStorage {
   exec(query: string, ...bindings: unknown[]): SqlStorageCursor {
     const db = this.#db();
     const statements = splitStatements(String(query));
-    if (statements.length === 0) return new SqlStorageCursor([], [], 0, 0);
+    if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
     for (const text of statements) {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
-      if (INTERNAL_TABLE.test(stripLiterals(text))) throw new Error("not authorized: SQLITE_AUTH");
+      const internal = INTERNAL_TABLE.exec(stripLiterals(text));
+      if (internal) throw new Error(`access to ${internal[1]}.key is prohibited: SQLITE_AUTH`);
     }
     // Checked before anything runs, so a rejected script changes nothing.
     if (bindings.length > 0) {

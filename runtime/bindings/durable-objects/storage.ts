@@ -39,7 +39,6 @@ export interface StorageHost {
 const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
 
 function encode(value: unknown, sqlite: boolean): Buffer {
-  if (value === undefined) throw putUndefined();
   let bytes: Buffer;
   try {
     bytes = serialize(value, { binaryType: "nodebuffer" });
@@ -79,6 +78,7 @@ export class DurableObjectStorage {
   #stmts: Statements | undefined;
   #sql: SqlStorage | undefined;
   #savepoints = 0;
+  #syncKv: SyncKvStorage | undefined;
 
   constructor(file: string, sqlite: boolean, host: StorageHost) {
     this.#file = file;
@@ -107,9 +107,20 @@ export class DurableObjectStorage {
   // Every method is async so validation errors surface as rejections, as in the runtime.
   async get(keys: unknown, _options?: unknown): Promise<unknown> {
     if (Array.isArray(keys)) return this.#getMany(keys.map(storageKey));
+    return this.getSync(keys);
+  }
+
+  /** @internal shared by get() and the synchronous ctx.storage.kv API. */
+  getSync(keys: unknown): unknown {
     const key = storageKey(keys);
     const row = this.#kv().get.get(key) as { value: Uint8Array } | null;
     return row ? decode(row.value) : undefined;
+  }
+
+  /** The synchronous KV API of SQLite-backed objects (ctx.storage.kv). */
+  get kv(): SyncKvStorage {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    return (this.#syncKv ??= new SyncKvStorage(this));
   }
 
   #getMany(keys: string[]): Map<string, unknown> {
@@ -135,7 +146,14 @@ export class DurableObjectStorage {
       });
       return;
     }
-    const key = storageKey(keyOrEntries);
+    this.putSync(keyOrEntries, value);
+  }
+
+  /** @internal */
+  putSync(keyArg: unknown, value: unknown): void {
+    const key = storageKey(keyArg);
+    // Only the single-key form rejects undefined; an entries object may hold it.
+    if (value === undefined) throw putUndefined();
     const bytes = encode(value, this.#sqlite);
     this.#kv().put.run(key, bytes);
   }
@@ -150,7 +168,12 @@ export class DurableObjectStorage {
       });
       return count;
     }
-    const key = storageKey(keys);
+    return this.deleteSync(keys);
+  }
+
+  /** @internal */
+  deleteSync(keyArg: unknown): boolean {
+    const key = storageKey(keyArg);
     return this.#kv().delete.run(key).changes > 0;
   }
 
@@ -167,6 +190,11 @@ export class DurableObjectStorage {
   }
 
   async list(options: ListOptions = {}): Promise<Map<string, unknown>> {
+    return new Map(this.listSync(options));
+  }
+
+  /** @internal */
+  listSync(options: ListOptions = {}): [string, unknown][] {
     const limit = listLimit(options.limit);
     if (options.start !== undefined && options.startAfter !== undefined) {
       throw new TypeError("list() cannot be called with both start and startAfter values.");
@@ -187,7 +215,7 @@ export class DurableObjectStorage {
     if (limit !== undefined) (sql += " LIMIT ?"), args.push(limit);
     this.#kv();
     const rows = this.#database().query(sql).all(...args) as { key: string; value: Uint8Array }[];
-    return new Map(rows.map((r) => [r.key, decode(r.value)]));
+    return rows.map((r) => [r.key, decode(r.value)]);
   }
 
   /**
@@ -321,4 +349,26 @@ export class DurableObjectTransaction {
 /** Storage order: UTF-8 byte order, which is SQLite's BINARY collation on TEXT. */
 function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** ctx.storage.kv: the same pairs as the async API, read and written synchronously. */
+export class SyncKvStorage {
+  readonly #storage: DurableObjectStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+  }
+
+  get(key: string): unknown {
+    return this.#storage.getSync(key);
+  }
+  put(key: string, value: unknown): void {
+    this.#storage.putSync(key, value);
+  }
+  delete(key: string): boolean {
+    return this.#storage.deleteSync(key);
+  }
+  list(options?: ListOptions): IterableIterator<[string, unknown]> {
+    return this.#storage.listSync(options)[Symbol.iterator]();
+  }
 }
