@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   createDurableObjectNamespace,
+  sqliteBackedClasses,
   type DurableObjectNamespace,
   type DurableObjectState,
   type DurableObjectStub,
@@ -39,7 +40,7 @@ function scratchStore(): { dir: string; open(): Store } {
 function namespace(
   store: Store,
   Class: new (state: any, env: any) => unknown,
-  extra: { sqlite?: boolean; className?: string; env?: Record<string, unknown> } = {},
+  extra: { sqlite?: boolean; className?: string; env?: Record<string, unknown>; reportError?(e: unknown): void } = {},
 ): DurableObjectNamespace {
   const ns = createDurableObjectNamespace({
     store,
@@ -47,6 +48,7 @@ function namespace(
     getClass: () => Class,
     getEnv: () => extra.env ?? {},
     sqlite: extra.sqlite,
+    reportError: extra.reportError,
   });
   cleanups.push(() => ns.dispose());
   return ns;
@@ -533,7 +535,8 @@ test("an alarm whose handler throws is retried with isRetry set", async () => {
       resolveRetried();
     }
   }
-  const stub = namespace(scratchStore().open(), Flaky).getByName("f") as any;
+  const reported: unknown[] = [];
+  const stub = namespace(scratchStore().open(), Flaky, { reportError: (e) => reported.push(e) }).getByName("f") as any;
   await stub.arm();
   // The first retry comes after the runtime's 2 s backoff.
   await within(8000, retried);
@@ -541,7 +544,17 @@ test("an alarm whose handler throws is retried with isRetry set", async () => {
     { retryCount: 0, isRetry: false },
     { retryCount: 1, isRetry: true },
   ]);
+  expect((reported as Error[]).map((e) => e.message)).toEqual(["first try fails"]);
 }, 10_000);
+
+test("sqliteBackedClasses follows new_sqlite_classes through renames and deletions", () => {
+  const classes = sqliteBackedClasses([
+    { tag: "v1", new_classes: ["Kv"], new_sqlite_classes: ["A", "B"] },
+    { tag: "v2", renamed_classes: [{ from: "A", to: "A2" }], deleted_classes: ["B"] },
+  ]);
+  expect([...classes]).toEqual(["A2"]);
+  expect(sqliteBackedClasses(undefined).size).toBe(0);
+});
 
 test("deleteAlarm cancels a pending alarm", async () => {
   let fired = false;

@@ -25,6 +25,35 @@ export interface DurableObjectNamespaceOptions {
   getEnv(): Record<string, unknown>;
   /** The class is listed in `new_sqlite_classes`: enables ctx.storage.sql and the 2 MiB value limit. */
   sqlite?: boolean;
+  /** Where an alarm handler's uncaught error goes (the dev server's console); default console.error. */
+  reportError?(error: unknown): void;
+}
+
+/**
+ * Class names that are SQLite-backed after applying the config's `migrations`
+ * in order (new_sqlite_classes, renamed_classes, deleted_classes), so the env
+ * builder can pass `sqlite: true` for them.
+ */
+export function sqliteBackedClasses(migrations: readonly unknown[] | undefined): Set<string> {
+  const sqlite = new Set<string>();
+  for (const m of migrations ?? []) {
+    const step = (m ?? {}) as {
+      new_sqlite_classes?: unknown;
+      renamed_classes?: unknown;
+      deleted_classes?: unknown;
+    };
+    for (const name of asArray(step.new_sqlite_classes)) sqlite.add(String(name));
+    for (const r of asArray(step.renamed_classes)) {
+      const { from, to } = (r ?? {}) as { from?: string; to?: string };
+      if (from !== undefined && sqlite.delete(from) && to !== undefined) sqlite.add(to);
+    }
+    for (const name of asArray(step.deleted_classes)) sqlite.delete(String(name));
+  }
+  return sqlite;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 export function createDurableObjectNamespace(options: DurableObjectNamespaceOptions): DurableObjectNamespace {
@@ -46,10 +75,15 @@ export class DurableObjectNamespace {
     mkdirSync(this.#dir, { recursive: true });
     this.#deliverAlarm = async (objectId, objectName, info) => {
       const host = this.#host(new DurableObjectId(objectId, objectName));
-      await host.run(async (instance) => {
-        // A class that no longer has alarm() (edited during dev) just drops the alarm.
-        if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
-      });
+      try {
+        await host.run(async (instance) => {
+          // A class that no longer has alarm() (edited during dev) just drops the alarm.
+          if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
+        });
+      } catch (error) {
+        (options.reportError ?? console.error)(error);
+        throw error; // the scheduler retries
+      }
     };
     // This namespace takes alarm delivery over from any earlier one for the class (dev reload).
     alarmScheduler(options.store, options.className).attach(this.#deliverAlarm);
