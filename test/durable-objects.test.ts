@@ -298,6 +298,7 @@ test("a throwing blockConcurrencyWhile resets the object: the next call gets a n
 async function storage(sqlite = false) {
   let grabbed: DurableObjectState | undefined;
   class Grab extends DurableObject {
+    alarm(): void {}
     constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
       super(ctx, env);
       grabbed = ctx;
@@ -341,6 +342,8 @@ test("list honours start, startAfter, end, prefix, reverse and limit", async () 
   expect(await keys({ end: "b/2" })).toEqual(["a", "b/1"]);
   expect(await keys({ reverse: true, limit: 2 })).toEqual(["é", "c"]);
   expect(await keys({ prefix: "b/", reverse: true, limit: 2 })).toEqual(["b/3", "b/2"]);
+  await s.put({ "😀a": 1, "😀b": 2, "😁": 3 });
+  expect(await keys({ prefix: "😀" })).toEqual(["😀a", "😀b"]);
   expect((await rejection(s.list({ limit: 0 }))).message).toBe("List limit must be positive.");
   expect((await rejection(s.list({ start: "a", startAfter: "b" }))).message).toBe(
     "list() cannot be called with both start and startAfter values.",
@@ -376,6 +379,24 @@ test("a transaction that throws or calls rollback() leaves storage as it was", a
   expect(await s.get("k")).toBe(4);
 });
 
+test("transactions on one object run one after another, even across awaits of other I/O", async () => {
+  class Bank extends DurableObject {
+    async transfer(tag: string): Promise<void> {
+      await this.ctx.storage.transaction(async (txn) => {
+        const log = ((await txn.get("log")) as string[] | undefined) ?? [];
+        await Bun.sleep(10); // not storage: the gate would open, but the transaction holds it
+        await txn.put("log", [...log, tag]);
+      });
+    }
+    async log(): Promise<unknown> {
+      return this.ctx.storage.get("log");
+    }
+  }
+  const stub = namespace(scratchStore().open(), Bank).getByName("b") as any;
+  await within(5000, Promise.all([stub.transfer("a"), stub.transfer("b"), stub.transfer("c")]));
+  expect(await stub.log()).toEqual(["a", "b", "c"]);
+});
+
 test("bad keys and values are rejected with the runtime's messages and store nothing", async () => {
   const s = await storage();
   expect((await rejection(s.put("u", undefined))).message).toBe("put() called with undefined value.");
@@ -389,7 +410,13 @@ test("bad keys and values are rejected with the runtime's messages and store not
   expect(clone.name).toBe("DataCloneError");
   expect((await s.list()).size).toBe(0);
   expect(() => s.sql).toThrow("SQL is not enabled for this Durable Object class.");
-  expect((await rejection(s.setAlarm(Date.now() + 60_000))).message).toBe(
+  class NoAlarm extends DurableObject {
+    async arm(): Promise<void> {
+      await this.ctx.storage.setAlarm(Date.now() + 60_000);
+    }
+  }
+  const noAlarm = namespace(scratchStore().open(), NoAlarm).getByName("n") as any;
+  expect((await rejection(noAlarm.arm())).message).toBe(
     "Your Durable Object class must have an alarm() handler in order to call setAlarm()",
   );
   // A SQLite-backed object allows values up to 2 MiB.
@@ -460,7 +487,13 @@ test("the KV API of a SQLite-backed object lives in its database, hidden from sq
   expect([...s.kv.list({ prefix: "j" })]).toEqual([["j", 2]]);
   expect(s.kv.delete("j")).toBe(true);
   s.sql.exec("CREATE TABLE mine (x)");
+  await s.setAlarm(Date.now() + 60_000);
   await s.deleteAll();
+  // deleteAll() keeps the alarm, as the runtime does.
+  expect(await s.getAlarm()).not.toBeNull();
+  await s.deleteAlarm();
+  await s.put("after", 1);
+  expect(await s.get("after")).toBe(1);
   expect(await s.get("k")).toBeUndefined();
   expect(() => s.sql.exec("SELECT * FROM mine")).toThrow("no such table: mine");
 });

@@ -99,6 +99,16 @@ export class ObjectHost implements StorageHost {
     }
   }
 
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    this.#blockers++;
+    try {
+      return await fn();
+    } finally {
+      this.#blockers--;
+      this.#drain();
+    }
+  }
+
   touch(): void {
     if (this.#storageGate) return;
     this.#storageGate = true;

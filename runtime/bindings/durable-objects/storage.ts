@@ -4,7 +4,6 @@
 // transaction boundary and deleteAll() can drop everything at once.
 import type { Database, Statement } from "bun:sqlite";
 import { deserialize, serialize } from "bun:jsc";
-import { rmSync } from "node:fs";
 import { openSqlite } from "../../store/index.ts";
 import { SqlStorage, sqlError } from "./sql.ts";
 import {
@@ -30,6 +29,8 @@ export interface ListOptions {
 export interface StorageHost {
   /** Called by every storage operation; closes the input gate until the op's continuation has run. */
   touch(): void;
+  /** Keep other events out while `fn` runs (a transaction spanning awaits must not interleave). */
+  hold<T>(fn: () => Promise<T>): Promise<T>;
   hasAlarmHandler(): boolean;
   getAlarm(): number | null;
   setAlarm(time: number): void;
@@ -184,9 +185,22 @@ export class DurableObjectStorage {
       this.#database().run("DELETE FROM _cf_KV");
       return;
     }
-    // A SQLite-backed object's deleteAll() wipes its whole database, user tables included.
-    this.#close();
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(this.#file + suffix, { force: true });
+    // A SQLite-backed object's deleteAll() wipes its whole database, user tables
+    // included (its alarm stays, as in the runtime). Dropped in place rather than
+    // deleting the file, so any other open handle stays valid.
+    this.#finalizeStatements();
+    const db = this.#database();
+    const objects = db
+      .query("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+      .all() as { type: string; name: string }[];
+    db.run("PRAGMA foreign_keys = OFF");
+    try {
+      this.#atomically(() => {
+        for (const o of objects) db.run(`DROP ${o.type === "view" ? "VIEW" : "TABLE"} IF EXISTS "${o.name.replace(/"/g, '""')}"`);
+      });
+    } finally {
+      db.run("PRAGMA foreign_keys = ON");
+    }
   }
 
   async list(options: ListOptions = {}): Promise<Map<string, unknown>> {
@@ -207,7 +221,8 @@ export class DurableObjectStorage {
     if (options.prefix !== undefined && options.prefix !== "") {
       const prefix = String(options.prefix);
       where.push("key >= ? AND substr(key, 1, ?) = ?");
-      args.push(prefix, prefix.length, prefix);
+      // substr() counts code points, JS length counts UTF-16 units.
+      args.push(prefix, [...prefix].length, prefix);
     }
     let sql = "SELECT key, value FROM _cf_KV";
     if (where.length) sql += ` WHERE ${where.join(" AND ")}`;
@@ -222,7 +237,11 @@ export class DurableObjectStorage {
    * Runs `fn` in a SQLite savepoint: its writes commit together, or none do when
    * it throws or calls txn.rollback().
    */
-  async transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
+  transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
+    return this.#host.hold(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
     const db = this.#database();
     this.#host.touch();
     const name = `bunflare_txn_${++this.#savepoints}`;
@@ -301,11 +320,15 @@ export class DurableObjectStorage {
     this.#close();
   }
 
-  #close(): void {
+  #finalizeStatements(): void {
     this.#stmts?.get.finalize();
     this.#stmts?.put.finalize();
     this.#stmts?.delete.finalize();
     this.#stmts = undefined;
+  }
+
+  #close(): void {
+    this.#finalizeStatements();
     this.#db?.close();
     this.#db = undefined;
   }
