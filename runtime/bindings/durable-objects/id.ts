@@ -23,8 +23,16 @@ export class DurableObjectId {
   }
 }
 
+// Named ids are looked up on every request (getByName per request is the common
+// pattern), so recent ones are cached; a bound keeps a name-per-request app from
+// growing it without end.
+const NAME_CACHE_SIZE = 10_000;
+
 export class IdFactory {
   readonly #key: Uint8Array;
+  readonly #byName = new Map<string, DurableObjectId>();
+  /** Ids this factory made or verified: get() need not recompute their MAC. */
+  readonly #issued = new WeakSet<DurableObjectId>();
 
   constructor(className: string) {
     this.#key = new Bun.CryptoHasher("sha256").update(`bunflare-durable-object:${className}`).digest();
@@ -32,12 +40,22 @@ export class IdFactory {
 
   fromName(name: unknown): DurableObjectId {
     const n = String(name);
+    const cached = this.#byName.get(n);
+    if (cached) return cached;
     const head = this.#mac(new TextEncoder().encode(n)).subarray(0, 16);
-    return new DurableObjectId(this.#seal(head), n);
+    const id = this.#issue(new DurableObjectId(this.#seal(head), n));
+    if (this.#byName.size >= NAME_CACHE_SIZE) this.#byName.clear();
+    this.#byName.set(n, id);
+    return id;
   }
 
   unique(): DurableObjectId {
-    return new DurableObjectId(this.#seal(crypto.getRandomValues(new Uint8Array(16))));
+    return this.#issue(new DurableObjectId(this.#seal(crypto.getRandomValues(new Uint8Array(16)))));
+  }
+
+  #issue(id: DurableObjectId): DurableObjectId {
+    this.#issued.add(id);
+    return id;
   }
 
   fromString(hex: unknown): DurableObjectId {
@@ -46,12 +64,13 @@ export class IdFactory {
     const lower = s.toLowerCase();
     const head = Buffer.from(lower.slice(0, 32), "hex");
     if (this.#seal(head) !== lower) throw new TypeError("Durable Object ID is not valid for this namespace.");
-    return new DurableObjectId(lower);
+    return this.#issue(new DurableObjectId(lower));
   }
 
   /** Whether `id` was made by this namespace (an id of another class is rejected by get()). */
   owns(id: unknown): id is DurableObjectId {
     if (!(id instanceof DurableObjectId)) throw notAnId("get");
+    if (this.#issued.has(id)) return true;
     const hex = id.toString();
     return this.#seal(Buffer.from(hex.slice(0, 32), "hex")) === hex;
   }
