@@ -7,6 +7,8 @@ import type { Store } from "../../store/index.ts";
 import { alarmScheduler, type AlarmDelivery } from "./alarms.ts";
 import { DurableObjectId, IdFactory } from "./id.ts";
 import { ObjectHost, type ObjectClass } from "./object.ts";
+import { DurableObjectLimits } from "./limits.ts";
+import { DatabasePool } from "./storage.ts";
 import { notAnId, rpcNotImplemented } from "./validate.ts";
 
 export { DurableObjectId } from "./id.ts";
@@ -66,6 +68,7 @@ export class DurableObjectNamespace {
   readonly #objects = new Map<string, ObjectHost>();
   readonly #dir: string;
   readonly #deliverAlarm: AlarmDelivery;
+  readonly #pool = new DatabasePool(DurableObjectLimits.MAX_OPEN_DATABASES);
   #disposed = false;
 
   constructor(options: DurableObjectNamespaceOptions) {
@@ -126,6 +129,7 @@ export class DurableObjectNamespace {
         dir: this.#dir,
         sqlite: this.#options.sqlite === true,
         alarms: alarmScheduler(this.#options.store, this.#options.className),
+        pool: this.#pool,
         getClass: this.#options.getClass as () => ObjectClass,
         getEnv: this.#options.getEnv,
       });

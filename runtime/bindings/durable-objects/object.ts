@@ -10,7 +10,7 @@
 // blockConcurrencyWhile() closes the gate until its callback settles.
 import path from "node:path";
 import type { DurableObjectId } from "./id.ts";
-import { DurableObjectStorage, type StorageHost } from "./storage.ts";
+import { DurableObjectStorage, type DatabasePool, type StorageHost } from "./storage.ts";
 import type { AlarmScheduler } from "./alarms.ts";
 
 export type ObjectClass = new (state: unknown, env: unknown) => unknown;
@@ -20,6 +20,7 @@ export interface ObjectHostOptions {
   dir: string;
   sqlite: boolean;
   alarms: AlarmScheduler;
+  pool: DatabasePool;
   getClass(): ObjectClass;
   getEnv(): Record<string, unknown>;
 }
@@ -41,7 +42,7 @@ export class ObjectHost implements StorageHost {
   constructor(options: ObjectHostOptions) {
     this.#options = options;
     this.id = options.id;
-    this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this);
+    this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this, options.pool);
   }
 
   /** Run one event (fetch, RPC call, alarm) against the instance once the gate lets it in. */

@@ -71,17 +71,54 @@ class Statements {
   }
 }
 
+/**
+ * Bounds how many object databases a namespace keeps open (each holds three
+ * file descriptors in WAL mode): an app touching thousands of objects must not
+ * run out of them. The least recently used idle one is closed; it reopens on
+ * its next storage call.
+ */
+export class DatabasePool {
+  readonly #max: number;
+  readonly #open = new Map<DurableObjectStorage, true>();
+  #last: DurableObjectStorage | undefined;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  use(storage: DurableObjectStorage): void {
+    if (this.#last === storage) return;
+    this.#last = storage;
+    this.#open.delete(storage);
+    this.#open.set(storage, true);
+    if (this.#open.size <= this.#max) return;
+    for (const candidate of this.#open.keys()) {
+      if (this.#open.size <= this.#max) break;
+      if (candidate === storage || candidate.busy) continue;
+      candidate.close();
+      this.#open.delete(candidate);
+    }
+  }
+
+  forget(storage: DurableObjectStorage): void {
+    this.#open.delete(storage);
+    if (this.#last === storage) this.#last = undefined;
+  }
+}
+
 export class DurableObjectStorage {
   readonly #file: string;
   readonly #sqlite: boolean;
   readonly #host: StorageHost;
+  readonly #pool: DatabasePool;
   #db: Database | undefined;
   #stmts: Statements | undefined;
   #sql: SqlStorage | undefined;
   #savepoints = 0;
   #syncKv: SyncKvStorage | undefined;
 
-  constructor(file: string, sqlite: boolean, host: StorageHost) {
+  constructor(file: string, sqlite: boolean, host: StorageHost, pool: DatabasePool) {
+    this.#pool = pool;
     this.#file = file;
     this.#sqlite = sqlite;
     this.#host = host;
@@ -89,11 +126,18 @@ export class DurableObjectStorage {
 
   /** Opened on first use: an object that never stores anything leaves no file. */
   #database(): Database {
+    this.#pool.use(this);
     return (this.#db ??= openSqlite(this.#file));
+  }
+
+  /** A transaction is open: closing the file now would lose it. */
+  get busy(): boolean {
+    return this.#db?.inTransaction === true;
   }
 
   #kv(): Statements {
     this.#host.touch();
+    this.#pool.use(this);
     return (this.#stmts ??= new Statements(this.#database()));
   }
 
@@ -318,6 +362,7 @@ export class DurableObjectStorage {
   /** Release the file handle (the namespace was disposed, or deleteAll() removed the file). */
   close(): void {
     this.#close();
+    this.#pool.forget(this);
   }
 
   #finalizeStatements(): void {
