@@ -102,7 +102,11 @@ export class AlarmScheduler {
     if (old) clearTimeout(old);
     if (!this.#deliver) return;
     const delay = Math.min(Math.max(0, time - Date.now()), MAX_TIMER_MS);
-    const timer = setTimeout(() => void this.#fire(objectId, time), delay);
+    const timer = setTimeout(() => {
+      // The store may have been closed under a still-armed timer (a host that
+      // skipped dispose()); that must not surface as an unhandled rejection.
+      this.#fire(objectId, time).catch(() => {});
+    }, delay);
     // Timers must not keep a CLI process or a test alive; the dev server's socket does that.
     timer.unref();
     this.#timers.set(objectId, timer);

@@ -9,8 +9,8 @@ export const DurableObjectLimits = {
   MAX_VALUE_SIZE_KV: 128 * 1024,
   /** Serialized bytes of one value in a SQLite-backed object. */
   MAX_VALUE_SIZE_SQLITE: 2 * 1024 * 1024,
-  /** Keys per get / put / delete batch. */
-  MAX_KEYS_PER_BATCH: 128,
+  /** Object databases a namespace keeps open at once (bunflare's own bound, for file descriptors). */
+  MAX_OPEN_DATABASES: 64,
   /** Alarm handler retries after a throw, then the alarm is dropped. */
   MAX_ALARM_RETRIES: 6,
   /** First retry delay; doubles each time (2 s, 4 s, 8 s, ...). */
