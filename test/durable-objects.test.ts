@@ -406,6 +406,9 @@ test("bad keys and values are rejected with the runtime's messages and store not
   expect((await rejection(s.put("v", "x".repeat(128 * 1024 + 10)))).message).toMatch(
     /^Values cannot be larger than 131072 bytes\. A value of size \d+ was provided\.$/,
   );
+  // A value of exactly the advertised size fits: the serialization header is allowed for.
+  await s.put("exact", "x".repeat(128 * 1024));
+  await s.delete("exact");
   const clone = await rejection(s.put("f", () => 1));
   expect(clone.name).toBe("DataCloneError");
   expect((await s.list()).size).toBe(0);

@@ -1,7 +1,7 @@
-// Durable Object storage limits, as documented for production
-// (developers.cloudflare.com/durable-objects/platform/limits/). Local workerd
-// does not enforce them; we do, so an app that would fail once deployed fails
-// here first, with the same words.
+// Durable Object limits. Key and value sizes are production's documented ones
+// (developers.cloudflare.com/durable-objects/platform/limits/): local workerd
+// does not enforce them, we do, so an app that would fail once deployed fails
+// here first, with the same words. The rest are runtime behaviour or our own bounds.
 export const DurableObjectLimits = {
   /** UTF-8 bytes of one storage key. */
   MAX_KEY_SIZE: 2048,
@@ -9,6 +9,8 @@ export const DurableObjectLimits = {
   MAX_VALUE_SIZE_KV: 128 * 1024,
   /** Serialized bytes of one value in a SQLite-backed object. */
   MAX_VALUE_SIZE_SQLITE: 2 * 1024 * 1024,
+  /** The runtime lets the serialization header push a value this far past the advertised size. */
+  VALUE_SIZE_CUSHION: 34,
   /** Object databases a namespace keeps open at once (bunflare's own bound, for file descriptors). */
   MAX_OPEN_DATABASES: 64,
   /** Alarm handler retries after a throw, then the alarm is dropped. */

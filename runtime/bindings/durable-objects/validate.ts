@@ -20,7 +20,7 @@ export function storageKey(key: unknown): string {
 
 export function checkValueSize(size: number, sqlite: boolean): void {
   const max = sqlite ? DurableObjectLimits.MAX_VALUE_SIZE_SQLITE : DurableObjectLimits.MAX_VALUE_SIZE_KV;
-  if (size > max) {
+  if (size > max + DurableObjectLimits.VALUE_SIZE_CUSHION) {
     throw new RangeError(`Values cannot be larger than ${max} bytes. A value of size ${size} was provided.`);
   }
 }
