@@ -29,6 +29,8 @@ export interface DurableObjectNamespaceOptions {
   sqlite?: boolean;
   /** Where an alarm handler's uncaught error goes (the dev server's console); default console.error. */
   reportError?(error: unknown): void;
+  /** Object databases kept open at once (default DurableObjectLimits.MAX_OPEN_DATABASES). */
+  maxOpenDatabases?: number;
 }
 
 /**
@@ -68,12 +70,13 @@ export class DurableObjectNamespace {
   readonly #objects = new Map<string, ObjectHost>();
   readonly #dir: string;
   readonly #deliverAlarm: AlarmDelivery;
-  readonly #pool = new DatabasePool(DurableObjectLimits.MAX_OPEN_DATABASES);
+  readonly #pool: DatabasePool;
   #disposed = false;
 
   constructor(options: DurableObjectNamespaceOptions) {
     this.#options = options;
     this.#ids = new IdFactory(options.className);
+    this.#pool = new DatabasePool(options.maxOpenDatabases ?? DurableObjectLimits.MAX_OPEN_DATABASES);
     this.#dir = options.store.doDir(options.className);
     mkdirSync(this.#dir, { recursive: true });
     this.#deliverAlarm = async (objectId, objectName, info) => {
@@ -130,6 +133,7 @@ export class DurableObjectNamespace {
         sqlite: this.#options.sqlite === true,
         alarms: alarmScheduler(this.#options.store, this.#options.className),
         pool: this.#pool,
+        reportError: this.#options.reportError ?? console.error,
         getClass: this.#options.getClass as () => ObjectClass,
         getEnv: this.#options.getEnv,
       });

@@ -13,6 +13,9 @@ export const DurableObjectLimits = {
   VALUE_SIZE_CUSHION: 34,
   /** Object databases a namespace keeps open at once (bunflare's own bound, for file descriptors). */
   MAX_OPEN_DATABASES: 64,
+  /** Tags per hibernatable WebSocket, and characters per tag. */
+  MAX_WEBSOCKET_TAGS: 10,
+  MAX_WEBSOCKET_TAG_LENGTH: 256,
   /** Alarm handler retries after a throw, then the alarm is dropped. */
   MAX_ALARM_RETRIES: 6,
   /** First retry delay; doubles each time (2 s, 4 s, 8 s, ...). */

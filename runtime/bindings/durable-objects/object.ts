@@ -12,6 +12,7 @@ import path from "node:path";
 import type { DurableObjectId } from "./id.ts";
 import { DurableObjectStorage, type DatabasePool, type StorageHost } from "./storage.ts";
 import type { AlarmScheduler } from "./alarms.ts";
+import { HibernatableSockets, type AutoResponsePair, type WorkerWebSocket } from "./websockets.ts";
 
 export type ObjectClass = new (state: unknown, env: unknown) => unknown;
 
@@ -21,6 +22,8 @@ export interface ObjectHostOptions {
   sqlite: boolean;
   alarms: AlarmScheduler;
   pool: DatabasePool;
+  /** Uncaught errors of events nobody awaits (WebSocket handlers). */
+  reportError(error: unknown): void;
   getClass(): ObjectClass;
   getEnv(): Record<string, unknown>;
 }
@@ -28,6 +31,7 @@ export interface ObjectHostOptions {
 export class ObjectHost implements StorageHost {
   readonly id: DurableObjectId;
   readonly storage: DurableObjectStorage;
+  readonly sockets: HibernatableSockets;
   readonly #options: ObjectHostOptions;
   #instance: Record<string, unknown> | undefined;
   #state: DurableObjectState | undefined;
@@ -43,6 +47,12 @@ export class ObjectHost implements StorageHost {
     this.#options = options;
     this.id = options.id;
     this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this, options.pool);
+    this.sockets = new HibernatableSockets((handler, args, ws) => {
+      this.run((instance) => {
+        const fn = instance[handler];
+        if (typeof fn === "function") return fn.apply(instance, args(ws));
+      }).catch((error) => options.reportError(error));
+    });
   }
 
   /** Run one event (fetch, RPC call, alarm) against the instance once the gate lets it in. */
@@ -177,17 +187,35 @@ export class DurableObjectState {
     throw reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
   }
 
-  // The WebSocket Hibernation API is not implemented yet; an object with no
-  // accepted sockets behaves the same for these two.
-  getWebSockets(_tag?: string): WebSocket[] {
-    return [];
+  acceptWebSocket(ws: WorkerWebSocket, tags?: string[]): void {
+    this.#host.sockets.accept(ws, tags);
   }
 
-  getTags(_ws: WebSocket): string[] {
-    return [];
+  getWebSockets(tag?: string): WorkerWebSocket[] {
+    return this.#host.sockets.list(tag);
   }
 
-  acceptWebSocket(_ws: WebSocket, _tags?: string[]): void {
-    throw new Error("ctx.acceptWebSocket() (WebSocket Hibernation) is not supported by bunflare yet.");
+  getTags(ws: WorkerWebSocket): string[] {
+    return this.#host.sockets.tagsOf(ws);
+  }
+
+  setWebSocketAutoResponse(pair?: AutoResponsePair | null): void {
+    this.#host.sockets.setAutoResponse(pair);
+  }
+
+  getWebSocketAutoResponse(): AutoResponsePair | null {
+    return this.#host.sockets.getAutoResponse();
+  }
+
+  getWebSocketAutoResponseTimestamp(ws: WorkerWebSocket): Date | null {
+    return this.#host.sockets.autoResponseTimestamp(ws);
+  }
+
+  setHibernatableWebSocketEventTimeout(ms?: number | null): void {
+    this.#host.sockets.setEventTimeout(ms);
+  }
+
+  getHibernatableWebSocketEventTimeout(): number | null {
+    return this.#host.sockets.getEventTimeout();
   }
 }
