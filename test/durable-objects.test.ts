@@ -599,6 +599,31 @@ test("sqliteBackedClasses follows new_sqlite_classes through renames and deletio
   expect(sqliteBackedClasses(undefined).size).toBe(0);
 });
 
+test("an alarm handler can schedule the next alarm, and that one fires too", async () => {
+  let runs = 0;
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  class Ticker extends DurableObject {
+    async start(): Promise<void> {
+      await this.ctx.storage.setAlarm(Date.now() + 10);
+    }
+    async alarm(): Promise<void> {
+      runs++;
+      if (runs < 3) await this.ctx.storage.setAlarm(Date.now() + 10);
+      else resolveDone();
+    }
+    async pending(): Promise<number | null> {
+      return this.ctx.storage.getAlarm();
+    }
+  }
+  const stub = namespace(scratchStore().open(), Ticker).getByName("t") as any;
+  await stub.start();
+  await within(5000, done);
+  await Bun.sleep(20);
+  expect(runs).toBe(3);
+  expect(await stub.pending()).toBeNull();
+});
+
 test("deleteAlarm cancels a pending alarm", async () => {
   let fired = false;
   class Cancel extends DurableObject {
