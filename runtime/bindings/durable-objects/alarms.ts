@@ -116,6 +116,8 @@ export class AlarmScheduler {
     this.#timers.delete(objectId);
     const row = this.#row(objectId);
     if (!row || row.scheduled_time !== time || !this.#deliver) return;
+    // Re-armed by a reload while its handler still runs: one run at a time.
+    if (this.#firing.get(objectId) === time) return;
     if (time > Date.now()) return this.#arm(objectId, time); // a far alarm capped by MAX_TIMER_MS
     const info = { scheduledTime: time, retryCount: row.retry_count, isRetry: row.retry_count > 0 };
     this.#firing.set(objectId, time);
