@@ -156,6 +156,9 @@ test("idFromString and get reject bad ids with the runtime's messages", () => {
   expect(() => ns.idFromString(other.idFromName("x").toString())).toThrow(
     "Durable Object ID is not valid for this namespace.",
   );
+  expect(() => (ns.idFromName as () => unknown)()).toThrow(
+    "Failed to execute 'idFromName' on 'DurableObjectNamespace': parameter 1 is not of type 'string'.",
+  );
   expect(() => ns.get("abc" as never)).toThrow(
     "Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.",
   );

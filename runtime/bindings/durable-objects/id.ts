@@ -2,7 +2,6 @@
 // bytes identify the object (derived from the name, or random); the last 16 are
 // a MAC of the first under a key derived from the class, so idFromString can
 // tell an id of another namespace apart, as the runtime does.
-import { notAnId } from "./validate.ts";
 
 export class DurableObjectId {
   readonly #hex: string;
@@ -31,8 +30,6 @@ const NAME_CACHE_SIZE = 10_000;
 export class IdFactory {
   readonly #key: Uint8Array;
   readonly #byName = new Map<string, DurableObjectId>();
-  /** Ids this factory made or verified: get() need not recompute their MAC. */
-  readonly #issued = new WeakSet<DurableObjectId>();
 
   constructor(className: string) {
     this.#key = new Bun.CryptoHasher("sha256").update(`bunflare-durable-object:${className}`).digest();
@@ -43,19 +40,14 @@ export class IdFactory {
     const cached = this.#byName.get(n);
     if (cached) return cached;
     const head = this.#mac(new TextEncoder().encode(n)).subarray(0, 16);
-    const id = this.#issue(new DurableObjectId(this.#seal(head), n));
+    const id = new DurableObjectId(this.#seal(head), n);
     if (this.#byName.size >= NAME_CACHE_SIZE) this.#byName.clear();
     this.#byName.set(n, id);
     return id;
   }
 
   unique(): DurableObjectId {
-    return this.#issue(new DurableObjectId(this.#seal(crypto.getRandomValues(new Uint8Array(16)))));
-  }
-
-  #issue(id: DurableObjectId): DurableObjectId {
-    this.#issued.add(id);
-    return id;
+    return new DurableObjectId(this.#seal(crypto.getRandomValues(new Uint8Array(16))));
   }
 
   fromString(hex: unknown): DurableObjectId {
@@ -64,15 +56,7 @@ export class IdFactory {
     const lower = s.toLowerCase();
     const head = Buffer.from(lower.slice(0, 32), "hex");
     if (this.#seal(head) !== lower) throw new TypeError("Durable Object ID is not valid for this namespace.");
-    return this.#issue(new DurableObjectId(lower));
-  }
-
-  /** Whether `id` was made by this namespace (an id of another class is rejected by get()). */
-  owns(id: unknown): id is DurableObjectId {
-    if (!(id instanceof DurableObjectId)) throw notAnId("get");
-    if (this.#issued.has(id)) return true;
-    const hex = id.toString();
-    return this.#seal(Buffer.from(hex.slice(0, 32), "hex")) === hex;
+    return new DurableObjectId(lower);
   }
 
   #mac(data: Uint8Array): Uint8Array {

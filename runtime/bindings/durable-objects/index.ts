@@ -96,6 +96,9 @@ export class DurableObjectNamespace {
   }
 
   idFromName(name: string): DurableObjectId {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'idFromName' on 'DurableObjectNamespace': parameter 1 is not of type 'string'.");
+    }
     return this.#ids.fromName(name);
   }
 
@@ -114,7 +117,7 @@ export class DurableObjectNamespace {
 
   get(id: DurableObjectId, _options?: unknown): DurableObjectStub {
     if (!(id instanceof DurableObjectId)) throw notAnId("get");
-    if (!this.#ids.owns(id)) throw new TypeError("Durable Object ID is not valid for this namespace.");
+    // workerd (wrangler dev) accepts another class's id here and addresses that hex in this class.
     return makeStub(id, this.#host(id));
   }
 
