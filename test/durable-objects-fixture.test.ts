@@ -63,3 +63,28 @@ test("the counter fixture counts every concurrent HTTP request once and keeps th
     app.stop();
   }
 });
+
+test("a count written by one process is read by the next, even when the first exits without cleanup", async () => {
+  const store = path.join(dir, ".bunflare-procs");
+  const script = `
+    import { createDurableObjectNamespace } from ${JSON.stringify(path.join(import.meta.dir, "../runtime/bindings/durable-objects/index.ts"))};
+    import { openStore } from ${JSON.stringify(path.join(import.meta.dir, "../runtime/store/index.ts"))};
+    const { Counter } = await import(${JSON.stringify(path.join(dir, "src/index.js"))});
+    const ns = createDurableObjectNamespace({
+      store: openStore(${JSON.stringify(store)}),
+      className: "Counter",
+      getClass: () => Counter,
+      getEnv: () => ({}),
+      sqlite: true,
+    });
+    console.log(await ns.getByName("shared").increment());
+    process.exit(0);
+  `;
+  const run = () => {
+    const proc = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe", timeout: 30_000 });
+    expect(proc.stderr.toString()).toBe("");
+    return proc.stdout.toString().trim();
+  };
+  expect(run()).toBe("1");
+  expect(run()).toBe("2");
+});
