@@ -1,5 +1,21 @@
-// Durable Objects: namespaces, ids, stubs and storage for classes the worker exports.
+// Durable Objects: namespaces, ids, stubs and storage for classes the worker
+// exports. One instance per id per namespace, created on first use; storage is
+// one SQLite file per object under store.doDir(className), so stored data
+// outlives instances, reloads and restarts.
+import { mkdirSync } from "node:fs";
 import type { Store } from "../../store/index.ts";
+import { alarmScheduler, type AlarmDelivery } from "./alarms.ts";
+import { DurableObjectId, IdFactory } from "./id.ts";
+import { ObjectHost, type ObjectClass } from "./object.ts";
+import { DurableObjectLimits } from "./limits.ts";
+import { DatabasePool } from "./storage.ts";
+import { notAnId, rpcNotImplemented } from "./validate.ts";
+
+export { DurableObjectId } from "./id.ts";
+export { DurableObjectState } from "./object.ts";
+export { DurableObjectStorage, DurableObjectTransaction } from "./storage.ts";
+export { SqlStorage, SqlStorageCursor } from "./sql.ts";
+export { DurableObjectLimits } from "./limits.ts";
 
 export interface DurableObjectNamespaceOptions {
   store: Store;
@@ -9,8 +25,247 @@ export interface DurableObjectNamespaceOptions {
   getClass(): new (state: unknown, env: unknown) => unknown;
   /** The env the object is constructed with. */
   getEnv(): Record<string, unknown>;
+  /** The class is listed in `new_sqlite_classes`: enables ctx.storage.sql and the 2 MiB value limit. */
+  sqlite?: boolean;
+  /** Where an alarm handler's uncaught error goes (the dev server's console); default console.error. */
+  reportError?(error: unknown): void;
+  /** Object databases kept open at once (default DurableObjectLimits.MAX_OPEN_DATABASES). */
+  maxOpenDatabases?: number;
 }
 
-export function createDurableObjectNamespace(options: DurableObjectNamespaceOptions): unknown {
-  throw new Error(`Durable Objects are not implemented yet (class ${options.className})`);
+/**
+ * Class names that are SQLite-backed after applying the config's `migrations`
+ * in order (new_sqlite_classes, renamed_classes, deleted_classes), so the env
+ * builder can pass `sqlite: true` for them.
+ */
+export function sqliteBackedClasses(migrations: readonly unknown[] | undefined): Set<string> {
+  const sqlite = new Set<string>();
+  for (const m of migrations ?? []) {
+    const step = (m ?? {}) as {
+      new_sqlite_classes?: unknown;
+      renamed_classes?: unknown;
+      deleted_classes?: unknown;
+    };
+    for (const name of asArray(step.new_sqlite_classes)) sqlite.add(String(name));
+    for (const r of asArray(step.renamed_classes)) {
+      const { from, to } = (r ?? {}) as { from?: string; to?: string };
+      if (from !== undefined && sqlite.delete(from) && to !== undefined) sqlite.add(to);
+    }
+    for (const name of asArray(step.deleted_classes)) sqlite.delete(String(name));
+  }
+  return sqlite;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function createDurableObjectNamespace(options: DurableObjectNamespaceOptions): DurableObjectNamespace {
+  return new DurableObjectNamespace(options);
+}
+
+export class DurableObjectNamespace {
+  readonly #options: DurableObjectNamespaceOptions;
+  readonly #ids: IdFactory;
+  readonly #objects = new Map<string, ObjectHost>();
+  readonly #dir: string;
+  readonly #deliverAlarm: AlarmDelivery;
+  readonly #pool: DatabasePool;
+  #disposed = false;
+
+  constructor(options: DurableObjectNamespaceOptions) {
+    this.#options = options;
+    this.#ids = new IdFactory(options.className);
+    this.#pool = new DatabasePool(options.maxOpenDatabases ?? DurableObjectLimits.MAX_OPEN_DATABASES);
+    this.#dir = options.store.doDir(options.className);
+    mkdirSync(this.#dir, { recursive: true });
+    this.#deliverAlarm = async (objectId, objectName, info) => {
+      const host = this.#host(new DurableObjectId(objectId, objectName));
+      try {
+        await host.run(async (instance) => {
+          // A class that no longer has alarm() (edited during dev) just drops the alarm.
+          if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
+        });
+      } catch (error) {
+        (options.reportError ?? console.error)(error);
+        throw error; // the scheduler retries
+      }
+    };
+    // This namespace takes alarm delivery over from any earlier one for the class (dev reload).
+    alarmScheduler(options.store, options.className).attach(this.#deliverAlarm);
+  }
+
+  idFromName(name: string): DurableObjectId {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'idFromName' on 'DurableObjectNamespace': parameter 1 is not of type 'string'.");
+    }
+    return this.#ids.fromName(name);
+  }
+
+  idFromString(id: string): DurableObjectId {
+    return this.#ids.fromString(id);
+  }
+
+  newUniqueId(_options?: { jurisdiction?: string }): DurableObjectId {
+    return this.#ids.unique();
+  }
+
+  /** Jurisdictions only restrict where objects live on Cloudflare; locally every one is the same namespace. */
+  jurisdiction(_jurisdiction: string): DurableObjectNamespace {
+    return this;
+  }
+
+  get(id: DurableObjectId, _options?: unknown): DurableObjectStub {
+    if (!(id instanceof DurableObjectId)) throw notAnId("get");
+    // workerd (wrangler dev) accepts another class's id here and addresses that hex in this class.
+    return makeStub(id, this.#host(id));
+  }
+
+  getByName(name: string, options?: unknown): DurableObjectStub {
+    return this.get(this.idFromName(name), options);
+  }
+
+  #host(id: DurableObjectId): ObjectHost {
+    const key = id.toString();
+    let host = this.#objects.get(key);
+    if (!host) {
+      if (this.#disposed) throw new Error(`Durable Object namespace for class ${this.#options.className} was disposed.`);
+      host = new ObjectHost({
+        id,
+        dir: this.#dir,
+        sqlite: this.#options.sqlite === true,
+        alarms: alarmScheduler(this.#options.store, this.#options.className),
+        pool: this.#pool,
+        reportError: this.#options.reportError ?? console.error,
+        getClass: this.#options.getClass as () => ObjectClass,
+        getEnv: this.#options.getEnv,
+      });
+      this.#objects.set(key, host);
+    }
+    return host;
+  }
+
+  /**
+   * Drop every instance, close object files and stop this namespace's alarm
+   * timers (unless a newer namespace already took them over). Stored data stays.
+   */
+  dispose(): void {
+    this.#disposed = true;
+    alarmScheduler(this.#options.store, this.#options.className).detach(this.#deliverAlarm);
+    for (const host of this.#objects.values()) host.close();
+    this.#objects.clear();
+  }
+}
+
+export interface DurableObjectStub {
+  readonly id: DurableObjectId;
+  readonly name: string | undefined;
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  [method: string]: unknown;
+}
+
+// Names a stub answers itself; everything else is an RPC call to the object.
+const NOT_RPC = new Set(["then", "constructor", "toJSON"]);
+
+function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
+  const target = {
+    id,
+    name: id.name,
+    fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+      let request: Request;
+      try {
+        request = input instanceof Request && init === undefined ? input : new Request(input as string, init);
+      } catch (error) {
+        if (typeof input === "string" && !URL.canParse(input)) return Promise.reject(new TypeError(`Invalid URL: ${input}`));
+        return Promise.reject(error);
+      }
+      return host.run((instance) => {
+        if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
+        return (instance.fetch as (r: Request) => Promise<Response>)(request);
+      });
+    },
+  };
+  const methods = new Map<string, unknown>();
+  return new Proxy(target, {
+    get(t, prop) {
+      if (typeof prop === "symbol") return undefined;
+      if (prop in t) return t[prop as keyof typeof t];
+      if (NOT_RPC.has(prop)) return undefined;
+      let method = methods.get(prop);
+      if (!method) methods.set(prop, (method = rpcMember(host, prop)));
+      return method;
+    },
+  }) as unknown as DurableObjectStub;
+}
+
+/**
+ * `stub.name(...)` calls the method; `await stub.name` reads the property. Like
+ * the runtime, only members of the class (its prototype chain) are reachable,
+ * not fields set on the instance.
+ */
+function rpcMember(host: ObjectHost, name: string) {
+  const call = (...args: unknown[]): Promise<unknown> =>
+    host.run((instance) => {
+      const member = lookup(instance, name);
+      if (typeof member !== "function") throw rpcNotImplemented(name);
+      return (member as (...a: unknown[]) => unknown).apply(instance, args.map(copy));
+    }).then(copy);
+  const read = (): Promise<unknown> =>
+    host.run((instance) => {
+      const member = lookup(instance, name);
+      return typeof member === "function" ? member.bind(instance) : member;
+    }).then(copy);
+  return Object.assign(call, {
+    then(resolve?: (v: unknown) => unknown, reject?: (e: unknown) => unknown) {
+      return read().then(resolve, reject);
+    },
+  });
+}
+
+function lookup(instance: Record<string, unknown>, name: string): unknown {
+  if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
+  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (!descriptor) continue;
+    if (descriptor.get) return descriptor.get.call(instance);
+    return descriptor.value;
+  }
+  throw rpcNotImplemented(name);
+}
+
+const NO_RPC =
+  "The receiving Durable Object does not support RPC, because its class was not declared with `extends " +
+  "DurableObject`. In order to enable RPC, make sure your class extends the special class `DurableObject`, which " +
+  'can be imported from the module "cloudflare:workers".';
+
+// Recognised by name: the base class comes from the cloudflare:workers module
+// (a bundler may suffix the name to avoid a clash, hence the digits).
+const rpcCapable = new WeakMap<object, boolean>();
+function extendsDurableObject(instance: object): boolean {
+  const proto = Object.getPrototypeOf(instance) as object | null;
+  if (!proto) return false;
+  let known = rpcCapable.get(proto);
+  if (known === undefined) {
+    known = false;
+    for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      if (/^DurableObject\d*$/.test((p as { constructor?: { name?: string } }).constructor?.name ?? "")) known = true;
+    }
+    rpcCapable.set(proto, known);
+  }
+  return known;
+}
+
+/**
+ * RPC passes arguments and results by structured clone, so neither side can
+ * mutate the other's objects. Values that cannot be cloned (Requests, streams,
+ * stubs, functions) go through by reference, as the runtime passes them by handle.
+ */
+function copy<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Request || value instanceof Response || value instanceof ReadableStream) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
 }

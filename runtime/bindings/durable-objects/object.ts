@@ -1,0 +1,221 @@
+// One live Durable Object: its instance, its ctx (DurableObjectState), and the
+// input gate that decides when the next event may start.
+//
+// The runtime's input gate: while a storage operation is in flight, no other
+// event is delivered to the object, so `get` then `put` is atomic without
+// locks. Our storage calls finish synchronously and resolve in a microtask, so
+// "in flight" means "until the current macrotask's microtasks have run": a
+// storage call closes the gate and a setImmediate reopens it. Awaiting anything
+// else (fetch, timers) lets queued events in, as in the runtime.
+// blockConcurrencyWhile() closes the gate until its callback settles.
+import path from "node:path";
+import type { DurableObjectId } from "./id.ts";
+import { DurableObjectStorage, type DatabasePool, type StorageHost } from "./storage.ts";
+import type { AlarmScheduler } from "./alarms.ts";
+import { HibernatableSockets, type AutoResponsePair, type WorkerWebSocket } from "./websockets.ts";
+
+export type ObjectClass = new (state: unknown, env: unknown) => unknown;
+
+export interface ObjectHostOptions {
+  id: DurableObjectId;
+  dir: string;
+  sqlite: boolean;
+  alarms: AlarmScheduler;
+  pool: DatabasePool;
+  /** Uncaught errors of events nobody awaits (WebSocket handlers). */
+  reportError(error: unknown): void;
+  getClass(): ObjectClass;
+  getEnv(): Record<string, unknown>;
+}
+
+export class ObjectHost implements StorageHost {
+  readonly id: DurableObjectId;
+  readonly storage: DurableObjectStorage;
+  readonly sockets: HibernatableSockets;
+  readonly #options: ObjectHostOptions;
+  #instance: Record<string, unknown> | undefined;
+  #state: DurableObjectState | undefined;
+  #storageGate = false;
+  #blockers = 0;
+  #queue: (() => void)[] = [];
+  readonly #release = () => {
+    this.#storageGate = false;
+    this.#drain();
+  };
+
+  constructor(options: ObjectHostOptions) {
+    this.#options = options;
+    this.id = options.id;
+    this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this, options.pool);
+    this.sockets = new HibernatableSockets((handler, args, ws) => {
+      this.run((instance) => {
+        const fn = instance[handler];
+        if (typeof fn === "function") return fn.apply(instance, args(ws));
+      }).catch((error) => options.reportError(error));
+    });
+  }
+
+  /** Run one event (fetch, RPC call, alarm) against the instance once the gate lets it in. */
+  run<T>(event: (instance: Record<string, unknown>) => T | Promise<T>): Promise<T> {
+    let instance: Record<string, unknown>;
+    try {
+      instance = this.#ensureInstance();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.#storageGate && this.#blockers === 0 && this.#queue.length === 0) return invoke(event, instance);
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push(() => {
+        // The instance may have been reset (blockConcurrencyWhile threw) while this event waited.
+        let current: Record<string, unknown>;
+        try {
+          current = this.#ensureInstance();
+        } catch (error) {
+          return reject(error);
+        }
+        invoke(event, current).then(resolve, reject);
+      });
+    });
+  }
+
+  #drain(): void {
+    // Each queued event starts synchronously, so one that touches storage closes the gate for the rest.
+    while (!this.#storageGate && this.#blockers === 0 && this.#queue.length > 0) this.#queue.shift()!();
+  }
+
+  #ensureInstance(): Record<string, unknown> {
+    if (this.#instance) return this.#instance;
+    const Class = this.#options.getClass();
+    this.#state = new DurableObjectState(this);
+    this.#instance = new Class(this.#state, this.#options.getEnv()) as Record<string, unknown>;
+    return this.#instance;
+  }
+
+  /** Drop the instance; the next event constructs a new one. Stored data stays. */
+  reset(): void {
+    this.#instance = undefined;
+  }
+
+  async blockConcurrencyWhile<T>(callback: () => T | Promise<T>): Promise<T> {
+    this.#blockers++;
+    try {
+      return await callback();
+    } catch (error) {
+      // The runtime resets an object whose blockConcurrencyWhile callback throws.
+      this.reset();
+      throw error;
+    } finally {
+      this.#blockers--;
+      this.#drain();
+    }
+  }
+
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    this.#blockers++;
+    try {
+      return await fn();
+    } finally {
+      this.#blockers--;
+      this.#drain();
+    }
+  }
+
+  touch(): void {
+    if (this.#storageGate) return;
+    this.#storageGate = true;
+    setImmediate(this.#release);
+  }
+
+  hasAlarmHandler(): boolean {
+    // Checked on the class too: the constructor may set an alarm before #instance is assigned.
+    return typeof this.#instance?.alarm === "function" || typeof this.#options.getClass().prototype?.alarm === "function";
+  }
+
+  getAlarm(): number | null {
+    return this.#options.alarms.get(this.id.toString());
+  }
+
+  setAlarm(time: number): void {
+    this.#options.alarms.set(this.id.toString(), this.id.name, time);
+  }
+
+  deleteAlarm(): void {
+    this.#options.alarms.delete(this.id.toString());
+  }
+
+  close(): void {
+    this.storage.close();
+    this.#instance = undefined;
+  }
+}
+
+function invoke<T>(event: (instance: Record<string, unknown>) => T | Promise<T>, instance: Record<string, unknown>): Promise<T> {
+  try {
+    return Promise.resolve(event(instance));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** `ctx` / `state`: what the object's constructor receives. */
+export class DurableObjectState {
+  readonly #host: ObjectHost;
+
+  constructor(host: ObjectHost) {
+    this.#host = host;
+  }
+
+  get id(): DurableObjectId {
+    return this.#host.id;
+  }
+
+  get storage(): DurableObjectStorage {
+    return this.#host.storage;
+  }
+
+  waitUntil(promise: Promise<unknown>): void {
+    // Nothing outlives the process here; just keep a rejection from going unhandled.
+    Promise.resolve(promise).catch(() => {});
+  }
+
+  blockConcurrencyWhile<T>(callback: () => T | Promise<T>): Promise<T> {
+    return this.#host.blockConcurrencyWhile(callback);
+  }
+
+  abort(reason?: unknown): never {
+    this.#host.reset();
+    throw reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
+  }
+
+  acceptWebSocket(ws: WorkerWebSocket, tags?: string[]): void {
+    this.#host.sockets.accept(ws, tags);
+  }
+
+  getWebSockets(tag?: string): WorkerWebSocket[] {
+    return this.#host.sockets.list(tag);
+  }
+
+  getTags(ws: WorkerWebSocket): string[] {
+    return this.#host.sockets.tagsOf(ws);
+  }
+
+  setWebSocketAutoResponse(pair?: AutoResponsePair | null): void {
+    this.#host.sockets.setAutoResponse(pair);
+  }
+
+  getWebSocketAutoResponse(): AutoResponsePair | null {
+    return this.#host.sockets.getAutoResponse();
+  }
+
+  getWebSocketAutoResponseTimestamp(ws: WorkerWebSocket): Date | null {
+    return this.#host.sockets.autoResponseTimestamp(ws);
+  }
+
+  setHibernatableWebSocketEventTimeout(ms?: number | null): void {
+    this.#host.sockets.setEventTimeout(ms);
+  }
+
+  getHibernatableWebSocketEventTimeout(): number | null {
+    return this.#host.sockets.getEventTimeout();
+  }
+}

@@ -1,0 +1,235 @@
+// The SQL API of SQLite-backed Durable Objects: ctx.storage.sql.exec() and its
+// cursor, over the object's own SQLite file.
+import type { Database, Statement } from "bun:sqlite";
+import { SQL_NO_TRANSACTIONS } from "./validate.ts";
+
+type SqlValue = string | number | bigint | ArrayBuffer | null;
+type Row = Record<string, SqlValue>;
+
+/** Rewrap bun:sqlite errors in the runtime's "<message>[ at offset N]: <CODE>" form. */
+export function sqlError(error: unknown): Error {
+  const e = error as { message?: string; code?: string; byteOffset?: number; name?: string };
+  if (e?.name !== "SQLiteError" || !e.code) return error as Error;
+  const at = typeof e.byteOffset === "number" && e.byteOffset >= 0 ? ` at offset ${e.byteOffset}` : "";
+  return new Error(`${e.message}${at}: ${e.code}`);
+}
+
+function toSqlite(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+      return value;
+    case "bigint":
+      throw new TypeError("Cannot convert a BigInt value to a number");
+  }
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  // workerd coerces anything else (booleans, objects) to its string form.
+  return String(value);
+}
+
+function fromSqlite(value: unknown): SqlValue {
+  if (value instanceof Uint8Array) {
+    return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
+  }
+  return value as SqlValue;
+}
+
+const PARAMETER = /\?|[:@$][A-Za-z_]/;
+const READ_ONLY = /^\s*(select|with|pragma|explain|values)\b/i;
+const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
+// The runtime keeps its own tables (_cf_KV, _cf_METADATA) out of the user's reach.
+const INTERNAL_TABLE = /(?:^|[^a-z0-9_$])["'`\[]?(_cf_[a-z0-9_]*)/i;
+
+export class SqlStorageCursor implements Iterable<Row> {
+  readonly columnNames: string[];
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  #rows: unknown[][];
+  #at = 0;
+
+  constructor(columnNames: string[], rows: unknown[][], rowsRead: number, rowsWritten: number) {
+    this.columnNames = columnNames;
+    this.#rows = rows;
+    this.rowsRead = rowsRead;
+    this.rowsWritten = rowsWritten;
+  }
+
+  #nextRaw(): unknown[] | undefined {
+    const row = this.#rows[this.#at];
+    if (row === undefined) return undefined;
+    this.#at++;
+    return row.map(fromSqlite);
+  }
+
+  #object(raw: unknown[]): Row {
+    const row: Row = {};
+    // Duplicate column names: the last one wins, as in the runtime.
+    for (let i = 0; i < raw.length; i++) row[this.columnNames[i]!] = raw[i] as SqlValue;
+    return row;
+  }
+
+  next(): IteratorResult<Row, undefined> {
+    const raw = this.#nextRaw();
+    return raw ? { done: false, value: this.#object(raw) } : { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): Iterator<Row> {
+    return this;
+  }
+
+  toArray(): Row[] {
+    const out: Row[] = [];
+    for (let raw = this.#nextRaw(); raw; raw = this.#nextRaw()) out.push(this.#object(raw));
+    return out;
+  }
+
+  one(): Row {
+    const remaining = this.#rows.length - this.#at;
+    if (remaining === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
+    if (remaining > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
+    return this.#object(this.#nextRaw()!);
+  }
+
+  raw<T extends SqlValue[] = SqlValue[]>(): IterableIterator<T> & { toArray(): T[] } {
+    const self = this;
+    const iterator = {
+      next(): IteratorResult<T, undefined> {
+        const raw = self.#nextRaw();
+        return raw ? { done: false, value: raw as T } : { done: true, value: undefined };
+      },
+      [Symbol.iterator]() {
+        return iterator;
+      },
+      toArray(): T[] {
+        const out: T[] = [];
+        for (let raw = self.#nextRaw(); raw; raw = self.#nextRaw()) out.push(raw as T);
+        return out;
+      },
+    };
+    return iterator as IterableIterator<T> & { toArray(): T[] };
+  }
+}
+
+export class SqlStorage {
+  readonly #db: () => Database;
+
+  constructor(db: () => Database) {
+    this.#db = db;
+  }
+
+  exec(query: string, ...bindings: unknown[]): SqlStorageCursor {
+    const db = this.#db();
+    const statements = splitStatements(String(query));
+    if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
+    for (const text of statements) {
+      if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
+      const internal = INTERNAL_TABLE.exec(stripLiterals(text));
+      if (internal) throw new Error(`access to ${internal[1]}.key is prohibited: SQLITE_AUTH`);
+    }
+    // Checked before anything runs, so a rejected script changes nothing.
+    if (bindings.length > 0) {
+      for (let i = 0; i < statements.length - 1; i++) {
+        if (PARAMETER.test(stripLiterals(statements[i]!))) {
+          throw new Error(
+            "When executing multiple SQL statements in a single call, only the last statement can have parameters.",
+          );
+        }
+      }
+    }
+    let rowsRead = 0;
+    let rowsWritten = 0;
+    let columns: string[] = [];
+    let rows: unknown[][] = [];
+    // Prepared one at a time: a statement may use a table an earlier one created.
+    for (let i = 0; i < statements.length; i++) {
+      const isLast = i === statements.length - 1;
+      let stmt: Statement | undefined;
+      try {
+        stmt = db.prepare(statements[i]!);
+        if (isLast && stmt.paramsCount !== bindings.length) {
+          throw new Error("Wrong number of parameter bindings for SQL query.");
+        }
+        const args = (isLast ? bindings.map(toSqlite) : []) as never[];
+        const readOnly = READ_ONLY.test(statements[i]!);
+        const before = readOnly ? 0 : totalChanges(db);
+        columns = stmt.columnNames;
+        if (columns.length > 0) rows = stmt.values(...args) as unknown[][];
+        else (stmt.run(...args), (rows = []));
+        rowsRead += rows.length;
+        if (!readOnly) rowsWritten += totalChanges(db) - before;
+      } catch (error) {
+        throw sqlError(error);
+      } finally {
+        stmt?.finalize();
+      }
+    }
+    return new SqlStorageCursor(columns, rows, rowsRead, rowsWritten);
+  }
+
+  get databaseSize(): number {
+    const db = this.#db();
+    const { page_count } = db.query("PRAGMA page_count").get() as { page_count: number };
+    const { page_size } = db.query("PRAGMA page_size").get() as { page_size: number };
+    return page_count * page_size;
+  }
+}
+
+function totalChanges(db: Database): number {
+  return (db.query("SELECT total_changes() AS n").get() as { n: number }).n;
+}
+
+function stripLiterals(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'/g, "''");
+}
+
+/**
+ * Split a script into statements on top-level semicolons: not inside quotes,
+ * comments, or a CREATE TRIGGER ... BEGIN ... END body. Empty statements drop out.
+ */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let depth = 0; // BEGIN ... END nesting inside a trigger body
+  let i = 0;
+  const n = sql.length;
+  const push = (end: number) => {
+    const text = sql.slice(start, end).trim();
+    if (text && !/^(\s|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*$/.test(text)) out.push(text);
+  };
+  while (i < n) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === "`") {
+      const close = sql.indexOf(c, i + 1);
+      i = close < 0 ? n : close + 1;
+      // A doubled quote is an escaped quote: the loop re-enters on it.
+    } else if (c === "[") {
+      const close = sql.indexOf("]", i + 1);
+      i = close < 0 ? n : close + 1;
+    } else if (c === "-" && sql[i + 1] === "-") {
+      const close = sql.indexOf("\n", i);
+      i = close < 0 ? n : close + 1;
+    } else if (c === "/" && sql[i + 1] === "*") {
+      const close = sql.indexOf("*/", i + 2);
+      i = close < 0 ? n : close + 2;
+    } else if (c === ";") {
+      if (depth === 0) {
+        push(i);
+        start = i + 1;
+      }
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_$]/.test(sql[j]!)) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      if (word === "BEGIN" && /\bTRIGGER\b/i.test(sql.slice(start, i))) depth++;
+      else if (word === "END" && depth > 0) depth--;
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  push(n);
+  return out;
+}

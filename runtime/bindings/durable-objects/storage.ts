@@ -1,0 +1,442 @@
+// ctx.storage: the KV API (and, for SQLite-backed classes, the SQL API) over one
+// SQLite file per object. Like the runtime, KV pairs live in a hidden `_cf_KV`
+// table of the object's own database, so sql.exec and get/put share one
+// transaction boundary and deleteAll() can drop everything at once.
+import type { Database, Statement } from "bun:sqlite";
+import { deserialize, serialize } from "bun:jsc";
+import { openSqlite } from "../../store/index.ts";
+import { SqlStorage, sqlError } from "./sql.ts";
+import {
+  ALARM_NEEDS_HANDLER,
+  alarmTime,
+  checkValueSize,
+  listLimit,
+  putUndefined,
+  SQL_NOT_ENABLED,
+  storageKey,
+} from "./validate.ts";
+
+export interface ListOptions {
+  start?: string;
+  startAfter?: string;
+  end?: string;
+  prefix?: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
+/** What storage needs from its object: the gate to close, and where alarms go. */
+export interface StorageHost {
+  /** Called by every storage operation; closes the input gate until the op's continuation has run. */
+  touch(): void;
+  /** Keep other events out while `fn` runs (a transaction spanning awaits must not interleave). */
+  hold<T>(fn: () => Promise<T>): Promise<T>;
+  hasAlarmHandler(): boolean;
+  getAlarm(): number | null;
+  setAlarm(time: number): void;
+  deleteAlarm(): void;
+}
+
+const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
+
+function encode(value: unknown, sqlite: boolean): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = serialize(value, { binaryType: "nodebuffer" });
+  } catch (error) {
+    const e = error as Error;
+    if (e?.name === "DataCloneError") {
+      const shown = typeof value === "function" ? String(value) : Object.prototype.toString.call(value);
+      throw new DOMException(`${shown} could not be cloned.`, "DataCloneError");
+    }
+    throw error;
+  }
+  checkValueSize(bytes.byteLength, sqlite);
+  return bytes;
+}
+
+function decode(bytes: Uint8Array): unknown {
+  return deserialize(bytes);
+}
+
+class Statements {
+  readonly get: Statement;
+  readonly put: Statement;
+  readonly delete: Statement;
+  constructor(db: Database) {
+    db.run(KV_SCHEMA);
+    this.get = db.prepare("SELECT value FROM _cf_KV WHERE key = ?");
+    this.put = db.prepare("INSERT INTO _cf_KV (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    this.delete = db.prepare("DELETE FROM _cf_KV WHERE key = ?");
+  }
+}
+
+/**
+ * Bounds how many object databases a namespace keeps open (each holds three
+ * file descriptors in WAL mode): an app touching thousands of objects must not
+ * run out of them. The least recently used idle one is closed; it reopens on
+ * its next storage call.
+ */
+export class DatabasePool {
+  readonly #max: number;
+  readonly #open = new Map<DurableObjectStorage, true>();
+  #last: DurableObjectStorage | undefined;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  use(storage: DurableObjectStorage): void {
+    if (this.#last === storage) return;
+    this.#last = storage;
+    this.#open.delete(storage);
+    this.#open.set(storage, true);
+    if (this.#open.size <= this.#max) return;
+    for (const candidate of this.#open.keys()) {
+      if (this.#open.size <= this.#max) break;
+      if (candidate === storage || candidate.busy) continue;
+      candidate.close();
+      this.#open.delete(candidate);
+    }
+  }
+
+  forget(storage: DurableObjectStorage): void {
+    this.#open.delete(storage);
+    if (this.#last === storage) this.#last = undefined;
+  }
+}
+
+export class DurableObjectStorage {
+  readonly #file: string;
+  readonly #sqlite: boolean;
+  readonly #host: StorageHost;
+  readonly #pool: DatabasePool;
+  #db: Database | undefined;
+  #stmts: Statements | undefined;
+  #sql: SqlStorage | undefined;
+  #savepoints = 0;
+  #syncKv: SyncKvStorage | undefined;
+
+  constructor(file: string, sqlite: boolean, host: StorageHost, pool: DatabasePool) {
+    this.#pool = pool;
+    this.#file = file;
+    this.#sqlite = sqlite;
+    this.#host = host;
+  }
+
+  /** Opened on first use: an object that never stores anything leaves no file. */
+  #database(): Database {
+    this.#pool.use(this);
+    return (this.#db ??= openSqlite(this.#file));
+  }
+
+  /** A transaction is open: closing the file now would lose it. */
+  get busy(): boolean {
+    return this.#db?.inTransaction === true;
+  }
+
+  #kv(): Statements {
+    this.#host.touch();
+    this.#pool.use(this);
+    return (this.#stmts ??= new Statements(this.#database()));
+  }
+
+  get sql(): SqlStorage {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    return (this.#sql ??= new SqlStorage(() => {
+      this.#host.touch();
+      return this.#database();
+    }));
+  }
+
+  // Every method is async so validation errors surface as rejections, as in the runtime.
+  async get(keys: unknown, _options?: unknown): Promise<unknown> {
+    if (Array.isArray(keys)) return this.#getMany(keys.map(storageKey));
+    return this.getSync(keys);
+  }
+
+  /** @internal shared by get() and the synchronous ctx.storage.kv API. */
+  getSync(keys: unknown): unknown {
+    const key = storageKey(keys);
+    const row = this.#kv().get.get(key) as { value: Uint8Array } | null;
+    return row ? decode(row.value) : undefined;
+  }
+
+  /** The synchronous KV API of SQLite-backed objects (ctx.storage.kv). */
+  get kv(): SyncKvStorage {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    return (this.#syncKv ??= new SyncKvStorage(this));
+  }
+
+  #getMany(keys: string[]): Map<string, unknown> {
+    const stmts = this.#kv();
+    const found: [string, unknown][] = [];
+    for (const key of new Set(keys)) {
+      const row = stmts.get.get(key) as { value: Uint8Array } | null;
+      if (row) found.push([key, decode(row.value)]);
+    }
+    // The runtime returns keys in storage order, whatever order they were asked in.
+    found.sort((a, b) => compareKeys(a[0], b[0]));
+    return new Map(found);
+  }
+
+  async put(keyOrEntries: unknown, value?: unknown, _options?: unknown): Promise<void> {
+    if (keyOrEntries !== null && typeof keyOrEntries === "object" && !Array.isArray(keyOrEntries)) {
+      const entries = Object.entries(keyOrEntries as Record<string, unknown>).map(
+        ([k, v]) => [storageKey(k), encode(v, this.#sqlite)] as const,
+      );
+      const stmts = this.#kv();
+      this.#atomically(() => {
+        for (const [k, v] of entries) stmts.put.run(k, v);
+      });
+      return;
+    }
+    this.putSync(keyOrEntries, value);
+  }
+
+  /** @internal */
+  putSync(keyArg: unknown, value: unknown): void {
+    const key = storageKey(keyArg);
+    // Only the single-key form rejects undefined; an entries object may hold it.
+    if (value === undefined) throw putUndefined();
+    const bytes = encode(value, this.#sqlite);
+    this.#kv().put.run(key, bytes);
+  }
+
+  async delete(keys: unknown, _options?: unknown): Promise<boolean | number> {
+    if (Array.isArray(keys)) {
+      const list = keys.map(storageKey);
+      const stmts = this.#kv();
+      let count = 0;
+      this.#atomically(() => {
+        for (const key of list) count += stmts.delete.run(key).changes;
+      });
+      return count;
+    }
+    return this.deleteSync(keys);
+  }
+
+  /** @internal */
+  deleteSync(keyArg: unknown): boolean {
+    const key = storageKey(keyArg);
+    return this.#kv().delete.run(key).changes > 0;
+  }
+
+  async deleteAll(_options?: unknown): Promise<void> {
+    this.#host.touch();
+    if (!this.#sqlite) {
+      this.#kv();
+      this.#database().run("DELETE FROM _cf_KV");
+      return;
+    }
+    // A SQLite-backed object's deleteAll() wipes its whole database, user tables
+    // included (its alarm stays, as in the runtime). Dropped in place rather than
+    // deleting the file, so any other open handle stays valid.
+    this.#finalizeStatements();
+    const db = this.#database();
+    const objects = db
+      .query("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+      .all() as { type: string; name: string }[];
+    db.run("PRAGMA foreign_keys = OFF");
+    try {
+      this.#atomically(() => {
+        for (const o of objects) db.run(`DROP ${o.type === "view" ? "VIEW" : "TABLE"} IF EXISTS "${o.name.replace(/"/g, '""')}"`);
+      });
+    } finally {
+      db.run("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  async list(options: ListOptions = {}): Promise<Map<string, unknown>> {
+    return new Map(this.listSync(options));
+  }
+
+  /** @internal */
+  listSync(options: ListOptions = {}): [string, unknown][] {
+    const limit = listLimit(options.limit);
+    if (options.start !== undefined && options.startAfter !== undefined) {
+      throw new TypeError("list() cannot be called with both start and startAfter values.");
+    }
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (options.start !== undefined) (where.push("key >= ?"), args.push(String(options.start)));
+    if (options.startAfter !== undefined) (where.push("key > ?"), args.push(String(options.startAfter)));
+    if (options.end !== undefined) (where.push("key < ?"), args.push(String(options.end)));
+    if (options.prefix !== undefined && options.prefix !== "") {
+      const prefix = String(options.prefix);
+      where.push("key >= ? AND substr(key, 1, ?) = ?");
+      // substr() counts code points, JS length counts UTF-16 units.
+      args.push(prefix, [...prefix].length, prefix);
+    }
+    let sql = "SELECT key, value FROM _cf_KV";
+    if (where.length) sql += ` WHERE ${where.join(" AND ")}`;
+    sql += options.reverse ? " ORDER BY key DESC" : " ORDER BY key";
+    if (limit !== undefined) (sql += " LIMIT ?"), args.push(limit);
+    this.#kv();
+    const rows = this.#database().query(sql).all(...args) as { key: string; value: Uint8Array }[];
+    return rows.map((r) => [r.key, decode(r.value)]);
+  }
+
+  /**
+   * Runs `fn` in a SQLite savepoint: its writes commit together, or none do when
+   * it throws or calls txn.rollback().
+   */
+  transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
+    return this.#host.hold(() => this.#transaction(fn));
+  }
+
+  async #transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
+    const db = this.#database();
+    this.#host.touch();
+    const name = `bunflare_txn_${++this.#savepoints}`;
+    db.run(`SAVEPOINT ${name}`);
+    const txn = new DurableObjectTransaction(this);
+    let result: T;
+    try {
+      result = await fn(txn);
+    } catch (error) {
+      this.#rollback(db, name);
+      throw error;
+    }
+    if (txn.rolledBack) this.#rollback(db, name);
+    else db.run(`RELEASE ${name}`);
+    return result;
+  }
+
+  transactionSync<T>(fn: () => T): T {
+    if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
+    const db = this.#database();
+    this.#host.touch();
+    const name = `bunflare_txn_${++this.#savepoints}`;
+    db.run(`SAVEPOINT ${name}`);
+    try {
+      const result = fn();
+      db.run(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.#rollback(db, name);
+      throw error;
+    }
+  }
+
+  #rollback(db: Database, name: string): void {
+    db.run(`ROLLBACK TO ${name}`);
+    db.run(`RELEASE ${name}`);
+  }
+
+  #atomically(fn: () => void): void {
+    const db = this.#database();
+    const name = `bunflare_txn_${++this.#savepoints}`;
+    db.run(`SAVEPOINT ${name}`);
+    try {
+      fn();
+      db.run(`RELEASE ${name}`);
+    } catch (error) {
+      this.#rollback(db, name);
+      throw sqlError(error);
+    }
+  }
+
+  /** Writes are durable when each statement returns (WAL), so there is nothing to flush. */
+  async sync(): Promise<void> {
+    this.#host.touch();
+  }
+
+  async getAlarm(_options?: unknown): Promise<number | null> {
+    this.#host.touch();
+    return this.#host.getAlarm();
+  }
+
+  async setAlarm(scheduledTime: unknown, _options?: unknown): Promise<void> {
+    const time = alarmTime(scheduledTime);
+    if (!this.#host.hasAlarmHandler()) throw new TypeError(ALARM_NEEDS_HANDLER);
+    this.#host.touch();
+    this.#host.setAlarm(time);
+  }
+
+  async deleteAlarm(_options?: unknown): Promise<void> {
+    this.#host.touch();
+    this.#host.deleteAlarm();
+  }
+
+  /** Release the file handle (the namespace was disposed, or deleteAll() removed the file). */
+  close(): void {
+    this.#close();
+    this.#pool.forget(this);
+  }
+
+  #finalizeStatements(): void {
+    this.#stmts?.get.finalize();
+    this.#stmts?.put.finalize();
+    this.#stmts?.delete.finalize();
+    this.#stmts = undefined;
+  }
+
+  #close(): void {
+    this.#finalizeStatements();
+    this.#db?.close();
+    this.#db = undefined;
+  }
+}
+
+/** The `txn` handed to storage.transaction(): the same KV API, plus rollback(). */
+export class DurableObjectTransaction {
+  readonly #storage: DurableObjectStorage;
+  rolledBack = false;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+  }
+
+  get(keys: unknown, options?: unknown) {
+    return this.#storage.get(keys, options);
+  }
+  put(keyOrEntries: unknown, value?: unknown, options?: unknown) {
+    return this.#storage.put(keyOrEntries, value, options);
+  }
+  delete(keys: unknown, options?: unknown) {
+    return this.#storage.delete(keys, options);
+  }
+  list(options?: ListOptions) {
+    return this.#storage.list(options);
+  }
+  getAlarm(options?: unknown) {
+    return this.#storage.getAlarm(options);
+  }
+  setAlarm(time: unknown, options?: unknown) {
+    return this.#storage.setAlarm(time, options);
+  }
+  deleteAlarm(options?: unknown) {
+    return this.#storage.deleteAlarm(options);
+  }
+  rollback(): void {
+    this.rolledBack = true;
+  }
+}
+
+/** Storage order: UTF-8 byte order, which is SQLite's BINARY collation on TEXT. */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** ctx.storage.kv: the same pairs as the async API, read and written synchronously. */
+export class SyncKvStorage {
+  readonly #storage: DurableObjectStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+  }
+
+  get(key: string): unknown {
+    return this.#storage.getSync(key);
+  }
+  put(key: string, value: unknown): void {
+    this.#storage.putSync(key, value);
+  }
+  delete(key: string): boolean {
+    return this.#storage.deleteSync(key);
+  }
+  list(options?: ListOptions): IterableIterator<[string, unknown]> {
+    return this.#storage.listSync(options)[Symbol.iterator]();
+  }
+}

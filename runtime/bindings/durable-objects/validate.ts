@@ -1,0 +1,68 @@
+// Input validation for Durable Object APIs. Messages are the Workers runtime's,
+// word for word (observed under `wrangler dev` and in workerd's source).
+import { DurableObjectLimits } from "./limits.ts";
+
+const encoder = new TextEncoder();
+
+export function storageKey(key: unknown): string {
+  const k = String(key);
+  // Fast path: a string shorter than MAX/3 chars cannot exceed MAX UTF-8 bytes.
+  if (k.length * 3 > DurableObjectLimits.MAX_KEY_SIZE) {
+    const size = encoder.encode(k).byteLength;
+    if (size > DurableObjectLimits.MAX_KEY_SIZE) {
+      throw new RangeError(
+        `Keys cannot be larger than ${DurableObjectLimits.MAX_KEY_SIZE} bytes. A key of size ${size} was provided.`,
+      );
+    }
+  }
+  return k;
+}
+
+export function checkValueSize(size: number, sqlite: boolean): void {
+  const max = sqlite ? DurableObjectLimits.MAX_VALUE_SIZE_SQLITE : DurableObjectLimits.MAX_VALUE_SIZE_KV;
+  if (size > max + DurableObjectLimits.VALUE_SIZE_CUSHION) {
+    throw new RangeError(`Values cannot be larger than ${max} bytes. A value of size ${size} was provided.`);
+  }
+}
+
+export function putUndefined(): TypeError {
+  return new TypeError("put() called with undefined value.");
+}
+
+export function listLimit(limit: unknown): number | undefined {
+  if (limit === undefined) return undefined;
+  const n = Number(limit);
+  if (!(n > 0)) throw new TypeError("List limit must be positive.");
+  return Math.floor(n);
+}
+
+export function alarmTime(time: unknown): number {
+  if (time instanceof Date) return time.getTime();
+  if (typeof time === "number" && Number.isFinite(time)) return time;
+  throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+}
+
+export const SQL_NOT_ENABLED =
+  "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` " +
+  "within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set " +
+  "`enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class " +
+  "is already deployed to production.";
+
+export const SQL_NO_TRANSACTIONS =
+  "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs " +
+  "instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will " +
+  "automatically roll back on exceptions, and because it interacts correctly with Durable Objects' automatic " +
+  "atomic write coalescing.";
+
+export const ALARM_NEEDS_HANDLER =
+  "Your Durable Object class must have an alarm() handler in order to call setAlarm()";
+
+export function rpcNotImplemented(name: string): TypeError {
+  return new TypeError(`The RPC receiver does not implement the method "${name}".`);
+}
+
+export function notAnId(method: string): TypeError {
+  return new TypeError(
+    `Failed to execute '${method}' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.`,
+  );
+}
