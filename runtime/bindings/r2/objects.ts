@@ -22,11 +22,12 @@ export interface ObjectRow {
 export type StringChecksums = Partial<Record<(typeof HASH_ALGORITHMS)[number]["field"], string>>;
 
 export class R2Checksums {
-  readonly md5?: ArrayBuffer;
-  readonly sha1?: ArrayBuffer;
-  readonly sha256?: ArrayBuffer;
-  readonly sha384?: ArrayBuffer;
-  readonly sha512?: ArrayBuffer;
+  // `declare`: only the digests an object has become own properties.
+  declare readonly md5?: ArrayBuffer;
+  declare readonly sha1?: ArrayBuffer;
+  declare readonly sha256?: ArrayBuffer;
+  declare readonly sha384?: ArrayBuffer;
+  declare readonly sha512?: ArrayBuffer;
   readonly #hex: StringChecksums;
 
   constructor(hex: StringChecksums) {
@@ -59,36 +60,39 @@ export interface ObjectViewOptions {
 }
 
 export class R2Object {
-  // Declared in workerd's order (reverse of the list below is what Object.keys shows there).
-  readonly key: string;
-  readonly version: string;
-  readonly size: number;
-  readonly etag: string;
-  readonly httpEtag: string;
-  readonly checksums: R2Checksums;
-  readonly uploaded: Date;
-  readonly httpMetadata: R2HTTPMetadata;
-  readonly customMetadata: Record<string, string>;
-  readonly range: { offset: number; length: number } | undefined;
-  readonly storageClass: string;
-  readonly ssecKeyMd5: string | undefined;
+  // `declare` + assignment in the constructor: own properties appear in
+  // workerd's order (Object.keys of a runtime R2Object starts at ssecKeyMd5).
+  declare readonly ssecKeyMd5: string | undefined;
+  declare readonly storageClass: string;
+  declare readonly range: { offset: number; length: number } | undefined;
+  declare readonly customMetadata: Record<string, string>;
+  declare readonly httpMetadata: R2HTTPMetadata;
+  declare readonly uploaded: Date;
+  declare readonly checksums: R2Checksums;
+  declare readonly httpEtag: string;
+  declare readonly etag: string;
+  declare readonly size: number;
+  declare readonly version: string;
+  declare readonly key: string;
 
   constructor(row: ObjectRow, options: ObjectViewOptions = {}) {
-    this.key = row.key;
-    this.version = row.version;
-    this.size = row.size;
-    this.etag = row.etag;
-    this.httpEtag = `"${row.etag}"`;
     const checksums = JSON.parse(row.checksums) as StringChecksums;
     // A plain (non-multipart) etag is the body's MD5, so it is always a known checksum.
     if (/^[0-9a-f]{32}$/.test(row.etag)) checksums.md5 = row.etag;
-    this.checksums = new R2Checksums(checksums);
-    this.uploaded = new Date(row.uploaded);
-    this.httpMetadata = options.includeHttpMetadata === false ? {} : httpMetadataFromStored(JSON.parse(row.http_metadata));
-    this.customMetadata = options.includeCustomMetadata === false ? {} : JSON.parse(row.custom_metadata);
-    this.range = options.range;
-    this.storageClass = row.storage_class;
-    this.ssecKeyMd5 = undefined;
+    Object.assign(this, {
+      ssecKeyMd5: undefined,
+      storageClass: row.storage_class,
+      range: options.range,
+      customMetadata: options.includeCustomMetadata === false ? {} : JSON.parse(row.custom_metadata),
+      httpMetadata: options.includeHttpMetadata === false ? {} : httpMetadataFromStored(JSON.parse(row.http_metadata)),
+      uploaded: new Date(row.uploaded),
+      checksums: new R2Checksums(checksums),
+      httpEtag: `"${row.etag}"`,
+      etag: row.etag,
+      size: row.size,
+      version: row.version,
+      key: row.key,
+    });
   }
 
   /** Copies the stored HTTP metadata onto response headers (Expires as an HTTP date). */
@@ -126,7 +130,8 @@ export class R2ObjectBody extends R2Object {
     return new Response(this.#body);
   }
 
-  arrayBuffer(): Promise<ArrayBuffer> {
+  // Async so a second read rejects (as in workerd) rather than throwing synchronously.
+  async arrayBuffer(): Promise<ArrayBuffer> {
     return this.#consume().arrayBuffer();
   }
 
@@ -134,11 +139,11 @@ export class R2ObjectBody extends R2Object {
     return new Uint8Array(await this.#consume().arrayBuffer());
   }
 
-  text(): Promise<string> {
+  async text(): Promise<string> {
     return this.#consume().text();
   }
 
-  json<T = unknown>(): Promise<T> {
+  async json<T = unknown>(): Promise<T> {
     return this.#consume().json() as Promise<T>;
   }
 
