@@ -119,12 +119,12 @@ describe("put, get and head", () => {
 
   test("body readers: arrayBuffer, bytes, json, blob typed by contentType; a body reads once", async () => {
     const b = bucket();
-    await b.put("j", '{"a":1}', { httpMetadata: { contentType: "image/png" } });
+    await b.put("j", '{"a":1}', { httpMetadata: { contentType: "text/plain" } });
     expect(await ((await b.get("j")) as R2ObjectBody).json()).toEqual({ a: 1 });
     expect((await ((await b.get("j")) as R2ObjectBody).arrayBuffer()).byteLength).toBe(7);
     expect(await ((await b.get("j")) as R2ObjectBody).bytes()).toEqual(new TextEncoder().encode('{"a":1}'));
     const blob = await ((await b.get("j")) as R2ObjectBody).blob();
-    expect([blob.size, blob.type]).toEqual([7, "image/png"]);
+    expect([blob.size, blob.type]).toEqual([7, "text/plain"]);
     const once = (await b.get("j")) as R2ObjectBody;
     expect(once.bodyUsed).toBe(false);
     await once.text();

@@ -149,6 +149,10 @@ export class R2ObjectBody extends R2Object {
 
   async blob(): Promise<Blob> {
     const buffer = await this.#consume().arrayBuffer();
-    return new Blob([buffer], { type: this.httpMetadata.contentType ?? "" });
+    const type = this.httpMetadata.contentType ?? "";
+    const blob = new Blob([buffer], { type });
+    // Bun appends ";charset=utf-8" to text types; workerd reports contentType verbatim.
+    if (blob.type !== type) Object.defineProperty(blob, "type", { value: type });
+    return blob;
   }
 }

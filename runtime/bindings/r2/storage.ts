@@ -3,8 +3,8 @@
 // say) is just a column value: no traversal, no collisions, no length limits
 // from the filesystem. Bodies stream through fixed-size chunks both ways, so a
 // 1 GB object never sits whole in memory.
-import { mkdirSync, renameSync, rmSync, unlinkSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, mkdirSync, openSync, read, renameSync, rmSync, unlinkSync } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -128,45 +128,64 @@ async function* readChunks(file: string, offset: number, length: number): AsyncI
   }
 }
 
+// Streams nobody reads to the end (a worker that only looks at metadata) would
+// leak their descriptor; close it when the stream itself is collected. Plain
+// numeric fds are used because Node's FileHandle throws if garbage-collected open.
+const unreadStreams = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+});
+
+function readAt(fd: number, buffer: Uint8Array, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    read(fd, buffer, 0, buffer.byteLength, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))),
+  );
+}
+
 /**
  * Open a blob now and stream `length` bytes from `offset` later. The file is
  * opened before returning because a concurrent put or delete may unlink it:
- * an open handle keeps reading the old bytes, as R2 serves a consistent object.
+ * an open descriptor keeps reading the old bytes, as R2 serves a consistent object.
  */
 export async function openBlobStream(dir: string, blobId: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
-  const handle: FileHandle = await open(blobPath(dir, blobId), "r");
+  const fd = openSync(blobPath(dir, blobId), "r");
   let position = offset;
   let remaining = length;
   let closed = false;
-  const close = async () => {
-    if (!closed) {
-      closed = true;
-      await handle.close();
-    }
+  const token = {};
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unreadStreams.unregister(token);
+    closeSync(fd);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (remaining <= 0) {
-        await close();
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (remaining > 0) {
+          const buffer = new Uint8Array(Math.min(READ_CHUNK_BYTES, remaining));
+          const bytesRead = await readAt(fd, buffer, position);
+          position += bytesRead;
+          remaining = bytesRead === 0 ? 0 : remaining - bytesRead;
+          if (bytesRead > 0) {
+            controller.enqueue(bytesRead === buffer.byteLength ? buffer : buffer.subarray(0, bytesRead));
+            return;
+          }
+        }
+        close();
         controller.close();
-        return;
-      }
-      const buffer = new Uint8Array(Math.min(READ_CHUNK_BYTES, remaining));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
-      if (bytesRead === 0) {
-        remaining = 0;
-        await close();
-        controller.close();
-        return;
-      }
-      position += bytesRead;
-      remaining -= bytesRead;
-      controller.enqueue(bytesRead === buffer.byteLength ? buffer : buffer.subarray(0, bytesRead));
+      },
+      cancel() {
+        close();
+      },
     },
-    async cancel() {
-      await close();
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
+  unreadStreams.register(stream, fd, token);
+  return stream;
 }
 
 /** Remove blob files no row points at any more; a missing file is already gone. */
