@@ -161,3 +161,18 @@ test("a JSON config gets a JSON snippet from r2 bucket create", () => {
   const create = run(dir, ["r2", "bucket", "create", "j-bucket", "--binding", "FILES"]);
   expect(create.stdout).toContain('{\n  "r2_buckets": [\n    {\n      "bucket_name": "j-bucket",\n      "binding": "FILES"\n    }\n  ]\n}');
 });
+
+test("r2 bucket create --binding adds the bucket to a JSON config, keeping existing entries", () => {
+  const dir = project();
+  rmSync(path.join(dir, "wrangler.toml"));
+  const config = path.join(dir, "wrangler.jsonc");
+  writeFileSync(config, '{\n  // my worker\n  "name": "x",\n  "r2_buckets": [{ "binding": "OLD", "bucket_name": "old" }]\n}\n');
+  expect(run(dir, ["r2", "bucket", "create", "new-bucket", "--binding", "NEW"]).code).toBe(0);
+  const text = readFileSync(config, "utf8");
+  expect(text).toContain("// my worker");
+  const parsed = JSON.parse(text.replace(/\/\/.*$/gm, ""));
+  expect(parsed.r2_buckets).toEqual([
+    { binding: "OLD", bucket_name: "old" },
+    { bucket_name: "new-bucket", binding: "NEW" },
+  ]);
+});
