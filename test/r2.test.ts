@@ -451,6 +451,15 @@ describe("keys map safely to files", () => {
     expect(readdirSync(store.dir).sort()).toEqual(["d1", "data.sqlite", "data.sqlite-shm", "data.sqlite-wal", "do", "r2"]);
   });
 
+  test("a blob file removed behind the store's back is an internal error, not a hang", async () => {
+    const store = open();
+    const b = createR2Bucket(store, "bkt");
+    await b.put("k", "v");
+    for (const file of readdirSync(store.r2Dir("bkt"))) rmSync(path.join(store.r2Dir("bkt"), file));
+    expect((await rejection(b.get("k"))).message).toBe("get: We encountered an internal error. Please try again. (10001)");
+    expect(await b.head("k")).not.toBeNull();
+  });
+
   test("an object being read survives a concurrent overwrite", async () => {
     const b = bucket();
     await b.put("k", "x".repeat(1024 * 1024));

@@ -7,7 +7,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify as toToml } from "smol-toml";
-import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
+import { defineCommand, type CommandSpec } from "./define.ts";
 import { UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
@@ -21,6 +21,7 @@ import {
   getBucket,
   isValidBucketName,
   listBuckets,
+  R2Error,
   R2ObjectBody,
   type LocalR2Bucket,
 } from "../../runtime/bindings/r2/index.ts";
@@ -81,7 +82,7 @@ async function asUserError<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof UserError) throw error;
-    if (error instanceof Error && (error instanceof TypeError || error.constructor.name === "R2Error")) {
+    if (error instanceof TypeError || error instanceof R2Error) {
       throw new UserError(error.message);
     }
     throw error;
@@ -371,8 +372,7 @@ const bucketList = defineCommand<{ jurisdiction?: string }>({
   options: { jurisdiction: { describe: "The jurisdiction to list", alias: "J", requiresArg: true, type: "string" } },
   handler(args) {
     printBanner();
-    // Like wrangler, listing does not need (or read) a valid project config.
-    const project = openProject({ ...args, config: args.config } as GlobalArgs);
+    const project = openProject(args);
     log.info("Listing buckets...");
     const buckets = listBuckets(project.store()).filter((bucket) => (bucket.jurisdiction ?? undefined) === args.jurisdiction);
     log.info(

@@ -146,7 +146,11 @@ export class LocalR2Bucket {
     try {
       body = await openBlobStream(this.#dir, row.blob_id, range.offset, range.length);
     } catch {
-      // The row was replaced between the lookup and the open: read the current one.
+      // A concurrent put or delete replaced the row (and removed its blob) between
+      // the lookup and the open: read whatever is current. A row whose blob is
+      // missing for any other reason is a damaged store, reported as such.
+      const current = this.#row(name);
+      if (current?.blob_id === row.blob_id) throw r2Errors.internal("get");
       return this.get(key, options);
     }
     return new R2ObjectBody(row, body, range);
