@@ -293,6 +293,16 @@ describe("conditional requests", () => {
     expect(await b.get("a", { onlyIf: new Headers({ "if-modified-since": future }) })).not.toBeInstanceOf(R2ObjectBody);
   });
 
+  test("of many racing create-if-absent puts, exactly one wins", async () => {
+    const b = bucket();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => b.put("race", `writer ${i}`, { onlyIf: { etagDoesNotMatch: "*" } })),
+    );
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    expect(await text(await b.get("race"))).toBe(`writer ${results.indexOf(winners[0]!)}`);
+  });
+
   test("a put whose precondition fails returns null and leaves the object alone", async () => {
     const b = bucket();
     await b.put("a", "hello");

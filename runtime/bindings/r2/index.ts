@@ -274,7 +274,8 @@ export class LocalR2Bucket {
     let startAfter = options.startAfter === undefined ? undefined : String(options.startAfter);
     if (options.cursor !== undefined && options.cursor !== null && options.cursor !== "") {
       const fromCursor = decodeCursor(String(options.cursor));
-      if (startAfter === undefined || fromCursor > startAfter) startAfter = fromCursor;
+      // Keys order by UTF-8 bytes, which JS string comparison (UTF-16) does not follow.
+      if (startAfter === undefined || Buffer.compare(Buffer.from(fromCursor), Buffer.from(startAfter)) > 0) startAfter = fromCursor;
     }
     const delimiter = options.delimiter ? String(options.delimiter) : undefined;
 
