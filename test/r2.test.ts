@@ -357,6 +357,19 @@ describe("list", () => {
     expect([full.httpMetadata, full.customMetadata]).toEqual([{ contentType: "t/x" }, { k: "a" }]);
   });
 
+  test("a default list returns 1,000 keys, and the cursor continues from there", async () => {
+    const b = bucket();
+    const keys = Array.from({ length: 1100 }, (_, i) => `k${String(i).padStart(5, "0")}`);
+    for (const key of keys) await b.put(key, "");
+    const first = await b.list();
+    expect(first.objects).toHaveLength(1000);
+    expect(first.truncated).toBe(true);
+    const second = await b.list({ cursor: first.cursor });
+    expect([...first.objects, ...second.objects].map((o) => o.key)).toEqual(keys);
+    expect(second.truncated).toBe(false);
+    expect((await b.list({ include: ["customMetadata"] })).objects).toHaveLength(R2_LIMITS.maxListKeysWithInclude);
+  }, 60_000);
+
   test("order is by UTF-8 bytes", async () => {
     const b = bucket();
     for (const key of ["é", "z", "Z", "😀", "\uffff"]) await b.put(key, "x");

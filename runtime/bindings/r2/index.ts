@@ -281,17 +281,16 @@ export class LocalR2Bucket {
 
     // Walk keys in byte order (SQLite's BINARY collation on UTF-8 text is R2's order);
     // a delimited prefix counts once against the limit, however many keys it groups.
-    const keys = this.#db
-      .query(
-        "SELECT key FROM r2_objects WHERE bucket = ?1 AND key >= ?2 AND (?3 IS NULL OR key > ?3) ORDER BY key",
-      )
-      .iterate(this.#bucket, prefix, startAfter ?? null) as IterableIterator<{ key: string }>;
-    const objectKeys: string[] = [];
+    const rows = this.#db
+      .query("SELECT * FROM r2_objects WHERE bucket = ?1 AND key >= ?2 AND (?3 IS NULL OR key > ?3) ORDER BY key")
+      .iterate(this.#bucket, prefix, startAfter ?? null) as IterableIterator<ObjectRow>;
+    const objectRows: ObjectRow[] = [];
     const delimitedPrefixes: string[] = [];
     let lastKey: string | undefined;
     let entries = 0;
     let truncated = false;
-    for (const { key } of keys) {
+    for (const row of rows) {
+      const key = row.key;
       if (!key.startsWith(prefix)) break;
       let group: string | undefined;
       if (delimiter !== undefined) {
@@ -309,15 +308,16 @@ export class LocalR2Bucket {
       entries++;
       lastKey = key;
       if (group !== undefined) delimitedPrefixes.push(group);
-      else objectKeys.push(key);
+      else objectRows.push(row);
     }
-    if (typeof (keys as { return?: () => void }).return === "function") (keys as { return: () => void }).return();
+    // Stop the statement early: the rest of the bucket is not needed.
+    rows.return?.();
 
     const view = {
       includeHttpMetadata: include.includes("httpMetadata"),
       includeCustomMetadata: include.includes("customMetadata"),
     };
-    const objects = objectKeys.map((key) => new R2Object(this.#row(key)!, view));
+    const objects = objectRows.map((row) => new R2Object(row, view));
     return truncated
       ? { objects, truncated: true, cursor: encodeCursor(lastKey!), delimitedPrefixes }
       : { objects, truncated: false, delimitedPrefixes };
