@@ -2,10 +2,10 @@
 // with wrangler's flags and output. Objects go through the same binding code
 // a worker's env.BUCKET uses; buckets are kept in the store's local registry.
 import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
 import { stringify as toToml } from "smol-toml";
 import { defineCommand, type CommandSpec } from "./define.ts";
 import { UserError } from "../errors.ts";
@@ -283,10 +283,6 @@ function bucketFailure(error: unknown): never {
   throw error;
 }
 
-function withJurisdiction(name: string, jurisdiction?: string): string {
-  return jurisdiction === undefined ? name : `${name} (${jurisdiction})`;
-}
-
 interface BucketCreateArgs {
   name: string;
   location?: string;
@@ -328,7 +324,7 @@ const bucketCreate = defineCommand<BucketCreateArgs>({
     const storageClass = args["storage-class"] || undefined;
     if (!isValidBucketName(name)) throw new UserError(`The bucket name "${name}" is invalid. ${BUCKET_NAME_RULES}`);
     if (jurisdiction && location) throw new UserError("Provide either a jurisdiction or location hint - not both.");
-    const full = withJurisdiction(name, jurisdiction);
+    const full = displayBucket(name, jurisdiction);
     log.info(`Creating bucket '${full}'...`);
     try {
       createBucket(project.store(), { name, location, storageClass, jurisdiction });
@@ -419,7 +415,7 @@ const bucketDelete = defineCommand<{ bucket: string; jurisdiction?: string }>({
   handler(args) {
     printBanner();
     const project = openProject(args);
-    const full = withJurisdiction(args.bucket, args.jurisdiction);
+    const full = displayBucket(args.bucket, args.jurisdiction);
     log.info(`Deleting bucket ${full}.`);
     try {
       deleteBucket(project.store(), args.bucket);
