@@ -178,3 +178,25 @@ test("r2 bucket create --binding adds the bucket to a JSON config, keeping exist
     { bucket_name: "new-bucket", binding: "NEW" },
   ]);
 });
+
+test("the r2-basic worker serves an object put from the CLI, and the CLI reads what the worker put", async () => {
+  const dir = project();
+  run(dir, ["r2", "object", "put", "bkt/page.html", "--file", "hello.txt", "--ct", "text/html", "--cc", "max-age=60"]);
+  const store = openStore(path.join(dir, ".bunflare"));
+  try {
+    const worker = (await import(path.join(dir, "src", "index.js"))).default as {
+      fetch(request: Request, env: Record<string, unknown>): Promise<Response>;
+    };
+    const env = { BUCKET: createR2Bucket(store, "bkt") };
+    const served = await worker.fetch(new Request("http://localhost/page.html"), env);
+    expect(await served.text()).toBe("hello from a file\n");
+    expect(served.headers.get("content-type")).toBe("text/html");
+    expect(served.headers.get("cache-control")).toBe("max-age=60");
+    expect(served.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    const put = await worker.fetch(new Request("http://localhost/upload.txt", { method: "PUT", body: "sent to the worker" }), env);
+    expect(await put.json()).toMatchObject({ key: "upload.txt", size: 18 });
+  } finally {
+    store.close();
+  }
+  expect(run(dir, ["r2", "object", "get", "bkt/upload.txt", "--pipe"]).stdout).toBe("sent to the worker");
+});
