@@ -16,6 +16,8 @@ import {
   findNamespaceByTitle,
   listNamespaces,
   NamespaceExistsError,
+  NamespaceNotFoundError,
+  renameNamespace,
 } from "../../runtime/bindings/kv/namespaces.ts";
 
 interface KVArgs extends GlobalArgs {
@@ -32,12 +34,25 @@ const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
 const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
 
 /**
+ * A message of several lines as wrangler prints it: the first line as the
+ * headline, the rest indented beneath it after a blank line.
+ */
+function layout(text: string): string {
+  const [first, ...rest] = text.split("\n");
+  return rest.length === 0 ? first! : `${first}\n\n${rest.map((line) => `  ${line}`).join("\n")}`;
+}
+
+function userError(text: string): UserError {
+  return new UserError(layout(text));
+}
+
+/**
  * A command-line mistake: cli.ts reports errors named YError like yargs' own,
  * with the command's help after the message, which is what wrangler does for
  * its argument checks.
  */
 function argsError(message: string): Error {
-  const error = new Error(message);
+  const error = new Error(layout(message));
   error.name = "YError";
   return error;
 }
@@ -195,17 +210,24 @@ function readInputFile(file: string): Buffer {
   }
 }
 
+/** Bulk files are strict JSON; a syntax error names file, line and column as wrangler does. */
 async function readJsonFile(file: string): Promise<unknown> {
   const text = readInputFile(file).toString("utf8").replace(/^\uFEFF/, "");
-  const { parseJsoncText } = await import("../config/parse.ts");
-  // Strict JSON, as wrangler reads bulk files; a top-level array comes back as is.
-  return parseJsoncText(text, file, true) as unknown;
+  const [{ parse, printParseErrorCode }, { ParseError }] = await Promise.all([import("jsonc-parser"), import("../config/parse.ts")]);
+  const errors: import("jsonc-parser").ParseError[] = [];
+  const data = parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return data as unknown;
+  const lineStart = text.lastIndexOf("\n", first.offset - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  const lineText = text.slice(lineStart).split("\n")[0] ?? "";
+  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, lineText });
 }
 
 /** Keys from a bulk get/delete file: strings, or objects with a "name". */
 function keysFromFile(content: unknown, file: string, skipInvalid: boolean): string[] {
   if (!Array.isArray(content)) {
-    throw new UserError(`Unexpected JSON input from "${file}".\nExpected an array of strings but got:\n${content}`);
+    throw userError(`Unexpected JSON input from "${file}".\nExpected an array of strings but got:\n${content}`);
   }
   const errors: string[] = [];
   const keys: string[] = [];
@@ -218,7 +240,7 @@ function keysFromFile(content: unknown, file: string, skipInvalid: boolean): str
     keys.push(key);
   });
   if (errors.length > 0) {
-    throw new UserError(
+    throw userError(
       `Unexpected JSON input from "${file}".\nExpected an array of strings or objects with a "name" key.\n` + errors.join("\n"),
     );
   }
@@ -245,7 +267,7 @@ function isKeyValue(item: unknown): item is Record<string, unknown> {
 
 function bulkPutItems(content: unknown, file: string): BulkPutItem[] {
   if (!Array.isArray(content)) {
-    throw new UserError(`Unexpected JSON input from "${file}".\nExpected an array of key-value objects but got type "${typeof content}".`);
+    throw userError(`Unexpected JSON input from "${file}".\nExpected an array of key-value objects but got type "${typeof content}".`);
   }
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -260,9 +282,9 @@ function bulkPutItems(content: unknown, file: string): BulkPutItem[] {
     if (warnings.length < MAX_REPORTED) warnings.push(`The item at index ${index} contains unexpected properties: ${JSON.stringify(unexpected)}.`);
     else if (warnings.length === MAX_REPORTED) warnings.push("...");
   });
-  if (warnings.length > 0) log.warn(`Unexpected key-value properties in "${file}".\n` + warnings.join("\n"));
+  if (warnings.length > 0) log.warn(layout(`Unexpected key-value properties in "${file}".\n` + warnings.join("\n")));
   if (errors.length > 0) {
-    throw new UserError(
+    throw userError(
       `Unexpected JSON input from "${file}".\nEach item in the array should be an object that matches:\n\n` +
         "interface KeyValue {\n  key: string;\n  value: string;\n  expiration?: number;\n  expiration_ttl?: number;\n  metadata?: object;\n  base64?: boolean;\n}\n\n" +
         errors.join("\n"),
@@ -301,7 +323,7 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
       id = createNamespace(project.store(), title).id;
     } catch (error) {
       if (!(error instanceof NamespaceExistsError)) throw error;
-      throw new UserError(
+      throw userError(
         `A KV namespace with the title "${title}" already exists.\n\nYou can list existing namespaces with their IDs by running:\n  wrangler kv namespace list\n\nOr choose a different namespace name.`,
       );
     }
@@ -378,6 +400,58 @@ const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>
     log.info(`Deleting KV namespace ${target.displayName}.`);
     deleteNamespace(project.store(), target.namespaceId);
     log.info(`Deleted KV namespace ${target.displayName}.`);
+  },
+});
+
+const namespaceRename = defineCommand<KVArgs & { "old-name"?: string; "new-name": string }>({
+  command: "rename [old-name]",
+  describe: "Rename a KV namespace",
+  positionals: { "old-name": { type: "string", describe: "The current name of the namespace to rename" } },
+  options: {
+    "namespace-id": { type: "string", describe: "The id of the namespace to rename" },
+    "new-name": { type: "string", describe: "The new name for the namespace", demandOption: true },
+  },
+  check(args) {
+    printBanner();
+    if (args["old-name"] && args["namespace-id"]) {
+      throw argsError(
+        "Cannot specify both old-name and --namespace-id. Use either old-name (as first argument) or --namespace-id flag, not both.",
+      );
+    }
+    if (!args["namespace-id"] && !args["old-name"]) {
+      throw argsError("Either old-name (as first argument) or --namespace-id must be specified");
+    }
+    if (args["new-name"] && args["new-name"].length > 512) {
+      throw argsError(`new-name must be 512 characters or less (current: ${args["new-name"].length})`);
+    }
+    return true;
+  },
+  handler(args) {
+    const project = openProject(args);
+    printResourceLocation("local");
+    const store = project.store();
+    let namespaceId = args["namespace-id"];
+    if (!namespaceId) {
+      const found = findNamespaceByTitle(store, args["old-name"]!);
+      if (!found) {
+        throw new UserError(
+          `No namespace found with the name "${args["old-name"]}". Use --namespace-id instead or check available namespaces with "wrangler kv namespace list".`,
+        );
+      }
+      namespaceId = found.id;
+    }
+    log.info(`Renaming KV namespace ${namespaceId} to "${args["new-name"]}".`);
+    let renamed: { title: string };
+    try {
+      renamed = renameNamespace(store, namespaceId, args["new-name"]);
+    } catch (error) {
+      if (error instanceof NamespaceExistsError) {
+        throw userError(`A KV namespace with the title "${args["new-name"]}" already exists.`);
+      }
+      if (error instanceof NamespaceNotFoundError) throw new UserError(`No KV namespace with the id "${namespaceId}" exists.`);
+      throw error;
+    }
+    log.info(`✨ Successfully renamed namespace to "${renamed.title}"`);
   },
 });
 
@@ -509,6 +583,7 @@ const bulkGet = defineCommand<KVArgs & { filename: string }>({
   positionals: { filename: { describe: "The file containing the keys to get", type: "string", demandOption: true } },
   options: getOptions,
   async handler(args) {
+    log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
     requireLocal(args);
     const project = openProject(args);
     const { namespaceId } = resolveNamespace(args, project);
@@ -576,7 +651,7 @@ const groups: CommandSpec[] = [
   {
     command: "namespace",
     describe: "Interact with your Workers KV Namespaces",
-    subcommands: [namespaceCreate, namespaceList, namespaceDelete],
+    subcommands: [namespaceCreate, namespaceList, namespaceDelete, namespaceRename],
   },
   {
     command: "key",

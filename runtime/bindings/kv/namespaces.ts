@@ -41,3 +41,13 @@ export function deleteNamespace(store: Store, id: string): void {
     store.db.query("DELETE FROM kv_namespaces WHERE id = ?").run(id);
   }).immediate();
 }
+
+export class NamespaceNotFoundError extends Error {}
+
+export function renameNamespace(store: Store, id: string, title: string): KVNamespaceRecord {
+  const existing = findNamespaceByTitle(store, title);
+  if (existing && existing.id !== id) throw new NamespaceExistsError(title);
+  const updated = store.db.query("UPDATE kv_namespaces SET title = ? WHERE id = ?").run(title, id);
+  if (updated.changes === 0) throw new NamespaceNotFoundError(id);
+  return { id, title };
+}
