@@ -180,6 +180,14 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    name: "kv key commands print config warnings as wrangler does",
+    files: { "wrangler.toml": noKvConfig + 'colour = "red"\n[[kv_namespaces]]\nbinding = "KV"\nid = "w"\n', "index.js": worker },
+    // stdout only differs by wrangler's "There is a newer version" hint, which needs the network.
+    steps: [put("k", "v", "--binding", "KV"), kv("key", "list", "--binding", "KV"), kv("key", "get", "k", "--binding", "KV")].map(
+      (step): CliStep => ({ ...step, compare: ["exitCode", "stderr"] }),
+    ),
+  },
+  {
     name: "kv key put rejects what the runtime rejects, storing nothing",
     fixture: "kv-basic",
     normalize: dropBugFooter,

@@ -100,6 +100,15 @@ async function confirm(question: string, fallback = true): Promise<boolean> {
   return answer === "" ? true : answer.startsWith("y");
 }
 
+/**
+ * wrangler reads the config once before every command and these handlers read
+ * it again themselves, so its config warnings appear twice; so do ours.
+ */
+function openProjectAsWrangler(args: KVArgs): Project {
+  openProject(args);
+  return openProject(args);
+}
+
 interface ResolvedNamespace {
   namespaceId: string;
   displayName: string;
@@ -314,7 +323,7 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
   },
   async handler(args) {
     printBanner();
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const title = `${args.env ? `${args.env}-` : ""}${args.namespace}${args.preview ? "_preview" : ""}`;
     printResourceLocation("local");
     log.info(`🌀 Creating namespace with title "${title}"`);
@@ -382,7 +391,7 @@ const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>
     return true;
   },
   async handler(args) {
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     printResourceLocation("local");
     let target: ResolvedNamespace;
     try {
@@ -427,7 +436,7 @@ const namespaceRename = defineCommand<KVArgs & { "old-name"?: string; "new-name"
     return true;
   },
   handler(args) {
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     printResourceLocation("local");
     const store = project.store();
     let namespaceId = args["namespace-id"];
@@ -477,7 +486,7 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
   async handler(args) {
     requireLocal(args);
     printResourceLocation("local");
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId, displayName } = resolveNamespace(args, project);
     const value = args.path ? readInputFile(args.path) : args.value!;
     const { metadata } = args;
@@ -512,7 +521,7 @@ const keyList = defineCommand<KVArgs & { prefix?: string }>({
   },
   async handler(args) {
     requireLocal(args);
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId } = resolveNamespace(args, project);
     const kv = createKVNamespace(project.store(), namespaceId);
     // Every page, not only the first thousand keys.
@@ -542,7 +551,7 @@ const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
   },
   async handler(args) {
     requireLocal(args);
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId } = resolveNamespace(args, project);
     const kv = createKVNamespace(project.store(), namespaceId);
     const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
@@ -568,7 +577,7 @@ const keyDelete = defineCommand<KVArgs & { key: string }>({
   async handler(args) {
     requireLocal(args);
     printResourceLocation("local");
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId, displayName } = resolveNamespace(args, project);
     log.info(`Deleting the key "${args.key}" on namespace ${displayName}.`);
     await asUserError(() => createKVNamespace(project.store(), namespaceId).delete(args.key));
@@ -585,7 +594,7 @@ const bulkGet = defineCommand<KVArgs & { filename: string }>({
   async handler(args) {
     log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
     requireLocal(args);
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId } = resolveNamespace(args, project);
     const keys = keysFromFile(await readJsonFile(args.filename), args.filename, true);
     const kv = createKVNamespace(project.store(), namespaceId);
@@ -608,7 +617,7 @@ const bulkPut = defineCommand<KVArgs & { filename: string }>({
   async handler(args) {
     requireLocal(args);
     printResourceLocation("local");
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId } = resolveNamespace(args, project);
     const items = bulkPutItems(await readJsonFile(args.filename), args.filename);
     // --ttl, --expiration and --metadata are accepted but, as in wrangler, each item's own fields apply.
@@ -632,7 +641,7 @@ const bulkDelete = defineCommand<KVArgs & { filename: string; force?: boolean }>
   async handler(args) {
     requireLocal(args);
     printResourceLocation("local");
-    const project = openProject(args);
+    const project = openProjectAsWrangler(args);
     const { namespaceId, displayName } = resolveNamespace(args, project);
     if (!args.force) {
       const question = `Are you sure you want to delete all the keys read from "${args.filename}" from kv-namespace ${displayName}?`;
