@@ -15,6 +15,7 @@ import {
   renameNamespace,
 } from "../runtime/bindings/kv/namespaces.ts";
 import { prefixUpperBound } from "../runtime/bindings/kv/storage.ts";
+import type { KVNamespace } from "@cloudflare/workers-types/index.ts";
 
 let dir: string;
 let store: Store;
@@ -50,7 +51,7 @@ describe("get and put", () => {
   });
 
   test("a missing key reads as null in every type", async () => {
-    for (const type of ["text", "json", "arrayBuffer", "stream"] as const) expect(await kv.get("nope", type)).toBeNull();
+    for (const type of ["text", "json", "arrayBuffer", "stream"] as const) expect(await kv.get("nope", type as "text")).toBeNull();
     expect(await kv.getWithMetadata("nope")).toEqual({ value: null, metadata: null, cacheStatus: null });
   });
 
@@ -59,7 +60,7 @@ describe("get and put", () => {
     await kv.put("u16", new Uint16Array([1, 2, 3]));
     await kv.put("dv", new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2));
     const chunks = [new Uint8Array([0, 255]), new Uint8Array([128])];
-    await kv.put("stream", new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(next); else c.close(); } }));
+    await kv.put("stream", new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(next); else c.close(); } }) as never);
     expect(await bytes(await kv.get("ab", "arrayBuffer"))).toEqual([1, 2, 3]);
     expect(await bytes(await kv.get("u16", "arrayBuffer"))).toEqual([1, 0, 2, 0, 3, 0]);
     expect(await bytes(await kv.get("dv", "arrayBuffer"))).toEqual([8, 7]);
@@ -158,7 +159,7 @@ describe("limits on values, metadata and expiration", () => {
       "KV PUT failed: 413 Value length of 26214401 exceeds limit of 26214400.",
     );
     const big = new Uint8Array(KV_LIMITS.maxValueBytes + 1);
-    await expect(kv.put("k", new Blob([big]).stream())).rejects.toThrow("413 Value length of 26214401");
+    await expect(kv.put("k", new Blob([big]).stream() as never)).rejects.toThrow("413 Value length of 26214401");
     expect(await kv.get("k")).toBe("old");
     expect((await kv.get("max", "arrayBuffer"))!.byteLength).toBe(KV_LIMITS.maxValueBytes);
   });
@@ -217,7 +218,7 @@ describe("bulk get", () => {
     expect([...texts]).toEqual([["a", "1"], ["b", '{"n":2}'], ["missing", null]]);
     expect([...(await kv.get(["b"], "json"))]).toEqual([["b", { n: 2 }]]);
     const withMetadata = await kv.getWithMetadata(["a", "missing"]);
-    expect([...withMetadata]).toEqual([["a", { value: "1", metadata: { m: "a" } }], ["missing", null]]);
+    expect([...withMetadata]).toEqual([["a", { value: "1", metadata: { m: "a" } }], ["missing", null]] as never);
   });
 
   test("refuses more than 100 keys, none, stream types and non-JSON values as json", async () => {
