@@ -222,6 +222,11 @@ function readInputFile(file: string): Buffer {
 /** Bulk files are strict JSON; a syntax error names file, line and column as wrangler does. */
 async function readJsonFile(file: string): Promise<unknown> {
   const text = readInputFile(file).toString("utf8").replace(/^\uFEFF/, "");
+  // The native parser is far faster on a 10,000-item file; jsonc-parser only
+  // runs to locate an error the way wrangler reports it.
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {}
   const [{ parse, printParseErrorCode }, { ParseError }] = await Promise.all([import("jsonc-parser"), import("../config/parse.ts")]);
   const errors: import("jsonc-parser").ParseError[] = [];
   const data = parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
