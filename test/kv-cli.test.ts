@@ -158,5 +158,20 @@ test("kv namespace create prints a JSON snippet for a wrangler.json project", ()
   const parsed = JSON.parse(snippet);
   expect(parsed.kv_namespaces[0].binding).toBe("CACHE");
   expect(parsed.kv_namespaces[0].preview_id).toMatch(/^[0-9a-f]{32}$/);
-  expect(readFileSync(path.join(dir, "wrangler.json"), "utf8")).not.toContain("kv_namespaces");
+  // --binding asks for the config to be patched, as wrangler does for JSON configs.
+  const config = JSON.parse(readFileSync(path.join(dir, "wrangler.json"), "utf8"));
+  expect(config.kv_namespaces).toEqual([{ binding: "CACHE", preview_id: parsed.kv_namespaces[0].preview_id }]);
+});
+
+test("kv namespace create leaves a JSON config alone unless asked", () => {
+  rmSync(path.join(dir, "wrangler.toml"));
+  writeFileSync(path.join(dir, "wrangler.jsonc"), '{\n  // my worker\n  "name": "app"\n}\n');
+  const created = run("kv", "namespace", "create", "cache");
+  expect(created.stdout).toContain("? Would you like Wrangler to add it on your behalf?");
+  expect(created.stdout).toContain("🤖 Using fallback value in non-interactive context: no");
+  expect(readFileSync(path.join(dir, "wrangler.jsonc"), "utf8")).toBe('{\n  // my worker\n  "name": "app"\n}\n');
+  run("kv", "namespace", "create", "other", "--update-config");
+  const text = readFileSync(path.join(dir, "wrangler.jsonc"), "utf8");
+  expect(text).toContain("// my worker");
+  expect(text).toContain('"binding": "other"');
 });

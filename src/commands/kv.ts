@@ -1,7 +1,7 @@
 // `kv namespace`, `kv key` and `kv bulk`, as wrangler 4 declares them. Every
 // read and write goes through runtime/bindings/kv, the same code a worker's
 // env.KV runs, so the CLI and a running dev server never disagree.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
@@ -316,7 +316,7 @@ function bulkPutItems(content: unknown, file: string): BulkPutItem[] {
 
 // ---------------------------------------------------------------- kv namespace
 
-const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: string }>({
+const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: string; "update-config"?: boolean; "use-remote"?: boolean }>({
   command: "create <namespace>",
   describe: "Create a new namespace",
   positionals: { namespace: { describe: "The name of the new namespace", type: "string", demandOption: true } },
@@ -353,11 +353,47 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
     if (!configPath || configPath.endsWith(".toml")) {
       const { stringify } = await import("smol-toml");
       log.info(stringify({ kv_namespaces: [entry] }));
-    } else {
-      log.info(JSON.stringify({ kv_namespaces: [entry] }, null, 2));
+      return;
     }
+    log.info(JSON.stringify({ kv_namespaces: [entry] }, null, 2));
+    // As wrangler: a JSON config can be patched in place, when asked (or confirmed on a terminal).
+    const write =
+      args.binding ?? args["update-config"] ?? (await confirm("Would you like Wrangler to add it on your behalf?", false));
+    if (!write) return;
+    const binding = args.binding ?? (await promptDefault("What binding name would you like to use?", entry.binding as string));
+    const useRemote = args["use-remote"] ?? (args.binding || args["update-config"] ? false : await confirm(
+      "For local dev, do you want to connect to the remote resource instead of a local resource?",
+      false,
+    ));
+    const added = { ...entry, binding, ...(useRemote ? { remote: true } : {}) };
+    await appendToJsonConfig(configPath, [...(args.env ? ["env", args.env] : []), "kv_namespaces"], added);
   },
 });
+
+/** wrangler's prompt() with a default: asks on a terminal, else takes the default. */
+async function promptDefault(question: string, fallback: string): Promise<string> {
+  const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
+  if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
+    log.info(`? ${question}`);
+    log.info(`🤖 Using default value in non-interactive context: ${bold(fallback)}`);
+    return fallback;
+  }
+  process.stdout.write(`? ${question} › ${fallback} `);
+  const answer = await new Promise<string>((resolve) => {
+    process.stdin.once("data", (data) => resolve(String(data).trim()));
+  });
+  process.stdin.pause();
+  return answer || fallback;
+}
+
+/** Appends one entry to an array in a wrangler.json(c), keeping its comments, formatted as wrangler formats it. */
+async function appendToJsonConfig(file: string, arrayPath: string[], value: unknown): Promise<void> {
+  const { modify, applyEdits, format } = await import("jsonc-parser");
+  let text = readFileSync(file, "utf8");
+  text = applyEdits(text, modify(text, [...arrayPath, -1], value, { isArrayInsertion: true }));
+  text = applyEdits(text, format(text, undefined, {}));
+  writeFileSync(file, text);
+}
 
 /** wrangler's getValidBindingName: an identifier made from the namespace name. */
 function validBindingName(name: string, fallback: string): string {
