@@ -35,7 +35,6 @@ export const cases: CompatCase[] = [
   // ------------------------------------------------------------------ help
   {
     name: "kv help lists namespace, key and bulk",
-    fast: true,
     steps: [kv("--help"), kv("key", "--help"), kv("bulk", "--help")],
   },
   {
@@ -44,7 +43,6 @@ export const cases: CompatCase[] = [
   },
   {
     name: "kv key subcommand help",
-    fast: true,
     steps: [kv("key", "put", "--help"), kv("key", "get", "--help"), kv("key", "list", "--help"), kv("key", "delete", "--help")],
   },
   {
@@ -61,14 +59,21 @@ export const cases: CompatCase[] = [
     steps: [
       put("greeting", "hello", "--binding", "KV"),
       put("meta", "with metadata", "--binding", "KV", "--metadata", '{"owner":"me","n":1}', "--ttl", "3600"),
-      put("a/b", "slash", "--binding", "KV", "--local"),
       kv("key", "get", "greeting", "--binding", "KV"),
-      kv("key", "get", "greeting", "--binding", "KV", "--text"),
       kv("key", "list", "--binding", "KV"),
-      kv("key", "list", "--binding", "KV", "--prefix", "a/"),
       kv("key", "delete", "greeting", "--binding", "KV"),
-      kv("key", "get", "greeting", "--binding", "KV"),
       kv("key", "list", "--binding", "KV"),
+    ],
+  },
+  {
+    name: "kv key get --text, list --prefix and --local",
+    fixture: "kv-basic",
+    steps: [
+      put("a/b", "slash", "--binding", "KV", "--local"),
+      put("ab", "no slash", "--binding", "KV"),
+      kv("key", "get", "a/b", "--binding", "KV", "--text"),
+      kv("key", "list", "--binding", "KV", "--prefix", "a/"),
+      kv("key", "list", "--binding", "KV", "--prefix", "zz"),
     ],
   },
   {
@@ -110,7 +115,6 @@ export const cases: CompatCase[] = [
   },
   {
     name: "kv key commands without a config file",
-    fast: true,
     steps: [
       put("x", "v", "--namespace-id", "ns1"),
       kv("key", "get", "x", "--namespace-id", "ns1"),
@@ -160,7 +164,6 @@ export const cases: CompatCase[] = [
   {
     name: "kv key argument errors",
     fixture: "kv-basic",
-    fast: true,
     steps: [
       kv("key", "put", "k", "--binding", "KV"),
       kv("key", "put", "k", "v"),
