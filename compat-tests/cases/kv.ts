@@ -172,6 +172,10 @@ export const cases: CompatCase[] = [
       kv("key", "list"),
       kv("key", "get", "k", "--binding", "NOPE"),
       kv("key", "put", "k", "v", "--binding", "KV", "--local", "--remote"),
+      kv("key", "put"),
+      kv("key", "get", "k", "--binding"),
+      kv("bulk", "get"),
+      kv("key", "frobnicate"),
     ],
   },
   {
