@@ -267,6 +267,23 @@ export const cases: CompatCase[] = [
     normalize: dropIssueLinks,
   },
   {
+    // Wrangler writes the items before the rejected one; bunflare writes all
+    // or nothing, so only the error is compared, not the listing after it.
+    name: "kv bulk put rejects what the runtime rejects",
+    fixture: "kv-basic",
+    normalize: dropBugFooter,
+    files: {
+      "ttl.json": JSON.stringify([{ key: "a", value: "1", expiration_ttl: 10 }]),
+      "key.json": JSON.stringify([{ key: "..", value: "1" }]),
+      "meta.json": JSON.stringify([{ key: "m", value: "1", metadata: { big: "x".repeat(1100) } }]),
+    },
+    steps: [
+      kv("bulk", "put", "ttl.json", "--binding", "KV"),
+      kv("bulk", "put", "key.json", "--binding", "KV"),
+      kv("bulk", "put", "meta.json", "--binding", "KV"),
+    ],
+  },
+  {
     name: "kv bulk get and delete report malformed files",
     fixture: "kv-basic",
     normalize: dropIssueLinks,

@@ -84,20 +84,23 @@ function printResourceLocation(location: "local" | "remote"): void {
   if (location === "local") log.info("Use --remote if you want to access the remote instance.\n");
 }
 
-/** wrangler's confirm(): asks on a terminal, else prints the question and takes the fallback. */
-async function confirm(question: string, fallback = true): Promise<boolean> {
+/**
+ * wrangler's confirm(): asks on a terminal (Enter takes `defaultValue`); in CI or
+ * without a terminal it prints the question and takes `fallbackValue`.
+ */
+async function confirm(question: string, { defaultValue = true, fallbackValue = true } = {}): Promise<boolean> {
   const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
   if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
     log.info(`? ${question}`);
-    log.info(`🤖 Using fallback value in non-interactive context: ${bold(fallback ? "yes" : "no")}`);
-    return fallback;
+    log.info(`🤖 Using fallback value in non-interactive context: ${bold(fallbackValue ? "yes" : "no")}`);
+    return fallbackValue;
   }
-  process.stdout.write(`? ${question} › (Y/n) `);
+  process.stdout.write(`? ${question} › ${defaultValue ? "(Y/n)" : "(y/N)"} `);
   const answer = await new Promise<string>((resolve) => {
     process.stdin.once("data", (data) => resolve(String(data).trim().toLowerCase()));
   });
   process.stdin.pause();
-  return answer === "" ? true : answer.startsWith("y");
+  return answer === "" ? defaultValue : answer.startsWith("y");
 }
 
 /**
@@ -358,13 +361,16 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
     log.info(JSON.stringify({ kv_namespaces: [entry] }, null, 2));
     // As wrangler: a JSON config can be patched in place, when asked (or confirmed on a terminal).
     const write =
-      args.binding ?? args["update-config"] ?? (await confirm("Would you like Wrangler to add it on your behalf?", false));
+      args.binding ?? args["update-config"] ?? (await confirm("Would you like Wrangler to add it on your behalf?", { fallbackValue: false }));
     if (!write) return;
     const binding = args.binding ?? (await promptDefault("What binding name would you like to use?", entry.binding as string));
-    const useRemote = args["use-remote"] ?? (args.binding || args["update-config"] ? false : await confirm(
-      "For local dev, do you want to connect to the remote resource instead of a local resource?",
-      false,
-    ));
+    const useRemote =
+      args["use-remote"] ??
+      (args.binding || args["update-config"]
+        ? false
+        : await confirm("For local dev, do you want to connect to the remote resource instead of a local resource?", {
+            defaultValue: false,
+          }));
     const added = { ...entry, binding, ...(useRemote ? { remote: true } : {}) };
     await appendToJsonConfig(configPath, [...(args.env ? ["env", args.env] : []), "kv_namespaces"], added);
   },
