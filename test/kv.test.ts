@@ -200,6 +200,8 @@ describe("limits on values, metadata and expiration", () => {
     expect(await kv.getWithMetadata("short")).toEqual({ value: null, metadata: null, cacheStatus: null });
     expect([...(await kv.get(["short", "long"]))]).toEqual([["short", null], ["long", "v"]]);
     expect((await kv.list()).keys.map((k) => k.name)).toEqual(["long"]);
+    // Listing also cleared the expired row out of the store.
+    expect(store.db.query("SELECT key FROM kv_entries").all()).toEqual([{ key: "long" }]);
   });
 
   test("when both are given, expirationTtl decides the expiry", async () => {

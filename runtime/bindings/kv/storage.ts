@@ -1,6 +1,6 @@
 // KV rows in data.sqlite. Everything here assumes validated input; validate.ts
 // guards the way in. Expired rows are never returned: every read filters on
-// the current time, and reads that meet an expired row delete it.
+// the current time, and listing now and then deletes them.
 import type { Database, Statement } from "bun:sqlite";
 import { ensureSchema } from "../../store/index.ts";
 
@@ -81,13 +81,28 @@ export function deleteEntry(db: Database, namespaceId: string, key: string): voi
 export function listRows(db: Database, namespaceId: string, prefix: string, startAfter: string | null, limit: number): ListedRow[] {
   const statements = kvStatements(db);
   const now = nowSeconds();
-  statements.purge.run(namespaceId, now);
+  purgeExpired(db, statements, namespaceId, now);
   const upper = prefixUpperBound(prefix);
   const where = ["namespace_id = ?1", "key >= ?2", "(expiration IS NULL OR expiration > ?3)"];
   if (upper !== null) where.push("key < ?4");
   if (startAfter !== null) where.push("key > ?5");
   const sql = `SELECT key, expiration, metadata FROM kv_entries WHERE ${where.join(" AND ")} ORDER BY key LIMIT ?6`;
   return db.query(sql).all(namespaceId, prefix, now, upper, startAfter, limit + 1) as ListedRow[];
+}
+
+const lastPurge = new WeakMap<Database, Map<string, number>>();
+
+/**
+ * Expired rows are filtered out of every read anyway; deleting them is only
+ * housekeeping, done at most once a minute per namespace so that a worker
+ * listing in a loop does not take the write lock on every call.
+ */
+function purgeExpired(db: Database, statements: KVStatements, namespaceId: string, now: number): void {
+  let byNamespace = lastPurge.get(db);
+  if (!byNamespace) lastPurge.set(db, (byNamespace = new Map()));
+  if (now - (byNamespace.get(namespaceId) ?? 0) < 60) return;
+  byNamespace.set(namespaceId, now);
+  statements.purge.run(namespaceId, now);
 }
 
 /**
