@@ -1,7 +1,728 @@
-import { defineCommand } from "./define.ts";
+// `kv namespace`, `kv key` and `kv bulk`, as wrangler 4 declares them. Every
+// read and write goes through runtime/bindings/kv, the same code a worker's
+// env.KV runs, so the CLI and a running dev server never disagree.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Options } from "yargs";
+import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
+import { UserError } from "../errors.ts";
+import { log, printBanner } from "../log.ts";
+import { openProject, type Project } from "../project.ts";
+import type { KVNamespaceConfig } from "../config/types.ts";
+import { createKVNamespace, deleteMany, putMany, type BulkPutItem } from "../../runtime/bindings/kv/index.ts";
+import {
+  createNamespace,
+  deleteNamespace,
+  findNamespaceByTitle,
+  listNamespaces,
+  NamespaceExistsError,
+  NamespaceNotFoundError,
+  renameNamespace,
+} from "../../runtime/bindings/kv/namespaces.ts";
+
+interface KVArgs extends GlobalArgs {
+  binding?: string;
+  "namespace-id"?: string;
+  namespace?: string;
+  preview?: boolean;
+  local?: boolean;
+  remote?: boolean;
+  "persist-to"?: string;
+}
+
+const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
+const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
+
+/**
+ * A message of several lines as wrangler prints it: the first line as the
+ * headline, the rest indented beneath it after a blank line.
+ */
+function layout(text: string): string {
+  const [first, ...rest] = text.split("\n");
+  return rest.length === 0 ? first! : `${first}\n\n${rest.map((line) => `  ${line}`).join("\n")}`;
+}
+
+function userError(text: string): UserError {
+  return new UserError(layout(text));
+}
+
+/**
+ * A command-line mistake: cli.ts reports errors named YError like yargs' own,
+ * with the command's help after the message, which is what wrangler does for
+ * its argument checks.
+ */
+function argsError(message: string): Error {
+  const error = new Error(layout(message));
+  error.name = "YError";
+  return error;
+}
+
+/** wrangler's demandOneOfOption: exactly one of the flags must be given. */
+function demandOneOf(args: Record<string, unknown>, ...names: string[]): void {
+  const count = names.filter((name) => args[name]).length;
+  const last = names.at(-1);
+  const rest = names.slice(0, -1).join(", ");
+  if (count === 0) throw argsError(`Exactly one of the arguments ${rest} and ${last} is required`);
+  if (count > 1) throw argsError(`Arguments ${rest} and ${last} are mutually exclusive`);
+}
+
+function isLocal(args: KVArgs): boolean {
+  if (args.local === undefined && args.remote === undefined) return true;
+  return args.local === true || args.remote === false;
+}
+
+function requireLocal(args: KVArgs): void {
+  if (!isLocal(args)) {
+    throw new UserError(
+      "bunflare works on local storage only and does not reach Cloudflare's network: drop --remote, or use wrangler for remote KV.",
+    );
+  }
+}
+
+function printResourceLocation(location: "local" | "remote"): void {
+  log.info(`${bold("Resource location:")} ${location} \n`);
+  if (location === "local") log.info("Use --remote if you want to access the remote instance.\n");
+}
+
+/**
+ * wrangler's confirm(): asks on a terminal (Enter takes `defaultValue`); in CI or
+ * without a terminal it prints the question and takes `fallbackValue`.
+ */
+async function confirm(question: string, { defaultValue = true, fallbackValue = true } = {}): Promise<boolean> {
+  const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
+  if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
+    log.info(`? ${question}`);
+    log.info(`🤖 Using fallback value in non-interactive context: ${bold(fallbackValue ? "yes" : "no")}`);
+    return fallbackValue;
+  }
+  process.stdout.write(`? ${question} › ${defaultValue ? "(Y/n)" : "(y/N)"} `);
+  const answer = await new Promise<string>((resolve) => {
+    process.stdin.once("data", (data) => resolve(String(data).trim().toLowerCase()));
+  });
+  process.stdin.pause();
+  return answer === "" ? defaultValue : answer.startsWith("y");
+}
+
+/**
+ * wrangler reads the config once before every command and these handlers read
+ * it again themselves, so its config warnings appear twice; so do ours.
+ */
+function openProjectAsWrangler(args: KVArgs): Project {
+  openProject(args);
+  return openProject(args);
+}
+
+interface ResolvedNamespace {
+  namespaceId: string;
+  displayName: string;
+}
+
+/** wrangler's getKVNamespaceId, step for step (its messages included), against the local registry. */
+function resolveNamespace(args: KVArgs, project: Project): ResolvedNamespace {
+  const namespaceId = args["namespace-id"];
+  if (namespaceId) return { namespaceId, displayName: `id: "${namespaceId}"` };
+  if (args.namespace) {
+    const found = findNamespaceByTitle(project.store(), args.namespace);
+    if (!found) {
+      throw new UserError(
+        `No namespace found with the name "${args.namespace}". Use --namespace-id or --binding instead, or check available namespaces with "wrangler kv namespace list".`,
+      );
+    }
+    return { namespaceId: found.id, displayName: `name: "${args.namespace}" (id: "${found.id}")` };
+  }
+  const namespaces: KVNamespaceConfig[] = project.loaded.config.kv_namespaces ?? [];
+  if (namespaces.length === 0) {
+    throw new UserError(
+      "No KV Namespaces configured! Either use --namespace-id to upload directly or add a KV namespace to your wrangler config file.",
+    );
+  }
+  const { binding, preview } = args;
+  const config = namespaces.find((ns) => ns.binding === binding);
+  if (!config) {
+    throw new UserError(`A namespace with binding name "${binding}" was not found in the configured "kv_namespaces".`);
+  }
+  const named = (id: string) => ({ namespaceId: id, displayName: `binding: "${binding}" (id: "${id}")` });
+  if (preview && config.preview_id) return named(config.preview_id);
+  if (preview) {
+    throw new UserError(
+      `No preview ID found for ${binding}. Add one to your wrangler config file to use a separate namespace for previewing your worker.`,
+    );
+  }
+  if (preview !== undefined && config.id) return named(config.id);
+  if (preview !== undefined) {
+    throw new UserError(`No namespace ID found for ${binding}. Add one to your wrangler config file or pass it via \`--namespace-id\`.`);
+  }
+  if (config.id && !config.preview_id) return named(config.id);
+  if (!config.id && config.preview_id) return named(config.preview_id);
+  if (!config.id && !config.preview_id) {
+    // wrangler 4 provisions an id for such bindings; locally the binding name is the id, as the dev server uses.
+    return named(binding!);
+  }
+  throw new UserError(
+    `${binding} has both a namespace ID and a preview ID. Specify "--preview" or "--preview false" to avoid writing data to the wrong namespace.`,
+  );
+}
+
+/** A command's --binding / --namespace-id / --preview / --local / --remote / --persist-to, with its own verb in the help. */
+function targetOptions(verb: string, idVerb: string, previewDefault: boolean): Record<string, Options> {
+  return {
+    binding: { type: "string", requiresArg: true, describe: `The binding name to the namespace to ${verb}` },
+    "namespace-id": { type: "string", requiresArg: true, describe: `The id of the namespace to ${idVerb}` },
+    preview: {
+      type: "boolean",
+      describe: "Interact with a preview namespace",
+      ...(previewDefault ? { default: false } : {}),
+    },
+  };
+}
+
+const LOCATION_OPTIONS: Record<string, Options> = {
+  local: { type: "boolean", describe: "Interact with local storage" },
+  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
+  "persist-to": { type: "string", describe: "Directory for local persistence" },
+};
+
+const PUT_VALUE_OPTIONS: Record<string, Options> = {
+  ttl: { type: "number", describe: "Time for which the entries should be visible" },
+  expiration: { type: "number", describe: "Time since the UNIX epoch after which the entry expires" },
+  metadata: {
+    type: "string",
+    describe: "Arbitrary JSON that is associated with a key",
+    // As in wrangler: metadata that is not JSON is dropped, not an error.
+    coerce: (text: string) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    },
+  },
+};
+
+const putOptions = { ...targetOptions("write to", "write to", false), ...PUT_VALUE_OPTIONS, ...LOCATION_OPTIONS };
+const getOptions = { ...targetOptions("get from", "get from", true), ...LOCATION_OPTIONS };
+const deleteOptions = { ...targetOptions("delete from", "delete from", false), ...LOCATION_OPTIONS };
+
+/** A KV failure reported by the binding (bad key, TTL, size...) is the user's to fix. */
+async function asUserError<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError || !(error instanceof Error)) throw error;
+    throw new UserError(error.message);
+  }
+}
+
+function readInputFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const message = (error as Error).message.replace(file, path.resolve(file));
+    throw new UserError(`Could not read file: ${file}\n\n  ${message}`);
+  }
+}
+
+/** Bulk files are strict JSON; a syntax error names file, line and column as wrangler does. */
+async function readJsonFile(file: string): Promise<unknown> {
+  const text = readInputFile(file).toString("utf8").replace(/^\uFEFF/, "");
+  // The native parser is far faster on a 10,000-item file; jsonc-parser only
+  // runs to locate an error the way wrangler reports it.
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {}
+  const [{ parse, printParseErrorCode }, { ParseError }] = await Promise.all([import("jsonc-parser"), import("../config/parse.ts")]);
+  const errors: import("jsonc-parser").ParseError[] = [];
+  const data = parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return data as unknown;
+  const lineStart = text.lastIndexOf("\n", first.offset - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  const lineText = text.slice(lineStart).split("\n")[0] ?? "";
+  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, lineText });
+}
+
+/** Keys from a bulk get/delete file: strings, or objects with a "name". */
+function keysFromFile(content: unknown, file: string, skipInvalid: boolean): string[] {
+  if (!Array.isArray(content)) {
+    throw userError(`Unexpected JSON input from "${file}".\nExpected an array of strings but got:\n${content}`);
+  }
+  const errors: string[] = [];
+  const keys: string[] = [];
+  content.forEach((item, index) => {
+    const key = typeof item !== "string" ? item?.name : item;
+    if (typeof key !== "string") {
+      errors.push(`The item at index ${index} is type: "${typeof item}" - ${JSON.stringify(item)}`);
+      if (skipInvalid) return;
+    }
+    keys.push(key);
+  });
+  if (errors.length > 0) {
+    throw userError(
+      `Unexpected JSON input from "${file}".\nExpected an array of strings or objects with a "name" key.\n` + errors.join("\n"),
+    );
+  }
+  return keys;
+}
+
+const KEY_VALUE_PROPS = new Set(["key", "value", "expiration", "expiration_ttl", "metadata", "base64"]);
+/** wrangler stops collecting bulk-file errors and warnings at this many. */
+const MAX_REPORTED = 12;
+
+function isKeyValue(item: unknown): item is Record<string, unknown> {
+  if (item === null || typeof item !== "object") return false;
+  const record = item as Record<string, unknown>;
+  const optional = (name: string, type: string) => record[name] === undefined || typeof record[name] === type;
+  return (
+    typeof record.key === "string" &&
+    typeof record.value === "string" &&
+    optional("expiration", "number") &&
+    optional("expiration_ttl", "number") &&
+    optional("base64", "boolean") &&
+    optional("metadata", "object")
+  );
+}
+
+function bulkPutItems(content: unknown, file: string): BulkPutItem[] {
+  if (!Array.isArray(content)) {
+    throw userError(`Unexpected JSON input from "${file}".\nExpected an array of key-value objects but got type "${typeof content}".`);
+  }
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  content.forEach((item, index) => {
+    if (!isKeyValue(item)) {
+      if (errors.length < MAX_REPORTED) errors.push(`The item at index ${index} is ${JSON.stringify(item)}`);
+      else if (errors.length === MAX_REPORTED) errors.push("...");
+      return;
+    }
+    const unexpected = Object.keys(item).filter((prop) => !KEY_VALUE_PROPS.has(prop));
+    if (unexpected.length === 0) return;
+    if (warnings.length < MAX_REPORTED) warnings.push(`The item at index ${index} contains unexpected properties: ${JSON.stringify(unexpected)}.`);
+    else if (warnings.length === MAX_REPORTED) warnings.push("...");
+  });
+  if (warnings.length > 0) log.warn(layout(`Unexpected key-value properties in "${file}".\n` + warnings.join("\n")));
+  if (errors.length > 0) {
+    throw userError(
+      `Unexpected JSON input from "${file}".\nEach item in the array should be an object that matches:\n\n` +
+        "interface KeyValue {\n  key: string;\n  value: string;\n  expiration?: number;\n  expiration_ttl?: number;\n  metadata?: object;\n  base64?: boolean;\n}\n\n" +
+        errors.join("\n"),
+    );
+  }
+  return (content as Record<string, unknown>[]).map((item) => ({
+    key: item.key,
+    // base64 values are stored as their decoded bytes, so binary values survive.
+    value: item.base64 ? Buffer.from(item.value as string, "base64") : item.value,
+    expiration: item.expiration,
+    expirationTtl: item.expiration_ttl,
+    metadata: item.metadata,
+  }));
+}
+
+// ---------------------------------------------------------------- kv namespace
+
+const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: string; "update-config"?: boolean; "use-remote"?: boolean }>({
+  command: "create <namespace>",
+  describe: "Create a new namespace",
+  positionals: { namespace: { describe: "The name of the new namespace", type: "string", demandOption: true } },
+  options: {
+    preview: { type: "boolean", describe: "Interact with a preview namespace" },
+    "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
+    "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
+    binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+  },
+  async handler(args) {
+    printBanner();
+    const project = openProjectAsWrangler(args);
+    const title = `${args.env ? `${args.env}-` : ""}${args.namespace}${args.preview ? "_preview" : ""}`;
+    printResourceLocation("local");
+    log.info(`🌀 Creating namespace with title "${title}"`);
+    let id: string;
+    try {
+      id = createNamespace(project.store(), title).id;
+    } catch (error) {
+      if (!(error instanceof NamespaceExistsError)) throw error;
+      throw userError(
+        `A KV namespace with the title "${title}" already exists.\n\nYou can list existing namespaces with their IDs by running:\n  wrangler kv namespace list\n\nOr choose a different namespace name.`,
+      );
+    }
+    log.info("✨ Success!");
+    const entry: Record<string, unknown> = {
+      binding: validBindingName(args.binding ?? args.namespace, "KV"),
+      [args.preview ? "preview_id" : "id"]: id,
+      ...(args["use-remote"] === true ? { remote: true } : {}),
+    };
+    const where = args.env ? ` in the "${args.env}" environment` : "";
+    log.info(`To access your new KV Namespace in your Worker, add the following snippet to your configuration file${where}:`);
+    const configPath = project.loaded.path;
+    if (!configPath || configPath.endsWith(".toml")) {
+      const { stringify } = await import("smol-toml");
+      log.info(stringify({ kv_namespaces: [entry] }));
+      return;
+    }
+    log.info(JSON.stringify({ kv_namespaces: [entry] }, null, 2));
+    // As wrangler: a JSON config can be patched in place, when asked (or confirmed on a terminal).
+    const write =
+      args.binding ?? args["update-config"] ?? (await confirm("Would you like Wrangler to add it on your behalf?", { fallbackValue: false }));
+    if (!write) return;
+    const binding = args.binding ?? (await promptDefault("What binding name would you like to use?", entry.binding as string));
+    const useRemote =
+      args["use-remote"] ??
+      (args.binding || args["update-config"]
+        ? false
+        : await confirm("For local dev, do you want to connect to the remote resource instead of a local resource?", {
+            defaultValue: false,
+          }));
+    const added = { ...entry, binding, ...(useRemote ? { remote: true } : {}) };
+    await appendToJsonConfig(configPath, [...(args.env ? ["env", args.env] : []), "kv_namespaces"], added);
+  },
+});
+
+/** wrangler's prompt() with a default: asks on a terminal, else takes the default. */
+async function promptDefault(question: string, fallback: string): Promise<string> {
+  const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
+  if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
+    log.info(`? ${question}`);
+    log.info(`🤖 Using default value in non-interactive context: ${bold(fallback)}`);
+    return fallback;
+  }
+  process.stdout.write(`? ${question} › ${fallback} `);
+  const answer = await new Promise<string>((resolve) => {
+    process.stdin.once("data", (data) => resolve(String(data).trim()));
+  });
+  process.stdin.pause();
+  return answer || fallback;
+}
+
+/** Appends one entry to an array in a wrangler.json(c), keeping its comments, formatted as wrangler formats it. */
+async function appendToJsonConfig(file: string, arrayPath: string[], value: unknown): Promise<void> {
+  const { modify, applyEdits, format } = await import("jsonc-parser");
+  let text = readFileSync(file, "utf8");
+  text = applyEdits(text, modify(text, [...arrayPath, -1], value, { isArrayInsertion: true }));
+  text = applyEdits(text, format(text, undefined, {}));
+  writeFileSync(file, text);
+}
+
+/** wrangler's getValidBindingName: an identifier made from the namespace name. */
+function validBindingName(name: string, fallback: string): string {
+  let binding = name.replace(/[\s-]/g, "_").replace(/[^a-zA-Z0-9_]/g, "").replace(/_+/g, "_");
+  if (/^[0-9]/.test(binding)) binding = "_" + binding;
+  return binding.length === 0 || /^_+$/.test(binding) ? fallback : binding;
+}
+
+const namespaceList = defineCommand<KVArgs>({
+  command: "list",
+  describe: "Output a list of all KV namespaces associated with your account id",
+  handler(args) {
+    const project = openProject(args);
+    const namespaces = listNamespaces(project.store()).map(({ id, title }) => ({ id, title, supports_url_encoding: true }));
+    log.info(JSON.stringify(namespaces, null, "  "));
+  },
+});
+
+const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>({
+  command: "delete [namespace]",
+  describe: "Delete a given namespace.",
+  positionals: { namespace: { type: "string", describe: "The name of the namespace to delete" } },
+  options: {
+    binding: { type: "string", requiresArg: true, describe: "The binding name to the namespace to delete from" },
+    "namespace-id": { type: "string", requiresArg: true, describe: "The id of the namespace to delete" },
+    preview: { type: "boolean", describe: "Interact with a preview namespace" },
+    "skip-confirmation": { type: "boolean", describe: "Skip confirmation", alias: "y", default: false },
+  },
+  check(args) {
+    printBanner();
+    const given = [args.namespace, args.binding, args["namespace-id"]].filter(Boolean).length;
+    if (given === 0) throw argsError("Must specify one of: namespace name (as positional argument), --binding, or --namespace-id");
+    if (given > 1) {
+      throw argsError("Cannot specify multiple of: namespace name (as positional argument), --binding, or --namespace-id. Use only one.");
+    }
+    return true;
+  },
+  async handler(args) {
+    const project = openProjectAsWrangler(args);
+    printResourceLocation("local");
+    let target: ResolvedNamespace;
+    try {
+      target = resolveNamespace(args, project);
+    } catch (error) {
+      throw argsError("Not able to delete namespace.\n" + (error as Error).message);
+    }
+    log.info(
+      `About to delete ${bold("local")} KV namespace ${target.displayName}.\nThis action is irreversible and will permanently delete all data in the KV namespace.\n`,
+    );
+    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
+      log.info("Not deleting.");
+      return;
+    }
+    log.info(`Deleting KV namespace ${target.displayName}.`);
+    deleteNamespace(project.store(), target.namespaceId);
+    log.info(`Deleted KV namespace ${target.displayName}.`);
+  },
+});
+
+const namespaceRename = defineCommand<KVArgs & { "old-name"?: string; "new-name": string }>({
+  command: "rename [old-name]",
+  describe: "Rename a KV namespace",
+  positionals: { "old-name": { type: "string", describe: "The current name of the namespace to rename" } },
+  options: {
+    "namespace-id": { type: "string", describe: "The id of the namespace to rename" },
+    "new-name": { type: "string", describe: "The new name for the namespace", demandOption: true },
+  },
+  check(args) {
+    printBanner();
+    if (args["old-name"] && args["namespace-id"]) {
+      throw argsError(
+        "Cannot specify both old-name and --namespace-id. Use either old-name (as first argument) or --namespace-id flag, not both.",
+      );
+    }
+    if (!args["namespace-id"] && !args["old-name"]) {
+      throw argsError("Either old-name (as first argument) or --namespace-id must be specified");
+    }
+    if (args["new-name"] && args["new-name"].length > 512) {
+      throw argsError(`new-name must be 512 characters or less (current: ${args["new-name"].length})`);
+    }
+    return true;
+  },
+  handler(args) {
+    const project = openProjectAsWrangler(args);
+    printResourceLocation("local");
+    const store = project.store();
+    let namespaceId = args["namespace-id"];
+    if (!namespaceId) {
+      const found = findNamespaceByTitle(store, args["old-name"]!);
+      if (!found) {
+        throw new UserError(
+          `No namespace found with the name "${args["old-name"]}". Use --namespace-id instead or check available namespaces with "wrangler kv namespace list".`,
+        );
+      }
+      namespaceId = found.id;
+    }
+    log.info(`Renaming KV namespace ${namespaceId} to "${args["new-name"]}".`);
+    let renamed: { title: string };
+    try {
+      renamed = renameNamespace(store, namespaceId, args["new-name"]);
+    } catch (error) {
+      if (error instanceof NamespaceExistsError) {
+        throw userError(`A KV namespace with the title "${args["new-name"]}" already exists.`);
+      }
+      if (error instanceof NamespaceNotFoundError) throw new UserError(`No KV namespace with the id "${namespaceId}" exists.`);
+      throw error;
+    }
+    log.info(`✨ Successfully renamed namespace to "${renamed.title}"`);
+  },
+});
+
+// ---------------------------------------------------------------- kv key
+
+const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: string; ttl?: number; expiration?: number; metadata?: unknown }>({
+  command: "put <key> [value]",
+  describe: "Write a single key/value pair to the given namespace",
+  positionals: {
+    key: { type: "string", describe: "The key to write to", demandOption: true },
+    value: { type: "string", describe: "The value to write" },
+  },
+  options: {
+    path: { type: "string", requiresArg: true, describe: "Read value from the file at a given path" },
+    ...putOptions,
+  },
+  check(args) {
+    printBanner();
+    demandOneOf(args, "binding", "namespace-id");
+    demandOneOf(args, "value", "path");
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    printResourceLocation("local");
+    const project = openProjectAsWrangler(args);
+    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const value = args.path ? readInputFile(args.path) : args.value!;
+    const { metadata } = args;
+    const withMetadata = metadata ? ` with metadata "${JSON.stringify(metadata)}"` : "";
+    if (args.path) {
+      log.info(`Writing the contents of ${args.path} to the key "${args.key}" on namespace ${displayName}${withMetadata}.`);
+    } else {
+      log.info(`Writing the value "${value}" to key "${args.key}" on namespace ${displayName}${withMetadata}.`);
+    }
+    const kv = createKVNamespace(project.store(), namespaceId);
+    await asUserError(() =>
+      kv.put(args.key, typeof value === "string" ? value : new Uint8Array(value), {
+        expiration: args.expiration,
+        expirationTtl: args.ttl,
+        metadata,
+      }),
+    );
+  },
+});
+
+const keyList = defineCommand<KVArgs & { prefix?: string }>({
+  command: "list",
+  describe: "Output a list of all keys in a given namespace",
+  options: {
+    ...targetOptions("list", "list", true),
+    prefix: { type: "string", requiresArg: true, describe: "A prefix to filter listed keys" },
+    ...LOCATION_OPTIONS,
+  },
+  check(args) {
+    demandOneOf(args, "binding", "namespace-id");
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    const project = openProjectAsWrangler(args);
+    const { namespaceId } = resolveNamespace(args, project);
+    const kv = createKVNamespace(project.store(), namespaceId);
+    // Every page, not only the first thousand keys.
+    const keys: unknown[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await asUserError(() => kv.list({ prefix: args.prefix, cursor }));
+      keys.push(...page.keys);
+      if (page.list_complete) break;
+      cursor = page.cursor;
+    }
+    log.info(JSON.stringify(keys, undefined, 2));
+  },
+});
+
+const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
+  command: "get <key>",
+  describe: "Read a single value by key from the given namespace",
+  positionals: { key: { describe: "The key value to get.", type: "string", demandOption: true } },
+  options: {
+    text: { type: "boolean", default: false, describe: "Decode the returned value as a utf8 string" },
+    ...getOptions,
+  },
+  check(args) {
+    demandOneOf(args, "binding", "namespace-id");
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    const project = openProjectAsWrangler(args);
+    const { namespaceId } = resolveNamespace(args, project);
+    const kv = createKVNamespace(project.store(), namespaceId);
+    const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
+    if (value === null) {
+      log.info("Value not found");
+      return;
+    }
+    if (args.text) log.info(new TextDecoder().decode(value));
+    // Raw bytes, so binary values can be piped to a file unchanged.
+    else process.stdout.write(new Uint8Array(value));
+  },
+});
+
+const keyDelete = defineCommand<KVArgs & { key: string }>({
+  command: "delete <key>",
+  describe: "Remove a single key value pair from the given namespace",
+  positionals: { key: { describe: "The key value to delete.", type: "string", demandOption: true } },
+  options: deleteOptions,
+  check() {
+    printBanner();
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    printResourceLocation("local");
+    const project = openProjectAsWrangler(args);
+    const { namespaceId, displayName } = resolveNamespace(args, project);
+    log.info(`Deleting the key "${args.key}" on namespace ${displayName}.`);
+    await asUserError(() => createKVNamespace(project.store(), namespaceId).delete(args.key));
+  },
+});
+
+// ---------------------------------------------------------------- kv bulk
+
+const bulkGet = defineCommand<KVArgs & { filename: string }>({
+  command: "get <filename>",
+  describe: "Gets multiple key-value pairs from a namespace [open beta]",
+  positionals: { filename: { describe: "The file containing the keys to get", type: "string", demandOption: true } },
+  options: getOptions,
+  async handler(args) {
+    log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
+    requireLocal(args);
+    const project = openProjectAsWrangler(args);
+    const { namespaceId } = resolveNamespace(args, project);
+    const keys = keysFromFile(await readJsonFile(args.filename), args.filename, true);
+    const kv = createKVNamespace(project.store(), namespaceId);
+    const out: Record<string, { value: string | null }> = {};
+    for (const key of keys) out[key] = { value: await asUserError(() => kv.get(key, "text")) };
+    log.info(JSON.stringify(out, null, 2));
+    log.info("\nSuccess!");
+  },
+});
+
+const bulkPut = defineCommand<KVArgs & { filename: string }>({
+  command: "put <filename>",
+  describe: "Upload multiple key-value pairs to a namespace",
+  positionals: { filename: { describe: "The file containing the key/value pairs to write", type: "string", demandOption: true } },
+  options: putOptions,
+  check() {
+    printBanner();
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    printResourceLocation("local");
+    const project = openProjectAsWrangler(args);
+    const { namespaceId } = resolveNamespace(args, project);
+    const items = bulkPutItems(await readJsonFile(args.filename), args.filename);
+    // --ttl, --expiration and --metadata are accepted but, as in wrangler, each item's own fields apply.
+    await asUserError(() => putMany(project.store(), namespaceId, items));
+    log.info("Success!");
+  },
+});
+
+const bulkDelete = defineCommand<KVArgs & { filename: string; force?: boolean }>({
+  command: "delete <filename>",
+  describe: "Delete multiple key-value pairs from a namespace",
+  positionals: { filename: { describe: "The file containing the keys to delete", type: "string", demandOption: true } },
+  options: {
+    force: { type: "boolean", alias: "f", describe: "Do not ask for confirmation before deleting" },
+    ...deleteOptions,
+  },
+  check() {
+    printBanner();
+    return true;
+  },
+  async handler(args) {
+    requireLocal(args);
+    printResourceLocation("local");
+    const project = openProjectAsWrangler(args);
+    const { namespaceId, displayName } = resolveNamespace(args, project);
+    if (!args.force) {
+      const question = `Are you sure you want to delete all the keys read from "${args.filename}" from kv-namespace ${displayName}?`;
+      if (!(await confirm(question))) {
+        log.info(`Not deleting keys read from "${args.filename}".`);
+        return;
+      }
+    }
+    const keys = keysFromFile(await readJsonFile(args.filename), args.filename, false);
+    await asUserError(() => deleteMany(project.store(), namespaceId, keys));
+    log.info("Success!");
+  },
+});
+
+const groups: CommandSpec[] = [
+  {
+    command: "namespace",
+    describe: "Interact with your Workers KV Namespaces",
+    subcommands: [namespaceCreate, namespaceList, namespaceDelete, namespaceRename],
+  },
+  {
+    command: "key",
+    describe: "Individually manage Workers KV key-value pairs",
+    subcommands: [keyPut, keyList, keyGet, keyDelete],
+  },
+  {
+    command: "bulk",
+    describe: "Interact with multiple Workers KV key-value pairs at once",
+    subcommands: [bulkGet, bulkPut, bulkDelete],
+  },
+];
 
 export default defineCommand({
   command: "kv",
   describe: "🗂️ Manage Workers KV Namespaces",
-  subcommands: [],
+  subcommands: groups,
 });
