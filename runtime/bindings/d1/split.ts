@@ -50,7 +50,7 @@ function isIdentChar(code: number): boolean {
 }
 
 /**
- * Split SQL text into complete statements (each keeps its `;`). Text that is
+ * Split SQL text into complete statements (without their final `;`). Text that is
  * only whitespace and comments is dropped; an unterminated last statement is
  * returned as is, so SQLite reports it ("incomplete input").
  */
@@ -99,7 +99,9 @@ export function splitStatements(sql: string): string[] {
     if (token !== Token.Space && token !== Token.Semi) sawContent = true;
     state = TRANSITIONS[state]![token]!;
     if (token === Token.Semi && state === 1) {
-      if (sawContent) out.push(sql.slice(start, i).trim());
+      // Without its `;`, as wrangler sends statements: an unbalanced one then
+      // fails with SQLite's "incomplete input", the message wrangler shows.
+      if (sawContent) out.push(sql.slice(start, i - 1).trim());
       start = i;
       sawContent = false;
     }
