@@ -177,8 +177,11 @@ export class D1Engine {
   }
 
   dump(): ArrayBuffer {
-    const bytes = this.db.serialize();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const bytes = new Uint8Array(this.db.serialize());
+    // Header bytes 18-19 say "WAL" for our file; a dump is a standalone file
+    // with no -wal beside it, so mark it as a rollback-journal database.
+    if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
+    return bytes.buffer as ArrayBuffer;
   }
 
   close(): void {
