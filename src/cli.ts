@@ -67,6 +67,7 @@ function register(parser: Argv, spec: CommandSpec): void {
       for (const child of spec.subcommands ?? []) register(sub, child);
       if (spec.check) sub.check((args) => spec.check!(args as GlobalArgs));
       for (const [example, description] of spec.examples ?? []) sub.example(example, description);
+      if (spec.epilogue) sub.epilogue(spec.epilogue);
       return sub;
     },
     async (args) => {

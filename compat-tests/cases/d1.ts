@@ -31,6 +31,17 @@ const dumpSql = [
 
 export const cases: CompatCase[] = [
   {
+    name: "d1 help lists wrangler's D1 commands and flags",
+    fast: true,
+    steps: [
+      { args: ["d1", "--help"] },
+      { args: ["d1", "execute", "--help"] },
+      { args: ["d1", "export", "--help"] },
+      { args: ["d1", "migrations", "--help"] },
+      { args: ["d1", "migrations", "apply", "--help"] },
+    ],
+  },
+  {
     name: "d1 execute --command creates, inserts and selects (JSON when not a terminal)",
     fixture: "d1-basic",
     fast: true,

@@ -273,6 +273,19 @@ const migrationsList = defineCommand<MigrationsArgs>({
 const migrationsApply = defineCommand<MigrationsArgs>({
   command: "apply <database>",
   describe: "Apply any unapplied D1 migrations",
+  epilogue: [
+    "This command will prompt you to confirm the migrations you are about to apply.",
+    "Confirm that you would like to proceed. After applying, a backup will be captured.",
+    "",
+    "The progress of each migration will be printed in the console.",
+    "",
+    "When running the apply command in a CI/CD environment or another non-interactive",
+    "command line, the confirmation step will be skipped, but the backup will still be",
+    "captured.",
+    "",
+    "If applying a migration results in an error, this migration will be rolled back,",
+    "and the previous successful migration will remain applied.",
+  ].join("\n"),
   positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
   options: localFlags("Execute commands/files"),
   async handler(args) {
@@ -315,6 +328,16 @@ const migrationsApply = defineCommand<MigrationsArgs>({
 const migrationsCreate = defineCommand<GlobalArgs & { database: string; message: string }>({
   command: "create <database> <message>",
   describe: "Create a new migration",
+  epilogue: [
+    "This will generate a new versioned file inside the 'migrations' folder. Name",
+    "your migration file as a description of your change. This will make it easier",
+    "for you to find your migration in the 'migrations' folder. An example filename",
+    "looks like:",
+    "",
+    "\t0000_create_user_table.sql",
+    "",
+    "The filename will include a version number and the migration name you specify.",
+  ].join("\n"),
   positionals: {
     database: { type: "string", demandOption: true, describe: "The name or binding of the DB" },
     message: { type: "string", demandOption: true, describe: "The Migration message" },
@@ -549,6 +572,7 @@ const deleteCommand = defineCommand<GlobalArgs & { name: string; "skip-confirmat
 const executeCommand = defineCommand<ExecuteArgs>({
   command: "execute <database>",
   describe: "Execute a command or SQL file",
+  epilogue: "You must provide either --command or --file for this command to run successfully.",
   positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
   options: {
     command: { type: "string", describe: "The SQL query you wish to execute, or multiple queries separated by ';'" },
@@ -566,20 +590,33 @@ const executeCommand = defineCommand<ExecuteArgs>({
   handler: executeHandler,
 });
 
+/** Commands that only make sense against Cloudflare's network. */
+function remoteOnly(command: string, describe: string) {
+  return defineCommand({
+    command,
+    describe,
+    handler() {
+      throw new UserError(`\`wrangler d1 ${command.split(" ")[0]}\` works on remote D1 databases only; bunflare runs D1 locally. Use wrangler for this command.`);
+    },
+  });
+}
+
 export default defineCommand({
   command: "d1",
   describe: "🗄️ Manage Workers D1 databases",
   subcommands: [
-    listCommand,
-    infoCommand,
     createCommand,
+    infoCommand,
+    listCommand,
     deleteCommand,
     executeCommand,
     exportCommand,
+    remoteOnly("time-travel", "Use Time Travel to restore, fork or copy a database at a specific point-in-time"),
     defineCommand({
       command: "migrations",
       describe: "Interact with D1 migrations",
       subcommands: [migrationsCreate, migrationsList, migrationsApply],
     }),
+    remoteOnly("insights <name>", "Get information about the queries run on a D1 database [experimental]"),
   ],
 });
