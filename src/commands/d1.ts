@@ -3,6 +3,7 @@
 // SQL from the user runs through the same binding a worker's env.DB uses.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
@@ -473,7 +474,9 @@ function validBindingName(name: string, fallback: string): string {
   return !binding.length || /^_+$/.test(binding) ? fallback : binding;
 }
 
-const createCommand = defineCommand<GlobalArgs & { name: string; location?: string; jurisdiction?: string; binding?: string }>({
+const createCommand = defineCommand<
+  GlobalArgs & { name: string; location?: string; jurisdiction?: string; binding?: string; "update-config"?: boolean }
+>({
   command: "create <name>",
   describe: "Creates a new D1 database, and provides the binding and UUID that you will put in your config file",
   positionals: { name: { type: "string", demandOption: true, describe: "The name of the new D1 database" } },
@@ -504,9 +507,26 @@ const createCommand = defineCommand<GlobalArgs & { name: string; location?: stri
       log.info(stringify({ d1_databases: [entry] }));
     } else {
       log.info(JSON.stringify({ d1_databases: [entry] }, null, 2));
+      // Wrangler offers to add the binding to a JSON config (never in CI unless asked).
+      const write =
+        Boolean(args.binding) ||
+        Boolean(args["update-config"]) ||
+        (await confirm("Would you like Wrangler to add it on your behalf?", { defaultValue: true, fallbackValue: false }));
+      if (write) addToJsonConfig(file, args.env, entry);
     }
   },
 });
+
+/** Append a d1_databases entry to a wrangler.json(c), keeping its comments and layout. */
+function addToJsonConfig(file: string, env: string | undefined, entry: Record<string, string>): void {
+  const text = readFileSync(file, "utf8");
+  const base = env ? ["env", env, "d1_databases"] : ["d1_databases"];
+  const current = base.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parseJsonc(text));
+  const edits = Array.isArray(current)
+    ? modify(text, [...base, current.length], entry, { formattingOptions: { insertSpaces: true, tabSize: 2 }, isArrayInsertion: true })
+    : modify(text, base, [entry], { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+  writeFileSync(file, applyEdits(text, edits));
+}
 
 const listCommand = defineCommand<GlobalArgs & { json?: boolean }>({
   command: "list",
