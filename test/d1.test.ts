@@ -77,7 +77,13 @@ describe("binding values", () => {
 
   test("statements longer than the limit are refused", async () => {
     const long = `SELECT '${"x".repeat(D1_LIMITS.maxStatementBytes)}'`;
-    expect((await rejection(db.prepare(long).all())).message).toStartWith("D1_ERROR:");
+    expect((await rejection(db.prepare(long).all())).message).toBe("D1_ERROR: statement too long: SQLITE_TOOBIG");
+  });
+
+  test("more bound variables than the runtime allows are refused", async () => {
+    const many = `SELECT ${Array.from({ length: D1_LIMITS.maxBoundParameters + 1 }, () => "?").join(", ")}`;
+    const values = Array.from({ length: D1_LIMITS.maxBoundParameters + 1 }, (_, i) => i);
+    expect((await rejection(db.prepare(many).bind(...values).all())).message).toBe("D1_ERROR: too many SQL variables: SQLITE_ERROR");
   });
 });
 

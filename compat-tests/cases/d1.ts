@@ -102,6 +102,16 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    name: "d1 execute refuses a statement over the runtime's length limit",
+    fixture: "d1-basic",
+    normalize: normalizeD1,
+    files: { "long.sql": `SELECT length('${"x".repeat(150_000)}') AS n;\n` },
+    steps: [
+      { args: d1(["execute", "DB", "--local", "--file", "long.sql"]) },
+      { args: d1(["execute", "DB", "--local", "--file", "long.sql", "--json"]) },
+    ],
+  },
+  {
     name: "d1 execute --persist-to keeps the database in that directory",
     fixture: "d1-basic",
     normalize: normalizeD1,

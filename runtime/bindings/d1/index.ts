@@ -6,7 +6,7 @@ import { openSqlite, type Store } from "../../store/index.ts";
 import type { D1DatabaseConfig } from "../../../src/config/types.ts";
 import { SERVED_BY } from "./limits.ts";
 import { mayHoldSeveral, splitStatements } from "./split.ts";
-import { checkParameterCount, checkStatementSize, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
+import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
 
 /**
  * The local database a binding uses. Like wrangler (both `dev` and
@@ -102,6 +102,7 @@ export class D1Engine {
     }
     const columns = statement.columnNames;
     try {
+      checkVariableLimit(statement.paramsCount);
       checkParameterCount(statement.paramsCount, params.length);
     } catch (error) {
       if (!reused) statement.finalize();

@@ -18,13 +18,18 @@ export function toSqlValue(value: unknown): D1Value {
   throw d1Error("D1_TYPE_ERROR", `Type '${typeof value}' not supported for value '${String(value)}'`);
 }
 
+/** Bun's SQLite allows far more variables than workerd's; refuse what production would. */
+export function checkVariableLimit(count: number): void {
+  if (count > D1_LIMITS.maxBoundParameters) throw d1Error("D1_ERROR", "too many SQL variables: SQLITE_ERROR");
+}
+
 export function checkParameterCount(expected: number, given: number): void {
   if (expected !== given) throw d1Error("D1_ERROR", "Wrong number of parameter bindings for SQL query.");
 }
 
 export function checkStatementSize(sql: string): void {
   if (Buffer.byteLength(sql) > D1_LIMITS.maxStatementBytes) {
-    throw d1Error("D1_ERROR", `Statement too long: SQLITE_TOOBIG`);
+    throw d1Error("D1_ERROR", "statement too long: SQLITE_TOOBIG");
   }
 }
 
