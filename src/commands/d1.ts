@@ -243,6 +243,9 @@ async function pendingMigrations(args: MigrationsArgs) {
   requireConfigFile(project);
   const info = findInConfig(project, args.database);
   const dir = await migrationsPath(project, info?.migrationsDir ?? DEFAULT_MIGRATIONS_DIR, false);
+  // Wrangler runs these through `d1 execute`, so its flag checks apply.
+  if (args.preview) throw new UserError("Error: can't use --preview without --remote");
+  if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
   const database = requireInConfig(project, args.database);
   const db = createD1Database(project.store(), database.id);
   try {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { D1Database } from "./index.ts";
-import { splitStatements } from "./split.ts";
+import { splitStatements, stripTransaction } from "./split.ts";
 
 export const DEFAULT_MIGRATIONS_DIR = "./migrations";
 export const DEFAULT_MIGRATIONS_TABLE = "d1_migrations";
@@ -47,7 +47,7 @@ export function nextMigrationNumber(dir: string): number {
  */
 export async function applyMigration(db: D1Database, dir: string, name: string, table: string): Promise<number> {
   const sql = readFileSync(path.join(dir, name), "utf8");
-  const statements = splitStatements(sql).map((statement) => db.prepare(statement));
+  const statements = splitStatements(stripTransaction(sql)).map((statement) => db.prepare(statement));
   statements.push(db.prepare(`INSERT INTO ${table} (name) values (?)`).bind(name));
   await db.batch(statements);
   return statements.length;
