@@ -29,10 +29,11 @@ const dumpSql = [
   "",
 ].join("\n");
 
+// The fast subset (run by `npm test`) is kept to three cases: each wrangler
+// run costs over a second. The rest run with `npm run compat`.
 export const cases: CompatCase[] = [
   {
     name: "d1 help lists wrangler's D1 commands and flags",
-    fast: true,
     steps: [
       { args: ["d1", "--help"] },
       { args: ["d1", "execute", "--help"] },
@@ -78,7 +79,6 @@ export const cases: CompatCase[] = [
   {
     name: "d1 execute names a missing database or flags in one line",
     fixture: "d1-basic",
-    fast: true,
     normalize: normalizeD1,
     steps: [
       { args: exec("NOPE", "SELECT 1") },
@@ -92,7 +92,6 @@ export const cases: CompatCase[] = [
   {
     name: "d1 execute --file runs a dump with comments, strings and triggers",
     fixture: "d1-basic",
-    fast: true,
     normalize: normalizeD1,
     files: { "dump.sql": dumpSql, "tx.sql": `BEGIN TRANSACTION;\nCREATE TABLE z(a);\nINSERT INTO z VALUES (1);\nCOMMIT;\n` },
     steps: [
@@ -150,7 +149,6 @@ export const cases: CompatCase[] = [
   {
     name: "d1 migrations create numbers files and offers to create the folder",
     fixture: "d1-basic",
-    fast: true,
     normalize: (text) => normalizeD1(text),
     steps: [
       { args: d1(["migrations", "create", "OTHER", "first change"]) },
@@ -198,7 +196,6 @@ export const cases: CompatCase[] = [
   },
   {
     name: "d1 migrations list without a migrations folder",
-    fast: true,
     files: {
       "wrangler.toml": 'name = "x"\ncompatibility_date = "2025-01-01"\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "x-db"\n',
     },
@@ -208,7 +205,6 @@ export const cases: CompatCase[] = [
   {
     name: "d1 export writes a dump that execute --file loads back to the same data",
     fixture: "d1-basic",
-    fast: true,
     normalize: normalizeD1,
     files: { "dump.sql": dumpSql },
     steps: [
