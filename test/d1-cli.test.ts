@@ -40,10 +40,11 @@ describe("d1 execute", () => {
     expect(out).toEqual([{ results: [{ k: "a", v: "[1, 2]" }], success: true, meta: { duration: expect.any(Number) } }]);
   });
 
-  test("the CLI writes to the same file a worker binding reads", async () => {
-    run("d1", "execute", "DB", "--local", "--command", "INSERT INTO kv VALUES ('from-cli', NULL)");
+  test("a CLI write is seen by a binding that was already open (as in a running dev server)", async () => {
     const store = openStore(path.join(dir, ".bunflare"));
     const db = createD1Database(store, "6c1b5a8e-2f4d-4c3a-9e7b-0d1f2a3b4c5d");
+    expect(await db.prepare("SELECT count(*) AS n FROM kv").first("n")).toBe(1);
+    run("d1", "execute", "DB", "--local", "--command", "INSERT INTO kv VALUES ('from-cli', NULL)");
     expect(await db.prepare("SELECT k FROM kv WHERE k = ?").bind("from-cli").first("k")).toBe("from-cli");
     closeD1Engines();
     store.close();
