@@ -171,7 +171,7 @@ async function executeHandler(args: ExecuteArgs): Promise<void> {
   };
   if (!json) {
     printBanner();
-    printResourceLocation();
+    if (!args.remote) printResourceLocation();
   }
   if (args.file && args.command) fail("Error: can't provide both --command and --file.");
   try {
