@@ -95,7 +95,7 @@ export const cases: CompatCase[] = [
     normalize: normalizeD1,
     files: { "dump.sql": dumpSql, "tx.sql": `BEGIN TRANSACTION;\nCREATE TABLE z(a);\nINSERT INTO z VALUES (1);\nCOMMIT;\n` },
     steps: [
-      { args: d1(["execute", "DB", "--local", "--file", "dump.sql"]) },
+      { args: d1(["execute", "DB", "--local", "--file", "dump.sql", "--yes"]) },
       { args: exec("DB", "SELECT * FROM notes ORDER BY id; SELECT * FROM log ORDER BY id", "--json") },
       { args: d1(["execute", "DB", "--local", "--file", "tx.sql", "--json"]) },
     ],
