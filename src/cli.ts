@@ -5,7 +5,7 @@ import path from "node:path";
 import dotenv from "dotenv";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
-import { UserError } from "./errors.ts";
+import { JsonFriendlyError, UserError } from "./errors.ts";
 import { log, version } from "./log.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
@@ -67,6 +67,7 @@ function register(parser: Argv, spec: CommandSpec): void {
       for (const child of spec.subcommands ?? []) register(sub, child);
       if (spec.check) sub.check((args) => spec.check!(args as GlobalArgs));
       for (const [example, description] of spec.examples ?? []) sub.example(example, description);
+      if (spec.epilogue) sub.epilogue(spec.epilogue);
       return sub;
     },
     async (args) => {
@@ -179,7 +180,9 @@ async function printRootHelp(parser: Argv): Promise<void> {
 }
 
 export function reportError(error: unknown): void {
-  if (error instanceof UserError) {
+  if (error instanceof JsonFriendlyError) {
+    process.stdout.write(`\n${error.message}\n`);
+  } else if (error instanceof UserError) {
     log.error(error.message);
   } else if (error instanceof Error) {
     // An unexpected failure still gets one readable line; the stack only on request.

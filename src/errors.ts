@@ -5,3 +5,14 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/**
+ * An error whose message is already the output (wrangler's JsonFriendlyFatalError):
+ * with `--json`, failures are printed as JSON on stdout, exit code 1, nothing on stderr.
+ */
+export class JsonFriendlyError extends UserError {
+  constructor(json: string) {
+    super(json);
+    this.name = "JsonFriendlyError";
+  }
+}

@@ -1,7 +1,645 @@
-import { defineCommand } from "./define.ts";
+// `bunflare d1 ...`: wrangler's D1 commands, run against the local store.
+// Handlers find the database in the config, then call runtime/bindings/d1:
+// SQL from the user runs through the same binding a worker's env.DB uses.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
+import { defineCommand, type GlobalArgs } from "./define.ts";
+import { JsonFriendlyError, UserError } from "../errors.ts";
+import { log, printBanner } from "../log.ts";
+import { openProject, type Project } from "../project.ts";
+import type { D1DatabaseConfig } from "../config/types.ts";
+import { createD1Database, d1DatabaseIdFor, openD1Engine } from "../../runtime/bindings/d1/index.ts";
+import { splitStatements, stripTransaction } from "../../runtime/bindings/d1/split.ts";
+import { exportSql } from "../../runtime/bindings/d1/export.ts";
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  DEFAULT_MIGRATIONS_TABLE,
+  applyMigration,
+  ensureMigrationsTable,
+  nextMigrationNumber,
+  unappliedMigrations,
+} from "../../runtime/bindings/d1/migrations.ts";
+import {
+  createDatabaseRecord,
+  databaseFileSize,
+  deleteDatabase,
+  findDatabaseRecord,
+  listDatabaseRecords,
+  type D1DatabaseRecord,
+} from "../../runtime/bindings/d1/registry.ts";
+import { renderTable } from "./d1/table.ts";
+import { confirm } from "./d1/prompt.ts";
+
+const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
+const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
+
+interface LocalFlags {
+  local?: boolean;
+  remote?: boolean;
+  preview?: boolean;
+  "persist-to"?: string;
+}
+
+/** "Resource location: local", as wrangler prints before commands that can act locally or remotely. */
+function printResourceLocation(): void {
+  log.info(`${color ? "\x1b[38;2;189;91;8m" : ""}${bold("Resource location:")}${color ? "\x1b[39m" : ""} local \n`);
+  log.info("Use --remote if you want to access the remote instance.\n");
+}
+
+function refuseRemote(args: { remote?: boolean }): void {
+  if (args.remote) {
+    throw new UserError("bunflare works on local D1 databases only: drop --remote, or use wrangler for remote databases.");
+  }
+}
+
+/** What wrangler calls the config file in messages. */
+function configFileName(project: Project): string {
+  const file = project.loaded.path;
+  if (!file) return "Wrangler configuration";
+  const ext = path.extname(file);
+  return ext === ".toml" ? "wrangler.toml" : ext === ".jsonc" ? "wrangler.jsonc" : ext === ".json" ? "wrangler.json" : "Wrangler configuration";
+}
+
+interface LocalDatabase {
+  config: D1DatabaseConfig;
+  id: string;
+  migrationsDir: string;
+  migrationsTable: string;
+}
+
+/** A database by binding or database_name, as wrangler looks it up in the config. */
+function findInConfig(project: Project, name: string): LocalDatabase | null {
+  const config = project.loaded.config.d1_databases.find((db) => db.database_name === name || db.binding === name);
+  if (!config) return null;
+  return {
+    config,
+    id: d1DatabaseIdFor(config),
+    migrationsDir: config.migrations_dir || DEFAULT_MIGRATIONS_DIR,
+    migrationsTable: config.migrations_table || DEFAULT_MIGRATIONS_TABLE,
+  };
+}
+
+function requireInConfig(project: Project, name: string): LocalDatabase {
+  const found = findInConfig(project, name);
+  if (!found) {
+    throw new UserError(`Couldn't find a D1 DB with the name or binding '${name}' in your ${configFileName(project)} file.`);
+  }
+  return found;
+}
+
+/** How wrangler shows a path: relative to cwd, `./`-prefixed when nested. */
+function readableRelative(to: string): string {
+  const relative = path.relative(process.cwd(), to);
+  if (path.basename(relative) === relative || relative.startsWith(".")) return relative;
+  return "./" + relative;
+}
+
+interface ExecuteResult {
+  results: Record<string, unknown>[];
+  success: boolean;
+  meta: { duration: number };
+}
+
+/**
+ * Run SQL text (one statement or many) against a local database in one
+ * transaction, printing wrangler's progress lines unless `quiet`.
+ */
+async function executeLocally(project: Project, name: string, sql: string, quiet: boolean): Promise<ExecuteResult[]> {
+  const database = requireInConfig(project, name);
+  const store = project.store();
+  if (!quiet) {
+    log.info(`🌀 Executing on local database ${name} (${database.id}) from ${readableRelative(path.join(store.dir, "d1"))}:`);
+    log.info("🌀 To execute on your remote database, add a --remote flag to your wrangler command.");
+  }
+  let statements: string[];
+  try {
+    statements = splitStatements(stripTransaction(sql));
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  if (statements.length === 0) statements = [sql];
+  const db = createD1Database(store, database.id);
+  let results;
+  try {
+    results = await db.batch(statements.map((statement) => db.prepare(statement)));
+  } catch (error) {
+    // Wrangler shows the runtime's message without its D1_ERROR prefix.
+    const cause = ((error as Error).cause as Error | undefined) ?? (error as Error);
+    throw new UserError(cause.message);
+  }
+  const all = results.map((result) => ({
+    results: result.results.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) out[key] = Array.isArray(value) ? `[${value.join(", ")}]` : value;
+      return out;
+    }),
+    success: result.success,
+    meta: { duration: result.meta.duration },
+  }));
+  if (!quiet) log.info(`🚣 ${all.length} command${all.length === 1 ? "" : "s"} executed successfully.`);
+  return all;
+}
+
+function readSqlFile(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new UserError(`Unable to read SQL text file "${file}". Please check the file path and try again.`);
+  }
+  if (bytes.subarray(0, 15).toString("utf8") === "SQLite format 3") {
+    throw new UserError(
+      "Provided file is a binary SQLite database file instead of an SQL text file. The execute command can only process SQL text files. Please export an SQL file from your SQLite database and try again.",
+    );
+  }
+  return bytes.toString("utf8");
+}
+
+interface ExecuteArgs extends GlobalArgs, LocalFlags {
+  database: string;
+  command?: string;
+  file?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+async function executeHandler(args: ExecuteArgs): Promise<void> {
+  const json = Boolean(args.json);
+  const fail = (message: string): never => {
+    throw json ? new JsonFriendlyError(JSON.stringify({ error: { text: message } }, null, 2)) : new UserError(message);
+  };
+  if (!json) {
+    printBanner();
+    if (!args.remote) printResourceLocation();
+  }
+  if (args.file && args.command) fail("Error: can't provide both --command and --file.");
+  try {
+    if (!args.file && !args.command) throw new UserError("Error: must provide --command or --file.");
+    if (args.local && args.remote) throw new UserError("Error: can't use --local and --remote at the same time");
+    if (args.preview && !args.remote) throw new UserError("Error: can't use --preview without --remote");
+    if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
+    refuseRemote(args);
+    const sql = args.file ? readSqlFile(args.file) : args.command!;
+    const project = openProject(args);
+    const results = await executeLocally(project, args.database, sql, json);
+    const interactive = process.stdout.isTTY && !json;
+    if (interactive) {
+      for (const result of results) {
+        if (result.results.length === 0) continue;
+        log.info(
+          renderTable(result.results.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])))),
+        );
+      }
+    } else {
+      log.info(JSON.stringify(results, null, 2));
+    }
+  } catch (error) {
+    if (json && error instanceof Error && !(error instanceof JsonFriendlyError)) fail(error.message);
+    throw error;
+  }
+}
+
+const localFlags = (what: string) => ({
+  local: { type: "boolean", describe: `${what} against a local DB for use with wrangler dev` },
+  remote: { type: "boolean", describe: `${what} against a remote DB for use with wrangler dev --remote` },
+  preview: { type: "boolean", describe: `${what} against a preview D1 DB`, default: false },
+  "persist-to": {
+    type: "string",
+    describe: "Specify directory to use for local persistence (you must use --local with this flag)",
+    requiresArg: true,
+  },
+}) as const;
+
+/** The migrations directory; like wrangler, offers to create it only for `migrations create`. */
+async function migrationsPath(project: Project, folder: string, createIfMissing: boolean): Promise<string> {
+  const dir = path.resolve(path.dirname(project.loaded.path!), folder);
+  if (existsSync(dir)) return dir;
+  const warning = `No migrations folder found.${folder === DEFAULT_MIGRATIONS_DIR ? ` Set \`migrations_dir\` in your ${configFileName(project)} file to choose a different path.` : ""}`;
+  if (createIfMissing && (await confirm(`${warning}\nOk to create ${dir}?`))) {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+  log.warn(warning);
+  // Wrangler leaves two blank lines after a warning that an error follows.
+  process.stderr.write("\n");
+  throw new UserError(`No migrations present at ${dir}.`);
+}
+
+function requireConfigFile(project: Project): void {
+  if (!project.loaded.path) {
+    throw new UserError("No configuration file found. Create a wrangler.jsonc file to define your D1 database.");
+  }
+}
+
+interface MigrationsArgs extends GlobalArgs, LocalFlags {
+  database: string;
+}
+
+/** Shared start of `migrations list` and `apply`: the database, its migrations folder, and what is unapplied. */
+async function pendingMigrations(args: MigrationsArgs) {
+  refuseRemote(args);
+  const project = openProject(args);
+  requireConfigFile(project);
+  const info = findInConfig(project, args.database);
+  const dir = await migrationsPath(project, info?.migrationsDir ?? DEFAULT_MIGRATIONS_DIR, false);
+  // Wrangler runs these through `d1 execute`, so its flag checks apply.
+  if (args.preview) throw new UserError("Error: can't use --preview without --remote");
+  if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
+  const database = requireInConfig(project, args.database);
+  const db = createD1Database(project.store(), database.id);
+  try {
+    await ensureMigrationsTable(db, database.migrationsTable);
+    return { project, database, db, dir, pending: await unappliedMigrations(db, dir, database.migrationsTable) };
+  } catch (error) {
+    throw new UserError((((error as Error).cause as Error | undefined) ?? (error as Error)).message);
+  }
+}
+
+const migrationsList = defineCommand<MigrationsArgs>({
+  command: "list <database>",
+  describe: "View a list of unapplied migration files",
+  positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
+  options: localFlags("Check migrations"),
+  async handler(args) {
+    printBanner();
+    printResourceLocation();
+    const { pending } = await pendingMigrations(args);
+    if (pending.length === 0) {
+      log.info("✅ No migrations to apply!");
+      return;
+    }
+    log.info("Migrations to be applied:");
+    log.info(renderTable(pending.map((name) => ({ Name: name }))));
+  },
+});
+
+const migrationsApply = defineCommand<MigrationsArgs>({
+  command: "apply <database>",
+  describe: "Apply any unapplied D1 migrations",
+  epilogue: [
+    "This command will prompt you to confirm the migrations you are about to apply.",
+    "Confirm that you would like to proceed. After applying, a backup will be captured.",
+    "",
+    "The progress of each migration will be printed in the console.",
+    "",
+    "When running the apply command in a CI/CD environment or another non-interactive",
+    "command line, the confirmation step will be skipped, but the backup will still be",
+    "captured.",
+    "",
+    "If applying a migration results in an error, this migration will be rolled back,",
+    "and the previous successful migration will remain applied.",
+  ].join("\n"),
+  positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
+  options: localFlags("Execute commands/files"),
+  async handler(args) {
+    printBanner();
+    printResourceLocation();
+    const { project, database, db, dir, pending } = await pendingMigrations(args);
+    if (pending.length === 0) {
+      log.info("✅ No migrations to apply!");
+      return;
+    }
+    log.info("Migrations to be applied:");
+    log.info(renderTable(pending.map((name) => ({ name }))));
+    const ok = await confirm(
+      `About to apply ${pending.length} migration(s)\nYour database may not be available to serve requests during the migration, continue?`,
+    );
+    if (!ok) return;
+    const status = new Map(pending.map((name) => [name, "🕒️"]));
+    const storeDir = readableRelative(path.join(project.store().dir, "d1"));
+    for (const name of pending) {
+      log.info(`🌀 Executing on local database ${args.database} (${database.id}) from ${storeDir}:`);
+      log.info("🌀 To execute on your remote database, add a --remote flag to your wrangler command.");
+      let failure: string | undefined;
+      try {
+        const count = await applyMigration(db, dir, name, database.migrationsTable);
+        log.info(`🚣 ${count} command${count === 1 ? "" : "s"} executed successfully.`);
+      } catch (error) {
+        failure = (((error as Error).cause as Error | undefined) ?? (error as Error)).message;
+      }
+      status.set(name, failure === undefined ? "✅" : "❌");
+      log.info(renderTable(pending.map((m) => ({ name: m, status: status.get(m)! }))));
+      if (failure !== undefined) {
+        log.error(`Migration ${name} failed with the following errors:`);
+        process.stderr.write("\n");
+        throw new UserError(failure);
+      }
+    }
+  },
+});
+
+const migrationsCreate = defineCommand<GlobalArgs & { database: string; message: string }>({
+  command: "create <database> <message>",
+  describe: "Create a new migration",
+  epilogue: [
+    "This will generate a new versioned file inside the 'migrations' folder. Name",
+    "your migration file as a description of your change. This will make it easier",
+    "for you to find your migration in the 'migrations' folder. An example filename",
+    "looks like:",
+    "",
+    "\t0000_create_user_table.sql",
+    "",
+    "The filename will include a version number and the migration name you specify.",
+  ].join("\n"),
+  positionals: {
+    database: { type: "string", demandOption: true, describe: "The name or binding of the DB" },
+    message: { type: "string", demandOption: true, describe: "The Migration message" },
+  },
+  async handler(args) {
+    printBanner();
+    const project = openProject(args);
+    requireConfigFile(project);
+    const database = requireInConfig(project, args.database);
+    const dir = await migrationsPath(project, database.migrationsDir, true);
+    const number = String(nextMigrationNumber(dir)).padStart(4, "0");
+    const file = `${number}_${String(args.message).replaceAll(" ", "_")}.sql`;
+    writeFileSync(`${dir}/${file}`, `-- Migration number: ${number} \t ${new Date().toISOString()}\n`);
+    log.info(`✅ Successfully created Migration '${file}'!\n`);
+    log.info("The migration is available for editing here");
+    log.info(`${dir}/${file}`);
+  },
+});
+
+interface ExportArgs extends GlobalArgs {
+  name: string;
+  local?: boolean;
+  remote?: boolean;
+  output: string;
+  table?: string[];
+  schema: boolean;
+  data: boolean;
+}
+
+const exportCommand = defineCommand<ExportArgs>({
+  command: "export <name>",
+  describe: "Export the contents or schema of your database as a .sql file",
+  positionals: { name: { type: "string", demandOption: true, describe: "The name of the D1 database to export" } },
+  options: {
+    local: { type: "boolean", describe: "Export from your local DB you use with wrangler dev", conflicts: "remote" },
+    remote: { type: "boolean", describe: "Export from a remote D1 database", conflicts: "local" },
+    "skip-confirmation": { type: "boolean", describe: "Skip confirmation", alias: "y", default: false },
+    output: { type: "string", describe: "Path to the SQL file for your export", demandOption: true },
+    table: { type: "string", describe: "Specify which tables to include in export", array: true },
+    "no-schema": { type: "boolean", describe: "Only output table contents, not the DB schema", conflicts: "no-data" },
+    "no-data": {
+      type: "boolean",
+      describe: "Only output table schema, not the contents of the DBs themselves",
+      conflicts: "no-schema",
+    },
+    // --no-schema / --no-data are yargs negations of these.
+    schema: { type: "boolean", hidden: true, default: true },
+    data: { type: "boolean", hidden: true, default: true },
+  },
+  async handler(args) {
+    printBanner();
+    printResourceLocation();
+    refuseRemote(args);
+    if (!args.schema && !args.data) throw new UserError("You cannot specify both --no-schema and --no-data");
+    if (existsSync(args.output) && statSync(args.output).isDirectory()) {
+      throw new UserError("Please specify a file path for --output, not a directory.");
+    }
+    const project = openProject(args);
+    const database = requireInConfig(project, args.name);
+    const store = project.store();
+    log.info(`🌀 Exporting local database ${args.name} (${database.id}) from ${readableRelative(path.join(store.dir, "d1"))}:`);
+    log.info("🌀 To export your remote database, add a --remote flag to your wrangler command.");
+    log.info(`🌀 Exporting SQL to ${args.output}...`);
+    try {
+      const sql = exportSql(openD1Engine(store, database.id).db, {
+        noSchema: !args.schema,
+        noData: !args.data,
+        tables: (args.table ?? []).map(String),
+      });
+      writeFileSync(args.output, sql);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    log.info("Done!");
+  },
+});
+
+/** A database for create/info/delete: from the config (by binding or name), else the local registry. */
+function findRegistered(project: Project, name: string): { record: D1DatabaseRecord; binding?: string } {
+  const store = project.store();
+  const fromConfig = findInConfig(project, name);
+  if (fromConfig) {
+    const record = findDatabaseRecord(store, fromConfig.id) ??
+      (fromConfig.config.database_name ? findDatabaseRecord(store, fromConfig.config.database_name) : null) ?? {
+        uuid: fromConfig.id,
+        name: fromConfig.config.database_name ?? fromConfig.config.binding,
+        location: null,
+        created_at: statSync(store.d1Path(fromConfig.id), { throwIfNoEntry: false })?.birthtimeMs ?? Date.now(),
+      };
+    return { record, binding: fromConfig.config.binding };
+  }
+  const record = findDatabaseRecord(store, name);
+  if (!record) throw new UserError(`Couldn't find DB with name '${name}'`);
+  return { record };
+}
+
+function tableCount(project: Project, uuid: string): number {
+  if (!existsSync(project.store().d1Path(uuid))) return 0;
+  const row = openD1Engine(project.store(), uuid)
+    .db.query("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+    .get() as { n: number };
+  return row.n;
+}
+
+function describeDatabase(project: Project, record: D1DatabaseRecord) {
+  return {
+    uuid: record.uuid,
+    name: record.name,
+    created_at: new Date(record.created_at).toISOString(),
+    version: "production",
+    num_tables: tableCount(project, record.uuid),
+    file_size: databaseFileSize(project.store(), record.uuid),
+  };
+}
+
+function prettyBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${Number(value.toPrecision(3))} ${units[unit]}`;
+}
+
+const LOCATIONS = ["weur", "eeur", "apac", "oc", "wnam", "enam"];
+
+function validBindingName(name: string, fallback: string): string {
+  let binding = name.replace(/[\s-]/g, "_").replace(/[^a-zA-Z0-9_]/g, "").replace(/_+/g, "_");
+  if (/^[0-9]/.test(binding)) binding = "_" + binding;
+  return !binding.length || /^_+$/.test(binding) ? fallback : binding;
+}
+
+const createCommand = defineCommand<
+  GlobalArgs & { name: string; location?: string; jurisdiction?: string; binding?: string; "update-config"?: boolean }
+>({
+  command: "create <name>",
+  describe: "Creates a new D1 database, and provides the binding and UUID that you will put in your config file",
+  positionals: { name: { type: "string", demandOption: true, describe: "The name of the new D1 database" } },
+  options: {
+    location: { type: "string", choices: LOCATIONS, describe: "A hint for the primary location of the new DB" },
+    jurisdiction: { type: "string", choices: ["eu", "fedramp"], describe: "The location to restrict the D1 database to run and store data within" },
+    "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
+    "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
+    binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+  },
+  async handler(args) {
+    printBanner();
+    const project = openProject(args);
+    let record: D1DatabaseRecord;
+    try {
+      record = createDatabaseRecord(project.store(), args.name, args.location);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    log.info(`✅ Successfully created DB '${record.name}'${args.location ? ` using primary location hint ${args.location}` : ""}`);
+    log.info("Created your new D1 database.\n");
+    const where = args.env ? ` in the "${args.env}" environment` : "";
+    log.info(`To access your new D1 Database in your Worker, add the following snippet to your configuration file${where}:`);
+    const entry = { binding: validBindingName(args.binding ?? record.name, "DB"), database_name: record.name, database_id: record.uuid };
+    const file = project.loaded.path;
+    if (!file || file.endsWith(".toml")) {
+      const { stringify } = await import("smol-toml");
+      log.info(stringify({ d1_databases: [entry] }));
+    } else {
+      log.info(JSON.stringify({ d1_databases: [entry] }, null, 2));
+      // Wrangler offers to add the binding to a JSON config (never in CI unless asked).
+      const write =
+        Boolean(args.binding) ||
+        Boolean(args["update-config"]) ||
+        (await confirm("Would you like Wrangler to add it on your behalf?", { defaultValue: true, fallbackValue: false }));
+      if (write) addToJsonConfig(file, args.env, entry);
+    }
+  },
+});
+
+/** Append a d1_databases entry to a wrangler.json(c), keeping its comments and layout. */
+function addToJsonConfig(file: string, env: string | undefined, entry: Record<string, string>): void {
+  const text = readFileSync(file, "utf8");
+  const base = env ? ["env", env, "d1_databases"] : ["d1_databases"];
+  const current = base.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parseJsonc(text));
+  const edits = Array.isArray(current)
+    ? modify(text, [...base, current.length], entry, { formattingOptions: { insertSpaces: true, tabSize: 2 }, isArrayInsertion: true })
+    : modify(text, base, [entry], { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+  writeFileSync(file, applyEdits(text, edits));
+}
+
+const listCommand = defineCommand<GlobalArgs & { json?: boolean }>({
+  command: "list",
+  describe: "List all D1 databases in your account",
+  options: { json: { type: "boolean", describe: "Return output as JSON", default: false } },
+  async handler(args) {
+    if (!args.json) printBanner();
+    const project = openProject(args);
+    const databases = listDatabaseRecords(project.store()).map((record) => describeDatabase(project, record));
+    if (args.json) {
+      log.info(JSON.stringify(databases, null, 2));
+    } else {
+      log.info(renderTable(databases.map((db) => Object.fromEntries(Object.entries(db).map(([k, v]) => [k, String(v ?? "")])))));
+    }
+  },
+});
+
+const infoCommand = defineCommand<GlobalArgs & { name: string; json?: boolean }>({
+  command: "info <name>",
+  describe: "Get information about a D1 database, including the current database size and state",
+  positionals: { name: { type: "string", demandOption: true, describe: "The name of the DB" } },
+  options: { json: { type: "boolean", describe: "Return output as JSON", default: false } },
+  async handler(args) {
+    if (!args.json) printBanner();
+    const project = openProject(args);
+    const { record, binding } = findRegistered(project, args.name);
+    const { file_size, version: _version, ...rest } = describeDatabase(project, record);
+    const output: Record<string, unknown> = { ...rest, database_size: file_size };
+    if (args.json) {
+      log.info(JSON.stringify(output, null, 2));
+      return;
+    }
+    const rows = Object.entries(output)
+      .filter(([key]) => key !== "uuid")
+      .map(([key, value]) => ({ [binding ?? ""]: key, [record.uuid]: key === "database_size" ? prettyBytes(Number(value)) : String(value) }));
+    log.info(renderTable(rows, [binding ?? "", record.uuid]));
+  },
+});
+
+const deleteCommand = defineCommand<GlobalArgs & { name: string; "skip-confirmation"?: boolean }>({
+  command: "delete <name>",
+  describe: "Delete a D1 database",
+  positionals: { name: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
+  options: { "skip-confirmation": { type: "boolean", describe: "Skip confirmation", alias: "y", default: false } },
+  async handler(args) {
+    printBanner();
+    const project = openProject(args);
+    const { record } = findRegistered(project, args.name);
+    log.info(`${bold("Resource location:")} local \n`);
+    log.info(
+      `About to delete ${bold("local")} database DB '${args.name}' (${record.uuid}).\nThis action is irreversible and will permanently delete all data in the database.\n`,
+    );
+    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
+      log.info("Not deleting.");
+      return;
+    }
+    log.info("Deleting...");
+    deleteDatabase(project.store(), record.uuid);
+    log.info(`Deleted '${args.name}' successfully.`);
+  },
+});
+
+const executeCommand = defineCommand<ExecuteArgs>({
+  command: "execute <database>",
+  describe: "Execute a command or SQL file",
+  epilogue: "You must provide either --command or --file for this command to run successfully.",
+  positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
+  options: {
+    command: { type: "string", describe: "The SQL query you wish to execute, or multiple queries separated by ';'" },
+    file: { type: "string", describe: "A .sql file to ingest" },
+    yes: { type: "boolean", describe: 'Answer "yes" to any prompts', alias: "y" },
+    local: { type: "boolean", describe: "Execute commands/files against a local DB for use with wrangler dev" },
+    remote: {
+      type: "boolean",
+      describe: "Execute commands/files against a remote D1 database for use with remote bindings or your deployed Worker",
+    },
+    "persist-to": { type: "string", describe: "Specify directory to use for local persistence (for use with --local)", requiresArg: true },
+    json: { type: "boolean", describe: "Return output as JSON", default: false },
+    preview: { type: "boolean", describe: "Execute commands/files against a preview D1 database", default: false },
+  },
+  handler: executeHandler,
+});
+
+/** Commands that only make sense against Cloudflare's network. */
+function remoteOnly(command: string, describe: string) {
+  return defineCommand({
+    command,
+    describe,
+    handler() {
+      throw new UserError(`\`wrangler d1 ${command.split(" ")[0]}\` works on remote D1 databases only; bunflare runs D1 locally. Use wrangler for this command.`);
+    },
+  });
+}
 
 export default defineCommand({
   command: "d1",
   describe: "🗄️ Manage Workers D1 databases",
-  subcommands: [],
+  subcommands: [
+    createCommand,
+    infoCommand,
+    listCommand,
+    deleteCommand,
+    executeCommand,
+    exportCommand,
+    remoteOnly("time-travel", "Use Time Travel to restore, fork or copy a database at a specific point-in-time"),
+    defineCommand({
+      command: "migrations",
+      describe: "Interact with D1 migrations",
+      subcommands: [migrationsCreate, migrationsList, migrationsApply],
+    }),
+    remoteOnly("insights <name>", "Get information about the queries run on a D1 database [experimental]"),
+  ],
 });

@@ -24,6 +24,8 @@ export interface CommandSpec<A = any> {
   subcommands?: CommandSpec[];
   hidden?: boolean;
   examples?: [string, string][];
+  /** Text after the flags in --help (wrangler's command epilogue). */
+  epilogue?: string;
 }
 
 export function defineCommand<A = any>(spec: CommandSpec<A>): CommandSpec<A> {

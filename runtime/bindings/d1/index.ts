@@ -1,17 +1,381 @@
 // D1: one implementation for env.DB in a worker and `bunflare d1 ...` on the CLI.
-import type { Store } from "../../store/index.ts";
+// Each database is one SQLite file in the store; results, meta fields and
+// error messages follow what the Workers runtime returns under wrangler dev.
+import type { Database, Statement } from "bun:sqlite";
+import { openSqlite, type Store } from "../../store/index.ts";
 import type { D1DatabaseConfig } from "../../../src/config/types.ts";
+import { SERVED_BY } from "./limits.ts";
+import { mayHoldSeveral, splitStatements } from "./split.ts";
+import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
 
-/** The local database a binding uses (preview_database_id with --preview, else database_id, else name, else binding). */
-export function d1DatabaseIdFor(binding: D1DatabaseConfig, preview = false): string {
-  return (
-    (preview ? binding.preview_database_id : binding.database_id) ??
-    binding.database_id ??
-    binding.database_name ??
-    binding.binding
-  );
+/**
+ * The local database a binding uses. Like wrangler (both `dev` and
+ * `d1 execute --local`), a preview_database_id wins locally, then database_id,
+ * then the binding name.
+ */
+export function d1DatabaseIdFor(binding: D1DatabaseConfig, _preview = false): string {
+  return binding.preview_database_id ?? binding.database_id ?? binding.binding;
 }
 
-export function createD1Database(store: Store, databaseId: string): unknown {
-  throw new Error(`D1 is not implemented yet (database ${databaseId} in ${store.dir})`);
+export interface D1Meta {
+  served_by: string;
+  duration: number;
+  changes: number;
+  last_row_id: number;
+  changed_db: boolean;
+  size_after: number;
+  rows_read: number;
+  rows_written: number;
+}
+
+export interface D1Result<T = Record<string, unknown>> {
+  success: true;
+  meta: D1Meta;
+  results: T[];
+}
+
+export interface D1ExecResult {
+  count: number;
+  duration: number;
+}
+
+type Row = unknown[];
+
+interface RawOutcome {
+  columns: string[];
+  rows: Row[];
+  meta: D1Meta;
+}
+
+interface Counters {
+  c: number;
+  r: number;
+  s: number;
+}
+
+/** One open database file, shared by every binding object in this process that points at it. */
+export class D1Engine {
+  readonly db: Database;
+  #counters: Statement;
+  /** Bumped on every change, so session bookmarks move forward with the data. */
+  #version = 0;
+
+  constructor(readonly file: string) {
+    this.db = openSqlite(file);
+    this.#counters = this.db.query(
+      "SELECT total_changes() AS c, last_insert_rowid() AS r, " +
+        "(SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) AS s",
+    );
+  }
+
+  get bookmark(): string {
+    return `00000000-${this.#version.toString(16).padStart(8, "0")}-00000000-${"0".repeat(32)}`;
+  }
+
+  /** Run one query (which may hold several statements: all run, the last one's rows are returned). */
+  query(sql: string, params: D1Value[]): RawOutcome {
+    if (sql.trim() === "") throw d1Error("D1_ERROR", "No SQL statements detected.");
+    checkStatementSize(sql);
+    if (mayHoldSeveral(sql)) {
+      const statements = splitStatements(sql);
+      if (statements.length === 0) throw d1Error("D1_ERROR", "SQL code did not contain a statement.");
+      if (statements.length > 1) {
+        return this.inTransaction(() => {
+          for (const statement of statements.slice(0, -1)) this.#one(statement, []);
+          return this.#one(statements.at(-1)!, params);
+        });
+      }
+    }
+    return this.#one(sql, params);
+  }
+
+  #one(sql: string, params: D1Value[]): RawOutcome {
+    let statement: Statement;
+    // Parameterised SQL is reused (a worker's queries); literal SQL such as a
+    // dump's INSERTs is one-off, and caching it would grow without bound.
+    const reused = sql.includes("?");
+    try {
+      statement = reused ? this.db.query(sql) : this.db.prepare(sql);
+    } catch (error) {
+      const detail = (error as Error).message === "Invalid SQL statement" ? "SQL code did not contain a statement." : sqliteMessage(error);
+      throw d1Error("D1_ERROR", detail);
+    }
+    const columns = statement.columnNames;
+    try {
+      checkVariableLimit(statement.paramsCount);
+      checkParameterCount(statement.paramsCount, params.length);
+    } catch (error) {
+      if (!reused) statement.finalize();
+      throw error;
+    }
+    const before = this.#counters.get() as Counters;
+    const started = performance.now();
+    let rows: Row[];
+    try {
+      rows = statement.values(...(params as never[])) as Row[];
+    } catch (error) {
+      throw d1Error("D1_ERROR", sqliteMessage(error));
+    } finally {
+      if (!reused) statement.finalize();
+    }
+    const duration = Math.round(performance.now() - started);
+    const after = this.#counters.get() as Counters;
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) {
+        // The runtime hands BLOBs to JavaScript as plain arrays of byte values.
+        if (row[i] instanceof Uint8Array) row[i] = Array.from(row[i] as Uint8Array);
+      }
+    }
+    const changes = after.c - before.c;
+    const changed = changes !== 0 || after.r !== before.r || after.s !== before.s;
+    if (changed) this.#version++;
+    // SQLite does not report rows scanned to us; count what the statement
+    // returned, plus the rows an UPDATE or DELETE had to visit.
+    const visits = /^\s*(update|delete)\b/i.test(sql) ? changes : 0;
+    return {
+      columns,
+      rows,
+      meta: {
+        served_by: SERVED_BY,
+        duration,
+        changes,
+        last_row_id: after.r,
+        changed_db: changed,
+        size_after: after.s,
+        rows_read: rows.length + visits,
+        rows_written: changes,
+      },
+    };
+  }
+
+  /** All or nothing: the statements commit together or not at all. */
+  inTransaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  batch(queries: { sql: string; params: D1Value[] }[]): RawOutcome[] {
+    return this.inTransaction(() => queries.map((q) => this.query(q.sql, q.params)));
+  }
+
+  exec(sql: string): D1ExecResult {
+    // The runtime sends exec() text line by line as one batch: each non-empty
+    // line is a query, and a failure anywhere rolls the whole call back. Its
+    // error names line 1 whichever line failed; we report the same text.
+    const lines = sql.trim().split("\n");
+    const queries = lines.filter((line) => line.trim() !== "");
+    const started = performance.now();
+    try {
+      if (queries.length === 0) throw d1Error("D1_ERROR", "No SQL statements detected.");
+      this.inTransaction(() => {
+        for (const line of queries) this.query(line, []);
+      });
+    } catch (error) {
+      const detail = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+      throw d1Error("D1_EXEC_ERROR", `Error in line 1: ${lines[0]}: ${detail}`);
+    }
+    return { count: queries.length, duration: Math.round(performance.now() - started) };
+  }
+
+  dump(): ArrayBuffer {
+    const bytes = new Uint8Array(this.db.serialize());
+    // Header bytes 18-19 say "WAL" for our file; a dump is a standalone file
+    // with no -wal beside it, so mark it as a rollback-journal database.
+    if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
+    return bytes.buffer as ArrayBuffer;
+  }
+
+  close(): void {
+    engines.delete(this.file);
+    this.db.close();
+  }
+}
+
+const engines = new Map<string, D1Engine>();
+
+/** The engine for a database file, opened once per process. */
+export function openD1Engine(store: Store, databaseId: string): D1Engine {
+  const file = store.d1Path(databaseId);
+  let engine = engines.get(file);
+  if (!engine) engines.set(file, (engine = new D1Engine(file)));
+  return engine;
+}
+
+/** Close every open database file (tests, and before deleting a database). */
+export function closeD1Engines(file?: string): void {
+  for (const engine of [...engines.values()]) if (!file || engine.file === file) engine.close();
+}
+
+function toObjects(outcome: RawOutcome): Record<string, unknown>[] {
+  const { columns, rows } = outcome;
+  return rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) object[columns[i]!] = row[i];
+    return object;
+  });
+}
+
+function toResult(outcome: RawOutcome): D1Result {
+  return { success: true, meta: outcome.meta, results: toObjects(outcome) };
+}
+
+const QUERY = Symbol("query");
+
+export class D1PreparedStatement {
+  readonly #engine: D1Engine;
+  readonly #sql: string;
+  readonly #params: D1Value[];
+
+  constructor(engine: D1Engine, sql: string, params: D1Value[] = []) {
+    this.#engine = engine;
+    this.#sql = sql;
+    this.#params = params;
+  }
+
+  /** What batch() runs; a symbol so the statement's visible API stays the runtime's. */
+  get [QUERY](): { sql: string; params: D1Value[] } {
+    return { sql: this.#sql, params: this.#params };
+  }
+
+  bind(...values: unknown[]): D1PreparedStatement {
+    return new D1PreparedStatement(this.#engine, this.#sql, values.map(toSqlValue));
+  }
+
+  async first<T = unknown>(column?: string): Promise<T | null> {
+    const outcome = this.#engine.query(this.#sql, this.#params);
+    const row = toObjects(outcome)[0];
+    if (row === undefined) return null;
+    if (column === undefined) return row as T;
+    if (!(column in row)) {
+      throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`, { cause: new Error("Column not found") });
+    }
+    return row[column] as T;
+  }
+
+  async run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
+    return toResult(this.#engine.query(this.#sql, this.#params)) as D1Result<T>;
+  }
+
+  async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
+    return toResult(this.#engine.query(this.#sql, this.#params)) as D1Result<T>;
+  }
+
+  async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
+    const outcome = this.#engine.query(this.#sql, this.#params);
+    return (options?.columnNames ? [outcome.columns, ...outcome.rows] : outcome.rows) as T[];
+  }
+}
+
+function batchOf(engine: D1Engine, statements: D1PreparedStatement[]): D1Result[] {
+  return engine.batch(statements.map((statement) => statement[QUERY])).map(toResult);
+}
+
+export class D1DatabaseSession {
+  readonly #engine: D1Engine;
+  #bookmark: string | null;
+
+  constructor(engine: D1Engine, constraintOrBookmark?: string) {
+    this.#engine = engine;
+    // A constraint is not a bookmark; a bookmark given is returned until the first query.
+    const isConstraint = constraintOrBookmark === undefined || constraintOrBookmark.startsWith("first-");
+    this.#bookmark = isConstraint ? null : constraintOrBookmark;
+  }
+
+  prepare(sql: string): D1PreparedStatement {
+    return new SessionStatement(this.#engine, sql, [], () => (this.#bookmark = this.#engine.bookmark));
+  }
+
+  async batch(statements: D1PreparedStatement[]): Promise<D1Result[]> {
+    const results = batchOf(this.#engine, statements);
+    this.#bookmark = this.#engine.bookmark;
+    return results;
+  }
+
+  getBookmark(): string | null {
+    return this.#bookmark;
+  }
+}
+
+/** A statement from a session: every run moves the session's bookmark. */
+class SessionStatement extends D1PreparedStatement {
+  readonly #engine: D1Engine;
+  readonly #sql: string;
+  readonly #onRun: () => void;
+
+  constructor(engine: D1Engine, sql: string, params: D1Value[], onRun: () => void) {
+    super(engine, sql, params);
+    this.#engine = engine;
+    this.#sql = sql;
+    this.#onRun = onRun;
+  }
+
+  override bind(...values: unknown[]): D1PreparedStatement {
+    return new SessionStatement(this.#engine, this.#sql, values.map(toSqlValue), this.#onRun);
+  }
+
+  override async first<T = unknown>(column?: string): Promise<T | null> {
+    try {
+      return await super.first<T>(column);
+    } finally {
+      this.#onRun();
+    }
+  }
+
+  override async run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
+    try {
+      return await super.run<T>();
+    } finally {
+      this.#onRun();
+    }
+  }
+
+  override async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
+    try {
+      return await super.all<T>();
+    } finally {
+      this.#onRun();
+    }
+  }
+
+  override async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
+    try {
+      return await super.raw<T>(options);
+    } finally {
+      this.#onRun();
+    }
+  }
+}
+
+/** The Workers `D1Database` API over one local database. */
+export class D1Database {
+  readonly #engine: D1Engine;
+
+  constructor(engine: D1Engine) {
+    this.#engine = engine;
+  }
+
+  prepare(sql: string): D1PreparedStatement {
+    return new D1PreparedStatement(this.#engine, sql);
+  }
+
+  async batch<T = Record<string, unknown>>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    return batchOf(this.#engine, statements) as D1Result<T>[];
+  }
+
+  async exec(sql: string): Promise<D1ExecResult> {
+    return this.#engine.exec(sql);
+  }
+
+  withSession(constraintOrBookmark?: string): D1DatabaseSession {
+    return new D1DatabaseSession(this.#engine, constraintOrBookmark);
+  }
+
+  /** The database file's bytes (deprecated in the runtime, kept for older workers). */
+  async dump(): Promise<ArrayBuffer> {
+    return this.#engine.dump();
+  }
+}
+
+export function createD1Database(store: Store, databaseId: string): D1Database {
+  return new D1Database(openD1Engine(store, databaseId));
 }
