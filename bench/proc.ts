@@ -1,0 +1,192 @@
+// Processes under measurement: spawning a tool in its own process group (so
+// the whole tree it starts, node + workerd + esbuild for wrangler, can be
+// stopped by one id), summing the tree's resident memory from /proc, and
+// waiting for a server to answer.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+/** pid -> parent pid for every process visible in /proc. */
+function parentMap(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name (field 2) may itself contain spaces and parentheses,
+      // so parse from the last ")" rather than splitting the whole line.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  return parents;
+}
+
+/** The pid itself and all its descendants, alive right now. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parentMap()) {
+    const list = children.get(ppid);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** VmRSS of one process in bytes, or 0 if it is gone (or is a zombie, which has none). */
+export function rssBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a whole process tree, every process counted once. */
+export function treeRss(root: number): { bytes: number; processes: number } {
+  const pids = processTree(root);
+  let bytes = 0;
+  let processes = 0;
+  for (const pid of pids) {
+    const rss = rssBytes(pid);
+    if (rss > 0) processes++;
+    bytes += rss;
+  }
+  return { bytes, processes };
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  pid: number;
+  /** stdout + stderr so far, for error reports. */
+  output(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  exitCode(): number | null | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running tool (a dev server) in its own process group. */
+export function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Spawned {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    // Enough to show why a server failed; a chatty request log must not grow without bound.
+    if (output.length < 64 * 1024) output += chunk.toString();
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  let code: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (c) => {
+      // null when killed by a signal; undefined is kept for "still running".
+      code = c;
+      resolve(c);
+    });
+    child.on("error", (error) => {
+      output += String(error);
+      code = 1;
+      resolve(1);
+    });
+  });
+  const pid = child.pid ?? -1;
+  return {
+    child,
+    pid,
+    output: () => output,
+    exited,
+    exitCode: () => code,
+    async stop() {
+      if (code !== undefined || pid < 0) return;
+      killGroup(pid, "SIGTERM");
+      const done = await Promise.race([exited.then(() => true), Bun.sleep(3000).then(() => false)]);
+      // SIGKILL the group whether or not the leader went: wrangler's workerd can outlive node.
+      killGroup(pid, "SIGKILL");
+      if (!done) await Promise.race([exited, Bun.sleep(2000)]);
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Polls url until it answers with the wanted status (and body test, if any);
+ * rejects if the process exits first or the deadline passes. The poll interval
+ * is short so the measured cold start is not rounded up by sleeping, and the
+ * loop sleeps between tries so it does not steal the CPU the server needs.
+ */
+export async function waitForResponse(
+  url: string,
+  options: { proc?: Spawned; timeoutMs: number; status?: number; body?: (text: string) => boolean; init?: RequestInit },
+): Promise<{ ms: number; body: string }> {
+  const start = performance.now();
+  const wantStatus = options.status ?? 200;
+  let last = "no response";
+  while (performance.now() - start < options.timeoutMs) {
+    if (options.proc && options.proc.exitCode() !== undefined) {
+      throw new Error(`exited with code ${options.proc.exitCode()} before answering: ${firstLines(options.proc.output())}`);
+    }
+    try {
+      const res = await fetch(url, { ...options.init, signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      if (res.status === wantStatus && (!options.body || options.body(text))) {
+        return { ms: performance.now() - start, body: text };
+      }
+      last = `HTTP ${res.status}: ${text.slice(0, 120)}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await Bun.sleep(5);
+  }
+  throw new Error(`no ${wantStatus} within ${options.timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * A short single-line reason from a tool's output, ANSI colours and banners
+ * removed; an "[ERROR]" line wins over whatever was printed before it.
+ */
+export function firstLines(text: string, max = 160): string {
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !/^⛅️|^─+$|^🪵|Logs were written/.test(line));
+  const error = lines.findIndex((line) => /\[ERROR\]|^✘|^error:/i.test(line));
+  const clean = (error >= 0 ? lines.slice(error, error + 2) : lines).join(" ");
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean || "(no output)";
+}

@@ -1,0 +1,116 @@
+// What a scenario measures and how it is reported: one Row per metric, with
+// the raw samples per column so the table shows medians and RESULTS.md can be
+// regenerated from the same data.
+import { improvement, median } from "./stats.ts";
+
+export type Column = "wrangler" | "bunflare" | "raw";
+
+export interface Cell {
+  samples: number[];
+  /** Why this column has no number ("not available: ..."). */
+  na?: string;
+}
+
+export interface Target {
+  /** bunflare must be at least this many times better than wrangler. */
+  ratio?: number;
+  /** bunflare must reach at least this fraction of raw Bun.serve. */
+  ofRaw?: number;
+}
+
+export interface Row {
+  scenario: string;
+  unit: "ms" | "req/s" | "MB";
+  better: "lower" | "higher";
+  cells: Partial<Record<Column, Cell>>;
+  target?: Target;
+  notes: string[];
+}
+
+export function newRow(scenario: string, unit: Row["unit"], better: Row["better"], columns: Column[], target?: Target): Row {
+  const cells: Partial<Record<Column, Cell>> = {};
+  for (const column of columns) cells[column] = { samples: [] };
+  return { scenario, unit, better, cells, notes: [], ...(target ? { target } : {}) };
+}
+
+/** Records a failure once per column; the first reason is the one that explains it. */
+export function markNa(row: Row, column: Column, reason: string): void {
+  const cell = (row.cells[column] ??= { samples: [] });
+  cell.na ??= `not available: ${reason}`;
+}
+
+export function cellMedian(cell: Cell | undefined): number {
+  if (!cell || cell.na || cell.samples.length === 0) return Number.NaN;
+  return median(cell.samples);
+}
+
+export function formatValue(value: number, unit: Row["unit"]): string {
+  if (!Number.isFinite(value)) return "n/a";
+  switch (unit) {
+    case "ms":
+      return value < 10 ? `${value.toFixed(2)} ms` : value < 100 ? `${value.toFixed(1)} ms` : `${Math.round(value).toLocaleString("en-US")} ms`;
+    case "req/s":
+      return `${Math.round(value).toLocaleString("en-US")} req/s`;
+    case "MB":
+      return `${value.toFixed(1)} MB`;
+  }
+}
+
+function formatCell(cell: Cell | undefined, unit: Row["unit"]): string {
+  if (!cell) return "";
+  if (cell.na) return `n/a (${cell.na.replace(/\|/g, "\\|")})`;
+  return formatValue(cellMedian(cell), unit);
+}
+
+function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return "n/a";
+  return ratio >= 10 ? `${ratio.toFixed(0)}x` : `${ratio.toFixed(1)}x`;
+}
+
+export interface Verdict {
+  ratio: number;
+  ofRaw: number;
+  met: boolean | undefined;
+}
+
+export function verdict(row: Row): Verdict {
+  const wrangler = cellMedian(row.cells.wrangler);
+  const bunflare = cellMedian(row.cells.bunflare);
+  const raw = cellMedian(row.cells.raw);
+  const ratio = improvement(wrangler, bunflare, row.better);
+  const ofRaw = Number.isFinite(raw) && Number.isFinite(bunflare) ? (row.better === "higher" ? bunflare / raw : raw / bunflare) : Number.NaN;
+  let met: boolean | undefined;
+  if (row.target) {
+    const checks: [number, number][] = [];
+    if (row.target.ratio !== undefined) checks.push([ratio, row.target.ratio]);
+    if (row.target.ofRaw !== undefined) checks.push([ofRaw, row.target.ofRaw]);
+    // Undecided (not failed) while a column is missing: that is a gap, not a miss.
+    met = checks.every(([value]) => Number.isFinite(value)) ? checks.every(([value, want]) => value >= want) : undefined;
+  }
+  return { ratio, ofRaw, met };
+}
+
+function formatTarget(row: Row, v: Verdict): string {
+  if (!row.target) return "";
+  const parts: string[] = [];
+  if (row.target.ratio !== undefined) parts.push(row.unit === "MB" ? `≤1/${row.target.ratio}` : `≥${row.target.ratio}x`);
+  if (row.target.ofRaw !== undefined) parts.push(`≥${Math.round(row.target.ofRaw * 100)}% of Bun.serve`);
+  const mark = v.met === undefined ? "—" : v.met ? "✅" : "❌";
+  return `${parts.join(", ")} ${mark}`;
+}
+
+/** The markdown table: medians per column, bunflare's improvement over wrangler, the target. */
+export function markdownTable(rows: Row[]): string {
+  const lines = [
+    "| Scenario | wrangler | bunflare | raw Bun.serve | bunflare vs wrangler | bunflare vs Bun.serve | target |",
+    "|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const row of rows) {
+    const v = verdict(row);
+    const ofRaw = Number.isFinite(v.ofRaw) ? `${Math.round(v.ofRaw * 100)}%` : row.cells.raw ? "n/a" : "";
+    lines.push(
+      `| ${row.scenario} | ${formatCell(row.cells.wrangler, row.unit)} | ${formatCell(row.cells.bunflare, row.unit)} | ${formatCell(row.cells.raw, row.unit)} | ${formatRatio(v.ratio)} | ${ofRaw} | ${formatTarget(row, v)} |`,
+    );
+  }
+  return lines.join("\n");
+}
