@@ -68,6 +68,8 @@ export function treeRss(root: number): { bytes: number; processes: number } {
 export interface Spawned {
   child: ChildProcess;
   pid: number;
+  /** performance.now() just before the spawn: where a cold start begins. */
+  startedAt: number;
   /** stdout + stderr so far, for error reports. */
   output(): string;
   /** Resolves with the exit code once the process has exited. */
@@ -78,6 +80,7 @@ export interface Spawned {
 
 /** Starts a long-running tool (a dev server) in its own process group. */
 export function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Spawned {
+  const startedAt = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
@@ -108,6 +111,7 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
   return {
     child,
     pid,
+    startedAt,
     output: () => output,
     exited,
     exitCode: () => code,

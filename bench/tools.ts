@@ -32,10 +32,13 @@ export function toolEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** BENCH_BUNFLARE_BIN measures another bunflare build (say, a release) with this harness. */
+export const BUNFLARE = process.env.BENCH_BUNFLARE_BIN || BUNFLARE_BIN;
+
 export function command(tool: ToolName, args: string[]): [string, string[]] {
   return tool === "wrangler"
     ? [process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...args]]
-    : [BUNFLARE_BIN, args];
+    : [BUNFLARE, args];
 }
 
 export interface CliRun {
@@ -93,7 +96,11 @@ export function versions(): Record<string, string> {
   }
   const node = Bun.spawnSync([process.env.NODE_BINARY ?? "node", "--version"]);
   if (node.exitCode === 0) out.node = node.stdout.toString().trim().replace(/^v/, "");
-  const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT });
-  if (git.exitCode === 0) out.bunflare += ` (${git.stdout.toString().trim()})`;
+  if (BUNFLARE !== BUNFLARE_BIN) {
+    out.bunflare += ` (${BUNFLARE})`;
+  } else {
+    const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT });
+    if (git.exitCode === 0) out.bunflare += ` (${git.stdout.toString().trim()})`;
+  }
   return out;
 }
