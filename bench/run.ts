@@ -24,6 +24,17 @@ import {
 import { versions } from "./tools.ts";
 
 const argv = process.argv.slice(2);
+if (argv.includes("--help") || argv.includes("-h")) {
+  console.log(`npm run bench [-- options]
+
+  --quick        one sample each, shorter load runs, smaller bulk inputs (under two minutes)
+  --only <text>  only scenarios whose name contains <text> (repeatable): dev, hello, KV, D1,
+                 Durable, CLI, bulk, ...
+  --no-write     print the table only; leave bench/RESULTS.md and the README alone
+
+  BENCH_BUNFLARE_BIN=<path>  measure another bunflare launcher instead of bin/bunflare`);
+  process.exit(0);
+}
 const quick = argv.includes("--quick");
 const write = !argv.includes("--no-write");
 const only: string[] = [];
@@ -59,6 +70,11 @@ const cli = cliScenarios(settings).filter((scenario) => wanted(scenario.name));
 if (cli.length) {
   await warmCli(settings);
   for (const scenario of cli) collect(await cliScenario(settings, scenario));
+}
+
+if (rows.length === 0) {
+  console.error(`no scenario matches --only ${only.join(", ")}; see --help`);
+  process.exit(1);
 }
 
 const elapsed = (performance.now() - began) / 1000;
