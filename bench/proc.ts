@@ -6,20 +6,30 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
+/** The fields of /proc/<pid>/stat after the command name (field 3 onwards). */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    // The command name (field 2) may itself contain spaces and parentheses,
+    // so parse from the last ")" rather than splitting the whole line.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined; // The process exited.
+  }
+}
+
+/** Start time in clock ticks since boot (field 22): tells a process from a later one with its pid. */
+function startTime(pid: number): string | undefined {
+  return statFields(pid)?.[19];
+}
+
 /** pid -> parent pid for every process visible in /proc. */
 function parentMap(): Map<number, number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name (field 2) may itself contain spaces and parentheses,
-      // so parse from the last ")" rather than splitting the whole line.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parents.set(Number(entry), Number(fields[1]));
-    } catch {
-      // The process exited between readdir and read.
-    }
+    const fields = statFields(entry);
+    if (fields) parents.set(Number(entry), Number(fields[1]));
   }
   return parents;
 }
@@ -65,6 +75,30 @@ export function treeRss(root: number): { bytes: number; processes: number } {
   return { bytes, processes };
 }
 
+/**
+ * Every process group this benchmark started and has not stopped yet. Dev
+ * servers run in their own groups (so a whole tree can be stopped at once),
+ * which also means Ctrl-C on the benchmark does not reach them: they are
+ * stopped here on the way out instead of being left running.
+ */
+const live = new Set<number>();
+let cleanupInstalled = false;
+function stopAllNow(): void {
+  for (const pid of live) killGroup(pid, "SIGKILL");
+  live.clear();
+}
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", stopAllNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      stopAllNow();
+      process.exit(130);
+    });
+  }
+}
+
 export interface Spawned {
   child: ChildProcess;
   pid: number;
@@ -80,6 +114,7 @@ export interface Spawned {
 
 /** Starts a long-running tool (a dev server) in its own process group. */
 export function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Spawned {
+  installCleanup();
   const startedAt = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -108,6 +143,7 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
     });
   });
   const pid = child.pid ?? -1;
+  if (pid > 0) live.add(pid);
   return {
     child,
     pid,
@@ -116,14 +152,28 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
     exited,
     exitCode: () => code,
     async stop() {
-      if (code !== undefined || pid < 0) return;
+      if (pid < 0) return;
+      // Taken first: a descendant that moved to its own session is outside the
+      // group, but still ours to end.
+      const tree = processTree(pid).slice(1).map((p) => [p, startTime(p)] as const);
       killGroup(pid, "SIGTERM");
-      const done = await Promise.race([exited.then(() => true), Bun.sleep(3000).then(() => false)]);
+      const done = code !== undefined || (await Promise.race([exited.then(() => true), Bun.sleep(3000).then(() => false)]));
       // SIGKILL the group whether or not the leader went: wrangler's workerd can outlive node.
       killGroup(pid, "SIGKILL");
+      // Only if it is still the same process: a pid can be reused once it exits.
+      for (const [descendant, started] of tree) if (started && startTime(descendant) === started) killPid(descendant);
+      live.delete(pid);
       if (!done) await Promise.race([exited, Bun.sleep(2000)]);
     },
   };
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -69,6 +69,22 @@ describe("process-tree memory", () => {
     expect(tree.filter((pid) => rssBytes(pid) > 0)).toEqual([]);
   });
 
+  test("stopping a tool also ends a child that moved to its own session", async () => {
+    const proc = spawnGroup("sh", ["-c", "setsid sleep 30 & wait"], { cwd: "/", env: process.env });
+    let tree: number[] = [];
+    try {
+      for (let i = 0; i < 200 && tree.length < 2; i++) {
+        tree = processTree(proc.pid);
+        await Bun.sleep(10);
+      }
+      expect(tree.length).toBe(2);
+    } finally {
+      await proc.stop();
+    }
+    for (let i = 0; i < 100 && rssBytes(tree[1]!) > 0; i++) await Bun.sleep(10);
+    expect(rssBytes(tree[1]!)).toBe(0);
+  });
+
   test("a process that is gone has no memory and no tree", () => {
     expect(rssBytes(2 ** 22 + 12345)).toBe(0);
     expect(treeRss(2 ** 22 + 12345)).toEqual({ bytes: 0, processes: 0 });
