@@ -114,7 +114,7 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
           const saved = performance.now();
           writeFileSync(path.join(dir, "src", "index.js"), HELLO_SOURCE(body));
           try {
-            await waitForResponse(url, { proc, timeoutMs: 30_000, body: (text) => text === body });
+            await waitForResponse(url, { proc, timeoutMs: 30_000, settleMs: 30_000, body: (text) => text === body });
             reload.cells[tool]!.samples.push(performance.now() - saved);
           } catch (error) {
             markNa(reload, tool, reason(error));

@@ -5,7 +5,7 @@ import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { kvBulkJson, sqlDump } from "../bench/generate.ts";
 import { runLoad } from "../bench/load.ts";
-import { firstLines, processTree, rssBytes, spawnGroup, treeRss } from "../bench/proc.ts";
+import { firstLines, processTree, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
 import { markdownTable, markNa, newRow, verdict } from "../bench/results.ts";
 import { improvement, median, percentile } from "../bench/stats.ts";
 
@@ -88,6 +88,38 @@ describe("process-tree memory", () => {
   test("a process that is gone has no memory and no tree", () => {
     expect(rssBytes(2 ** 22 + 12345)).toBe(0);
     expect(treeRss(2 ** 22 + 12345)).toEqual({ bytes: 0, processes: 0 });
+  });
+});
+
+describe("waiting for a server", () => {
+  test("a server that is still starting is waited for until it answers 200", async () => {
+    let calls = 0;
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => (++calls < 3 ? new Response("starting", { status: 503 }) : new Response("ready")) });
+    try {
+      const result = await waitForResponse(`http://127.0.0.1:${server.port}/`, { timeoutMs: 5000 });
+      expect(result.body).toBe("ready");
+      expect(calls).toBe(3);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("a server that is up but keeps failing is reported with its answer, without waiting out the start-up allowance", async () => {
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("KV is not bound", { status: 500 }) });
+    try {
+      const wait = waitForResponse(`http://127.0.0.1:${server.port}/`, { timeoutMs: 60_000, settleMs: 100 });
+      await expect(wait).rejects.toThrow("kept answering HTTP 500: KV is not bound");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("a server process that exits before answering is reported with its own error", async () => {
+    const proc = spawnGroup("sh", ["-c", "echo '✘ [ERROR] Unknown arguments: port' >&2; exit 1"], { cwd: "/", env: process.env });
+    await proc.exited;
+    await expect(waitForResponse("http://127.0.0.1:9/", { proc, timeoutMs: 5000 })).rejects.toThrow(
+      "exited with code 1 before answering: ✘ [ERROR] Unknown arguments: port",
+    );
   });
 });
 
