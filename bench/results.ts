@@ -56,9 +56,14 @@ export function formatValue(value: number, unit: Row["unit"]): string {
   }
 }
 
-function formatCell(cell: Cell | undefined, unit: Row["unit"]): string {
+/** n/a cells point at numbered reasons under the table, so one failure does not swamp every row. */
+function formatCell(cell: Cell | undefined, unit: Row["unit"], reasons: string[]): string {
   if (!cell) return "";
-  if (cell.na) return `n/a (${cell.na.replace(/\|/g, "\\|")})`;
+  if (cell.na) {
+    let index = reasons.indexOf(cell.na);
+    if (index < 0) index = reasons.push(cell.na) - 1;
+    return `n/a [${index + 1}]`;
+  }
   return formatValue(cellMedian(cell), unit);
 }
 
@@ -99,8 +104,12 @@ function formatTarget(row: Row, v: Verdict): string {
   return `${parts.join(", ")} ${mark}`;
 }
 
-/** The markdown table: medians per column, bunflare's improvement over wrangler, the target. */
+/**
+ * The markdown table: medians per column, bunflare's improvement over
+ * wrangler, the target; then the reasons for any n/a cell.
+ */
 export function markdownTable(rows: Row[]): string {
+  const reasons: string[] = [];
   const lines = [
     "| Scenario | wrangler | bunflare | raw Bun.serve | bunflare vs wrangler | bunflare vs Bun.serve | target |",
     "|---|---:|---:|---:|---:|---:|---|",
@@ -109,8 +118,9 @@ export function markdownTable(rows: Row[]): string {
     const v = verdict(row);
     const ofRaw = Number.isFinite(v.ofRaw) ? `${Math.round(v.ofRaw * 100)}%` : row.cells.raw ? "n/a" : "";
     lines.push(
-      `| ${row.scenario} | ${formatCell(row.cells.wrangler, row.unit)} | ${formatCell(row.cells.bunflare, row.unit)} | ${formatCell(row.cells.raw, row.unit)} | ${formatRatio(v.ratio)} | ${ofRaw} | ${formatTarget(row, v)} |`,
+      `| ${row.scenario} | ${formatCell(row.cells.wrangler, row.unit, reasons)} | ${formatCell(row.cells.bunflare, row.unit, reasons)} | ${formatCell(row.cells.raw, row.unit, reasons)} | ${formatRatio(v.ratio)} | ${ofRaw} | ${formatTarget(row, v)} |`,
     );
   }
+  if (reasons.length) lines.push("", ...reasons.map((reason, i) => `[${i + 1}] ${reason}  `));
   return lines.join("\n");
 }

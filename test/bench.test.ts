@@ -197,7 +197,13 @@ describe("report", () => {
     markNa(row, "bunflare", "Unknown arguments: binding | local");
     markNa(row, "bunflare", "a later, less telling failure");
     expect(verdict(row).met).toBeUndefined();
-    expect(markdownTable([row])).toContain("| 900 ms | n/a (not available: Unknown arguments: binding \\| local) |  | n/a |  | ≥20x — |");
+    const other = newRow("CLI: one `d1 execute --command`", "ms", "lower", ["wrangler", "bunflare"]);
+    other.cells.wrangler!.samples.push(1000);
+    markNa(other, "bunflare", "Unknown arguments: binding | local");
+    const table = markdownTable([row, other]);
+    expect(table).toContain("| CLI: one `kv key put` | 900 ms | n/a [1] |  | n/a |  | ≥20x — |");
+    expect(table).toContain("| CLI: one `d1 execute --command` | 1,000 ms | n/a [1] |  | n/a |  |  |");
+    expect(table).toEndWith("\n\n[1] not available: Unknown arguments: binding | local  ");
   });
 
   test("a failure reason is the tool's error line, without colours or banners", () => {
