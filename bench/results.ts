@@ -124,3 +124,19 @@ export function markdownTable(rows: Row[]): string {
   if (reasons.length) lines.push("", ...reasons.map((reason, i) => `[${i + 1}] ${reason}  `));
   return lines.join("\n");
 }
+
+/** Every sample behind the medians, for RESULTS.md: the spread says how far to trust a ratio. */
+export function samplesList(rows: Row[]): string {
+  const lines: string[] = [];
+  for (const row of rows) {
+    const parts: string[] = [];
+    for (const column of ["wrangler", "bunflare", "raw"] as const) {
+      const cell = row.cells[column];
+      if (!cell || cell.na || cell.samples.length === 0) continue;
+      const shown = cell.samples.map((value) => formatValue(value, row.unit).replace(/ (ms|req\/s|MB)$/, "")).join(", ");
+      parts.push(`${column === "raw" ? "Bun.serve" : column} ${shown}`);
+    }
+    if (parts.length) lines.push(`- ${row.scenario} (${row.unit}): ${parts.join("; ")}`);
+  }
+  return lines.join("\n");
+}

@@ -9,7 +9,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ensureWrangler, REPO_ROOT } from "../compat-tests/harness.ts";
-import { markdownTable, type Row } from "./results.ts";
+import { markdownTable, samplesList, type Row } from "./results.ts";
 import {
   cliScenario,
   cliScenarios,
@@ -95,7 +95,11 @@ if (write) {
     `- Samples: dev ${s.devRuns} start(s) per tool with ${s.reloadsPerRun} reload(s) each and memory read after ${s.idleMs} ms idle; HTTP ${s.httpRuns} run(s) of ${s.durationMs / 1000} s after ${s.warmupMs / 1000} s warm-up at ${s.connections} connections; CLI ${s.cliRuns} run(s), bulk ${s.bulkRuns} run(s). Medians shown.`,
   ].join("\n");
   const body = `${header}\n\n${table}\n${notes.length ? `\nNotes:\n\n${notes.join("\n")}\n` : ""}`;
-  writeFileSync(path.join(import.meta.dir, "RESULTS.md"), `# Benchmark results\n\n${body}\n${readFileSync(path.join(import.meta.dir, "METHOD.md"), "utf8")}`);
+  const method = readFileSync(path.join(import.meta.dir, "METHOD.md"), "utf8");
+  writeFileSync(
+    path.join(import.meta.dir, "RESULTS.md"),
+    `# Benchmark results\n\n${body}\n## Every sample\n\n${samplesList(rows)}\n\n${method}`,
+  );
 
   // The README shows the latest table between these markers; everything else in it is left alone.
   const readmePath = path.join(REPO_ROOT, "README.md");

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { kvBulkJson, sqlDump } from "../bench/generate.ts";
 import { runLoad } from "../bench/load.ts";
 import { firstLines, processTree, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
-import { markdownTable, markNa, newRow, verdict } from "../bench/results.ts";
+import { markdownTable, markNa, newRow, samplesList, verdict } from "../bench/results.ts";
 import { improvement, median, percentile } from "../bench/stats.ts";
 
 describe("statistics", () => {
@@ -186,6 +186,10 @@ describe("report", () => {
     rps.cells.raw!.samples.push(100_000);
     expect(verdict(cold)).toEqual({ ratio: 24, ofRaw: Number.NaN, met: true });
     expect(verdict(rps).met).toBe(false);
+    expect(samplesList([cold, rps])).toBe(
+      "- dev: cold start (ms): wrangler 1,200, 1,000, 1,400; bunflare 50.0, 60.0, 40.0\n" +
+        "- hello: requests per second (req/s): wrangler 1,000; bunflare 40,000; Bun.serve 100,000",
+    );
     const table = markdownTable([cold, rps]);
     expect(table).toContain("| dev: cold start | 1,200 ms | 50.0 ms |  | 24x |  | ≥12x ✅ |");
     expect(table).toContain("| hello: requests per second | 1,000 req/s | 40,000 req/s | 100,000 req/s | 40x | 40% | ≥50x, ≥50% of Bun.serve ❌ |");
