@@ -307,9 +307,10 @@ export async function cliScenario(settings: Settings, scenario: CliScenario): Pr
 }
 
 /**
- * One untimed command per tool before the CLI scenarios, so the first timed
- * sample does not also pay for a cold page cache or wrangler's first-run setup
- * in the shared HOME.
+ * One untimed command per tool before anything is timed, so the first sample
+ * does not also pay for a cold page cache, or for wrangler's first-run setup
+ * and update check in the fresh shared HOME (which a user's machine has done
+ * long ago).
  */
 export async function warmCli(settings: Settings): Promise<void> {
   for (const tool of TOOLS) {
