@@ -140,3 +140,18 @@ export function samplesList(rows: Row[]): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * Where a ratio target is higher than raw Bun.serve's own lead over wrangler
+ * on this machine, no Bun-based tool can meet it here; say so next to the miss.
+ */
+export function ceilingNotes(rows: Row[]): void {
+  for (const row of rows) {
+    const want = row.target?.ratio;
+    if (want === undefined || !row.cells.raw) continue;
+    const ceiling = improvement(cellMedian(row.cells.wrangler), cellMedian(row.cells.raw), row.better);
+    if (Number.isFinite(ceiling) && ceiling < want) {
+      row.notes.push(`the ${want}x target is above the ceiling here: raw Bun.serve itself is only ${formatRatio(ceiling)} better than wrangler on this machine`);
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ensureWrangler, REPO_ROOT } from "../compat-tests/harness.ts";
-import { markdownTable, samplesList, type Row } from "./results.ts";
+import { ceilingNotes, markdownTable, samplesList, type Row } from "./results.ts";
 import {
   cliScenario,
   cliScenarios,
@@ -77,6 +77,7 @@ if (rows.length === 0) {
   process.exit(1);
 }
 
+ceilingNotes(rows);
 const elapsed = (performance.now() - began) / 1000;
 const table = markdownTable(rows);
 const notes = rows.flatMap((row) => row.notes.map((note) => `- ${row.scenario}: ${note}`));

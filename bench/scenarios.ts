@@ -128,7 +128,9 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
     }
   }
   for (const tool of TOOLS) {
-    if (processes[tool].length) memory.notes.push(`${tool}: ${Math.max(...processes[tool])} processes counted`);
+    if (!processes[tool].length) continue;
+    const most = Math.max(...processes[tool]);
+    memory.notes.push(`${tool}: ${most} process${most === 1 ? "" : "es"} counted`);
   }
   return [cold, memory, reload];
 }

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { kvBulkJson, sqlDump } from "../bench/generate.ts";
 import { runLoad } from "../bench/load.ts";
 import { firstLines, processTree, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
-import { markdownTable, markNa, newRow, samplesList, verdict } from "../bench/results.ts";
+import { ceilingNotes, markdownTable, markNa, newRow, samplesList, verdict } from "../bench/results.ts";
 import { improvement, median, percentile } from "../bench/stats.ts";
 
 describe("statistics", () => {
@@ -208,6 +208,19 @@ describe("report", () => {
     expect(table).toContain("| CLI: one `kv key put` | 900 ms | n/a [1] |  | n/a |  | ≥20x — |");
     expect(table).toContain("| CLI: one `d1 execute --command` | 1,000 ms | n/a [1] |  | n/a |  |  |");
     expect(table).toEndWith("\n\n[1] not available: Unknown arguments: binding | local  ");
+  });
+
+  test("a target that even raw Bun.serve cannot reach against wrangler is called out", () => {
+    const rps = newRow("hello: requests per second", "req/s", "higher", ["wrangler", "bunflare", "raw"], { ratio: 50 });
+    rps.cells.wrangler!.samples.push(1000);
+    rps.cells.bunflare!.samples.push(30_000);
+    rps.cells.raw!.samples.push(40_000);
+    const kv = newRow("KV: requests per second", "req/s", "higher", ["wrangler", "bunflare", "raw"], { ratio: 5 });
+    kv.cells.wrangler!.samples.push(1000);
+    kv.cells.raw!.samples.push(40_000);
+    ceilingNotes([rps, kv]);
+    expect(rps.notes).toEqual(["the 50x target is above the ceiling here: raw Bun.serve itself is only 40x better than wrangler on this machine"]);
+    expect(kv.notes).toEqual([]);
   });
 
   test("a failure reason is the tool's error line, without colours or banners", () => {
