@@ -32,7 +32,8 @@ if (argv.includes("--help") || argv.includes("-h")) {
                  Durable, CLI, bulk, ...
   --no-write     print the table only; leave bench/RESULTS.md and the README alone
 
-  BENCH_BUNFLARE_BIN=<path>  measure another bunflare launcher instead of bin/bunflare`);
+  BENCH_BUNFLARE_BIN=<path>    measure another bunflare launcher instead of bin/bunflare
+  BENCH_BUNFLARE_LABEL=<text>  how RESULTS.md names that build`);
   process.exit(0);
 }
 const quick = argv.includes("--quick");

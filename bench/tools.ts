@@ -32,7 +32,11 @@ export function toolEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** BENCH_BUNFLARE_BIN measures another bunflare build (say, a release) with this harness. */
+/**
+ * BENCH_BUNFLARE_BIN measures another bunflare build (a release, a scratch
+ * merge of feature branches) with this harness; BENCH_BUNFLARE_LABEL says
+ * in RESULTS.md which build that was.
+ */
 export const BUNFLARE = process.env.BENCH_BUNFLARE_BIN || BUNFLARE_BIN;
 
 export function command(tool: ToolName, args: string[]): [string, string[]] {
@@ -97,7 +101,7 @@ export function versions(): Record<string, string> {
   const node = Bun.spawnSync([process.env.NODE_BINARY ?? "node", "--version"]);
   if (node.exitCode === 0) out.node = node.stdout.toString().trim().replace(/^v/, "");
   if (BUNFLARE !== BUNFLARE_BIN) {
-    out.bunflare += ` (${BUNFLARE})`;
+    out.bunflare += ` (${process.env.BENCH_BUNFLARE_LABEL || BUNFLARE})`;
   } else {
     const git = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT });
     if (git.exitCode === 0) out.bunflare += ` (${git.stdout.toString().trim()})`;
