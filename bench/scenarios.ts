@@ -83,42 +83,48 @@ function reason(error: unknown): string {
 const HELLO_SOURCE = (body: string) => `export default {\n  async fetch() {\n    return new Response(${JSON.stringify(body)});\n  },\n};\n`;
 
 export async function devLifecycle(settings: Settings): Promise<Row[]> {
-  const cold = newRow("dev: cold start to first 200", "ms", "lower", ["wrangler", "bunflare"], { ratio: 12 });
-  const memory = newRow("dev: idle memory (whole process tree)", "MB", "lower", ["wrangler", "bunflare"], { ratio: 6 });
+  // Raw Bun.serve answering the same hello from a fresh process: the floor for
+  // start-up and memory. It has nothing to reload.
+  const cold = newRow("dev: cold start to first 200", "ms", "lower", ["wrangler", "bunflare", "raw"], { ratio: 12 });
+  const memory = newRow("dev: idle memory (whole process tree)", "MB", "lower", ["wrangler", "bunflare", "raw"], { ratio: 6 });
   const reload = newRow("dev: save to new response (reload)", "ms", "lower", ["wrangler", "bunflare"]);
-  const processes: Record<ToolName, number[]> = { wrangler: [], bunflare: [] };
+  const processes: Record<Column, number[]> = { wrangler: [], bunflare: [], raw: [] };
 
   for (let run = 1; run <= settings.devRuns; run++) {
-    for (const tool of TOOLS) {
-      if (cold.cells[tool]!.na) continue;
-      settings.log(`dev lifecycle: ${tool} run ${run}/${settings.devRuns}`);
-      const dir = scratch("bench-hello", tool);
+    for (const column of ["wrangler", "bunflare", "raw"] as const) {
+      if (cold.cells[column]!.na) continue;
+      settings.log(`dev lifecycle: ${column} run ${run}/${settings.devRuns}`);
+      const dir = scratch("bench-hello", column);
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/`;
-      const proc = await startDev(tool, dir, port);
+      const proc =
+        column === "raw"
+          ? spawnGroup(process.execPath, [path.join(import.meta.dir, "raw-server.ts"), "hello", String(port), dir], { cwd: dir, env: toolEnv() })
+          : await startDev(column, dir, port);
       try {
         try {
           await waitForResponse(url, { proc, timeoutMs: DEV_TIMEOUT_MS });
           // From just before the spawn, as from a user's Enter to a page that loads.
-          cold.cells[tool]!.samples.push(performance.now() - proc.startedAt);
+          cold.cells[column]!.samples.push(performance.now() - proc.startedAt);
         } catch (error) {
-          for (const row of [cold, memory, reload]) markNa(row, tool, reason(error));
+          for (const row of [cold, memory, reload]) if (row.cells[column]) markNa(row, column, reason(error));
           continue;
         }
         await Bun.sleep(settings.idleMs);
         const rss = treeRss(proc.pid);
-        memory.cells[tool]!.samples.push(rss.bytes / (1024 * 1024));
-        processes[tool].push(rss.processes);
+        memory.cells[column]!.samples.push(rss.bytes / (1024 * 1024));
+        processes[column].push(rss.processes);
+        if (column === "raw") continue;
 
-        for (let n = 1; n <= settings.reloadsPerRun && !reload.cells[tool]!.na; n++) {
+        for (let n = 1; n <= settings.reloadsPerRun && !reload.cells[column]!.na; n++) {
           const body = `Hello World! edit ${run}.${n}`;
           const saved = performance.now();
           writeFileSync(path.join(dir, "src", "index.js"), HELLO_SOURCE(body));
           try {
             await waitForResponse(url, { proc, timeoutMs: 30_000, settleMs: 30_000, body: (text) => text === body });
-            reload.cells[tool]!.samples.push(performance.now() - saved);
+            reload.cells[column]!.samples.push(performance.now() - saved);
           } catch (error) {
-            markNa(reload, tool, reason(error));
+            markNa(reload, column, reason(error));
           }
           // Let the watcher settle so the next save is a separate change, not a merged one.
           await Bun.sleep(300);
@@ -128,10 +134,10 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
       }
     }
   }
-  for (const tool of TOOLS) {
-    if (!processes[tool].length) continue;
-    const most = Math.max(...processes[tool]);
-    memory.notes.push(`${tool}: ${most} process${most === 1 ? "" : "es"} counted`);
+  for (const column of ["wrangler", "bunflare"] as const) {
+    if (!processes[column].length) continue;
+    const most = Math.max(...processes[column]);
+    memory.notes.push(`${column}: ${most} process${most === 1 ? "" : "es"} counted`);
   }
   return [cold, memory, reload];
 }
