@@ -2,19 +2,20 @@
 // LoadResult. It runs in its own process so it never shares an event loop with
 // the server under test or with the benchmark driver.
 //
-// Why our own instead of autocannon: the same generator has to drive wrangler,
-// bunflare and raw Bun.serve, and on a 2-core machine it competes with the
-// server for CPU, so its own cost per request must be small next to the
-// fastest column's. Bun's fetch with keep-alive (one connection per loop) does
-// ~80k requests/s against raw Bun.serve here while sharing the cores with it;
-// a Node-based generator spends more CPU per request and would cap that column
-// first. Every column pays the same client cost. It comes from the repo's own
-// files: Bun is the npm `bun` package in node_modules.
+// Why our own, on raw sockets: the same generator drives wrangler, bunflare and
+// raw Bun.serve, and on a 2-core machine it competes with the server for CPU,
+// so what it costs per request caps the fastest column. Side by side against
+// raw Bun.serve on this machine, HTTP/1.1 keep-alive written straight onto
+// Bun.connect sockets (one thread, one request in flight per connection)
+// reached the highest rates: ~1.3-1.5x Bun's fetch (which adds an HTTP client
+// thread) and ~1.5x autocannon on Node, whose latency histogram also rounds to
+// whole milliseconds, too coarse for sub-millisecond p99s. It comes from the
+// repo's own files: Bun is the npm `bun` package in node_modules.
 import { percentile } from "./stats.ts";
 
 export interface LoadOptions {
   url: string;
-  /** Concurrent request loops, each holding at most one request in flight. */
+  /** Concurrent keep-alive connections, each with at most one request in flight. */
   connections: number;
   warmupMs: number;
   durationMs: number;
@@ -31,52 +32,136 @@ export interface LoadResult {
   firstError?: string;
 }
 
+const HEADER_END = Buffer.from("\r\n\r\n");
+const decoder = new TextDecoder();
+
+export interface ParsedResponse {
+  status: number;
+  body: Uint8Array;
+  /** Bytes of the buffer this response used; the rest belongs to the next one. */
+  consumed: number;
+  /** The server said `Connection: close`: the next request needs a new connection. */
+  close: boolean;
+}
+
+/**
+ * One complete HTTP/1.1 response from the start of buf, or undefined while
+ * more bytes are needed. Handles what dev servers send: Content-Length or
+ * chunked bodies (no trailers), and bodiless responses.
+ */
+export function parseResponse(buf: Buffer): ParsedResponse | undefined {
+  const headerEnd = buf.indexOf(HEADER_END);
+  if (headerEnd < 0) return undefined;
+  const head = buf.toString("latin1", 0, headerEnd);
+  const status = Number(head.slice(9, 12));
+  const close = /\r\nconnection:[ \t]*close/i.test(head);
+  const bodyStart = headerEnd + 4;
+  const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
+  if (length) {
+    const end = bodyStart + Number(length[1]);
+    return buf.length < end ? undefined : { status, body: buf.subarray(bodyStart, end), consumed: end, close };
+  }
+  if (/\r\ntransfer-encoding:[ \t]*chunked/i.test(head)) {
+    const parts: Uint8Array[] = [];
+    let at = bodyStart;
+    for (;;) {
+      const lineEnd = buf.indexOf("\r\n", at);
+      if (lineEnd < 0) return undefined;
+      const size = Number.parseInt(buf.toString("latin1", at, lineEnd), 16);
+      if (size === 0) {
+        if (buf.length < lineEnd + 4) return undefined;
+        return { status, body: Buffer.concat(parts), consumed: lineEnd + 4, close };
+      }
+      const dataStart = lineEnd + 2;
+      if (buf.length < dataStart + size + 2) return undefined;
+      parts.push(buf.subarray(dataStart, dataStart + size));
+      at = dataStart + size + 2;
+    }
+  }
+  return { status, body: new Uint8Array(0), consumed: bodyStart, close };
+}
+
 export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.url);
+  const request = Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: */*\r\n\r\n`);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let measureStart = Number.POSITIVE_INFINITY;
   let measureEnd = Number.POSITIVE_INFINITY;
   let stopped = false;
-
-  const fail = (reason: string, inWindow: boolean) => {
-    if (!inWindow) return;
+  const inWindow = (sent: number, done: number) => sent >= measureStart && done <= measureEnd;
+  const fail = (reason: string, counted: boolean) => {
+    if (!counted) return;
     errors++;
     firstError ??= reason;
   };
 
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      const sent = performance.now();
-      try {
-        const res = await fetch(options.url);
-        const body = await res.text();
-        const done = performance.now();
-        // Only requests that both started and finished inside the window count,
-        // so warm-up stragglers and the final cut-off do not skew either end.
-        const inWindow = sent >= measureStart && done <= measureEnd;
-        if (res.status !== 200) fail(`HTTP ${res.status}: ${body.slice(0, 120)}`, inWindow);
-        else if (options.expect !== undefined && !body.includes(options.expect)) fail(`unexpected body: ${body.slice(0, 120)}`, inWindow);
-        else if (inWindow) latencies.push(done - sent);
-      } catch (error) {
-        fail(String(error), performance.now() <= measureEnd && sent >= measureStart);
-        // A refused connection returns at once; do not spin on it.
-        await Bun.sleep(1);
-      }
-    }
-  }
+  // One keep-alive connection; reconnects if the server closes it.
+  const connection = () =>
+    new Promise<void>((finished) => {
+      let pending = Buffer.alloc(0);
+      let sent = 0;
+      let inFlight = false;
+      const send = (socket: { write(data: Uint8Array): number }) => {
+        sent = performance.now();
+        inFlight = true;
+        socket.write(request);
+      };
+      const again = () => (stopped ? finished() : void setTimeout(open, 1));
+      const open = () => {
+        pending = Buffer.alloc(0);
+        inFlight = false;
+        Bun.connect({
+          hostname: url.hostname,
+          port: Number(url.port || 80),
+          socket: {
+            open: send,
+            data(socket, chunk) {
+              pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk);
+              const response = parseResponse(pending);
+              if (!response) return;
+              const done = performance.now();
+              inFlight = false;
+              pending = pending.subarray(response.consumed);
+              const counted = inWindow(sent, done);
+              if (response.status !== 200) {
+                fail(`HTTP ${response.status}: ${decoder.decode(response.body).slice(0, 120)}`, counted);
+              } else if (options.expect && !decoder.decode(response.body).includes(options.expect)) {
+                fail(`unexpected body: ${decoder.decode(response.body).slice(0, 120)}`, counted);
+              } else if (counted) {
+                latencies.push(done - sent);
+              }
+              if (stopped || response.close) socket.end();
+              else send(socket);
+            },
+            close() {
+              if (inFlight) fail("connection closed before the response", inWindow(sent, performance.now()));
+              again();
+            },
+            connectError(_socket, error) {
+              fail(String(error), inWindow(performance.now(), performance.now()));
+              again();
+            },
+          },
+        }).catch(() => {
+          // Reported through connectError.
+        });
+      };
+      open();
+    });
 
-  const loops = Array.from({ length: options.connections }, loop);
+  const connections = Array.from({ length: options.connections }, connection);
   await Bun.sleep(options.warmupMs);
   measureStart = performance.now();
   measureEnd = measureStart + options.durationMs;
   await Bun.sleep(options.durationMs);
   stopped = true;
-  await Promise.all(loops);
-  const seconds = options.durationMs / 1000;
+  // A connection whose last response never comes must not hold the result back.
+  await Promise.race([Promise.all(connections), Bun.sleep(2000)]);
   return {
     requests: latencies.length,
-    rps: latencies.length / seconds,
+    rps: latencies.length / (options.durationMs / 1000),
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     errors,
@@ -106,4 +191,6 @@ if (import.meta.main) {
   const options = JSON.parse(process.argv[2] ?? "") as LoadOptions;
   const result = await generateLoad(options);
   process.stdout.write(JSON.stringify(result));
+  // Sockets still closing must not keep the process (and the benchmark) waiting.
+  process.exit(0);
 }

@@ -4,7 +4,7 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { kvBulkJson, sqlDump } from "../bench/generate.ts";
-import { runLoad } from "../bench/load.ts";
+import { parseResponse, runLoad } from "../bench/load.ts";
 import { firstLines, processTree, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
 import { ceilingNotes, markdownTable, markNa, newRow, samplesList, verdict } from "../bench/results.ts";
 import { improvement, median, percentile } from "../bench/stats.ts";
@@ -143,6 +143,51 @@ describe("generated inputs", () => {
 });
 
 describe("load generator", () => {
+  test("a response is complete only when its whole body has arrived, by length or by chunks", () => {
+    const sized = Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\nHelloHTTP/1.1 404");
+    const parsed = parseResponse(sized)!;
+    expect(parsed.status).toBe(200);
+    expect(Buffer.from(parsed.body).toString()).toBe("Hello");
+    expect(sized.subarray(parsed.consumed).toString()).toBe("HTTP/1.1 404");
+    expect(parseResponse(sized.subarray(0, sized.indexOf("Hello") + 3))).toBeUndefined();
+
+    const chunked = Buffer.from("HTTP/1.1 500 Internal Server Error\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\na\r\n0123456789\r\n0\r\n\r\n");
+    const body = parseResponse(chunked)!;
+    expect(body.status).toBe(500);
+    expect(Buffer.from(body.body).toString()).toBe("abc0123456789");
+    expect(body.consumed).toBe(chunked.length);
+    for (let cut = 1; cut < chunked.length; cut++) expect(parseResponse(chunked.subarray(0, cut))).toBeUndefined();
+
+    const empty = parseResponse(Buffer.from("HTTP/1.1 204 No Content\r\n\r\n"))!;
+    expect(empty.status).toBe(204);
+    expect(empty.body.length).toBe(0);
+    expect(empty.close).toBe(false);
+    expect(parseResponse(Buffer.from("HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"))!.close).toBe(true);
+  });
+
+  test("a server that closes every connection after a chunked response is still measured", async () => {
+    let served = 0;
+    const listener = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(socket) {
+          served++;
+          socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n6\r\nHello \r\n6\r\nWorld!\r\n0\r\n\r\n");
+          socket.end();
+        },
+      },
+    });
+    try {
+      const result = await runLoad({ url: `http://127.0.0.1:${listener.port}/`, connections: 2, warmupMs: 50, durationMs: 300, expect: "Hello World!" });
+      expect(result.requests).toBeGreaterThan(0);
+      expect(result.errors).toBe(0);
+      expect(served).toBeGreaterThanOrEqual(result.requests);
+    } finally {
+      listener.stop(true);
+    }
+  });
+
   test("counts only 200 responses with the expected body, and reports failures with their reason", async () => {
     let hits = 0;
     const server = Bun.serve({
