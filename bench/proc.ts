@@ -3,8 +3,30 @@
 // stopped by one id), summing the tree's resident memory from /proc, and
 // waiting for a server to answer.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, truncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createServer } from "node:net";
+
+/**
+ * Scratch space for one benchmark run (projects, logs, the shared HOME), all
+ * under one temp directory that goes when the run ends: a full run writes
+ * hundreds of megabytes of dumps, databases and request logs.
+ */
+let root: string | undefined;
+
+/** Stops whatever is still running and removes the run's scratch space. */
+export function removeWork(): void {
+  stopAllNow();
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+}
+
+export function workDir(prefix: string): string {
+  installCleanup();
+  root ??= mkdtempSync(path.join(tmpdir(), "bunflare-bench-"));
+  return mkdtempSync(path.join(root, `${prefix}-`));
+}
 
 /** The fields of /proc/<pid>/stat after the command name (field 3 onwards). */
 function statFields(pid: number | string): string[] | undefined {
@@ -90,7 +112,7 @@ function stopAllNow(): void {
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  process.on("exit", stopAllNow);
+  process.on("exit", removeWork);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       stopAllNow();
@@ -104,31 +126,48 @@ export interface Spawned {
   pid: number;
   /** performance.now() just before the spawn: where a cold start begins. */
   startedAt: number;
-  /** stdout + stderr so far, for error reports. */
+  /** The start of stdout + stderr (up to 64 KiB), for error reports. */
   output(): string;
+  /** Empties the log between load runs, so a chatty request log cannot fill the disk. */
+  truncateLog(): void;
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>;
   exitCode(): number | null | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts a long-running tool (a dev server) in its own process group. */
+/**
+ * Starts a long-running tool (a dev server) in its own process group. Its
+ * output goes to a file, not a pipe: both tools log every request, and a pipe
+ * would make this process read and discard that log on the same two cores the
+ * measurement runs on. The file is opened for appending, so it can be emptied
+ * under the running server.
+ */
 export function spawnGroup(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Spawned {
   installCleanup();
+  const logFile = path.join(workDir("log"), "output.log");
+  const fd = openSync(logFile, "a");
   const startedAt = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", fd, fd],
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    // Enough to show why a server failed; a chatty request log must not grow without bound.
-    if (output.length < 64 * 1024) output += chunk.toString();
+  closeSync(fd);
+  let spawnError = "";
+  const output = () => {
+    const buf = Buffer.alloc(64 * 1024);
+    let read = 0;
+    try {
+      const file = openSync(logFile, "r");
+      read = readSync(file, buf, 0, buf.length, 0);
+      closeSync(file);
+    } catch {
+      // Removed with its temp dir: nothing to show.
+    }
+    return buf.toString("utf8", 0, read) + spawnError;
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
   let code: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => {
     child.on("exit", (c) => {
@@ -137,7 +176,7 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
       resolve(c);
     });
     child.on("error", (error) => {
-      output += String(error);
+      spawnError = String(error);
       code = 1;
       resolve(1);
     });
@@ -148,7 +187,14 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
     child,
     pid,
     startedAt,
-    output: () => output,
+    output,
+    truncateLog: () => {
+      try {
+        truncateSync(logFile, 0);
+      } catch {
+        // Already gone.
+      }
+    },
     exited,
     exitCode: () => code,
     async stop() {
@@ -164,6 +210,7 @@ export function spawnGroup(command: string, args: string[], options: { cwd: stri
       for (const [descendant, started] of tree) if (started && startTime(descendant) === started) killPid(descendant);
       live.delete(pid);
       if (!done) await Promise.race([exited, Bun.sleep(2000)]);
+      rmSync(path.dirname(logFile), { recursive: true, force: true });
     },
   };
 }

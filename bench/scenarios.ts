@@ -2,13 +2,12 @@
 // wrangler then bunflare, run 2: the same, ...) so slow drift in the
 // machine's load hits both alike. A bunflare failure becomes "n/a (not
 // available: <its own words>)" in the table instead of stopping the run.
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FIXTURES_DIR } from "../compat-tests/harness.ts";
 import { kvBulkJson, sqlDump } from "./generate.ts";
 import { runLoad } from "./load.ts";
-import { firstLines, freePort, spawnGroup, treeRss, waitForResponse, type Spawned } from "./proc.ts";
+import { firstLines, freePort, spawnGroup, treeRss, waitForResponse, workDir, type Spawned } from "./proc.ts";
 import { markNa, newRow, type Column, type Row } from "./results.ts";
 import { expectSuccess, runCli, startDev, TOOLS, toolEnv, type ToolName } from "./tools.ts";
 
@@ -68,7 +67,7 @@ const DEV_TIMEOUT_MS = 60_000;
 
 /** A fresh copy of a fixture, as a user's project checkout would be. */
 function scratch(fixture: string, tool: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `bench-${tool}-${fixture}-`));
+  const dir = workDir(`${tool}-${fixture}`);
   cpSync(path.join(FIXTURES_DIR, fixture), dir, { recursive: true });
   return dir;
 }
@@ -131,6 +130,7 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
         }
       } finally {
         await proc.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
     }
   }
@@ -164,7 +164,7 @@ export const HTTP_SCENARIOS: HttpScenario[] = [
 
 async function startTarget(column: Column, scenario: HttpScenario, port: number): Promise<Spawned> {
   if (column === "raw") {
-    const dir = mkdtempSync(path.join(tmpdir(), "bench-raw-"));
+    const dir = workDir("raw");
     return spawnGroup(process.execPath, [path.join(import.meta.dir, "raw-server.ts"), scenario.raw, String(port), dir], {
       cwd: dir,
       env: toolEnv(),
@@ -198,6 +198,7 @@ export async function httpScenario(settings: Settings, scenario: HttpScenario): 
         if (rps.cells[column]!.na) continue;
         settings.log(`${scenario.name}: ${column} run ${run}/${settings.httpRuns}`);
         const { proc, url } = servers.get(column)!;
+        proc.truncateLog();
         try {
           const result = await runLoad({
             url,
@@ -309,6 +310,8 @@ export async function cliScenario(settings: Settings, scenario: CliScenario): Pr
         row.cells[tool]!.samples.push(result.ms);
       } catch (error) {
         markNa(row, tool, reason(error));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     }
   }

@@ -1,10 +1,9 @@
 // How each tool under test is started. Both get the same arguments a user
 // would type; the only extra is wrangler's inspector port (see devArgs).
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BUNFLARE_BIN, REPO_ROOT, WRANGLER_JS } from "../compat-tests/harness.ts";
-import { firstLines, freePort, spawnGroup, type Spawned } from "./proc.ts";
+import { firstLines, freePort, spawnGroup, workDir, type Spawned } from "./proc.ts";
 
 export type ToolName = "wrangler" | "bunflare";
 export const TOOLS: readonly ToolName[] = ["wrangler", "bunflare"];
@@ -16,7 +15,7 @@ export const TOOLS: readonly ToolName[] = ["wrangler", "bunflare"];
  */
 let benchHome: string | undefined;
 export function home(): string {
-  benchHome ??= mkdtempSync(path.join(tmpdir(), "bench-home-"));
+  benchHome ??= workDir("home");
   return benchHome;
 }
 

@@ -2,12 +2,14 @@
 // its statistics, the process-tree memory reader, the generated inputs, the
 // load generator's accounting and the report table.
 import { Database } from "bun:sqlite";
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { kvBulkJson, sqlDump } from "../bench/generate.ts";
 import { parseResponse, runLoad } from "../bench/load.ts";
-import { firstLines, processTree, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
+import { firstLines, processTree, removeWork, rssBytes, spawnGroup, treeRss, waitForResponse } from "../bench/proc.ts";
 import { ceilingNotes, markdownTable, markNa, newRow, samplesList, verdict } from "../bench/results.ts";
 import { improvement, median, percentile } from "../bench/stats.ts";
+
+afterAll(removeWork);
 
 describe("statistics", () => {
   test("the median of an odd count is the middle sample, of an even count the mean of the two middle ones", () => {
