@@ -1,0 +1,48 @@
+import type { CompatCase } from "../harness.ts";
+import { kvBulkJson, sqlDump } from "../../bench/generate.ts";
+
+// The benchmark times these exact invocations in the bench fixtures; these
+// cases check that both tools accept them and end with the same data, so the
+// two columns of the benchmark measure the same work. (Output formats are the
+// KV and D1 cases' business; here only exit codes and the data read back.)
+
+// D1's JSON carries per-query timings, which differ between any two runs.
+const maskDurations = (text: string) => text.replace(/"(duration|sql_duration_ms)": [\d.]+/g, '"$1": <N>');
+
+export const cases: CompatCase[] = [
+  {
+    name: "bench: kv key put and kv bulk put in the kv-read fixture",
+    fixture: "bench-kv-read",
+    files: { "bulk.json": kvBulkJson(200) },
+    steps: [
+      { args: ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], compare: ["exitCode"] },
+      { args: ["kv", "bulk", "put", "bulk.json", "--binding", "KV", "--local"], compare: ["exitCode"] },
+      { args: ["kv", "key", "get", "greeting", "--binding", "KV", "--local", "--text"], compare: ["exitCode", "stdout"] },
+      { args: ["kv", "key", "get", "key-000199", "--binding", "KV", "--local", "--text"], compare: ["exitCode", "stdout"] },
+    ],
+  },
+  {
+    name: "bench: d1 execute --command and --file in the d1-query fixture",
+    fixture: "bench-d1-query",
+    files: { "dump.sql": sqlDump(500) },
+    normalize: maskDurations,
+    steps: [
+      {
+        args: [
+          "d1",
+          "execute",
+          "DB",
+          "--local",
+          "--command",
+          "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello')",
+        ],
+        compare: ["exitCode"],
+      },
+      { args: ["d1", "execute", "DB", "--local", "--file", "dump.sql"], compare: ["exitCode"] },
+      {
+        args: ["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n, sum(note IS NULL) AS nulls FROM orders"],
+        compare: ["exitCode", "stdout"],
+      },
+    ],
+  },
+];
