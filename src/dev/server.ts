@@ -1,0 +1,475 @@
+// `bunflare dev`: bundle, host the worker in this process behind one
+// Bun.serve, watch and reload, and talk like wrangler dev on the console.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { STATUS_CODES } from "node:http";
+import { homedir, tmpdir } from "node:os";
+import path from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import type { Server, ServerWebSocket } from "bun";
+import type { GlobalArgs } from "../commands/define.ts";
+import { resolveMain } from "../config/index.ts";
+import { loadDevVars } from "../config/vars.ts";
+import { UserError } from "../errors.ts";
+import { formatWarning, log, printBanner } from "../log.ts";
+import { openProject, type Project } from "../project.ts";
+import { createBundler, type Bundler } from "../bundle/index.ts";
+import { buildEnv } from "../../runtime/bindings/index.ts";
+import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
+import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
+import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
+
+export interface DevArgs extends GlobalArgs {
+  script?: string;
+  name?: string;
+  "compatibility-date"?: string;
+  "compatibility-flags"?: string[];
+  "no-bundle"?: boolean;
+  bundle?: boolean;
+  ip?: string;
+  port?: number;
+  "local-protocol"?: "http" | "https";
+  "https-key-path"?: string;
+  "https-cert-path"?: string;
+  var?: string[];
+  define?: string[];
+  alias?: string[];
+  "jsx-factory"?: string;
+  "jsx-fragment"?: string;
+  tsconfig?: string;
+  remote?: boolean;
+  minify?: boolean;
+  "persist-to"?: string;
+  "live-reload"?: boolean;
+  "test-scheduled"?: boolean;
+  "log-level"?: LogLevel;
+  "show-interactive-dev-session"?: boolean;
+}
+
+type LogLevel = "debug" | "info" | "log" | "warn" | "error" | "none";
+// Wrangler's order: a message shows when its level is at or below the chosen one.
+const LEVELS: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+
+const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
+const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
+(function () {
+  var protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  var ws = new WebSocket(protocol + "//" + location.host + "${LIVE_RELOAD_PATH}");
+  ws.onmessage = function (event) { if (event.data === "reload") location.reload(); };
+})();
+</script>`;
+
+interface Settings {
+  project: Project;
+  main: string;
+  vars: Record<string, unknown>;
+  hidden: Set<string>;
+  nodeCompat: boolean;
+  watchFiles: string[];
+  watchDirs: string[];
+}
+
+function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const colon = entry.indexOf(":");
+    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
+    out[entry.slice(0, colon)] = entry.slice(colon + 1);
+  }
+  return out;
+}
+
+function todaysDate(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
+function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
+  const project = openProject(args);
+  const { loaded } = project;
+  const config = loaded.config;
+  if (args.name) config.name = args.name;
+  if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
+  if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
+  if (!config.compatibility_date) {
+    const today = todaysDate();
+    if (loaded.path) {
+      const file = path.basename(loaded.path);
+      const snippet = file.endsWith(".toml") ? `compatibility_date = "${today}"` : `"compatibility_date": "${today}"`;
+      warn(
+        `No compatibility_date was specified. Using today's date: ${today}.\n\n` +
+          [
+            `❯❯ Add one to your ${file} file: ${snippet}, or`,
+            `❯❯ Pass it in your terminal: wrangler dev [<SCRIPT>] --compatibility-date=${today}`,
+            "",
+            "See https://developers.cloudflare.com/workers/platform/compatibility-dates/ for more information.",
+          ]
+            .map((line) => `  ${line}`)
+            .join("\n"),
+      );
+    }
+    config.compatibility_date = today;
+  }
+  const main = resolveMain(loaded, args.script);
+  const devVars = loadDevVars(loaded, { envFiles: args["env-file"], cliVars: args.var });
+  const hidden = new Set(
+    Object.keys(devVars.vars).filter((name) => !(name in config.vars) || devVars.vars[name] !== config.vars[name]),
+  );
+  const flags = config.compatibility_flags ?? [];
+  const secretsFiles = [".dev.vars", ".env", ".env.local"].flatMap((name) =>
+    loaded.env ? [name, `${name}.${loaded.env}`, `${name}.${loaded.env}.local`] : [name],
+  );
+  const watchDirs = [config.build?.watch_dir ?? (config.build?.command ? "./src" : [])]
+    .flat()
+    .map((dir) => path.resolve(loaded.dir, dir));
+  return {
+    project,
+    main,
+    vars: devVars.vars,
+    hidden,
+    nodeCompat: flags.includes("nodejs_compat") || flags.includes("nodejs_compat_v2"),
+    watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
+    watchDirs,
+  };
+}
+
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? ""}`.trimEnd();
+}
+
+function localCertificate(args: DevArgs): { key: string; cert: string } {
+  if (args["https-key-path"] || args["https-cert-path"]) {
+    if (!args["https-key-path"] || !args["https-cert-path"]) {
+      throw new UserError("Both --https-key-path and --https-cert-path must be provided.");
+    }
+    return { key: readFileSync(args["https-key-path"], "utf8"), cert: readFileSync(args["https-cert-path"], "utf8") };
+  }
+  const dir = path.join(homedir(), ".bunflare", "local-cert");
+  const keyFile = path.join(dir, "key.pem");
+  const certFile = path.join(dir, "cert.pem");
+  if (!existsSync(keyFile) || !existsSync(certFile)) {
+    mkdirSync(dir, { recursive: true });
+    const result = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "30",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      { stdio: "ignore" },
+    );
+    if (result.status !== 0) throw new UserError("Could not generate a local HTTPS certificate (is `openssl` installed?).");
+  }
+  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
+}
+
+export async function startDev(args: DevArgs): Promise<void> {
+  if (args.remote) {
+    throw new UserError(
+      "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
+    );
+  }
+  const level = LEVELS.indexOf(args["log-level"] ?? "log");
+  const logAt = (at: LogLevel, line: string) => {
+    if (LEVELS.indexOf(at) <= level) process.stdout.write(line + "\n");
+  };
+  const warn = (message: string) => {
+    if (LEVELS.indexOf("warn") <= level) process.stderr.write(formatWarning(message));
+  };
+  const realExit = process.exit.bind(process);
+  // A worker runs in this process: its process.exit() must not end the dev server.
+  process.exit = ((code?: number) => {
+    throw new Error(`process.exit(${code ?? ""}) is not available to a Worker; the dev server keeps running.`);
+  }) as typeof process.exit;
+
+  printBanner();
+  let settings = loadSettings(args, warn);
+  const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-dev-"));
+  let current: LoadedWorker | undefined;
+
+  const reportError = (error: unknown) => {
+    const text = current ? current.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logAt("error", `[wrangler:error] ${text}`);
+  };
+  process.on("uncaughtException", reportError);
+  process.on("unhandledRejection", reportError);
+
+  const printBindings = (s: Settings) => {
+    const rows = bindingRows(s.project.loaded.config, s.vars, s.hidden);
+    for (const line of formatBindingsTable(rows)) logAt("log", line);
+    const { config } = s.project.loaded;
+    if ((config.services ?? []).length || (config.durable_objects?.bindings ?? []).length) {
+      logAt(
+        "log",
+        "\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by [connected] or [not connected]. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n",
+      );
+    }
+  };
+  const secretsLine = (s: Settings) => {
+    const sources = loadDevVars(s.project.loaded, { envFiles: args["env-file"] }).sources;
+    if (sources.length) logAt("log", `Using secrets defined in ${sources.join(", ")}`);
+  };
+  secretsLine(settings);
+  printBindings(settings);
+
+  const makeBundler = (s: Settings) => {
+    const { config, dir } = s.project.loaded;
+    return createBundler({
+      entry: s.main,
+      projectDir: dir,
+      outDir,
+      rules: config.rules,
+      define: { ...config.define, ...keyValues(args.define, "define") },
+      alias: { ...config.alias, ...keyValues(args.alias, "alias") },
+      minify: args.minify ?? config.minify,
+      tsconfig: args.tsconfig ?? (config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined),
+      jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
+      jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
+      nodeCompat: s.nodeCompat,
+      onWarning: warn,
+    });
+  };
+  const noBundle = args["no-bundle"] === true || args.bundle === false || settings.project.loaded.config.no_bundle === true;
+  let bundler: Bundler | undefined = noBundle ? undefined : await makeBundler(settings);
+  let generation = 0;
+
+  const runBuildCommand = (s: Settings): boolean => {
+    const build = s.project.loaded.config.build;
+    if (!build?.command) return true;
+    logAt("log", `[custom build] Running: ${build.command}`);
+    const result = spawnSync("sh", ["-c", build.command], {
+      cwd: path.resolve(s.project.loaded.dir, build.cwd ?? "."),
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (result.status !== 0) {
+      log.error(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
+      return false;
+    }
+    return true;
+  };
+
+  const watched = new Set<string>();
+  let watcher: FSWatcher | undefined;
+  const watchAll = (paths: string[]) => {
+    const fresh = paths.filter((p) => !watched.has(p));
+    for (const p of fresh) watched.add(p);
+    if (fresh.length && watcher) watcher.add(fresh);
+  };
+
+  /** Build and load a new worker; on failure print why and keep the last good one. */
+  const reload = async (): Promise<boolean> => {
+    const s = settings;
+    if (!runBuildCommand(s)) return false;
+    let file = s.main;
+    let map: string | undefined;
+    if (bundler) {
+      const outcome = await bundler.build();
+      watchAll(outcome.inputs);
+      if (!outcome.ok) {
+        log.error(outcome.message);
+        return false;
+      }
+      file = outcome.file;
+      map = outcome.map;
+    } else {
+      // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
+      file = `${s.main}?v=${++generation}`;
+      watchAll([s.main]);
+    }
+    const env = buildEnv({
+      config: s.project.loaded.config,
+      vars: s.vars,
+      store: () => s.project.store(),
+      getExports: () => next?.exports ?? {},
+      findService: (name, entrypoint) =>
+        name === s.project.loaded.config.name && current ? current.asService(entrypoint) : undefined,
+    });
+    let next: LoadedWorker | undefined;
+    try {
+      next = await loadWorker({
+        file: bundler ? file : file,
+        map,
+        env,
+        onBackgroundError: (error, worker) => logAt("error", `[wrangler:error] ${worker.mapStack(error)}`),
+      });
+    } catch (error) {
+      logAt("error", `[wrangler:error] ${(error as Error).message}`);
+      return false;
+    }
+    current = next;
+    return true;
+  };
+
+  await reload();
+
+  // --- HTTP ---
+  const config = () => settings.project.loaded.config;
+  const ip = args.ip ?? config().dev?.ip ?? "localhost";
+  const port = args.port ?? config().dev?.port ?? 8787;
+  const protocol = args["local-protocol"] ?? config().dev?.local_protocol ?? "http";
+  const liveReload = args["live-reload"] ?? false;
+  const sockets = new Set<ServerWebSocket<unknown>>();
+
+  const runScheduled = async (url: URL) => {
+    const cron = url.searchParams.get("cron") ?? "";
+    const time = Number(url.searchParams.get("time") ?? Date.now());
+    if (!current) return new Response("No worker is loaded", { status: 503 });
+    const result = await current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
+    return result;
+  };
+
+  const handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
+    const url = new URL(request.url);
+    if (url.pathname === "/cdn-cgi/handler/scheduled") {
+      const result = await runScheduled(url);
+      if (result instanceof Response) return result;
+      return new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
+    }
+    if (liveReload && url.pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
+    const started = performance.now();
+    let response: Response;
+    if (args["test-scheduled"] && url.pathname === "/__scheduled") {
+      const result = await runScheduled(url);
+      response =
+        result instanceof Response
+          ? result
+          : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
+              status: result.outcome === "ok" ? 200 : 500,
+            });
+    } else if (!current) {
+      response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
+    } else {
+      try {
+        response = await current.fetch(request);
+        if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
+          const html = await response.text();
+          const headers = new Headers(response.headers);
+          headers.delete("Content-Length");
+          response = new Response(html + LIVE_RELOAD_SCRIPT, { status: response.status, statusText: response.statusText, headers });
+        }
+      } catch (error) {
+        const stack = (error as Error).stack ?? String(error);
+        logAt("error", `[wrangler:error] ${stack}`);
+        response = wantsPrettyError(request)
+          ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
+          : new Response(stack, { status: 500 });
+      }
+    }
+    logAt("info", `[wrangler:info] ${request.method} ${url.pathname} ${statusLine(response.status)} (${Math.round(performance.now() - started)}ms)`);
+    return response;
+  };
+
+  let server: Server<unknown>;
+  try {
+    server = Bun.serve({
+      hostname: ip === "*" ? "0.0.0.0" : ip,
+      port,
+      tls: protocol === "https" ? localCertificate(args) : undefined,
+      idleTimeout: 0,
+      fetch: handle,
+      websocket: {
+        open: (ws) => void sockets.add(ws),
+        close: (ws) => void sockets.delete(ws),
+        message() {},
+      },
+      error: (error) => new Response(String(error), { status: 500 }),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      throw new UserError(`Address already in use (${ip}:${port}). Please check that you are not already running a server on this address or specify a different port with --port.`);
+    }
+    throw error;
+  }
+  const shownHost = ip === "0.0.0.0" || ip === "::" || ip === "*" ? "localhost" : ip.includes(":") ? `[${ip}]` : ip;
+  const readyUrl = `${protocol}://${shownHost}:${server.port}`;
+  logAt("log", "⎔ Starting local server...");
+  logAt("info", `[wrangler:info] Ready on ${readyUrl}`);
+  if (typeof process.send === "function") {
+    process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: shownHost, port: server.port }));
+  }
+  if ((config().triggers?.crons ?? []).length && !args["test-scheduled"]) {
+    warn(
+      "Scheduled Workers are not automatically triggered during local development.\n" +
+        "To manually trigger a scheduled event, run:\n" +
+        `  curl "http://${shownHost}:${server.port}/cdn-cgi/handler/scheduled"\n` +
+        "For more details, see https://developers.cloudflare.com/workers/configuration/cron-triggers/#test-cron-triggers-locally",
+    );
+  }
+
+  // --- Reload on change ---
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const changed = new Set<string>();
+  const onChange = (file: string) => {
+    changed.add(file);
+    clearTimeout(timer);
+    // A short debounce folds an editor's write+rename into one rebuild.
+    timer = setTimeout(() => {
+      const files = [...changed];
+      changed.clear();
+      running = running.then(async () => {
+        const configChanged = files.some((f) => settings.watchFiles.includes(f));
+        if (configChanged) {
+          try {
+            const fresh = loadSettings(args, warn);
+            const entryChanged = fresh.main !== settings.main || fresh.nodeCompat !== settings.nodeCompat;
+            settings = fresh;
+            if (bundler) {
+              await bundler.dispose();
+              bundler = await makeBundler(settings);
+            }
+            if (entryChanged) watchAll([settings.main]);
+            printBindings(settings);
+          } catch (error) {
+            log.error((error as Error).message);
+            return;
+          }
+        }
+        logAt("log", "⎔ Reloading local server...");
+        if (await reload()) {
+          logAt("log", "⎔ Local server updated and ready");
+          for (const ws of sockets) ws.send("reload");
+        }
+      });
+    }, 5);
+  };
+  watcher = watch([...watched, ...settings.watchFiles.filter(existsSync), ...settings.watchDirs.filter(existsSync)], {
+    ignoreInitial: true,
+    ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`),
+  });
+  for (const file of [...settings.watchFiles.filter(existsSync), ...settings.watchDirs]) watched.add(file);
+  watcher.on("all", (_event, file) => onChange(path.resolve(file)));
+
+  // --- Shutdown and hotkeys ---
+  let closing = false;
+  const shutdown = async (code = 0) => {
+    if (closing) return;
+    closing = true;
+    server.stop(true);
+    await watcher?.close();
+    await bundler?.dispose();
+    rmSync(outDir, { recursive: true, force: true });
+    realExit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGHUP", () => void shutdown(0));
+
+  const interactive = process.stdin.isTTY && process.stdout.isTTY && args["show-interactive-dev-session"] !== false;
+  if (interactive) {
+    const keys = "[b] open a browser [c] clear console [x] to exit";
+    logAt("log", `╭${"─".repeat(keys.length + 4)}╮\n│  ${keys}  │\n╰${"─".repeat(keys.length + 4)}╯`);
+    process.stdin.setRawMode(true);
+    process.stdin.resume();
+    process.stdin.on("data", (data: Buffer) => {
+      const key = data.toString().toLowerCase();
+      if (key === "b") {
+        const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "start" : "xdg-open";
+        spawn(opener, [readyUrl], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+      } else if (key === "c") {
+        process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+      } else if (key === "x" || key === "q" || key === "\u0003") {
+        void shutdown(0);
+      }
+    });
+  }
+  await new Promise<never>(() => {});
+}
