@@ -57,6 +57,13 @@ export function installRuntimeGlobals(): void {
     }
     return (original as any)?.(type, listener, ...rest);
   };
+  // The Workers runtime's Response.json() sets exactly "application/json"; Bun adds a charset.
+  const json = Response.json.bind(Response);
+  Response.json = ((data: unknown, init?: ResponseInit) => {
+    const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return json(data, { ...init, headers });
+  }) as typeof Response.json;
   // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
   const workersModule = require("../modules/workers.ts");
   Bun.plugin({
@@ -137,7 +144,10 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
           : await (target.fetch as Function).call(target, request, env, ctx);
     }
     if (!(response instanceof Response)) {
-      throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+      // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
+      throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
+        plain: true,
+      });
     }
     return response;
   };
@@ -151,7 +161,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       try {
         return await runFetch(request);
       } catch (error) {
-        throw Object.assign(new Error(), { stack: mapStack(error), original: error });
+        throw Object.assign(new Error(), {
+          stack: mapStack(error),
+          original: error,
+          plain: (error as { plain?: boolean }).plain === true,
+        });
       }
     },
     async scheduled(cron, scheduledTime) {

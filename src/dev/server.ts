@@ -347,7 +347,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       } catch (error) {
         const stack = (error as Error).stack ?? String(error);
         logAt("error", `[wrangler:error] ${stack}`);
-        response = wantsPrettyError(request)
+        response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
           ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
           : new Response(stack, { status: 500 });
       }

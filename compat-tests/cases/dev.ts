@@ -1,0 +1,62 @@
+// `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
+import type { CompatCase } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "dev: module worker responses",
+    fixture: "dev-module",
+    fast: true,
+    requests: [
+      { path: "/", headers_compared: ["content-type"] },
+      { path: "/echo?x=1", method: "POST", body: "payload", headers: { "x-test": "abc" }, headers_compared: ["content-type"] },
+      { path: "/status", headers_compared: ["x-custom"] },
+      { path: "/cf" },
+      { path: "/wait" },
+      // The message line matches; stack frames name functions differently in JSC and V8.
+      { path: "/throw", firstLineOnly: true },
+      { path: "/reject", firstLineOnly: true },
+      { path: "/not-a-response", firstLineOnly: true },
+      { path: "/cdn-cgi/handler/scheduled" },
+    ],
+  }),
+  devCase({
+    name: "dev: service-worker syntax",
+    fixture: "dev-service-worker",
+    requests: [{ path: "/hello", headers_compared: ["content-type"] }, { path: "/var" }, { path: "/x", method: "PUT", body: "b" }],
+  }),
+  devCase({
+    name: "dev: TypeScript with imports, text, data and wasm modules",
+    fixture: "dev-typescript",
+    requests: [
+      { path: "/greet?name=bun" },
+      { path: "/text" },
+      { path: "/html", headers_compared: ["content-type"] },
+      { path: "/data" },
+      { path: "/wasm" },
+      { path: "/define" },
+    ],
+  }),
+  devCase({
+    name: "dev: vars, .dev.vars and --var",
+    fixture: "dev-env",
+    args: ["--var", "EXTRA:from-cli"],
+    requests: [{ path: "/" }, { path: "/imported" }],
+  }),
+  devCase({
+    name: "dev: --env selects the environment's vars",
+    fixture: "dev-env",
+    args: ["--env", "staging"],
+    requests: [{ path: "/" }, { path: "/imported" }],
+  }),
+  devCase({
+    name: "dev: --test-scheduled runs the scheduled handler at /__scheduled",
+    files: {
+      "wrangler.toml": 'name = "sched"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js":
+        'export default { fetch() { return new Response("fetch") }, async scheduled(controller) { console.log("cron", controller.cron) } };\n',
+    },
+    args: ["--test-scheduled"],
+    requests: [{ path: "/__scheduled?cron=*+*+*+*+*" }, { path: "/cdn-cgi/handler/scheduled?cron=1+*+*+*+*" }, { path: "/other" }],
+  }),
+];
