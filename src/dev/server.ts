@@ -299,13 +299,67 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   await reload();
 
+  const sockets = new Set<ServerWebSocket<unknown>>();
+  // --- Reload on change ---
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const changed = new Set<string>();
+  const onChange = (file: string) => {
+    changed.add(file);
+    clearTimeout(timer);
+    // A short debounce folds an editor's write+rename into one rebuild.
+    timer = setTimeout(() => {
+      const files = [...changed];
+      changed.clear();
+      running = running.then(async () => {
+        const configChanged = files.some((f) => settings.watchFiles.includes(f));
+        if (configChanged) {
+          try {
+            const fresh = loadSettings(args, warn);
+            const entryChanged = fresh.main !== settings.main || fresh.nodeCompat !== settings.nodeCompat;
+            settings = fresh;
+            if (bundler) {
+              await bundler.dispose();
+              bundler = await makeBundler(settings);
+            }
+            if (entryChanged) watchAll([settings.main]);
+            printBindings(settings);
+          } catch (error) {
+            log.error((error as Error).message);
+            return;
+          }
+        }
+        logAt("log", "⎔ Reloading local server...");
+        if (await reload()) {
+          logAt("log", "⎔ Local server updated and ready");
+          for (const ws of sockets) ws.send("reload");
+        }
+      });
+    }, 5);
+  };
+  watcher = watch([...watched, ...settings.watchFiles.filter(existsSync), ...settings.watchDirs.filter(existsSync)], {
+    ignoreInitial: true,
+    ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`),
+  });
+  for (const file of [...settings.watchFiles.filter(existsSync), ...settings.watchDirs]) watched.add(file);
+  watcher.on("all", (_event, file) => onChange(path.resolve(file)));
+  // chokidar drops a change whose mtime equals the last one it saw, and file
+  // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
+  watcher.on("raw", (_event, name, details) => {
+    const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
+    if (!base || typeof name !== "string") return;
+    const file = path.basename(base) === name ? base : path.join(base, name);
+    if (watched.has(file) || [...watched].some((dir) => file.startsWith(dir + path.sep))) onChange(file);
+  });
+  // Ready only once the watcher is: an edit right after "Ready on" must not be missed.
+  await new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
+
   // --- HTTP ---
   const config = () => settings.project.loaded.config;
   const ip = args.ip ?? config().dev?.ip ?? "localhost";
   const port = args.port ?? config().dev?.port ?? 8787;
   const protocol = args["local-protocol"] ?? config().dev?.local_protocol ?? "http";
   const liveReload = args["live-reload"] ?? false;
-  const sockets = new Set<ServerWebSocket<unknown>>();
 
   const runScheduled = async (url: URL) => {
     const cron = url.searchParams.get("cron") ?? "";
@@ -393,50 +447,6 @@ export async function startDev(args: DevArgs): Promise<void> {
         "For more details, see https://developers.cloudflare.com/workers/configuration/cron-triggers/#test-cron-triggers-locally",
     );
   }
-
-  // --- Reload on change ---
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const changed = new Set<string>();
-  const onChange = (file: string) => {
-    changed.add(file);
-    clearTimeout(timer);
-    // A short debounce folds an editor's write+rename into one rebuild.
-    timer = setTimeout(() => {
-      const files = [...changed];
-      changed.clear();
-      running = running.then(async () => {
-        const configChanged = files.some((f) => settings.watchFiles.includes(f));
-        if (configChanged) {
-          try {
-            const fresh = loadSettings(args, warn);
-            const entryChanged = fresh.main !== settings.main || fresh.nodeCompat !== settings.nodeCompat;
-            settings = fresh;
-            if (bundler) {
-              await bundler.dispose();
-              bundler = await makeBundler(settings);
-            }
-            if (entryChanged) watchAll([settings.main]);
-            printBindings(settings);
-          } catch (error) {
-            log.error((error as Error).message);
-            return;
-          }
-        }
-        logAt("log", "⎔ Reloading local server...");
-        if (await reload()) {
-          logAt("log", "⎔ Local server updated and ready");
-          for (const ws of sockets) ws.send("reload");
-        }
-      });
-    }, 5);
-  };
-  watcher = watch([...watched, ...settings.watchFiles.filter(existsSync), ...settings.watchDirs.filter(existsSync)], {
-    ignoreInitial: true,
-    ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`),
-  });
-  for (const file of [...settings.watchFiles.filter(existsSync), ...settings.watchDirs]) watched.add(file);
-  watcher.on("all", (_event, file) => onChange(path.resolve(file)));
 
   // --- Shutdown and hotkeys ---
   let closing = false;
