@@ -128,7 +128,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   };
 
   const runFetch = async (request: Request): Promise<Response> => {
-    if (!("cf" in request)) Object.defineProperty(request, "cf", { value: placeholderCf(), enumerable: true });
+    if (!("cf" in request)) {
+      // Built on first read: most requests never look at cf.
+      let cf: Record<string, unknown> | undefined;
+      Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
+    }
     const pending: Promise<unknown>[] = [];
     const ctx = makeCtx(pending);
     state.waitUntil = ctx.waitUntil;
