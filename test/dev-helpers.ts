@@ -23,6 +23,8 @@ export function write(dir: string, file: string, content: string): void {
 export interface DevProcess {
   url: string;
   child: ChildProcess;
+  /** IPC messages received (when started with `ipc`). */
+  messages: unknown[];
   output(): string;
   /** Resolves when the output (colours stripped) matches, or fails after `timeoutMs`. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -38,6 +40,8 @@ export async function startDev(dir: string, args: string[] = [], options: { ipc?
     stdio: options.ipc ? ["pipe", "pipe", "pipe", "ipc"] : ["pipe", "pipe", "pipe"],
   });
   let output = "";
+  const messages: unknown[] = [];
+  child.on("message", (message) => messages.push(message));
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
@@ -85,7 +89,7 @@ export async function startDev(dir: string, args: string[] = [], options: { ipc?
   try {
     const ready = await waitForOutput(/Ready on (https?:\/\/\S+)/);
     const url = ready.replace("Ready on ", "").replace("localhost", "127.0.0.1");
-    return { url, child, output: () => strip(output), waitForOutput, stop };
+    return { url, child, messages, output: () => strip(output), waitForOutput, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -300,12 +300,10 @@ export default { fetch() {
   test("announces readiness over the IPC channel when forked", async () => {
     const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' });
     dirs.push(dir);
-    const messages: unknown[] = [];
     const dev = await startDev(dir, [], { ipc: true });
     running.push(dev);
-    dev.child.on("message", (message) => messages.push(message));
-    await eventually(async () => messages.length > 0, 5_000);
-    const ready = JSON.parse(messages[0] as string);
+    await eventually(async () => dev.messages.length > 0, 5_000);
+    const ready = JSON.parse(dev.messages[0] as string);
     expect(ready).toEqual({ event: "DEV_SERVER_READY", ip: "localhost", port: Number(new URL(dev.url).port) });
   });
 
