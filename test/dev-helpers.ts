@@ -87,8 +87,17 @@ export async function startDev(dir: string, args: string[] = [], options: { ipc?
     }
   };
   try {
-    const ready = await waitForOutput(/Ready on (https?:\/\/\S+)/);
-    const url = ready.replace("Ready on ", "").replace("localhost", "127.0.0.1");
+    let url: string;
+    if (options.ipc) {
+      // Works at any --log-level: the IPC ready event does not depend on console output.
+      const deadline = Date.now() + 15_000;
+      while (!messages.length && Date.now() < deadline && child.exitCode === null) await Bun.sleep(20);
+      if (!messages.length) throw new Error(`no IPC ready message; output so far:\n${output}`);
+      url = `http://127.0.0.1:${JSON.parse(messages[0] as string).port}`;
+    } else {
+      const ready = await waitForOutput(/Ready on (https?:\/\/\S+)/);
+      url = ready.replace("Ready on ", "").replace("localhost", "127.0.0.1");
+    }
     return { url, child, messages, output: () => strip(output), waitForOutput, stop };
   } catch (error) {
     await stop();

@@ -100,7 +100,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   let exports: Record<string, unknown>;
   let listeners: Map<string, Listener[]>;
   try {
-    exports = (await import(pathToFileURL(options.file).href)) as Record<string, unknown>;
+    const [file, query] = options.file.split("?");
+    exports = (await import(pathToFileURL(file!).href + (query ? `?${query}` : ""))) as Record<string, unknown>;
   } catch (error) {
     throw Object.assign(new Error(mapStack(error)), { mapped: true });
   } finally {

@@ -443,8 +443,12 @@ export async function startDev(args: DevArgs): Promise<void> {
       error: (error) => new Response(String(error), { status: 500 }),
     });
   } catch (error) {
+    // Nothing may keep the process alive after a failed start.
+    await watcher?.close();
+    await bundler?.dispose();
+    rmSync(outDir, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") {
+    if (code === "EADDRINUSE" || /in use/i.test(String((error as Error).message))) {
       throw new UserError(`Address already in use (${ip}:${port}). Please check that you are not already running a server on this address or specify a different port with --port.`);
     }
     throw error;
