@@ -60,3 +60,39 @@ export const cases: CompatCase[] = [
     requests: [{ path: "/__scheduled?cron=*+*+*+*+*" }, { path: "/cdn-cgi/handler/scheduled?cron=1+*+*+*+*" }, { path: "/other" }],
   }),
 ];
+
+cases.push(
+  {
+    name: "dev: --help lists wrangler dev's flags",
+    fast: true,
+    steps: [{ args: ["dev", "--help"] }],
+  },
+  devCase({
+    name: "dev: a default-exported WorkerEntrypoint class and a browser's error page",
+    files: {
+      "wrangler.toml": 'name = "ep"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  fetch(request) {
+    if (new URL(request.url).pathname === "/throw") throw new Error("entrypoint failed");
+    return new Response("entrypoint " + new URL(request.url).pathname);
+  }
+}
+`,
+    },
+    requests: [
+      { path: "/a" },
+      // The page itself is wrangler's (Youch) design, not ours: compare status and type.
+      { path: "/throw", headers: { accept: "text/html", "user-agent": "Mozilla/5.0" }, headers_compared: ["content-type"], ignoreBody: true },
+    ],
+  }),
+  devCase({
+    name: "dev: node:* imports with nodejs_compat",
+    files: {
+      "wrangler.toml": 'name = "nc"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\ncompatibility_flags = ["nodejs_compat"]\n',
+      "index.js":
+        'import { Buffer } from "node:buffer";\nimport { EventEmitter } from "node:events";\nexport default { fetch() { return new Response(Buffer.from("aGVsbG8=", "base64").toString() + " " + typeof EventEmitter); } };\n',
+    },
+    requests: [{ path: "/" }],
+  }),
+);
