@@ -324,3 +324,23 @@ async function freePort(): Promise<number> {
   server.stop(true);
   return port;
 }
+
+describe("bunflare dev start-up failures", () => {
+  test("a worker that throws at module load is reported, answers 503, and recovers when fixed", async () => {
+    const { dir, dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
+    });
+    await dev.waitForOutput(/\[wrangler:error\] Error: broken at load/);
+    expect((await get("/")).status).toBe(503);
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("recovered"); } };\n');
+    await eventually(async () => (await (await get("/")).text()) === "recovered");
+  });
+
+  test("a worker without a fetch handler answers 500 naming the missing handler", async () => {
+    const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": "export default { scheduled() {} };\n" });
+    const response = await get("/", { headers: { "user-agent": "curl/8" } });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("Handler does not export a fetch() function.");
+  });
+});

@@ -96,3 +96,14 @@ export default class extends WorkerEntrypoint {
     requests: [{ path: "/" }],
   }),
 );
+
+cases.push({
+  name: "dev: --remote is refused",
+  files: {
+    "wrangler.toml": 'name = "r"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  // Wrangler fails because it needs a Cloudflare login; bunflare because it only runs
+  // locally. The messages legitimately differ; both must fail with exit code 1.
+  steps: [{ args: ["dev", "--remote"], compare: ["exitCode"] }],
+});
