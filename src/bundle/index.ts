@@ -154,7 +154,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         const inputs = failure.errors.map((e) => e.location?.file).filter((f): f is string => !!f);
         return {
           ok: false,
-          message: `Build failed with ${failure.errors.length} error${failure.errors.length === 1 ? "" : "s"}:\n${formatted.join("")}`.trimEnd(),
+          // Wrangler nests esbuild's own messages, indented, under one "Build failed" error.
+          message: `Build failed with ${failure.errors.length} error${failure.errors.length === 1 ? "" : "s"}:\n\n${formatted
+            .join("")
+            .trimEnd()
+            .replace(/^/gm, "  ")}`,
           inputs: inputs.map((input) => path.resolve(options.projectDir, input)),
         };
       }

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { STATUS_CODES } from "node:http";
-import { homedir, tmpdir } from "node:os";
+import { homedir, networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { Server, ServerWebSocket } from "bun";
@@ -453,12 +453,22 @@ export async function startDev(args: DevArgs): Promise<void> {
     }
     throw error;
   }
-  const shownHost = ip === "0.0.0.0" || ip === "::" || ip === "*" ? "localhost" : ip.includes(":") ? `[${ip}]` : ip;
+  const wildcard = ip === "0.0.0.0" || ip === "::" || ip === "*";
+  const urlHost = ip === "*" ? "0.0.0.0" : ip.includes(":") ? `[${ip}]` : ip;
+  // Where a browser should go: wrangler names "localhost" for a wildcard address.
+  const shownHost = wildcard ? "localhost" : urlHost;
   const readyUrl = `${protocol}://${shownHost}:${server.port}`;
   logAt("log", "⎔ Starting local server...");
-  logAt("info", `[wrangler:info] Ready on ${readyUrl}`);
+  logAt("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${server.port}`);
+  if (wildcard) {
+    const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const address of addresses ?? []) if (address.family === "IPv4") hosts.push(address.address);
+    }
+    for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${server.port}`);
+  }
   if (typeof process.send === "function") {
-    process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: shownHost, port: server.port }));
+    process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port: server.port }));
   }
   if ((config().triggers?.crons ?? []).length && !args["test-scheduled"]) {
     warn(
