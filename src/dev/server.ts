@@ -15,6 +15,7 @@ import { formatWarning, log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv } from "../../runtime/bindings/index.ts";
+import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
@@ -262,6 +263,15 @@ export async function startDev(args: DevArgs): Promise<void> {
     return true;
   };
 
+  // One store handle per directory for the life of the server: a config reload must
+  // not open a second connection while the old worker may still be using the first.
+  const stores = new Map<string, Store>();
+  const storeFor = (project: Project): Store => {
+    let store = stores.get(project.storeDir);
+    if (!store) stores.set(project.storeDir, (store = project.store()));
+    return store;
+  };
+
   const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
   const watchAll = (paths: string[]) => {
@@ -293,7 +303,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     const env = buildEnv({
       config: s.project.loaded.config,
       vars: s.vars,
-      store: () => s.project.store(),
+      store: () => storeFor(s.project),
       getExports: () => next?.exports ?? {},
       findService: (name, entrypoint) =>
         name === s.project.loaded.config.name && current ? current.asService(entrypoint) : undefined,
@@ -488,6 +498,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     await watcher?.close();
     await bundler?.dispose();
     rmSync(outDir, { recursive: true, force: true });
+    for (const store of stores.values()) store.close();
     realExit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
@@ -497,7 +508,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   const interactive = process.stdin.isTTY && process.stdout.isTTY && args["show-interactive-dev-session"] !== false;
   if (interactive) {
     const keys = "[b] open a browser [c] clear console [x] to exit";
-    logAt("log", `╭${"─".repeat(keys.length + 4)}╮\n│  ${keys}  │\n╰${"─".repeat(keys.length + 4)}╯`);
+    const printHotkeys = () => logAt("log", `╭${"─".repeat(keys.length + 4)}╮\n│  ${keys}  │\n╰${"─".repeat(keys.length + 4)}╯`);
+    printHotkeys();
     process.stdin.setRawMode(true);
     process.stdin.resume();
     process.stdin.on("data", (data: Buffer) => {
@@ -507,6 +519,7 @@ export async function startDev(args: DevArgs): Promise<void> {
         spawn(opener, [readyUrl], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
       } else if (key === "c") {
         process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+        printHotkeys();
       } else if (key === "x" || key === "q" || key === "\u0003") {
         void shutdown(0);
       }
