@@ -114,3 +114,29 @@ describe("bunflare dev features", () => {
     }
   });
 });
+
+describe("bunflare dev in a terminal", () => {
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  test.skipIf(!hasScript)("shows the hotkeys and exits on x", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("tty"); } };\n' });
+    dirs.push(dir);
+    const { spawn } = await import("node:child_process");
+    // `script` gives the dev server a real pseudo-terminal, as a user's shell would.
+    const child = spawn("script", ["-qfec", `${import.meta.dir}/../bin/bunflare dev --port 0`, "/dev/null"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", HOME: dir },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await eventually(async () => output.includes("[x] to exit"));
+      expect(output).toContain("│  [b] open a browser [c] clear console [x] to exit  │");
+      child.stdin.write("x");
+      const code = await Promise.race([exited, Bun.sleep(10_000).then(() => "timeout")]);
+      expect(code).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
