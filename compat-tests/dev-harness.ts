@@ -3,7 +3,7 @@
 // same HTTP requests sent to both, and the responses diffed: status, body and
 // chosen headers. Both servers are always killed, whatever happens.
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BUNFLARE_BIN, makeScratch, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
 
@@ -27,6 +27,8 @@ export interface DevCaseSpec {
   /** Extra arguments after `dev --port 0`. */
   args?: string[];
   requests: HttpProbe[];
+  /** Then edit files in both scratch dirs, wait until `waitFor` answers differently, and probe again. */
+  reload?: { files: Record<string, string>; waitFor: string; requests: HttpProbe[] };
   fast?: boolean;
 }
 
@@ -125,15 +127,38 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         if (b.status === "fulfilled") running.bunflare = b.value;
         else problems.push(String(b.reason));
         if (!running.wrangler || !running.bunflare) return { name: spec.name, ok: false, problems };
-        for (const request of spec.requests) {
-          const label = `${request.method ?? "GET"} ${request.path}`;
-          try {
-            const want = shown(request, await probe(running.wrangler.url, request));
-            const got = shown(request, await probe(running.bunflare.url, request));
-            if (want !== got) problems.push(`${label}: response differs\n    - wrangler | ${want.replace(/\n/g, "")}\n    + bunflare | ${got.replace(/\n/g, "")}`);
-          } catch (error) {
-            problems.push(`${label}: ${(error as Error).message}`);
+        const compare = async (requests: HttpProbe[]) => {
+          for (const request of requests) {
+            const label = `${request.method ?? "GET"} ${request.path}`;
+            try {
+              const want = shown(request, await probe(running.wrangler!.url, request));
+              const got = shown(request, await probe(running.bunflare!.url, request));
+              if (want !== got) problems.push(`${label}: response differs\n    - wrangler | ${want.replace(/\n/g, "")}\n    + bunflare | ${got.replace(/\n/g, "")}`);
+            } catch (error) {
+              problems.push(`${label}: ${(error as Error).message}`);
+            }
           }
+        };
+        await compare(spec.requests);
+        if (spec.reload) {
+          const before = await Promise.all(
+            (["wrangler", "bunflare"] as const).map(async (tool) => (await probe(running[tool]!.url, { path: spec.reload!.waitFor })).body),
+          );
+          for (const dir of [dirs.wrangler, dirs.bunflare]) {
+            for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);
+          }
+          await Promise.all(
+            (["wrangler", "bunflare"] as const).map(async (tool, index) => {
+              const deadline = Date.now() + 30_000;
+              while (Date.now() < deadline) {
+                const now = await probe(running[tool]!.url, { path: spec.reload!.waitFor }).catch(() => undefined);
+                if (now && now.status < 500 && now.body !== before[index]) return;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+              problems.push(`${tool} did not reload within 30 s`);
+            }),
+          );
+          await compare(spec.reload.requests);
         }
       } finally {
         for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);

@@ -107,3 +107,19 @@ cases.push({
   // locally. The messages legitimately differ; both must fail with exit code 1.
   steps: [{ args: ["dev", "--remote"], compare: ["exitCode"] }],
 });
+
+cases.push(
+  devCase({
+    name: "dev: an edit reloads the worker with fresh module globals",
+    files: {
+      "wrangler.toml": 'name = "reload"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v1 " + hits); } };\n',
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+    reload: {
+      files: { "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v2 " + hits); } };\n' },
+      waitFor: "/nothing",
+      requests: [{ path: "/" }, { path: "/" }],
+    },
+  }),
+);
