@@ -222,7 +222,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   };
   const secretsLine = (s: Settings) => {
     const sources = loadDevVars(s.project.loaded, { envFiles: args["env-file"] }).sources;
-    if (sources.length) logAt("log", `Using secrets defined in ${sources.join(", ")}`);
+    for (const source of sources) logAt("log", `Using secrets defined in ${source}`);
   };
   secretsLine(settings);
   printBindings(settings);
@@ -237,7 +237,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       define: { ...config.define, ...keyValues(args.define, "define") },
       alias: { ...config.alias, ...keyValues(args.alias, "alias") },
       minify: args.minify ?? config.minify,
-      tsconfig: args.tsconfig ?? (config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined),
+      tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
       jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
       jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
       nodeCompat: s.nodeCompat,
@@ -311,7 +311,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     let next: LoadedWorker | undefined;
     try {
       next = await loadWorker({
-        file: bundler ? file : file,
+        file,
         map,
         env,
         onBackgroundError: (error, worker) => logAt("error", `[wrangler:error] ${worker.mapStack(error)}`),
