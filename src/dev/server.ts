@@ -248,15 +248,17 @@ export async function startDev(args: DevArgs): Promise<void> {
   let bundler: Bundler | undefined = noBundle ? undefined : await makeBundler(settings);
   let generation = 0;
 
-  const runBuildCommand = (s: Settings): boolean => {
+  // Async so the last good worker keeps answering while a custom build runs.
+  const runBuildCommand = async (s: Settings): Promise<boolean> => {
     const build = s.project.loaded.config.build;
     if (!build?.command) return true;
     logAt("log", `[custom build] Running: ${build.command}`);
-    const result = spawnSync("sh", ["-c", build.command], {
+    flush();
+    const child = Bun.spawn(["sh", "-c", build.command], {
       cwd: path.resolve(s.project.loaded.dir, build.cwd ?? "."),
       stdio: ["ignore", "inherit", "inherit"],
     });
-    if (result.status !== 0) {
+    if ((await child.exited) !== 0) {
       log.error(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
       return false;
     }
@@ -283,7 +285,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   /** Build and load a new worker; on failure print why and keep the last good one. */
   const reload = async (): Promise<boolean> => {
     const s = settings;
-    if (!runBuildCommand(s)) return false;
+    if (!(await runBuildCommand(s))) return false;
     let file = s.main;
     let map: string | undefined;
     if (bundler) {
