@@ -33,10 +33,14 @@ export interface DevProcess {
 
 export const strip = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
-export async function startDev(dir: string, args: string[] = [], options: { ipc?: boolean } = {}): Promise<DevProcess> {
+export async function startDev(
+  dir: string,
+  args: string[] = [],
+  options: { ipc?: boolean; env?: Record<string, string> } = {},
+): Promise<DevProcess> {
   const child = spawn(BIN, ["dev", "--port", "0", ...args], {
     cwd: dir,
-    env: { ...process.env, NO_COLOR: "1", HOME: dir },
+    env: { ...process.env, NO_COLOR: "1", HOME: dir, ...options.env },
     stdio: options.ipc ? ["pipe", "pipe", "pipe", "ipc"] : ["pipe", "pipe", "pipe"],
   });
   let output = "";

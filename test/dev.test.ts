@@ -344,3 +344,31 @@ describe("bunflare dev start-up failures", () => {
     expect(await response.text()).toContain("Handler does not export a fetch() function.");
   });
 });
+
+describe("bunflare dev across processes", () => {
+  test("a service binding reaches a worker served by another bunflare dev process", async () => {
+    const registry = project({});
+    dirs.push(registry);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const calleeDir = project({
+      "wrangler.toml": 'name = "callee"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'export default { async fetch(request) { return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text())); } };\n',
+    });
+    const callerDir = project({
+      "wrangler.toml": 'name = "caller"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "CALLEE"\nservice = "callee"\n',
+      "index.js": 'export default { fetch(request, env) { return env.CALLEE.fetch("https://example.com/path?q=1", { method: "POST", body: "hello" }); } };\n',
+    });
+    dirs.push(calleeDir, callerDir);
+    const callee = await startDev(calleeDir, [], { env });
+    running.push(callee);
+    const caller = await startDev(callerDir, [], { env });
+    running.push(caller);
+    expect(caller.output()).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[connected\]/);
+    const response = await fetch(caller.url);
+    expect(await response.text()).toBe("callee saw POST https://example.com/path?q=1 hello");
+    await callee.stop();
+    const after = await fetch(caller.url, { headers: { "user-agent": "curl/8" } });
+    expect(after.status).toBe(500);
+    expect(await after.text()).toContain('Couldn\'t find a local dev session for the "default" entrypoint of service "callee" to proxy to');
+  });
+});

@@ -1,6 +1,7 @@
 // "Your Worker has access to the following bindings:" in wrangler's layout:
 // one row per binding, in wrangler's order, columns padded to the widest entry.
 import type { WorkerConfig } from "../config/types.ts";
+import { lookupWorker } from "../../runtime/bindings/service/registry.ts";
 
 interface Row {
   name: string;
@@ -29,12 +30,12 @@ export function bindingRows(config: WorkerConfig, vars: Record<string, unknown>,
   }
   for (const b of config.r2_buckets ?? []) rows.push({ name: b.binding, type: "R2 Bucket", value: b.bucket_name ?? b.binding, mode: local });
   for (const b of config.services ?? []) {
-    const self = b.service === config.name;
+    const connected = b.service === config.name || lookupWorker(b.service) !== undefined;
     rows.push({
       name: b.binding,
       type: "Worker",
       value: b.entrypoint ? `${b.service}#${b.entrypoint}` : b.service,
-      mode: self ? local : "local [not connected]",
+      mode: connected ? "local [connected]" : "local [not connected]",
     });
   }
   for (const [name, value] of Object.entries(vars)) {

@@ -18,6 +18,8 @@ import { buildEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
+import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
+import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 
 export interface DevArgs extends GlobalArgs {
@@ -140,6 +142,28 @@ function pathOf(url: string): string {
   if (start < 0) return "/";
   const end = url.slice(start).search(/[?#]/);
   return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+/** A worker served by another `bunflare dev` process, reached over HTTP (fetch only). */
+function remoteService(name: string): ServiceTarget | undefined {
+  const entry = lookupWorker(name);
+  if (!entry) return undefined;
+  return {
+    async fetch(request) {
+      const url = new URL(request.url);
+      const headers = new Headers(request.headers);
+      headers.set(ORIGINAL_URL_HEADER, request.url);
+      return fetch(new URL(url.pathname + url.search, entry.url), {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: "manual",
+      });
+    },
+    rpcTarget() {
+      throw new Error(`RPC to "${name}", which runs in another bunflare dev process, is not supported yet; use fetch().`);
+    },
+  };
 }
 
 function statusLine(status: number): string {
@@ -307,8 +331,10 @@ export async function startDev(args: DevArgs): Promise<void> {
       vars: s.vars,
       store: () => storeFor(s.project),
       getExports: () => next?.exports ?? {},
-      findService: (name, entrypoint) =>
-        name === s.project.loaded.config.name && current ? current.asService(entrypoint) : undefined,
+      findService: (name, entrypoint) => {
+        if (name === s.project.loaded.config.name) return current?.asService(entrypoint);
+        return remoteService(name);
+      },
     });
     let next: LoadedWorker | undefined;
     try {
@@ -420,6 +446,12 @@ export async function startDev(args: DevArgs): Promise<void> {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
     } else {
       try {
+        const forwarded = request.headers.get(ORIGINAL_URL_HEADER);
+        if (forwarded) {
+          const headers = new Headers(request.headers);
+          headers.delete(ORIGINAL_URL_HEADER);
+          request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
+        }
         response = await current.fetch(request);
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
           const html = await response.text();
@@ -479,6 +511,8 @@ export async function startDev(args: DevArgs): Promise<void> {
     }
     for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${server.port}`);
   }
+  const workerName = config().name;
+  if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${server.port}`);
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port: server.port }));
   }
@@ -501,6 +535,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     await bundler?.dispose();
     rmSync(outDir, { recursive: true, force: true });
     for (const store of stores.values()) store.close();
+    if (workerName) unregisterWorker(workerName);
     realExit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
