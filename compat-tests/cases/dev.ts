@@ -123,3 +123,28 @@ cases.push(
     },
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: without --test-scheduled, /__scheduled reaches fetch; a worker without fetch fails",
+    files: {
+      "wrangler.toml": 'name = "nofetch"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": "export default { scheduled() {} };\n",
+    },
+    requests: [
+      { path: "/__scheduled", firstLineOnly: true },
+      { path: "/", firstLineOnly: true },
+      { path: "/cdn-cgi/handler/scheduled" },
+    ],
+  }),
+  devCase({
+    name: "dev: --define and .env secrets",
+    files: {
+      "wrangler.toml": 'name = "defs"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nPLAIN = "p"\n',
+      ".env": "FROM_DOT_ENV=dot\n",
+      "index.js": 'export default { fetch(req, env) { return Response.json({ flavour: FLAVOUR, plain: env.PLAIN, dot: env.FROM_DOT_ENV ?? null }); } };\n',
+    },
+    args: ["--define", 'FLAVOUR:"mint"'],
+    requests: [{ path: "/" }],
+  }),
+);

@@ -90,6 +90,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   };
   const env = options.env;
   const state = hostState();
+  // Top-level code may read `env` from cloudflare:workers while it loads.
+  const previousEnv = state.env;
   state.env = env;
 
   // Service-worker format sees its bindings as globals.
@@ -103,6 +105,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     const [file, query] = options.file.split("?");
     exports = (await import(pathToFileURL(file!).href + (query ? `?${query}` : ""))) as Record<string, unknown>;
   } catch (error) {
+    // The last good worker keeps serving, with its own env.
+    state.env = previousEnv;
     throw Object.assign(new Error(mapStack(error)), { mapped: true });
   } finally {
     listeners = loadingListeners;
