@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BUNFLARE_BIN, makeScratch, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
+import { BUNFLARE_BIN, makeScratch, normalize, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
   path: string;
@@ -27,6 +27,8 @@ export interface DevCaseSpec {
   /** Extra arguments after `dev --port 0`. */
   args?: string[];
   requests: HttpProbe[];
+  /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
+  compareStartup?: boolean;
   /** Then edit files in both scratch dirs, wait until `waitFor` answers differently, and probe again. */
   reload?: { files: Record<string, string>; waitFor: string; requests: HttpProbe[] };
   fast?: boolean;
@@ -39,6 +41,7 @@ interface Running {
   child: ChildProcess;
   url: string;
   output: () => string;
+  stdout: () => string;
 }
 
 function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
@@ -48,6 +51,8 @@ function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
       ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], { cwd: dir, env: toolEnv(dir), detached: true })
       : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir), detached: true });
   let output = "";
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -60,7 +65,7 @@ function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
       const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(READY);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output });
+        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout });
       }
     };
     child.stdout!.on("data", onData);
@@ -97,6 +102,18 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
   const headers: Record<string, string> = {};
   for (const name of request.headers_compared ?? []) headers[name] = (response.headers.get(name) ?? "<absent>").toLowerCase();
   return { status: response.status, body, headers };
+}
+
+/** Stdout up to "Ready on", without what only wrangler's network access causes (the cf fetch). */
+function startupLines(stdout: string, tool: Tool, dir: string): string {
+  const text = normalize(stdout, tool, dir);
+  const lines: string[] = [];
+  for (const line of text.split("\n")) {
+    if (/Unable to fetch the `Request.cf` object|^Error: getaddrinfo|^\s+at /.test(line)) continue;
+    lines.push(line.replace(/:\d+$/, ":<PORT>"));
+    if (/Ready on/.test(line)) break;
+  }
+  return lines.join("\n");
 }
 
 function shown(request: HttpProbe, seen: Seen): string {
@@ -139,6 +156,10 @@ export function devCase(spec: DevCaseSpec): CompatCase {
             }
           }
         };
+        if (spec.compareStartup) {
+          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => startupLines(running[tool]!.stdout(), tool, dirs[tool]));
+          if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
+        }
         await compare(spec.requests);
         if (spec.reload) {
           const before = await Promise.all(

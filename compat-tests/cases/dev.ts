@@ -7,6 +7,7 @@ export const cases: CompatCase[] = [
     name: "dev: module worker responses",
     fixture: "dev-module",
     fast: true,
+    compareStartup: true,
     requests: [
       { path: "/", headers_compared: ["content-type"] },
       { path: "/echo?x=1", method: "POST", body: "payload", headers: { "x-test": "abc" }, headers_compared: ["content-type"] },
@@ -41,6 +42,7 @@ export const cases: CompatCase[] = [
     name: "dev: vars, .dev.vars and --var",
     fixture: "dev-env",
     args: ["--var", "EXTRA:from-cli"],
+    compareStartup: true,
     requests: [{ path: "/" }, { path: "/imported" }],
   }),
   devCase({
@@ -145,6 +147,58 @@ cases.push(
       "index.js": 'export default { fetch(req, env) { return Response.json({ flavour: FLAVOUR, plain: env.PLAIN, dot: env.FROM_DOT_ENV ?? null }); } };\n',
     },
     args: ["--define", 'FLAVOUR:"mint"'],
+    requests: [{ path: "/" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: the bindings table for every binding type",
+    files: {
+      "wrangler.toml": `name = "many"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[vars]
+S = "str"
+N = 42
+B = true
+O = { a = 1, b = "x" }
+[[kv_namespaces]]
+binding = "KV"
+id = "kvid"
+[[r2_buckets]]
+binding = "BUCKET"
+bucket_name = "my-bucket"
+[[d1_databases]]
+binding = "DB"
+database_name = "mydb"
+database_id = "d1-id"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+[[queues.producers]]
+binding = "Q"
+queue = "my-queue"
+[[services]]
+binding = "SVC"
+service = "not-running-anywhere"
+entrypoint = "Foo"
+[[workflows]]
+binding = "WF"
+name = "my-wf"
+class_name = "MyWF"
+`,
+      ".dev.vars": "SECRET=shh\n",
+      "index.js": `import { DurableObject, WorkflowEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject {}
+export class MyWF extends WorkflowEntrypoint { async run() {} }
+export default { fetch() { return new Response("many"); } };
+`,
+    },
+    compareStartup: true,
     requests: [{ path: "/" }],
   }),
 );
