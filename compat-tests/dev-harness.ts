@@ -191,5 +191,3 @@ export function devCase(spec: DevCaseSpec): CompatCase {
   };
   return testCase;
 }
-
-export const FIXTURE = (name: string) => path.join("fixtures", name);

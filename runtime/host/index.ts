@@ -2,12 +2,11 @@
 // fetch / scheduled events to it the way the Workers runtime does. Running
 // in-process (no thread, no child) is what keeps a request as cheap as a
 // plain Bun.serve handler; isolation from user failures is done by catching.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
-import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
+import { hostState } from "../modules/workers.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 
 type Listener = (event: any) => void;
@@ -212,7 +211,12 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   return worker;
 }
 
-async function dispatchFetchEvent(listeners: Listener[], request: Request, ctx: ReturnType<any>): Promise<unknown> {
+interface EventContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException(): void;
+}
+
+async function dispatchFetchEvent(listeners: Listener[], request: Request, ctx: EventContext): Promise<unknown> {
   let responded: Promise<unknown> | undefined;
   const event = {
     type: "fetch",
@@ -230,13 +234,4 @@ async function dispatchFetchEvent(listeners: Listener[], request: Request, ctx: 
   }
   if (!responded) throw new Error("No response!");
   return responded;
-}
-
-export { WorkerEntrypoint };
-export function readMap(file: string): string | undefined {
-  try {
-    return readFileSync(`${file}.map`, "utf8");
-  } catch {
-    return undefined;
-  }
 }

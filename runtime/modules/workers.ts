@@ -84,6 +84,3 @@ export interface ExecutionContextLike<Props = unknown> {
   passThroughOnException(): void;
   props: Props;
 }
-
-// Checked by the host to tell a default-exported entrypoint class from a plain object.
-export const ENTRYPOINT_BASES: Function[] = [WorkerEntrypoint];
