@@ -372,3 +372,41 @@ describe("bunflare dev across processes", () => {
     expect(await after.text()).toContain('Couldn\'t find a local dev session for the "default" entrypoint of service "callee" to proxy to');
   });
 });
+
+describe("bunflare dev with several configs", () => {
+  test("-c a -c b serves a and lets it call b over a service binding, fetch and RPC", async () => {
+    const { dev, get, dir } = await serve(
+      {
+        "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n',
+        "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n[vars]\nWHO = "b"\n',
+        "a.js": `export default { async fetch(request, env) {
+  if (new URL(request.url).pathname === "/rpc") return new Response(String(await env.B.double(21)));
+  return env.B.fetch(request);
+} };
+`,
+        "b.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  fetch(request) { return new Response("from " + this.env.WHO + " " + new URL(request.url).pathname); }
+  double(n) { return n * 2; }
+}
+`,
+      },
+      ["-c", "a.toml", "-c", "b.toml"],
+    );
+    expect(dev.output()).toMatch(/^a has access to the following bindings:$/m);
+    expect(await (await get("/x")).text()).toBe("from b /x");
+    expect(await (await get("/rpc")).text()).toBe("42");
+    write(dir, "b.js", 'export default { fetch() { return new Response("b edited"); } };\n');
+    await eventually(async () => (await (await get("/x")).text()) === "b edited");
+  });
+
+  test("a .dev.vars created after start is picked up", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": "export default { fetch(req, env) { return new Response(String(env.LATE)); } };\n",
+    });
+    expect(await (await get("/")).text()).toBe("undefined");
+    write(dir, ".dev.vars", "LATE=arrived\n");
+    await eventually(async () => (await (await get("/")).text()) === "arrived");
+  });
+});

@@ -202,3 +202,18 @@ export default { fetch() { return new Response("many"); } };
     requests: [{ path: "/" }],
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: -c a -c b runs both workers, the first served, the second behind a service binding",
+    files: {
+      "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n',
+      "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n',
+      "a.js": 'export default { fetch(request, env) { return env.B.fetch(request); } };\n',
+      "b.js": 'export default { fetch(request) { return new Response("b answered " + new URL(request.url).pathname); } };\n',
+    },
+    args: ["-c", "a.toml", "-c", "b.toml"],
+    compareStartup: true,
+    requests: [{ path: "/hello" }],
+  }),
+);

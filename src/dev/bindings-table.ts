@@ -10,7 +10,13 @@ interface Row {
   mode: string;
 }
 
-export function bindingRows(config: WorkerConfig, vars: Record<string, unknown>, hidden: Set<string>): Row[] {
+export function bindingRows(
+  config: WorkerConfig,
+  vars: Record<string, unknown>,
+  hidden: Set<string>,
+  /** Whether a worker of this name runs in this dev session. */
+  inSession: (name: string) => boolean = (name) => name === config.name,
+): Row[] {
   const rows: Row[] = [];
   const local = "local";
   for (const b of config.durable_objects?.bindings ?? []) {
@@ -30,7 +36,9 @@ export function bindingRows(config: WorkerConfig, vars: Record<string, unknown>,
   }
   for (const b of config.r2_buckets ?? []) rows.push({ name: b.binding, type: "R2 Bucket", value: b.bucket_name ?? b.binding, mode: local });
   for (const b of config.services ?? []) {
-    const connected = b.service === config.name || lookupWorker(b.service) !== undefined;
+    // Like wrangler, the table is printed before this session's other workers start:
+    // they count as connected only if they are this worker itself.
+    const connected = b.service === config.name || (!inSession(b.service) && lookupWorker(b.service) !== undefined);
     rows.push({
       name: b.binding,
       type: "Worker",
@@ -45,7 +53,7 @@ export function bindingRows(config: WorkerConfig, vars: Record<string, unknown>,
   return rows;
 }
 
-export function formatBindingsTable(rows: Row[], columns = process.stdout.columns ?? Infinity): string[] {
+export function formatBindingsTable(rows: Row[], workerName?: string, columns = process.stdout.columns ?? Infinity): string[] {
   if (rows.length === 0) return [];
   const maxValue = Math.max(...rows.map((row) => row.value?.length ?? 0));
   const maxName = Math.max(...rows.map((row) => row.name.length));
@@ -55,7 +63,7 @@ export function formatBindingsTable(rows: Row[], columns = process.stdout.column
   const wrap = bindingWidth + 6 + maxType + 6 + maxMode >= columns;
   const gap = " ".repeat(wrap ? 4 : 6);
   const firstWidth = wrap ? "env.".length + maxName : bindingWidth;
-  const lines = ["Your Worker has access to the following bindings:"];
+  const lines = [workerName ? `${workerName} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
   lines.push(`${"Binding".padEnd(firstWidth)}${gap}${"Resource".padEnd(maxType)}${gap}Mode`);
   for (const row of rows) {
     const first = `env.${row.name}${row.value && !wrap ? ` (${row.value})` : ""}`.padEnd(firstWidth);

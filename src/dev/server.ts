@@ -72,6 +72,18 @@ interface Settings {
   watchDirs: string[];
 }
 
+/** One worker of this dev session (several with `-c a.toml -c b.toml`). */
+interface Slot {
+  index: number;
+  args: DevArgs;
+  settings: Settings;
+  bundler?: Bundler;
+  current?: LoadedWorker;
+  /** Files and directories whose change rebuilds this worker. */
+  watched: Set<string>;
+  generation: number;
+}
+
 function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of entries ?? []) {
@@ -222,41 +234,55 @@ export async function startDev(args: DevArgs): Promise<void> {
   }) as typeof process.exit;
 
   printBanner();
-  let settings = loadSettings(args, warn);
+  // `-c a.toml -c b.toml` runs several workers in this process; the first is served,
+  // the others are reachable from it (and each other) through service bindings.
+  const configPaths = Array.isArray(args.config) ? (args.config as string[]) : [args.config];
+  const multi = configPaths.length > 1;
   const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-dev-"));
-  let current: LoadedWorker | undefined;
+  const slots: Slot[] = configPaths.map((config, index) => {
+    const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined };
+    return { index, args: slotArgs, settings: loadSettings(slotArgs, warn), watched: new Set(), generation: 0 };
+  });
+  const primary = slots[0]!;
 
   const reportError = (error: unknown) => {
-    const text = current ? current.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = primary.current ? primary.current.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error);
     logAt("error", `[wrangler:error] ${text}`);
   };
   process.on("uncaughtException", reportError);
   process.on("unhandledRejection", reportError);
 
   const printBindings = (s: Settings) => {
-    const rows = bindingRows(s.project.loaded.config, s.vars, s.hidden);
-    for (const line of formatBindingsTable(rows)) logAt("log", line);
     const { config } = s.project.loaded;
-    if ((config.services ?? []).length || (config.durable_objects?.bindings ?? []).length) {
+    const rows = bindingRows(config, s.vars, s.hidden, (name) => slots.some((slot) => slot.settings.project.loaded.config.name === name));
+    const lines = formatBindingsTable(rows, multi ? config.name : undefined);
+    for (const line of lines) logAt("log", line);
+  };
+  const printServiceNote = () => {
+    const any = slots.some(({ settings: { project } }) =>
+      (project.loaded.config.services ?? []).length || (project.loaded.config.durable_objects?.bindings ?? []).length,
+    );
+    if (any) {
       logAt(
         "log",
         "\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by [connected] or [not connected]. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n",
       );
     }
   };
-  const secretsLine = (s: Settings) => {
-    const sources = loadDevVars(s.project.loaded, { envFiles: args["env-file"] }).sources;
+  for (const slot of slots) {
+    const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) logAt("log", `Using secrets defined in ${source}`);
-  };
-  secretsLine(settings);
-  printBindings(settings);
+  }
+  for (const slot of slots) printBindings(slot.settings);
+  printServiceNote();
 
-  const makeBundler = (s: Settings) => {
+  const makeBundler = (slot: Slot) => {
+    const s = slot.settings;
     const { config, dir } = s.project.loaded;
     return createBundler({
       entry: s.main,
       projectDir: dir,
-      outDir,
+      outDir: path.join(outDir, String(slot.index)),
       rules: config.rules,
       define: { ...config.define, ...keyValues(args.define, "define") },
       alias: { ...config.alias, ...keyValues(args.alias, "alias") },
@@ -268,9 +294,9 @@ export async function startDev(args: DevArgs): Promise<void> {
       onWarning: warn,
     });
   };
-  const noBundle = args["no-bundle"] === true || args.bundle === false || settings.project.loaded.config.no_bundle === true;
-  let bundler: Bundler | undefined = noBundle ? undefined : await makeBundler(settings);
-  let generation = 0;
+  const bundles = (slot: Slot) =>
+    !(args["no-bundle"] === true || args.bundle === false || slot.settings.project.loaded.config.no_bundle === true);
+  for (const slot of slots) if (bundles(slot)) slot.bundler = await makeBundler(slot);
 
   // Async so the last good worker keeps answering while a custom build runs.
   const runBuildCommand = async (s: Settings): Promise<boolean> => {
@@ -298,23 +324,28 @@ export async function startDev(args: DevArgs): Promise<void> {
     return store;
   };
 
-  const watched = new Set<string>();
   let watcher: FSWatcher | undefined;
-  const watchAll = (paths: string[]) => {
-    const fresh = paths.filter((p) => !watched.has(p));
-    for (const p of fresh) watched.add(p);
+  const watchAll = (slot: Slot, paths: string[]) => {
+    const fresh = paths.filter((p) => !slot.watched.has(p));
+    for (const p of fresh) slot.watched.add(p);
     if (fresh.length && watcher) watcher.add(fresh);
   };
 
+  const findService = (name: string, entrypoint?: string): ServiceTarget | undefined => {
+    const local = slots.find((slot) => slot.settings.project.loaded.config.name === name);
+    if (local) return local.current?.asService(entrypoint);
+    return remoteService(name);
+  };
+
   /** Build and load a new worker; on failure print why and keep the last good one. */
-  const reload = async (): Promise<boolean> => {
-    const s = settings;
+  const reload = async (slot: Slot): Promise<boolean> => {
+    const s = slot.settings;
     if (!(await runBuildCommand(s))) return false;
     let file = s.main;
     let map: string | undefined;
-    if (bundler) {
-      const outcome = await bundler.build();
-      watchAll(outcome.inputs);
+    if (slot.bundler) {
+      const outcome = await slot.bundler.build();
+      watchAll(slot, outcome.inputs);
       if (!outcome.ok) {
         log.error(outcome.message);
         return false;
@@ -323,20 +354,17 @@ export async function startDev(args: DevArgs): Promise<void> {
       map = outcome.map;
     } else {
       // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
-      file = `${s.main}?v=${++generation}`;
-      watchAll([s.main]);
+      file = `${s.main}?v=${++slot.generation}`;
+      watchAll(slot, [s.main]);
     }
+    let next: LoadedWorker | undefined;
     const env = buildEnv({
       config: s.project.loaded.config,
       vars: s.vars,
       store: () => storeFor(s.project),
       getExports: () => next?.exports ?? {},
-      findService: (name, entrypoint) => {
-        if (name === s.project.loaded.config.name) return current?.asService(entrypoint);
-        return remoteService(name);
-      },
+      findService,
     });
-    let next: LoadedWorker | undefined;
     try {
       next = await loadWorker({
         file,
@@ -348,17 +376,37 @@ export async function startDev(args: DevArgs): Promise<void> {
       logAt("error", `[wrangler:error] ${(error as Error).message}`);
       return false;
     }
-    current = next;
+    slot.current = next;
     return true;
   };
 
-  await reload();
+  // Secondary workers first, so the primary's top-level code can already reach them.
+  for (const slot of [...slots.slice(1), primary]) await reload(slot);
 
   const sockets = new Set<ServerWebSocket<unknown>>();
   // --- Reload on change ---
+  const isConfigFile = (slot: Slot, file: string) => slot.settings.watchFiles.includes(file);
+  const owns = (slot: Slot, file: string) =>
+    isConfigFile(slot, file) ||
+    slot.watched.has(file) ||
+    slot.settings.watchDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   const changed = new Set<string>();
+  const reconfigure = async (slot: Slot): Promise<boolean> => {
+    try {
+      const fresh = loadSettings(slot.args, warn);
+      slot.settings = fresh;
+      if (slot.bundler) await slot.bundler.dispose();
+      slot.bundler = bundles(slot) ? await makeBundler(slot) : undefined;
+      watchAll(slot, [fresh.main, ...fresh.watchDirs.filter(existsSync)]);
+      printBindings(fresh);
+      return true;
+    } catch (error) {
+      log.error((error as Error).message);
+      return false;
+    }
+  };
   const onChange = (file: string) => {
     changed.add(file);
     clearTimeout(timer);
@@ -367,50 +415,58 @@ export async function startDev(args: DevArgs): Promise<void> {
       const files = [...changed];
       changed.clear();
       running = running.then(async () => {
-        const configChanged = files.some((f) => settings.watchFiles.includes(f));
-        if (configChanged) {
-          try {
-            const fresh = loadSettings(args, warn);
-            const entryChanged = fresh.main !== settings.main || fresh.nodeCompat !== settings.nodeCompat;
-            settings = fresh;
-            if (bundler) {
-              await bundler.dispose();
-              bundler = await makeBundler(settings);
-            }
-            if (entryChanged) watchAll([settings.main]);
-            printBindings(settings);
-          } catch (error) {
-            log.error((error as Error).message);
-            return;
-          }
-        }
+        const affected = slots.filter((slot) => files.some((f) => owns(slot, f)));
+        if (!affected.length) return;
         logAt("log", "⎔ Reloading local server...");
-        if (await reload()) {
+        let ok = true;
+        for (const slot of affected) {
+          if (files.some((f) => isConfigFile(slot, f)) && !(await reconfigure(slot))) {
+            ok = false;
+            continue;
+          }
+          ok = (await reload(slot)) && ok;
+        }
+        if (ok) {
           logAt("log", "⎔ Local server updated and ready");
           for (const ws of sockets) ws.send("reload");
         }
       });
     }, 5);
   };
-  watcher = watch([...watched, ...settings.watchFiles.filter(existsSync), ...settings.watchDirs.filter(existsSync)], {
-    ignoreInitial: true,
-    ignored: (file) => file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`),
-  });
-  for (const file of [...settings.watchFiles.filter(existsSync), ...settings.watchDirs]) watched.add(file);
-  watcher.on("all", (_event, file) => onChange(path.resolve(file)));
-  // chokidar drops a change whose mtime equals the last one it saw, and file
-  // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
-  watcher.on("raw", (_event, name, details) => {
-    const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
-    if (!base || typeof name !== "string") return;
-    const file = path.basename(base) === name ? base : path.join(base, name);
-    if (watched.has(file) || [...watched].some((dir) => file.startsWith(dir + path.sep))) onChange(file);
-  });
-  // Ready only once the watcher is: an edit right after "Ready on" must not be missed.
-  await new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
+  const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
+  for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
+  const ignored = (file: string) =>
+    file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`);
+  watcher = watch(initial, { ignoreInitial: true, ignored });
+  // Config, .dev.vars and .env files are watched through their directory, so one
+  // created after start (a first .dev.vars) is noticed too.
+  const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
+  const configWatcher = watch(configDirs, { ignoreInitial: true, depth: 0, ignored });
+  for (const w of [watcher, configWatcher]) {
+    w.on("all", (_event, file) => {
+      const full = path.resolve(file);
+      if (slots.some((slot) => owns(slot, full))) onChange(full);
+    });
+    // chokidar drops a change whose mtime equals the last one it saw, and file
+    // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
+    w.on("raw", (_event, name, details) => {
+      const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (!base || typeof name !== "string") return;
+      const full = path.basename(base) === name ? base : path.join(base, name);
+      if (slots.some((slot) => owns(slot, full))) onChange(full);
+    });
+  }
+  // Ready only once the watchers are: an edit right after "Ready on" must not be missed.
+  await Promise.all([watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+  const closeAll = async () => {
+    await watcher?.close();
+    await configWatcher.close();
+    for (const slot of slots) await slot.bundler?.dispose();
+    rmSync(outDir, { recursive: true, force: true });
+  };
 
   // --- HTTP ---
-  const config = () => settings.project.loaded.config;
+  const config = () => primary.settings.project.loaded.config;
   const ip = args.ip ?? config().dev?.ip ?? "localhost";
   const port = args.port ?? config().dev?.port ?? 8787;
   const protocol = args["local-protocol"] ?? config().dev?.local_protocol ?? "http";
@@ -419,6 +475,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const runScheduled = async (url: URL) => {
     const cron = url.searchParams.get("cron") ?? "";
     const time = Number(url.searchParams.get("time") ?? Date.now());
+    const current = primary.current;
     if (!current) return new Response("No worker is loaded", { status: 503 });
     const result = await current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
     return result;
@@ -442,7 +499,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
               status: result.outcome === "ok" ? 200 : 500,
             });
-    } else if (!current) {
+    } else if (!primary.current) {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
     } else {
       try {
@@ -452,7 +509,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           headers.delete(ORIGINAL_URL_HEADER);
           request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
         }
-        response = await current.fetch(request);
+        response = await primary.current.fetch(request);
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
           const html = await response.text();
           const headers = new Headers(response.headers);
@@ -488,9 +545,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     });
   } catch (error) {
     // Nothing may keep the process alive after a failed start.
-    await watcher?.close();
-    await bundler?.dispose();
-    rmSync(outDir, { recursive: true, force: true });
+    await closeAll();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE" || /in use/i.test(String((error as Error).message))) {
       throw new UserError(`Address already in use (${ip}:${port}). Please check that you are not already running a server on this address or specify a different port with --port.`);
@@ -531,9 +586,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     if (closing) return;
     closing = true;
     server.stop(true);
-    await watcher?.close();
-    await bundler?.dispose();
-    rmSync(outDir, { recursive: true, force: true });
+    await closeAll();
     for (const store of stores.values()) store.close();
     if (workerName) unregisterWorker(workerName);
     realExit(code);
