@@ -29,8 +29,8 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
-  /** Then edit files in both scratch dirs, wait until `waitFor` answers differently, and probe again. */
-  reload?: { files: Record<string, string>; waitFor: string; requests: HttpProbe[] };
+  /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
+  reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
   fast?: boolean;
 }
 
@@ -162,18 +162,15 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         }
         await compare(spec.requests);
         if (spec.reload) {
-          const before = await Promise.all(
-            (["wrangler", "bunflare"] as const).map(async (tool) => (await probe(running[tool]!.url, { path: spec.reload!.waitFor })).body),
-          );
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);
           }
           await Promise.all(
-            (["wrangler", "bunflare"] as const).map(async (tool, index) => {
+            (["wrangler", "bunflare"] as const).map(async (tool) => {
               const deadline = Date.now() + 30_000;
               while (Date.now() < deadline) {
                 const now = await probe(running[tool]!.url, { path: spec.reload!.waitFor }).catch(() => undefined);
-                if (now && now.status < 500 && now.body !== before[index]) return;
+                if (now && spec.reload!.until.test(now.body)) return;
                 await new Promise((resolve) => setTimeout(resolve, 100));
               }
               problems.push(`${tool} did not reload within 30 s`);

@@ -120,7 +120,8 @@ cases.push(
     requests: [{ path: "/" }, { path: "/" }],
     reload: {
       files: { "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v2 " + hits); } };\n' },
-      waitFor: "/nothing",
+      waitFor: "/",
+      until: /^v2/,
       requests: [{ path: "/" }, { path: "/" }],
     },
   }),
