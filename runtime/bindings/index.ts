@@ -18,6 +18,8 @@ export interface EnvOptions {
   getExports(): Record<string, unknown>;
   /** Workers reachable by service binding (this one, by its name). */
   findService(name: string, entrypoint?: string): ServiceTarget | undefined;
+  /** Another worker of this dev session, for Durable Objects with `script_name`. */
+  findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
 }
 
 export function buildEnv(options: EnvOptions): Record<string, unknown> {
@@ -43,18 +45,25 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
   for (const r2 of config.r2_buckets ?? []) lazy(r2.binding, () => createR2Bucket(options.store(), r2BucketNameFor(r2)));
   for (const d1 of config.d1_databases ?? []) lazy(d1.binding, () => createD1Database(options.store(), d1DatabaseIdFor(d1)));
   for (const binding of config.durable_objects?.bindings ?? []) {
+    // A class in another worker of the session runs with that worker's exports and env.
+    const owner = () => {
+      if (!binding.script_name || binding.script_name === config.name) return { exports: options.getExports(), env };
+      const other = options.findWorker?.(binding.script_name);
+      if (!other) throw new Error(`Durable Object class "${binding.class_name}" lives in worker "${binding.script_name}", which is not running in this dev session.`);
+      return other;
+    };
     lazy(binding.name, () =>
       createDurableObjectNamespace({
         store: options.store(),
         className: binding.class_name,
         getClass: () => {
-          const cls = options.getExports()[binding.class_name];
+          const cls = owner().exports[binding.class_name];
           if (typeof cls !== "function") {
             throw new Error(`Durable Object class "${binding.class_name}" is not exported by the worker.`);
           }
           return cls as new (state: unknown, env: unknown) => unknown;
         },
-        getEnv: () => env,
+        getEnv: () => owner().env,
       }),
     );
   }

@@ -364,6 +364,10 @@ export async function startDev(args: DevArgs): Promise<void> {
       store: () => storeFor(s.project),
       getExports: () => next?.exports ?? {},
       findService,
+      findWorker: (name) => {
+        const worker = slots.find((other) => other.settings.project.loaded.config.name === name)?.current;
+        return worker && { exports: worker.exports, env: worker.env };
+      },
     });
     try {
       next = await loadWorker({
