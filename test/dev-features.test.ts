@@ -140,3 +140,35 @@ describe("bunflare dev in a terminal", () => {
     }
   });
 });
+
+describe("bunflare dev WebSockets", () => {
+  test("a worker's WebSocketPair talks to a real WebSocket client", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  fetch(request) {
+    if (request.headers.get("upgrade") !== "websocket") return new Response("expected a websocket", { status: 426 });
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", (event) => {
+      if (event.data === "bye") server.close(1000, "done");
+      else server.send("echo: " + event.data);
+    });
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`,
+    });
+    const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+    const received: string[] = [];
+    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
+    socket.addEventListener("message", (event) => received.push(String(event.data)));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    socket.send("hello");
+    await eventually(async () => received.length === 1);
+    expect(received).toEqual(["echo: hello"]);
+    socket.send("bye");
+    expect(await closed).toBe(1000);
+    await dev.waitForOutput(/GET \/ws 101 Switching Protocols/);
+  });
+});

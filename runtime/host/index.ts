@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState } from "../modules/workers.ts";
+import { installWebSocketGlobals } from "./websocket.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 
 type Listener = (event: any) => void;
@@ -63,6 +64,7 @@ export function installRuntimeGlobals(): void {
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
   }) as typeof Response.json;
+  installWebSocketGlobals();
   // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
   const workersModule = require("../modules/workers.ts");
   Bun.plugin({

@@ -17,6 +17,7 @@ import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
+import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
 import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
@@ -514,6 +515,14 @@ export async function startDev(args: DevArgs): Promise<void> {
           request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
         }
         response = await primary.current.fetch(request);
+        const socket = response.status === 101 ? webSocketOf(response) : undefined;
+        if (socket) {
+          if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
+            throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
+          }
+          logAt("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(101)} (${Math.round(performance.now() - started)}ms)`);
+          return undefined;
+        }
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
           const html = await response.text();
           const headers = new Headers(response.headers);
@@ -532,6 +541,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     return response;
   };
 
+  type SocketData = { socket?: WorkerWebSocket };
   let server: Server<unknown>;
   try {
     server = Bun.serve({
@@ -541,9 +551,23 @@ export async function startDev(args: DevArgs): Promise<void> {
       idleTimeout: 0,
       fetch: handle,
       websocket: {
-        open: (ws) => void sockets.add(ws),
-        close: (ws) => void sockets.delete(ws),
-        message() {},
+        open: (ws) => {
+          const socket = (ws.data as SocketData | undefined)?.socket;
+          if (!socket) return void sockets.add(ws);
+          socket.attach({ send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
+        },
+        message: (ws, message) => {
+          const socket = (ws.data as SocketData | undefined)?.socket;
+          try {
+            socket?.send(typeof message === "string" ? message : new Uint8Array(message));
+          } catch (error) {
+            reportError(error);
+          }
+        },
+        close: (ws, code, reason) => {
+          sockets.delete(ws);
+          (ws.data as SocketData | undefined)?.socket?.close(code, reason);
+        },
       },
       error: (error) => new Response(String(error), { status: 500 }),
     });
