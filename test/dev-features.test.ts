@@ -172,3 +172,26 @@ describe("bunflare dev WebSockets", () => {
     await dev.waitForOutput(/GET \/ws 101 Switching Protocols/);
   });
 });
+
+describe("bunflare dev static assets", () => {
+  test("assets are served before the worker, which handles the rest and reaches them through env.ASSETS", async () => {
+    const dir = project({}, "dev-assets");
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    const get = (p: string) => fetch(new URL(p, dev.url), { redirect: "manual" });
+    expect(await (await get("/about")).text()).toBe("<h1>about</h1>\n");
+    expect((await get("/about.html")).headers.get("location")).toBe("/about");
+    expect(await (await get("/api")).text()).toBe("worker GET /api");
+    expect(await (await get("/via-binding")).text()).toBe("binding gave 200: body { color: orange; }\n");
+    expect(dev.output()).toMatch(/env\.ASSETS\s+Assets\s+local/);
+  });
+
+  test("a missing assets directory is a clear error", async () => {
+    const dir = project({ "wrangler.toml": toml("src/index.js", '[assets]\ndirectory = "./nope"\n'), "src/index.js": "export default {};\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString()).toContain('The directory specified by the "assets.directory" field in your configuration file does not exist:');
+  });
+});

@@ -218,3 +218,34 @@ cases.push(
     requests: [{ path: "/hello" }],
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: static assets before the worker, html handling and env.ASSETS",
+    fixture: "dev-assets",
+    compareStartup: true,
+    requests: [
+      { path: "/", headers_compared: ["content-type", "cache-control"] },
+      { path: "/index.html", headers_compared: ["location"] },
+      { path: "/about", headers_compared: ["content-type"] },
+      { path: "/about.html", headers_compared: ["location"] },
+      { path: "/style.css", headers_compared: ["content-type", "cache-control"] },
+      { path: "/dir", headers_compared: ["location"] },
+      { path: "/dir/" },
+      { path: "/dir/index.html", headers_compared: ["location"] },
+      { path: "/missing" },
+      { path: "/style.css", method: "POST", body: "x" },
+      { path: "/via-binding" },
+      { path: "/missing-via-binding" },
+    ],
+  }),
+);
+
+cases.push({
+  name: "dev: a missing assets directory is an error",
+  files: {
+    "wrangler.toml": 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./nope"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  steps: [{ args: ["dev"], compare: ["exitCode", "stderr"] }],
+});

@@ -8,6 +8,7 @@ import { createR2Bucket, r2BucketNameFor } from "./r2/index.ts";
 import { createD1Database, d1DatabaseIdFor } from "./d1/index.ts";
 import { createDurableObjectNamespace } from "./durable-objects/index.ts";
 import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
+import type { Assets } from "./assets/index.ts";
 
 export interface EnvOptions {
   config: WorkerConfig;
@@ -18,6 +19,8 @@ export interface EnvOptions {
   getExports(): Record<string, unknown>;
   /** Workers reachable by service binding (this one, by its name). */
   findService(name: string, entrypoint?: string): ServiceTarget | undefined;
+  /** The worker's static assets, when it has an `assets` directory. */
+  assets?: Assets;
   /** Another worker of this dev session, for Durable Objects with `script_name`. */
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
 }
@@ -77,5 +80,6 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     );
   }
   for (const [name, value] of Object.entries(options.vars)) env[name] = value;
+  if (config.assets?.binding && options.assets) env[config.assets.binding] = options.assets;
   return env;
 }

@@ -50,6 +50,7 @@ export function bindingRows(
     const shown = hidden.has(name) ? '"(hidden)"' : JSON.stringify(value);
     rows.push({ name, type: "Environment Variable", value: shown, mode: local });
   }
+  if (config.assets?.binding) rows.push({ name: config.assets.binding, type: "Assets", mode: local });
   return rows;
 }
 

@@ -16,6 +16,7 @@ import { openProject, type Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
+import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
@@ -44,6 +45,7 @@ export interface DevArgs extends GlobalArgs {
   remote?: boolean;
   minify?: boolean;
   "persist-to"?: string;
+  assets?: string;
   "live-reload"?: boolean;
   "test-scheduled"?: boolean;
   "log-level"?: LogLevel;
@@ -66,6 +68,7 @@ const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
 interface Settings {
   project: Project;
   main: string;
+  assets?: Assets;
   vars: Record<string, unknown>;
   hidden: Set<string>;
   nodeCompat: boolean;
@@ -138,9 +141,17 @@ function loadSettings(args: DevArgs, warn: (message: string) => void): Settings 
   const watchDirs = [config.build?.watch_dir ?? (config.build?.command ? "./src" : [])]
     .flat()
     .map((dir) => path.resolve(loaded.dir, dir));
+  // --assets (relative to cwd) or the config's assets.directory (relative to the config).
+  const assetsDir = args.assets ? path.resolve(args.assets) : config.assets?.directory ? path.resolve(loaded.dir, config.assets.directory) : undefined;
+  if (assetsDir && !existsSync(assetsDir)) {
+    const source = args.assets ? '"--assets" command line argument' : '"assets.directory" field in your configuration file';
+    // Wrangler prints the path as an indented note under the message.
+    throw new UserError(`The directory specified by the ${source} does not exist:\n\n  ${assetsDir}`);
+  }
   return {
     project,
     main,
+    assets: assetsDir ? createAssets(assetsDir, config.assets) : undefined,
     vars: devVars.vars,
     hidden,
     nodeCompat: flags.includes("nodejs_compat") || flags.includes("nodejs_compat_v2"),
@@ -364,6 +375,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       vars: s.vars,
       store: () => storeFor(s.project),
       getExports: () => next?.exports ?? {},
+      assets: s.assets,
       findService,
       findWorker: (name) => {
         const worker = slots.find((other) => other.settings.project.loaded.config.name === name)?.current;
@@ -496,6 +508,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
     const started = performance.now();
     let response: Response;
+    let asset: Response | undefined;
     if (args["test-scheduled"] && pathname === "/__scheduled") {
       const result = await runScheduled(new URL(request.url));
       response =
@@ -504,6 +517,8 @@ export async function startDev(args: DevArgs): Promise<void> {
           : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
               status: result.outcome === "ok" ? 200 : 500,
             });
+    } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
+      response = asset;
     } else if (!primary.current) {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
     } else {
