@@ -195,3 +195,25 @@ describe("bunflare dev static assets", () => {
     expect(result.stderr.toString()).toContain('The directory specified by the "assets.directory" field in your configuration file does not exist:');
   });
 });
+
+describe("bunflare dev ports", () => {
+  test("without --port, a taken 8787 moves the server to another free port", async () => {
+    let blocker: ReturnType<typeof Bun.serve> | undefined;
+    try {
+      blocker = Bun.serve({ port: 8787, hostname: "localhost", fetch: () => new Response("blocker") });
+    } catch {
+      // Something else already holds 8787, which is just as good for this test.
+    }
+    try {
+      const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("moved"); } };\n' });
+      dirs.push(dir);
+      const env: Record<string, string> = { CI: "" };
+      const dev = await startDev(dir, [], { defaultPort: true, env });
+      running.push(dev);
+      expect(new URL(dev.url).port).not.toBe("8787");
+      expect(await (await fetch(dev.url)).text()).toBe("moved");
+    } finally {
+      blocker?.stop(true);
+    }
+  });
+});

@@ -485,7 +485,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   // --- HTTP ---
   const config = () => primary.settings.project.loaded.config;
   const ip = args.ip ?? config().dev?.ip ?? "localhost";
-  const port = args.port ?? config().dev?.port ?? 8787;
+  const chosenPort = args.port ?? config().dev?.port;
+  // Like wrangler: without a chosen port, the first free one of 8787-8797 (just 8787 in CI), else any.
+  const candidatePorts = chosenPort !== undefined ? [chosenPort] : [...Array.from({ length: process.env.CI ? 1 : 11 }, (_, i) => 8787 + i), 0];
+  const port = candidatePorts[0]!;
   const protocol = args["local-protocol"] ?? config().dev?.local_protocol ?? "http";
   const liveReload = args["live-reload"] ?? false;
 
@@ -557,12 +560,12 @@ export async function startDev(args: DevArgs): Promise<void> {
   };
 
   type SocketData = { socket?: WorkerWebSocket };
-  let server: Server<unknown>;
-  try {
-    server = Bun.serve({
+  const tls = protocol === "https" ? localCertificate(args) : undefined;
+  const listen = (candidate: number) =>
+    Bun.serve({
       hostname: ip === "*" ? "0.0.0.0" : ip,
-      port,
-      tls: protocol === "https" ? localCertificate(args) : undefined,
+      port: candidate,
+      tls,
       idleTimeout: 0,
       fetch: handle,
       websocket: {
@@ -586,39 +589,52 @@ export async function startDev(args: DevArgs): Promise<void> {
       },
       error: (error) => new Response(String(error), { status: 500 }),
     });
+  const inUse = (error: unknown) =>
+    (error as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test(String((error as Error).message));
+  let server: Server<unknown> | undefined;
+  try {
+    for (const candidate of candidatePorts) {
+      try {
+        server = listen(candidate);
+        break;
+      } catch (error) {
+        if (!inUse(error) || candidate === candidatePorts.at(-1)) throw error;
+      }
+    }
   } catch (error) {
     // Nothing may keep the process alive after a failed start.
     await closeAll();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || /in use/i.test(String((error as Error).message))) {
+    if (inUse(error)) {
       throw new UserError(`Address already in use (${ip}:${port}). Please check that you are not already running a server on this address or specify a different port with --port.`);
     }
     throw error;
   }
+  if (!server) throw new Error("unreachable: no port was tried");
+  const httpServer = server;
   const wildcard = ip === "0.0.0.0" || ip === "::" || ip === "*";
   const urlHost = ip === "*" ? "0.0.0.0" : ip.includes(":") ? `[${ip}]` : ip;
   // Where a browser should go: wrangler names "localhost" for a wildcard address.
   const shownHost = wildcard ? "localhost" : urlHost;
-  const readyUrl = `${protocol}://${shownHost}:${server.port}`;
+  const readyUrl = `${protocol}://${shownHost}:${httpServer.port}`;
   logAt("log", "⎔ Starting local server...");
-  logAt("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${server.port}`);
+  logAt("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${httpServer.port}`);
   if (wildcard) {
     const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
     for (const addresses of Object.values(networkInterfaces())) {
       for (const address of addresses ?? []) if (address.family === "IPv4") hosts.push(address.address);
     }
-    for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${server.port}`);
+    for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${httpServer.port}`);
   }
   const workerName = config().name;
-  if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${server.port}`);
+  if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${httpServer.port}`);
   if (typeof process.send === "function") {
-    process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port: server.port }));
+    process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port: httpServer.port }));
   }
   if ((config().triggers?.crons ?? []).length && !args["test-scheduled"]) {
     warn(
       "Scheduled Workers are not automatically triggered during local development.\n" +
         "To manually trigger a scheduled event, run:\n" +
-        `  curl "http://${shownHost}:${server.port}/cdn-cgi/handler/scheduled"\n` +
+        `  curl "http://${shownHost}:${httpServer.port}/cdn-cgi/handler/scheduled"\n` +
         "For more details, see https://developers.cloudflare.com/workers/configuration/cron-triggers/#test-cron-triggers-locally",
     );
   }
@@ -628,7 +644,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
-    server.stop(true);
+    httpServer.stop(true);
     await closeAll();
     for (const store of stores.values()) store.close();
     if (workerName) unregisterWorker(workerName);
