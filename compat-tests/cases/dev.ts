@@ -249,3 +249,23 @@ cases.push({
   },
   steps: [{ args: ["dev"], compare: ["exitCode", "stderr"] }],
 });
+
+cases.push(
+  devCase({
+    name: "dev: caches.default stores a cacheable response",
+    files: {
+      "wrangler.toml": 'name = "cache"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `export default {
+  async fetch(request, env, ctx) {
+    const key = new Request(new URL("/cached-thing", request.url));
+    const hit = await caches.default.match(key);
+    if (hit) return new Response("hit: " + (await hit.text()) + " " + hit.headers.get("cf-cache-status"));
+    await caches.default.put(key, new Response("value", { headers: { "Cache-Control": "max-age=60" } }));
+    return new Response("miss");
+  },
+};
+`,
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+  }),
+);

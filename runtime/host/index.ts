@@ -8,6 +8,7 @@ import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState } from "../modules/workers.ts";
 import { installWebSocketGlobals } from "./websocket.ts";
+import { WorkerCacheStorage } from "../bindings/cache/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 
 type Listener = (event: any) => void;
@@ -65,6 +66,10 @@ export function installRuntimeGlobals(): void {
     return json(data, { ...init, headers });
   }) as typeof Response.json;
   installWebSocketGlobals();
+  // Bun has no Cache API; workers expect `caches.default`.
+  if (!("caches" in globalThis)) {
+    Object.defineProperty(globalThis, "caches", { value: new WorkerCacheStorage(), configurable: true });
+  }
   // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
   const workersModule = require("../modules/workers.ts");
   Bun.plugin({
