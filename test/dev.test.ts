@@ -410,3 +410,10 @@ export default class extends WorkerEntrypoint {
     await eventually(async () => (await (await get("/")).text()) === "arrived");
   });
 });
+
+describe("bunflare dev response details", () => {
+  test("a string body gets the runtime's default content type spelling", async () => {
+    const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("s"); } };\n' });
+    expect((await get("/")).headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+  });
+});

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState } from "../modules/workers.ts";
-import { installWebSocketGlobals } from "./websocket.ts";
+import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
 import { WorkerCacheStorage } from "../bindings/cache/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 
@@ -65,7 +65,8 @@ export function installRuntimeGlobals(): void {
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
   }) as typeof Response.json;
-  installWebSocketGlobals();
+  installResponseShape();
+  (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   // Bun has no Cache API; workers expect `caches.default`.
   if (!("caches" in globalThis)) {
     Object.defineProperty(globalThis, "caches", { value: new WorkerCacheStorage(), configurable: true });
@@ -76,6 +77,30 @@ export function installRuntimeGlobals(): void {
     name: "bunflare-cloudflare-modules",
     setup(build) {
       build.module("cloudflare:workers", () => ({ exports: workersModule, loader: "object" }));
+    },
+  });
+}
+
+/**
+ * `new Response(...)` as workerd builds it: a string body's default type is
+ * spelled "text/plain;charset=UTF-8", and `webSocket` in the init is kept.
+ */
+function installResponseShape(): void {
+  const Native = globalThis.Response;
+  globalThis.Response = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      const [body, init] = args as [unknown, ResponseInit | undefined];
+      if (typeof body === "string") {
+        const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
+        if (!headers.has("content-type")) {
+          headers.set("content-type", "text/plain;charset=UTF-8");
+          // Read fields one by one: `init` may be another Response, whose fields are getters.
+          args = [body, { status: init?.status, statusText: init?.statusText, headers }];
+        }
+      }
+      const response = Reflect.construct(target, args, newTarget === globalThis.Response ? target : newTarget) as Response;
+      if (init && (init as { webSocket?: unknown }).webSocket) rememberWebSocket(response, init);
+      return response;
     },
   });
 }

@@ -116,19 +116,11 @@ export function webSocketOf(response: Response): WorkerWebSocket | undefined {
   return sockets.get(response);
 }
 
-/** Make `new Response(body, { webSocket })` keep the socket, which Bun's Response drops. */
-export function installWebSocketGlobals(): void {
-  const Native = globalThis.Response;
-  globalThis.Response = new Proxy(Native, {
-    construct(target, args, newTarget) {
-      const response = Reflect.construct(target, args, newTarget === globalThis.Response ? target : newTarget) as Response;
-      const socket = (args[1] as { webSocket?: unknown } | undefined)?.webSocket;
-      if (socket instanceof WorkerWebSocket) {
-        sockets.set(response, socket);
-        Object.defineProperty(response, "webSocket", { value: socket });
-      }
-      return response;
-    },
-  });
-  (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+/** Called for every `new Response(body, init)`: keep the socket Bun's Response drops. */
+export function rememberWebSocket(response: Response, init: unknown): void {
+  const socket = (init as { webSocket?: unknown } | undefined)?.webSocket;
+  if (socket instanceof WorkerWebSocket) {
+    sockets.set(response, socket);
+    Object.defineProperty(response, "webSocket", { value: socket });
+  }
 }
