@@ -417,3 +417,14 @@ describe("bunflare dev response details", () => {
     expect((await get("/")).headers.get("content-type")).toBe("text/plain;charset=UTF-8");
   });
 });
+
+describe("bunflare dev process.env", () => {
+  test("with nodejs_compat from 2025-04-01, text vars and secrets are in process.env", async () => {
+    const { get } = await serve({
+      "wrangler.toml": 'name = "t"\nmain = "src/index.js"\ncompatibility_date = "2025-05-01"\ncompatibility_flags = ["nodejs_compat"]\n[vars]\nPLAIN = "p"\n',
+      ".dev.vars": "SECRET_KEY=s\n",
+      "src/index.js": 'import process from "node:process";\nexport default { fetch() { return new Response(process.env.PLAIN + " " + process.env.SECRET_KEY); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("p s");
+  });
+});

@@ -269,3 +269,17 @@ cases.push(
     requests: [{ path: "/" }, { path: "/" }],
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: nodejs_compat puts text vars and secrets in process.env",
+    files: {
+      "wrangler.toml":
+        'name = "penv"\nmain = "index.js"\ncompatibility_date = "2025-05-01"\ncompatibility_flags = ["nodejs_compat"]\n[vars]\nPLAIN = "p"\nNUM = 1\n',
+      ".dev.vars": "SECRET_KEY=s\n",
+      "index.js":
+        'import process from "node:process";\nexport default { fetch() { return Response.json([process.env.PLAIN, process.env.SECRET_KEY, typeof process.env.NUM]); } };\n',
+    },
+    requests: [{ path: "/" }],
+  }),
+);

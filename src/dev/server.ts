@@ -247,6 +247,16 @@ export async function startDev(args: DevArgs): Promise<void> {
         return worker && { exports: worker.exports, env: worker.env };
       },
     });
+    // workerd fills process.env with a worker's vars (JSON ones as text) under nodejs_compat
+    // from 2025-04-01 (the nodejs_compat_populate_process_env default); the worker shares ours.
+    const flags = s.project.loaded.config.compatibility_flags ?? [];
+    const populate =
+      s.nodeCompat &&
+      !flags.includes("nodejs_compat_do_not_populate_process_env") &&
+      (flags.includes("nodejs_compat_populate_process_env") || (s.project.loaded.config.compatibility_date ?? "") >= "2025-04-01");
+    if (populate) {
+      for (const [name, value] of Object.entries(s.vars)) process.env[name] = typeof value === "string" ? value : JSON.stringify(value);
+    }
     try {
       next = await loadWorker({
         file,
