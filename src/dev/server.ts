@@ -348,8 +348,9 @@ export async function startDev(args: DevArgs): Promise<void> {
       if (slots.some((slot) => owns(slot, full))) onChange(full);
     });
   }
-  // Ready only once the watchers are: an edit right after "Ready on" must not be missed.
-  await Promise.all([watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+  // "Ready on" waits for the watchers (an edit right after it must not be missed),
+  // but requests are served as soon as the server listens.
+  const watchersReady = Promise.all([watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
   const closeAll = async () => {
     await watcher?.close();
     await configWatcher.close();
@@ -486,6 +487,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   if (!server) throw new Error("unreachable: no port was tried");
   const httpServer = server;
+  await watchersReady;
   const wildcard = ip === "0.0.0.0" || ip === "::" || ip === "*";
   const urlHost = ip === "*" ? "0.0.0.0" : ip.includes(":") ? `[${ip}]` : ip;
   // Where a browser should go: wrangler names "localhost" for a wildcard address.
