@@ -25,6 +25,12 @@ export interface LoadedWorker {
   /** Runs the worker's fetch handler; rejects with the worker's error (stack already mapped). */
   fetch(request: Request): Promise<Response>;
   scheduled(cron: string, scheduledTime: number): Promise<ScheduledResult>;
+  /**
+   * Calls another handler of the default export (`queue`, `tail`, ...) as the runtime
+   * does: `(payload, env, ctx)` on an object, `(payload)` on an entrypoint class.
+   * Resolves once the handler and its waitUntil work are done; rejects with its error.
+   */
+  dispatch(handler: string, payload: unknown): Promise<unknown>;
   /** This worker as a service binding target. */
   asService(entrypoint?: string): ServiceTarget;
   mapStack(error: unknown): string;
@@ -229,6 +235,17 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         options.onBackgroundError(error, worker);
         return { outcome: "exception", noRetry };
       }
+    },
+    async dispatch(handler, payload) {
+      const pending: Promise<unknown>[] = [];
+      const ctx = makeCtx(pending);
+      const target = entrypoint("default", ctx);
+      const method = target[handler];
+      if (typeof method !== "function") throw new HandlerError(`Handler does not export a ${handler}() function.`);
+      const result =
+        typeof exports.default === "function" ? await method.call(target, payload) : await method.call(target, payload, env, ctx);
+      await Promise.all(pending);
+      return result;
     },
     asService(name) {
       return {
