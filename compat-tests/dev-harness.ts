@@ -108,8 +108,12 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
 function startupLines(stdout: string, tool: Tool, dir: string): string {
   const text = normalize(stdout, tool, dir);
   const lines: string[] = [];
+  let afterCfWarning = false;
   for (const line of text.split("\n")) {
-    if (/Unable to fetch the `Request.cf` object|^Error: getaddrinfo|^\s+at /.test(line)) continue;
+    // The warning is followed by the network error, whichever it was this time.
+    const skip = /Unable to fetch the `Request.cf` object|^\s+at /.test(line) || (afterCfWarning && /^\w*Error\b/.test(line));
+    afterCfWarning = /Unable to fetch the `Request.cf` object/.test(line) || (afterCfWarning && /^\s+at /.test(line));
+    if (skip) continue;
     lines.push(line.replace(/:\d+$/, ":<PORT>"));
     if (/Ready on/.test(line)) break;
   }
