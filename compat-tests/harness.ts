@@ -39,6 +39,8 @@ export interface CompatCase {
   fast?: boolean;
   /** Extra normalisation for this case's outputs. */
   normalize?: (text: string) => string;
+  /** A case with its own runner (e.g. HTTP against two dev servers) instead of CLI steps. */
+  run?: () => Promise<CaseOutcome>;
 }
 
 export interface StepResult {
@@ -68,7 +70,7 @@ export function makeScratch(testCase: CompatCase, tool: Tool): string {
   return dir;
 }
 
-function toolEnv(dir: string, extra?: Record<string, string>): NodeJS.ProcessEnv {
+export function toolEnv(dir: string, extra?: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
     // Same colours, no prompts, no telemetry, logs kept out of the user's home.

@@ -23,7 +23,7 @@ ensureWrangler();
 let passed = 0;
 let failed = 0;
 for (const testCase of selected) {
-  const outcome = runCase(testCase);
+  const outcome = testCase.run ? await testCase.run() : runCase(testCase);
   if (outcome.ok) {
     passed++;
     console.log(`✓ compat: ${outcome.name}`);

@@ -1,0 +1,285 @@
+// `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
+import type { CompatCase } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "dev: module worker responses",
+    fixture: "dev-module",
+    fast: true,
+    compareStartup: true,
+    requests: [
+      { path: "/", headers_compared: ["content-type"] },
+      { path: "/echo?x=1", method: "POST", body: "payload", headers: { "x-test": "abc" }, headers_compared: ["content-type"] },
+      { path: "/status", headers_compared: ["x-custom"] },
+      { path: "/cf" },
+      { path: "/wait" },
+      // The message line matches; stack frames name functions differently in JSC and V8.
+      { path: "/throw", firstLineOnly: true },
+      { path: "/reject", firstLineOnly: true },
+      { path: "/not-a-response", firstLineOnly: true },
+      { path: "/cdn-cgi/handler/scheduled" },
+    ],
+  }),
+  devCase({
+    name: "dev: service-worker syntax",
+    fixture: "dev-service-worker",
+    requests: [{ path: "/hello", headers_compared: ["content-type"] }, { path: "/var" }, { path: "/x", method: "PUT", body: "b" }],
+  }),
+  devCase({
+    name: "dev: TypeScript with imports, text, data and wasm modules",
+    fixture: "dev-typescript",
+    requests: [
+      { path: "/greet?name=bun" },
+      { path: "/text" },
+      { path: "/html", headers_compared: ["content-type"] },
+      { path: "/data" },
+      { path: "/wasm" },
+      { path: "/define" },
+    ],
+  }),
+  devCase({
+    name: "dev: vars, .dev.vars and --var",
+    fixture: "dev-env",
+    args: ["--var", "EXTRA:from-cli"],
+    compareStartup: true,
+    requests: [{ path: "/" }, { path: "/imported" }],
+  }),
+  devCase({
+    name: "dev: --env selects the environment's vars",
+    fixture: "dev-env",
+    args: ["--env", "staging"],
+    requests: [{ path: "/" }, { path: "/imported" }],
+  }),
+  devCase({
+    name: "dev: --test-scheduled runs the scheduled handler at /__scheduled",
+    files: {
+      "wrangler.toml": 'name = "sched"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js":
+        'export default { fetch() { return new Response("fetch") }, async scheduled(controller) { console.log("cron", controller.cron) } };\n',
+    },
+    args: ["--test-scheduled"],
+    requests: [{ path: "/__scheduled?cron=*+*+*+*+*" }, { path: "/cdn-cgi/handler/scheduled?cron=1+*+*+*+*" }, { path: "/other" }],
+  }),
+];
+
+cases.push(
+  {
+    name: "dev: --help lists wrangler dev's flags",
+    fast: true,
+    steps: [{ args: ["dev", "--help"] }],
+  },
+  devCase({
+    name: "dev: a default-exported WorkerEntrypoint class and a browser's error page",
+    files: {
+      "wrangler.toml": 'name = "ep"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  fetch(request) {
+    if (new URL(request.url).pathname === "/throw") throw new Error("entrypoint failed");
+    return new Response("entrypoint " + new URL(request.url).pathname);
+  }
+}
+`,
+    },
+    requests: [
+      { path: "/a" },
+      // The page itself is wrangler's (Youch) design, not ours: compare status and type.
+      { path: "/throw", headers: { accept: "text/html", "user-agent": "Mozilla/5.0" }, headers_compared: ["content-type"], ignoreBody: true },
+    ],
+  }),
+  devCase({
+    name: "dev: node:* imports with nodejs_compat",
+    files: {
+      "wrangler.toml": 'name = "nc"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\ncompatibility_flags = ["nodejs_compat"]\n',
+      "index.js":
+        'import { Buffer } from "node:buffer";\nimport { EventEmitter } from "node:events";\nexport default { fetch() { return new Response(Buffer.from("aGVsbG8=", "base64").toString() + " " + typeof EventEmitter); } };\n',
+    },
+    requests: [{ path: "/" }],
+  }),
+);
+
+cases.push({
+  name: "dev: --remote is refused",
+  files: {
+    "wrangler.toml": 'name = "r"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  // Wrangler fails because it needs a Cloudflare login; bunflare because it only runs
+  // locally. The messages legitimately differ; both must fail with exit code 1.
+  steps: [{ args: ["dev", "--remote"], compare: ["exitCode"] }],
+});
+
+cases.push(
+  devCase({
+    name: "dev: an edit reloads the worker with fresh module globals",
+    files: {
+      "wrangler.toml": 'name = "reload"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v1 " + hits); } };\n',
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+    reload: {
+      files: { "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v2 " + hits); } };\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }, { path: "/" }],
+    },
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: without --test-scheduled, /__scheduled reaches fetch; a worker without fetch fails",
+    files: {
+      "wrangler.toml": 'name = "nofetch"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": "export default { scheduled() {} };\n",
+    },
+    requests: [
+      { path: "/__scheduled", firstLineOnly: true },
+      { path: "/", firstLineOnly: true },
+      { path: "/cdn-cgi/handler/scheduled" },
+    ],
+  }),
+  devCase({
+    name: "dev: --define and .env secrets",
+    files: {
+      "wrangler.toml": 'name = "defs"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nPLAIN = "p"\n',
+      ".env": "FROM_DOT_ENV=dot\n",
+      "index.js": 'export default { fetch(req, env) { return Response.json({ flavour: FLAVOUR, plain: env.PLAIN, dot: env.FROM_DOT_ENV ?? null }); } };\n',
+    },
+    args: ["--define", 'FLAVOUR:"mint"'],
+    requests: [{ path: "/" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: the bindings table for every binding type",
+    files: {
+      "wrangler.toml": `name = "many"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[vars]
+S = "str"
+N = 42
+B = true
+O = { a = 1, b = "x" }
+[[kv_namespaces]]
+binding = "KV"
+id = "kvid"
+[[r2_buckets]]
+binding = "BUCKET"
+bucket_name = "my-bucket"
+[[d1_databases]]
+binding = "DB"
+database_name = "mydb"
+database_id = "d1-id"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+[[queues.producers]]
+binding = "Q"
+queue = "my-queue"
+[[services]]
+binding = "SVC"
+service = "not-running-anywhere"
+entrypoint = "Foo"
+[[workflows]]
+binding = "WF"
+name = "my-wf"
+class_name = "MyWF"
+`,
+      ".dev.vars": "SECRET=shh\n",
+      "index.js": `import { DurableObject, WorkflowEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject {}
+export class MyWF extends WorkflowEntrypoint { async run() {} }
+export default { fetch() { return new Response("many"); } };
+`,
+    },
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: -c a -c b runs both workers, the first served, the second behind a service binding",
+    files: {
+      "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n',
+      "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n',
+      "a.js": 'export default { fetch(request, env) { return env.B.fetch(request); } };\n',
+      "b.js": 'export default { fetch(request) { return new Response("b answered " + new URL(request.url).pathname); } };\n',
+    },
+    args: ["-c", "a.toml", "-c", "b.toml"],
+    compareStartup: true,
+    requests: [{ path: "/hello" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: static assets before the worker, html handling and env.ASSETS",
+    fixture: "dev-assets",
+    compareStartup: true,
+    requests: [
+      { path: "/", headers_compared: ["content-type", "cache-control"] },
+      { path: "/index.html", headers_compared: ["location"] },
+      { path: "/about", headers_compared: ["content-type"] },
+      { path: "/about.html", headers_compared: ["location"] },
+      { path: "/style.css", headers_compared: ["content-type", "cache-control"] },
+      { path: "/dir", headers_compared: ["location"] },
+      { path: "/dir/" },
+      { path: "/dir/index.html", headers_compared: ["location"] },
+      { path: "/missing" },
+      { path: "/style.css", method: "POST", body: "x" },
+      { path: "/via-binding" },
+      { path: "/missing-via-binding" },
+    ],
+  }),
+);
+
+cases.push({
+  name: "dev: a missing assets directory is an error",
+  files: {
+    "wrangler.toml": 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./nope"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  steps: [{ args: ["dev"], compare: ["exitCode", "stderr"] }],
+});
+
+cases.push(
+  devCase({
+    name: "dev: caches.default stores a cacheable response",
+    files: {
+      "wrangler.toml": 'name = "cache"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `export default {
+  async fetch(request, env, ctx) {
+    const key = new Request(new URL("/cached-thing", request.url));
+    const hit = await caches.default.match(key);
+    if (hit) return new Response("hit: " + (await hit.text()) + " " + hit.headers.get("cf-cache-status"));
+    await caches.default.put(key, new Response("value", { headers: { "Cache-Control": "max-age=60" } }));
+    return new Response("miss");
+  },
+};
+`,
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: nodejs_compat puts text vars and secrets in process.env",
+    files: {
+      "wrangler.toml":
+        'name = "penv"\nmain = "index.js"\ncompatibility_date = "2025-05-01"\ncompatibility_flags = ["nodejs_compat"]\n[vars]\nPLAIN = "p"\nNUM = 1\n',
+      ".dev.vars": "SECRET_KEY=s\n",
+      "index.js":
+        'import process from "node:process";\nexport default { fetch() { return Response.json([process.env.PLAIN, process.env.SECRET_KEY, typeof process.env.NUM]); } };\n',
+    },
+    requests: [{ path: "/" }],
+  }),
+);

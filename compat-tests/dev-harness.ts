@@ -1,0 +1,194 @@
+// Compat cases for `dev`: the same fixture served by `wrangler dev` and by
+// `bunflare dev` (each on a free port, found from its "Ready on" line), the
+// same HTTP requests sent to both, and the responses diffed: status, body and
+// chosen headers. Both servers are always killed, whatever happens.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BUNFLARE_BIN, makeScratch, normalize, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
+
+export interface HttpProbe {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Response headers to compare (lower-case names); status and body are always compared. */
+  headers_compared?: string[];
+  /** Compare only the body's first line (e.g. an error message without its stack). */
+  firstLineOnly?: boolean;
+  /** Do not compare the body at all. */
+  ignoreBody?: boolean;
+}
+
+export interface DevCaseSpec {
+  name: string;
+  fixture?: string;
+  files?: Record<string, string>;
+  /** Extra arguments after `dev --port 0`. */
+  args?: string[];
+  requests: HttpProbe[];
+  /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
+  compareStartup?: boolean;
+  /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
+  reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
+  fast?: boolean;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const READY = /Ready on (https?:\/\/\S+)/;
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  stdout: () => string;
+}
+
+function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+  const argv = ["dev", "--port", "0", ...args];
+  const child =
+    tool === "wrangler"
+      ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], { cwd: dir, env: toolEnv(dir), detached: true })
+      : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir), detached: true });
+  let output = "";
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      kill(child);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(READY);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => fail(new Error(`${tool} dev exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+function kill(child: ChildProcess): void {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  try {
+    // The whole group: wrangler runs workerd as a child of its own.
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+interface Seen {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+async function probe(base: string, request: HttpProbe): Promise<Seen> {
+  const response = await fetch(new URL(request.path, base), {
+    method: request.method ?? "GET",
+    headers: request.headers,
+    body: request.body,
+    redirect: "manual",
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = await response.text();
+  const headers: Record<string, string> = {};
+  for (const name of request.headers_compared ?? []) headers[name] = (response.headers.get(name) ?? "<absent>").toLowerCase();
+  return { status: response.status, body, headers };
+}
+
+/** Stdout up to "Ready on", without what only wrangler's network access causes (the cf fetch). */
+function startupLines(stdout: string, tool: Tool, dir: string): string {
+  const text = normalize(stdout, tool, dir);
+  const lines: string[] = [];
+  let afterCfWarning = false;
+  for (const line of text.split("\n")) {
+    // The warning is followed by the network error, whichever it was this time.
+    const skip = /Unable to fetch the `Request.cf` object|^\s+at /.test(line) || (afterCfWarning && /^\w*Error\b/.test(line));
+    afterCfWarning = /Unable to fetch the `Request.cf` object/.test(line) || (afterCfWarning && /^\s+at /.test(line));
+    if (skip) continue;
+    lines.push(line.replace(/:\d+$/, ":<PORT>"));
+    if (/Ready on/.test(line)) break;
+  }
+  return lines.join("\n");
+}
+
+function shown(request: HttpProbe, seen: Seen): string {
+  let body = seen.body.replace(/127\.0\.0\.1:\d+|localhost:\d+/g, "<HOST>");
+  if (request.firstLineOnly) body = body.split("\n")[0]!;
+  if (request.ignoreBody) body = "<ignored>";
+  return JSON.stringify({ status: seen.status, headers: seen.headers, body }, null, 1);
+}
+
+export function devCase(spec: DevCaseSpec): CompatCase {
+  const testCase: CompatCase = {
+    name: spec.name,
+    fixture: spec.fixture,
+    files: spec.files,
+    fast: spec.fast,
+    steps: [],
+    async run(): Promise<CaseOutcome> {
+      const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
+      const running: Partial<Record<Tool, Running>> = {};
+      const problems: string[] = [];
+      try {
+        const [w, b] = await Promise.allSettled([
+          startDev("wrangler", dirs.wrangler, spec.args ?? []),
+          startDev("bunflare", dirs.bunflare, spec.args ?? []),
+        ]);
+        if (w.status === "fulfilled") running.wrangler = w.value;
+        else problems.push(String(w.reason));
+        if (b.status === "fulfilled") running.bunflare = b.value;
+        else problems.push(String(b.reason));
+        if (!running.wrangler || !running.bunflare) return { name: spec.name, ok: false, problems };
+        const compare = async (requests: HttpProbe[]) => {
+          for (const request of requests) {
+            const label = `${request.method ?? "GET"} ${request.path}`;
+            try {
+              const want = shown(request, await probe(running.wrangler!.url, request));
+              const got = shown(request, await probe(running.bunflare!.url, request));
+              if (want !== got) problems.push(`${label}: response differs\n    - wrangler | ${want.replace(/\n/g, "")}\n    + bunflare | ${got.replace(/\n/g, "")}`);
+            } catch (error) {
+              problems.push(`${label}: ${(error as Error).message}`);
+            }
+          }
+        };
+        if (spec.compareStartup) {
+          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => startupLines(running[tool]!.stdout(), tool, dirs[tool]));
+          if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
+        }
+        await compare(spec.requests);
+        if (spec.reload) {
+          for (const dir of [dirs.wrangler, dirs.bunflare]) {
+            for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);
+          }
+          await Promise.all(
+            (["wrangler", "bunflare"] as const).map(async (tool) => {
+              const deadline = Date.now() + 30_000;
+              while (Date.now() < deadline) {
+                const now = await probe(running[tool]!.url, { path: spec.reload!.waitFor }).catch(() => undefined);
+                if (now && spec.reload!.until.test(now.body)) return;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+              problems.push(`${tool} did not reload within 30 s`);
+            }),
+          );
+          await compare(spec.reload.requests);
+        }
+      } finally {
+        for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);
+        rmSync(dirs.wrangler, { recursive: true, force: true });
+        rmSync(dirs.bunflare, { recursive: true, force: true });
+      }
+      return { name: spec.name, ok: problems.length === 0, problems };
+    },
+  };
+  return testCase;
+}

@@ -1,0 +1,85 @@
+// Builds a worker's `env` from its resolved config. Storage bindings are
+// created on first access, so a worker that never touches env.KV does not
+// pay for (or fail on) opening it.
+import type { Store } from "../store/index.ts";
+import type { WorkerConfig } from "../../src/config/types.ts";
+import { createKVNamespace, kvNamespaceIdFor } from "./kv/index.ts";
+import { createR2Bucket, r2BucketNameFor } from "./r2/index.ts";
+import { createD1Database, d1DatabaseIdFor } from "./d1/index.ts";
+import { createDurableObjectNamespace } from "./durable-objects/index.ts";
+import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
+import type { Assets } from "./assets/index.ts";
+
+export interface EnvOptions {
+  config: WorkerConfig;
+  /** Vars after .dev.vars / .env / --var precedence (see src/config/vars.ts). */
+  vars: Record<string, unknown>;
+  store(): Store;
+  /** The loaded worker's exports, looked up at call time so a reload swaps them in. */
+  getExports(): Record<string, unknown>;
+  /** Workers reachable by service binding (this one, by its name). */
+  findService(name: string, entrypoint?: string): ServiceTarget | undefined;
+  /** The worker's static assets, when it has an `assets` directory. */
+  assets?: Assets;
+  /** Another worker of this dev session, for Durable Objects with `script_name`. */
+  findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
+}
+
+export function buildEnv(options: EnvOptions): Record<string, unknown> {
+  const { config } = options;
+  const env: Record<string, unknown> = {};
+  const lazy = (name: string, create: () => unknown) => {
+    let value: unknown;
+    let made = false;
+    Object.defineProperty(env, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (!made) {
+          value = create();
+          made = true;
+        }
+        return value;
+      },
+    });
+  };
+
+  for (const kv of config.kv_namespaces ?? []) lazy(kv.binding, () => createKVNamespace(options.store(), kvNamespaceIdFor(kv)));
+  for (const r2 of config.r2_buckets ?? []) lazy(r2.binding, () => createR2Bucket(options.store(), r2BucketNameFor(r2)));
+  for (const d1 of config.d1_databases ?? []) lazy(d1.binding, () => createD1Database(options.store(), d1DatabaseIdFor(d1)));
+  for (const binding of config.durable_objects?.bindings ?? []) {
+    // A class in another worker of the session runs with that worker's exports and env.
+    const owner = () => {
+      if (!binding.script_name || binding.script_name === config.name) return { exports: options.getExports(), env };
+      const other = options.findWorker?.(binding.script_name);
+      if (!other) throw new Error(`Durable Object class "${binding.class_name}" lives in worker "${binding.script_name}", which is not running in this dev session.`);
+      return other;
+    };
+    lazy(binding.name, () =>
+      createDurableObjectNamespace({
+        store: options.store(),
+        className: binding.class_name,
+        getClass: () => {
+          const cls = owner().exports[binding.class_name];
+          if (typeof cls !== "function") {
+            throw new Error(`Durable Object class "${binding.class_name}" is not exported by the worker.`);
+          }
+          return cls as new (state: unknown, env: unknown) => unknown;
+        },
+        getEnv: () => owner().env,
+      }),
+    );
+  }
+  for (const service of config.services ?? []) {
+    lazy(service.binding, () =>
+      createServiceBinding({
+        service: service.service,
+        entrypoint: service.entrypoint,
+        find: () => options.findService(service.service, service.entrypoint),
+      }),
+    );
+  }
+  for (const [name, value] of Object.entries(options.vars)) env[name] = value;
+  if (config.assets?.binding && options.assets) env[config.assets.binding] = options.assets;
+  return env;
+}

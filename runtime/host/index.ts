@@ -1,0 +1,286 @@
+// The worker host: loads a bundle into this Bun process and dispatches
+// fetch / scheduled events to it the way the Workers runtime does. Running
+// in-process (no thread, no child) is what keeps a request as cheap as a
+// plain Bun.serve handler; isolation from user failures is done by catching.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { placeholderCf } from "./cf.ts";
+import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
+import { hostState } from "../modules/workers.ts";
+import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
+import { WorkerCacheStorage } from "../bindings/cache/index.ts";
+import type { ServiceTarget } from "../bindings/service/index.ts";
+
+type Listener = (event: any) => void;
+
+export interface ScheduledResult {
+  outcome: "ok" | "exception";
+  noRetry: boolean;
+}
+
+export interface LoadedWorker {
+  format: "modules" | "service-worker";
+  exports: Record<string, unknown>;
+  env: Record<string, unknown>;
+  /** Runs the worker's fetch handler; rejects with the worker's error (stack already mapped). */
+  fetch(request: Request): Promise<Response>;
+  scheduled(cron: string, scheduledTime: number): Promise<ScheduledResult>;
+  /**
+   * Calls another handler of the default export (`queue`, `tail`, ...) as the runtime
+   * does: `(payload, env, ctx)` on an object, `(payload)` on an entrypoint class.
+   * Resolves once the handler and its waitUntil work are done; rejects with its error.
+   */
+  dispatch(handler: string, payload: unknown): Promise<unknown>;
+  /** This worker as a service binding target. */
+  asService(entrypoint?: string): ServiceTarget;
+  mapStack(error: unknown): string;
+}
+
+export interface LoadOptions {
+  /** The bundle to import (a new file per build, so module globals are fresh). */
+  file: string;
+  /** Its source map text, if any. */
+  map?: string;
+  env: Record<string, unknown>;
+  /** Called with failures of ctx.waitUntil promises. */
+  onBackgroundError(error: unknown, worker: LoadedWorker): void;
+}
+
+const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
+let installed = false;
+let loadingListeners: Map<string, Listener[]> | undefined;
+
+/** One-time changes to this process's globals that make it look like workerd to user code. */
+export function installRuntimeGlobals(): void {
+  if (installed) return;
+  installed = true;
+  Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
+  // Service-worker syntax registers its handlers at import time: capture them.
+  const original = globalThis.addEventListener?.bind(globalThis);
+  (globalThis as any).addEventListener = (type: string, listener: Listener, ...rest: unknown[]) => {
+    if (loadingListeners && (type === "fetch" || type === "scheduled" || type === "queue")) {
+      loadingListeners.set(type, [...(loadingListeners.get(type) ?? []), listener]);
+      return;
+    }
+    return (original as any)?.(type, listener, ...rest);
+  };
+  // The Workers runtime's Response.json() sets exactly "application/json"; Bun adds a charset.
+  const json = Response.json.bind(Response);
+  Response.json = ((data: unknown, init?: ResponseInit) => {
+    const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return json(data, { ...init, headers });
+  }) as typeof Response.json;
+  installResponseShape();
+  (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+  // Bun has no Cache API; workers expect `caches.default`.
+  if (!("caches" in globalThis)) {
+    Object.defineProperty(globalThis, "caches", { value: new WorkerCacheStorage(), configurable: true });
+  }
+  // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
+  const workersModule = require("../modules/workers.ts");
+  Bun.plugin({
+    name: "bunflare-cloudflare-modules",
+    setup(build) {
+      build.module("cloudflare:workers", () => ({ exports: workersModule, loader: "object" }));
+    },
+  });
+}
+
+/**
+ * `new Response(...)` as workerd builds it: a string body's default type is
+ * spelled "text/plain;charset=UTF-8", and `webSocket` in the init is kept.
+ */
+function installResponseShape(): void {
+  const Native = globalThis.Response;
+  globalThis.Response = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      const [body, init] = args as [unknown, ResponseInit | undefined];
+      if (typeof body === "string") {
+        const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
+        if (!headers.has("content-type")) {
+          headers.set("content-type", "text/plain;charset=UTF-8");
+          // Read fields one by one: `init` may be another Response, whose fields are getters.
+          args = [body, { status: init?.status, statusText: init?.statusText, headers }];
+        }
+      }
+      const response = Reflect.construct(target, args, newTarget === globalThis.Response ? target : newTarget) as Response;
+      if (init && (init as { webSocket?: unknown }).webSocket) rememberWebSocket(response, init);
+      return response;
+    },
+  });
+}
+
+class HandlerError extends Error {}
+
+export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
+  installRuntimeGlobals();
+  const mapper: SourceMapper | undefined = options.map ? createSourceMapper(options.file, options.map) : undefined;
+  const mapStack = (error: unknown): string => {
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    const mapped = mapper ? mapper.mapStack(text) : text;
+    // The host's own frames mean nothing to the user: wrangler's stacks end in their code.
+    return mapped
+      .split("\n")
+      .filter((line) => !(line.trimStart().startsWith("at ") && line.includes(BUNFLARE_ROOT)))
+      .join("\n");
+  };
+  const env = options.env;
+  const state = hostState();
+  // Top-level code may read `env` from cloudflare:workers while it loads.
+  const previousEnv = state.env;
+  state.env = env;
+
+  // Service-worker format sees its bindings as globals.
+  for (const name of Object.keys(env)) {
+    Object.defineProperty(globalThis, name, { get: () => env[name], configurable: true, enumerable: false });
+  }
+  loadingListeners = new Map();
+  let exports: Record<string, unknown>;
+  let listeners: Map<string, Listener[]>;
+  try {
+    const [file, query] = options.file.split("?");
+    exports = (await import(pathToFileURL(file!).href + (query ? `?${query}` : ""))) as Record<string, unknown>;
+  } catch (error) {
+    // The last good worker keeps serving, with its own env.
+    state.env = previousEnv;
+    throw Object.assign(new Error(mapStack(error)), { mapped: true });
+  } finally {
+    listeners = loadingListeners;
+    loadingListeners = undefined;
+  }
+  const hasDefault = exports.default !== undefined;
+  const format: LoadedWorker["format"] = !hasDefault && listeners.size ? "service-worker" : "modules";
+
+  const makeCtx = (pending: Promise<unknown>[]) => ({
+    waitUntil(promise: Promise<unknown>) {
+      pending.push(Promise.resolve(promise).catch((error) => options.onBackgroundError(error, worker)));
+    },
+    passThroughOnException() {},
+    props: {},
+  });
+
+  const entrypoint = (name = "default", ctx = makeCtx([])): Record<string, unknown> => {
+    const value = exports[name];
+    if (typeof value === "function" && value.prototype) {
+      return new (value as new (ctx: unknown, env: unknown) => Record<string, unknown>)(ctx, env);
+    }
+    if (value && typeof value === "object") return value as Record<string, unknown>;
+    throw new HandlerError(`Handler does not export a fetch() function.`);
+  };
+
+  const runFetch = async (request: Request): Promise<Response> => {
+    if (!("cf" in request)) {
+      // Built on first read: most requests never look at cf.
+      let cf: Record<string, unknown> | undefined;
+      Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
+    }
+    const pending: Promise<unknown>[] = [];
+    const ctx = makeCtx(pending);
+    state.waitUntil = ctx.waitUntil;
+    let response: unknown;
+    if (format === "service-worker") {
+      response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
+    } else {
+      const target = entrypoint("default", ctx);
+      if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
+      response =
+        typeof exports.default === "function"
+          ? await (target.fetch as Function).call(target, request)
+          : await (target.fetch as Function).call(target, request, env, ctx);
+    }
+    if (!(response instanceof Response)) {
+      // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
+      throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
+        plain: true,
+      });
+    }
+    return response;
+  };
+
+  const worker: LoadedWorker = {
+    format,
+    exports,
+    env,
+    mapStack,
+    async fetch(request) {
+      try {
+        return await runFetch(request);
+      } catch (error) {
+        throw Object.assign(new Error(), {
+          stack: mapStack(error),
+          original: error,
+          plain: (error as { plain?: boolean }).plain === true,
+        });
+      }
+    },
+    async scheduled(cron, scheduledTime) {
+      const pending: Promise<unknown>[] = [];
+      const ctx = makeCtx(pending);
+      let noRetry = false;
+      const controller = { type: "scheduled", cron, scheduledTime, noRetry: () => void (noRetry = true) };
+      try {
+        if (format === "service-worker") {
+          const event = { ...controller, waitUntil: ctx.waitUntil };
+          for (const listener of listeners.get("scheduled") ?? []) await listener(event);
+        } else {
+          const target = entrypoint("default", ctx);
+          if (typeof target.scheduled !== "function") throw new HandlerError("Handler does not export a scheduled() function.");
+          if (typeof exports.default === "function") await (target.scheduled as Function).call(target, controller);
+          else await (target.scheduled as Function).call(target, controller, env, ctx);
+        }
+        await Promise.all(pending);
+        return { outcome: "ok", noRetry };
+      } catch (error) {
+        options.onBackgroundError(error, worker);
+        return { outcome: "exception", noRetry };
+      }
+    },
+    async dispatch(handler, payload) {
+      const pending: Promise<unknown>[] = [];
+      const ctx = makeCtx(pending);
+      const target = entrypoint("default", ctx);
+      const method = target[handler];
+      if (typeof method !== "function") throw new HandlerError(`Handler does not export a ${handler}() function.`);
+      const result =
+        typeof exports.default === "function" ? await method.call(target, payload) : await method.call(target, payload, env, ctx);
+      await Promise.all(pending);
+      return result;
+    },
+    asService(name) {
+      return {
+        fetch: (request) => worker.fetch(request),
+        rpcTarget: () => {
+          const target = entrypoint(name ?? "default");
+          return target;
+        },
+      };
+    },
+  };
+  return worker;
+}
+
+interface EventContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException(): void;
+}
+
+async function dispatchFetchEvent(listeners: Listener[], request: Request, ctx: EventContext): Promise<unknown> {
+  let responded: Promise<unknown> | undefined;
+  const event = {
+    type: "fetch",
+    request,
+    respondWith(response: unknown) {
+      if (responded) throw new Error("FetchEvent.respondWith() has already been called; it can only be called once.");
+      responded = Promise.resolve(response);
+    },
+    waitUntil: ctx.waitUntil,
+    passThroughOnException: ctx.passThroughOnException,
+  };
+  for (const listener of listeners) {
+    listener(event);
+    if (responded) break;
+  }
+  if (!responded) throw new Error("No response!");
+  return responded;
+}

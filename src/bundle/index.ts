@@ -1,0 +1,168 @@
+// Bundles the user's worker with esbuild, as wrangler does: ESM, es2022,
+// workerd conditions, cloudflare:* kept external, node:* only with
+// nodejs_compat, module rules for text/data/wasm, define/alias/minify/tsconfig,
+// and a source map the host uses to point stack traces at user files.
+import * as esbuild from "esbuild";
+import { builtinModules } from "node:module";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { ModuleRule } from "../config/types.ts";
+import { assetModuleSource, assetRules, effectiveRules } from "./rules.ts";
+
+export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
+
+export interface BundleOptions {
+  entry: string;
+  /** Directory esbuild resolves from and paths are shown relative to (the project dir). */
+  projectDir: string;
+  outDir: string;
+  rules?: ModuleRule[];
+  define?: Record<string, string>;
+  alias?: Record<string, string>;
+  minify?: boolean;
+  tsconfig?: string;
+  jsxFactory?: string;
+  jsxFragment?: string;
+  nodeCompat: boolean;
+  /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
+  onWarning?: (message: string) => void;
+}
+
+export type BuildOutcome =
+  | { ok: true; file: string; map: string; inputs: string[] }
+  | { ok: false; message: string; inputs: string[] };
+
+export interface Bundler {
+  build(): Promise<BuildOutcome>;
+  dispose(): Promise<void>;
+}
+
+const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+
+function isNodeBuiltin(specifier: string): boolean {
+  return specifier.startsWith("node:") || NODE_BUILTINS.has(specifier.split("/")[0]!) || NODE_BUILTINS.has(specifier);
+}
+
+export async function createBundler(options: BundleOptions): Promise<Bundler> {
+  mkdirSync(options.outDir, { recursive: true });
+  const rules = assetRules(effectiveRules(options.rules));
+  const warned = new Map<string, Set<string>>();
+  let generation = 0;
+
+  const plugin: esbuild.Plugin = {
+    name: "bunflare",
+    setup(build) {
+      build.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: WORKERS_MODULE, external: true }));
+      build.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^[a-z_]+[a-z0-9_/:]*$/ }, (args) => {
+        if (!isNodeBuiltin(args.path)) return undefined;
+        if (options.nodeCompat) {
+          return { path: args.path.startsWith("node:") ? args.path : `node:${args.path}`, external: true };
+        }
+        const importers = warned.get(args.path) ?? new Set<string>();
+        importers.add(path.relative(options.projectDir, args.importer));
+        warned.set(args.path, importers);
+        // The Workers runtime has no such module without nodejs_compat: loading fails.
+        return { path: args.path, namespace: "bunflare-missing" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "bunflare-missing" }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`No such module "${args.path}".`)});`,
+        loader: "js",
+      }));
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData === "bunflare-rule") return undefined;
+        const rule = rules.find((candidate) => candidate.matches(args.path));
+        if (!rule) return undefined;
+        const specifier = args.path.replace(/\?module$/, "");
+        const resolved = await build.resolve(specifier, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          pluginData: "bunflare-rule",
+        });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        return { path: resolved.path, namespace: "bunflare-module", pluginData: rule.type, watchFiles: [resolved.path] };
+      });
+      build.onLoad({ filter: /.*/, namespace: "bunflare-module" }, (args) => ({
+        contents: assetModuleSource(args.pluginData, readFileSync(args.path)),
+        loader: "js",
+        watchFiles: [args.path],
+      }));
+      build.onStart(() => warned.clear());
+      build.onEnd(() => {
+        for (const [name, importers] of warned) {
+          options.onWarning?.(
+            `The package "${name}" wasn't found on the file system but is built into node.\n` +
+              `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
+              [...importers].map((importer) => ` - ${importer}`).join("\n"),
+          );
+        }
+      });
+    },
+  };
+
+  const context = await esbuild.context({
+    entryPoints: [options.entry],
+    absWorkingDir: options.projectDir,
+    bundle: true,
+    write: false,
+    outdir: options.outDir,
+    entryNames: "worker",
+    format: "esm",
+    target: "es2022",
+    platform: "neutral",
+    mainFields: ["browser", "module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    sourcemap: "external",
+    sourcesContent: false,
+    metafile: true,
+    logLevel: "silent",
+    keepNames: true,
+    minify: options.minify ?? false,
+    define: { "process.env.NODE_ENV": '"development"', ...options.define },
+    alias: options.alias,
+    tsconfig: options.tsconfig,
+    jsxFactory: options.jsxFactory,
+    jsxFragment: options.jsxFragment,
+    loader: { ".js": "jsx", ".mjs": "jsx", ".cjs": "jsx" },
+    plugins: [plugin],
+  });
+
+  const inputsOf = (metafile?: esbuild.Metafile) =>
+    Object.keys(metafile?.inputs ?? {})
+      .map((input) => input.replace(/^[a-z-]+:/, ""))
+      .filter((input) => !input.includes("node_modules"))
+      .map((input) => path.resolve(options.projectDir, input));
+
+  return {
+    async build() {
+      try {
+        const result = await context.rebuild();
+        // A new file name per build: import() then gives fresh module globals.
+        const name = `worker-${++generation}.js`;
+        const file = path.join(options.outDir, name);
+        const code = result.outputFiles!.find((out) => out.path.endsWith(".js"))!.text;
+        const map = result.outputFiles!.find((out) => out.path.endsWith(".js.map"))!.text;
+        // The map's sources are relative to outDir, where it was generated.
+        writeFileSync(file, code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${name}.map\n`));
+        writeFileSync(`${file}.map`, map);
+        return { ok: true, file, map, inputs: inputsOf(result.metafile) };
+      } catch (error) {
+        const failure = error as esbuild.BuildFailure;
+        if (!Array.isArray(failure.errors)) throw error;
+        const formatted = await esbuild.formatMessages(failure.errors, { kind: "error", color: false });
+        const inputs = failure.errors.map((e) => e.location?.file).filter((f): f is string => !!f);
+        return {
+          ok: false,
+          // Wrangler nests esbuild's own messages, indented, under one "Build failed" error.
+          message: `Build failed with ${failure.errors.length} error${failure.errors.length === 1 ? "" : "s"}:\n\n${formatted
+            .join("")
+            .trimEnd()
+            .replace(/^/gm, "  ")}`,
+          inputs: inputs.map((input) => path.resolve(options.projectDir, input)),
+        };
+      }
+    },
+    dispose: () => context.dispose(),
+  };
+}

@@ -1,0 +1,52 @@
+// Wrangler's module rules: which imports become Text, Data or CompiledWasm
+// modules instead of being bundled as code.
+import type { ModuleRule } from "../config/types.ts";
+
+export const DEFAULT_RULES: ModuleRule[] = [
+  { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
+  { type: "Data", globs: ["**/*.bin"] },
+  { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
+  { type: "ESModule", globs: ["**/*.mjs"] },
+  { type: "CommonJS", globs: ["**/*.js", "**/*.cjs"] },
+];
+
+/** User rules first; a default rule of the same type is dropped unless the user's says `fallthrough = true`. */
+export function effectiveRules(userRules: ModuleRule[] = []): ModuleRule[] {
+  const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
+  return [...userRules, ...DEFAULT_RULES.filter((rule) => !replaced.has(rule.type))];
+}
+
+export type AssetModuleType = "Text" | "Data" | "CompiledWasm";
+
+export interface CompiledRule {
+  type: AssetModuleType;
+  matches(specifier: string): boolean;
+}
+
+/** The rules that turn files into non-code modules, compiled to matchers. */
+export function assetRules(rules: ModuleRule[]): CompiledRule[] {
+  return rules
+    .filter((rule): rule is ModuleRule & { type: AssetModuleType } =>
+      rule.type === "Text" || rule.type === "Data" || rule.type === "CompiledWasm",
+    )
+    .map((rule) => {
+      const globs = rule.globs.map((glob) => new Bun.Glob(glob));
+      return {
+        type: rule.type,
+        // Globs like **/*.txt should match "./a.txt", "a.txt" and "../x/a.txt" alike.
+        matches: (specifier) => {
+          const plain = specifier.replace(/^(\.\.?\/)+/, "");
+          return globs.some((glob) => glob.match(plain) || glob.match(`x/${plain}`));
+        },
+      };
+    });
+}
+
+/** JS source of a module whose default export is the file's content, as the Workers runtime gives it. */
+export function assetModuleSource(type: AssetModuleType, bytes: Uint8Array): string {
+  if (type === "Text") return `export default ${JSON.stringify(new TextDecoder().decode(bytes))};`;
+  const base64 = Buffer.from(bytes).toString("base64");
+  const decode = `Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0))`;
+  if (type === "Data") return `export default ${decode}.buffer;`;
+  return `export default new WebAssembly.Module(${decode});`;
+}

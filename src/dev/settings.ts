@@ -1,0 +1,148 @@
+// What one worker of a dev session is made of, read from its config, vars
+// and flags: re-read whenever the config or a .dev.vars / .env file changes.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import type { GlobalArgs } from "../commands/define.ts";
+import { resolveMain } from "../config/index.ts";
+import { loadDevVars } from "../config/vars.ts";
+import { UserError } from "../errors.ts";
+import { openProject, type Project } from "../project.ts";
+import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
+
+export type LogLevel = "debug" | "info" | "log" | "warn" | "error" | "none";
+
+export interface DevArgs extends GlobalArgs {
+  script?: string;
+  name?: string;
+  "compatibility-date"?: string;
+  "compatibility-flags"?: string[];
+  "no-bundle"?: boolean;
+  bundle?: boolean;
+  ip?: string;
+  port?: number;
+  "local-protocol"?: "http" | "https";
+  "https-key-path"?: string;
+  "https-cert-path"?: string;
+  var?: string[];
+  define?: string[];
+  alias?: string[];
+  "jsx-factory"?: string;
+  "jsx-fragment"?: string;
+  tsconfig?: string;
+  remote?: boolean;
+  minify?: boolean;
+  "persist-to"?: string;
+  assets?: string;
+  "live-reload"?: boolean;
+  "test-scheduled"?: boolean;
+  "log-level"?: LogLevel;
+  "show-interactive-dev-session"?: boolean;
+}
+
+export interface Settings {
+  project: Project;
+  main: string;
+  assets?: Assets;
+  vars: Record<string, unknown>;
+  hidden: Set<string>;
+  nodeCompat: boolean;
+  watchFiles: string[];
+  watchDirs: string[];
+}
+
+export function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const colon = entry.indexOf(":");
+    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
+    out[entry.slice(0, colon)] = entry.slice(colon + 1);
+  }
+  return out;
+}
+
+function todaysDate(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
+export function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
+  const project = openProject(args);
+  const { loaded } = project;
+  const config = loaded.config;
+  if (args.name) config.name = args.name;
+  if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
+  if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
+  if (!config.compatibility_date) {
+    const today = todaysDate();
+    if (loaded.path) {
+      const file = path.basename(loaded.path);
+      const snippet = file.endsWith(".toml") ? `compatibility_date = "${today}"` : `"compatibility_date": "${today}"`;
+      warn(
+        `No compatibility_date was specified. Using today's date: ${today}.\n\n` +
+          [
+            `❯❯ Add one to your ${file} file: ${snippet}, or`,
+            `❯❯ Pass it in your terminal: wrangler dev [<SCRIPT>] --compatibility-date=${today}`,
+            "",
+            "See https://developers.cloudflare.com/workers/platform/compatibility-dates/ for more information.",
+          ]
+            .map((line) => `  ${line}`)
+            .join("\n"),
+      );
+    }
+    config.compatibility_date = today;
+  }
+  const main = resolveMain(loaded, args.script);
+  const devVars = loadDevVars(loaded, { envFiles: args["env-file"], cliVars: args.var });
+  const hidden = new Set(
+    Object.keys(devVars.vars).filter((name) => !(name in config.vars) || devVars.vars[name] !== config.vars[name]),
+  );
+  const flags = config.compatibility_flags ?? [];
+  const secretsFiles = [".dev.vars", ".env", ".env.local"].flatMap((name) =>
+    loaded.env ? [name, `${name}.${loaded.env}`, `${name}.${loaded.env}.local`] : [name],
+  );
+  const watchDirs = [config.build?.watch_dir ?? (config.build?.command ? "./src" : [])]
+    .flat()
+    .map((dir) => path.resolve(loaded.dir, dir));
+  // --assets (relative to cwd) or the config's assets.directory (relative to the config).
+  const assetsDir = args.assets ? path.resolve(args.assets) : config.assets?.directory ? path.resolve(loaded.dir, config.assets.directory) : undefined;
+  if (assetsDir && !existsSync(assetsDir)) {
+    const source = args.assets ? '"--assets" command line argument' : '"assets.directory" field in your configuration file';
+    // Wrangler prints the path as an indented note under the message.
+    throw new UserError(`The directory specified by the ${source} does not exist:\n\n  ${assetsDir}`);
+  }
+  return {
+    project,
+    main,
+    assets: assetsDir ? createAssets(assetsDir, config.assets) : undefined,
+    vars: devVars.vars,
+    hidden,
+    nodeCompat: flags.includes("nodejs_compat") || flags.includes("nodejs_compat_v2"),
+    watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
+    watchDirs,
+  };
+}
+
+export function localCertificate(args: DevArgs): { key: string; cert: string } {
+  if (args["https-key-path"] || args["https-cert-path"]) {
+    if (!args["https-key-path"] || !args["https-cert-path"]) {
+      throw new UserError("Both --https-key-path and --https-cert-path must be provided.");
+    }
+    return { key: readFileSync(args["https-key-path"], "utf8"), cert: readFileSync(args["https-cert-path"], "utf8") };
+  }
+  const dir = path.join(homedir(), ".bunflare", "local-cert");
+  const keyFile = path.join(dir, "key.pem");
+  const certFile = path.join(dir, "cert.pem");
+  if (!existsSync(keyFile) || !existsSync(certFile)) {
+    mkdirSync(dir, { recursive: true });
+    const result = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "30",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      { stdio: "ignore" },
+    );
+    if (result.status !== 0) throw new UserError("Could not generate a local HTTPS certificate (is `openssl` installed?).");
+  }
+  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
+}

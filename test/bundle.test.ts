@@ -1,0 +1,131 @@
+// The esbuild bundle of a user's worker: module rules, define/alias, node:*
+// gating, and source maps that lead back to the user's lines.
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
+import { effectiveRules } from "../src/bundle/rules.ts";
+import { createSourceMapper } from "../runtime/host/sourcemap.ts";
+import { project } from "./dev-helpers.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function bundle(files: Record<string, string>, options: Partial<BundleOptions> = {}): Promise<BuildOutcome> {
+  const dir = project(files);
+  const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-bundle-out-"));
+  dirs.push(dir, outDir);
+  const bundler = await createBundler({ entry: path.join(dir, "index.js"), projectDir: dir, outDir, nodeCompat: false, ...options });
+  try {
+    return await bundler.build();
+  } finally {
+    await bundler.dispose();
+  }
+}
+
+async function load(outcome: BuildOutcome): Promise<Record<string, any>> {
+  if (!outcome.ok) throw new Error(outcome.message);
+  return import(outcome.file);
+}
+
+test("text, html, sql, data and wasm imports become the runtime's module types", async () => {
+  // (module (func (export "add") ...)): every byte is ASCII, so it survives being written as text.
+  const wasm = Buffer.from("0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b", "hex");
+  const outcome = await bundle({
+    "index.js": `import text from "./a.txt"; import html from "./b.html"; import sql from "./c.sql"; import data from "./d.bin"; import mod from "./e.wasm";
+export { text, html, sql, data, mod };`,
+    "a.txt": "plain text",
+    "b.html": "<p>hi</p>",
+    "c.sql": "SELECT 1;",
+    "d.bin": "\u0001\u0002",
+    "e.wasm": wasm.toString("latin1"),
+  });
+  const m = await load(outcome);
+  expect(m.text).toBe("plain text");
+  expect(m.html).toBe("<p>hi</p>");
+  expect(m.sql).toBe("SELECT 1;");
+  expect(m.data).toBeInstanceOf(ArrayBuffer);
+  expect([...new Uint8Array(m.data)]).toEqual([1, 2]);
+  expect(m.mod).toBeInstanceOf(WebAssembly.Module);
+});
+
+test("a user rule replaces the default rule of its type unless it falls through", () => {
+  const replaced = effectiveRules([{ type: "Text", globs: ["**/*.md"] }]);
+  expect(replaced.filter((rule) => rule.type === "Text").map((rule) => rule.globs)).toEqual([["**/*.md"]]);
+  const kept = effectiveRules([{ type: "Text", globs: ["**/*.md"], fallthrough: true }]);
+  expect(kept.filter((rule) => rule.type === "Text")).toHaveLength(2);
+});
+
+test("define and alias substitute as configured", async () => {
+  const outcome = await bundle(
+    { "index.js": 'import value from "virtual-thing";\nexport const out = [FLAVOUR, value];\n', "shim.js": "export default 42;\n" },
+    { define: { FLAVOUR: '"vanilla"' }, alias: { "virtual-thing": "./shim.js" } },
+  );
+  expect((await load(outcome)).out).toEqual(["vanilla", 42]);
+});
+
+test("cloudflare:workers resolves to bunflare's module; other cloudflare:* stay external", async () => {
+  const outcome = await bundle({ "index.js": 'export { WorkerEntrypoint } from "cloudflare:workers";\nexport const other = () => import("cloudflare:sockets");\n' });
+  if (!outcome.ok) throw new Error(outcome.message);
+  const code = readFileSync(outcome.file, "utf8");
+  expect(code).toContain(path.join("runtime", "modules", "workers.ts"));
+  expect(code).toContain('"cloudflare:sockets"');
+});
+
+test("node:* without nodejs_compat warns like wrangler and fails when loaded", async () => {
+  const warnings: string[] = [];
+  const outcome = await bundle({ "index.js": 'import { Buffer } from "node:buffer";\nexport const b = Buffer;\n' }, { onWarning: (w) => warnings.push(w) });
+  expect(warnings[0]).toContain('The package "node:buffer" wasn\'t found on the file system but is built into node.');
+  expect(warnings[0]).toContain(" - index.js");
+  expect(load(outcome)).rejects.toThrow('No such module "node:buffer".');
+});
+
+test("node:* and bare builtins are available with nodejs_compat", async () => {
+  const outcome = await bundle({ "index.js": 'import { Buffer } from "node:buffer";\nimport path from "path";\nexport const out = [Buffer.from("hi").length, path.join("a", "b")];\n' }, { nodeCompat: true });
+  expect((await load(outcome)).out).toEqual([2, "a/b"]);
+});
+
+test("a syntax error is reported with file, line and column", async () => {
+  const outcome = await bundle({ "index.js": "export default {\n  fetch() { return new Response(\"x\" ; }\n};\n" });
+  expect(outcome.ok).toBe(false);
+  if (outcome.ok) return;
+  expect(outcome.message).toContain("Build failed with 1 error");
+  expect(outcome.message).toContain("index.js:2:");
+  expect(outcome.inputs.some((input) => input.endsWith("index.js"))).toBe(true);
+});
+
+test("the source map leads stack frames back to the user's TypeScript lines", async () => {
+  const outcome = await bundle(
+    { "index.js": 'import { boom } from "./lib.ts";\nexport { boom };\n', "lib.ts": "type T = number;\n\nexport function boom(): T {\n  throw new Error(\"mapped\");\n}\n" },
+  );
+  if (!outcome.ok) throw new Error(outcome.message);
+  const mapper = createSourceMapper(outcome.file, outcome.map);
+  const m = await import(outcome.file);
+  let stack = "";
+  try {
+    m.boom();
+  } catch (error) {
+    stack = (error as Error).stack!;
+  }
+  expect(stack).toContain(outcome.file);
+  expect(mapper.mapStack(stack)).toMatch(/lib\.ts:4:\d+/);
+});
+
+test("each build is a new file, so importing it gives fresh module state", async () => {
+  const dir = project({ "index.js": "let n = 0;\nexport const next = () => ++n;\n" });
+  const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-bundle-out-"));
+  dirs.push(dir, outDir);
+  const bundler = await createBundler({ entry: path.join(dir, "index.js"), projectDir: dir, outDir, nodeCompat: false });
+  try {
+    const first = await load(await bundler.build());
+    first.next();
+    const second = await load(await bundler.build());
+    expect(first.next()).toBe(2);
+    expect(second.next()).toBe(1);
+  } finally {
+    await bundler.dispose();
+  }
+});

@@ -1,0 +1,219 @@
+// bunflare dev flags and config beyond the basics: live reload, HTTPS,
+// custom builds, no_bundle, log levels.
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+
+setDefaultTimeout(30_000);
+
+const running: DevProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((dev) => dev.stop()));
+  for (const dir of dirs.splice(0)) cleanup(dir);
+});
+
+async function serve(files: Record<string, string>, args: string[] = [], options: { ipc?: boolean } = {}) {
+  const dir = project(files);
+  dirs.push(dir);
+  const dev = await startDev(dir, args, options);
+  running.push(dev);
+  return { dir, dev, get: (path: string, init?: RequestInit) => fetch(new URL(path, dev.url), init) };
+}
+
+const toml = (main = "src/index.js", extra = "") => `name = "t"\nmain = "${main}"\ncompatibility_date = "2025-01-01"\n${extra}`;
+const htmlWorker = (text: string) =>
+  `export default { fetch() { return new Response("<html><body>${text}</body></html>", { headers: { "content-type": "text/html" } }); } };\n`;
+
+describe("bunflare dev features", () => {
+  test("--live-reload injects a script into HTML and tells open pages to reload after a rebuild", async () => {
+    const { dir, dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": htmlWorker("one") }, ["--live-reload"]);
+    const html = await (await get("/")).text();
+    expect(html).toContain("one");
+    expect(html).toContain("/cdn-cgi/live-reload");
+    const socket = new WebSocket(dev.url.replace("http", "ws") + "/cdn-cgi/live-reload");
+    const message = new Promise<string>((resolve) => socket.addEventListener("message", (event) => resolve(String(event.data))));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    write(dir, "src/index.js", htmlWorker("two"));
+    expect(await message).toBe("reload");
+    socket.close();
+    expect(await (await get("/")).text()).toContain("two");
+  });
+
+  test("without --live-reload HTML is passed through untouched", async () => {
+    const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": htmlWorker("plain") });
+    expect(await (await get("/")).text()).toBe("<html><body>plain</body></html>");
+  });
+
+  const hasOpenssl = spawnSync("openssl", ["version"]).status === 0;
+  test.skipIf(!hasOpenssl)("--local-protocol https serves over TLS with a generated certificate", async () => {
+    const { dev } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("secure"); } };\n' }, [
+      "--local-protocol",
+      "https",
+    ]);
+    expect(dev.url).toMatch(/^https:\/\//);
+    const response = await fetch(dev.url, { tls: { rejectUnauthorized: false } } as RequestInit);
+    expect(await response.text()).toBe("secure");
+  });
+
+  test("build.command runs before bundling and again when build.watch_dir changes", async () => {
+    const { dir, dev, get } = await serve({
+      "wrangler.toml": toml("dist/index.js", '[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "src"\n'),
+      "src/index.js": 'export default { fetch() { return new Response("built 1"); } };\n',
+      "dist/index.js": 'export default { fetch() { return new Response("stale"); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("built 1");
+    expect(dev.output()).toContain("[custom build] Running: mkdir -p dist && cp src/index.js dist/index.js");
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("built 2"); } };\n');
+    await eventually(async () => (await (await get("/")).text()) === "built 2");
+  });
+
+  test("no_bundle runs the entry as is, cloudflare:workers included", async () => {
+    const { get } = await serve(
+      {
+        "wrangler.toml": toml("src/index.ts", "no_bundle = true\n[vars]\nWHO = \"unbundled\"\n"),
+        "src/index.ts": 'import { env } from "cloudflare:workers";\nexport default { fetch(): Response { return new Response(String(env.WHO)); } };\n',
+      },
+    );
+    expect(await (await get("/")).text()).toBe("unbundled");
+  });
+
+  test("--log-level warn silences request lines, the default shows them", async () => {
+    const quiet = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("q"); } };\n' }, ["--log-level", "warn"], { ipc: true });
+    await quiet.get("/");
+    const loud = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("l"); } };\n' });
+    await loud.get("/");
+    await loud.dev.waitForOutput(/GET \/ 200 OK/);
+    await Bun.sleep(100);
+    expect(quiet.dev.output()).not.toContain("GET / 200 OK");
+    expect(quiet.dev.output()).not.toContain("Ready on");
+  });
+
+  test("an entry point that does not exist is a clear error", async () => {
+    const dir = project({ "wrangler.toml": toml("src/missing.js") });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString()).toContain('The entry-point file at "src/missing.js" was not found.');
+  });
+
+  test("the port already in use is a clear error", async () => {
+    const blocker = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    try {
+      const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default {};\n" });
+      dirs.push(dir);
+      const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--ip", "127.0.0.1", "--port", String(blocker.port)], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 15_000,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr.toString()).toContain(`Address already in use (127.0.0.1:${blocker.port})`);
+    } finally {
+      blocker.stop(true);
+    }
+  });
+});
+
+describe("bunflare dev in a terminal", () => {
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  test.skipIf(!hasScript)("shows the hotkeys and exits on x", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("tty"); } };\n' });
+    dirs.push(dir);
+    const { spawn } = await import("node:child_process");
+    // `script` gives the dev server a real pseudo-terminal, as a user's shell would.
+    const child = spawn("script", ["-qfec", `${import.meta.dir}/../bin/bunflare dev --port 0`, "/dev/null"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", HOME: dir },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await eventually(async () => output.includes("[x] to exit"));
+      expect(output).toContain("│  [b] open a browser [c] clear console [x] to exit  │");
+      child.stdin.write("x");
+      const code = await Promise.race([exited, Bun.sleep(10_000).then(() => "timeout")]);
+      expect(code).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("bunflare dev WebSockets", () => {
+  test("a worker's WebSocketPair talks to a real WebSocket client", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  fetch(request) {
+    if (request.headers.get("upgrade") !== "websocket") return new Response("expected a websocket", { status: 426 });
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", (event) => {
+      if (event.data === "bye") server.close(1000, "done");
+      else server.send("echo: " + event.data);
+    });
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`,
+    });
+    const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+    const received: string[] = [];
+    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
+    socket.addEventListener("message", (event) => received.push(String(event.data)));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    socket.send("hello");
+    await eventually(async () => received.length === 1);
+    expect(received).toEqual(["echo: hello"]);
+    socket.send("bye");
+    expect(await closed).toBe(1000);
+    await dev.waitForOutput(/GET \/ws 101 Switching Protocols/);
+  });
+});
+
+describe("bunflare dev static assets", () => {
+  test("assets are served before the worker, which handles the rest and reaches them through env.ASSETS", async () => {
+    const dir = project({}, "dev-assets");
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    const get = (p: string) => fetch(new URL(p, dev.url), { redirect: "manual" });
+    expect(await (await get("/about")).text()).toBe("<h1>about</h1>\n");
+    expect((await get("/about.html")).headers.get("location")).toBe("/about");
+    expect(await (await get("/api")).text()).toBe("worker GET /api");
+    expect(await (await get("/via-binding")).text()).toBe("binding gave 200: body { color: orange; }\n");
+    expect(dev.output()).toMatch(/env\.ASSETS\s+Assets\s+local/);
+  });
+
+  test("a missing assets directory is a clear error", async () => {
+    const dir = project({ "wrangler.toml": toml("src/index.js", '[assets]\ndirectory = "./nope"\n'), "src/index.js": "export default {};\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString()).toContain('The directory specified by the "assets.directory" field in your configuration file does not exist:');
+  });
+});
+
+describe("bunflare dev ports", () => {
+  test("without --port, a taken 8787 moves the server to another free port", async () => {
+    let blocker: ReturnType<typeof Bun.serve> | undefined;
+    try {
+      blocker = Bun.serve({ port: 8787, hostname: "localhost", fetch: () => new Response("blocker") });
+    } catch {
+      // Something else already holds 8787, which is just as good for this test.
+    }
+    try {
+      const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("moved"); } };\n' });
+      dirs.push(dir);
+      const env: Record<string, string> = { CI: "" };
+      const dev = await startDev(dir, [], { defaultPort: true, env });
+      running.push(dev);
+      expect(new URL(dev.url).port).not.toBe("8787");
+      expect(await (await fetch(dev.url)).text()).toBe("moved");
+    } finally {
+      blocker?.stop(true);
+    }
+  });
+});

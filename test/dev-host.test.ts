@@ -1,0 +1,51 @@
+// The worker host on its own: load a module and dispatch events to it.
+import { afterEach, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadWorker } from "../runtime/host/index.ts";
+import { cleanup, project } from "./dev-helpers.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) cleanup(dir);
+});
+
+async function load(source: string, env: Record<string, unknown> = {}) {
+  const dir = project({});
+  dirs.push(dir);
+  const file = path.join(dir, `worker-${dirs.length}.mjs`);
+  writeFileSync(file, source);
+  const errors: unknown[] = [];
+  const worker = await loadWorker({ file, env, onBackgroundError: (error) => errors.push(error) });
+  return { worker, errors };
+}
+
+test("other handlers (queue, tail, ...) are dispatched with env and ctx, waiting for waitUntil", async () => {
+  const { worker } = await load(`export default {
+  async queue(batch, env, ctx) {
+    let done = false;
+    ctx.waitUntil(new Promise((r) => setTimeout(() => { done = true; r(); }, 5)));
+    globalThis.__seen = () => done;
+    return batch.messages.length + ":" + env.NAME;
+  },
+};`, { NAME: "q" });
+  expect(await worker.dispatch("queue", { messages: [1, 2, 3] })).toBe("3:q");
+  expect((globalThis as any).__seen()).toBe(true);
+  expect(worker.dispatch("tail", [])).rejects.toThrow("Handler does not export a tail() function.");
+});
+
+test("an entrypoint class gets the payload alone, with env and ctx on this", async () => {
+  const { worker } = await load(`import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  queue(batch) { return batch.id + ":" + this.env.NAME + ":" + typeof this.ctx.waitUntil; }
+}`, { NAME: "cls" });
+  expect(await worker.dispatch("queue", { id: "b1" })).toBe("b1:cls:function");
+});
+
+test("scheduled reports an exception without throwing, and noRetry is seen", async () => {
+  const { worker, errors } = await load(`export default {
+  scheduled(controller) { controller.noRetry(); throw new Error("cron failed"); },
+};`);
+  expect(await worker.scheduled("* * * * *", 0)).toEqual({ outcome: "exception", noRetry: true });
+  expect(String(errors[0])).toContain("cron failed");
+});

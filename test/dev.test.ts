@@ -1,0 +1,430 @@
+// bunflare dev end to end: real processes on free ports, real HTTP.
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+
+setDefaultTimeout(30_000);
+
+const running: DevProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((dev) => dev.stop()));
+  for (const dir of dirs.splice(0)) cleanup(dir);
+});
+
+async function serve(files: Record<string, string>, args: string[] = [], fixture?: string) {
+  const dir = project(files, fixture);
+  dirs.push(dir);
+  const dev = await startDev(dir, args);
+  running.push(dev);
+  return { dir, dev, get: (path: string, init?: RequestInit) => fetch(new URL(path, dev.url), init) };
+}
+
+const toml = (main = "src/index.js", extra = "") =>
+  `name = "t"\nmain = "${main}"\ncompatibility_date = "2025-01-01"\n${extra}`;
+
+describe("bunflare dev", () => {
+  test("serves the worker on the port its Ready line names", async () => {
+    const { dev, get } = await serve({}, [], "dev-module");
+    expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await get("/");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("Hello from a module worker!");
+    await dev.waitForOutput(/\[wrangler:info\] GET \/ 200 OK \(\d+ms\)/);
+  });
+
+  test("request.cf has wrangler's placeholder and navigator.userAgent is Cloudflare-Workers", async () => {
+    const { get } = await serve({}, [], "dev-module");
+    expect(await (await get("/cf")).json()).toEqual({ colo: "DFW", country: "US", ua: "Cloudflare-Workers" });
+  });
+
+  test("an uncaught exception answers 500 in plain text with the stack at the user's source line", async () => {
+    const { dev, get } = await serve({}, [], "dev-module");
+    const response = await get("/throw", { headers: { "user-agent": "curl/8" } });
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    expect(body.split("\n")[0]).toBe("Error: boom from the worker");
+    expect(body).toMatch(/src\/index\.js:7:\d+/);
+    expect(body).not.toContain("runtime/host");
+    await dev.waitForOutput(/\[wrangler:error\] Error: boom from the worker/);
+    await dev.waitForOutput(/GET \/throw 500 Internal Server Error/);
+  });
+
+  test("a browser gets the pretty HTML error page", async () => {
+    const { get } = await serve({}, [], "dev-module");
+    const response = await get("/throw", { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toBe("text/html;charset=utf-8");
+    const html = await response.text();
+    expect(html).toContain("Error: boom from the worker");
+    expect(html).toMatch(/src\/index\.js:7/);
+  });
+
+  test("TypeScript stack traces point at the .ts source line", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml("src/index.ts"),
+      "src/index.ts":
+        'import { fail } from "./fail";\ninterface Shape {\n  kind: string;\n}\nexport default {\n  fetch(request: Request): Response {\n    const shape: Shape = { kind: new URL(request.url).pathname };\n    if (shape.kind === "/here") throw new Error("thrown in index");\n    return fail();\n  },\n};\n',
+      "src/fail.ts": "interface X { a: number }\n\nexport function fail(): never {\n  const x: X = { a: 1 };\n  throw new Error(`typed ${x.a}`);\n}\n",
+    });
+    const body = await (await get("/", { headers: { "user-agent": "curl/8" } })).text();
+    expect(body.split("\n")[0]).toBe("Error: typed 1");
+    expect(body).toMatch(/src\/fail\.ts:5:\d+/);
+    const here = await (await get("/here", { headers: { "user-agent": "curl/8" } })).text();
+    expect(here.split("\n")[0]).toBe("Error: thrown in index");
+    expect(here).toMatch(/src\/index\.ts:8:\d+/);
+  });
+
+  test("a worker that exits, rejects or throws in a timer never takes the server down", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/exit") process.exit(1);
+    if (path === "/unhandled") { Promise.reject(new Error("nobody caught me")); return new Response("sent"); }
+    if (path === "/timer") { setTimeout(() => { throw new Error("thrown in a timer"); }, 0); return new Response("scheduled"); }
+    if (path === "/wait-fail") { globalThis.ctxFail = true; }
+    return new Response("still alive");
+  },
+};
+`,
+    });
+    expect((await get("/exit")).status).toBe(500);
+    expect(await (await get("/unhandled")).text()).toBe("sent");
+    expect(await (await get("/timer")).text()).toBe("scheduled");
+    await dev.waitForOutput(/nobody caught me/);
+    await dev.waitForOutput(/thrown in a timer/);
+    expect(await (await get("/")).text()).toBe("still alive");
+    expect(dev.child.exitCode).toBeNull();
+  });
+
+  test("ctx.waitUntil failures are logged and the response is unaffected", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js":
+        'export default { fetch(req, env, ctx) { ctx.waitUntil(Promise.reject(new Error("background failed"))); ctx.passThroughOnException(); return new Response("ok"); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("ok");
+    await dev.waitForOutput(/background failed/);
+  });
+
+  test("editing a source file reloads the worker with fresh module globals", async () => {
+    const { dir, dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'let n = 0;\nexport default { fetch() { n++; return new Response("v1 " + n); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("v1 1");
+    expect(await (await get("/")).text()).toBe("v1 2");
+    write(dir, "src/index.js", 'let n = 0;\nexport default { fetch() { n++; return new Response("v2 " + n); } };\n');
+    await eventually(async () => (await (await get("/")).text()).startsWith("v2"));
+    await dev.waitForOutput(/Local server updated and ready/);
+  });
+
+  test("editing an imported module reloads too", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'import { word } from "./word.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/word.js": 'export const word = "before";\n',
+    });
+    expect(await (await get("/")).text()).toBe("before");
+    write(dir, "src/word.js", 'export const word = "after";\n');
+    await eventually(async () => (await (await get("/")).text()) === "after");
+  });
+
+  test("a build error is printed with its location and the last good worker keeps serving", async () => {
+    const { dir, dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'export default { fetch() { return new Response("good"); } };\n',
+    });
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("bad" ; } };\n');
+    await dev.waitForOutput(/src\/index\.js:1:\d+/);
+    expect(await (await get("/")).text()).toBe("good");
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("fixed"); } };\n');
+    await eventually(async () => (await (await get("/")).text()) === "fixed");
+  });
+
+  test("a request in flight during a reload finishes on the old worker", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js":
+        'export default { async fetch(req) { if (new URL(req.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 400)); return new Response("old"); } };\n',
+    });
+    const slow = get("/slow");
+    await Bun.sleep(50);
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("new"); } };\n');
+    await eventually(async () => (await (await get("/")).text()) === "new");
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("old");
+  });
+
+  test("editing .dev.vars or the config's vars reloads env", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml("src/index.js", '[vars]\nA = "one"\n'),
+      ".dev.vars": "SECRET=s1\n",
+      "src/index.js": "export default { fetch(req, env) { return new Response(env.A + ' ' + env.SECRET); } };\n",
+    });
+    expect(await (await get("/")).text()).toBe("one s1");
+    write(dir, ".dev.vars", "SECRET=s2\n");
+    await eventually(async () => (await (await get("/")).text()) === "one s2");
+    write(dir, "wrangler.toml", toml("src/index.js", '[vars]\nA = "two"\n'));
+    await eventually(async () => (await (await get("/")).text()) === "two s2");
+  });
+
+  test("prints the bindings table and hides secret values", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml("src/index.js", '[vars]\nGREETING = "hello"\nNUM = 3\n'),
+      ".dev.vars": "TOKEN=secret-value\n",
+      "src/index.js": 'export default { fetch() { return new Response("x"); } };\n',
+    });
+    const out = dev.output();
+    expect(out).toContain("Using secrets defined in .dev.vars");
+    expect(out).toContain("Your Worker has access to the following bindings:");
+    expect(out).toMatch(/^Binding {24}Resource {18}Mode$/m);
+    expect(out).toMatch(/^env\.GREETING \("hello"\) {9}Environment Variable {6}local$/m);
+    expect(out).toMatch(/^env\.NUM \(3\) {20}Environment Variable {6}local$/m);
+    expect(out).toMatch(/^env\.TOKEN \("\(hidden\)"\) {9}Environment Variable {6}local$/m);
+    expect(out).not.toContain("secret-value");
+  });
+
+  test("service-worker syntax sees bindings as globals", async () => {
+    const { get } = await serve({}, [], "dev-service-worker");
+    expect(await (await get("/var")).text()).toBe("hi from a global");
+    expect(await (await get("/p", { method: "POST", body: "x" })).text()).toBe("service worker saw POST /p");
+  });
+
+  test("a default-exported WorkerEntrypoint class handles fetch and can call itself over a service binding", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml("src/index.js", '[[services]]\nbinding = "SELF"\nservice = "t"\n'),
+      "src/index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/rpc") return new Response(String(await this.env.SELF.add(2, 3)));
+    if (path === "/via") return this.env.SELF.fetch("http://x/inner");
+    return new Response("entrypoint " + path);
+  }
+  add(a, b) { return a + b; }
+}
+`,
+    });
+    expect(await (await get("/hello")).text()).toBe("entrypoint /hello");
+    expect(await (await get("/rpc")).text()).toBe("5");
+    expect(await (await get("/via")).text()).toBe("entrypoint /inner");
+  });
+
+  test("cloudflare:workers exports env and waitUntil at module scope", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml("src/index.js", '[vars]\nNAME = "from env"\n'),
+      "src/index.js": `import { env, waitUntil, RpcTarget, DurableObject, WorkflowEntrypoint } from "cloudflare:workers";
+export default { fetch() {
+  waitUntil(Promise.resolve().then(() => console.log("background done")));
+  return new Response([env.NAME, typeof RpcTarget, typeof DurableObject, typeof WorkflowEntrypoint].join(","));
+} };
+`,
+    });
+    expect(await (await get("/")).text()).toBe("from env,function,function,function");
+    await dev.waitForOutput(/background done/);
+  });
+
+  test("--test-scheduled runs the scheduled handler at /__scheduled; /cdn-cgi/handler/scheduled always does", async () => {
+    const files = {
+      "wrangler.toml": toml(),
+      "src/index.js":
+        'export default { fetch() { return new Response("fetched"); }, scheduled(c) { console.log("cron ran: " + c.cron); } };\n',
+    };
+    const plain = await serve(files);
+    expect(await (await plain.get("/__scheduled")).text()).toBe("fetched");
+    expect(await (await plain.get("/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*")).text()).toBe("ok");
+    await plain.dev.waitForOutput(/cron ran: \*\/5 \* \* \* \*/);
+    const testing = await serve(files, ["--test-scheduled"]);
+    expect(await (await testing.get("/__scheduled?cron=1+2+3+4+5")).text()).toBe("Ran scheduled event");
+    await testing.dev.waitForOutput(/cron ran: 1 2 3 4 5/);
+  });
+
+  test("crons in config print wrangler's how-to-trigger warning", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml("src/index.js", '[triggers]\ncrons = ["*/5 * * * *"]\n'),
+      "src/index.js": 'export default { fetch() { return new Response("x"); }, scheduled() {} };\n',
+    });
+    await dev.waitForOutput(/Scheduled Workers are not automatically triggered during local development/);
+    await dev.waitForOutput(/curl "http:\/\/localhost:\d+\/cdn-cgi\/handler\/scheduled"/);
+  });
+
+  test("--var and --define reach the worker", async () => {
+    const { get } = await serve(
+      {
+        "wrangler.toml": toml(),
+        "src/index.js": 'export default { fetch(req, env) { return new Response(env.FROM_CLI + " " + MY_CONST); } };\n',
+      },
+      ["--var", "FROM_CLI:cli-value", "--define", 'MY_CONST:"defined"'],
+    );
+    expect(await (await get("/")).text()).toBe("cli-value defined");
+  });
+
+  test("a config without compatibility_date warns and still serves", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": 'name = "t"\nmain = "src/index.js"\n',
+      "src/index.js": 'export default { fetch() { return new Response("dated"); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("dated");
+    expect(dev.output()).toMatch(/No compatibility_date was specified\. Using today's date: \d{4}-\d\d-\d\d\./);
+  });
+
+  test("node:* imports need nodejs_compat, as in the Workers runtime", async () => {
+    const worker = 'import { Buffer } from "node:buffer";\nexport default { fetch() { return new Response(Buffer.from("aGk=", "base64").toString()); } };\n';
+    const without = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    await without.dev.waitForOutput(/The package "node:buffer" wasn't found on the file system but is built into node\./);
+    await without.dev.waitForOutput(/No such module "node:buffer"/);
+    expect((await without.get("/")).status).toBe(503);
+    const withFlag = await serve({ "wrangler.toml": toml("src/index.js", 'compatibility_flags = ["nodejs_compat"]\n'), "src/index.js": worker });
+    expect(await (await withFlag.get("/")).text()).toBe("hi");
+  });
+
+  test("dev.port in config is used when --port is not given", async () => {
+    const port = await freePort();
+    const dir = project({
+      "wrangler.toml": toml("src/index.js", `[dev]\nport = ${port}\n`),
+      "src/index.js": 'export default { fetch() { return new Response("configured port"); } };\n',
+    });
+    dirs.push(dir);
+    const { spawn } = await import("node:child_process");
+    const child = spawn(`${import.meta.dir}/../bin/bunflare`, ["dev"], { cwd: dir, env: { ...process.env, HOME: dir }, stdio: "ignore" });
+    try {
+      await eventually(async () => (await (await fetch(`http://127.0.0.1:${port}/`)).text()) === "configured port");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  test("announces readiness over the IPC channel when forked", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' });
+    dirs.push(dir);
+    const dev = await startDev(dir, [], { ipc: true });
+    running.push(dev);
+    await eventually(async () => dev.messages.length > 0, 5_000);
+    const ready = JSON.parse(dev.messages[0] as string);
+    expect(ready).toEqual({ event: "DEV_SERVER_READY", ip: "localhost", port: Number(new URL(dev.url).port) });
+  });
+
+  test("--remote is refused with one clear line and exit code 1", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default {};\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--remote"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.exitCode).toBe(1);
+    const stderr = result.stderr.toString();
+    expect(stderr).toContain("[ERROR] bunflare runs your Worker locally only: `--remote` is not supported.");
+    expect(stderr).not.toContain("    at ");
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = server.port!;
+  server.stop(true);
+  return port;
+}
+
+describe("bunflare dev start-up failures", () => {
+  test("a worker that throws at module load is reported, answers 503, and recovers when fixed", async () => {
+    const { dir, dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
+    });
+    await dev.waitForOutput(/\[wrangler:error\] Error: broken at load/);
+    expect((await get("/")).status).toBe(503);
+    write(dir, "src/index.js", 'export default { fetch() { return new Response("recovered"); } };\n');
+    await eventually(async () => (await (await get("/")).text()) === "recovered");
+  });
+
+  test("a worker without a fetch handler answers 500 naming the missing handler", async () => {
+    const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": "export default { scheduled() {} };\n" });
+    const response = await get("/", { headers: { "user-agent": "curl/8" } });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("Handler does not export a fetch() function.");
+  });
+});
+
+describe("bunflare dev across processes", () => {
+  test("a service binding reaches a worker served by another bunflare dev process", async () => {
+    const registry = project({});
+    dirs.push(registry);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const calleeDir = project({
+      "wrangler.toml": 'name = "callee"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'export default { async fetch(request) { return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text())); } };\n',
+    });
+    const callerDir = project({
+      "wrangler.toml": 'name = "caller"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "CALLEE"\nservice = "callee"\n',
+      "index.js": 'export default { fetch(request, env) { return env.CALLEE.fetch("https://example.com/path?q=1", { method: "POST", body: "hello" }); } };\n',
+    });
+    dirs.push(calleeDir, callerDir);
+    const callee = await startDev(calleeDir, [], { env });
+    running.push(callee);
+    const caller = await startDev(callerDir, [], { env });
+    running.push(caller);
+    expect(caller.output()).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[connected\]/);
+    const response = await fetch(caller.url);
+    expect(await response.text()).toBe("callee saw POST https://example.com/path?q=1 hello");
+    await callee.stop();
+    const after = await fetch(caller.url, { headers: { "user-agent": "curl/8" } });
+    expect(after.status).toBe(500);
+    expect(await after.text()).toContain('Couldn\'t find a local dev session for the "default" entrypoint of service "callee" to proxy to');
+  });
+});
+
+describe("bunflare dev with several configs", () => {
+  test("-c a -c b serves a and lets it call b over a service binding, fetch and RPC", async () => {
+    const { dev, get, dir } = await serve(
+      {
+        "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n',
+        "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n[vars]\nWHO = "b"\n',
+        "a.js": `export default { async fetch(request, env) {
+  if (new URL(request.url).pathname === "/rpc") return new Response(String(await env.B.double(21)));
+  return env.B.fetch(request);
+} };
+`,
+        "b.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  fetch(request) { return new Response("from " + this.env.WHO + " " + new URL(request.url).pathname); }
+  double(n) { return n * 2; }
+}
+`,
+      },
+      ["-c", "a.toml", "-c", "b.toml"],
+    );
+    expect(dev.output()).toMatch(/^a has access to the following bindings:$/m);
+    expect(await (await get("/x")).text()).toBe("from b /x");
+    expect(await (await get("/rpc")).text()).toBe("42");
+    write(dir, "b.js", 'export default { fetch() { return new Response("b edited"); } };\n');
+    await eventually(async () => (await (await get("/x")).text()) === "b edited");
+  });
+
+  test("a .dev.vars created after start is picked up", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": "export default { fetch(req, env) { return new Response(String(env.LATE)); } };\n",
+    });
+    expect(await (await get("/")).text()).toBe("undefined");
+    write(dir, ".dev.vars", "LATE=arrived\n");
+    await eventually(async () => (await (await get("/")).text()) === "arrived");
+  });
+});
+
+describe("bunflare dev response details", () => {
+  test("a string body gets the runtime's default content type spelling", async () => {
+    const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("s"); } };\n' });
+    expect((await get("/")).headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+  });
+});
+
+describe("bunflare dev process.env", () => {
+  test("with nodejs_compat from 2025-04-01, text vars and secrets are in process.env", async () => {
+    const { get } = await serve({
+      "wrangler.toml": 'name = "t"\nmain = "src/index.js"\ncompatibility_date = "2025-05-01"\ncompatibility_flags = ["nodejs_compat"]\n[vars]\nPLAIN = "p"\n',
+      ".dev.vars": "SECRET_KEY=s\n",
+      "src/index.js": 'import process from "node:process";\nexport default { fetch() { return new Response(process.env.PLAIN + " " + process.env.SECRET_KEY); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("p s");
+  });
+});
