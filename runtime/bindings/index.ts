@@ -6,7 +6,7 @@ import type { WorkerConfig } from "../../src/config/types.ts";
 import { createKVNamespace, kvNamespaceIdFor } from "./kv/index.ts";
 import { createR2Bucket, r2BucketNameFor } from "./r2/index.ts";
 import { createD1Database, d1DatabaseIdFor } from "./d1/index.ts";
-import { createDurableObjectNamespace } from "./durable-objects/index.ts";
+import { createDurableObjectNamespace, sqliteBackedClasses } from "./durable-objects/index.ts";
 import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
 
@@ -25,9 +25,20 @@ export interface EnvOptions {
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
 }
 
+/** What to release when an env is replaced by a reload (Durable Object instances and files). */
+const disposers = new WeakMap<object, (() => void)[]>();
+
+export function disposeEnv(env: Record<string, unknown>): void {
+  for (const dispose of disposers.get(env) ?? []) dispose();
+  disposers.delete(env);
+}
+
 export function buildEnv(options: EnvOptions): Record<string, unknown> {
   const { config } = options;
   const env: Record<string, unknown> = {};
+  const toDispose: (() => void)[] = [];
+  disposers.set(env, toDispose);
+  const sqliteClasses = sqliteBackedClasses(config.migrations);
   const lazy = (name: string, create: () => unknown) => {
     let value: unknown;
     let made = false;
@@ -55,10 +66,11 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
       if (!other) throw new Error(`Durable Object class "${binding.class_name}" lives in worker "${binding.script_name}", which is not running in this dev session.`);
       return other;
     };
-    lazy(binding.name, () =>
-      createDurableObjectNamespace({
+    lazy(binding.name, () => {
+      const namespace = createDurableObjectNamespace({
         store: options.store(),
         className: binding.class_name,
+        sqlite: sqliteClasses.has(binding.class_name),
         getClass: () => {
           const cls = owner().exports[binding.class_name];
           if (typeof cls !== "function") {
@@ -67,8 +79,10 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
           return cls as new (state: unknown, env: unknown) => unknown;
         },
         getEnv: () => owner().env,
-      }),
-    );
+      });
+      toDispose.push(() => namespace.dispose());
+      return namespace;
+    });
   }
   for (const service of config.services ?? []) {
     lazy(service.binding, () =>

@@ -12,7 +12,7 @@ import { UserError } from "../errors.ts";
 import { formatWarning, log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
-import { buildEnv } from "../../runtime/bindings/index.ts";
+import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
@@ -268,7 +268,11 @@ export async function startDev(args: DevArgs): Promise<void> {
       logAt("error", `[wrangler:error] ${(error as Error).message}`);
       return false;
     }
+    const previous = slot.current;
     slot.current = next;
+    // Requests already in flight finish on the old worker; release its Durable
+    // Object instances and files once they have had time to.
+    if (previous) setTimeout(() => disposeEnv(previous.env), 10_000).unref();
     return true;
   };
 
