@@ -22,6 +22,21 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
+    name: "dev: KV, R2, D1 and a SQLite-backed Durable Object from one worker",
+    fixture: "dev-bindings",
+    compareStartup: true,
+    requests: [
+      { path: "/kv?key=a", method: "PUT", body: "kv-value" },
+      { path: "/kv?key=a" },
+      { path: "/r2?key=a", method: "PUT", body: "r2-value" },
+      { path: "/r2?key=missing" },
+      { path: "/d1", method: "PUT", body: "note" },
+      { path: "/d1" },
+      { path: "/counter" },
+      { path: "/counter" },
+    ],
+  }),
+  devCase({
     name: "dev: service-worker syntax",
     fixture: "dev-service-worker",
     requests: [{ path: "/hello", headers_compared: ["content-type"] }, { path: "/var" }, { path: "/x", method: "PUT", body: "b" }],

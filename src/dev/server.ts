@@ -136,9 +136,12 @@ export async function startDev(args: DevArgs): Promise<void> {
     for (const line of lines) logAt("log", line);
   };
   const printServiceNote = () => {
-    const any = slots.some(({ settings: { project } }) =>
-      (project.loaded.config.services ?? []).length || (project.loaded.config.durable_objects?.bindings ?? []).length,
-    );
+    // Only bindings that reach another worker get the note; a class of this worker's own does not.
+    const any = slots.some(({ settings: { project } }) => {
+      const { config } = project.loaded;
+      const external = (config.durable_objects?.bindings ?? []).filter((b) => b.script_name && b.script_name !== config.name);
+      return (config.services ?? []).length > 0 || external.length > 0;
+    });
     if (any) {
       logAt(
         "log",
