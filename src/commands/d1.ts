@@ -1,9 +1,9 @@
 // `bunflare d1 ...`: wrangler's D1 commands, run against the local store.
 // Handlers find the database in the config, then call runtime/bindings/d1:
 // SQL from the user runs through the same binding a worker's env.DB uses.
+import { addBindingToJsonConfig } from "../config/edit.ts";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
@@ -515,21 +515,10 @@ const createCommand = defineCommand<
         Boolean(args.binding) ||
         Boolean(args["update-config"]) ||
         (await confirm("Would you like Wrangler to add it on your behalf?", { defaultValue: true, fallbackValue: false }));
-      if (write) addToJsonConfig(file, args.env, entry);
+      if (write) addBindingToJsonConfig(file, args.env, "d1_databases", entry);
     }
   },
 });
-
-/** Append a d1_databases entry to a wrangler.json(c), keeping its comments and layout. */
-function addToJsonConfig(file: string, env: string | undefined, entry: Record<string, string>): void {
-  const text = readFileSync(file, "utf8");
-  const base = env ? ["env", env, "d1_databases"] : ["d1_databases"];
-  const current = base.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parseJsonc(text));
-  const edits = Array.isArray(current)
-    ? modify(text, [...base, current.length], entry, { formattingOptions: { insertSpaces: true, tabSize: 2 }, isArrayInsertion: true })
-    : modify(text, base, [entry], { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-  writeFileSync(file, applyEdits(text, edits));
-}
 
 const listCommand = defineCommand<GlobalArgs & { json?: boolean }>({
   command: "list",

@@ -1,7 +1,8 @@
 // `kv namespace`, `kv key` and `kv bulk`, as wrangler 4 declares them. Every
 // read and write goes through runtime/bindings/kv, the same code a worker's
 // env.KV runs, so the CLI and a running dev server never disagree.
-import { readFileSync, writeFileSync } from "node:fs";
+import { addBindingToJsonConfig } from "../config/edit.ts";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
@@ -372,7 +373,7 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
             defaultValue: false,
           }));
     const added = { ...entry, binding, ...(useRemote ? { remote: true } : {}) };
-    await appendToJsonConfig(configPath, [...(args.env ? ["env", args.env] : []), "kv_namespaces"], added);
+    addBindingToJsonConfig(configPath, args.env, "kv_namespaces", added);
   },
 });
 
@@ -390,15 +391,6 @@ async function promptDefault(question: string, fallback: string): Promise<string
   });
   process.stdin.pause();
   return answer || fallback;
-}
-
-/** Appends one entry to an array in a wrangler.json(c), keeping its comments, formatted as wrangler formats it. */
-async function appendToJsonConfig(file: string, arrayPath: string[], value: unknown): Promise<void> {
-  const { modify, applyEdits, format } = await import("jsonc-parser");
-  let text = readFileSync(file, "utf8");
-  text = applyEdits(text, modify(text, [...arrayPath, -1], value, { isArrayInsertion: true }));
-  text = applyEdits(text, format(text, undefined, {}));
-  writeFileSync(file, text);
 }
 
 /** wrangler's getValidBindingName: an identifier made from the namespace name. */

@@ -1,11 +1,11 @@
 // `r2 object get / put / delete` and `r2 bucket create / list / info / delete`,
 // with wrangler's flags and output. Objects go through the same binding code
 // a worker's env.BUCKET uses; buckets are kept in the store's local registry.
-import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { addBindingToJsonConfig } from "../config/edit.ts";
+import { createWriteStream, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { applyEdits, modify, parse as parseJsonc } from "jsonc-parser";
 import { stringify as toToml } from "smol-toml";
 import { defineCommand, type CommandSpec } from "./define.ts";
 import { UserError } from "../errors.ts";
@@ -344,23 +344,10 @@ const bucketCreate = defineCommand<BucketCreateArgs>({
     // Like wrangler, a JSON config is patched when --binding or --update-config says so
     // (wrangler would also ask interactively; bunflare never prompts, as wrangler in CI).
     if (configPath && /\.jsonc?$/.test(configPath) && (args.binding || args["update-config"])) {
-      addToJsonConfig(configPath, args.env, snippet.r2_buckets[0]!);
+      addBindingToJsonConfig(configPath, args.env, "r2_buckets", snippet.r2_buckets[0]!);
     }
   },
 });
-
-/** Append one entry to `r2_buckets` (of `env.<name>` with --env), keeping the file's comments and layout. */
-function addToJsonConfig(configPath: string, env: string | undefined, entry: Record<string, unknown>): void {
-  const text = readFileSync(configPath, "utf8");
-  const listPath = env ? ["env", env, "r2_buckets"] : ["r2_buckets"];
-  const tree = parseJsonc(text) as Record<string, any> | undefined;
-  const list = (env ? tree?.env?.[env]?.r2_buckets : tree?.r2_buckets) as unknown;
-  const formattingOptions = { insertSpaces: !text.includes("\t"), tabSize: 2 };
-  const edits = Array.isArray(list)
-    ? modify(text, [...listPath, list.length], entry, { isArrayInsertion: true, formattingOptions })
-    : modify(text, listPath, [entry], { formattingOptions });
-  writeFileSync(configPath, applyEdits(text, edits));
-}
 
 const bucketList = defineCommand<{ jurisdiction?: string }>({
   command: "list",
