@@ -5,8 +5,9 @@ import path from "node:path";
 import dotenv from "dotenv";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
-import { UserError } from "./errors.ts";
+import { ISSUES_URL, ParseError, UserError } from "./errors.ts";
 import { log, version } from "./log.ts";
+import { loadConfig, resolveMain } from "./config/index.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
 
@@ -51,9 +52,17 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
 
 class UsageError extends UserError {}
 
-function remoteOnly(group: CommandGroup): never {
+/** Remote commands that read the project's config first in wrangler, so a bad config is reported the same way. */
+const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
+
+function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
+  if (READS_CONFIG.has(group.name)) {
+    const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
+    // deploy checks its entry point before it needs the network.
+    if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined);
+  }
   throw new UserError(
-    `\`wrangler ${group.name}\` works against Cloudflare's network, which bunflare does not reach yet: it runs everything locally. Use wrangler for this command.`,
+    `\`bunflare ${group.name}\` needs Cloudflare's network, and bunflare only works locally for now: use \`npx wrangler ${group.name}\` for it.`,
   );
 }
 
@@ -109,7 +118,13 @@ export async function main(argv: string[]): Promise<number> {
         try {
           process.chdir(args.cwd);
         } catch {
-          throw new UserError(`The --cwd directory "${args.cwd}" does not exist.`);
+          // Wrangler's wording, which names the directory it was started in.
+          throw new UserError(
+            "A file or directory could not be found.\n\n" +
+              `Missing file or directory: ${process.cwd()}\n\n` +
+              "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
+              "Please check the file path and try again.",
+          );
         }
       }
       loadEnvFiles(args as unknown as GlobalArgs);
@@ -127,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), () => remoteOnly(entry));
+      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
@@ -146,8 +161,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!failed) return 0;
   if (failed instanceof UsageError) {
     log.error(failed.message);
-    // Wrangler follows a usage error with the command's help.
-    parser.showHelp("log");
+    // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
+    if (group) parser.showHelp("log");
+    else await printRootHelp(parser);
     return 1;
   }
   reportError(failed);
@@ -164,22 +180,26 @@ async function printRootHelp(parser: Argv): Promise<void> {
   for (const line of lines.slice(start + 1, end)) {
     const name = line.match(/^\s*bunflare\s+(\S+)/)?.[1];
     const category = COMMAND_GROUPS.find((g) => g.name === name)?.category;
-    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
-    else plain.push(line);
+    if (category !== undefined) byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
+    else if (line.trim()) plain.push(line);
   }
-  while (plain.length && plain.at(-1)!.trim() === "") plain.pop();
   const out = [...lines.slice(0, start + 1), ...plain];
-  for (const category of CATEGORY_ORDER) {
+  for (const category of ["", ...CATEGORY_ORDER]) {
     const entries = byCategory.get(category);
     if (!entries) continue;
-    out.push("", bold(category.toUpperCase()), ...entries.sort((a, b) => a.trim().localeCompare(b.trim())));
+    out.push("");
+    if (category) out.push(bold(category.toUpperCase()));
+    out.push(...entries.sort((a, b) => a.trim().localeCompare(b.trim())));
   }
   out.push("", ...lines.slice(end));
   log.info(out.join("\n"));
 }
 
 export function reportError(error: unknown): void {
-  if (error instanceof UserError) {
+  if (error instanceof ParseError) {
+    const bugNote = `\nIf you think this is a bug, please open an issue at: ${ISSUES_URL}`;
+    log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });
+  } else if (error instanceof UserError) {
     log.error(error.message);
   } else if (error instanceof Error) {
     // An unexpected failure still gets one readable line; the stack only on request.

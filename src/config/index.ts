@@ -3,7 +3,8 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { parseConfigFile } from "./parse.ts";
-import { resolveEnvironment, type Diagnostics } from "./environments.ts";
+import { resolveEnvironment } from "./environments.ts";
+import { Diagnostics } from "./diagnostics.ts";
 import type { WorkerConfig } from "./types.ts";
 
 export type { WorkerConfig } from "./types.ts";
@@ -59,31 +60,15 @@ export interface LoadedConfig {
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  let file: string | undefined;
-  if (options.configPath) {
-    file = path.resolve(cwd, options.configPath);
-    if (!existsSync(file)) throw new UserError(`Could not read file: ${file}`);
-  } else {
-    file = findConfigFile(cwd);
-  }
-  const raw = file ? parseConfigFile(file) : {};
+  const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
+  // A missing -c file is reported by the read, with wrangler's "Could not read file" wording.
+  const raw = file ? parseConfigFile(file, options.configPath ?? file) : {};
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
-  const diagnostics: Diagnostics = { errors: [], warnings: [] };
+  const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
   const config = resolveEnvironment(raw, options.env, diagnostics, file ? path.basename(file) : "wrangler.toml");
-
-  const header = `Processing ${displayName} configuration:`;
-  if (diagnostics.warnings.length && options.onWarning) {
-    options.onWarning(`${header}\n\n${diagnostics.warnings.map(bullet).join("\n")}\n`);
-  }
-  if (diagnostics.errors.length) {
-    throw new UserError(`${header}\n\n${diagnostics.errors.map(bullet).join("\n")}\n`);
-  }
+  if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(diagnostics.render("warnings"));
+  if (diagnostics.hasErrors()) throw new UserError(diagnostics.render("errors"));
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
-}
-
-function bullet(text: string): string {
-  const [first, ...rest] = text.split("\n");
-  return [`    - ${first}`, ...rest.map((line) => `      ${line}`)].join("\n");
 }
 
 /** The script to run: the positional `[script]` if given, else `main` (relative to the config). */
@@ -100,7 +85,11 @@ export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process
   }
   const main = path.resolve(loaded.dir, loaded.config.main);
   if (!existsSync(main)) {
-    throw new UserError(`The entry-point file at "${path.relative(cwd, main)}" was not found.`);
+    throw new UserError(
+      `The entry-point file at "${path.relative(cwd, main)}" was not found.\n\n` +
+        "This might mean that your entry-point file needs to be generated (which is the general case when a framework is being used).\n" +
+        "If that's the case please run your project's build command and try again.",
+    );
   }
   return main;
 }
