@@ -49,15 +49,14 @@ const INHERITABLE: Record<string, Kind> = {
 
 /** Per-environment keys, in the order wrangler checks (and so warns about) them. */
 const NOT_INHERITABLE: Record<string, Kind> = {
-  define: "object",
   vars: "object",
   secrets: "object",
+  define: "object",
   durable_objects: "object",
   workflows: "array",
-  migrations: "array",
+  kv_namespaces: "array",
   cloudchamber: "object",
   containers: "array",
-  kv_namespaces: "array",
   send_email: "array",
   queues: "object",
   r2_buckets: "array",
@@ -70,17 +69,18 @@ const NOT_INHERITABLE: Record<string, Kind> = {
   mtls_certificates: "array",
   tail_consumers: "array",
   unsafe: "object",
-  ai: "object",
   browser: "object",
+  ai: "object",
   images: "object",
-  version_metadata: "object",
-  secrets_store_secrets: "array",
   pipelines: "array",
+  secrets_store_secrets: "array",
   unsafe_hello_world: "array",
-  ratelimits: "array",
   worker_loaders: "array",
+  ratelimits: "array",
   vpc_services: "array",
+  version_metadata: "object",
   logfwdr: "object",
+  migrations: "array",
 };
 
 /** Top-level-only keys. */
@@ -294,14 +294,10 @@ function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, t
         }
       }
     }
-    if (key === "durable_objects") {
-      const bindings = (value as Entry).bindings;
-      if (bindings !== undefined && checkType(d, `${prefix}durable_objects.bindings`, bindings, "array")) {
-        validateEntries(d, `${prefix}durable_objects.bindings`, bindings as unknown[], DURABLE_OBJECT_RULE);
-      }
-    }
+    if (key === "durable_objects") validateDurableObjects(d, prefix, value as Entry, envName, top);
     if ((key === "vars" || key === "define") && top && isObject(top[key])) {
-      for (const name of Object.keys(top[key] as Entry)) {
+      const topNames = Object.keys(top[key] as Entry);
+      for (const name of topNames) {
         if (name in (value as Entry)) continue;
         d.warnings.push(
           `"${key}.${name}" exists at the top level, but not on "env.${envName}.${key}".\n` +
@@ -309,23 +305,66 @@ function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, t
             `Please add "${key}.${name}" to "env.${envName}".`,
         );
       }
+      if (key === "define" && topNames.length) {
+        for (const name of Object.keys(value as Entry)) {
+          if (topNames.includes(name)) continue;
+          d.warnings.push(
+            `"${name}" exists on "env.${envName}", but not on the top level.\n` +
+              `This is not what you probably want, since "define" configuration within environments can only override existing top level "define" configuration\n` +
+              `Please remove "env.${envName}.define.${name}", or add "define.${name}".`,
+          );
+        }
+      }
     }
   }
 }
 
-function missingEnvironment(envName: string, envs: Entry, configFileName: string): string {
-  const available = Object.keys(envs).length
-    ? `The available configured environment names are: ${json(Object.keys(envs))}\n`
-    : "";
-  const sectionHint = configFileName.endsWith(".toml")
-    ? "```\n[env." + envName + "]\n```\n"
-    : "```\n{\n  \"env\": {\n    \"" + envName + "\": {}\n  }\n}\n```\n";
+/** `durable_objects = { bindings = [...] }`: each binding gets its own diagnostics block, as in wrangler. */
+function validateDurableObjects(d: DiagnosticsTree, prefix: string, value: Entry, envName?: string, top?: Entry): void {
+  const fieldPath = `${prefix}durable_objects`;
+  if (!("bindings" in value)) {
+    d.errors.push(`The field "${fieldPath}" is missing the required "bindings" property.`);
+    return;
+  }
+  if (!Array.isArray(value.bindings)) {
+    d.errors.push(`The field "${fieldPath}.bindings" should be an array but got ${json(value.bindings)}.`);
+    return;
+  }
+  let valid = true;
+  value.bindings.forEach((binding: unknown, index: number) => {
+    const field = `${fieldPath}.bindings[${index}]`;
+    const child = new Diagnostics(`"${field}": ${json(binding)}`);
+    if (!isObject(binding)) {
+      child.errors.push(DURABLE_OBJECT_RULE.notObject(field, binding));
+    } else {
+      DURABLE_OBJECT_RULE.check(child, field, binding);
+      warnUnknown(child, field, binding, DURABLE_OBJECT_RULE.known);
+    }
+    valid &&= !child.hasErrors();
+    d.addChild(child);
+  });
+  const names = (entries: unknown) =>
+    isObject(entries) && Array.isArray(entries.bindings) ? entries.bindings.map((b: Entry) => b?.name) : [];
+  const missing = top ? names(top.durable_objects).filter((name: unknown) => !names(value).includes(name)) : [];
+  if (valid && missing.length) {
+    d.warnings.push(
+      `The following bindings are at the top level, but not on "env.${envName}".\n` +
+        `This is not what you probably want, since "durable_objects" configuration is not inherited by environments.\n` +
+        `Please add a binding for each to "${fieldPath}.bindings":\n` +
+        missing.map((name: unknown) => `- ${name}`).join("\n"),
+    );
+  }
+}
+
+function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
+  const available = isObject(envs) ? `The available configured environment names are: ${json(Object.keys(envs))}\n` : "";
+  // Wrangler suggests a TOML section whatever the config's format.
   return (
     `No environment found in configuration with name "${envName}".\n` +
     `Before using \`--env=${envName}\` there should be an equivalent environment section in the configuration.\n` +
     available +
     `\nConsider adding an environment configuration section to the ${configFileName} file:\n` +
-    sectionHint
+    "```\n[env." + envName + "]\n```\n"
   );
 }
 
@@ -345,7 +384,10 @@ export function resolveEnvironment(
     const envs = isObject(raw.env) ? raw.env : {};
     const found = envs[envName];
     if (!isObject(found)) {
-      diagnostics.errors.push(missingEnvironment(envName, envs, configFileName));
+      // With no environments at all, wrangler only warns and uses the top level.
+      const message = missingEnvironment(envName, raw.env, configFileName);
+      if (raw.env !== undefined) diagnostics.errors.push(message);
+      else diagnostics.warnings.push(message);
     } else {
       section = found;
       const envDiagnostics = new Diagnostics(`"env.${envName}" environment configuration`);

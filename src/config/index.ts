@@ -86,7 +86,7 @@ export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process
   const main = path.resolve(loaded.dir, loaded.config.main);
   if (!existsSync(main)) {
     throw new UserError(
-      `The entry-point file at "${path.relative(cwd, main)}" was not found.\n\n` +
+      `The entry-point file at "${path.relative(loaded.dir, main)}" was not found.\n\n` +
         "This might mean that your entry-point file needs to be generated (which is the general case when a framework is being used).\n" +
         "If that's the case please run your project's build command and try again.",
     );
