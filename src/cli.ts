@@ -55,11 +55,17 @@ class UsageError extends UserError {}
 /** Remote commands that read the project's config first in wrangler, so a bad config is reported the same way. */
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
+/** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
+const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+
 function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
     const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
     // deploy checks its entry point before it needs the network.
     if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined);
+  }
+  if (NOT_BUILT_YET.has(group.name)) {
+    throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);
   }
   throw new UserError(
     `\`bunflare ${group.name}\` needs Cloudflare's network, and bunflare only works locally for now: use \`npx wrangler ${group.name}\` for it.`,

@@ -79,3 +79,9 @@ test("a bad --env is one error naming the environment", async () => {
   expect(stderr).toContain('No environment found in configuration with name "prod".');
   noStack(stderr);
 });
+
+test("local wrangler commands bunflare lacks say so in one line", async () => {
+  const { stderr, exitCode } = await run(["types"]);
+  expect(exitCode).toBe(1);
+  expect(stderr.trim()).toBe("✘ [ERROR] `bunflare types` is not available in bunflare yet: use `npx wrangler types` for it.");
+});
