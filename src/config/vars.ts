@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 import { UserError } from "../errors.ts";
+import { describeReadError } from "./parse.ts";
 import type { LoadedConfig } from "./index.ts";
 
 export interface DevVarsOptions {
@@ -21,12 +22,14 @@ export interface DevVars {
   sources: string[];
 }
 
-function readDotenv(file: string): Record<string, string> | undefined {
+function readDotenv(file: string, cwd: string): Record<string, string> | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return dotenv.parse(readFileSync(file));
   } catch (error) {
-    throw new UserError(`Could not read "${file}": ${(error as Error).message}`);
+    // Wrangler's headline, plus the reason it leaves out.
+    const shown = path.relative(cwd, file) || file;
+    throw new UserError(`Failed to load local dev variables file "${shown}": ${describeReadError(error, file)}`);
   }
 }
 
@@ -40,7 +43,7 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
     const candidates = loaded.env ? [`.dev.vars.${loaded.env}`, ".dev.vars"] : [".dev.vars"];
     for (const name of candidates) {
       const file = path.join(loaded.dir, name);
-      secrets = readDotenv(file);
+      secrets = readDotenv(file, cwd);
       if (secrets) {
         sources.push(path.relative(cwd, file));
         break;
@@ -54,7 +57,7 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
           path.join(loaded.dir, file),
         );
     for (const file of names) {
-      const parsed = readDotenv(file);
+      const parsed = readDotenv(file, cwd);
       if (!parsed) continue;
       secrets = { ...(secrets ?? {}), ...parsed };
       sources.push(path.relative(cwd, file));
