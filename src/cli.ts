@@ -62,7 +62,7 @@ function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
     const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
     // deploy checks its entry point before it needs the network.
-    if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined);
+    if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined, process.cwd(), "deploy");
   }
   if (NOT_BUILT_YET.has(group.name)) {
     throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);

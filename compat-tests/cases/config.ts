@@ -137,4 +137,29 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: [...probe, "--cwd", "sub"], compare }],
   },
+  {
+    name: "config: no main at all explains both ways to fix it, in the config's own format",
+    files: { "wrangler.toml": 'name = "x"\ncompatibility_date = "2025-01-01"\n' },
+    steps: [
+      { args: probe, compare },
+      { shell: "rm wrangler.toml && echo '{ \"compatibility_date\": \"2025-01-01\" }' > wrangler.json", args: [] },
+      { args: probe, compare },
+    ],
+  },
+  {
+    name: "config: an empty wrangler.jsonc is a parse error",
+    files: { "wrangler.jsonc": "" },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: field-level checks (name, routes, vars, TOML dates)",
+    files: { "wrangler.toml": 'name = "Bad Name!"\nmain = "missing.js"\ncompatibility_date = "2025-01-01"\nroutes = 5\n' },
+    steps: [
+      { args: probe, compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}vars = 5\\n' > wrangler.toml`, args: [] },
+      { args: probe, compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}[vars]\\nD = 2025-01-01\\n' > wrangler.toml`, args: [] },
+      { args: probe, compare },
+    ],
+  },
 ];

@@ -12,7 +12,7 @@ type Kind = "string" | "boolean" | "number" | "array" | "string array" | "object
 
 /** Keys an environment inherits from the top level, with their expected type. */
 const INHERITABLE: Record<string, Kind> = {
-  name: "string",
+  name: "any",
   main: "string",
   account_id: "string",
   compatibility_date: "string",
@@ -221,7 +221,7 @@ function warnUnknown(d: DiagnosticsTree, field: string, value: Entry, known: str
   if (unknown.length) d.warnings.push(`Unexpected fields found in ${field} field: ${unknown.map(json).join(",")}`);
 }
 
-function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind): boolean {
+function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind, bindingField = false): boolean {
   if (value === undefined || kind === "any") return true;
   if (kind === "string array") {
     if (Array.isArray(value) && value.every(isStr)) return true;
@@ -230,7 +230,10 @@ function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind
   }
   const actual = typeOf(value);
   if (kind === "object" ? actual === "object" : actual === kind) return true;
-  if (kind === "array") d.errors.push(`The field "${field}" should be an array but got ${json(value)}.`);
+  if (kind === "array" && bindingField) d.errors.push(`The field "${field}" should be an array but got ${json(value)}.`);
+  else if (kind === "array") d.errors.push(`Expected "${field}" to be an array but got ${json(value)}.`);
+  // Wrangler ends the vars/define message with a newline, which shows as an empty note line.
+  else if (kind === "object" && /(^|\.)(vars|define)$/.test(field)) d.errors.push(`The field "${field}" should be an object but got ${json(value)}.\n`);
   else if (kind === "object") d.errors.push(`The field "${field}" should be an object but got ${json(value)}.`);
   else d.errors.push(`Expected "${field}" to be of type ${kind} but got ${json(value)}.`);
   return false;
@@ -255,6 +258,11 @@ function validateEntries(d: DiagnosticsTree, fieldPath: string, entries: unknown
 function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, `${prefix}${key}`, section[key], kind);
+  if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
+    d.errors.push(
+      `Expected "${prefix}name" to be of type string, alphanumeric and lowercase with dashes only but got ${json(section.name)}.`,
+    );
+  }
   const date = section.compatibility_date;
   if (isStr(date)) {
     const field = `${prefix}compatibility_date`;
@@ -277,7 +285,17 @@ function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, t
       }
       continue;
     }
-    if (!checkType(d, `${prefix}${key}`, value, kind)) continue;
+    if (!checkType(d, `${prefix}${key}`, value, kind, true)) continue;
+    if (key === "vars") {
+      for (const [name, item] of Object.entries(value as Entry)) {
+        // smol-toml reads bare TOML dates as Date objects; wrangler rejects them.
+        if (item instanceof Date) {
+          d.errors.push(
+            `The field "${prefix}vars.${name}" is a TOML date, which is not supported. Please use a string instead, e.g. ${name} = "2025-12-19".`,
+          );
+        }
+      }
+    }
     const rule = BINDING_RULES[key];
     if (rule) {
       validateEntries(d, `${prefix}${key}`, value as unknown[], rule);

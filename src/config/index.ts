@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { stringify as stringifyToml } from "smol-toml";
 import { parseConfigFile } from "./parse.ts";
 import { resolveEnvironment } from "./environments.ts";
 import { Diagnostics } from "./diagnostics.ts";
@@ -71,16 +72,41 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
 }
 
-/** The script to run: the positional `[script]` if given, else `main` (relative to the config). */
-export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process.cwd()): string {
+/** A config snippet in the config's own format, for error messages that suggest one. */
+function configSnippet(values: Record<string, unknown>, configPath?: string): string {
+  if (!configPath?.endsWith(".toml")) return JSON.stringify(values, null, 2);
+  const toml = stringifyToml(values);
+  return toml.endsWith("\n") ? toml : `${toml}\n`;
+}
+
+/**
+ * The script to run: the positional `[script]` if given, else `main` (relative to the config).
+ * `command` is the wrangler command named in the error messages ("dev", "deploy", ...).
+ */
+export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process.cwd(), command = "dev"): string {
   if (script) return path.resolve(cwd, script);
   if (!loaded.config.main) {
+    const today = new Date().toISOString().slice(0, 10);
+    const suggest = (snippet: Record<string, unknown>) =>
+      (loaded.path ? `add the following to your "${path.basename(loaded.path)}" file:` : `create a "wrangler.jsonc" file containing:`) +
+      "\n\n```\n" +
+      configSnippet(
+        {
+          ...(loaded.config.name ? {} : { name: "worker-name" }),
+          ...(loaded.config.compatibility_date ? {} : { compatibility_date: today }),
+          ...snippet,
+        },
+        loaded.path,
+      ) +
+      "\n```\n";
     throw new UserError(
       "Missing entry-point to Worker script or to assets directory\n\n" +
         "If there is code to deploy, you can either:\n" +
-        "- Specify an entry-point to your Worker script via the command line (ex: `npx wrangler dev src/index.ts`)\n" +
-        "- Or add the following to your \"wrangler.toml\" file:\n\n" +
-        "```\nmain = \"src/index.ts\"\n\n```\n",
+        `- Specify an entry-point to your Worker script via the command line (ex: \`npx wrangler ${command} src/index.ts\`)\n` +
+        `- Or ${suggest({ main: "src/index.ts" })}\n\n` +
+        "If are uploading a directory of assets, you can either:\n" +
+        `- Specify the path to the directory of assets via the command line: (ex: \`npx wrangler ${command} --assets=./dist\`)\n` +
+        `- Or ${suggest({ assets: { directory: "./dist" } })}`,
     );
   }
   const main = path.resolve(loaded.dir, loaded.config.main);
