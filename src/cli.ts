@@ -3,6 +3,8 @@
 import yargs, { type Argv } from "yargs";
 import path from "node:path";
 import dotenv from "dotenv";
+import { readFileSync } from "node:fs";
+import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
 import { ISSUES_URL, ParseError, UserError } from "./errors.ts";
@@ -92,13 +94,23 @@ function register(parser: Argv, spec: CommandSpec): void {
 }
 
 function loadEnvFiles(args: GlobalArgs): void {
-  // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment.
-  const files = args["env-file"] ?? [".env", ".env.local", ...(args.env ? [`.env.${args.env}`, `.env.${args.env}.local`] : [])];
+  // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment:
+  // later files override earlier ones, and variables already set in the shell win over all.
+  const given = args["env-file"];
+  const files = given ?? [".env", ".env.local", ...(args.env ? [`.env.${args.env}`, `.env.${args.env}.local`] : [])];
+  const merged: Record<string, string> = {};
   for (const file of files) {
-    const result = dotenv.config({ path: path.resolve(file), processEnv: process.env as Record<string, string>, quiet: true });
-    if (result.error && args["env-file"] && (result.error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new UserError(`Could not read the env file "${file}": ${result.error.message}`);
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(file), "utf8");
+    } catch (error) {
+      if (!given && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw new UserError(`Could not read the --env-file "${file}": ${describeReadError(error, path.resolve(file))}`);
     }
+    Object.assign(merged, dotenv.parse(text));
+  }
+  for (const [key, value] of Object.entries(merged)) {
+    if (process.env[key] === undefined) process.env[key] = value;
   }
 }
 

@@ -85,3 +85,12 @@ test("local wrangler commands bunflare lacks say so in one line", async () => {
   expect(exitCode).toBe(1);
   expect(stderr.trim()).toBe("✘ [ERROR] `bunflare types` is not available in bunflare yet: use `npx wrangler types` for it.");
 });
+
+test("a missing --env-file is one clear error", async () => {
+  const dir = scratch();
+  const { stderr, exitCode } = await run(["whoami", "--env-file", "nope.env"], dir);
+  expect(exitCode).toBe(1);
+  expect(stderr.trim()).toBe(
+    `✘ [ERROR] Could not read the --env-file "nope.env": ENOENT: no such file or directory, open '${path.join(dir, "nope.env")}'`,
+  );
+});

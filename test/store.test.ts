@@ -1,5 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { openProject } from "../src/project.ts";
+import { UserError } from "../src/errors.ts";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureSchema, openStore, schemaVersion, StoreError } from "../runtime/store/index.ts";
@@ -118,4 +120,23 @@ test("a store from an older bunflare keeps its data when a newer one opens it", 
   expect(store.db.query("SELECT id, title FROM kv_namespaces").all()).toEqual([{ id: "abc", title: "MY_KV" }]);
   expect(schemaVersion(store.db, "thing")).toBe(1);
   store.close();
+});
+
+test("--persist-to under a regular file gives the CLI one clear UserError", () => {
+  const dir = scratch();
+  writeFileSync(path.join(dir, "wrangler.toml"), 'name = "x"\n');
+  writeFileSync(path.join(dir, "somefile"), "keep me");
+  const project = openProject({ _: [], config: path.join(dir, "wrangler.toml"), "persist-to": path.join(dir, "somefile", "x") });
+  expect(() => project.store()).toThrow(UserError);
+  expect(() => project.store()).toThrow(/^Cannot use the local store at ".*somefile\/x": it is not a writable directory \(ENOTDIR\)\.$/);
+  expect(readFileSync(path.join(dir, "somefile"), "utf8")).toBe("keep me");
+});
+
+test("the store sits beside the config file, wherever the command runs from", () => {
+  const dir = scratch();
+  mkdirSync(path.join(dir, "sub"));
+  writeFileSync(path.join(dir, "wrangler.toml"), 'name = "x"\n');
+  const project = openProject({ _: [], config: path.join(dir, "wrangler.toml") });
+  expect(project.storeDir).toBe(path.join(dir, ".bunflare"));
+  project.store().close();
 });
