@@ -8,7 +8,7 @@ import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
 import { ISSUES_URL, ParseError, UserError } from "./errors.ts";
-import { log, version } from "./log.ts";
+import { layoutNotes, log, version } from "./log.ts";
 import { loadConfig, resolveMain } from "./config/index.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
@@ -138,10 +138,12 @@ export async function main(argv: string[]): Promise<number> {
         } catch {
           // Wrangler's wording, which names the directory it was started in.
           throw new UserError(
+            layoutNotes(
             "A file or directory could not be found.\n\n" +
               `Missing file or directory: ${process.cwd()}\n\n` +
               "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
               "Please check the file path and try again.",
+            ),
           );
         }
       }

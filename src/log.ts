@@ -48,18 +48,30 @@ export function formatMessage(kind: "error" | "warning", message: Message): stri
   return out;
 }
 
-/** Like wrangler's logger: the first line is the headline, every further line a note. */
-function splitMessage(text: string): Message {
+/**
+ * Wrangler's logger turns every line after a message's first into an esbuild
+ * "note" (indented two spaces, after a blank line). Messages written the way
+ * wrangler's source writes them ("headline\nmore\nmore") go through this
+ * before being thrown or logged; log.error/log.warn print strings as given.
+ */
+export function layoutNotes(text: string): string {
   const [first = "", ...rest] = text.split("\n");
-  return { text: first, notes: rest.length ? rest : undefined };
+  return rest.length ? `${first}\n\n${rest.map((line) => `  ${line}`).join("\n")}` : first;
+}
+
+/** A plain string is printed as given after the header: its first line bold, the rest as laid out by the caller. */
+function formatPlain(kind: "error" | "warning", text: string): string {
+  const [first = "", ...rest] = text.split("\n");
+  // Ends like wrangler's (esbuild's block, then console.error's own newline): two blank lines.
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n\n`;
 }
 
 export function formatError(message: string | Message): string {
-  return formatMessage("error", typeof message === "string" ? splitMessage(message) : message) + "\n";
+  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message) + "\n";
 }
 
 export function formatWarning(message: string | Message): string {
-  return formatMessage("warning", typeof message === "string" ? splitMessage(message) : message) + "\n";
+  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message) + "\n";
 }
 
 export const log = {

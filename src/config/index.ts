@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { layoutNotes } from "../log.ts";
 import { stringify as stringifyToml } from "smol-toml";
 import { parseConfigFile } from "./parse.ts";
 import { resolveEnvironment } from "./environments.ts";
@@ -67,8 +68,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
   const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
   const config = resolveEnvironment(raw, options.env, diagnostics, file ? path.basename(file) : "wrangler.toml");
-  if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(diagnostics.render("warnings"));
-  if (diagnostics.hasErrors()) throw new UserError(diagnostics.render("errors"));
+  if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(layoutNotes(diagnostics.render("warnings")));
+  if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
 }
 
@@ -100,6 +101,7 @@ export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process
       ) +
       "\n```\n";
     throw new UserError(
+      layoutNotes(
       "Missing entry-point to Worker script or to assets directory\n\n" +
         "If there is code to deploy, you can either:\n" +
         `- Specify an entry-point to your Worker script via the command line (ex: \`npx wrangler ${command} src/index.ts\`)\n` +
@@ -107,14 +109,17 @@ export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process
         "If are uploading a directory of assets, you can either:\n" +
         `- Specify the path to the directory of assets via the command line: (ex: \`npx wrangler ${command} --assets=./dist\`)\n` +
         `- Or ${suggest({ assets: { directory: "./dist" } })}`,
+      ),
     );
   }
   const main = path.resolve(loaded.dir, loaded.config.main);
   if (!existsSync(main)) {
     throw new UserError(
-      `The entry-point file at "${path.relative(loaded.dir, main)}" was not found.\n\n` +
-        "This might mean that your entry-point file needs to be generated (which is the general case when a framework is being used).\n" +
-        "If that's the case please run your project's build command and try again.",
+      layoutNotes(
+        `The entry-point file at "${path.relative(loaded.dir, main)}" was not found.\n\n` +
+          "This might mean that your entry-point file needs to be generated (which is the general case when a framework is being used).\n" +
+          "If that's the case please run your project's build command and try again.",
+      ),
     );
   }
   return main;
