@@ -62,8 +62,9 @@ export function layoutNotes(text: string): string {
 /** A plain string is printed as given after the header: its first line bold, the rest as laid out by the caller. */
 function formatPlain(kind: "error" | "warning", text: string): string {
   const [first = "", ...rest] = text.split("\n");
-  // Ends like wrangler's (esbuild's block, then console.error's own newline): two blank lines.
-  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n\n`;
+  // One blank line after; wrangler leaves two, so a caller whose block is followed
+  // by more output ends its text with "\n" (config warnings do).
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n`;
 }
 
 export function formatError(message: string | Message): string {

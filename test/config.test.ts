@@ -62,7 +62,7 @@ test("wrong types and unknown fields: errors fail the load, warnings do not", ()
   const warnings: string[] = [];
   loadConfig({ cwd: odd, onWarning: (w) => warnings.push(w) });
   // Laid out for log.warn: headline, blank line, notes indented as wrangler prints them.
-  expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"']);
+  expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"\n']);
 });
 
 test("--env naming an environment that does not exist is an error listing the ones that do", () => {
