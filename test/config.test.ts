@@ -103,3 +103,43 @@ test("-c naming a missing file is wrangler's 'Could not read file' error", () =>
   const dir = project({});
   expect(() => loadConfig({ cwd: dir, configPath: "nope.toml" })).toThrow("Could not read file: nope.toml");
 });
+
+test(".env values expand ${VAR} references, later files override earlier ones", () => {
+  const dir = project({ "wrangler.toml": base, ".env": "HOST=example.com\nURL=https://${HOST}/x\n", ".env.local": "HOST=local\n" });
+  const { vars, sources } = loadDevVars(loadConfig({ cwd: dir }), { cwd: dir });
+  expect(vars).toEqual({ HOST: "local", URL: "https://local/x" });
+  expect(sources).toEqual([".env", ".env.local"]);
+});
+
+test("--env-file paths are read beside the config and replace .dev.vars", () => {
+  const dir = project({
+    "wrangler.toml": base,
+    ".dev.vars": "A=devvars\n",
+    "one.env": "A=one\nB=one\n",
+    "two.env": "B=two\n",
+    "sub/.keep": "",
+  });
+  const loaded = loadConfig({ cwd: dir });
+  const { vars } = loadDevVars(loaded, { cwd: path.join(dir, "sub"), envFiles: ["one.env", "two.env"] });
+  expect(vars).toEqual({ A: "one", B: "two" });
+  expect(() => loadDevVars(loaded, { cwd: dir, envFiles: ["nope.env"] })).toThrow('The --env-file "nope.env" was not found');
+});
+
+test("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false turns .env loading off", () => {
+  const dir = project({ "wrangler.toml": base + '[vars]\nA = "config"\n', ".env": "A=dotenv\n" });
+  process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = "false";
+  try {
+    expect(loadDevVars(loadConfig({ cwd: dir }), { cwd: dir }).vars).toEqual({ A: "config" });
+  } finally {
+    delete process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV;
+  }
+});
+
+test("a config that declares secrets binds only the required ones and warns about missing ones", () => {
+  const dir = project({ "wrangler.toml": base + '[secrets]\nrequired = ["TOKEN", "OTHER"]\n', ".env": "TOKEN=t\nSTRAY=s\n" });
+  const { vars, warnings } = loadDevVars(loadConfig({ cwd: dir }), { cwd: dir });
+  expect(vars).toEqual({ TOKEN: "t" });
+  expect(warnings).toEqual([
+    "Missing required secrets: OTHER. Add them to .dev.vars, .env, or set as environment variables.",
+  ]);
+});
