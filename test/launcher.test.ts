@@ -45,7 +45,7 @@ test("passes the CLI's exit code through", async () => {
   expect((await run([BIN, "--help"], dir)).exitCode).toBe(0);
 });
 
-test("npx bunflare and npm scripts work in a project that installed bunflare", async () => {
+test("npx bunflare, npm scripts and bunx work in a project that installed bunflare", async () => {
   const dir = scratch();
   writeFileSync(
     path.join(dir, "package.json"),
@@ -60,6 +60,10 @@ test("npx bunflare and npm scripts work in a project that installed bunflare", a
   const script = await run(["npm", "run", "--silent", "where"], dir);
   expect(script.exitCode).toBe(0);
   expect(script.stdout.trim()).toBe(version);
+  // bunx (here `bun x`, the same thing) runs the project's installed bin too.
+  const bunx = await run([process.execPath, "x", "bunflare", "--version"], dir);
+  expect(bunx.exitCode).toBe(0);
+  expect(bunx.stdout.trim()).toBe(version);
 }, 120_000);
 
 test("Ctrl-C (SIGINT) reaches the CLI process itself and stops it", async () => {
