@@ -162,4 +162,18 @@ export const cases: CompatCase[] = [
       { args: probe, compare },
     ],
   },
+  {
+    name: "config: type errors inside an environment, and an env that is not a table",
+    files: { "wrangler.toml": base + '[env.staging]\nkv_namespaces = 5\nworkers_dev = "yes"\n' },
+    steps: [
+      { args: [...probe, "-e", "staging"], compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}env = 5\\n' > wrangler.toml`, args: [] },
+      { args: [...probe, "-e", "staging"], compare },
+    ],
+  },
+  {
+    name: "config: -c naming a file that is not toml/json/jsonc reads no config",
+    files: { "wrangler.conf": base },
+    steps: [{ args: [...probe, "-c", "wrangler.conf"], compare }],
+  },
 ];

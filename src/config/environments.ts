@@ -86,7 +86,8 @@ const NOT_INHERITABLE: Record<string, Kind> = {
 /** Top-level-only keys. */
 const TOP_LEVEL_ONLY: Record<string, Kind> = {
   $schema: "string",
-  env: "object",
+  // Not type-checked: wrangler only looks names up in it (a non-table has none).
+  env: "any",
   dev: "object",
   legacy_env: "boolean",
   send_metrics: "boolean",
@@ -257,15 +258,16 @@ function validateEntries(d: DiagnosticsTree, fieldPath: string, entries: unknown
  */
 function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
-  for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, `${prefix}${key}`, section[key], kind);
+  // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
+  for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
     d.errors.push(
-      `Expected "${prefix}name" to be of type string, alphanumeric and lowercase with dashes only but got ${json(section.name)}.`,
+      `Expected "name" to be of type string, alphanumeric and lowercase with dashes only but got ${json(section.name)}.`,
     );
   }
   const date = section.compatibility_date;
   if (isStr(date)) {
-    const field = `${prefix}compatibility_date`;
+    const field = "compatibility_date";
     if (/[\u2013\u2014]/.test(date as string)) {
       d.errors.push(`"${field}" field should use ISO-8601 accepted hyphens (-) rather than en-dashes (\u2013) or em-dashes (\u2014).`);
     }
@@ -375,7 +377,8 @@ function validateDurableObjects(d: DiagnosticsTree, prefix: string, value: Entry
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
-  const available = isObject(envs) ? `The available configured environment names are: ${json(Object.keys(envs))}\n` : "";
+  const available =
+    envs !== undefined ? `The available configured environment names are: ${json(isObject(envs) ? Object.keys(envs) : [])}\n` : "";
   // Wrangler suggests a TOML section whatever the config's format.
   return (
     `No environment found in configuration with name "${envName}".\n` +

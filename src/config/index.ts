@@ -64,18 +64,33 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
   // A missing -c file is reported by the read, with wrangler's "Could not read file" wording.
-  const raw = file ? parseConfigFile(file, options.configPath ?? file) : {};
+  // Like wrangler, a file whose name ends in none of toml/json/jsonc is not read at all.
+  const raw = file && configFormat(file) !== "none" ? parseConfigFile(file, options.configPath ?? file) : {};
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
   const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
-  const config = resolveEnvironment(raw, options.env, diagnostics, file ? path.basename(file) : "wrangler.toml");
+  const config = resolveEnvironment(raw, options.env, diagnostics, configFileName(file));
   if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(`${layoutNotes(diagnostics.render("warnings"))}\n`);
   if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
 }
 
+/** Wrangler decides a config's format by how its name ends (not even by extension). */
+export function configFormat(file?: string): "toml" | "jsonc" | "json" | "none" {
+  if (file?.endsWith("toml")) return "toml";
+  if (file?.endsWith("jsonc")) return "jsonc";
+  if (file?.endsWith("json")) return "json";
+  return "none";
+}
+
+/** How wrangler's messages name a config file: by format, not by its actual name. */
+export function configFileName(file?: string): string {
+  const format = configFormat(file);
+  return format === "none" ? "Wrangler configuration" : `wrangler.${format}`;
+}
+
 /** A config snippet in the config's own format, for error messages that suggest one. */
 function configSnippet(values: Record<string, unknown>, configPath?: string): string {
-  if (!configPath?.endsWith(".toml")) return JSON.stringify(values, null, 2);
+  if (configFormat(configPath) !== "toml") return JSON.stringify(values, null, 2);
   const toml = stringifyToml(values);
   return toml.endsWith("\n") ? toml : `${toml}\n`;
 }
@@ -89,7 +104,7 @@ export function resolveMain(loaded: LoadedConfig, script?: string, cwd = process
   if (!loaded.config.main) {
     const today = new Date().toISOString().slice(0, 10);
     const suggest = (snippet: Record<string, unknown>) =>
-      (loaded.path ? `add the following to your "${path.basename(loaded.path)}" file:` : `create a "wrangler.jsonc" file containing:`) +
+      (loaded.path ? `add the following to your "${configFileName(loaded.path)}" file:` : `create a "wrangler.jsonc" file containing:`) +
       "\n\n```\n" +
       configSnippet(
         {

@@ -65,5 +65,5 @@ function locationAt(text: string, offset: number, length: number, file: string):
 export function parseConfigFile(file: string, shownAs = file): Record<string, unknown> {
   const text = readConfigText(file, shownAs);
   // wrangler.json is parsed as JSONC too (wrangler accepts comments and trailing commas there).
-  return file.endsWith(".toml") ? parseTomlText(text, file) : parseJsoncText(text, file);
+  return file.endsWith("toml") ? parseTomlText(text, file) : parseJsoncText(text, file);
 }
