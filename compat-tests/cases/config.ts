@@ -176,4 +176,25 @@ export const cases: CompatCase[] = [
     files: { "wrangler.conf": base },
     steps: [{ args: [...probe, "-c", "wrangler.conf"], compare }],
   },
+  {
+    name: "config: Durable Objects without migrations, and per-environment DO bindings",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[durable_objects.bindings]]\nname = "A"\nclass_name = "A"\n[[durable_objects.bindings]]\nname = "B"\nclass_name = "B"\n' +
+        '[env.staging]\ndurable_objects = { bindings = [{ name = "A", class_name = "A" }] }\n',
+    },
+    steps: [{ args: [...probe, "-e", "staging"], compare }],
+  },
+  {
+    name: "config: queues, services, triggers, r2 and d1 entries are checked like wrangler",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[queues.producers]]\nbinding = 5\nfoo = 1\n[[queues.consumers]]\nqueue = 3\nbar = 1\n' +
+        '[[services]]\nbinding = 5\nservice = 1\nfoo = 1\n[triggers]\ncrons = 5\n' +
+        '[[r2_buckets]]\nbinding = "R"\nbucket_name = 5\n[[d1_databases]]\nbinding = "D"\ndatabase_id = 5\n',
+    },
+    steps: [{ args: probe, compare }],
+  },
 ];

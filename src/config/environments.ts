@@ -4,6 +4,7 @@
 // environment lacks. Validation messages follow wrangler's word for word.
 import type { Diagnostics as DiagnosticsTree } from "./diagnostics.ts";
 import { Diagnostics } from "./diagnostics.ts";
+import { stringify as stringifyToml } from "smol-toml";
 import type { WorkerConfig } from "./types.ts";
 
 export { Diagnostics };
@@ -107,7 +108,10 @@ interface BindingRule {
   /** How a non-object entry is reported. */
   notObject: (field: string, value: unknown) => string;
   check: (d: DiagnosticsTree, field: string, value: Entry) => void;
-  known: string[];
+  /** Known fields; others are warned about. Undefined: no such warning. */
+  known?: string[];
+  /** Wrangler skips the other checks of an entry that has unknown fields. */
+  stopOnUnknown?: boolean;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -140,7 +144,9 @@ const BINDING_RULES: Record<string, BindingRule> = {
     notObject: objectsMessage("r2_buckets"),
     check(d, field, value) {
       requireString(d, field, value, "binding");
-      optionalString(d, field, value, "bucket_name");
+      if ((value.bucket_name !== undefined && !isStr(value.bucket_name)) || value.bucket_name === "") {
+        d.errors.push(`"${field}" bindings should have a string "bucket_name" field but got ${json(value)}.`);
+      }
       optionalString(d, field, value, "preview_bucket_name");
       optionalString(d, field, value, "jurisdiction");
     },
@@ -150,7 +156,9 @@ const BINDING_RULES: Record<string, BindingRule> = {
     notObject: objectsMessage("d1_databases"),
     check(d, field, value) {
       requireString(d, field, value, "binding");
-      optionalString(d, field, value, "database_id");
+      if (value.database_id !== undefined && !isStr(value.database_id)) {
+        d.errors.push(`"${field}" bindings must have a "database_id" field but got ${json(value)}.`);
+      }
       optionalString(d, field, value, "database_name");
       optionalString(d, field, value, "preview_database_id");
       optionalString(d, field, value, "migrations_dir");
@@ -172,10 +180,15 @@ const BINDING_RULES: Record<string, BindingRule> = {
     check(d, field, value) {
       requireString(d, field, value, "binding");
       requireString(d, field, value, "service");
-      optionalString(d, field, value, "environment");
-      optionalString(d, field, value, "entrypoint");
+      // Wrangler says "should have" even though these two are optional.
+      for (const key of ["environment", "entrypoint"]) {
+        if (value[key] !== undefined && !isStr(value[key])) {
+          d.errors.push(`"${field}" bindings should have a string "${key}" field but got ${json(value)}.`);
+        }
+      }
     },
-    known: ["binding", "service", "environment", "entrypoint", "props", "remote"],
+    // Wrangler does not warn about unknown fields in service bindings.
+    known: undefined,
   },
   workflows: {
     notObject: objectsMessage("workflows"),
@@ -247,8 +260,12 @@ function validateEntries(d: DiagnosticsTree, fieldPath: string, entries: unknown
       d.errors.push(rule.notObject(field, entry));
       return;
     }
+    if (rule.stopOnUnknown && rule.known && Object.keys(entry).some((key) => !rule.known!.includes(key))) {
+      warnUnknown(d, field, entry, rule.known);
+      return;
+    }
     rule.check(d, field, entry);
-    warnUnknown(d, field, entry, rule.known);
+    if (rule.known) warnUnknown(d, field, entry, rule.known);
   });
 }
 
@@ -256,7 +273,7 @@ function validateEntries(d: DiagnosticsTree, fieldPath: string, entries: unknown
  * Validate one section (the top level, or one environment) in place.
  * `top` is the top level when `section` is an environment.
  */
-function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, top?: Entry): void {
+function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
@@ -264,6 +281,10 @@ function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, t
     d.errors.push(
       `Expected "name" to be of type string, alphanumeric and lowercase with dashes only but got ${json(section.name)}.`,
     );
+  }
+  const triggers = section.triggers;
+  if (isObject(triggers) && triggers.crons !== undefined && !Array.isArray(triggers.crons)) {
+    d.errors.push(`Expected "triggers.crons" to be of type array, but got ${json(triggers)}.`);
   }
   const date = section.compatibility_date;
   if (isStr(date)) {
@@ -314,7 +335,11 @@ function validateSection(d: DiagnosticsTree, section: Entry, envName?: string, t
         }
       }
     }
-    if (key === "durable_objects") validateDurableObjects(d, prefix, value as Entry, envName, top);
+    if (key === "durable_objects") {
+      validateDurableObjects(d, prefix, value as Entry, envName, top);
+      warnIfNoMigrations(d, value as Entry, section.migrations ?? top?.migrations, configFile);
+    }
+    if (key === "queues") validateQueues(d, prefix, value as Entry, envName, top);
     if ((key === "vars" || key === "define") && top && isObject(top[key])) {
       const topNames = Object.keys(top[key] as Entry);
       for (const name of topNames) {
@@ -358,7 +383,7 @@ function validateDurableObjects(d: DiagnosticsTree, prefix: string, value: Entry
       child.errors.push(DURABLE_OBJECT_RULE.notObject(field, binding));
     } else {
       DURABLE_OBJECT_RULE.check(child, field, binding);
-      warnUnknown(child, field, binding, DURABLE_OBJECT_RULE.known);
+      warnUnknown(child, field, binding, DURABLE_OBJECT_RULE.known!);
     }
     valid &&= !child.hasErrors();
     d.addChild(child);
@@ -374,6 +399,99 @@ function validateDurableObjects(d: DiagnosticsTree, prefix: string, value: Entry
         missing.map((name: unknown) => `- ${name}`).join("\n"),
     );
   }
+}
+
+const QUEUE_PRODUCER_RULE: BindingRule = {
+  notObject: (_field, value) => `"queue" bindings should be objects, but got ${json(value)}`,
+  check(d, field, value) {
+    requireString(d, field, value, "binding");
+    if (!isStr(value.queue) || value.queue === "") {
+      d.errors.push(`"${field}" bindings should have a string "queue" field but got ${json(value)}.`);
+    }
+    if (value.delivery_delay !== undefined && typeof value.delivery_delay !== "number") {
+      d.errors.push(`"${field}" should, optionally, have a number "delivery_delay" field but got ${json(value)}.`);
+    }
+  },
+  known: ["binding", "queue", "delivery_delay", "remote"],
+  stopOnUnknown: true,
+};
+
+const CONSUMER_OPTIONS: [string, string][] = [
+  ["type", "string"],
+  ["max_batch_size", "number"],
+  ["max_batch_timeout", "number"],
+  ["max_retries", "number"],
+  ["dead_letter_queue", "string"],
+  ["max_concurrency", "number"],
+  ["visibility_timeout_ms", "number"],
+  ["retry_delay", "number"],
+];
+
+function validateQueues(d: DiagnosticsTree, prefix: string, value: Entry, envName?: string, top?: Entry): void {
+  const fieldPath = `${prefix}queues`;
+  warnUnknown(d, fieldPath, value, ["consumers", "producers"]);
+  if (value.consumers !== undefined) {
+    if (!Array.isArray(value.consumers)) {
+      d.errors.push(`The field "${fieldPath}.consumers" should be an array but got ${json(value.consumers)}.`);
+    } else {
+      value.consumers.forEach((consumer: unknown, index: number) => {
+        const field = `${fieldPath}.consumers[${index}]`;
+        if (!isObject(consumer)) {
+          d.errors.push(`"${field}" should be a objects, but got ${json(consumer)}`);
+          return;
+        }
+        warnUnknown(d, field, consumer, ["queue", ...CONSUMER_OPTIONS.map(([key]) => key)]);
+        if (!isStr(consumer.queue)) d.errors.push(`"${field}" should have a string "queue" field but got ${json(consumer)}.`);
+        if (consumer.type !== undefined && consumer.type !== "worker") {
+          d.errors.push(
+            `"${field}.type" has an invalid value "${consumer.type}". Only "worker" consumers can be configured in your Wrangler configuration.`,
+          );
+        }
+        for (const [key, type] of CONSUMER_OPTIONS) {
+          if (consumer[key] !== undefined && typeof consumer[key] !== type) {
+            d.errors.push(`"${field}" should, optionally, have a ${type} "${key}" field but got ${json(consumer)}.`);
+          }
+        }
+      });
+    }
+  }
+  if (value.producers !== undefined) {
+    const producersPath = `${fieldPath}.producers`;
+    if (!Array.isArray(value.producers)) {
+      d.errors.push(`The field "${producersPath}" should be an array but got ${json(value.producers)}.`);
+      return;
+    }
+    validateEntries(d, producersPath, value.producers, QUEUE_PRODUCER_RULE);
+    const topProducers = isObject(top?.queues) ? (top!.queues as Entry).producers : undefined;
+    if (Array.isArray(topProducers)) {
+      const here = new Set(value.producers.map((entry: Entry) => entry?.binding));
+      for (const name of topProducers.map((entry: Entry) => entry?.binding)) {
+        if (here.has(name)) continue;
+        d.warnings.push(
+          `There is a queues.producers binding with name "${name}" at the top level, but not on "env.${envName}".\n` +
+            `This is not what you probably want, since "queues.producers" configuration is not inherited by environments.\n` +
+            `Please add a binding for "${name}" to "env.${envName}.queues.producers.bindings".`,
+        );
+      }
+    }
+  }
+}
+
+/** Durable Objects this Worker exports need a migration; wrangler warns with a ready-made one. */
+function warnIfNoMigrations(d: DiagnosticsTree, durableObjects: Entry, migrations: unknown, configFile: string): void {
+  const bindings = Array.isArray(durableObjects.bindings) ? (durableObjects.bindings as Entry[]) : [];
+  const exported = bindings.filter((binding) => isObject(binding) && !binding.script_name);
+  if (!exported.length || (Array.isArray(migrations) && migrations.length > 0)) return;
+  if (exported.some((binding) => !isStr(binding.class_name))) return;
+  const classes = exported.map((binding) => binding.class_name as string);
+  const snippet = { migrations: [{ tag: "v1", new_sqlite_classes: classes }] };
+  const formatted = configFile === "wrangler.toml" ? stringifyToml(snippet) : JSON.stringify(snippet, null, 2);
+  d.warnings.push(
+    `In your ${configFile} file, you have configured \`durable_objects\` exported by this Worker (${classes.join(", ")}), ` +
+      `but no \`migrations\` for them. This may not work as expected until you add a \`migrations\` section to your ${configFile} file. ` +
+      `Add the following configuration:\n\n\`\`\`\n${formatted}\n\`\`\`\n\n` +
+      "Refer to https://developers.cloudflare.com/durable-objects/reference/durable-objects-migrations/ for more details.",
+  );
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
@@ -398,7 +516,7 @@ export function resolveEnvironment(
   const topKnown = [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE), ...Object.keys(TOP_LEVEL_ONLY)];
   warnUnknown(diagnostics, "top-level", raw, topKnown);
   for (const [key, kind] of Object.entries(TOP_LEVEL_ONLY)) checkType(diagnostics, key, raw[key], kind);
-  validateSection(diagnostics, raw);
+  validateSection(diagnostics, raw, configFileName);
 
   let section: Entry = raw;
   if (envName !== undefined) {
@@ -412,7 +530,7 @@ export function resolveEnvironment(
     } else {
       section = found;
       const envDiagnostics = new Diagnostics(`"env.${envName}" environment configuration`);
-      validateSection(envDiagnostics, section, envName, raw);
+      validateSection(envDiagnostics, section, configFileName, envName, raw);
       warnUnknown(envDiagnostics, `env.${envName}`, section, [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE)]);
       diagnostics.addChild(envDiagnostics);
     }
