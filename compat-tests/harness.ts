@@ -117,8 +117,11 @@ export function normalize(text: string, tool: Tool, dir: string): string {
     .replace(/\b[0-9a-f]{32}\b/g, "<ID>")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<TIME>")
     .replace(/\b\d+(\.\d+)?\s?ms\b/g, "<N>ms")
-    // Wrangler's help lists an epilogue with its own issue tracker; ours differs.
-    .replace(/^Please report any issues to .*$/m, "Please report any issues to <URL>");
+    // Wrangler's help and parse errors point at its own issue tracker; ours differs.
+    .replace(/^Please report any issues to .*$/m, "Please report any issues to <URL>")
+    .replace(/(If you think this is a bug, please open an issue at:) \S+/g, "$1 <URL>")
+    // Wrangler's update check (network-dependent) adds this hint to unknown-field warnings.
+    .replace(/^There is a newer version of Wrangler available .*\n?/gm, "");
   return out.replace(/^\n+/, "").replace(/\n+$/, "");
 }
 

@@ -3,10 +3,13 @@
 import yargs, { type Argv } from "yargs";
 import path from "node:path";
 import dotenv from "dotenv";
+import { readFileSync } from "node:fs";
+import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
-import { JsonFriendlyError, UserError } from "./errors.ts";
-import { log, version } from "./log.ts";
+import { ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
+import { layoutNotes, log, version } from "./log.ts";
+import { loadConfig, resolveMain } from "./config/index.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
 
@@ -51,9 +54,23 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
 
 class UsageError extends UserError {}
 
-function remoteOnly(group: CommandGroup): never {
+/** Remote commands that read the project's config first in wrangler, so a bad config is reported the same way. */
+const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
+
+/** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
+const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+
+function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
+  if (READS_CONFIG.has(group.name)) {
+    const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
+    // deploy checks its entry point before it needs the network.
+    if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined, process.cwd(), "deploy");
+  }
+  if (NOT_BUILT_YET.has(group.name)) {
+    throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);
+  }
   throw new UserError(
-    `\`wrangler ${group.name}\` works against Cloudflare's network, which bunflare does not reach yet: it runs everything locally. Use wrangler for this command.`,
+    `\`bunflare ${group.name}\` needs Cloudflare's network, and bunflare only works locally for now: use \`npx wrangler ${group.name}\` for it.`,
   );
 }
 
@@ -78,13 +95,23 @@ function register(parser: Argv, spec: CommandSpec): void {
 }
 
 function loadEnvFiles(args: GlobalArgs): void {
-  // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment.
-  const files = args["env-file"] ?? [".env", ".env.local", ...(args.env ? [`.env.${args.env}`, `.env.${args.env}.local`] : [])];
+  // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment:
+  // later files override earlier ones, and variables already set in the shell win over all.
+  const given = args["env-file"];
+  const files = given ?? [".env", ".env.local", ...(args.env ? [`.env.${args.env}`, `.env.${args.env}.local`] : [])];
+  const merged: Record<string, string> = {};
   for (const file of files) {
-    const result = dotenv.config({ path: path.resolve(file), processEnv: process.env as Record<string, string>, quiet: true });
-    if (result.error && args["env-file"] && (result.error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new UserError(`Could not read the env file "${file}": ${result.error.message}`);
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(file), "utf8");
+    } catch (error) {
+      if (!given && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw new UserError(`Could not read the --env-file "${file}": ${describeReadError(error, path.resolve(file))}`);
     }
+    Object.assign(merged, dotenv.parse(text));
+  }
+  for (const [key, value] of Object.entries(merged)) {
+    if (process.env[key] === undefined) process.env[key] = value;
   }
 }
 
@@ -110,7 +137,15 @@ export async function main(argv: string[]): Promise<number> {
         try {
           process.chdir(args.cwd);
         } catch {
-          throw new UserError(`The --cwd directory "${args.cwd}" does not exist.`);
+          // Wrangler's wording, which names the directory it was started in.
+          throw new UserError(
+            layoutNotes(
+            "A file or directory could not be found.\n\n" +
+              `Missing file or directory: ${process.cwd()}\n\n` +
+              "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
+              "Please check the file path and try again.",
+            ),
+          );
         }
       }
       loadEnvFiles(args as unknown as GlobalArgs);
@@ -128,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), () => remoteOnly(entry));
+      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
@@ -147,8 +182,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!failed) return 0;
   if (failed instanceof UsageError) {
     log.error(failed.message);
-    // Wrangler follows a usage error with the command's help.
-    parser.showHelp("log");
+    // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
+    if (group) parser.showHelp("log");
+    else await printRootHelp(parser);
     return 1;
   }
   reportError(failed);
@@ -165,15 +201,16 @@ async function printRootHelp(parser: Argv): Promise<void> {
   for (const line of lines.slice(start + 1, end)) {
     const name = line.match(/^\s*bunflare\s+(\S+)/)?.[1];
     const category = COMMAND_GROUPS.find((g) => g.name === name)?.category;
-    if (category) byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
-    else plain.push(line);
+    if (category !== undefined) byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
+    else if (line.trim()) plain.push(line);
   }
-  while (plain.length && plain.at(-1)!.trim() === "") plain.pop();
   const out = [...lines.slice(0, start + 1), ...plain];
-  for (const category of CATEGORY_ORDER) {
+  for (const category of ["", ...CATEGORY_ORDER]) {
     const entries = byCategory.get(category);
     if (!entries) continue;
-    out.push("", bold(category.toUpperCase()), ...entries.sort((a, b) => a.trim().localeCompare(b.trim())));
+    out.push("");
+    if (category) out.push(bold(category.toUpperCase()));
+    out.push(...entries.sort((a, b) => a.trim().localeCompare(b.trim())));
   }
   out.push("", ...lines.slice(end));
   log.info(out.join("\n"));
@@ -182,6 +219,9 @@ async function printRootHelp(parser: Argv): Promise<void> {
 export function reportError(error: unknown): void {
   if (error instanceof JsonFriendlyError) {
     process.stdout.write(`\n${error.message}\n`);
+  } else if (error instanceof ParseError) {
+    const bugNote = `\nIf you think this is a bug, please open an issue at: ${ISSUES_URL}`;
+    log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });
   } else if (error instanceof UserError) {
     log.error(error.message);
   } else if (error instanceof Error) {

@@ -1,17 +1,78 @@
-// Output in wrangler's shapes. Wrangler colours its error and warning
-// headers even when stdout is not a TTY, so we do too (NO_COLOR turns it off).
+// Output in wrangler's shapes. Wrangler prints errors and warnings through
+// esbuild's message formatter (header, optional source location, notes), with
+// colours even when stdout is not a TTY; this reproduces that layout.
+// NO_COLOR (or FORCE_COLOR=0) turns the colours off.
 import { version } from "../package.json";
 
 const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
-const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}` : text);
-const reset = color ? "\x1b[0m" : "";
+const esc = (code: string) => (color ? `\x1b[${code}m` : "");
 
-export function formatError(message: string): string {
-  return `${paint("31", "✘ ")}${paint("41;31", "[")}${paint("41;97", "ERROR")}${paint("41;31", "]")}${reset} ${paint("1", message)}${reset}\n\n`;
+export interface MessageLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 0-based, like esbuild's. */
+  column: number;
+  /** Characters to underline; 0 or 1 gives a caret. */
+  length?: number;
+  lineText: string;
 }
 
-export function formatWarning(message: string): string {
-  return `${paint("33", "▲ ")}${paint("43;33", "[")}${paint("43;30", "WARNING")}${paint("43;33", "]")}${reset} ${paint("1", message)}${reset}\n\n`;
+export interface Message {
+  text: string;
+  notes?: string[];
+  location?: MessageLocation;
+}
+
+const HEADERS = {
+  error: () => `${esc("31")}✘ ${esc("41;31")}[${esc("41;97")}ERROR${esc("41;31")}]${esc("0")} `,
+  warning: () => `${esc("33")}▲ ${esc("43;33")}[${esc("43;30")}WARNING${esc("43;33")}]${esc("0")} `,
+};
+
+export function formatMessage(kind: "error" | "warning", message: Message): string {
+  let out = `${HEADERS[kind]()}${esc("1")}${message.text}${esc("0")}\n\n`;
+  const loc = message.location;
+  if (loc) {
+    const length = loc.length ?? 0;
+    const gutter = String(loc.line).length;
+    const before = loc.lineText.slice(0, loc.column);
+    const marked = loc.lineText.slice(loc.column, loc.column + length);
+    const after = loc.lineText.slice(loc.column + length);
+    out += `    ${loc.file}:${loc.line}:${loc.column}:\n`;
+    out += `${esc("37")}      ${loc.line} │ ${before}${esc("32")}${marked}${esc("37")}${after}\n`;
+    out += `${" ".repeat(6 + gutter)} ╵ ${" ".repeat(loc.column)}${esc("32")}${length > 1 ? "~".repeat(length) : "^"}${esc("0")}\n\n`;
+  }
+  const notes = message.notes ?? [];
+  for (const note of notes) out += note.split("\n").map((line) => `  ${line}\n`).join("");
+  if (notes.length) out += "\n";
+  return out;
+}
+
+/**
+ * Wrangler's logger turns every line after a message's first into an esbuild
+ * "note" (indented two spaces, after a blank line). Messages written the way
+ * wrangler's source writes them ("headline\nmore\nmore") go through this
+ * before being thrown or logged; log.error/log.warn print strings as given.
+ */
+export function layoutNotes(text: string): string {
+  const [first = "", ...rest] = text.split("\n");
+  return rest.length ? `${first}\n\n${rest.map((line) => `  ${line}`).join("\n")}` : first;
+}
+
+/** A plain string is printed as given after the header: its first line bold, the rest as laid out by the caller. */
+function formatPlain(kind: "error" | "warning", text: string): string {
+  const [first = "", ...rest] = text.split("\n");
+  // One blank line after; wrangler leaves two, so a caller whose block is followed
+  // by more output ends its text with "\n" (config warnings do).
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n`;
+}
+
+export function formatError(message: string | Message): string {
+  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message) + "\n";
+}
+
+export function formatWarning(message: string | Message): string {
+  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message) + "\n";
 }
 
 export const log = {
@@ -19,10 +80,10 @@ export const log = {
   info(message = ""): void {
     process.stdout.write(message + "\n");
   },
-  warn(message: string): void {
+  warn(message: string | Message): void {
     process.stderr.write(formatWarning(message));
   },
-  error(message: string): void {
+  error(message: string | Message): void {
     process.stderr.write(formatError(message));
   },
 };

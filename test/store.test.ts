@@ -1,8 +1,10 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { openProject } from "../src/project.ts";
+import { UserError } from "../src/errors.ts";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureSchema, openStore, schemaVersion } from "../runtime/store/index.ts";
+import { ensureSchema, openStore, schemaVersion, StoreError } from "../runtime/store/index.ts";
 
 const dirs: string[] = [];
 function scratch(): string {
@@ -63,4 +65,78 @@ test("two processes writing to the store at once lose nothing and never see SQLI
   const store = openStore(path.join(dir, ".bunflare"));
   expect(store.db.query("SELECT count(*) AS n FROM hammer").get()).toEqual({ n: 1500 });
   store.close();
+});
+
+test("several processes opening a fresh store at the same moment all succeed", async () => {
+  const dir = scratch();
+  const opener = `
+    import { openStore, schemaVersion } from ${JSON.stringify(path.resolve("runtime/store/index.ts"))};
+    const store = openStore(process.argv[2]);
+    store.db.run("CREATE TABLE IF NOT EXISTS seen (who TEXT)");
+    store.db.run("INSERT INTO seen VALUES (?)", [process.argv[3]]);
+    console.log(schemaVersion(store.db, "registries"));
+    store.close();
+  `;
+  const script = path.join(dir, "opener.ts");
+  await Bun.write(script, opener);
+  const storeDir = path.join(dir, "fresh", ".bunflare");
+  const procs = Array.from({ length: 6 }, (_, i) =>
+    Bun.spawn([process.execPath, script, storeDir, String(i)], { stdout: "pipe", stderr: "pipe" }),
+  );
+  const codes = await Promise.all(procs.map((p) => p.exited));
+  const errors = await Promise.all(procs.map((p) => new Response(p.stderr).text()));
+  const outputs = await Promise.all(procs.map((p) => new Response(p.stdout).text()));
+  expect(errors.join("")).toBe("");
+  expect(codes).toEqual([0, 0, 0, 0, 0, 0]);
+  expect(outputs.map((o) => o.trim())).toEqual(["1", "1", "1", "1", "1", "1"]);
+  const store = openStore(storeDir);
+  expect(store.db.query("SELECT count(*) AS n FROM seen").get()).toEqual({ n: 6 });
+  store.close();
+});
+
+test("a store path that cannot be a directory is one clear error, not a crash", () => {
+  const dir = scratch();
+  const file = path.join(dir, "somefile");
+  writeFileSync(file, "not a directory");
+  expect(() => openStore(path.join(file, "x"))).toThrow(StoreError);
+  try {
+    openStore(path.join(file, "x"));
+  } catch (error) {
+    expect((error as Error).message).toBe(
+      `Cannot use the local store at "${path.join(file, "x")}": it is not a writable directory (ENOTDIR).`,
+    );
+  }
+  expect(readFileSync(file, "utf8")).toBe("not a directory");
+});
+
+test("a store from an older bunflare keeps its data when a newer one opens it", () => {
+  const dir = scratch();
+  let store = openStore(dir);
+  store.db.run("INSERT INTO kv_namespaces (id, title, created_at) VALUES ('abc', 'MY_KV', 1)");
+  // An older bunflare knew no "thing" component; the newer one adds it on open.
+  store.close();
+  store = openStore(dir);
+  ensureSchema(store.db, "thing", ["CREATE TABLE thing (id INTEGER)"]);
+  expect(store.db.query("SELECT id, title FROM kv_namespaces").all()).toEqual([{ id: "abc", title: "MY_KV" }]);
+  expect(schemaVersion(store.db, "thing")).toBe(1);
+  store.close();
+});
+
+test("--persist-to under a regular file gives the CLI one clear UserError", () => {
+  const dir = scratch();
+  writeFileSync(path.join(dir, "wrangler.toml"), 'name = "x"\n');
+  writeFileSync(path.join(dir, "somefile"), "keep me");
+  const project = openProject({ _: [], config: path.join(dir, "wrangler.toml"), "persist-to": path.join(dir, "somefile", "x") });
+  expect(() => project.store()).toThrow(UserError);
+  expect(() => project.store()).toThrow(/^Cannot use the local store at ".*somefile\/x": it is not a writable directory \(ENOTDIR\)\.$/);
+  expect(readFileSync(path.join(dir, "somefile"), "utf8")).toBe("keep me");
+});
+
+test("the store sits beside the config file, wherever the command runs from", () => {
+  const dir = scratch();
+  mkdirSync(path.join(dir, "sub"));
+  writeFileSync(path.join(dir, "wrangler.toml"), 'name = "x"\n');
+  const project = openProject({ _: [], config: path.join(dir, "wrangler.toml") });
+  expect(project.storeDir).toBe(path.join(dir, ".bunflare"));
+  project.store().close();
 });

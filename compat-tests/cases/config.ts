@@ -1,51 +1,200 @@
 import type { CompatCase } from "../harness.ts";
 
 const worker = 'export default { fetch() { return new Response("hi"); } };\n';
-// `kv key get` with an unknown binding reads the config and fails after it,
-// so the config warnings and errors it prints are what these cases compare.
-const probe = ["kv", "key", "get", "k", "--binding", "NOPE", "--local"];
+// `deploy --dry-run` reads the config, then checks `main`, before it needs the
+// network, so a config whose `main` is missing makes both tools stop at the same
+// place: the config errors and warnings, then "entry-point ... not found".
+// (bunflare's deploy only goes that far; past it the outputs differ by design.)
+const probe = ["deploy", "--dry-run"];
+const compare: ("exitCode" | "stderr")[] = ["exitCode", "stderr"];
+const base = 'name = "x"\nmain = "missing.js"\ncompatibility_date = "2025-01-01"\n';
 
 export const cases: CompatCase[] = [
   {
-    name: "root help lists the command groups",
-    fast: true,
-    steps: [{ args: ["--help"] }],
-  },
-  {
-    name: "version flag",
-    fast: true,
-    steps: [{ args: ["--version"], compare: ["exitCode"] }],
-  },
-  {
-    name: "unknown command is rejected",
-    fast: true,
-    steps: [{ args: ["frobnicate"] }],
-  },
-  {
-    name: "malformed TOML names file, line and column",
+    name: "config: malformed TOML names file, line and column",
     fast: true,
     files: { "wrangler.toml": 'name = "x"\nmain = \n', "index.js": worker },
-    steps: [{ args: probe, compare: ["exitCode", "stderr"] }],
+    steps: [{ args: probe, compare }],
   },
   {
-    name: "wrong type in config is an error",
+    name: "config: malformed JSONC underlines the bad token",
+    fast: true,
+    files: { "wrangler.jsonc": '{\n  "name": "x"\n  "main": "index.js"\n}\n', "index.js": worker },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: wrangler.json accepts comments and trailing commas",
+    files: { "wrangler.json": '{\n  // the worker\n  "name": "x",\n  "main": "missing.js",\n  "compatibility_date": "2025-01-01",\n}\n' },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: wrong type is an error",
     fast: true,
     files: { "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = 5\n', "index.js": worker },
-    steps: [{ args: probe, compare: ["exitCode", "stderr"] }],
+    steps: [{ args: probe, compare }],
   },
   {
-    name: "unknown top-level field is a warning",
-    fast: true,
-    files: { "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nfoo = 1\n', "index.js": worker },
-    steps: [{ args: probe, compare: ["exitCode", "stderr"] }],
+    name: "config: compatibility_date that is not a date is an error",
+    files: { "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "soon"\n', "index.js": worker },
+    steps: [{ args: probe, compare }],
   },
   {
-    name: "missing environment is an error",
+    name: "config: compatibility_flags must be strings",
+    files: { "wrangler.toml": base + "compatibility_flags = [1]\n" },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: a binding list that is not an array is an error",
+    files: { "wrangler.toml": base + 'kv_namespaces = { binding = "A" }\n' },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: binding entries need their fields; unknown nested fields warn",
     fast: true,
     files: {
-      "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[env.staging]\nname = "y"\n',
-      "index.js": worker,
+      "wrangler.toml":
+        base +
+        '[[kv_namespaces]]\nid = 5\nfoo = 1\n[[kv_namespaces]]\nbinding = "B"\nid = "abc"\nbar = 2\n' +
+        '[[r2_buckets]]\nbucket_name = "b"\n[[d1_databases]]\nbinding = 1\n[[durable_objects.bindings]]\nname = "D"\n',
     },
-    steps: [{ args: [...probe, "--env", "prod"], compare: ["exitCode", "stderr"] }],
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: unknown top-level field is a warning",
+    fast: true,
+    files: { "wrangler.toml": base + "foo = 1\n" },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: a missing main is one clear error",
+    fast: true,
+    files: { "wrangler.toml": base },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: missing environment is an error",
+    fast: true,
+    files: { "wrangler.toml": base + '[env.staging]\nname = "y"\n', "index.js": worker },
+    steps: [{ args: [...probe, "--env", "prod"], compare }],
+  },
+  {
+    name: "config: --env when no environments are defined only warns",
+    files: { "wrangler.jsonc": '{ "name": "x", "main": "missing.js", "compatibility_date": "2025-01-01" }\n' },
+    steps: [{ args: [...probe, "-e", "prod"], compare }],
+  },
+  {
+    name: "config: environments warn about bindings and vars they do not inherit",
+    fast: true,
+    files: {
+      "wrangler.toml":
+        base +
+        '[[kv_namespaces]]\nbinding = "K"\nid = "abc"\n[vars]\nA = "1"\n[define]\nX = "1"\n' +
+        "[env.staging]\nfoo = 1\n" +
+        '[env.qa]\nkv_namespaces = [{ binding = "Q", id = "z" }]\n[env.qa.vars]\nA = "3"\nB = "4"\n[env.qa.define]\nY = "2"\n',
+    },
+    steps: [
+      { args: [...probe, "--env", "staging"], compare },
+      { args: [...probe, "--env", "qa"], compare },
+    ],
+  },
+  {
+    name: "config: -c naming a missing file",
+    fast: true,
+    files: { "wrangler.toml": base },
+    steps: [{ args: [...probe, "-c", "nope.toml"], compare }],
+  },
+  {
+    name: "config: -c picks the named file over the discovered one",
+    files: { "wrangler.toml": base + "in_toml = 1\n", "other.jsonc": '{ "name": "o", "main": "gone.js", "in_other": 1 }\n' },
+    steps: [{ args: [...probe, "-c", "other.jsonc"], compare }],
+  },
+  {
+    name: "config: --cwd naming a missing directory",
+    files: { "wrangler.toml": base },
+    steps: [{ args: [...probe, "--cwd", "nodir"], compare }],
+  },
+  {
+    name: "config: discovery prefers wrangler.json, then wrangler.jsonc, then wrangler.toml",
+    fast: true,
+    files: {
+      "wrangler.json": '{ "name": "j", "main": "gone.js", "from_json": 1 }\n',
+      "wrangler.jsonc": '{ "name": "c", "main": "gone.js", "from_jsonc": 1 }\n',
+      "wrangler.toml": base + "from_toml = 1\n",
+    },
+    steps: [
+      { args: probe, compare },
+      { shell: "rm wrangler.json", args: [] },
+      { args: probe, compare },
+      { shell: "rm wrangler.jsonc", args: [] },
+      { args: probe, compare },
+    ],
+  },
+  {
+    name: "config: discovery walks up, and a json config above wins over a toml config here",
+    files: {
+      "wrangler.json": '{ "name": "up", "main": "gone.js", "from_parent_json": 1 }\n',
+      "sub/wrangler.toml": base + "from_sub_toml = 1\n",
+    },
+    steps: [{ args: [...probe, "--cwd", "sub"], compare }],
+  },
+  {
+    name: "config: no main at all explains both ways to fix it, in the config's own format",
+    files: { "wrangler.toml": 'name = "x"\ncompatibility_date = "2025-01-01"\n' },
+    steps: [
+      { args: probe, compare },
+      { shell: "rm wrangler.toml && echo '{ \"compatibility_date\": \"2025-01-01\" }' > wrangler.json", args: [] },
+      { args: probe, compare },
+    ],
+  },
+  {
+    name: "config: an empty wrangler.jsonc is a parse error",
+    files: { "wrangler.jsonc": "" },
+    steps: [{ args: probe, compare }],
+  },
+  {
+    name: "config: field-level checks (name, routes, vars, TOML dates)",
+    files: { "wrangler.toml": 'name = "Bad Name!"\nmain = "missing.js"\ncompatibility_date = "2025-01-01"\nroutes = 5\n' },
+    steps: [
+      { args: probe, compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}vars = 5\\n' > wrangler.toml`, args: [] },
+      { args: probe, compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}[vars]\\nD = 2025-01-01\\n' > wrangler.toml`, args: [] },
+      { args: probe, compare },
+    ],
+  },
+  {
+    name: "config: type errors inside an environment, and an env that is not a table",
+    files: { "wrangler.toml": base + '[env.staging]\nkv_namespaces = 5\nworkers_dev = "yes"\n' },
+    steps: [
+      { args: [...probe, "-e", "staging"], compare },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}env = 5\\n' > wrangler.toml`, args: [] },
+      { args: [...probe, "-e", "staging"], compare },
+    ],
+  },
+  {
+    name: "config: -c naming a file that is not toml/json/jsonc reads no config",
+    files: { "wrangler.conf": base },
+    steps: [{ args: [...probe, "-c", "wrangler.conf"], compare }],
+  },
+  {
+    name: "config: Durable Objects without migrations, and per-environment DO bindings",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[durable_objects.bindings]]\nname = "A"\nclass_name = "A"\n[[durable_objects.bindings]]\nname = "B"\nclass_name = "B"\n' +
+        '[env.staging]\ndurable_objects = { bindings = [{ name = "A", class_name = "A" }] }\n',
+    },
+    steps: [{ args: [...probe, "-e", "staging"], compare }],
+  },
+  {
+    name: "config: queues, services, triggers, r2 and d1 entries are checked like wrangler",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[queues.producers]]\nbinding = 5\nfoo = 1\n[[queues.consumers]]\nqueue = 3\nbar = 1\n' +
+        '[[services]]\nbinding = 5\nservice = 1\nfoo = 1\n[triggers]\ncrons = 5\n' +
+        '[[r2_buckets]]\nbinding = "R"\nbucket_name = 5\n[[d1_databases]]\nbinding = "D"\ndatabase_id = 5\n',
+    },
+    steps: [{ args: probe, compare }],
   },
 ];

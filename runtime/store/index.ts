@@ -8,7 +8,13 @@ import path from "node:path";
 import { REGISTRY_MIGRATIONS } from "./registries.ts";
 
 export const STORE_DIR_NAME = ".bunflare";
-/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+/**
+ * How long a writer waits for another process's lock before SQLITE_BUSY.
+ * The wait only covers taking a lock: a deferred transaction that reads and then
+ * writes can still fail at once if another process wrote in between (WAL cannot
+ * upgrade a stale read snapshot), so read-then-write code uses
+ * `db.transaction(fn).immediate()`, which takes the write lock up front.
+ */
 export const BUSY_TIMEOUT_MS = 30_000;
 
 export class StoreError extends Error {

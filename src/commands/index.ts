@@ -1,11 +1,12 @@
-// The root command list, in wrangler's categories. Each group's module is
+// The root command list, in wrangler's categories. No category: listed first
+// (docs, complete); category "": listed next under no heading, as wrangler does. Each group's module is
 // imported only when that group runs, so `bunflare kv key put` does not load dev.
 import type { CommandGroup } from "./define.ts";
 
 export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "docs", usage: "docs [search..]", describe: "📚 Open Wrangler's command documentation in your browser" },
   { name: "complete", usage: "complete [shell]", describe: "⌨️ Generate and handle shell completions" },
-  { name: "email", usage: "email", describe: "Manage Cloudflare Email services [open beta]" },
+  { name: "email", usage: "email", describe: "Manage Cloudflare Email services [open beta]", category: "" },
   { name: "auth", usage: "auth", describe: "🔐 Manage authentication", category: "Account" },
   { name: "login", usage: "login", describe: "🔓 Login to Cloudflare", category: "Account" },
   { name: "logout", usage: "logout", describe: "🚪 Logout from Cloudflare", category: "Account" },

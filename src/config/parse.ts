@@ -1,42 +1,34 @@
 // Read and parse a config file. A syntax error becomes a ParseError that
 // names the file, line and column and shows the offending line, as wrangler's does.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError } from "jsonc-parser";
-import { UserError } from "../errors.ts";
+import { ParseError } from "../errors.ts";
+import type { MessageLocation } from "../log.ts";
 
-export interface SourceLocation {
-  file: string;
-  line: number; // 1-based
-  column: number; // 0-based, like esbuild's and wrangler's
-  lineText: string;
+export { ParseError };
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EISDIR: "illegal operation on a directory",
+  ENOTDIR: "not a directory",
+};
+
+/** Node's wording for a failed read (Bun words some of these differently). */
+export function describeReadError(error: unknown, file: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code && FS_REASONS[code]) return `${code}: ${FS_REASONS[code]}, ${code === "EISDIR" ? "read" : `open '${file}'`}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
-export class ParseError extends UserError {
-  constructor(
-    readonly text: string,
-    readonly location?: SourceLocation,
-  ) {
-    super(location ? `${text}\n\n${formatLocation(location)}` : text);
-  }
-}
-
-/** The `    file:line:col:` block with the line and a caret under the column. */
-export function formatLocation(loc: SourceLocation): string {
-  const gutter = String(loc.line).length;
-  return [
-    `    ${loc.file}:${loc.line}:${loc.column}:`,
-    `      ${loc.line} │ ${loc.lineText}`,
-    `      ${" ".repeat(gutter)} ╵ ${" ".repeat(loc.column)}^`,
-  ].join("\n");
-}
-
-export function readConfigText(file: string): string {
+/** `shownAs` is the path as the user gave it, which is what wrangler prints. */
+export function readConfigText(file: string, shownAs = file): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UserError(`Could not read file: ${file}\n\n  ${reason}`);
+    throw new ParseError(`Could not read file: ${shownAs}`, undefined, [describeReadError(error, path.resolve(file))]);
   }
 }
 
@@ -50,33 +42,28 @@ export function parseTomlText(text: string, file: string): Record<string, unknow
       file,
       line: error.line,
       column: error.column - 1,
-      lineText: text.split("\n")[error.line - 1] ?? "",
+      length: 0,
+      lineText: text.split(/\r?\n/)[error.line - 1] ?? "",
     });
   }
 }
 
-export function parseJsoncText(text: string, file: string, strictJson = false): Record<string, unknown> {
+export function parseJsoncText(text: string, file: string): Record<string, unknown> {
   const errors: JsoncError[] = [];
-  const options = strictJson
-    ? { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false }
-    : { allowTrailingComma: true };
-  const data = parseJsonc(text, errors, options);
+  const data = parseJsonc(text, errors, { allowTrailingComma: true });
   const first = errors[0];
-  if (first) {
-    throw new ParseError(printParseErrorCode(first.error), locationAt(text, first.offset + 1, file));
-  }
+  if (first) throw new ParseError(printParseErrorCode(first.error), locationAt(text, first.offset, first.length, file));
   return (data ?? {}) as Record<string, unknown>;
 }
 
-function locationAt(text: string, offset: number, file: string): SourceLocation {
-  const before = text.slice(0, offset);
-  const lines = before.split("\n");
+function locationAt(text: string, offset: number, length: number, file: string): MessageLocation {
+  const lines = text.slice(0, offset).split("\n");
   const line = lines.length;
-  return { file, line, column: (lines.at(-1) ?? "").length, lineText: text.split("\n")[line - 1] ?? "" };
+  return { file, line, column: (lines.at(-1) ?? "").length, length, lineText: text.split(/\r?\n/)[line - 1] ?? "" };
 }
 
-export function parseConfigFile(file: string): Record<string, unknown> {
-  const text = readConfigText(file);
-  // wrangler.json is parsed as JSONC too (wrangler accepts comments there).
-  return file.endsWith(".toml") ? parseTomlText(text, file) : parseJsoncText(text, file);
+export function parseConfigFile(file: string, shownAs = file): Record<string, unknown> {
+  const text = readConfigText(file, shownAs);
+  // wrangler.json is parsed as JSONC too (wrangler accepts comments and trailing commas there).
+  return file.endsWith("toml") ? parseTomlText(text, file) : parseJsoncText(text, file);
 }

@@ -1,14 +1,17 @@
 // The vars a worker sees in dev, with wrangler's precedence:
 // config `vars` < secrets from `.dev.vars[.<env>]` (or, when there is none,
-// the `.env` files / --env-file) < `--var KEY:VALUE` on the command line.
-import { existsSync, readFileSync } from "node:fs";
+// the `.env` files / --env-file, with ${VAR} expansion) < `--var KEY:VALUE`.
+// Secrets files are looked up beside the config (--env-file paths too, as wrangler does).
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
+import { expand } from "dotenv-expand";
 import { UserError } from "../errors.ts";
+import { describeReadError } from "./parse.ts";
 import type { LoadedConfig } from "./index.ts";
 
 export interface DevVarsOptions {
-  /** `--env-file` paths (relative to cwd); when given, .dev.vars is not read. */
+  /** `--env-file` paths (relative to the config's directory); when given, .dev.vars is not read. */
   envFiles?: string[];
   /** `--var KEY:VALUE` entries. */
   cliVars?: string[];
@@ -17,16 +20,33 @@ export interface DevVarsOptions {
 
 export interface DevVars {
   vars: Record<string, unknown>;
-  /** The secrets file(s) read, relative to cwd, for "Using secrets defined in ..." lines. */
+  /**
+   * Where secrets came from, relative to cwd (or "process.env"), in order, for
+   * wrangler's "Using secrets defined in ..." lines.
+   */
   sources: string[];
+  /** Warnings to print, e.g. secrets the config requires that no file defines. */
+  warnings: string[];
 }
 
-function readDotenv(file: string): Record<string, string> | undefined {
-  if (!existsSync(file)) return undefined;
+/** Wrangler's boolean environment switches: unset means the default, else "true"/"false". */
+function envSwitch(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  if (raw.toLowerCase() === "true") return true;
+  if (raw.toLowerCase() === "false") return false;
+  throw new UserError(`Expected ${name} to be "true" or "false", but got ${JSON.stringify(raw)}`);
+}
+
+/** A dotenv file's text, undefined when it does not exist. */
+function readOptional(file: string, cwd: string, what: string): string | undefined {
   try {
-    return dotenv.parse(readFileSync(file));
+    return readFileSync(file, "utf8");
   } catch (error) {
-    throw new UserError(`Could not read "${file}": ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const shown = path.relative(cwd, file) || file;
+    // Wrangler's headline, plus the reason it leaves out.
+    throw new UserError(`Failed to load ${what} "${shown}": ${describeReadError(error, file)}`);
   }
 }
 
@@ -34,38 +54,62 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
   const cwd = options.cwd ?? process.cwd();
   const vars: Record<string, unknown> = { ...loaded.config.vars };
   const sources: string[] = [];
+  const warnings: string[] = [];
   let secrets: Record<string, string> | undefined;
 
   if (!options.envFiles?.length) {
-    const candidates = loaded.env ? [`.dev.vars.${loaded.env}`, ".dev.vars"] : [".dev.vars"];
-    for (const name of candidates) {
+    // .dev.vars.<env> replaces .dev.vars entirely; they are not merged.
+    const names = loaded.env ? [`.dev.vars.${loaded.env}`, ".dev.vars"] : [".dev.vars"];
+    for (const name of names) {
       const file = path.join(loaded.dir, name);
-      secrets = readDotenv(file);
-      if (secrets) {
-        sources.push(path.relative(cwd, file));
-        break;
-      }
+      const text = readOptional(file, cwd, "local dev variables file");
+      if (text === undefined) continue;
+      secrets = dotenv.parse(text);
+      sources.push(path.relative(cwd, file));
+      break;
     }
   }
-  if (!secrets) {
+
+  if (secrets === undefined && envSwitch("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", true)) {
     const names = options.envFiles?.length
-      ? options.envFiles.map((file) => path.resolve(cwd, file))
-      : [".env", ".env.local", ...(loaded.env ? [`.env.${loaded.env}`, `.env.${loaded.env}.local`] : [])].map((file) =>
-          path.join(loaded.dir, file),
-        );
-    for (const file of names) {
-      const parsed = readDotenv(file);
-      if (!parsed) continue;
-      secrets = { ...(secrets ?? {}), ...parsed };
+      ? options.envFiles
+      : [".env", ".env.local", ...(loaded.env ? [`.env.${loaded.env}`, `.env.${loaded.env}.local`] : [])];
+    const parsed: Record<string, string> = {};
+    for (const name of names) {
+      const file = path.resolve(loaded.dir, name);
+      const text = readOptional(file, cwd, ".env file");
+      if (text === undefined) {
+        if (options.envFiles?.length) throw new UserError(`The --env-file "${name}" was not found at "${file}".`);
+        continue;
+      }
+      Object.assign(parsed, dotenv.parse(text));
       sources.push(path.relative(cwd, file));
     }
+    // A config that declares `secrets` always sees the shell's environment, as in wrangler.
+    const includeProcessEnv = loaded.config.secrets !== undefined || envSwitch("CLOUDFLARE_INCLUDE_PROCESS_ENV", false);
+    const expanded: Record<string, string> = includeProcessEnv ? ({ ...process.env } as Record<string, string>) : {};
+    if (includeProcessEnv) sources.push("process.env");
+    expand({ processEnv: expanded, parsed });
+    secrets = expanded;
   }
-  Object.assign(vars, secrets);
+
+  const declared = loaded.config.secrets as { required?: string[] } | undefined;
+  if (declared !== undefined) {
+    // Only the secrets the config names are bound, so a stray shell variable never leaks in.
+    const required = declared.required ?? [];
+    for (const key of required) if (secrets && key in secrets) vars[key] = secrets[key];
+    const missing = required.filter((key) => !secrets || !(key in secrets));
+    if (missing.length) {
+      warnings.push(`Missing required secrets: ${missing.join(", ")}. Add them to .dev.vars, .env, or set as environment variables.`);
+    }
+  } else if (secrets) {
+    Object.assign(vars, secrets);
+  }
 
   for (const entry of options.cliVars ?? []) {
     const colon = entry.indexOf(":");
     if (colon <= 0) throw new UserError(`Invalid --var "${entry}": expected KEY:VALUE.`);
     vars[entry.slice(0, colon)] = entry.slice(colon + 1);
   }
-  return { vars, sources };
+  return { vars, sources, warnings };
 }

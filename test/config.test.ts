@@ -1,0 +1,145 @@
+import { afterEach, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { findConfigFile, loadConfig } from "../src/config/index.ts";
+import { loadDevVars } from "../src/config/vars.ts";
+import { ParseError, UserError } from "../src/errors.ts";
+
+const dirs: string[] = [];
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "config-test-"));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const base = 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n';
+
+test("wrangler.json wins over wrangler.jsonc and wrangler.toml, searched upward", () => {
+  const dir = project({ "wrangler.json": "{}", "wrangler.jsonc": "{}", "wrangler.toml": "", "sub/wrangler.toml": "" });
+  expect(findConfigFile(dir)).toBe(path.join(dir, "wrangler.json"));
+  // A json config in a parent directory beats a toml config right here, as in wrangler.
+  expect(findConfigFile(path.join(dir, "sub"))).toBe(path.join(dir, "wrangler.json"));
+});
+
+test("an environment gets '<name>-<env>', inherits main, and not the top-level bindings or vars", () => {
+  const dir = project({
+    "wrangler.toml": base + '[vars]\nA = "top"\n[[kv_namespaces]]\nbinding = "K"\nid = "1"\n[env.staging]\n[env.staging.vars]\nA = "staging"\n',
+  });
+  const warnings: string[] = [];
+  const loaded = loadConfig({ cwd: dir, env: "staging", onWarning: (w) => warnings.push(w) });
+  expect(loaded.config.name).toBe("app-staging");
+  expect(loaded.config.main).toBe("index.js");
+  expect(loaded.config.vars).toEqual({ A: "staging" });
+  expect(loaded.config.kv_namespaces).toEqual([]);
+  expect(warnings.join("\n")).toContain('"kv_namespaces" exists at the top level, but not on "env.staging".');
+});
+
+test("a TOML syntax error names the file, line and column", () => {
+  const dir = project({ "wrangler.toml": 'name = "x"\nmain = \n' });
+  try {
+    loadConfig({ cwd: dir });
+    throw new Error("expected a parse error");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ParseError);
+    const { location, text } = error as ParseError;
+    expect(text).toStartWith("Invalid TOML document");
+    expect(location).toMatchObject({ file: path.join(dir, "wrangler.toml"), line: 2, column: 7, lineText: "main = " });
+  }
+});
+
+test("wrong types and unknown fields: errors fail the load, warnings do not", () => {
+  const bad = project({ "wrangler.toml": base.replace('"2025-01-01"', "5") });
+  expect(() => loadConfig({ cwd: bad })).toThrow('Expected "compatibility_date" to be of type string but got 5.');
+  const odd = project({ "wrangler.toml": base + "foo = 1\n" });
+  const warnings: string[] = [];
+  loadConfig({ cwd: odd, onWarning: (w) => warnings.push(w) });
+  // Laid out for log.warn: headline, blank line, notes indented as wrangler prints them.
+  expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"\n']);
+});
+
+test("--env naming an environment that does not exist is an error listing the ones that do", () => {
+  const dir = project({ "wrangler.toml": base + "[env.staging]\n" });
+  expect(() => loadConfig({ cwd: dir, env: "prod" })).toThrow('The available configured environment names are: ["staging"]');
+});
+
+test("vars precedence: config vars < .dev.vars.<env> < --var", () => {
+  const dir = project({
+    "wrangler.toml": base + '[vars]\nA = "config"\nB = "config"\n[env.staging.vars]\nA = "config"\nB = "config"\nC = "config"\n',
+    ".dev.vars": "A=devvars\n",
+    ".dev.vars.staging": "A=devvars-staging\nB=devvars-staging\n",
+    ".env": "C=dotenv\n",
+  });
+  const loaded = loadConfig({ cwd: dir, env: "staging" });
+  const { vars, sources } = loadDevVars(loaded, { cwd: dir, cliVars: ["B:cli"] });
+  // .dev.vars.staging replaces .dev.vars, and when a .dev.vars file exists .env is not read.
+  expect(vars).toEqual({ A: "devvars-staging", B: "cli", C: "config" });
+  expect(sources).toEqual([".dev.vars.staging"]);
+});
+
+test("without .dev.vars, .env files supply the secrets", () => {
+  const dir = project({ "wrangler.toml": base + '[vars]\nA = "config"\n', ".env": "A=dotenv\nB=dotenv\n" });
+  const { vars } = loadDevVars(loadConfig({ cwd: dir }), { cwd: dir });
+  expect(vars).toEqual({ A: "dotenv", B: "dotenv" });
+});
+
+test("an unreadable .dev.vars is one clear error", () => {
+  const dir = project({ "wrangler.toml": base });
+  mkdirSync(path.join(dir, ".dev.vars"));
+  expect(() => loadDevVars(loadConfig({ cwd: dir }), { cwd: dir })).toThrow(UserError);
+  expect(() => loadDevVars(loadConfig({ cwd: dir }), { cwd: dir })).toThrow(
+    'Failed to load local dev variables file ".dev.vars": EISDIR: illegal operation on a directory, read',
+  );
+});
+
+test("-c naming a missing file is wrangler's 'Could not read file' error", () => {
+  const dir = project({});
+  expect(() => loadConfig({ cwd: dir, configPath: "nope.toml" })).toThrow("Could not read file: nope.toml");
+});
+
+test(".env values expand ${VAR} references, later files override earlier ones", () => {
+  const dir = project({ "wrangler.toml": base, ".env": "HOST=example.com\nURL=https://${HOST}/x\n", ".env.local": "HOST=local\n" });
+  const { vars, sources } = loadDevVars(loadConfig({ cwd: dir }), { cwd: dir });
+  expect(vars).toEqual({ HOST: "local", URL: "https://local/x" });
+  expect(sources).toEqual([".env", ".env.local"]);
+});
+
+test("--env-file paths are read beside the config and replace .dev.vars", () => {
+  const dir = project({
+    "wrangler.toml": base,
+    ".dev.vars": "A=devvars\n",
+    "one.env": "A=one\nB=one\n",
+    "two.env": "B=two\n",
+    "sub/.keep": "",
+  });
+  const loaded = loadConfig({ cwd: dir });
+  const { vars } = loadDevVars(loaded, { cwd: path.join(dir, "sub"), envFiles: ["one.env", "two.env"] });
+  expect(vars).toEqual({ A: "one", B: "two" });
+  expect(() => loadDevVars(loaded, { cwd: dir, envFiles: ["nope.env"] })).toThrow('The --env-file "nope.env" was not found');
+});
+
+test("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV=false turns .env loading off", () => {
+  const dir = project({ "wrangler.toml": base + '[vars]\nA = "config"\n', ".env": "A=dotenv\n" });
+  process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = "false";
+  try {
+    expect(loadDevVars(loadConfig({ cwd: dir }), { cwd: dir }).vars).toEqual({ A: "config" });
+  } finally {
+    delete process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV;
+  }
+});
+
+test("a config that declares secrets binds only the required ones and warns about missing ones", () => {
+  const dir = project({ "wrangler.toml": base + '[secrets]\nrequired = ["TOKEN", "OTHER"]\n', ".env": "TOKEN=t\nSTRAY=s\n" });
+  const { vars, warnings } = loadDevVars(loadConfig({ cwd: dir }), { cwd: dir });
+  expect(vars).toEqual({ TOKEN: "t" });
+  expect(warnings).toEqual([
+    "Missing required secrets: OTHER. Add them to .dev.vars, .env, or set as environment variables.",
+  ]);
+});

@@ -1,0 +1,90 @@
+// bin/bunflare is what npm links into node_modules/.bin and global bin dirs:
+// these run it the ways users do and check exit codes and signals pass through.
+import { afterEach, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { version } from "../package.json";
+
+const ROOT = path.resolve(import.meta.dir, "..");
+const BIN = path.join(ROOT, "bin", "bunflare");
+const dirs: string[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "launcher-test-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(cmd: string[], cwd: string, env: Record<string, string | undefined> = process.env) {
+  const proc = Bun.spawn(cmd, { cwd, env, stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(timer);
+  return { stdout, stderr, exitCode };
+}
+
+test("runs through a chain of symlinks, as after npm link or a global install", async () => {
+  const dir = scratch();
+  symlinkSync(BIN, path.join(dir, "first"));
+  symlinkSync("first", path.join(dir, "bunflare"));
+  const { stdout, exitCode } = await run([path.join(dir, "bunflare"), "--version"], dir);
+  expect(exitCode).toBe(0);
+  expect(stdout.trim()).toBe(version);
+});
+
+test("passes the CLI's exit code through", async () => {
+  const dir = scratch();
+  expect((await run([BIN, "frobnicate"], dir)).exitCode).toBe(1);
+  expect((await run([BIN, "--help"], dir)).exitCode).toBe(0);
+});
+
+test("npx bunflare, npm scripts and bunx work in a project that installed bunflare", async () => {
+  const dir = scratch();
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "app", private: true, scripts: { where: "bunflare --version" } }),
+  );
+  // Installing a folder links it into node_modules and its bin into node_modules/.bin, as npm link does.
+  const install = await run(["npm", "install", "--no-audit", "--no-fund", "--offline", ROOT], dir);
+  expect(install.exitCode).toBe(0);
+  const npx = await run(["npx", "--no-install", "bunflare", "--help"], dir);
+  expect(npx.exitCode).toBe(0);
+  expect(npx.stdout).toContain("STORAGE & DATABASES");
+  const script = await run(["npm", "run", "--silent", "where"], dir);
+  expect(script.exitCode).toBe(0);
+  expect(script.stdout.trim()).toBe(version);
+  // bunx (here `bun x`, the same thing) runs the project's installed bin too.
+  const bunx = await run([process.execPath, "x", "bunflare", "--version"], dir);
+  expect(bunx.exitCode).toBe(0);
+  expect(bunx.stdout.trim()).toBe(version);
+}, 120_000);
+
+test("Ctrl-C (SIGINT) reaches the CLI process itself and stops it", async () => {
+  // A copy of the launcher in a package whose cli.ts waits forever; Bun is found on PATH.
+  const dir = scratch();
+  mkdirSync(path.join(dir, "bin"));
+  mkdirSync(path.join(dir, "src"));
+  copyFileSync(BIN, path.join(dir, "bin", "bunflare"));
+  chmodSync(path.join(dir, "bin", "bunflare"), 0o755);
+  writeFileSync(path.join(dir, "src", "cli.ts"), 'console.log("ready"); setInterval(() => {}, 1000);\n');
+  mkdirSync(path.join(dir, "path"));
+  symlinkSync(process.execPath, path.join(dir, "path", "bun"));
+  const env = { ...process.env, PATH: `${path.join(dir, "path")}:/usr/bin:/bin` };
+  const proc = Bun.spawn([path.join(dir, "bin", "bunflare")], { cwd: dir, env, stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+  const reader = proc.stdout.getReader();
+  const first = await reader.read();
+  expect(new TextDecoder().decode(first.value)).toContain("ready");
+  proc.kill("SIGINT");
+  await proc.exited;
+  clearTimeout(timer);
+  // exec: the launcher's pid is Bun's, so the signal ends it directly.
+  expect(proc.signalCode).toBe("SIGINT");
+}, 60_000);
