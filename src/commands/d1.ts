@@ -222,7 +222,7 @@ async function migrationsPath(project: Project, folder: string, createIfMissing:
   }
   log.warn(warning);
   // Wrangler leaves two blank lines after a warning that an error follows.
-  process.stderr.write("\n");
+  console.error("");
   throw new UserError(`No migrations present at ${dir}.`);
 }
 
@@ -322,7 +322,7 @@ const migrationsApply = defineCommand<MigrationsArgs>({
       log.info(renderTable(pending.map((m) => ({ name: m, status: status.get(m)! }))));
       if (failure !== undefined) {
         log.error(`Migration ${name} failed with the following errors:`);
-        process.stderr.write("\n");
+        console.error("");
         throw new UserError(failure);
       }
     }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { parse as parseJsonc, printParseErrorCode, type ParseError as JsoncError } from "jsonc-parser";
+import type { ParseError as JsoncError } from "jsonc-parser";
 import { ParseError } from "../errors.ts";
 import type { MessageLocation } from "../log.ts";
 
@@ -49,6 +49,8 @@ export function parseTomlText(text: string, file: string): Record<string, unknow
 }
 
 export function parseJsoncText(text: string, file: string): Record<string, unknown> {
+  // Loaded on demand: jsonc-parser costs ~6 ms to load, and most projects use TOML.
+  const { parse: parseJsonc, printParseErrorCode } = require("jsonc-parser") as typeof import("jsonc-parser");
   const errors: JsoncError[] = [];
   const data = parseJsonc(text, errors, { allowTrailingComma: true });
   const first = errors[0];

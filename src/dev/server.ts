@@ -9,7 +9,7 @@ import { watch, type FSWatcher } from "chokidar";
 import type { Server, ServerWebSocket } from "bun";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { formatWarning, log, printBanner } from "../log.ts";
+import { log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
@@ -94,7 +94,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   const flush = () => {
     const text = pending;
     pending = "";
-    if (text) process.stdout.write(text);
+    // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
+    if (text) console.log(text.slice(0, -1));
   };
   const logAt = (at: LogLevel, line: string) => {
     if (LEVELS.indexOf(at) > level) return;
@@ -102,7 +103,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     pending += line + "\n";
   };
   const warn = (message: string) => {
-    if (LEVELS.indexOf("warn") <= level) process.stderr.write(formatWarning(message));
+    if (LEVELS.indexOf("warn") <= level) log.warn(message);
   };
   const realExit = process.exit.bind(process);
   // A worker runs in this process: its process.exit() must not end the dev server.
