@@ -1,4 +1,5 @@
-// bun compat-tests/run.ts [--fast] [name-filter...]
+// bun compat-tests/run.ts [--fast | --rest] [name-filter...]
+// --fast: the subset `npm test` runs; --rest: every other case (CI runs both).
 // Runs every case in compat-tests/cases/ under wrangler and bunflare and
 // prints one line per case, the differences, and "N passed, N failed".
 import { readdirSync } from "node:fs";
@@ -7,6 +8,7 @@ import { ensureWrangler, runCase, type CompatCase } from "./harness.ts";
 
 const args = process.argv.slice(2);
 const fast = args.includes("--fast");
+const rest = args.includes("--rest");
 const filters = args.filter((arg) => !arg.startsWith("--"));
 
 const casesDir = path.join(import.meta.dir, "cases");
@@ -16,7 +18,7 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith(".ts")).sort()
   cases.push(...module.cases);
 }
 const selected = cases.filter(
-  (c) => (!fast || c.fast) && (filters.length === 0 || filters.some((f) => c.name.includes(f))),
+  (c) => (!fast || c.fast) && (!rest || !c.fast) && (filters.length === 0 || filters.some((f) => c.name.includes(f))),
 );
 
 ensureWrangler();
