@@ -19,6 +19,7 @@ import {
   HTTP_SCENARIOS,
   QUICK,
   warmCli,
+  r2LargeObject,
   type Settings,
 } from "./scenarios.ts";
 import { versions } from "./tools.ts";
@@ -73,6 +74,7 @@ if (["dev: cold start", "dev: idle memory", "dev: reload"].some(wanted)) collect
 for (const scenario of HTTP_SCENARIOS) if (wanted(scenario.name)) collect(await httpScenario(settings, scenario));
 const cli = cliScenarios(settings).filter((scenario) => wanted(scenario.name));
 for (const scenario of cli) collect(await cliScenario(settings, scenario));
+if (wanted("R2: peak memory")) collect(await r2LargeObject(settings));
 
 if (rows.length === 0) {
   console.error(`no scenario matches --only ${only.join(", ")}; see --help`);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BUNFLARE_BIN, REPO_ROOT, WRANGLER_JS } from "../compat-tests/harness.ts";
-import { firstLines, freePort, spawnGroup, workDir, type Spawned } from "./proc.ts";
+import { firstLines, freePort, spawnGroup, treeRss, workDir, type Spawned } from "./proc.ts";
 
 export type ToolName = "wrangler" | "bunflare";
 export const TOOLS: readonly ToolName[] = ["wrangler", "bunflare"];
@@ -46,6 +46,8 @@ export function command(tool: ToolName, args: string[]): [string, string[]] {
 
 export interface CliRun {
   ms: number;
+  /** Largest resident memory of the command's whole process tree, sampled every 20 ms. */
+  peakRssBytes: number;
   exitCode: number;
   output: string;
 }
@@ -56,6 +58,8 @@ export async function runCli(tool: ToolName, args: string[], cwd: string, timeou
   const start = performance.now();
   const proc = Bun.spawn([cmd, ...argv], { cwd, env: toolEnv(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  let peakRssBytes = 0;
+  const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, treeRss(proc.pid).bytes)), 20);
   const [stdout, stderr, exitCode] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
@@ -63,7 +67,8 @@ export async function runCli(tool: ToolName, args: string[], cwd: string, timeou
   ]);
   const ms = performance.now() - start;
   clearTimeout(timer);
-  return { ms, exitCode, output: stderr + stdout };
+  clearInterval(sampler);
+  return { ms, exitCode, output: stderr + stdout, peakRssBytes };
 }
 
 /** Throws with the tool's own words when a CLI step did not succeed. */
