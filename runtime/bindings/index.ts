@@ -1,14 +1,16 @@
 // Builds a worker's `env` from its resolved config. Storage bindings are
 // created on first access, so a worker that never touches env.KV does not
-// pay for (or fail on) opening it.
+// pay for (or fail on) opening it. Their modules are loaded on first access
+// too (require), which keeps them out of the dev server's start-up time.
 import type { Store } from "../store/index.ts";
 import type { WorkerConfig } from "../../src/config/types.ts";
-import { createKVNamespace, kvNamespaceIdFor } from "./kv/index.ts";
-import { createR2Bucket, r2BucketNameFor } from "./r2/index.ts";
-import { createD1Database, d1DatabaseIdFor } from "./d1/index.ts";
-import { createDurableObjectNamespace, sqliteBackedClasses } from "./durable-objects/index.ts";
 import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
+
+const kv = () => require("./kv/index.ts") as typeof import("./kv/index.ts");
+const r2 = () => require("./r2/index.ts") as typeof import("./r2/index.ts");
+const d1 = () => require("./d1/index.ts") as typeof import("./d1/index.ts");
+const durableObjects = () => require("./durable-objects/index.ts") as typeof import("./durable-objects/index.ts");
 
 export interface EnvOptions {
   config: WorkerConfig;
@@ -38,7 +40,6 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
   const env: Record<string, unknown> = {};
   const toDispose: (() => void)[] = [];
   disposers.set(env, toDispose);
-  const sqliteClasses = sqliteBackedClasses(config.migrations);
   const lazy = (name: string, create: () => unknown) => {
     let value: unknown;
     let made = false;
@@ -55,9 +56,15 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     });
   };
 
-  for (const kv of config.kv_namespaces ?? []) lazy(kv.binding, () => createKVNamespace(options.store(), kvNamespaceIdFor(kv)));
-  for (const r2 of config.r2_buckets ?? []) lazy(r2.binding, () => createR2Bucket(options.store(), r2BucketNameFor(r2)));
-  for (const d1 of config.d1_databases ?? []) lazy(d1.binding, () => createD1Database(options.store(), d1DatabaseIdFor(d1)));
+  for (const binding of config.kv_namespaces ?? []) {
+    lazy(binding.binding, () => kv().createKVNamespace(options.store(), kv().kvNamespaceIdFor(binding)));
+  }
+  for (const binding of config.r2_buckets ?? []) {
+    lazy(binding.binding, () => r2().createR2Bucket(options.store(), r2().r2BucketNameFor(binding)));
+  }
+  for (const binding of config.d1_databases ?? []) {
+    lazy(binding.binding, () => d1().createD1Database(options.store(), d1().d1DatabaseIdFor(binding)));
+  }
   for (const binding of config.durable_objects?.bindings ?? []) {
     // A class in another worker of the session runs with that worker's exports and env.
     const owner = () => {
@@ -67,10 +74,11 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
       return other;
     };
     lazy(binding.name, () => {
+      const { createDurableObjectNamespace, sqliteBackedClasses } = durableObjects();
       const namespace = createDurableObjectNamespace({
         store: options.store(),
         className: binding.class_name,
-        sqlite: sqliteClasses.has(binding.class_name),
+        sqlite: sqliteBackedClasses(config.migrations).has(binding.class_name),
         getClass: () => {
           const cls = owner().exports[binding.class_name];
           if (typeof cls !== "function") {

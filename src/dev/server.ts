@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { STATUS_CODES } from "node:http";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
-import { watch, type FSWatcher } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import type { Server, ServerWebSocket } from "bun";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
@@ -333,35 +333,42 @@ export async function startDev(args: DevArgs): Promise<void> {
       });
     }, 5);
   };
-  const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
-  for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
-  const ignored = (file: string) =>
-    file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`);
-  watcher = watch(initial, { ignoreInitial: true, ignored });
-  // Config, .dev.vars and .env files are watched through their directory, so one
-  // created after start (a first .dev.vars) is noticed too.
-  const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
-  const configWatcher = watch(configDirs, { ignoreInitial: true, depth: 0, ignored });
-  for (const w of [watcher, configWatcher]) {
-    w.on("all", (_event, file) => {
-      const full = path.resolve(file);
-      if (slots.some((slot) => owns(slot, full))) onChange(full);
-    });
-    // chokidar drops a change whose mtime equals the last one it saw, and file
-    // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
-    w.on("raw", (_event, name, details) => {
-      const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (!base || typeof name !== "string") return;
-      const full = path.basename(base) === name ? base : path.join(base, name);
-      if (slots.some((slot) => owns(slot, full))) onChange(full);
-    });
-  }
-  // "Ready on" waits for the watchers (an edit right after it must not be missed),
-  // but requests are served as soon as the server listens.
-  const watchersReady = Promise.all([watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+  let configWatcher: FSWatcher | undefined;
+  // Watching starts once the server listens (chokidar costs ~10 ms to load and
+  // set up, which the first response need not wait for); "Ready on" waits for
+  // it, so an edit made after that line is never missed.
+  const startWatching = async (): Promise<void> => {
+    const { watch } = await import("chokidar");
+    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
+    for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
+    const ignored = (file: string) =>
+      file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`);
+    const sources = watch(initial, { ignoreInitial: true, ignored });
+    watcher = sources;
+    // Config, .dev.vars and .env files are watched through their directory, so one
+    // created after start (a first .dev.vars) is noticed too.
+    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
+    const configs = watch(configDirs, { ignoreInitial: true, depth: 0, ignored });
+    configWatcher = configs;
+    for (const w of [sources, configs]) {
+      w.on("all", (_event, file) => {
+        const full = path.resolve(file);
+        if (slots.some((slot) => owns(slot, full))) onChange(full);
+      });
+      // chokidar drops a change whose mtime equals the last one it saw, and file
+      // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
+      w.on("raw", (_event, name, details) => {
+        const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
+        if (!base || typeof name !== "string") return;
+        const full = path.basename(base) === name ? base : path.join(base, name);
+        if (slots.some((slot) => owns(slot, full))) onChange(full);
+      });
+    }
+    await Promise.all([sources, configs].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+  };
   const closeAll = async () => {
     await watcher?.close();
-    await configWatcher.close();
+    await configWatcher?.close();
     for (const slot of slots) await slot.bundler?.dispose();
     rmSync(outDir, { recursive: true, force: true });
   };
@@ -495,7 +502,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   if (!server) throw new Error("unreachable: no port was tried");
   const httpServer = server;
-  await watchersReady;
+  await startWatching();
   const wildcard = ip === "0.0.0.0" || ip === "::" || ip === "*";
   const urlHost = ip === "*" ? "0.0.0.0" : ip.includes(":") ? `[${ip}]` : ip;
   // Where a browser should go: wrangler names "localhost" for a wildcard address.
