@@ -37,6 +37,11 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
+    name: "dev: find_additional_modules keeps rule-matched modules for dynamic import",
+    fixture: "dev-additional-modules",
+    requests: [{ path: "/?lang=en" }, { path: "/?lang=fr" }, { path: "/?lang=de" }],
+  }),
+  devCase({
     name: "dev: service-worker syntax",
     fixture: "dev-service-worker",
     requests: [{ path: "/hello", headers_compared: ["content-type"] }, { path: "/var" }, { path: "/x", method: "PUT", body: "b" }],

@@ -4,7 +4,7 @@
 // and a source map the host uses to point stack traces at user files.
 import * as esbuild from "esbuild";
 import { builtinModules } from "node:module";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { assetModuleSource, assetRules, effectiveRules } from "./rules.ts";
@@ -24,6 +24,12 @@ export interface BundleOptions {
   jsxFactory?: string;
   jsxFragment?: string;
   nodeCompat: boolean;
+  /**
+   * `find_additional_modules`: the directory (`base_dir`) whose JS modules that
+   * match the module rules stay separate modules next to the bundle instead of
+   * being inlined, so `import(\`./lang/${name}.js\`)` works at run time.
+   */
+  additionalModulesDir?: string;
   /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
   onWarning?: (message: string) => void;
 }
@@ -44,10 +50,34 @@ function isNodeBuiltin(specifier: string): boolean {
 }
 
 export async function createBundler(options: BundleOptions): Promise<Bundler> {
-  mkdirSync(options.outDir, { recursive: true });
+  // Each build goes to its own directory, gen-<n>/, so import() of it (and of the
+  // additional modules copied beside it) gives fresh module globals. Within it
+  // the bundle sits where the entry sits relative to base_dir, so the relative
+  // specifiers it keeps find those copies. esbuild is told one fixed directory of
+  // the same depth, so the source map's relative paths hold for every build.
+  const entryDir = options.additionalModulesDir ? path.relative(options.additionalModulesDir, path.dirname(options.entry)) : "";
+  const withinBuild = entryDir.startsWith("..") ? "" : entryDir;
+  const buildDir = (n: number | string) => path.join(options.outDir, `gen-${n}`);
   const rules = assetRules(effectiveRules(options.rules));
   const warned = new Map<string, Set<string>>();
   let generation = 0;
+  // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
+  const codeGlobs = (options.rules ?? [])
+    .filter((rule) => rule.type === "ESModule" || rule.type === "CommonJS")
+    .flatMap((rule) => rule.globs.map((glob) => new Bun.Glob(glob)));
+  // Relative path (from additionalModulesDir) of every additional module, found again on each build.
+  let additional = new Set<string>();
+  const findAdditional = () => {
+    const base = options.additionalModulesDir;
+    if (!base) return new Set<string>();
+    const entry = path.relative(base, options.entry);
+    const found = new Set<string>();
+    for (const file of new Bun.Glob("**/*").scanSync({ cwd: base, onlyFiles: true })) {
+      if (file === entry || file.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;
+      if (codeGlobs.some((glob) => glob.match(file))) found.add(file);
+    }
+    return found;
+  };
 
   const plugin: esbuild.Plugin = {
     name: "bunflare",
@@ -69,6 +99,13 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         contents: `throw new Error(${JSON.stringify(`No such module "${args.path}".`)});`,
         loader: "js",
       }));
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const base = options.additionalModulesDir;
+        if (!base || args.kind === "entry-point") return undefined;
+        const relative = path.relative(base, path.resolve(args.resolveDir, args.path));
+        // Kept as an import of the copy beside the bundle (see build()).
+        return additional.has(relative) ? { path: `./${relative}`, external: true } : undefined;
+      });
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind === "entry-point" || args.pluginData === "bunflare-rule") return undefined;
         const rule = rules.find((candidate) => candidate.matches(args.path));
@@ -88,7 +125,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         loader: "js",
         watchFiles: [args.path],
       }));
-      build.onStart(() => warned.clear());
+      build.onStart(() => {
+        warned.clear();
+        additional = findAdditional();
+      });
       build.onEnd(() => {
         for (const [name, importers] of warned) {
           options.onWarning?.(
@@ -106,7 +146,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     absWorkingDir: options.projectDir,
     bundle: true,
     write: false,
-    outdir: options.outDir,
+    outdir: path.join(buildDir("n"), withinBuild),
     entryNames: "worker",
     format: "esm",
     target: "es2022",
@@ -138,15 +178,22 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     async build() {
       try {
         const result = await buildOnce(buildOptions);
-        // A new file name per build: import() then gives fresh module globals.
-        const name = `worker-${++generation}.js`;
-        const file = path.join(options.outDir, name);
+        const root = buildDir(++generation);
+        const name = "worker.js";
+        const file = path.join(root, withinBuild, name);
+        mkdirSync(path.dirname(file), { recursive: true });
         const code = result.outputFiles!.find((out) => out.path.endsWith(".js"))!.text;
         const map = result.outputFiles!.find((out) => out.path.endsWith(".js.map"))!.text;
-        // The map's sources are relative to outDir, where it was generated.
+        // The map's sources are relative to esbuild's outdir, at the same depth as this file.
         writeFileSync(file, code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${name}.map\n`));
         writeFileSync(`${file}.map`, map);
-        return { ok: true, file, map, inputs: inputsOf(result.metafile) };
+        for (const relative of additional) {
+          const target = path.join(root, relative);
+          mkdirSync(path.dirname(target), { recursive: true });
+          copyFileSync(path.join(options.additionalModulesDir!, relative), target);
+        }
+        const inputs = [...inputsOf(result.metafile), ...[...additional].map((r) => path.join(options.additionalModulesDir!, r))];
+        return { ok: true, file, map, inputs };
       } catch (error) {
         const failure = error as esbuild.BuildFailure;
         if (!Array.isArray(failure.errors)) throw error;

@@ -172,6 +172,9 @@ export async function startDev(args: DevArgs): Promise<void> {
       jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
       jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
       nodeCompat: s.nodeCompat,
+      additionalModulesDir: config.find_additional_modules
+        ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, s.main)))
+        : undefined,
       onWarning: warn,
     });
   };
