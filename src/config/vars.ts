@@ -4,8 +4,6 @@
 // Secrets files are looked up beside the config (--env-file paths too, as wrangler does).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import dotenv from "dotenv";
-import { expand } from "dotenv-expand";
 import { UserError } from "../errors.ts";
 import { describeReadError } from "./parse.ts";
 import type { LoadedConfig } from "./index.ts";
@@ -38,6 +36,11 @@ function envSwitch(name: string, fallback: boolean): boolean {
   throw new UserError(`Expected ${name} to be "true" or "false", but got ${JSON.stringify(raw)}`);
 }
 
+// Loaded only when there is a file to parse: dotenv pulls in node:os, ~9 ms of start-up.
+function parseDotenv(text: string): Record<string, string> {
+  return (require("dotenv") as typeof import("dotenv")).parse(text);
+}
+
 /** A dotenv file's text, undefined when it does not exist. */
 function readOptional(file: string, cwd: string, what: string): string | undefined {
   try {
@@ -64,7 +67,7 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
       const file = path.join(loaded.dir, name);
       const text = readOptional(file, cwd, "local dev variables file");
       if (text === undefined) continue;
-      secrets = dotenv.parse(text);
+      secrets = parseDotenv(text);
       sources.push(path.relative(cwd, file));
       break;
     }
@@ -82,14 +85,14 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
         if (options.envFiles?.length) throw new UserError(`The --env-file "${name}" was not found at "${file}".`);
         continue;
       }
-      Object.assign(parsed, dotenv.parse(text));
+      Object.assign(parsed, parseDotenv(text));
       sources.push(path.relative(cwd, file));
     }
     // A config that declares `secrets` always sees the shell's environment, as in wrangler.
     const includeProcessEnv = loaded.config.secrets !== undefined || envSwitch("CLOUDFLARE_INCLUDE_PROCESS_ENV", false);
     const expanded: Record<string, string> = includeProcessEnv ? ({ ...process.env } as Record<string, string>) : {};
     if (includeProcessEnv) sources.push("process.env");
-    expand({ processEnv: expanded, parsed });
+    (require("dotenv-expand") as typeof import("dotenv-expand")).expand({ processEnv: expanded, parsed });
     secrets = expanded;
   }
 
