@@ -96,6 +96,9 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
     headers: request.headers,
     body: request.body,
     redirect: "manual",
+    // A fresh connection per probe: a reused one can carry state from the last
+    // request (an unread body after a 405) and stall the next one under load.
+    keepalive: false,
     signal: AbortSignal.timeout(15_000),
   });
   const body = await response.text();
