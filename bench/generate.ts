@@ -25,3 +25,7 @@ export function sqlDump(rows: number): string {
   lines.push(`CREATE INDEX "orders_customer" ON "orders" ("customer");`);
   return `${lines.join("\n")}\n`;
 }
+
+/** The statement the one-shot `d1 execute --command` benchmark times (and its compat case checks). */
+export const D1_COMMAND_SQL =
+  "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello')";

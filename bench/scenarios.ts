@@ -5,7 +5,7 @@
 import { cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FIXTURES_DIR } from "../compat-tests/harness.ts";
-import { kvBulkJson, sqlDump } from "./generate.ts";
+import { D1_COMMAND_SQL, kvBulkJson, sqlDump } from "./generate.ts";
 import { runLoad } from "./load.ts";
 import { firstLines, freePort, spawnGroup, treeRss, waitForResponse, workDir, type Spawned } from "./proc.ts";
 import { markNa, newRow, type Column, type Row } from "./results.ts";
@@ -262,7 +262,7 @@ export function cliScenarios(settings: Settings): CliScenario[] {
         "DB",
         "--local",
         "--command",
-        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello')",
+        D1_COMMAND_SQL,
       ],
     },
     {

@@ -1,5 +1,5 @@
 import type { CompatCase } from "../harness.ts";
-import { kvBulkJson, sqlDump } from "../../bench/generate.ts";
+import { D1_COMMAND_SQL, kvBulkJson, sqlDump } from "../../bench/generate.ts";
 
 // The benchmark times these exact invocations in the bench fixtures; these
 // cases check that both tools accept them and end with the same data, so the
@@ -34,7 +34,7 @@ export const cases: CompatCase[] = [
           "DB",
           "--local",
           "--command",
-          "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello')",
+          D1_COMMAND_SQL,
         ],
         compare: ["exitCode"],
       },

@@ -1,7 +1,7 @@
 // `bunflare d1 ...`: wrangler's D1 commands, run against the local store.
 // Handlers find the database in the config, then call runtime/bindings/d1:
 // SQL from the user runs through the same binding a worker's env.DB uses.
-import { addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
@@ -486,9 +486,7 @@ const createCommand = defineCommand<
   options: {
     location: { type: "string", choices: LOCATIONS, describe: "A hint for the primary location of the new DB" },
     jurisdiction: { type: "string", choices: ["eu", "fedramp"], describe: "The location to restrict the D1 database to run and store data within" },
-    "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
-    "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
-    binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+    ...ADD_TO_CONFIG_OPTIONS,
   },
   async handler(args) {
     printBanner();

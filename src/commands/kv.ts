@@ -1,7 +1,7 @@
 // `kv namespace`, `kv key` and `kv bulk`, as wrangler 4 declares them. Every
 // read and write goes through runtime/bindings/kv, the same code a worker's
 // env.KV runs, so the CLI and a running dev server never disagree.
-import { addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Options } from "yargs";
@@ -326,9 +326,7 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
   positionals: { namespace: { describe: "The name of the new namespace", type: "string", demandOption: true } },
   options: {
     preview: { type: "boolean", describe: "Interact with a preview namespace" },
-    "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
-    "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
-    binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+    ...ADD_TO_CONFIG_OPTIONS,
   },
   async handler(args) {
     printBanner();

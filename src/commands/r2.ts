@@ -1,7 +1,7 @@
 // `r2 object get / put / delete` and `r2 bucket create / list / info / delete`,
 // with wrangler's flags and output. Objects go through the same binding code
 // a worker's env.BUCKET uses; buckets are kept in the store's local registry.
-import { addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
 import { createWriteStream, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -313,9 +313,7 @@ const bucketCreate = defineCommand<BucketCreateArgs>({
     },
     "storage-class": { describe: "The default storage class for objects uploaded to this bucket", alias: "s", requiresArg: false, type: "string" },
     jurisdiction: { describe: "The jurisdiction where the new bucket will be created", alias: "J", requiresArg: true, type: "string" },
-    "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
-    "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
-    binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+    ...ADD_TO_CONFIG_OPTIONS,
   },
   handler(args) {
     printBanner();

@@ -17,3 +17,10 @@ export function addBindingToJsonConfig(file: string, env: string | undefined, ke
     : modify(text, listPath, [entry], { formattingOptions });
   writeFileSync(file, applyEdits(text, edits));
 }
+
+/** The flags every resource-creating command (`kv namespace create`, `r2 bucket create`, `d1 create`) has for this. */
+export const ADD_TO_CONFIG_OPTIONS = {
+  "use-remote": { type: "boolean", describe: "Use a remote binding when adding the newly created resource to your config" },
+  "update-config": { type: "boolean", describe: "Automatically update your config file with the newly added resource" },
+  binding: { type: "string", describe: "The binding name of this resource in your Worker" },
+} as const;
