@@ -41,10 +41,28 @@ export function openSqlite(file: string): Database {
   const db = new Database(file, { create: true, strict: true });
   // busy_timeout first: switching to WAL itself takes a lock another process may hold.
   db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.run("PRAGMA journal_mode = WAL");
+  retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"));
   db.run("PRAGMA synchronous = NORMAL");
   db.run("PRAGMA foreign_keys = ON");
   return db;
+}
+
+/**
+ * While several processes create the same fresh database at once, SQLite can
+ * answer "database is locked" without waiting on the busy timeout (the WAL
+ * switch and its first schema writes race for the file's creation locks).
+ * Those steps are retried briefly; everything after them waits normally.
+ */
+function retryWhileBusy<T>(step: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return step();
+    } catch (error) {
+      const busy = String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY") || /database is locked/.test(String(error));
+      if (!busy || attempt >= 50) throw error;
+      Bun.sleepSync(attempt * 5);
+    }
+  }
 }
 
 /**
@@ -64,7 +82,7 @@ export function openStore(dir: string): Store {
   let db: Database;
   try {
     db = openSqlite(path.join(root, "data.sqlite"));
-    ensureSchema(db, "registries", REGISTRY_MIGRATIONS);
+    retryWhileBusy(() => ensureSchema(db, "registries", REGISTRY_MIGRATIONS));
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
