@@ -91,6 +91,18 @@ interface Seen {
 }
 
 async function probe(base: string, request: HttpProbe): Promise<Seen> {
+  try {
+    return await probeOnce(base, request);
+  } catch (error) {
+    // Under load wrangler dev has twice left a GET unanswered for 15 s (its
+    // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
+    // loop). A GET is safe to send again; anything else fails at once.
+    if ((request.method ?? "GET") !== "GET" || (error as Error).name !== "TimeoutError") throw error;
+    return await probeOnce(base, request);
+  }
+}
+
+async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
   const response = await fetch(new URL(request.path, base), {
     method: request.method ?? "GET",
     headers: request.headers,
