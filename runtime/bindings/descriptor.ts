@@ -1,0 +1,68 @@
+// The one shape every binding has. Each runtime/bindings/<name>/descriptor.ts
+// exports one of these; runtime/bindings/registry.ts lists them all, and
+// buildEnv, the bindings table, config validation, config types, `types` and
+// the Local Explorer iterate that list. Adding a binding = its folder plus one
+// line in the registry.
+//
+// Descriptor modules stay light (types, validation, table rows): they are
+// loaded by every command that reads a config. The implementation is loaded
+// inside createEnv / resources, on first use.
+import type { Store } from "../store/index.ts";
+import type { Diagnostics } from "../../src/config/diagnostics.ts";
+import type { WorkerConfig } from "../../src/config/types.ts";
+import type { ServiceTarget } from "./service/index.ts";
+
+/** What createEnv gets besides its own config entry. */
+export interface BindingContext {
+  /** The worker's resolved config (after environments). */
+  config: WorkerConfig;
+  /** The store, opened on first use. */
+  store(): Store;
+  /** The loaded worker's exports, looked up at call time so a reload swaps them in. */
+  getExports(): Record<string, unknown>;
+  /** The env being built (Durable Objects and workflows hand it to their instances). */
+  env: Record<string, unknown>;
+  /** Workers reachable by service binding (this one, by its name). */
+  findService(name: string, entrypoint?: string): ServiceTarget | undefined;
+  /** Another worker of this dev session (for `script_name`), if it runs here. */
+  findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
+  /** Called when this env is replaced by a reload. */
+  onDispose(release: () => void): void;
+}
+
+/** One row of "Your Worker has access to the following bindings:". */
+export interface BindingRow {
+  name: string;
+  type: string;
+  value?: string;
+  mode: string;
+}
+
+/** A resource the binding's registry knows (a namespace, bucket, database, queue, ...). */
+export interface ResourceSummary {
+  id: string;
+  name: string;
+}
+
+export interface BindingDescriptor<Entry = any> {
+  /** Config path of the entries, e.g. "kv_namespaces", "queues.producers", "durable_objects.bindings". */
+  key: string;
+  /** What the bindings table and messages call it: "KV Namespace", "Queue", ... */
+  kind: string;
+  /** The entries of this binding in a resolved config. */
+  entries(config: WorkerConfig): Entry[];
+  /** The env property an entry binds to. */
+  bindingName(entry: Entry): string;
+  /** Validates one raw config entry in wrangler's words (field is e.g. `kv_namespaces[0]`). */
+  validate?(d: Diagnostics, field: string, entry: Record<string, unknown>): void;
+  /** The bindings-table row of one entry. */
+  row(entry: Entry, config: WorkerConfig): BindingRow;
+  /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
+  createEnv?(entry: Entry, ctx: BindingContext): unknown;
+  /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */
+  typeName(entry: Entry): string;
+  /** Store tables this binding owns: applied with ensureSchema(db, component, migrations). */
+  schema?: { component: string; migrations: readonly string[] };
+  /** The binding's local resources, for `types`, the explorer and resource commands. */
+  resources?(store: Store): ResourceSummary[];
+}
