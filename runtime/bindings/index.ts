@@ -6,6 +6,8 @@ import type { Store } from "../store/index.ts";
 import type { WorkerConfig } from "../../src/config/types.ts";
 import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
+import { BINDINGS } from "./registry.ts";
+import type { BindingContext } from "./descriptor.ts";
 
 const kv = () => require("./kv/index.ts") as typeof import("./kv/index.ts");
 const r2 = () => require("./r2/index.ts") as typeof import("./r2/index.ts");
@@ -56,6 +58,19 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     });
   };
 
+  const context: BindingContext = {
+    config,
+    env,
+    store: options.store,
+    getExports: options.getExports,
+    findService: options.findService,
+    findWorker: options.findWorker,
+    onDispose: (release) => toDispose.push(release),
+  };
+  for (const descriptor of BINDINGS) {
+    if (!descriptor.createEnv) continue;
+    for (const entry of descriptor.entries(config)) lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+  }
   for (const binding of config.kv_namespaces ?? []) {
     lazy(binding.binding, () => kv().createKVNamespace(options.store(), kv().kvNamespaceIdFor(binding)));
   }

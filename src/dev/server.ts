@@ -20,6 +20,8 @@ import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
 import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
+import { PUMPS } from "./pumps/index.ts";
+import type { Pump, PumpSession } from "./pumps/types.ts";
 import { keyValues, loadSettings, localCertificate, type DevArgs, type LogLevel, type Settings } from "./settings.ts";
 
 export type { DevArgs } from "./settings.ts";
@@ -286,6 +288,20 @@ export async function startDev(args: DevArgs): Promise<void> {
   // Secondary workers first, so the primary's top-level code can already reach them.
   for (const slot of [...slots.slice(1), primary]) await reload(slot);
 
+  const pumpSession: PumpSession = {
+    workers: () =>
+      slots.map((slot) => ({
+        name: slot.settings.project.loaded.config.name,
+        config: slot.settings.project.loaded.config,
+        store: storeFor(slot.settings.project),
+        current: () => slot.current,
+      })),
+    log: logAt,
+    reportError: (error, worker) =>
+      logAt("error", `[wrangler:error] ${worker ? worker.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  };
+  const pumps: Pump[] = PUMPS.map((start) => start(pumpSession)).filter((pump): pump is Pump => pump !== undefined);
+
   const sockets = new Set<ServerWebSocket<unknown>>();
   // --- Reload on change ---
   const isConfigFile = (slot: Slot, file: string) => slot.settings.watchFiles.includes(file);
@@ -329,6 +345,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           }
           ok = (await reload(slot)) && ok;
         }
+        for (const pump of pumps) pump.reload?.();
         if (ok) {
           logAt("log", "⎔ Local server updated and ready");
           for (const ws of sockets) ws.send("reload");
@@ -520,6 +537,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     }
     for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${httpServer.port}`);
   }
+  for (const pump of pumps) for (const line of pump.banner?.() ?? []) logAt("log", line);
   const workerName = config().name;
   if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${httpServer.port}`);
   if (typeof process.send === "function") {
@@ -540,6 +558,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     if (closing) return;
     closing = true;
     httpServer.stop(true);
+    await Promise.all(pumps.map((pump) => pump.stop()));
     await closeAll();
     for (const store of stores.values()) store.close();
     if (workerName) unregisterWorker(workerName);
