@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore } from "../runtime/store/index.ts";
-import { closeD1Engines, createD1Database } from "../runtime/bindings/d1/index.ts";
+import { createD1Database } from "../runtime/bindings/d1/index.ts";
 
 const ROOT = path.resolve(import.meta.dir, "..");
 const BIN = path.join(ROOT, "bin", "bunflare");
@@ -46,7 +46,6 @@ describe("d1 execute", () => {
     expect(await db.prepare("SELECT count(*) AS n FROM kv").first("n")).toBe(1);
     run("d1", "execute", "DB", "--local", "--command", "INSERT INTO kv VALUES ('from-cli', NULL)");
     expect(await db.prepare("SELECT k FROM kv WHERE k = ?").bind("from-cli").first("k")).toBe("from-cli");
-    closeD1Engines();
     store.close();
   });
 

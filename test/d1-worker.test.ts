@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore, type Store } from "../runtime/store/index.ts";
-import { closeD1Engines, createD1Database, d1DatabaseIdFor } from "../runtime/bindings/d1/index.ts";
+import { createD1Database, d1DatabaseIdFor } from "../runtime/bindings/d1/index.ts";
 
 const FIXTURE = path.resolve(import.meta.dir, "..", "fixtures", "d1-basic");
 const expected = JSON.parse(readFileSync(path.join(FIXTURE, "expected-wrangler-dev.json"), "utf8")) as {
@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   server.stop(true);
-  closeD1Engines();
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Database } from "bun:sqlite";
 import { openStore, type Store } from "../runtime/store/index.ts";
-import { closeD1Engines, createD1Database, d1DatabaseIdFor, type D1Database } from "../runtime/bindings/d1/index.ts";
+import { createD1Database, d1DatabaseIdFor, type D1Database } from "../runtime/bindings/d1/index.ts";
 import { splitStatements, stripTransaction } from "../runtime/bindings/d1/split.ts";
 import { exportSql } from "../runtime/bindings/d1/export.ts";
 import { applyMigration, appliedMigrations, ensureMigrationsTable } from "../runtime/bindings/d1/migrations.ts";
@@ -24,7 +24,6 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  closeD1Engines();
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });

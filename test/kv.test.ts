@@ -309,9 +309,8 @@ describe("bulk writes and the registry", () => {
     expect(await ns.get("k")).toBeNull();
   });
 
-  test("a binding uses preview_id with --preview, else id, else its name", () => {
+  test("a binding in dev uses its id, never preview_id, else its name", () => {
     expect(kvNamespaceIdFor({ binding: "KV", id: "i", preview_id: "p" })).toBe("i");
-    expect(kvNamespaceIdFor({ binding: "KV", id: "i", preview_id: "p" }, true)).toBe("p");
     expect(kvNamespaceIdFor({ binding: "KV" })).toBe("KV");
   });
 });

@@ -510,10 +510,8 @@ describe("sharing and persistence", () => {
     expect(await createR2Bucket(store, "two").get("k")).toBeNull();
   });
 
-  test("r2BucketNameFor uses preview_bucket_name with --preview, else bucket_name", () => {
+  test("a bucket binding in dev uses bucket_name, never preview_bucket_name, else its name", () => {
     expect(r2BucketNameFor({ binding: "B", bucket_name: "b", preview_bucket_name: "p" })).toBe("b");
-    expect(r2BucketNameFor({ binding: "B", bucket_name: "b", preview_bucket_name: "p" }, true)).toBe("p");
-    expect(r2BucketNameFor({ binding: "B", bucket_name: "b" }, true)).toBe("b");
     expect(r2BucketNameFor({ binding: "B" })).toBe("B");
   });
 });

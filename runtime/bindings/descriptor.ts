@@ -8,12 +8,23 @@
 // loaded by every command that reads a config. The implementation is loaded
 // inside createEnv / resources, on first use.
 import type { Store } from "../store/index.ts";
-import type { Diagnostics } from "../../src/config/diagnostics.ts";
-import type { WorkerConfig } from "../../src/config/types.ts";
+import type { Diagnostics } from "../diagnostics.ts";
+import type { WorkerConfig } from "../config.ts";
 import type { ServiceTarget } from "./service/index.ts";
+import type { Assets } from "./assets/index.ts";
+
+/** What a dev session knows beyond the config; the bindings table and buildEnv pass it. */
+export interface BindingScope {
+  /** Vars after .dev.vars / .env / --var precedence (see src/config/vars.ts). */
+  vars: Record<string, unknown>;
+  /** Var names the bindings table shows as "(hidden)" (secrets). */
+  hidden?: ReadonlySet<string>;
+  /** Whether a worker of this name runs in this dev session (service and Durable Object rows). */
+  inSession?(name: string): boolean;
+}
 
 /** What createEnv gets besides its own config entry. */
-export interface BindingContext {
+export interface BindingContext extends BindingScope {
   /** The worker's resolved config (after environments). */
   config: WorkerConfig;
   /** The store, opened on first use. */
@@ -26,6 +37,8 @@ export interface BindingContext {
   findService(name: string, entrypoint?: string): ServiceTarget | undefined;
   /** Another worker of this dev session (for `script_name`), if it runs here. */
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
+  /** The worker's static assets, when it has an `assets` directory. */
+  assets?: Assets;
   /** Called when this env is replaced by a reload. */
   onDispose(release: () => void): void;
 }
@@ -44,19 +57,46 @@ export interface ResourceSummary {
   name: string;
 }
 
+/** One config section (the top level or one `[env.NAME]`) as wrangler validates it. */
+export interface SectionCheck {
+  d: Diagnostics;
+  /** "" at the top level, "env.<name>." in an environment; binding field paths start with it. */
+  prefix: string;
+  /** The raw value under the descriptor's top-level key (e.g. the whole `durable_objects` table). */
+  value: unknown;
+  /** The raw section being validated, for sibling keys such as `migrations`. */
+  section: Record<string, unknown>;
+  /** The raw top level, when `section` is an environment. */
+  top?: Record<string, unknown>;
+  envName?: string;
+  /** The config file's name ("wrangler.toml", "wrangler.jsonc", ...), for messages with a snippet. */
+  configFile: string;
+}
+
 export interface BindingDescriptor<Entry = any> {
   /** Config path of the entries, e.g. "kv_namespaces", "queues.producers", "durable_objects.bindings". */
   key: string;
   /** What the bindings table and messages call it: "KV Namespace", "Queue", ... */
   kind: string;
-  /** The entries of this binding in a resolved config. */
-  entries(config: WorkerConfig): Entry[];
+  /** The entries of this binding in a resolved config (vars come from the scope when given). */
+  entries(config: WorkerConfig, scope?: BindingScope): Entry[];
   /** The env property an entry binds to. */
   bindingName(entry: Entry): string;
-  /** Validates one raw config entry in wrangler's words (field is e.g. `kv_namespaces[0]`). */
+  /**
+   * Validates one raw config entry in wrangler's words (field is e.g. `kv_namespaces[0]`),
+   * including its unknown-field warnings. Entries that are not objects never get here.
+   */
   validate?(d: Diagnostics, field: string, entry: Record<string, unknown>): void;
+  /** How a non-object entry is reported; default `"<key>" bindings should be objects, but got ...`. */
+  notObject?(field: string, value: unknown): string;
+  /**
+   * Validates the whole section under the key's first part, replacing the default
+   * entry-by-entry loop. Needed by nested keys (`durable_objects.bindings`, `queues.producers`),
+   * whose tables wrangler checks as a whole and reports differently.
+   */
+  validateSection?(check: SectionCheck): void;
   /** The bindings-table row of one entry. */
-  row(entry: Entry, config: WorkerConfig): BindingRow;
+  row(entry: Entry, config: WorkerConfig, scope?: BindingScope): BindingRow;
   /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */
@@ -66,3 +106,6 @@ export interface BindingDescriptor<Entry = any> {
   /** The binding's local resources, for `types`, the explorer and resource commands. */
   resources?(store: Store): ResourceSummary[];
 }
+
+/** The table mode of a configured binding bunflare cannot create yet. */
+export const NOT_IMPLEMENTED_MODE = "not supported by bunflare yet";

@@ -1,18 +1,14 @@
-// Builds a worker's `env` from its resolved config. Storage bindings are
-// created on first access, so a worker that never touches env.KV does not
-// pay for (or fail on) opening it. Their modules are loaded on first access
-// too (require), which keeps them out of the dev server's start-up time.
+// Builds a worker's `env` from its resolved config by walking the binding
+// registry. Bindings are created on first access, so a worker that never
+// touches env.KV does not pay for (or fail on) opening it; each descriptor
+// loads its implementation (require) inside createEnv, which keeps them out
+// of the dev server's start-up time.
 import type { Store } from "../store/index.ts";
-import type { WorkerConfig } from "../../src/config/types.ts";
-import { createServiceBinding, type ServiceTarget } from "./service/index.ts";
+import type { WorkerConfig } from "../config.ts";
+import type { ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
-import { BINDINGS } from "./registry.ts";
-import type { BindingContext } from "./descriptor.ts";
-
-const kv = () => require("./kv/index.ts") as typeof import("./kv/index.ts");
-const r2 = () => require("./r2/index.ts") as typeof import("./r2/index.ts");
-const d1 = () => require("./d1/index.ts") as typeof import("./d1/index.ts");
-const durableObjects = () => require("./durable-objects/index.ts") as typeof import("./durable-objects/index.ts");
+import { BINDINGS, unsupportedBindings } from "./registry.ts";
+import type { BindingContext, BindingDescriptor } from "./descriptor.ts";
 
 export interface EnvOptions {
   config: WorkerConfig;
@@ -27,6 +23,8 @@ export interface EnvOptions {
   assets?: Assets;
   /** Another worker of this dev session, for Durable Objects with `script_name`. */
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
+  /** Descriptors to build from; the registry unless a caller (a test) narrows it. */
+  bindings?: readonly BindingDescriptor[];
 }
 
 /** What to release when an env is replaced by a reload (Durable Object instances and files). */
@@ -55,68 +53,44 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
         }
         return value;
       },
+      // workerd's env is a plain object: a worker may overwrite its own properties.
+      set(next) {
+        value = next;
+        made = true;
+      },
     });
   };
 
   const context: BindingContext = {
     config,
     env,
+    vars: options.vars,
     store: options.store,
     getExports: options.getExports,
     findService: options.findService,
     findWorker: options.findWorker,
+    assets: options.assets,
     onDispose: (release) => toDispose.push(release),
   };
-  for (const descriptor of BINDINGS) {
+  for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;
-    for (const entry of descriptor.entries(config)) lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+    for (const entry of descriptor.entries(config, context)) lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
   }
-  for (const binding of config.kv_namespaces ?? []) {
-    lazy(binding.binding, () => kv().createKVNamespace(options.store(), kv().kvNamespaceIdFor(binding)));
-  }
-  for (const binding of config.r2_buckets ?? []) {
-    lazy(binding.binding, () => r2().createR2Bucket(options.store(), r2().r2BucketNameFor(binding)));
-  }
-  for (const binding of config.d1_databases ?? []) {
-    lazy(binding.binding, () => d1().createD1Database(options.store(), d1().d1DatabaseIdFor(binding)));
-  }
-  for (const binding of config.durable_objects?.bindings ?? []) {
-    // A class in another worker of the session runs with that worker's exports and env.
-    const owner = () => {
-      if (!binding.script_name || binding.script_name === config.name) return { exports: options.getExports(), env };
-      const other = options.findWorker?.(binding.script_name);
-      if (!other) throw new Error(`Durable Object class "${binding.class_name}" lives in worker "${binding.script_name}", which is not running in this dev session.`);
-      return other;
-    };
-    lazy(binding.name, () => {
-      const { createDurableObjectNamespace, sqliteBackedClasses } = durableObjects();
-      const namespace = createDurableObjectNamespace({
-        store: options.store(),
-        className: binding.class_name,
-        sqlite: sqliteBackedClasses(config.migrations).has(binding.class_name),
-        getClass: () => {
-          const cls = owner().exports[binding.class_name];
-          if (typeof cls !== "function") {
-            throw new Error(`Durable Object class "${binding.class_name}" is not exported by the worker.`);
-          }
-          return cls as new (state: unknown, env: unknown) => unknown;
-        },
-        getEnv: () => owner().env,
-      });
-      toDispose.push(() => namespace.dispose());
-      return namespace;
-    });
-  }
-  for (const service of config.services ?? []) {
-    lazy(service.binding, () =>
-      createServiceBinding({
-        service: service.service,
-        entrypoint: service.entrypoint,
-        find: () => options.findService(service.service, service.entrypoint),
-      }),
-    );
-  }
-  for (const [name, value] of Object.entries(options.vars)) env[name] = value;
-  if (config.assets?.binding && options.assets) env[config.assets.binding] = options.assets;
   return env;
+}
+
+/**
+ * The warning a dev server prints at start about configured bindings env will
+ * not hold: ones whose descriptor has no createEnv yet, and config keys
+ * bunflare has no descriptor for at all. So env.X is never silently undefined.
+ */
+export function missingBindingsWarning(config: WorkerConfig, bindings: readonly BindingDescriptor[] = BINDINGS): string | undefined {
+  const missing = bindings.flatMap((descriptor) =>
+    descriptor.createEnv ? [] : descriptor.entries(config).map((entry) => `env.${descriptor.bindingName(entry)} (${descriptor.kind})`),
+  );
+  for (const { key, names } of unsupportedBindings(config)) {
+    missing.push(...(names.length ? names.map((name) => `env.${name} (${key})`) : [key]));
+  }
+  if (!missing.length) return undefined;
+  return `These bindings are not supported by bunflare yet, so they are undefined in env: ${missing.join(", ")}`;
 }

@@ -1,6 +1,77 @@
 // Every binding bunflare knows, in wrangler's bindings-table order. buildEnv,
 // the bindings table, config validation, `types` and the Local Explorer
 // iterate this list; a new binding is its folder plus one line here.
+// Descriptors are light (no implementation loaded), so reading this list costs
+// a `kv` command nothing of R2's, D1's or Durable Objects' code.
 import type { BindingDescriptor } from "./descriptor.ts";
+import { durableObjectsDescriptor } from "./durable-objects/descriptor.ts";
+import { kvDescriptor } from "./kv/descriptor.ts";
+import { d1Descriptor } from "./d1/descriptor.ts";
+import { r2Descriptor } from "./r2/descriptor.ts";
+import { serviceDescriptor } from "./service/descriptor.ts";
+import { assetsDescriptor } from "./assets/descriptor.ts";
+import { varsDescriptor } from "./vars/descriptor.ts";
 
-export const BINDINGS: readonly BindingDescriptor[] = [];
+export const BINDINGS: readonly BindingDescriptor[] = [
+  durableObjectsDescriptor,
+  // workflows: runtime/bindings/workflows/descriptor.ts (own branch)
+  kvDescriptor,
+  // queues.producers: runtime/bindings/queues/descriptor.ts (own branch)
+  d1Descriptor,
+  r2Descriptor,
+  serviceDescriptor,
+  assetsDescriptor,
+  varsDescriptor,
+];
+
+/**
+ * Wrangler config keys of bindings bunflare has no descriptor for yet, with how
+ * wrangler names them. A worker configured with one gets a warning at dev
+ * start instead of a silent `undefined` in env.
+ */
+export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
+  send_email: "Send Email",
+  vectorize: "Vectorize Index",
+  hyperdrive: "Hyperdrive Config",
+  vpc_services: "VPC Service",
+  logfwdr: "logfwdr",
+  secrets_store_secrets: "Secrets Store Secret",
+  unsafe_hello_world: "Hello World",
+  analytics_engine_datasets: "Analytics Engine Dataset",
+  browser: "Browser Run",
+  images: "Images",
+  ai: "AI",
+  pipelines: "Pipeline",
+  ratelimits: "Rate Limit",
+  version_metadata: "Worker Version Metadata",
+  unsafe: "Unsafe Metadata",
+  dispatch_namespaces: "Dispatch Namespace",
+  mtls_certificates: "mTLS Certificate",
+  worker_loaders: "Worker Loader",
+};
+
+/** The env names one unsupported key binds (`binding`, or `name` for send_email / ratelimits / logfwdr / unsafe). */
+function namesUnder(value: unknown): string[] {
+  const entries = Array.isArray(value)
+    ? value
+    : value && typeof value === "object"
+      ? Array.isArray((value as { bindings?: unknown }).bindings)
+        ? ((value as { bindings: unknown[] }).bindings)
+        : [value]
+      : [];
+  return entries
+    .map((entry) => (entry && typeof entry === "object" ? ((entry as Record<string, unknown>).binding ?? (entry as Record<string, unknown>).name) : undefined))
+    .filter((name): name is string => typeof name === "string");
+}
+
+/** Configured bindings bunflare has no descriptor for: each key with the env names it binds. */
+export function unsupportedBindings(config: Record<string, unknown>): { key: string; names: string[] }[] {
+  const found: { key: string; names: string[] }[] = [];
+  for (const key of Object.keys(UNSUPPORTED_BINDING_KEYS)) {
+    const value = config[key];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    if (BINDINGS.some((descriptor) => descriptor.key.split(".")[0] === key)) continue;
+    found.push({ key, names: namesUnder(value) });
+  }
+  return found;
+}

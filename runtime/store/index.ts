@@ -1,7 +1,8 @@
 // The .bunflare store: the one place the dev server and every CLI command
-// share state. data.sqlite holds KV, registries, queues, DO storage and the
-// rest; R2 blobs are files under r2/, each D1 database is its own SQLite file
-// under d1/, each SQLite-backed Durable Object one under do/.
+// share state. data.sqlite holds the registries and each binding's tables
+// (KV entries, R2 metadata, Durable Object alarms, ...: see each descriptor's
+// `schema`); R2 bodies are files under r2/, each D1 database is its own
+// SQLite file under d1/, each Durable Object's storage one under do/.
 import { Database } from "bun:sqlite";
 import { accessSync, constants, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -33,6 +34,8 @@ export interface Store {
   d1Path(databaseId: string): string;
   /** Directory for one Durable Object namespace's SQLite files. */
   doDir(namespace: string): string;
+  /** Runs `release` when the store closes (files a binding keeps open for this store). */
+  onClose(release: () => void): void;
   close(): void;
 }
 
@@ -87,13 +90,18 @@ export function openStore(dir: string): Store {
     if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
   }
+  const releases: (() => void)[] = [];
   return {
     dir: root,
     db,
     r2Dir: (bucket) => path.join(root, "r2", safeSegment(bucket)),
     d1Path: (databaseId) => path.join(root, "d1", `${safeSegment(databaseId)}.sqlite`),
     doDir: (namespace) => path.join(root, "do", safeSegment(namespace)),
-    close: () => db.close(),
+    onClose: (release) => void releases.push(release),
+    close: () => {
+      for (const release of releases.splice(0)) release();
+      db.close();
+    },
   };
 }
 

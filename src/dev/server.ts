@@ -12,11 +12,11 @@ import { UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
-import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
+import { buildEnv, disposeEnv, missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
-import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
+import { bindingRows, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
 import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
@@ -158,6 +158,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   for (const slot of slots) printBindings(slot.settings);
   printServiceNote();
+  for (const slot of slots) {
+    const missing = missingBindingsWarning(slot.settings.project.loaded.config, TABLE_BINDINGS);
+    if (missing) warn(multi ? `${slot.settings.project.loaded.config.name}: ${missing}` : missing);
+  }
 
   const makeBundler = (slot: Slot) => {
     const s = slot.settings;

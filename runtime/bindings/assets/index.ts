@@ -3,7 +3,7 @@
 // html_handling redirects and not_found_handling, and as `env.ASSETS`.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { AssetsConfig } from "../../../src/config/types.ts";
+import type { AssetsConfig } from "./config.ts";
 
 export interface Assets {
   /** The asset answering this request, or undefined to let the worker answer. */

@@ -3,7 +3,7 @@
 // error messages follow what the Workers runtime returns under wrangler dev.
 import type { Database, Statement } from "bun:sqlite";
 import { openSqlite, type Store } from "../../store/index.ts";
-import type { D1DatabaseConfig } from "../../../src/config/types.ts";
+import type { D1DatabaseConfig } from "./config.ts";
 import { SERVED_BY } from "./limits.ts";
 import { mayHoldSeveral, splitStatements } from "./split.ts";
 import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
@@ -13,7 +13,7 @@ import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, s
  * `d1 execute --local`), a preview_database_id wins locally, then database_id,
  * then the binding name.
  */
-export function d1DatabaseIdFor(binding: D1DatabaseConfig, _preview = false): string {
+export function d1DatabaseIdFor(binding: D1DatabaseConfig): string {
   return binding.preview_database_id ?? binding.database_id ?? binding.binding;
 }
 
@@ -60,7 +60,10 @@ export class D1Engine {
   /** Bumped on every change, so session bookmarks move forward with the data. */
   #version = 0;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly onClose?: () => void,
+  ) {
     this.db = openSqlite(file);
     this.#counters = this.db.query(
       "SELECT total_changes() AS c, last_insert_rowid() AS r, " +
@@ -186,24 +189,36 @@ export class D1Engine {
   }
 
   close(): void {
-    engines.delete(this.file);
+    this.onClose?.();
     this.db.close();
   }
 }
 
-const engines = new Map<string, D1Engine>();
+/** Open engines of each store, by file; closed with their store. */
+const enginesOf = new WeakMap<Store, Map<string, D1Engine>>();
 
-/** The engine for a database file, opened once per process. */
+/** The engine for a database file, opened once per store. */
 export function openD1Engine(store: Store, databaseId: string): D1Engine {
+  let engines = enginesOf.get(store);
+  if (!engines) {
+    const open = (engines = new Map());
+    enginesOf.set(store, open);
+    store.onClose(() => {
+      for (const engine of [...open.values()]) engine.close();
+    });
+  }
   const file = store.d1Path(databaseId);
   let engine = engines.get(file);
-  if (!engine) engines.set(file, (engine = new D1Engine(file)));
+  if (!engine) {
+    const owner = engines;
+    engines.set(file, (engine = new D1Engine(file, () => owner.delete(file))));
+  }
   return engine;
 }
 
-/** Close every open database file (tests, and before deleting a database). */
-export function closeD1Engines(file?: string): void {
-  for (const engine of [...engines.values()]) if (!file || engine.file === file) engine.close();
+/** Close a store's open database files, or the one at `file` (before deleting a database). */
+export function closeD1Engines(store: Store, file?: string): void {
+  for (const engine of [...(enginesOf.get(store)?.values() ?? [])]) if (!file || engine.file === file) engine.close();
 }
 
 function toObjects(outcome: RawOutcome): Record<string, unknown>[] {

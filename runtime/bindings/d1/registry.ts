@@ -34,7 +34,7 @@ export function findDatabaseRecord(store: Store, nameOrId: string): D1DatabaseRe
 /** Removes the registry entry and the database's file (with its WAL and shared-memory files). */
 export function deleteDatabase(store: Store, uuid: string): void {
   const file = store.d1Path(uuid);
-  closeD1Engines(file);
+  closeD1Engines(store, file);
   store.db.query("DELETE FROM d1_databases WHERE uuid = ?").run(uuid);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
 }

@@ -110,11 +110,6 @@ export function splitStatements(sql: string): string[] {
   return out;
 }
 
-/** True when the text holds SQL beyond whitespace and comments. */
-export function hasStatement(sql: string): boolean {
-  return splitStatements(sql).length > 0;
-}
-
 /** Cheap test used on the hot path: can this text hold more than one statement? */
 export function mayHoldSeveral(sql: string): boolean {
   const semi = sql.indexOf(";");

@@ -4,17 +4,9 @@
 import type { Database } from "bun:sqlite";
 import { ensureSchema, type Store } from "../../store/index.ts";
 import { DurableObjectLimits } from "./limits.ts";
+import { DURABLE_OBJECT_MIGRATIONS } from "./schema.ts";
 
-export const DURABLE_OBJECT_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE do_alarms (
-     class_name TEXT NOT NULL,
-     object_id TEXT NOT NULL,
-     object_name TEXT,
-     scheduled_time INTEGER NOT NULL,
-     retry_count INTEGER NOT NULL DEFAULT 0,
-     PRIMARY KEY (class_name, object_id)
-   )`,
-];
+export { DURABLE_OBJECT_MIGRATIONS };
 
 export interface AlarmInvocationInfo {
   scheduledTime: number;

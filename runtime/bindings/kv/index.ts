@@ -3,7 +3,7 @@
 // validation (with the runtime's own messages) in validate.ts.
 import type { KVNamespace } from "@cloudflare/workers-types/index.ts";
 import type { Store } from "../../store/index.ts";
-import type { KVNamespaceConfig } from "../../../src/config/types.ts";
+import type { KVNamespaceConfig } from "./config.ts";
 import { KV_LIMITS } from "./limits.ts";
 import { deleteEntry, listRows, nowSeconds, readEntry, writeEntry, type StoredEntry } from "./storage.ts";
 import {
@@ -19,9 +19,9 @@ import {
 
 export { KV_LIMITS };
 
-/** The namespace id a binding reads and writes locally (wrangler: preview_id with --preview, else id, else the binding name). */
-export function kvNamespaceIdFor(binding: KVNamespaceConfig, preview = false): string {
-  return (preview ? binding.preview_id : binding.id) ?? binding.id ?? binding.binding;
+/** The namespace id a binding reads and writes in dev: its id, else the binding name (`kv` commands choose with --preview themselves). */
+export function kvNamespaceIdFor(binding: KVNamespaceConfig): string {
+  return binding.id ?? binding.binding;
 }
 
 export interface KVListKey {

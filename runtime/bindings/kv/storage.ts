@@ -3,19 +3,9 @@
 // the current time, and listing now and then deletes them.
 import type { Database, Statement } from "bun:sqlite";
 import { ensureSchema } from "../../store/index.ts";
+import { KV_MIGRATIONS } from "./schema.ts";
 
-export const KV_MIGRATIONS: readonly string[] = [
-  // TEXT keys compare with SQLite's BINARY collation, i.e. by their UTF-8
-  // bytes: exactly the order KV lists keys in.
-  `CREATE TABLE kv_entries (
-     namespace_id TEXT NOT NULL,
-     key TEXT NOT NULL,
-     value BLOB NOT NULL,
-     expiration INTEGER,
-     metadata TEXT,
-     PRIMARY KEY (namespace_id, key)
-   ) WITHOUT ROWID`,
-];
+export { KV_MIGRATIONS };
 
 export interface StoredEntry {
   value: Uint8Array;

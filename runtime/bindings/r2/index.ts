@@ -4,7 +4,7 @@
 import { randomBytes, createHash } from "node:crypto";
 import type { Database } from "bun:sqlite";
 import { ensureSchema, type Store } from "../../store/index.ts";
-import type { R2BucketConfig } from "../../../src/config/types.ts";
+import type { R2BucketConfig } from "./config.ts";
 import { R2_LIMITS } from "./limits.ts";
 import { R2Object, R2ObjectBody, type ObjectRow } from "./objects.ts";
 import { bodySource, concatBlobs, openBlobStream, removeBlobs, writeBlob } from "./storage.ts";
@@ -22,54 +22,20 @@ import {
   validatePartNumber,
   type R2Operation,
 } from "./validate.ts";
+import { R2_MIGRATIONS } from "./schema.ts";
+
+export { R2_MIGRATIONS };
 
 export { R2Object, R2ObjectBody, R2Checksums } from "./objects.ts";
 export { R2Error } from "./validate.ts";
 export { R2_LIMITS } from "./limits.ts";
 export * from "./buckets.ts";
 
-/** Forward-only: never edit a shipped entry, append a new one. */
-export const R2_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE r2_objects (
-     bucket TEXT NOT NULL,
-     key TEXT NOT NULL,
-     blob_id TEXT NOT NULL,
-     version TEXT NOT NULL,
-     size INTEGER NOT NULL,
-     etag TEXT NOT NULL,
-     uploaded INTEGER NOT NULL,
-     checksums TEXT NOT NULL,
-     http_metadata TEXT NOT NULL,
-     custom_metadata TEXT NOT NULL,
-     storage_class TEXT NOT NULL,
-     PRIMARY KEY (bucket, key)
-   ) WITHOUT ROWID;
-   CREATE TABLE r2_multipart_uploads (
-     upload_id TEXT PRIMARY KEY,
-     bucket TEXT NOT NULL,
-     key TEXT NOT NULL,
-     http_metadata TEXT NOT NULL,
-     custom_metadata TEXT NOT NULL,
-     storage_class TEXT NOT NULL,
-     state TEXT NOT NULL,
-     created_at INTEGER NOT NULL
-   );
-   CREATE TABLE r2_multipart_parts (
-     upload_id TEXT NOT NULL,
-     part_number INTEGER NOT NULL,
-     blob_id TEXT NOT NULL,
-     size INTEGER NOT NULL,
-     etag TEXT NOT NULL,
-     md5 TEXT NOT NULL,
-     PRIMARY KEY (upload_id, part_number)
-   );`,
-];
-
 const DEFAULT_STORAGE_CLASS = "Standard";
 
-/** The bucket a binding uses locally (preview_bucket_name with --preview, else bucket_name, else the binding name). */
-export function r2BucketNameFor(binding: R2BucketConfig, preview = false): string {
-  return (preview ? binding.preview_bucket_name : binding.bucket_name) ?? binding.bucket_name ?? binding.binding;
+/** The bucket a binding uses in dev: bucket_name, else the binding name. */
+export function r2BucketNameFor(binding: R2BucketConfig): string {
+  return binding.bucket_name ?? binding.binding;
 }
 
 export function createR2Bucket(store: Store, bucketName: string): LocalR2Bucket {

@@ -1,0 +1,6 @@
+// A `kv_namespaces` entry of the wrangler config.
+export interface KVNamespaceConfig {
+  binding: string;
+  id?: string;
+  preview_id?: string;
+}

@@ -1,0 +1,32 @@
+// R2's place in the registry: `r2_buckets` entries, validated in wrangler's
+// words, shown in the bindings table, and created as env.<binding> on first use.
+import type { BindingDescriptor } from "../descriptor.ts";
+import { isStr, json, optionalString, requireString, warnUnknown } from "../config-checks.ts";
+import type { R2BucketConfig } from "./config.ts";
+import { R2_MIGRATIONS } from "./schema.ts";
+
+const r2 = () => require("./index.ts") as typeof import("./index.ts");
+
+export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
+  key: "r2_buckets",
+  kind: "R2 Bucket",
+  entries: (config) => config.r2_buckets ?? [],
+  bindingName: (entry) => entry.binding,
+  validate(d, field, value) {
+    requireString(d, field, value, "binding");
+    if ((value.bucket_name !== undefined && !isStr(value.bucket_name)) || value.bucket_name === "") {
+      d.errors.push(`"${field}" bindings should have a string "bucket_name" field but got ${json(value)}.`);
+    }
+    optionalString(d, field, value, "preview_bucket_name");
+    optionalString(d, field, value, "jurisdiction");
+    warnUnknown(d, field, value, ["binding", "bucket_name", "preview_bucket_name", "jurisdiction", "remote"]);
+  },
+  row: (entry) => ({ name: entry.binding, type: "R2 Bucket", value: entry.bucket_name ?? entry.binding, mode: "local" }),
+  createEnv: (entry, ctx) => r2().createR2Bucket(ctx.store(), r2().r2BucketNameFor(entry)),
+  typeName: () => "R2Bucket",
+  schema: { component: "r2", migrations: R2_MIGRATIONS },
+  resources(store) {
+    const { listBuckets } = require("./buckets.ts") as typeof import("./buckets.ts");
+    return listBuckets(store).map((bucket) => ({ id: bucket.name, name: bucket.name }));
+  },
+};
