@@ -274,3 +274,21 @@ test("a kv command loads KV's implementation and no other binding's", () => {
   const others = loaded.filter((file) => /^runtime\/bindings\/(r2|d1|durable-objects|service|assets)\/(?!descriptor|schema|config|registry)/.test(file));
   expect(others.filter((file) => file !== path.join("runtime", "bindings", "service", "registry.ts"))).toEqual([]);
 });
+
+test("bunflare dev warns once at start about a configured binding it cannot create, and env.X is absent", async () => {
+  const { project: devProject, startDev } = await import("./dev-helpers.ts");
+  const dir = devProject({
+    "wrangler.toml":
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nversion_metadata = { binding = "VM" }\n[[worker_loaders]]\nbinding = "LOADER"\n',
+    "index.js": 'export default { fetch(request, env) { return new Response(String("VM" in env) + "," + String("LOADER" in env)); } };\n',
+  });
+  dirs.push(dir);
+  const dev = await startDev(dir);
+  try {
+    expect(await (await fetch(dev.url)).text()).toBe("false,false");
+    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (version_metadata), env.LOADER (worker_loaders)";
+    expect(dev.output().split(warning).length - 1).toBe(1);
+  } finally {
+    await dev.stop();
+  }
+});

@@ -261,6 +261,22 @@ cases.push(
   }),
 );
 
+cases.push(
+  devCase({
+    // The bindings table lists the assets binding before vars, as wrangler's does.
+    name: "dev: the bindings table puts assets before vars",
+    files: {
+      "wrangler.toml":
+        'name = "order"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nassets = { directory = "./public", binding = "ASSETS" }\n' +
+        '[vars]\nFOO = "bar"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
+      "public/index.html": "<p>hi</p>\n",
+      "index.js": 'export default { fetch(request, env) { return new Response(Object.keys(env).sort().join(",")); } };\n',
+    },
+    compareStartup: true,
+    requests: [{ path: "/worker" }],
+  }),
+);
+
 cases.push({
   name: "dev: a missing assets directory is an error",
   files: {

@@ -74,6 +74,9 @@ export function installRuntimeGlobals(): void {
   installResponseShape();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   // Bun has no Cache API; workers expect `caches.default`.
+  // TODO(cache): this is one in-memory cache per process, shared by every worker of a
+  // session and kept in no store. It belongs per env and in .bunflare/ (as a binding
+  // with a descriptor); the Cache API work moves it there.
   if (!("caches" in globalThis)) {
     Object.defineProperty(globalThis, "caches", { value: new WorkerCacheStorage(), configurable: true });
   }
