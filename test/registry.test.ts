@@ -14,6 +14,7 @@ import { ensureSchema, openStore, schemaVersion, type Store } from "../runtime/s
 import { loadConfig } from "../src/config/index.ts";
 import { bindingRows, TABLE_BINDINGS } from "../src/dev/bindings-table.ts";
 import { UserError } from "../src/errors.ts";
+import type { DurableObjectNamespace, Fetcher, KVNamespace } from "@cloudflare/workers-types/index.ts";
 
 const ROOT = path.resolve(import.meta.dir, "..");
 const dirs: string[] = [];

@@ -111,9 +111,10 @@ type Entry = Record<string, unknown>;
 
 /**
  * TRANSITIONAL (issue 9): the queue and workflow descriptors are written on their
- * own branches. Until they are in BINDINGS, their validation runs from here;
- * the integrator gives the queue descriptor `validateSection: validateQueuesConfig`
- * and the workflow descriptor `validate: validateWorkflow`, then deletes this list.
+ * own branches. Until they are in BINDINGS, their validation runs from here, and a
+ * registered descriptor that lacks one of these checks still gets it. The integrator
+ * gives the queue descriptor `validateSection: validateQueuesConfig` and the workflow
+ * descriptor `validate: validateWorkflow`, then deletes this list.
  */
 const PENDING_VALIDATION: Pick<BindingDescriptor, "key" | "validate" | "validateSection">[] = [
   { key: "workflows", validate: validateWorkflow },
@@ -122,7 +123,7 @@ const PENDING_VALIDATION: Pick<BindingDescriptor, "key" | "validate" | "validate
 
 /** Everything that validates config entries: the registry, plus pending ones it does not hold yet. */
 const VALIDATED: Pick<BindingDescriptor, "key" | "validate" | "validateSection" | "notObject">[] = [
-  ...BINDINGS,
+  ...BINDINGS.map((descriptor) => ({ ...PENDING_VALIDATION.find((pending) => pending.key === descriptor.key), ...descriptor })),
   ...PENDING_VALIDATION.filter((pending) => !BINDINGS.some((descriptor) => descriptor.key === pending.key)),
 ];
 
