@@ -15,8 +15,8 @@ import type { Assets } from "./assets/index.ts";
 
 /** What a dev session knows beyond the config; the bindings table and buildEnv pass it. */
 export interface BindingScope {
-  /** Vars after .dev.vars / .env / --var precedence (see src/config/vars.ts). */
-  vars: Record<string, unknown>;
+  /** Vars after .dev.vars / .env / --var precedence (see src/config/vars.ts); else the config's `vars`. */
+  vars?: Record<string, unknown>;
   /** Var names the bindings table shows as "(hidden)" (secrets). */
   hidden?: ReadonlySet<string>;
   /** Whether a worker of this name runs in this dev session (service and Durable Object rows). */
