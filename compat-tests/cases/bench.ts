@@ -15,10 +15,10 @@ export const cases: CompatCase[] = [
     fixture: "bench-kv-read",
     files: { "bulk.json": kvBulkJson(200) },
     steps: [
-      { args: ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], compare: ["exitCode"] },
-      { args: ["kv", "bulk", "put", "bulk.json", "--binding", "KV", "--local"], compare: ["exitCode"] },
-      { args: ["kv", "key", "get", "greeting", "--binding", "KV", "--local", "--text"], compare: ["exitCode", "stdout"] },
-      { args: ["kv", "key", "get", "key-000199", "--binding", "KV", "--local", "--text"], compare: ["exitCode", "stdout"] },
+      { args: ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"] },
+      { args: ["kv", "bulk", "put", "bulk.json", "--binding", "KV", "--local"] },
+      { args: ["kv", "key", "get", "greeting", "--binding", "KV", "--local", "--text"] },
+      { args: ["kv", "key", "get", "key-000199", "--binding", "KV", "--local", "--text"] },
     ],
   },
   {
@@ -36,12 +36,10 @@ export const cases: CompatCase[] = [
           "--command",
           D1_COMMAND_SQL,
         ],
-        compare: ["exitCode"],
       },
-      { args: ["d1", "execute", "DB", "--local", "--file", "dump.sql"], compare: ["exitCode"] },
+      { args: ["d1", "execute", "DB", "--local", "--file", "dump.sql"] },
       {
         args: ["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n, sum(note IS NULL) AS nulls FROM orders"],
-        compare: ["exitCode", "stdout"],
       },
     ],
   },
