@@ -154,7 +154,7 @@ export function normalize(text: string, tool: Tool, dir: string): string {
   if (tool === "bunflare") out = out.replace(/\bbunflare\b/g, "wrangler");
   const lines = out.split("\n").filter(
     (line) =>
-      // Where the debug log went (a path of the run), and wrangler's update
+      // Where wrangler's debug log went (bunflare keeps none), and its update
       // check, which needs the network: neither is the command's output.
       !new RegExp(`^${SGR}🪵\\s+Logs were written to`).test(line) &&
       !new RegExp(`^${SGR}There is a newer version of Wrangler available`).test(line),
@@ -174,7 +174,7 @@ export function normalize(text: string, tool: Tool, dir: string): string {
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<TIME>")
     .replace(/\b\d+(\.\d+)?\s?ms\b/g, "<N>ms")
     // Wrangler's help and parse errors point at its own issue tracker; ours differs.
-    .replace(/^Please report any issues to .*$/m, "Please report any issues to <URL>")
+    .replace(/^(Please report any issues to (?:‹[0-9;]*›)?)[^‹\s]+/m, "$1<URL>")
     .replace(/(If you think this is a bug, please open an issue at:) \S+/g, "$1 <URL>");
   return out;
 }
