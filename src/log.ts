@@ -29,6 +29,11 @@ const HEADERS = {
   warning: () => `${esc("33")}▲ ${esc("43;33")}[${esc("43;30")}WARNING${esc("43;33")}]${esc("0")} `,
 };
 
+/** esbuild's formatter underlines the URLs in a message's notes. */
+function underlineUrls(text: string): string {
+  return text.replace(/https?:\/\/\S*[^\s.,;:)'"]/g, (url) => `${esc("4")}${url}${esc("0")}`);
+}
+
 export function formatMessage(kind: "error" | "warning", message: Message): string {
   let out = `${HEADERS[kind]()}${esc("1")}${message.text}${esc("0")}\n\n`;
   const loc = message.location;
@@ -43,7 +48,7 @@ export function formatMessage(kind: "error" | "warning", message: Message): stri
     out += `${" ".repeat(6 + gutter)} ╵ ${" ".repeat(loc.column)}${esc("32")}${length > 1 ? "~".repeat(length) : "^"}${esc("0")}\n\n`;
   }
   const notes = message.notes ?? [];
-  for (const note of notes) out += note.split("\n").map((line) => `  ${line}\n`).join("");
+  for (const note of notes) out += underlineUrls(note).split("\n").map((line) => `  ${line}\n`).join("");
   if (notes.length) out += "\n";
   return out;
 }
@@ -64,7 +69,7 @@ function formatPlain(kind: "error" | "warning", text: string): string {
   const [first = "", ...rest] = text.split("\n");
   // One blank line after, as esbuild's formatter ends a message (log.warn and
   // log.error add the newline of wrangler's console.error).
-  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n`;
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${underlineUrls(rest.join("\n"))}` : ""}\n\n`;
 }
 
 export function formatError(message: string | Message): string {
