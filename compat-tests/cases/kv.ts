@@ -1,17 +1,19 @@
-import type { CompatCase, CliStep } from "../harness.ts";
+import type { CompatCase, CliStep, ExpectedDifference } from "../harness.ts";
 
 // Wrangler follows an unexpected (non-UserError) failure with a bug-report
-// footer and a telemetry prompt; a KV validation failure from miniflare is one
-// of those. Bunflare reports it as the user's error, so the footer is dropped
-// before comparing, leaving the error message itself compared.
-function dropBugFooter(text: string): string {
-  return text
-    .replace(/\n*If you think this is a bug then please create an issue at .*$/m, "")
-    .replace(/^Note that there is a newer version of Wrangler available.*\n?/m, "")
-    .replace(/^\? Would you like to report this error to Cloudflare\?.*\n?/m, "")
-    .replace(/^🤖 Using fallback value in non-interactive context: no\n?/m, "")
-    .replace(/\n+$/, "");
-}
+// footer and a telemetry prompt on stdout; a KV validation failure from
+// miniflare is one of those. Bunflare reports it as the user's error: an
+// expected difference, shown in the report; the error message itself is compared.
+const bugFooter: ExpectedDifference = {
+  reason: "wrangler offers a bug report for the runtime's rejection (an internal error to it); bunflare reports it as the user's error",
+  streams: ["stdout"],
+  wrangler: (text) =>
+    text
+      .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
+      .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
+      .replace(/^\? Would you like to report this error to Cloudflare\?.*\n/m, "")
+      .replace(/^🤖 .*Using fallback value in non-interactive context:.*\n?/m, ""),
+};
 
 // Wrangler appends a pointer to its own issue tracker to file errors and beta
 // notices; bunflare points at its own.
@@ -192,6 +194,7 @@ export const cases: CompatCase[] = [
   {
     name: "kv key put rejects what the runtime rejects, storing nothing",
     fixture: "kv-basic",
+    expected: [bugFooter],
     steps: [
       put("", "v", "--binding", "KV"),
       put(".", "v", "--binding", "KV"),
@@ -265,6 +268,7 @@ export const cases: CompatCase[] = [
     // or nothing, so only the error is compared, not the listing after it.
     name: "kv bulk put rejects what the runtime rejects",
     fixture: "kv-basic",
+    expected: [bugFooter],
     files: {
       "ttl.json": JSON.stringify([{ key: "a", value: "1", expiration_ttl: 10 }]),
       "key.json": JSON.stringify([{ key: "..", value: "1" }]),
