@@ -37,14 +37,14 @@ export interface DevCaseSpec {
 const READY_TIMEOUT_MS = 60_000;
 const READY = /Ready on (https?:\/\/\S+)/;
 
-interface Running {
+export interface Running {
   child: ChildProcess;
   url: string;
   output: () => string;
   stdout: () => string;
 }
 
-function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+export function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
@@ -74,7 +74,7 @@ function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
   });
 }
 
-function kill(child: ChildProcess): void {
+export function kill(child: ChildProcess): void {
   if (child.exitCode !== null || child.pid === undefined) return;
   try {
     // The whole group: wrangler runs workerd as a child of its own.
@@ -115,7 +115,7 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
   });
   const body = await response.text();
   const headers: Record<string, string> = {};
-  for (const name of request.headers_compared ?? []) headers[name] = (response.headers.get(name) ?? "<absent>").toLowerCase();
+  for (const name of request.headers_compared ?? []) headers[name] = response.headers.get(name) ?? "<absent>";
   return { status: response.status, body, headers };
 }
 

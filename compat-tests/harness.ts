@@ -1,8 +1,11 @@
 // Runs the same steps under the pinned real wrangler and under bunflare, each
 // in its own scratch copy of a fixture, and diffs what a user would see: exit
-// codes, stdout, stderr, after normalising what legitimately differs
-// (banners, versions, absolute paths, timings, log-file lines, ids).
-import { spawnSync } from "node:child_process";
+// codes, stdout and stderr with their colours, banner and blank lines. Only
+// what legitimately differs between any two runs is normalised (the version in
+// the banner, absolute paths, timings, log-file lines, ids), expirations are
+// compared within a tolerance, and a difference on purpose is declared with its
+// reason (`expected`) so the report shows it instead of hiding it.
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,14 +17,47 @@ export const WRANGLER_JS = path.join(COMPAT_DIR, "node_modules", "wrangler", "bi
 export const BUNFLARE_BIN = path.join(REPO_ROOT, "bin", "bunflare");
 
 export type Tool = "wrangler" | "bunflare";
+export type Stream = "exitCode" | "stdout" | "stderr";
+export const STREAMS: Stream[] = ["exitCode", "stdout", "stderr"];
+
+/**
+ * A difference between the tools that is on purpose (bunflare keeps data
+ * wrangler loses, a clearer error). The rewrites turn one tool's output into
+ * the other's for exactly that difference; everything else is still compared,
+ * and the report shows "≠ expected: <reason>" whenever a rewrite applied.
+ */
+export interface ExpectedDifference {
+  reason: string;
+  /** The streams it concerns (default stdout and stderr). */
+  streams?: Stream[];
+  /** Rewrites wrangler's normalised output (an exit code as its decimal string). */
+  wrangler?: (text: string) => string;
+  /** Rewrites bunflare's normalised output. */
+  bunflare?: (text: string) => string;
+}
+
+/** Numbers compared within a tolerance instead of exactly (absolute times). */
+export interface Tolerance {
+  /** Matches the number in group 1, e.g. /"expiration": (\d+)/g (needs the g flag). */
+  pattern: RegExp;
+  /** Largest accepted |wrangler - bunflare|. */
+  within: number;
+}
+
+/** KV expirations are absolute seconds computed from the clock a moment apart. */
+export const EXPIRATION_TOLERANCE: Tolerance = { pattern: /"expiration": (\d+)/g, within: 30 };
 
 /** One CLI invocation, as a user would type it after `wrangler` / `bunflare`. */
 export interface CliStep {
   args: string[];
   stdin?: string;
   env?: Record<string, string>;
-  /** Which streams to compare (default: all three). */
-  compare?: ("exitCode" | "stdout" | "stderr")[];
+  /** Which streams to compare (default: all three). A subset needs a `reason`. */
+  compare?: Stream[];
+  /** Why `compare` leaves streams out: printed in the report. */
+  reason?: string;
+  /** Differences on purpose for this step (besides the case's). */
+  expected?: ExpectedDifference[];
   /** Only run, do not compare (setup steps such as seeding data). */
   setup?: boolean;
   /** Run a shell command in the scratch dir instead (setup only, same under both). */
@@ -39,6 +75,10 @@ export interface CompatCase {
   fast?: boolean;
   /** Extra normalisation for this case's outputs. */
   normalize?: (text: string) => string;
+  /** Differences on purpose that apply to every step. */
+  expected?: ExpectedDifference[];
+  /** Numbers compared within a tolerance (besides expirations, always tolerated). */
+  tolerances?: Tolerance[];
   /** A case with its own runner (e.g. HTTP against two dev servers) instead of CLI steps. */
   run?: () => Promise<CaseOutcome>;
 }
@@ -83,101 +123,193 @@ export function toolEnv(dir: string, extra?: Record<string, string>): NodeJS.Pro
   };
 }
 
-export function runStep(tool: Tool, dir: string, step: CliStep): StepResult {
+/** Runs one step under one tool; the two tools' runs of a step go in parallel. */
+export function runStep(tool: Tool, dir: string, step: CliStep): Promise<StepResult> {
   const env = toolEnv(dir, step.env);
-  const result = step.shell
-    ? spawnSync("sh", ["-c", step.shell], { cwd: dir, env, input: step.stdin, encoding: "utf8" })
+  const [command, argv] = step.shell
+    ? ["sh", ["-c", step.shell]]
     : tool === "wrangler"
-      ? spawnSync(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...step.args], { cwd: dir, env, input: step.stdin ?? "", encoding: "utf8" })
-      : spawnSync(BUNFLARE_BIN, step.args, { cwd: dir, env, input: step.stdin ?? "", encoding: "utf8" });
-  return { exitCode: result.status ?? 1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+      ? [process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...step.args]]
+      : [BUNFLARE_BIN, step.args];
+  return new Promise((resolve) => {
+    const child = spawn(command, argv, { cwd: dir, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.stdin.on("error", () => {}); // a tool that exits without reading stdin
+    child.stdin.end(step.stdin ?? "");
+    child.on("error", (error) => resolve({ exitCode: 1, stdout, stderr: stderr + String(error) }));
+    child.on("close", (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+  });
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+const ANSI = /\x1b\[([0-9;]*)m/g;
+/** Colour codes kept but made visible (‹31›red‹39›), so a diff shows them. */
+const SGR = "(?:‹[0-9;]*›)*";
 
 export function normalize(text: string, tool: Tool, dir: string): string {
-  let out = text.replace(ANSI, "");
+  let out = text.replace(ANSI, "‹$1›");
   out = out.replaceAll(dir, "<DIR>").replaceAll(path.join("/private", dir), "<DIR>");
   if (tool === "bunflare") out = out.replace(/\bbunflare\b/g, "wrangler");
-  const lines = out.split("\n").filter((line) => !/^🪵\s+Logs were written to/.test(line));
-  // Banner: " ⛅️ wrangler 4.86.0 (update available ...)" and its rule line.
-  const kept: string[] = [];
+  const lines = out.split("\n").filter(
+    (line) =>
+      // Where wrangler's debug log went (bunflare keeps none), and its update
+      // check, which needs the network: neither is the command's output.
+      !new RegExp(`^${SGR}🪵\\s+Logs were written to`).test(line) &&
+      !new RegExp(`^${SGR}There is a newer version of Wrangler available`).test(line),
+  );
+  // Banner " ⛅️ wrangler 4.86.0 (update available 4.x)" and its rule: the
+  // version (and so the rule's length) differs; the lines, colours and blank
+  // lines around them are compared.
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^ ⛅️ wrangler /.test(line)) {
-      if (kept.at(-1) === "") kept.pop();
-      if (/^─+$/.test(lines[i + 1] ?? "")) i++;
-      continue;
-    }
-    kept.push(line.replace(/\s+$/, ""));
+    if (!new RegExp(`^${SGR} ⛅️ wrangler `).test(lines[i]!)) continue;
+    lines[i] = lines[i]!.replace(/ ⛅️ wrangler .*$/, " ⛅️ wrangler <VERSION>");
+    if (/^(‹[0-9;]*›)*─+(‹[0-9;]*›)*$/.test(lines[i + 1] ?? "")) lines[i + 1] = lines[i + 1]!.replace(/─+/, "─<RULE>─");
   }
-  out = kept.join("\n");
+  out = lines.join("\n");
   out = out
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<UUID>")
     .replace(/\b[0-9a-f]{32}\b/g, "<ID>")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<TIME>")
     .replace(/\b\d+(\.\d+)?\s?ms\b/g, "<N>ms")
     // Wrangler's help and parse errors point at its own issue tracker; ours differs.
-    .replace(/^Please report any issues to .*$/m, "Please report any issues to <URL>")
-    .replace(/(If you think this is a bug, please open an issue at:) \S+/g, "$1 <URL>")
-    // Wrangler's update check (network-dependent) adds this hint to unknown-field warnings.
-    .replace(/^There is a newer version of Wrangler available .*\n?/gm, "");
-  return out.replace(/^\n+/, "").replace(/\n+$/, "");
+    .replace(/^(Please report any issues to (?:‹[0-9;]*›)?)[^‹\s]+/m, "$1<URL>")
+    .replace(/(If you think this is a bug, please open an issue at:) \S+/g, "$1 <URL>");
+  return out;
+}
+
+/** Where bunflare's number is within the tolerance of wrangler's, in the same place, it is taken as wrangler's. */
+export function applyTolerance(want: string, got: string, tolerance: Tolerance): string {
+  const pattern = new RegExp(tolerance.pattern.source, tolerance.pattern.flags.includes("g") ? tolerance.pattern.flags : tolerance.pattern.flags + "g");
+  const wanted = [...want.matchAll(pattern)].map((match) => match[1]!);
+  if (wanted.length === 0) return got;
+  let index = 0;
+  return got.replace(pattern, (whole: string, number: string) => {
+    const target = wanted[index++];
+    if (target === undefined || Math.abs(Number(target) - Number(number)) > tolerance.within) return whole;
+    return whole.replace(number, target);
+  });
 }
 
 export interface CaseOutcome {
   name: string;
   ok: boolean;
   problems: string[];
+  /** Shown even when the case passes: expected differences and streams not compared, with reasons. */
+  notes?: string[];
 }
 
-export function runCase(testCase: CompatCase): CaseOutcome {
+/** Compares one stream of one step; returns the problem, or undefined, and records which expected differences applied. */
+export function compareStream(
+  label: string,
+  stream: Stream,
+  texts: { wrangler: string; bunflare: string },
+  expected: ExpectedDifference[],
+  tolerances: Tolerance[],
+  applied: Set<ExpectedDifference>,
+): string | undefined {
+  let want = texts.wrangler;
+  let got = texts.bunflare;
+  for (const tolerance of tolerances) got = applyTolerance(want, got, tolerance);
+  if (want === got) return undefined;
+  const used: ExpectedDifference[] = [];
+  for (const difference of expected) {
+    if (!(difference.streams ?? ["stdout", "stderr"]).includes(stream)) continue;
+    const w = difference.wrangler ? difference.wrangler(want) : want;
+    const b = difference.bunflare ? difference.bunflare(got) : got;
+    if (w !== want || b !== got) used.push(difference);
+    want = w;
+    got = b;
+  }
+  for (const tolerance of tolerances) got = applyTolerance(want, got, tolerance);
+  if (want === got) {
+    for (const difference of used) applied.add(difference);
+    return undefined;
+  }
+  return `${label}: ${stream} differs\n${showDiff(want, got)}`;
+}
+
+export async function runCase(testCase: CompatCase): Promise<CaseOutcome> {
   const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
   const problems: string[] = [];
+  const notes: string[] = [];
+  const applied = new Map<ExpectedDifference, number[]>();
+  const declared = new Map<ExpectedDifference, number[]>();
+  const uncompared = new Map<string, number[]>();
   try {
-    testCase.steps.forEach((step, index) => {
-      const results = {
-        wrangler: runStep("wrangler", dirs.wrangler, step),
-        bunflare: runStep("bunflare", dirs.bunflare, step),
-      };
+    for (const [index, step] of testCase.steps.entries()) {
+      const [wrangler, bunflare] = await Promise.all([runStep("wrangler", dirs.wrangler, step), runStep("bunflare", dirs.bunflare, step)]);
+      const results = { wrangler, bunflare };
       if (step.setup || step.shell) {
         for (const tool of ["wrangler", "bunflare"] as const) {
           if (results[tool].exitCode !== 0) {
             problems.push(`step ${index + 1} (setup) failed under ${tool}:\n${results[tool].stderr}${results[tool].stdout}`);
           }
         }
-        return;
+        continue;
       }
       const label = `step ${index + 1}: ${step.args.join(" ")}`;
-      for (const stream of step.compare ?? ["exitCode", "stdout", "stderr"]) {
+      const compared = step.compare ?? STREAMS;
+      const skipped = STREAMS.filter((stream) => !compared.includes(stream));
+      if (skipped.length && !step.reason) problems.push(`${label}: compares only ${compared.join(", ")} but gives no reason`);
+      else if (skipped.length) {
+        const key = `${skipped.join(", ")} not compared: ${step.reason}`;
+        uncompared.set(key, [...(uncompared.get(key) ?? []), index + 1]);
+      }
+      const expected = [...(testCase.expected ?? []), ...(step.expected ?? [])];
+      for (const difference of expected) declared.set(difference, [...(declared.get(difference) ?? []), index + 1]);
+      const tolerances = [EXPIRATION_TOLERANCE, ...(testCase.tolerances ?? [])];
+      for (const stream of compared) {
         const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => {
           const value = results[tool][stream];
           if (typeof value === "number") return String(value);
           const normal = normalize(value, tool, dirs[tool]);
           return testCase.normalize ? testCase.normalize(normal) : normal;
         });
-        if (want !== got) problems.push(`${label}: ${stream} differs\n${showDiff(want!, got!)}`);
+        const used = new Set<ExpectedDifference>();
+        const problem = compareStream(label, stream, { wrangler: want!, bunflare: got! }, expected, tolerances, used);
+        if (problem) problems.push(problem);
+        for (const difference of used) applied.set(difference, [...new Set([...(applied.get(difference) ?? []), index + 1])]);
       }
-    });
+    }
   } finally {
     rmSync(dirs.wrangler, { recursive: true, force: true });
     rmSync(dirs.bunflare, { recursive: true, force: true });
   }
-  return { name: testCase.name, ok: problems.length === 0, problems };
+  // One note per expected difference, with the steps it showed in; one that
+  // never showed is stale and fails the case, so declarations cannot rot.
+  for (const [what, steps] of uncompared) notes.push(`~ step ${steps.join(", ")}: ${what}`);
+  for (const [difference, steps] of declared) {
+    const seen = applied.get(difference);
+    if (seen) notes.push(`≠ expected (step ${seen.join(", ")}): ${difference.reason}`);
+    else problems.push(`expected difference did not occur (step ${steps.join(", ")}): ${difference.reason}`);
+  }
+  return { name: testCase.name, ok: problems.length === 0, problems, notes };
 }
 
-function showDiff(want: string, got: string): string {
+/** A line diff (longest common subsequence), so one missing line shows as one line. */
+export function showDiff(want: string, got: string): string {
   const a = want.split("\n");
   const b = got.split("\n");
+  // lcs[i][j]: common lines of a[i..] and b[j..].
+  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  }
   const out: string[] = [];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    if (a[i] !== undefined) out.push(`    - wrangler | ${a[i]}`);
-    if (b[i] !== undefined) out.push(`    + bunflare | ${b[i]}`);
-    if (out.length > 40) {
-      out.push("    ...");
-      break;
+  let i = 0;
+  let j = 0;
+  while ((i < a.length || j < b.length) && out.length <= 40) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      out.push(`    - wrangler | ${a[i++]}`);
+    } else {
+      out.push(`    + bunflare | ${b[j++]}`);
     }
   }
+  if (i < a.length || j < b.length) out.push("    ...");
   return out.join("\n");
 }

@@ -1,7 +1,8 @@
 // bun compat-tests/run.ts [--fast | --rest] [name-filter...]
 // --fast: the subset `npm test` runs; --rest: every other case (CI runs both).
 // Runs every case in compat-tests/cases/ under wrangler and bunflare and
-// prints one line per case, the differences, and "N passed, N failed".
+// prints one line per case, the differences, the expected differences and
+// uncompared streams with their reasons, and "N passed, N failed".
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureWrangler, runCase, type CompatCase } from "./harness.ts";
@@ -24,16 +25,20 @@ const selected = cases.filter(
 ensureWrangler();
 let passed = 0;
 let failed = 0;
+let expected = 0;
+const started = performance.now();
 for (const testCase of selected) {
-  const outcome = testCase.run ? await testCase.run() : runCase(testCase);
-  if (outcome.ok) {
-    passed++;
-    console.log(`✓ compat: ${outcome.name}`);
-  } else {
-    failed++;
-    console.log(`✗ compat: ${outcome.name}`);
-    for (const problem of outcome.problems) console.log(problem.replace(/^/gm, "  "));
+  const outcome = testCase.run ? await testCase.run() : await runCase(testCase);
+  if (outcome.ok) passed++;
+  else failed++;
+  console.log(`${outcome.ok ? "✓" : "✗"} compat: ${outcome.name}`);
+  for (const note of outcome.notes ?? []) {
+    if (note.startsWith("≠")) expected++;
+    console.log(`  ${note}`);
   }
+  for (const problem of outcome.problems) console.log(problem.replace(/^/gm, "  "));
 }
-console.log(`\n${passed} passed, ${failed} failed`);
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+console.log(`\n${expected} expected differences shown above (≠), in ${seconds} s`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -7,10 +7,12 @@ import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
 import { ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
-import { layoutNotes, log, version } from "./log.ts";
+import { chalk, layoutNotes, log, printBanner, version } from "./log.ts";
 import { loadConfig, resolveMain } from "./config/index.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
+/** Wrangler shows a command's status (" [open beta]", " [experimental]") in red after its description. */
+const statusInRed = (describe: string) => describe.replace(/ \[(?:open beta|private beta|closed beta|experimental|alpha|beta)\]$/, (tag) => chalk.red(tag));
 
 const GLOBAL_FLAGS = {
   v: { describe: "Show version number", alias: "version", type: "boolean" },
@@ -61,6 +63,8 @@ const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
 
 function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
+    // Wrangler prints its banner before reading the config.
+    printBanner();
     const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
     // deploy checks its entry point before it needs the network.
     if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined, process.cwd(), "deploy");
@@ -76,7 +80,7 @@ function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
 function register(parser: Argv, spec: CommandSpec): void {
   parser.command(
     spec.command,
-    (spec.hidden ? false : spec.describe) as string,
+    (spec.hidden ? false : statusInRed(spec.describe)) as string,
     (sub) => {
       for (const [name, options] of Object.entries(spec.positionals ?? {})) sub.positional(name, options);
       if (spec.options) sub.options(spec.options);
@@ -157,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
       "Examples:": bold("EXAMPLES"),
     })
     .group(["config", "cwd", "env", "env-file", "help", "version"], bold("GLOBAL FLAGS"))
-    .epilogue(`Please report any issues to https://github.com/bunflare/bunflare/issues`);
+    .epilogue(`Please report any issues to ${chalk.cyan("https://github.com/bunflare/bunflare/issues")}`);
 
   // With a known group on the command line, the other groups are never parsed
   // nor listed, so only that one is registered: yargs' per-command setup is
@@ -166,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, statusInRed(entry.describe), (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
@@ -183,6 +187,8 @@ export async function main(argv: string[]): Promise<number> {
     failed = error;
   }
   if (!failed) return 0;
+  // Wrangler's error handler starts with a blank line on stdout.
+  log.info("");
   if (failed instanceof UsageError) {
     log.error(failed.message);
     // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
@@ -221,7 +227,7 @@ async function printRootHelp(parser: Argv): Promise<void> {
 
 export function reportError(error: unknown): void {
   if (error instanceof JsonFriendlyError) {
-    console.log(`\n${error.message}`);
+    console.log(error.message);
   } else if (error instanceof ParseError) {
     const bugNote = `\nIf you think this is a bug, please open an issue at: ${ISSUES_URL}`;
     log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });

@@ -79,12 +79,22 @@ describe("bunflare dev features", () => {
   });
 
   test("--log-level warn silences request lines, the default shows them", async () => {
-    const quiet = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("q"); } };\n' }, ["--log-level", "warn"], { ipc: true });
+    // A warning from a later request marks the point by which the first
+    // request's line would have been printed.
+    const quiet = await serve(
+      {
+        "wrangler.toml": toml(),
+        "src/index.js": 'export default { fetch(req) { if (new URL(req.url).pathname === "/mark") console.warn("MARK after the first request"); return new Response("q"); } };\n',
+      },
+      ["--log-level", "warn"],
+      { ipc: true },
+    );
     await quiet.get("/");
+    await quiet.get("/mark");
+    await quiet.dev.waitForOutput(/MARK after the first request/);
     const loud = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("l"); } };\n' });
     await loud.get("/");
     await loud.dev.waitForOutput(/GET \/ 200 OK/);
-    await Bun.sleep(100);
     expect(quiet.dev.output()).not.toContain("GET / 200 OK");
     expect(quiet.dev.output()).not.toContain("Ready on");
   });

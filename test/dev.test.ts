@@ -144,18 +144,38 @@ describe("bunflare dev", () => {
   });
 
   test("a request in flight during a reload finishes on the old worker", async () => {
-    const { dir, get } = await serve({
-      "wrangler.toml": toml(),
-      "src/index.js":
-        'export default { async fetch(req) { if (new URL(req.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 400)); return new Response("old"); } };\n',
+    // /slow waits on this gate, which answers only once the new worker is
+    // serving: the request is in flight across the whole reload.
+    let arrived!: () => void;
+    const slowArrived = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gate = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch() {
+        arrived();
+        await released;
+        return new Response("go");
+      },
     });
-    const slow = get("/slow");
-    await Bun.sleep(50);
-    write(dir, "src/index.js", 'export default { fetch() { return new Response("new"); } };\n');
-    await eventually(async () => (await (await get("/")).text()) === "new");
-    const response = await slow;
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe("old");
+    try {
+      const { dir, get } = await serve({
+        "wrangler.toml": toml(),
+        "src/index.js": `export default { async fetch(req) { if (new URL(req.url).pathname === "/slow") await (await fetch("http://127.0.0.1:${gate.port}/")).text(); return new Response("old"); } };\n`,
+      });
+      const slow = get("/slow");
+      await slowArrived;
+      write(dir, "src/index.js", 'export default { fetch() { return new Response("new"); } };\n');
+      await eventually(async () => (await (await get("/")).text()) === "new");
+      release();
+      const response = await slow;
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe("old");
+    } finally {
+      release();
+      gate.stop(true);
+    }
   });
 
   test("editing .dev.vars or the config's vars reloads env", async () => {

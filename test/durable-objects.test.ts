@@ -248,12 +248,18 @@ test("concurrent requests to one counter never lose an update (input gate)", asy
 
 test("blockConcurrencyWhile in the constructor holds every event until it is done", async () => {
   const order: string[] = [];
+  // The initialisation waits for the test to release it, after both reads were sent.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let constructed!: () => void;
+  const wasConstructed = new Promise<void>((resolve) => (constructed = resolve));
   class Slow extends DurableObject {
     value: string | undefined;
     constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
       super(ctx, env);
       void ctx.blockConcurrencyWhile(async () => {
-        await Bun.sleep(30);
+        constructed();
+        await released;
         order.push("init");
         this.value = "ready";
       });
@@ -264,17 +270,28 @@ test("blockConcurrencyWhile in the constructor holds every event until it is don
     }
   }
   const stub = namespace(scratchStore().open(), Slow).getByName("s") as DurableObjectStub & Record<string, any>;
-  const [a, b] = await within(5000, Promise.all([stub.read("a"), stub.read("b")]));
+  const reads = Promise.all([stub.read("a"), stub.read("b")]);
+  await within(5000, wasConstructed);
+  expect(order).toEqual([]);
+  release();
+  const [a, b] = await within(5000, reads);
   expect([a, b]).toEqual(["ready", "ready"]);
   expect(order).toEqual(["init", "a", "b"]);
 });
 
 test("a request awaiting non-storage I/O lets another request to the same object run", async () => {
   const order: string[] = [];
+  // slow() waits on a promise only the test resolves (I/O that is not storage);
+  // quick() is sent once slow() has started, and must finish before it is released.
+  let started!: () => void;
+  const slowStarted = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   class Waiter extends DurableObject {
     async slow(): Promise<void> {
       order.push("slow:start");
-      await Bun.sleep(30);
+      started();
+      await released;
       order.push("slow:end");
     }
     quick(): void {
@@ -282,7 +299,11 @@ test("a request awaiting non-storage I/O lets another request to the same object
     }
   }
   const stub = namespace(scratchStore().open(), Waiter).getByName("w") as DurableObjectStub & Record<string, any>;
-  await within(5000, Promise.all([stub.slow(), Bun.sleep(5).then(() => stub.quick())]));
+  const slow = stub.slow();
+  await within(5000, slowStarted);
+  await within(5000, stub.quick());
+  release();
+  await within(5000, slow);
   expect(order).toEqual(["slow:start", "quick", "slow:end"]);
 });
 

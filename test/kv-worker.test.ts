@@ -1,6 +1,6 @@
 // The kv-worker fixture calls every KV method with valid and invalid input.
 // Its report under real workerd (`wrangler dev`) is recorded in expected.json
-// (re-record with `bun fixtures/kv-worker/record.ts`); run against bunflare's
+// (re-record with `bun compat-tests/record.ts`, checked by the "recordings" compat case); run against bunflare's
 // binding it must come out the same.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

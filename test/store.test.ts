@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { openProject } from "../src/project.ts";
 import { UserError } from "../src/errors.ts";
 import { tmpdir } from "node:os";
@@ -20,7 +20,8 @@ test("opening a store creates data.sqlite in WAL mode and the blob directories",
   const dir = path.join(scratch(), ".bunflare");
   const store = openStore(dir);
   expect((store.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
-  for (const sub of ["data.sqlite", "r2", "d1", "do"]) expect(Bun.file(path.join(dir, sub)).name).toBeTruthy();
+  expect(statSync(path.join(dir, "data.sqlite")).isFile()).toBe(true);
+  for (const sub of ["r2", "d1", "do"]) expect(statSync(path.join(dir, sub)).isDirectory()).toBe(true);
   expect(schemaVersion(store.db, "registries")).toBe(1);
   const tables = store.db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["kv_namespaces", "r2_buckets", "d1_databases", "queues"]));

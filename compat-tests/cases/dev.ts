@@ -127,7 +127,7 @@ cases.push({
   },
   // Wrangler fails because it needs a Cloudflare login; bunflare because it only runs
   // locally. The messages legitimately differ; both must fail with exit code 1.
-  steps: [{ args: ["dev", "--remote"], compare: ["exitCode"] }],
+  steps: [{ args: ["dev", "--remote"], compare: ["exitCode"], reason: "wrangler asks for a Cloudflare login, bunflare only runs locally: the messages differ" }],
 });
 
 cases.push(
@@ -283,7 +283,7 @@ cases.push({
     "wrangler.toml": 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./nope"\n',
     "index.js": 'export default { fetch() { return new Response("x"); } };\n',
   },
-  steps: [{ args: ["dev"], compare: ["exitCode", "stderr"] }],
+  steps: [{ args: ["dev"] }],
 });
 
 cases.push(

@@ -7,6 +7,7 @@ const local = ["--local"];
 // check-stage usage errors do not re-print it yet, so those cases compare the
 // exit code and the error itself.
 const errorOnly: ("exitCode" | "stderr")[] = ["exitCode", "stderr"];
+const helpAfterUsageError = "wrangler prints the command's help on stdout after this usage error; bunflare does not yet (known gap)";
 
 export const cases: CompatCase[] = [
   {
@@ -108,7 +109,7 @@ export const cases: CompatCase[] = [
     steps: [
       { args: ["r2", "object", "put", "bkt/doomed", "--file", "hello.txt", ...local] },
       { args: ["r2", "object", "delete", "bkt/doomed", ...local] },
-      { args: ["r2", "object", "get", "bkt/doomed", "--pipe", ...local], compare: errorOnly },
+      { args: ["r2", "object", "get", "bkt/doomed", "--pipe", ...local] },
       { args: ["r2", "object", "delete", "bkt/doomed", ...local] },
     ],
   },
@@ -124,7 +125,7 @@ export const cases: CompatCase[] = [
     steps: [
       { args: ["r2", "object", "put", "bkt/p", "--file", "hello.txt", ...local, "--persist-to", "elsewhere"] },
       { args: ["r2", "object", "get", "bkt/p", "--pipe", ...local, "--persist-to", "elsewhere"] },
-      { args: ["r2", "object", "get", "bkt/p", "--pipe", ...local], compare: errorOnly },
+      { args: ["r2", "object", "get", "bkt/p", "--pipe", ...local] },
     ],
   },
   {
@@ -150,25 +151,25 @@ export const cases: CompatCase[] = [
     name: "r2 object put needs exactly one of --file and --pipe",
     fixture,
     steps: [
-      { args: ["r2", "object", "put", "bkt/x", ...local], compare: errorOnly },
-      { args: ["r2", "object", "put", "bkt/x", "--file", "hello.txt", "--pipe", ...local], compare: errorOnly },
+      { args: ["r2", "object", "put", "bkt/x", ...local], compare: errorOnly, reason: helpAfterUsageError },
+      { args: ["r2", "object", "put", "bkt/x", "--file", "hello.txt", "--pipe", ...local], compare: errorOnly, reason: helpAfterUsageError },
     ],
   },
   {
     name: "r2 object put --expires that is not a number is rejected",
     fixture,
     // Wrangler treats this as an internal error and offers a bug report on stdout.
-    steps: [{ args: ["r2", "object", "put", "bkt/x", "--file", "hello.txt", ...local, "--expires", "soon"], compare: errorOnly }],
+    steps: [{ args: ["r2", "object", "put", "bkt/x", "--file", "hello.txt", ...local, "--expires", "soon"], compare: errorOnly, reason: "wrangler offers a bug report on stdout for this internal error" }],
   },
   {
     name: "r2 object --local and --remote conflict",
     fixture,
-    steps: [{ args: ["r2", "object", "get", "bkt/x", "--local", "--remote"], compare: errorOnly }],
+    steps: [{ args: ["r2", "object", "get", "bkt/x", "--local", "--remote"] }],
   },
   {
     // Wrangler needs a Cloudflare account for --remote; bunflare refuses it. Both fail.
     name: "r2 object --remote fails without local fallback",
     fixture,
-    steps: [{ args: ["r2", "object", "get", "bkt/x", "--remote"], compare: ["exitCode"] }],
+    steps: [{ args: ["r2", "object", "get", "bkt/x", "--remote"], compare: ["exitCode"], reason: "wrangler needs a Cloudflare account for --remote, bunflare refuses it: the messages differ" }],
   },
 ];

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { chalk, log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
 import type { D1DatabaseConfig } from "../config/types.ts";
 import { createD1Database, d1DatabaseIdFor, openD1Engine } from "../../runtime/bindings/d1/index.ts";
@@ -31,8 +31,7 @@ import {
 import { renderTable } from "./d1/table.ts";
 import { confirm } from "./d1/prompt.ts";
 
-const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
-const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
+const bold = chalk.bold;
 
 interface LocalFlags {
   local?: boolean;
@@ -43,7 +42,7 @@ interface LocalFlags {
 
 /** "Resource location: local", as wrangler prints before commands that can act locally or remotely. */
 function printResourceLocation(): void {
-  log.info(`${color ? "\x1b[38;2;189;91;8m" : ""}${bold("Resource location:")}${color ? "\x1b[39m" : ""} local \n`);
+  log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} local \n`);
   log.info("Use --remote if you want to access the remote instance.\n");
 }
 
@@ -221,8 +220,6 @@ async function migrationsPath(project: Project, folder: string, createIfMissing:
     return dir;
   }
   log.warn(warning);
-  // Wrangler leaves two blank lines after a warning that an error follows.
-  console.error("");
   throw new UserError(`No migrations present at ${dir}.`);
 }
 
@@ -322,7 +319,6 @@ const migrationsApply = defineCommand<MigrationsArgs>({
       log.info(renderTable(pending.map((m) => ({ name: m, status: status.get(m)! }))));
       if (failure !== undefined) {
         log.error(`Migration ${name} failed with the following errors:`);
-        console.error("");
         throw new UserError(failure);
       }
     }
@@ -565,7 +561,7 @@ const deleteCommand = defineCommand<GlobalArgs & { name: string; "skip-confirmat
     printBanner();
     const project = openProject(args);
     const { record } = findRegistered(project, args.name);
-    log.info(`${bold("Resource location:")} local \n`);
+    log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} local \n`);
     log.info(
       `About to delete ${bold("local")} database DB '${args.name}' (${record.uuid}).\nThis action is irreversible and will permanently delete all data in the database.\n`,
     );

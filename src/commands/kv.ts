@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { chalk, log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
 import type { KVNamespaceConfig } from "../config/types.ts";
 import { createKVNamespace, deleteMany, putMany, type BulkPutItem } from "../../runtime/bindings/kv/index.ts";
@@ -31,8 +31,7 @@ interface KVArgs extends GlobalArgs {
   "persist-to"?: string;
 }
 
-const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
-const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[22m` : text);
+const bold = chalk.bold;
 
 /**
  * A message of several lines as wrangler prints it: the first line as the
@@ -81,7 +80,7 @@ function requireLocal(args: KVArgs): void {
 }
 
 function printResourceLocation(location: "local" | "remote"): void {
-  log.info(`${bold("Resource location:")} ${location} \n`);
+  log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} ${location} \n`);
   if (location === "local") log.info("Use --remote if you want to access the remote instance.\n");
 }
 
@@ -93,7 +92,7 @@ async function confirm(question: string, { defaultValue = true, fallbackValue = 
   const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
   if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
     log.info(`? ${question}`);
-    log.info(`🤖 Using fallback value in non-interactive context: ${bold(fallbackValue ? "yes" : "no")}`);
+    log.info(`🤖 ${chalk.dim("Using fallback value in non-interactive context:")} ${chalk.white(bold(fallbackValue ? "yes" : "no"))}`);
     return fallbackValue;
   }
   process.stdout.write(`? ${question} › ${defaultValue ? "(Y/n)" : "(y/N)"} `);
@@ -380,7 +379,7 @@ async function promptDefault(question: string, fallback: string): Promise<string
   const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
   if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
     log.info(`? ${question}`);
-    log.info(`🤖 Using default value in non-interactive context: ${bold(fallback)}`);
+    log.info(`🤖 ${chalk.dim("Using default value in non-interactive context:")} ${chalk.white(bold(fallback))}`);
     return fallback;
   }
   process.stdout.write(`? ${question} › ${fallback} `);

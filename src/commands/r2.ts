@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { stringify as toToml } from "smol-toml";
 import { defineCommand, type CommandSpec } from "./define.ts";
 import { UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { chalk, log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
 import {
   BUCKET_LOCATIONS,
@@ -43,7 +43,7 @@ const force = { describe: "Skip data catalog validation prompt", type: "boolean"
 
 /** Wrangler's resource-location preamble for commands that can run locally or remotely. */
 function printResourceLocation(): void {
-  log.info("Resource location: local ");
+  log.info(`${chalk.hex("#BD5B08")(chalk.bold("Resource location:"))} local `);
   log.info("");
   log.info("Use --remote if you want to access the remote instance.");
   log.info("");

@@ -69,7 +69,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
   const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
   const config = resolveEnvironment(raw, options.env, diagnostics, configFileName(file));
-  if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(`${layoutNotes(diagnostics.render("warnings"))}\n`);
+  if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(layoutNotes(diagnostics.render("warnings")));
   if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
 }

@@ -1,6 +1,6 @@
 // Wrangler's confirm(): in CI or without a terminal it prints the question and
 // the fallback answer instead of waiting, so scripts never hang.
-import { log } from "../../log.ts";
+import { chalk, log } from "../../log.ts";
 
 export function isNonInteractive(): boolean {
   return !process.stdin.isTTY || !process.stdout.isTTY || Boolean(process.env.CI);
@@ -9,7 +9,7 @@ export function isNonInteractive(): boolean {
 export async function confirm(text: string, { defaultValue = true, fallbackValue = true } = {}): Promise<boolean> {
   if (isNonInteractive()) {
     log.info(`? ${text}`);
-    log.info(`🤖 Using fallback value in non-interactive context: ${fallbackValue ? "yes" : "no"}`);
+    log.info(`🤖 ${chalk.dim("Using fallback value in non-interactive context:")} ${chalk.white(chalk.bold(fallbackValue ? "yes" : "no"))}`);
     return fallbackValue;
   }
   process.stdout.write(`? ${text} › ${defaultValue ? "(Y/n)" : "(y/N)"} `);
