@@ -61,8 +61,8 @@ test("wrong types and unknown fields: errors fail the load, warnings do not", ()
   const odd = project({ "wrangler.toml": base + "foo = 1\n" });
   const warnings: string[] = [];
   loadConfig({ cwd: odd, onWarning: (w) => warnings.push(w) });
-  // Laid out for log.warn: headline, blank line, notes indented as wrangler prints them.
-  expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"\n']);
+  // Laid out for log.warn (which adds wrangler's trailing blank lines): headline, blank line, indented notes.
+  expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"']);
 });
 
 test("--env naming an environment that does not exist is an error listing the ones that do", () => {
