@@ -21,7 +21,7 @@ import {
 import { countMessages, purgeMessages } from "../../runtime/bindings/queues/storage.ts";
 
 const MIN_DELIVERY_DELAY_SECS = 0;
-const MAX_DELIVERY_DELAY_SECS = 43200;
+const MAX_DELIVERY_DELAY_SECS = 86400;
 const MIN_RETENTION_SECS = 60;
 const MAX_RETENTION_SECS = 1209600;
 
@@ -100,8 +100,13 @@ const create = defineCommand<QueueArgs>({
   describe: "Create a queue",
   positionals: nameArg,
   options: SETTINGS_OPTIONS,
-  async handler(args) {
+  // Flag checks run in yargs' check phase, so a bad value is followed by the help, as in wrangler.
+  check(args) {
     printBanner();
+    settingsFrom(args);
+    return true;
+  },
+  async handler(args) {
     const settings = settingsFrom(args);
     const project = openProject(args);
     log.info(`🌀 Creating queue '${args.name}'`);
@@ -126,8 +131,12 @@ const update = defineCommand<QueueArgs>({
   describe: "Update a queue",
   positionals: nameArg,
   options: SETTINGS_OPTIONS,
-  handler(args) {
+  check(args) {
     printBanner();
+    settingsFrom(args);
+    return true;
+  },
+  handler(args) {
     const project = openProject(args);
     requireQueue(project, args.name);
     const settings = settingsFrom(args);
@@ -447,5 +456,7 @@ export default defineCommand({
     pauseCommand(true),
     pauseCommand(false),
     purge,
+    // Event subscriptions route Cloudflare platform events into a queue: nothing local produces them.
+    defineCommand({ command: "subscription", describe: "Manage event subscriptions for a queue", subcommands: [] }),
   ],
 });
