@@ -4,7 +4,7 @@ import type { CompatCase, CliStep } from "../harness.ts";
 // an account), so only what wrangler decides locally is diffed here: help,
 // flag checks and the non-interactive purge guard. The local success paths
 // (create/list/info/update/delete/purge/consumer/pause) are covered by
-// test/queues-cli.test.ts, printing wrangler's success lines.
+// test/queues.test.ts, printing wrangler's success lines.
 const q = (...args: string[]): CliStep => ({ args: ["queues", ...args] });
 
 const config = 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n';
