@@ -151,4 +151,35 @@ describe("queues under bunflare dev", () => {
     expect(new Set(bodies).size).toBe(200);
     for (const proc of [a, b, producer]) await proc.stop();
   }, 60_000);
+
+  test("a consumer added with `queues consumer add` for this worker is delivered to, with its batch size, once delivery resumes", async () => {
+    const dir = project({ "index.js": WORKER, "wrangler.toml": config() });
+    dirs.push(dir);
+    const cli = (...args: string[]) => {
+      const result = Bun.spawnSync([path.join(import.meta.dir, "..", "bin", "bunflare"), ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1", CI: "true", HOME: dir } });
+      expect(result.exitCode).toBe(0);
+    };
+    cli("queues", "create", "work");
+    cli("queues", "consumer", "add", "work", "q", "--batch-size", "2", "--batch-timeout", "0");
+    cli("queues", "pause-delivery", "work");
+    const dev = await startDev(dir);
+    procs.push(dev);
+    await fetch(`${dev.url}/send?n=4`);
+    expect(waiting(dir)).toBe(4);
+    cli("queues", "resume-delivery", "work");
+    await eventually(async () => waiting(dir) === 0, 30_000);
+    expect((await seen(dev)).length).toBe(4);
+    await dev.waitForOutput(/QUEUE work 2\/2 \(\d+ms\)[\s\S]*QUEUE work 2\/2 \(\d+ms\)/);
+    expect(dev.output().match(/QUEUE work \d+\/\d+/g)).toEqual(["QUEUE work 2/2", "QUEUE work 2/2"]);
+    await dev.stop();
+  }, 60_000);
+
+  test("a consumer of a queue nothing produces to is named at startup", async () => {
+    const dir = project({ "index.js": WORKER, "wrangler.toml": config(`[[queues.consumers]]\nqueue = "ghost"\n`) });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    procs.push(dev);
+    await dev.waitForOutput(/Worker "q" consumes queue "ghost" \(\[\[queues\.consumers\]\]\), but no worker of this session produces to it/);
+    await dev.stop();
+  }, 60_000);
 });

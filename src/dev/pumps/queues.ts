@@ -24,12 +24,11 @@ const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0" && proces
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[39m` : text);
 
 export const queuesPump: PumpFactory = (session) => {
-  const consumersOf = () =>
-    session.workers().flatMap((worker) => (worker.config.queues?.consumers ?? []).map((config) => ({ worker, config })));
+  const registry = require("../../../runtime/bindings/queues/registry.ts") as Registry;
+  const consumersOf = () => session.workers().flatMap((worker) => workerConsumers(worker, registry).map((config) => ({ worker, config })));
   if (consumersOf().length === 0) return undefined;
   const queues = require("../../../runtime/bindings/queues/index.ts") as Queues;
   const storage = require("../../../runtime/bindings/queues/storage.ts") as Storage;
-  const registry = require("../../../runtime/bindings/queues/registry.ts") as Registry;
   warnOrphanConsumers(session, storage, registry);
 
   let stopped = false;
@@ -157,6 +156,31 @@ export const queuesPump: PumpFactory = (session) => {
     },
   } satisfies Pump;
 };
+
+/**
+ * A worker's consumers: its [[queues.consumers]], plus what `queues consumer
+ * add <queue> <this worker>` registered locally (the config wins for a queue
+ * named in both), as Cloudflare would deliver to a consumer added that way.
+ */
+function workerConsumers(worker: SessionWorker, registry: Registry): QueueConsumerConfig[] {
+  const configured = worker.config.queues?.consumers ?? [];
+  if (!worker.name) return configured;
+  const named = new Set(configured.map((c) => c.queue));
+  const added = registry.listQueues(worker.store).flatMap((queue) =>
+    (queue.settings.consumers ?? [])
+      .filter((c) => c.type === "worker" && c.script === worker.name && !named.has(queue.name))
+      .map((c) => ({
+        queue: queue.name,
+        max_batch_size: c.batch_size,
+        max_batch_timeout: c.max_wait_time_ms === undefined ? undefined : c.max_wait_time_ms / 1000,
+        max_retries: c.max_retries,
+        max_concurrency: c.max_concurrency,
+        retry_delay: c.retry_delay,
+        dead_letter_queue: c.dead_letter_queue,
+      })),
+  );
+  return [...configured, ...added];
+}
 
 /**
  * A consumer of a queue nothing produces to: no worker of this session has a
