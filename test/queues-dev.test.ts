@@ -47,6 +47,8 @@ export default {
       if (message.body === "fail") throw new Error("fails on purpose");
       if (message.body === "ack-then-throw") { message.ack(); throw new Error("after ack"); }
       if (message.body === "retry-once" && message.attempts === 1) message.retry();
+      // Hangs on its first delivery (the test kills the server meanwhile), returns on the next.
+      if (message.body === "hang" && !(await env.KV.get("hung"))) { await env.KV.put("hung", "1"); await new Promise(() => {}); }
     }
   },
 };
@@ -181,5 +183,56 @@ describe("queues under bunflare dev", () => {
     procs.push(dev);
     await dev.waitForOutput(/Worker "q" consumes queue "ghost" \(\[\[queues\.consumers\]\]\), but no worker of this session produces to it/);
     await dev.stop();
+  }, 60_000);
+
+  test("-c a -c b: a producer in one worker, its consumer in the other", async () => {
+    const dir = project({
+      "index.js": WORKER,
+      "a.toml": config("", "a"),
+      "b.toml": config(`[[queues.consumers]]\nqueue = "work"\nmax_batch_size = 3\nmax_batch_timeout = 0\n`, "b"),
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["-c", "a.toml", "-c", "b.toml"]);
+    procs.push(dev);
+    await fetch(`${dev.url}/send?n=3`);
+    await dev.waitForOutput(/QUEUE work 3\/3 \(\d+ms\)/);
+    expect((await seen(dev)).map((key) => key.split(":")[2]).sort()).toEqual(["0", "1", "2"]);
+    await dev.stop();
+  }, 60_000);
+
+  test("kill -9 while a handler holds a batch: the message was never removed and is delivered again after a restart", async () => {
+    const dir = project({ "index.js": WORKER, "wrangler.toml": config(`[[queues.consumers]]\nqueue = "work"\nmax_batch_size = 1\nmax_batch_timeout = 0\n`) });
+    dirs.push(dir);
+    const first = await startDev(dir);
+    await fetch(`${first.url}/send-one?body=hang`);
+    await eventually(async () => (await seen(first)).some((key) => key.startsWith("d:work:hang:1:")), 30_000);
+    first.child.kill("SIGKILL");
+    await first.stop();
+    expect(waiting(dir)).toBe(1);
+
+    const second = await startDev(dir);
+    procs.push(second);
+    await eventually(async () => waiting(dir) === 0, 30_000);
+    const deliveries = (await seen(second)).filter((key) => key.startsWith("d:work:hang:"));
+    expect(deliveries.length).toBe(2);
+    // Same message both times; a crash is not a failed attempt, so attempts stays 1.
+    expect(new Set(deliveries.map((key) => key.split(":")[4])).size).toBe(1);
+    expect(deliveries.map((key) => key.split(":")[3])).toEqual(["1", "1"]);
+    await second.stop();
+  }, 60_000);
+
+  test("a shutdown does not wait forever on a hanging handler: its message is handed back, unleased", async () => {
+    const dir = project({ "index.js": WORKER, "wrangler.toml": config(`[[queues.consumers]]\nqueue = "work"\nmax_batch_size = 1\nmax_batch_timeout = 0\n`) });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    await fetch(`${dev.url}/send-one?body=hang`);
+    await eventually(async () => (await seen(dev)).some((key) => key.startsWith("d:work:hang:1:")), 30_000);
+    const exited = new Promise<string | null>((resolve) => dev.child.on("exit", (_code, signal) => resolve(signal)));
+    dev.child.kill("SIGTERM");
+    expect(await exited).not.toBe("SIGKILL");
+    const db = new Database(path.join(dir, ".bunflare", "data.sqlite"), { readonly: true });
+    const rows = db.query("SELECT lease_owner, failed_attempts FROM queue_messages").all();
+    db.close();
+    expect(rows).toEqual([{ lease_owner: null, failed_attempts: 0 }]);
   }, 60_000);
 });

@@ -14,6 +14,8 @@ type Registry = typeof import("../../../runtime/bindings/queues/registry.ts");
 
 /** How often the store is polled for messages sent by other processes. */
 const POLL_MS = 200;
+/** How long a shutdown waits for batches in delivery before handing them back. */
+const STOP_GRACE_MS = 2_000;
 
 interface Consumer {
   worker: SessionWorker;
@@ -34,7 +36,8 @@ export const queuesPump: PumpFactory = (session) => {
   let stopped = false;
   let consumers: Consumer[] = consumersOf();
   const inFlight = new Map<string, number>();
-  const running = new Set<Promise<void>>();
+  /** Batches in delivery, with the rows each holds. */
+  const running = new Map<Promise<void>, { store: Store; seqs: number[] }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: (() => void)[] = [];
   let scanning = false;
@@ -134,7 +137,7 @@ export const queuesPump: PumpFactory = (session) => {
           running.delete(delivery);
           schedule(0);
         });
-      running.add(delivery);
+      running.set(delivery, { store, seqs });
     }
   };
 
@@ -150,9 +153,16 @@ export const queuesPump: PumpFactory = (session) => {
       stopped = true;
       clearTimeout(timer);
       for (const off of unsubscribe) off();
-      // Batches in hand settle (their acks commit); anything unsettled stays leased
-      // to this process and is taken back by the next one once this one is gone.
-      await Promise.allSettled([...running]);
+      // Batches in hand get a moment to settle (their acks commit). A handler that
+      // does not finish must not hold up the shutdown: its messages are handed back
+      // untouched, for this or another process to deliver again.
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled([...running.keys()]),
+        new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS))),
+      ]);
+      clearTimeout(grace);
+      for (const { store, seqs } of running.values()) storage.releaseBatch(store, seqs);
     },
   } satisfies Pump;
 };
