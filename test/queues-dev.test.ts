@@ -235,4 +235,18 @@ describe("queues under bunflare dev", () => {
     db.close();
     expect(rows).toEqual([{ lease_owner: null, failed_attempts: 0 }]);
   }, 60_000);
+
+  test("a consumer setting out of the runtime's range is named, and its queue's messages are kept", async () => {
+    const dir = project({ "index.js": WORKER, "wrangler.toml": config(`[[queues.consumers]]\nqueue = "work"\nmax_batch_size = 500\n`) });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    procs.push(dev);
+    await dev.waitForOutput(
+      /\[\[queues\.consumers\]\] for queue "work" of worker "q": "max_batch_size" must be an integer between 1 and 100, but got 500\./,
+    );
+    await fetch(`${dev.url}/send-one?body=kept`);
+    expect(waiting(dir)).toBe(1);
+    await dev.stop();
+    expect(waiting(dir)).toBe(1);
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import type { Store } from "../../../runtime/store/index.ts";
 type Queues = typeof import("../../../runtime/bindings/queues/index.ts");
 type Storage = typeof import("../../../runtime/bindings/queues/storage.ts");
 type Registry = typeof import("../../../runtime/bindings/queues/registry.ts");
+type Limits = typeof import("../../../runtime/bindings/queues/consumer-limits.ts");
 
 /** How often the store is polled for messages sent by other processes. */
 const POLL_MS = 200;
@@ -27,7 +28,18 @@ const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b
 
 export const queuesPump: PumpFactory = (session) => {
   const registry = require("../../../runtime/bindings/queues/registry.ts") as Registry;
-  const consumersOf = () => session.workers().flatMap((worker) => workerConsumers(worker, registry).map((config) => ({ worker, config })));
+  const { consumerLimitErrors } = require("../../../runtime/bindings/queues/consumer-limits.ts") as Limits;
+  const reported = new Set<string>();
+  const consumersOf = () =>
+    session.workers().flatMap((worker) =>
+      workerConsumers(worker, registry)
+        .filter((config) => {
+          const errors = consumerLimitErrors(config, `[[queues.consumers]] for queue "${config.queue}" of worker "${worker.name ?? "worker"}"`);
+          for (const error of errors) if (!reported.has(error)) reported.add(error), session.log("error", `[wrangler:error] ${error}`);
+          return errors.length === 0;
+        })
+        .map((config) => ({ worker, config })),
+    );
   if (consumersOf().length === 0) return undefined;
   const queues = require("../../../runtime/bindings/queues/index.ts") as Queues;
   const storage = require("../../../runtime/bindings/queues/storage.ts") as Storage;
