@@ -140,6 +140,8 @@ export interface Outcome {
 }
 
 export interface Settled {
+  /** Retried messages that come back for another attempt. */
+  retried: string[];
   deadLettered: string[];
   dropped: string[];
 }
@@ -158,7 +160,7 @@ export function settleBatch(
   now = Date.now(),
 ): Settled {
   const db = queueDb(store);
-  const settled: Settled = { deadLettered: [], dropped: [] };
+  const settled: Settled = { retried: [], deadLettered: [], dropped: [] };
   db.transaction(() => {
     const remove = db.query("DELETE FROM queue_messages WHERE id = ? AND lease_owner = ?");
     for (const id of outcome.acked) remove.run(id, LEASE_OWNER);
@@ -173,7 +175,10 @@ export function settleBatch(
       const row = get.get(id, LEASE_OWNER) as { failed_attempts: number } | null;
       if (!row) continue;
       const failed = row.failed_attempts + 1;
-      if (failed < options.maxAttempts) retry.run(failed, now + delaySeconds * 1000, id);
+      if (failed < options.maxAttempts) {
+        retry.run(failed, now + delaySeconds * 1000, id);
+        settled.retried.push(id);
+      }
       else if (options.deadLetterQueue) {
         move.run(options.deadLetterQueue, now, id);
         settled.deadLettered.push(id);

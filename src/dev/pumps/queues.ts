@@ -132,6 +132,7 @@ export const queuesPump: PumpFactory = (session) => {
           if (result.error !== undefined) session.reportError(result.error, loaded);
           const attempts = (config.max_retries ?? queues.DEFAULT_RETRIES) + 1;
           const s = attempts === 1 ? "" : "s";
+          for (const id of result.retried) session.log("debug", `[wrangler:debug] Retrying message "${id}" on queue "${config.queue}"...`);
           for (const id of result.deadLettered) {
             session.log("warn", `[wrangler:warn] Moving message "${id}" on queue "${config.queue}" to dead letter queue "${config.dead_letter_queue}" after ${attempts} failed attempt${s}...`);
           }
