@@ -369,3 +369,50 @@ export async function r2LargeObject(settings: Settings): Promise<Row[]> {
   }
   return [rows.put, rows.get];
 }
+
+// ---------------------------------------------------------------------------
+// Queue throughput: messages per second from sendBatch to an acking consumer.
+
+const QUEUE_MESSAGES = 2_000;
+const QUEUE_CONFIG = `name = "bench-queue"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[queues.producers]]\nbinding = "Q"\nqueue = "bench"\n[[queues.consumers]]\nqueue = "bench"\nmax_batch_size = 100\nmax_batch_timeout = 1\n`;
+const QUEUE_WORKER = `let acked = 0;
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/count") return new Response(String(acked));
+    const n = Number(url.searchParams.get("n"));
+    for (let i = 0; i < n; i += 100) await env.Q.sendBatch(Array.from({ length: Math.min(100, n - i) }, (_, j) => ({ body: { i: i + j } })));
+    return new Response("sent");
+  },
+  async queue(batch) { acked += batch.messages.length; batch.ackAll(); },
+};
+`;
+
+export async function queueThroughput(settings: Settings): Promise<Row[]> {
+  const row = newRow("queues: messages/s, sendBatch to acking consumer", "req/s", "higher", ["wrangler", "bunflare"]);
+  for (let run = 1; run <= Math.max(1, settings.httpRuns); run++) {
+    for (const tool of TOOLS) {
+      if (row.cells[tool]!.na) continue;
+      settings.log(`queue throughput: ${tool} run ${run}`);
+      const dir = workDir(`${tool}-queue`);
+      writeFileSync(path.join(dir, "wrangler.toml"), QUEUE_CONFIG);
+      writeFileSync(path.join(dir, "index.js"), QUEUE_WORKER);
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const proc = await startDev(tool, dir, port);
+      try {
+        await waitForResponse(`${base}/count`, { proc, timeoutMs: DEV_TIMEOUT_MS });
+        const started = performance.now();
+        await fetch(`${base}/send?n=${QUEUE_MESSAGES}`);
+        while (Number(await (await fetch(`${base}/count`)).text()) < QUEUE_MESSAGES) await Bun.sleep(20);
+        row.cells[tool]!.samples.push(QUEUE_MESSAGES / ((performance.now() - started) / 1000));
+      } catch (error) {
+        markNa(row, tool, reason(error));
+      } finally {
+        await proc.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return [row];
+}

@@ -64,6 +64,9 @@ new_sqlite_classes = ["Counter"]
 [[services]]
 binding = "SELF"
 service = "every"
+[[queues.producers]]
+binding = "QUEUE"
+queue = "jobs"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -71,6 +74,7 @@ const NAMES: Record<string, string> = {
   d1_databases: "DB",
   "durable_objects.bindings": "COUNTER",
   services: "SELF",
+  "queues.producers": "QUEUE",
   assets: "ASSETS",
   vars: "GREETING",
 };
@@ -154,6 +158,7 @@ test("a config with one of every binding validates cleanly, and env and the tabl
   expect(rows.map((row) => `${row.name} ${row.type} ${row.mode}`)).toEqual([
     "COUNTER Durable Object local",
     "KV KV Namespace local",
+    "QUEUE Queue local",
     "DB D1 Database local",
     "BUCKET R2 Bucket local",
     "SELF Worker local [connected]",

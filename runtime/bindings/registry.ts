@@ -11,12 +11,13 @@ import { r2Descriptor } from "./r2/descriptor.ts";
 import { serviceDescriptor } from "./service/descriptor.ts";
 import { assetsDescriptor } from "./assets/descriptor.ts";
 import { varsDescriptor } from "./vars/descriptor.ts";
+import { queuesDescriptor } from "./queues/descriptor.ts";
 
 export const BINDINGS: readonly BindingDescriptor[] = [
   durableObjectsDescriptor,
   // workflows: runtime/bindings/workflows/descriptor.ts (own branch)
   kvDescriptor,
-  // queues.producers: runtime/bindings/queues/descriptor.ts (own branch)
+  queuesDescriptor,
   d1Descriptor,
   r2Descriptor,
   serviceDescriptor,

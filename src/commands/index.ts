@@ -23,7 +23,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "init", usage: "init [name]", describe: "📥 Initialize a basic Worker", category: "Compute & AI" },
   { name: "pages", usage: "pages", describe: "⚡️ Configure Cloudflare Pages", category: "Compute & AI" },
   { name: "preview", usage: "preview [script]", describe: "👀 Create a Preview deployment of the current Worker [private beta]", category: "Compute & AI" },
-  { name: "queues", usage: "queues", describe: "📬 Manage Workers Queues", category: "Compute & AI" },
+  { name: "queues", usage: "queues", describe: "📬 Manage Workers Queues", category: "Compute & AI", load: () => import("./queues.ts") },
   { name: "rollback", usage: "rollback [version-id]", describe: "🔙 Rollback a deployment for a Worker", category: "Compute & AI" },
   { name: "secret", usage: "secret", describe: "🤫 Generate a secret that can be referenced in a Worker", category: "Compute & AI" },
   { name: "setup", usage: "setup", describe: "🪄 Setup a project to work on Cloudflare", category: "Compute & AI" },

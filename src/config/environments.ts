@@ -9,7 +9,6 @@ import type { WorkerConfig } from "./types.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
 import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
-import { validateQueueProducer, validateQueuesConfig } from "../../runtime/bindings/queues/validate.ts";
 import { validateWorkflow } from "../../runtime/bindings/workflows/validate.ts";
 
 export { Diagnostics };
@@ -118,7 +117,6 @@ type Entry = Record<string, unknown>;
  */
 const PENDING_VALIDATION: Pick<BindingDescriptor, "key" | "validate" | "validateSection">[] = [
   { key: "workflows", validate: validateWorkflow },
-  { key: "queues.producers", validate: validateQueueProducer, validateSection: validateQueuesConfig },
 ];
 
 /** Everything that validates config entries: the registry, plus pending ones it does not hold yet. */

@@ -4,7 +4,7 @@
 import type { WorkerConfig } from "../config/types.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { NOT_IMPLEMENTED_MODE, type BindingDescriptor, type BindingRow } from "../../runtime/bindings/descriptor.ts";
-import type { QueueProducerConfig, WorkflowConfig } from "../../runtime/config.ts";
+import type { WorkflowConfig } from "../../runtime/config.ts";
 
 type Row = BindingRow;
 
@@ -25,17 +25,6 @@ const PENDING_ROWS: { before: string; descriptor: BindingDescriptor }[] = [
       bindingName: (entry: WorkflowConfig) => entry.binding,
       row: (entry: WorkflowConfig) => ({ name: entry.binding, type: "Workflow", value: entry.class_name, mode: "local" }),
       typeName: () => "Workflow",
-    },
-  },
-  {
-    before: "d1_databases",
-    descriptor: {
-      key: "queues.producers",
-      kind: "Queue",
-      entries: (config) => config.queues?.producers ?? [],
-      bindingName: (entry: QueueProducerConfig) => entry.binding,
-      row: (entry: QueueProducerConfig) => ({ name: entry.binding, type: "Queue", value: entry.queue, mode: "local" }),
-      typeName: () => "Queue",
     },
   },
 ];

@@ -1,0 +1,96 @@
+import type { CompatCase, CliStep } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+// Every `queues` success path in wrangler talks to Cloudflare's API (it needs
+// an account), so only what wrangler decides locally is diffed here: help,
+// flag checks and the non-interactive purge guard. The local success paths
+// (create/list/info/update/delete/purge/consumer/pause) are covered by
+// test/queues.test.ts, printing wrangler's success lines.
+const q = (...args: string[]): CliStep => ({ args: ["queues", ...args] });
+
+const config = 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n';
+const worker = 'export default { fetch() { return new Response("hi"); } };\n';
+
+export const cases: CompatCase[] = [
+  {
+    name: "queues help",
+    steps: [q("--help"), q("create", "--help"), q("list", "--help"), q("info", "--help"), q("update", "--help"), q("delete", "--help"), q("purge", "--help")],
+  },
+  {
+    name: "queues consumer help",
+    steps: [
+      q("consumer", "add", "--help"),
+      q("consumer", "remove", "--help"),
+      q("consumer", "http", "--help"),
+      q("consumer", "worker", "--help"),
+      q("pause-delivery", "--help"),
+      q("resume-delivery", "--help"),
+    ],
+  },
+  {
+    name: "queues create rejects an out-of-range delivery delay and retention period",
+    files: { "wrangler.toml": config, "index.js": worker },
+    fast: true,
+    steps: [
+      q("create", "jobs", "--delivery-delay-secs", "100000"),
+      q("create", "jobs", "--message-retention-period-secs", "10"),
+    ],
+  },
+  {
+    name: "queues purge needs --force without a terminal",
+    files: { "wrangler.toml": config, "index.js": worker },
+    fast: true,
+    steps: [q("purge", "jobs")],
+  },
+];
+
+// The producer's error texts and the consumer's MessageBatch, under both dev
+// servers. (Beyond this case: wrangler dev keeps messages in memory, so a
+// kill -9 loses every delayed one; bunflare keeps them in the store and
+// delivers them after a restart: test/queues-dev.test.ts proves it.
+// Not diffed: a Map sent with the default v8 content type reaches a wrangler
+// dev consumer as a plain empty-looking object; bunflare delivers the Map, as
+// the structured clone the runtime documents.)
+const QUEUE_WORKER = `const seen = [];
+const attempt = async (work) => { try { await work(); return "ok"; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/seen") return Response.json(seen.sort((a, b) => a.tag.localeCompare(b.tag)));
+    if (url.pathname === "/count") return new Response(String(seen.length));
+    const results = {
+      json: await attempt(() => env.Q.send({ tag: "a-json", n: 1 }, { contentType: "json" })),
+      text: await attempt(() => env.Q.send("b-text", { contentType: "text" })),
+      v8: await attempt(() => env.Q.send({ tag: "c-v8", list: [1, 2] })),
+      batch: await attempt(() => env.Q.sendBatch([{ body: "d-batch-1", contentType: "text" }, { body: "d-batch-2", contentType: "text" }])),
+      oversize: await attempt(() => env.Q.send("x".repeat(130000), { contentType: "text" })),
+      badType: await attempt(() => env.Q.send("x", { contentType: "yaml" })),
+      undef: await attempt(() => env.Q.send(undefined)),
+      emptyBatch: await attempt(() => env.Q.sendBatch([])),
+      bigBatch: await attempt(() => env.Q.sendBatch(Array.from({ length: 101 }, () => ({ body: 1 })))),
+    };
+    return Response.json(results);
+  },
+  async queue(batch) {
+    for (const m of batch.messages) {
+      const body = m.body;
+      const tag = typeof body === "string" ? body : body instanceof Map ? body.get("tag") : (body?.tag ?? Object.prototype.toString.call(body));
+      seen.push({ queue: batch.queue, tag, attempts: m.attempts, idLength: m.id.length, timestamp: m.timestamp instanceof Date });
+    }
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: queue producer errors and the consumer's MessageBatch",
+    files: {
+      "wrangler.toml":
+        'name = "qdev"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_timeout = 1\n',
+      "index.js": QUEUE_WORKER,
+    },
+    compareStartup: true,
+    requests: [{ path: "/send" }],
+    reload: { files: {}, waitFor: "/count", until: /^5$/, requests: [{ path: "/seen" }] },
+  }),
+);
