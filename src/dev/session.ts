@@ -91,7 +91,7 @@ export class DevSession {
   }
 
   /** Whether a worker of this name runs in this session. */
-  runsWorker = (name: string): boolean => this.slots.some((slot) => slot.settings.project.loaded.config.name === name);
+  readonly runsWorker = (name: string): boolean => this.slots.some((slot) => slot.settings.project.loaded.config.name === name);
 
   storeFor(project: Project): Store {
     let store = this.stores.get(project.storeDir);
@@ -198,14 +198,14 @@ export class DevSession {
   }
 
   /** A service binding's target: a worker of this session, else one another dev process serves. */
-  findService = (name: string, entrypoint?: string): ServiceTarget | undefined => {
+  readonly findService = (name: string, entrypoint?: string): ServiceTarget | undefined => {
     const local = this.slots.find((slot) => slot.settings.project.loaded.config.name === name);
     if (local) return local.current?.asService(entrypoint);
     return remoteService(name);
   };
 
   /** A worker of this session by name (Durable Object bindings to another worker's class). */
-  findWorker = (name: string) => {
+  readonly findWorker = (name: string) => {
     const worker = this.slots.find((other) => other.settings.project.loaded.config.name === name)?.current;
     return worker && { exports: worker.exports, env: worker.env };
   };
