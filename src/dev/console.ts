@@ -1,0 +1,71 @@
+// The dev server's console: wrangler's log levels, request lines batched per
+// tick, and the interactive hotkeys box.
+import { spawn } from "node:child_process";
+import { log } from "../log.ts";
+import type { LogLevel } from "./settings.ts";
+
+// Wrangler's order: a message shows when its level is at or below the chosen one.
+const LEVELS: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+
+export class DevConsole {
+  private readonly level: number;
+  private pending = "";
+
+  constructor(level: LogLevel = "log") {
+    this.level = LEVELS.indexOf(level);
+  }
+
+  /** A line at a wrangler log level. Lines are batched per tick: one write per
+   * request is the dev server's main per-request cost. */
+  readonly log = (at: LogLevel, line: string): void => {
+    if (LEVELS.indexOf(at) > this.level) return;
+    if (!this.pending) setImmediate(this.flush);
+    this.pending += line + "\n";
+  };
+
+  /** Writes the batched lines now (before a child process writes to the same terminal). */
+  readonly flush = (): void => {
+    const text = this.pending;
+    this.pending = "";
+    // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
+    if (text) console.log(text.slice(0, -1));
+  };
+
+  /** A wrangler-style warning box, unless --log-level hides warnings. */
+  readonly warn = (message: string): void => {
+    if (LEVELS.indexOf("warn") <= this.level) log.warn(message);
+  };
+
+  /** An error the way wrangler dev reports a worker's uncaught one. */
+  readonly workerError = (text: string): void => this.log("error", `[wrangler:error] ${text}`);
+}
+
+export interface HotkeyActions {
+  /** Where [b] points the browser. */
+  url: string;
+  /** [x], [q] or Ctrl-C. */
+  exit(): void;
+}
+
+/** The hotkeys box and its keys, on an interactive terminal only (as wrangler). */
+export function startHotkeys(devConsole: DevConsole, actions: HotkeyActions, showInteractive: boolean | undefined): void {
+  const interactive = process.stdin.isTTY && process.stdout.isTTY && showInteractive !== false;
+  if (!interactive) return;
+  const keys = "[b] open a browser [c] clear console [x] to exit";
+  const printHotkeys = () => devConsole.log("log", `╭${"─".repeat(keys.length + 4)}╮\n│  ${keys}  │\n╰${"─".repeat(keys.length + 4)}╯`);
+  printHotkeys();
+  process.stdin.setRawMode(true);
+  process.stdin.resume();
+  process.stdin.on("data", (data: Buffer) => {
+    const key = data.toString().toLowerCase();
+    if (key === "b") {
+      const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "start" : "xdg-open";
+      spawn(opener, [actions.url], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+    } else if (key === "c") {
+      process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+      printHotkeys();
+    } else if (key === "x" || key === "q" || key === "\u0003") {
+      actions.exit();
+    }
+  });
+}

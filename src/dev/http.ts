@@ -1,0 +1,226 @@
+// The dev server's one Bun.serve: port choice, and routing a request to the
+// scheduled endpoints, live reload, static assets or the primary worker
+// (WebSocket upgrades included), with wrangler's request log and error page.
+import { STATUS_CODES } from "node:http";
+import type { Server, ServerWebSocket } from "bun";
+import { UserError } from "../errors.ts";
+import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
+import { ORIGINAL_URL_HEADER } from "../../runtime/bindings/service/registry.ts";
+import type { DevConsole } from "./console.ts";
+import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
+import type { Slot } from "./session.ts";
+import type { DevConfig } from "../config/types.ts";
+import type { DevArgs } from "./settings.ts";
+
+const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
+const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
+(function () {
+  var protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  var ws = new WebSocket(protocol + "//" + location.host + "${LIVE_RELOAD_PATH}");
+  ws.onmessage = function (event) { if (event.data === "reload") location.reload(); };
+})();
+</script>`;
+
+/** Where the server listens, from flags first, then the config's `[dev]`. */
+export interface DevAddress {
+  ip: string;
+  /** Tried in order until one is free. */
+  candidatePorts: number[];
+  protocol: "http" | "https";
+}
+
+export function chooseAddress(args: DevArgs, dev: DevConfig | undefined): DevAddress {
+  const chosenPort = args.port ?? dev?.port;
+  return {
+    ip: args.ip ?? dev?.ip ?? "localhost",
+    // Like wrangler: without a chosen port, the first free one of 8787-8797 (just 8787 in CI), else any.
+    candidatePorts: chosenPort !== undefined ? [chosenPort] : [...Array.from({ length: process.env.CI ? 1 : 11 }, (_, i) => 8787 + i), 0],
+    protocol: args["local-protocol"] ?? dev?.local_protocol ?? "http",
+  };
+}
+
+/** The URLs a listening server is reached at. */
+export interface DevUrls {
+  /** A wildcard address (all interfaces). */
+  wildcard: boolean;
+  /** The host as it goes into a URL (IPv6 in brackets). */
+  urlHost: string;
+  /** Where a browser should go: wrangler names "localhost" for a wildcard address. */
+  shownHost: string;
+}
+
+export function urlsOf(ip: string): DevUrls {
+  const wildcard = ip === "0.0.0.0" || ip === "::" || ip === "*";
+  const urlHost = ip === "*" ? "0.0.0.0" : ip.includes(":") ? `[${ip}]` : ip;
+  return { wildcard, urlHost, shownHost: wildcard ? "localhost" : urlHost };
+}
+
+/** The path of an absolute URL, without parsing the whole URL on every request. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? ""}`.trimEnd();
+}
+
+/** A WebSocket's Bun-side data: the worker's end of it, or none for a live-reload socket. */
+type SocketData = { socket?: WorkerWebSocket };
+
+export interface HttpOptions {
+  address: DevAddress;
+  /** The served worker; read on every request, so a reload takes effect at once. */
+  primary: Slot;
+  console: DevConsole;
+  liveReload: boolean;
+  testScheduled: boolean;
+  /** TLS for --local-protocol https. */
+  tls?: { key: string; cert: string };
+  /** A worker's error while handling a WebSocket message. */
+  reportError(error: unknown): void;
+}
+
+export class DevHttpServer {
+  private readonly liveReloadSockets = new Set<ServerWebSocket<unknown>>();
+  private server?: Server<unknown>;
+
+  constructor(private readonly options: HttpOptions) {}
+
+  get port(): number {
+    return this.server!.port!;
+  }
+
+  /** Listens on the first free candidate port; a taken chosen port is wrangler's "Address already in use". */
+  listen(): void {
+    const { ip, candidatePorts } = this.options.address;
+    const inUse = (error: unknown) =>
+      (error as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test(String((error as Error).message));
+    try {
+      for (const candidate of candidatePorts) {
+        try {
+          this.server = this.serve(candidate);
+          return;
+        } catch (error) {
+          if (!inUse(error) || candidate === candidatePorts.at(-1)) throw error;
+        }
+      }
+    } catch (error) {
+      if (inUse(error)) {
+        throw new UserError(`Address already in use (${ip}:${candidatePorts[0]}). Please check that you are not already running a server on this address or specify a different port with --port.`);
+      }
+      throw error;
+    }
+    throw new Error("unreachable: no port was tried");
+  }
+
+  /** Tells every page open with live reload to refresh. */
+  reloadBrowsers(): void {
+    for (const ws of this.liveReloadSockets) ws.send("reload");
+  }
+
+  stop(): void {
+    this.server?.stop(true);
+  }
+
+  private serve(port: number): Server<unknown> {
+    const { address, tls, reportError } = this.options;
+    const sockets = this.liveReloadSockets;
+    return Bun.serve({
+      hostname: address.ip === "*" ? "0.0.0.0" : address.ip,
+      port,
+      tls,
+      idleTimeout: 0,
+      fetch: this.handle,
+      websocket: {
+        open: (ws) => {
+          const socket = (ws.data as SocketData | undefined)?.socket;
+          if (!socket) return void sockets.add(ws);
+          socket.attach({ send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
+        },
+        message: (ws, message) => {
+          const socket = (ws.data as SocketData | undefined)?.socket;
+          try {
+            socket?.send(typeof message === "string" ? message : new Uint8Array(message));
+          } catch (error) {
+            reportError(error);
+          }
+        },
+        close: (ws, code, reason) => {
+          sockets.delete(ws);
+          (ws.data as SocketData | undefined)?.socket?.close(code, reason);
+        },
+      },
+      error: (error) => new Response(String(error), { status: 500 }),
+    });
+  }
+
+  private runScheduled = async (url: URL) => {
+    const cron = url.searchParams.get("cron") ?? "";
+    const time = Number(url.searchParams.get("time") ?? Date.now());
+    const current = this.options.primary.current;
+    if (!current) return new Response("No worker is loaded", { status: 503 });
+    return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
+  };
+
+  private handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
+    const { primary, console: devConsole, liveReload, testScheduled } = this.options;
+    const pathname = pathOf(request.url);
+    if (pathname === "/cdn-cgi/handler/scheduled") {
+      const result = await this.runScheduled(new URL(request.url));
+      if (result instanceof Response) return result;
+      return new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
+    }
+    if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
+    const started = performance.now();
+    let response: Response;
+    let asset: Response | undefined;
+    if (testScheduled && pathname === "/__scheduled") {
+      const result = await this.runScheduled(new URL(request.url));
+      response =
+        result instanceof Response
+          ? result
+          : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
+              status: result.outcome === "ok" ? 200 : 500,
+            });
+    } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
+      response = asset;
+    } else if (!primary.current) {
+      response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
+    } else {
+      try {
+        const forwarded = request.headers.get(ORIGINAL_URL_HEADER);
+        if (forwarded) {
+          const headers = new Headers(request.headers);
+          headers.delete(ORIGINAL_URL_HEADER);
+          request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
+        }
+        response = await primary.current.fetch(request);
+        const socket = response.status === 101 ? webSocketOf(response) : undefined;
+        if (socket) {
+          if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
+            throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
+          }
+          devConsole.log("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(101)} (${Math.round(performance.now() - started)}ms)`);
+          return undefined;
+        }
+        if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
+          const html = await response.text();
+          const headers = new Headers(response.headers);
+          headers.delete("Content-Length");
+          response = new Response(html + LIVE_RELOAD_SCRIPT, { status: response.status, statusText: response.statusText, headers });
+        }
+      } catch (error) {
+        const stack = (error as Error).stack ?? String(error);
+        devConsole.workerError(stack);
+        response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
+          ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
+          : new Response(stack, { status: 500 });
+      }
+    }
+    devConsole.log("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(response.status)} (${Math.round(performance.now() - started)}ms)`);
+    return response;
+  };
+}

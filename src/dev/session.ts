@@ -1,0 +1,267 @@
+// The workers of one dev session (several with `-c a.toml -c b.toml`): their
+// settings and bundlers, their env, and loading a fresh worker on each reload.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { log } from "../log.ts";
+import type { Project } from "../project.ts";
+import { createBundler, type Bundler } from "../bundle/index.ts";
+import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
+import type { Store } from "../../runtime/store/index.ts";
+import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
+import { lookupWorker, ORIGINAL_URL_HEADER } from "../../runtime/bindings/service/registry.ts";
+import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
+import type { DevConsole } from "./console.ts";
+import type { SessionWorker } from "./pumps/types.ts";
+import { keyValues, loadSettings, type DevArgs, type Settings } from "./settings.ts";
+
+/** One worker of this dev session. */
+export interface Slot {
+  index: number;
+  args: DevArgs;
+  settings: Settings;
+  bundler?: Bundler;
+  current?: LoadedWorker;
+  /** Files and directories whose change rebuilds this worker. */
+  watched: Set<string>;
+  generation: number;
+}
+
+/** A worker served by another `bunflare dev` process, reached over HTTP (fetch only). */
+function remoteService(name: string): ServiceTarget | undefined {
+  const entry = lookupWorker(name);
+  if (!entry) return undefined;
+  return {
+    async fetch(request) {
+      const url = new URL(request.url);
+      const headers = new Headers(request.headers);
+      headers.set(ORIGINAL_URL_HEADER, request.url);
+      return fetch(new URL(url.pathname + url.search, entry.url), {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: "manual",
+      });
+    },
+    rpcTarget() {
+      throw new Error(`RPC to "${name}", which runs in another bunflare dev process, is not supported yet; use fetch().`);
+    },
+  };
+}
+
+/** workerd fills process.env with a worker's vars (JSON ones as text) under nodejs_compat
+ * from 2025-04-01 (the nodejs_compat_populate_process_env default); the worker shares ours. */
+function populatesProcessEnv(s: Settings): boolean {
+  const { config } = s.project.loaded;
+  const flags = config.compatibility_flags ?? [];
+  return (
+    s.nodeCompat &&
+    !flags.includes("nodejs_compat_do_not_populate_process_env") &&
+    (flags.includes("nodejs_compat_populate_process_env") || (config.compatibility_date ?? "") >= "2025-04-01")
+  );
+}
+
+export class DevSession {
+  /** The first config's worker is the one served; the others are reachable through service bindings. */
+  readonly slots: Slot[];
+  readonly primary: Slot;
+  private readonly args: DevArgs;
+  private readonly console: DevConsole;
+  /** Where bundles are written; removed by dispose(). */
+  private readonly outDir = mkdtempSync(path.join(tmpdir(), "bunflare-dev-"));
+  // One store handle per directory for the life of the server: a config reload must
+  // not open a second connection while the old worker may still be using the first.
+  private readonly stores = new Map<string, Store>();
+  private watchListener?: (paths: string[]) => void;
+
+  /** Reads every config (its warnings go to the console); builds nothing yet. */
+  constructor(args: DevArgs, devConsole: DevConsole) {
+    this.args = args;
+    this.console = devConsole;
+    const configPaths = Array.isArray(args.config) ? (args.config as string[]) : [args.config];
+    this.slots = configPaths.map((config, index) => {
+      const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined };
+      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set(), generation: 0 };
+    });
+    this.primary = this.slots[0]!;
+  }
+
+  get multi(): boolean {
+    return this.slots.length > 1;
+  }
+
+  /** Whether a worker of this name runs in this session. */
+  readonly runsWorker = (name: string): boolean => this.slots.some((slot) => slot.settings.project.loaded.config.name === name);
+
+  storeFor(project: Project): Store {
+    let store = this.stores.get(project.storeDir);
+    if (!store) this.stores.set(project.storeDir, (store = project.store()));
+    return store;
+  }
+
+  /** The session's workers as pumps see them. */
+  workers(): SessionWorker[] {
+    return this.slots.map((slot) => ({
+      name: slot.settings.project.loaded.config.name,
+      config: slot.settings.project.loaded.config,
+      store: this.storeFor(slot.settings.project),
+      current: () => slot.current,
+    }));
+  }
+
+  /** Told about every path a slot starts watching after it was first read (the file watcher adds them). */
+  onWatchedPaths(listener: (paths: string[]) => void): void {
+    this.watchListener = listener;
+  }
+
+  watchAll(slot: Slot, paths: string[]): void {
+    const fresh = paths.filter((p) => !slot.watched.has(p));
+    for (const p of fresh) slot.watched.add(p);
+    if (fresh.length) this.watchListener?.(fresh);
+  }
+
+  /** Creates a bundler for every slot that bundles. */
+  async prepareBundlers(): Promise<void> {
+    for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
+  }
+
+  /** Loads every worker: secondaries first, so the primary's top-level code can already reach them. */
+  async loadAll(): Promise<void> {
+    for (const slot of [...this.slots.slice(1), this.primary]) await this.reload(slot);
+  }
+
+  /** Build and load a new worker; on failure print why and keep the last good one. */
+  async reload(slot: Slot): Promise<boolean> {
+    const s = slot.settings;
+    if (!(await this.runBuildCommand(s))) return false;
+    let file = s.main;
+    let map: string | undefined;
+    if (slot.bundler) {
+      const outcome = await slot.bundler.build();
+      this.watchAll(slot, outcome.inputs);
+      if (!outcome.ok) {
+        log.error(outcome.message);
+        return false;
+      }
+      file = outcome.file;
+      map = outcome.map;
+    } else {
+      // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
+      file = `${s.main}?v=${++slot.generation}`;
+      this.watchAll(slot, [s.main]);
+    }
+    let next: LoadedWorker | undefined;
+    const env = buildEnv({
+      config: s.project.loaded.config,
+      vars: s.vars,
+      store: () => this.storeFor(s.project),
+      getExports: () => next?.exports ?? {},
+      assets: s.assets,
+      findService: this.findService,
+      findWorker: this.findWorker,
+    });
+    if (populatesProcessEnv(s)) {
+      for (const [name, value] of Object.entries(s.vars)) process.env[name] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    try {
+      next = await loadWorker({
+        file,
+        map,
+        env,
+        onBackgroundError: (error, worker) => this.console.workerError(worker.mapStack(error)),
+      });
+    } catch (error) {
+      this.console.workerError((error as Error).message);
+      return false;
+    }
+    const previous = slot.current;
+    slot.current = next;
+    // Requests already in flight finish on the old worker; release its Durable
+    // Object instances and files once they have had time to.
+    if (previous) setTimeout(() => disposeEnv(previous.env), 10_000).unref();
+    return true;
+  }
+
+  /** Re-reads a slot's config and vars after one of its config files changed; prints why on failure. */
+  async reconfigure(slot: Slot): Promise<boolean> {
+    try {
+      const fresh = loadSettings(slot.args, this.console.warn);
+      slot.settings = fresh;
+      if (slot.bundler) await slot.bundler.dispose();
+      slot.bundler = this.bundles(slot) ? await this.makeBundler(slot) : undefined;
+      this.watchAll(slot, [fresh.main, ...fresh.watchDirs.filter(existsSync)]);
+      return true;
+    } catch (error) {
+      log.error((error as Error).message);
+      return false;
+    }
+  }
+
+  /** A service binding's target: a worker of this session, else one another dev process serves. */
+  readonly findService = (name: string, entrypoint?: string): ServiceTarget | undefined => {
+    const local = this.slots.find((slot) => slot.settings.project.loaded.config.name === name);
+    if (local) return local.current?.asService(entrypoint);
+    return remoteService(name);
+  };
+
+  /** A worker of this session by name (Durable Object bindings to another worker's class). */
+  readonly findWorker = (name: string) => {
+    const worker = this.slots.find((other) => other.settings.project.loaded.config.name === name)?.current;
+    return worker && { exports: worker.exports, env: worker.env };
+  };
+
+  /** Stops the bundlers and removes the bundles. */
+  async disposeBuilds(): Promise<void> {
+    for (const slot of this.slots) await slot.bundler?.dispose();
+    rmSync(this.outDir, { recursive: true, force: true });
+  }
+
+  closeStores(): void {
+    for (const store of this.stores.values()) store.close();
+  }
+
+  private bundles(slot: Slot): boolean {
+    const { args } = this;
+    return !(args["no-bundle"] === true || args.bundle === false || slot.settings.project.loaded.config.no_bundle === true);
+  }
+
+  private makeBundler(slot: Slot): Promise<Bundler> {
+    const { args } = this;
+    const s = slot.settings;
+    const { config, dir } = s.project.loaded;
+    return createBundler({
+      entry: s.main,
+      projectDir: dir,
+      outDir: path.join(this.outDir, String(slot.index)),
+      rules: config.rules,
+      define: { ...config.define, ...keyValues(args.define, "define") },
+      alias: { ...config.alias, ...keyValues(args.alias, "alias") },
+      minify: args.minify ?? config.minify,
+      tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
+      jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
+      jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
+      nodeCompat: s.nodeCompat,
+      additionalModulesDir: config.find_additional_modules
+        ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, s.main)))
+        : undefined,
+      onWarning: this.console.warn,
+    });
+  }
+
+  // Async so the last good worker keeps answering while a custom build runs.
+  private async runBuildCommand(s: Settings): Promise<boolean> {
+    const build = s.project.loaded.config.build;
+    if (!build?.command) return true;
+    this.console.log("log", `[custom build] Running: ${build.command}`);
+    this.console.flush();
+    const child = Bun.spawn(["sh", "-c", build.command], {
+      cwd: path.resolve(s.project.loaded.dir, build.cwd ?? "."),
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if ((await child.exited) !== 0) {
+      log.error(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
+      return false;
+    }
+    return true;
+  }
+}
