@@ -218,10 +218,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       const pending: Promise<unknown>[] = [];
       const ctx = makeCtx(pending);
       let noRetry = false;
-      const controller = { type: "scheduled", cron, scheduledTime, noRetry: () => void (noRetry = true) };
+      // workerd's ScheduledController has no `type`; the service-worker ScheduledEvent does.
+      const controller = { cron, scheduledTime, noRetry: () => void (noRetry = true) };
       try {
         if (format === "service-worker") {
-          const event = { ...controller, waitUntil: ctx.waitUntil };
+          const event = { type: "scheduled", ...controller, waitUntil: ctx.waitUntil };
           for (const listener of listeners.get("scheduled") ?? []) await listener(event);
         } else {
           const target = entrypoint("default", ctx);

@@ -6,6 +6,7 @@ import type { Diagnostics as DiagnosticsTree } from "./diagnostics.ts";
 import { Diagnostics } from "./diagnostics.ts";
 import { stringify as stringifyToml } from "smol-toml";
 import type { WorkerConfig } from "./types.ts";
+import { cronProblem } from "../../runtime/crons.ts";
 
 export { Diagnostics };
 
@@ -285,6 +286,13 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
   const triggers = section.triggers;
   if (isObject(triggers) && triggers.crons !== undefined && !Array.isArray(triggers.crons)) {
     d.errors.push(`Expected "triggers.crons" to be of type array, but got ${json(triggers)}.`);
+  }
+  // Wrangler checks crons only on deploy; a bad one is a config error here, before dev fires it.
+  if (isObject(triggers) && Array.isArray(triggers.crons)) {
+    triggers.crons.forEach((cron, i) => {
+      const problem = isStr(cron) ? cronProblem(cron as string) : "expected a string";
+      if (problem) d.errors.push(`"triggers.crons[${i}]" is not a valid cron expression: ${json(cron)} (${problem}).`);
+    });
   }
   const date = section.compatibility_date;
   if (isStr(date)) {

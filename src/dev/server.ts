@@ -288,7 +288,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   // Secondary workers first, so the primary's top-level code can already reach them.
   for (const slot of [...slots.slice(1), primary]) await reload(slot);
 
+  let bannerUrl: string | undefined;
   const pumpSession: PumpSession = {
+    args,
+    url: () => bannerUrl,
     workers: () =>
       slots.map((slot) => ({
         name: slot.settings.project.loaded.config.name,
@@ -537,13 +540,15 @@ export async function startDev(args: DevArgs): Promise<void> {
     }
     for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${httpServer.port}`);
   }
+  bannerUrl = `${protocol}://${shownHost}:${httpServer.port}`;
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) logAt("log", line);
   const workerName = config().name;
   if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${httpServer.port}`);
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port: httpServer.port }));
   }
-  if ((config().triggers?.crons ?? []).length && !args["test-scheduled"]) {
+  // With crons firing (the default), the cron pump's banner replaces this warning.
+  if ((config().triggers?.crons ?? []).length && !args["test-scheduled"] && args.crons === false) {
     warn(
       "Scheduled Workers are not automatically triggered during local development.\n" +
         "To manually trigger a scheduled event, run:\n" +

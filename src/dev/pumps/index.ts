@@ -1,5 +1,6 @@
 // The dev session's background pumps. A new kind of background work is its
 // pump module plus one line here.
+import { startCronPump } from "./crons.ts";
 import type { PumpFactory } from "./types.ts";
 
-export const PUMPS: readonly PumpFactory[] = [];
+export const PUMPS: readonly PumpFactory[] = [(session) => startCronPump(session)];
