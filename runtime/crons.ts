@@ -64,9 +64,11 @@ export function nextTick(cron: Cron, time: number): number | undefined {
 
 /** The last tick of `cron` at or before `time` (ms) and strictly after `after`, if any. */
 export function lastTickBetween(cron: Cron, after: number, time: number): number | undefined {
-  const [previous] = cron.previousRuns(1, new Date(time + 1));
-  const tick = previous?.getTime();
-  return tick !== undefined && tick > after && tick <= time ? tick : undefined;
+  const previous = cron.previousRuns(1, new Date(time + 1))[0]?.getTime();
+  // previousRuns can stop one tick short of `time`: walk forward from it (few steps).
+  let last = previous !== undefined && previous > after && previous <= time ? previous : undefined;
+  for (let tick = nextTick(cron, last ?? after); tick !== undefined && tick <= time; tick = nextTick(cron, tick)) last = tick;
+  return last;
 }
 
 const CRON_MIGRATIONS = [
