@@ -16,6 +16,8 @@ type Listener = (event: any) => void;
 export interface ScheduledResult {
   outcome: "ok" | "exception";
   noRetry: boolean;
+  /** What the handler threw, when the outcome is "exception". */
+  error?: unknown;
 }
 
 export interface LoadedWorker {
@@ -234,7 +236,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         return { outcome: "ok", noRetry };
       } catch (error) {
         options.onBackgroundError(error, worker);
-        return { outcome: "exception", noRetry };
+        return { outcome: "exception", noRetry, error };
       }
     },
     async dispatch(handler, payload) {

@@ -406,9 +406,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   const protocol = args["local-protocol"] ?? config().dev?.local_protocol ?? "http";
   const liveReload = args["live-reload"] ?? false;
 
-  const runScheduled = async (url: URL) => {
+  // wrangler's /__scheduled takes only `cron`; /cdn-cgi/handler/scheduled also takes `time`.
+  const runScheduled = async (url: URL, withTime = true) => {
     const cron = url.searchParams.get("cron") ?? "";
-    const time = Number(url.searchParams.get("time") ?? Date.now());
+    const time = Number((withTime && url.searchParams.get("time")) || Date.now());
     const current = primary.current;
     if (!current) return new Response("No worker is loaded", { status: 503 });
     const result = await current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
@@ -427,13 +428,14 @@ export async function startDev(args: DevArgs): Promise<void> {
     let response: Response;
     let asset: Response | undefined;
     if (args["test-scheduled"] && pathname === "/__scheduled") {
-      const result = await runScheduled(new URL(request.url));
+      const result = await runScheduled(new URL(request.url), false);
+      // As wrangler: a throwing handler answers 500 with the error and its stack.
       response =
         result instanceof Response
           ? result
-          : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
-              status: result.outcome === "ok" ? 200 : 500,
-            });
+          : result.outcome === "ok"
+            ? new Response("Ran scheduled event")
+            : new Response(primary.current!.mapStack(result.error), { status: 500 });
     } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
       response = asset;
     } else if (!primary.current) {
