@@ -80,11 +80,9 @@ export function startCronPump(session: PumpSession, options: CronPumpOptions = {
         }
         const last = lastClaimedTick(worker.store.db, key, cron);
         if (last === undefined) rememberCron(worker.store.db, key, cron, time);
-        else {
-          const missed = lastTickBetween(schedule, last, time);
-          if (missed !== undefined) fire({ worker, key, cron, schedule, next: undefined }, missed);
-        }
-        next.push({ worker, key, cron, schedule, next: nextTick(schedule, time) });
+        // A tick missed while no server ran is due at once (the first check fires the latest only).
+        const missed = last === undefined ? undefined : lastTickBetween(schedule, last, time);
+        next.push({ worker, key, cron, schedule, next: missed ?? nextTick(schedule, time) });
       }
     }
     jobs = next;
