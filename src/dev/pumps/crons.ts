@@ -112,7 +112,8 @@ export function startCronPump(session: PumpSession, options: CronPumpOptions = {
     const due = nextDue();
     if (due === undefined) return;
     timer = setTimeout(() => {
-      void check(); // moves each fired job's next tick on before it awaits
+      // check() moves each fired job's next tick on before it awaits; a store error is reported, not fatal.
+      check().catch((error) => session.reportError(error));
       arm();
     }, Math.min(Math.max(due - now(), 0), MAX_SLEEP_MS));
   };
