@@ -217,6 +217,29 @@ describe("crons under bunflare dev", () => {
     expect(dev.output()).not.toContain("Scheduled Workers are not automatically triggered");
   });
 
+  test("after kill -9, the ticks missed while down fire once on restart, not each", async () => {
+    const dir = project(files);
+    dirs.push(dir);
+    const a = await startDev(dir, [], { env });
+    running.push(a);
+    await a.waitForOutput(/fired \* \* \* \* \* at \d+ function/);
+    a.child.kill("SIGKILL");
+    await new Promise((resolve) => (a.child.exitCode !== null || a.child.signalCode !== null ? resolve(null) : a.child.once("exit", resolve)));
+    const lastA = Math.max(...firings(a));
+    // Down long enough that at least three ticks (one a second here) are missed.
+    while (Date.now() < lastA + 4000) await Bun.sleep(100);
+    const b = await startDev(dir, [], { env });
+    running.push(b);
+    await b.waitForOutput(/(fired \* \* \* \* \* at \d+ function[\s\S]*){3}/);
+    const times = firings(b);
+    // The first is the latest missed tick (A may have claimed one more before it died);
+    // the ones between it and A's last were not replayed; then one a second.
+    expect(times[0]! - lastA).toBeGreaterThanOrEqual(3000);
+    expect(times.filter((time) => time > lastA && time < times[0]!)).toEqual([]);
+    expect(times[1]! - times[0]!).toBe(1000);
+    expect(new Set(times).size).toBe(times.length);
+  });
+
   test("two dev processes on one store do not both fire the same tick", async () => {
     const dir = project(files);
     dirs.push(dir);
