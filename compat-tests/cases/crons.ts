@@ -27,6 +27,34 @@ export default {
 };
 `;
 
+// Deliberately better than wrangler: the pinned wrangler checks crons only when it
+// uploads them, so `deploy --dry-run` (and `dev`) accept an hour of 25. Bunflare,
+// which fires crons under dev, rejects it as a config error naming the expression.
+const malformed: CompatCase = {
+  name: "crons: a malformed cron is a config error (wrangler accepts it locally)",
+  files: { "wrangler.toml": toml.replace("0 0 1 1 *", "0 25 * * *"), "index.js": worker },
+  steps: [],
+  async run(): Promise<CaseOutcome> {
+    const problems: string[] = [];
+    for (const tool of ["wrangler", "bunflare"] as const) {
+      const dir = makeScratch(malformed, tool);
+      try {
+        const result = runStep(tool, dir, { args: ["deploy", "--dry-run"] });
+        const stderr = normalize(result.stderr, tool, dir);
+        if (tool === "wrangler" && result.exitCode !== 0) problems.push(`wrangler now rejects the cron (exit ${result.exitCode}):\n${stderr}`);
+        if (tool === "bunflare") {
+          const want = '- "triggers.crons[0]" is not a valid cron expression: "0 25 * * *" (invalid value for hour: 25).';
+          if (result.exitCode !== 1) problems.push(`bunflare exit code ${result.exitCode}, expected 1`);
+          if (!stderr.includes(want)) problems.push(`bunflare stderr lacks ${want}:\n${stderr}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    return { name: malformed.name, ok: problems.length === 0, problems };
+  },
+};
+
 export const cases: CompatCase[] = [
   devCase({
     name: "crons: /cdn-cgi/handler/scheduled calls scheduled(controller, env, ctx) with cron and time",
@@ -51,33 +79,5 @@ export const cases: CompatCase[] = [
       { path: "/cdn-cgi/handler/scheduled?cron=throw" },
     ],
   }),
-  {
-    // Deliberately better than wrangler: the pinned wrangler checks crons only when it
-    // uploads them, so `deploy --dry-run` (and `dev`) accept an hour of 25. Bunflare,
-    // which fires crons under dev, rejects it as a config error naming the expression.
-    name: "crons: a malformed cron is a config error (wrangler accepts it locally)",
-    files: { "wrangler.toml": toml.replace("0 0 1 1 *", "0 25 * * *"), "index.js": worker },
-    steps: [],
-    async run(): Promise<CaseOutcome> {
-      const name = "crons: a malformed cron is a config error (wrangler accepts it locally)";
-      const problems: string[] = [];
-      const self = cases.find((c) => c.name === name)!;
-      for (const tool of ["wrangler", "bunflare"] as const) {
-        const dir = makeScratch(self, tool);
-        try {
-          const result = runStep(tool, dir, { args: ["deploy", "--dry-run"] });
-          const stderr = normalize(result.stderr, tool, dir);
-          if (tool === "wrangler" && result.exitCode !== 0) problems.push(`wrangler now rejects the cron (exit ${result.exitCode}):\n${stderr}`);
-          if (tool === "bunflare") {
-            const want = '- "triggers.crons[0]" is not a valid cron expression: "0 25 * * *" (invalid value for hour: 25).';
-            if (result.exitCode !== 1) problems.push(`bunflare exit code ${result.exitCode}, expected 1`);
-            if (!stderr.includes(want)) problems.push(`bunflare stderr lacks ${want}:\n${stderr}`);
-          }
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }
-      return { name, ok: problems.length === 0, problems };
-    },
-  },
+  malformed,
 ];
