@@ -46,6 +46,8 @@ test("scheduled reports an exception without throwing, and noRetry is seen", asy
   const { worker, errors } = await load(`export default {
   scheduled(controller) { controller.noRetry(); throw new Error("cron failed"); },
 };`);
-  expect(await worker.scheduled("* * * * *", 0)).toEqual({ outcome: "exception", noRetry: true });
+  const result = await worker.scheduled("* * * * *", 0);
+  expect(result).toMatchObject({ outcome: "exception", noRetry: true });
+  expect(String(result.error)).toBe("Error: cron failed");
   expect(String(errors[0])).toContain("cron failed");
 });

@@ -262,11 +262,14 @@ export default { fetch() {
     await testing.dev.waitForOutput(/cron ran: 1 2 3 4 5/);
   });
 
-  test("crons in config print wrangler's how-to-trigger warning", async () => {
-    const { dev } = await serve({
-      "wrangler.toml": toml("src/index.js", '[triggers]\ncrons = ["*/5 * * * *"]\n'),
-      "src/index.js": 'export default { fetch() { return new Response("x"); }, scheduled() {} };\n',
-    });
+  test("with --no-crons, crons in config print wrangler's how-to-trigger warning", async () => {
+    const { dev } = await serve(
+      {
+        "wrangler.toml": toml("src/index.js", '[triggers]\ncrons = ["*/5 * * * *"]\n'),
+        "src/index.js": 'export default { fetch() { return new Response("x"); }, scheduled() {} };\n',
+      },
+      ["--no-crons"],
+    );
     await dev.waitForOutput(/Scheduled Workers are not automatically triggered during local development/);
     await dev.waitForOutput(/curl "http:\/\/localhost:\d+\/cdn-cgi\/handler\/scheduled"/);
   });

@@ -88,6 +88,9 @@ cases.push(
     name: "dev: --help lists wrangler dev's flags",
     fast: true,
     steps: [{ args: ["dev", "--help"] }],
+    // bunflare dev fires cron triggers on schedule (wrangler dev never does); its one
+    // extra flag, --crons (--no-crons to switch off), is the only line wrangler lacks.
+    normalize: (text) => text.replace(/^ +--crons +Fire the Worker's cron triggers on their schedule +\[boolean\] \[default: true\]\n/m, ""),
   },
   devCase({
     name: "dev: a default-exported WorkerEntrypoint class and a browser's error page",

@@ -16,6 +16,8 @@ type Listener = (event: any) => void;
 export interface ScheduledResult {
   outcome: "ok" | "exception";
   noRetry: boolean;
+  /** What the handler threw, when the outcome is "exception". */
+  error?: unknown;
 }
 
 export interface LoadedWorker {
@@ -221,10 +223,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       const pending: Promise<unknown>[] = [];
       const ctx = makeCtx(pending);
       let noRetry = false;
-      const controller = { type: "scheduled", cron, scheduledTime, noRetry: () => void (noRetry = true) };
+      // workerd's ScheduledController has no `type`; the service-worker ScheduledEvent does.
+      const controller = { cron, scheduledTime, noRetry: () => void (noRetry = true) };
       try {
         if (format === "service-worker") {
-          const event = { ...controller, waitUntil: ctx.waitUntil };
+          const event = { type: "scheduled", ...controller, waitUntil: ctx.waitUntil };
           for (const listener of listeners.get("scheduled") ?? []) await listener(event);
         } else {
           const target = entrypoint("default", ctx);
@@ -236,7 +239,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         return { outcome: "ok", noRetry };
       } catch (error) {
         options.onBackgroundError(error, worker);
-        return { outcome: "exception", noRetry };
+        return { outcome: "exception", noRetry, error };
       }
     },
     async dispatch(handler, payload) {

@@ -61,6 +61,8 @@ export default defineCommand<DevArgs>({
     },
     "live-reload": { describe: "Auto reload HTML pages when change is detected in local mode", type: "boolean" },
     "test-scheduled": { describe: "Test scheduled events by visiting /__scheduled in browser", type: "boolean", default: false },
+    // Not in wrangler, whose dev never fires crons: --no-crons keeps them manual.
+    crons: { describe: "Fire the Worker's cron triggers on their schedule", type: "boolean", default: true },
     "log-level": { describe: "Specify logging level", choices: ["debug", "info", "log", "warn", "error", "none"] },
     "show-interactive-dev-session": {
       describe: "Show interactive dev session (defaults to true if the terminal supports interactivity)",

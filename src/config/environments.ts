@@ -10,6 +10,7 @@ import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
 import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
 import { validateWorkflow } from "../../runtime/bindings/workflows/validate.ts";
+import { cronProblem } from "../../runtime/crons.ts";
 
 export { Diagnostics };
 
@@ -186,6 +187,13 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
   const triggers = section.triggers;
   if (isObject(triggers) && triggers.crons !== undefined && !Array.isArray(triggers.crons)) {
     d.errors.push(`Expected "triggers.crons" to be of type array, but got ${json(triggers)}.`);
+  }
+  // Wrangler checks crons only on deploy; a bad one is a config error here, before dev fires it.
+  if (isObject(triggers) && Array.isArray(triggers.crons)) {
+    triggers.crons.forEach((cron, i) => {
+      const problem = isStr(cron) ? cronProblem(cron as string) : "expected a string";
+      if (problem) d.errors.push(`"triggers.crons[${i}]" is not a valid cron expression: ${json(cron)} (${problem}).`);
+    });
   }
   const date = section.compatibility_date;
   if (isStr(date)) {

@@ -157,9 +157,10 @@ export class DevHttpServer {
     });
   }
 
-  private runScheduled = async (url: URL) => {
+  // wrangler's /__scheduled takes only `cron`; /cdn-cgi/handler/scheduled also takes `time`.
+  private runScheduled = async (url: URL, withTime = true) => {
     const cron = url.searchParams.get("cron") ?? "";
-    const time = Number(url.searchParams.get("time") ?? Date.now());
+    const time = Number((withTime && url.searchParams.get("time")) || Date.now());
     const current = this.options.primary.current;
     if (!current) return new Response("No worker is loaded", { status: 503 });
     return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
@@ -178,13 +179,14 @@ export class DevHttpServer {
     let response: Response;
     let asset: Response | undefined;
     if (testScheduled && pathname === "/__scheduled") {
-      const result = await this.runScheduled(new URL(request.url));
+      const result = await this.runScheduled(new URL(request.url), false);
+      // As wrangler: a throwing handler answers 500 with the error and its stack.
       response =
         result instanceof Response
           ? result
-          : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
-              status: result.outcome === "ok" ? 200 : 500,
-            });
+          : result.outcome === "ok"
+            ? new Response("Ran scheduled event")
+            : new Response(primary.current!.mapStack(result.error), { status: 500 });
     } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
       response = asset;
     } else if (!primary.current) {

@@ -61,8 +61,10 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
   }
 }
 
-function startPumps(session: DevSession, devConsole: DevConsole): Pump[] {
+function startPumps(session: DevSession, devConsole: DevConsole, args: DevArgs, url: () => string | undefined): Pump[] {
   const pumpSession: PumpSession = {
+    args,
+    url,
     workers: () => session.workers(),
     log: devConsole.log,
     reportError: (error, worker) => devConsole.workerError(worker ? worker.mapStack(error) : errorText(error)),
@@ -101,7 +103,8 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   await session.prepareBundlers();
   await session.loadAll();
-  const pumps = startPumps(session, devConsole);
+  let bannerUrl: string | undefined;
+  const pumps = startPumps(session, devConsole, args, () => bannerUrl);
 
   // --- HTTP ---
   const config = () => primary.settings.project.loaded.config;
@@ -149,14 +152,16 @@ export async function startDev(args: DevArgs): Promise<void> {
     }
     for (const host of hosts) devConsole.log("info", `[wrangler:info] - ${protocol}://${host}:${port}`);
   }
+  bannerUrl = readyUrl;
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
   const workerName = config().name;
   if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`);
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port }));
   }
-  // Scheduled Workers warning (wrangler dev prints it when crons are configured).
-  if ((config().triggers?.crons ?? []).length && !args["test-scheduled"]) {
+  // Scheduled Workers warning (wrangler dev prints it when crons are configured);
+  // with crons firing (the default), the cron pump's banner replaces it.
+  if ((config().triggers?.crons ?? []).length && !args["test-scheduled"] && args.crons === false) {
     devConsole.warn(
       "Scheduled Workers are not automatically triggered during local development.\n" +
         "To manually trigger a scheduled event, run:\n" +

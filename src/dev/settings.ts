@@ -37,6 +37,7 @@ export interface DevArgs extends GlobalArgs {
   assets?: string;
   "live-reload"?: boolean;
   "test-scheduled"?: boolean;
+  crons?: boolean;
   "log-level"?: LogLevel;
   "show-interactive-dev-session"?: boolean;
 }

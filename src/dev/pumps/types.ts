@@ -6,7 +6,7 @@
 import type { Store } from "../../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../../runtime/host/index.ts";
 import type { WorkerConfig } from "../../config/types.ts";
-import type { LogLevel } from "../settings.ts";
+import type { DevArgs, LogLevel } from "../settings.ts";
 
 /** One worker of the session, as a pump sees it. */
 export interface SessionWorker {
@@ -19,6 +19,10 @@ export interface SessionWorker {
 }
 
 export interface PumpSession {
+  /** The `bunflare dev` flags (e.g. --no-crons). */
+  args: DevArgs;
+  /** The server's URL as the banner shows it (http://localhost:8787), once listening. */
+  url(): string | undefined;
   workers(): SessionWorker[];
   /** A console line at a wrangler log level (honours --log-level). */
   log(level: LogLevel, line: string): void;
