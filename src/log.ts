@@ -3,6 +3,8 @@
 // colours even when stdout is not a TTY; this reproduces that layout.
 // NO_COLOR (or FORCE_COLOR=0) turns the colours off.
 import { version } from "../package.json";
+import { writeSync } from "node:fs";
+import { hex } from "./colors.ts";
 
 const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
 const esc = (code: string) => (color ? `\x1b[${code}m` : "");
@@ -84,12 +86,20 @@ export const log = {
     console.log(message);
   },
   warn(message: string | Message): void {
-    console.error(withoutLastNewline(formatWarning(message)));
+    writeStderr(withoutLastNewline(formatWarning(message)));
   },
   error(message: string | Message): void {
-    console.error(withoutLastNewline(formatError(message)));
+    writeStderr(withoutLastNewline(formatError(message)));
   },
 };
+
+/**
+ * One line to stderr, as given. Not console.error: Bun paints that red
+ * (wrapping it in its own escape codes) whenever colour is forced.
+ */
+export function writeStderr(text: string): void {
+  writeSync(2, `${text}\n`);
+}
 
 function withoutLastNewline(text: string): string {
   return text.endsWith("\n") ? text.slice(0, -1) : text;
@@ -100,7 +110,8 @@ export function printBanner(): void {
   const title = ` ⛅️ bunflare ${version}`;
   log.info("");
   log.info(title);
-  log.info("─".repeat(46));
+  // Wrangler colours the rule orange when stdout takes colour (chalk's rules).
+  log.info(hex("#FF8800")("─".repeat(46)));
 }
 
 export { version };

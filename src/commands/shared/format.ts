@@ -1,8 +1,15 @@
-// Tables in the shape wrangler prints them (cli-table3's default box style):
-// a header row, every row boxed, cells padded by one space.
-const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
-const gray = (text: string) => (color ? `\x1b[90m${text}\x1b[39m` : text);
-const blue = (text: string) => (color ? `\x1b[34m${text}\x1b[39m` : text);
+// Output shapes several commands share: pretty-bytes sizes and cli-table3
+// tables, as wrangler prints them.
+import { blue, gray } from "../../colors.ts";
+
+const BYTE_UNITS = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+
+/** pretty-bytes with wrangler's (default) options: SI units, 3 significant digits, no locale grouping. */
+export function prettyBytes(bytes: number): string {
+  if (bytes < 1) return `${bytes} B`;
+  const exponent = Math.min(Math.floor(Math.log10(bytes) / 3), BYTE_UNITS.length - 1);
+  return `${Number((bytes / 1000 ** exponent).toPrecision(3))} ${BYTE_UNITS[exponent]}`;
+}
 
 /**
  * Display width as cli-table3 measures it: its string-width counts an emoji
@@ -12,6 +19,10 @@ function width(text: string): number {
   return Bun.stringWidth(text) + (text.match(/\uFE0F/g)?.length ?? 0);
 }
 
+/**
+ * wrangler's logger.table (cli-table3's default box style): a header row in
+ * blue, every row boxed in gray, cells padded by one space.
+ */
 export function renderTable(rows: Record<string, string>[], head: string[] = rows.length ? Object.keys(rows[0]!) : []): string {
   const cells = rows.map((row) => head.map((key) => row[key] ?? ""));
   const widths = head.map((key, i) => Math.max(width(key), ...cells.map((row) => width(row[i]!))) + 2);
