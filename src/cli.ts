@@ -9,7 +9,7 @@ import type { CommandContext, CommandGroup, CommandSpec, GlobalArgs } from "./co
 import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
 import { layoutNotes, log, printBanner, version } from "./log.ts";
 import { loadConfig, resolveMain } from "./config/index.ts";
-import { bold } from "./colors.ts";
+import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
 
@@ -70,11 +70,16 @@ function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   throw needsNetwork(group.name);
 }
 
+/** Wrangler colours a command's status (" [open beta]") where commands are listed. */
+function listedDescription(describe: string): string {
+  return describe.replace(/ \[(open beta|private beta|experimental|alpha|beta)\]$/, (suffix) => hex("#BD5B08")(suffix));
+}
+
 function register(parser: Argv, spec: CommandSpec, parentWords: string[] = []): void {
   const words = [...parentWords, spec.command.split(" ")[0]!];
   parser.command(
     spec.command,
-    (spec.hidden ? false : spec.describe) as string,
+    (spec.hidden ? false : listedDescription(spec.describe)) as string,
     (sub) => {
       for (const [name, options] of Object.entries(spec.positionals ?? {})) sub.positional(name, options);
       if (spec.options) sub.options(spec.options);
@@ -114,13 +119,14 @@ async function runCommand(spec: CommandSpec, args: GlobalArgs, words: string): P
     await spec.handler?.(args, lazyContext);
     return;
   }
-  if (behaviour.location === "remote-only") throw needsNetwork(words);
   const jsonOutput = Boolean(behaviour.json && args.json);
   if (!jsonOutput && decide(behaviour.printBanner, args, true)) printBanner();
   if (spec.status) {
     const article = "aeiou".includes(spec.status[0]!) ? "an" : "a";
     log.warn(`🚧 \`bunflare ${words}\` is ${article} ${spec.status} command. Please report any issues to ${ISSUES_URL}\n`);
   }
+  // Wrangler goes on to fail at the API; bunflare says why at once.
+  if (behaviour.location === "remote-only") throw needsNetwork(words);
   await spec.validateArgs?.(args);
   if (!jsonOutput && decide(behaviour.printResourceLocation, args, false)) printResourceLocationBlock(args as LocationFlags);
   if (behaviour.provideConfig ?? true) project = openProject(args);
@@ -193,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
       "Examples:": bold("EXAMPLES"),
     })
     .group(["config", "cwd", "env", "env-file", "help", "version"], bold("GLOBAL FLAGS"))
-    .epilogue(`Please report any issues to https://github.com/bunflare/bunflare/issues`);
+    .epilogue(`Please report any issues to ${cyan(ISSUES_URL)}`);
 
   // With a known group on the command line, the other groups are never parsed
   // nor listed, so only that one is registered: yargs' per-command setup is
@@ -202,7 +208,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, listedDescription(entry.describe), (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {

@@ -53,6 +53,7 @@ export const blue = wrap("34", "39");
 export const green = wrap("32", "39");
 export const white = wrap("37", "39");
 export const gray = wrap("90", "39");
+export const cyan = wrap("36", "39");
 
 /** chalk.hex(): true colour at level 3, else the nearest 256- or 16-colour code, as chalk downsamples. */
 export function hex(color: string): Style {

@@ -569,6 +569,6 @@ export default defineCommand({
       describe: "Interact with D1 migrations",
       subcommands: [migrationsCreate, migrationsList, migrationsApply],
     }),
-    networkOnlyCommand("insights <name>", "Get information about the queries run on a D1 database [experimental]"),
+    networkOnlyCommand("insights <name>", "Get information about the queries run on a D1 database [experimental]", "experimental"),
   ],
 });

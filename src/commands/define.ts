@@ -45,7 +45,8 @@ export interface CommandBehaviour<A> {
    * - "handler": as "local", but the handler refuses --remote itself (with
    *   refuseRemote from shared/) where wrangler checks other things first.
    * - "remote-only": wrangler runs it against Cloudflare's API only; bunflare
-   *   refuses the whole command with one message.
+   *   refuses the whole command with one message, after the banner. Words
+   *   and flags after it are accepted (and refused with it).
    */
   location?: "local" | "handler" | "remote-only";
 }

@@ -2,6 +2,6 @@
 // wrangler lists them, and refused with one message when run.
 import { defineCommand, type CommandSpec } from "../define.ts";
 
-export function networkOnlyCommand(command: string, describe: string): CommandSpec {
-  return defineCommand({ command, describe, behaviour: { location: "remote-only" } });
+export function networkOnlyCommand(command: string, describe: string, status?: CommandSpec["status"]): CommandSpec {
+  return defineCommand({ command, describe, status, behaviour: { location: "remote-only" } });
 }
