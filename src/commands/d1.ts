@@ -8,9 +8,9 @@ import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
 import { log, writeStderr } from "../log.ts";
 import type { Project } from "../project.ts";
-import { bold } from "../colors.ts";
 import {
   confirm,
+  confirmDelete,
   networkOnlyCommand,
   prettyBytes,
   printCreatedResourceConfig,
@@ -244,6 +244,17 @@ async function pendingMigrations(args: MigrationsArgs, project: Project) {
   }
 }
 
+/** Prints what is left to apply, in wrangler's words (the table's one column is named per command); false when nothing is. */
+function listPending(pending: string[], column: string): boolean {
+  if (pending.length === 0) {
+    log.info("✅ No migrations to apply!");
+    return false;
+  }
+  log.info("Migrations to be applied:");
+  log.info(renderTable(pending.map((name) => ({ [column]: name }))));
+  return true;
+}
+
 const migrationsList = defineCommand<MigrationsArgs>({
   command: "list <database>",
   describe: "View a list of unapplied migration files",
@@ -252,12 +263,7 @@ const migrationsList = defineCommand<MigrationsArgs>({
   behaviour: { printResourceLocation: true },
   async handler(args, { project }) {
     const { pending } = await pendingMigrations(args, project);
-    if (pending.length === 0) {
-      log.info("✅ No migrations to apply!");
-      return;
-    }
-    log.info("Migrations to be applied:");
-    log.info(renderTable(pending.map((name) => ({ Name: name }))));
+    listPending(pending, "Name");
   },
 });
 
@@ -282,12 +288,7 @@ const migrationsApply = defineCommand<MigrationsArgs>({
   behaviour: { printResourceLocation: true },
   async handler(args, ctx) {
     const { project, database, db, dir, pending } = await pendingMigrations(args, ctx.project);
-    if (pending.length === 0) {
-      log.info("✅ No migrations to apply!");
-      return;
-    }
-    log.info("Migrations to be applied:");
-    log.info(renderTable(pending.map((name) => ({ name }))));
+    if (!listPending(pending, "name")) return;
     const ok = await confirm(
       `About to apply ${pending.length} migration(s)\nYour database may not be available to serve requests during the migration, continue?`,
     );
@@ -517,13 +518,7 @@ const deleteCommand = defineCommand<GlobalArgs & { name: string; "skip-confirmat
   async handler(args, { project }) {
     const { record } = findRegistered(project, args.name);
     printResourceLocation("local");
-    log.info(
-      `About to delete ${bold("local")} database DB '${args.name}' (${record.uuid}).\nThis action is irreversible and will permanently delete all data in the database.\n`,
-    );
-    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
-      log.info("Not deleting.");
-      return;
-    }
+    if (!(await confirmDelete(`database DB '${args.name}' (${record.uuid})`, "the database", args["skip-confirmation"]))) return;
     log.info("Deleting...");
     deleteDatabase(project.store(), record.uuid);
     log.info(`Deleted '${args.name}' successfully.`);

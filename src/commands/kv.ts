@@ -9,8 +9,15 @@ import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { asUserError, CommandLineArgsError, UserError } from "../errors.ts";
 import { layoutNotes, log } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
-import { bold } from "../colors.ts";
-import { confirm, printCreatedResourceConfig, printResourceLocation, validBindingName } from "./shared/index.ts";
+import {
+  confirm,
+  confirmDelete,
+  LOCAL_REMOTE_OPTIONS,
+  printCreatedResourceConfig,
+  printResourceLocation,
+  validBindingName,
+  type LocalRemoteArgs,
+} from "./shared/index.ts";
 import type { KVNamespaceConfig } from "../config/types.ts";
 import { createKVNamespace, deleteMany, putMany, type BulkPutItem } from "../../runtime/bindings/kv/index.ts";
 import {
@@ -23,14 +30,11 @@ import {
   renameNamespace,
 } from "../../runtime/bindings/kv/namespaces.ts";
 
-interface KVArgs extends GlobalArgs {
+interface KVArgs extends GlobalArgs, LocalRemoteArgs {
   binding?: string;
   "namespace-id"?: string;
   namespace?: string;
   preview?: boolean;
-  local?: boolean;
-  remote?: boolean;
-  "persist-to"?: string;
 }
 
 function userError(text: string): UserError {
@@ -52,6 +56,13 @@ function demandOneOf(args: Record<string, unknown>, ...names: string[]): void {
  */
 function rereadProject(args: KVArgs): Project {
   return openProject(args);
+}
+
+/** The namespace a key or bulk command names (--binding / --namespace-id / --preview), ready to use. */
+function openNamespace(args: KVArgs) {
+  const project = rereadProject(args);
+  const target = resolveNamespace(args, project);
+  return { ...target, project, kv: createKVNamespace(project.store(), target.namespaceId) };
 }
 
 interface ResolvedNamespace {
@@ -118,11 +129,6 @@ function targetOptions(verb: string, idVerb: string, previewDefault: boolean): R
   };
 }
 
-const LOCATION_OPTIONS: Record<string, Options> = {
-  local: { type: "boolean", describe: "Interact with local storage" },
-  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
-  "persist-to": { type: "string", describe: "Directory for local persistence" },
-};
 
 const PUT_VALUE_OPTIONS: Record<string, Options> = {
   ttl: { type: "number", describe: "Time for which the entries should be visible" },
@@ -141,9 +147,9 @@ const PUT_VALUE_OPTIONS: Record<string, Options> = {
   },
 };
 
-const putOptions = { ...targetOptions("write to", "write to", false), ...PUT_VALUE_OPTIONS, ...LOCATION_OPTIONS };
-const getOptions = { ...targetOptions("get from", "get from", true), ...LOCATION_OPTIONS };
-const deleteOptions = { ...targetOptions("delete from", "delete from", false), ...LOCATION_OPTIONS };
+const putOptions = { ...targetOptions("write to", "write to", false), ...PUT_VALUE_OPTIONS, ...LOCAL_REMOTE_OPTIONS };
+const getOptions = { ...targetOptions("get from", "get from", true), ...LOCAL_REMOTE_OPTIONS };
+const deleteOptions = { ...targetOptions("delete from", "delete from", false), ...LOCAL_REMOTE_OPTIONS };
 
 function readInputFile(file: string): Buffer {
   try {
@@ -327,13 +333,7 @@ const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>
     } catch (error) {
       throw new CommandLineArgsError("Not able to delete namespace.\n" + (error as Error).message);
     }
-    log.info(
-      `About to delete ${bold("local")} KV namespace ${target.displayName}.\nThis action is irreversible and will permanently delete all data in the KV namespace.\n`,
-    );
-    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
-      log.info("Not deleting.");
-      return;
-    }
+    if (!(await confirmDelete(`KV namespace ${target.displayName}`, "the KV namespace", args["skip-confirmation"]))) return;
     log.info(`Deleting KV namespace ${target.displayName}.`);
     deleteNamespace(project.store(), target.namespaceId);
     log.info(`Deleted KV namespace ${target.displayName}.`);
@@ -410,8 +410,7 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
     demandOneOf(args, "value", "path");
   },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { displayName, kv } = openNamespace(args);
     const value = args.path ? readInputFile(args.path) : args.value!;
     const { metadata } = args;
     const withMetadata = metadata ? ` with metadata "${JSON.stringify(metadata)}"` : "";
@@ -420,7 +419,6 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
     } else {
       log.info(`Writing the value "${value}" to key "${args.key}" on namespace ${displayName}${withMetadata}.`);
     }
-    const kv = createKVNamespace(project.store(), namespaceId);
     await asUserError(() =>
       kv.put(args.key, typeof value === "string" ? value : new Uint8Array(value), {
         expiration: args.expiration,
@@ -437,16 +435,14 @@ const keyList = defineCommand<KVArgs & { prefix?: string }>({
   options: {
     ...targetOptions("list", "list", true),
     prefix: { type: "string", requiresArg: true, describe: "A prefix to filter listed keys" },
-    ...LOCATION_OPTIONS,
+    ...LOCAL_REMOTE_OPTIONS,
   },
   behaviour: { printBanner: false },
   validateArgs(args) {
     demandOneOf(args, "binding", "namespace-id");
   },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId } = resolveNamespace(args, project);
-    const kv = createKVNamespace(project.store(), namespaceId);
+    const { kv } = openNamespace(args);
     // Every page, not only the first thousand keys.
     const keys: unknown[] = [];
     let cursor: string | undefined;
@@ -473,9 +469,7 @@ const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
     demandOneOf(args, "binding", "namespace-id");
   },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId } = resolveNamespace(args, project);
-    const kv = createKVNamespace(project.store(), namespaceId);
+    const { kv } = openNamespace(args);
     const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
     if (value === null) {
       log.info("Value not found");
@@ -494,10 +488,9 @@ const keyDelete = defineCommand<KVArgs & { key: string }>({
   options: deleteOptions,
   behaviour: { printResourceLocation: true },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { displayName, kv } = openNamespace(args);
     log.info(`Deleting the key "${args.key}" on namespace ${displayName}.`);
-    await asUserError(() => createKVNamespace(project.store(), namespaceId).delete(args.key));
+    await asUserError(() => kv.delete(args.key));
   },
 });
 
@@ -511,10 +504,8 @@ const bulkGet = defineCommand<KVArgs & { filename: string }>({
   options: getOptions,
   behaviour: { printBanner: false },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId } = resolveNamespace(args, project);
+    const { kv } = openNamespace(args);
     const keys = keysFromFile(await readJsonFile(args.filename), args.filename, true);
-    const kv = createKVNamespace(project.store(), namespaceId);
     const out: Record<string, { value: string | null }> = {};
     for (const key of keys) out[key] = { value: await asUserError(() => kv.get(key, "text")) };
     log.info(JSON.stringify(out, null, 2));
@@ -529,8 +520,7 @@ const bulkPut = defineCommand<KVArgs & { filename: string }>({
   options: putOptions,
   behaviour: { printResourceLocation: true },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId } = resolveNamespace(args, project);
+    const { project, namespaceId } = openNamespace(args);
     const items = bulkPutItems(await readJsonFile(args.filename), args.filename);
     // --ttl, --expiration and --metadata are accepted but, as in wrangler, each item's own fields apply.
     await asUserError(() => putMany(project.store(), namespaceId, items));
@@ -548,8 +538,7 @@ const bulkDelete = defineCommand<KVArgs & { filename: string; force?: boolean }>
   },
   behaviour: { printResourceLocation: true },
   async handler(args) {
-    const project = rereadProject(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { project, namespaceId, displayName } = openNamespace(args);
     if (!args.force) {
       const question = `Are you sure you want to delete all the keys read from "${args.filename}" from kv-namespace ${displayName}?`;
       if (!(await confirm(question))) {

@@ -10,7 +10,15 @@ import { defineCommand } from "./define.ts";
 import { asUserError, CommandLineArgsError, UserError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Project } from "../project.ts";
-import { networkOnlyCommand, prettyBytes, printCreatedResourceConfig, validBindingName, type AddToConfigArgs } from "./shared/index.ts";
+import {
+  LOCAL_REMOTE_OPTIONS,
+  networkOnlyCommand,
+  prettyBytes,
+  printCreatedResourceConfig,
+  validBindingName,
+  type AddToConfigArgs,
+  type LocalRemoteArgs,
+} from "./shared/index.ts";
 import {
   BUCKET_LOCATIONS,
   BUCKET_NAME_RULES,
@@ -25,18 +33,9 @@ import {
   type LocalR2Bucket,
 } from "../../runtime/bindings/r2/index.ts";
 
-interface LocationArgs {
-  local?: boolean;
-  remote?: boolean;
-  "persist-to"?: string;
+interface LocationArgs extends LocalRemoteArgs {
   jurisdiction?: string;
 }
-
-const locationOptions = {
-  local: { type: "boolean", describe: "Interact with local storage" },
-  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
-  "persist-to": { type: "string", describe: "Directory for local persistence" },
-} as const;
 
 const force = { describe: "Skip data catalog validation prompt", type: "boolean", alias: "y", default: false } as const;
 
@@ -81,7 +80,7 @@ const objectGet = defineCommand<ObjectGetArgs>({
       conflicts: "file",
       type: "boolean",
     },
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object exists", alias: "J", requiresArg: true, type: "string" },
   },
   // With --pipe stdout carries the object's bytes and nothing else.
@@ -135,7 +134,7 @@ const objectPut = defineCommand<ObjectPutArgs>({
     "content-language": { describe: "The language the content is in", alias: "cl", requiresArg: true, type: "string" },
     "cache-control": { describe: "Specifies caching behavior along the request/reply chain", alias: "cc", requiresArg: true, type: "string" },
     expires: { describe: "The date and time at which the object is no longer cacheable", requiresArg: true, type: "string" },
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object will be created", alias: "J", requiresArg: true, type: "string" },
     "storage-class": { describe: "The storage class of the object to be created", alias: "s", requiresArg: false, type: "string" },
     force,
@@ -191,7 +190,7 @@ const objectDelete = defineCommand<ObjectDeleteArgs>({
     objectPath: { describe: "The destination object path in the form of {bucket}/{key}", type: "string", demandOption: true },
   },
   options: {
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object exists", alias: "J", requiresArg: true, type: "string" },
     force,
   },

@@ -45,3 +45,15 @@ export function refuseRemote(args: LocationFlags, command: string): void {
     );
   }
 }
+
+/** The --local / --remote / --persist-to flags of wrangler's KV and R2 object commands, as parsed. */
+export interface LocalRemoteArgs extends LocationFlags {
+  "persist-to"?: string;
+}
+
+/** Those flags as wrangler declares them for KV and R2 (D1 words its own). */
+export const LOCAL_REMOTE_OPTIONS = {
+  local: { type: "boolean", describe: "Interact with local storage" },
+  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
+  "persist-to": { type: "string", describe: "Directory for local persistence" },
+} as const;

@@ -52,3 +52,16 @@ export async function prompt(question: string, defaultValue: string): Promise<st
   process.stdout.write(`? ${question} › ${defaultValue} `);
   return (await readLine()) || defaultValue;
 }
+
+/**
+ * Wrangler's warning before deleting a whole resource, then "Ok to proceed?"
+ * (skipped by --skip-confirmation / -y). False, having said "Not deleting.", when declined.
+ */
+export async function confirmDelete(what: string, contents: string, skipConfirmation = false): Promise<boolean> {
+  log.info(
+    `About to delete ${bold("local")} ${what}.\nThis action is irreversible and will permanently delete all data in ${contents}.\n`,
+  );
+  if (skipConfirmation || (await confirm("Ok to proceed?"))) return true;
+  log.info("Not deleting.");
+  return false;
+}
