@@ -429,6 +429,12 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
   },
 });
 
+/** `kv key list` / `get`: stdout carries the keys or the value only (no banner), from exactly one of --binding / --namespace-id. */
+const READS_TO_STDOUT = {
+  behaviour: { printBanner: false },
+  validateArgs: (args: KVArgs) => demandOneOf(args, "binding", "namespace-id"),
+};
+
 const keyList = defineCommand<KVArgs & { prefix?: string }>({
   command: "list",
   describe: "Output a list of all keys in a given namespace",
@@ -437,10 +443,7 @@ const keyList = defineCommand<KVArgs & { prefix?: string }>({
     prefix: { type: "string", requiresArg: true, describe: "A prefix to filter listed keys" },
     ...LOCAL_REMOTE_OPTIONS,
   },
-  behaviour: { printBanner: false },
-  validateArgs(args) {
-    demandOneOf(args, "binding", "namespace-id");
-  },
+  ...READS_TO_STDOUT,
   async handler(args) {
     const { kv } = openNamespace(args);
     // Every page, not only the first thousand keys.
@@ -464,10 +467,7 @@ const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
     text: { type: "boolean", default: false, describe: "Decode the returned value as a utf8 string" },
     ...getOptions,
   },
-  behaviour: { printBanner: false },
-  validateArgs(args) {
-    demandOneOf(args, "binding", "namespace-id");
-  },
+  ...READS_TO_STDOUT,
   async handler(args) {
     const { kv } = openNamespace(args);
     const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
