@@ -172,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
     .alias("h", "help")
     .options(GLOBAL_FLAGS)
     .fail((message, error) => {
-      throw error && error.name !== "YError" ? error : new CommandLineArgsError(message);
+      throw error && error.name !== "YError" ? error : new CommandLineArgsError(message ?? error?.message ?? "");
     })
     .middleware((args) => {
       if (typeof args.cwd === "string") {
@@ -225,6 +225,8 @@ export async function main(argv: string[]): Promise<number> {
     failed = error;
   }
   if (!failed) return 0;
+  // Older command modules signalled usage errors with an Error named "YError"; same treatment.
+  if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
   // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).
   if (!(failed instanceof JsonFriendlyError)) log.info("");
   if (failed instanceof CommandLineArgsError) {
