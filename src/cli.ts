@@ -58,7 +58,8 @@ const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "se
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
 const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
 
-function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
+/** A top-level group with no module yet: read the config where wrangler would, then refuse. */
+function refuseGroup(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
     const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
     // deploy checks its entry point before it needs the network.
@@ -208,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, listedDescription(entry.describe), (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, listedDescription(entry.describe), (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
