@@ -98,7 +98,16 @@ export const log = {
  * (wrapping it in its own escape codes) whenever colour is forced.
  */
 export function writeStderr(text: string): void {
-  writeSync(2, `${text}\n`);
+  const bytes = Buffer.from(`${text}\n`);
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(2, bytes, offset);
+    } catch (error) {
+      // A non-blocking stderr pipe that is full: try again until the reader catches up.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
+  }
 }
 
 function withoutLastNewline(text: string): string {
