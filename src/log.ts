@@ -3,6 +3,8 @@
 // colours even when stdout is not a TTY; this reproduces that layout.
 // NO_COLOR (or FORCE_COLOR=0) turns the colours off.
 import { version } from "../package.json";
+import { writeSync } from "node:fs";
+import { hex } from "./colors.ts";
 
 const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
 const esc = (code: string) => (color ? `\x1b[${code}m` : "");
@@ -29,11 +31,6 @@ const HEADERS = {
   warning: () => `${esc("33")}▲ ${esc("43;33")}[${esc("43;30")}WARNING${esc("43;33")}]${esc("0")} `,
 };
 
-/** esbuild's formatter underlines the URLs in a message's notes. */
-function underlineUrls(text: string): string {
-  return text.replace(/https?:\/\/\S*[^\s.,;:)'"]/g, (url) => `${esc("4")}${url}${esc("0")}`);
-}
-
 export function formatMessage(kind: "error" | "warning", message: Message): string {
   let out = `${HEADERS[kind]()}${esc("1")}${message.text}${esc("0")}\n\n`;
   const loc = message.location;
@@ -48,7 +45,7 @@ export function formatMessage(kind: "error" | "warning", message: Message): stri
     out += `${" ".repeat(6 + gutter)} ╵ ${" ".repeat(loc.column)}${esc("32")}${length > 1 ? "~".repeat(length) : "^"}${esc("0")}\n\n`;
   }
   const notes = message.notes ?? [];
-  for (const note of notes) out += underlineUrls(note).split("\n").map((line) => `  ${line}\n`).join("");
+  for (const note of notes) out += note.split("\n").map((line) => `  ${line}\n`).join("");
   if (notes.length) out += "\n";
   return out;
 }
@@ -67,17 +64,17 @@ export function layoutNotes(text: string): string {
 /** A plain string is printed as given after the header: its first line bold, the rest as laid out by the caller. */
 function formatPlain(kind: "error" | "warning", text: string): string {
   const [first = "", ...rest] = text.split("\n");
-  // One blank line after, as esbuild's formatter ends a message (log.warn and
-  // log.error add the newline of wrangler's console.error).
-  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${underlineUrls(rest.join("\n"))}` : ""}\n\n`;
+  // One blank line after; wrangler leaves two, so a caller whose block is followed
+  // by more output ends its text with "\n" (config warnings do).
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n`;
 }
 
 export function formatError(message: string | Message): string {
-  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message);
+  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message) + "\n";
 }
 
 export function formatWarning(message: string | Message): string {
-  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message);
+  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message) + "\n";
 }
 
 export const log = {
@@ -88,89 +85,41 @@ export const log = {
   info(message = ""): void {
     console.log(message);
   },
-  // Wrangler prints esbuild's formatted message (ending in a blank line)
-  // with console.error, which adds a newline: two blank lines after each.
+  // Wrangler prints esbuild's formatted message (ending in a blank line) with
+  // console.error, which adds a newline: two blank lines after each.
   warn(message: string | Message): void {
-    stderr(formatWarning(message) + "\n");
+    writeStderr(formatWarning(message));
   },
   error(message: string | Message): void {
-    stderr(formatError(message) + "\n");
+    writeStderr(formatError(message));
   },
 };
 
 /**
- * Writes text to stderr as given. Not console.error: under FORCE_COLOR, Bun
- * wraps what console.error prints in red (\x1b[0m\x1b[31m...), which wrangler
- * (Node) does not.
+ * One line to stderr, as given. Not console.error: Bun paints that red
+ * (wrapping it in its own escape codes) whenever colour is forced.
  */
-export function stderr(text: string): void {
-  process.stderr.write(text);
-}
-
-let level: 0 | 1 | 2 | 3 | undefined;
-/**
- * Chalk's colour level for stdout, which is what wrangler's chalk colours
- * (banner rule, "Resource location:", help tags) follow: FORCE_COLOR decides
- * if set, else none unless stdout is a terminal. (Errors and warnings are
- * coloured regardless, as esbuild's formatter does.)
- */
-export function chalkLevel(): 0 | 1 | 2 | 3 {
-  if (level !== undefined) return level;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined) {
-    const n = force === "" || force === "true" ? 1 : force === "false" ? 0 : Number.parseInt(force, 10);
-    return (level = (Number.isNaN(n) ? 1 : Math.min(Math.max(n, 0), 3)) as 0 | 1 | 2 | 3);
+export function writeStderr(text: string): void {
+  const bytes = Buffer.from(`${text}\n`);
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(2, bytes, offset);
+    } catch (error) {
+      // A non-blocking stderr pipe that is full: try again until the reader catches up.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
   }
-  // node:tty's isatty rather than process.stdout.isTTY: the first touch of
-  // process.stdout costs start-up time.
-  if (process.env.NO_COLOR || !require("node:tty").isatty(1) || process.env.TERM === "dumb") return (level = 0);
-  if (process.env.COLORTERM === "truecolor") return (level = 3);
-  return (level = /-256(colou?r)?$/i.test(process.env.TERM ?? "") ? 2 : 1);
 }
 
-/** An RGB colour as chalk prints it at the current level (truecolor, 256 or 16 colours). */
-function hexCode(hex: string): string {
-  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-  const lvl = chalkLevel();
-  if (lvl === 3) return `38;2;${r};${g};${b}`;
-  const code256 =
-    r === g && g === b
-      ? r < 8 ? 16 : r > 248 ? 231 : Math.round(((r - 8) / 247) * 24) + 232
-      : 16 + 36 * Math.round((r / 255) * 5) + 6 * Math.round((g / 255) * 5) + Math.round((b / 255) * 5);
-  if (lvl === 2) return `38;5;${code256}`;
-  // 256 -> 16 colours, the way chalk's ansi-styles maps them.
-  let rgb: [number, number, number];
-  if (code256 >= 232) {
-    const grey = ((code256 - 232) * 10 + 8) / 255;
-    rgb = [grey, grey, grey];
-  } else {
-    const c = code256 - 16;
-    rgb = [Math.floor(c / 36) / 5, Math.floor((c % 36) / 6) / 5, (c % 6) / 5];
-  }
-  const value = Math.max(...rgb) * 2;
-  if (value === 0) return "30";
-  const code = 30 + ((Math.round(rgb[2]) << 2) | (Math.round(rgb[1]) << 1) | Math.round(rgb[0]));
-  return String(value === 2 ? code + 60 : code);
-}
-
-const wrap = (open: string, close: string) => (text: string) => (chalkLevel() ? `\x1b[${open}m${text}\x1b[${close}m` : text);
-/** Wrangler's chalk styles, at chalk's level. */
-export const chalk = {
-  bold: wrap("1", "22"),
-  dim: wrap("2", "22"),
-  red: wrap("31", "39"),
-  green: wrap("32", "39"),
-  cyan: wrap("36", "39"),
-  white: wrap("37", "39"),
-  hex: (hex: string) => (text: string) => (chalkLevel() ? `\x1b[${hexCode(hex)}m${text}\x1b[39m` : text),
-};
 
 /** The banner wrangler prints before most commands. */
 export function printBanner(): void {
   const title = ` ⛅️ bunflare ${version}`;
   log.info("");
   log.info(title);
-  log.info(chalk.hex("#FF8800")("─".repeat(title.length)));
+  // Wrangler colours the rule orange when stdout takes colour (chalk's rules).
+  log.info(hex("#FF8800")("─".repeat(title.length)));
 }
 
 export { version };

@@ -87,7 +87,7 @@ test("--persist-to keeps the data in that directory", () => {
 test("--remote is refused with a clear message", () => {
   const result = run("kv", "key", "get", "k", "--binding", "KV", "--remote");
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain("local storage only");
+  expect(result.stderr).toContain("`bunflare kv key get --remote` needs Cloudflare's network, and bunflare only works locally for now: drop --remote");
 });
 
 test("kv bulk put stores 10,000 keys with base64 values, and kv key list shows them all", async () => {
