@@ -61,6 +61,8 @@ const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
 /** A top-level group with no module yet: read the config where wrangler would, then refuse. */
 function refuseGroup(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
+    // Wrangler prints its banner before reading the config.
+    printBanner();
     const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
     // deploy checks its entry point before it needs the network.
     if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined, process.cwd(), "deploy");

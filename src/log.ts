@@ -31,6 +31,11 @@ const HEADERS = {
   warning: () => `${esc("33")}▲ ${esc("43;33")}[${esc("43;30")}WARNING${esc("43;33")}]${esc("0")} `,
 };
 
+/** esbuild's formatter underlines the URLs in a message's notes. */
+function underlineUrls(text: string): string {
+  return text.replace(/https?:\/\/\S*[^\s.,;:)'"]/g, (url) => `${esc("4")}${url}${esc("0")}`);
+}
+
 export function formatMessage(kind: "error" | "warning", message: Message): string {
   let out = `${HEADERS[kind]()}${esc("1")}${message.text}${esc("0")}\n\n`;
   const loc = message.location;
@@ -45,7 +50,7 @@ export function formatMessage(kind: "error" | "warning", message: Message): stri
     out += `${" ".repeat(6 + gutter)} ╵ ${" ".repeat(loc.column)}${esc("32")}${length > 1 ? "~".repeat(length) : "^"}${esc("0")}\n\n`;
   }
   const notes = message.notes ?? [];
-  for (const note of notes) out += note.split("\n").map((line) => `  ${line}\n`).join("");
+  for (const note of notes) out += underlineUrls(note).split("\n").map((line) => `  ${line}\n`).join("");
   if (notes.length) out += "\n";
   return out;
 }
@@ -64,17 +69,17 @@ export function layoutNotes(text: string): string {
 /** A plain string is printed as given after the header: its first line bold, the rest as laid out by the caller. */
 function formatPlain(kind: "error" | "warning", text: string): string {
   const [first = "", ...rest] = text.split("\n");
-  // One blank line after; wrangler leaves two, so a caller whose block is followed
-  // by more output ends its text with "\n" (config warnings do).
-  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${rest.join("\n")}` : ""}\n\n`;
+  // One blank line after, as esbuild's formatter ends a message (log.warn and
+  // log.error add the newline of wrangler's console.error).
+  return `${HEADERS[kind]()}${esc("1")}${first}${esc("0")}${rest.length ? `\n${underlineUrls(rest.join("\n"))}` : ""}\n\n`;
 }
 
 export function formatError(message: string | Message): string {
-  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message) + "\n";
+  return typeof message === "string" ? formatPlain("error", message) : formatMessage("error", message);
 }
 
 export function formatWarning(message: string | Message): string {
-  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message) + "\n";
+  return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message);
 }
 
 export const log = {

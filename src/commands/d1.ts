@@ -211,8 +211,6 @@ async function migrationsPath(project: Project, folder: string, createIfMissing:
     return dir;
   }
   log.warn(warning);
-  // Wrangler leaves two blank lines after a warning that an error follows.
-  writeStderr("");
   throw new UserError(`No migrations present at ${dir}.`);
 }
 
@@ -309,7 +307,6 @@ const migrationsApply = defineCommand<MigrationsArgs>({
       log.info(renderTable(pending.map((m) => ({ name: m, status: status.get(m)! }))));
       if (failure !== undefined) {
         log.error(`Migration ${name} failed with the following errors:`);
-        writeStderr("");
         throw new UserError(failure);
       }
     }
