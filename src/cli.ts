@@ -57,7 +57,7 @@ class UsageError extends UserError {}
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup"]);
 
 function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
