@@ -78,7 +78,7 @@ async function secondaryEntries(configPaths: string[]): Promise<Map<string, Type
       );
     }
     entries.set(entry.name, entry);
-    log.info(dim(`- Found Worker '${entry.name}' at '${path.relative(process.cwd(), entry.file)}' (${loaded.path})`));
+    log.info(dim(`- Found Worker '${entry.name}' at '${path.relative(process.cwd(), entry.file)}' (${configPath})`));
     // The same worker deployed per environment goes by each environment's name too.
     const envs = loaded.raw.env && typeof loaded.raw.env === "object" ? Object.keys(loaded.raw.env) : [];
     for (const env of envs) {
