@@ -318,6 +318,7 @@ export default defineCommand<TypesArgs>({
     const config = loaded.config;
     if (args["include-runtime"]) {
       log.info("Generating runtime types...\n");
+      if (!config.compatibility_date) throw new UserError("Config must have a compatibility date.");
       const source = findRuntimeSource(loaded.dir);
       if (!source) {
         log.warn(
