@@ -177,7 +177,9 @@ function writeAtomically(file: string, text: string): void {
         ),
       );
     }
-    throw new UserError(`Could not write ${file}: ${(error as Error).message}`);
+    // The temp file's name would only confuse: say what is wrong with the path given.
+    const reason = code === "EISDIR" ? "it is a directory" : code === "ENOSPC" ? "no space left on the device" : (error as Error).message;
+    throw new UserError(`Could not write ${file}: ${reason}.`);
   }
 }
 
