@@ -279,9 +279,10 @@ export const cases: CompatCase[] = [
     ],
   }),
   typesCase({
-    name: "types: no config file, or an --env that is not there, is one error",
+    name: "types: --help; no config file, or an --env that is not there, is one error",
     files: { "index.js": moduleWorker },
     steps: [
+      { args: ["types", "--help"] },
       noRuntime(),
       { args: [], shell: "printf 'name = \"e\"\\nmain = \"index.js\"\\ncompatibility_date = \"2025-01-01\"\\n' > wrangler.toml" },
       noRuntime("--env", "nope"),
