@@ -25,7 +25,7 @@ export const RUNTIME_HEADER_COMMENT_PREFIX = "// Runtime types generated with wo
 export const RUNTIME_TYPES_MARKER = "// Begin runtime types";
 
 export type RuntimeSource =
-  | { kind: "workerd"; version: string; dir: string }
+  | { kind: "workerd"; version: string; dir: string; binary: string }
   | { kind: "workers-types"; version: string; dir: string };
 
 /** `node_modules/<name>` as Node would find it from `from`, following symlinks (pnpm). */
@@ -50,12 +50,23 @@ function versionOf(dir: string): string {
   return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** The platform binary workerd's package points at; undefined when it is not installed (e.g. --omit=optional). */
+function workerdBinary(workerdDir: string): string | undefined {
+  try {
+    const binary = (require(path.join(workerdDir, "lib", "main.js")) as { default: string }).default;
+    return existsSync(binary) ? binary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where this project's runtime types can come from; undefined when nowhere. */
 export function findRuntimeSource(projectDir: string): RuntimeSource | undefined {
   // The workerd the project's wrangler would run, so the header and text are the ones it writes.
   const wrangler = findPackage("wrangler", projectDir);
   const workerd = (wrangler && findPackage("workerd", wrangler)) || findPackage("workerd", projectDir);
-  if (workerd && existsSync(path.join(workerd, "worker.mjs"))) return { kind: "workerd", version: versionOf(workerd), dir: workerd };
+  const binary = workerd && existsSync(path.join(workerd, "worker.mjs")) ? workerdBinary(workerd) : undefined;
+  if (workerd && binary) return { kind: "workerd", version: versionOf(workerd), dir: workerd, binary };
   const workersTypes = findPackage("@cloudflare/workers-types", projectDir) ?? findPackage("@cloudflare/workers-types", import.meta.dir);
   if (workersTypes) return { kind: "workers-types", version: versionOf(workersTypes), dir: workersTypes };
   return undefined;
@@ -118,12 +129,11 @@ export async function generateRuntimeTypes(options: {
     const entry = workersTypesEntry(options.source.dir, options.source.version, options.date);
     return { header, types: readFileSync(path.join(options.source.dir, entry, "index.d.ts"), "utf8") };
   }
-  return { header, types: await runWorkerd(options.source.dir, options.date, flags) };
+  return { header, types: await runWorkerd(options.source.dir, options.source.binary, options.date, flags) };
 }
 
 /** Runs the project's workerd with its type-generator worker, as wrangler does through miniflare. */
-async function runWorkerd(workerdDir: string, date: string, flags: string[]): Promise<string> {
-  const binary = (require(path.join(workerdDir, "lib", "main.js")) as { default: string }).default;
+async function runWorkerd(workerdDir: string, binary: string, date: string, flags: string[]): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), "bunflare-types-"));
   try {
     // capnp embeds files relative to the config, so the worker is linked beside it.
