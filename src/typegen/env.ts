@@ -158,7 +158,8 @@ function sourceFor(key: string, bindings: readonly BindingDescriptor[]): Source 
     };
   }
   const known = WRANGLER_ONLY[key];
-  if (!known) return undefined;
+  // A descriptor under the same config key (say "queues" for "queues.producers") owns these entries.
+  if (!known || bindings.some((d) => d.key.split(".")[0] === key.split(".")[0])) return undefined;
   const nameField = known.nameField ?? "binding";
   return {
     key,
