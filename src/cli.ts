@@ -56,7 +56,7 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup"]);
 
 /** A top-level group with no module yet: read the config where wrangler would, then refuse. */
 function refuseGroup(group: CommandGroup, args: GlobalArgs): never {

@@ -29,7 +29,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "setup", usage: "setup", describe: "🪄 Setup a project to work on Cloudflare", category: "Compute & AI" },
   { name: "tail", usage: "tail [worker]", describe: "🦚 Start a log tailing session for a Worker", category: "Compute & AI" },
   { name: "triggers", usage: "triggers", describe: "🎯 Updates the triggers of your current deployment [experimental]", category: "Compute & AI" },
-  { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI" },
+  { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI", load: () => import("./types.ts") },
   { name: "versions", usage: "versions", describe: "🫧 List, view, upload and deploy Versions of your Worker to Cloudflare", category: "Compute & AI" },
   { name: "vpc", usage: "vpc", describe: "🌐 Manage VPC [open beta]", category: "Compute & AI" },
   { name: "workflows", usage: "workflows", describe: "🔁 Manage Workflows", category: "Compute & AI" },

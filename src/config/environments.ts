@@ -177,6 +177,12 @@ function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind
  */
 function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
+  // Wrangler's first check of every section: fields it still calls experimental.
+  for (const key of ["unsafe", "secrets"]) {
+    if (key in section && !("WRANGLER_DISABLE_EXPERIMENTAL_WARNING" in process.env)) {
+      d.warnings.push(`"${key}" fields are experimental and may change or break at any time.`);
+    }
+  }
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
