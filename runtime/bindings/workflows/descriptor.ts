@@ -1,0 +1,25 @@
+// `[[workflows]]`: env.<binding> creates and controls instances of the
+// workflow `name`, whose class (`class_name`) lives in this worker or, with
+// `script_name`, in another worker. Instances are keyed by workflow name in
+// the store, so every worker binding the same workflow sees the same instances.
+import type { BindingDescriptor } from "../descriptor.ts";
+import type { WorkflowConfig } from "../../../src/config/types.ts";
+import { WORKFLOWS_SCHEMA } from "./schema.ts";
+
+export const workflows: BindingDescriptor<WorkflowConfig> = {
+  key: "workflows",
+  kind: "Workflow",
+  entries: (config) => config.workflows ?? [],
+  bindingName: (entry) => entry.binding,
+  row: (entry) => ({ name: entry.binding, type: "Workflow", value: entry.class_name, mode: "local" }),
+  typeName: () => "Workflow",
+  schema: WORKFLOWS_SCHEMA,
+  createEnv(entry, ctx) {
+    const { createWorkflowBinding } = require("./index.ts") as typeof import("./index.ts");
+    return createWorkflowBinding(ctx.store, entry.name);
+  },
+  resources(store) {
+    const { workflowNamesInStore } = require("./store.ts") as typeof import("./store.ts");
+    return workflowNamesInStore(store).map((name) => ({ id: name, name }));
+  },
+};
