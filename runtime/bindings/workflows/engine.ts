@@ -281,7 +281,11 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       if (error instanceof Stop) throw error;
       guard();
       options.onError?.(error);
-      update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(errorFields(error)));
+      let fields = errorFields(error);
+      if (fields.name === "NonRetryableError") {
+        fields = { name: "WorkflowFatalError", message: "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled" };
+      }
+      update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(fields));
       return true;
     }
     guard();

@@ -24,7 +24,7 @@ export class WorkflowInstanceHandle {
     this.id = id;
   }
   async status() {
-    return statusOf(requireInstance(this.#store, this.#workflow, this.id));
+    return statusOf(this.#store, requireInstance(this.#store, this.#workflow, this.id));
   }
   async pause() {
     applyAction(this.#store, this.#workflow, this.id, "pause");

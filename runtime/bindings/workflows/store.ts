@@ -229,11 +229,20 @@ export function sendEvent(store: Store, workflow: string, id: string, type: stri
   notifyRunnable(workflow);
 }
 
-/** `instance.status()` as the runtime shapes it: `{ status, error?, output? }`. */
-export function statusOf(row: InstanceRow): { status: InstanceStatusName; error?: { name: string; message: string }; output?: unknown } {
-  const result: { status: InstanceStatusName; error?: { name: string; message: string }; output?: unknown } = { status: row.status };
+/**
+ * `instance.status()` as local workerd shapes it: `{ status, __LOCAL_DEV_STEP_OUTPUTS,
+ * output, error? }`, with the outputs of the finished `step.do` calls in order and
+ * `output` null until the instance completes.
+ */
+export function statusOf(store: Store, row: InstanceRow): Record<string, unknown> {
+  const outputs = (
+    db(store)
+      .query("SELECT value FROM workflow_steps WHERE workflow = ? AND instance = ? AND type = 'step' AND done = 1 ORDER BY seq")
+      .all(row.workflow, row.id) as { value: Uint8Array }[]
+  ).map((step) => decode(step.value));
+  const result: Record<string, unknown> = { status: row.status, __LOCAL_DEV_STEP_OUTPUTS: outputs };
+  result.output = row.status === "complete" ? decode(row.output) : null;
   if (row.error) result.error = JSON.parse(row.error);
-  if (row.status === "complete") result.output = decode(row.output);
   return result;
 }
 
