@@ -20,6 +20,7 @@ import {
   QUICK,
   warmCli,
   r2LargeObject,
+  workflowSteps,
   type Settings,
 } from "./scenarios.ts";
 import { versions } from "./tools.ts";
@@ -75,6 +76,7 @@ for (const scenario of HTTP_SCENARIOS) if (wanted(scenario.name)) collect(await 
 const cli = cliScenarios(settings).filter((scenario) => wanted(scenario.name));
 for (const scenario of cli) collect(await cliScenario(settings, scenario));
 if (wanted("R2: peak memory")) collect(await r2LargeObject(settings));
+if (wanted("Workflow: steps per second")) collect(await workflowSteps(settings));
 
 if (rows.length === 0) {
   console.error(`no scenario matches --only ${only.join(", ")}; see --help`);
