@@ -66,8 +66,8 @@ export interface RunOptions {
   getEnv(): Record<string, unknown>;
   /** Reports an error the user's code threw (printed by the dev server). */
   onError?(error: unknown): void;
-  /** Set by the pump to stop waiting engines on shutdown. */
-  stopped?(): boolean;
+  /** Aborted by the pump on shutdown: the engine stops at once, leaving the instance to resume later. */
+  signal?: AbortSignal;
 }
 
 /** Claims the instance and runs it to its end (or until stopped); false when another engine holds it. */
@@ -84,7 +84,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
 
   /** Stops this engine when the instance was paused, terminated, restarted or taken over. */
   const guard = () => {
-    if (options.stopped?.()) throw new Stop();
+    if (options.signal?.aborted) throw new Stop();
     const row = getInstance(store, workflow, id);
     if (!row || row.generation !== generation || row.lease_owner !== LEASE_OWNER || isFinal(row.status) || row.status === "paused") throw new Stop();
     if (row.status === "waitingForPause") {
@@ -129,6 +129,12 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     return `${kind}:${name}:${count}`;
   };
 
+  /** Settles (with Stop) when the pump shuts down, so a step still running does not hold the server open. */
+  const stopped = new Promise<never>((_, reject) => {
+    options.signal?.addEventListener("abort", () => reject(new Stop()), { once: true });
+  });
+  stopped.catch(() => {});
+
   const step = {
     do: async (name: string, configOrCallback: unknown, maybeCallback?: unknown) => {
       const callback = (maybeCallback ?? configOrCallback) as (ctx: { attempt: number }) => unknown;
@@ -166,6 +172,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
         try {
           const result = await Promise.race([
             Promise.resolve().then(() => callback({ attempt: attempts.length })),
+            stopped,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => reject(Object.assign(new Error(`Execution timed out after ${timeout}ms`), { name: "WorkflowTimeoutError" })), timeout);
             }),
@@ -276,7 +283,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     const instance = new Class(ctx, options.getEnv());
     let output: unknown;
     try {
-      output = await instance.run(event, step);
+      output = await Promise.race([instance.run(event, step), stopped]);
     } catch (error) {
       if (error instanceof Stop) throw error;
       guard();

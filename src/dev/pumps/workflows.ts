@@ -29,6 +29,7 @@ export const workflowsPump: PumpFactory = (session) => {
 
   const running = new Map<string, Promise<unknown>>();
   let stopped = false;
+  const abort = new AbortController();
   let reported = new Set<string>();
 
   const classOf = (entry: Owned) => entry.worker.current()?.exports[entry.className];
@@ -65,7 +66,7 @@ export const workflowsPump: PumpFactory = (session) => {
             },
             getEnv: () => entry.worker.current()?.env ?? {},
             onError: (error) => session.reportError(error, entry.worker.current()),
-            stopped: () => stopped,
+            signal: abort.signal,
           })
           .catch((error) => session.reportError(error, entry.worker.current()))
           .finally(() => {
@@ -95,6 +96,7 @@ export const workflowsPump: PumpFactory = (session) => {
     },
     async stop() {
       stopped = true;
+      abort.abort();
       clearInterval(timer);
       clearInterval(renew);
       unsubscribe();
