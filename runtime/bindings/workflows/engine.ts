@@ -110,17 +110,21 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
   const stepRow = (key: string) =>
     (d.query("SELECT * FROM workflow_steps WHERE workflow = ? AND instance = ? AND key = ?").get(workflow, id, key) as StepRow | null) ?? undefined;
   let seq = 0;
-  const insertStep = (key: string, type: StepRow["type"], name: string, fields: { config?: string; wake_at?: number }) => {
-    guard();
-    d.query(
-      "INSERT INTO workflow_steps (workflow, instance, key, seq, type, name, config, started_on, wake_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    ).run(workflow, id, key, seq, type, name, fields.config ?? null, Date.now(), fields.wake_at ?? null);
-    return stepRow(key)!;
-  };
-  const updateStep = (key: string, set: string, ...values: (string | number | Uint8Array | null)[]) => {
-    guard();
-    d.query(`UPDATE workflow_steps SET ${set} WHERE workflow = ? AND instance = ? AND key = ?`).run(...values, workflow, id, key);
-  };
+  // Checked and written in one transaction: a restart committed in between must not
+  // let this (now stale) engine write into the new run's checkpoints.
+  const insertStep = (key: string, type: StepRow["type"], name: string, fields: { config?: string; wake_at?: number }) =>
+    d.transaction(() => {
+      guard();
+      d.query(
+        "INSERT INTO workflow_steps (workflow, instance, key, seq, type, name, config, started_on, wake_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ).run(workflow, id, key, seq, type, name, fields.config ?? null, Date.now(), fields.wake_at ?? null);
+      return stepRow(key)!;
+    }).immediate();
+  const updateStep = (key: string, set: string, ...values: (string | number | Uint8Array | null)[]) =>
+    d.transaction(() => {
+      guard();
+      d.query(`UPDATE workflow_steps SET ${set} WHERE workflow = ? AND instance = ? AND key = ?`).run(...values, workflow, id, key);
+    }).immediate();
   const counters = new Map<string, number>();
   const nextKey = (kind: string, name: string) => {
     const count = (counters.get(`${kind}:${name}`) ?? 0) + 1;
@@ -159,6 +163,10 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
         // The engine died during this attempt: it counts as failed.
         Object.assign(last, { end: Date.now(), success: false, error: { name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error" } });
         updateStep(key, "attempts = ?", JSON.stringify(attempts));
+        if (attempts.length > config.retries.limit) {
+          updateStep(key, "ended_on = ?, error = ?", Date.now(), JSON.stringify(last.error));
+          throw rebuild(last.error!);
+        }
       }
       // A retry wait the engine died in keeps its original time.
       if (row.wake_at && row.wake_at > Date.now()) await waitUntil(row.wake_at);
