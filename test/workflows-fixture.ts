@@ -55,6 +55,14 @@ export class Semantics extends WorkflowEntrypoint {
       const got = await step.waitForEvent("approval", { type: "approve", timeout: p.timeout ?? "1 hour" });
       return { payload: got.payload, type: got.type, isDate: got.timestamp instanceof Date };
     }
+    if (p.kind === "past") {
+      await step.sleepUntil("long ago", new Date(0));
+    }
+    if (p.kind === "until") {
+      const at = await step.do("target", async () => Date.now() + 150);
+      await step.sleepUntil("soon", new Date(at));
+      return Date.now() >= at;
+    }
     if (p.kind === "pause") {
       await step.do("a", async () => { log(this.env, "P:a"); });
       await step.sleep("wait", 300);
@@ -71,6 +79,11 @@ export default {
     const wf = env[url.searchParams.get("wf")];
     const id = url.searchParams.get("id");
     try {
+      if (url.pathname === "/batch") {
+        const ids = JSON.parse(url.searchParams.get("ids"));
+        const instances = await wf.createBatch(ids.map((id) => ({ id, params: { kind: "duplicate" } })));
+        return Response.json(instances.map((instance) => instance.id));
+      }
       if (url.pathname === "/create") {
         const params = JSON.parse(url.searchParams.get("params") ?? "{}");
         const instance = await wf.create({ id, params });

@@ -117,3 +117,19 @@ test("unknown ids and duplicate ids are rejected", async () => {
   await create("twice", { kind: "duplicate" });
   expect((await create("twice", { kind: "duplicate" })).error).toContain("instance.already_exists");
 });
+
+test("sleepUntil waits for its time; a time in the past is the runtime's error", async () => {
+  await create("until", { kind: "until" });
+  expect(await settled("until", "complete")).toMatchObject({ status: "complete", output: true });
+  await create("past", { kind: "past" });
+  expect(await settled("past", "errored")).toMatchObject({
+    status: "errored",
+    error: { name: "Error", message: "You can't sleep until a time in the past, time-traveler" },
+  });
+});
+
+test("createBatch creates every instance, and each runs", async () => {
+  const ids = ["batch-1", "batch-2", "batch-3"];
+  expect(await call("batch", { ids: JSON.stringify(ids) })).toEqual(ids);
+  for (const id of ids) expect(await settled(id, "complete")).toMatchObject({ output: ["first", "second"] });
+});

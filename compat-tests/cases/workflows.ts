@@ -203,6 +203,7 @@ export const cases: CompatCase[] = [
   },
   {
     name: "workflows bad input: unparsable params and payload, unknown status, missing arguments",
+    fast: true,
     files: { "wrangler.toml": config, "index.js": worker },
     // Node and Bun word JSON.parse's SyntaxError differently; the message around it is compared.
     normalize: (text) => text.replace(/with SyntaxError: .*' $/gm, "with SyntaxError: <reason>' ").replace(/with SyntaxError: .*'$/gm, "with SyntaxError: <reason>'"),
