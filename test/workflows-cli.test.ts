@@ -122,3 +122,23 @@ test("stopping dev while a step runs exits, and the instance resumes on the next
   await eventually(async () => ((await (await fetch(`${again.url}/status?wf=GATED&id=g`)).json()) as { status: string }).status === "complete");
   expect(lines(dir).filter((line) => line === "A:one").length).toBe(1);
 });
+
+test("a binding with script_name starts instances of a class in another worker of the session", async () => {
+  const dir = project({
+    "a/wrangler.toml": 'name = "caller"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[workflows]]\nname = "remote-flow"\nbinding = "REMOTE"\nclass_name = "Remote"\nscript_name = "owner"\n',
+    "a/index.js": `export default { async fetch(request, env) {
+      const url = new URL(request.url);
+      if (url.pathname === "/create") return Response.json({ id: (await env.REMOTE.create({ id: "x", params: { n: 20 } })).id });
+      return Response.json(await (await env.REMOTE.get("x")).status());
+    } };`,
+    "b/wrangler.toml": 'name = "owner"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[workflows]]\nname = "remote-flow"\nbinding = "FLOW"\nclass_name = "Remote"\n',
+    "b/index.js": `import { WorkflowEntrypoint } from "cloudflare:workers";
+      export class Remote extends WorkflowEntrypoint { async run(event, step) { return step.do("double", async () => event.payload.n * 2); } }
+      export default { fetch() { return new Response("owner"); } };`,
+  });
+  const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"]);
+  running.push(dev);
+  expect(await (await fetch(`${dev.url}/create`)).json()).toEqual({ id: "x" });
+  await eventually(async () => ((await (await fetch(`${dev.url}/status`)).json()) as { status: string }).status === "complete");
+  expect(await (await fetch(`${dev.url}/status`)).json()).toMatchObject({ status: "complete", output: 40 });
+});

@@ -15,8 +15,16 @@ export const workflows: BindingDescriptor<WorkflowConfig> = {
   typeName: () => "Workflow",
   schema: WORKFLOWS_SCHEMA,
   createEnv(entry, ctx) {
-    const { createWorkflowBinding } = require("./index.ts") as typeof import("./index.ts");
-    return createWorkflowBinding(ctx.store, entry.name);
+    const { createWorkflowBinding, definingStore } = require("./index.ts") as typeof import("./index.ts");
+    const external = entry.script_name && entry.script_name !== ctx.config.name ? entry.script_name : undefined;
+    if (!external) return createWorkflowBinding(ctx.store, entry.name);
+    // The class runs in another worker: its instances go to that worker's store when it runs
+    // in this session; otherwise to ours, where a `bunflare dev` of that worker on the same
+    // store (e.g. --persist-to) picks them up.
+    return createWorkflowBinding(() => {
+      const other = ctx.findWorker?.(external);
+      return (other && definingStore(other.env, entry.name)) ?? ctx.store();
+    }, entry.name);
   },
   resources(store) {
     const { workflowNamesInStore } = require("./store.ts") as typeof import("./store.ts");

@@ -85,6 +85,31 @@ export class WorkflowBinding {
     requireInstance(this.#store(), this.#workflow, id);
     return new WorkflowInstanceHandle(this.#store(), this.#workflow, id);
   }
+  /** The store this binding's instances live in, when it binds `workflow`. */
+  storeFor(workflow: string): Store | undefined {
+    return workflow === this.#workflow ? this.#store() : undefined;
+  }
+}
+
+/**
+ * The store of the worker that defines `workflow` (its own `[[workflows]]`
+ * entry), so a binding with `script_name` creates instances where that
+ * worker's engine looks for them, even when the two projects keep separate stores.
+ */
+export function definingStore(env: Record<string, unknown>, workflow: string): Store | undefined {
+  for (const key of Object.keys(env)) {
+    let value: unknown;
+    try {
+      value = env[key];
+    } catch {
+      continue;
+    }
+    if (value instanceof WorkflowBinding) {
+      const store = value.storeFor(workflow);
+      if (store) return store;
+    }
+  }
+  return undefined;
 }
 
 export function createWorkflowBinding(store: () => Store, workflow: string): WorkflowBinding {
