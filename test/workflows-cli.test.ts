@@ -50,7 +50,7 @@ test("trigger, list, describe, send-event, pause, resume, terminate, restart and
   expect(sent.stdout).toContain('📤 The event with type "approve" and payload "{"by":"cli"}" was sent to the instance "cli-1" from semantics');
   await eventually(async () => cli(dir, "instances", "describe", "semantics", "cli-1").stdout.includes("✅ Completed"));
   const described = cli(dir, "instances", "describe", "semantics", "cli-1").stdout;
-  expect(described).toContain("Trigger:        🌎 API");
+  expect(described).toContain("Status:         ✅ Completed");
   expect(described).toContain("Name:      approval-1");
   expect(described).toContain('Output:    {"payload":{"by":"cli"}');
 

@@ -152,6 +152,7 @@ const sessionCase: CompatCase = {
       compare("list --local", (port) => ["workflows", "list", ...local(port)]);
       compare("describe --local", (port) => ["workflows", "describe", "flow", ...local(port)]);
       compare("instances list --local", (port) => ["workflows", "instances", "list", "flow", ...local(port)]);
+      compare("instances describe --local", (port) => ["workflows", "instances", "describe", "flow", "one", ...local(port)]);
       compare("instances terminate of an unknown id", (port) => ["workflows", "instances", "terminate", "flow", "missing", ...local(port)]);
       compare("describe of an unknown workflow", (port) => ["workflows", "describe", "nope", ...local(port)]);
       // An instance inside a sleep when the server is killed.

@@ -95,7 +95,6 @@ const EMOJI_STATUS: Record<string, string> = {
 };
 const emojiStatus = (status: string) => EMOJI_STATUS[status] ?? "❓ Unknown";
 const STEP_TYPES: Record<string, string> = { step: "🎯 Step", sleep: "💤 Sleeping", waitForEvent: "👀 Waiting for event" };
-const TRIGGERS: Record<string, string> = { api: "🌎 API", binding: "🔗 Binding" };
 const VALID_STATUSES = ["queued", "running", "paused", "errored", "terminated", "complete", "waiting", "waitingForPause"];
 
 /** "3 seconds", "1 minute": date-fns' formatDistanceStrict, which wrangler prints. */
@@ -250,10 +249,9 @@ const instancesDescribe = defineCommand<Args & { "step-output": boolean; "trunca
       "Workflow Name": args.name,
       "Instance Id": id,
       Status: emojiStatus(row.status),
-      Trigger: TRIGGERS[row.trigger] ?? "❓ Unknown",
+      // Wrangler's local dev session reports neither trigger nor success here.
       Queued: when(row.created_on),
     };
-    if (wf.isFinal(row.status)) view.Success = row.status === "complete" ? "✅ Yes" : "❌ No";
     if (row.started_on != null) view.Start = when(row.started_on);
     if (row.ended_on != null) view.End = when(row.ended_on);
     if (row.started_on != null) view.Duration = distance((row.ended_on ?? Date.now()) - row.started_on);
