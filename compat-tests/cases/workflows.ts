@@ -219,6 +219,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "workflows under dev: retries, repeated step names, sleep, NonRetryableError, status shape, unknown instance",
     files: { "wrangler.toml": config, "index.js": worker },
+    compareStartup: true,
     requests: [
       { path: "/run?id=ok-1" },
       { path: "/run?id=fatal-1&kind=fatal" },
