@@ -18,7 +18,12 @@ import {
 } from "./store.ts";
 
 /** Thrown inside the engine to stop an instance someone else changed (pause, terminate, restart). */
-class Stop extends Error {}
+class Stop extends Error {
+  /** A pause was asked for: the instance becomes "paused" once this engine has let go. */
+  constructor(readonly pause = false) {
+    super();
+  }
+}
 
 const DEFAULT_CONFIG = { retries: { limit: 5, delay: 1000, backoff: "exponential" as const }, timeout: "10 minutes" };
 const MAX_STEP_NAME_LENGTH = 256;
@@ -87,10 +92,8 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     if (options.signal?.aborted) throw new Stop();
     const row = getInstance(store, workflow, id);
     if (!row || row.generation !== generation || row.lease_owner !== LEASE_OWNER || isFinal(row.status) || row.status === "paused") throw new Stop();
-    if (row.status === "waitingForPause") {
-      update("status = 'paused', lease_owner = NULL, lease_until = NULL");
-      throw new Stop();
-    }
+    // Marked paused at the end (outside any step transaction, which this throw rolls back).
+    if (row.status === "waitingForPause") throw new Stop(true);
     return row;
   };
   const setStatus = (status: "running" | "waiting") =>
@@ -316,6 +319,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     return true;
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
+    if (error.pause) d.query(`UPDATE workflow_instances SET status = 'paused' WHERE ${where} AND status = 'waitingForPause'`).run(...keys);
     return true;
   } finally {
     releaseLease(store, workflow, id);
