@@ -416,3 +416,48 @@ export async function queueThroughput(settings: Settings): Promise<Row[]> {
   }
   return [row];
 }
+
+/**
+ * Workflow steps per second: one dev server per tool, then instances of
+ * `steps` trivial `step.do` calls (each a durable checkpoint), timed from the
+ * request that creates the instance to the response once it is complete.
+ */
+export async function workflowSteps(settings: Settings): Promise<Row[]> {
+  const steps = settings.quick ? 200 : 1000;
+  const row = newRow(`Workflow: ${steps} checkpointed steps, steps per second`, "steps/s", "higher", ["wrangler", "bunflare"], { ratio: 2 });
+  const servers = new Map<ToolName, { proc: Spawned; url: string }>();
+  try {
+    for (const tool of TOOLS) {
+      settings.log(`workflow steps: starting ${tool}`);
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/run?n=`;
+      const proc = await startDev(tool, scratch("bench-workflow", tool), port);
+      servers.set(tool, { proc, url });
+      try {
+        await waitForResponse(`${url}1`, { proc, timeoutMs: DEV_TIMEOUT_MS, body: (text) => text.includes('"output":0') });
+      } catch (error) {
+        markNa(row, tool, reason(error));
+      }
+    }
+    for (let run = 1; run <= settings.httpRuns; run++) {
+      for (const tool of TOOLS) {
+        if (row.cells[tool]!.na) continue;
+        settings.log(`workflow steps: ${tool} run ${run}/${settings.httpRuns}`);
+        const { url } = servers.get(tool)!;
+        try {
+          const started = performance.now();
+          const response = await fetch(`${url}${steps}`);
+          const body = await response.text();
+          const seconds = (performance.now() - started) / 1000;
+          if (!body.includes(`"output":${(steps * (steps - 1)) / 2}`)) throw new Error(`unexpected answer: ${firstLines(body)}`);
+          row.cells[tool]!.samples.push(steps / seconds);
+        } catch (error) {
+          markNa(row, tool, reason(error));
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map(({ proc }) => proc.stop()));
+  }
+  return [row];
+}

@@ -39,13 +39,14 @@ function typesCase(spec: TypesCase): CompatCase {
       const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
       const problems: string[] = [];
       try {
-        spec.steps.forEach((step, index) => {
-          const results = { wrangler: runStep("wrangler", dirs.wrangler, step), bunflare: runStep("bunflare", dirs.bunflare, step) };
+        for (const [index, step] of spec.steps.entries()) {
+          const [wrangler, bunflare] = await Promise.all([runStep("wrangler", dirs.wrangler, step), runStep("bunflare", dirs.bunflare, step)]);
+          const results = { wrangler, bunflare };
           if (step.setup || step.shell) {
             for (const tool of ["wrangler", "bunflare"] as const) {
               if (results[tool].exitCode !== 0) problems.push(`step ${index + 1} (setup) failed under ${tool}:\n${results[tool].stderr}`);
             }
-            return;
+            continue;
           }
           const label = `step ${index + 1}: ${step.args.join(" ")}`;
           for (const stream of step.compare ?? ["exitCode", "stdout", "stderr"]) {
@@ -62,7 +63,7 @@ function typesCase(spec: TypesCase): CompatCase {
             const got = readOrMissing(path.join(dirs.bunflare, file));
             if (want !== got) problems.push(`${label}: ${file} differs\n${firstDifference(want, got)}`);
           }
-        });
+        }
       } finally {
         rmSync(dirs.wrangler, { recursive: true, force: true });
         rmSync(dirs.bunflare, { recursive: true, force: true });

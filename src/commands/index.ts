@@ -32,7 +32,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI", load: () => import("./types.ts") },
   { name: "versions", usage: "versions", describe: "🫧 List, view, upload and deploy Versions of your Worker to Cloudflare", category: "Compute & AI" },
   { name: "vpc", usage: "vpc", describe: "🌐 Manage VPC [open beta]", category: "Compute & AI" },
-  { name: "workflows", usage: "workflows", describe: "🔁 Manage Workflows", category: "Compute & AI" },
+  { name: "workflows", usage: "workflows", describe: "🔁 Manage Workflows", category: "Compute & AI", load: () => import("./workflows.ts") },
   { name: "d1", usage: "d1", describe: "🗄️ Manage Workers D1 databases", category: "Storage & Databases", load: () => import("./d1.ts") },
   { name: "hyperdrive", usage: "hyperdrive", describe: "🚀 Manage Hyperdrive databases", category: "Storage & Databases" },
   { name: "kv", usage: "kv", describe: "🗂️ Manage Workers KV Namespaces", category: "Storage & Databases", load: () => import("./kv.ts") },

@@ -4,42 +4,8 @@
 import type { WorkerConfig } from "../config/types.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { NOT_IMPLEMENTED_MODE, type BindingDescriptor, type BindingRow } from "../../runtime/bindings/descriptor.ts";
-import type { WorkflowConfig } from "../../runtime/config.ts";
 
 type Row = BindingRow;
-
-/**
- * TRANSITIONAL (issue 9): rows of the queue and workflow bindings, whose descriptors
- * are written on their own branches. The integrator deletes these two once
- * runtime/bindings/{workflows,queues}/descriptor.ts are in BINDINGS. They keep
- * wrangler's "local" mode (a compat case compares it); dev start still warns
- * that env has no value for them (missingBindingsWarning).
- */
-const PENDING_ROWS: { before: string; descriptor: BindingDescriptor }[] = [
-  {
-    before: "kv_namespaces",
-    descriptor: {
-      key: "workflows",
-      kind: "Workflow",
-      entries: (config) => config.workflows ?? [],
-      bindingName: (entry: WorkflowConfig) => entry.binding,
-      row: (entry: WorkflowConfig) => ({ name: entry.binding, type: "Workflow", value: entry.class_name, mode: "local" }),
-      typeName: () => "Workflow",
-    },
-  },
-];
-const PENDING = new Set(PENDING_ROWS.map((pending) => pending.descriptor));
-
-/** The registry with the pending descriptors in their table places (those it does not hold yet). */
-export const TABLE_BINDINGS: readonly BindingDescriptor[] = (() => {
-  const list = [...BINDINGS];
-  for (const { before, descriptor } of PENDING_ROWS) {
-    if (list.some((known) => known.key === descriptor.key)) continue;
-    const at = list.findIndex((known) => known.key === before);
-    list.splice(at === -1 ? list.length : at, 0, descriptor);
-  }
-  return list;
-})();
 
 export function bindingRows(
   config: WorkerConfig,
@@ -47,7 +13,7 @@ export function bindingRows(
   hidden: ReadonlySet<string>,
   /** Whether a worker of this name runs in this dev session. */
   inSession: (name: string) => boolean = (name) => name === config.name,
-  bindings: readonly BindingDescriptor[] = TABLE_BINDINGS,
+  bindings: readonly BindingDescriptor[] = BINDINGS,
 ): Row[] {
   const scope = { vars, hidden, inSession };
   const rows: Row[] = [];
@@ -55,7 +21,7 @@ export function bindingRows(
     for (const entry of descriptor.entries(config, scope)) {
       const row = descriptor.row(entry, config, scope);
       // A binding with no implementation yet says so instead of claiming "local".
-      rows.push(descriptor.createEnv || PENDING.has(descriptor) ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
+      rows.push(descriptor.createEnv ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
     }
   }
   return rows;

@@ -13,7 +13,8 @@ import { UserError } from "../errors.ts";
 import { printBanner } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
+import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
+import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
@@ -97,7 +98,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   printServiceNote(session, devConsole);
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
-    const missing = missingBindingsWarning(config, TABLE_BINDINGS);
+    const missing = missingBindingsWarning(config, BINDINGS);
     if (missing) devConsole.warn(session.multi ? `${config.name}: ${missing}` : missing);
   }
 
