@@ -9,6 +9,7 @@ import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts
 import { ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
 import { layoutNotes, log, version } from "./log.ts";
 import { loadConfig, resolveMain } from "./config/index.ts";
+import { forwardToWrangler, needsWrangler } from "./forward.ts";
 
 const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
 
@@ -117,6 +118,15 @@ function loadEnvFiles(args: GlobalArgs): void {
 
 export async function main(argv: string[]): Promise<number> {
   const group = invokedGroup(argv);
+  // Commands that need Cloudflare's network go to real wrangler, untouched (src/forward.ts).
+  if (group && !NOT_BUILT_YET.has(group.name) && needsWrangler(argv, Boolean(group.load))) {
+    try {
+      return await forwardToWrangler(argv);
+    } catch (error) {
+      reportError(error);
+      return 1;
+    }
+  }
   const spec = group?.load ? (await group.load()).default : undefined;
 
   const parser = yargs(argv)
