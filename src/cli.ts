@@ -58,7 +58,7 @@ class UsageError extends UserError {}
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+const NOT_BUILT_YET = new Set(["complete", "setup", "types"]);
 
 function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
@@ -176,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, entry.describe, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, (entry.hidden ? false : entry.describe) as string, (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {

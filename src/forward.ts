@@ -131,9 +131,7 @@ export async function forwardToWrangler(argv: string[]): Promise<number> {
   process.on("SIGTERM", () => child.kill("SIGTERM"));
   const code = await child.exited;
   process.off("SIGINT", ignore);
-  return child.signalCode ? 128 + (signalNumber(child.signalCode) ?? 0) : code;
-}
-
-function signalNumber(signal: string): number | undefined {
-  return (require("node:os") as typeof import("node:os")).constants.signals[signal as keyof typeof import("node:os").constants.signals];
+  if (!child.signalCode) return code;
+  const signals = (require("node:os") as typeof import("node:os")).constants.signals as Record<string, number>;
+  return 128 + (signals[String(child.signalCode)] ?? 0);
 }

@@ -12,6 +12,7 @@ import { UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
+import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
@@ -159,27 +160,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   for (const slot of slots) printBindings(slot.settings);
   printServiceNote();
 
-  const makeBundler = (slot: Slot) => {
-    const s = slot.settings;
-    const { config, dir } = s.project.loaded;
-    return createBundler({
-      entry: s.main,
-      projectDir: dir,
-      outDir: path.join(outDir, String(slot.index)),
-      rules: config.rules,
-      define: { ...config.define, ...keyValues(args.define, "define") },
-      alias: { ...config.alias, ...keyValues(args.alias, "alias") },
-      minify: args.minify ?? config.minify,
-      tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
-      jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
-      jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
-      nodeCompat: s.nodeCompat,
-      additionalModulesDir: config.find_additional_modules
-        ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, s.main)))
-        : undefined,
-      onWarning: warn,
-    });
-  };
+  const makeBundler = (slot: Slot) =>
+    createBundler(bundleOptions(slot.settings.project.loaded, slot.settings.main, args, path.join(outDir, String(slot.index)), warn));
   const bundles = (slot: Slot) =>
     !(args["no-bundle"] === true || args.bundle === false || slot.settings.project.loaded.config.no_bundle === true);
   for (const slot of slots) if (bundles(slot)) slot.bundler = await makeBundler(slot);

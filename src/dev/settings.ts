@@ -68,7 +68,7 @@ function todaysDate(): string {
 
 /** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
 export function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
-  const project = openProject(args);
+  const project = openProject(args, { redirect: true });
   const { loaded } = project;
   const config = loaded.config;
   if (args.name) config.name = args.name;
