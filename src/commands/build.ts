@@ -61,10 +61,12 @@ const startup = defineCommand<StartupArgs>({
       mkdirSync(dir, { recursive: true });
       try {
         // A child Bun evaluates the bundle's top level (its startup phase) under the profiler.
-        const child = Bun.spawnSync([process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-name=startup.cpuprofile", bundle], {
-          stdout: "ignore",
-          stderr: "pipe",
-        });
+        // It exits right after the import: a worker's top level may leave timers or handles open.
+        const evaluate = `await import(${JSON.stringify(bundle)}); process.exit(0);`;
+        const child = Bun.spawnSync(
+          [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-name=startup.cpuprofile", "-e", evaluate],
+          { stdin: "ignore", stdout: "ignore", stderr: "pipe" },
+        );
         const profile = path.join(dir, "startup.cpuprofile");
         if (!existsSync(profile)) {
           throw new UserError(`Your Worker failed to start up:\n${child.stderr.toString().trim()}`);

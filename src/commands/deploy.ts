@@ -10,7 +10,7 @@ import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
 import { UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { layoutNotes, log, printBanner } from "../log.ts";
 import { bundleOptions, keyValues, type BuildFlags } from "../bundle/options.ts";
 import { bindingRows, formatBindingsTable } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
@@ -32,30 +32,28 @@ const str = (describe: string): Options => ({ describe, type: "string", requires
 const arr = (describe: string): Options => ({ describe, type: "string", array: true, requiresArg: true });
 const bool = (describe: string, value?: boolean): Options => ({ describe, type: "boolean", ...(value === undefined ? {} : { default: value }) });
 
-/** The build flags deploy and versions upload share, in wrangler's words. */
-function buildOptions(noun: string): Record<string, Options> {
-  return {
-    name: str("Name of the Worker"),
-    "no-bundle": bool(`Skip internal build steps and directly ${noun === "Worker" ? "deploy" : "upload"} Worker`, false),
-    outdir: str("Output directory for the bundled Worker"),
-    outfile: str("Output file for the bundled worker"),
-    "compatibility-date": str("Date to use for compatibility checks"),
-    "compatibility-flags": { ...arr("Flags to use for compatibility checks"), alias: "compatibility-flag" },
-    latest: bool(`Use the latest version of the ${noun === "Worker" ? "Workers" : "Worker"} runtime`, false),
-    assets: str("Static assets to be served. Replaces Workers Sites."),
-    var: arr("A key-value pair to be injected into the script as a variable"),
-    define: arr("A key-value pair to be substituted in the script"),
-    alias: arr("A module pair to be substituted in the script"),
-    "jsx-factory": str("The function that is called for each JSX element"),
-    "jsx-fragment": str("The function that is called for each JSX fragment"),
-    tsconfig: str("Path to a custom tsconfig.json file"),
-    minify: bool("Minify the Worker"),
-    "upload-source-maps": bool(`Include source maps when uploading this ${noun}.`),
-    "secrets-file": str(
-      `Path to a file containing secrets to upload with the ${noun === "Worker" ? "deployment" : "version"} (JSON or .env format). Secrets from previous deployments will not be deleted - see \`--keep-secrets\``,
-    ),
-  };
-}
+const buildFlags = (verb: string, runtime: string) => ({
+  "no-bundle": bool(`Skip internal build steps and directly ${verb} Worker`, false),
+  outdir: str("Output directory for the bundled Worker"),
+  outfile: str("Output file for the bundled worker"),
+  "compatibility-date": str("Date to use for compatibility checks"),
+  "compatibility-flags": { ...arr("Flags to use for compatibility checks"), alias: "compatibility-flag" },
+  latest: bool(`Use the latest version of the ${runtime} runtime`, false),
+  assets: str("Static assets to be served. Replaces Workers Sites."),
+  var: arr("A key-value pair to be injected into the script as a variable"),
+  define: arr("A key-value pair to be substituted in the script"),
+  alias: arr("A module pair to be substituted in the script"),
+});
+const jsxFlags = {
+  "jsx-factory": str("The function that is called for each JSX element"),
+  "jsx-fragment": str("The function that is called for each JSX fragment"),
+  tsconfig: str("Path to a custom tsconfig.json file"),
+  minify: bool("Minify the Worker"),
+};
+const secretsFile = (what: string) =>
+  str(
+    `Path to a file containing secrets to upload with the ${what} (JSON or .env format). Secrets from previous deployments will not be deleted - see \`--keep-secrets\``,
+  );
 
 const scriptPositional = { script: { type: "string" as const, describe: "The path to an entry point for your Worker" } };
 
@@ -102,7 +100,9 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
       const full = path.join(root, file);
       if (full !== built.file && full !== `${built.file}.map`) modules.push({ name: file, file: full });
     }
-    const code = readFileSync(built.file, "utf8");
+    // Dev points `cloudflare:workers` at bunflare's module; the written bundle names the runtime's.
+    const { WORKERS_MODULE } = await import("../bundle/index.ts");
+    const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
     checkExports(config, code, main);
     return { loaded, main, code, file: built.file, map: built.map, modules, dispose };
   } catch (error) {
@@ -178,15 +178,19 @@ function checkExports(config: LoadedConfig["config"], code: string, main: string
   const objects = missing(config.durable_objects?.bindings ?? []);
   if (objects.length) {
     throw new UserError(
-      `Your Worker depends on the following Durable Objects, which are not exported in your entrypoint file: ${objects.join(", ")}.\n` +
-        `You should export these objects from your entrypoint, ${relative}.`,
+      layoutNotes(
+        `Your Worker depends on the following Durable Objects, which are not exported in your entrypoint file: ${objects.join(", ")}.\n` +
+          `You should export these objects from your entrypoint, ${relative}.`,
+      ),
     );
   }
   const workflows = missing(config.workflows ?? []);
   if (workflows.length) {
     throw new UserError(
-      `Your Worker depends on the following Workflows, which are not exported in your entrypoint file: ${workflows.join(", ")}.\n` +
-        `You should export these objects from your entrypoint, ${relative}.`,
+      layoutNotes(
+        `Your Worker depends on the following Workflows, which are not exported in your entrypoint file: ${workflows.join(", ")}.\n` +
+          `You should export these objects from your entrypoint, ${relative}.`,
+      ),
     );
   }
 }
@@ -220,22 +224,44 @@ export const deploy = defineCommand<DeployArgs>({
   command: "deploy [script]",
   describe: "🆙 Deploy a Worker to Cloudflare",
   positionals: scriptPositional,
+  // In wrangler's order and words.
   options: {
-    ...buildOptions("Worker"),
+    name: str("Name of the Worker"),
+    ...buildFlags("deploy", "Workers"),
     triggers: { ...arr("cron schedules to attach"), alias: ["schedule", "schedules"] },
     routes: { ...arr("Routes to upload"), alias: "route" },
     domains: { ...arr("Custom domains to deploy to"), alias: "domain" },
+    ...jsxFlags,
     "dry-run": bool("Don't actually deploy"),
-    metafile: { describe: "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.", type: "string" },
-    "keep-vars": bool("When not used (or set to false), Wrangler will delete all vars before setting those found in the Wrangler configuration.", false),
-    logpush: bool("Send Trace Events from this Worker to Workers Logpush."),
+    metafile: {
+      describe:
+        "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.",
+      type: "string",
+    },
+    "keep-vars": bool(
+      "When not used (or set to false), Wrangler will delete all vars before setting those found in the Wrangler configuration.\n" +
+        "When used (and set to true), the environment variables are not deleted before the deployment.\n" +
+        "If you set variables via the dashboard you probably want to use this flag.\n" +
+        "Note that secrets are never deleted by deployments.",
+      false,
+    ),
+    logpush: bool("Send Trace Events from this Worker to Workers Logpush.\nThis will not configure a corresponding Logpush job automatically."),
+    "upload-source-maps": bool("Include source maps when uploading this Worker."),
     "old-asset-ttl": { describe: "Expire old assets in given seconds rather than immediate deletion.", type: "number" },
     "dispatch-namespace": str("Name of a dispatch namespace to deploy the Worker to (Workers for Platforms)"),
-    "containers-rollout": { describe: "Rollout strategy for Containers changes.", choices: ["immediate", "gradual"] },
+    "containers-rollout": {
+      describe:
+        "Rollout strategy for Containers changes. If set to immediate, it will override `rollout_percentage_steps` if configured and roll out to 100% of instances in one step.",
+      choices: ["immediate", "gradual"],
+    },
     tag: str("A tag for this Worker Version"),
     message: str("A descriptive message for this Worker Version and Deployment"),
     strict: bool("Enables strict mode for the deploy command, this prevents deployments to occur when there are even small potential risks.", false),
-    "experimental-autoconfig": { ...bool("Experimental: Enables framework detection and automatic configuration when deploying", true), alias: "x-autoconfig" },
+    "experimental-autoconfig": {
+      ...bool("Experimental: Enables framework detection and automatic configuration when deploying", true),
+      alias: "x-autoconfig",
+    },
+    "secrets-file": secretsFile("deployment"),
   },
   async handler(args) {
     if (!args["dry-run"]) {
@@ -257,11 +283,15 @@ export const versions = defineCommand({
       describe: "Uploads your Worker code and config as a new Version",
       positionals: scriptPositional,
       options: {
-        ...buildOptions("Worker Gradual Rollouts Version"),
+        name: str("Name of the Worker"),
         tag: str("A tag for this Worker Gradual Rollouts Version"),
         message: str("A descriptive message for this Worker Gradual Rollouts Version"),
         "preview-alias": str("Name of an alias for this Worker version"),
+        ...buildFlags("upload", "Worker"),
+        ...jsxFlags,
+        "upload-source-maps": bool("Include source maps when uploading this Worker Gradual Rollouts Version."),
         "dry-run": bool("Compile a project without actually uploading the version."),
+        "secrets-file": secretsFile("version"),
       },
       async handler(args) {
         if (!args["dry-run"]) {

@@ -172,7 +172,7 @@ const list = defineCommand<GlobalArgs & { name?: string; format: "json" | "prett
     workerName(args, loaded);
     const names = Object.keys(readSecrets(file));
     // The note goes to stderr so the JSON on stdout stays parseable.
-    console.error(`Secrets in ${shown} ${LOCAL_NOTE(shown)}:`);
+    console.error(`Secret names in ${shown} (local only: nothing is uploaded to Cloudflare):`);
     if (args.format === "pretty") {
       printBanner();
       for (const name of names) log.info(`Secret Name: ${name}\n`);

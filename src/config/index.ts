@@ -98,25 +98,25 @@ function findRedirectedConfig(cwd: string, userConfig: string | undefined): { fi
     throw new UserError(`Failed to parse the deploy configuration file at ${shown(deployConfig)}`);
   }
   if (typeof target !== "string" || !target) {
-    throw new UserError(
+    throw new UserError(layoutNotes(
       `A deploy configuration file was found at "${shown(deployConfig)}".\n` +
         `But this is not valid - the required "configPath" property was not found.\n` +
         `Instead this file contains:\n\`\`\`\n${text}\n\`\`\``,
-    );
+    ));
   }
   const file = path.resolve(path.dirname(deployConfig), target);
   if (!existsSync(file)) {
-    throw new UserError(
+    throw new UserError(layoutNotes(
       `There is a deploy configuration at "${shown(deployConfig)}".\n` +
         `But the redirected configuration path it points to, "${shown(file)}", does not exist.`,
-    );
+    ));
   }
   if (userConfig && path.join(path.dirname(userConfig), PATH_TO_DEPLOY_CONFIG) !== deployConfig) {
-    throw new UserError(
+    throw new UserError(layoutNotes(
       `Found both a user configuration file at "${shown(userConfig)}"\n` +
         `and a deploy configuration file at "${shown(deployConfig)}".\n` +
         "But these do not share the same base path so it is not clear which should be used.",
-    );
+    ));
   }
   return { file, deployConfig };
 }
