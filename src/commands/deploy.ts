@@ -156,7 +156,7 @@ function makeDir(dir: string, flag: string, given: string): void {
 
 /** Wrangler's layout: <entry>.js, its .map, the additional modules, and a README.md naming the worker. */
 function writeOutdir(outdir: string, name: string, code: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
-  const body = map ? code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${name}.map\n`) : code;
+  const body = map ? `${code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd()}\n//# sourceMappingURL=${name}.map\n` : code;
   writeFileSync(path.join(outdir, name), body);
   if (map) writeFileSync(path.join(outdir, `${name}.map`), map);
   for (const module of modules) {
