@@ -7,6 +7,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 setDefaultTimeout(60_000);
+/** The part of KVNamespace used here (workers-types are not in this repo's tsconfig). */
+interface ProxyKV {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+}
 const ROOT = path.resolve(import.meta.dir, "..");
 const dirs: string[] = [];
 afterEach(() => {
@@ -41,4 +46,23 @@ test("the package's types resolve for a TypeScript user", async () => {
   const [stdout, exitCode] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   expect(stdout).toBe("");
   expect(exitCode).toBe(0);
+});
+
+test("getPlatformProxy reads the same .bunflare store the CLI writes, and persist: false leaves it alone", async () => {
+  const { getPlatformProxy } = await import("../src/api.ts");
+  const dir = mkdtempSync(path.join(tmpdir(), "proxy-store-"));
+  dirs.push(dir);
+  cpSync(path.join(ROOT, "fixtures", "platform-proxy", "wrangler.json"), path.join(dir, "wrangler.json"));
+  const put = Bun.spawn([path.join(ROOT, "bin", "bunflare"), "kv", "key", "put", "from-cli", "yes", "--binding", "KV"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  expect(await put.exited).toBe(0);
+  const shared = await getPlatformProxy<{ KV: ProxyKV }>({ configPath: path.join(dir, "wrangler.json") });
+  expect(await shared.env.KV.get("from-cli")).toBe("yes");
+  await shared.dispose();
+  const throwaway = await getPlatformProxy<{ KV: ProxyKV }>({ configPath: path.join(dir, "wrangler.json"), persist: false });
+  expect(await throwaway.env.KV.get("from-cli")).toBeNull();
+  await throwaway.env.KV.put("temp", "1");
+  await throwaway.dispose();
+  const again = await getPlatformProxy<{ KV: ProxyKV }>({ configPath: path.join(dir, "wrangler.json") });
+  expect(await again.env.KV.get("temp")).toBeNull();
+  await again.dispose();
 });
