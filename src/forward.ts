@@ -115,7 +115,10 @@ export async function forwardToWrangler(argv: string[]): Promise<number> {
       `\`wrangler ${command}\` needs Cloudflare's network, but the \`wrangler\` found is bunflare itself (an alias or shim), so there is no real wrangler to hand it to: install it with \`npm install --save-dev wrangler\`.`,
     );
   }
-  const wrangler = findWrangler();
+  // With --cwd, "the project" is that directory (wrangler gets the flag as given).
+  const cwdAt = argv.findIndex((arg) => arg === "--cwd" || arg.startsWith("--cwd="));
+  const cwdFlag = cwdAt < 0 ? undefined : argv[cwdAt]!.startsWith("--cwd=") ? argv[cwdAt]!.slice(6) : argv[cwdAt + 1];
+  const wrangler = findWrangler(cwdFlag ? path.resolve(cwdFlag) : process.cwd());
   if (!wrangler) {
     throw new UserError(
       `\`wrangler ${command}\` needs Cloudflare's network, which bunflare hands to a real wrangler, and none is installed: install it with \`npm install --save-dev wrangler\`.`,

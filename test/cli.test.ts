@@ -53,7 +53,7 @@ test("every command group answers --help with exit code 0", async () => {
     expect(result.exitCode, COMMAND_GROUPS[i]!.name).toBe(0);
     expect(result.stdout).toContain(`bunflare ${COMMAND_GROUPS[i]!.name}`);
   });
-});
+}, 60_000);
 
 test("commands that need Cloudflare's network, with no wrangler to hand them to, say how to install it in one line", async () => {
   for (const args of [["whoami"], ["login"], ["deploy"], ["tail"], ["versions", "list"], ["dev", "--remote"], ["kv", "key", "list", "--binding", "X", "--remote"]]) {

@@ -121,3 +121,11 @@ test("which command lines are handed to wrangler", () => {
   expect(needsWrangler(["-c", "deploy", "whoami"], false)).toBe(true);
   expect(needsWrangler(["secret", "put", "X"], true)).toBe(false);
 });
+
+test("with --cwd, the wrangler of that project is the one used", async () => {
+  const dir = scratch();
+  standIn(path.join(dir, "proj", "node_modules", ".bin", "wrangler"), path.join(dir, "proj.txt"));
+  const result = await run(["--cwd", "proj", "whoami"], dir, []);
+  expect(result.exitCode).toBe(7);
+  expect(readFileSync(path.join(dir, "proj.txt"), "utf8")).toBe("--cwd\nproj\nwhoami\n");
+});
