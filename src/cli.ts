@@ -12,6 +12,7 @@ import { loadConfig, resolveMain } from "./config/index.ts";
 import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
+import { forwardToWrangler, needsWrangler } from "./forward.ts";
 
 const GLOBAL_FLAGS = {
   v: { describe: "Show version number", alias: "version", type: "boolean" },
@@ -56,7 +57,7 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup"]);
+const NOT_BUILT_YET = new Set(["complete", "setup"]);
 
 /** A top-level group with no module yet: read the config where wrangler would, then refuse. */
 function refuseGroup(group: CommandGroup, args: GlobalArgs): never {
@@ -162,6 +163,15 @@ function loadEnvFiles(args: GlobalArgs): void {
 
 export async function main(argv: string[]): Promise<number> {
   const group = invokedGroup(argv);
+  // Commands that need Cloudflare's network go to real wrangler, untouched (src/forward.ts).
+  if (group && !NOT_BUILT_YET.has(group.name) && needsWrangler(argv, Boolean(group.load))) {
+    try {
+      return await forwardToWrangler(argv);
+    } catch (error) {
+      reportError(error);
+      return 1;
+    }
+  }
   const spec = group?.load ? (await group.load()).default : undefined;
 
   const parser = yargs(argv)
@@ -211,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, listedDescription(entry.describe), (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, (entry.hidden ? false : listedDescription(entry.describe)) as string, (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {

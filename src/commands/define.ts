@@ -89,5 +89,7 @@ export interface CommandGroup {
   usage: string;
   describe: string;
   category?: string;
+  /** Left out of the root help, as wrangler hides it. */
+  hidden?: boolean;
   load?: () => Promise<{ default: CommandSpec }>;
 }

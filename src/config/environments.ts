@@ -104,6 +104,23 @@ const TOP_LEVEL_ONLY: Record<string, Kind> = {
   migrations: "array",
   pages_build_output_dir: "string",
   alias: "object",
+  // Written by tools into a built wrangler.json (Cloudflare's Vite plugin copies wrangler's
+  // resolved config): wrangler accepts every field of its resolved config silently.
+  configPath: "any",
+  userConfigPath: "any",
+  topLevelName: "any",
+  definedEnvironments: "any",
+  targetEnvironment: "any",
+  ai_search_namespaces: "any",
+  ai_search: "any",
+  streaming_tail_consumers: "any",
+  stream: "any",
+  media: "any",
+  artifacts: "any",
+  flagship: "any",
+  vpc_networks: "any",
+  cache: "any",
+  previews: "any",
 };
 
 type Entry = Record<string, unknown>;

@@ -38,7 +38,7 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns = 
   const gap = " ".repeat(wrap ? 4 : 6);
   const firstWidth = wrap ? "env.".length + maxName : bindingWidth;
   const lines = [workerName ? `${workerName} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
-  lines.push(`${"Binding".padEnd(firstWidth)}${gap}${"Resource".padEnd(maxType)}${gap}Mode`);
+  lines.push(`${"Binding".padEnd(firstWidth)}${gap}${"Resource".padEnd(maxType)}${gap}${rows.some((row) => row.mode) ? "Mode" : ""}`);
   for (const row of rows) {
     const first = `env.${row.name}${row.value && !wrap ? ` (${row.value})` : ""}`.padEnd(firstWidth);
     lines.push(`${first}${gap}${row.type.padEnd(maxType)}${gap}${row.mode}${wrap && row.value ? `\n  ${row.value}` : ""}`);

@@ -1,5 +1,6 @@
 // What one worker of a dev session is made of, read from its config, vars
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
+import { nodeCompatOf } from "../bundle/options.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -53,23 +54,13 @@ export interface Settings {
   watchDirs: string[];
 }
 
-export function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of entries ?? []) {
-    const colon = entry.indexOf(":");
-    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
-    out[entry.slice(0, colon)] = entry.slice(colon + 1);
-  }
-  return out;
-}
-
 function todaysDate(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
 /** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
 export function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
-  const project = openProject(args);
+  const project = openProject(args, { redirect: true });
   const { loaded } = project;
   const config = loaded.config;
   if (args.name) config.name = args.name;
@@ -119,7 +110,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     assets: assetsDir ? createAssets(assetsDir, config.assets) : undefined,
     vars: devVars.vars,
     hidden,
-    nodeCompat: flags.includes("nodejs_compat") || flags.includes("nodejs_compat_v2"),
+    nodeCompat: nodeCompatOf(flags),
     watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
     watchDirs,
   };
