@@ -435,7 +435,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           : new Response(result.outcome === "ok" ? "Ran scheduled event" : "Scheduled event failed", {
               status: result.outcome === "ok" ? 200 : 500,
             });
-    } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
+    } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
       response = asset;
     } else if (!primary.current) {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
