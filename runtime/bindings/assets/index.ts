@@ -3,7 +3,7 @@
 // (html_handling decides which and when to redirect), not_found_handling,
 // `_headers` on every answer, `.assetsignore` hiding files; in front of the
 // worker per run_worker_first, and as `env.ASSETS`.
-import { readFileSync, statSync, watch, type FSWatcher } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import ignore from "ignore";
 import type { AssetsConfig } from "./config.ts";
@@ -87,6 +87,47 @@ function rangeOf(header: string | null, size: number): [number, number] | "unsat
   }
   if (start >= size || start > end) return "unsatisfiable";
   return [start, end];
+}
+
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/**
+ * A file's bytes [start, end) as a response body. Never a Bun.file: Bun.serve adds
+ * Content-Disposition (and Content-Type, Content-Range) to those, which the platform does not.
+ * Small files are read at once (with a Content-Length); larger ones stream from the file.
+ */
+function fileBody(file: string, start: number, end: number, typed: boolean): Uint8Array | ReadableStream<Uint8Array> {
+  if (end - start <= SMALL_FILE_BYTES) {
+    const bytes = new Uint8Array(end - start);
+    const fd = openSync(file, "r");
+    try {
+      readSync(fd, bytes, 0, bytes.byteLength, start);
+    } finally {
+      closeSync(fd);
+    }
+    // A bytes body without a Content-Type would be sent as application/octet-stream.
+    return typed ? bytes : new ReadableStream({ start: (controller) => (controller.enqueue(bytes), controller.close()) });
+  }
+  let position = start;
+  let fd: number | undefined;
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      fd ??= openSync(file, "r");
+      const chunk = new Uint8Array(Math.min(SMALL_FILE_BYTES, end - position));
+      const read = chunk.byteLength ? readSync(fd, chunk, 0, chunk.byteLength, position) : 0;
+      position += read;
+      if (read) controller.enqueue(read === chunk.byteLength ? chunk : chunk.subarray(0, read));
+      if (!read || position >= end) {
+        close();
+        controller.close();
+      }
+    },
+    cancel: close,
+  });
 }
 
 export function createAssets(directory: string, config: AssetsConfig = {}, options: AssetsOptions = {}): Assets {
@@ -224,9 +265,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
     const ifNoneMatch = request.headers.get("if-none-match");
     if (ifNoneMatch === tag || ifNoneMatch === `W/${tag}`) return empty(304, headers);
     const head = request.method.toUpperCase() === "HEAD";
-    // Bun gives a typeless file body its own Content-Type; such files go as bytes instead.
-    const body = (start: number, end: number) =>
-      head ? null : type ? Bun.file(file).slice(start, end) : readFileSync(file).subarray(start, end);
+    const body = (start: number, end: number) => (head ? null : fileBody(file, start, end, type !== undefined));
     // Ranges are served as Cloudflare's edge serves them (wrangler dev sends the whole file).
     const wanted = status === 200 ? rangeOf(range, stat.size) : undefined;
     if (wanted === "unsatisfiable") {

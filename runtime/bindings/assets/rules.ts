@@ -67,13 +67,12 @@ const hasHost = (token: string) => Boolean(ABSOLUTE.exec(token)?.[1]);
 
 export function parseHeaders(text: string): { rules: HeaderRule[]; invalid: InvalidLine[] } {
   const lines = text.split("\n");
-  // Rules are keyed by path: a later block for the same path replaces the earlier one.
-  const rules = new Map<string, HeaderRule>();
+  const rules: HeaderRule[] = [];
   const invalid: InvalidLine[] = [];
   let current: (HeaderRule & { line: string }) | undefined;
   const close = (lineNumber?: number) => {
     if (!current) return;
-    if (Object.keys(current.set).length || current.unset.length) rules.set(current.path, { path: current.path, set: current.set, unset: current.unset });
+    if (Object.keys(current.set).length || current.unset.length) rules.push({ path: current.path, set: current.set, unset: current.unset });
     else invalid.push({ line: current.line, lineNumber, message: "No headers specified" });
   };
   for (let i = 0; i < lines.length; i++) {
@@ -84,7 +83,7 @@ export function parseHeaders(text: string): { rules: HeaderRule[]; invalid: Inva
       continue;
     }
     if (/^([^\s]+:\/\/|\/)/.test(line)) {
-      if (rules.size >= MAX_HEADER_RULES) {
+      if (rules.length >= MAX_HEADER_RULES) {
         invalid.push({ message: `Maximum number of rules supported is ${MAX_HEADER_RULES}. Skipping remaining ${lines.length - i} lines of file.` });
         current = undefined;
         break;
@@ -111,7 +110,7 @@ export function parseHeaders(text: string): { rules: HeaderRule[]; invalid: Inva
     else current.set[name] = current.set[name] ? `${current.set[name]}, ${value}` : value;
   }
   close();
-  return { rules: [...rules.values()], invalid };
+  return { rules, invalid };
 }
 
 export function parseRedirects(text: string, htmlHandling?: string): { rules: RedirectRule[]; invalid: InvalidLine[] } {
@@ -303,7 +302,10 @@ export interface Headers_ {
 }
 
 export function compileHeaders(rules: HeaderRule[]): Headers_ {
-  const compiled = compile(rules.map((rule) => [rule.path, rule] as [string, HeaderRule]));
+  // Keyed by path: a later block for the same path replaces the earlier one, in its place.
+  const byPath = new Map<string, HeaderRule>();
+  for (const rule of rules) byPath.set(rule.path, rule);
+  const compiled = compile([...byPath.entries()]);
   return {
     apply(url, headers) {
       if (!compiled.length) return;
