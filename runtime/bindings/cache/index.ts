@@ -14,7 +14,6 @@ type RequestLike = Request | string | URL;
 interface Row {
   status: number;
   headers: string;
-  vary: string;
   blob_id: string;
   size: number;
   expires: number;
@@ -91,15 +90,14 @@ export class WorkerCache {
     }
     const { store, dir } = this.#open();
     const written = await writeBlob(dir, bodySource(response.body, "put"), [], Infinity, () => new Error("unreachable"));
-    const vary = Object.fromEntries(varyNames(response.headers).map((name) => [name, request.headers.get(name)]));
     let replaced: string | undefined;
     store.db
       .transaction(() => {
         const old = store.db.query("SELECT blob_id FROM cache_entries WHERE cache = ? AND url = ?").get(this.#name, request.url) as { blob_id: string } | null;
         replaced = old?.blob_id;
         store.db.run(
-          "INSERT OR REPLACE INTO cache_entries (cache, url, status, headers, vary, blob_id, size, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          [this.#name, request.url, response.status, JSON.stringify([...response.headers]), JSON.stringify(vary), written.blobId, written.size, now + ttl * 1000],
+          "INSERT OR REPLACE INTO cache_entries (cache, url, status, headers, blob_id, size, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [this.#name, request.url, response.status, JSON.stringify([...response.headers]), written.blobId, written.size, now + ttl * 1000],
         );
       })
       .immediate();
@@ -111,15 +109,12 @@ export class WorkerCache {
     if (request.method !== "GET" && !options?.ignoreMethod) return undefined;
     const { store, dir } = this.#open();
     const row = store.db
-      .query("SELECT status, headers, vary, blob_id, size, expires FROM cache_entries WHERE cache = ? AND url = ?")
+      .query("SELECT status, headers, blob_id, size, expires FROM cache_entries WHERE cache = ? AND url = ?")
       .get(this.#name, request.url) as Row | null;
     if (!row) return undefined;
     if (row.expires <= Date.now()) {
       this.#remove(store, dir, request.url, row.blob_id);
       return undefined;
-    }
-    for (const [name, value] of Object.entries(JSON.parse(row.vary) as Record<string, string | null>)) {
-      if (request.headers.get(name) !== value) return undefined;
     }
     const headers = new Headers(JSON.parse(row.headers) as [string, string][]);
     headers.set("CF-Cache-Status", "HIT");

@@ -1,6 +1,6 @@
 // The Cache API's table in data.sqlite (component "cache"); bodies are files under cache/.
-// One entry per (cache name, URL), as the runtime keeps one response per URL; `vary`
-// holds the request's values of the headers the response's Vary names.
+// One entry per (cache name, URL), as the runtime keeps one response per URL (it ignores
+// Vary when matching: only `Vary: *` matters, and that is refused at put).
 
 /** Forward-only: never edit a shipped entry, append a new one. */
 export const CACHE_MIGRATIONS: readonly string[] = [
@@ -9,7 +9,6 @@ export const CACHE_MIGRATIONS: readonly string[] = [
      url TEXT NOT NULL,
      status INTEGER NOT NULL,
      headers TEXT NOT NULL,
-     vary TEXT NOT NULL,
      blob_id TEXT NOT NULL,
      size INTEGER NOT NULL,
      expires INTEGER NOT NULL,
