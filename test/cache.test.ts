@@ -125,3 +125,75 @@ test("a replaced entry's old body file is removed", async () => {
   expect(await (await caches.default.match("https://e.com/k"))!.text()).toBe("two");
   expect(readdirSync(path.join(store.dir, "cache")).filter((name) => !name.startsWith("."))).toHaveLength(1);
 });
+
+test("over HTTP: caches.default in bunflare dev keeps entries across a restart, in the --persist-to store", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "bunflare-cache-dev-"));
+  const worker = `export default {
+  async fetch(request) {
+    const key = "https://cache.test/k";
+    if (new URL(request.url).pathname === "/put") {
+      await caches.default.put(key, new Response("stored body", { headers: { "Cache-Control": "max-age=600" } }));
+      return new Response("put");
+    }
+    const hit = await caches.default.match(key);
+    return new Response(hit ? (await hit.text()) + " " + hit.headers.get("cf-cache-status") : "miss");
+  },
+};
+`;
+  const { write, startDev } = await import("./dev-helpers.ts");
+  write(dir, "wrangler.toml", 'name = "c"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n');
+  write(dir, "index.js", worker);
+  const args = ["--persist-to", path.join(dir, "elsewhere")];
+  try {
+    const first = await startDev(dir, args);
+    try {
+      expect(await (await fetch(`${first.url}/get`)).text()).toBe("miss");
+      expect(await (await fetch(`${first.url}/put`)).text()).toBe("put");
+      expect(await (await fetch(`${first.url}/get`)).text()).toBe("stored body HIT");
+    } finally {
+      await first.stop();
+    }
+    expect(readdirSync(path.join(dir, "elsewhere", "cache")).filter((name) => !name.startsWith("."))).toHaveLength(1);
+    const second = await startDev(dir, args);
+    try {
+      expect(await (await fetch(`${second.url}/get`)).text()).toBe("stored body HIT");
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("over HTTP: each worker of a dev session uses the cache of its own store", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "bunflare-cache-multi-"));
+  const { write, startDev } = await import("./dev-helpers.ts");
+  write(dir, "a/wrangler.toml", 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n');
+  write(
+    dir,
+    "a/index.js",
+    `export default { async fetch(request, env) {
+  const stored = await (await env.B.fetch("https://b/put")).text();
+  const own = await caches.default.match("https://cache.test/k");
+  return new Response(stored + ", a sees " + (own ? await own.text() : "nothing"));
+} };\n`,
+  );
+  write(dir, "b/wrangler.toml", 'name = "b"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n');
+  write(
+    dir,
+    "b/index.js",
+    `export default { async fetch() {
+  await caches.default.put("https://cache.test/k", new Response("b's entry", { headers: { "Cache-Control": "max-age=600" } }));
+  const hit = await caches.default.match("https://cache.test/k");
+  return new Response("b sees " + (hit ? await hit.text() : "nothing"));
+} };\n`,
+  );
+  const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"]);
+  try {
+    expect(await (await fetch(dev.url)).text()).toBe("b sees b's entry, a sees nothing");
+    expect(readdirSync(path.join(dir, "b", ".bunflare", "cache")).filter((name) => !name.startsWith("."))).toHaveLength(1);
+  } finally {
+    await dev.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
