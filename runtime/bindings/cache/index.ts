@@ -6,7 +6,8 @@
 // zone does. Bodies stream to files under cache/, never whole in memory.
 import path from "node:path";
 import { ensureSchema, type Store } from "../../store/index.ts";
-import { bodySource, openBlobStream, removeBlobs, writeBlob } from "../r2/storage.ts";
+import { closeSync, openSync, readSync } from "node:fs";
+import { blobPath, bodySource, openBlobStream, removeBlobs, writeBlob } from "../r2/storage.ts";
 import { CACHE_MIGRATIONS } from "./schema.ts";
 
 type RequestLike = Request | string | URL;
@@ -57,6 +58,26 @@ function rangeOf(header: string, size: number): [number, number] | "unsatisfiabl
 function etagListed(list: string, etag: string): boolean {
   const bare = (tag: string) => tag.trim().replace(/^W\//, "");
   return list.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+const SMALL_BODY_BYTES = 64 * 1024;
+
+/** A stored body: small ones read at once (a stream costs more than the read), larger ones streamed from the file. */
+async function bodyOf(dir: string, blobId: string, offset: number, length: number): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+  if (length > SMALL_BODY_BYTES) return openBlobStream(dir, blobId, offset, length);
+  const bytes = new Uint8Array(length);
+  const fd = openSync(blobPath(dir, blobId), "r");
+  try {
+    let done = 0;
+    while (done < length) {
+      const read = readSync(fd, bytes, done, length - done, offset + done);
+      if (!read) break;
+      done += read;
+    }
+    return done === length ? bytes : bytes.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class WorkerCache {
@@ -136,10 +157,10 @@ export class WorkerCache {
     if (wanted) {
       headers.set("Content-Range", `bytes ${wanted[0]}-${wanted[1]}/${row.size}`);
       headers.set("Content-Length", String(wanted[1] - wanted[0] + 1));
-      return new Response(await openBlobStream(dir, row.blob_id, wanted[0], wanted[1] - wanted[0] + 1), { status: 206, headers });
+      return new Response(await bodyOf(dir, row.blob_id, wanted[0], wanted[1] - wanted[0] + 1), { status: 206, headers });
     }
     const nullBody = row.status === 204 || row.status === 205 || row.status === 304;
-    return new Response(nullBody ? null : await openBlobStream(dir, row.blob_id, 0, row.size), { status: row.status, headers });
+    return new Response(nullBody ? null : await bodyOf(dir, row.blob_id, 0, row.size), { status: row.status, headers });
   }
 
   async delete(input: RequestLike, options?: { ignoreMethod?: boolean }): Promise<boolean> {
