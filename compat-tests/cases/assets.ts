@@ -178,3 +178,32 @@ export const cases: CompatCase[] = [
     },
   }),
 ];
+
+// html_handling's four modes and not_found_handling's three, on the same tree.
+const HTML_TREE = {
+  "public/index.html": "<p>root</p>\n",
+  "public/about.html": "<p>about</p>\n",
+  "public/dir/index.html": "<p>dir</p>\n",
+  "public/both.html": "<p>both file</p>\n",
+  "public/both/index.html": "<p>both dir</p>\n",
+  "public/404.html": "<p>top 404</p>\n",
+  "public/docs/404.html": "<p>docs 404</p>\n",
+  "public/docs/page.html": "<p>docs page</p>\n",
+};
+const HTML_PROBES = ["/", "/index.html", "/about", "/about/", "/about.html", "/dir", "/dir/", "/dir/index.html", "/dir/index", "/both", "/both/",
+  "/both.html", "/docs/page", "/docs/missing", "/docs/deep/missing", "/missing", "/missing/"].map((path) => ({ path, headers_compared: ["location"] }));
+
+for (const html of ["auto-trailing-slash", "force-trailing-slash", "drop-trailing-slash", "none"]) {
+  for (const notFound of html === "auto-trailing-slash" ? ["none", "single-page-application", "404-page"] : ["404-page"]) {
+    cases.push(
+      devCase({
+        name: `assets: html_handling = ${html}, not_found_handling = ${notFound}`,
+        files: {
+          "wrangler.toml": `${ASSETS_ONLY}html_handling = "${html}"\nnot_found_handling = "${notFound}"\n`,
+          ...HTML_TREE,
+        },
+        requests: HTML_PROBES,
+      }),
+    );
+  }
+}

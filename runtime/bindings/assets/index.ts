@@ -210,46 +210,107 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
     return ignored(relative) ? undefined : file;
   };
 
-  /** Which file or redirect a decoded path resolves to under html_handling, then not_found_handling. */
-  const intentFor = (pathname: string, notFoundMode: string): Intent | undefined => {
-    const found = resolve(pathname);
-    if (found) return found;
-    if (notFoundMode === "single-page-application") {
+  /** not_found_handling's answer for a path nothing else matched. */
+  const notFoundIntent = (pathname: string, mode: string): Intent | undefined => {
+    if (mode === "single-page-application") {
       const index = fileFor("/index.html");
-      if (index) return { file: index, status: 200 };
+      return index ? { file: index, status: 200 } : undefined;
     }
-    if (notFoundMode === "404-page") {
-      for (let dir = path.posix.dirname(pathname); ; dir = path.posix.dirname(dir)) {
-        const page = fileFor(path.posix.join(dir, "404.html"));
+    if (mode === "404-page") {
+      for (let dir = pathname; dir; ) {
+        dir = dir.slice(0, dir.lastIndexOf("/"));
+        const page = fileFor(`${dir}/404.html`);
         if (page) return { file: page, status: 404 };
-        if (dir === "/" || dir === ".") break;
       }
     }
     return undefined;
   };
 
-  const resolve = (pathname: string): Intent | undefined => {
-    const ok = (file: string | undefined): Intent | undefined => (file ? { file, status: 200 } : undefined);
-    if (htmlHandling === "none") return ok(fileFor(pathname));
-    if (pathname.endsWith("/index.html") && fileFor(pathname)) return { redirect: pathname.slice(0, -"index.html".length) };
-    if (pathname.endsWith(".html") && fileFor(pathname)) {
-      const bare = pathname.slice(0, -".html".length);
-      return htmlHandling === "force-trailing-slash" ? { redirect: `${bare}/` } : { redirect: bare };
-    }
-    if (pathname.endsWith("/")) {
-      const index = fileFor(`${pathname}index.html`);
-      if (index) return htmlHandling === "drop-trailing-slash" && pathname !== "/" ? { redirect: pathname.slice(0, -1) } : ok(index);
-      const sibling = pathname !== "/" ? fileFor(`${pathname.slice(0, -1)}.html`) : undefined;
-      if (sibling) return htmlHandling === "force-trailing-slash" ? ok(sibling) : { redirect: pathname.slice(0, -1) };
+  /**
+   * Which file or redirect a decoded path resolves to under html_handling, then
+   * not_found_handling, step for step as the asset worker decides. A redirect is
+   * only ever "safe": to a path that is not itself a file and resolves back to the
+   * very file the request named (so following it cannot loop or change content).
+   */
+  const intentFor = (p: string, notFoundMode: string, skipRedirects = false): Intent | undefined => {
+    const exact = fileFor(p);
+    const asset = (file: string | undefined): Intent | undefined => (file ? { file, status: 200 } : undefined);
+    const safe = (file: string, destination: string): Intent | undefined => {
+      if (skipRedirects || fileFor(destination)) return undefined;
+      const target = intentFor(destination, notFoundMode, true);
+      const named = fileFor(file);
+      return named && target && "file" in target && target.file === named ? { redirect: destination } : undefined;
+    };
+    const first = (...steps: (() => Intent | undefined)[]) => {
+      for (const step of steps) {
+        const found = step();
+        if (found) return found;
+      }
       return undefined;
+    };
+    let found: Intent | undefined;
+    switch (htmlHandling) {
+      case "none":
+        return asset(exact) ?? notFoundIntent(p, notFoundMode);
+      case "force-trailing-slash":
+        if (p.endsWith("/index")) {
+          found = first(() => asset(exact), () => safe(`${p}.html`, p.slice(0, -5)), () => safe(`${p.slice(0, -6)}.html`, p.slice(0, -5)));
+        } else if (p.endsWith("/index.html")) {
+          found = first(() => safe(p, p.slice(0, -10)), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -10)));
+        } else if (p.endsWith("/")) {
+          found = first(() => asset(fileFor(`${p}index.html`)), () => asset(fileFor(`${p.slice(0, -1)}.html`)));
+        } else if (p.endsWith(".html")) {
+          const bare = p.slice(0, -5);
+          found = first(() => safe(p, `${bare}/`), () => asset(exact), () => safe(`${bare}/index.html`, `${bare}/`));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => safe(`${p}.html`, `${p}/`), () => safe(`${p}/index.html`, `${p}/`)) ??
+          notFoundIntent(p, notFoundMode)
+        );
+      case "drop-trailing-slash":
+        if (p.endsWith("/index")) {
+          found = first(
+            () => asset(exact),
+            ...(p === "/index"
+              ? [() => safe("/index.html", "/")]
+              : [() => safe(`${p.slice(0, -6)}.html`, p.slice(0, -6)), () => safe(`${p}.html`, p.slice(0, -6))]),
+          );
+        } else if (p.endsWith("/index.html")) {
+          found =
+            p === "/index.html"
+              ? safe("/index.html", "/")
+              : first(() => safe(p, p.slice(0, -11)), () => asset(exact), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -11)));
+        } else if (p.endsWith("/")) {
+          found =
+            p === "/"
+              ? asset(fileFor("/index.html"))
+              : first(() => safe(`${p.slice(0, -1)}.html`, p.slice(0, -1)), () => safe(`${p.slice(0, -1)}/index.html`, p.slice(0, -1)));
+        } else if (p.endsWith(".html")) {
+          found = first(() => safe(p, p.slice(0, -5)), () => safe(`${p.slice(0, -5)}/index.html`, p.slice(0, -5)));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => asset(fileFor(`${p}.html`)), () => asset(fileFor(`${p}/index.html`))) ??
+          notFoundIntent(p, notFoundMode)
+        );
+      default:
+        // auto-trailing-slash
+        if (p.endsWith("/index")) {
+          found = first(() => asset(exact), () => safe(`${p}.html`, p.slice(0, -5)), () => safe(`${p.slice(0, -6)}.html`, p.slice(0, -6)));
+        } else if (p.endsWith("/index.html")) {
+          found = first(() => safe(p, p.slice(0, -10)), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -11)));
+        } else if (p.endsWith("/")) {
+          found = first(() => asset(fileFor(`${p}index.html`)), () => safe(`${p.slice(0, -1)}.html`, p.slice(0, -1)));
+        } else if (p.endsWith(".html")) {
+          found = first(() => safe(p, p.slice(0, -5)), () => safe(`${p.slice(0, -5)}/index.html`, `${p.slice(0, -5)}/`));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => asset(fileFor(`${p}.html`)), () => safe(`${p}/index.html`, `${p}/`)) ??
+          notFoundIntent(p, notFoundMode)
+        );
     }
-    const exact = fileFor(pathname);
-    if (exact) return ok(exact);
-    const html = fileFor(`${pathname}.html`);
-    if (html) return htmlHandling === "force-trailing-slash" ? { redirect: `${pathname}/` } : ok(html);
-    const index = fileFor(`${pathname}/index.html`);
-    if (index) return htmlHandling === "drop-trailing-slash" ? ok(index) : { redirect: `${pathname}/` };
-    return undefined;
   };
 
   const serve = (request: Request, file: string, status: number): Response => {
