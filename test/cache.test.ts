@@ -118,6 +118,13 @@ test("named caches are separate from the default one and from each other", async
   expect(await (await (await caches.open("mine")).match("https://e.com/k"))!.text()).toBe("named");
 });
 
+test("an entry whose body file was removed by hand is a miss, not an error", async () => {
+  const { caches, store } = storage();
+  await caches.default.put("https://e.com/k", cacheable("v"));
+  for (const name of readdirSync(path.join(store.dir, "cache"))) rmSync(path.join(store.dir, "cache", name));
+  expect(await caches.default.match("https://e.com/k")).toBeUndefined();
+});
+
 test("a replaced entry's old body file is removed", async () => {
   const { caches, store } = storage();
   await caches.default.put("https://e.com/k", cacheable("one"));

@@ -6,7 +6,7 @@
 // zone does. Bodies stream to files under cache/, never whole in memory.
 import path from "node:path";
 import { ensureSchema, type Store } from "../../store/index.ts";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { blobPath, bodySource, openBlobStream, removeBlobs, writeBlob } from "../r2/storage.ts";
 import { CACHE_MIGRATIONS } from "./schema.ts";
 
@@ -134,6 +134,11 @@ export class WorkerCache {
       .get(this.#name, request.url) as Row | null;
     if (!row) return undefined;
     if (row.expires <= Date.now()) {
+      this.#remove(store, dir, request.url, row.blob_id);
+      return undefined;
+    }
+    if (!existsSync(blobPath(dir, row.blob_id))) {
+      // Its body file was removed by hand (a cleaned store): a miss, not an error in the worker.
       this.#remove(store, dir, request.url, row.blob_id);
       return undefined;
     }
