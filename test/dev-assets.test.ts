@@ -175,3 +175,15 @@ test("content types as the platform sends them: charset on text only, none for u
     null,
   ]);
 });
+
+test("a large file streams whole, and a range of it is cut from the file", async () => {
+  const big = "0123456789".repeat(100_000);
+  const assets = createAssets(site({ "big.txt": big }));
+  const whole = assets.match(get("/big.txt"))!;
+  expect(whole.body).toBeInstanceOf(ReadableStream);
+  expect(await whole.text()).toBe(big);
+  const part = assets.match(get("/big.txt", { headers: { range: "bytes=300000-300009" } }))!;
+  expect([part.status, part.headers.get("content-range"), await part.text()]).toEqual([206, "bytes 300000-300009/1000000", "0123456789"]);
+  const head = assets.match(get("/big.txt", { method: "HEAD" }))!;
+  expect([head.status, await head.text()]).toEqual([200, ""]);
+});
