@@ -207,3 +207,34 @@ for (const html of ["auto-trailing-slash", "force-trailing-slash", "drop-trailin
     );
   }
 }
+
+cases.push(
+  devCase({
+    name: "assets: run_worker_first = true hands every request to the worker, env.ASSETS still serves",
+    files: {
+      "wrangler.toml": 'name = "first"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./public"\nbinding = "ASSETS"\nrun_worker_first = true\n',
+      "public/a.txt": "asset a\n",
+      "public/_redirects": "/old /a.txt 301\n",
+      "index.js": `export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/assets/")) {
+      const inner = new Request(new URL(url.pathname.slice("/assets".length) + url.search, url), request);
+      const response = await env.ASSETS.fetch(inner);
+      return new Response(response.status + " " + (response.headers.get("location") ?? "-") + " " + (await response.text()));
+    }
+    return new Response("worker " + url.pathname);
+  },
+};
+`,
+    },
+    requests: [
+      { path: "/a.txt" },
+      { path: "/old" },
+      { path: "/assets/a.txt" },
+      { path: "/assets/old" },
+      { path: "/assets/a.txt", method: "POST", body: "x" },
+      { path: "/assets/nope" },
+    ],
+  }),
+);
