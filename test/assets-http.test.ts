@@ -1,7 +1,7 @@
 // Static assets over real HTTP from real `bunflare dev` processes.
 import { afterEach, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { cleanup, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
 
 const dirs: string[] = [];
 const running: DevProcess[] = [];
@@ -107,4 +107,14 @@ test("run_worker_first patterns send matching paths to the worker, `!` patterns 
   expect(await text("/api/static/s.txt")).toBe("asset s");
   expect(await text("/x.txt")).toBe("asset x");
   expect(await text("/y")).toBe("worker /y");
+});
+
+test("an .assetsignore written while dev runs hides the files it names; _headers edits apply", async () => {
+  const { dir, dev } = await serve({ "wrangler.toml": ASSETS_ONLY, "public/a.txt": "a", "public/b.log": "b" });
+  expect((await fetch(`${dev.url}/b.log`)).status).toBe(200);
+  write(dir, "public/.assetsignore", "*.log\n");
+  await eventually(async () => (await fetch(`${dev.url}/b.log`)).status === 404);
+  expect((await fetch(`${dev.url}/a.txt`)).status).toBe(200);
+  write(dir, "public/_headers", "/a.txt\n  X-Late: yes\n");
+  await eventually(async () => (await fetch(`${dev.url}/a.txt`)).headers.get("x-late") === "yes");
 });
