@@ -151,7 +151,7 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
 interface HttpScenario {
   name: string;
   fixture: string;
-  raw: "hello" | "kv" | "d1" | "do";
+  raw: "hello" | "kv" | "d1" | "do" | "static" | "cache";
   /** POSTed once before measuring, through the worker's own binding. */
   seed: boolean;
   expect: string;
@@ -163,6 +163,8 @@ export const HTTP_SCENARIOS: HttpScenario[] = [
   { name: "KV read", fixture: "bench-kv-read", raw: "kv", seed: true, expect: "Hello from KV!", rpsTarget: { ratio: 5 } },
   { name: "D1 indexed query", fixture: "bench-d1-query", raw: "d1", seed: true, expect: '"name":"User ', rpsTarget: { ratio: 5 } },
   { name: "Durable Object counter", fixture: "bench-do-counter", raw: "do", seed: false, expect: "", rpsTarget: { ratio: 5 } },
+  { name: "static asset", fixture: "bench-static", raw: "static", seed: false, expect: "Hello from a static asset!", rpsTarget: { ratio: 5 } },
+  { name: "Cache API hit", fixture: "bench-cache-hit", raw: "cache", seed: true, expect: "Hello from the cache!", rpsTarget: { ratio: 5 } },
 ];
 
 async function startTarget(column: Column, scenario: HttpScenario, port: number): Promise<Spawned> {

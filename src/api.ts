@@ -68,7 +68,7 @@ export async function getPlatformProxy<Env = Record<string, unknown>, CfProperti
     env: env as Env,
     cf: structuredClone(CF) as CfProperties,
     ctx: { waitUntil: (promise) => void pending.push(promise), passThroughOnException() {}, props: {} },
-    caches: new WorkerCacheStorage(),
+    caches: new WorkerCacheStorage(() => project.store()),
     async dispose() {
       if (disposed) return;
       disposed = true;

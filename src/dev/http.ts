@@ -187,7 +187,7 @@ export class DevHttpServer {
           : result.outcome === "ok"
             ? new Response("Ran scheduled event")
             : new Response(primary.current!.mapStack(result.error), { status: 500 });
-    } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
+    } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
       response = asset;
     } else if (!primary.current) {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });

@@ -54,6 +54,17 @@ export interface Settings {
   watchDirs: string[];
 }
 
+const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/assets/assets-only-worker.js");
+
+/** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
+function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void {
+  const order: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+  return (at, text) => {
+    if (order.indexOf(at) > order.indexOf(level)) return;
+    console.log(`[wrangler:${at}] ${text}`);
+  };
+}
+
 function todaysDate(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -85,7 +96,6 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     }
     config.compatibility_date = today;
   }
-  const main = resolveMain(loaded, args.script);
   const devVars = loadDevVars(loaded, { envFiles: args["env-file"], cliVars: args.var });
   const hidden = new Set(
     Object.keys(devVars.vars).filter((name) => !(name in config.vars) || devVars.vars[name] !== config.vars[name]),
@@ -104,10 +114,22 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     // Wrangler prints the path as an indented note under the message.
     throw new UserError(`The directory specified by the ${source} does not exist:\n\n  ${assetsDir}`);
   }
+  // An assets-only project (no `main`, no script argument) is served by the asset server alone;
+  // the dev server still runs a worker, one that is never reached.
+  const assetsOnly = Boolean(assetsDir) && !args.script && !config.main;
+  const main = assetsOnly ? ASSETS_ONLY_WORKER : resolveMain(loaded, args.script);
   return {
     project,
     main,
-    assets: assetsDir ? createAssets(assetsDir, config.assets) : undefined,
+    assets: assetsDir
+      ? createAssets(assetsDir, config.assets, {
+          hasWorker: !assetsOnly,
+          compatibilityDate: config.compatibility_date,
+          compatibilityFlags: flags,
+          log: assetsLog(args["log-level"] ?? "log"),
+          watch: true,
+        })
+      : undefined,
     vars: devVars.vars,
     hidden,
     nodeCompat: nodeCompatOf(flags),
