@@ -125,12 +125,15 @@ function startupLines(stdout: string, tool: Tool, dir: string): string {
   const lines: string[] = [];
   let afterCfWarning = false;
   for (const line of text.split("\n")) {
-    // The warning is followed by the network error, whichever it was this time.
-    const skip = /Unable to fetch the `Request.cf` object|^\s+at /.test(line) || (afterCfWarning && /^\w*Error\b/.test(line));
-    afterCfWarning = /Unable to fetch the `Request.cf` object/.test(line) || (afterCfWarning && /^\s+at /.test(line));
+    // Matched without the colour codes (shown as ‹..›): the warning is
+    // followed by the network error, dimmed, whichever it was this time.
+    const plain = line.replace(/‹[0-9;]*›/g, "");
+    const cfWarning = /Unable to fetch the `Request.cf` object/.test(plain);
+    const skip = cfWarning || /^\s+at /.test(plain) || (afterCfWarning && /^\w*Error\b/.test(plain));
+    afterCfWarning = cfWarning || (afterCfWarning && /^(\w*Error\b|\s+at )/.test(plain));
     if (skip) continue;
-    lines.push(line.replace(/:\d+$/, ":<PORT>"));
-    if (/Ready on/.test(line)) break;
+    lines.push(line.replace(/:\d+((?:‹[0-9;]*›)*)$/, ":<PORT>$1"));
+    if (/Ready on/.test(plain)) break;
   }
   return lines.join("\n");
 }

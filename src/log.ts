@@ -153,17 +153,54 @@ function hexCode(hex: string): string {
   return String(value === 2 ? code + 60 : code);
 }
 
-const wrap = (open: string, close: string) => (text: string) => (chalkLevel() ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+/**
+ * A chalk style: like chalk, it re-opens itself after a nested style's
+ * matching close, and closes and re-opens around each line break.
+ */
+const wrap = (open: string, close: string) => (text: string) => {
+  if (!chalkLevel()) return text;
+  const [o, c] = [`\x1b[${open}m`, `\x1b[${close}m`];
+  let body = text.includes("\x1b") ? text.replaceAll(c, c + o) : text;
+  if (body.includes("\n")) body = body.replace(/\r?\n/g, (lf) => `${c}${lf}${o}`);
+  return `${o}${body}${c}`;
+};
 /** Wrangler's chalk styles, at chalk's level. */
 export const chalk = {
   bold: wrap("1", "22"),
   dim: wrap("2", "22"),
   red: wrap("31", "39"),
   green: wrap("32", "39"),
+  yellow: wrap("33", "39"),
+  blue: wrap("34", "39"),
   cyan: wrap("36", "39"),
   white: wrap("37", "39"),
   hex: (hex: string) => (text: string) => (chalkLevel() ? `\x1b[${hexCode(hex)}m${text}\x1b[39m` : text),
 };
+
+let kleurOn: boolean | undefined;
+/**
+ * Whether miniflare's colours (kleur: the dev server's "[wrangler:info]"
+ * prefixes and its "Ready on" URL) are on: FORCE_COLOR set to anything but
+ * "0", or stdout a terminal; never with NO_COLOR, NODE_DISABLE_COLORS or TERM=dumb.
+ */
+function kleurEnabled(): boolean {
+  if (kleurOn !== undefined) return kleurOn;
+  const env = process.env;
+  const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || require("node:tty").isatty(1);
+  return (kleurOn = !env.NODE_DISABLE_COLORS && env.NO_COLOR === undefined && env.TERM !== "dumb" && wanted);
+}
+const kleurWrap = (open: string, close: string) => (text: string) => (kleurEnabled() ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+/** Miniflare's kleur styles, which colour the dev server's log lines. */
+export const kleur = {
+  red: kleurWrap("31", "39"),
+  green: kleurWrap("32", "39"),
+  yellow: kleurWrap("33", "39"),
+};
+const LEVEL_COLOURS = { error: kleur.red, warn: kleur.yellow, info: kleur.green } as const;
+/** A dev-server log line as miniflare prints it: "[wrangler:info] message", the prefix in its level's colour. */
+export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): string {
+  return `${LEVEL_COLOURS[level](`[wrangler:${level}]`)} ${message}`;
+}
 
 /** The banner wrangler prints before most commands. */
 export function printBanner(): void {

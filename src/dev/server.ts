@@ -9,14 +9,14 @@ import type { FSWatcher } from "chokidar";
 import type { Server, ServerWebSocket } from "bun";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { chalk, devLogLine, kleur, log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv, disposeEnv, missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
-import { bindingRows, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
 import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
@@ -146,10 +146,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       return (config.services ?? []).length > 0 || external.length > 0;
     });
     if (any) {
-      logAt(
-        "log",
-        "\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by [connected] or [not connected]. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n",
-      );
+      logAt("log", connectionStatusNote());
     }
   };
   for (const slot of slots) {
@@ -340,7 +337,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       running = running.then(async () => {
         const affected = slots.filter((slot) => files.some((f) => owns(slot, f)));
         if (!affected.length) return;
-        logAt("log", "⎔ Reloading local server...");
+        logAt("log", chalk.dim("⎔ Reloading local server..."));
         let ok = true;
         for (const slot of affected) {
           if (files.some((f) => isConfigFile(slot, f)) && !(await reconfigure(slot))) {
@@ -351,7 +348,7 @@ export async function startDev(args: DevArgs): Promise<void> {
         }
         for (const pump of pumps) pump.reload?.();
         if (ok) {
-          logAt("log", "⎔ Local server updated and ready");
+          logAt("log", chalk.dim("⎔ Local server updated and ready"));
           for (const ws of sockets) ws.send("reload");
         }
       });
@@ -532,14 +529,14 @@ export async function startDev(args: DevArgs): Promise<void> {
   // Where a browser should go: wrangler names "localhost" for a wildcard address.
   const shownHost = wildcard ? "localhost" : urlHost;
   const readyUrl = `${protocol}://${shownHost}:${httpServer.port}`;
-  logAt("log", "⎔ Starting local server...");
-  logAt("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${httpServer.port}`);
+  logAt("log", chalk.dim("⎔ Starting local server..."));
+  logAt("info", devLogLine("info", `Ready on ${kleur.green(`${protocol}://${urlHost}:${httpServer.port}`)}`));
   if (wildcard) {
     const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
     for (const addresses of Object.values(networkInterfaces())) {
       for (const address of addresses ?? []) if (address.family === "IPv4") hosts.push(address.address);
     }
-    for (const host of hosts) logAt("info", `[wrangler:info] - ${protocol}://${host}:${httpServer.port}`);
+    for (const host of hosts) logAt("info", devLogLine("info", `- ${protocol}://${host}:${httpServer.port}`));
   }
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) logAt("log", line);
   const workerName = config().name;
