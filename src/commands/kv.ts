@@ -628,7 +628,7 @@ const bulkGet = defineCommand<KVArgs & { filename: string }>({
   positionals: { filename: { describe: "The file containing the keys to get", type: "string", demandOption: true } },
   options: getOptions,
   async handler(args) {
-    log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
+    log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues");
     requireLocal(args);
     const project = openProjectAsWrangler(args);
     const { namespaceId } = resolveNamespace(args, project);
