@@ -9,7 +9,7 @@ import type { FSWatcher } from "chokidar";
 import type { Server, ServerWebSocket } from "bun";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { chalk, devLogLine, kleur, log, printBanner } from "../log.ts";
+import { chalk, devLogLine, devRequestLine, kleur, log, printBanner } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { buildEnv, disposeEnv, missingBindingsWarning } from "../../runtime/bindings/index.ts";
@@ -80,10 +80,6 @@ function remoteService(name: string): ServiceTarget | undefined {
   };
 }
 
-function statusLine(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? ""}`.trimEnd();
-}
-
 export async function startDev(args: DevArgs): Promise<void> {
   if (args.remote) {
     throw new UserError(
@@ -127,7 +123,7 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   const reportError = (error: unknown) => {
     const text = primary.current ? primary.current.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    logAt("error", `[wrangler:error] ${text}`);
+    logAt("error", devLogLine("error", `${text}`));
   };
   process.on("uncaughtException", reportError);
   process.on("unhandledRejection", reportError);
@@ -272,10 +268,10 @@ export async function startDev(args: DevArgs): Promise<void> {
         file,
         map,
         env,
-        onBackgroundError: (error, worker) => logAt("error", `[wrangler:error] ${worker.mapStack(error)}`),
+        onBackgroundError: (error, worker) => logAt("error", devLogLine("error", `${worker.mapStack(error)}`)),
       });
     } catch (error) {
-      logAt("error", `[wrangler:error] ${(error as Error).message}`);
+      logAt("error", devLogLine("error", `${(error as Error).message}`));
       return false;
     }
     const previous = slot.current;
@@ -299,7 +295,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       })),
     log: logAt,
     reportError: (error, worker) =>
-      logAt("error", `[wrangler:error] ${worker ? worker.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      logAt("error", devLogLine("error", `${worker ? worker.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}`)),
   };
   const pumps: Pump[] = PUMPS.map((start) => start(pumpSession)).filter((pump): pump is Pump => pump !== undefined);
 
@@ -450,7 +446,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
             throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
           }
-          logAt("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(101)} (${Math.round(performance.now() - started)}ms)`);
+          logAt("info", devRequestLine(request.method, pathname, 101, STATUS_CODES[101]!, Math.round(performance.now() - started)));
           return undefined;
         }
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
@@ -461,13 +457,13 @@ export async function startDev(args: DevArgs): Promise<void> {
         }
       } catch (error) {
         const stack = (error as Error).stack ?? String(error);
-        logAt("error", `[wrangler:error] ${stack}`);
+        logAt("error", devLogLine("error", `${stack}`));
         response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
           ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
           : new Response(stack, { status: 500 });
       }
     }
-    logAt("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(response.status)} (${Math.round(performance.now() - started)}ms)`);
+    logAt("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || (STATUS_CODES[response.status] ?? ""), Math.round(performance.now() - started)));
     return response;
   };
 
