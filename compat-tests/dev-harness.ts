@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BUNFLARE_BIN, makeScratch, normalize, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
+import { BUNFLARE_BIN, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
   path: string;
@@ -29,6 +29,8 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
+  /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
+  compareRequestLog?: boolean;
   /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
   reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
   fast?: boolean;
@@ -138,6 +140,25 @@ function startupLines(stdout: string, tool: Tool, dir: string): string {
   return lines.join("\n");
 }
 
+/** The request lines logged after "Ready on", times normalised. */
+function requestLines(stdout: string, tool: Tool, dir: string): string[] {
+  const text = normalize(stdout, tool, dir).replace(/^[^]*?Ready on[^\n]*\n/, "");
+  return text.split("\n").filter((line) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line));
+}
+
+/** Waits until both tools have logged `count` request lines (wrangler logs them a moment after answering). */
+async function waitForRequestLines(running: Record<Tool, Running>, dirs: Record<Tool, string>, count: number): Promise<Record<Tool, string[]>> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const lines = {
+      wrangler: requestLines(running.wrangler.stdout(), "wrangler", dirs.wrangler),
+      bunflare: requestLines(running.bunflare.stdout(), "bunflare", dirs.bunflare),
+    };
+    if ((lines.wrangler.length >= count && lines.bunflare.length >= count) || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function shown(request: HttpProbe, seen: Seen): string {
   let body = seen.body.replace(/127\.0\.0\.1:\d+|localhost:\d+/g, "<HOST>");
   if (request.firstLineOnly) body = body.split("\n")[0]!;
@@ -183,6 +204,12 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);
+        if (spec.compareRequestLog) {
+          const lines = await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
+          // Sorted: wrangler logs a request from a waitUntil after answering, so its lines can come out of order.
+          const [want, got] = [lines.wrangler.sort().join("\n"), lines.bunflare.sort().join("\n")];
+          if (want !== got) problems.push(`request log differs\n${showDiff(want, got)}`);
+        }
         if (spec.reload) {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);

@@ -2,7 +2,6 @@
 // Bun.serve, watch and reload, and talk like wrangler dev on the console.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { STATUS_CODES } from "node:http";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import type { FSWatcher } from "chokidar";
@@ -16,6 +15,7 @@ import { buildEnv, disposeEnv, missingBindingsWarning } from "../../runtime/bind
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
+import { workerdStatusText } from "./status-text.ts";
 import { bindingRows, connectionStatusNote, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
 import { lookupWorker, ORIGINAL_URL_HEADER, registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
@@ -446,7 +446,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
             throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
           }
-          logAt("info", devRequestLine(request.method, pathname, 101, STATUS_CODES[101]!, Math.round(performance.now() - started)));
+          logAt("info", devRequestLine(request.method, pathname, 101, workerdStatusText(101), Math.round(performance.now() - started)));
           return undefined;
         }
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
@@ -463,7 +463,7 @@ export async function startDev(args: DevArgs): Promise<void> {
           : new Response(stack, { status: 500 });
       }
     }
-    logAt("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || (STATUS_CODES[response.status] ?? ""), Math.round(performance.now() - started)));
+    logAt("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
     return response;
   };
 
