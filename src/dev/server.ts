@@ -123,7 +123,7 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   const reportError = (error: unknown) => {
     const text = primary.current ? primary.current.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    logAt("error", devLogLine("error", `${text}`));
+    logAt("error", devLogLine("error", text));
   };
   process.on("uncaughtException", reportError);
   process.on("unhandledRejection", reportError);
@@ -268,10 +268,10 @@ export async function startDev(args: DevArgs): Promise<void> {
         file,
         map,
         env,
-        onBackgroundError: (error, worker) => logAt("error", devLogLine("error", `${worker.mapStack(error)}`)),
+        onBackgroundError: (error, worker) => logAt("error", devLogLine("error", worker.mapStack(error))),
       });
     } catch (error) {
-      logAt("error", devLogLine("error", `${(error as Error).message}`));
+      logAt("error", devLogLine("error", (error as Error).message));
       return false;
     }
     const previous = slot.current;
@@ -295,7 +295,7 @@ export async function startDev(args: DevArgs): Promise<void> {
       })),
     log: logAt,
     reportError: (error, worker) =>
-      logAt("error", devLogLine("error", `${worker ? worker.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}`)),
+      logAt("error", devLogLine("error", worker ? worker.mapStack(error) : error instanceof Error ? (error.stack ?? error.message) : String(error))),
   };
   const pumps: Pump[] = PUMPS.map((start) => start(pumpSession)).filter((pump): pump is Pump => pump !== undefined);
 
@@ -457,7 +457,7 @@ export async function startDev(args: DevArgs): Promise<void> {
         }
       } catch (error) {
         const stack = (error as Error).stack ?? String(error);
-        logAt("error", devLogLine("error", `${stack}`));
+        logAt("error", devLogLine("error", stack));
         response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
           ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
           : new Response(stack, { status: 500 });
