@@ -46,7 +46,21 @@ export interface Running {
   stdout: () => string;
 }
 
-export function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+export async function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevOnce(tool, dir, args);
+    } catch (error) {
+      // wrangler checks that its inspector port (9229) is free, then workerd
+      // binds it: another wrangler dev on this machine (a parallel run) can
+      // take it in between, and workerd dies. Not the case's doing: try again.
+      const raced = tool === "wrangler" && /Address already in use; toString\(\) = 127\.0\.0\.1:9229/.test((error as Error).message);
+      if (!raced || attempt === 3) throw error;
+    }
+  }
+}
+
+function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
