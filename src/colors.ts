@@ -45,10 +45,22 @@ export function detectLevel(env: NodeJS.ProcessEnv, isTTY: boolean): ColorLevel 
 
 type Style = (text: string) => string;
 
-const wrap = (open: string, close: string): Style => (text) => (colorLevel() ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+/**
+ * A chalk style: like chalk, it re-opens itself after a nested style's
+ * matching close, and closes and re-opens around each line break.
+ */
+const wrap = (open: string, close: string): Style => (text) => {
+  if (!colorLevel()) return text;
+  const [o, c] = [`\x1b[${open}m`, `\x1b[${close}m`];
+  let body = text.includes("\x1b") ? text.replaceAll(c, c + o) : text;
+  if (body.includes("\n")) body = body.replace(/\r?\n/g, (lf) => `${c}${lf}${o}`);
+  return `${o}${body}${c}`;
+};
 
 export const bold = wrap("1", "22");
 export const dim = wrap("2", "22");
+export const red = wrap("31", "39");
+export const yellow = wrap("33", "39");
 export const blue = wrap("34", "39");
 export const green = wrap("32", "39");
 export const white = wrap("37", "39");

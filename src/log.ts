@@ -118,6 +118,46 @@ export function writeStderr(text: string): void {
 }
 
 
+let kleurOn: boolean | undefined;
+/**
+ * Whether miniflare's colours (kleur: the dev server's "[wrangler:info]"
+ * prefixes and its "Ready on" URL) are on: FORCE_COLOR set to anything but
+ * "0", or stdout a terminal; never with NO_COLOR, NODE_DISABLE_COLORS or TERM=dumb.
+ */
+function kleurEnabled(): boolean {
+  if (kleurOn !== undefined) return kleurOn;
+  const env = process.env;
+  const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || require("node:tty").isatty(1);
+  return (kleurOn = !env.NODE_DISABLE_COLORS && env.NO_COLOR === undefined && env.TERM !== "dumb" && wanted);
+}
+// Like kleur, a nested style's matching close re-opens this one.
+const kleurWrap = (open: string, close: string) => (text: string) =>
+  kleurEnabled() ? `\x1b[${open}m${text.replaceAll(`\x1b[${close}m`, `\x1b[${close}m\x1b[${open}m`)}\x1b[${close}m` : text;
+/** Miniflare's kleur styles, which colour the dev server's log lines. */
+export const kleur = {
+  reset: kleurWrap("0", "0"),
+  bold: kleurWrap("1", "22"),
+  red: kleurWrap("31", "39"),
+  green: kleurWrap("32", "39"),
+  yellow: kleurWrap("33", "39"),
+  blue: kleurWrap("34", "39"),
+  grey: kleurWrap("90", "39"),
+};
+const LEVEL_COLOURS = { error: kleur.red, warn: kleur.yellow, info: kleur.green } as const;
+/** A dev-server log line as miniflare prints it: "[wrangler:info] message", the prefix in its level's colour. */
+export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): string {
+  return `${LEVEL_COLOURS[level](`[wrangler:${level}]`)} ${message}`;
+}
+
+/**
+ * A request as miniflare logs it: "[wrangler:info] GET /path 200 OK (3ms)",
+ * the method bold, the status in its class's colour, the time grey.
+ */
+export function devRequestLine(method: string, pathname: string, status: number, statusText: string, ms: number): string {
+  const colour = status >= 200 && status < 300 ? kleur.green : status >= 400 && status < 500 ? kleur.yellow : status >= 500 ? kleur.red : kleur.blue;
+  return devLogLine("info", kleur.reset(`${kleur.bold(method)} ${pathname} ${colour(`${kleur.bold(String(status))} ${statusText} `)}${kleur.grey(`(${ms}ms)`)}`));
+}
+
 /** The banner wrangler prints before most commands. */
 export function printBanner(): void {
   const title = ` ⛅️ bunflare ${version}`;

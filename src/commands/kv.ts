@@ -176,7 +176,7 @@ async function readJsonFile(file: string): Promise<unknown> {
   const lineStart = text.lastIndexOf("\n", first.offset - 1) + 1;
   const line = text.slice(0, lineStart).split("\n").length;
   const lineText = text.slice(lineStart).split("\n")[0] ?? "";
-  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, lineText });
+  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, length: first.length, lineText });
 }
 
 /** Keys from a bulk get/delete file: strings, or objects with a "name". */

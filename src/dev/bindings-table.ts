@@ -2,6 +2,7 @@
 // one row per binding, in the registry's order (wrangler's), columns padded
 // to the widest entry.
 import type { WorkerConfig } from "../config/types.ts";
+import * as chalk from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { NOT_IMPLEMENTED_MODE, type BindingDescriptor, type BindingRow } from "../../runtime/bindings/descriptor.ts";
 
@@ -27,6 +28,23 @@ export function bindingRows(
   return rows;
 }
 
+/** Pads to a width counted without colour codes, as wrangler's padEndAnsi does. */
+function padEndVisible(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - Bun.stripANSI(text).length));
+}
+
+/** The mode in wrangler's colours: local blue, remote yellow, connection status green or red, anything else dim. */
+function colourMode(mode: string): string {
+  const match = /^(local|remote)( \[connected\]| \[not connected\])?$/.exec(mode);
+  if (!match) return chalk.dim(mode);
+  const where = match[1] === "local" ? chalk.blue("local") : chalk.yellow("remote");
+  const status = match[2] === undefined ? "" : match[2] === " [connected]" ? chalk.green(match[2]) : chalk.red(match[2]);
+  return where + status;
+}
+
+// Wrangler's brand colour, in which it prints the Resource column.
+const brandColor = chalk.hex("#BD5B08");
+
 export function formatBindingsTable(rows: Row[], workerName?: string, columns = process.stdout.columns ?? Infinity): string[] {
   if (rows.length === 0) return [];
   const maxValue = Math.max(...rows.map((row) => row.value?.length ?? 0));
@@ -37,12 +55,20 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns = 
   const wrap = bindingWidth + 6 + maxType + 6 + maxMode >= columns;
   const gap = " ".repeat(wrap ? 4 : 6);
   const firstWidth = wrap ? "env.".length + maxName : bindingWidth;
-  const lines = [workerName ? `${workerName} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
-  lines.push(`${"Binding".padEnd(firstWidth)}${gap}${"Resource".padEnd(maxType)}${gap}${rows.some((row) => row.mode) ? "Mode" : ""}`);
+  const lines = [workerName ? `${chalk.blue(workerName)} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
+  lines.push(`${padEndVisible(chalk.dim("Binding"), firstWidth)}${gap}${padEndVisible(chalk.dim("Resource"), maxType)}${gap}${rows.some((row) => row.mode) ? chalk.dim("Mode") : ""}`);
   for (const row of rows) {
-    const first = `env.${row.name}${row.value && !wrap ? ` (${row.value})` : ""}`.padEnd(firstWidth);
-    lines.push(`${first}${gap}${row.type.padEnd(maxType)}${gap}${row.mode}${wrap && row.value ? `\n  ${row.value}` : ""}`);
+    const value = row.value ? chalk.dim(row.value) : "";
+    const first = padEndVisible(`${chalk.white(`env.${row.name}`)}${row.value && !wrap ? ` (${value})` : ""}`, firstWidth);
+    lines.push(`${first}${gap}${brandColor(row.type.padEnd(maxType))}${gap}${colourMode(row.mode)}${wrap && row.value ? `\n  ${value}` : ""}`);
   }
   lines.push("");
   return lines;
+}
+
+/** Printed after the tables when a binding reaches another worker, dimmed, with the statuses in their colours. */
+export function connectionStatusNote(): string {
+  return chalk.dim(
+    `\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by ${chalk.green("[connected]")} or ${chalk.red("[not connected]")}. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n`,
+  );
 }

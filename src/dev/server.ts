@@ -10,10 +10,11 @@
 import { networkInterfaces } from "node:os";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { printBanner } from "../log.ts";
+import { devLogLine, kleur, printBanner } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, formatBindingsTable } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
+import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
@@ -55,10 +56,7 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
     return (config.services ?? []).length > 0 || external.length > 0;
   });
   if (any) {
-    devConsole.log(
-      "log",
-      "\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by [connected] or [not connected]. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n",
-    );
+    devConsole.log("log", connectionStatusNote());
   }
 }
 
@@ -144,14 +142,14 @@ export async function startDev(args: DevArgs): Promise<void> {
   const { wildcard, urlHost, shownHost } = urlsOf(ip);
   const port = http.port;
   const readyUrl = `${protocol}://${shownHost}:${port}`;
-  devConsole.log("log", "⎔ Starting local server...");
-  devConsole.log("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${port}`);
+  devConsole.log("log", dim("⎔ Starting local server..."));
+  devConsole.log("info", devLogLine("info", `Ready on ${kleur.green(`${protocol}://${urlHost}:${port}`)}`));
   if (wildcard) {
     const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
     for (const addresses of Object.values(networkInterfaces())) {
       for (const entry of addresses ?? []) if (entry.family === "IPv4") hosts.push(entry.address);
     }
-    for (const host of hosts) devConsole.log("info", `[wrangler:info] - ${protocol}://${host}:${port}`);
+    for (const host of hosts) devConsole.log("info", devLogLine("info", `- ${protocol}://${host}:${port}`));
   }
   bannerUrl = readyUrl;
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
