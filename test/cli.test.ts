@@ -85,9 +85,9 @@ test("a bad --env is one error naming the environment", async () => {
 });
 
 test("local wrangler commands bunflare lacks say so in one line", async () => {
-  const { stderr, exitCode } = await run(["init"]);
+  const { stderr, exitCode } = await run(["setup"]);
   expect(exitCode).toBe(1);
-  expect(stderr.trim()).toBe("✘ [ERROR] `bunflare init` is not available in bunflare yet: use `npx wrangler init` for it.");
+  expect(stderr.trim()).toBe("✘ [ERROR] `bunflare setup` is not available in bunflare yet: use `npx wrangler setup` for it.");
 });
 
 test("a missing --env-file is one clear error", async () => {

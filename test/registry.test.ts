@@ -67,6 +67,10 @@ service = "every"
 [[queues.producers]]
 binding = "QUEUE"
 queue = "jobs"
+[[workflows]]
+binding = "FLOW"
+name = "flow"
+class_name = "Flow"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -75,6 +79,7 @@ const NAMES: Record<string, string> = {
   "durable_objects.bindings": "COUNTER",
   services: "SELF",
   "queues.producers": "QUEUE",
+  workflows: "FLOW",
   assets: "ASSETS",
   vars: "GREETING",
 };
@@ -157,6 +162,7 @@ test("a config with one of every binding validates cleanly, and env and the tabl
   const rows = bindingRows(config, config.vars, new Set());
   expect(rows.map((row) => `${row.name} ${row.type} ${row.mode}`)).toEqual([
     "COUNTER Durable Object local",
+    "FLOW Workflow local",
     "KV KV Namespace local",
     "QUEUE Queue local",
     "DB D1 Database local",
