@@ -175,6 +175,49 @@ function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind
  * Validate one section (the top level, or one environment) in place.
  * `top` is the top level when `section` is an environment.
  */
+/**
+ * Every env name is bound once: wrangler refuses two bindings of one name, of
+ * the same kind ("assigned to multiple KV Namespace bindings") or of different
+ * kinds, vars included ("assigned to KV Namespace and D1 Database bindings").
+ * Names are reported in the order the registry first meets them.
+ */
+function checkUniqueBindingNames(d: DiagnosticsTree, section: Entry): void {
+  const kindsByName = new Map<string, string[]>();
+  for (const descriptor of BINDINGS) {
+    let entries: unknown;
+    try {
+      entries = descriptor.entries(section as unknown as WorkerConfig);
+    } catch {
+      continue; // A section of the wrong type, already reported.
+    }
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isObject(entry)) continue;
+      const name = descriptor.bindingName(entry);
+      if (!isStr(name)) continue;
+      const kinds = kindsByName.get(name) ?? [];
+      kinds.push(descriptor.kind);
+      kindsByName.set(name, kinds);
+    }
+  }
+  let duplicated = false;
+  const list = new Intl.ListFormat("en-US", { style: "long", type: "conjunction" });
+  for (const [name, kinds] of kindsByName) {
+    if (kinds.length < 2) continue;
+    duplicated = true;
+    const distinct = [...new Set(kinds)];
+    if (distinct.length > 1) d.errors.push(`${name} assigned to ${list.format(distinct)} bindings.`);
+    for (const kind of distinct) {
+      if (kinds.filter((k) => k === kind).length > 1) d.errors.push(`${name} assigned to multiple ${kind} bindings.`);
+    }
+  }
+  if (duplicated) {
+    d.errors.push(
+      "Bindings must have unique names, so that they can all be referenced in the worker.\nPlease change your bindings to have unique names.",
+    );
+  }
+}
+
 function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
@@ -254,6 +297,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
     }
   }
+  checkUniqueBindingNames(d, section);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
