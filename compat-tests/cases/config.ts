@@ -60,6 +60,40 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }],
   },
   {
+    name: "config: two KV namespaces with one binding name are refused",
+    fast: true,
+    files: { "wrangler.toml": base + '[[kv_namespaces]]\nbinding = "A"\nid = "a"\n[[kv_namespaces]]\nbinding = "A"\nid = "b"\n' },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: one name across KV, D1 and a var is refused, with a bad bucket name",
+    files: {
+      "wrangler.toml":
+        base +
+        '[vars]\nKV = "x"\n[[kv_namespaces]]\nbinding = "KV"\nid = "a"\n[[kv_namespaces]]\nbinding = "KV"\nid = "b"\n' +
+        '[[d1_databases]]\nbinding = "KV"\ndatabase_name = "d"\ndatabase_id = "x"\n[[r2_buckets]]\nbinding = "B"\nbucket_name = "Bad_Bucket"\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: duplicate names across Durable Objects, R2, D1, services and vars, in wrangler's order",
+    files: {
+      "wrangler.toml":
+        base +
+        '[vars]\nB = "x"\n[[r2_buckets]]\nbinding = "B"\nbucket_name = "ok-bucket"\n[[r2_buckets]]\nbinding = "C"\nbucket_name = "ab"\n' +
+        '[[durable_objects.bindings]]\nname = "C"\nclass_name = "X"\n[[d1_databases]]\nbinding = "A"\ndatabase_id = "q"\n' +
+        '[[d1_databases]]\nbinding = "A"\ndatabase_id = "r"\n[[services]]\nbinding = "B"\nservice = "s"\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: duplicate binding names inside an environment",
+    files: {
+      "wrangler.toml": base + '[env.staging]\n[[env.staging.kv_namespaces]]\nbinding = "A"\nid = "a"\n[[env.staging.r2_buckets]]\nbinding = "A"\nbucket_name = "-bad"\n',
+    },
+    steps: [{ args: [...probe, "--env", "staging"] }],
+  },
+  {
     name: "config: unknown top-level field is a warning",
     fast: true,
     files: { "wrangler.toml": base + "foo = 1\n" },

@@ -297,7 +297,6 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
     }
   }
-  checkUniqueBindingNames(d, section);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
@@ -338,9 +337,12 @@ export function resolveEnvironment(
       const envDiagnostics = new Diagnostics(`"env.${envName}" environment configuration`);
       validateSection(envDiagnostics, section, configFileName, envName, raw);
       warnUnknown(envDiagnostics, `env.${envName}`, section, [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE)]);
+      // Like wrangler: the names of the environment in use, reported at the top, before its own section.
+      checkUniqueBindingNames(diagnostics, section);
       diagnostics.addChild(envDiagnostics);
     }
   }
+  if (section === raw) checkUniqueBindingNames(diagnostics, raw);
 
   const pick = (key: string): unknown => {
     if (section === raw) return raw[key];

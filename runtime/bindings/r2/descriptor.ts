@@ -5,7 +5,7 @@ import { isStr, json, optionalString, requireString, warnUnknown } from "../conf
 import type { R2BucketConfig } from "./config.ts";
 import { R2_MIGRATIONS } from "./schema.ts";
 
-/** R2's bucket naming rule, as wrangler checks it in config. */
+/** R2's bucket naming rule, as wrangler checks it in config (for entries that name a binding). */
 const VALID_BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 const r2 = () => require("./index.ts") as typeof import("./index.ts");
@@ -19,7 +19,7 @@ export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
     requireString(d, field, value, "binding");
     if ((value.bucket_name !== undefined && !isStr(value.bucket_name)) || value.bucket_name === "") {
       d.errors.push(`"${field}" bindings should have a string "bucket_name" field but got ${json(value)}.`);
-    } else if (isStr(value.bucket_name) && !VALID_BUCKET_NAME.test(value.bucket_name as string)) {
+    } else if (isStr(value.binding) && isStr(value.bucket_name) && !VALID_BUCKET_NAME.test(value.bucket_name as string)) {
       d.errors.push(
         `${field}.bucket_name=${json(value.bucket_name)} is invalid. Bucket names must begin and end with an alphanumeric character, ` +
           "only contain lowercase letters, numbers, and hyphens, and be between 3 and 63 characters long.",
