@@ -33,6 +33,10 @@ export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
   createEnv: (entry, ctx) => r2().createR2Bucket(ctx.store(), r2().r2BucketNameFor(entry)),
   typeName: () => "R2Bucket",
   schema: { component: "r2", migrations: R2_MIGRATIONS },
+  recover(store) {
+    const { recoverR2 } = require("./recover.ts") as typeof import("./recover.ts");
+    recoverR2(store.db, `${store.dir}/r2`);
+  },
   resources(store) {
     const { listBuckets } = require("./buckets.ts") as typeof import("./buckets.ts");
     return listBuckets(store).map((bucket) => ({ id: bucket.name, name: bucket.name }));
