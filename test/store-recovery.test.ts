@@ -8,6 +8,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { openStore, StoreError } from "../runtime/store/index.ts";
 import { createR2Bucket } from "../runtime/bindings/r2/index.ts";
+import type { R2ObjectBody } from "../runtime/bindings/r2/objects.ts";
 import { ROOT } from "./dev-helpers.ts";
 
 const dirs: string[] = [];
@@ -55,11 +56,11 @@ test("a dead writer's temp bodies and uncommitted bodies are removed on open; co
     store = openStore(dir);
     expect(readdirSync(bucketDir).sort()).toEqual([...committed, ...inFlight].sort());
     const reopened = createR2Bucket(store, "photos");
-    expect(await (await reopened.get("kept"))!.text()).toBe("committed body");
+    expect(await ((await reopened.get("kept")) as R2ObjectBody).text()).toBe("committed body");
     // The unfinished upload can still be completed with the part written before.
     const resumed = reopened.resumeMultipartUpload("big", upload.uploadId);
     await resumed.complete([part1]);
-    expect(await (await reopened.get("big"))!.text()).toBe("part one");
+    expect(await ((await reopened.get("big")) as R2ObjectBody).text()).toBe("part one");
     store.close();
   } finally {
     live.kill();
