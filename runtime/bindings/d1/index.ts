@@ -54,6 +54,13 @@ interface Counters {
   s: number;
 }
 
+const FAILED_AT = Symbol("failed statement");
+
+/** Which query of a batch an error came from (0-based), for messages such as `d1 execute --file`'s. */
+export function failedStatementIndex(error: unknown): number | undefined {
+  return error instanceof Error ? (error as Error & { [FAILED_AT]?: number })[FAILED_AT] : undefined;
+}
+
 /** One open database file, shared by every binding object in this process that points at it. */
 export class D1Engine {
   readonly db: Database;
@@ -164,7 +171,16 @@ export class D1Engine {
   }
 
   batch(queries: { sql: string; params: D1Value[] }[]): RawOutcome[] {
-    return this.inTransaction(() => queries.map((q) => this.query(q.sql, q.params)));
+    return this.inTransaction(() =>
+      queries.map((q, index) => {
+        try {
+          return this.query(q.sql, q.params);
+        } catch (error) {
+          if (error instanceof Error && !(FAILED_AT in error)) Object.defineProperty(error, FAILED_AT, { value: index });
+          throw error;
+        }
+      }),
+    );
   }
 
   exec(sql: string): D1ExecResult {
