@@ -10,7 +10,9 @@ import path from "node:path";
 import { sqlDump } from "./generate.ts";
 import { freePort, waitForResponse } from "./proc.ts";
 import { percentile } from "./stats.ts";
-import { command, startDev, toolEnv, type ToolName } from "./tools.ts";
+import { command, startDev, toolEnv, TOOLS, type ToolName } from "./tools.ts";
+import { markNa, newRow, type Row } from "./results.ts";
+import type { Settings } from "./scenarios.ts";
 
 export interface ContentionResult {
   idleP99Ms: number;
@@ -117,6 +119,37 @@ export async function measureContention(tool: ToolName, rows: number, route = "/
   } finally {
     await dev.stop();
   }
+}
+
+/**
+ * The bench rows: while another process imports the dump with `d1 execute --file`
+ * and a second client writes to that database (so one request waits for the
+ * import's lock), the p99 of a route that touches no storage, and how many
+ * requests failed.
+ */
+export async function importContention(settings: Settings): Promise<Row[]> {
+  const rows = settings.d1DumpRows.toLocaleString("en-US");
+  const p99 = newRow(`dev: p99 of an untouched route during a ${rows}-row import`, "ms", "lower", ["wrangler", "bunflare"]);
+  const failed = newRow("dev: requests failed during the import", "count", "lower", ["wrangler", "bunflare"]);
+  for (let run = 1; run <= settings.bulkRuns; run++) {
+    for (const tool of TOOLS) {
+      if (p99.cells[tool]!.na) continue;
+      settings.log(`import contention: ${tool} run ${run}/${settings.bulkRuns}`);
+      try {
+        const result = await measureContention(tool, settings.d1DumpRows, "/", true);
+        p99.cells[tool]!.samples.push(result.importP99Ms);
+        failed.cells[tool]!.samples.push(result.failed + (result.writeFailures ?? 0));
+        const first = result.firstFailure ?? result.firstWriteFailure;
+        if (first) failed.notes.push(`${tool}: ${first.slice(0, 120)}`);
+      } catch (error) {
+        const why = error instanceof Error ? error.message.slice(0, 160) : String(error);
+        markNa(p99, tool, why);
+        markNa(failed, tool, why);
+      }
+    }
+  }
+  p99.notes.push("a second client writes to the database being imported meanwhile, so one request always waits for the import's lock");
+  return [p99, failed];
 }
 
 if (import.meta.main) {
