@@ -22,6 +22,8 @@ export interface ContentionResult {
   failed: number;
   requests: number;
   firstFailure?: string;
+  /** Set when the import itself failed. */
+  importFailure?: string;
 }
 
 const WORKER = `export default {
@@ -98,7 +100,9 @@ export async function measureContention(tool: ToolName, rows: number, route = "/
     importing = false;
     await load;
     await writing;
-    if (code !== 0) throw new Error(`import failed (${code}): ${(err + out).slice(0, 400)}`);
+    // An import that fails is a result, not an error: wrangler's can lose the
+    // lock race to the dev server's writer (SQLITE_BUSY).
+    const importFailure = code === 0 ? undefined : `import exited ${code}: ${(err + out).replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n")[0]!.slice(0, 200)}`;
     if (process.env.CONTENTION_DEBUG) {
       const top = (list: typeof during) => [...list].sort((a, b) => b[1] - a[1]).slice(0, 5).map((x) => `${Math.round(x[0] - started)}+${Math.round(x[1])}`);
       console.error("slowest reads (start+ms):", top(during).join(" "), "writes:", top(writes).join(" "), "import ms", Math.round(importMs));
@@ -114,6 +118,7 @@ export async function measureContention(tool: ToolName, rows: number, route = "/
       failed: failures.length,
       requests: during.length,
       ...(failures[0] ? { firstFailure: failures[0][2]! } : {}),
+      ...(importFailure ? { importFailure } : {}),
       ...(writer ? { writes: writes.length, writeFailures: writes.filter((w) => w[2]).length, firstWriteFailure: writes.find((w) => w[2])?.[2] ?? undefined } : {}),
     };
   } finally {
@@ -141,6 +146,7 @@ export async function importContention(settings: Settings): Promise<Row[]> {
         failed.cells[tool]!.samples.push(result.failed + (result.writeFailures ?? 0));
         const first = result.firstFailure ?? result.firstWriteFailure;
         if (first) failed.notes.push(`${tool}: ${first.slice(0, 120)}`);
+        if (result.importFailure) failed.notes.push(`${tool}: the import itself failed: ${result.importFailure}`);
       } catch (error) {
         const why = error instanceof Error ? error.message.slice(0, 160) : String(error);
         markNa(p99, tool, why);
