@@ -94,6 +94,32 @@ export const cases: CompatCase[] = [
     steps: [{ args: [...probe, "--env", "staging"] }],
   },
   {
+    name: "config: route objects need a string pattern, known fields of the right types and one zone",
+    files: {
+      "wrangler.toml":
+        base +
+        'routes = [{ zone_id = "a" }, { pattern = 5 }, { pattern = "a/*", custom_domain = "yes" }, { pattern = "b/*", zone_id = 5 }, ' +
+        '{ pattern = "c/*", enabled = "no" }, { pattern = "d/*", foo = 1 }, "ok/*", { pattern = "e/*", zone_name = "e" }, ' +
+        '{ pattern = "f/*", zone_name = "f", zone_id = "g" }]\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: route and routes together, and a route object with two zones",
+    files: { "wrangler.toml": base + 'routes = ["y.com/*"]\nroute = { pattern = "a/*", zone_id = "z", zone_name = "n" }\n' },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: migrations need a string tag, class lists of strings and rename / transfer pairs",
+    files: {
+      "wrangler.toml":
+        base +
+        'migrations = [5, { tag = 1, new_classes = "X" }, { tag = "v2", new_sqlite_classes = [1], deleted_classes = "x", ' +
+        'transferred_classes = [{ from = "a", to = "b" }], renamed_classes = [{ from = "a" }], foo = 1 }]\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
     name: "config: unknown top-level field is a warning",
     fast: true,
     files: { "wrangler.toml": base + "foo = 1\n" },

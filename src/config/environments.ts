@@ -218,8 +218,77 @@ function checkUniqueBindingNames(d: DiagnosticsTree, section: Entry): void {
   }
 }
 
+const ROUTE_SHAPE = "{ pattern, custom_domain, zone_id | zone_name, enabled, previews_enabled }";
+const ROUTE_FIELDS: Record<string, "string" | "boolean"> = {
+  pattern: "string",
+  custom_domain: "boolean",
+  zone_id: "string",
+  zone_name: "string",
+  enabled: "boolean",
+  previews_enabled: "boolean",
+};
+
+/** A route as wrangler accepts it: a string, or an object with a string pattern, known fields of the right types, and at most one zone. */
+function validRoute(route: unknown): boolean {
+  if (isStr(route)) return true;
+  if (!isObject(route) || !isStr(route.pattern)) return false;
+  if (route.zone_id !== undefined && route.zone_name !== undefined) return false;
+  return Object.entries(route).every(([field, value]) => ROUTE_FIELDS[field] !== undefined && typeof value === ROUTE_FIELDS[field]);
+}
+
+function checkRoutes(d: DiagnosticsTree, section: Entry): void {
+  if (section.route !== undefined && !validRoute(section.route)) {
+    d.errors.push(`Expected "route" to be either a string, or an object with shape ${ROUTE_SHAPE}, but got ${json(section.route)}.`);
+  }
+  if (section.route !== undefined && section.routes !== undefined) {
+    d.errors.push('Expected exactly one of the following fields ["routes","route"].');
+  }
+  if (Array.isArray(section.routes)) {
+    const invalid = section.routes.filter((route) => !validRoute(route));
+    if (invalid.length > 0) {
+      d.errors.push(
+        `Expected "routes" to be an array of either strings or objects with the shape ${ROUTE_SHAPE}, but these weren't valid: ${JSON.stringify(invalid, null, 2)}.`,
+      );
+    }
+  }
+}
+
+/** Durable Object migrations as wrangler checks them: a string tag, class lists of strings, rename / transfer pairs. */
+function checkMigrations(d: DiagnosticsTree, migrations: unknown[], prefix: string): void {
+  migrations.forEach((raw, i) => {
+    const field = `${prefix}migrations[${i}]`;
+    const migration = isObject(raw) ? raw : {};
+    warnUnknown(d, "migrations", migration, ["tag", "new_classes", "new_sqlite_classes", "renamed_classes", "transferred_classes", "deleted_classes"]);
+    if (migration.tag === undefined) d.errors.push(`"${field}.tag" is a required field.`);
+    else if (!isStr(migration.tag)) d.errors.push(`Expected "${field}.tag" to be of type string but got ${json(migration.tag)}.`);
+    const classList = (key: string) => {
+      const value = migration[key];
+      if (value === undefined) return;
+      if (!Array.isArray(value)) {
+        d.errors.push(`Expected "${field}.${key}" to be an array of strings but got ${json(value)}`);
+        return;
+      }
+      value.forEach((item, j) => {
+        if (!isStr(item)) d.errors.push(`Expected "${field}.${key}.[${j}]" to be of type string but got ${json(item)}.`);
+      });
+    };
+    const pairs = (key: string, fields: string[]) => {
+      const value = migration[key];
+      if (value === undefined) return;
+      const ok = Array.isArray(value) && value.every((pair) => isObject(pair) && fields.every((f) => isStr(pair[f])));
+      if (!ok) d.errors.push(`Expected "${field}.${key}" to be an array of "{${fields.map((f) => `${f}: string`).join(", ")}}" objects but got ${json(value)}.`);
+    };
+    classList("new_classes");
+    classList("new_sqlite_classes");
+    pairs("renamed_classes", ["from", "to"]);
+    pairs("transferred_classes", ["from", "from_script", "to"]);
+    classList("deleted_classes");
+  });
+}
+
 function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
+  checkRoutes(d, section);
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
@@ -297,6 +366,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
     }
   }
+  if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
