@@ -62,7 +62,8 @@ export function needsWrangler(argv: string[], local: boolean): boolean {
     case "kv":
     case "r2":
     case "d1":
-      if (hasFlag(argv, "--remote")) return true;
+      // With --local too, wrangler's own usage error ("mutually exclusive") comes first: bunflare gives it.
+      if (hasFlag(argv, "--remote")) return !hasFlag(argv, "--local");
       return (REMOTE_SUBCOMMANDS[group] ?? []).some((words) => words.every((word, i) => rest[i] === word));
     default:
       return false;

@@ -2,6 +2,7 @@
 // bundle `bunflare dev` runs, check it as wrangler does, report its size and
 // bindings, and with --outdir write it in wrangler's layout. Without --dry-run
 // these commands go to real wrangler (src/forward.ts) before they get here.
+import { green } from "../colors.ts";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -123,7 +124,7 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const contents = [Buffer.from(code), ...modules.map((m) => readFileSync(m.file))];
     const size = contents.reduce((sum, buffer) => sum + buffer.length, 0);
     const gzip = gzipSync(Buffer.concat(contents)).length;
-    log.info(`Total Upload: ${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`);
+    log.info(`Total Upload: ${green(`${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`)}`);
     const vars = { ...config.vars, ...keyValues(args.var, "var") };
     const rows = bindingRows(config, vars, new Set(), () => false).map((row) => ({ ...row, mode: "" }));
     const table = formatBindingsTable(rows, undefined, Infinity);

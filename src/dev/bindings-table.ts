@@ -35,6 +35,7 @@ function padEndVisible(text: string, width: number): string {
 
 /** The mode in wrangler's colours: local blue, remote yellow, connection status green or red, anything else dim. */
 function colourMode(mode: string): string {
+  if (!mode) return "";
   const match = /^(local|remote)( \[connected\]| \[not connected\])?$/.exec(mode);
   if (!match) return chalk.dim(mode);
   const where = match[1] === "local" ? chalk.blue("local") : chalk.yellow("remote");
