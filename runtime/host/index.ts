@@ -24,8 +24,8 @@ export interface LoadedWorker {
   format: "modules" | "service-worker";
   exports: Record<string, unknown>;
   env: Record<string, unknown>;
-  /** Runs the worker's fetch handler; rejects with the worker's error (stack already mapped). */
-  fetch(request: Request): Promise<Response>;
+  /** Runs the worker's fetch handler (of a named entrypoint); rejects with the worker's error (stack already mapped). */
+  fetch(request: Request, entrypoint?: string): Promise<Response>;
   scheduled(cron: string, scheduledTime: number): Promise<ScheduledResult>;
   /**
    * Calls another handler of the default export (`queue`, `tail`, ...) as the runtime
@@ -174,7 +174,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     throw new HandlerError(`Handler does not export a fetch() function.`);
   };
 
-  const runFetch = async (request: Request): Promise<Response> => {
+  const runFetch = async (request: Request, name = "default"): Promise<Response> => {
     if (!("cf" in request)) {
       // Built on first read: most requests never look at cf.
       let cf: Record<string, unknown> | undefined;
@@ -187,10 +187,10 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     if (format === "service-worker") {
       response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
     } else {
-      const target = entrypoint("default", ctx);
+      const target = entrypoint(name, ctx);
       if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
       response =
-        typeof exports.default === "function"
+        typeof exports[name] === "function"
           ? await (target.fetch as Function).call(target, request)
           : await (target.fetch as Function).call(target, request, env, ctx);
     }
@@ -208,9 +208,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     exports,
     env,
     mapStack,
-    async fetch(request) {
+    async fetch(request, name) {
       try {
-        return await runFetch(request);
+        return await runFetch(request, name);
       } catch (error) {
         throw Object.assign(new Error(), {
           stack: mapStack(error),
@@ -255,7 +255,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     },
     asService(name) {
       return {
-        fetch: (request) => worker.fetch(request),
+        // A named entrypoint's own fetch(), never the default's: a default that forwards
+        // to a named entrypoint of itself would otherwise call itself without end.
+        fetch: (request) => worker.fetch(request, name),
         rpcTarget: () => {
           const target = entrypoint(name ?? "default");
           return target;

@@ -5,7 +5,7 @@ import { STATUS_CODES } from "node:http";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
-import { ORIGINAL_URL_HEADER } from "../../runtime/bindings/service/registry.ts";
+import { isRemoteCall } from "./remote.ts";
 import type { DevConsole } from "./console.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 import type { Slot } from "./session.ts";
@@ -79,6 +79,8 @@ export interface HttpOptions {
   testScheduled: boolean;
   /** TLS for --local-protocol https. */
   tls?: { key: string; cert: string };
+  /** Answers calls from other dev processes (src/dev/remote.ts). */
+  remote?(request: Request): Promise<Response>;
   /** A worker's error while handling a WebSocket message. */
   reportError(error: unknown): void;
 }
@@ -168,6 +170,8 @@ export class DevHttpServer {
 
   private handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
+    // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
+    if (this.options.remote && isRemoteCall(request)) return this.options.remote(request);
     const pathname = pathOf(request.url);
     if (pathname === "/cdn-cgi/handler/scheduled") {
       const result = await this.runScheduled(new URL(request.url));
@@ -193,12 +197,6 @@ export class DevHttpServer {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
     } else {
       try {
-        const forwarded = request.headers.get(ORIGINAL_URL_HEADER);
-        if (forwarded) {
-          const headers = new Headers(request.headers);
-          headers.delete(ORIGINAL_URL_HEADER);
-          request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
-        }
         response = await primary.current.fetch(request);
         const socket = response.status === 101 ? webSocketOf(response) : undefined;
         if (socket) {
