@@ -296,10 +296,14 @@ export default { fetch() {
 
   test("node:* imports need nodejs_compat, as in the Workers runtime", async () => {
     const worker = 'import { Buffer } from "node:buffer";\nexport default { fetch() { return new Response(Buffer.from("aGk=", "base64").toString()); } };\n';
-    const without = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
-    await without.dev.waitForOutput(/The package "node:buffer" wasn't found on the file system but is built into node\./);
-    await without.dev.waitForOutput(/No such module "node:buffer"/);
-    expect((await without.get("/")).status).toBe(503);
+    // As under wrangler, the module is missing at start, so dev ends with exit code 1.
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": worker });
+    dirs.push(dir);
+    const without = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = without.stdout.toString() + without.stderr.toString();
+    expect(output).toMatch(/The package "node:buffer" wasn't found on the file system but is built into node\./);
+    expect(output).toContain('No such module "node:buffer"');
+    expect(without.exitCode).toBe(1);
     const withFlag = await serve({ "wrangler.toml": toml("src/index.js", 'compatibility_flags = ["nodejs_compat"]\n'), "src/index.js": worker });
     expect(await (await withFlag.get("/")).text()).toBe("hi");
   });
@@ -349,13 +353,35 @@ async function freePort(): Promise<number> {
 }
 
 describe("bunflare dev start-up failures", () => {
-  test("a worker that throws at module load is reported, answers 503, and recovers when fixed", async () => {
-    const { dir, dev, get } = await serve({
+  test("a worker that throws at module load when dev starts: the error, no Ready line, exit code 1", () => {
+    const dir = project({
       "wrangler.toml": toml(),
       "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
     });
-    await dev.waitForOutput(/\[wrangler:error\] Error: broken at load/);
-    expect((await get("/")).status).toBe(503);
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = result.stdout.toString() + result.stderr.toString();
+    expect(result.exitCode).toBe(1);
+    expect(output).toContain("Error: broken at load");
+    expect(output).toContain("[ERROR] The Workers runtime failed to start. There is likely additional logging output above.");
+    expect(output).not.toContain("Ready on");
+  });
+
+  test("a worker that fails to build when dev starts: the build error, no Ready line, exit code 1", () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = result.stdout.toString() + result.stderr.toString();
+    expect(result.exitCode).toBe(1);
+    expect(output).toContain("Build failed with 1 error");
+    expect(output).not.toContain("Ready on");
+  });
+
+  test("after a good start, a worker that throws at load keeps the last good one serving", async () => {
+    const { dir, dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("good"); } };\n' });
+    write(dir, "src/index.js", 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n');
+    await dev.waitForOutput(/Error: broken at load/);
+    expect(await (await get("/")).text()).toBe("good");
     write(dir, "src/index.js", 'export default { fetch() { return new Response("recovered"); } };\n');
     await eventually(async () => (await (await get("/")).text()) === "recovered");
   });
@@ -391,8 +417,9 @@ describe("bunflare dev across processes", () => {
     expect(await response.text()).toBe("callee saw POST https://example.com/path?q=1 hello");
     await callee.stop();
     const after = await fetch(caller.url, { headers: { "user-agent": "curl/8" } });
-    expect(after.status).toBe(500);
-    expect(await after.text()).toContain('Couldn\'t find a local dev session for the "default" entrypoint of service "callee" to proxy to');
+    // miniflare's dev-registry proxy answers a missing worker with 503 and these words.
+    expect(after.status).toBe(503);
+    expect(await after.text()).toBe('Worker "callee" not found. Make sure it is running locally.');
   });
 });
 
@@ -421,6 +448,37 @@ export default class extends WorkerEntrypoint {
     expect(await (await get("/rpc")).text()).toBe("42");
     write(dir, "b.js", 'export default { fetch() { return new Response("b edited"); } };\n');
     await eventually(async () => (await (await get("/x")).text()) === "b edited");
+  });
+
+  test("co-dependent workers and a worker bound to its own named entrypoint answer without recursing", async () => {
+    const { get } = await serve(
+      {
+        "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n[[services]]\nbinding = "SELF_NAMED"\nservice = "a"\nentrypoint = "Named"\n',
+        "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "A"\nservice = "a"\n',
+        "a.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Named extends WorkerEntrypoint {
+  fetch() { return new Response("named's own fetch"); }
+}
+export default class extends WorkerEntrypoint {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/named") return this.env.SELF_NAMED.fetch(request);
+    return new Response(await this.env.B.ping(3));
+  }
+  pong(n) { return "pong " + n; }
+}
+`,
+        "b.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  async ping(n) { return "ping " + (await this.env.A.pong(n)); }
+}
+`,
+      },
+      ["-c", "a.toml", "-c", "b.toml"],
+    );
+    expect(await (await get("/")).text()).toBe("ping pong 3");
+    // The named entrypoint's fetch, not the default's (which would call itself again).
+    expect(await (await get("/named")).text()).toBe("named's own fetch");
   });
 
   test("a .dev.vars created after start is picked up", async () => {
