@@ -334,6 +334,18 @@ export default { fetch() {
     expect(ready).toEqual({ event: "DEV_SERVER_READY", ip: "localhost", port: Number(new URL(dev.url).port) });
   });
 
+  test("with --log-level none nothing is printed, yet the IPC ready message arrives", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("quiet"); } };\n' });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["--log-level", "none"], { ipc: true });
+    running.push(dev);
+    const ready = JSON.parse(dev.messages[0] as string);
+    expect(ready.event).toBe("DEV_SERVER_READY");
+    expect(await (await fetch(`http://127.0.0.1:${ready.port}/`)).text()).toBe("quiet");
+    await dev.stop();
+    expect(dev.output()).toBe("");
+  });
+
   test("--remote is refused with one clear line and exit code 1", async () => {
     const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default {};\n" });
     dirs.push(dir);

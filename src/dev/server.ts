@@ -10,7 +10,7 @@
 import { networkInterfaces } from "node:os";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { log, printBanner } from "../log.ts";
+import { log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
@@ -96,7 +96,8 @@ export async function startDev(args: DevArgs): Promise<void> {
       "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
     );
   }
-  const devConsole = new DevConsole(args["log-level"]);
+  if (args["log-level"]) setLogLevel(args["log-level"]);
+  const devConsole = new DevConsole(logLevel());
   const realExit = keepWorkersFromExiting();
 
   printBanner();
