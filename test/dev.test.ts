@@ -74,6 +74,19 @@ describe("bunflare dev", () => {
     expect(here).toMatch(/src\/index\.ts:8:\d+/);
   });
 
+  test("console.error(err) and console.error(err.stack) in a worker print frames in the user's source files", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml("src/index.ts"),
+      "src/index.ts":
+        'import { helper } from "./helper";\nexport default {\n  fetch(): Response {\n    try {\n      helper();\n    } catch (err) {\n      console.error(err);\n      console.error("stack: " + (err as Error).stack);\n    }\n    return new Response("ok");\n  },\n};\n',
+      "src/helper.ts": "interface X { a: number }\nexport function helper(): void {\n  const x: X = { a: 1 };\n  throw new Error(`helper failed ${x.a}`);\n}\n",
+    });
+    expect(await (await get("/")).text()).toBe("ok");
+    await dev.waitForOutput(/stack: Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)\n\s+at fetch \(\S*src\/index\.ts:5:\d+\)/);
+    await dev.waitForOutput(/^Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)/m);
+    expect(dev.output()).not.toContain("worker.js:");
+  });
+
   test("a worker that exits, rejects or throws in a timer never takes the server down", async () => {
     const { dev, get } = await serve({
       "wrangler.toml": toml(),

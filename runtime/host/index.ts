@@ -49,6 +49,36 @@ export interface LoadOptions {
 }
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
+
+// The source maps of recent bundles, by bundle file, for what workers print with
+// console.*: `console.error(err)` shows frames in the user's files, as under
+// wrangler. Bounded: each reload adds one, and old bundles are gone anyway.
+const consoleMappers = new Map<string, SourceMapper>();
+const MAX_CONSOLE_MAPPERS = 16;
+
+/** Maps bundle frames in text a worker prints (`err.stack`, or an Error object) and drops the host's frames. */
+function mapPrinted(value: unknown): unknown {
+  const text = value instanceof Error ? value.stack : typeof value === "string" ? value : undefined;
+  if (!text) return value;
+  let mapped = text;
+  for (const [file, mapper] of consoleMappers) if (mapped.includes(file)) mapped = mapper.mapStack(mapped);
+  if (mapped === text) return value;
+  return mapped
+    .split("\n")
+    .filter((line) => !(line.trimStart().startsWith("at ") && line.includes(BUNFLARE_ROOT)))
+    .join("\n");
+}
+
+function mapConsole(): void {
+  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      // Most lines (the dev server's own request log among them) hold no bundle path at all.
+      if (consoleMappers.size) args = args.map(mapPrinted);
+      original(...args);
+    };
+  }
+}
 let installed = false;
 let loadingListeners: Map<string, Listener[]> | undefined;
 
@@ -56,6 +86,7 @@ let loadingListeners: Map<string, Listener[]> | undefined;
 export function installRuntimeGlobals(): void {
   if (installed) return;
   installed = true;
+  mapConsole();
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
   // Service-worker syntax registers its handlers at import time: capture them.
   const original = globalThis.addEventListener?.bind(globalThis);
@@ -121,6 +152,10 @@ class HandlerError extends Error {}
 export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   installRuntimeGlobals();
   const mapper: SourceMapper | undefined = options.map ? createSourceMapper(options.file, options.map) : undefined;
+  if (mapper) {
+    consoleMappers.set(options.file, mapper);
+    if (consoleMappers.size > MAX_CONSOLE_MAPPERS) consoleMappers.delete(consoleMappers.keys().next().value!);
+  }
   const mapStack = (error: unknown): string => {
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
     const mapped = mapper ? mapper.mapStack(text) : text;
