@@ -524,6 +524,30 @@ describe("bunflare dev response details", () => {
   });
 });
 
+describe("bunflare dev --host and --upstream-protocol", () => {
+  test("the worker sees the upstream URL, Host and a same-origin Origin; Location and cookie domains come back local", async () => {
+    const { dev } = await serve(
+      {
+        "wrangler.toml": toml(),
+        "src/index.js": `export default {
+  fetch(request) {
+    const headers = new Headers({ Location: "https://api.example.com/next?x=1", "Set-Cookie": "s=1; Domain=api.example.com; Path=/" });
+    const seen = [request.url, request.headers.get("host"), request.headers.get("origin"), request.headers.get("cf-connecting-ip")];
+    return new Response(JSON.stringify(seen), { status: 302, headers });
+  },
+};
+`,
+      },
+      ["--host", "api.example.com", "--upstream-protocol", "https"],
+    );
+    const local = new URL(dev.url);
+    const response = await fetch(new URL("/x//a?b=1", dev.url), { headers: { origin: local.origin }, redirect: "manual" });
+    expect(await response.json()).toEqual(["https://api.example.com/x//a?b=1", "api.example.com", "https://api.example.com", "127.0.0.1"]);
+    expect(response.headers.get("location")).toBe(`${local.origin}/next?x=1`);
+    expect(response.headers.get("set-cookie")).toBe(`s=1; Domain=${local.hostname}; Path=/`);
+  });
+});
+
 describe("bunflare dev process.env", () => {
   test("with nodejs_compat from 2025-04-01, text vars and secrets are in process.env", async () => {
     const { get } = await serve({

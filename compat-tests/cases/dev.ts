@@ -360,3 +360,22 @@ cases.push(
     requests: [{ path: "/" }, { path: "/rpc" }],
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: --host and --upstream-protocol: the worker sees the upstream URL; cookies come back for the local host",
+    files: {
+      "wrangler.toml": 'name = "up"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `export default {
+  fetch(request) {
+    const headers = new Headers({ "Set-Cookie": "session=1; Domain=api.example.com; Path=/" });
+    headers.append("Set-Cookie", "other=2; Domain=elsewhere.com");
+    return new Response(JSON.stringify({ url: request.url, host: request.headers.get("host"), ip: request.headers.get("cf-connecting-ip") }), { headers });
+  },
+};
+`,
+    },
+    args: ["--host", "api.example.com", "--upstream-protocol", "https"],
+    requests: [{ path: "/x//a?b=1", headers_compared: ["set-cookie"] }, { path: "/plain" }],
+  }),
+);

@@ -13,6 +13,7 @@ import { UserError } from "../errors.ts";
 import { log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
+import { upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
@@ -148,6 +149,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     testScheduled: args["test-scheduled"] ?? false,
     tls: protocol === "https" ? localCertificate(args) : undefined,
     reportError,
+    upstream: upstreamOf(args, config()),
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
   });
   try {
