@@ -548,6 +548,25 @@ describe("bunflare dev --host and --upstream-protocol", () => {
   });
 });
 
+describe("bunflare dev Workers globals", () => {
+  test("scheduler.wait resolves after the delay and rejects with an aborted signal's reason", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  async fetch() {
+    await scheduler.wait(5);
+    const controller = new AbortController();
+    const waiting = scheduler.wait(60_000, { signal: controller.signal }).then(() => "resolved", (e) => "rejected " + e);
+    controller.abort("stop");
+    return new Response(await waiting);
+  },
+};
+`,
+    });
+    expect(await (await get("/")).text()).toBe("rejected stop");
+  });
+});
+
 describe("bunflare dev process.env", () => {
   test("with nodejs_compat from 2025-04-01, text vars and secrets are in process.env", async () => {
     const { get } = await serve({

@@ -106,6 +106,24 @@ export function installRuntimeGlobals(): void {
   }) as typeof Response.json;
   installResponseShape();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+  // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
+  if (!("scheduler" in globalThis)) {
+    const wait = (delay: number, options?: { signal?: AbortSignal }) =>
+      new Promise<void>((resolve, reject) => {
+        const signal = options?.signal;
+        if (signal?.aborted) return reject(signal.reason);
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", abort);
+          resolve();
+        }, delay);
+        const abort = () => {
+          clearTimeout(timer);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener("abort", abort, { once: true });
+      });
+    Object.defineProperty(globalThis, "scheduler", { value: { wait }, configurable: true, writable: true });
+  }
   // Bun has no Cache API; workers expect `caches.default`.
   // TODO(cache): this is one in-memory cache per process, shared by every worker of a
   // session and kept in no store. It belongs per env and in .bunflare/ (as a binding
