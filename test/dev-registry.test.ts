@@ -36,7 +36,10 @@ export class Named extends WorkerEntrypoint {
   fetch() { return new Response("named fetch"); }
 }
 export default class extends WorkerEntrypoint {
-  async fetch(request) { return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text())); }
+  async fetch(request) {
+    if (new URL(request.url).pathname === "/throw") throw new TypeError("callee fetch failed");
+    return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text()));
+  }
   echo(value) { return { value, at: new Date(0), tags: new Set(["a"]) }; }
   fail() { throw new RangeError("out of range in callee"); }
   get answer() { return 42; }
@@ -77,6 +80,7 @@ script_name = "callee"
   },
   "/rpc-missing": async (env) => env.CALLEE.echo(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
   "/do-missing": async (env) => env.COUNTER.getByName("c").increment(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
+  "/fetch-throws": async (env) => env.CALLEE.fetch("http://x/throw").then(() => new Response("answered"), (e) => new Response("threw " + e.name + ": " + e.message)),
   "/uncloneable": async (env) => env.CALLEE.echo(Symbol("s")).then(() => new Response("sent"), (e) => new Response(e.name)),
 };
 export default { fetch: (request, env) => routes[new URL(request.url).pathname](env) };
@@ -105,7 +109,7 @@ async function twoSessions() {
 
 describe("bunflare dev across processes", () => {
   test("service fetch, RPC to default and named entrypoints, and a script_name Durable Object reach the other process", async () => {
-    const { caller, get } = await twoSessions();
+    const { caller, callee, get } = await twoSessions();
     expect(caller.output()).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[connected\]/);
     expect(caller.output()).toMatch(/env\.COUNTER \(Counter, defined in callee\)\s+Durable Object\s+local \[connected\]/);
     expect(await get("/fetch")).toEqual({ status: 200, text: "callee saw POST https://example.com/path?q=1 hello" });
@@ -118,6 +122,10 @@ describe("bunflare dev across processes", () => {
     expect((await get("/do")).text).toBe("2; counter at 2 for /path");
     expect((await get("/do")).text).toBe("4; counter at 4 for /path");
     expect((await get("/uncloneable")).text).toBe("DataCloneError");
+    // A callee whose fetch throws: the caller's fetch() rejects with that error; the callee logs it.
+    expect((await get("/fetch-throws")).text).toBe("threw TypeError: callee fetch failed");
+    await callee.waitForOutput(/\[wrangler:error\] TypeError: callee fetch failed/);
+    expect(callee.output()).not.toMatch(/GET \/throw/);
   });
 
   test("after kill -9 the caller gets wrangler's not-found error; a restarted callee is found again with its data", async () => {
