@@ -1,6 +1,6 @@
 // Raw Bun.serve doing each HTTP scenario's work directly (bun:sqlite for
 // storage, no Worker runtime): the third column, the most Bun can do here.
-// `bun bench/raw-server.ts <hello|kv|d1|do> <port> <data-dir>`
+// `bun bench/raw-server.ts <hello|kv|d1|do|static|cache> <port> <data-dir>`
 import { Database } from "bun:sqlite";
 import path from "node:path";
 
@@ -48,6 +48,24 @@ function handler(): (request: Request) => Response {
         const next = (get.get("count")?.value ?? 0) + 1;
         put.run("count", next);
         return new Response(String(next));
+      };
+    }
+    case "static": {
+      // The same file as fixtures/bench-static, read on each request with its type.
+      const file = path.join(import.meta.dir, "../fixtures/bench-static/public/index.html");
+      return () => new Response(Bun.file(file), { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    }
+    case "cache": {
+      // A row with the response's headers and a body file, as a persisted cache keeps them.
+      const db = open("cache.sqlite");
+      db.run("CREATE TABLE IF NOT EXISTS entries (url TEXT PRIMARY KEY, headers TEXT NOT NULL, body TEXT NOT NULL)");
+      const body = path.join(dataDir, "cached-body");
+      Bun.write(body, "Hello from the cache!");
+      db.run("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", ["https://bench.test/cached", JSON.stringify([["cache-control", "max-age=86400"]]), body]);
+      const get = db.query<{ headers: string; body: string }, [string]>("SELECT headers, body FROM entries WHERE url = ?");
+      return () => {
+        const row = get.get("https://bench.test/cached")!;
+        return new Response(Bun.file(row.body), { headers: JSON.parse(row.headers) });
       };
     }
     default:

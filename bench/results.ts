@@ -20,7 +20,7 @@ export interface Target {
 
 export interface Row {
   scenario: string;
-  unit: "ms" | "req/s" | "MB";
+  unit: "ms" | "req/s" | "MB" | "steps/s";
   better: "lower" | "higher";
   cells: Partial<Record<Column, Cell>>;
   target?: Target;
@@ -53,6 +53,8 @@ export function formatValue(value: number, unit: Row["unit"]): string {
       return `${Math.round(value).toLocaleString("en-US")} req/s`;
     case "MB":
       return `${value.toFixed(1)} MB`;
+    case "steps/s":
+      return `${Math.round(value).toLocaleString("en-US")} steps/s`;
   }
 }
 

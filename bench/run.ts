@@ -22,6 +22,7 @@ import {
   warmCli,
   queueThroughput,
   r2LargeObject,
+  workflowSteps,
   type Settings,
 } from "./scenarios.ts";
 import { versions } from "./tools.ts";
@@ -78,6 +79,7 @@ const cli = cliScenarios(settings).filter((scenario) => wanted(scenario.name));
 for (const scenario of cli) collect(await cliScenario(settings, scenario));
 if (wanted("R2: peak memory")) collect(await r2LargeObject(settings));
 if (wanted("queues")) collect(await queueThroughput(settings));
+if (wanted("Workflow: steps per second")) collect(await workflowSteps(settings));
 if (wanted("cross-process RPC")) collect(await crossProcessRpc(settings));
 
 if (rows.length === 0) {

@@ -151,7 +151,7 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
 interface HttpScenario {
   name: string;
   fixture: string;
-  raw: "hello" | "kv" | "d1" | "do";
+  raw: "hello" | "kv" | "d1" | "do" | "static" | "cache";
   /** POSTed once before measuring, through the worker's own binding. */
   seed: boolean;
   expect: string;
@@ -163,6 +163,8 @@ export const HTTP_SCENARIOS: HttpScenario[] = [
   { name: "KV read", fixture: "bench-kv-read", raw: "kv", seed: true, expect: "Hello from KV!", rpsTarget: { ratio: 5 } },
   { name: "D1 indexed query", fixture: "bench-d1-query", raw: "d1", seed: true, expect: '"name":"User ', rpsTarget: { ratio: 5 } },
   { name: "Durable Object counter", fixture: "bench-do-counter", raw: "do", seed: false, expect: "", rpsTarget: { ratio: 5 } },
+  { name: "static asset", fixture: "bench-static", raw: "static", seed: false, expect: "Hello from a static asset!", rpsTarget: { ratio: 5 } },
+  { name: "Cache API hit", fixture: "bench-cache-hit", raw: "cache", seed: true, expect: "Hello from the cache!", rpsTarget: { ratio: 5 } },
 ];
 
 async function startTarget(column: Column, scenario: HttpScenario, port: number): Promise<Spawned> {
@@ -413,6 +415,51 @@ export async function queueThroughput(settings: Settings): Promise<Row[]> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+  }
+  return [row];
+}
+
+/**
+ * Workflow steps per second: one dev server per tool, then instances of
+ * `steps` trivial `step.do` calls (each a durable checkpoint), timed from the
+ * request that creates the instance to the response once it is complete.
+ */
+export async function workflowSteps(settings: Settings): Promise<Row[]> {
+  const steps = settings.quick ? 200 : 1000;
+  const row = newRow(`Workflow: ${steps} checkpointed steps, steps per second`, "steps/s", "higher", ["wrangler", "bunflare"], { ratio: 2 });
+  const servers = new Map<ToolName, { proc: Spawned; url: string }>();
+  try {
+    for (const tool of TOOLS) {
+      settings.log(`workflow steps: starting ${tool}`);
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/run?n=`;
+      const proc = await startDev(tool, scratch("bench-workflow", tool), port);
+      servers.set(tool, { proc, url });
+      try {
+        await waitForResponse(`${url}1`, { proc, timeoutMs: DEV_TIMEOUT_MS, body: (text) => text.includes('"output":0') });
+      } catch (error) {
+        markNa(row, tool, reason(error));
+      }
+    }
+    for (let run = 1; run <= settings.httpRuns; run++) {
+      for (const tool of TOOLS) {
+        if (row.cells[tool]!.na) continue;
+        settings.log(`workflow steps: ${tool} run ${run}/${settings.httpRuns}`);
+        const { url } = servers.get(tool)!;
+        try {
+          const started = performance.now();
+          const response = await fetch(`${url}${steps}`);
+          const body = await response.text();
+          const seconds = (performance.now() - started) / 1000;
+          if (!body.includes(`"output":${(steps * (steps - 1)) / 2}`)) throw new Error(`unexpected answer: ${firstLines(body)}`);
+          row.cells[tool]!.samples.push(steps / seconds);
+        } catch (error) {
+          markNa(row, tool, reason(error));
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map(({ proc }) => proc.stop()));
   }
   return [row];
 }

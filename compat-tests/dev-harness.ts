@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BUNFLARE_BIN, makeScratch, normalize, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
+import { BUNFLARE_BIN, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
   path: string;
@@ -29,6 +29,8 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
+  /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
+  compareRequestLog?: boolean;
   /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
   reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
   fast?: boolean;
@@ -44,7 +46,21 @@ export interface Running {
   stdout: () => string;
 }
 
-export function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+export async function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevOnce(tool, dir, args);
+    } catch (error) {
+      // wrangler checks that its inspector port (9229) is free, then workerd
+      // binds it: another wrangler dev on this machine (a parallel run) can
+      // take it in between, and workerd dies. Not the case's doing: try again.
+      const raced = tool === "wrangler" && /Address already in use; toString\(\) = 127\.0\.0\.1:9229/.test((error as Error).message);
+      if (!raced || attempt === 3) throw error;
+    }
+  }
+}
+
+function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
@@ -125,14 +141,36 @@ function startupLines(stdout: string, tool: Tool, dir: string): string {
   const lines: string[] = [];
   let afterCfWarning = false;
   for (const line of text.split("\n")) {
-    // The warning is followed by the network error, whichever it was this time.
-    const skip = /Unable to fetch the `Request.cf` object|^\s+at /.test(line) || (afterCfWarning && /^\w*Error\b/.test(line));
-    afterCfWarning = /Unable to fetch the `Request.cf` object/.test(line) || (afterCfWarning && /^\s+at /.test(line));
+    // Matched without the colour codes (shown as ‹..›): the warning is
+    // followed by the network error, dimmed, whichever it was this time.
+    const plain = line.replace(/‹[0-9;]*›/g, "");
+    const cfWarning = /Unable to fetch the `Request.cf` object/.test(plain);
+    const skip = cfWarning || /^\s+at /.test(plain) || (afterCfWarning && /^\w*Error\b/.test(plain));
+    afterCfWarning = cfWarning || (afterCfWarning && /^(\w*Error\b|\s+at )/.test(plain));
     if (skip) continue;
-    lines.push(line.replace(/:\d+$/, ":<PORT>"));
-    if (/Ready on/.test(line)) break;
+    lines.push(line.replace(/:\d+((?:‹[0-9;]*›)*)$/, ":<PORT>$1"));
+    if (/Ready on/.test(plain)) break;
   }
   return lines.join("\n");
+}
+
+/** The request lines logged after "Ready on", times normalised. */
+function requestLines(stdout: string, tool: Tool, dir: string): string[] {
+  const text = normalize(stdout, tool, dir).replace(/^[^]*?Ready on[^\n]*\n/, "");
+  return text.split("\n").filter((line) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line));
+}
+
+/** Waits until both tools have logged `count` request lines (wrangler logs them a moment after answering). */
+async function waitForRequestLines(running: Record<Tool, Running>, dirs: Record<Tool, string>, count: number): Promise<Record<Tool, string[]>> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const lines = {
+      wrangler: requestLines(running.wrangler.stdout(), "wrangler", dirs.wrangler),
+      bunflare: requestLines(running.bunflare.stdout(), "bunflare", dirs.bunflare),
+    };
+    if ((lines.wrangler.length >= count && lines.bunflare.length >= count) || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function shown(request: HttpProbe, seen: Seen): string {
@@ -180,6 +218,12 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);
+        if (spec.compareRequestLog) {
+          const lines = await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
+          // Sorted: wrangler logs a request from a waitUntil after answering, so its lines can come out of order.
+          const [want, got] = [lines.wrangler.sort().join("\n"), lines.bunflare.sort().join("\n")];
+          if (want !== got) problems.push(`request log differs\n${showDiff(want, got)}`);
+        }
         if (spec.reload) {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);

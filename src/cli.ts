@@ -5,14 +5,14 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
-import type { CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
-import { ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
-import { chalk, layoutNotes, log, printBanner, version } from "./log.ts";
+import type { CommandContext, CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
+import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
+import { layoutNotes, log, printBanner, version } from "./log.ts";
 import { loadConfig, resolveMain } from "./config/index.ts";
-
-const bold = (text: string) => (process.env.NO_COLOR ? text : `\x1b[1m${text}\x1b[22m`);
-/** Wrangler shows a command's status (" [open beta]", " [experimental]") in red after its description. */
-const statusInRed = (describe: string) => describe.replace(/ \[(?:open beta|private beta|closed beta|experimental|alpha|beta)\]$/, (tag) => chalk.red(tag));
+import { bold, cyan, hex } from "./colors.ts";
+import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
+import type { Project } from "./project.ts";
+import { forwardToWrangler, needsWrangler } from "./forward.ts";
 
 const GLOBAL_FLAGS = {
   v: { describe: "Show version number", alias: "version", type: "boolean" },
@@ -53,15 +53,14 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
   return undefined;
 }
 
-class UsageError extends UserError {}
-
 /** Remote commands that read the project's config first in wrangler, so a bad config is reported the same way. */
 const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
 
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["docs", "complete", "init", "setup", "types"]);
+const NOT_BUILT_YET = new Set(["complete", "setup"]);
 
-function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
+/** A top-level group with no module yet: read the config where wrangler would, then refuse. */
+function refuseGroup(group: CommandGroup, args: GlobalArgs): never {
   if (READS_CONFIG.has(group.name)) {
     // Wrangler prints its banner before reading the config.
     printBanner();
@@ -72,29 +71,72 @@ function remoteOnly(group: CommandGroup, args: GlobalArgs): never {
   if (NOT_BUILT_YET.has(group.name)) {
     throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);
   }
-  throw new UserError(
-    `\`bunflare ${group.name}\` needs Cloudflare's network, and bunflare only works locally for now: use \`npx wrangler ${group.name}\` for it.`,
-  );
+  throw needsNetwork(group.name);
 }
 
-function register(parser: Argv, spec: CommandSpec): void {
+/** Wrangler colours a command's status (" [open beta]") where commands are listed. */
+function listedDescription(describe: string): string {
+  return describe.replace(/ \[(open beta|private beta|experimental|alpha|beta)\]$/, (suffix) => hex("#BD5B08")(suffix));
+}
+
+function register(parser: Argv, spec: CommandSpec, parentWords: string[] = []): void {
+  const words = [...parentWords, spec.command.split(" ")[0]!];
   parser.command(
     spec.command,
-    (spec.hidden ? false : statusInRed(spec.describe)) as string,
+    (spec.hidden ? false : listedDescription(spec.describe)) as string,
     (sub) => {
       for (const [name, options] of Object.entries(spec.positionals ?? {})) sub.positional(name, options);
       if (spec.options) sub.options(spec.options);
-      for (const child of spec.subcommands ?? []) register(sub, child);
+      for (const child of spec.subcommands ?? []) register(sub, child, words);
       if (spec.check) sub.check((args) => spec.check!(args as GlobalArgs));
       for (const [example, description] of spec.examples ?? []) sub.example(example, description);
       if (spec.epilogue) sub.epilogue(spec.epilogue);
+      // Whatever follows a network-only command is refused with it, not parsed.
+      if (spec.behaviour?.location === "remote-only") sub.strict(false);
       return sub;
     },
     async (args) => {
-      if (spec.handler) await spec.handler(args as GlobalArgs);
+      if (spec.handler || spec.behaviour) await runCommand(spec, args as GlobalArgs, words.join(" "));
       else parser.showHelp("log");
     },
   );
+}
+
+const decide = <A>(setting: boolean | ((args: A) => boolean) | undefined, args: A, fallback: boolean): boolean =>
+  typeof setting === "function" ? setting(args) : (setting ?? fallback);
+
+/**
+ * The steps wrangler's command runner takes before a handler, as the
+ * command's `behaviour` declares them (see CommandBehaviour in define.ts).
+ */
+async function runCommand(spec: CommandSpec, args: GlobalArgs, words: string): Promise<void> {
+  const behaviour = spec.behaviour;
+  // Loaded here, not at the top: `bunflare --version` and help need no config or store code.
+  const { openProject } = require("./project.ts") as typeof import("./project.ts");
+  let project: Project | undefined;
+  const lazyContext: CommandContext = {
+    get project() {
+      return (project ??= openProject(args));
+    },
+  };
+  if (!behaviour) {
+    await spec.handler?.(args, lazyContext);
+    return;
+  }
+  const jsonOutput = Boolean(behaviour.json && args.json);
+  if (!jsonOutput && decide(behaviour.printBanner, args, true)) printBanner();
+  if (spec.status) {
+    const article = "aeiou".includes(spec.status[0]!) ? "an" : "a";
+    log.warn(`🚧 \`bunflare ${words}\` is ${article} ${spec.status} command. Please report any issues to ${ISSUES_URL}\n`);
+  }
+  // Wrangler goes on to fail at the API; bunflare says why at once.
+  if (behaviour.location === "remote-only") throw needsNetwork(words);
+  await spec.validateArgs?.(args);
+  if (!jsonOutput && decide(behaviour.printResourceLocation, args, false)) printResourceLocationBlock(args as LocationFlags);
+  if (behaviour.provideConfig ?? true) project = openProject(args);
+  // Refused where wrangler would first reach the network: after what it prints before that.
+  if ((behaviour.location ?? "local") === "local") refuseRemote(args as LocationFlags, words);
+  await spec.handler?.(args, lazyContext);
 }
 
 function loadEnvFiles(args: GlobalArgs): void {
@@ -121,6 +163,15 @@ function loadEnvFiles(args: GlobalArgs): void {
 
 export async function main(argv: string[]): Promise<number> {
   const group = invokedGroup(argv);
+  // Commands that need Cloudflare's network go to real wrangler, untouched (src/forward.ts).
+  if (group && !NOT_BUILT_YET.has(group.name) && needsWrangler(argv, Boolean(group.load))) {
+    try {
+      return await forwardToWrangler(argv);
+    } catch (error) {
+      reportError(error);
+      return 1;
+    }
+  }
   const spec = group?.load ? (await group.load()).default : undefined;
 
   const parser = yargs(argv)
@@ -134,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     .alias("h", "help")
     .options(GLOBAL_FLAGS)
     .fail((message, error) => {
-      throw error && error.name !== "YError" ? error : new UsageError(message);
+      throw error && error.name !== "YError" ? error : new CommandLineArgsError(message ?? error?.message ?? "");
     })
     .middleware((args) => {
       if (typeof args.cwd === "string") {
@@ -161,7 +212,7 @@ export async function main(argv: string[]): Promise<number> {
       "Examples:": bold("EXAMPLES"),
     })
     .group(["config", "cwd", "env", "env-file", "help", "version"], bold("GLOBAL FLAGS"))
-    .epilogue(`Please report any issues to ${chalk.cyan("https://github.com/bunflare/bunflare/issues")}`);
+    .epilogue(`Please report any issues to ${cyan(ISSUES_URL)}`);
 
   // With a known group on the command line, the other groups are never parsed
   // nor listed, so only that one is registered: yargs' per-command setup is
@@ -170,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, statusInRed(entry.describe), (sub) => sub.strict(false), (args) => remoteOnly(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, (entry.hidden ? false : listedDescription(entry.describe)) as string, (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
@@ -187,9 +238,11 @@ export async function main(argv: string[]): Promise<number> {
     failed = error;
   }
   if (!failed) return 0;
-  // Wrangler's error handler starts with a blank line on stdout.
-  log.info("");
-  if (failed instanceof UsageError) {
+  // Older command modules signalled usage errors with an Error named "YError"; same treatment.
+  if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
+  // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).
+  if (!(failed instanceof JsonFriendlyError)) log.info("");
+  if (failed instanceof CommandLineArgsError) {
     log.error(failed.message);
     // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
     if (group) parser.showHelp("log");
@@ -227,7 +280,7 @@ async function printRootHelp(parser: Argv): Promise<void> {
 
 export function reportError(error: unknown): void {
   if (error instanceof JsonFriendlyError) {
-    console.log(error.message);
+    console.log(`\n${error.message}`);
   } else if (error instanceof ParseError) {
     const bugNote = `\nIf you think this is a bug, please open an issue at: ${ISSUES_URL}`;
     log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });

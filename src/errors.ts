@@ -1,4 +1,4 @@
-import type { MessageLocation } from "./log.ts";
+import { layoutNotes, type MessageLocation } from "./log.ts";
 
 /** An error meant for the user: printed as one `✘ [ERROR]` block, exit code 1, no stack. */
 export class UserError extends Error {
@@ -33,5 +33,32 @@ export class JsonFriendlyError extends UserError {
   constructor(json: string) {
     super(json);
     this.name = "JsonFriendlyError";
+  }
+}
+
+/**
+ * A mistake in how the command was called (wrangler's CommandLineArgsError):
+ * printed as an error followed by the command's help, exit code 1. yargs' own
+ * argument errors become one of these too. Lines after the first are laid
+ * out as notes, as wrangler's logger does.
+ */
+export class CommandLineArgsError extends UserError {
+  constructor(message: string) {
+    super(layoutNotes(message));
+    this.name = "CommandLineArgsError";
+  }
+}
+
+/**
+ * Runs binding code for a command: what the binding throws (bad key, bad
+ * metadata, value too large...) is the user's to fix, so it is reported as a
+ * UserError with the binding's message; the original stays as its cause.
+ */
+export async function asUserError<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError || !(error instanceof Error)) throw error;
+    throw Object.assign(new UserError(error.message), { cause: error });
   }
 }

@@ -3,6 +3,8 @@
 // colours even when stdout is not a TTY; this reproduces that layout.
 // NO_COLOR (or FORCE_COLOR=0) turns the colours off.
 import { version } from "../package.json";
+import { writeSync } from "node:fs";
+import { hex } from "./colors.ts";
 
 const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
 const esc = (code: string) => (color ? `\x1b[${code}m` : "");
@@ -118,89 +120,81 @@ export const log = {
   info(message = ""): void {
     if (shows("log")) console.log(message);
   },
-  // Wrangler prints esbuild's formatted message (ending in a blank line)
-  // with console.error, which adds a newline: two blank lines after each.
+  // Wrangler prints esbuild's formatted message (ending in a blank line) with
+  // console.error, which adds a newline: two blank lines after each.
   warn(message: string | Message): void {
-    if (shows("warn")) stderr(formatWarning(message) + "\n");
+    if (shows("warn")) writeStderr(formatWarning(message));
   },
   error(message: string | Message): void {
-    if (shows("error")) stderr(formatError(message) + "\n");
+    if (shows("error")) writeStderr(formatError(message));
   },
 };
 
 /**
- * Writes text to stderr as given. Not console.error: under FORCE_COLOR, Bun
- * wraps what console.error prints in red (\x1b[0m\x1b[31m...), which wrangler
- * (Node) does not.
+ * One line to stderr, as given. Not console.error: Bun paints that red
+ * (wrapping it in its own escape codes) whenever colour is forced.
  */
-export function stderr(text: string): void {
-  process.stderr.write(text);
+export function writeStderr(text: string): void {
+  const bytes = Buffer.from(`${text}\n`);
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(2, bytes, offset);
+    } catch (error) {
+      // A non-blocking stderr pipe that is full: try again until the reader catches up.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
+  }
 }
 
-let level: 0 | 1 | 2 | 3 | undefined;
+
+let kleurOn: boolean | undefined;
 /**
- * Chalk's colour level for stdout, which is what wrangler's chalk colours
- * (banner rule, "Resource location:", help tags) follow: FORCE_COLOR decides
- * if set, else none unless stdout is a terminal. (Errors and warnings are
- * coloured regardless, as esbuild's formatter does.)
+ * Whether miniflare's colours (kleur: the dev server's "[wrangler:info]"
+ * prefixes and its "Ready on" URL) are on: FORCE_COLOR set to anything but
+ * "0", or stdout a terminal; never with NO_COLOR, NODE_DISABLE_COLORS or TERM=dumb.
  */
-export function chalkLevel(): 0 | 1 | 2 | 3 {
-  if (level !== undefined) return level;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined) {
-    const n = force === "" || force === "true" ? 1 : force === "false" ? 0 : Number.parseInt(force, 10);
-    return (level = (Number.isNaN(n) ? 1 : Math.min(Math.max(n, 0), 3)) as 0 | 1 | 2 | 3);
-  }
-  // node:tty's isatty rather than process.stdout.isTTY: the first touch of
-  // process.stdout costs start-up time.
-  if (process.env.NO_COLOR || !require("node:tty").isatty(1) || process.env.TERM === "dumb") return (level = 0);
-  if (process.env.COLORTERM === "truecolor") return (level = 3);
-  return (level = /-256(colou?r)?$/i.test(process.env.TERM ?? "") ? 2 : 1);
+function kleurEnabled(): boolean {
+  if (kleurOn !== undefined) return kleurOn;
+  const env = process.env;
+  const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || require("node:tty").isatty(1);
+  return (kleurOn = !env.NODE_DISABLE_COLORS && env.NO_COLOR === undefined && env.TERM !== "dumb" && wanted);
 }
-
-/** An RGB colour as chalk prints it at the current level (truecolor, 256 or 16 colours). */
-function hexCode(hex: string): string {
-  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-  const lvl = chalkLevel();
-  if (lvl === 3) return `38;2;${r};${g};${b}`;
-  const code256 =
-    r === g && g === b
-      ? r < 8 ? 16 : r > 248 ? 231 : Math.round(((r - 8) / 247) * 24) + 232
-      : 16 + 36 * Math.round((r / 255) * 5) + 6 * Math.round((g / 255) * 5) + Math.round((b / 255) * 5);
-  if (lvl === 2) return `38;5;${code256}`;
-  // 256 -> 16 colours, the way chalk's ansi-styles maps them.
-  let rgb: [number, number, number];
-  if (code256 >= 232) {
-    const grey = ((code256 - 232) * 10 + 8) / 255;
-    rgb = [grey, grey, grey];
-  } else {
-    const c = code256 - 16;
-    rgb = [Math.floor(c / 36) / 5, Math.floor((c % 36) / 6) / 5, (c % 6) / 5];
-  }
-  const value = Math.max(...rgb) * 2;
-  if (value === 0) return "30";
-  const code = 30 + ((Math.round(rgb[2]) << 2) | (Math.round(rgb[1]) << 1) | Math.round(rgb[0]));
-  return String(value === 2 ? code + 60 : code);
-}
-
-const wrap = (open: string, close: string) => (text: string) => (chalkLevel() ? `\x1b[${open}m${text}\x1b[${close}m` : text);
-/** Wrangler's chalk styles, at chalk's level. */
-export const chalk = {
-  bold: wrap("1", "22"),
-  dim: wrap("2", "22"),
-  red: wrap("31", "39"),
-  green: wrap("32", "39"),
-  cyan: wrap("36", "39"),
-  white: wrap("37", "39"),
-  hex: (hex: string) => (text: string) => (chalkLevel() ? `\x1b[${hexCode(hex)}m${text}\x1b[39m` : text),
+// Like kleur, a nested style's matching close re-opens this one.
+const kleurWrap = (open: string, close: string) => (text: string) =>
+  kleurEnabled() ? `\x1b[${open}m${text.replaceAll(`\x1b[${close}m`, `\x1b[${close}m\x1b[${open}m`)}\x1b[${close}m` : text;
+/** Miniflare's kleur styles, which colour the dev server's log lines. */
+export const kleur = {
+  reset: kleurWrap("0", "0"),
+  bold: kleurWrap("1", "22"),
+  red: kleurWrap("31", "39"),
+  green: kleurWrap("32", "39"),
+  yellow: kleurWrap("33", "39"),
+  blue: kleurWrap("34", "39"),
+  grey: kleurWrap("90", "39"),
 };
+const LEVEL_COLOURS = { error: kleur.red, warn: kleur.yellow, info: kleur.green } as const;
+/** A dev-server log line as miniflare prints it: "[wrangler:info] message", the prefix in its level's colour. */
+export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): string {
+  return `${LEVEL_COLOURS[level](`[wrangler:${level}]`)} ${message}`;
+}
+
+/**
+ * A request as miniflare logs it: "[wrangler:info] GET /path 200 OK (3ms)",
+ * the method bold, the status in its class's colour, the time grey.
+ */
+export function devRequestLine(method: string, pathname: string, status: number, statusText: string, ms: number): string {
+  const colour = status >= 200 && status < 300 ? kleur.green : status >= 400 && status < 500 ? kleur.yellow : status >= 500 ? kleur.red : kleur.blue;
+  return devLogLine("info", kleur.reset(`${kleur.bold(method)} ${pathname} ${colour(`${kleur.bold(String(status))} ${statusText} `)}${kleur.grey(`(${ms}ms)`)}`));
+}
 
 /** The banner wrangler prints before most commands. */
 export function printBanner(): void {
   const title = ` ⛅️ bunflare ${version}`;
   log.info("");
   log.info(title);
-  log.info(chalk.hex("#FF8800")("─".repeat(title.length)));
+  // Wrangler colours the rule orange when stdout takes colour (chalk's rules).
+  log.info(hex("#FF8800")("─".repeat(title.length)));
 }
 
 export { version };

@@ -15,13 +15,17 @@ export interface Project {
   store(): Store;
 }
 
-export function openProject(args: GlobalArgs & { "persist-to"?: string }): Project {
+/** `redirect`: follow `.wrangler/deploy/config.json` as wrangler does for dev, deploy, versions upload, build. */
+export function openProject(args: GlobalArgs & { "persist-to"?: string }, options: { redirect?: boolean } = {}): Project {
   const loaded = loadConfig({
     configPath: args.config,
     env: args.env,
     onWarning: (message) => log.warn(message),
+    redirect: options.redirect,
+    onInfo: (message) => log.info(message),
   });
-  const storeDir = args["persist-to"] ? path.resolve(args["persist-to"]) : path.join(loaded.dir, STORE_DIR_NAME);
+  // Beside the user's config even when a built one is used, so dev and the CLI share it.
+  const storeDir = args["persist-to"] ? path.resolve(args["persist-to"]) : path.join(loaded.userDir, STORE_DIR_NAME);
   let store: Store | undefined;
   return {
     loaded,

@@ -411,12 +411,29 @@ test("a transaction that throws or calls rollback() leaves storage as it was", a
 });
 
 test("transactions on one object run one after another, even across awaits of other I/O", async () => {
+  // All three calls are made before the test awaits anything, so "b" and "c"
+  // are waiting while "a" holds its transaction open on a promise that is not
+  // storage, until the test releases it.
+  const called: string[] = [];
+  const inside: string[] = [];
+  let overlapped = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let aEntered!: () => void;
+  const entered = new Promise<void>((r) => (aEntered = r));
   class Bank extends DurableObject {
     async transfer(tag: string): Promise<void> {
+      called.push(tag);
       await this.ctx.storage.transaction(async (txn) => {
+        if (inside.length) overlapped++;
+        inside.push(tag);
         const log = ((await txn.get("log")) as string[] | undefined) ?? [];
-        await Bun.sleep(10); // not storage: the gate would open, but the transaction holds it
+        if (tag === "a") {
+          aEntered();
+          await gate;
+        }
         await txn.put("log", [...log, tag]);
+        inside.splice(inside.indexOf(tag), 1);
       });
     }
     async log(): Promise<unknown> {
@@ -424,7 +441,12 @@ test("transactions on one object run one after another, even across awaits of ot
     }
   }
   const stub = namespace(scratchStore().open(), Bank).getByName("b") as any;
-  await within(5000, Promise.all([stub.transfer("a"), stub.transfer("b"), stub.transfer("c")]));
+  const all = Promise.all([stub.transfer("a"), stub.transfer("b"), stub.transfer("c")]);
+  await within(5000, entered);
+  expect(called).toEqual(["a"]);
+  release();
+  await within(5000, all);
+  expect(overlapped).toBe(0);
   expect(await stub.log()).toEqual(["a", "b", "c"]);
 });
 
@@ -556,8 +578,8 @@ test("an alarm fires the object's alarm() handler once, then is cleared", async 
   expect(await stub.schedule(at)).toBe(at);
   await within(5000, firedOnce);
   expect(fired).toEqual([{ scheduledTime: at, retryCount: 0, isRetry: false }, null]);
-  await Bun.sleep(10);
-  expect(await stub.current()).toBeNull();
+  // The row is cleared once the handler has returned: poll for that.
+  await within(5000, (async () => { while ((await stub.current()) !== null) await new Promise((r) => setImmediate(r)); })());
 });
 
 test("a stored alarm is re-scheduled after a restart and fires into the new process's class", async () => {
@@ -643,30 +665,38 @@ test("an alarm handler can schedule the next alarm, and that one fires too", asy
   const stub = namespace(scratchStore().open(), Ticker).getByName("t") as any;
   await stub.start();
   await within(5000, done);
-  await Bun.sleep(20);
+  // Cleared once the third handler has returned, and no fourth run was scheduled.
+  await within(5000, (async () => { while ((await stub.pending()) !== null) await new Promise((r) => setImmediate(r)); })());
   expect(runs).toBe(3);
   expect(await stub.pending()).toBeNull();
 });
 
 test("deleteAlarm cancels a pending alarm", async () => {
-  let fired = false;
+  const fired: string[] = [];
+  let resolveLater: () => void;
+  const later = new Promise<void>((r) => (resolveLater = r));
   class Cancel extends DurableObject {
-    async arm(): Promise<void> {
-      await this.ctx.storage.setAlarm(Date.now() + 40);
-      await this.ctx.storage.deleteAlarm();
+    async arm(at: number, cancel: boolean): Promise<void> {
+      await this.ctx.storage.setAlarm(at);
+      if (cancel) await this.ctx.storage.deleteAlarm();
     }
     async alarm(): Promise<void> {
-      fired = true;
+      fired.push(this.ctx.id.name!);
+      if (this.ctx.id.name === "later") resolveLater();
     }
     async current(): Promise<number | null> {
       return this.ctx.storage.getAlarm();
     }
   }
-  const stub = namespace(scratchStore().open(), Cancel).getByName("c") as any;
-  await stub.arm();
-  await Bun.sleep(100);
-  expect(fired).toBe(false);
-  expect(await stub.current()).toBeNull();
+  const ns = namespace(scratchStore().open(), Cancel);
+  const now = Date.now();
+  await (ns.getByName("c") as any).arm(now + 20, true);
+  // Alarms fire in time order: once the later object's alarm has fired, the
+  // cancelled one's time has passed too, so it would have fired by then.
+  await (ns.getByName("later") as any).arm(now + 60, false);
+  await within(5000, later);
+  expect(fired).toEqual(["later"]);
+  expect(await (ns.getByName("c") as any).current()).toBeNull();
 });
 
 test("touching many objects keeps a bounded number of files open and loses nothing", async () => {

@@ -84,10 +84,10 @@ test("--persist-to keeps the data in that directory", () => {
   expect(run("kv", "key", "get", "k", "--binding", "KV").stdout).toBe("Value not found\n");
 });
 
-test("--remote is refused with a clear message", () => {
+test("--remote goes to real wrangler: without one it is a clear message", () => {
   const result = run("kv", "key", "get", "k", "--binding", "KV", "--remote");
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain("local storage only");
+  expect(result.stderr).toContain("needs Cloudflare's network, which bunflare hands to a real wrangler, and none is installed");
 });
 
 test("kv bulk put stores 10,000 keys with base64 values, and kv key list shows them all", async () => {

@@ -12,7 +12,7 @@ import { createAssets } from "../runtime/bindings/assets/index.ts";
 import { openD1Engine } from "../runtime/bindings/d1/index.ts";
 import { ensureSchema, openStore, schemaVersion, type Store } from "../runtime/store/index.ts";
 import { loadConfig } from "../src/config/index.ts";
-import { bindingRows, TABLE_BINDINGS } from "../src/dev/bindings-table.ts";
+import { bindingRows } from "../src/dev/bindings-table.ts";
 import { UserError } from "../src/errors.ts";
 import type { DurableObjectNamespace, Fetcher, KVNamespace } from "@cloudflare/workers-types/index.ts";
 
@@ -67,6 +67,10 @@ service = "every"
 [[queues.producers]]
 binding = "QUEUE"
 queue = "jobs"
+[[workflows]]
+binding = "FLOW"
+name = "flow"
+class_name = "Flow"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -75,6 +79,7 @@ const NAMES: Record<string, string> = {
   "durable_objects.bindings": "COUNTER",
   services: "SELF",
   "queues.producers": "QUEUE",
+  workflows: "FLOW",
   assets: "ASSETS",
   vars: "GREETING",
 };
@@ -118,7 +123,7 @@ test("every registered descriptor is complete, once, and in wrangler's table ord
     // A configured key bunflare has a descriptor for is not reported as unsupported.
     expect(UNSUPPORTED_BINDING_KEYS[descriptor.key.split(".")[0]!]).toBeUndefined();
   }
-  const positions = TABLE_BINDINGS.map((descriptor) => WRANGLER_TABLE_ORDER.indexOf(descriptor.key));
+  const positions = BINDINGS.map((descriptor) => WRANGLER_TABLE_ORDER.indexOf(descriptor.key));
   expect(positions).not.toContain(-1);
   expect(positions).toEqual([...positions].sort((a, b) => a - b));
 });
@@ -157,6 +162,7 @@ test("a config with one of every binding validates cleanly, and env and the tabl
   const rows = bindingRows(config, config.vars, new Set());
   expect(rows.map((row) => `${row.name} ${row.type} ${row.mode}`)).toEqual([
     "COUNTER Durable Object local",
+    "FLOW Workflow local",
     "KV KV Namespace local",
     "QUEUE Queue local",
     "DB D1 Database local",

@@ -22,6 +22,20 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
+    name: "dev: request log lines, colours included",
+    files: {
+      "wrangler.toml": 'name = "log"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js":
+        'export default { fetch(request) { const url = new URL(request.url); const status = Number(url.searchParams.get("s") ?? 200); return new Response(null, { status, statusText: url.searchParams.get("text") ?? undefined }); } };\n',
+    },
+    compareRequestLog: true,
+    // Status text as workerd gives it: its spelling of 418, a class name for codes it does not know, the worker's own when set.
+    requests: [
+      ...["/", "/?s=404", "/?s=418", "/?s=425", "/?s=299", "/?s=509", "/?s=302", "/?s=503&text=Busy"].map((path) => ({ path })),
+      { path: "/a/b?s=201", method: "POST", body: "payload" },
+    ],
+  }),
+  devCase({
     name: "dev: KV, R2, D1 and a SQLite-backed Durable Object from one worker",
     fixture: "dev-bindings",
     compareStartup: true,

@@ -27,6 +27,13 @@ export interface EnvOptions {
   bindings?: readonly BindingDescriptor[];
 }
 
+/** The store an env was built over (the host gives the worker's `caches` the same one). */
+const envStores = new WeakMap<object, () => Store>();
+
+export function storeOfEnv(env: Record<string, unknown>): (() => Store) | undefined {
+  return envStores.get(env);
+}
+
 /** What to release when an env is replaced by a reload (Durable Object instances and files). */
 const disposers = new WeakMap<object, (() => void)[]>();
 
@@ -40,6 +47,7 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
   const env: Record<string, unknown> = {};
   const toDispose: (() => void)[] = [];
   disposers.set(env, toDispose);
+  envStores.set(env, options.store);
   const lazy = (name: string, create: () => unknown) => {
     let value: unknown;
     let made = false;

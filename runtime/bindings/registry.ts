@@ -12,10 +12,11 @@ import { serviceDescriptor } from "./service/descriptor.ts";
 import { assetsDescriptor } from "./assets/descriptor.ts";
 import { varsDescriptor } from "./vars/descriptor.ts";
 import { queuesDescriptor } from "./queues/descriptor.ts";
+import { workflowsDescriptor } from "./workflows/descriptor.ts";
 
 export const BINDINGS: readonly BindingDescriptor[] = [
   durableObjectsDescriptor,
-  // workflows: runtime/bindings/workflows/descriptor.ts (own branch)
+  workflowsDescriptor,
   kvDescriptor,
   queuesDescriptor,
   d1Descriptor,

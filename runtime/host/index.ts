@@ -8,7 +8,9 @@ import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState } from "../modules/workers.ts";
 import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
-import { WorkerCacheStorage } from "../bindings/cache/index.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
+import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 
 type Listener = (event: any) => void;
@@ -81,6 +83,8 @@ function mapConsole(): void {
 }
 let installed = false;
 let loadingListeners: Map<string, Listener[]> | undefined;
+const cacheScope = new AsyncLocalStorage<WorkerCacheStorage>();
+let latestCaches: WorkerCacheStorage | undefined;
 
 /** One-time changes to this process's globals that make it look like workerd to user code. */
 export function installRuntimeGlobals(): void {
@@ -124,19 +128,20 @@ export function installRuntimeGlobals(): void {
       });
     Object.defineProperty(globalThis, "scheduler", { value: { wait }, configurable: true, writable: true });
   }
-  // Bun has no Cache API; workers expect `caches.default`.
-  // TODO(cache): this is one in-memory cache per process, shared by every worker of a
-  // session and kept in no store. It belongs per env and in .bunflare/ (as a binding
-  // with a descriptor); the Cache API work moves it there.
-  if (!("caches" in globalThis)) {
-    Object.defineProperty(globalThis, "caches", { value: new WorkerCacheStorage(), configurable: true });
-  }
+  // Bun has no Cache API. `caches` is the running worker's, over its env's store: the
+  // latest loaded worker's, or (while another worker's handler runs) the one in cacheScope.
+  Object.defineProperty(globalThis, "caches", {
+    get: () => cacheScope.getStore() ?? latestCaches,
+    configurable: true,
+  });
   // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
   const workersModule = require("../modules/workers.ts");
+  const workflowsModule = require("../modules/workflows.ts");
   Bun.plugin({
     name: "bunflare-cloudflare-modules",
     setup(build) {
       build.module("cloudflare:workers", () => ({ exports: workersModule, loader: "object" }));
+      build.module("cloudflare:workflows", () => ({ exports: workflowsModule, loader: "object" }));
     },
   });
 }
@@ -184,6 +189,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       .join("\n");
   };
   const env = options.env;
+  const store = storeOfEnv(env);
+  const caches = store ? cacheStorageFor(store) : undefined;
+  if (caches) latestCaches = caches;
+  // Only a worker whose caches are not the global's default pays for an async context.
+  const withCaches = <T>(run: () => T): T => (caches && caches !== latestCaches ? cacheScope.run(caches, run) : run());
   const state = hostState();
   // Top-level code may read `env` from cloudflare:workers while it loads.
   const previousEnv = state.env;
@@ -263,7 +273,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     mapStack,
     async fetch(request, name) {
       try {
-        return await runFetch(request, name);
+        return await withCaches(() => runFetch(request, name));
       } catch (error) {
         throw Object.assign(new Error(), {
           stack: mapStack(error),
@@ -272,39 +282,11 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         });
       }
     },
-    async scheduled(cron, scheduledTime) {
-      const pending: Promise<unknown>[] = [];
-      const ctx = makeCtx(pending);
-      let noRetry = false;
-      // workerd's ScheduledController has no `type`; the service-worker ScheduledEvent does.
-      const controller = { cron, scheduledTime, noRetry: () => void (noRetry = true) };
-      try {
-        if (format === "service-worker") {
-          const event = { type: "scheduled", ...controller, waitUntil: ctx.waitUntil };
-          for (const listener of listeners.get("scheduled") ?? []) await listener(event);
-        } else {
-          const target = entrypoint("default", ctx);
-          if (typeof target.scheduled !== "function") throw new HandlerError("Handler does not export a scheduled() function.");
-          if (typeof exports.default === "function") await (target.scheduled as Function).call(target, controller);
-          else await (target.scheduled as Function).call(target, controller, env, ctx);
-        }
-        await Promise.all(pending);
-        return { outcome: "ok", noRetry };
-      } catch (error) {
-        options.onBackgroundError(error, worker);
-        return { outcome: "exception", noRetry, error };
-      }
+    scheduled(cron, scheduledTime) {
+      return withCaches(() => runScheduled(cron, scheduledTime));
     },
-    async dispatch(handler, payload) {
-      const pending: Promise<unknown>[] = [];
-      const ctx = makeCtx(pending);
-      const target = entrypoint("default", ctx);
-      const method = target[handler];
-      if (typeof method !== "function") throw new HandlerError(`Handler does not export a ${handler}() function.`);
-      const result =
-        typeof exports.default === "function" ? await method.call(target, payload) : await method.call(target, payload, env, ctx);
-      await Promise.all(pending);
-      return result;
+    dispatch(handler, payload) {
+      return withCaches(() => runDispatch(handler, payload));
     },
     asService(name) {
       return {
@@ -318,6 +300,40 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       };
     },
   };
+  async function runScheduled(cron: string, scheduledTime: number): Promise<ScheduledResult> {
+    const pending: Promise<unknown>[] = [];
+    const ctx = makeCtx(pending);
+    let noRetry = false;
+    // workerd's ScheduledController has no `type`; the service-worker ScheduledEvent does.
+    const controller = { cron, scheduledTime, noRetry: () => void (noRetry = true) };
+    try {
+      if (format === "service-worker") {
+        const event = { type: "scheduled", ...controller, waitUntil: ctx.waitUntil };
+        for (const listener of listeners.get("scheduled") ?? []) await listener(event);
+      } else {
+        const target = entrypoint("default", ctx);
+        if (typeof target.scheduled !== "function") throw new HandlerError("Handler does not export a scheduled() function.");
+        if (typeof exports.default === "function") await (target.scheduled as Function).call(target, controller);
+        else await (target.scheduled as Function).call(target, controller, env, ctx);
+      }
+      await Promise.all(pending);
+      return { outcome: "ok", noRetry };
+    } catch (error) {
+      options.onBackgroundError(error, worker);
+      return { outcome: "exception", noRetry, error };
+    }
+  }
+  async function runDispatch(handler: string, payload: unknown): Promise<unknown> {
+    const pending: Promise<unknown>[] = [];
+    const ctx = makeCtx(pending);
+    const target = entrypoint("default", ctx);
+    const method = target[handler];
+    if (typeof method !== "function") throw new HandlerError(`Handler does not export a ${handler}() function.`);
+    const result =
+      typeof exports.default === "function" ? await method.call(target, payload) : await method.call(target, payload, env, ctx);
+    await Promise.all(pending);
+    return result;
+  }
   return worker;
 }
 

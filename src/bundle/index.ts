@@ -7,9 +7,11 @@ import { builtinModules } from "node:module";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
+import { UserError } from "../errors.ts";
 import { assetModuleSource, assetRules, effectiveRules } from "./rules.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
+export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
 
 export interface BundleOptions {
   entry: string;
@@ -49,7 +51,23 @@ function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith("node:") || NODE_BUILTINS.has(specifier.split("/")[0]!) || NODE_BUILTINS.has(specifier);
 }
 
+/** WRANGLER_BUILD_CONDITIONS (comma-separated) and WRANGLER_BUILD_PLATFORM, read as wrangler reads them. */
+export function buildTarget(): { conditions: string[]; platform: esbuild.Platform } {
+  const conditions = process.env.WRANGLER_BUILD_CONDITIONS;
+  const platform = process.env.WRANGLER_BUILD_PLATFORM;
+  if (platform && !["browser", "node", "neutral"].includes(platform)) {
+    throw new UserError(
+      "Invalid esbuild platform configuration defined in the WRANGLER_BUILD_PLATFORM environment variable.\nValid platform values are: 'browser', 'node' and 'neutral'.",
+    );
+  }
+  return {
+    conditions: conditions ? conditions.split(",") : ["workerd", "worker", "browser"],
+    platform: (platform || "neutral") as esbuild.Platform,
+  };
+}
+
 export async function createBundler(options: BundleOptions): Promise<Bundler> {
+  const target = buildTarget();
   // Each build goes to its own directory, gen-<n>/, so import() of it (and of the
   // additional modules copied beside it) gives fresh module globals. Within it
   // the bundle sits where the entry sits relative to base_dir, so the relative
@@ -83,6 +101,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     name: "bunflare",
     setup(build) {
       build.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: WORKERS_MODULE, external: true }));
+      build.onResolve({ filter: /^cloudflare:workflows$/ }, () => ({ path: WORKFLOWS_MODULE, external: true }));
       build.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
       build.onResolve({ filter: /^[a-z_]+[a-z0-9_/:]*$/ }, (args) => {
         if (!isNodeBuiltin(args.path)) return undefined;
@@ -150,9 +169,9 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     entryNames: "worker",
     format: "esm",
     target: "es2022",
-    platform: "neutral",
+    platform: target.platform,
     mainFields: ["browser", "module", "main"],
-    conditions: ["workerd", "worker", "browser"],
+    conditions: target.conditions,
     sourcemap: "external",
     sourcesContent: false,
     metafile: true,

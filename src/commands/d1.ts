@@ -1,13 +1,25 @@
 // `bunflare d1 ...`: wrangler's D1 commands, run against the local store.
 // Handlers find the database in the config, then call runtime/bindings/d1:
 // SQL from the user runs through the same binding a worker's env.DB uses.
-import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS } from "../config/edit.ts";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
-import { chalk, log, printBanner } from "../log.ts";
-import { openProject, type Project } from "../project.ts";
+import { log, writeStderr } from "../log.ts";
+import type { Project } from "../project.ts";
+import {
+  confirm,
+  confirmDelete,
+  networkOnlyCommand,
+  prettyBytes,
+  printCreatedResourceConfig,
+  printResourceLocation,
+  refuseRemote,
+  renderTable,
+  validBindingName,
+  type AddToConfigArgs,
+} from "./shared/index.ts";
 import type { D1DatabaseConfig } from "../config/types.ts";
 import { createD1Database, d1DatabaseIdFor, openD1Engine } from "../../runtime/bindings/d1/index.ts";
 import { splitStatements, stripTransaction } from "../../runtime/bindings/d1/split.ts";
@@ -28,28 +40,12 @@ import {
   listDatabaseRecords,
   type D1DatabaseRecord,
 } from "../../runtime/bindings/d1/registry.ts";
-import { renderTable } from "./d1/table.ts";
-import { confirm } from "./d1/prompt.ts";
-
-const bold = chalk.bold;
 
 interface LocalFlags {
   local?: boolean;
   remote?: boolean;
   preview?: boolean;
   "persist-to"?: string;
-}
-
-/** "Resource location: local", as wrangler prints before commands that can act locally or remotely. */
-function printResourceLocation(): void {
-  log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} local \n`);
-  log.info("Use --remote if you want to access the remote instance.\n");
-}
-
-function refuseRemote(args: { remote?: boolean }): void {
-  if (args.remote) {
-    throw new UserError("bunflare works on local D1 databases only: drop --remote, or use wrangler for remote databases.");
-  }
 }
 
 /** What wrangler calls the config file in messages. */
@@ -163,24 +159,19 @@ interface ExecuteArgs extends GlobalArgs, LocalFlags {
   json?: boolean;
 }
 
-async function executeHandler(args: ExecuteArgs): Promise<void> {
+async function executeHandler(args: ExecuteArgs, project: Project): Promise<void> {
   const json = Boolean(args.json);
   const fail = (message: string): never => {
     throw json ? new JsonFriendlyError(JSON.stringify({ error: { text: message } }, null, 2)) : new UserError(message);
   };
-  if (!json) {
-    printBanner();
-    if (!args.remote) printResourceLocation();
-  }
   if (args.file && args.command) fail("Error: can't provide both --command and --file.");
   try {
     if (!args.file && !args.command) throw new UserError("Error: must provide --command or --file.");
     if (args.local && args.remote) throw new UserError("Error: can't use --local and --remote at the same time");
     if (args.preview && !args.remote) throw new UserError("Error: can't use --preview without --remote");
     if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
-    refuseRemote(args);
+    refuseRemote(args, "d1 execute");
     const sql = args.file ? readSqlFile(args.file) : args.command!;
-    const project = openProject(args);
     const results = await executeLocally(project, args.database, sql, json);
     const interactive = process.stdout.isTTY && !json;
     if (interactive) {
@@ -234,9 +225,7 @@ interface MigrationsArgs extends GlobalArgs, LocalFlags {
 }
 
 /** Shared start of `migrations list` and `apply`: the database, its migrations folder, and what is unapplied. */
-async function pendingMigrations(args: MigrationsArgs) {
-  refuseRemote(args);
-  const project = openProject(args);
+async function pendingMigrations(args: MigrationsArgs, project: Project) {
   requireConfigFile(project);
   const info = findInConfig(project, args.database);
   const dir = await migrationsPath(project, info?.migrationsDir ?? DEFAULT_MIGRATIONS_DIR, false);
@@ -253,21 +242,26 @@ async function pendingMigrations(args: MigrationsArgs) {
   }
 }
 
+/** Prints what is left to apply, in wrangler's words (the table's one column is named per command); false when nothing is. */
+function listPending(pending: string[], column: string): boolean {
+  if (pending.length === 0) {
+    log.info("✅ No migrations to apply!");
+    return false;
+  }
+  log.info("Migrations to be applied:");
+  log.info(renderTable(pending.map((name) => ({ [column]: name }))));
+  return true;
+}
+
 const migrationsList = defineCommand<MigrationsArgs>({
   command: "list <database>",
   describe: "View a list of unapplied migration files",
   positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
   options: localFlags("Check migrations"),
-  async handler(args) {
-    printBanner();
-    printResourceLocation();
-    const { pending } = await pendingMigrations(args);
-    if (pending.length === 0) {
-      log.info("✅ No migrations to apply!");
-      return;
-    }
-    log.info("Migrations to be applied:");
-    log.info(renderTable(pending.map((name) => ({ Name: name }))));
+  behaviour: { printResourceLocation: true },
+  async handler(args, { project }) {
+    const { pending } = await pendingMigrations(args, project);
+    listPending(pending, "Name");
   },
 });
 
@@ -289,16 +283,10 @@ const migrationsApply = defineCommand<MigrationsArgs>({
   ].join("\n"),
   positionals: { database: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
   options: localFlags("Execute commands/files"),
-  async handler(args) {
-    printBanner();
-    printResourceLocation();
-    const { project, database, db, dir, pending } = await pendingMigrations(args);
-    if (pending.length === 0) {
-      log.info("✅ No migrations to apply!");
-      return;
-    }
-    log.info("Migrations to be applied:");
-    log.info(renderTable(pending.map((name) => ({ name }))));
+  behaviour: { printResourceLocation: true },
+  async handler(args, ctx) {
+    const { project, database, db, dir, pending } = await pendingMigrations(args, ctx.project);
+    if (!listPending(pending, "name")) return;
     const ok = await confirm(
       `About to apply ${pending.length} migration(s)\nYour database may not be available to serve requests during the migration, continue?`,
     );
@@ -342,9 +330,8 @@ const migrationsCreate = defineCommand<GlobalArgs & { database: string; message:
     database: { type: "string", demandOption: true, describe: "The name or binding of the DB" },
     message: { type: "string", demandOption: true, describe: "The Migration message" },
   },
-  async handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  async handler(args, { project }) {
     requireConfigFile(project);
     const database = requireInConfig(project, args.database);
     const dir = await migrationsPath(project, database.migrationsDir, true);
@@ -387,15 +374,12 @@ const exportCommand = defineCommand<ExportArgs>({
     schema: { type: "boolean", hidden: true, default: true },
     data: { type: "boolean", hidden: true, default: true },
   },
-  async handler(args) {
-    printBanner();
-    printResourceLocation();
-    refuseRemote(args);
+  behaviour: { printResourceLocation: true },
+  async handler(args, { project }) {
     if (!args.schema && !args.data) throw new UserError("You cannot specify both --no-schema and --no-data");
     if (existsSync(args.output) && statSync(args.output).isDirectory()) {
       throw new UserError("Please specify a file path for --output, not a directory.");
     }
-    const project = openProject(args);
     const database = requireInConfig(project, args.name);
     const store = project.store();
     log.info(`🌀 Exporting local database ${args.name} (${database.id}) from ${readableRelative(path.join(store.dir, "d1"))}:`);
@@ -453,28 +437,10 @@ function describeDatabase(project: Project, record: D1DatabaseRecord) {
   };
 }
 
-function prettyBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${Number(value.toPrecision(3))} ${units[unit]}`;
-}
-
 const LOCATIONS = ["weur", "eeur", "apac", "oc", "wnam", "enam"];
 
-function validBindingName(name: string, fallback: string): string {
-  let binding = name.replace(/[\s-]/g, "_").replace(/[^a-zA-Z0-9_]/g, "").replace(/_+/g, "_");
-  if (/^[0-9]/.test(binding)) binding = "_" + binding;
-  return !binding.length || /^_+$/.test(binding) ? fallback : binding;
-}
-
 const createCommand = defineCommand<
-  GlobalArgs & { name: string; location?: string; jurisdiction?: string; binding?: string; "update-config"?: boolean }
+  GlobalArgs & AddToConfigArgs & { name: string; location?: string; jurisdiction?: string }
 >({
   command: "create <name>",
   describe: "Creates a new D1 database, and provides the binding and UUID that you will put in your config file",
@@ -484,9 +450,8 @@ const createCommand = defineCommand<
     jurisdiction: { type: "string", choices: ["eu", "fedramp"], describe: "The location to restrict the D1 database to run and store data within" },
     ...ADD_TO_CONFIG_OPTIONS,
   },
-  async handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  async handler(args, { project }) {
     let record: D1DatabaseRecord;
     try {
       record = createDatabaseRecord(project.store(), args.name, args.location);
@@ -495,22 +460,13 @@ const createCommand = defineCommand<
     }
     log.info(`✅ Successfully created DB '${record.name}'${args.location ? ` using primary location hint ${args.location}` : ""}`);
     log.info("Created your new D1 database.\n");
-    const where = args.env ? ` in the "${args.env}" environment` : "";
-    log.info(`To access your new D1 Database in your Worker, add the following snippet to your configuration file${where}:`);
-    const entry = { binding: validBindingName(args.binding ?? record.name, "DB"), database_name: record.name, database_id: record.uuid };
-    const file = project.loaded.path;
-    if (!file || file.endsWith(".toml")) {
-      const { stringify } = await import("smol-toml");
-      log.info(stringify({ d1_databases: [entry] }));
-    } else {
-      log.info(JSON.stringify({ d1_databases: [entry] }, null, 2));
-      // Wrangler offers to add the binding to a JSON config (never in CI unless asked).
-      const write =
-        Boolean(args.binding) ||
-        Boolean(args["update-config"]) ||
-        (await confirm("Would you like Wrangler to add it on your behalf?", { defaultValue: true, fallbackValue: false }));
-      if (write) addBindingToJsonConfig(file, args.env, "d1_databases", entry);
-    }
+    await printCreatedResourceConfig(
+      "d1_databases",
+      (binding) => ({ binding: validBindingName(binding ?? record.name, "DB"), database_name: record.name, database_id: record.uuid }),
+      project.loaded.path,
+      args.env,
+      args,
+    );
   },
 });
 
@@ -518,9 +474,8 @@ const listCommand = defineCommand<GlobalArgs & { json?: boolean }>({
   command: "list",
   describe: "List all D1 databases in your account",
   options: { json: { type: "boolean", describe: "Return output as JSON", default: false } },
-  async handler(args) {
-    if (!args.json) printBanner();
-    const project = openProject(args);
+  behaviour: { json: true },
+  async handler(args, { project }) {
     const databases = listDatabaseRecords(project.store()).map((record) => describeDatabase(project, record));
     if (args.json) {
       log.info(JSON.stringify(databases, null, 2));
@@ -535,9 +490,8 @@ const infoCommand = defineCommand<GlobalArgs & { name: string; json?: boolean }>
   describe: "Get information about a D1 database, including the current database size and state",
   positionals: { name: { type: "string", demandOption: true, describe: "The name of the DB" } },
   options: { json: { type: "boolean", describe: "Return output as JSON", default: false } },
-  async handler(args) {
-    if (!args.json) printBanner();
-    const project = openProject(args);
+  behaviour: { json: true },
+  async handler(args, { project }) {
     const { record, binding } = findRegistered(project, args.name);
     const { file_size, version: _version, ...rest } = describeDatabase(project, record);
     const output: Record<string, unknown> = { ...rest, database_size: file_size };
@@ -557,18 +511,11 @@ const deleteCommand = defineCommand<GlobalArgs & { name: string; "skip-confirmat
   describe: "Delete a D1 database",
   positionals: { name: { type: "string", demandOption: true, describe: "The name or binding of the DB" } },
   options: { "skip-confirmation": { type: "boolean", describe: "Skip confirmation", alias: "y", default: false } },
-  async handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  async handler(args, { project }) {
     const { record } = findRegistered(project, args.name);
-    log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} local \n`);
-    log.info(
-      `About to delete ${bold("local")} database DB '${args.name}' (${record.uuid}).\nThis action is irreversible and will permanently delete all data in the database.\n`,
-    );
-    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
-      log.info("Not deleting.");
-      return;
-    }
+    printResourceLocation("local");
+    if (!(await confirmDelete(`database DB '${args.name}' (${record.uuid})`, "the database", args["skip-confirmation"]))) return;
     log.info("Deleting...");
     deleteDatabase(project.store(), record.uuid);
     log.info(`Deleted '${args.name}' successfully.`);
@@ -593,19 +540,10 @@ const executeCommand = defineCommand<ExecuteArgs>({
     json: { type: "boolean", describe: "Return output as JSON", default: false },
     preview: { type: "boolean", describe: "Execute commands/files against a preview D1 database", default: false },
   },
-  handler: executeHandler,
+  // Wrangler checks the flags (and --remote) in its handler, after the config is read.
+  behaviour: { json: true, printResourceLocation: true, location: "handler" },
+  handler: (args, { project }) => executeHandler(args, project),
 });
-
-/** Commands that only make sense against Cloudflare's network. */
-function remoteOnly(command: string, describe: string) {
-  return defineCommand({
-    command,
-    describe,
-    handler() {
-      throw new UserError(`\`wrangler d1 ${command.split(" ")[0]}\` works on remote D1 databases only; bunflare runs D1 locally. Use wrangler for this command.`);
-    },
-  });
-}
 
 export default defineCommand({
   command: "d1",
@@ -617,12 +555,12 @@ export default defineCommand({
     deleteCommand,
     executeCommand,
     exportCommand,
-    remoteOnly("time-travel", "Use Time Travel to restore, fork or copy a database at a specific point-in-time"),
+    networkOnlyCommand("time-travel", "Use Time Travel to restore, fork or copy a database at a specific point-in-time"),
     defineCommand({
       command: "migrations",
       describe: "Interact with D1 migrations",
       subcommands: [migrationsCreate, migrationsList, migrationsApply],
     }),
-    remoteOnly("insights <name>", "Get information about the queries run on a D1 database [experimental]"),
+    networkOnlyCommand("insights <name>", "Get information about the queries run on a D1 database [experimental]", "experimental"),
   ],
 });

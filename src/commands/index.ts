@@ -4,7 +4,7 @@
 import type { CommandGroup } from "./define.ts";
 
 export const COMMAND_GROUPS: CommandGroup[] = [
-  { name: "docs", usage: "docs [search..]", describe: "📚 Open Wrangler's command documentation in your browser" },
+  { name: "docs", usage: "docs [search..]", describe: "📚 Open Wrangler's command documentation in your browser", load: () => import("./docs.ts") },
   { name: "complete", usage: "complete [shell]", describe: "⌨️ Generate and handle shell completions" },
   { name: "email", usage: "email", describe: "Manage Cloudflare Email services [open beta]", category: "" },
   { name: "auth", usage: "auth", describe: "🔐 Manage authentication", category: "Account" },
@@ -16,23 +16,23 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "browser", usage: "browser", describe: "🌐 Manage Browser Run sessions [open beta]", category: "Compute & AI" },
   { name: "containers", usage: "containers", describe: "📦 Manage Containers", category: "Compute & AI" },
   { name: "delete", usage: "delete [name]", describe: "🗑️ Delete a Worker from Cloudflare", category: "Compute & AI" },
-  { name: "deploy", usage: "deploy [script]", describe: "🆙 Deploy a Worker to Cloudflare", category: "Compute & AI" },
+  { name: "deploy", usage: "deploy [script]", describe: "🆙 Deploy a Worker to Cloudflare", category: "Compute & AI", load: () => import("./deploy.ts") },
   { name: "deployments", usage: "deployments", describe: "🚢 List and view the current and past deployments for your Worker", category: "Compute & AI" },
   { name: "dev", usage: "dev [script]", describe: "👂 Start a local server for developing your Worker", category: "Compute & AI", load: () => import("./dev.ts") },
   { name: "dispatch-namespace", usage: "dispatch-namespace", describe: "🏗️ Manage dispatch namespaces", category: "Compute & AI" },
-  { name: "init", usage: "init [name]", describe: "📥 Initialize a basic Worker", category: "Compute & AI" },
+  { name: "init", usage: "init [name]", describe: "📥 Initialize a basic Worker", category: "Compute & AI", load: () => import("./init.ts") },
   { name: "pages", usage: "pages", describe: "⚡️ Configure Cloudflare Pages", category: "Compute & AI" },
   { name: "preview", usage: "preview [script]", describe: "👀 Create a Preview deployment of the current Worker [private beta]", category: "Compute & AI" },
   { name: "queues", usage: "queues", describe: "📬 Manage Workers Queues", category: "Compute & AI", load: () => import("./queues.ts") },
   { name: "rollback", usage: "rollback [version-id]", describe: "🔙 Rollback a deployment for a Worker", category: "Compute & AI" },
-  { name: "secret", usage: "secret", describe: "🤫 Generate a secret that can be referenced in a Worker", category: "Compute & AI" },
+  { name: "secret", usage: "secret", describe: "🤫 Generate a secret that can be referenced in a Worker", category: "Compute & AI", load: () => import("./secret.ts") },
   { name: "setup", usage: "setup", describe: "🪄 Setup a project to work on Cloudflare", category: "Compute & AI" },
   { name: "tail", usage: "tail [worker]", describe: "🦚 Start a log tailing session for a Worker", category: "Compute & AI" },
   { name: "triggers", usage: "triggers", describe: "🎯 Updates the triggers of your current deployment [experimental]", category: "Compute & AI" },
-  { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI" },
-  { name: "versions", usage: "versions", describe: "🫧 List, view, upload and deploy Versions of your Worker to Cloudflare", category: "Compute & AI" },
+  { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI", load: () => import("./types.ts") },
+  { name: "versions", usage: "versions", describe: "🫧 List, view, upload and deploy Versions of your Worker to Cloudflare", category: "Compute & AI", load: async () => ({ default: (await import("./deploy.ts")).versions }) },
   { name: "vpc", usage: "vpc", describe: "🌐 Manage VPC [open beta]", category: "Compute & AI" },
-  { name: "workflows", usage: "workflows", describe: "🔁 Manage Workflows", category: "Compute & AI" },
+  { name: "workflows", usage: "workflows", describe: "🔁 Manage Workflows", category: "Compute & AI", load: () => import("./workflows.ts") },
   { name: "d1", usage: "d1", describe: "🗄️ Manage Workers D1 databases", category: "Storage & Databases", load: () => import("./d1.ts") },
   { name: "hyperdrive", usage: "hyperdrive", describe: "🚀 Manage Hyperdrive databases", category: "Storage & Databases" },
   { name: "kv", usage: "kv", describe: "🗂️ Manage Workers KV Namespaces", category: "Storage & Databases", load: () => import("./kv.ts") },
@@ -42,6 +42,9 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "vectorize", usage: "vectorize", describe: "🧮 Manage Vectorize indexes", category: "Storage & Databases" },
   { name: "cert", usage: "cert", describe: "🪪 Manage client mTLS certificates and CA certificate chains used for secured connections [open beta]", category: "Networking & Security" },
   { name: "mtls-certificate", usage: "mtls-certificate", describe: "🪪 Manage certificates used for mTLS connections", category: "Networking & Security" },
+  // Hidden in wrangler's root help too.
+  { name: "build", usage: "build", describe: "🔨 Build a Worker", hidden: true, load: async () => ({ default: (await import("./build.ts")).build }) },
+  { name: "check", usage: "check", describe: "☑️ Run checks on your Worker", hidden: true, load: async () => ({ default: (await import("./build.ts")).check }) },
   { name: "tunnel", usage: "tunnel", describe: "🚇 Manage Cloudflare Tunnels [experimental]", category: "Networking & Security" },
 ];
 

@@ -1,14 +1,23 @@
 // `kv namespace`, `kv key` and `kv bulk`, as wrangler 4 declares them. Every
 // read and write goes through runtime/bindings/kv, the same code a worker's
 // env.KV runs, so the CLI and a running dev server never disagree.
-import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS } from "../config/edit.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
-import { UserError } from "../errors.ts";
-import { chalk, log, printBanner } from "../log.ts";
+import { asUserError, CommandLineArgsError, UserError } from "../errors.ts";
+import { layoutNotes, log } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
+import {
+  confirm,
+  confirmDelete,
+  LOCAL_REMOTE_OPTIONS,
+  printCreatedResourceConfig,
+  printResourceLocation,
+  validBindingName,
+  type LocalRemoteArgs,
+} from "./shared/index.ts";
 import type { KVNamespaceConfig } from "../config/types.ts";
 import { createKVNamespace, deleteMany, putMany, type BulkPutItem } from "../../runtime/bindings/kv/index.ts";
 import {
@@ -21,40 +30,15 @@ import {
   renameNamespace,
 } from "../../runtime/bindings/kv/namespaces.ts";
 
-interface KVArgs extends GlobalArgs {
+interface KVArgs extends GlobalArgs, LocalRemoteArgs {
   binding?: string;
   "namespace-id"?: string;
   namespace?: string;
   preview?: boolean;
-  local?: boolean;
-  remote?: boolean;
-  "persist-to"?: string;
-}
-
-const bold = chalk.bold;
-
-/**
- * A message of several lines as wrangler prints it: the first line as the
- * headline, the rest indented beneath it after a blank line.
- */
-function layout(text: string): string {
-  const [first, ...rest] = text.split("\n");
-  return rest.length === 0 ? first! : `${first}\n\n${rest.map((line) => `  ${line}`).join("\n")}`;
 }
 
 function userError(text: string): UserError {
-  return new UserError(layout(text));
-}
-
-/**
- * A command-line mistake: cli.ts reports errors named YError like yargs' own,
- * with the command's help after the message, which is what wrangler does for
- * its argument checks.
- */
-function argsError(message: string): Error {
-  const error = new Error(layout(message));
-  error.name = "YError";
-  return error;
+  return new UserError(layoutNotes(text));
 }
 
 /** wrangler's demandOneOfOption: exactly one of the flags must be given. */
@@ -62,54 +46,23 @@ function demandOneOf(args: Record<string, unknown>, ...names: string[]): void {
   const count = names.filter((name) => args[name]).length;
   const last = names.at(-1);
   const rest = names.slice(0, -1).join(", ");
-  if (count === 0) throw argsError(`Exactly one of the arguments ${rest} and ${last} is required`);
-  if (count > 1) throw argsError(`Arguments ${rest} and ${last} are mutually exclusive`);
-}
-
-function isLocal(args: KVArgs): boolean {
-  if (args.local === undefined && args.remote === undefined) return true;
-  return args.local === true || args.remote === false;
-}
-
-function requireLocal(args: KVArgs): void {
-  if (!isLocal(args)) {
-    throw new UserError(
-      "bunflare works on local storage only and does not reach Cloudflare's network: drop --remote, or use wrangler for remote KV.",
-    );
-  }
-}
-
-function printResourceLocation(location: "local" | "remote"): void {
-  log.info(`${chalk.hex("#BD5B08")(bold("Resource location:"))} ${location} \n`);
-  if (location === "local") log.info("Use --remote if you want to access the remote instance.\n");
+  if (count === 0) throw new CommandLineArgsError(`Exactly one of the arguments ${rest} and ${last} is required`);
+  if (count > 1) throw new CommandLineArgsError(`Arguments ${rest} and ${last} are mutually exclusive`);
 }
 
 /**
- * wrangler's confirm(): asks on a terminal (Enter takes `defaultValue`); in CI or
- * without a terminal it prints the question and takes `fallbackValue`.
+ * The runner has read the config once (provideConfig); wrangler's KV handlers
+ * read it again themselves, so its config warnings appear twice: so do ours.
  */
-async function confirm(question: string, { defaultValue = true, fallbackValue = true } = {}): Promise<boolean> {
-  const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
-  if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
-    log.info(`? ${question}`);
-    log.info(`🤖 ${chalk.dim("Using fallback value in non-interactive context:")} ${chalk.white(bold(fallbackValue ? "yes" : "no"))}`);
-    return fallbackValue;
-  }
-  process.stdout.write(`? ${question} › ${defaultValue ? "(Y/n)" : "(y/N)"} `);
-  const answer = await new Promise<string>((resolve) => {
-    process.stdin.once("data", (data) => resolve(String(data).trim().toLowerCase()));
-  });
-  process.stdin.pause();
-  return answer === "" ? defaultValue : answer.startsWith("y");
-}
-
-/**
- * wrangler reads the config once before every command and these handlers read
- * it again themselves, so its config warnings appear twice; so do ours.
- */
-function openProjectAsWrangler(args: KVArgs): Project {
-  openProject(args);
+function rereadProject(args: KVArgs): Project {
   return openProject(args);
+}
+
+/** The namespace a key or bulk command names (--binding / --namespace-id / --preview), ready to use. */
+function openNamespace(args: KVArgs) {
+  const project = rereadProject(args);
+  const target = resolveNamespace(args, project);
+  return { ...target, project, kv: createKVNamespace(project.store(), target.namespaceId) };
 }
 
 interface ResolvedNamespace {
@@ -176,11 +129,6 @@ function targetOptions(verb: string, idVerb: string, previewDefault: boolean): R
   };
 }
 
-const LOCATION_OPTIONS: Record<string, Options> = {
-  local: { type: "boolean", describe: "Interact with local storage" },
-  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
-  "persist-to": { type: "string", describe: "Directory for local persistence" },
-};
 
 const PUT_VALUE_OPTIONS: Record<string, Options> = {
   ttl: { type: "number", describe: "Time for which the entries should be visible" },
@@ -199,19 +147,9 @@ const PUT_VALUE_OPTIONS: Record<string, Options> = {
   },
 };
 
-const putOptions = { ...targetOptions("write to", "write to", false), ...PUT_VALUE_OPTIONS, ...LOCATION_OPTIONS };
-const getOptions = { ...targetOptions("get from", "get from", true), ...LOCATION_OPTIONS };
-const deleteOptions = { ...targetOptions("delete from", "delete from", false), ...LOCATION_OPTIONS };
-
-/** A KV failure reported by the binding (bad key, TTL, size...) is the user's to fix. */
-async function asUserError<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError || !(error instanceof Error)) throw error;
-    throw new UserError(error.message);
-  }
-}
+const putOptions = { ...targetOptions("write to", "write to", false), ...PUT_VALUE_OPTIONS, ...LOCAL_REMOTE_OPTIONS };
+const getOptions = { ...targetOptions("get from", "get from", true), ...LOCAL_REMOTE_OPTIONS };
+const deleteOptions = { ...targetOptions("delete from", "delete from", false), ...LOCAL_REMOTE_OPTIONS };
 
 function readInputFile(file: string): Buffer {
   try {
@@ -238,7 +176,7 @@ async function readJsonFile(file: string): Promise<unknown> {
   const lineStart = text.lastIndexOf("\n", first.offset - 1) + 1;
   const line = text.slice(0, lineStart).split("\n").length;
   const lineText = text.slice(lineStart).split("\n")[0] ?? "";
-  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, lineText });
+  throw new ParseError(printParseErrorCode(first.error), { file, line, column: first.offset - lineStart, length: first.length, lineText });
 }
 
 /** Keys from a bulk get/delete file: strings, or objects with a "name". */
@@ -299,7 +237,7 @@ function bulkPutItems(content: unknown, file: string): BulkPutItem[] {
     if (warnings.length < MAX_REPORTED) warnings.push(`The item at index ${index} contains unexpected properties: ${JSON.stringify(unexpected)}.`);
     else if (warnings.length === MAX_REPORTED) warnings.push("...");
   });
-  if (warnings.length > 0) log.warn(layout(`Unexpected key-value properties in "${file}".\n` + warnings.join("\n")));
+  if (warnings.length > 0) log.warn(layoutNotes(`Unexpected key-value properties in "${file}".\n` + warnings.join("\n")));
   if (errors.length > 0) {
     throw userError(
       `Unexpected JSON input from "${file}".\nEach item in the array should be an object that matches:\n\n` +
@@ -327,9 +265,9 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
     preview: { type: "boolean", describe: "Interact with a preview namespace" },
     ...ADD_TO_CONFIG_OPTIONS,
   },
+  behaviour: {},
   async handler(args) {
-    printBanner();
-    const project = openProjectAsWrangler(args);
+    const project = rereadProject(args);
     const title = `${args.env ? `${args.env}-` : ""}${args.namespace}${args.preview ? "_preview" : ""}`;
     printResourceLocation("local");
     log.info(`🌀 Creating namespace with title "${title}"`);
@@ -343,65 +281,22 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
       );
     }
     log.info("✨ Success!");
-    const entry: Record<string, unknown> = {
-      binding: validBindingName(args.binding ?? args.namespace, "KV"),
-      [args.preview ? "preview_id" : "id"]: id,
-      ...(args["use-remote"] === true ? { remote: true } : {}),
-    };
-    const where = args.env ? ` in the "${args.env}" environment` : "";
-    log.info(`To access your new KV Namespace in your Worker, add the following snippet to your configuration file${where}:`);
-    const configPath = project.loaded.path;
-    if (!configPath || configPath.endsWith(".toml")) {
-      const { stringify } = await import("smol-toml");
-      log.info(stringify({ kv_namespaces: [entry] }));
-      return;
-    }
-    log.info(JSON.stringify({ kv_namespaces: [entry] }, null, 2));
-    // As wrangler: a JSON config can be patched in place, when asked (or confirmed on a terminal).
-    const write =
-      args.binding ?? args["update-config"] ?? (await confirm("Would you like Wrangler to add it on your behalf?", { fallbackValue: false }));
-    if (!write) return;
-    const binding = args.binding ?? (await promptDefault("What binding name would you like to use?", entry.binding as string));
-    const useRemote =
-      args["use-remote"] ??
-      (args.binding || args["update-config"]
-        ? false
-        : await confirm("For local dev, do you want to connect to the remote resource instead of a local resource?", {
-            defaultValue: false,
-          }));
-    const added = { ...entry, binding, ...(useRemote ? { remote: true } : {}) };
-    addBindingToJsonConfig(configPath, args.env, "kv_namespaces", added);
+    await printCreatedResourceConfig(
+      "kv_namespaces",
+      (binding) => ({ binding: validBindingName(binding ?? args.namespace, "KV"), [args.preview ? "preview_id" : "id"]: id }),
+      project.loaded.path,
+      args.env,
+      // As wrangler: a preview namespace is added to the config only when --binding says so.
+      { ...args, "update-config": args.preview ? false : args["update-config"] },
+    );
   },
 });
-
-/** wrangler's prompt() with a default: asks on a terminal, else takes the default. */
-async function promptDefault(question: string, fallback: string): Promise<string> {
-  const ci = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
-  if (ci || !process.stdin.isTTY || !process.stdout.isTTY) {
-    log.info(`? ${question}`);
-    log.info(`🤖 ${chalk.dim("Using default value in non-interactive context:")} ${chalk.white(bold(fallback))}`);
-    return fallback;
-  }
-  process.stdout.write(`? ${question} › ${fallback} `);
-  const answer = await new Promise<string>((resolve) => {
-    process.stdin.once("data", (data) => resolve(String(data).trim()));
-  });
-  process.stdin.pause();
-  return answer || fallback;
-}
-
-/** wrangler's getValidBindingName: an identifier made from the namespace name. */
-function validBindingName(name: string, fallback: string): string {
-  let binding = name.replace(/[\s-]/g, "_").replace(/[^a-zA-Z0-9_]/g, "").replace(/_+/g, "_");
-  if (/^[0-9]/.test(binding)) binding = "_" + binding;
-  return binding.length === 0 || /^_+$/.test(binding) ? fallback : binding;
-}
 
 const namespaceList = defineCommand<KVArgs>({
   command: "list",
   describe: "Output a list of all KV namespaces associated with your account id",
-  handler(args) {
-    const project = openProject(args);
+  behaviour: { printBanner: false },
+  handler(_args, { project }) {
     const namespaces = listNamespaces(project.store()).map(({ id, title }) => ({ id, title, supports_url_encoding: true }));
     log.info(JSON.stringify(namespaces, null, "  "));
   },
@@ -417,31 +312,28 @@ const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>
     preview: { type: "boolean", describe: "Interact with a preview namespace" },
     "skip-confirmation": { type: "boolean", describe: "Skip confirmation", alias: "y", default: false },
   },
-  check(args) {
-    printBanner();
+  behaviour: {},
+  validateArgs(args) {
     const given = [args.namespace, args.binding, args["namespace-id"]].filter(Boolean).length;
-    if (given === 0) throw argsError("Must specify one of: namespace name (as positional argument), --binding, or --namespace-id");
-    if (given > 1) {
-      throw argsError("Cannot specify multiple of: namespace name (as positional argument), --binding, or --namespace-id. Use only one.");
+    if (given === 0) {
+      throw new CommandLineArgsError("Must specify one of: namespace name (as positional argument), --binding, or --namespace-id");
     }
-    return true;
+    if (given > 1) {
+      throw new CommandLineArgsError(
+        "Cannot specify multiple of: namespace name (as positional argument), --binding, or --namespace-id. Use only one.",
+      );
+    }
   },
   async handler(args) {
-    const project = openProjectAsWrangler(args);
+    const project = rereadProject(args);
     printResourceLocation("local");
     let target: ResolvedNamespace;
     try {
       target = resolveNamespace(args, project);
     } catch (error) {
-      throw argsError("Not able to delete namespace.\n" + (error as Error).message);
+      throw new CommandLineArgsError("Not able to delete namespace.\n" + (error as Error).message);
     }
-    log.info(
-      `About to delete ${bold("local")} KV namespace ${target.displayName}.\nThis action is irreversible and will permanently delete all data in the KV namespace.\n`,
-    );
-    if (!args["skip-confirmation"] && !(await confirm("Ok to proceed?"))) {
-      log.info("Not deleting.");
-      return;
-    }
+    if (!(await confirmDelete(`KV namespace ${target.displayName}`, "the KV namespace", args["skip-confirmation"]))) return;
     log.info(`Deleting KV namespace ${target.displayName}.`);
     deleteNamespace(project.store(), target.namespaceId);
     log.info(`Deleted KV namespace ${target.displayName}.`);
@@ -456,23 +348,22 @@ const namespaceRename = defineCommand<KVArgs & { "old-name"?: string; "new-name"
     "namespace-id": { type: "string", describe: "The id of the namespace to rename" },
     "new-name": { type: "string", describe: "The new name for the namespace", demandOption: true },
   },
-  check(args) {
-    printBanner();
+  behaviour: {},
+  validateArgs(args) {
     if (args["old-name"] && args["namespace-id"]) {
-      throw argsError(
+      throw new CommandLineArgsError(
         "Cannot specify both old-name and --namespace-id. Use either old-name (as first argument) or --namespace-id flag, not both.",
       );
     }
     if (!args["namespace-id"] && !args["old-name"]) {
-      throw argsError("Either old-name (as first argument) or --namespace-id must be specified");
+      throw new CommandLineArgsError("Either old-name (as first argument) or --namespace-id must be specified");
     }
     if (args["new-name"] && args["new-name"].length > 512) {
-      throw argsError(`new-name must be 512 characters or less (current: ${args["new-name"].length})`);
+      throw new CommandLineArgsError(`new-name must be 512 characters or less (current: ${args["new-name"].length})`);
     }
-    return true;
   },
   handler(args) {
-    const project = openProjectAsWrangler(args);
+    const project = rereadProject(args);
     printResourceLocation("local");
     const store = project.store();
     let namespaceId = args["namespace-id"];
@@ -513,17 +404,13 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
     path: { type: "string", requiresArg: true, describe: "Read value from the file at a given path" },
     ...putOptions,
   },
-  check(args) {
-    printBanner();
+  behaviour: { printResourceLocation: true },
+  validateArgs(args) {
     demandOneOf(args, "binding", "namespace-id");
     demandOneOf(args, "value", "path");
-    return true;
   },
   async handler(args) {
-    requireLocal(args);
-    printResourceLocation("local");
-    const project = openProjectAsWrangler(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { displayName, kv } = openNamespace(args);
     const value = args.path ? readInputFile(args.path) : args.value!;
     const { metadata } = args;
     const withMetadata = metadata ? ` with metadata "${JSON.stringify(metadata)}"` : "";
@@ -532,7 +419,6 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
     } else {
       log.info(`Writing the value "${value}" to key "${args.key}" on namespace ${displayName}${withMetadata}.`);
     }
-    const kv = createKVNamespace(project.store(), namespaceId);
     await asUserError(() =>
       kv.put(args.key, typeof value === "string" ? value : new Uint8Array(value), {
         expiration: args.expiration,
@@ -543,23 +429,23 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
   },
 });
 
+/** `kv key list` / `get`: stdout carries the keys or the value only (no banner), from exactly one of --binding / --namespace-id. */
+const READS_TO_STDOUT = {
+  behaviour: { printBanner: false },
+  validateArgs: (args: KVArgs) => demandOneOf(args, "binding", "namespace-id"),
+};
+
 const keyList = defineCommand<KVArgs & { prefix?: string }>({
   command: "list",
   describe: "Output a list of all keys in a given namespace",
   options: {
     ...targetOptions("list", "list", true),
     prefix: { type: "string", requiresArg: true, describe: "A prefix to filter listed keys" },
-    ...LOCATION_OPTIONS,
+    ...LOCAL_REMOTE_OPTIONS,
   },
-  check(args) {
-    demandOneOf(args, "binding", "namespace-id");
-    return true;
-  },
+  ...READS_TO_STDOUT,
   async handler(args) {
-    requireLocal(args);
-    const project = openProjectAsWrangler(args);
-    const { namespaceId } = resolveNamespace(args, project);
-    const kv = createKVNamespace(project.store(), namespaceId);
+    const { kv } = openNamespace(args);
     // Every page, not only the first thousand keys.
     const keys: unknown[] = [];
     let cursor: string | undefined;
@@ -581,15 +467,9 @@ const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
     text: { type: "boolean", default: false, describe: "Decode the returned value as a utf8 string" },
     ...getOptions,
   },
-  check(args) {
-    demandOneOf(args, "binding", "namespace-id");
-    return true;
-  },
+  ...READS_TO_STDOUT,
   async handler(args) {
-    requireLocal(args);
-    const project = openProjectAsWrangler(args);
-    const { namespaceId } = resolveNamespace(args, project);
-    const kv = createKVNamespace(project.store(), namespaceId);
+    const { kv } = openNamespace(args);
     const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
     if (value === null) {
       log.info("Value not found");
@@ -606,17 +486,11 @@ const keyDelete = defineCommand<KVArgs & { key: string }>({
   describe: "Remove a single key value pair from the given namespace",
   positionals: { key: { describe: "The key value to delete.", type: "string", demandOption: true } },
   options: deleteOptions,
-  check() {
-    printBanner();
-    return true;
-  },
+  behaviour: { printResourceLocation: true },
   async handler(args) {
-    requireLocal(args);
-    printResourceLocation("local");
-    const project = openProjectAsWrangler(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { displayName, kv } = openNamespace(args);
     log.info(`Deleting the key "${args.key}" on namespace ${displayName}.`);
-    await asUserError(() => createKVNamespace(project.store(), namespaceId).delete(args.key));
+    await asUserError(() => kv.delete(args.key));
   },
 });
 
@@ -625,15 +499,13 @@ const keyDelete = defineCommand<KVArgs & { key: string }>({
 const bulkGet = defineCommand<KVArgs & { filename: string }>({
   command: "get <filename>",
   describe: "Gets multiple key-value pairs from a namespace [open beta]",
+  status: "open beta",
   positionals: { filename: { describe: "The file containing the keys to get", type: "string", demandOption: true } },
   options: getOptions,
+  behaviour: { printBanner: false },
   async handler(args) {
-    log.warn("🚧 `bunflare kv bulk get` is an open beta command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
-    requireLocal(args);
-    const project = openProjectAsWrangler(args);
-    const { namespaceId } = resolveNamespace(args, project);
+    const { kv } = openNamespace(args);
     const keys = keysFromFile(await readJsonFile(args.filename), args.filename, true);
-    const kv = createKVNamespace(project.store(), namespaceId);
     const out: Record<string, { value: string | null }> = {};
     for (const key of keys) out[key] = { value: await asUserError(() => kv.get(key, "text")) };
     log.info(JSON.stringify(out, null, 2));
@@ -646,15 +518,9 @@ const bulkPut = defineCommand<KVArgs & { filename: string }>({
   describe: "Upload multiple key-value pairs to a namespace",
   positionals: { filename: { describe: "The file containing the key/value pairs to write", type: "string", demandOption: true } },
   options: putOptions,
-  check() {
-    printBanner();
-    return true;
-  },
+  behaviour: { printResourceLocation: true },
   async handler(args) {
-    requireLocal(args);
-    printResourceLocation("local");
-    const project = openProjectAsWrangler(args);
-    const { namespaceId } = resolveNamespace(args, project);
+    const { project, namespaceId } = openNamespace(args);
     const items = bulkPutItems(await readJsonFile(args.filename), args.filename);
     // --ttl, --expiration and --metadata are accepted but, as in wrangler, each item's own fields apply.
     await asUserError(() => putMany(project.store(), namespaceId, items));
@@ -670,15 +536,9 @@ const bulkDelete = defineCommand<KVArgs & { filename: string; force?: boolean }>
     force: { type: "boolean", alias: "f", describe: "Do not ask for confirmation before deleting" },
     ...deleteOptions,
   },
-  check() {
-    printBanner();
-    return true;
-  },
+  behaviour: { printResourceLocation: true },
   async handler(args) {
-    requireLocal(args);
-    printResourceLocation("local");
-    const project = openProjectAsWrangler(args);
-    const { namespaceId, displayName } = resolveNamespace(args, project);
+    const { project, namespaceId, displayName } = openNamespace(args);
     if (!args.force) {
       const question = `Are you sure you want to delete all the keys read from "${args.filename}" from kv-namespace ${displayName}?`;
       if (!(await confirm(question))) {

@@ -1,16 +1,24 @@
 // `r2 object get / put / delete` and `r2 bucket create / list / info / delete`,
 // with wrangler's flags and output. Objects go through the same binding code
 // a worker's env.BUCKET uses; buckets are kept in the store's local registry.
-import { ADD_TO_CONFIG_OPTIONS, addBindingToJsonConfig } from "../config/edit.ts";
+import { ADD_TO_CONFIG_OPTIONS } from "../config/edit.ts";
 import { createWriteStream, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { stringify as toToml } from "smol-toml";
-import { defineCommand, type CommandSpec } from "./define.ts";
-import { UserError } from "../errors.ts";
-import { chalk, log, printBanner } from "../log.ts";
-import { openProject, type Project } from "../project.ts";
+import { defineCommand } from "./define.ts";
+import { asUserError, CommandLineArgsError, UserError } from "../errors.ts";
+import { log } from "../log.ts";
+import type { Project } from "../project.ts";
+import {
+  LOCAL_REMOTE_OPTIONS,
+  networkOnlyCommand,
+  prettyBytes,
+  printCreatedResourceConfig,
+  validBindingName,
+  type AddToConfigArgs,
+  type LocalRemoteArgs,
+} from "./shared/index.ts";
 import {
   BUCKET_LOCATIONS,
   BUCKET_NAME_RULES,
@@ -21,41 +29,15 @@ import {
   getBucket,
   isValidBucketName,
   listBuckets,
-  R2Error,
   R2ObjectBody,
   type LocalR2Bucket,
 } from "../../runtime/bindings/r2/index.ts";
 
-interface LocationArgs {
-  local?: boolean;
-  remote?: boolean;
-  "persist-to"?: string;
+interface LocationArgs extends LocalRemoteArgs {
   jurisdiction?: string;
 }
 
-const locationOptions = {
-  local: { type: "boolean", describe: "Interact with local storage" },
-  remote: { type: "boolean", describe: "Interact with remote storage", conflicts: "local" },
-  "persist-to": { type: "string", describe: "Directory for local persistence" },
-} as const;
-
 const force = { describe: "Skip data catalog validation prompt", type: "boolean", alias: "y", default: false } as const;
-
-/** Wrangler's resource-location preamble for commands that can run locally or remotely. */
-function printResourceLocation(): void {
-  log.info(`${chalk.hex("#BD5B08")(chalk.bold("Resource location:"))} local `);
-  log.info("");
-  log.info("Use --remote if you want to access the remote instance.");
-  log.info("");
-}
-
-function refuseRemote(args: LocationArgs): void {
-  if (args.remote === true && args.local !== true) {
-    throw new UserError(
-      "bunflare works against the local store only, so --remote is not supported. Run without --remote to use local storage, or use wrangler for remote R2.",
-    );
-  }
-}
 
 /** `{bucket}/{key}` as wrangler splits it: the bucket is everything before the first `/`. */
 function bucketAndKey(objectPath: string): { bucket: string; key: string } {
@@ -74,19 +56,6 @@ function displayBucket(bucket: string, jurisdiction?: string): string {
 
 function openBucket(project: Project, bucket: string): LocalR2Bucket {
   return createR2Bucket(project.store(), bucket);
-}
-
-/** Binding errors (bad metadata, bad key) reach the user as one clear line. */
-async function asUserError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    if (error instanceof TypeError || error instanceof R2Error) {
-      throw new UserError(error.message);
-    }
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------- r2 object
@@ -111,19 +80,12 @@ const objectGet = defineCommand<ObjectGetArgs>({
       conflicts: "file",
       type: "boolean",
     },
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object exists", alias: "J", requiresArg: true, type: "string" },
   },
-  async handler(args) {
-    // With --pipe stdout carries the object's bytes and nothing else.
-    if (!args.pipe) {
-      printBanner();
-      refuseRemote(args);
-      printResourceLocation();
-    } else {
-      refuseRemote(args);
-    }
-    const project = openProject(args);
+  // With --pipe stdout carries the object's bytes and nothing else.
+  behaviour: { printBanner: (args) => !args.pipe, printResourceLocation: (args) => !args.pipe },
+  async handler(args, { project }) {
     const { bucket, key } = bucketAndKey(args.objectPath);
     const file = args.file ?? (args.pipe ? undefined : key);
     if (!args.pipe) log.info(`Downloading "${key}" from "${displayBucket(bucket, args.jurisdiction)}".`);
@@ -172,7 +134,7 @@ const objectPut = defineCommand<ObjectPutArgs>({
     "content-language": { describe: "The language the content is in", alias: "cl", requiresArg: true, type: "string" },
     "cache-control": { describe: "Specifies caching behavior along the request/reply chain", alias: "cc", requiresArg: true, type: "string" },
     expires: { describe: "The date and time at which the object is no longer cacheable", requiresArg: true, type: "string" },
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object will be created", alias: "J", requiresArg: true, type: "string" },
     "storage-class": { describe: "The storage class of the object to be created", alias: "s", requiresArg: false, type: "string" },
     force,
@@ -184,24 +146,9 @@ const objectPut = defineCommand<ObjectPutArgs>({
       type: "boolean",
     },
   },
-  check(args) {
-    // Checked before the handler so the usage error is followed by the help, as in
-    // wrangler, which prints its banner and resource location first.
-    if (!args.file && !args.pipe) {
-      if (!args.remote) {
-        printBanner();
-        printResourceLocation();
-      }
-      // A non-true result is yargs' "usage error" signal (CheckCallback allows it).
-      return "Either the --file or --pipe options are required." as unknown as true;
-    }
-    return true;
-  },
-  async handler(args) {
-    printBanner();
-    refuseRemote(args);
-    if (!args.pipe) printResourceLocation();
-    const project = openProject(args);
+  behaviour: { printResourceLocation: (args) => !args.pipe },
+  async handler(args, { project }) {
+    if (!args.file && !args.pipe) throw new CommandLineArgsError("Either the --file or --pipe options are required.");
     const { bucket, key } = bucketAndKey(args.objectPath);
     let body: ReadableStream | Uint8Array;
     if (args.file) {
@@ -243,15 +190,12 @@ const objectDelete = defineCommand<ObjectDeleteArgs>({
     objectPath: { describe: "The destination object path in the form of {bucket}/{key}", type: "string", demandOption: true },
   },
   options: {
-    ...locationOptions,
+    ...LOCAL_REMOTE_OPTIONS,
     jurisdiction: { describe: "The jurisdiction where the object exists", alias: "J", requiresArg: true, type: "string" },
     force,
   },
-  async handler(args) {
-    printBanner();
-    refuseRemote(args);
-    printResourceLocation();
-    const project = openProject(args);
+  behaviour: { printResourceLocation: true },
+  async handler(args, { project }) {
     const { bucket, key } = bucketAndKey(args.objectPath);
     log.info(`Deleting object "${key}" from bucket "${displayBucket(bucket, args.jurisdiction)}".`);
     await asUserError(() => openBucket(project, bucket).delete(key));
@@ -269,35 +213,16 @@ function labelled(view: Record<string, string>): string {
     .join("\n");
 }
 
-/** pretty-bytes, as wrangler formats bucket sizes (SI units, 3 significant digits). */
-function prettyBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-  if (bytes < 1) return `${bytes} B`;
-  const exponent = Math.min(Math.floor(Math.log10(bytes) / 3), units.length - 1);
-  const value = Number((bytes / 1000 ** exponent).toPrecision(3));
-  return `${value.toLocaleString("en-US")} ${units[exponent]}`;
-}
-
 function bucketFailure(error: unknown): never {
   if (error instanceof BucketError) throw new UserError(error.message);
   throw error;
 }
 
-interface BucketCreateArgs {
+interface BucketCreateArgs extends AddToConfigArgs {
   name: string;
   location?: string;
   "storage-class"?: string;
   jurisdiction?: string;
-  binding?: string;
-  "update-config"?: boolean;
-  "use-remote"?: boolean;
-}
-
-/** Wrangler's binding-name cleanup for the snippet it prints. */
-function bindingNameFor(name: string): string {
-  let binding = name.replace(/[\s-]/g, "_").replace(/[^a-zA-Z0-9_]/g, "").replace(/_+/g, "_");
-  if (/^[0-9]/.test(binding)) binding = `_${binding}`;
-  return !binding.length || /^_+$/.test(binding) ? "r2" : binding;
 }
 
 const bucketCreate = defineCommand<BucketCreateArgs>({
@@ -315,9 +240,8 @@ const bucketCreate = defineCommand<BucketCreateArgs>({
     jurisdiction: { describe: "The jurisdiction where the new bucket will be created", alias: "J", requiresArg: true, type: "string" },
     ...ADD_TO_CONFIG_OPTIONS,
   },
-  handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  async handler(args, { project }) {
     const { name, location, jurisdiction } = args;
     const storageClass = args["storage-class"] || undefined;
     if (!isValidBucketName(name)) throw new UserError(`The bucket name "${name}" is invalid. ${BUCKET_NAME_RULES}`);
@@ -332,18 +256,13 @@ const bucketCreate = defineCommand<BucketCreateArgs>({
     log.info(
       `✅ Created bucket '${full}' with${location ? ` location hint ${location} and` : ""} default storage class of ${storageClass ?? "Standard"}.`,
     );
-    const envText = args.env ? ` in the "${args.env}" environment` : "";
-    log.info(`To access your new R2 Bucket in your Worker, add the following snippet to your configuration file${envText}:`);
-    const snippet = {
-      r2_buckets: [{ bucket_name: name, binding: bindingNameFor(args.binding ?? name), ...(args["use-remote"] ? { remote: true } : {}) }],
-    };
-    const configPath = project.loaded.path;
-    log.info(configPath?.endsWith(".toml") ? toToml(snippet) : JSON.stringify(snippet, null, 2));
-    // Like wrangler, a JSON config is patched when --binding or --update-config says so
-    // (wrangler would also ask interactively; bunflare never prompts, as wrangler in CI).
-    if (configPath && /\.jsonc?$/.test(configPath) && (args.binding || args["update-config"])) {
-      addBindingToJsonConfig(configPath, args.env, "r2_buckets", snippet.r2_buckets[0]!);
-    }
+    await printCreatedResourceConfig(
+      "r2_buckets",
+      (binding) => ({ bucket_name: name, binding: validBindingName(binding ?? name, "r2") }),
+      project.loaded.path,
+      args.env,
+      args,
+    );
   },
 });
 
@@ -351,9 +270,8 @@ const bucketList = defineCommand<{ jurisdiction?: string }>({
   command: "list",
   describe: "List R2 buckets",
   options: { jurisdiction: { describe: "The jurisdiction to list", alias: "J", requiresArg: true, type: "string" } },
-  handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  handler(args, { project }) {
     log.info("Listing buckets...");
     const buckets = listBuckets(project.store()).filter((bucket) => (bucket.jurisdiction ?? undefined) === args.jurisdiction);
     log.info(
@@ -372,9 +290,8 @@ const bucketInfo = defineCommand<{ bucket: string; jurisdiction?: string; json: 
     jurisdiction: { describe: "The jurisdiction where the bucket exists", alias: "J", requiresArg: true, type: "string" },
     json: { describe: "Return the bucket information as JSON", type: "boolean", default: false },
   },
-  handler(args) {
-    if (!args.json) printBanner();
-    const project = openProject(args);
+  behaviour: { json: true },
+  handler(args, { project }) {
     if (!args.json) log.info(`Getting info for '${args.bucket}'...`);
     const store = project.store();
     const record = getBucket(store, args.bucket);
@@ -397,9 +314,8 @@ const bucketDelete = defineCommand<{ bucket: string; jurisdiction?: string }>({
   describe: "Delete an R2 bucket",
   positionals: { bucket: { describe: "The name of the bucket to delete", type: "string", demandOption: true } },
   options: { jurisdiction: { describe: "The jurisdiction where the bucket exists", alias: "J", requiresArg: true, type: "string" } },
-  handler(args) {
-    printBanner();
-    const project = openProject(args);
+  behaviour: {},
+  handler(args, { project }) {
     const full = displayBucket(args.bucket, args.jurisdiction);
     log.info(`Deleting bucket ${full}.`);
     try {
@@ -410,20 +326,6 @@ const bucketDelete = defineCommand<{ bucket: string; jurisdiction?: string }>({
     log.info(`Deleted bucket ${full}.`);
   },
 });
-
-/** Wrangler subcommands that only make sense against Cloudflare's network. */
-function remoteOnly(command: string, describe: string, words: string): CommandSpec {
-  return {
-    command,
-    describe,
-    options: {},
-    handler() {
-      throw new UserError(
-        `\`wrangler r2 ${words}\` works against Cloudflare's network, which bunflare does not reach: it runs everything locally. Use wrangler for this command.`,
-      );
-    },
-  };
-}
 
 export default defineCommand({
   command: "r2",
@@ -439,25 +341,21 @@ export default defineCommand({
       describe: "Manage R2 buckets",
       subcommands: [
         bucketCreate,
-        remoteOnly("update", "Update bucket state", "bucket update"),
+        networkOnlyCommand("update", "Update bucket state"),
         bucketList,
         bucketInfo,
         bucketDelete,
-        remoteOnly("sippy", "Manage Sippy incremental migration on an R2 bucket", "bucket sippy"),
-        remoteOnly(
-          "catalog",
-          "Manage the data catalog for your R2 buckets - provides an Iceberg REST interface for query engines like Spark and PyIceberg [open beta]",
-          "bucket catalog",
-        ),
-        remoteOnly("notification", "Manage event notification rules for an R2 bucket", "bucket notification"),
-        remoteOnly("domain", "Manage custom domains for an R2 bucket", "bucket domain"),
-        remoteOnly("dev-url", "Manage public access via the r2.dev URL for an R2 bucket", "bucket dev-url"),
-        remoteOnly("local-uploads", "Manage local uploads configuration for an R2 bucket", "bucket local-uploads"),
-        remoteOnly("lifecycle", "Manage lifecycle rules for an R2 bucket", "bucket lifecycle"),
-        remoteOnly("cors", "Manage CORS configuration for an R2 bucket", "bucket cors"),
-        remoteOnly("lock", "Manage lock rules for an R2 bucket", "bucket lock"),
+        networkOnlyCommand("sippy", "Manage Sippy incremental migration on an R2 bucket"),
+        networkOnlyCommand("catalog", "Manage the data catalog for your R2 buckets - provides an Iceberg REST interface for query engines like Spark and PyIceberg [open beta]"),
+        networkOnlyCommand("notification", "Manage event notification rules for an R2 bucket"),
+        networkOnlyCommand("domain", "Manage custom domains for an R2 bucket"),
+        networkOnlyCommand("dev-url", "Manage public access via the r2.dev URL for an R2 bucket"),
+        networkOnlyCommand("local-uploads", "Manage local uploads configuration for an R2 bucket"),
+        networkOnlyCommand("lifecycle", "Manage lifecycle rules for an R2 bucket"),
+        networkOnlyCommand("cors", "Manage CORS configuration for an R2 bucket"),
+        networkOnlyCommand("lock", "Manage lock rules for an R2 bucket"),
       ],
     }),
-    remoteOnly("sql", "Send queries and manage R2 SQL [open beta]", "sql"),
+    networkOnlyCommand("sql", "Send queries and manage R2 SQL [open beta]"),
   ],
 });

@@ -9,7 +9,6 @@ import type { WorkerConfig } from "./types.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
 import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
-import { validateWorkflow } from "../../runtime/bindings/workflows/validate.ts";
 import { cronProblem } from "../../runtime/crons.ts";
 
 export { Diagnostics };
@@ -105,29 +104,29 @@ const TOP_LEVEL_ONLY: Record<string, Kind> = {
   migrations: "array",
   pages_build_output_dir: "string",
   alias: "object",
+  // Written by tools into a built wrangler.json (Cloudflare's Vite plugin copies wrangler's
+  // resolved config): wrangler accepts every field of its resolved config silently.
+  configPath: "any",
+  userConfigPath: "any",
+  topLevelName: "any",
+  definedEnvironments: "any",
+  targetEnvironment: "any",
+  ai_search_namespaces: "any",
+  ai_search: "any",
+  streaming_tail_consumers: "any",
+  stream: "any",
+  media: "any",
+  artifacts: "any",
+  flagship: "any",
+  vpc_networks: "any",
+  cache: "any",
+  previews: "any",
 };
 
 type Entry = Record<string, unknown>;
 
-/**
- * TRANSITIONAL (issue 9): the queue and workflow descriptors are written on their
- * own branches. Until they are in BINDINGS, their validation runs from here, and a
- * registered descriptor that lacks one of these checks still gets it. The integrator
- * gives the queue descriptor `validateSection: validateQueuesConfig` and the workflow
- * descriptor `validate: validateWorkflow`, then deletes this list.
- */
-const PENDING_VALIDATION: Pick<BindingDescriptor, "key" | "validate" | "validateSection">[] = [
-  { key: "workflows", validate: validateWorkflow },
-];
-
-/** Everything that validates config entries: the registry, plus pending ones it does not hold yet. */
-const VALIDATED: Pick<BindingDescriptor, "key" | "validate" | "validateSection" | "notObject">[] = [
-  ...BINDINGS.map((descriptor) => ({ ...PENDING_VALIDATION.find((pending) => pending.key === descriptor.key), ...descriptor })),
-  ...PENDING_VALIDATION.filter((pending) => !BINDINGS.some((descriptor) => descriptor.key === pending.key)),
-];
-
 /** One binding's section: the descriptor's own check, else entry by entry, then entries missing from an environment. */
-function validateBindingSection(descriptor: (typeof VALIDATED)[number], check: SectionCheck): void {
+function validateBindingSection(descriptor: BindingDescriptor, check: SectionCheck): void {
   if (descriptor.validateSection) return descriptor.validateSection(check);
   const { d, prefix, value, top, envName } = check;
   // A table (assets, vars) has no entries to check one by one; checkType vetted its shape.
@@ -177,6 +176,12 @@ function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind
  */
 function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
+  // Wrangler's first check of every section: fields it still calls experimental.
+  for (const key of ["unsafe", "secrets"]) {
+    if (key in section && !("WRANGLER_DISABLE_EXPERIMENTAL_WARNING" in process.env)) {
+      d.warnings.push(`"${key}" fields are experimental and may change or break at any time.`);
+    }
+  }
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
@@ -228,7 +233,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
         }
       }
     }
-    for (const descriptor of VALIDATED) {
+    for (const descriptor of BINDINGS) {
       if (descriptor.key.split(".")[0] !== key) continue;
       validateBindingSection(descriptor, { d, prefix, value, section, top, envName, configFile });
     }

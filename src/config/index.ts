@@ -1,5 +1,6 @@
 // Find, parse, validate and resolve a wrangler config for one environment.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { parse as parseJsonc, type ParseError } from "jsonc-parser";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { layoutNotes } from "../log.ts";
@@ -47,6 +48,13 @@ export interface LoadConfigOptions {
   env?: string;
   /** Print warnings (unknown fields, non-inherited keys). */
   onWarning?: (message: string) => void;
+  /**
+   * Follow `.wrangler/deploy/config.json` to a tool-built config (Cloudflare's Vite plugin
+   * writes one), as wrangler does for dev, deploy, versions upload and build only.
+   */
+  redirect?: boolean;
+  /** Where the redirect line goes (wrangler prints it at info level). */
+  onInfo?: (message: string) => void;
 }
 
 export interface LoadedConfig {
@@ -58,20 +66,106 @@ export interface LoadedConfig {
   /** The whole parsed file, before environment resolution. */
   raw: Record<string, unknown>;
   config: WorkerConfig;
+  /** The user's own config when `path` is a redirected (built) one; the store lives beside it. */
+  userPath?: string;
+  /** Directory of the user's config (else cwd): where `.bunflare/` lives, redirected or not. */
+  userDir: string;
+}
+
+export const PATH_TO_DEPLOY_CONFIG = ".wrangler/deploy/config.json";
+
+/** Like findConfigFile for one relative path, walking up from `from`. */
+function findUp(from: string, name: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (isFile(path.join(dir, name))) return path.join(dir, name);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Wrangler's redirect: the config a `.wrangler/deploy/config.json` points at (`configPath` relative to it). */
+function findRedirectedConfig(cwd: string, userConfig: string | undefined): { file: string; deployConfig: string } | undefined {
+  const deployConfig = findUp(cwd, PATH_TO_DEPLOY_CONFIG);
+  if (!deployConfig) return undefined;
+  const shown = (file: string) => path.relative(cwd, file);
+  const text = readFileSync(deployConfig, "utf8");
+  let target: unknown;
+  try {
+    const errors: ParseError[] = [];
+    const parsed = parseJsonc(text, errors, { allowTrailingComma: true }) as { configPath?: unknown } | undefined;
+    if (errors.length || typeof parsed !== "object" || parsed === null) throw new Error("invalid JSON");
+    target = parsed.configPath;
+  } catch {
+    throw new UserError(`Failed to parse the deploy configuration file at ${shown(deployConfig)}`);
+  }
+  if (typeof target !== "string" || !target) {
+    throw new UserError(layoutNotes(
+      `A deploy configuration file was found at "${shown(deployConfig)}".\n` +
+        `But this is not valid - the required "configPath" property was not found.\n` +
+        `Instead this file contains:\n\`\`\`\n${text}\n\`\`\``,
+    ));
+  }
+  const file = path.resolve(path.dirname(deployConfig), target);
+  if (!existsSync(file)) {
+    throw new UserError(layoutNotes(
+      `There is a deploy configuration at "${shown(deployConfig)}".\n` +
+        `But the redirected configuration path it points to, "${shown(file)}", does not exist.`,
+    ));
+  }
+  if (userConfig && path.join(path.dirname(userConfig), PATH_TO_DEPLOY_CONFIG) !== deployConfig) {
+    throw new UserError(layoutNotes(
+      `Found both a user configuration file at "${shown(userConfig)}"\n` +
+        `and a deploy configuration file at "${shown(deployConfig)}".\n` +
+        "But these do not share the same base path so it is not clear which should be used.",
+    ));
+  }
+  return { file, deployConfig };
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
+  const userFile = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
+  const redirect = options.redirect && !options.configPath ? findRedirectedConfig(cwd, userFile) : undefined;
+  const file = redirect?.file ?? userFile;
+  if (redirect) {
+    (options.onInfo ?? console.log)(
+      "Using redirected Wrangler configuration.\n" +
+        ` - Configuration being used: "${path.relative(cwd, redirect.file)}"\n` +
+        ` - Original user's configuration: "${userFile ? path.relative(cwd, userFile) : "<no user config found>"}"\n` +
+        ` - Deploy configuration file: "${path.relative(cwd, redirect.deployConfig)}"`,
+    );
+  }
   // A missing -c file is reported by the read, with wrangler's "Could not read file" wording.
   // Like wrangler, a file whose name ends in none of toml/json/jsonc is not read at all.
   const raw = file && configFormat(file) !== "none" ? parseConfigFile(file, options.configPath ?? file) : {};
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
   const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
-  const config = resolveEnvironment(raw, options.env, diagnostics, configFileName(file));
+  let env = options.env;
+  if (redirect) {
+    // A built config is already one environment's: wrangler refuses env sections in it
+    // and an --env other than the one it was built for.
+    const defined = raw.env && typeof raw.env === "object" ? Object.keys(raw.env) : [];
+    if (defined.length) {
+      diagnostics.errors.push(
+        `Redirected configurations cannot include environments but the following have been found:\n${defined.map((name) => `\t- ${name}`).join("\n")}\n\n\n` +
+          "Such configurations are generated by tools, meaning that one of the tools\n" +
+          "your application is using is generating the incorrect configuration.\n" +
+          "Report this issue to the tool's author so that this can be fixed there.",
+      );
+    }
+    if (env !== undefined && typeof raw.targetEnvironment === "string" && raw.targetEnvironment !== env) {
+      throw new UserError(
+        `You have specified the environment "${env}" via the \`--env/-e\` CLI argument.\n` +
+          `This does not match the target environment "${raw.targetEnvironment}" that was used when building the application.\n` +
+          `Perhaps you need to re-run the custom build of the project with "${env}" as the selected environment?`,
+      );
+    }
+    env = undefined;
+  }
+  const config = resolveEnvironment(raw, env, diagnostics, configFileName(file));
   if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(layoutNotes(diagnostics.render("warnings")));
   if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
-  return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config };
+  const userDir = userFile ? path.dirname(userFile) : redirect ? cwd : file ? path.dirname(file) : cwd;
+  return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config, userPath: redirect ? userFile : undefined, userDir };
 }
 
 /** Wrangler decides a config's format by how its name ends (not even by extension). */

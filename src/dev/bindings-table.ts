@@ -2,44 +2,11 @@
 // one row per binding, in the registry's order (wrangler's), columns padded
 // to the widest entry.
 import type { WorkerConfig } from "../config/types.ts";
+import * as chalk from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { NOT_IMPLEMENTED_MODE, type BindingDescriptor, type BindingRow } from "../../runtime/bindings/descriptor.ts";
-import type { WorkflowConfig } from "../../runtime/config.ts";
 
 type Row = BindingRow;
-
-/**
- * TRANSITIONAL (issue 9): rows of the queue and workflow bindings, whose descriptors
- * are written on their own branches. The integrator deletes these two once
- * runtime/bindings/{workflows,queues}/descriptor.ts are in BINDINGS. They keep
- * wrangler's "local" mode (a compat case compares it); dev start still warns
- * that env has no value for them (missingBindingsWarning).
- */
-const PENDING_ROWS: { before: string; descriptor: BindingDescriptor }[] = [
-  {
-    before: "kv_namespaces",
-    descriptor: {
-      key: "workflows",
-      kind: "Workflow",
-      entries: (config) => config.workflows ?? [],
-      bindingName: (entry: WorkflowConfig) => entry.binding,
-      row: (entry: WorkflowConfig) => ({ name: entry.binding, type: "Workflow", value: entry.class_name, mode: "local" }),
-      typeName: () => "Workflow",
-    },
-  },
-];
-const PENDING = new Set(PENDING_ROWS.map((pending) => pending.descriptor));
-
-/** The registry with the pending descriptors in their table places (those it does not hold yet). */
-export const TABLE_BINDINGS: readonly BindingDescriptor[] = (() => {
-  const list = [...BINDINGS];
-  for (const { before, descriptor } of PENDING_ROWS) {
-    if (list.some((known) => known.key === descriptor.key)) continue;
-    const at = list.findIndex((known) => known.key === before);
-    list.splice(at === -1 ? list.length : at, 0, descriptor);
-  }
-  return list;
-})();
 
 export function bindingRows(
   config: WorkerConfig,
@@ -47,7 +14,7 @@ export function bindingRows(
   hidden: ReadonlySet<string>,
   /** Whether a worker of this name runs in this dev session. */
   inSession: (name: string) => boolean = (name) => name === config.name,
-  bindings: readonly BindingDescriptor[] = TABLE_BINDINGS,
+  bindings: readonly BindingDescriptor[] = BINDINGS,
 ): Row[] {
   const scope = { vars, hidden, inSession };
   const rows: Row[] = [];
@@ -55,11 +22,28 @@ export function bindingRows(
     for (const entry of descriptor.entries(config, scope)) {
       const row = descriptor.row(entry, config, scope);
       // A binding with no implementation yet says so instead of claiming "local".
-      rows.push(descriptor.createEnv || PENDING.has(descriptor) ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
+      rows.push(descriptor.createEnv ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
     }
   }
   return rows;
 }
+
+/** Pads to a width counted without colour codes, as wrangler's padEndAnsi does. */
+function padEndVisible(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - Bun.stripANSI(text).length));
+}
+
+/** The mode in wrangler's colours: local blue, remote yellow, connection status green or red, anything else dim. */
+function colourMode(mode: string): string {
+  const match = /^(local|remote)( \[connected\]| \[not connected\])?$/.exec(mode);
+  if (!match) return chalk.dim(mode);
+  const where = match[1] === "local" ? chalk.blue("local") : chalk.yellow("remote");
+  const status = match[2] === undefined ? "" : match[2] === " [connected]" ? chalk.green(match[2]) : chalk.red(match[2]);
+  return where + status;
+}
+
+// Wrangler's brand colour, in which it prints the Resource column.
+const brandColor = chalk.hex("#BD5B08");
 
 export function formatBindingsTable(rows: Row[], workerName?: string, columns = process.stdout.columns ?? Infinity): string[] {
   if (rows.length === 0) return [];
@@ -71,12 +55,20 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns = 
   const wrap = bindingWidth + 6 + maxType + 6 + maxMode >= columns;
   const gap = " ".repeat(wrap ? 4 : 6);
   const firstWidth = wrap ? "env.".length + maxName : bindingWidth;
-  const lines = [workerName ? `${workerName} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
-  lines.push(`${"Binding".padEnd(firstWidth)}${gap}${"Resource".padEnd(maxType)}${gap}Mode`);
+  const lines = [workerName ? `${chalk.blue(workerName)} has access to the following bindings:` : "Your Worker has access to the following bindings:"];
+  lines.push(`${padEndVisible(chalk.dim("Binding"), firstWidth)}${gap}${padEndVisible(chalk.dim("Resource"), maxType)}${gap}${rows.some((row) => row.mode) ? chalk.dim("Mode") : ""}`);
   for (const row of rows) {
-    const first = `env.${row.name}${row.value && !wrap ? ` (${row.value})` : ""}`.padEnd(firstWidth);
-    lines.push(`${first}${gap}${row.type.padEnd(maxType)}${gap}${row.mode}${wrap && row.value ? `\n  ${row.value}` : ""}`);
+    const value = row.value ? chalk.dim(row.value) : "";
+    const first = padEndVisible(`${chalk.white(`env.${row.name}`)}${row.value && !wrap ? ` (${value})` : ""}`, firstWidth);
+    lines.push(`${first}${gap}${brandColor(row.type.padEnd(maxType))}${gap}${colourMode(row.mode)}${wrap && row.value ? `\n  ${value}` : ""}`);
   }
   lines.push("");
   return lines;
+}
+
+/** Printed after the tables when a binding reaches another worker, dimmed, with the statuses in their colours. */
+export function connectionStatusNote(): string {
+  return chalk.dim(
+    `\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by ${chalk.green("[connected]")} or ${chalk.red("[not connected]")}. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n`,
+  );
 }

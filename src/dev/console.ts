@@ -1,7 +1,7 @@
 // The dev server's console: wrangler's log levels, request lines batched per
 // tick, and the interactive hotkeys box.
 import { spawn } from "node:child_process";
-import { log } from "../log.ts";
+import { devLogLine, log } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
 
 // Wrangler's order: a message shows when its level is at or below the chosen one.
@@ -37,7 +37,7 @@ export class DevConsole {
   };
 
   /** An error the way wrangler dev reports a worker's uncaught one. */
-  readonly workerError = (text: string): void => this.log("error", `[wrangler:error] ${text}`);
+  readonly workerError = (text: string): void => this.log("error", devLogLine("error", text));
 }
 
 export interface HotkeyActions {

@@ -1,7 +1,8 @@
 // The dev server's one Bun.serve: port choice, and routing a request to the
 // scheduled endpoints, live reload, static assets or the primary worker
 // (WebSocket upgrades included), with wrangler's request log and error page.
-import { STATUS_CODES } from "node:http";
+import { devRequestLine } from "../log.ts";
+import { workerdStatusText } from "./status-text.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
@@ -64,9 +65,6 @@ function pathOf(url: string): string {
   return end < 0 ? url.slice(start) : url.slice(start, start + end);
 }
 
-function statusLine(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? ""}`.trimEnd();
-}
 
 /** A WebSocket's Bun-side data: the worker's end of it, or none for a live-reload socket. */
 type SocketData = { socket?: WorkerWebSocket };
@@ -194,7 +192,7 @@ export class DevHttpServer {
           : result.outcome === "ok"
             ? new Response("Ran scheduled event")
             : new Response(primary.current!.mapStack(result.error), { status: 500 });
-    } else if (primary.settings.assets && primary.settings.project.loaded.config.assets?.run_worker_first !== true && (asset = primary.settings.assets.match(request))) {
+    } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
       response = asset;
     } else if (!primary.current) {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
@@ -214,7 +212,7 @@ export class DevHttpServer {
           if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
             throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
           }
-          devConsole.log("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(101)} (${Math.round(performance.now() - started)}ms)`);
+          devConsole.log("info", devRequestLine(request.method, pathname, 101, workerdStatusText(101), Math.round(performance.now() - started)));
           return undefined;
         }
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
@@ -231,7 +229,7 @@ export class DevHttpServer {
           : new Response(stack, { status: 500 });
       }
     }
-    devConsole.log("info", `[wrangler:info] ${request.method} ${pathname} ${statusLine(response.status)} (${Math.round(performance.now() - started)}ms)`);
+    devConsole.log("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
     return response;
   };
 }

@@ -10,12 +10,14 @@
 import { networkInterfaces } from "node:os";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { log, logLevel, printBanner, setLogLevel } from "../log.ts";
+import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, formatBindingsTable, TABLE_BINDINGS } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
+import { dim } from "../colors.ts";
+import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
@@ -56,10 +58,7 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
     return (config.services ?? []).length > 0 || external.length > 0;
   });
   if (any) {
-    devConsole.log(
-      "log",
-      "\nService bindings, Durable Object bindings, and Tail consumers connect to other Wrangler or Vite dev processes running locally, with their connection status indicated by [connected] or [not connected]. For more details, refer to https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/#local-development\n",
-    );
+    devConsole.log("log", connectionStatusNote());
   }
 }
 
@@ -117,7 +116,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   printServiceNote(session, devConsole);
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
-    const missing = missingBindingsWarning(config, TABLE_BINDINGS);
+    const missing = missingBindingsWarning(config, BINDINGS);
     if (missing) devConsole.warn(session.multi ? `${config.name}: ${missing}` : missing);
   }
 
@@ -178,14 +177,14 @@ export async function startDev(args: DevArgs): Promise<void> {
   const { wildcard, urlHost, shownHost } = urlsOf(ip);
   const port = http.port;
   const readyUrl = `${protocol}://${shownHost}:${port}`;
-  devConsole.log("log", "⎔ Starting local server...");
-  devConsole.log("info", `[wrangler:info] Ready on ${protocol}://${urlHost}:${port}`);
+  devConsole.log("log", dim("⎔ Starting local server..."));
+  devConsole.log("info", devLogLine("info", `Ready on ${kleur.green(`${protocol}://${urlHost}:${port}`)}`));
   if (wildcard) {
     const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
     for (const addresses of Object.values(networkInterfaces())) {
       for (const entry of addresses ?? []) if (entry.family === "IPv4") hosts.push(entry.address);
     }
-    for (const host of hosts) devConsole.log("info", `[wrangler:info] - ${protocol}://${host}:${port}`);
+    for (const host of hosts) devConsole.log("info", devLogLine("info", `- ${protocol}://${host}:${port}`));
   }
   bannerUrl = readyUrl;
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { log } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
+import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
@@ -15,7 +16,7 @@ import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
-import { keyValues, loadSettings, type DevArgs, type Settings } from "./settings.ts";
+import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 
 /** One worker of this dev session. */
 export interface Slot {
@@ -259,26 +260,8 @@ export class DevSession {
   }
 
   private makeBundler(slot: Slot): Promise<Bundler> {
-    const { args } = this;
-    const s = slot.settings;
-    const { config, dir } = s.project.loaded;
-    return createBundler({
-      entry: s.main,
-      projectDir: dir,
-      outDir: path.join(this.outDir, String(slot.index)),
-      rules: config.rules,
-      define: { ...config.define, ...keyValues(args.define, "define") },
-      alias: { ...config.alias, ...keyValues(args.alias, "alias") },
-      minify: args.minify ?? config.minify,
-      tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
-      jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
-      jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
-      nodeCompat: s.nodeCompat,
-      additionalModulesDir: config.find_additional_modules
-        ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, s.main)))
-        : undefined,
-      onWarning: this.console.warn,
-    });
+    const { project, main } = slot.settings;
+    return createBundler(bundleOptions(project.loaded, main, this.args, path.join(this.outDir, String(slot.index)), this.console.warn));
   }
 
   // Async so the last good worker keeps answering while a custom build runs.

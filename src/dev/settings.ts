@@ -1,5 +1,6 @@
 // What one worker of a dev session is made of, read from its config, vars
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
+import { nodeCompatOf } from "../bundle/options.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -53,14 +54,15 @@ export interface Settings {
   watchDirs: string[];
 }
 
-export function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of entries ?? []) {
-    const colon = entry.indexOf(":");
-    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
-    out[entry.slice(0, colon)] = entry.slice(colon + 1);
-  }
-  return out;
+const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/assets/assets-only-worker.js");
+
+/** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
+function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void {
+  const order: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+  return (at, text) => {
+    if (order.indexOf(at) > order.indexOf(level)) return;
+    console.log(`[wrangler:${at}] ${text}`);
+  };
 }
 
 function todaysDate(): string {
@@ -69,7 +71,7 @@ function todaysDate(): string {
 
 /** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
 export function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
-  const project = openProject(args);
+  const project = openProject(args, { redirect: true });
   const { loaded } = project;
   const config = loaded.config;
   if (args.name) config.name = args.name;
@@ -94,7 +96,6 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     }
     config.compatibility_date = today;
   }
-  const main = resolveMain(loaded, args.script);
   const devVars = loadDevVars(loaded, { envFiles: args["env-file"], cliVars: args.var });
   const hidden = new Set(
     Object.keys(devVars.vars).filter((name) => !(name in config.vars) || devVars.vars[name] !== config.vars[name]),
@@ -113,13 +114,25 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     // Wrangler prints the path as an indented note under the message.
     throw new UserError(`The directory specified by the ${source} does not exist:\n\n  ${assetsDir}`);
   }
+  // An assets-only project (no `main`, no script argument) is served by the asset server alone;
+  // the dev server still runs a worker, one that is never reached.
+  const assetsOnly = Boolean(assetsDir) && !args.script && !config.main;
+  const main = assetsOnly ? ASSETS_ONLY_WORKER : resolveMain(loaded, args.script);
   return {
     project,
     main,
-    assets: assetsDir ? createAssets(assetsDir, config.assets) : undefined,
+    assets: assetsDir
+      ? createAssets(assetsDir, config.assets, {
+          hasWorker: !assetsOnly,
+          compatibilityDate: config.compatibility_date,
+          compatibilityFlags: flags,
+          log: assetsLog(args["log-level"] ?? "log"),
+          watch: true,
+        })
+      : undefined,
     vars: devVars.vars,
     hidden,
-    nodeCompat: flags.includes("nodejs_compat") || flags.includes("nodejs_compat_v2"),
+    nodeCompat: nodeCompatOf(flags),
     watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
     watchDirs,
   };

@@ -1,5 +1,6 @@
 // Reload on change: watch each worker's sources and config files, fold a burst
 // of changes into one round, and rebuild only the workers that own a changed file.
+import { dim } from "../colors.ts";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { FSWatcher } from "chokidar";
@@ -84,7 +85,7 @@ export class Reloader {
   private async reloadFor(files: string[]): Promise<void> {
     const affected = this.session.slots.filter((slot) => files.some((f) => owns(slot, f)));
     if (!affected.length) return;
-    this.console.log("log", "⎔ Reloading local server...");
+    this.console.log("log", dim("⎔ Reloading local server..."));
     let ok = true;
     for (const slot of affected) {
       if (files.some((f) => isConfigFile(slot, f))) {
@@ -98,7 +99,7 @@ export class Reloader {
     }
     this.hooks.reloaded();
     if (ok) {
-      this.console.log("log", "⎔ Local server updated and ready");
+      this.console.log("log", dim("⎔ Local server updated and ready"));
       this.hooks.updated();
     }
   }

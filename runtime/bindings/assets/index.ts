@@ -1,116 +1,409 @@
 // Static assets (`assets = { directory = "./public" }`), served the way
-// wrangler dev serves them: before the worker for GET/HEAD, with its
-// html_handling redirects and not_found_handling, and as `env.ASSETS`.
-import { readFileSync, statSync } from "node:fs";
+// wrangler dev's asset worker serves them: `_redirects` first, then the file
+// (html_handling decides which and when to redirect), not_found_handling,
+// `_headers` on every answer, `.assetsignore` hiding files; in front of the
+// worker per run_worker_first, and as `env.ASSETS`.
+import { closeSync, openSync, readFileSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
+import ignore from "ignore";
 import type { AssetsConfig } from "./config.ts";
+import { contentTypeOf } from "./content-type.ts";
+import { DEFAULT_CACHE_CONTROL, DEFAULT_IGNORES } from "./limits.ts";
+import { compileHeaders, compileRedirects, describeParse, parseHeaders, parseRedirects, redirectHints, type Headers_, type Redirects } from "./rules.ts";
 
 export interface Assets {
-  /** The asset answering this request, or undefined to let the worker answer. */
+  /**
+   * The asset server's answer to a request reaching the dev server, or undefined
+   * when the worker answers it (run_worker_first, or no asset and a worker to ask).
+   */
   match(request: Request): Response | undefined;
-  /** `env.ASSETS.fetch()`: the asset, or a 404 when there is none. */
+  /** `env.ASSETS.fetch()`: the asset server's answer, whatever run_worker_first says. */
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /** Re-reads `_headers`, `_redirects` and `.assetsignore` (done on change when watching). */
+  reload(): void;
+  close(): void;
 }
 
-const CACHE_CONTROL = "public, max-age=0, must-revalidate";
+export interface AssetsOptions {
+  /** False for an assets-only project: every request is the asset server's, a miss is its 404. */
+  hasWorker?: boolean;
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+  /** Where wrangler's lines about parsed rules go; none are printed without it. */
+  log?(level: "info" | "warn", text: string): void;
+  /** Re-read the rule files when they change. */
+  watch?: boolean;
+}
 
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
+const RULE_FILES = new Set(["_headers", "_redirects", ".assetsignore"]);
+// One watcher per directory: a config reload builds new Assets, whose watcher replaces the old.
+const watchers = new Map<string, FSWatcher>();
+
+const NO_INTENT = Symbol("no intent");
+
+type Intent = { file: string; status: 200 | 404 } | { redirect: string };
+
+/** Each segment decoded (one that does not decode stays as is), repeated slashes folded. */
+function decodePath(pathname: string): string {
+  return pathname
+    .split("/")
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join("/")
+    .replace(/\/+/g, "/");
+}
+
+const encodePath = (pathname: string) => pathname.split("/").map((segment) => encodeURIComponent(segment)).join("/");
+
+const empty = (status: number, headers?: Record<string, string> | Headers) => new Response(null, { status, headers });
+
+/** The asset's ETag: wrangler dev hashes the file's path and mtime, so a change is a new tag without reading it. */
+const etags = new Map<string, { mtime: number; tag: string }>();
+function etagOf(file: string, mtime: number): string {
+  const known = etags.get(file);
+  if (known?.mtime === mtime) return known.tag;
+  const tag = new Bun.CryptoHasher("sha256").update(file + String(mtime)).digest("hex").slice(0, 32);
+  etags.set(file, { mtime, tag });
+  return tag;
+}
+
+/** One `bytes=` range of a file of `size` bytes: [start, end] inclusive, "unsatisfiable", or undefined to send it whole. */
+function rangeOf(header: string | null, size: number): [number, number] | "unsatisfiable" | undefined {
+  const found = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!found || (found[1] === "" && found[2] === "")) return undefined;
+  let start: number;
+  let end: number;
+  if (found[1] === "") {
+    start = Math.max(0, size - Number(found[2]));
+    end = size - 1;
+  } else {
+    start = Number(found[1]);
+    end = found[2] === "" ? size - 1 : Math.min(Number(found[2]), size - 1);
   }
+  if (start >= size || start > end) return "unsatisfiable";
+  return [start, end];
 }
 
-function contentType(file: string): string {
-  const type = (Bun.file(file).type || "application/octet-stream").split(";")[0]!;
-  const textual = type.startsWith("text/") || /javascript|json|xml|svg/.test(type);
-  return textual ? `${type}; charset=utf-8` : type;
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/**
+ * A file's bytes [start, end) as a response body. Never a Bun.file: Bun.serve adds
+ * Content-Disposition (and Content-Type, Content-Range) to those, which the platform does not.
+ * Small files are read at once (with a Content-Length); larger ones stream from the file.
+ */
+function fileBody(file: string, start: number, end: number, typed: boolean): Uint8Array | ReadableStream<Uint8Array> {
+  if (end - start <= SMALL_FILE_BYTES) {
+    const bytes = new Uint8Array(end - start);
+    const fd = openSync(file, "r");
+    try {
+      readSync(fd, bytes, 0, bytes.byteLength, start);
+    } finally {
+      closeSync(fd);
+    }
+    // A bytes body without a Content-Type would be sent as application/octet-stream.
+    return typed ? bytes : new ReadableStream({ start: (controller) => (controller.enqueue(bytes), controller.close()) });
+  }
+  let position = start;
+  let fd: number | undefined;
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      fd ??= openSync(file, "r");
+      const chunk = new Uint8Array(Math.min(SMALL_FILE_BYTES, end - position));
+      const read = chunk.byteLength ? readSync(fd, chunk, 0, chunk.byteLength, position) : 0;
+      position += read;
+      if (read) controller.enqueue(read === chunk.byteLength ? chunk : chunk.subarray(0, read));
+      if (!read || position >= end) {
+        close();
+        controller.close();
+      }
+    },
+    cancel: close,
+  });
 }
 
-const redirect = (location: string) => new Response(null, { status: 307, headers: { Location: location } });
-
-export function createAssets(directory: string, config: AssetsConfig = {}): Assets {
+export function createAssets(directory: string, config: AssetsConfig = {}, options: AssetsOptions = {}): Assets {
   const root = path.resolve(directory);
   const htmlHandling = config.html_handling ?? "auto-trailing-slash";
   const notFound = config.not_found_handling ?? "none";
+  const hasWorker = options.hasWorker ?? true;
+  const workerFirst = config.run_worker_first;
+  const staticRouting = Array.isArray(workerFirst);
+  const globs = (rules: string[]) =>
+    rules.map((rule) => new RegExp(`^${rule.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*")}$`));
+  const assetRoutes = staticRouting ? globs(workerFirst.filter((rule) => rule.startsWith("!")).map((rule) => rule.slice(1))) : [];
+  const workerRoutes = staticRouting ? globs(workerFirst.filter((rule) => !rule.startsWith("!"))) : [];
+  // From 2025-04-01, a browser navigation (Sec-Fetch-Mode: navigate) gets not_found_handling even with a worker.
+  const flags = options.compatibilityFlags ?? [];
+  const navigationPrefersAssets =
+    flags.includes("assets_navigation_prefers_asset_serving") ||
+    ((options.compatibilityDate ?? "") >= "2025-04-01" && !flags.includes("assets_navigation_has_no_effect"));
+
+  let headerRules: Headers_ = compileHeaders([]);
+  let redirects: Redirects = compileRedirects([]);
+  let ignored: (relative: string) => boolean = () => false;
+
+  const readRules = () => {
+    const read = (name: string) => {
+      try {
+        return readFileSync(path.join(root, name), "utf8");
+      } catch {
+        return undefined;
+      }
+    };
+    const shown = (name: string) => path.relative(process.cwd(), path.join(root, name));
+    const redirectsText = read("_redirects");
+    if (redirectsText !== undefined) {
+      const parsed = parseRedirects(redirectsText, htmlHandling);
+      for (const { level, text } of describeParse("redirect", parsed, shown("_redirects"))) options.log?.(level, text);
+      for (const hint of redirectHints(parsed.rules)) options.log?.("info", hint);
+      redirects = compileRedirects(parsed.rules);
+    } else redirects = compileRedirects([]);
+    const headersText = read("_headers");
+    if (headersText !== undefined) {
+      const parsed = parseHeaders(headersText);
+      for (const { level, text } of describeParse("header", parsed, shown("_headers"))) options.log?.(level, text);
+      headerRules = compileHeaders(parsed.rules);
+    } else headerRules = compileHeaders([]);
+    const matcher = ignore().add([...DEFAULT_IGNORES, ...(read(".assetsignore")?.split("\n") ?? [])]);
+    ignored = (relative) => matcher.ignores(relative);
+  };
+  readRules();
+
+  if (options.watch) {
+    watchers.get(root)?.close();
+    try {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const watcher = watch(root, (_event, name) => {
+        if (!name || !RULE_FILES.has(String(name))) return;
+        clearTimeout(timer);
+        // An editor's write + rename is one change.
+        timer = setTimeout(readRules, 20);
+      });
+      watcher.unref();
+      watchers.set(root, watcher);
+    } catch {
+      // A directory that cannot be watched keeps the rules read at start.
+    }
+  }
+
+  /** The file a decoded path names: a regular file inside the directory, not ignored. */
   const fileFor = (pathname: string): string | undefined => {
-    const file = path.join(root, pathname);
-    // Never outside the directory, whatever the path says.
-    if (file !== root && !file.startsWith(root + path.sep)) return undefined;
-    return isFile(file) ? file : undefined;
-  };
-
-  const serve = (request: Request, file: string, status = 200): Response => {
-    const body = readFileSync(file);
-    const etag = `"${new Bun.CryptoHasher("sha256").update(body).update(path.extname(file)).digest("hex").slice(0, 32)}"`;
-    const headers = { "Content-Type": contentType(file), "Cache-Control": CACHE_CONTROL, ETag: etag, "CF-Cache-Status": "HIT" };
-    if (status === 200 && request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-    return new Response(request.method === "HEAD" ? null : body, { status, headers });
-  };
-
-  /** Resolve a path to a file to serve or a redirect, per html_handling. */
-  const resolve = (pathname: string): { file: string } | { redirect: string } | undefined => {
-    if (htmlHandling === "none") {
-      const file = fileFor(pathname);
-      return file ? { file } : undefined;
-    }
-    if (pathname.endsWith("/index.html") && fileFor(pathname)) return { redirect: pathname.slice(0, -"index.html".length) };
-    if (pathname.endsWith(".html") && fileFor(pathname)) {
-      const bare = pathname.slice(0, -".html".length);
-      return htmlHandling === "force-trailing-slash" ? { redirect: `${bare}/` } : { redirect: bare };
-    }
-    if (pathname.endsWith("/")) {
-      const index = fileFor(`${pathname}index.html`);
-      if (index) return htmlHandling === "drop-trailing-slash" && pathname !== "/" ? { redirect: pathname.slice(0, -1) } : { file: index };
-      const sibling = pathname !== "/" && fileFor(`${pathname.slice(0, -1)}.html`);
-      if (sibling) return htmlHandling === "force-trailing-slash" ? { file: sibling } : { redirect: pathname.slice(0, -1) };
+    const relative = pathname.replace(/^\/+/, "");
+    if (!relative || relative.includes("\0") || relative.includes("\\")) return undefined;
+    if (relative.split("/").some((segment) => segment === ".." || segment === "." || segment === "")) return undefined;
+    const file = path.join(root, relative);
+    if (!file.startsWith(root + path.sep)) return undefined;
+    try {
+      if (!statSync(file).isFile()) return undefined;
+    } catch {
       return undefined;
     }
-    const exact = fileFor(pathname);
-    if (exact) return { file: exact };
-    const html = fileFor(`${pathname}.html`);
-    if (html) return htmlHandling === "force-trailing-slash" ? { redirect: `${pathname}/` } : { file: html };
-    const index = fileFor(`${pathname}/index.html`);
-    if (index) return htmlHandling === "drop-trailing-slash" ? { file: index } : { redirect: `${pathname}/` };
-    return undefined;
+    return ignored(relative) ? undefined : file;
   };
 
-  const notFoundResponse = (request: Request, pathname: string): Response | undefined => {
-    if (notFound === "single-page-application") {
+  /** not_found_handling's answer for a path nothing else matched. */
+  const notFoundIntent = (pathname: string, mode: string): Intent | undefined => {
+    if (mode === "single-page-application") {
       const index = fileFor("/index.html");
-      if (index) return serve(request, index);
+      return index ? { file: index, status: 200 } : undefined;
     }
-    if (notFound === "404-page") {
-      for (let dir = path.posix.dirname(pathname); ; dir = path.posix.dirname(dir)) {
-        const page = fileFor(path.posix.join(dir, "404.html"));
-        if (page) return serve(request, page, 404);
-        if (dir === "/" || dir === ".") break;
+    if (mode === "404-page") {
+      for (let dir = pathname; dir; ) {
+        dir = dir.slice(0, dir.lastIndexOf("/"));
+        const page = fileFor(`${dir}/404.html`);
+        if (page) return { file: page, status: 404 };
       }
     }
     return undefined;
   };
 
-  const match = (request: Request): Response | undefined => {
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(request.url).pathname);
-    } catch {
+  /**
+   * Which file or redirect a decoded path resolves to under html_handling, then
+   * not_found_handling, step for step as the asset worker decides. A redirect is
+   * only ever "safe": to a path that is not itself a file and resolves back to the
+   * very file the request named (so following it cannot loop or change content).
+   */
+  const intentFor = (p: string, notFoundMode: string, skipRedirects = false): Intent | undefined => {
+    const exact = fileFor(p);
+    const asset = (file: string | undefined): Intent | undefined => (file ? { file, status: 200 } : undefined);
+    const safe = (file: string, destination: string): Intent | undefined => {
+      if (skipRedirects || fileFor(destination)) return undefined;
+      const target = intentFor(destination, notFoundMode, true);
+      const named = fileFor(file);
+      return named && target && "file" in target && target.file === named ? { redirect: destination } : undefined;
+    };
+    const first = (...steps: (() => Intent | undefined)[]) => {
+      for (const step of steps) {
+        const found = step();
+        if (found) return found;
+      }
       return undefined;
+    };
+    let found: Intent | undefined;
+    switch (htmlHandling) {
+      case "none":
+        return asset(exact) ?? notFoundIntent(p, notFoundMode);
+      case "force-trailing-slash":
+        if (p.endsWith("/index")) {
+          found = first(() => asset(exact), () => safe(`${p}.html`, p.slice(0, -5)), () => safe(`${p.slice(0, -6)}.html`, p.slice(0, -5)));
+        } else if (p.endsWith("/index.html")) {
+          found = first(() => safe(p, p.slice(0, -10)), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -10)));
+        } else if (p.endsWith("/")) {
+          found = first(() => asset(fileFor(`${p}index.html`)), () => asset(fileFor(`${p.slice(0, -1)}.html`)));
+        } else if (p.endsWith(".html")) {
+          const bare = p.slice(0, -5);
+          found = first(() => safe(p, `${bare}/`), () => asset(exact), () => safe(`${bare}/index.html`, `${bare}/`));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => safe(`${p}.html`, `${p}/`), () => safe(`${p}/index.html`, `${p}/`)) ??
+          notFoundIntent(p, notFoundMode)
+        );
+      case "drop-trailing-slash":
+        if (p.endsWith("/index")) {
+          found = first(
+            () => asset(exact),
+            ...(p === "/index"
+              ? [() => safe("/index.html", "/")]
+              : [() => safe(`${p.slice(0, -6)}.html`, p.slice(0, -6)), () => safe(`${p}.html`, p.slice(0, -6))]),
+          );
+        } else if (p.endsWith("/index.html")) {
+          found =
+            p === "/index.html"
+              ? safe("/index.html", "/")
+              : first(() => safe(p, p.slice(0, -11)), () => asset(exact), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -11)));
+        } else if (p.endsWith("/")) {
+          found =
+            p === "/"
+              ? asset(fileFor("/index.html"))
+              : first(() => safe(`${p.slice(0, -1)}.html`, p.slice(0, -1)), () => safe(`${p.slice(0, -1)}/index.html`, p.slice(0, -1)));
+        } else if (p.endsWith(".html")) {
+          found = first(() => safe(p, p.slice(0, -5)), () => safe(`${p.slice(0, -5)}/index.html`, p.slice(0, -5)));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => asset(fileFor(`${p}.html`)), () => asset(fileFor(`${p}/index.html`))) ??
+          notFoundIntent(p, notFoundMode)
+        );
+      default:
+        // auto-trailing-slash
+        if (p.endsWith("/index")) {
+          found = first(() => asset(exact), () => safe(`${p}.html`, p.slice(0, -5)), () => safe(`${p.slice(0, -6)}.html`, p.slice(0, -6)));
+        } else if (p.endsWith("/index.html")) {
+          found = first(() => safe(p, p.slice(0, -10)), () => safe(`${p.slice(0, -11)}.html`, p.slice(0, -11)));
+        } else if (p.endsWith("/")) {
+          found = first(() => asset(fileFor(`${p}index.html`)), () => safe(`${p.slice(0, -1)}.html`, p.slice(0, -1)));
+        } else if (p.endsWith(".html")) {
+          found = first(() => safe(p, p.slice(0, -5)), () => safe(`${p.slice(0, -5)}/index.html`, `${p.slice(0, -5)}/`));
+        }
+        return (
+          found ??
+          first(() => asset(exact), () => asset(fileFor(`${p}.html`)), () => safe(`${p}/index.html`, `${p}/`)) ??
+          notFoundIntent(p, notFoundMode)
+        );
     }
-    const found = resolve(pathname);
-    // An asset answers only GET and HEAD; other methods on its path are refused, not passed on.
-    if (request.method !== "GET" && request.method !== "HEAD") return found ? new Response(null, { status: 405 }) : undefined;
-    if (found && "redirect" in found) return redirect(found.redirect + new URL(request.url).search);
-    if (found) return serve(request, found.file);
-    return notFoundResponse(request, pathname);
   };
 
+  const serve = (request: Request, file: string, status: number): Response => {
+    const stat = statSync(file);
+    const tag = `"${etagOf(file, stat.mtimeMs)}"`;
+    const headers = new Headers({ ETag: tag });
+    const type = contentTypeOf(file);
+    if (type) headers.set("Content-Type", type);
+    const range = request.headers.get("range");
+    // As the platform: no browser caching of answers to authorised or partial requests.
+    if (!request.headers.has("authorization") && range === null) headers.set("Cache-Control", DEFAULT_CACHE_CONTROL);
+    headers.set("CF-Cache-Status", "HIT");
+    const ifNoneMatch = request.headers.get("if-none-match");
+    if (ifNoneMatch === tag || ifNoneMatch === `W/${tag}`) return empty(304, headers);
+    const head = request.method.toUpperCase() === "HEAD";
+    const body = (start: number, end: number) => (head ? null : fileBody(file, start, end, type !== undefined));
+    // Ranges are served as Cloudflare's edge serves them (wrangler dev sends the whole file).
+    const wanted = status === 200 ? rangeOf(range, stat.size) : undefined;
+    if (wanted === "unsatisfiable") {
+      headers.set("Content-Range", `bytes */${stat.size}`);
+      return empty(416, headers);
+    }
+    if (wanted) {
+      headers.set("Content-Range", `bytes ${wanted[0]}-${wanted[1]}/${stat.size}`);
+      return new Response(body(wanted[0], wanted[1] + 1), { status: 206, headers });
+    }
+    return new Response(body(0, stat.size), { status, headers });
+  };
+
+  /** The asset server's answer before `_headers`, or NO_INTENT when it has nothing for this path. */
+  const respond = (request: Request, url: URL, notFoundMode: string): Response | typeof NO_INTENT => {
+    let pathname = url.pathname;
+    let proxied = false;
+    const redirect = redirects.match(url);
+    if (redirect?.status === 200) {
+      pathname = new URL(redirect.to, url).pathname;
+      proxied = true;
+    } else if (redirect) {
+      const destination = new URL(redirect.to, url);
+      const search = destination.search || url.search;
+      const location =
+        destination.origin === url.origin
+          ? `${destination.pathname}${search}${destination.hash}`
+          : `${destination.href.slice(0, destination.href.length - destination.search.length - destination.hash.length)}${search}${destination.hash}`;
+      return empty(redirect.status, { Location: location });
+    }
+    const decoded = decodePath(pathname);
+    const intent = intentFor(decoded, notFoundMode);
+    if (!intent) return proxied ? empty(404) : NO_INTENT;
+    const method = request.method.toUpperCase();
+    if (method !== "GET" && method !== "HEAD") return empty(405);
+    // A path spelled differently from its file's canonical encoding is redirected to that spelling.
+    const destination = encodePath("redirect" in intent ? intent.redirect : decoded);
+    if ("redirect" in intent || destination !== pathname) return empty(307, { Location: destination + url.search });
+    return serve(request, intent.file, intent.status);
+  };
+
+  const handle = (request: Request, url: URL, notFoundMode: string): Response => {
+    const answer = respond(request, url, notFoundMode);
+    const response = answer === NO_INTENT ? empty(404) : answer;
+    headerRules.apply(url, response.headers);
+    return response;
+  };
+
+  const matchesAny = (routes: RegExp[], pathname: string) => routes.some((route) => route.test(pathname));
+
   return {
-    match,
+    match(request) {
+      const url = new URL(request.url);
+      if (!hasWorker) return handle(request, url, notFound);
+      if (workerFirst === true) return undefined;
+      if (staticRouting) {
+        if (matchesAny(assetRoutes, url.pathname)) return handle(request, url, notFound);
+        if (matchesAny(workerRoutes, url.pathname)) return undefined;
+      }
+      // With a worker, a miss is the worker's unless routes or a navigation ask for not_found_handling.
+      const navigation = navigationPrefersAssets && request.headers.get("sec-fetch-mode") === "navigate";
+      const answer = respond(request, url, staticRouting || navigation ? notFound : "none");
+      if (answer === NO_INTENT) return undefined;
+      headerRules.apply(url, answer.headers);
+      return answer;
+    },
     async fetch(input, init) {
-      const request = typeof input === "string" || input instanceof URL ? new Request(String(input), init) : new Request(input, init);
-      return match(request) ?? new Response(null, { status: 404 });
+      const request = typeof input === "string" || input instanceof URL ? new Request(String(input), init) : init ? new Request(input, init) : input;
+      return handle(request, new URL(request.url), notFound);
+    },
+    reload: readRules,
+    close() {
+      const watcher = watchers.get(root);
+      if (watcher) {
+        watcher.close();
+        watchers.delete(root);
+      }
     },
   };
 }

@@ -3,5 +3,6 @@
 import { startCronPump } from "./crons.ts";
 import type { PumpFactory } from "./types.ts";
 import { queuesPump } from "./queues.ts";
+import { workflowsPump } from "./workflows.ts";
 
-export const PUMPS: readonly PumpFactory[] = [queuesPump, (session) => startCronPump(session)];
+export const PUMPS: readonly PumpFactory[] = [queuesPump, workflowsPump, (session) => startCronPump(session)];

@@ -1,0 +1,120 @@
+// deploy --dry-run / versions upload --dry-run / build, the redirected config, secrets,
+// help of the commands bunflare added. Sizes differ by design: bunflare writes the bundle
+// `bunflare dev` runs (text/data modules inlined), wrangler keeps them as separate modules,
+// so the "Total Upload" figures are normalised and the layout is compared by file list.
+import type { CompatCase } from "../harness.ts";
+
+const CONFIG = JSON.stringify({
+  name: "app",
+  main: "src/index.ts",
+  compatibility_date: "2025-01-01",
+  vars: { A: "x", N: 3 },
+  kv_namespaces: [{ binding: "KV", id: "abc" }],
+  r2_buckets: [{ binding: "B", bucket_name: "bkt" }],
+  d1_databases: [{ binding: "DB", database_name: "db", database_id: "1234" }],
+  durable_objects: { bindings: [{ name: "C", class_name: "Counter" }] },
+  migrations: [{ tag: "v1", new_classes: ["Counter"] }],
+  services: [{ binding: "S", service: "other" }],
+});
+const WORKER = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {}
+export default { fetch() { return new Response("hi"); } };
+`;
+const sizes = (text: string) => text.replace(/Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB/g, "Total Upload: <N> KiB / gzip: <N> KiB");
+
+// A Vite-plugin style build: the user's config, a built one in dist/, and the redirect file.
+// The built config carries the generated fields wrangler's reader accepts silently.
+const BUILT = JSON.stringify({
+  configPath: "/somewhere/dist/app/wrangler.json",
+  userConfigPath: "/somewhere/wrangler.jsonc",
+  topLevelName: "app",
+  definedEnvironments: [],
+  legacy_env: true,
+  name: "app",
+  main: "index.js",
+  compatibility_date: "2025-01-01",
+  compatibility_flags: [],
+  rules: [],
+  vars: { FROM: "built" },
+  kv_namespaces: [{ binding: "KV", id: "abc" }],
+  streaming_tail_consumers: [],
+  previews: {},
+  dev: { ip: "localhost", port: 8787, local_protocol: "http", upstream_protocol: "http" },
+  no_bundle: false,
+});
+
+export const cases: CompatCase[] = [
+  {
+    name: "deploy: --dry-run prints the size line and the bindings table",
+    files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
+    normalize: sizes,
+    steps: [{ args: ["deploy", "--dry-run"] }, { args: ["versions", "upload", "--dry-run"] }],
+  },
+  {
+    name: "deploy: --dry-run --outdir writes wrangler's layout",
+    files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
+    normalize: sizes,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outdir", "out/nested"] },
+      // The same files under both (a failing check fails the case), and README.md names the worker.
+      { shell: `test "$(ls out/nested | tr '\\n' ' ')" = "README.md index.js index.js.map "`, args: [] },
+      { shell: `grep -q 'built output assets for the worker "app" generated at' out/nested/README.md`, args: [] },
+      { shell: `grep -q 'sourceMappingURL=index.js.map' out/nested/index.js`, args: [] },
+      { args: ["build"], compare: ["exitCode", "stderr"] },
+    ],
+  },
+  {
+    name: "deploy: a Durable Object class that is not exported is an error",
+    files: { "wrangler.json": CONFIG, "src/index.ts": WORKER.replace("export class Counter", "class Counter") },
+    steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"] }],
+  },
+  {
+    name: "deploy: a workflow class that is not exported is an error",
+    files: {
+      "wrangler.json": JSON.stringify({
+        name: "app",
+        main: "src/index.ts",
+        compatibility_date: "2025-01-01",
+        workflows: [{ binding: "W", name: "wf", class_name: "MyFlow" }],
+      }),
+      "src/index.ts": "export default { fetch() { return new Response('x'); } };\n",
+    },
+    steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"] }],
+  },
+  {
+    name: "deploy: the redirected config of a built project is followed, its generated fields accepted",
+    files: {
+      "wrangler.jsonc": JSON.stringify({ name: "app", main: "src/index.js", compatibility_date: "2025-01-01" }),
+      "src/index.js": "export default { fetch() { return new Response('source'); } };\n",
+      "dist/app/wrangler.json": BUILT,
+      "dist/app/index.js": "export default { fetch() { return new Response('built'); } };\n",
+      ".wrangler/deploy/config.json": JSON.stringify({ configPath: "../../dist/app/wrangler.json" }),
+    },
+    normalize: sizes,
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  },
+  {
+    name: "deploy: a redirect to a missing config is an error",
+    files: {
+      "wrangler.jsonc": JSON.stringify({ name: "app", main: "src/index.js" }),
+      "src/index.js": "",
+      ".wrangler/deploy/config.json": JSON.stringify({ configPath: "../../dist/nope.json" }),
+    },
+    steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"] }],
+  },
+  {
+    name: "deploy: help of the added commands",
+    fast: true,
+    steps: [
+      { args: ["deploy", "--help"] },
+      { args: ["versions", "--help"] },
+      { args: ["versions", "upload", "--help"] },
+      { args: ["secret", "--help"] },
+      { args: ["docs", "--help"] },
+      { args: ["build", "--help"] },
+      { args: ["check", "--help"] },
+      { args: ["check", "startup", "--help"] },
+      { args: ["init", "--help"] },
+    ],
+  },
+];

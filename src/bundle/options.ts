@@ -1,0 +1,58 @@
+// The esbuild options of a worker's bundle from its config and the build flags
+// (`--define`, `--alias`, `--minify`, ...). One place, so `bunflare dev` and
+// `bunflare deploy --dry-run` build exactly the same bundle.
+import path from "node:path";
+import type { LoadedConfig } from "../config/index.ts";
+import { UserError } from "../errors.ts";
+import type { BundleOptions } from "./index.ts";
+
+export interface BuildFlags {
+  define?: string[];
+  alias?: string[];
+  minify?: boolean;
+  tsconfig?: string;
+  "jsx-factory"?: string;
+  "jsx-fragment"?: string;
+}
+
+/** `--define KEY:VALUE` style flags. */
+export function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const colon = entry.indexOf(":");
+    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
+    out[entry.slice(0, colon)] = entry.slice(colon + 1);
+  }
+  return out;
+}
+
+export function nodeCompatOf(flags: string[] | undefined): boolean {
+  return (flags ?? []).includes("nodejs_compat") || (flags ?? []).includes("nodejs_compat_v2");
+}
+
+export function bundleOptions(
+  loaded: LoadedConfig,
+  main: string,
+  args: BuildFlags,
+  outDir: string,
+  onWarning: (message: string) => void,
+): BundleOptions {
+  const { config, dir } = loaded;
+  return {
+    entry: main,
+    projectDir: dir,
+    outDir,
+    rules: config.rules,
+    define: { ...config.define, ...keyValues(args.define, "define") },
+    alias: { ...config.alias, ...keyValues(args.alias, "alias") },
+    minify: args.minify ?? config.minify,
+    tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
+    jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
+    jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
+    nodeCompat: nodeCompatOf(config.compatibility_flags),
+    additionalModulesDir: config.find_additional_modules
+      ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, main)))
+      : undefined,
+    onWarning,
+  };
+}

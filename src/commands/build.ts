@@ -1,0 +1,94 @@
+// `bunflare build` (wrangler's hidden alias for `deploy --dry-run --outdir=dist`) and
+// `bunflare check startup`: the startup phase of the bundle dev runs, profiled by
+// Bun's CPU profiler (wrangler profiles workerd; the profile format is the same).
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { defineCommand, type GlobalArgs } from "./define.ts";
+import { buildWorker, dryRun } from "./deploy.ts";
+import { UserError } from "../errors.ts";
+import { log, printBanner } from "../log.ts";
+
+export const build = defineCommand<GlobalArgs>({
+  command: "build",
+  describe: "🔨 Build a Worker",
+  hidden: true,
+  async handler(args) {
+    await dryRun({ ...args, "dry-run": true, outdir: "dist" }, "deploy");
+  },
+});
+
+interface StartupArgs extends GlobalArgs {
+  outfile: string;
+  workerBundle?: string;
+  pages?: boolean;
+  args?: string;
+}
+
+const startup = defineCommand<StartupArgs>({
+  command: "startup",
+  describe: "⌛ Profile your Worker's startup performance [alpha]",
+  options: {
+    outfile: { describe: "Output file for startup phase cpuprofile", type: "string", default: "worker-startup.cpuprofile" },
+    workerBundle: {
+      alias: "worker",
+      describe: "Path to a prebuilt worker bundle i.e the output of `wrangler deploy --outfile worker.bundle",
+      type: "string",
+    },
+    pages: { describe: "Force this project to be treated as a Pages project", type: "boolean" },
+    args: { describe: "Additional arguments passed to `wrangler deploy` or `wrangler pages functions build` e.g. `--no-bundle`", type: "string" },
+  },
+  async handler(args) {
+    if (args.pages) throw new UserError("`check startup --pages` needs Pages Functions, which bunflare does not build: use wrangler for it.");
+    printBanner();
+    log.warn("🚧 `wrangler check startup` is an alpha command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
+    let bundle: string;
+    let dispose = () => {};
+    if (args.workerBundle) {
+      bundle = path.resolve(args.workerBundle);
+      if (!existsSync(bundle)) throw new UserError(`The worker bundle "${args.workerBundle}" does not exist.`);
+    } else {
+      log.info("├ Building your Worker");
+      const extra = (args.args ?? "").split(/\s+/).filter(Boolean);
+      const built = await buildWorker({ ...args, "no-bundle": extra.includes("--no-bundle") ? true : undefined }, "deploy");
+      bundle = built.file;
+      dispose = built.dispose;
+      log.info("│ Worker Built! 🎉\n│");
+    }
+    try {
+      log.info("├ Analysing");
+      const outfile = path.resolve(args.outfile);
+      const dir = path.join(path.dirname(outfile), `.bunflare-profile-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      try {
+        // A child Bun evaluates the bundle's top level (its startup phase) under the profiler.
+        // It exits right after the import: a worker's top level may leave timers or handles open.
+        const evaluate = `await import(${JSON.stringify(bundle)}); process.exit(0);`;
+        const child = Bun.spawnSync(
+          [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-name=startup.cpuprofile", "-e", evaluate],
+          { stdin: "ignore", stdout: "ignore", stderr: "pipe" },
+        );
+        const profile = path.join(dir, "startup.cpuprofile");
+        if (!existsSync(profile)) {
+          throw new UserError(`Your Worker failed to start up:\n${child.stderr.toString().trim()}`);
+        }
+        renameSync(profile, outfile);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      log.info("│ Startup phase analysed\n│");
+      log.info(
+        `│ CPU Profile has been written to ${args.outfile}. Load it into the Chrome DevTools profiler (or directly in VSCode) to view a flamegraph.\n│\n` +
+          "│ Note that the CPU Profile was measured on your Worker running locally under Bun, which differs from workerd on Cloudflare: use it to see where time is spent at startup, not as the exact startup time of your deployed Worker.",
+      );
+    } finally {
+      dispose();
+    }
+  },
+});
+
+export const check = defineCommand({
+  command: "check",
+  describe: "☑️ Run checks on your Worker",
+  hidden: true,
+  subcommands: [startup],
+});

@@ -1,0 +1,309 @@
+// `bunflare deploy --dry-run` and `bunflare versions upload --dry-run`: build the
+// bundle `bunflare dev` runs, check it as wrangler does, report its size and
+// bindings, and with --outdir write it in wrangler's layout. Without --dry-run
+// these commands go to real wrangler (src/forward.ts) before they get here.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Options } from "yargs";
+import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
+import { loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
+import { UserError } from "../errors.ts";
+import { layoutNotes, log, printBanner } from "../log.ts";
+import { bundleOptions, keyValues, type BuildFlags } from "../bundle/options.ts";
+import { bindingRows, formatBindingsTable } from "../dev/bindings-table.ts";
+import { forwardToWrangler } from "../forward.ts";
+
+export interface DeployArgs extends GlobalArgs, BuildFlags {
+  script?: string;
+  name?: string;
+  "dry-run"?: boolean;
+  outdir?: string;
+  outfile?: string;
+  "compatibility-date"?: string;
+  "compatibility-flags"?: string[];
+  "no-bundle"?: boolean;
+  bundle?: boolean;
+  var?: string[];
+}
+
+const str = (describe: string): Options => ({ describe, type: "string", requiresArg: true });
+const arr = (describe: string): Options => ({ describe, type: "string", array: true, requiresArg: true });
+const bool = (describe: string, value?: boolean): Options => ({ describe, type: "boolean", ...(value === undefined ? {} : { default: value }) });
+
+const buildFlags = (verb: string, runtime: string) => ({
+  "no-bundle": bool(`Skip internal build steps and directly ${verb} Worker`, false),
+  outdir: str("Output directory for the bundled Worker"),
+  outfile: str("Output file for the bundled worker"),
+  "compatibility-date": str("Date to use for compatibility checks"),
+  "compatibility-flags": { ...arr("Flags to use for compatibility checks"), alias: "compatibility-flag" },
+  latest: bool(`Use the latest version of the ${runtime} runtime`, false),
+  assets: str("Static assets to be served. Replaces Workers Sites."),
+  var: arr("A key-value pair to be injected into the script as a variable"),
+  define: arr("A key-value pair to be substituted in the script"),
+  alias: arr("A module pair to be substituted in the script"),
+});
+const jsxFlags = {
+  "jsx-factory": str("The function that is called for each JSX element"),
+  "jsx-fragment": str("The function that is called for each JSX fragment"),
+  tsconfig: str("Path to a custom tsconfig.json file"),
+  minify: bool("Minify the Worker"),
+};
+const secretsFile = (what: string) =>
+  str(
+    `Path to a file containing secrets to upload with the ${what} (JSON or .env format). Secrets from previous deployments will not be deleted - see \`--keep-secrets\``,
+  );
+
+const scriptPositional = { script: { type: "string" as const, describe: "The path to an entry point for your Worker" } };
+
+export interface BuiltWorker {
+  loaded: LoadedConfig;
+  main: string;
+  /** The bundle as dev runs it; `file` is where it sits (in `work`, removed by dispose). */
+  code: string;
+  file: string;
+  map?: string;
+  modules: { name: string; file: string }[];
+  dispose(): void;
+}
+
+/** Reads the (redirected) config and builds the worker exactly as `bunflare dev` does. */
+export async function buildWorker(args: DeployArgs, command: string): Promise<BuiltWorker> {
+  const loaded = loadConfig({
+    configPath: args.config,
+    env: args.env,
+    redirect: true,
+    onWarning: (message) => log.warn(message),
+    onInfo: (message) => log.info(message),
+  });
+  const { config } = loaded;
+  if (args.name) config.name = args.name;
+  if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
+  if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
+  const main = resolveMain(loaded, args.script, process.cwd(), command);
+  await runCustomBuild(loaded);
+  const work = mkdtempSync(path.join(tmpdir(), "bunflare-build-"));
+  const dispose = () => rmSync(work, { recursive: true, force: true });
+  try {
+    const noBundle = args["no-bundle"] === true || args.bundle === false || config.no_bundle === true;
+    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: [], dispose };
+    const { createBundler } = await import("../bundle/index.ts");
+    const bundler = await createBundler(bundleOptions(loaded, main, args, work, (message) => log.warn(message)));
+    const built = await bundler.build();
+    await bundler.dispose();
+    if (!built.ok) throw new UserError(built.message);
+    const modules: BuiltWorker["modules"] = [];
+    // Additional modules (find_additional_modules) sit beside the bundle, relative to its build root.
+    const root = path.join(work, "gen-1");
+    for (const file of new Bun.Glob("**/*").scanSync({ cwd: root, onlyFiles: true })) {
+      const full = path.join(root, file);
+      if (full !== built.file && full !== `${built.file}.map`) modules.push({ name: file, file: full });
+    }
+    // Dev points `cloudflare:workers` at bunflare's module; the written bundle names the runtime's.
+    const { WORKERS_MODULE } = await import("../bundle/index.ts");
+    const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
+    checkExports(config, code, main);
+    return { loaded, main, code, file: built.file, map: built.map, modules, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+}
+
+/** Builds the worker as dev does and reports it as wrangler's dry run does. */
+export async function dryRun(args: DeployArgs, command: "deploy" | "versions upload"): Promise<void> {
+  printBanner();
+  const outdir = args.outdir ? path.resolve(args.outdir) : undefined;
+  const built = await buildWorker(args, command);
+  try {
+    const { config } = built.loaded;
+    const { code, map, modules } = built;
+    const name = `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js`;
+    const contents = [Buffer.from(code), ...modules.map((m) => readFileSync(m.file))];
+    const size = contents.reduce((sum, buffer) => sum + buffer.length, 0);
+    const gzip = gzipSync(Buffer.concat(contents)).length;
+    log.info(`Total Upload: ${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`);
+    const vars = { ...config.vars, ...keyValues(args.var, "var") };
+    const rows = bindingRows(config, vars, new Set(), () => false).map((row) => ({ ...row, mode: "" }));
+    const table = formatBindingsTable(rows, undefined, Infinity);
+    if (table.length) log.info(table.join("\n"));
+    else log.info("No bindings found.");
+
+    if (outdir) {
+      makeDir(outdir, "--outdir", args.outdir!);
+      writeOutdir(outdir, name, code, map, modules, config.name);
+    }
+    if (args.outfile) {
+      const outfile = path.resolve(args.outfile);
+      makeDir(path.dirname(outfile), "--outfile", args.outfile);
+      writeFileSync(outfile, code);
+    }
+    log.info("--dry-run: exiting now.");
+  } finally {
+    built.dispose();
+  }
+}
+
+function makeDir(dir: string, flag: string, given: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOTDIR" ? "a part of its path is a file" : (error as Error).message;
+    throw new UserError(`Could not create the ${flag} directory "${given}": ${reason}.`);
+  }
+}
+
+/** Wrangler's layout: <entry>.js, its .map, the additional modules, and a README.md naming the worker. */
+function writeOutdir(outdir: string, name: string, code: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
+  const body = map ? `${code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd()}\n//# sourceMappingURL=${name}.map\n` : code;
+  writeFileSync(path.join(outdir, name), body);
+  if (map) writeFileSync(path.join(outdir, `${name}.map`), map);
+  for (const module of modules) {
+    mkdirSync(path.dirname(path.join(outdir, module.name)), { recursive: true });
+    copyFileSync(module.file, path.join(outdir, module.name));
+  }
+  writeFileSync(
+    path.join(outdir, "README.md"),
+    `This folder contains the built output assets for the worker "${worker}" generated at ${new Date().toISOString()}.`,
+  );
+}
+
+/** A Durable Object or workflow class the config names must be exported by the worker, as wrangler checks. */
+function checkExports(config: LoadedConfig["config"], code: string, main: string): void {
+  const exports = new Set(new Bun.Transpiler({ loader: "js" }).scan(code).exports);
+  const relative = path.relative(process.cwd(), main);
+  const missing = (entries: { class_name: string; script_name?: string }[]) =>
+    entries.filter((entry) => !entry.script_name && !exports.has(entry.class_name)).map((entry) => entry.class_name);
+  const objects = missing(config.durable_objects?.bindings ?? []);
+  if (objects.length) {
+    throw new UserError(
+      layoutNotes(
+        `Your Worker depends on the following Durable Objects, which are not exported in your entrypoint file: ${objects.join(", ")}.\n` +
+          `You should export these objects from your entrypoint, ${relative}.`,
+      ),
+    );
+  }
+  const workflows = missing(config.workflows ?? []);
+  if (workflows.length) {
+    throw new UserError(
+      layoutNotes(
+        `Your Worker depends on the following Workflows, which are not exported in your entrypoint file: ${workflows.join(", ")}.\n` +
+          `You should export these objects from your entrypoint, ${relative}.`,
+      ),
+    );
+  }
+}
+
+/** `build.command`, run before bundling as `bunflare dev` runs it. */
+async function runCustomBuild(loaded: LoadedConfig): Promise<void> {
+  const build = loaded.config.build;
+  if (!build?.command) return;
+  log.info(`[custom build] Running: ${build.command}`);
+  const child = Bun.spawn(["sh", "-c", build.command], {
+    cwd: path.resolve(loaded.dir, build.cwd ?? "."),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if ((await child.exited) !== 0) {
+    throw new UserError(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
+  }
+}
+
+/** A versions subcommand that only exists on Cloudflare's network (normally forwarded before parsing). */
+function remote(command: string, describe: string): CommandSpec {
+  return {
+    command,
+    describe,
+    handler: async () => {
+      process.exitCode = await forwardToWrangler(process.argv.slice(2));
+    },
+  };
+}
+
+export const deploy = defineCommand<DeployArgs>({
+  command: "deploy [script]",
+  describe: "🆙 Deploy a Worker to Cloudflare",
+  positionals: scriptPositional,
+  // In wrangler's order and words.
+  options: {
+    name: str("Name of the Worker"),
+    ...buildFlags("deploy", "Workers"),
+    triggers: { ...arr("cron schedules to attach"), alias: ["schedule", "schedules"] },
+    routes: { ...arr("Routes to upload"), alias: "route" },
+    domains: { ...arr("Custom domains to deploy to"), alias: "domain" },
+    ...jsxFlags,
+    "dry-run": bool("Don't actually deploy"),
+    metafile: {
+      describe:
+        "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.",
+      type: "string",
+    },
+    "keep-vars": bool(
+      "When not used (or set to false), Wrangler will delete all vars before setting those found in the Wrangler configuration.\n" +
+        "When used (and set to true), the environment variables are not deleted before the deployment.\n" +
+        "If you set variables via the dashboard you probably want to use this flag.\n" +
+        "Note that secrets are never deleted by deployments.",
+      false,
+    ),
+    logpush: bool("Send Trace Events from this Worker to Workers Logpush.\nThis will not configure a corresponding Logpush job automatically."),
+    "upload-source-maps": bool("Include source maps when uploading this Worker."),
+    "old-asset-ttl": { describe: "Expire old assets in given seconds rather than immediate deletion.", type: "number" },
+    "dispatch-namespace": str("Name of a dispatch namespace to deploy the Worker to (Workers for Platforms)"),
+    "containers-rollout": {
+      describe:
+        "Rollout strategy for Containers changes. If set to immediate, it will override `rollout_percentage_steps` if configured and roll out to 100% of instances in one step.",
+      choices: ["immediate", "gradual"],
+    },
+    tag: str("A tag for this Worker Version"),
+    message: str("A descriptive message for this Worker Version and Deployment"),
+    strict: bool("Enables strict mode for the deploy command, this prevents deployments to occur when there are even small potential risks.", false),
+    "experimental-autoconfig": {
+      ...bool("Experimental: Enables framework detection and automatic configuration when deploying", true),
+      alias: "x-autoconfig",
+    },
+    "secrets-file": secretsFile("deployment"),
+  },
+  async handler(args) {
+    if (!args["dry-run"]) {
+      process.exitCode = await forwardToWrangler(process.argv.slice(2));
+      return;
+    }
+    await dryRun(args, "deploy");
+  },
+});
+
+export const versions = defineCommand({
+  command: "versions",
+  describe: "🫧 List, view, upload and deploy Versions of your Worker to Cloudflare",
+  subcommands: [
+    remote("view <version-id>", "View the details of a specific version of your Worker"),
+    remote("list", "List the 10 most recent Versions of your Worker"),
+    defineCommand<DeployArgs>({
+      command: "upload [script]",
+      describe: "Uploads your Worker code and config as a new Version",
+      positionals: scriptPositional,
+      options: {
+        name: str("Name of the Worker"),
+        tag: str("A tag for this Worker Gradual Rollouts Version"),
+        message: str("A descriptive message for this Worker Gradual Rollouts Version"),
+        "preview-alias": str("Name of an alias for this Worker version"),
+        ...buildFlags("upload", "Worker"),
+        ...jsxFlags,
+        "upload-source-maps": bool("Include source maps when uploading this Worker Gradual Rollouts Version."),
+        "dry-run": bool("Compile a project without actually uploading the version."),
+        "secrets-file": secretsFile("version"),
+      },
+      async handler(args) {
+        if (!args["dry-run"]) {
+          process.exitCode = await forwardToWrangler(process.argv.slice(2));
+          return;
+        }
+        await dryRun(args, "versions upload");
+      },
+    }),
+    remote("deploy [version-specs..]", "Safely roll out new Versions of your Worker by splitting traffic between multiple Versions"),
+    remote("secret", "Generate a secret that can be referenced in a Worker"),
+  ],
+});
+
+export default deploy;

@@ -1,0 +1,153 @@
+// deploy --dry-run / versions upload --dry-run / build / check startup, the
+// redirected config, and WRANGLER_BUILD_CONDITIONS / WRANGLER_BUILD_PLATFORM.
+import { afterEach, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "../src/config/index.ts";
+import { openProject } from "../src/project.ts";
+
+const BIN = path.resolve("bin/bunflare");
+const dirs: string[] = [];
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "deploy-test-"));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const proc = Bun.spawn([BIN, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", ...env } });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { stdout, stderr, exitCode };
+}
+
+const config = (extra: object = {}) => JSON.stringify({ name: "app", main: "src/index.js", compatibility_date: "2025-01-01", ...extra });
+
+test("deploy --dry-run --outdir writes the bundle, its map and README.md, creating missing parents", async () => {
+  const dir = scratch({
+    "wrangler.json": config({ kv_namespaces: [{ binding: "KV", id: "abc" }] }),
+    "src/index.js": "import msg from './msg.txt';\nexport default { fetch() { return new Response(msg); } };\n",
+    "src/msg.txt": "hello from a text module",
+  });
+  const result = await run(["deploy", "--dry-run", "--outdir", "a/b/out"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toMatch(/Total Upload: \d+\.\d\d KiB \/ gzip: \d+\.\d\d KiB/);
+  expect(result.stdout).toContain("Binding           Resource          \nenv.KV (abc)      KV Namespace      \n");
+  expect(result.stdout.trim().endsWith("--dry-run: exiting now.")).toBe(true);
+  const out = path.join(dir, "a/b/out");
+  expect(readdirSync(out).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+  const code = readFileSync(path.join(out, "index.js"), "utf8");
+  expect(code).toContain("hello from a text module");
+  expect(code.trimEnd().endsWith("//# sourceMappingURL=index.js.map")).toBe(true);
+  expect(readFileSync(path.join(out, "README.md"), "utf8")).toContain('for the worker "app" generated at');
+  // The written bundle runs: it is a complete module.
+  const mod = await import(path.join(out, "index.js"));
+  expect(await (await mod.default.fetch()).text()).toBe("hello from a text module");
+});
+
+test("an --outdir under a file is one clear error and nothing is written", async () => {
+  const dir = scratch({ "wrangler.json": config(), "src/index.js": "export default {};\n", blocker: "" });
+  const result = await run(["deploy", "--dry-run", "--outdir", "blocker/out"], dir);
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr.trim()).toBe('✘ [ERROR] Could not create the --outdir directory "blocker/out": a part of its path is a file.');
+  expect(readFileSync(path.join(dir, "blocker"), "utf8")).toBe("");
+});
+
+test("versions upload --dry-run and build run the same build; build writes dist/", async () => {
+  const dir = scratch({ "wrangler.json": config(), "src/index.js": "export default { fetch() { return new Response('x'); } };\n" });
+  const upload = await run(["versions", "upload", "--dry-run"], dir);
+  expect(upload.exitCode).toBe(0);
+  expect(upload.stdout).toContain("No bindings found.\n--dry-run: exiting now.");
+  const build = await run(["build"], dir);
+  expect(build.exitCode).toBe(0);
+  expect(readdirSync(path.join(dir, "dist")).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+});
+
+test("a Durable Object class named in config but not exported is wrangler's error, exit 1", async () => {
+  const dir = scratch({
+    "wrangler.json": config({ durable_objects: { bindings: [{ name: "C", class_name: "Counter" }] } }),
+    "src/index.js": "class Counter {}\nexport default { fetch() { return new Response('x'); } };\n",
+  });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out"], dir);
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain("Your Worker depends on the following Durable Objects, which are not exported in your entrypoint file: Counter.");
+  expect(result.stderr).toContain("You should export these objects from your entrypoint, src/index.js.");
+  expect(existsSync(path.join(dir, "out"))).toBe(false);
+});
+
+test("WRANGLER_BUILD_CONDITIONS picks the package export; a bad WRANGLER_BUILD_PLATFORM is an error", async () => {
+  const dir = scratch({
+    "wrangler.json": config(),
+    "src/index.js": "import which from 'pkg';\nexport default { fetch() { return new Response(which); } };\n",
+    "node_modules/pkg/package.json": JSON.stringify({
+      name: "pkg",
+      exports: { custom: "./custom.js", workerd: "./workerd.js", default: "./default.js" },
+    }),
+    "node_modules/pkg/custom.js": "export default 'custom-condition';\n",
+    "node_modules/pkg/workerd.js": "export default 'workerd-condition';\n",
+    "node_modules/pkg/default.js": "export default 'default-condition';\n",
+  });
+  await run(["deploy", "--dry-run", "--outdir", "plain"], dir);
+  expect(readFileSync(path.join(dir, "plain/index.js"), "utf8")).toContain("workerd-condition");
+  await run(["deploy", "--dry-run", "--outdir", "custom"], dir, { WRANGLER_BUILD_CONDITIONS: "custom" });
+  const custom = readFileSync(path.join(dir, "custom/index.js"), "utf8");
+  expect(custom).toContain("custom-condition");
+  expect(custom).not.toContain("workerd-condition");
+  const bad = await run(["deploy", "--dry-run"], dir, { WRANGLER_BUILD_PLATFORM: "deno" });
+  expect(bad.exitCode).toBe(1);
+  expect(bad.stderr).toContain("Invalid esbuild platform configuration defined in the WRANGLER_BUILD_PLATFORM environment variable.");
+});
+
+test("the redirected config is followed for dev-like loads, its generated fields accepted, the store stays beside the user's config", () => {
+  const dir = scratch({
+    "wrangler.jsonc": config(),
+    "dist/app/wrangler.json": JSON.stringify({
+      configPath: "/elsewhere/wrangler.json",
+      userConfigPath: "/elsewhere/wrangler.jsonc",
+      topLevelName: "app",
+      definedEnvironments: ["staging"],
+      targetEnvironment: "staging",
+      legacy_env: true,
+      name: "app-staging",
+      main: "index.js",
+      previews: {},
+      streaming_tail_consumers: [],
+    }),
+    "dist/app/index.js": "",
+    ".wrangler/deploy/config.json": JSON.stringify({ configPath: "../../dist/app/wrangler.json" }),
+  });
+  const warnings: string[] = [];
+  const infos: string[] = [];
+  const loaded = loadConfig({ cwd: dir, redirect: true, onWarning: (m) => warnings.push(m), onInfo: (m) => infos.push(m) });
+  expect(loaded.path).toBe(path.join(dir, "dist/app/wrangler.json"));
+  expect(loaded.config.name).toBe("app-staging");
+  expect(warnings).toEqual([]);
+  expect(infos.join("\n")).toContain('Using redirected Wrangler configuration.\n - Configuration being used: "dist/app/wrangler.json"');
+  // Resource commands do not follow it, as in wrangler.
+  expect(loadConfig({ cwd: dir }).path).toBe(path.join(dir, "wrangler.jsonc"));
+  // An --env other than the one built for is refused.
+  expect(() => loadConfig({ cwd: dir, redirect: true, env: "prod", onInfo: () => {} })).toThrow('This does not match the target environment "staging"');
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    expect(openProject({ _: [] }, { redirect: true }).storeDir).toBe(path.join(dir, ".bunflare"));
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
+test("check startup writes a CPU profile of the worker's startup", async () => {
+  const dir = scratch({ "wrangler.json": config(), "src/index.js": "const t = Array.from({ length: 1000 }, (_, i) => i * 2);\nexport default { fetch() { return new Response(String(t.length)); } };\n" });
+  const result = await run(["check", "startup", "--outfile", "p.cpuprofile"], dir);
+  expect(result.exitCode).toBe(0);
+  const profile = JSON.parse(readFileSync(path.join(dir, "p.cpuprofile"), "utf8"));
+  expect(Array.isArray(profile.nodes)).toBe(true);
+  expect(result.stdout).toContain("CPU Profile has been written to p.cpuprofile.");
+});
