@@ -5,6 +5,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
 import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/bindings/service/registry.ts";
+import { remoteCall, remoteFetch } from "../runtime/bindings/service/remote.ts";
 
 setDefaultTimeout(60_000);
 
@@ -142,6 +143,26 @@ describe("bunflare dev across processes", () => {
 });
 
 describe("the dev registry", () => {
+  test("an entry whose process lives but no longer serves (pid reused) counts as not running", async () => {
+    const registry = project({});
+    dirs.push(registry);
+    const saved = process.env.BUNFLARE_REGISTRY_PATH;
+    process.env.BUNFLARE_REGISTRY_PATH = registry;
+    try {
+      // This test's own pid is alive; nothing listens on port 1.
+      registerWorker({ name: "reused", url: "http://127.0.0.1:1", entrypoints: ["default"], durableObjects: [] });
+      const response = await remoteFetch({ worker: "reused" }, new Request("http://x/"));
+      expect(response.status).toBe(503);
+      expect(await response.text()).toBe('Worker "reused" not found. Make sure it is running locally.');
+      await expect(remoteCall({ worker: "reused" }, "call", "method", [])).rejects.toThrow('Worker "reused" not found. Make sure it is running locally.');
+    } finally {
+      unregisterWorker("reused");
+      if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;
+      else process.env.BUNFLARE_REGISTRY_PATH = saved;
+    }
+  });
+
+
   test("an entry whose process has died is ignored; unregister removes this process's entry", () => {
     const registry = project({});
     dirs.push(registry);
