@@ -20,7 +20,7 @@ export interface Target {
 
 export interface Row {
   scenario: string;
-  unit: "ms" | "req/s" | "MB" | "steps/s";
+  unit: "ms" | "req/s" | "MB" | "steps/s" | "count";
   better: "lower" | "higher";
   cells: Partial<Record<Column, Cell>>;
   target?: Target;
@@ -55,6 +55,8 @@ export function formatValue(value: number, unit: Row["unit"]): string {
       return `${value.toFixed(1)} MB`;
     case "steps/s":
       return `${Math.round(value).toLocaleString("en-US")} steps/s`;
+    case "count":
+      return Math.round(value).toLocaleString("en-US");
   }
 }
 

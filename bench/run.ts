@@ -26,6 +26,7 @@ import {
   type Settings,
 } from "./scenarios.ts";
 import { versions } from "./tools.ts";
+import { importContention } from "./contention.ts";
 
 const argv = process.argv.slice(2);
 if (argv.includes("--help") || argv.includes("-h")) {
@@ -80,6 +81,7 @@ for (const scenario of cli) collect(await cliScenario(settings, scenario));
 if (wanted("R2: peak memory")) collect(await r2LargeObject(settings));
 if (wanted("queues")) collect(await queueThroughput(settings));
 if (wanted("Workflow: steps per second")) collect(await workflowSteps(settings));
+if (["dev: p99 of an untouched route during an import", "dev: requests failed during the import"].some(wanted)) collect(await importContention(settings));
 if (wanted("cross-process RPC")) collect(await crossProcessRpc(settings));
 
 if (rows.length === 0) {

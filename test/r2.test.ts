@@ -470,7 +470,7 @@ describe("keys map safely to files", () => {
     for (const [i, key] of keys.entries()) expect(await text(await b.get(key))).toBe(`value ${i}`);
     const files = readdirSync(store.r2Dir("bkt"));
     expect(files).toHaveLength(keys.length);
-    for (const file of files) expect(file).toMatch(/^[0-9a-f]{32}$/);
+    for (const file of files) expect(file).toMatch(/^\d+-[0-9a-f]{32}$/);
     expect(readdirSync(store.dir).sort()).toEqual(["d1", "data.sqlite", "data.sqlite-shm", "data.sqlite-wal", "do", "r2"]);
   });
 

@@ -60,6 +60,66 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }],
   },
   {
+    name: "config: two KV namespaces with one binding name are refused",
+    fast: true,
+    files: { "wrangler.toml": base + '[[kv_namespaces]]\nbinding = "A"\nid = "a"\n[[kv_namespaces]]\nbinding = "A"\nid = "b"\n' },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: one name across KV, D1 and a var is refused, with a bad bucket name",
+    files: {
+      "wrangler.toml":
+        base +
+        '[vars]\nKV = "x"\n[[kv_namespaces]]\nbinding = "KV"\nid = "a"\n[[kv_namespaces]]\nbinding = "KV"\nid = "b"\n' +
+        '[[d1_databases]]\nbinding = "KV"\ndatabase_name = "d"\ndatabase_id = "x"\n[[r2_buckets]]\nbinding = "B"\nbucket_name = "Bad_Bucket"\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: duplicate names across Durable Objects, R2, D1, services and vars, in wrangler's order",
+    files: {
+      "wrangler.toml":
+        base +
+        '[vars]\nB = "x"\n[[r2_buckets]]\nbinding = "B"\nbucket_name = "ok-bucket"\n[[r2_buckets]]\nbinding = "C"\nbucket_name = "ab"\n' +
+        '[[durable_objects.bindings]]\nname = "C"\nclass_name = "X"\n[[d1_databases]]\nbinding = "A"\ndatabase_id = "q"\n' +
+        '[[d1_databases]]\nbinding = "A"\ndatabase_id = "r"\n[[services]]\nbinding = "B"\nservice = "s"\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: duplicate binding names inside an environment",
+    files: {
+      "wrangler.toml": base + '[env.staging]\n[[env.staging.kv_namespaces]]\nbinding = "A"\nid = "a"\n[[env.staging.r2_buckets]]\nbinding = "A"\nbucket_name = "-bad"\n',
+    },
+    steps: [{ args: [...probe, "--env", "staging"] }],
+  },
+  {
+    name: "config: route objects need a string pattern, known fields of the right types and one zone",
+    files: {
+      "wrangler.toml":
+        base +
+        'routes = [{ zone_id = "a" }, { pattern = 5 }, { pattern = "a/*", custom_domain = "yes" }, { pattern = "b/*", zone_id = 5 }, ' +
+        '{ pattern = "c/*", enabled = "no" }, { pattern = "d/*", foo = 1 }, "ok/*", { pattern = "e/*", zone_name = "e" }, ' +
+        '{ pattern = "f/*", zone_name = "f", zone_id = "g" }]\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: route and routes together, and a route object with two zones",
+    files: { "wrangler.toml": base + 'routes = ["y.com/*"]\nroute = { pattern = "a/*", zone_id = "z", zone_name = "n" }\n' },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: migrations need a string tag, class lists of strings and rename / transfer pairs",
+    files: {
+      "wrangler.toml":
+        base +
+        'migrations = [5, { tag = 1, new_classes = "X" }, { tag = "v2", new_sqlite_classes = [1], deleted_classes = "x", ' +
+        'transferred_classes = [{ from = "a", to = "b" }], renamed_classes = [{ from = "a" }], foo = 1 }]\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
     name: "config: unknown top-level field is a warning",
     fast: true,
     files: { "wrangler.toml": base + "foo = 1\n" },

@@ -33,6 +33,54 @@ const dumpSql = [
 // run costs over a second. The rest run with `npm run compat`.
 export const cases: CompatCase[] = [
   {
+    // Clearer than wrangler on purpose: wrangler repeats only SQLite's words,
+    // which in a long dump do not say where; bunflare adds the statement's
+    // number, line and start. Both roll the whole file back.
+    name: "d1 execute --file: a bad statement is named by number and line, and nothing is written",
+    fixture: "d1-basic",
+    normalize: normalizeD1,
+    files: { "bad.sql": "CREATE TABLE t (x);\nINSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (2);\nINSERT INTO t VALUES (3;\nINSERT INTO t VALUES (4);\n" },
+    steps: [
+      {
+        args: d1(["execute", "DB", "--local", "--file", "bad.sql"]),
+        expected: [
+          {
+            reason: "bunflare names the failing statement (number, line, first characters) and says nothing was written",
+            streams: ["stderr"],
+            bunflare: (text) =>
+              text.replace(
+                /\nThe failing statement is number 4 of 5, on line 5: INSERT INTO t VALUES \(3\nNothing was written: the statements run as one transaction\./,
+                "",
+              ),
+          },
+        ],
+      },
+      { args: exec("DB", "SELECT name FROM sqlite_master WHERE name = 't'") },
+    ],
+  },
+  {
+    // Wrangler looks for the migrations folder before the database, so an
+    // unknown name there reads "No migrations present"; bunflare names the database.
+    name: "d1 migrations apply with an unknown database and no migrations folder names the database",
+    files: { "wrangler.toml": 'name = "x"\ncompatibility_date = "2025-01-01"\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "app"\ndatabase_id = "a1"\n' },
+    steps: [
+      {
+        args: d1(["migrations", "apply", "nosuchdb", "--local"]),
+        expected: [
+          {
+            reason: "an unknown database is named as such instead of \"No migrations present\"",
+            bunflare: (text) =>
+              text.replace(
+                /^(.*)Couldn't find a D1 DB with the name or binding 'nosuchdb' in your wrangler\.toml file\./m,
+                "$1No migrations present at <DIR>.",
+              ),
+            wrangler: (text) => text.replace(/No migrations present at .*?migrations\./, "No migrations present at <DIR>.").replace(/^.*No migrations folder found.*\n\n\n/m, ""),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "d1 help lists wrangler's D1 commands and flags",
     steps: [
       { args: ["d1", "--help"] },

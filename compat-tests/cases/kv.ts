@@ -52,6 +52,50 @@ export const cases: CompatCase[] = [
 
   // ------------------------------------------------------------------ kv key
   {
+    // Bunflare is clearer on purpose: wrangler stores k1 without its metadata and
+    // exits 0, and reports the non-numbers as "of 0" from its API (an internal
+    // error to it, with a bug-report footer); bunflare refuses each, naming the
+    // flag, and writes nothing.
+    name: "kv key put: bad --metadata JSON and non-numeric --ttl / --expiration are refused, nothing written",
+    fixture: "kv-basic",
+    steps: [
+      {
+        ...put("k1", "v", "--binding", "KV", "--metadata", "{bad"),
+        expected: [
+          {
+            reason: "bad --metadata JSON: wrangler drops the metadata and writes (exit 0); bunflare refuses, exit 1",
+            streams: ["exitCode", "stdout", "stderr"],
+            wrangler: (text) => (text === "0" ? "1" : text.replace(/^Writing the value "v" to key "k1".*\n?/m, "").replace(/\s+$/, "")),
+            bunflare: (text) => text.replace(/^.*The --metadata value is not valid JSON \(.*\): \{bad.*\nNothing was written\.\n?/m, "").replace(/\s+$/, ""),
+          },
+        ],
+      },
+      ...(["ttl", "expiration"] as const).map((flag) => ({
+        ...put("k2", "v", "--binding", "KV", `--${flag}`, "abc"),
+        expected: [
+          {
+            reason: `non-numeric --${flag}: wrangler reports "of 0" from its API after printing "Writing"; bunflare names the flag first`,
+            wrangler: (text: string) =>
+              bugFooter.wrangler!(text)
+                .replace(/^Writing the value "v" to key "k2".*\n?/m, "")
+                .replace(/^.*KV PUT failed: 400 Invalid expiration(_ttl)? of 0\..*\n?/m, ""),
+            bunflare: (text: string) => text.replace(/^.*The --\w+ value is not a number: .*\nNothing was written\.\n?/m, ""),
+          },
+        ],
+      })),
+      {
+        ...kv("key", "list", "--binding", "KV"),
+        expected: [
+          {
+            reason: "wrangler stored k1 (without its metadata); bunflare wrote nothing",
+            streams: ["stdout"],
+            wrangler: (text) => text.replace(/\[\s*\{\s*"name": "k1"\s*\}\s*\]/, "[]"),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "kv key put, get, list and delete by binding",
     fixture: "kv-basic",
     fast: true,

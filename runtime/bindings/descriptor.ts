@@ -103,6 +103,8 @@ export interface BindingDescriptor<Entry = any> {
   typeName(entry: Entry): string;
   /** Store tables this binding owns: applied with ensureSchema(db, component, migrations). */
   schema?: { component: string; migrations: readonly string[] };
+  /** Crash recovery when a store is opened: removes what a killed writer left behind (never a live writer's files). */
+  recover?(store: Store): void;
   /** The binding's local resources, for `types`, the explorer and resource commands. */
   resources?(store: Store): ResourceSummary[];
 }

@@ -41,13 +41,28 @@ export interface Store {
 
 /** Open (creating on first use) a SQLite file with the settings every store file needs. */
 export function openSqlite(file: string): Database {
-  const db = new Database(file, { create: true, strict: true });
-  // busy_timeout first: switching to WAL itself takes a lock another process may hold.
-  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"));
-  db.run("PRAGMA synchronous = NORMAL");
-  db.run("PRAGMA foreign_keys = ON");
-  return db;
+  let db: Database | undefined;
+  try {
+    db = new Database(file, { create: true, strict: true });
+    // busy_timeout first: switching to WAL itself takes a lock another process may hold.
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
+    db.run("PRAGMA synchronous = NORMAL");
+    db.run("PRAGMA foreign_keys = ON");
+    // Reading the schema is what finds a damaged file, here rather than mid-request.
+    db.query("SELECT count(*) FROM sqlite_master").get();
+    return db;
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? "");
+    if (code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT")) {
+      db?.close();
+      throw new StoreError(
+        `The local store file "${file}" is damaged (${(error as Error).message}). ` +
+          `Move it aside (or delete it, with its -wal and -shm files) to start that data afresh, or restore it from a backup.`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -91,7 +106,7 @@ export function openStore(dir: string): Store {
     throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
   }
   const releases: (() => void)[] = [];
-  return {
+  const store: Store = {
     dir: root,
     db,
     r2Dir: (bucket) => path.join(root, "r2", safeSegment(bucket)),
@@ -103,6 +118,24 @@ export function openStore(dir: string): Store {
       db.close();
     },
   };
+  recoverLeftovers(store);
+  return store;
+}
+
+/**
+ * Each binding removes what a writer killed mid-write left behind (R2 bodies
+ * never committed, ...). Best effort: a store that cannot be tidied still opens.
+ * The registry is loaded here, not imported, because bindings import the store.
+ */
+function recoverLeftovers(store: Store): void {
+  const { BINDINGS } = require("../bindings/registry.ts") as typeof import("../bindings/registry.ts");
+  for (const descriptor of BINDINGS) {
+    try {
+      descriptor.recover?.(store);
+    } catch {
+      // Tidying is retried at the next open.
+    }
+  }
 }
 
 /** A name used as one path segment: never `..`, never a separator. */

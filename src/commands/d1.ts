@@ -21,7 +21,7 @@ import {
   type AddToConfigArgs,
 } from "./shared/index.ts";
 import type { D1DatabaseConfig } from "../config/types.ts";
-import { createD1Database, d1DatabaseIdFor, openD1Engine } from "../../runtime/bindings/d1/index.ts";
+import { createD1Database, d1DatabaseIdFor, failedStatementIndex, openD1Engine } from "../../runtime/bindings/d1/index.ts";
 import { splitStatements, stripTransaction } from "../../runtime/bindings/d1/split.ts";
 import { exportSql } from "../../runtime/bindings/d1/export.ts";
 import {
@@ -97,6 +97,25 @@ interface ExecuteResult {
 }
 
 /**
+ * Which statement of several failed: its number, line and first characters.
+ * Wrangler says only what SQLite said, which in a 100,000-line dump finds nothing.
+ */
+function whereItFailed(sql: string, statements: string[], index: number | undefined): string {
+  if (index === undefined || statements.length < 2) return "";
+  let from = 0;
+  let line: number | undefined;
+  for (let i = 0; i <= index; i++) {
+    const at = sql.indexOf(statements[i]!.trim(), from);
+    if (at < 0) break;
+    if (i === index) line = sql.slice(0, at).split("\n").length;
+    from = at + statements[i]!.trim().length;
+  }
+  const text = statements[index]!.trim().replace(/\s+/g, " ");
+  const start = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+  return `\nThe failing statement is number ${index + 1} of ${statements.length}${line ? `, on line ${line}` : ""}: ${start}\nNothing was written: the statements run as one transaction.`;
+}
+
+/**
  * Run SQL text (one statement or many) against a local database in one
  * transaction, printing wrangler's progress lines unless `quiet`.
  */
@@ -121,7 +140,7 @@ async function executeLocally(project: Project, name: string, sql: string, quiet
   } catch (error) {
     // Wrangler shows the runtime's message without its D1_ERROR prefix.
     const cause = ((error as Error).cause as Error | undefined) ?? (error as Error);
-    throw new UserError(cause.message);
+    throw new UserError(cause.message + whereItFailed(sql, statements, failedStatementIndex(error)));
   }
   const all = results.map((result) => ({
     results: result.results.map((row) => {
@@ -228,6 +247,9 @@ interface MigrationsArgs extends GlobalArgs, LocalFlags {
 async function pendingMigrations(args: MigrationsArgs, project: Project) {
   requireConfigFile(project);
   const info = findInConfig(project, args.database);
+  // Wrangler looks for the migrations folder first and says "No migrations present"
+  // for a database it does not know; naming the unknown database is clearer.
+  if (!info) requireInConfig(project, args.database);
   const dir = await migrationsPath(project, info?.migrationsDir ?? DEFAULT_MIGRATIONS_DIR, false);
   // Wrangler runs these through `d1 execute`, so its flag checks apply.
   if (args.preview) throw new UserError("Error: can't use --preview without --remote");

@@ -130,18 +130,44 @@ function targetOptions(verb: string, idVerb: string, previewDefault: boolean): R
 }
 
 
+/** A --metadata value that did not parse, kept so `key put` can say so. */
+class NotJson {
+  constructor(
+    readonly text: string,
+    readonly reason: string,
+  ) {}
+}
+
+/**
+ * Clearer than wrangler, which stores the entry without its metadata for bad
+ * JSON and reports a non-numeric --ttl / --expiration as "of 0" from the API.
+ */
+function checkPutFlags(args: { ttl?: number; expiration?: number; metadata?: unknown }): void {
+  if (args.metadata instanceof NotJson) {
+    throw new UserError(`The --metadata value is not valid JSON (${args.metadata.reason}): ${args.metadata.text}\nNothing was written.`);
+  }
+  for (const flag of ["ttl", "expiration"] as const) {
+    const value = args[flag];
+    if (value !== undefined && !Number.isFinite(value)) {
+      const what = flag === "ttl" ? "the number of seconds the entry should live" : "the UNIX time in seconds when the entry expires";
+      throw new UserError(`The --${flag} value is not a number: give ${what}.\nNothing was written.`);
+    }
+  }
+}
+
 const PUT_VALUE_OPTIONS: Record<string, Options> = {
   ttl: { type: "number", describe: "Time for which the entries should be visible" },
   expiration: { type: "number", describe: "Time since the UNIX epoch after which the entry expires" },
   metadata: {
     type: "string",
     describe: "Arbitrary JSON that is associated with a key",
-    // As in wrangler: metadata that is not JSON is dropped, not an error.
+    // Wrangler drops metadata that is not JSON and exits 0; `key put` refuses it
+    // instead (see NotJson), `bulk put` ignores the flag as wrangler does.
     coerce: (text: string) => {
       try {
         return JSON.parse(text);
-      } catch {
-        return undefined;
+      } catch (error) {
+        return new NotJson(text, (error as Error).message);
       }
     },
   },
@@ -411,6 +437,7 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
   },
   async handler(args) {
     const { displayName, kv } = openNamespace(args);
+    checkPutFlags(args);
     const value = args.path ? readInputFile(args.path) : args.value!;
     const { metadata } = args;
     const withMetadata = metadata ? ` with metadata "${JSON.stringify(metadata)}"` : "";

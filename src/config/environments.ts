@@ -174,6 +174,117 @@ function checkType(d: DiagnosticsTree, field: string, value: unknown, kind: Kind
  * Validate one section (the top level, or one environment) in place.
  * `top` is the top level when `section` is an environment.
  */
+/**
+ * Every env name is bound once: wrangler refuses two bindings of one name, of
+ * the same kind ("assigned to multiple KV Namespace bindings") or of different
+ * kinds, vars included ("assigned to KV Namespace and D1 Database bindings").
+ * Names are reported in the order the registry first meets them.
+ */
+function checkUniqueBindingNames(d: DiagnosticsTree, section: Entry): void {
+  const kindsByName = new Map<string, string[]>();
+  for (const descriptor of BINDINGS) {
+    let entries: unknown;
+    try {
+      entries = descriptor.entries(section as unknown as WorkerConfig);
+    } catch {
+      continue; // A section of the wrong type, already reported.
+    }
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isObject(entry)) continue;
+      const name = descriptor.bindingName(entry);
+      if (!isStr(name)) continue;
+      const kinds = kindsByName.get(name) ?? [];
+      kinds.push(descriptor.kind);
+      kindsByName.set(name, kinds);
+    }
+  }
+  let duplicated = false;
+  const list = new Intl.ListFormat("en-US", { style: "long", type: "conjunction" });
+  for (const [name, kinds] of kindsByName) {
+    if (kinds.length < 2) continue;
+    duplicated = true;
+    const distinct = [...new Set(kinds)];
+    if (distinct.length > 1) d.errors.push(`${name} assigned to ${list.format(distinct)} bindings.`);
+    for (const kind of distinct) {
+      if (kinds.filter((k) => k === kind).length > 1) d.errors.push(`${name} assigned to multiple ${kind} bindings.`);
+    }
+  }
+  if (duplicated) {
+    d.errors.push(
+      "Bindings must have unique names, so that they can all be referenced in the worker.\nPlease change your bindings to have unique names.",
+    );
+  }
+}
+
+const ROUTE_SHAPE = "{ pattern, custom_domain, zone_id | zone_name, enabled, previews_enabled }";
+const ROUTE_FIELDS: Record<string, "string" | "boolean"> = {
+  pattern: "string",
+  custom_domain: "boolean",
+  zone_id: "string",
+  zone_name: "string",
+  enabled: "boolean",
+  previews_enabled: "boolean",
+};
+
+/** A route as wrangler accepts it: a string, or an object with a string pattern, known fields of the right types, and at most one zone. */
+function validRoute(route: unknown): boolean {
+  if (isStr(route)) return true;
+  if (!isObject(route) || !isStr(route.pattern)) return false;
+  if (route.zone_id !== undefined && route.zone_name !== undefined) return false;
+  return Object.entries(route).every(([field, value]) => ROUTE_FIELDS[field] !== undefined && typeof value === ROUTE_FIELDS[field]);
+}
+
+function checkRoutes(d: DiagnosticsTree, section: Entry): void {
+  if (section.route !== undefined && !validRoute(section.route)) {
+    d.errors.push(`Expected "route" to be either a string, or an object with shape ${ROUTE_SHAPE}, but got ${json(section.route)}.`);
+  }
+  if (section.route !== undefined && section.routes !== undefined) {
+    d.errors.push('Expected exactly one of the following fields ["routes","route"].');
+  }
+  if (Array.isArray(section.routes)) {
+    const invalid = section.routes.filter((route) => !validRoute(route));
+    if (invalid.length > 0) {
+      d.errors.push(
+        `Expected "routes" to be an array of either strings or objects with the shape ${ROUTE_SHAPE}, but these weren't valid: ${JSON.stringify(invalid, null, 2)}.`,
+      );
+    }
+  }
+}
+
+/** Durable Object migrations as wrangler checks them: a string tag, class lists of strings, rename / transfer pairs. */
+function checkMigrations(d: DiagnosticsTree, migrations: unknown[], prefix: string): void {
+  migrations.forEach((raw, i) => {
+    const field = `${prefix}migrations[${i}]`;
+    const migration = isObject(raw) ? raw : {};
+    warnUnknown(d, "migrations", migration, ["tag", "new_classes", "new_sqlite_classes", "renamed_classes", "transferred_classes", "deleted_classes"]);
+    if (migration.tag === undefined) d.errors.push(`"${field}.tag" is a required field.`);
+    else if (!isStr(migration.tag)) d.errors.push(`Expected "${field}.tag" to be of type string but got ${json(migration.tag)}.`);
+    const classList = (key: string) => {
+      const value = migration[key];
+      if (value === undefined) return;
+      if (!Array.isArray(value)) {
+        d.errors.push(`Expected "${field}.${key}" to be an array of strings but got ${json(value)}`);
+        return;
+      }
+      value.forEach((item, j) => {
+        if (!isStr(item)) d.errors.push(`Expected "${field}.${key}.[${j}]" to be of type string but got ${json(item)}.`);
+      });
+    };
+    const pairs = (key: string, fields: string[]) => {
+      const value = migration[key];
+      if (value === undefined) return;
+      const ok = Array.isArray(value) && value.every((pair) => isObject(pair) && fields.every((f) => isStr(pair[f])));
+      if (!ok) d.errors.push(`Expected "${field}.${key}" to be an array of "{${fields.map((f) => `${f}: string`).join(", ")}}" objects but got ${json(value)}.`);
+    };
+    classList("new_classes");
+    classList("new_sqlite_classes");
+    pairs("renamed_classes", ["from", "to"]);
+    pairs("transferred_classes", ["from", "from_script", "to"]);
+    classList("deleted_classes");
+  });
+}
+
 function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
   // Wrangler's first check of every section: fields it still calls experimental.
@@ -182,6 +293,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       d.warnings.push(`"${key}" fields are experimental and may change or break at any time.`);
     }
   }
+  checkRoutes(d, section);
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
@@ -259,6 +371,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
     }
   }
+  if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
@@ -299,9 +412,12 @@ export function resolveEnvironment(
       const envDiagnostics = new Diagnostics(`"env.${envName}" environment configuration`);
       validateSection(envDiagnostics, section, configFileName, envName, raw);
       warnUnknown(envDiagnostics, `env.${envName}`, section, [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE)]);
+      // Like wrangler: the names of the environment in use, reported at the top, before its own section.
+      checkUniqueBindingNames(diagnostics, section);
       diagnostics.addChild(envDiagnostics);
     }
   }
+  if (section === raw) checkUniqueBindingNames(diagnostics, raw);
 
   const pick = (key: string): unknown => {
     if (section === raw) return raw[key];

@@ -3,6 +3,7 @@
 // error messages follow what the Workers runtime returns under wrangler dev.
 import type { Database, Statement } from "bun:sqlite";
 import { openSqlite, type Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import type { D1DatabaseConfig } from "./config.ts";
 import { SERVED_BY } from "./limits.ts";
 import { mayHoldSeveral, splitStatements } from "./split.ts";
@@ -51,6 +52,13 @@ interface Counters {
   c: number;
   r: number;
   s: number;
+}
+
+const FAILED_AT = Symbol("failed statement");
+
+/** Which query of a batch an error came from (0-based), for messages such as `d1 execute --file`'s. */
+export function failedStatementIndex(error: unknown): number | undefined {
+  return error instanceof Error ? (error as Error & { [FAILED_AT]?: number })[FAILED_AT] : undefined;
 }
 
 /** One open database file, shared by every binding object in this process that points at it. */
@@ -151,6 +159,11 @@ export class D1Engine {
     };
   }
 
+  /** Runs `op` here, waiting for another process's lock without blocking the event loop. */
+  later<T>(op: (engine: D1Engine) => T): Promise<T> {
+    return withoutBlocking(this.db, () => op(this));
+  }
+
   /** All or nothing: the statements commit together or not at all. */
   inTransaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
@@ -158,7 +171,16 @@ export class D1Engine {
   }
 
   batch(queries: { sql: string; params: D1Value[] }[]): RawOutcome[] {
-    return this.inTransaction(() => queries.map((q) => this.query(q.sql, q.params)));
+    return this.inTransaction(() =>
+      queries.map((q, index) => {
+        try {
+          return this.query(q.sql, q.params);
+        } catch (error) {
+          if (error instanceof Error && !(FAILED_AT in error)) Object.defineProperty(error, FAILED_AT, { value: index });
+          throw error;
+        }
+      }),
+    );
   }
 
   exec(sql: string): D1ExecResult {
@@ -257,7 +279,7 @@ export class D1PreparedStatement {
   }
 
   async first<T = unknown>(column?: string): Promise<T | null> {
-    const outcome = this.#engine.query(this.#sql, this.#params);
+    const outcome = await this.#engine.later((e) => e.query(this.#sql, this.#params));
     const row = toObjects(outcome)[0];
     if (row === undefined) return null;
     if (column === undefined) return row as T;
@@ -268,21 +290,22 @@ export class D1PreparedStatement {
   }
 
   async run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
-    return toResult(this.#engine.query(this.#sql, this.#params)) as D1Result<T>;
+    return toResult(await this.#engine.later((e) => e.query(this.#sql, this.#params))) as D1Result<T>;
   }
 
   async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
-    return toResult(this.#engine.query(this.#sql, this.#params)) as D1Result<T>;
+    return toResult(await this.#engine.later((e) => e.query(this.#sql, this.#params))) as D1Result<T>;
   }
 
   async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
-    const outcome = this.#engine.query(this.#sql, this.#params);
+    const outcome = await this.#engine.later((e) => e.query(this.#sql, this.#params));
     return (options?.columnNames ? [outcome.columns, ...outcome.rows] : outcome.rows) as T[];
   }
 }
 
-function batchOf(engine: D1Engine, statements: D1PreparedStatement[]): D1Result[] {
-  return engine.batch(statements.map((statement) => statement[QUERY])).map(toResult);
+async function batchOf(engine: D1Engine, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  const queries = statements.map((statement) => statement[QUERY]);
+  return (await engine.later((e) => e.batch(queries))).map(toResult);
 }
 
 export class D1DatabaseSession {
@@ -301,7 +324,7 @@ export class D1DatabaseSession {
   }
 
   async batch(statements: D1PreparedStatement[]): Promise<D1Result[]> {
-    const results = batchOf(this.#engine, statements);
+    const results = await batchOf(this.#engine, statements);
     this.#bookmark = this.#engine.bookmark;
     return results;
   }
@@ -374,11 +397,11 @@ export class D1Database {
   }
 
   async batch<T = Record<string, unknown>>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-    return batchOf(this.#engine, statements) as D1Result<T>[];
+    return (await batchOf(this.#engine, statements)) as D1Result<T>[];
   }
 
   async exec(sql: string): Promise<D1ExecResult> {
-    return this.#engine.exec(sql);
+    return this.#engine.later((e) => e.exec(sql));
   }
 
   withSession(constraintOrBookmark?: string): D1DatabaseSession {

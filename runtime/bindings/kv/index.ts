@@ -3,6 +3,7 @@
 // validation (with the runtime's own messages) in validate.ts.
 import type { KVNamespace } from "@cloudflare/workers-types/index.ts";
 import type { Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import type { KVNamespaceConfig } from "./config.ts";
 import { KV_LIMITS } from "./limits.ts";
 import { deleteEntry, listRows, nowSeconds, readEntry, writeEntry, type StoredEntry } from "./storage.ts";
@@ -95,11 +96,12 @@ export class LocalKVNamespace {
         throw new TypeError("Failed to execute 'get' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
       }
       if (Array.isArray(key)) {
-        const results = this.#bulk(key, options);
+        const results = await withoutBlocking(this.#store.db, () => this.#bulk(key, options));
         return new Map([...results].map(([name, entry]) => [name, entry && entry.value]));
       }
       const { type } = parseReadOptions("GET", options);
-      const entry = readEntry(this.#store.db, this.#id, validateKey("GET", key));
+      const name = validateKey("GET", key);
+      const entry = await withoutBlocking(this.#store.db, () => readEntry(this.#store.db, this.#id, name));
       return entry ? decodeValue(entry.value, type) : null;
     })();
   }
@@ -109,9 +111,10 @@ export class LocalKVNamespace {
       if (arguments.length === 0) {
         throw new TypeError("Failed to execute 'getWithMetadata' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
       }
-      if (Array.isArray(key)) return this.#bulk(key, options);
+      if (Array.isArray(key)) return withoutBlocking(this.#store.db, () => this.#bulk(key, options));
       const { type } = parseReadOptions("GET", options);
-      const entry = readEntry(this.#store.db, this.#id, validateKey("GET", key));
+      const name = validateKey("GET", key);
+      const entry = await withoutBlocking(this.#store.db, () => readEntry(this.#store.db, this.#id, name));
       if (!entry) return { value: null, metadata: null, cacheStatus: null };
       return { value: decodeValue(entry.value, type), metadata: parseMetadata(entry.metadata), cacheStatus: null };
     })();
@@ -147,16 +150,18 @@ export class LocalKVNamespace {
     const name = validateKey("PUT", key);
     const bytes = await valueBytes(value);
     const { expiration, metadata } = parsePutOptions(options, nowSeconds());
-    writeEntry(this.#store.db, this.#id, name, { value: bytes, expiration, metadata });
+    await withoutBlocking(this.#store.db, () => writeEntry(this.#store.db, this.#id, name, { value: bytes, expiration, metadata }));
   }
 
   async delete(key: unknown): Promise<void> {
-    deleteEntry(this.#store.db, this.#id, validateKey("DELETE", key));
+    const name = validateKey("DELETE", key);
+    await withoutBlocking(this.#store.db, () => deleteEntry(this.#store.db, this.#id, name));
   }
 
   async list(options?: unknown): Promise<KVListResult> {
     const { prefix, limit, cursor } = parseListOptions(options);
-    const rows = listRows(this.#store.db, this.#id, prefix, cursor === null ? null : decodeCursor(cursor), limit);
+    const after = cursor === null ? null : decodeCursor(cursor);
+    const rows = await withoutBlocking(this.#store.db, () => listRows(this.#store.db, this.#id, prefix, after, limit));
     const complete = rows.length <= limit;
     const keys = rows.slice(0, limit).map((row) => {
       const key: KVListKey = { name: row.key };
@@ -198,9 +203,11 @@ export async function putMany(store: Store, namespaceId: string, items: Iterable
     );
     rows.push([name, { value: bytes, expiration, metadata }]);
   }
-  store.db.transaction(() => {
-    for (const [name, entry] of rows) writeEntry(store.db, namespaceId, name, entry);
-  }).immediate();
+  await withoutBlocking(store.db, () =>
+    store.db.transaction(() => {
+      for (const [name, entry] of rows) writeEntry(store.db, namespaceId, name, entry);
+    }).immediate(),
+  );
   return rows.length;
 }
 

@@ -5,6 +5,9 @@ import { isStr, json, optionalString, requireString, warnUnknown } from "../conf
 import type { R2BucketConfig } from "./config.ts";
 import { R2_MIGRATIONS } from "./schema.ts";
 
+/** R2's bucket naming rule, as wrangler checks it in config (for entries that name a binding). */
+const VALID_BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
 const r2 = () => require("./index.ts") as typeof import("./index.ts");
 
 export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
@@ -16,6 +19,11 @@ export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
     requireString(d, field, value, "binding");
     if ((value.bucket_name !== undefined && !isStr(value.bucket_name)) || value.bucket_name === "") {
       d.errors.push(`"${field}" bindings should have a string "bucket_name" field but got ${json(value)}.`);
+    } else if (isStr(value.binding) && isStr(value.bucket_name) && !VALID_BUCKET_NAME.test(value.bucket_name as string)) {
+      d.errors.push(
+        `${field}.bucket_name=${json(value.bucket_name)} is invalid. Bucket names must begin and end with an alphanumeric character, ` +
+          "only contain lowercase letters, numbers, and hyphens, and be between 3 and 63 characters long.",
+      );
     }
     optionalString(d, field, value, "preview_bucket_name");
     optionalString(d, field, value, "jurisdiction");
@@ -25,6 +33,10 @@ export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
   createEnv: (entry, ctx) => r2().createR2Bucket(ctx.store(), r2().r2BucketNameFor(entry)),
   typeName: () => "R2Bucket",
   schema: { component: "r2", migrations: R2_MIGRATIONS },
+  recover(store) {
+    const { recoverR2 } = require("./recover.ts") as typeof import("./recover.ts");
+    recoverR2(store.db, `${store.dir}/r2`);
+  },
   resources(store) {
     const { listBuckets } = require("./buckets.ts") as typeof import("./buckets.ts");
     return listBuckets(store).map((bucket) => ({ id: bucket.name, name: bucket.name }));

@@ -4,6 +4,7 @@
 import { randomBytes, createHash } from "node:crypto";
 import type { Database } from "bun:sqlite";
 import { ensureSchema, type Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import type { R2BucketConfig } from "./config.ts";
 import { R2_LIMITS } from "./limits.ts";
 import { R2Object, R2ObjectBody, type ObjectRow } from "./objects.ts";
@@ -169,14 +170,16 @@ export class LocalR2Bucket {
     };
     // The precondition is checked in the same write transaction that replaces
     // the row, so two conditional puts cannot both win.
-    const replaced = this.#db
-      .transaction(() => {
-        const existing = this.#row(name);
-        if (cond && !conditionHolds(cond, existing ?? undefined)) return null;
-        this.#upsert(row);
-        return existing?.blob_id ?? "";
-      })
-      .immediate();
+    const replaced = await withoutBlocking(this.#db, () =>
+      this.#db
+        .transaction(() => {
+          const existing = this.#row(name);
+          if (cond && !conditionHolds(cond, existing ?? undefined)) return null;
+          this.#upsert(row);
+          return existing?.blob_id ?? "";
+        })
+        .immediate(),
+    );
     if (replaced === null) {
       removeBlobs(this.#dir, [written.blobId]);
       return null;
@@ -209,18 +212,20 @@ export class LocalR2Bucket {
 
   async delete(keys: string | string[]): Promise<void> {
     const list = (Array.isArray(keys) ? keys : [keys]).map((key) => validateKey("delete", key));
-    const blobs = this.#db
-      .transaction(() => {
-        const removed: string[] = [];
-        for (const key of list) {
-          const row = this.#db
-            .query("DELETE FROM r2_objects WHERE bucket = ? AND key = ? RETURNING blob_id")
-            .get(this.#bucket, key) as { blob_id: string } | null;
-          if (row) removed.push(row.blob_id);
-        }
-        return removed;
-      })
-      .immediate();
+    const blobs = await withoutBlocking(this.#db, () =>
+      this.#db
+        .transaction(() => {
+          const removed: string[] = [];
+          for (const key of list) {
+            const row = this.#db
+              .query("DELETE FROM r2_objects WHERE bucket = ? AND key = ? RETURNING blob_id")
+              .get(this.#bucket, key) as { blob_id: string } | null;
+            if (row) removed.push(row.blob_id);
+          }
+          return removed;
+        })
+        .immediate(),
+    );
     removeBlobs(this.#dir, blobs);
   }
 
@@ -338,20 +343,22 @@ export class LocalR2Bucket {
     const etag = randomBytes(128).toString("base64url");
     let old: string | null | undefined;
     try {
-      old = this.#db
-        .transaction(() => {
-          this.#upload("uploadPart", name, uploadId);
-          const previous = this.#db
-            .query("SELECT blob_id FROM r2_multipart_parts WHERE upload_id = ? AND part_number = ?")
-            .get(uploadId, number) as { blob_id: string } | null;
-          this.#db
-            .query(
-              "INSERT OR REPLACE INTO r2_multipart_parts (upload_id, part_number, blob_id, size, etag, md5) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .run(uploadId, number, written.blobId, written.size, etag, written.digests.md5!);
-          return previous?.blob_id;
-        })
-        .immediate();
+      old = await withoutBlocking(this.#db, () =>
+        this.#db
+          .transaction(() => {
+            this.#upload("uploadPart", name, uploadId);
+            const previous = this.#db
+              .query("SELECT blob_id FROM r2_multipart_parts WHERE upload_id = ? AND part_number = ?")
+              .get(uploadId, number) as { blob_id: string } | null;
+            this.#db
+              .query(
+                "INSERT OR REPLACE INTO r2_multipart_parts (upload_id, part_number, blob_id, size, etag, md5) VALUES (?, ?, ?, ?, ?, ?)",
+              )
+              .run(uploadId, number, written.blobId, written.size, etag, written.digests.md5!);
+            return previous?.blob_id;
+          })
+          .immediate(),
+      );
     } catch (error) {
       removeBlobs(this.#dir, [written.blobId]);
       throw error;
@@ -399,32 +406,34 @@ export class LocalR2Bucket {
     let row!: ObjectRow;
     let obsolete: string[];
     try {
-      obsolete = this.#db
-        .transaction(() => {
-          // Re-check: another process may have completed or aborted meanwhile.
-          const current = chosen();
-          const upload = this.#upload(op, name, uploadId);
-          row = {
-            key: name,
-            blob_id: blobId,
-            version: newVersion(),
-            size: current.reduce((sum, part) => sum + part.size, 0),
-            etag: `${md5s.digest("hex")}-${current.length}`,
-            uploaded: Date.now(),
-            checksums: "{}",
-            http_metadata: upload.http_metadata,
-            custom_metadata: upload.custom_metadata,
-            storage_class: upload.storage_class,
-          };
-          const previous = this.#row(name);
-          this.#upsert(row);
-          const partBlobs = (
-            this.#db.query("DELETE FROM r2_multipart_parts WHERE upload_id = ? RETURNING blob_id").all(uploadId) as { blob_id: string }[]
-          ).map((part) => part.blob_id);
-          this.#db.query("UPDATE r2_multipart_uploads SET state = 'completed' WHERE upload_id = ?").run(uploadId);
-          return previous ? [previous.blob_id, ...partBlobs] : partBlobs;
-        })
-        .immediate();
+      obsolete = await withoutBlocking(this.#db, () =>
+        this.#db
+          .transaction(() => {
+            // Re-check: another process may have completed or aborted meanwhile.
+            const current = chosen();
+            const upload = this.#upload(op, name, uploadId);
+            row = {
+              key: name,
+              blob_id: blobId,
+              version: newVersion(),
+              size: current.reduce((sum, part) => sum + part.size, 0),
+              etag: `${md5s.digest("hex")}-${current.length}`,
+              uploaded: Date.now(),
+              checksums: "{}",
+              http_metadata: upload.http_metadata,
+              custom_metadata: upload.custom_metadata,
+              storage_class: upload.storage_class,
+            };
+            const previous = this.#row(name);
+            this.#upsert(row);
+            const partBlobs = (
+              this.#db.query("DELETE FROM r2_multipart_parts WHERE upload_id = ? RETURNING blob_id").all(uploadId) as { blob_id: string }[]
+            ).map((part) => part.blob_id);
+            this.#db.query("UPDATE r2_multipart_uploads SET state = 'completed' WHERE upload_id = ?").run(uploadId);
+            return previous ? [previous.blob_id, ...partBlobs] : partBlobs;
+          })
+          .immediate(),
+      );
     } catch (error) {
       removeBlobs(this.#dir, [blobId]);
       throw error;
@@ -436,18 +445,20 @@ export class LocalR2Bucket {
   /** @internal used by R2MultipartUpload */
   async _abortMultipartUpload(key: string, uploadId: string): Promise<void> {
     const name = validateKey("abortMultipartUpload", key);
-    const blobs = this.#db
-      .transaction(() => {
-        const upload = this.#db
-          .query("SELECT state FROM r2_multipart_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
-          .get(uploadId, this.#bucket, name) as { state: string } | null;
-        if (!upload || upload.state === "completed") throw r2Errors.noSuchUpload("abortMultipartUpload");
-        this.#db.query("UPDATE r2_multipart_uploads SET state = 'aborted' WHERE upload_id = ?").run(uploadId);
-        return (
-          this.#db.query("DELETE FROM r2_multipart_parts WHERE upload_id = ? RETURNING blob_id").all(uploadId) as { blob_id: string }[]
-        ).map((part) => part.blob_id);
-      })
-      .immediate();
+    const blobs = await withoutBlocking(this.#db, () =>
+      this.#db
+        .transaction(() => {
+          const upload = this.#db
+            .query("SELECT state FROM r2_multipart_uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
+            .get(uploadId, this.#bucket, name) as { state: string } | null;
+          if (!upload || upload.state === "completed") throw r2Errors.noSuchUpload("abortMultipartUpload");
+          this.#db.query("UPDATE r2_multipart_uploads SET state = 'aborted' WHERE upload_id = ?").run(uploadId);
+          return (
+            this.#db.query("DELETE FROM r2_multipart_parts WHERE upload_id = ? RETURNING blob_id").all(uploadId) as { blob_id: string }[]
+          ).map((part) => part.blob_id);
+        })
+        .immediate(),
+    );
     removeBlobs(this.#dir, blobs);
   }
 

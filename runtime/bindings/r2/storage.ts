@@ -10,8 +10,13 @@ import { randomBytes } from "node:crypto";
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
+/**
+ * `<writer pid>-<random>`: the writer's pid in the name lets the next open of
+ * the store tell a dead writer's leftovers (a `.tmp-` body, a body renamed into
+ * place but never committed) from a live writer's files in flight (recover.ts).
+ */
 export function newBlobId(): string {
-  return randomBytes(16).toString("hex");
+  return `${process.pid}-${randomBytes(16).toString("hex")}`;
 }
 
 export function blobPath(dir: string, blobId: string): string {
