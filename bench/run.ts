@@ -16,6 +16,7 @@ import {
   devLifecycle,
   FULL,
   httpScenario,
+  crossProcessRpc,
   HTTP_SCENARIOS,
   QUICK,
   warmCli,
@@ -33,7 +34,7 @@ if (argv.includes("--help") || argv.includes("-h")) {
 
   --quick        one sample each, shorter load runs, smaller bulk inputs (under two minutes)
   --only <text>  only scenarios whose name contains <text> (repeatable): dev, hello, KV, D1,
-                 Durable, CLI, bulk, ...
+                 Durable, CLI, bulk, cross-process RPC, ...
   --no-write     print the table only; leave bench/RESULTS.md and the README alone
 
   BENCH_BUNFLARE_BIN=<path>    measure another bunflare launcher instead of bin/bunflare
@@ -81,6 +82,7 @@ if (wanted("R2: peak memory")) collect(await r2LargeObject(settings));
 if (wanted("queues")) collect(await queueThroughput(settings));
 if (wanted("Workflow: steps per second")) collect(await workflowSteps(settings));
 if (["dev: p99 of an untouched route during an import", "dev: requests failed during the import"].some(wanted)) collect(await importContention(settings));
+if (wanted("cross-process RPC")) collect(await crossProcessRpc(settings));
 
 if (rows.length === 0) {
   console.error(`no scenario matches --only ${only.join(", ")}; see --help`);

@@ -463,3 +463,49 @@ export async function workflowSteps(settings: Settings): Promise<Row[]> {
   }
   return [row];
 }
+
+// ---------------------------------------------------------------------------
+// Cross-process RPC: two dev processes per tool, the caller's every request one
+// RPC call over a service binding into the callee (found through the dev registry).
+
+export async function crossProcessRpc(settings: Settings): Promise<Row[]> {
+  const columns: Column[] = ["wrangler", "bunflare"];
+  const rps = newRow("cross-process RPC: calls per second", "req/s", "higher", columns);
+  const servers: Spawned[] = [];
+  const urls = new Map<Column, string>();
+  try {
+    for (const tool of TOOLS) {
+      settings.log(`cross-process RPC: starting ${tool}`);
+      try {
+        const calleePort = await freePort();
+        const callee = await startDev(tool, scratch("bench-rpc-callee", tool), calleePort);
+        servers.push(callee);
+        await waitForResponse(`http://127.0.0.1:${calleePort}/`, { proc: callee, timeoutMs: DEV_TIMEOUT_MS, body: (text) => text === "callee" });
+        const callerPort = await freePort();
+        const caller = await startDev(tool, scratch("bench-rpc-caller", tool), callerPort);
+        servers.push(caller);
+        const url = `http://127.0.0.1:${callerPort}/`;
+        await waitForResponse(url, { proc: caller, timeoutMs: DEV_TIMEOUT_MS, body: (text) => text === "sum 3" });
+        urls.set(tool, url);
+      } catch (error) {
+        markNa(rps, tool, reason(error));
+      }
+    }
+    for (let run = 1; run <= settings.httpRuns; run++) {
+      for (const [column, url] of urls) {
+        if (rps.cells[column]!.na) continue;
+        settings.log(`cross-process RPC: ${column} run ${run}/${settings.httpRuns}`);
+        try {
+          const result = await runLoad({ url, connections: settings.connections, warmupMs: settings.warmupMs, durationMs: settings.durationMs, expect: "sum 3" });
+          if (result.requests === 0) throw new Error(`no successful responses (${result.errors} errors, first: ${result.firstError ?? "none"})`);
+          rps.cells[column]!.samples.push(result.rps);
+        } catch (error) {
+          markNa(rps, column, reason(error));
+        }
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((proc) => proc.stop()));
+  }
+  return [rps];
+}

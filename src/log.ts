@@ -82,21 +82,51 @@ export function formatWarning(message: string | Message): string {
   return typeof message === "string" ? formatPlain("warning", message) : formatMessage("warning", message);
 }
 
+/** Wrangler's logger levels: a message shows when its level is at or below the chosen one. */
+export const LOG_LEVELS = { none: -1, error: 0, warn: 1, info: 2, log: 3, debug: 4 } as const;
+export type LogLevelName = keyof typeof LOG_LEVELS;
+
+let chosenLevel: LogLevelName | undefined;
+let envLevel: LogLevelName | undefined;
+
+/** Sets the level for the rest of the process (`dev --log-level`, which wrangler lets win over WRANGLER_LOG). */
+export function setLogLevel(level: LogLevelName | undefined): void {
+  chosenLevel = level;
+}
+
+/** The level every command logs at: --log-level, else WRANGLER_LOG, else "log". */
+export function logLevel(): LogLevelName {
+  if (chosenLevel) return chosenLevel;
+  if (envLevel) return envLevel;
+  const fromEnv = process.env.WRANGLER_LOG?.toLowerCase();
+  envLevel = "log";
+  if (fromEnv !== undefined) {
+    if (Object.hasOwn(LOG_LEVELS, fromEnv)) envLevel = fromEnv as LogLevelName;
+    else {
+      const expected = Object.keys(LOG_LEVELS).map((level) => `"${level}"`).join(" | ");
+      log.warn(`Unrecognised WRANGLER_LOG value ${JSON.stringify(fromEnv)}, expected ${expected}, defaulting to "log"...`);
+    }
+  }
+  return envLevel;
+}
+
+const shows = (level: LogLevelName) => LOG_LEVELS[logLevel()] >= LOG_LEVELS[level];
+
 export const log = {
-  /** Plain line to stdout. */
+  /** Plain line to stdout (wrangler's logger.log: hidden below the "log" level). */
   // console.log/error rather than process.stdout/stderr.write: Bun writes them
   // natively, while the first touch of process.stdout costs ~10 ms of start-up.
   // With one string argument they print it verbatim (no format specifiers).
   info(message = ""): void {
-    console.log(message);
+    if (shows("log")) console.log(message);
   },
   // Wrangler prints esbuild's formatted message (ending in a blank line) with
   // console.error, which adds a newline: two blank lines after each.
   warn(message: string | Message): void {
-    writeStderr(formatWarning(message));
+    if (shows("warn")) writeStderr(formatWarning(message));
   },
   error(message: string | Message): void {
-    writeStderr(formatError(message));
+    if (shows("error")) writeStderr(formatError(message));
   },
 };
 

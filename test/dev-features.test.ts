@@ -183,6 +183,40 @@ describe("bunflare dev WebSockets", () => {
   });
 });
 
+describe("bunflare dev WebSockets sent to before the upgrade", () => {
+  test("messages the worker sends before returning the 101, and then a close, reach the client in order", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  fetch(request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.send("hello");
+    server.send(new Uint8Array([1, 2, 3]));
+    if (new URL(request.url).pathname === "/close") server.close(4001, "early");
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`,
+    });
+    const connect = async (path: string) => {
+      const socket = new WebSocket(dev.url.replace("http", "ws") + path);
+      socket.binaryType = "arraybuffer";
+      const received: unknown[] = [];
+      socket.addEventListener("message", (event) => received.push(typeof event.data === "string" ? event.data : [...new Uint8Array(event.data)]));
+      const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
+      return { socket, received, closed };
+    };
+    const open = await connect("/");
+    await eventually(async () => open.received.length === 2);
+    expect(open.received).toEqual(["hello", [1, 2, 3]]);
+    open.socket.close();
+    const closing = await connect("/close");
+    expect(await closing.closed).toBe(4001);
+    expect(closing.received).toEqual(["hello", [1, 2, 3]]);
+  });
+});
+
 describe("bunflare dev static assets", () => {
   test("assets are served before the worker, which handles the rest and reaches them through env.ASSETS", async () => {
     const dir = project({}, "dev-assets");

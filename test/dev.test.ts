@@ -74,6 +74,19 @@ describe("bunflare dev", () => {
     expect(here).toMatch(/src\/index\.ts:8:\d+/);
   });
 
+  test("console.error(err) and console.error(err.stack) in a worker print frames in the user's source files", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml("src/index.ts"),
+      "src/index.ts":
+        'import { helper } from "./helper";\nexport default {\n  fetch(): Response {\n    try {\n      helper();\n    } catch (err) {\n      console.error(err);\n      console.error("stack: " + (err as Error).stack);\n    }\n    return new Response("ok");\n  },\n};\n',
+      "src/helper.ts": "interface X { a: number }\nexport function helper(): void {\n  const x: X = { a: 1 };\n  throw new Error(`helper failed ${x.a}`);\n}\n",
+    });
+    expect(await (await get("/")).text()).toBe("ok");
+    await dev.waitForOutput(/stack: Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)\n\s+at fetch \(\S*src\/index\.ts:5:\d+\)/);
+    await dev.waitForOutput(/^Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)/m);
+    expect(dev.output()).not.toContain("worker.js:");
+  });
+
   test("a worker that exits, rejects or throws in a timer never takes the server down", async () => {
     const { dev, get } = await serve({
       "wrangler.toml": toml(),
@@ -296,10 +309,14 @@ export default { fetch() {
 
   test("node:* imports need nodejs_compat, as in the Workers runtime", async () => {
     const worker = 'import { Buffer } from "node:buffer";\nexport default { fetch() { return new Response(Buffer.from("aGk=", "base64").toString()); } };\n';
-    const without = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
-    await without.dev.waitForOutput(/The package "node:buffer" wasn't found on the file system but is built into node\./);
-    await without.dev.waitForOutput(/No such module "node:buffer"/);
-    expect((await without.get("/")).status).toBe(503);
+    // As under wrangler, the module is missing at start, so dev ends with exit code 1.
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": worker });
+    dirs.push(dir);
+    const without = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = without.stdout.toString() + without.stderr.toString();
+    expect(output).toMatch(/The package "node:buffer" wasn't found on the file system but is built into node\./);
+    expect(output).toContain('No such module "node:buffer"');
+    expect(without.exitCode).toBe(1);
     const withFlag = await serve({ "wrangler.toml": toml("src/index.js", 'compatibility_flags = ["nodejs_compat"]\n'), "src/index.js": worker });
     expect(await (await withFlag.get("/")).text()).toBe("hi");
   });
@@ -330,6 +347,18 @@ export default { fetch() {
     expect(ready).toEqual({ event: "DEV_SERVER_READY", ip: "localhost", port: Number(new URL(dev.url).port) });
   });
 
+  test("with --log-level none nothing is printed, yet the IPC ready message arrives", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("quiet"); } };\n' });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["--log-level", "none"], { ipc: true });
+    running.push(dev);
+    const ready = JSON.parse(dev.messages[0] as string);
+    expect(ready.event).toBe("DEV_SERVER_READY");
+    expect(await (await fetch(`http://127.0.0.1:${ready.port}/`)).text()).toBe("quiet");
+    await dev.stop();
+    expect(dev.output()).toBe("");
+  });
+
   test("--remote without a real wrangler to hand it to is one clear line and exit code 1", async () => {
     const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default {};\n" });
     dirs.push(dir);
@@ -350,13 +379,35 @@ async function freePort(): Promise<number> {
 }
 
 describe("bunflare dev start-up failures", () => {
-  test("a worker that throws at module load is reported, answers 503, and recovers when fixed", async () => {
-    const { dir, dev, get } = await serve({
+  test("a worker that throws at module load when dev starts: the error, no Ready line, exit code 1", () => {
+    const dir = project({
       "wrangler.toml": toml(),
       "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
     });
-    await dev.waitForOutput(/\[wrangler:error\] Error: broken at load/);
-    expect((await get("/")).status).toBe(503);
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = result.stdout.toString() + result.stderr.toString();
+    expect(result.exitCode).toBe(1);
+    expect(output).toContain("Error: broken at load");
+    expect(output).toContain("[ERROR] The Workers runtime failed to start. There is likely additional logging output above.");
+    expect(output).not.toContain("Ready on");
+  });
+
+  test("a worker that fails to build when dev starts: the build error, no Ready line, exit code 1", () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+    const output = result.stdout.toString() + result.stderr.toString();
+    expect(result.exitCode).toBe(1);
+    expect(output).toContain("Build failed with 1 error");
+    expect(output).not.toContain("Ready on");
+  });
+
+  test("after a good start, a worker that throws at load keeps the last good one serving", async () => {
+    const { dir, dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("good"); } };\n' });
+    write(dir, "src/index.js", 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n');
+    await dev.waitForOutput(/Error: broken at load/);
+    expect(await (await get("/")).text()).toBe("good");
     write(dir, "src/index.js", 'export default { fetch() { return new Response("recovered"); } };\n');
     await eventually(async () => (await (await get("/")).text()) === "recovered");
   });
@@ -392,8 +443,9 @@ describe("bunflare dev across processes", () => {
     expect(await response.text()).toBe("callee saw POST https://example.com/path?q=1 hello");
     await callee.stop();
     const after = await fetch(caller.url, { headers: { "user-agent": "curl/8" } });
-    expect(after.status).toBe(500);
-    expect(await after.text()).toContain('Couldn\'t find a local dev session for the "default" entrypoint of service "callee" to proxy to');
+    // miniflare's dev-registry proxy answers a missing worker with 503 and these words.
+    expect(after.status).toBe(503);
+    expect(await after.text()).toBe('Worker "callee" not found. Make sure it is running locally.');
   });
 });
 
@@ -424,6 +476,37 @@ export default class extends WorkerEntrypoint {
     await eventually(async () => (await (await get("/x")).text()) === "b edited");
   });
 
+  test("co-dependent workers and a worker bound to its own named entrypoint answer without recursing", async () => {
+    const { get } = await serve(
+      {
+        "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n[[services]]\nbinding = "SELF_NAMED"\nservice = "a"\nentrypoint = "Named"\n',
+        "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "A"\nservice = "a"\n',
+        "a.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Named extends WorkerEntrypoint {
+  fetch() { return new Response("named's own fetch"); }
+}
+export default class extends WorkerEntrypoint {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/named") return this.env.SELF_NAMED.fetch(request);
+    return new Response(await this.env.B.ping(3));
+  }
+  pong(n) { return "pong " + n; }
+}
+`,
+        "b.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  async ping(n) { return "ping " + (await this.env.A.pong(n)); }
+}
+`,
+      },
+      ["-c", "a.toml", "-c", "b.toml"],
+    );
+    expect(await (await get("/")).text()).toBe("ping pong 3");
+    // The named entrypoint's fetch, not the default's (which would call itself again).
+    expect(await (await get("/named")).text()).toBe("named's own fetch");
+  });
+
   test("a .dev.vars created after start is picked up", async () => {
     const { dir, get } = await serve({
       "wrangler.toml": toml(),
@@ -439,6 +522,49 @@ describe("bunflare dev response details", () => {
   test("a string body gets the runtime's default content type spelling", async () => {
     const { get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("s"); } };\n' });
     expect((await get("/")).headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+  });
+});
+
+describe("bunflare dev --host and --upstream-protocol", () => {
+  test("the worker sees the upstream URL, Host and a same-origin Origin; Location and cookie domains come back local", async () => {
+    const { dev } = await serve(
+      {
+        "wrangler.toml": toml(),
+        "src/index.js": `export default {
+  fetch(request) {
+    const headers = new Headers({ Location: "https://api.example.com/next?x=1", "Set-Cookie": "s=1; Domain=api.example.com; Path=/" });
+    const seen = [request.url, request.headers.get("host"), request.headers.get("origin"), request.headers.get("cf-connecting-ip")];
+    return new Response(JSON.stringify(seen), { status: 302, headers });
+  },
+};
+`,
+      },
+      ["--host", "api.example.com", "--upstream-protocol", "https"],
+    );
+    const local = new URL(dev.url);
+    const response = await fetch(new URL("/x//a?b=1", dev.url), { headers: { origin: local.origin }, redirect: "manual" });
+    expect(await response.json()).toEqual(["https://api.example.com/x//a?b=1", "api.example.com", "https://api.example.com", "127.0.0.1"]);
+    expect(response.headers.get("location")).toBe(`${local.origin}/next?x=1`);
+    expect(response.headers.get("set-cookie")).toBe(`s=1; Domain=${local.hostname}; Path=/`);
+  });
+});
+
+describe("bunflare dev Workers globals", () => {
+  test("scheduler.wait resolves after the delay and rejects with an aborted signal's reason", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  async fetch() {
+    await scheduler.wait(5);
+    const controller = new AbortController();
+    const waiting = scheduler.wait(60_000, { signal: controller.signal }).then(() => "resolved", (e) => "rejected " + e);
+    controller.abort("stop");
+    return new Response(await waiting);
+  },
+};
+`,
+    });
+    expect(await (await get("/")).text()).toBe("rejected stop");
   });
 });
 

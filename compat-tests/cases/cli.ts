@@ -35,3 +35,20 @@ export const cases: CompatCase[] = [
     ],
   },
 ];
+
+cases.push({
+  name: "cli: WRANGLER_LOG hides what wrangler's logger hides, in every command",
+  files: {
+    "wrangler.toml": 'name = "lv"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
+    "index.js": "export default {};\n",
+  },
+  steps: [
+    { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "none" } },
+    // The value itself is written to stdout directly, so it shows at any level.
+    { args: ["kv", "key", "get", "k", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "none" } },
+    { args: ["kv", "key", "list", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "error" } },
+    { args: ["kv", "key", "get", "nope", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "warn" } },
+    { args: ["kv", "key", "get", "nope", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "bogus" } },
+    { args: ["kv", "namespace", "list", "--wat"], env: { WRANGLER_LOG: "none" } },
+  ],
+});

@@ -336,3 +336,60 @@ cases.push(
     requests: [{ path: "/" }],
   }),
 );
+
+cases.push(
+  {
+    name: "dev: a worker that throws at the top level when dev starts exits 1",
+    files: {
+      "wrangler.toml": 'name = "boom"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
+    },
+    // Both print the error and "The Workers runtime failed to start"; wrangler names it
+    // "service core:user:boom: Uncaught Error" and offers a bug report, so the text differs.
+    steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "the error is worded by workerd under wrangler" }],
+  },
+  {
+    name: "dev: a worker that fails to build when dev starts exits 1",
+    files: {
+      "wrangler.toml": 'name = "nobuild"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": "export default { fetch() { return ;;; )) } };\n",
+    },
+    steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "wrangler adds a log-file line after the build error" }],
+  },
+  devCase({
+    name: "dev: a service binding to a worker no dev session runs: wrangler's not-found answer",
+    files: {
+      "wrangler.toml":
+        'name = "lonely"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "GHOST"\nservice = "ghost-worker-not-running"\n',
+      "index.js": `export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/rpc") {
+      try { await env.GHOST.hello(); return new Response("answered"); } catch (e) { return new Response("threw " + e.message); }
+    }
+    return env.GHOST.fetch("http://x/");
+  },
+};
+`,
+    },
+    requests: [{ path: "/" }, { path: "/rpc" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: --host and --upstream-protocol: the worker sees the upstream URL; cookies come back for the local host",
+    files: {
+      "wrangler.toml": 'name = "up"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `export default {
+  fetch(request) {
+    const headers = new Headers({ "Set-Cookie": "session=1; Domain=api.example.com; Path=/" });
+    headers.append("Set-Cookie", "other=2; Domain=elsewhere.com");
+    return new Response(JSON.stringify({ url: request.url, host: request.headers.get("host"), ip: request.headers.get("cf-connecting-ip") }), { headers });
+  },
+};
+`,
+    },
+    args: ["--host", "api.example.com", "--upstream-protocol", "https"],
+    requests: [{ path: "/x//a?b=1", headers_compared: ["set-cookie"] }, { path: "/plain" }],
+  }),
+);

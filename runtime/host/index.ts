@@ -26,8 +26,8 @@ export interface LoadedWorker {
   format: "modules" | "service-worker";
   exports: Record<string, unknown>;
   env: Record<string, unknown>;
-  /** Runs the worker's fetch handler; rejects with the worker's error (stack already mapped). */
-  fetch(request: Request): Promise<Response>;
+  /** Runs the worker's fetch handler (of a named entrypoint); rejects with the worker's error (stack already mapped). */
+  fetch(request: Request, entrypoint?: string): Promise<Response>;
   scheduled(cron: string, scheduledTime: number): Promise<ScheduledResult>;
   /**
    * Calls another handler of the default export (`queue`, `tail`, ...) as the runtime
@@ -51,6 +51,36 @@ export interface LoadOptions {
 }
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
+
+// The source maps of recent bundles, by bundle file, for what workers print with
+// console.*: `console.error(err)` shows frames in the user's files, as under
+// wrangler. Bounded: each reload adds one, and old bundles are gone anyway.
+const consoleMappers = new Map<string, SourceMapper>();
+const MAX_CONSOLE_MAPPERS = 16;
+
+/** Maps bundle frames in text a worker prints (`err.stack`, or an Error object) and drops the host's frames. */
+function mapPrinted(value: unknown): unknown {
+  const text = value instanceof Error ? value.stack : typeof value === "string" ? value : undefined;
+  if (!text) return value;
+  let mapped = text;
+  for (const [file, mapper] of consoleMappers) if (mapped.includes(file)) mapped = mapper.mapStack(mapped);
+  if (mapped === text) return value;
+  return mapped
+    .split("\n")
+    .filter((line) => !(line.trimStart().startsWith("at ") && line.includes(BUNFLARE_ROOT)))
+    .join("\n");
+}
+
+function mapConsole(): void {
+  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      // Most lines (the dev server's own request log among them) hold no bundle path at all.
+      if (consoleMappers.size) args = args.map(mapPrinted);
+      original(...args);
+    };
+  }
+}
 let installed = false;
 let loadingListeners: Map<string, Listener[]> | undefined;
 const cacheScope = new AsyncLocalStorage<WorkerCacheStorage>();
@@ -60,6 +90,7 @@ let latestCaches: WorkerCacheStorage | undefined;
 export function installRuntimeGlobals(): void {
   if (installed) return;
   installed = true;
+  mapConsole();
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
   // Service-worker syntax registers its handlers at import time: capture them.
   const original = globalThis.addEventListener?.bind(globalThis);
@@ -79,6 +110,24 @@ export function installRuntimeGlobals(): void {
   }) as typeof Response.json;
   installResponseShape();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+  // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
+  if (!("scheduler" in globalThis)) {
+    const wait = (delay: number, options?: { signal?: AbortSignal }) =>
+      new Promise<void>((resolve, reject) => {
+        const signal = options?.signal;
+        if (signal?.aborted) return reject(signal.reason);
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", abort);
+          resolve();
+        }, delay);
+        const abort = () => {
+          clearTimeout(timer);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener("abort", abort, { once: true });
+      });
+    Object.defineProperty(globalThis, "scheduler", { value: { wait }, configurable: true, writable: true });
+  }
   // Bun has no Cache API. `caches` is the running worker's, over its env's store: the
   // latest loaded worker's, or (while another worker's handler runs) the one in cacheScope.
   Object.defineProperty(globalThis, "caches", {
@@ -126,6 +175,10 @@ class HandlerError extends Error {}
 export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   installRuntimeGlobals();
   const mapper: SourceMapper | undefined = options.map ? createSourceMapper(options.file, options.map) : undefined;
+  if (mapper) {
+    consoleMappers.set(options.file, mapper);
+    if (consoleMappers.size > MAX_CONSOLE_MAPPERS) consoleMappers.delete(consoleMappers.keys().next().value!);
+  }
   const mapStack = (error: unknown): string => {
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
     const mapped = mapper ? mapper.mapStack(text) : text;
@@ -184,7 +237,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     throw new HandlerError(`Handler does not export a fetch() function.`);
   };
 
-  const runFetch = async (request: Request): Promise<Response> => {
+  const runFetch = async (request: Request, name = "default"): Promise<Response> => {
     if (!("cf" in request)) {
       // Built on first read: most requests never look at cf.
       let cf: Record<string, unknown> | undefined;
@@ -197,10 +250,10 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     if (format === "service-worker") {
       response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
     } else {
-      const target = entrypoint("default", ctx);
+      const target = entrypoint(name, ctx);
       if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
       response =
-        typeof exports.default === "function"
+        typeof exports[name] === "function"
           ? await (target.fetch as Function).call(target, request)
           : await (target.fetch as Function).call(target, request, env, ctx);
     }
@@ -218,9 +271,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     exports,
     env,
     mapStack,
-    async fetch(request) {
+    async fetch(request, name) {
       try {
-        return await withCaches(() => runFetch(request));
+        return await withCaches(() => runFetch(request, name));
       } catch (error) {
         throw Object.assign(new Error(), {
           stack: mapStack(error),
@@ -237,7 +290,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     },
     asService(name) {
       return {
-        fetch: (request) => worker.fetch(request),
+        // A named entrypoint's own fetch(), never the default's: a default that forwards
+        // to a named entrypoint of itself would otherwise call itself without end.
+        fetch: (request) => worker.fetch(request, name),
         rpcTarget: () => {
           const target = entrypoint(name ?? "default");
           return target;

@@ -71,6 +71,17 @@ export class WorkerWebSocket extends EventTarget {
   attach(sink: SocketSink): void {
     this.#sink = sink;
     this.#accepted = true;
+    // What the worker sent (or a close) before the connection was upgraded goes out
+    // first, in order: workerd buffers it the same way.
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const event of pending) {
+      if (event instanceof MessageEvent) this.receive(event.data as string | ArrayBuffer);
+      else {
+        const { code, reason } = event as Event & { code: number; reason: string };
+        this.closedByPeer(code, reason);
+      }
+    }
   }
 
   /** @internal */

@@ -6,7 +6,8 @@ import { workerdStatusText } from "./status-text.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
-import { ORIGINAL_URL_HEADER } from "../../runtime/bindings/service/registry.ts";
+import { isRemoteCall } from "./remote.ts";
+import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import type { DevConsole } from "./console.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 import type { Slot } from "./session.ts";
@@ -77,6 +78,10 @@ export interface HttpOptions {
   testScheduled: boolean;
   /** TLS for --local-protocol https. */
   tls?: { key: string; cert: string };
+  /** What the worker sees instead of the local URL (--host, --upstream-protocol). */
+  upstream?: Upstream;
+  /** Answers calls from other dev processes (src/dev/remote.ts). */
+  remote?(request: Request): Promise<Response>;
   /** A worker's error while handling a WebSocket message. */
   reportError(error: unknown): void;
 }
@@ -166,6 +171,8 @@ export class DevHttpServer {
 
   private handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
+    // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
+    if (this.options.remote && isRemoteCall(request)) return this.options.remote(request);
     const pathname = pathOf(request.url);
     if (pathname === "/cdn-cgi/handler/scheduled") {
       const result = await this.runScheduled(new URL(request.url));
@@ -191,13 +198,15 @@ export class DevHttpServer {
       response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
     } else {
       try {
-        const forwarded = request.headers.get(ORIGINAL_URL_HEADER);
-        if (forwarded) {
-          const headers = new Headers(request.headers);
-          headers.delete(ORIGINAL_URL_HEADER);
-          request = new Request(forwarded, { method: request.method, headers, body: request.body, redirect: "manual" });
+        // As workerd fills it from the connection (IPv4-mapped addresses shown as IPv4).
+        if (!request.headers.has("cf-connecting-ip")) {
+          const ip = server.requestIP(request)?.address;
+          if (ip) request.headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
         }
-        response = await primary.current.fetch(request);
+        // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
+        const rewritten = this.options.upstream && toUpstream(request, this.options.upstream);
+        response = await primary.current.fetch(rewritten ? rewritten.request : request);
+        if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
         const socket = response.status === 101 ? webSocketOf(response) : undefined;
         if (socket) {
           if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {

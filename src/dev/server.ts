@@ -10,8 +10,10 @@
 import { networkInterfaces } from "node:os";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { devLogLine, kleur, printBanner } from "../log.ts";
+import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
+import { createRemoteHandler } from "./remote.ts";
+import { upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
@@ -60,6 +62,23 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
   }
 }
 
+/** Puts every worker of the session in the dev registry, so other dev processes reach it. */
+function registerSession(session: DevSession, url: string): void {
+  for (const slot of session.slots) {
+    const { config } = slot.settings.project.loaded;
+    if (!config.name) continue;
+    const exports = slot.current?.exports ?? {};
+    registerWorker({
+      name: config.name,
+      url,
+      entrypoints: Object.keys(exports).filter((key) => typeof exports[key] === "function" || key === "default"),
+      durableObjects: (config.durable_objects?.bindings ?? [])
+        .filter((b) => !b.script_name || b.script_name === config.name)
+        .map((b) => b.class_name),
+    });
+  }
+}
+
 function startPumps(session: DevSession, devConsole: DevConsole, args: DevArgs, url: () => string | undefined): Pump[] {
   const pumpSession: PumpSession = {
     args,
@@ -77,7 +96,8 @@ export async function startDev(args: DevArgs): Promise<void> {
       "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
     );
   }
-  const devConsole = new DevConsole(args["log-level"]);
+  if (args["log-level"]) setLogLevel(args["log-level"]);
+  const devConsole = new DevConsole(logLevel());
   const realExit = keepWorkersFromExiting();
 
   printBanner();
@@ -101,11 +121,22 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
 
   await session.prepareBundlers();
-  await session.loadAll();
+  const failed = await session.loadAll();
+  if (failed) {
+    // As wrangler: a worker that cannot build or start at launch ends the command with
+    // exit code 1 (never "Ready on" and a 503), so a script waiting for it is not misled.
+    // Later failures keep the last good worker instead (see Reloader).
+    devConsole.flush();
+    if (failed === "start") log.error("The Workers runtime failed to start. There is likely additional logging output above.");
+    await session.disposeBuilds();
+    session.closeStores();
+    realExit(1);
+  }
   let bannerUrl: string | undefined;
   const pumps = startPumps(session, devConsole, args, () => bannerUrl);
 
   // --- HTTP ---
+  let registered = false;
   const config = () => primary.settings.project.loaded.config;
   const address = chooseAddress(args, config().dev);
   const { ip, protocol } = address;
@@ -117,6 +148,8 @@ export async function startDev(args: DevArgs): Promise<void> {
     testScheduled: args["test-scheduled"] ?? false,
     tls: protocol === "https" ? localCertificate(args) : undefined,
     reportError,
+    upstream: upstreamOf(args, config()),
+    remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
   });
   try {
     http.listen();
@@ -132,6 +165,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   const reloader = new Reloader(session, devConsole, {
     reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
     reloaded: () => {
+      // Entrypoints and classes may have changed with the code.
+      if (registered) register();
       for (const pump of pumps) pump.reload?.();
     },
     updated: () => http.reloadBrowsers(),
@@ -153,8 +188,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   bannerUrl = readyUrl;
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
-  const workerName = config().name;
-  if (workerName) registerWorker(workerName, `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`);
+  const registryUrl = `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`;
+  const register = () => registerSession(session, registryUrl);
+  register();
+  registered = true;
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port }));
   }
@@ -179,7 +216,10 @@ export async function startDev(args: DevArgs): Promise<void> {
     await reloader.close();
     await session.disposeBuilds();
     session.closeStores();
-    if (workerName) unregisterWorker(workerName);
+    for (const slot of session.slots) {
+      const name = slot.settings.project.loaded.config.name;
+      if (name) unregisterWorker(name);
+    }
     realExit(code);
   };
   process.on("SIGINT", () => void shutdown(0));

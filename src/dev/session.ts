@@ -10,8 +10,10 @@ import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
-import { lookupWorker, ORIGINAL_URL_HEADER } from "../../runtime/bindings/service/registry.ts";
+import { lookupWorker } from "../../runtime/bindings/service/registry.ts";
+import { remoteCall, remoteFetch } from "../../runtime/bindings/service/remote.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
+import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
@@ -26,27 +28,17 @@ export interface Slot {
   /** Files and directories whose change rebuilds this worker. */
   watched: Set<string>;
   generation: number;
+  /** Whether the last reload got as far as a bundle (its failure, if any, was at start). */
+  built?: boolean;
 }
 
-/** A worker served by another `bunflare dev` process, reached over HTTP (fetch only). */
-function remoteService(name: string): ServiceTarget | undefined {
-  const entry = lookupWorker(name);
-  if (!entry) return undefined;
+/** A worker served by another `bunflare dev` process, reached over HTTP. */
+function remoteService(name: string, entrypoint?: string): ServiceTarget | undefined {
+  if (!lookupWorker(name)) return undefined;
+  const target = { worker: name, entrypoint };
   return {
-    async fetch(request) {
-      const url = new URL(request.url);
-      const headers = new Headers(request.headers);
-      headers.set(ORIGINAL_URL_HEADER, request.url);
-      return fetch(new URL(url.pathname + url.search, entry.url), {
-        method: request.method,
-        headers,
-        body: request.body,
-        redirect: "manual",
-      });
-    },
-    rpcTarget() {
-      throw new Error(`RPC to "${name}", which runs in another bunflare dev process, is not supported yet; use fetch().`);
-    },
+    fetch: (request) => remoteFetch(target, request),
+    rpc: (op, member, args) => remoteCall(target, op, member, args),
   };
 }
 
@@ -74,6 +66,7 @@ export class DevSession {
   // not open a second connection while the old worker may still be using the first.
   private readonly stores = new Map<string, Store>();
   private watchListener?: (paths: string[]) => void;
+  private readonly extraNamespaces = new WeakMap<object, Map<string, DurableObjectNamespace>>();
 
   /** Reads every config (its warnings go to the console); builds nothing yet. */
   constructor(args: DevArgs, devConsole: DevConsole) {
@@ -126,14 +119,22 @@ export class DevSession {
     for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
   }
 
-  /** Loads every worker: secondaries first, so the primary's top-level code can already reach them. */
-  async loadAll(): Promise<void> {
-    for (const slot of [...this.slots.slice(1), this.primary]) await this.reload(slot);
+  /**
+   * Loads every worker: secondaries first, so the primary's top-level code can already reach them.
+   * Returns how the first failing one failed: its build, or its start (top-level code threw).
+   */
+  async loadAll(): Promise<"build" | "start" | undefined> {
+    let failed: "build" | "start" | undefined;
+    for (const slot of [...this.slots.slice(1), this.primary]) {
+      if (!(await this.reload(slot))) failed ??= slot.bundler && !slot.built ? "build" : "start";
+    }
+    return failed;
   }
 
   /** Build and load a new worker; on failure print why and keep the last good one. */
   async reload(slot: Slot): Promise<boolean> {
     const s = slot.settings;
+    slot.built = false;
     if (!(await this.runBuildCommand(s))) return false;
     let file = s.main;
     let map: string | undefined;
@@ -146,6 +147,7 @@ export class DevSession {
       }
       file = outcome.file;
       map = outcome.map;
+      slot.built = true;
     } else {
       // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
       file = `${s.main}?v=${++slot.generation}`;
@@ -202,7 +204,7 @@ export class DevSession {
   readonly findService = (name: string, entrypoint?: string): ServiceTarget | undefined => {
     const local = this.slots.find((slot) => slot.settings.project.loaded.config.name === name);
     if (local) return local.current?.asService(entrypoint);
-    return remoteService(name);
+    return remoteService(name, entrypoint);
   };
 
   /** A worker of this session by name (Durable Object bindings to another worker's class). */
@@ -210,6 +212,37 @@ export class DevSession {
     const worker = this.slots.find((other) => other.settings.project.loaded.config.name === name)?.current;
     return worker && { exports: worker.exports, env: worker.env };
   };
+
+  /**
+   * The namespace of a Durable Object class a worker of this session defines, for
+   * calls from another dev process: the worker's own binding to it when it has
+   * one (so both reach the same instances), else one made for those calls.
+   */
+  hostedNamespace(workerName: string, className: string): DurableObjectNamespace | undefined {
+    const slot = this.slots.find((candidate) => candidate.settings.project.loaded.config.name === workerName);
+    const worker = slot?.current;
+    if (!slot || !worker || typeof worker.exports[className] !== "function") return undefined;
+    const { config } = slot.settings.project.loaded;
+    const own = (config.durable_objects?.bindings ?? []).find(
+      (b) => b.class_name === className && (!b.script_name || b.script_name === config.name),
+    );
+    if (own) return worker.env[own.name] as DurableObjectNamespace;
+    let made = this.extraNamespaces.get(worker.env);
+    if (!made) this.extraNamespaces.set(worker.env, (made = new Map()));
+    let namespace = made.get(className);
+    if (!namespace) {
+      const { createDurableObjectNamespace, sqliteBackedClasses } = require("../../runtime/bindings/durable-objects/index.ts") as typeof import("../../runtime/bindings/durable-objects/index.ts");
+      namespace = createDurableObjectNamespace({
+        store: this.storeFor(slot.settings.project),
+        className,
+        sqlite: sqliteBackedClasses(config.migrations).has(className),
+        getClass: () => slot.current!.exports[className] as new (state: unknown, env: unknown) => unknown,
+        getEnv: () => slot.current!.env,
+      });
+      made.set(className, namespace);
+    }
+    return namespace;
+  }
 
   /** Stops the bundlers and removes the bundles. */
   async disposeBuilds(): Promise<void> {

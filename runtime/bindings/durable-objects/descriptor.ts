@@ -9,6 +9,8 @@ import type { BindingDescriptor, SectionCheck } from "../descriptor.ts";
 import { isObject, isStr, json, warnUnknown, type ConfigEntry } from "../config-checks.ts";
 import type { DurableObjectBindingConfig } from "./config.ts";
 import { DURABLE_OBJECT_MIGRATIONS } from "./schema.ts";
+// Loaded when a table is printed, not by every command that reads a config.
+const lookupWorker = (name: string) => (require("../service/registry.ts") as typeof import("../service/registry.ts")).lookupWorker(name);
 
 const durableObjects = () => require("./index.ts") as typeof import("./index.ts");
 
@@ -91,16 +93,23 @@ export const durableObjectsDescriptor: BindingDescriptor<DurableObjectBindingCon
   validate: validateBinding,
   notObject,
   validateSection,
-  row(entry, config) {
+  row(entry, config, scope) {
     const external = isExternal(entry, config.name);
+    // As for services: a worker of this session is not started yet when the table prints.
+    const connected = external && !scope?.inSession?.(entry.script_name!) && lookupWorker(entry.script_name!) !== undefined;
     return {
       name: entry.name,
       type: "Durable Object",
       value: external ? `${entry.class_name}, defined in ${entry.script_name}` : entry.class_name,
-      mode: external ? "local [not connected]" : "local",
+      mode: external ? (connected ? "local [connected]" : "local [not connected]") : "local",
     };
   },
   createEnv(entry, ctx) {
+    // A class of a worker no worker of this session is: another dev process runs it.
+    if (isExternal(entry, ctx.config.name) && !ctx.findWorker?.(entry.script_name!)) {
+      const { RemoteDurableObjectNamespace } = require("./remote.ts") as typeof import("./remote.ts");
+      return new RemoteDurableObjectNamespace(entry.script_name!, entry.class_name);
+    }
     // A class in another worker of the session runs with that worker's exports and env.
     const owner = () => {
       if (!isExternal(entry, ctx.config.name)) return { exports: ctx.getExports(), env: ctx.env };

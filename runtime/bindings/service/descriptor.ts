@@ -3,7 +3,8 @@
 import type { BindingDescriptor } from "../descriptor.ts";
 import { isStr, json, requireString } from "../config-checks.ts";
 import type { ServiceBindingConfig } from "./config.ts";
-import { lookupWorker } from "./registry.ts";
+// Loaded when a table is printed, not by every command that reads a config.
+const lookupWorker = (name: string) => (require("./registry.ts") as typeof import("./registry.ts")).lookupWorker(name);
 
 const service = () => require("./index.ts") as typeof import("./index.ts");
 

@@ -1,51 +1,138 @@
-// The dev registry: how separate `bunflare dev` processes find each other for
-// service bindings, as wrangler's does. One small JSON file per running worker
-// under ~/.bunflare/registry (or $BUNFLARE_REGISTRY_PATH), named after it.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The dev registry: how separate `bunflare dev` processes find each other, as
+// wrangler's does. Each running session records its workers (name, address,
+// entrypoints, Durable Object classes, pid) in one SQLite database opened with
+// the store's own settings and versioned by ensureSchema ("dev_registry").
+//
+// It lives beside no project: two dev processes of a monorepo each have their own
+// `.bunflare/` beside their config, yet must meet, as wrangler's registry under
+// ~/.wrangler does. So it is `registry.sqlite` under $BUNFLARE_REGISTRY_PATH, else
+// ~/.bunflare/registry.
+//
+// A session killed with -9 leaves its rows behind: an entry whose pid is gone
+// is ignored (and deleted by the next writer); a pid that lives on but no longer
+// serves (reused) is caught by the caller's failed connect, answered as "not found".
+import type { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { ensureSchema, openSqlite } from "../../store/index.ts";
 
 export interface RegistryEntry {
+  /** The worker's name. */
+  name: string;
+  /** Base URL of the dev server that runs it (its internal routes are under it). */
   url: string;
   pid: number;
+  /** Exported names of the worker (entrypoints and classes). */
+  entrypoints: string[];
+  /** Durable Object classes the worker defines (bindings without script_name). */
+  durableObjects: string[];
 }
+
+export const DEV_REGISTRY_MIGRATIONS = [
+  `CREATE TABLE dev_workers (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    entrypoints TEXT NOT NULL DEFAULT '[]',
+    durable_objects TEXT NOT NULL DEFAULT '[]',
+    updated_at INTEGER NOT NULL
+  )`,
+] as const;
 
 export function registryDir(): string {
   return process.env.BUNFLARE_REGISTRY_PATH ?? path.join(homedir(), ".bunflare", "registry");
 }
 
-const entryFile = (name: string) => path.join(registryDir(), `${encodeURIComponent(name)}.json`);
+// One handle per directory for the life of the process: lookups run per call.
+const handles = new Map<string, Database | null>();
 
-export function registerWorker(name: string, url: string): void {
+function db(): Database | undefined {
+  const dir = registryDir();
+  let handle = handles.get(dir);
+  if (handle === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      handle = openSqlite(path.join(dir, "registry.sqlite"));
+      ensureSchema(handle, "dev_registry", DEV_REGISTRY_MIGRATIONS);
+    } catch {
+      // A read-only home only costs other processes the ability to find this one.
+      handle = null;
+    }
+    handles.set(dir, handle);
+  }
+  return handle ?? undefined;
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
-    mkdirSync(registryDir(), { recursive: true });
-    writeFileSync(entryFile(name), JSON.stringify({ url, pid: process.pid } satisfies RegistryEntry));
-  } catch {
-    // A read-only home only costs other processes the ability to find this one.
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but not ours to signal. Anything else: gone.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
-export function unregisterWorker(name: string): void {
-  const entry = lookupWorker(name);
-  if (entry?.pid === process.pid) rmSync(entryFile(name), { force: true });
+/** Records (or replaces: the last session to start a name wins, as in wrangler) a worker of this process. */
+export function registerWorker(entry: Omit<RegistryEntry, "pid">): void {
+  const handle = db();
+  if (!handle) return;
+  try {
+    handle
+      .query(
+        `INSERT INTO dev_workers (name, url, pid, entrypoints, durable_objects, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET url = excluded.url, pid = excluded.pid, entrypoints = excluded.entrypoints,
+           durable_objects = excluded.durable_objects, updated_at = excluded.updated_at`,
+      )
+      .run(entry.name, entry.url, process.pid, JSON.stringify(entry.entrypoints), JSON.stringify(entry.durableObjects), Date.now());
+    pruneDead(handle);
+  } catch {
+    // As above: registration is best effort, the session serves regardless.
+  }
 }
 
-/** The running dev server of worker `name`, if its process is still alive. */
-export function lookupWorker(name: string): RegistryEntry | undefined {
-  let entry: RegistryEntry;
+/** Removes this process's entry for `name` (another session may have claimed the name since). */
+export function unregisterWorker(name: string): void {
   try {
-    entry = JSON.parse(readFileSync(entryFile(name), "utf8")) as RegistryEntry;
+    db()?.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(name, process.pid);
+  } catch {}
+}
+
+function pruneDead(handle: Database): void {
+  const rows = handle.query("SELECT name, pid FROM dev_workers").all() as { name: string; pid: number }[];
+  for (const row of rows) {
+    if (!alive(row.pid)) handle.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(row.name, row.pid);
+  }
+}
+
+/** The running dev session of worker `name`, if its process is still alive. */
+export function lookupWorker(name: string): RegistryEntry | undefined {
+  let row: { name: string; url: string; pid: number; entrypoints: string; durable_objects: string } | null;
+  try {
+    row = (db()?.query("SELECT name, url, pid, entrypoints, durable_objects FROM dev_workers WHERE name = ?").get(name) ?? null) as typeof row;
   } catch {
     return undefined;
   }
-  try {
-    process.kill(entry.pid, 0);
-  } catch (error) {
-    // EPERM: alive but not ours to signal. Anything else: a stale entry.
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return undefined;
-  }
-  return entry;
+  if (!row || !alive(row.pid)) return undefined;
+  return {
+    name: row.name,
+    url: row.url,
+    pid: row.pid,
+    entrypoints: JSON.parse(row.entrypoints) as string[],
+    durableObjects: JSON.parse(row.durable_objects) as string[],
+  };
 }
+
+/** Wrangler's words (miniflare's dev-registry proxy) for a binding to a worker no session runs. */
+export const workerNotFound = (name: string) => `Worker "${name}" not found. Make sure it is running locally.`;
 
 /** Header carrying the URL the caller asked for, so the callee's worker sees it unchanged. */
 export const ORIGINAL_URL_HEADER = "x-bunflare-original-url";
+/** Header naming what a cross-process request is for (JSON: worker, entrypoint, or class and id). */
+export const TARGET_HEADER = "x-bunflare-target";
+/** Header of a forwarded fetch whose worker threw: the error's name and message, for the caller to rethrow. */
+export const ERROR_HEADER = "x-bunflare-error";
+/** Path of cross-process RPC calls on a dev server. */
+export const RPC_PATH = "/cdn-cgi/bunflare/rpc";

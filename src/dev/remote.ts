@@ -1,0 +1,86 @@
+// The callee's side of cross-process calls (runtime/bindings/service/remote.ts is
+// the caller's): another `bunflare dev` process forwards a service binding's
+// fetch, an RPC call, or a request to a Durable Object of a class this session
+// defines. These requests never reach the request log: to the user they are a
+// binding call, not a request to this server.
+import {
+  decode,
+  rpcResponse,
+  type RemoteTarget,
+  type RpcRequest,
+} from "../../runtime/bindings/service/remote.ts";
+import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/bindings/service/registry.ts";
+import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
+import type { DevSession } from "./session.ts";
+
+type Stub = Record<string, unknown> & { fetch(request: Request): Promise<Response> };
+
+const errorShape = (error: unknown) => {
+  const original = ((error as { original?: unknown }).original ?? error) as Error;
+  return { name: original?.name ?? "Error", message: original?.message ?? String(original) };
+};
+
+/** Whether `request` was sent by another dev process rather than a client. */
+export const isRemoteCall = (request: Request) => request.headers.has(TARGET_HEADER);
+
+export function createRemoteHandler(session: DevSession, reportError: (stack: string) => void) {
+  const stubFor = (target: Extract<RemoteTarget, { className: string }>): Stub | undefined => {
+    const namespace = session.hostedNamespace(target.worker, target.className);
+    if (!namespace) return undefined;
+    const id = target.name !== undefined ? namespace.idFromName(target.name) : namespace.idFromString(target.id);
+    return namespace.get(id) as unknown as Stub;
+  };
+
+  const runRpc = async ({ target, op, name, args }: RpcRequest): Promise<unknown> => {
+    if ("className" in target) {
+      const stub = stubFor(target);
+      if (!stub) throw new Error(workerNotFound(target.worker));
+      const member = stub[name] as ((...a: unknown[]) => Promise<unknown>) & PromiseLike<unknown>;
+      return op === "get" ? await member : await member(...args);
+    }
+    const service = session.findService(target.worker, target.entrypoint);
+    if (!service || service.rpc) throw new Error(workerNotFound(target.worker));
+    const instance = service.rpcTarget!();
+    const member = instance[name];
+    if (op === "get") return await member;
+    if (typeof member !== "function") throw new TypeError(`The RPC receiver does not implement the method "${name}".`);
+    return await (member as (...a: unknown[]) => unknown).apply(instance, args);
+  };
+
+  return async (request: Request): Promise<Response> => {
+    if (new URL(request.url).pathname === RPC_PATH) {
+      const call = decode<RpcRequest>(await request.arrayBuffer());
+      try {
+        return rpcResponse({ ok: await runRpc(call) });
+      } catch (error) {
+        return rpcResponse({ error: errorShape(error) });
+      }
+    }
+    const target = JSON.parse(request.headers.get(TARGET_HEADER)!) as RemoteTarget;
+    const headers = new Headers(request.headers);
+    headers.delete(TARGET_HEADER);
+    headers.delete(ORIGINAL_URL_HEADER);
+    const forwarded = new Request(request.headers.get(ORIGINAL_URL_HEADER) ?? request.url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: "manual",
+    });
+    try {
+      if ("className" in target) {
+        const stub = stubFor(target);
+        if (!stub) return new Response(workerNotFound(target.worker), { status: 503 });
+        return await stub.fetch(forwarded);
+      }
+      const service = session.findService(target.worker, target.entrypoint);
+      if (!service || service.rpc) return new Response(workerNotFound(target.worker), { status: 503 });
+      return await service.fetch(forwarded);
+    } catch (error) {
+      // The caller's fetch() rejects with this error, as a binding call into a throwing worker does.
+      reportError((error as Error).stack ?? String(error));
+      return new Response(null, { status: 500, headers: { [ERROR_HEADER]: encodeURIComponent(JSON.stringify(errorShape(error))) } });
+    }
+  };
+}
+
+export type { DurableObjectNamespace };

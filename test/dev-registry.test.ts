@@ -1,0 +1,189 @@
+// Separate `bunflare dev` processes finding each other through the dev registry:
+// service fetch, RPC (default and named entrypoints), Durable Objects bound with
+// script_name, wrangler's not-found error, and a kill -9 followed by a restart.
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/bindings/service/registry.ts";
+import { remoteCall, remoteFetch } from "../runtime/bindings/service/remote.ts";
+
+setDefaultTimeout(60_000);
+
+const running: DevProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((dev) => dev.stop()));
+  for (const dir of dirs.splice(0)) cleanup(dir);
+});
+
+const CALLEE = {
+  "wrangler.toml": `name = "callee"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+`,
+  "index.js": `import { WorkerEntrypoint, DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async increment(by) { const n = ((await this.ctx.storage.get("n")) ?? 0) + by; await this.ctx.storage.put("n", n); return n; }
+  async fetch(request) { return new Response("counter at " + (await this.ctx.storage.get("n")) + " for " + new URL(request.url).pathname); }
+}
+export class Named extends WorkerEntrypoint {
+  greet(who) { return "hello " + who; }
+  fetch() { return new Response("named fetch"); }
+}
+export default class extends WorkerEntrypoint {
+  async fetch(request) {
+    if (new URL(request.url).pathname === "/throw") throw new TypeError("callee fetch failed");
+    return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text()));
+  }
+  echo(value) { return { value, at: new Date(0), tags: new Set(["a"]) }; }
+  fail() { throw new RangeError("out of range in callee"); }
+  get answer() { return 42; }
+}
+`,
+};
+
+const CALLER = {
+  "wrangler.toml": `name = "caller"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[services]]
+binding = "CALLEE"
+service = "callee"
+[[services]]
+binding = "NAMED"
+service = "callee"
+entrypoint = "Named"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+script_name = "callee"
+`,
+  "index.js": `const routes = {
+  "/fetch": (env) => env.CALLEE.fetch("https://example.com/path?q=1", { method: "POST", body: "hello" }),
+  "/echo": async (env) => {
+    const r = await env.CALLEE.echo(new Map([[1, 2n]]));
+    return Response.json([r.value instanceof Map, String(r.value.get(1)), r.at instanceof Date, r.tags instanceof Set]);
+  },
+  "/fail": async (env) => env.CALLEE.fail().then(() => new Response("no error"), (e) => new Response(e.name + ": " + e.message + " " + (e instanceof RangeError))),
+  "/prop": async (env) => new Response(String(await env.CALLEE.answer)),
+  "/named": async (env) => new Response(await env.NAMED.greet("bob")),
+  "/named-fetch": (env) => env.NAMED.fetch("http://x/"),
+  "/do": async (env) => {
+    const stub = env.COUNTER.getByName("c");
+    const n = await stub.increment(2);
+    return new Response(n + "; " + (await (await stub.fetch("http://x/path")).text()));
+  },
+  "/rpc-missing": async (env) => env.CALLEE.echo(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
+  "/do-missing": async (env) => env.COUNTER.getByName("c").increment(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
+  "/fetch-throws": async (env) => env.CALLEE.fetch("http://x/throw").then(() => new Response("answered"), (e) => new Response("threw " + e.name + ": " + e.message)),
+  "/uncloneable": async (env) => env.CALLEE.echo(Symbol("s")).then(() => new Response("sent"), (e) => new Response(e.name)),
+};
+export default { fetch: (request, env) => routes[new URL(request.url).pathname](env) };
+`,
+};
+
+async function twoSessions() {
+  const registry = project({});
+  const calleeDir = project(CALLEE);
+  const callerDir = project(CALLER);
+  dirs.push(registry, calleeDir, callerDir);
+  const env = { BUNFLARE_REGISTRY_PATH: registry };
+  const start = async (dir: string) => {
+    const dev = await startDev(dir, [], { env });
+    running.push(dev);
+    return dev;
+  };
+  const callee = await start(calleeDir);
+  const caller = await start(callerDir);
+  const get = async (path: string) => {
+    const response = await fetch(new URL(path, caller.url), { headers: { "user-agent": "curl/8" } });
+    return { status: response.status, text: await response.text() };
+  };
+  return { callee, caller, get, restartCallee: () => start(calleeDir) };
+}
+
+describe("bunflare dev across processes", () => {
+  test("service fetch, RPC to default and named entrypoints, and a script_name Durable Object reach the other process", async () => {
+    const { caller, callee, get } = await twoSessions();
+    expect(caller.output()).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[connected\]/);
+    expect(caller.output()).toMatch(/env\.COUNTER \(Counter, defined in callee\)\s+Durable Object\s+local \[connected\]/);
+    expect(await get("/fetch")).toEqual({ status: 200, text: "callee saw POST https://example.com/path?q=1 hello" });
+    // Structured clone, not JSON: Map, bigint, Date and Set survive both ways.
+    expect(JSON.parse((await get("/echo")).text)).toEqual([true, "2", true, true]);
+    expect((await get("/fail")).text).toBe("RangeError: out of range in callee true");
+    expect((await get("/prop")).text).toBe("42");
+    expect((await get("/named")).text).toBe("hello bob");
+    expect((await get("/named-fetch")).text).toBe("named fetch");
+    expect((await get("/do")).text).toBe("2; counter at 2 for /path");
+    expect((await get("/do")).text).toBe("4; counter at 4 for /path");
+    expect((await get("/uncloneable")).text).toBe("DataCloneError");
+    // A callee whose fetch throws: the caller's fetch() rejects with that error; the callee logs it.
+    expect((await get("/fetch-throws")).text).toBe("threw TypeError: callee fetch failed");
+    await callee.waitForOutput(/\[wrangler:error\] TypeError: callee fetch failed/);
+    expect(callee.output()).not.toMatch(/GET \/throw/);
+  });
+
+  test("after kill -9 the caller gets wrangler's not-found error; a restarted callee is found again with its data", async () => {
+    const { callee, get, restartCallee } = await twoSessions();
+    expect((await get("/do")).text).toBe("2; counter at 2 for /path");
+    callee.child.kill("SIGKILL");
+    await eventually(async () => callee.child.exitCode !== null || callee.child.signalCode !== null);
+    expect(await get("/fetch")).toEqual({ status: 503, text: 'Worker "callee" not found. Make sure it is running locally.' });
+    expect((await get("/rpc-missing")).text).toBe('threw Worker "callee" not found. Make sure it is running locally.');
+    expect((await get("/do-missing")).text).toBe('threw Worker "callee" not found. Make sure it is running locally.');
+    await restartCallee();
+    expect((await get("/do")).text).toBe("4; counter at 4 for /path");
+  });
+});
+
+describe("the dev registry", () => {
+  test("an entry whose process lives but no longer serves (pid reused) counts as not running", async () => {
+    const registry = project({});
+    dirs.push(registry);
+    const saved = process.env.BUNFLARE_REGISTRY_PATH;
+    process.env.BUNFLARE_REGISTRY_PATH = registry;
+    try {
+      // This test's own pid is alive; nothing listens on port 1.
+      registerWorker({ name: "reused", url: "http://127.0.0.1:1", entrypoints: ["default"], durableObjects: [] });
+      const response = await remoteFetch({ worker: "reused" }, new Request("http://x/"));
+      expect(response.status).toBe(503);
+      expect(await response.text()).toBe('Worker "reused" not found. Make sure it is running locally.');
+      await expect(remoteCall({ worker: "reused" }, "call", "method", [])).rejects.toThrow('Worker "reused" not found. Make sure it is running locally.');
+    } finally {
+      unregisterWorker("reused");
+      if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;
+      else process.env.BUNFLARE_REGISTRY_PATH = saved;
+    }
+  });
+
+
+  test("an entry whose process has died is ignored; unregister removes this process's entry", () => {
+    const registry = project({});
+    dirs.push(registry);
+    const saved = process.env.BUNFLARE_REGISTRY_PATH;
+    process.env.BUNFLARE_REGISTRY_PATH = registry;
+    try {
+      registerWorker({ name: "mine", url: "http://127.0.0.1:1", entrypoints: ["default"], durableObjects: ["C"] });
+      expect(lookupWorker("mine")).toMatchObject({ url: "http://127.0.0.1:1", pid: process.pid, durableObjects: ["C"] });
+      // A pid that has exited stands for a session killed with -9.
+      const dead = spawnSync("true").pid;
+      const { Database } = require("bun:sqlite") as typeof import("bun:sqlite");
+      const db = new Database(`${registry}/registry.sqlite`);
+      db.run("UPDATE dev_workers SET pid = ? WHERE name = 'mine'", [dead]);
+      db.close();
+      expect(lookupWorker("mine")).toBeUndefined();
+      registerWorker({ name: "mine", url: "http://127.0.0.1:2", entrypoints: [], durableObjects: [] });
+      unregisterWorker("mine");
+      expect(lookupWorker("mine")).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;
+      else process.env.BUNFLARE_REGISTRY_PATH = saved;
+    }
+  });
+});
