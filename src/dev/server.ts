@@ -22,6 +22,8 @@ import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
 import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
 import { Reloader } from "./watch.ts";
+import type { Store } from "../../runtime/store/index.ts";
+import type { WorkerConfig } from "../../runtime/config.ts";
 
 export type { DevArgs } from "./settings.ts";
 
@@ -119,6 +121,11 @@ export async function startDev(args: DevArgs): Promise<void> {
     testScheduled: args["test-scheduled"] ?? false,
     tls: protocol === "https" ? localCertificate(args) : undefined,
     reportError,
+    explorerStores: () => {
+      const byStore = new Map<Store, WorkerConfig[]>();
+      for (const worker of session.workers()) byStore.set(worker.store, [...(byStore.get(worker.store) ?? []), worker.config]);
+      return [...byStore].map(([store, configs]) => ({ store, configs }));
+    },
   });
   try {
     http.listen();
