@@ -211,7 +211,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, listedDescription(entry.describe), (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, (entry.hidden ? false : listedDescription(entry.describe)) as string, (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {

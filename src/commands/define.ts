@@ -89,5 +89,7 @@ export interface CommandGroup {
   usage: string;
   describe: string;
   category?: string;
+  /** Not in wrangler: runs, but the root help does not list it (so it matches wrangler's). */
+  hidden?: boolean;
   load?: () => Promise<{ default: CommandSpec }>;
 }

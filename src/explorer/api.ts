@@ -54,7 +54,11 @@ interface Found {
   scriptName?: string;
 }
 
-/** Every resource of a descriptor's key across the stores: registered ones first, then bound ones not registered. */
+/**
+ * Every resource of a descriptor's key across the stores: the ones the configs bind
+ * first, named by their binding as wrangler's explorer names them, then the
+ * registered ones (descriptor.resources) no config binds.
+ */
 function resourcesOf(key: string, stores: readonly ExplorerStore[]): Found[] {
   const descriptor = BINDINGS.find((candidate) => candidate.key === key);
   const found: Found[] = [];
@@ -64,17 +68,17 @@ function resourcesOf(key: string, stores: readonly ExplorerStore[]): Found[] {
     seen.add(item.id);
     found.push(item);
   };
-  for (const { store } of stores) {
-    for (const resource of descriptor?.resources?.(store) ?? []) add({ ...resource, store });
-  }
   for (const { store, configs } of stores) {
     for (const config of configs ?? []) {
       if (key === "kv_namespaces") for (const entry of config.kv_namespaces ?? []) add({ id: kvNamespaceIdFor(entry), name: entry.binding, store });
-      if (key === "d1_databases") for (const entry of config.d1_databases ?? []) add({ id: d1DatabaseIdFor(entry), name: entry.database_name ?? entry.binding, store });
+      if (key === "d1_databases") for (const entry of config.d1_databases ?? []) add({ id: d1DatabaseIdFor(entry), name: entry.binding, store });
       if (key === "r2_buckets") for (const entry of config.r2_buckets ?? []) add({ id: r2BucketNameFor(entry), name: r2BucketNameFor(entry), store });
       if (key === "workflows") for (const entry of config.workflows ?? []) add({ id: entry.name, name: entry.name, store, className: entry.class_name, scriptName: entry.script_name ?? config.name });
       if (key === "queues.producers") for (const entry of config.queues?.producers ?? []) add({ id: entry.queue, name: entry.queue, store });
     }
+  }
+  for (const { store } of stores) {
+    for (const resource of descriptor?.resources?.(store) ?? []) add({ ...resource, store });
   }
   // Workflow rows from the store get their class from a config that binds them, when one does.
   if (key === "workflows") {
@@ -103,12 +107,15 @@ async function jsonBody(request: Request): Promise<{ value?: unknown; error?: Re
   }
 }
 
-/** An integer query parameter, or a 400 naming it. */
-function intParam(url: URL, name: string): number | undefined | Response {
+/** A numeric query parameter in zod's words (as wrangler's explorer validates it), or a 400. */
+function intParam(url: URL, name: string, range?: [number, number]): number | undefined | Response {
   const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return undefined;
+  if (raw === null) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) return fail(400, BAD_REQUEST, `${name}: Expected a positive integer, received "${raw}"`);
+  if (raw === "" || Number.isNaN(value)) return fail(400, BAD_REQUEST, `${name}: Expected query param to be number but received "${raw}"`);
+  if (!Number.isInteger(value)) return fail(400, BAD_REQUEST, `${name}: Expected integer, received float`);
+  if (range && value < range[0]) return fail(400, BAD_REQUEST, `${name}: Number must be greater than or equal to ${range[0]}`);
+  if (range && value > range[1]) return fail(400, BAD_REQUEST, `${name}: Number must be less than or equal to ${range[1]}`);
   return value;
 }
 
@@ -128,7 +135,7 @@ async function kv(request: Request, url: URL, rest: string[], stores: readonly E
   const verb = { GET: "get", PUT: "put", DELETE: "remove key" }[request.method] ?? request.method.toLowerCase();
   if (what === "keys" && request.method === "GET") {
     if (!namespace) return fail(404, KV_NAMESPACE_NOT_FOUND, "list keys: 'namespace not found'");
-    const limit = intParam(url, "limit");
+    const limit = intParam(url, "limit", [10, 1000]) ?? 1000;
     if (limit instanceof Response) return limit;
     const binding = createKVNamespace(namespace.store, namespace.id) as unknown as LocalKVNamespace;
     try {
@@ -235,8 +242,9 @@ async function d1Raw(request: Request, id: string, stores: readonly ExplorerStor
   if (body.error) return body.error;
   const input = body.value as { sql?: unknown; params?: unknown; batch?: unknown };
   const queries = (Array.isArray(input?.batch) ? input.batch : [input]) as RawQuery[];
-  if (queries.some((query) => !query || typeof query.sql !== "string") || queries.length === 0) return fail(400, BAD_REQUEST, "sql: Required");
-  if (queries.some((query) => query.params !== undefined && !Array.isArray(query.params))) return fail(400, BAD_REQUEST, "params: Expected array");
+  // wrangler's explorer validates the body as a union ({ sql, params? } or { batch }): one word for any mismatch.
+  const valid = (query: RawQuery) => query && typeof query.sql === "string" && (query.params === undefined || Array.isArray(query.params));
+  if (queries.length === 0 || !queries.every(valid)) return fail(400, BAD_REQUEST, "Invalid input");
   const database = find("d1_databases", stores, id);
   if (!database) return fail(404, D1_DATABASE_NOT_FOUND, `The database ${id} could not be found`);
   const db = createD1Database(database.store, database.id);
@@ -250,7 +258,7 @@ async function d1Raw(request: Request, id: string, stores: readonly ExplorerStor
       const columns = all.results.length > 0 ? Object.keys(all.results[0]!) : [];
       const rows = all.results.map((row) => columns.map((column) => (row as Record<string, unknown>)[column]));
       const { served_by: _servedBy, ...meta } = all.meta;
-      results.push({ meta: { ...meta, timings: { sql_duration_ms: meta.duration } }, results: { columns, rows }, success: all.success });
+      results.push({ meta, results: { columns, rows }, success: all.success });
     }
   } catch (error) {
     return fail(500, BAD_REQUEST, messageOf(error));
@@ -331,7 +339,9 @@ async function r2(request: Request, url: URL, rest: string[], stores: readonly E
     if (request.method === "GET") {
       if (request.headers.get("cf-metadata-only") === "true") {
         const head = await bucket.head(key);
-        return head ? ok(objectJson(head as unknown as R2Like)) : fail(404, R2_OBJECT_NOT_FOUND, "head: 'object not found'");
+        // wrangler's field order for a head: last_modified before size.
+        const { key: headKey, etag, size, last_modified, ...rest } = head ? objectJson(head as unknown as R2Like) : ({} as ReturnType<typeof objectJson>);
+        return head ? ok({ key: headKey, etag, last_modified, size, ...rest }) : fail(404, R2_OBJECT_NOT_FOUND, "head: 'object not found'");
       }
       const object = (await bucket.get(key)) as (R2Like & { body: ReadableStream }) | null;
       if (!object) return fail(404, R2_OBJECT_NOT_FOUND, "get: 'object not found'");
@@ -393,8 +403,8 @@ async function workflowRoutes(request: Request, url: URL, rest: string[], stores
     if (what !== "instances") return notFound(request);
     if (instanceId === undefined) {
       if (request.method === "GET") {
-        const page = intParam(url, "page") ?? 1;
-        const perPage = intParam(url, "per_page") ?? 25;
+        const page = intParam(url, "page", [1, Number.MAX_SAFE_INTEGER]) ?? 1;
+        const perPage = intParam(url, "per_page", [1, Number.MAX_SAFE_INTEGER]) ?? 25;
         if (page instanceof Response) return page;
         if (perPage instanceof Response) return perPage;
         const status = url.searchParams.get("status");
@@ -489,8 +499,9 @@ function queueRoutes(request: Request, rest: string[], stores: readonly Explorer
 
 // --- Routing ---
 
-function notFound(request: Request): Response {
-  return fail(404, 10000, `No route for ${request.method} ${new URL(request.url).pathname}`);
+/** An unknown path or method: as wrangler's explorer (hono) answers it. */
+function notFound(_request: Request): Response {
+  return new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" } });
 }
 
 function openApi(): Record<string, unknown> {
