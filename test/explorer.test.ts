@@ -77,6 +77,8 @@ async function startExplorer(dir: string): Promise<string> {
   });
 }
 
+/** A response's JSON, loosely typed: the tests assert on its shape. */
+const bodyOf = async (response: Promise<Response> | Response): Promise<any> => (await response).json();
 const json = (init: { method: string; body: unknown }) => ({ method: init.method, headers: { "content-type": "application/json" }, body: JSON.stringify(init.body) });
 
 describe("bunflare explorer", () => {
@@ -89,27 +91,27 @@ describe("bunflare explorer", () => {
     const base = await startExplorer(dir);
     const api = `${base}/api`;
 
-    expect(await (await fetch(`${api}/storage/kv/namespaces`)).json()).toEqual({
+    expect(await bodyOf(fetch(`${api}/storage/kv/namespaces`))).toEqual({
       success: true,
       errors: [],
       messages: [],
       result: [{ id: "kv-id", title: "KV" }],
       result_info: { count: 1 },
     });
-    expect(await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys`)).json()).toMatchObject({ result: [{ name: "greeting" }], result_info: { count: 1, cursor: "" } });
+    expect(await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys`))).toMatchObject({ result: [{ name: "greeting" }], result_info: { count: 1, cursor: "" } });
     expect(await (await fetch(`${api}/storage/kv/namespaces/kv-id/values/greeting`)).text()).toBe("hello");
 
-    expect((await (await fetch(`${api}/d1/database`)).json()).result).toEqual([{ name: "DB", uuid: "db-id", version: "production" }]);
-    const query = await (await fetch(`${api}/d1/database/db-id/raw`, json({ method: "POST", body: { sql: "SELECT a, b FROM t" } }))).json();
+    expect((await bodyOf(fetch(`${api}/d1/database`))).result).toEqual([{ name: "DB", uuid: "db-id", version: "production" }]);
+    const query = await bodyOf(fetch(`${api}/d1/database/db-id/raw`, json({ method: "POST", body: { sql: "SELECT a, b FROM t" } })));
     expect(query.success).toBe(true);
     expect(query.result[0].results).toEqual({ columns: ["a", "b"], rows: [[1, "one"]] });
     expect(query.result[0].meta.rows_read).toBe(1);
 
-    expect((await (await fetch(`${api}/r2/buckets`)).json()).result).toEqual({ buckets: [{ name: "bucket-one" }] });
-    const listed = await (await fetch(`${api}/r2/buckets/bucket-one/objects?delimiter=/`)).json();
+    expect((await bodyOf(fetch(`${api}/r2/buckets`))).result).toEqual({ buckets: [{ name: "bucket-one" }] });
+    const listed = await bodyOf(fetch(`${api}/r2/buckets/bucket-one/objects?delimiter=/`));
     expect(listed.result).toEqual([]);
     expect(listed.result_info).toEqual({ delimited: ["docs/"], is_truncated: "false" });
-    const inFolder = await (await fetch(`${api}/r2/buckets/bucket-one/objects?prefix=docs/`)).json();
+    const inFolder = await bodyOf(fetch(`${api}/r2/buckets/bucket-one/objects?prefix=docs/`));
     expect(inFolder.result).toMatchObject([{ key: "docs/file.txt", size: 9, http_metadata: { contentType: "text/plain" } }]);
     const object = await fetch(`${api}/r2/buckets/bucket-one/objects/${encodeURIComponent("docs/file.txt")}`);
     expect(object.headers.get("content-type")).toBe("text/plain");
@@ -126,14 +128,14 @@ describe("bunflare explorer", () => {
     const form = new FormData();
     form.append("value", '{"edited":true}');
     form.append("metadata", '{"by":"explorer"}');
-    expect((await (await fetch(`${api}/storage/kv/namespaces/kv-id/values/config`, { method: "PUT", body: form })).json()).success).toBe(true);
+    expect((await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/values/config`, { method: "PUT", body: form }))).success).toBe(true);
     const got = cli(dir, "kv", "key", "get", "--binding", "KV", "config");
     expect(got.code).toBe(0);
     expect(got.stdout.trim().split("\n").at(-1)).toBe('{"edited":true}');
-    const keys = await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys`)).json();
+    const keys = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys`));
     expect(keys.result).toEqual([{ name: "config", metadata: { by: "explorer" } }]);
 
-    expect((await (await fetch(`${api}/storage/kv/namespaces/kv-id/values/config`, { method: "DELETE" })).json()).success).toBe(true);
+    expect((await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/values/config`, { method: "DELETE" }))).success).toBe(true);
     expect(cli(dir, "kv", "key", "get", "--binding", "KV", "config").stdout).toContain("Value not found");
   });
 
@@ -145,26 +147,26 @@ describe("bunflare explorer", () => {
     const seen: string[] = [];
     let cursor = "";
     do {
-      const page = await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)).json();
+      const page = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
       expect(page.result.length).toBeLessThanOrEqual(10);
       seen.push(...page.result.map((key: { name: string }) => key.name));
       cursor = page.result_info.cursor;
     } while (cursor);
     expect(seen).toEqual(names);
-    const prefixed = await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys?prefix=k1`)).json();
+    const prefixed = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys?prefix=k1`));
     expect(prefixed.result.map((key: { name: string }) => key.name)).toEqual(names.filter((name) => name.startsWith("k1")));
 
-    const bulk = await (await fetch(`${api}/storage/kv/namespaces/kv-id/bulk/get`, json({ method: "POST", body: { keys: ["k00", "missing"] } }))).json();
+    const bulk = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/bulk/get`, json({ method: "POST", body: { keys: ["k00", "missing"] } })));
     expect(bulk.result).toEqual({ values: { k00: "v-k00", missing: null } });
     await fetch(`${api}/storage/kv/namespaces/kv-id/bulk/delete`, json({ method: "POST", body: ["k00", "k01"] }));
-    const after = await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys`)).json();
+    const after = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys`));
     expect(after.result_info.count).toBe(23);
   });
 
   test("bad input answers 4xx with the API's JSON error and stores nothing wrong", async () => {
     const dir = newProject();
     const api = `${await startExplorer(dir)}/api`;
-    const error = async (response: Response) => ({ status: response.status, body: await response.json() });
+    const error = async (response: Response) => ({ status: response.status, body: await bodyOf(response) });
 
     expect(await error(await fetch(`${api}/storage/kv/namespaces/kv-id/keys?limit=abc`))).toEqual({
       status: 400,
@@ -185,7 +187,7 @@ describe("bunflare explorer", () => {
       await fetch(`${api}/storage/kv/namespaces/kv-id/values/${encodeURIComponent(key)}`, { method: "PUT", body: `value of ${key}` });
       expect(await (await fetch(`${api}/storage/kv/namespaces/kv-id/values/${encodeURIComponent(key)}`)).text()).toBe(`value of ${key}`);
     }
-    const keys = await (await fetch(`${api}/storage/kv/namespaces/kv-id/keys`)).json();
+    const keys = await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys`));
     expect(keys.result.map((k: { name: string }) => k.name).sort()).toEqual(["../up", "a/b/c", "ключ ✓"]);
 
     // SQL errors in D1's words; a bad body; an unknown database.
@@ -208,7 +210,7 @@ describe("bunflare explorer", () => {
   test("an INSERT through the SQL console runs once, and `d1 execute` sees it", async () => {
     const dir = newProject();
     const api = `${await startExplorer(dir)}/api`;
-    const run = (sql: string) => fetch(`${api}/d1/database/db-id/raw`, json({ method: "POST", body: { sql } })).then((r) => r.json());
+    const run = (sql: string) => fetch(`${api}/d1/database/db-id/raw`, json({ method: "POST", body: { sql } })).then(bodyOf);
     await run("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
     const inserted = await run("INSERT INTO notes (body) VALUES ('from the explorer')");
     expect(inserted.result[0].meta.changes).toBe(1);
@@ -220,20 +222,20 @@ describe("bunflare explorer", () => {
     const dir = newProject();
     const api = `${await startExplorer(dir)}/api`;
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
-    const put = await (
-      await fetch(`${api}/r2/buckets/bucket-one/objects/${encodeURIComponent("up/big.bin")}`, {
+    const put = await bodyOf(
+      fetch(`${api}/r2/buckets/bucket-one/objects/${encodeURIComponent("up/big.bin")}`, {
         method: "PUT",
         headers: { "content-type": "application/octet-stream", "cf-r2-custom-metadata": '{"origin":"explorer"}' },
         body: big,
-      })
-    ).json();
+      }),
+    );
     expect(put.result).toMatchObject({ key: "up/big.bin", size: big.length });
-    const head = await (await fetch(`${api}/r2/buckets/bucket-one/objects/${encodeURIComponent("up/big.bin")}`, { headers: { "cf-metadata-only": "true" } })).json();
+    const head = await bodyOf(fetch(`${api}/r2/buckets/bucket-one/objects/${encodeURIComponent("up/big.bin")}`, { headers: { "cf-metadata-only": "true" } }));
     expect(Object.keys(head.result)).toEqual(["key", "etag", "last_modified", "size", "http_metadata", "custom_metadata"]);
     expect(head.result.custom_metadata).toEqual({ origin: "explorer" });
     const out = cli(dir, "r2", "object", "get", "bucket-one/up/big.bin", "--local", "--pipe");
     expect(out.code).toBe(0);
-    const removed = await (await fetch(`${api}/r2/buckets/bucket-one/objects`, json({ method: "DELETE", body: ["up/big.bin"] }))).json();
+    const removed = await bodyOf(fetch(`${api}/r2/buckets/bucket-one/objects`, json({ method: "DELETE", body: ["up/big.bin"] })));
     expect(removed.result).toEqual([{ key: "up/big.bin" }]);
     expect(cli(dir, "r2", "object", "get", "bucket-one/up/big.bin", "--local", "--pipe").code).toBe(1);
   });
@@ -241,15 +243,15 @@ describe("bunflare explorer", () => {
   test("workflows: listed from the config, instances created and terminated through the API", async () => {
     const dir = newProject();
     const api = `${await startExplorer(dir)}/api`;
-    expect((await (await fetch(`${api}/workflows`)).json()).result).toEqual([{ name: "flow", class_name: "Flow", script_name: "app" }]);
-    const created = await (await fetch(`${api}/workflows/flow/instances`, json({ method: "POST", body: { id: "run-1", params: { n: 1 } } }))).json();
+    expect((await bodyOf(fetch(`${api}/workflows`))).result).toEqual([{ name: "flow", class_name: "Flow", script_name: "app" }]);
+    const created = await bodyOf(fetch(`${api}/workflows/flow/instances`, json({ method: "POST", body: { id: "run-1", params: { n: 1 } } })));
     expect(created.result).toEqual({ id: "run-1" });
-    const list = await (await fetch(`${api}/workflows/flow/instances`)).json();
+    const list = await bodyOf(fetch(`${api}/workflows/flow/instances`));
     expect(list.result).toMatchObject([{ id: "run-1", status: "queued" }]);
     expect(list.result_info).toMatchObject({ page: 1, per_page: 25, total_count: 1, total_pages: 1 });
-    const terminated = await (await fetch(`${api}/workflows/flow/instances/run-1/status`, json({ method: "PATCH", body: { action: "terminate" } }))).json();
+    const terminated = await bodyOf(fetch(`${api}/workflows/flow/instances/run-1/status`, json({ method: "PATCH", body: { action: "terminate" } })));
     expect(terminated.result.status).toBe("terminated");
-    const details = await (await fetch(`${api}/workflows/flow`)).json();
+    const details = await bodyOf(fetch(`${api}/workflows/flow`));
     expect(details.result.instances.terminated).toBe(1);
     expect(cli(dir, "workflows", "instances", "describe", "flow", "run-1").stdout).toContain("Terminated");
     const bad = await fetch(`${api}/workflows/flow/instances/run-1/status`, json({ method: "PATCH", body: { action: "explode" } }));
@@ -268,8 +270,48 @@ describe("bunflare dev serves the explorer", () => {
     expect(await value.text()).toBe("written by the worker");
     const page = await fetch(`${dev.url}/cdn-cgi/explorer`);
     expect(await page.text()).toContain("<title>Local Explorer</title>");
-    const openapi = await (await fetch(`${dev.url}/cdn-cgi/explorer/api`)).json();
+    const openapi = await bodyOf(fetch(`${dev.url}/cdn-cgi/explorer/api`));
     expect(openapi.openapi).toStartWith("3.");
+  });
+
+  test("Durable Objects: the worker's classes and the objects that stored data", async () => {
+    const dir = project({
+      "wrangler.toml": `name = "do-app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n`,
+      "src/index.js": `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch() {
+    const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
+    await this.ctx.storage.put("n", n);
+    return new Response(String(n));
+  }
+}
+export default {
+  fetch(request, env) {
+    const name = new URL(request.url).searchParams.get("name") ?? "a";
+    return env.COUNTER.get(env.COUNTER.idFromName(name)).fetch(request);
+  },
+};
+`,
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    devs.push(dev);
+    const api = `${dev.url}/cdn-cgi/explorer/api/workers/durable_objects/namespaces`;
+    expect(await bodyOf(fetch(api))).toEqual({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [{ id: "do-app-Counter", name: "do-app_Counter", script: "do-app", class: "Counter", use_sqlite: true }],
+      result_info: { count: 1 },
+    });
+    expect((await bodyOf(fetch(`${api}/do-app-Counter/objects`))).result).toEqual([]);
+    expect(await (await fetch(`${dev.url}/?name=a`)).text()).toBe("1");
+    expect(await (await fetch(`${dev.url}/?name=b`)).text()).toBe("1");
+    const objects = await bodyOf(fetch(`${api}/do-app-Counter/objects`));
+    expect(objects.result).toHaveLength(2);
+    expect(objects.result[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), hasStoredData: true });
+    expect(objects.result_info).toEqual({ count: 2, cursor: "" });
+    expect((await fetch(`${api}/nope/objects`)).status).toBe(404);
   });
 
   const external = Object.values(networkInterfaces())

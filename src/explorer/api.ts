@@ -5,6 +5,7 @@
 // implementations in runtime/bindings/; resources are listed through each
 // descriptor's `resources(store)`, plus the ones the configs bind (a binding
 // may write to a namespace no `kv namespace create` registered).
+import { readdirSync } from "node:fs";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
@@ -487,6 +488,62 @@ function instanceDetails(store: Store, row: workflows.InstanceRow) {
   };
 }
 
+// --- Durable Objects (namespaces and object ids; no SQL console yet) ---
+
+interface DONamespace {
+  id: string;
+  name: string;
+  script: string;
+  class: string;
+  use_sqlite: boolean;
+  store: Store;
+}
+
+/** The classes the configs define (not those bound from another script), as wrangler lists them. */
+function doNamespaceList(stores: readonly ExplorerStore[]): DONamespace[] {
+  const { sqliteBackedClasses } = require("../../runtime/bindings/durable-objects/index.ts") as typeof import("../../runtime/bindings/durable-objects/index.ts");
+  const found = new Map<string, DONamespace>();
+  for (const { store, configs } of stores) {
+    for (const config of configs ?? []) {
+      const script = config.name ?? "worker";
+      const sqlite = sqliteBackedClasses(config.migrations);
+      for (const entry of config.durable_objects?.bindings ?? []) {
+        if (entry.script_name && entry.script_name !== config.name) continue;
+        const id = `${script}-${entry.class_name}`;
+        if (!found.has(id)) found.set(id, { id, name: `${script}_${entry.class_name}`, script, class: entry.class_name, use_sqlite: sqlite.has(entry.class_name), store });
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+function doNamespaces(stores: readonly ExplorerStore[]): Response {
+  const list = doNamespaceList(stores).map(({ store: _store, ...namespace }) => namespace);
+  return ok(list, { count: list.length });
+}
+
+function doObjects(url: URL, id: string, stores: readonly ExplorerStore[]): Response {
+  const namespace = doNamespaceList(stores).find((candidate) => candidate.id === id);
+  if (!namespace) return fail(404, 10066, `Durable Object namespace ID '${id}' not found.`);
+  const limit = intParam(url, "limit", [10, 10_000]) ?? 1000;
+  if (limit instanceof Response) return limit;
+  const cursor = url.searchParams.get("cursor") ?? "";
+  // Each object with stored data is one <id>.sqlite file in the class's directory.
+  let ids: string[] = [];
+  try {
+    ids = readdirSync(namespace.store.doDir(namespace.class))
+      .filter((file) => file.endsWith(".sqlite"))
+      .map((file) => file.slice(0, -".sqlite".length))
+      .sort();
+  } catch {}
+  if (cursor) ids = ids.filter((objectId) => objectId > cursor);
+  const page = ids.slice(0, limit);
+  return ok(
+    page.map((objectId) => ({ id: objectId, hasStoredData: true })),
+    { count: page.length, cursor: ids.length > limit ? page.at(-1) : "" },
+  );
+}
+
 // --- Queues (bunflare's addition: wrangler's explorer has no queues view) ---
 
 function queueRoutes(request: Request, rest: string[], stores: readonly ExplorerStore[]): Response {
@@ -522,6 +579,8 @@ function openApi(): Record<string, unknown> {
     "/workflows/{workflow_name}/instances/{instance_id}",
     "/workflows/{workflow_name}/instances/{instance_id}/status",
     "/workflows/{workflow_name}/instances/{instance_id}/events/{event_type}",
+    "/workers/durable_objects/namespaces",
+    "/workers/durable_objects/namespaces/{namespace_id}/objects",
     "/queues",
     "/queues/{queue_id}",
   ];
@@ -583,9 +642,10 @@ async function route(request: Request, url: URL, path: string, stores: readonly 
   }
   if (parts[0] === "workflows") return workflowRoutes(request, url, parts.slice(1), stores);
   if (parts[0] === "queues") return queueRoutes(request, parts.slice(1), stores);
-  if (parts[0] === "workers" && parts[1] === "durable_objects" && parts[2] === "namespaces" && parts.length === 3 && get) {
-    // Durable Object namespaces are not browsable yet: an honest empty list in wrangler's shape.
-    return ok([], { count: 0 });
+  if (parts[0] === "workers" && parts[1] === "durable_objects" && parts[2] === "namespaces") {
+    if (parts.length === 3 && get) return doNamespaces(stores);
+    if (parts.length === 5 && parts[4] === "objects" && get) return doObjects(url, parts[3]!, stores);
+    return notFound(request);
   }
   return notFound(request);
 }
