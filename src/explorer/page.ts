@@ -186,6 +186,16 @@ async function r2View(bucket, prefix = "", cursor = "") {
   } catch (error) { showError(list, error); }
 }
 
+// --- Durable Objects ---
+async function doView(ns) {
+  const out = $("div");
+  view("Durable Objects: " + ns.class, $("p", { className: "muted", textContent: (ns.use_sqlite ? "SQLite-backed" : "KV-backed") + ", script " + ns.script }), out);
+  try {
+    const body = await api("/workers/durable_objects/namespaces/" + enc(ns.id) + "/objects");
+    out.append(body.result.length ? table(["Object id"], body.result.map((o) => [o.id])) : $("p", { className: "muted", textContent: "No object has stored data yet." }));
+  } catch (error) { showError(out, error); }
+}
+
 // --- Workflows and queues ---
 async function workflowView(workflow) {
   const out = $("div");
@@ -230,6 +240,7 @@ async function section(title, path, entries) {
   await section("KV", "/storage/kv/namespaces", (r) => r.map((ns) => [ns.title, () => kvView(ns)]));
   await section("D1", "/d1/database", (r) => r.map((db) => [db.name, () => d1View(db)]));
   await section("R2", "/r2/buckets", (r) => r.buckets.map((b) => [b.name, () => r2View(b.name)]));
+  await section("Durable Objects", "/workers/durable_objects/namespaces", (r) => r.map((ns) => [ns.class, () => doView(ns)]));
   await section("Workflows", "/workflows", (r) => r.map((w) => [w.name, () => workflowView(w)]));
   await section("Queues", "/queues", (r) => r.map((q) => [q.queue_name, () => view("Queue: " + q.queue_name, $("p", { className: "muted", textContent: "Queue id: " + q.queue_id }))]));
 })();
