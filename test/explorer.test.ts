@@ -202,6 +202,8 @@ describe("bunflare explorer", () => {
     });
     expect((await error(await fetch(`${api}/r2/buckets/bucket-one/objects`, json({ method: "DELETE", body: [] })))).status).toBe(400);
 
+    expect((await fetch(`${api}/storage/kv/namespaces/kv-id/values/%E0%A4%A`)).status).toBe(400);
+
     const unknown = await fetch(`${api}/no/such/route`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toBe("404 Not Found");

@@ -616,7 +616,7 @@ export async function handleExplorer(request: Request, stores: readonly Explorer
   try {
     response = await route(request, url, pathname.slice(API.length), stores);
   } catch (error) {
-    response = fail(500, 10000, messageOf(error));
+    response = error instanceof URIError ? fail(400, BAD_REQUEST, `Malformed percent-encoding in ${url.pathname}`) : fail(500, 10000, messageOf(error));
   }
   if (origin) response.headers.set("Access-Control-Allow-Origin", origin);
   return response;
