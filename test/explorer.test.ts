@@ -31,6 +31,10 @@ bucket_name = "bucket-one"
 binding = "FLOW"
 name = "flow"
 class_name = "Flow"
+
+[[queues.producers]]
+binding = "JOBS"
+queue = "jobs"
 `;
 const WORKER = `export default {
   async fetch(request, env) {
@@ -259,6 +263,23 @@ describe("bunflare explorer", () => {
     const bad = await fetch(`${api}/workflows/flow/instances/run-1/status`, json({ method: "PATCH", body: { action: "explode" } }));
     expect(bad.status).toBe(400);
     expect((await fetch(`${api}/workflows/nope`)).status).toBe(404);
+  });
+});
+
+describe("queues in the explorer (bunflare's addition)", () => {
+  test("listed with their waiting messages; a test message sent through the producer; purge", async () => {
+    const dir = newProject();
+    const api = `${await startExplorer(dir)}/api`;
+    expect((await bodyOf(fetch(`${api}/queues`))).result).toEqual([{ queue_id: "jobs", queue_name: "jobs", messages: 0 }]);
+    const sent = await bodyOf(fetch(`${api}/queues/jobs/messages`, json({ method: "POST", body: { body: { task: 1 } } })));
+    expect(sent.success).toBe(true);
+    await fetch(`${api}/queues/jobs/messages`, json({ method: "POST", body: { body: "plain", content_type: "text" } }));
+    expect((await bodyOf(fetch(`${api}/queues/jobs`))).result.messages).toBe(2);
+    const tooBig = await fetch(`${api}/queues/jobs/messages`, json({ method: "POST", body: { body: "x".repeat(130_000), content_type: "text" } }));
+    expect(tooBig.status).toBe(400);
+    expect((await bodyOf(tooBig)).errors[0].message).toBe("Queue send failed: message length of 130000 bytes exceeds limit of 128000");
+    expect((await bodyOf(fetch(`${api}/queues/jobs/purge`, { method: "POST" }))).result.messages).toBe(0);
+    expect((await fetch(`${api}/queues/nope`)).status).toBe(404);
   });
 });
 

@@ -546,12 +546,40 @@ function doObjects(url: URL, id: string, stores: readonly ExplorerStore[]): Resp
 
 // --- Queues (bunflare's addition: wrangler's explorer has no queues view) ---
 
-function queueRoutes(request: Request, rest: string[], stores: readonly ExplorerStore[]): Response {
-  if (request.method !== "GET") return notFound(request);
-  const queues = resourcesOf("queues.producers", stores).map((item) => ({ queue_id: item.id, queue_name: item.name }));
-  if (rest.length === 0) return ok(queues, { count: queues.length });
-  const queue = queues.find((item) => item.queue_id === rest[0] || item.queue_name === rest[0]);
-  return queue && rest.length === 1 ? ok(queue) : fail(404, QUEUE_NOT_FOUND, `Queue '${rest[0]}' not found.`);
+async function queueRoutes(request: Request, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
+  const { countMessages, purgeMessages } = require("../../runtime/bindings/queues/storage.ts") as typeof import("../../runtime/bindings/queues/storage.ts");
+  const { createQueueProducer } = require("../../runtime/bindings/queues/index.ts") as typeof import("../../runtime/bindings/queues/index.ts");
+  const found = resourcesOf("queues.producers", stores);
+  const shape = (item: Found) => ({ queue_id: item.id, queue_name: item.name, messages: countMessages(item.store, item.name) });
+  if (rest.length === 0) {
+    if (request.method !== "GET") return notFound(request);
+    const queues = found.map(shape);
+    return ok(queues, { count: queues.length });
+  }
+  const queue = found.find((item) => item.id === rest[0] || item.name === rest[0]);
+  if (!queue) return fail(404, QUEUE_NOT_FOUND, `Queue '${rest[0]}' not found.`);
+  if (rest.length === 1 && request.method === "GET") return ok(shape(queue));
+  // Cloudflare's POST /queues/{id}/messages: { body, content_type? } ("text" or "json"), sent as a producer sends it.
+  if (rest[1] === "messages" && rest.length === 2 && request.method === "POST") {
+    const body = await jsonBody(request);
+    if (body.error) return body.error;
+    const message = body.value as { body?: unknown; content_type?: unknown; delay_seconds?: unknown };
+    if (!message || typeof message !== "object" || !("body" in message)) return fail(400, BAD_REQUEST, "body: Required");
+    try {
+      await createQueueProducer({ store: queue.store, queue: queue.name }).send(message.body, {
+        contentType: typeof message.content_type === "string" ? message.content_type : "json",
+        delaySeconds: typeof message.delay_seconds === "number" ? message.delay_seconds : undefined,
+      });
+    } catch (error) {
+      return fail(400, BAD_REQUEST, messageOf(error));
+    }
+    return ok(null);
+  }
+  if (rest[1] === "purge" && rest.length === 2 && request.method === "POST") {
+    purgeMessages(queue.store, queue.name);
+    return ok(shape(queue));
+  }
+  return notFound(request);
 }
 
 // --- Routing ---
@@ -583,6 +611,8 @@ function openApi(): Record<string, unknown> {
     "/workers/durable_objects/namespaces/{namespace_id}/objects",
     "/queues",
     "/queues/{queue_id}",
+    "/queues/{queue_id}/messages",
+    "/queues/{queue_id}/purge",
   ];
   return {
     openapi: "3.0.3",

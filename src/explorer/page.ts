@@ -223,6 +223,26 @@ async function instanceView(workflow, id) {
   } catch (error) { showError(out, error); }
 }
 
+async function queueView(name) {
+  const out = $("div");
+  const message = $("textarea", { value: '{"hello":"from the explorer"}' });
+  view("Queue: " + name, out);
+  const path = "/queues/" + enc(name);
+  try {
+    const body = await api(path);
+    out.append($("p", { id: "queue-count", textContent: body.result.messages + " message(s) waiting or in flight" }));
+    out.append($("h2", { textContent: "Send a test message (JSON)" }), message, $("button", { textContent: "Send", onclick: async () => {
+      let parsed;
+      try { parsed = JSON.parse(message.value); } catch (error) { return showError(out, new Error("Invalid JSON: " + error.message)); }
+      try { await api(path + "/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: parsed }) }); queueView(name); }
+      catch (error) { showError(out, error); }
+    } }), $("button", { textContent: "Purge", onclick: async () => {
+      if (!confirm("Delete every message of " + name + "?")) return;
+      try { await api(path + "/purge", { method: "POST" }); queueView(name); } catch (error) { showError(out, error); }
+    } }));
+  } catch (error) { showError(out, error); }
+}
+
 // --- Navigation ---
 async function section(title, path, entries) {
   nav.append($("h2", { textContent: title }));
@@ -242,7 +262,7 @@ async function section(title, path, entries) {
   await section("R2", "/r2/buckets", (r) => r.buckets.map((b) => [b.name, () => r2View(b.name)]));
   await section("Durable Objects", "/workers/durable_objects/namespaces", (r) => r.map((ns) => [ns.class, () => doView(ns)]));
   await section("Workflows", "/workflows", (r) => r.map((w) => [w.name, () => workflowView(w)]));
-  await section("Queues", "/queues", (r) => r.map((q) => [q.queue_name, () => view("Queue: " + q.queue_name, $("p", { className: "muted", textContent: "Queue id: " + q.queue_id }))]));
+  await section("Queues", "/queues", (r) => r.map((q) => [q.queue_name, () => queueView(q.queue_name)]));
 })();
 </script>
 </body>
