@@ -297,6 +297,13 @@ describe("bunflare dev serves the explorer", () => {
     expect(openapi.openapi).toStartWith("3.");
   });
 
+  test("X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker, as in wrangler", async () => {
+    const dir = newProject();
+    const dev = await startDev(dir, [], { env: { X_LOCAL_EXPLORER: "false" } });
+    devs.push(dev);
+    expect(await (await fetch(`${dev.url}/cdn-cgi/explorer/api/storage/kv/namespaces`)).text()).toBe("worker");
+  });
+
   test("Durable Objects: the worker's classes and the objects that stored data", async () => {
     const dir = project({
       "wrangler.toml": `name = "do-app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n`,

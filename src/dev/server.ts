@@ -121,7 +121,8 @@ export async function startDev(args: DevArgs): Promise<void> {
     testScheduled: args["test-scheduled"] ?? false,
     tls: protocol === "https" ? localCertificate(args) : undefined,
     reportError,
-    explorerStores: () => {
+    // As wrangler: X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker.
+    explorerStores: process.env.X_LOCAL_EXPLORER?.toLowerCase() === "false" ? undefined : () => {
       const byStore = new Map<Store, WorkerConfig[]>();
       for (const worker of session.workers()) byStore.set(worker.store, [...(byStore.get(worker.store) ?? []), worker.config]);
       return [...byStore].map(([store, configs]) => ({ store, configs }));
