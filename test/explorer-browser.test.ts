@@ -78,7 +78,9 @@ test.skipIf(!CHROMIUM)("browse KV, D1 and R2 in Chromium; a KV edit in the page 
 
     await page.getByRole("link", { name: "settings" }).click();
     const editor = page.locator("textarea");
-    await expect(editor.inputValue()).resolves.toBe('{\n  "theme": "dark"\n}');
+    // The value arrives after the editor is drawn: wait for it.
+    await page.waitForFunction('document.querySelector("textarea")?.value.includes("theme")');
+    expect(await editor.inputValue()).toBe('{\n  "theme": "dark"\n}');
     await editor.fill('{"theme": oops}');
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Invalid JSON").waitFor();

@@ -186,6 +186,15 @@ describe("bunflare explorer", () => {
     expect(await error(await fetch(`${api}/storage/kv/namespaces/kv-id/values/x`, { method: "PUT", body: form }))).toMatchObject({ status: 400, body: { errors: [{ message: "Invalid metadata JSON" }] } });
     expect((await fetch(`${api}/storage/kv/namespaces/kv-id/values/x`)).status).toBe(404);
 
+    // Expiration through the binding's own checks.
+    const shortTtl = await fetch(`${api}/storage/kv/namespaces/kv-id/values/ttl?expiration_ttl=30`, { method: "PUT", body: "v" });
+    expect(shortTtl.status).toBe(400);
+    expect((await bodyOf(shortTtl)).errors[0].message).toContain("60");
+    await fetch(`${api}/storage/kv/namespaces/kv-id/values/ttl?expiration_ttl=3600`, { method: "PUT", body: "v" });
+    const withTtl = (await bodyOf(fetch(`${api}/storage/kv/namespaces/kv-id/keys?prefix=ttl`))).result[0];
+    expect(withTtl.expiration).toBeGreaterThan(Date.now() / 1000 + 3000);
+    await fetch(`${api}/storage/kv/namespaces/kv-id/values/ttl`, { method: "DELETE" });
+
     // Keys with "/", ".." and unicode round-trip as one key each.
     for (const key of ["a/b/c", "../up", "ключ ✓"]) {
       await fetch(`${api}/storage/kv/namespaces/kv-id/values/${encodeURIComponent(key)}`, { method: "PUT", body: `value of ${key}` });

@@ -98,8 +98,9 @@ async function kvEdit(ns, key) {
   const name = $("input", { type: "text", value: key, size: 60, placeholder: "key name" });
   const value = $("textarea");
   const metadata = $("input", { type: "text", size: 60, placeholder: "metadata (JSON, optional)" });
+  const ttl = $("input", { type: "text", size: 10, placeholder: "seconds" });
   const status = $("div");
-  view("KV: " + ns.title + " / " + (key || "new key"), $("p", {}, "Key ", name), value, $("p", {}, "Metadata ", metadata), status);
+  view("KV: " + ns.title + " / " + (key || "new key"), $("p", {}, "Key ", name), value, $("p", {}, "Metadata ", metadata), $("p", {}, "Expire after (optional, at least 60 s) ", ttl), status);
   const path = () => "/storage/kv/namespaces/" + enc(ns.id) + "/values/" + enc(name.value);
   if (key) {
     try {
@@ -129,7 +130,8 @@ async function kvEdit(ns, key) {
       try { JSON.parse(metadata.value); } catch (error) { return showError(status, new Error("Invalid metadata JSON: " + error.message)); }
       form.append("metadata", metadata.value);
     }
-    try { await api(path(), { method: "PUT", body: form }); status.append($("p", { textContent: "Saved." })); }
+    const query = ttl.value.trim() ? "?expiration_ttl=" + enc(ttl.value.trim()) : "";
+    try { await api(path() + query, { method: "PUT", body: form }); status.append($("p", { textContent: "Saved." })); }
     catch (error) { showError(status, error); }
   } }));
   if (key) main.append($("button", { textContent: "Delete", onclick: async () => {
@@ -142,15 +144,19 @@ async function kvEdit(ns, key) {
 function d1View(db) {
   const sql = $("textarea", { value: "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name;" });
   const out = $("div", { id: "d1-results" });
+  let latest = 0;
   const run = async () => {
+    // Only the latest run shows its results: an earlier, slower one must not append to them.
+    const mine = ++latest;
     out.replaceChildren();
     try {
       const body = await api("/d1/database/" + enc(db.uuid) + "/raw", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sql: sql.value }) });
+      if (mine !== latest) return;
       for (const result of body.result) {
         out.append(table(result.results.columns, result.results.rows));
         out.append($("p", { className: "muted", textContent: result.meta.rows_read + " rows read, " + result.meta.rows_written + " written, " + result.meta.changes + " changes" }));
       }
-    } catch (error) { showError(out, error); }
+    } catch (error) { if (mine === latest) showError(out, error); }
   };
   view("D1: " + db.name, sql, $("button", { textContent: "Run", id: "d1-run", onclick: run }), out);
   run();
@@ -199,7 +205,13 @@ async function doView(ns) {
 // --- Workflows and queues ---
 async function workflowView(workflow) {
   const out = $("div");
-  view("Workflow: " + workflow.name, out);
+  const params = $("input", { type: "text", size: 50, value: "{}", placeholder: "params (JSON)" });
+  view("Workflow: " + workflow.name, $("p", {}, "Params ", params, $("button", { textContent: "Trigger", onclick: async () => {
+    let parsed;
+    try { parsed = JSON.parse(params.value); } catch (error) { return showError(out, new Error("Invalid JSON: " + error.message)); }
+    try { const created = await api("/workflows/" + enc(workflow.name) + "/instances", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ params: parsed }) }); instanceView(workflow, created.result.id); }
+    catch (error) { showError(out, error); }
+  } })), out);
   try {
     const details = await api("/workflows/" + enc(workflow.name));
     out.append($("p", { className: "muted", textContent: Object.entries(details.result.instances).filter(([, n]) => n).map(([s, n]) => s + ": " + n).join(", ") || "No instances." }));
