@@ -141,7 +141,7 @@ describe("bunflare dev in a terminal", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       await eventually(async () => output.includes("[x] to exit"));
-      expect(output).toContain("│  [b] open a browser [c] clear console [x] to exit  │");
+      expect(output).toContain("│  [b] open a browser [e] open local explorer [c] clear console [x] to exit  │");
       child.stdin.write("x");
       const code = await Promise.race([exited, Bun.sleep(10_000).then(() => "timeout")]);
       expect(code).toBe(0);

@@ -89,7 +89,7 @@ export interface CommandGroup {
   usage: string;
   describe: string;
   category?: string;
-  /** Left out of the root help, as wrangler hides it. */
+  /** Left out of the root help: hidden by wrangler too, or bunflare's own (explorer), so the listing matches wrangler's. */
   hidden?: boolean;
   load?: () => Promise<{ default: CommandSpec }>;
 }

@@ -6,6 +6,8 @@ import type { CommandGroup } from "./define.ts";
 export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "docs", usage: "docs [search..]", describe: "📚 Open Wrangler's command documentation in your browser", load: () => import("./docs.ts") },
   { name: "complete", usage: "complete [shell]", describe: "⌨️ Generate and handle shell completions" },
+  // bunflare's own: the Local Explorer on the store without a dev server.
+  { name: "explorer", usage: "explorer", describe: "🔎 Browse and edit local binding data in the browser", hidden: true, load: () => import("./explorer.ts") },
   { name: "email", usage: "email", describe: "Manage Cloudflare Email services [open beta]", category: "" },
   { name: "auth", usage: "auth", describe: "🔐 Manage authentication", category: "Account" },
   { name: "login", usage: "login", describe: "🔓 Login to Cloudflare", category: "Account" },

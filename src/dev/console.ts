@@ -47,11 +47,18 @@ export interface HotkeyActions {
   exit(): void;
 }
 
+/** Opens a URL in the desktop's browser; a machine without one is not an error. */
+export function openInBrowser(url: string): void {
+  const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "start" : "xdg-open";
+  spawn(opener, [url], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+}
+
 /** The hotkeys box and its keys, on an interactive terminal only (as wrangler). */
 export function startHotkeys(devConsole: DevConsole, actions: HotkeyActions, showInteractive: boolean | undefined): void {
   const interactive = process.stdin.isTTY && process.stdout.isTTY && showInteractive !== false;
   if (!interactive) return;
-  const keys = "[b] open a browser [c] clear console [x] to exit";
+  // wrangler's order ([d] devtools has no bunflare counterpart, so it is not listed).
+  const keys = "[b] open a browser [e] open local explorer [c] clear console [x] to exit";
   const printHotkeys = () => devConsole.log("log", `╭${"─".repeat(keys.length + 4)}╮\n│  ${keys}  │\n╰${"─".repeat(keys.length + 4)}╯`);
   printHotkeys();
   process.stdin.setRawMode(true);
@@ -59,8 +66,9 @@ export function startHotkeys(devConsole: DevConsole, actions: HotkeyActions, sho
   process.stdin.on("data", (data: Buffer) => {
     const key = data.toString().toLowerCase();
     if (key === "b") {
-      const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "start" : "xdg-open";
-      spawn(opener, [actions.url], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+      openInBrowser(actions.url);
+    } else if (key === "e") {
+      openInBrowser(new URL("/cdn-cgi/explorer", actions.url).href);
     } else if (key === "c") {
       process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
       printHotkeys();

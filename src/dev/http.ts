@@ -13,6 +13,7 @@ import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 import type { Slot } from "./session.ts";
 import type { DevConfig } from "../config/types.ts";
 import type { DevArgs } from "./settings.ts";
+import type { ExplorerStore } from "../explorer/api.ts";
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
@@ -84,6 +85,14 @@ export interface HttpOptions {
   remote?(request: Request): Promise<Response>;
   /** A worker's error while handling a WebSocket message. */
   reportError(error: unknown): void;
+  /** The stores the Local Explorer (/cdn-cgi/explorer) shows. */
+  explorerStores?(): ExplorerStore[];
+}
+
+/** Whether a request comes from this machine: the explorer reads and edits local data, so only loopback may. */
+export function fromLoopback(server: Server<unknown>, request: Request): boolean {
+  const address = server.requestIP(request)?.address ?? "";
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
 
 export class DevHttpServer {
@@ -178,6 +187,11 @@ export class DevHttpServer {
       const result = await this.runScheduled(new URL(request.url));
       if (result instanceof Response) return result;
       return new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
+    }
+    if (this.options.explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) {
+      if (!fromLoopback(server, request)) return new Response("The Local Explorer only answers on loopback.", { status: 403 });
+      const { handleExplorer } = await import("../explorer/api.ts");
+      return handleExplorer(request, this.options.explorerStores());
     }
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
     const started = performance.now();

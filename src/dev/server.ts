@@ -25,6 +25,8 @@ import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
 import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
 import { Reloader } from "./watch.ts";
+import type { Store } from "../../runtime/store/index.ts";
+import type { WorkerConfig } from "../../runtime/config.ts";
 
 export type { DevArgs } from "./settings.ts";
 
@@ -150,6 +152,12 @@ export async function startDev(args: DevArgs): Promise<void> {
     reportError,
     upstream: upstreamOf(args, config()),
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
+    // As wrangler: X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker.
+    explorerStores: process.env.X_LOCAL_EXPLORER?.toLowerCase() === "false" ? undefined : () => {
+      const byStore = new Map<Store, WorkerConfig[]>();
+      for (const worker of session.workers()) byStore.set(worker.store, [...(byStore.get(worker.store) ?? []), worker.config]);
+      return [...byStore].map(([store, configs]) => ({ store, configs }));
+    },
   });
   try {
     http.listen();

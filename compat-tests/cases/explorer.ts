@@ -1,0 +1,92 @@
+// The Local Explorer's API (/cdn-cgi/explorer/api) under wrangler dev and
+// bunflare dev: the same requests, the same statuses and bodies. Bodies that
+// carry per-run values (R2 versions, D1 sizes and durations) compare status only.
+// The page itself differs on purpose (wrangler ships a React app; bunflare a
+// plain HTML page), so it is not compared.
+import type { CompatCase } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+const API = "/cdn-cgi/explorer/api";
+const JSON_HEADERS = { "content-type": "application/json" };
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "explorer: API shapes for KV, D1, R2 and workflows",
+    files: {
+      "wrangler.toml": `name = "explorer-app"
+main = "src/index.js"
+compatibility_date = "2025-01-01"
+
+[[kv_namespaces]]
+binding = "KV"
+id = "kv-id"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "db1"
+database_id = "db-id"
+
+[[r2_buckets]]
+binding = "BUCKET"
+bucket_name = "bucket-one"
+
+[[workflows]]
+binding = "FLOW"
+name = "flow"
+class_name = "Flow"
+`,
+      "src/index.js": `import { WorkflowEntrypoint } from "cloudflare:workers";
+export class Flow extends WorkflowEntrypoint {
+  async run() {
+    return "done";
+  }
+}
+export default {
+  fetch() {
+    return new Response("app");
+  },
+};
+`,
+    },
+    requests: [
+      { path: "/" },
+      // KV
+      { path: `${API}/storage/kv/namespaces` },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/greeting`, method: "PUT", body: "hello" },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("a/b ✓")}`, method: "PUT", body: "slashed" },
+      { path: `${API}/storage/kv/namespaces/kv-id/keys` },
+      { path: `${API}/storage/kv/namespaces/kv-id/keys?prefix=a` },
+      { path: `${API}/storage/kv/namespaces/kv-id/keys?limit=abc` },
+      { path: `${API}/storage/kv/namespaces/kv-id/keys?limit=5` },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/greeting` },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("a/b ✓")}` },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/missing` },
+      { path: `${API}/storage/kv/namespaces/nope/keys` },
+      { path: `${API}/storage/kv/namespaces/kv-id/bulk/get`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ keys: ["greeting", "missing"] }) },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/greeting`, method: "DELETE" },
+      { path: `${API}/storage/kv/namespaces/kv-id/keys` },
+      // D1
+      { path: `${API}/d1/database` },
+      { path: `${API}/d1/database/db-id/raw`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ sql: "CREATE TABLE t (a INTEGER)" }), ignoreBody: true },
+      { path: `${API}/d1/database/db-id/raw`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ sql: "SELECT * FROM missing" }) },
+      { path: `${API}/d1/database/db-id/raw`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ query: "SELECT 1" }) },
+      { path: `${API}/d1/database/zzz/raw`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ sql: "SELECT 1" }) },
+      // R2
+      { path: `${API}/r2/buckets` },
+      { path: `${API}/r2/buckets/bucket-one/objects/${encodeURIComponent("docs/a.txt")}`, method: "PUT", headers: { "content-type": "text/plain" }, body: "r2 body", ignoreBody: true },
+      { path: `${API}/r2/buckets/bucket-one/objects?delimiter=/` },
+      { path: `${API}/r2/buckets/bucket-one/objects/${encodeURIComponent("docs/a.txt")}`, headers_compared: ["content-type", "etag"] },
+      { path: `${API}/r2/buckets/bucket-one/objects/missing` },
+      { path: `${API}/r2/buckets/nope/objects` },
+      { path: `${API}/r2/buckets/bucket-one/objects`, method: "DELETE", headers: JSON_HEADERS, body: JSON.stringify(["docs/a.txt"]) },
+      { path: `${API}/r2/buckets/bucket-one/objects`, method: "DELETE", headers: JSON_HEADERS, body: "[]" },
+      // Workflows
+      { path: `${API}/workflows` },
+      { path: `${API}/workflows/nope` },
+      { path: `${API}/workflows/flow/instances`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ id: "run-1", params: { n: 1 } }) },
+      { path: `${API}/workflows/flow/instances/never-made` },
+      // Unknown routes
+      { path: `${API}/no/such/route` },
+    ],
+  }),
+];
