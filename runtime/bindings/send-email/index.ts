@@ -91,10 +91,10 @@ export function createSendEmail(config: SendEmailConfig, store: () => Store) {
     async send(message: unknown): Promise<{ messageId: string }> {
       if (typeof message !== "object" || message === null) throw new TypeError("send() expects an EmailMessage or a message object");
       if (RAW_EMAIL in message) {
-        const { from, to } = message as { from: string; to: string };
+        const { from, to } = message as unknown as { from: string; to: string };
         checkSender(from);
         checkDestination(to);
-        const raw = new Uint8Array(await new Response((message as Record<symbol, BodyInit>)[RAW_EMAIL]).arrayBuffer());
+        const raw = new Uint8Array(await new Response((message as Record<symbol, ReadableStream | string>)[RAW_EMAIL]).arrayBuffer());
         const headers = parseHeaders(new TextDecoder().decode(raw));
         if (!headers) throw new Error("could not parse email: malformed header line");
         if (!headers.get("message-id")) throw new Error("invalid message-id");
