@@ -264,8 +264,8 @@ test("bindings under keys bunflare has no descriptor for are named in one warnin
   });
   const { config } = loadConfig({ cwd: dir });
   expect(missingBindingsWarning(config)).toBe(
-    "These bindings are not supported by bunflare yet, so they are undefined in env: " +
-      "env.V (vectorize), env.AI (ai)",
+    "These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: " +
+      "env.V (Vectorize Index), env.AI (AI)",
   );
 });
 
@@ -323,14 +323,14 @@ test("bunflare dev warns once at start about a configured binding it cannot crea
   const { project: devProject, startDev } = await import("./dev-helpers.ts");
   const dir = devProject({
     "wrangler.toml":
-      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[ai]\nbinding = "VM"\n[[worker_loaders]]\nbinding = "LOADER"\n',
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[browser]\nbinding = "VM"\n[[worker_loaders]]\nbinding = "LOADER"\n',
     "index.js": 'export default { fetch(request, env) { return new Response(String("VM" in env) + "," + String("LOADER" in env)); } };\n',
   });
   dirs.push(dir);
   const dev = await startDev(dir);
   try {
     expect(await (await fetch(dev.url)).text()).toBe("false,false");
-    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (ai), env.LOADER (worker_loaders)";
+    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (browser), env.LOADER (worker_loaders)";
     expect(dev.output().split(warning).length - 1).toBe(1);
   } finally {
     await dev.stop();

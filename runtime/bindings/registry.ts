@@ -58,6 +58,13 @@ export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
   worker_loaders: "Worker Loader",
 };
 
+/**
+ * Keys wrangler dev serves only by connecting to Cloudflare (its table says
+ * "remote", or "not supported" locally): bunflare never will, so its warning
+ * says so rather than "not yet".
+ */
+export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["ai", "vectorize", "vpc_services", "mtls_certificates"]);
+
 /** The env names one unsupported key binds (`binding`, or `name` for send_email / ratelimits / logfwdr / unsafe). */
 function namesUnder(value: unknown): string[] {
   const entries = Array.isArray(value)
