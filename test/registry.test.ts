@@ -90,6 +90,8 @@ namespace_id = "1001"
 simple = { limit = 10, period = 60 }
 [version_metadata]
 binding = "VERSION"
+[images]
+binding = "IMAGES"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -107,6 +109,7 @@ const NAMES: Record<string, string> = {
   analytics_engine_datasets: "ANALYTICS",
   ratelimits: "LIMITER",
   version_metadata: "VERSION",
+  images: "IMAGES",
 };
 
 // Wrangler's printBindings order (wrangler 4.86): a registry in any other order prints another table.
@@ -198,6 +201,7 @@ test("a config with one of every binding validates cleanly, and env and the tabl
     "SECRET Secrets Store Secret local",
     "SELF Worker local [connected]",
     "ANALYTICS Analytics Engine Dataset local",
+    "IMAGES Images local",
     "LIMITER Rate Limit local",
     // Assets before vars, as wrangler prints them.
     "ASSETS Assets local",

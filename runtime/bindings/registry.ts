@@ -16,6 +16,7 @@ import { workflowsDescriptor } from "./workflows/descriptor.ts";
 import { sendEmailDescriptor } from "./send-email/descriptor.ts";
 import { hyperdriveDescriptor } from "./hyperdrive/descriptor.ts";
 import { analyticsEngineDescriptor } from "./analytics-engine/descriptor.ts";
+import { imagesDescriptor } from "./images/descriptor.ts";
 import { ratelimitsDescriptor } from "./ratelimits/descriptor.ts";
 import { versionMetadataDescriptor } from "./version-metadata/descriptor.ts";
 import { secretsStoreDescriptor } from "./secrets-store/descriptor.ts";
@@ -32,6 +33,7 @@ export const BINDINGS: readonly BindingDescriptor[] = [
   secretsStoreDescriptor,
   serviceDescriptor,
   analyticsEngineDescriptor,
+  imagesDescriptor,
   ratelimitsDescriptor,
   assetsDescriptor,
   versionMetadataDescriptor,
@@ -49,7 +51,6 @@ export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
   logfwdr: "logfwdr",
   unsafe_hello_world: "Hello World",
   browser: "Browser Run",
-  images: "Images",
   ai: "AI",
   pipelines: "Pipeline",
   unsafe: "Unsafe Metadata",
