@@ -23,8 +23,9 @@ export class ImagesError extends Error {
     message: string,
     kind: "INFO" | "TRANSFORM",
   ) {
+    // workerd's errors carry the code and are named plain "Error".
     super(`IMAGES_${kind}_ERROR ${code}: ${message}`);
-    this.name = "ImagesError";
+    this.name = "Error";
   }
 }
 
