@@ -40,8 +40,9 @@ async function bytesOf(input: unknown): Promise<Buffer> {
 
 async function metadataOf(bytes: Buffer, kind: "INFO" | "TRANSFORM") {
   let metadata: import("sharp").Metadata;
+  const load = sharp();
   try {
-    metadata = await sharp()(bytes).metadata();
+    metadata = await load(bytes).metadata();
   } catch {
     throw new ImagesError(9520, "ERROR: Unsupported image type, expected one of: JPEG, SVG, PNG, WebP, GIF or AVIF", kind);
   }
