@@ -41,6 +41,8 @@ secret_name = "api-key"
 binding = "MISSING"
 store_id = "store1"
 secret_name = "missing"
+[images]
+binding = "IMAGES"
 `;
 
 const WORKER = `import { EmailMessage } from "cloudflare:email";
@@ -64,6 +66,11 @@ export default {
       case "/email-denied": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "other@example.com", raw("from@example.com"))));
       case "/email-mismatch": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("someone@example.com"))));
       case "/email-received": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Received: x"))));
+      case "/image": return run(async () => {
+        const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><rect width="80" height="40" fill="red"/></svg>';
+        const result = await env.IMAGES.input(new Response(svg).body).transform({ width: 20 }).output({ format: "image/png" });
+        return { type: result.contentType(), info: await env.IMAGES.info(result.image()) };
+      });
       case "/email-builder": return run(() => env.ANY_EMAIL.send({ from: { name: "Me", email: "me@example.com" }, to: "you@example.com", subject: "Built", text: "plain words" }));
     }
     return new Response("not found", { status: 404 });
@@ -98,6 +105,7 @@ test("the bindings table shows each binding as wrangler does", () => {
     /env\.ANALYTICS \(events\)\s+Analytics Engine Dataset\s+local/,
     /env\.LIMITER \(2 requests\/60s\)\s+Rate Limit\s+local/,
     /env\.VERSION\s+Worker Version Metadata\s+local/,
+    /env\.IMAGES\s+Images\s+local/,
   ]) {
     expect(output).toMatch(line);
   }
@@ -169,6 +177,12 @@ test("send_email: an allowed EmailMessage is written as .eml; denied and malform
   expect(contents.some((eml) => eml.includes("From: Sender <from@example.com>") && eml.endsWith("body"))).toBe(true);
   expect(contents.some((eml) => eml.includes('From: "Me" <me@example.com>') && eml.includes("Subject: Built") && eml.includes("plain words"))).toBe(true);
   await dev.waitForOutput(/send_email binding called with the following message:\n\s+\S+\.eml/);
+});
+
+test("images: an SVG resized and encoded as PNG by sharp inside the dev server", async () => {
+  const { type, info } = await get("/image");
+  expect(type).toBe("image/png");
+  expect([info.format, info.width, info.height]).toEqual(["image/png", 20, 10]);
 });
 
 test("a rate limit without `simple` is refused at config load in wrangler's words", () => {
