@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, expect, setSystemTime, test } from "bun:test";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { spawnSync } from "node:child_process";
+import { project, ROOT, startDev, strip, type DevProcess } from "./dev-helpers.ts";
 import { openStore } from "../runtime/store/index.ts";
 import { putSecret } from "../runtime/bindings/secrets-store/index.ts";
 import { createRateLimiter } from "../runtime/bindings/ratelimits/index.ts";
@@ -97,6 +98,7 @@ afterAll(async () => {
 
 test("the bindings table shows each binding as wrangler does", () => {
   const output = strip(dev.output());
+  expect(output).toContain("Found a non-empty CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_FROM_ENV variable for binding. Hyperdrive will connect to this database during local development.");
   for (const line of [
     /env\.EMAIL \(to@example\.com\)\s+Send Email\s+local/,
     /env\.ANY_EMAIL \(unrestricted\)\s+Send Email\s+local/,
@@ -191,5 +193,22 @@ test("a rate limit without `simple` is refused at config load in wrangler's word
     expect(() => loadConfig({ cwd: bad })).toThrow('"ratelimits[0]" bindings must have a "simple" configuration object but got {"name":"RL","namespace_id":"1"}.');
   } finally {
     rmSync(bad, { recursive: true, force: true });
+  }
+});
+
+test("a Hyperdrive binding with no local connection string stops bunflare dev with wrangler's message, exit code 1", () => {
+  const bare = project({
+    "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[hyperdrive]]\nbinding = "HD"\nid = "h"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  });
+  try {
+    const run = spawnSync(path.join(ROOT, "bin", "bunflare"), ["dev", "--port", "0"], { cwd: bare, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", HOME: bare } });
+    expect(run.status).toBe(1);
+    expect(run.stdout + run.stderr).toContain(
+      `set the value of the 'CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HD' variable or "HD"'s "localConnectionString" to the Postgres connection string.`,
+    );
+    expect(run.stdout + run.stderr).not.toContain("    at ");
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
   }
 });

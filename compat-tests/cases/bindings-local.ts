@@ -94,3 +94,24 @@ export const cases: CompatCase[] = [
     ],
   }),
 ];
+
+cases.push(
+  {
+    name: "dev: a Hyperdrive binding without a local connection string stops dev in wrangler's words",
+    fast: true,
+    files: {
+      "wrangler.toml": 'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[hyperdrive]]\nbinding = "HD"\nid = "hid"\n',
+      "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+    },
+    steps: [{ args: ["dev"] }],
+  },
+  {
+    name: "config: a rate limit binding without `simple` is refused in wrangler's words",
+    fast: true,
+    files: {
+      "wrangler.toml": 'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[ratelimits]]\nname = "RL"\nnamespace_id = "1"\n',
+      "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+    },
+    steps: [{ args: ["dev"] }],
+  },
+);

@@ -18,6 +18,21 @@ export function missingConnectionStringMessage(binding: string): string {
   );
 }
 
+/**
+ * What wrangler dev checks at start for each Hyperdrive binding: the lines it
+ * logs (a connection string found in the environment), or the message it stops
+ * with when a binding has no local connection string at all.
+ */
+export function hyperdriveStartup(entries: HyperdriveConfig[], environment = process.env): { logs: string[]; error?: string } {
+  const logs: string[] = [];
+  for (const entry of entries) {
+    const found = [PREFIX, DEPRECATED_PREFIX].map((prefix) => `${prefix}${entry.binding}`).find((name) => environment[name]);
+    if (!found && entry.localConnectionString === undefined) return { logs, error: missingConnectionStringMessage(entry.binding) };
+    if (found) logs.push(`Found a non-empty ${found} variable for binding. Hyperdrive will connect to this database during local development.`);
+  }
+  return { logs };
+}
+
 const DEFAULT_PORTS: Record<string, number> = { "postgres:": 5432, "postgresql:": 5432, "mysql:": 3306 };
 
 export function createHyperdrive(entry: HyperdriveConfig) {
