@@ -179,6 +179,7 @@ test("send_email: an allowed EmailMessage is written as .eml; denied and malform
   expect(contents.some((eml) => eml.includes("From: Sender <from@example.com>") && eml.endsWith("body"))).toBe(true);
   expect(contents.some((eml) => eml.includes('From: "Me" <me@example.com>') && eml.includes("Subject: Built") && eml.includes("plain words"))).toBe(true);
   await dev.waitForOutput(/send_email binding called with the following message:\n\s+\S+\.eml/);
+  await dev.waitForOutput(/send_email binding called with MessageBuilder:\nFrom: "Me" <me@example\.com>\nTo: you@example\.com\nSubject: Built\n\nEML: \S+\.eml/);
 });
 
 test("images: an SVG resized and encoded as PNG by sharp inside the dev server", async () => {

@@ -12,12 +12,12 @@ const RAW_EMAIL = Symbol.for("bunflare.email.raw");
 type Address = string | { name?: string; email: string };
 interface MessageBuilder {
   from: Address;
-  to: string | string[];
+  to: Address | Address[];
   subject?: string;
   text?: string;
   html?: string;
-  cc?: string | string[];
-  bcc?: string | string[];
+  cc?: Address | Address[];
+  bcc?: Address | Address[];
   replyTo?: Address;
   headers?: Record<string, string>;
 }
@@ -53,7 +53,7 @@ function messageId(sender: string): string {
 }
 
 function composeEml(builder: MessageBuilder, id: string): string {
-  const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]).join(", ");
+  const list = (value: Address | Address[]) => (Array.isArray(value) ? value : [value]).map(formatAddress).join(", ");
   const lines = [`From: ${formatAddress(builder.from)}`, `To: ${list(builder.to)}`];
   if (builder.cc) lines.push(`Cc: ${list(builder.cc)}`);
   if (builder.replyTo) lines.push(`Reply-To: ${formatAddress(builder.replyTo)}`);
@@ -110,7 +110,13 @@ export function createSendEmail(config: SendEmailConfig, store: () => Store) {
       for (const to of Array.isArray(builder.to) ? builder.to : [builder.to]) checkDestination(emailOf(to));
       const id = messageId(from);
       const file = save(composeEml(builder, id));
-      console.log(`send_email binding called with the following message:\n  ${file}`);
+      // wrangler's summary of a built message; the whole message is in the .eml file.
+      const list = (value: Address | Address[]) => (Array.isArray(value) ? value : [value]).map(formatAddress).join(", ");
+      const summary = [`From: ${formatAddress(builder.from)}`, `To: ${list(builder.to)}`];
+      if (builder.cc) summary.push(`Cc: ${list(builder.cc)}`);
+      if (builder.bcc) summary.push(`Bcc: ${list(builder.bcc)}`);
+      summary.push(`Subject: ${builder.subject}`);
+      console.log(`send_email binding called with MessageBuilder:\n${summary.join("\n")}\n\nEML: ${file}`);
       return { messageId: id };
     },
   };
