@@ -71,6 +71,27 @@ queue = "jobs"
 binding = "FLOW"
 name = "flow"
 class_name = "Flow"
+[[send_email]]
+name = "EMAIL"
+[[hyperdrive]]
+binding = "HYPERDRIVE"
+id = "hyperdrive-id"
+localConnectionString = "postgres://user:pw@localhost:5432/db"
+[[secrets_store_secrets]]
+binding = "SECRET"
+store_id = "store-id"
+secret_name = "secret"
+[[analytics_engine_datasets]]
+binding = "ANALYTICS"
+dataset = "dataset"
+[[ratelimits]]
+name = "LIMITER"
+namespace_id = "1001"
+simple = { limit = 10, period = 60 }
+[version_metadata]
+binding = "VERSION"
+[images]
+binding = "IMAGES"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -82,6 +103,13 @@ const NAMES: Record<string, string> = {
   workflows: "FLOW",
   assets: "ASSETS",
   vars: "GREETING",
+  send_email: "EMAIL",
+  hyperdrive: "HYPERDRIVE",
+  secrets_store_secrets: "SECRET",
+  analytics_engine_datasets: "ANALYTICS",
+  ratelimits: "LIMITER",
+  version_metadata: "VERSION",
+  images: "IMAGES",
 };
 
 // Wrangler's printBindings order (wrangler 4.86): a registry in any other order prints another table.
@@ -95,6 +123,7 @@ const WRANGLER_TABLE_ORDER = [
   "vectorize",
   "hyperdrive",
   "r2_buckets",
+  "secrets_store_secrets",
   "services",
   "analytics_engine_datasets",
   "browser",
@@ -164,12 +193,19 @@ test("a config with one of every binding validates cleanly, and env and the tabl
     "COUNTER Durable Object local",
     "FLOW Workflow local",
     "KV KV Namespace local",
+    "EMAIL Send Email local",
     "QUEUE Queue local",
     "DB D1 Database local",
+    "HYPERDRIVE Hyperdrive Config local",
     "BUCKET R2 Bucket local",
+    "SECRET Secrets Store Secret local",
     "SELF Worker local [connected]",
+    "ANALYTICS Analytics Engine Dataset local",
+    "IMAGES Images local",
+    "LIMITER Rate Limit local",
     // Assets before vars, as wrangler prints them.
     "ASSETS Assets local",
+    "VERSION Worker Version Metadata local",
     'GREETING Environment Variable local',
   ]);
 });
@@ -232,8 +268,8 @@ test("bindings under keys bunflare has no descriptor for are named in one warnin
   });
   const { config } = loadConfig({ cwd: dir });
   expect(missingBindingsWarning(config)).toBe(
-    "These bindings are not supported by bunflare yet, so they are undefined in env: " +
-      "env.V (vectorize), env.HD (hyperdrive), env.AI (ai), env.RL (ratelimits), env.VM (version_metadata)",
+    "These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: " +
+      "env.V (Vectorize Index), env.AI (AI)",
   );
 });
 
@@ -292,14 +328,14 @@ test("bunflare dev warns once at start about a configured binding it cannot crea
   const { project: devProject, startDev } = await import("./dev-helpers.ts");
   const dir = devProject({
     "wrangler.toml":
-      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nversion_metadata = { binding = "VM" }\n[[worker_loaders]]\nbinding = "LOADER"\n',
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[browser]\nbinding = "VM"\n[[worker_loaders]]\nbinding = "LOADER"\n',
     "index.js": 'export default { fetch(request, env) { return new Response(String("VM" in env) + "," + String("LOADER" in env)); } };\n',
   });
   dirs.push(dir);
   const dev = await startDev(dir);
   try {
     expect(await (await fetch(dev.url)).text()).toBe("false,false");
-    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (version_metadata), env.LOADER (worker_loaders)";
+    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (browser), env.LOADER (worker_loaders)";
     expect(dev.output().split(warning).length - 1).toBe(1);
   } finally {
     await dev.stop();

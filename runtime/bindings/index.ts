@@ -7,7 +7,7 @@ import type { Store } from "../store/index.ts";
 import type { WorkerConfig } from "../config.ts";
 import type { ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
-import { BINDINGS, unsupportedBindings } from "./registry.ts";
+import { BINDINGS, REMOTE_ONLY_BINDING_KEYS, UNSUPPORTED_BINDING_KEYS, unsupportedBindings } from "./registry.ts";
 import type { BindingContext, BindingDescriptor } from "./descriptor.ts";
 
 export interface EnvOptions {
@@ -96,9 +96,15 @@ export function missingBindingsWarning(config: WorkerConfig, bindings: readonly 
   const missing = bindings.flatMap((descriptor) =>
     descriptor.createEnv ? [] : descriptor.entries(config).map((entry) => `env.${descriptor.bindingName(entry)} (${descriptor.kind})`),
   );
+  const remote: string[] = [];
   for (const { key, names } of unsupportedBindings(config)) {
-    missing.push(...(names.length ? names.map((name) => `env.${name} (${key})`) : [key]));
+    if (REMOTE_ONLY_BINDING_KEYS.has(key)) remote.push(...(names.length ? names : [key]).map((name) => `env.${name} (${UNSUPPORTED_BINDING_KEYS[key]})`));
+    else missing.push(...(names.length ? names.map((name) => `env.${name} (${key})`) : [key]));
   }
-  if (!missing.length) return undefined;
-  return `These bindings are not supported by bunflare yet, so they are undefined in env: ${missing.join(", ")}`;
+  const lines: string[] = [];
+  if (missing.length) lines.push(`These bindings are not supported by bunflare yet, so they are undefined in env: ${missing.join(", ")}`);
+  if (remote.length) {
+    lines.push(`These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: ${remote.join(", ")}`);
+  }
+  return lines.length ? lines.join("\n") : undefined;
 }

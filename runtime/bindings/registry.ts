@@ -13,16 +13,30 @@ import { assetsDescriptor } from "./assets/descriptor.ts";
 import { varsDescriptor } from "./vars/descriptor.ts";
 import { queuesDescriptor } from "./queues/descriptor.ts";
 import { workflowsDescriptor } from "./workflows/descriptor.ts";
+import { sendEmailDescriptor } from "./send-email/descriptor.ts";
+import { hyperdriveDescriptor } from "./hyperdrive/descriptor.ts";
+import { analyticsEngineDescriptor } from "./analytics-engine/descriptor.ts";
+import { imagesDescriptor } from "./images/descriptor.ts";
+import { ratelimitsDescriptor } from "./ratelimits/descriptor.ts";
+import { versionMetadataDescriptor } from "./version-metadata/descriptor.ts";
+import { secretsStoreDescriptor } from "./secrets-store/descriptor.ts";
 
 export const BINDINGS: readonly BindingDescriptor[] = [
   durableObjectsDescriptor,
   workflowsDescriptor,
   kvDescriptor,
+  sendEmailDescriptor,
   queuesDescriptor,
   d1Descriptor,
+  hyperdriveDescriptor,
   r2Descriptor,
+  secretsStoreDescriptor,
   serviceDescriptor,
+  analyticsEngineDescriptor,
+  imagesDescriptor,
+  ratelimitsDescriptor,
   assetsDescriptor,
+  versionMetadataDescriptor,
   varsDescriptor,
 ];
 
@@ -32,25 +46,25 @@ export const BINDINGS: readonly BindingDescriptor[] = [
  * start instead of a silent `undefined` in env.
  */
 export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
-  send_email: "Send Email",
   vectorize: "Vectorize Index",
-  hyperdrive: "Hyperdrive Config",
   vpc_services: "VPC Service",
   logfwdr: "logfwdr",
-  secrets_store_secrets: "Secrets Store Secret",
   unsafe_hello_world: "Hello World",
-  analytics_engine_datasets: "Analytics Engine Dataset",
   browser: "Browser Run",
-  images: "Images",
   ai: "AI",
   pipelines: "Pipeline",
-  ratelimits: "Rate Limit",
-  version_metadata: "Worker Version Metadata",
   unsafe: "Unsafe Metadata",
   dispatch_namespaces: "Dispatch Namespace",
   mtls_certificates: "mTLS Certificate",
   worker_loaders: "Worker Loader",
 };
+
+/**
+ * Keys wrangler dev serves only by connecting to Cloudflare (its table says
+ * "remote", or "not supported" locally): bunflare never will, so its warning
+ * says so rather than "not yet".
+ */
+export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["ai", "vectorize", "vpc_services", "mtls_certificates"]);
 
 /** The env names one unsupported key binds (`binding`, or `name` for send_email / ratelimits / logfwdr / unsafe). */
 function namesUnder(value: unknown): string[] {

@@ -137,11 +137,13 @@ export function installRuntimeGlobals(): void {
   // no_bundle workers are imported unbundled, so the scheme must resolve at runtime too.
   const workersModule = require("../modules/workers.ts");
   const workflowsModule = require("../modules/workflows.ts");
+  const emailModule = require("../modules/email.ts");
   Bun.plugin({
     name: "bunflare-cloudflare-modules",
     setup(build) {
       build.module("cloudflare:workers", () => ({ exports: workersModule, loader: "object" }));
       build.module("cloudflare:workflows", () => ({ exports: workflowsModule, loader: "object" }));
+      build.module("cloudflare:email", () => ({ exports: emailModule, loader: "object" }));
     },
   });
 }

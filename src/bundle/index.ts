@@ -12,6 +12,7 @@ import { assetModuleSource, assetRules, effectiveRules } from "./rules.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
 export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
+export const EMAIL_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/email.ts");
 
 export interface BundleOptions {
   entry: string;
@@ -102,6 +103,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     setup(build) {
       build.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: WORKERS_MODULE, external: true }));
       build.onResolve({ filter: /^cloudflare:workflows$/ }, () => ({ path: WORKFLOWS_MODULE, external: true }));
+      build.onResolve({ filter: /^cloudflare:email$/ }, () => ({ path: EMAIL_MODULE, external: true }));
       build.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
       build.onResolve({ filter: /^[a-z_]+[a-z0-9_/:]*$/ }, (args) => {
         if (!isNodeBuiltin(args.path)) return undefined;

@@ -114,6 +114,13 @@ export async function startDev(args: DevArgs): Promise<void> {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
   }
+  for (const slot of session.slots) {
+    // Hyperdrive needs a local database before anything runs, as in wrangler dev.
+    const { hyperdriveStartup } = require("../../runtime/bindings/hyperdrive/index.ts") as typeof import("../../runtime/bindings/hyperdrive/index.ts");
+    const hyperdrive = hyperdriveStartup((slot.settings.project.loaded.config.hyperdrive as never) ?? []);
+    if (hyperdrive.error) throw new UserError(hyperdrive.error);
+    for (const line of hyperdrive.logs) devConsole.log("log", line);
+  }
   for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
   printServiceNote(session, devConsole);
   for (const slot of session.slots) {

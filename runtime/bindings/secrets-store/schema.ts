@@ -1,0 +1,14 @@
+// The local Secrets Store's table in data.sqlite (component "secrets_store").
+
+/** Forward-only: never edit a shipped entry, append a new one. */
+export const SECRETS_STORE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE secrets_store_secrets (
+     store_id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     id TEXT NOT NULL,
+     value TEXT NOT NULL,
+     comment TEXT,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (store_id, name)
+   ) WITHOUT ROWID`,
+];
