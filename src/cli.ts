@@ -8,7 +8,6 @@ import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandContext, CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
 import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
 import { layoutNotes, log, printBanner, version } from "./log.ts";
-import { loadConfig, resolveMain } from "./config/index.ts";
 import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
@@ -53,21 +52,14 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
   return undefined;
 }
 
-/** Remote commands that read the project's config first in wrangler, so a bad config is reported the same way. */
-const READS_CONFIG = new Set(["deploy", "delete", "deployments", "rollback", "secret", "tail", "triggers", "versions", "preview"]);
-
 /** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
 const NOT_BUILT_YET = new Set(["complete", "setup"]);
 
-/** A top-level group with no module yet: read the config where wrangler would, then refuse. */
-function refuseGroup(group: CommandGroup, args: GlobalArgs): never {
-  if (READS_CONFIG.has(group.name)) {
-    // Wrangler prints its banner before reading the config.
-    printBanner();
-    const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
-    // deploy checks its entry point before it needs the network.
-    if (group.name === "deploy") resolveMain(loaded, args.script as string | undefined, process.cwd(), "deploy");
-  }
+/**
+ * A top-level group with no module: only those not built yet get here, since
+ * main() hands every other one (they need Cloudflare's network) to a real wrangler.
+ */
+function refuseGroup(group: CommandGroup): never {
   if (NOT_BUILT_YET.has(group.name)) {
     throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);
   }
@@ -221,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
     if (spec && entry === group) {
       register(parser, spec);
     } else {
-      parser.command(entry.usage, (entry.hidden ? false : listedDescription(entry.describe)) as string, (sub) => sub.strict(false), (args) => refuseGroup(entry, args as unknown as GlobalArgs));
+      parser.command(entry.usage, (entry.hidden ? false : listedDescription(entry.describe)) as string, (sub) => sub.strict(false), () => refuseGroup(entry));
     }
   }
   parser.command("$0", false, () => {}, async (args) => {
