@@ -119,7 +119,7 @@ async function runCommand(spec: CommandSpec, args: GlobalArgs, words: string): P
   if (!jsonOutput && decide(behaviour.printBanner, args, true)) printBanner();
   if (spec.status) {
     const article = "aeiou".includes(spec.status[0]!) ? "an" : "a";
-    log.warn(`🚧 \`bunflare ${words}\` is ${article} ${spec.status} command. Please report any issues to ${ISSUES_URL}\n`);
+    log.warn(`🚧 \`bunflare ${words}\` is ${article} ${spec.status} command. Please report any issues to ${ISSUES_URL}`);
   }
   // Wrangler goes on to fail at the API; bunflare says why at once.
   if (behaviour.location === "remote-only") throw needsNetwork(words);

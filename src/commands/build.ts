@@ -40,7 +40,7 @@ const startup = defineCommand<StartupArgs>({
   async handler(args) {
     if (args.pages) throw new UserError("`check startup --pages` needs Pages Functions, which bunflare does not build: use wrangler for it.");
     printBanner();
-    log.warn("🚧 `wrangler check startup` is an alpha command. Please report any issues to https://github.com/bunflare/bunflare/issues\n");
+    log.warn("🚧 `wrangler check startup` is an alpha command. Please report any issues to https://github.com/bunflare/bunflare/issues");
     let bundle: string;
     let dispose = () => {};
     if (args.workerBundle) {

@@ -4,7 +4,7 @@
 // Where wrangler talks to Cloudflare's API, this does locally what the command
 // means and prints what wrangler prints on success.
 import { defineCommand, type GlobalArgs } from "./define.ts";
-import { UserError } from "../errors.ts";
+import { CommandLineArgsError, UserError } from "../errors.ts";
 import { log, printBanner } from "../log.ts";
 import { openProject, type Project } from "../project.ts";
 import { renderTable } from "./d1/table.ts";
@@ -29,13 +29,6 @@ interface QueueArgs extends GlobalArgs {
   name: string;
   "queue-name": string;
   "script-name": string;
-}
-
-/** A command-line mistake, reported like yargs' own (message, then the command's help). */
-function argsError(message: string): Error {
-  const error = new Error(message);
-  error.name = "YError";
-  return error;
 }
 
 function requireQueue(project: Project, name: string): QueueRecord {
@@ -65,14 +58,14 @@ function settingsFrom(args: Record<string, unknown>): { delivery_delay?: number;
   const delay = args["delivery-delay-secs"] as number | undefined;
   if (delay !== undefined) {
     if (delay < MIN_DELIVERY_DELAY_SECS || delay > MAX_DELIVERY_DELAY_SECS) {
-      throw argsError(`Invalid --delivery-delay-secs value: ${delay}. Must be between ${MIN_DELIVERY_DELAY_SECS} and ${MAX_DELIVERY_DELAY_SECS}`);
+      throw new CommandLineArgsError(`Invalid --delivery-delay-secs value: ${delay}. Must be between ${MIN_DELIVERY_DELAY_SECS} and ${MAX_DELIVERY_DELAY_SECS}`);
     }
     settings.delivery_delay = delay;
   }
   const retention = args["message-retention-period-secs"] as number | undefined;
   if (retention !== undefined) {
     if (retention < MIN_RETENTION_SECS || retention > MAX_RETENTION_SECS) {
-      throw argsError(
+      throw new CommandLineArgsError(
         `Invalid --message-retention-period-secs value: ${retention}. Must be between ${MIN_RETENTION_SECS} and ${MAX_RETENTION_SECS}`,
       );
     }
@@ -287,7 +280,7 @@ const workerAdd = defineCommand<QueueArgs>({
   },
   handler(args) {
     printBanner();
-    if (Array.isArray(args["retry-delay-secs"])) throw argsError("Cannot specify --retry-delay-secs multiple times");
+    if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
     const project = openProject(args);
     const batchTimeout = args["batch-timeout"] as number | undefined;
     const consumer: ConsumerSettings = {
@@ -395,7 +388,7 @@ const httpAdd = defineCommand<QueueArgs>({
   },
   handler(args) {
     printBanner();
-    if (Array.isArray(args["retry-delay-secs"])) throw argsError("Cannot specify --retry-delay-secs multiple times");
+    if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
     const project = openProject(args);
     const visibility = args["visibility-timeout-secs"] as number | undefined;
     const consumer: ConsumerSettings = {

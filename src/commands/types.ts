@@ -5,7 +5,8 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { configFileName, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
-import { UserError } from "../errors.ts";
+import { CommandLineArgsError, UserError } from "../errors.ts";
+import { bold, red } from "../colors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { findEntry, type TypesEntry } from "../typegen/entry.ts";
 import { ENV_HEADER_COMMENT_PREFIX, generateEnvTypes } from "../typegen/env.ts";
@@ -34,14 +35,7 @@ const color = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== "0" : !proce
 /** chalk's dim: each line wrapped on its own, an empty string left empty. */
 const dim = (text: string) => (color && text ? text.split("\n").map((line) => `\x1b[2m${line}\x1b[22m`).join("\n") : text);
 const actionRequired = (what: string) =>
-  log.info(`${color ? "\x1b[38;2;189;91;8m\x1b[1m" : ""}Action required${color ? "\x1b[22m\x1b[39m" : ""} ${what}`);
-
-/** A command-line mistake: cli.ts prints it with the command's help, as wrangler does. */
-function argsError(message: string): Error {
-  const error = new Error(layoutNotes(message));
-  error.name = "YError";
-  return error;
-}
+  log.info(`${red(bold("Action required"))} ${what}`);
 
 /** Wrangler refuses to overwrite a .d.ts it did not generate (found the way wrangler finds it: up from cwd). */
 function refuseForeignTypesFile(file: string): void {
@@ -262,21 +256,21 @@ export default defineCommand<TypesArgs>({
   check(args) {
     printBanner();
     if (typeof args["experimental-include-runtime"] === "string") {
-      throw argsError(
+      throw new CommandLineArgsError(
         "You no longer need to use --experimental-include-runtime.\n`wrangler types` will now generate runtime types in the same file as the Env types.\n" +
           "You should delete the old runtime types file, and remove it from your tsconfig.json.\nThen rerun `wrangler types`.",
       );
     }
     const validInterface = /^[a-zA-Z][a-zA-Z0-9_]*$/;
     if (!validInterface.test(args["env-interface"])) {
-      throw argsError(`The provided env-interface value ("${args["env-interface"]}") does not satisfy the validation regex: ${validInterface}`);
+      throw new CommandLineArgsError(`The provided env-interface value ("${args["env-interface"]}") does not satisfy the validation regex: ${validInterface}`);
     }
     if (!args.path.endsWith(".d.ts")) {
-      throw argsError(`The provided output path '${args.path}' does not point to a declaration file - please use the '.d.ts' extension`);
+      throw new CommandLineArgsError(`The provided output path '${args.path}' does not point to a declaration file - please use the '.d.ts' extension`);
     }
     refuseForeignTypesFile(args.path);
     if (!args["include-env"] && !args["include-runtime"]) {
-      throw argsError("You cannot run this command without including either Env or Runtime types");
+      throw new CommandLineArgsError("You cannot run this command without including either Env or Runtime types");
     }
     return true;
   },
