@@ -97,6 +97,11 @@ export interface BindingDescriptor<Entry = any> {
   validateSection?(check: SectionCheck): void;
   /** The bindings-table row of one entry. */
   row(entry: Entry, config: WorkerConfig, scope?: BindingScope): BindingRow;
+  /**
+   * Checked once at dev start, before anything runs (Hyperdrive needs its local
+   * database named): lines to print, or an error that stops the start with exit 1.
+   */
+  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string };
   /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */

@@ -263,24 +263,35 @@ function setConsumers(project: Project, queueName: string, change: (consumers: C
   updateQueue(project.store(), queueName, (settings) => ({ ...settings, consumers: change(settings.consumers ?? []) }));
 }
 
+// The consumer flags wrangler's worker and HTTP-pull `consumer add` share.
+const batchSize = { "batch-size": { type: "number", describe: "Maximum number of messages per batch" } } as const;
+const retriesAndDeadLetters = {
+  "message-retries": { type: "number", describe: "Maximum number of retries for each message" },
+  "dead-letter-queue": { type: "string", describe: "Queue to send messages that failed to be consumed" },
+} as const;
+const retryDelay = { "retry-delay-secs": { type: "number", describe: "The number of seconds to wait before retrying a message" } } as const;
+
+function refuseRepeatedRetryDelay(args: QueueArgs): void {
+  if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
+}
+
 const workerAdd = defineCommand<QueueArgs>({
   command: "add <queue-name> <script-name>",
   describe: "Add a Queue Worker Consumer",
   positionals: queueAndScript,
   options: {
-    "batch-size": { type: "number", describe: "Maximum number of messages per batch" },
+    ...batchSize,
     "batch-timeout": { type: "number", describe: "Maximum number of seconds to wait to fill a batch with messages" },
-    "message-retries": { type: "number", describe: "Maximum number of retries for each message" },
-    "dead-letter-queue": { type: "string", describe: "Queue to send messages that failed to be consumed" },
+    ...retriesAndDeadLetters,
     "max-concurrency": {
       type: "number",
       describe: "The maximum number of concurrent consumer Worker invocations. Must be a positive integer",
     },
-    "retry-delay-secs": { type: "number", describe: "The number of seconds to wait before retrying a message" },
+    ...retryDelay,
   },
   handler(args) {
     printBanner();
-    if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
+    refuseRepeatedRetryDelay(args);
     const project = openProject(args);
     const batchTimeout = args["batch-timeout"] as number | undefined;
     const consumer: ConsumerSettings = {
@@ -377,18 +388,17 @@ const httpAdd = defineCommand<QueueArgs>({
   describe: "Add a Queue HTTP Pull Consumer",
   positionals: queueOnly,
   options: {
-    "batch-size": { type: "number", describe: "Maximum number of messages per batch" },
-    "message-retries": { type: "number", describe: "Maximum number of retries for each message" },
-    "dead-letter-queue": { type: "string", describe: "Queue to send messages that failed to be consumed" },
+    ...batchSize,
+    ...retriesAndDeadLetters,
     "visibility-timeout-secs": {
       type: "number",
       describe: "The number of seconds a message will wait for an acknowledgement before being returned to the queue.",
     },
-    "retry-delay-secs": { type: "number", describe: "The number of seconds to wait before retrying a message" },
+    ...retryDelay,
   },
   handler(args) {
     printBanner();
-    if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
+    refuseRepeatedRetryDelay(args);
     const project = openProject(args);
     const visibility = args["visibility-timeout-secs"] as number | undefined;
     const consumer: ConsumerSettings = {

@@ -5,7 +5,7 @@ import { devLogLine, log } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
 
 // Wrangler's order: a message shows when its level is at or below the chosen one.
-const LEVELS: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+export const LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
 
 export class DevConsole {
   private readonly level: number;

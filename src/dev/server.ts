@@ -115,11 +115,14 @@ export async function startDev(args: DevArgs): Promise<void> {
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
   }
   for (const slot of session.slots) {
-    // Hyperdrive needs a local database before anything runs, as in wrangler dev.
-    const { hyperdriveStartup } = require("../../runtime/bindings/hyperdrive/index.ts") as typeof import("../../runtime/bindings/hyperdrive/index.ts");
-    const hyperdrive = hyperdriveStartup((slot.settings.project.loaded.config.hyperdrive as never) ?? []);
-    if (hyperdrive.error) throw new UserError(hyperdrive.error);
-    for (const line of hyperdrive.logs) devConsole.log("log", line);
+    const { config } = slot.settings.project.loaded;
+    for (const descriptor of BINDINGS) {
+      const entries = descriptor.prepare ? descriptor.entries(config) : [];
+      if (!entries.length) continue;
+      const { logs, error } = descriptor.prepare!(entries, config);
+      if (error) throw new UserError(error);
+      for (const line of logs) devConsole.log("log", line);
+    }
   }
   for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
   printServiceNote(session, devConsole);

@@ -1,5 +1,6 @@
 // What one worker of a dev session is made of, read from its config, vars
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
+import { LEVELS } from "./console.ts";
 import { nodeCompatOf } from "../bundle/options.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -58,9 +59,8 @@ const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/as
 
 /** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
 function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void {
-  const order: LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
   return (at, text) => {
-    if (order.indexOf(at) > order.indexOf(level)) return;
+    if (LEVELS.indexOf(at) > LEVELS.indexOf(level)) return;
     console.log(`[wrangler:${at}] ${text}`);
   };
 }

@@ -94,24 +94,14 @@ const SERVICES = "services";
 const WORKFLOWS = "workflows";
 const GROUPED_KEYS = new Set([...CORE_KEYS, DURABLE_OBJECTS, SERVICES, WORKFLOWS, "vars"]);
 
-/**
- * Wrangler's types for config keys bunflare has no descriptor for yet (a
- * descriptor in the registry wins). Queue producers and workflows are here
- * until their descriptors are registered.
- */
+/** Wrangler's types for config keys bunflare has no descriptor for yet (a registered descriptor wins). */
 const WRANGLER_ONLY: Record<string, { type: string; nameField?: string; single?: boolean }> = {
   vectorize: { type: "VectorizeIndex" },
-  hyperdrive: { type: "Hyperdrive" },
-  send_email: { type: "SendEmail", nameField: "name" },
-  analytics_engine_datasets: { type: "AnalyticsEngineDataset" },
   dispatch_namespaces: { type: "DispatchNamespace" },
   mtls_certificates: { type: "Fetcher" },
-  "queues.producers": { type: "Queue" },
-  secrets_store_secrets: { type: "SecretsStoreSecret" },
   artifacts: { type: "Artifacts" },
   unsafe_hello_world: { type: "HelloWorldBinding" },
   flagship: { type: "Flagship" },
-  ratelimits: { type: "RateLimit", nameField: "name" },
   worker_loaders: { type: "WorkerLoader" },
   vpc_services: { type: "Fetcher" },
   vpc_networks: { type: "Fetcher" },
@@ -119,11 +109,8 @@ const WRANGLER_ONLY: Record<string, { type: string; nameField?: string; single?:
   ai_search: { type: "AiSearchInstance" },
   browser: { type: "Fetcher", single: true },
   ai: { type: "Ai", single: true },
-  images: { type: "ImagesBinding", single: true },
   stream: { type: "StreamBinding", single: true },
   media: { type: "MediaBinding", single: true },
-  version_metadata: { type: "WorkerVersionMetadata", single: true },
-  workflows: { type: "Workflow" },
 };
 
 const NAME_FIELDS: Record<string, string> = { [DURABLE_OBJECTS]: "name" };

@@ -22,6 +22,7 @@ export const hyperdriveDescriptor: BindingDescriptor<HyperdriveConfig> = {
     warnUnknown(d, field, value, ["binding", "id", "localConnectionString"]);
   },
   row: (entry) => ({ name: entry.binding, type: "Hyperdrive Config", value: entry.id, mode: "local" }),
+  prepare: (entries) => hyperdrive().hyperdriveStartup(entries),
   createEnv: (entry) => hyperdrive().createHyperdrive(entry),
   typeName: () => "Hyperdrive",
 };
