@@ -154,7 +154,7 @@ describe("the dev registry", () => {
       const response = await remoteFetch({ worker: "reused" }, new Request("http://x/"));
       expect(response.status).toBe(503);
       expect(await response.text()).toBe('Worker "reused" not found. Make sure it is running locally.');
-      await expect(remoteCall({ worker: "reused" }, "call", "method", [])).rejects.toThrow('Worker "reused" not found. Make sure it is running locally.');
+      await expect(remoteCall({ worker: "reused" }, "call", ["method"], [])).rejects.toThrow('Worker "reused" not found. Make sure it is running locally.');
     } finally {
       unregisterWorker("reused");
       if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;

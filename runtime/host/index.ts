@@ -222,12 +222,12 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   const hasDefault = exports.default !== undefined;
   const format: LoadedWorker["format"] = !hasDefault && listeners.size ? "service-worker" : "modules";
 
-  const makeCtx = (pending: Promise<unknown>[]) => ({
+  const makeCtx = (pending: Promise<unknown>[], props: unknown = {}) => ({
     waitUntil(promise: Promise<unknown>) {
       pending.push(Promise.resolve(promise).catch((error) => options.onBackgroundError(error, worker)));
     },
     passThroughOnException() {},
-    props: {},
+    props,
   });
 
   const entrypoint = (name = "default", ctx = makeCtx([])): Record<string, unknown> => {
@@ -295,10 +295,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         // A named entrypoint's own fetch(), never the default's: a default that forwards
         // to a named entrypoint of itself would otherwise call itself without end.
         fetch: (request) => worker.fetch(request, name),
-        rpcTarget: () => {
-          const target = entrypoint(name ?? "default");
-          return target;
-        },
+        // A new instance per call, with the binding's props as ctx.props.
+        rpcTarget: (props) => entrypoint(name ?? "default", makeCtx([], props)),
       };
     },
   };

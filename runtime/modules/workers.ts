@@ -66,11 +66,8 @@ export class WorkflowEntrypoint<Env = unknown, Params = unknown> {
 /** Marks a class whose instances may be passed over RPC by reference. */
 export class RpcTarget {}
 
-export class RpcStub {
-  constructor(value: unknown) {
-    return value as RpcStub;
-  }
-}
+// Stubs are made by the RPC layer, which also recognises RpcTarget above.
+export { RpcStub } from "../bindings/service/rpc.ts";
 
 export class NonRetryableError extends Error {
   constructor(message: string, name = "NonRetryableError") {

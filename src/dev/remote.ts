@@ -3,12 +3,8 @@
 // fetch, an RPC call, or a request to a Durable Object of a class this session
 // defines. These requests never reach the request log: to the user they are a
 // binding call, not a request to this server.
-import {
-  decode,
-  rpcResponse,
-  type RemoteTarget,
-  type RpcRequest,
-} from "../../runtime/bindings/service/remote.ts";
+import { answerRpc, type RemoteTarget } from "../../runtime/bindings/service/remote.ts";
+import { localCapability, rawCapabilityOf, type Capability } from "../../runtime/bindings/service/rpc.ts";
 import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/bindings/service/registry.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevSession } from "./session.ts";
@@ -31,32 +27,21 @@ export function createRemoteHandler(session: DevSession, reportError: (stack: st
     return namespace.get(id) as unknown as Stub;
   };
 
-  const runRpc = async ({ target, op, name, args }: RpcRequest): Promise<unknown> => {
+  // The entrypoint or Durable Object a call from another process is for, before in-process copying.
+  const resolveTarget = (target: Exclude<RemoteTarget, { cap: string }>): Capability => {
     if ("className" in target) {
       const stub = stubFor(target);
       if (!stub) throw new Error(workerNotFound(target.worker));
-      const member = stub[name] as ((...a: unknown[]) => Promise<unknown>) & PromiseLike<unknown>;
-      return op === "get" ? await member : await member(...args);
+      return rawCapabilityOf(stub)!;
     }
     const service = session.findService(target.worker, target.entrypoint);
-    if (!service || service.rpc) throw new Error(workerNotFound(target.worker));
-    const instance = service.rpcTarget!();
-    const member = instance[name];
-    if (op === "get") return await member;
-    if (typeof member !== "function") throw new TypeError(`The RPC receiver does not implement the method "${name}".`);
-    return await (member as (...a: unknown[]) => unknown).apply(instance, args);
+    if (!service?.rpcTarget) throw new Error(workerNotFound(target.worker));
+    return localCapability(() => service.rpcTarget!(target.props));
   };
 
   return async (request: Request): Promise<Response> => {
-    if (new URL(request.url).pathname === RPC_PATH) {
-      const call = decode<RpcRequest>(await request.arrayBuffer());
-      try {
-        return rpcResponse({ ok: await runRpc(call) });
-      } catch (error) {
-        return rpcResponse({ error: errorShape(error) });
-      }
-    }
-    const target = JSON.parse(request.headers.get(TARGET_HEADER)!) as RemoteTarget;
+    if (new URL(request.url).pathname === RPC_PATH) return answerRpc(await request.arrayBuffer(), resolveTarget);
+    const target = JSON.parse(request.headers.get(TARGET_HEADER)!) as Exclude<RemoteTarget, { cap: string }>;
     const headers = new Headers(request.headers);
     headers.delete(TARGET_HEADER);
     headers.delete(ORIGINAL_URL_HEADER);
@@ -73,7 +58,7 @@ export function createRemoteHandler(session: DevSession, reportError: (stack: st
         return await stub.fetch(forwarded);
       }
       const service = session.findService(target.worker, target.entrypoint);
-      if (!service || service.rpc) return new Response(workerNotFound(target.worker), { status: 503 });
+      if (!service || service.remote) return new Response(workerNotFound(target.worker), { status: 503 });
       return await service.fetch(forwarded);
     } catch (error) {
       // The caller's fetch() rejects with this error, as a binding call into a throwing worker does.

@@ -13,6 +13,7 @@ import { UserError } from "../errors.ts";
 import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
+import { setRpcAddress } from "../../runtime/bindings/service/remote.ts";
 import { upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
@@ -208,6 +209,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
   const registryUrl = `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`;
   const register = () => registerSession(session, registryUrl);
+  // Functions and RpcTargets sent to other processes are called back here.
+  setRpcAddress(registryUrl);
   register();
   registered = true;
   if (typeof process.send === "function") {

@@ -11,7 +11,7 @@ import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { lookupWorker } from "../../runtime/bindings/service/registry.ts";
-import { remoteCall, remoteFetch } from "../../runtime/bindings/service/remote.ts";
+import { remoteFetch } from "../../runtime/bindings/service/remote.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
@@ -36,10 +36,7 @@ export interface Slot {
 function remoteService(name: string, entrypoint?: string): ServiceTarget | undefined {
   if (!lookupWorker(name)) return undefined;
   const target = { worker: name, entrypoint };
-  return {
-    fetch: (request) => remoteFetch(target, request),
-    rpc: (op, member, args) => remoteCall(target, op, member, args),
-  };
+  return { fetch: (request) => remoteFetch(target, request), remote: target };
 }
 
 /** workerd fills process.env with a worker's vars (JSON ones as text) under nodejs_compat

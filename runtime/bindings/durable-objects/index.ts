@@ -9,7 +9,8 @@ import { DurableObjectId, IdFactory } from "./id.ts";
 import { ObjectHost, type ObjectClass } from "./object.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
-import { notAnId, rpcNotImplemented } from "./validate.ts";
+import { notAnId } from "./validate.ts";
+import { localCapability, makeStub as makeRpcStub } from "../service/rpc.ts";
 
 export { DurableObjectId } from "./id.ts";
 export { DurableObjectState } from "./object.ts";
@@ -164,11 +165,8 @@ export interface DurableObjectStub {
   [method: string]: unknown;
 }
 
-// Names a stub answers itself; everything else is an RPC call to the object.
-const NOT_RPC = new Set(["then", "constructor", "toJSON"]);
-
 function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
-  const target = {
+  const own = {
     id,
     name: id.name,
     fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
@@ -185,52 +183,16 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
       });
     },
   };
-  const methods = new Map<string, unknown>();
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop === "symbol") return undefined;
-      if (prop in t) return t[prop as keyof typeof t];
-      if (NOT_RPC.has(prop)) return undefined;
-      let method = methods.get(prop);
-      if (!method) methods.set(prop, (method = rpcMember(host, prop)));
-      return method;
-    },
-  }) as unknown as DurableObjectStub;
-}
-
-/**
- * `stub.name(...)` calls the method; `await stub.name` reads the property. Like
- * the runtime, only members of the class (its prototype chain) are reachable,
- * not fields set on the instance.
- */
-function rpcMember(host: ObjectHost, name: string) {
-  const call = (...args: unknown[]): Promise<unknown> =>
-    host.run((instance) => {
-      const member = lookup(instance, name);
-      if (typeof member !== "function") throw rpcNotImplemented(name);
-      return (member as (...a: unknown[]) => unknown).apply(instance, args.map(copy));
-    }).then(copy);
-  const read = (): Promise<unknown> =>
-    host.run((instance) => {
-      const member = lookup(instance, name);
-      return typeof member === "function" ? member.bind(instance) : member;
-    }).then(copy);
-  return Object.assign(call, {
-    then(resolve?: (v: unknown) => unknown, reject?: (e: unknown) => unknown) {
-      return read().then(resolve, reject);
-    },
-  });
-}
-
-function lookup(instance: Record<string, unknown>, name: string): unknown {
-  if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
-  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-    if (!descriptor) continue;
-    if (descriptor.get) return descriptor.get.call(instance);
-    return descriptor.value;
-  }
-  throw rpcNotImplemented(name);
+  // Like the runtime, only members of the class (its prototype chain) are reachable, each call through the input gate.
+  const capability = localCapability(
+    () => undefined,
+    (call) =>
+      host.run((instance) => {
+        if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
+        return call(instance);
+      }),
+  );
+  return makeRpcStub(capability, { own, object: true }) as DurableObjectStub;
 }
 
 const NO_RPC =
@@ -253,19 +215,4 @@ function extendsDurableObject(instance: object): boolean {
     rpcCapable.set(proto, known);
   }
   return known;
-}
-
-/**
- * RPC passes arguments and results by structured clone, so neither side can
- * mutate the other's objects. Values that cannot be cloned (Requests, streams,
- * stubs, functions) go through by reference, as the runtime passes them by handle.
- */
-function copy<T>(value: T): T {
-  if (value === null || typeof value !== "object") return value;
-  if (value instanceof Request || value instanceof Response || value instanceof ReadableStream) return value;
-  try {
-    return structuredClone(value);
-  } catch {
-    return value;
-  }
 }

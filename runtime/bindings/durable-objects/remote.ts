@@ -5,9 +5,8 @@
 // wrangler, where the object runs in the process of the worker that defines it.
 import { DurableObjectId, IdFactory } from "./id.ts";
 import { notAnId } from "./validate.ts";
-import { remoteCall, remoteFetch, remoteMember, type RemoteTarget } from "../service/remote.ts";
-
-const NOT_RPC = new Set(["then", "constructor", "toJSON"]);
+import { remoteCapability, remoteFetch } from "../service/remote.ts";
+import { makeStub } from "../service/rpc.ts";
 
 export class RemoteDurableObjectNamespace {
   readonly #ids: IdFactory;
@@ -37,24 +36,14 @@ export class RemoteDurableObjectNamespace {
 
   get(id: DurableObjectId, _options?: unknown): unknown {
     if (!(id instanceof DurableObjectId)) throw notAnId("get");
-    const target: RemoteTarget = { worker: this.worker, className: this.className, id: id.toString(), name: id.name };
-    const base = {
+    const target = { worker: this.worker, className: this.className, id: id.toString(), name: id.name };
+    const own = {
       id,
       name: id.name,
       fetch: (input: Request | string | URL, init?: RequestInit) =>
         remoteFetch(target, input instanceof Request && init === undefined ? input : new Request(input as string, init)),
     };
-    const members = new Map<string, unknown>();
-    return new Proxy(base, {
-      get(t, prop) {
-        if (typeof prop === "symbol") return undefined;
-        if (prop in t) return t[prop as keyof typeof t];
-        if (NOT_RPC.has(prop)) return undefined;
-        let member = members.get(prop);
-        if (!member) members.set(prop, (member = remoteMember((op, args) => remoteCall(target, op, prop, args))));
-        return member;
-      },
-    });
+    return makeStub(remoteCapability(target), { own, object: true, local: false });
   }
 
   getByName(name: string, options?: unknown): unknown {

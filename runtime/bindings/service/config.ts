@@ -4,4 +4,6 @@ export interface ServiceBindingConfig {
   service: string;
   entrypoint?: string;
   environment?: string;
+  /** What the entrypoint sees as `this.ctx.props`. */
+  props?: Record<string, unknown>;
 }

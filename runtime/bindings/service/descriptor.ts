@@ -40,6 +40,7 @@ export const serviceDescriptor: BindingDescriptor<ServiceBindingConfig> = {
     service().createServiceBinding({
       service: entry.service,
       entrypoint: entry.entrypoint,
+      props: entry.props,
       find: () => ctx.findService(entry.service, entry.entrypoint),
     }),
   typeName: () => "Fetcher",

@@ -1,77 +1,123 @@
 // Calls into a worker that another `bunflare dev` process runs, found in the dev
 // registry: fetch() is forwarded as an HTTP request to that server (with the
-// target named in a header), RPC is one POST per call whose body is the call
-// and whose answer is the result, both structured-cloned (Map, Set, Date,
-// typed arrays, bigint survive; JSON would not). Errors cross back as their
-// name and message, as the runtime gives them to the caller.
+// target named in a header); RPC is one POST per call whose body is the call
+// and whose answer is the result, both structured-cloned with bun:jsc (Map,
+// Set, Date, typed arrays, bigint survive; JSON would not). Functions and
+// RpcTargets travel as capability ids of the process that holds them, so the
+// other side's stub calls back here (callbacks, returned targets, pipelining);
+// streams, Requests and Responses travel with their bodies read.
 import { deserialize, serialize } from "bun:jsc";
 import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
+import {
+  dataCloneError,
+  errorShape,
+  isStub,
+  isTarget,
+  localCapability,
+  makeStub,
+  prepare,
+  rawCapabilityOf,
+  rebuildError,
+  revive,
+  type Capability,
+  type ErrorShape,
+} from "./rpc.ts";
 
-/** What a cross-process call is addressed to: an entrypoint of a worker, or one Durable Object of a class it defines. */
-export type RemoteTarget = { worker: string; entrypoint?: string } | { worker: string; className: string; id: string; name?: string };
+/** What a cross-process call is addressed to: an entrypoint, one Durable Object, or a capability a process exported. */
+export type RemoteTarget =
+  | { worker: string; entrypoint?: string; props?: unknown }
+  | { worker: string; className: string; id: string; name?: string }
+  | { cap: string; url: string };
 
-export type RpcOp = "call" | "get";
+export type RpcOp = "call" | "get" | "release";
 
 export interface RpcRequest {
   target: RemoteTarget;
   op: RpcOp;
-  name: string;
+  path: string[];
   args: unknown[];
 }
 
-export type RpcReply = { ok: unknown } | { error: { name: string; message: string } };
+export type RpcReply = { ok: unknown } | { error: ErrorShape };
 
-/** Structured-clone bytes of `value`; what cannot be cloned is named as the runtime names it. */
-export function encode(value: unknown): Uint8Array {
-  try {
-    return new Uint8Array(serialize(value));
-  } catch (error) {
-    const culprit = findUncloneable(value);
-    const what = culprit === undefined ? "" : typeof culprit === "function" ? "function" : (culprit as object)?.constructor?.name ?? typeof culprit;
-    throw Object.assign(
-      new Error(
-        what === "function"
-          ? "Could not serialize a function: bunflare passes functions and RpcTargets by reference only within one dev process, not to a worker of another `bunflare dev` process."
-          : `Could not serialize object of type "${what || "unknown"}". This type does not support serialization.`,
-      ),
-      { name: "DataCloneError", cause: error },
+// ---------------------------------------------------------------------------
+// Capabilities this process lends to others
+
+const exported = new Map<string, Capability>();
+let nextExport = 0;
+let ownAddress: string | undefined;
+
+/** The address other processes call back on (this dev server's); without one, functions cannot be sent. */
+export function setRpcAddress(url: string | undefined): void {
+  ownAddress = url;
+}
+
+function lend(cap: Capability): { cap: string; url: string } {
+  if (!ownAddress) {
+    throw dataCloneError(
+      "Could not serialize a function: bunflare passes functions and RpcTargets by reference only from a running `bunflare dev` session.",
     );
   }
+  const id = `${process.pid}.${++nextExport}`;
+  exported.set(id, cap);
+  return { cap: id, url: ownAddress };
+}
+
+type Wire =
+  | { cap: string; url: string }
+  | { stream: Uint8Array }
+  | { request: { url: string; method: string; headers: [string, string][]; body: Uint8Array | null } }
+  | { response: { status: number; statusText: string; headers: [string, string][]; body: Uint8Array | null } }
+  | { headers: [string, string][] };
+
+const bytesOf = async (body: ReadableStream | null) => (body ? new Uint8Array(await new Response(body).arrayBuffer()) : null);
+
+async function toWire(value: unknown, lent: string[]): Promise<Wire> {
+  if (typeof value === "function" || isStub(value) || isTarget(value)) {
+    const cap = isStub(value) ? (rawCapabilityOf(value) ?? localCapability(() => value)) : localCapability(() => value);
+    const ref = lend(cap);
+    lent.push(ref.cap);
+    return ref;
+  }
+  if (value instanceof ReadableStream) return { stream: (await bytesOf(value))! };
+  if (value instanceof Request) {
+    return { request: { url: value.url, method: value.method, headers: [...value.headers], body: await bytesOf(value.body) } };
+  }
+  if (value instanceof Response) {
+    return { response: { status: value.status, statusText: value.statusText, headers: [...value.headers], body: await bytesOf(value.body) } };
+  }
+  return { headers: [...(value as Headers)] };
+}
+
+function fromWire(wire: Wire): unknown {
+  if ("cap" in wire) return makeStub(remoteCapability(wire), { local: false });
+  if ("stream" in wire) return new Response(wire.stream).body;
+  if ("request" in wire) {
+    const r = wire.request;
+    return new Request(r.url, { method: r.method, headers: r.headers, body: r.body });
+  }
+  if ("response" in wire) {
+    const r = wire.response;
+    return new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers });
+  }
+  return new Headers(wire.headers);
+}
+
+/** Structured-clone bytes of `value`, its functions and targets lent (their ids pushed to `lent`). */
+export async function encode(value: unknown, lent: string[] = []): Promise<Uint8Array> {
+  const specials: unknown[] = [];
+  const prepared = prepare(value, specials);
+  const wires = await Promise.all(specials.map((special) => toWire(special, lent)));
+  return new Uint8Array(serialize({ v: prepared, s: wires }));
 }
 
 export function decode<T>(bytes: ArrayBuffer | Uint8Array): T {
-  return deserialize(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) as T;
+  const { v, s } = deserialize(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) as { v: unknown; s: Wire[] };
+  return (s.length ? revive(v, (i) => fromWire(s[i]!)) : v) as T;
 }
 
-function findUncloneable(value: unknown, seen = new Set<unknown>()): unknown {
-  if (typeof value === "function" || typeof value === "symbol") return value;
-  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
-  seen.add(value);
-  if (value instanceof ReadableStream || value instanceof Request || value instanceof Response) return value;
-  const children = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
-  for (const child of children) {
-    const found = findUncloneable(child, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-/** The error a caller sees for one the callee threw: same name and message, the caller's stack. */
-export function rebuildError(shape: { name: string; message: string }): Error {
-  const error = new (BUILTIN_ERRORS[shape.name] ?? Error)(shape.message);
-  if (error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
-  return error;
-}
+// ---------------------------------------------------------------------------
+// The caller's side
 
 /** A refused connection: the registry's pid lives on but no longer serves (pid reuse, or shutting down). */
 function notServing(error: unknown): boolean {
@@ -82,7 +128,7 @@ function notServing(error: unknown): boolean {
 const notFoundResponse = (worker: string) => new Response(workerNotFound(worker), { status: 503 });
 
 /** Forwards `request` to the worker (or Durable Object) in the process that runs it; 503 with wrangler's text when none does. */
-export async function remoteFetch(target: RemoteTarget, request: Request): Promise<Response> {
+export async function remoteFetch(target: RemoteTarget & { worker: string }, request: Request): Promise<Response> {
   const entry = lookupWorker(target.worker);
   if (!entry) return notFoundResponse(target.worker);
   const url = new URL(request.url);
@@ -104,47 +150,84 @@ export async function remoteFetch(target: RemoteTarget, request: Request): Promi
     throw error;
   }
   const thrown = response.headers.get(ERROR_HEADER);
-  if (thrown) throw rebuildError(JSON.parse(decodeURIComponent(thrown)) as { name: string; message: string });
+  if (thrown) throw rebuildError(JSON.parse(decodeURIComponent(thrown)) as ErrorShape);
   return response;
 }
 
-/** One RPC call (or property read) on the remote target; resolves with its result or rejects with its error. */
-export async function remoteCall(target: RemoteTarget, op: RpcOp, name: string, args: unknown[]): Promise<unknown> {
-  const body = encode({ target, op, name, args } satisfies RpcRequest);
-  const entry = lookupWorker(target.worker);
-  if (!entry) throw new Error(workerNotFound(target.worker));
-  let response: Response;
+/** One RPC operation on a target in another process; resolves with its result or rejects with its error. */
+export async function remoteCall(target: RemoteTarget, op: RpcOp, path: string[], args: unknown[]): Promise<unknown> {
+  const lent: string[] = [];
   try {
-    response = await fetch(new URL(RPC_PATH, entry.url), { method: "POST", body, headers: { [TARGET_HEADER]: "rpc" } });
-  } catch (error) {
-    if (notServing(error)) throw new Error(workerNotFound(target.worker));
-    throw error;
-  }
-  if (response.headers.get("content-type") !== "application/x-bunflare-rpc") {
+    const body = await encode({ target, op, path, args } satisfies RpcRequest, lent);
+    const url = "cap" in target ? target.url : lookupWorker(target.worker)?.url;
+    const lost = () => ("cap" in target ? new Error("Network connection lost.") : new Error(workerNotFound(target.worker)));
+    if (!url) throw lost();
+    let response: Response;
+    try {
+      response = await fetch(new URL(RPC_PATH, url), { method: "POST", body, headers: { [TARGET_HEADER]: "rpc" } });
+    } catch (error) {
+      if (notServing(error)) throw lost();
+      throw error;
+    }
     // Not a bunflare dev server answering (an old one, or another program on the port).
-    throw new Error(workerNotFound(target.worker));
+    if (response.headers.get("content-type") !== "application/x-bunflare-rpc") throw lost();
+    const reply = decode<RpcReply>(await response.arrayBuffer());
+    if ("error" in reply) throw rebuildError(reply.error);
+    return reply.ok;
+  } finally {
+    // Stubs received as arguments live for the call, as in workerd (dup() is not carried across).
+    for (const id of lent) exported.delete(id);
   }
-  const reply = decode<RpcReply>(await response.arrayBuffer());
-  if ("error" in reply) throw rebuildError(reply.error);
-  return reply.ok;
 }
 
-/** The body a dev server answers an RPC request with. */
-export function rpcResponse(reply: RpcReply): Response {
+/** A capability in another process: the target stays there, each operation is one request. */
+export function remoteCapability(target: RemoteTarget): Capability {
+  return {
+    call: (path, args) => remoteCall(target, "call", [...path], args),
+    get: (path) => remoteCall(target, "get", [...path], []),
+    release() {
+      if ("cap" in target) remoteCall(target, "release", [], []).catch(() => {});
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The callee's side
+
+/**
+ * Answers one RPC request body. `resolveTarget` gives the capability of an
+ * entrypoint or Durable Object of this process (or throws wrangler's not-found).
+ */
+export async function answerRpc(body: ArrayBuffer, resolveTarget: (target: Exclude<RemoteTarget, { cap: string }>) => Capability): Promise<Response> {
+  let reply: RpcReply;
+  try {
+    const { target, op, path, args } = decode<RpcRequest>(body);
+    let cap: Capability;
+    if ("cap" in target) {
+      const found = exported.get(target.cap);
+      if (!found) throw new Error("RPC stub used after being disposed.");
+      if (op === "release") {
+        exported.delete(target.cap);
+        found.release();
+        return rpcResponse({ ok: undefined });
+      }
+      cap = found;
+    } else {
+      cap = resolveTarget(target);
+    }
+    reply = { ok: await (op === "call" ? cap.call(path, args) : cap.get(path)) };
+  } catch (error) {
+    reply = { error: errorShape(error) };
+  }
+  return rpcResponse(reply);
+}
+
+async function rpcResponse(reply: RpcReply): Promise<Response> {
   let bytes: Uint8Array;
   try {
-    bytes = encode(reply);
+    bytes = await encode(reply);
   } catch (error) {
-    bytes = encode({ error: { name: (error as Error).name, message: (error as Error).message } });
+    bytes = await encode({ error: errorShape(error) });
   }
   return new Response(bytes, { headers: { "content-type": "application/x-bunflare-rpc" } });
-}
-
-/** A method of a remote stub: callable, and awaitable to read a property, as workerd's stubs are. */
-export function remoteMember(call: (op: RpcOp, args: unknown[]) => Promise<unknown>) {
-  return Object.assign((...args: unknown[]) => call("call", args), {
-    then(resolve?: (value: unknown) => unknown, reject?: (error: unknown) => unknown) {
-      return call("get", []).then(resolve, reject);
-    },
-  });
 }
