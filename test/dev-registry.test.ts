@@ -187,3 +187,46 @@ describe("the dev registry", () => {
     }
   });
 });
+
+describe("RPC across processes behaves as within one", () => {
+  // fixtures/dev-rpc calls its own entrypoint; compat-tests/cases/rpc.ts checks those answers against wrangler dev.
+  // Here a second process runs the same caller code with its bindings pointing at the first.
+  test("properties, pipelining, RpcTargets, callbacks, ctx.props, errors, cloning and disposal", async () => {
+    const registry = project({});
+    const callee = project({}, "dev-rpc");
+    const source = await Bun.file(`${callee}/index.js`).text();
+    const caller = project({
+      "index.js": source,
+      "wrangler.toml": `name = "caller"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[services]]
+binding = "SELF"
+service = "probe"
+entrypoint = "Api"
+[[services]]
+binding = "PROPS"
+service = "probe"
+entrypoint = "Api"
+props = { user = "ann", n = 1 }
+[[durable_objects.bindings]]
+name = "DO"
+class_name = "Obj"
+script_name = "probe"
+`,
+    });
+    dirs.push(registry, callee, caller);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const inner = await startDev(callee, [], { env });
+    running.push(inner);
+    const outer = await startDev(caller, [], { env });
+    running.push(outer);
+    for (const route of ["/members", "/props", "/errors", "/clone", "/stubs"]) {
+      const local = await (await fetch(new URL(route, inner.url))).json();
+      const remote = await (await fetch(new URL(route, outer.url))).json();
+      expect({ route, remote }).toEqual({ route, remote: local });
+    }
+    // The callback above ran in the caller's process, called back from the callee's.
+    expect(JSON.stringify(await (await fetch(new URL("/stubs", outer.url))).json())).toContain('"callback":{"value":"cb:42"}');
+  });
+});

@@ -55,6 +55,7 @@ export function errorShape(thrown: unknown): ErrorShape {
 /** The error the caller sees for `shape`: same type and message, the caller's stack, `remote: true`. */
 export function rebuildError(shape: ErrorShape): Error {
   const error: Error = shape.dom ? new DOMException(shape.message, shape.name) : new (BY_NAME.get(shape.name) ?? Error)(shape.message);
+  if (shape.dom) Error.captureStackTrace(error, rebuildError);
   if (!shape.dom && error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
   (error as { remote?: boolean }).remote = true;
   return error;
@@ -62,7 +63,10 @@ export function rebuildError(shape: ErrorShape): Error {
 
 /** The runtime's error for a value RPC cannot send. */
 export function dataCloneError(message: string): DOMException {
-  return new DOMException(message, "DataCloneError");
+  const error = new DOMException(message, "DataCloneError");
+  // workerd's DOMExceptions carry a stack like any error; Bun's do not.
+  Error.captureStackTrace(error, dataCloneError);
+  return error;
 }
 
 const disposedError = () => new Error("RPC stub used after being disposed.");
@@ -180,7 +184,7 @@ function pipelined(promise: Promise<unknown>, path: string[]): unknown {
           const holder = (await walk(v, path.slice(0, -1))) as Record<string, (...a: unknown[]) => unknown>;
           const method = holder[path.at(-1)!];
           if (typeof method !== "function") throw notImplemented(path.at(-1)!);
-          return method.apply(holder, args);
+          return Reflect.apply(method, holder, args);
         }),
       ),
     get(_f, key) {
@@ -260,7 +264,7 @@ export function localCapability(
         if (isStub(target)) return (path.reduce((m: any, key) => m[key], target) as (...a: unknown[]) => unknown)(...args);
         return then(resolve(target, path), ({ holder, value }) => {
           if (typeof value !== "function") throw notImplemented(path.at(-1) ?? "call");
-          return (value as (...a: unknown[]) => unknown).apply(holder, args);
+          return Reflect.apply(value as (...a: unknown[]) => unknown, holder, args);
         });
       }),
     get: (path) =>
@@ -276,13 +280,11 @@ export function localCapability(
 
 /** In-process calls: arguments and results copied as RPC copies them, errors as they cross back. */
 export function clonedCapability(raw: Capability): Capability {
-  const settle = (promise: Promise<unknown>) =>
-    promise.then(
-      (result) => cloneValue(result, true),
-      (error) => {
-        throw rebuildError(errorShape(error));
-      },
-    );
+  const crossBack = (error: unknown) => {
+    throw rebuildError(errorShape(error));
+  };
+  // A result that cannot be sent fails on the callee's side, so it reaches the caller as a remote error too.
+  const settle = (promise: Promise<unknown>) => promise.then((result) => cloneValue(result, true)).catch(crossBack);
   return {
     call(path, args) {
       let result: Promise<unknown>;
