@@ -219,10 +219,8 @@ function memberOf(target: unknown, key: string, first: boolean): unknown {
   }
   if (target === null || typeof target !== "object") throw notImplemented(key);
   for (let proto = Object.getPrototypeOf(target); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-    if (!descriptor) continue;
-    if (descriptor.get) return descriptor.get.call(target);
-    return descriptor.value;
+    // Read through the object, so an instrumenting Proxy around the instance sees the access, as in workerd.
+    if (Object.hasOwn(proto, key)) return (target as Record<string, unknown>)[key];
   }
   throw notImplemented(key);
 }

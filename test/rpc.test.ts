@@ -1,0 +1,205 @@
+// Service-binding setups that once ended in "Maximum call stack size exceeded":
+// a worker bound to itself, two services bound to each other (in one
+// `bunflare dev` and across two), middleware around a WorkerEntrypoint; and
+// three processes where one is killed with -9 and restarted.
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+
+setDefaultTimeout(60_000);
+
+const running: DevProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((dev) => dev.stop()));
+  for (const dir of dirs.splice(0)) cleanup(dir);
+});
+
+async function start(dir: string, args: string[] = [], env: Record<string, string> = {}) {
+  const dev = await startDev(dir, args, { env });
+  running.push(dev);
+  return dev;
+}
+const text = async (base: string, path: string) => {
+  const response = await fetch(new URL(path, base));
+  return `${response.status} ${await response.text()}`;
+};
+
+const SELF = {
+  "wrangler.toml": `name = "self"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[services]]
+binding = "SELF"
+service = "self"
+[[services]]
+binding = "NAMED"
+service = "self"
+entrypoint = "Named"
+`,
+  "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+const calls = [];
+// Instrumentation as tracing libraries do it: a Proxy around the class whose instances are Proxies too.
+function instrument(Base) {
+  return new Proxy(Base, {
+    construct(target, args, newTarget) {
+      const instance = Reflect.construct(target, args, newTarget);
+      return new Proxy(instance, {
+        get(obj, key, receiver) {
+          const value = Reflect.get(obj, key, receiver);
+          if (typeof value !== "function" || typeof key !== "string") return value;
+          return (...a) => { calls.push(key); return value.apply(obj, a); };
+        },
+      });
+    },
+  });
+}
+// Middleware as a subclass that wraps fetch.
+function withPrefix(Base) {
+  return class extends Base {
+    async fetch(request) { const r = await super.fetch(request); return new Response("mw:" + (await r.text()), r); }
+  };
+}
+export const Named = instrument(class Named extends WorkerEntrypoint {
+  hi() { return "named hi"; }
+  async fetch() { return new Response("named " + (await this.env.SELF.add(1, 2))); }
+});
+class App extends WorkerEntrypoint {
+  add(a, b) { return a + b; }
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/inner") return new Response("inner");
+    if (path === "/self-fetch") return this.env.SELF.fetch("http://x/inner");
+    if (path === "/self-rpc") return new Response(String(await this.env.SELF.add(2, 3)));
+    if (path === "/named") return this.env.NAMED.fetch("http://x/");
+    if (path === "/named-rpc") return new Response((await this.env.NAMED.hi()) + " " + calls.join(","));
+    return new Response("root");
+  }
+}
+export default withPrefix(App);
+`,
+};
+
+const pingPong = (name: string, other: string, method: string, next: string) => ({
+  "wrangler.toml": `name = "${name}"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[services]]
+binding = "OTHER"
+service = "${other}"
+`,
+  "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  ${method}(n) { return n <= 0 ? "${name} done" : this.env.OTHER.${next}(n - 1); }
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/fetch") return this.env.OTHER.fetch("http://x/leaf");
+    if (path === "/leaf") return new Response("leaf of ${name}");
+    return new Response(String(await this.${method}(Number(new URL(request.url).searchParams.get("n") ?? 5))));
+  }
+}
+`,
+});
+
+describe("setups that recursed without end", () => {
+  test("a worker bound to itself, its named entrypoint, middleware and an instrumenting Proxy", async () => {
+    const dir = project(SELF);
+    dirs.push(dir);
+    const dev = await start(dir);
+    expect(await text(dev.url, "/")).toBe("200 mw:root");
+    // workerd runs the default export (middleware included) for a fetch through a binding to it.
+    expect(await text(dev.url, "/self-fetch")).toBe("200 mw:mw:inner");
+    expect(await text(dev.url, "/self-rpc")).toBe("200 mw:5");
+    expect(await text(dev.url, "/named")).toBe("200 mw:named 3");
+    // The call went through the instance Proxy, so the instrumentation saw it.
+    expect(await text(dev.url, "/named-rpc")).toBe("200 mw:named hi fetch,hi");
+  });
+
+  test("two services bound to each other, in one bunflare dev and across two", async () => {
+    const registry = project({});
+    const a = project(pingPong("a", "b", "ping", "pong"));
+    const b = project(pingPong("b", "a", "pong", "ping"));
+    dirs.push(registry, a, b);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const together = await start(a, ["-c", "wrangler.toml", "-c", `${b}/wrangler.toml`], env);
+    expect(await text(together.url, "/?n=5")).toBe("200 b done");
+    expect(await text(together.url, "/?n=6")).toBe("200 a done");
+    expect(await text(together.url, "/fetch")).toBe("200 leaf of b");
+    await together.stop();
+    const devB = await start(b, [], env);
+    const devA = await start(a, [], env);
+    expect(await text(devA.url, "/?n=5")).toBe("200 b done");
+    expect(await text(devB.url, "/?n=5")).toBe("200 a done");
+    expect(await text(devA.url, "/fetch")).toBe("200 leaf of b");
+    expect(await text(devB.url, "/fetch")).toBe("200 leaf of a");
+  });
+});
+
+describe("three processes, one killed with -9", () => {
+  test("callers in the other two get wrangler's error, then reach the restarted session and its stored data", async () => {
+    const registry = project({});
+    const store = project({
+      "wrangler.toml": `name = "store"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+`,
+      "index.js": `import { WorkerEntrypoint, DurableObject, RpcTarget } from "cloudflare:workers";
+class Handle extends RpcTarget { constructor(n) { super(); this.n = n; } get value() { return this.n; } }
+export class Counter extends DurableObject {
+  async increment() { const n = ((await this.ctx.storage.get("n")) ?? 0) + 1; await this.ctx.storage.put("n", n); return new Handle(n); }
+}
+export default class extends WorkerEntrypoint {
+  fetch() { return new Response("store"); }
+  pid() { return process.pid; }
+}
+`,
+    });
+    const client = (name: string) =>
+      project({
+        "wrangler.toml": `name = "${name}"
+main = "index.js"
+compatibility_date = "2025-01-01"
+compatibility_flags = ["nodejs_compat"]
+[[services]]
+binding = "STORE"
+service = "store"
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+script_name = "store"
+`,
+        "index.js": `export default {
+  async fetch(request, env) {
+    try {
+      // Pipelined: the Handle's value is read without awaiting increment() first.
+      return new Response(String(await env.COUNTER.getByName("one").increment().value));
+    } catch (e) { return new Response(e.message, { status: 500 }); }
+  },
+};
+`,
+      });
+    const one = client("one");
+    const two = client("two");
+    dirs.push(registry, store, one, two);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const storeDev = await start(store, [], env);
+    const devOne = await start(one, [], env);
+    const devTwo = await start(two, [], env);
+    expect(await text(devOne.url, "/")).toBe("200 1");
+    expect(await text(devTwo.url, "/")).toBe("200 2");
+    storeDev.child.kill("SIGKILL");
+    await eventually(async () => storeDev.child.exitCode !== null || storeDev.child.signalCode !== null);
+    const missing = '500 Worker "store" not found. Make sure it is running locally.';
+    expect(await text(devOne.url, "/")).toBe(missing);
+    expect(await text(devTwo.url, "/")).toBe(missing);
+    // The restarted session has a new address; the stale entry's pid is dead, so callers use the new one.
+    await start(store, [], env);
+    expect(await text(devOne.url, "/")).toBe("200 3");
+    expect(await text(devTwo.url, "/")).toBe("200 4");
+  });
+});
