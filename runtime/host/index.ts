@@ -8,6 +8,7 @@ import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState } from "../modules/workers.ts";
 import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
+import { WebSocketRequestResponsePair } from "../bindings/durable-objects/websockets.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
 import { storeOfEnv } from "../bindings/index.ts";
@@ -110,6 +111,7 @@ export function installRuntimeGlobals(): void {
   }) as typeof Response.json;
   installResponseShape();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+  (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
   // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
   if (!("scheduler" in globalThis)) {
     const wait = (delay: number, options?: { signal?: AbortSignal }) =>

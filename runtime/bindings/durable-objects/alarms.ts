@@ -19,6 +19,11 @@ export type AlarmDelivery = (objectId: string, objectName: string | undefined, i
 
 // setTimeout overflows past 2^31-1 ms; a later alarm re-arms when this fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// How long a process owns a due alarm it claimed. Another process sharing the
+// store looks again when the claim runs out (its owner killed mid-handler).
+const CLAIM_MS = 60_000;
+// Unique per scheduler: two namespaces of one process must not share a claim either.
+let schedulerCount = 0;
 
 /**
  * One scheduler per (store, class) in a process, whichever namespace is current:
@@ -32,6 +37,7 @@ export class AlarmScheduler {
   /** Alarm handlers running now; getAlarm() reads null for them unless re-set. */
   readonly #firing = new Map<string, number>();
   #deliver: AlarmDelivery | undefined;
+  readonly #owner = `${process.pid}.${++schedulerCount}`;
 
   constructor(store: Store, className: string) {
     this.#db = store.db;
@@ -68,7 +74,7 @@ export class AlarmScheduler {
       .query(
         "INSERT INTO do_alarms (class_name, object_id, object_name, scheduled_time, retry_count) VALUES (?, ?, ?, ?, ?) " +
           "ON CONFLICT (class_name, object_id) DO UPDATE SET object_name = excluded.object_name, " +
-          "scheduled_time = excluded.scheduled_time, retry_count = excluded.retry_count",
+          "scheduled_time = excluded.scheduled_time, retry_count = excluded.retry_count, claimed_by = NULL, claimed_until = NULL",
       )
       .run(this.#className, objectId, objectName ?? null, time, retryCount);
     this.#firing.delete(objectId);
@@ -89,11 +95,12 @@ export class AlarmScheduler {
       .get(this.#className, objectId) as { object_name: string | null; scheduled_time: number; retry_count: number } | null;
   }
 
-  #arm(objectId: string, time: number): void {
+  /** A timer for the alarm at `time`, going off then (or at `at`: when another process's claim on it runs out). */
+  #arm(objectId: string, time: number, at = time): void {
     const old = this.#timers.get(objectId);
     if (old) clearTimeout(old);
     if (!this.#deliver) return;
-    const delay = Math.min(Math.max(0, time - Date.now()), MAX_TIMER_MS);
+    const delay = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       // The store may have been closed under a still-armed timer (a host that
       // skipped dispose()); that must not surface as an unhandled rejection.
@@ -111,6 +118,15 @@ export class AlarmScheduler {
     // Re-armed by a reload while its handler still runs: one run at a time.
     if (this.#firing.get(objectId) === time) return;
     if (time > Date.now()) return this.#arm(objectId, time); // a far alarm capped by MAX_TIMER_MS
+    // Another dev process on this store may have armed the same alarm: the one whose claim lands runs it.
+    const now = Date.now();
+    const claimed = this.#db
+      .query(
+        "UPDATE do_alarms SET claimed_by = ?, claimed_until = ? WHERE class_name = ? AND object_id = ? AND scheduled_time = ? " +
+          "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+      )
+      .run(this.#owner, now + CLAIM_MS, this.#className, objectId, time, this.#owner, now).changes;
+    if (!claimed) return this.#arm(objectId, time, now + CLAIM_MS);
     const info = { scheduledTime: time, retryCount: row.retry_count, isRetry: row.retry_count > 0 };
     this.#firing.set(objectId, time);
     let failed = false;

@@ -11,4 +11,7 @@ export const DURABLE_OBJECT_MIGRATIONS: readonly string[] = [
      retry_count INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (class_name, object_id)
    )`,
+  // Which process runs a due alarm, until when: two dev processes on one store fire it once.
+  `ALTER TABLE do_alarms ADD COLUMN claimed_by TEXT`,
+  `ALTER TABLE do_alarms ADD COLUMN claimed_until INTEGER`,
 ];

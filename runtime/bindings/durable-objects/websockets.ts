@@ -118,3 +118,22 @@ function addAttachmentMethods(ws: WorkerWebSocket): void {
     value: () => (attachments.has(ws) ? structuredClone(attachments.get(ws)) : null),
   });
 }
+
+/** The global `WebSocketRequestResponsePair`: what setWebSocketAutoResponse() takes. */
+export class WebSocketRequestResponsePair implements AutoResponsePair {
+  readonly #request: string;
+  readonly #response: string;
+  constructor(request: string, response: string) {
+    if (arguments.length < 2) {
+      throw new TypeError("Failed to construct 'WebSocketRequestResponsePair': constructor requires 2 arguments.");
+    }
+    this.#request = String(request);
+    this.#response = String(response);
+  }
+  get request(): string {
+    return this.#request;
+  }
+  get response(): string {
+    return this.#response;
+  }
+}
