@@ -203,3 +203,59 @@ script_name = "store"
     expect(await text(devTwo.url, "/")).toBe("200 4");
   });
 });
+
+describe("stubs within one process", () => {
+  const { createServiceBinding } = require("../runtime/bindings/service/index.ts") as typeof import("../runtime/bindings/service/index.ts");
+  const { RpcTarget, WorkerEntrypoint } = require("../runtime/modules/workers.ts") as typeof import("../runtime/modules/workers.ts");
+  const { RpcStub } = require("../runtime/bindings/service/rpc.ts") as typeof import("../runtime/bindings/service/rpc.ts");
+  class Box extends RpcTarget {
+    items: string[] = [];
+    add(item: string) {
+      this.items.push(item);
+      return this.items.length;
+    }
+  }
+  class Api extends WorkerEntrypoint<unknown, { who?: string }> {
+    box() {
+      return new Box();
+    }
+    who() {
+      return this.ctx.props.who ?? "nobody";
+    }
+    headers(h: Headers) {
+      h.set("x-callee", "1");
+      return h;
+    }
+  }
+  const binding = (props?: unknown) =>
+    createServiceBinding({
+      service: "api",
+      props,
+      find: () => ({
+        fetch: async () => new Response("fetched"),
+        rpcTarget: (p) => new Api({ waitUntil() {}, passThroughOnException() {}, props: p as { who?: string } }, {}) as unknown as Record<string, unknown>,
+      }),
+    }) as any;
+
+  test("dup() keeps the target reachable after the first stub is disposed; each call's entrypoint gets the binding's props", async () => {
+    const api = binding({ who: "ann" });
+    const box = await api.box();
+    expect(box instanceof RpcStub).toBe(true);
+    expect(await box.add("a")).toBe(1);
+    const copy = box.dup();
+    box[Symbol.dispose]();
+    expect(await box.add("b").then(() => "answered", (e: Error) => e.message)).toBe("RPC stub used after being disposed.");
+    expect(await copy.add("b")).toBe(2);
+    expect(await api.who()).toBe("ann");
+    expect(await binding().who()).toBe("nobody");
+    expect(await (await api.fetch("http://x/")).text()).toBe("fetched");
+  });
+
+  test("arguments are copies: the callee's changes to them do not reach the caller", async () => {
+    const api = binding();
+    const sent = new Headers({ a: "1" });
+    const back = await api.headers(sent);
+    expect(back.get("x-callee")).toBe("1");
+    expect(sent.has("x-callee")).toBe(false);
+  });
+});

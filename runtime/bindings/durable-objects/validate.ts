@@ -57,10 +57,6 @@ export const SQL_NO_TRANSACTIONS =
 export const ALARM_NEEDS_HANDLER =
   "Your Durable Object class must have an alarm() handler in order to call setAlarm()";
 
-export function rpcNotImplemented(name: string): TypeError {
-  return new TypeError(`The RPC receiver does not implement the method "${name}".`);
-}
-
 export function notAnId(method: string): TypeError {
   return new TypeError(
     `Failed to execute '${method}' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.`,

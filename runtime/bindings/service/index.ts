@@ -23,6 +23,9 @@ export interface ServiceBindingOptions {
   find(): ServiceTarget | undefined;
 }
 
+/** What a service binding reports as its class, as in workerd. */
+class Fetcher {}
+
 export function createServiceBinding(options: ServiceBindingOptions): unknown {
   const props = options.props ?? {};
   const fetch = async (input: Request | string | URL, init?: RequestInit) => {
@@ -44,5 +47,5 @@ export function createServiceBinding(options: ServiceBindingOptions): unknown {
     release() {},
   };
   // Copies are made by the capability found: in this process, or by the request to another.
-  return makeStub(cap, { own: { fetch }, object: true, local: false });
+  return makeStub(cap, { own: { fetch }, object: true, local: false, proto: Fetcher.prototype });
 }

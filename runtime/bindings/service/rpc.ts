@@ -110,6 +110,8 @@ export interface StubOptions {
   local?: boolean;
   /** `typeof stub`: workerd's bindings are objects, stubs of functions and targets are functions. */
   object?: boolean;
+  /** What an object stub reports as its prototype (a service binding's is Fetcher's). */
+  proto?: object;
 }
 
 export function makeStub(raw: Capability, options: StubOptions = {}, refs = { count: 1 }): any {
@@ -123,11 +125,15 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
   };
   const shell = options.object ? {} : function RpcStub() {};
   const stub = new Proxy(shell, {
+    // `stub instanceof RpcStub`, as in workerd; a binding stays an object of its own kind.
+    getPrototypeOf: () => (options.object ? (options.proto ?? Object.prototype) : RpcStub.prototype),
     apply: (_shell, _this, args) => rpcPromise(state.disposed ? Promise.reject(disposedError()) : cap.call([], args)),
     get(_shell, key) {
       if (options.own && typeof key === "string" && Object.hasOwn(options.own, key)) return options.own[key];
       if (key === Symbol.dispose) return dispose;
       if (typeof key === "symbol" || key === "then") return undefined;
+      // A binding or Durable Object stub inside JSON.stringify() is not an RPC call.
+      if (key === "toJSON" && options.object) return undefined;
       if (key === "dup") {
         return () => {
           if (state.disposed) throw disposedError();
@@ -138,7 +144,6 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
       if (key === "constructor") return RpcStub;
       return member(state, [key]);
     },
-    getPrototypeOf: () => RpcStub.prototype,
   });
   STUBS.set(stub, state);
   // A remote stub the program drops without disposing still releases its target in the other process.
@@ -282,12 +287,12 @@ export function clonedCapability(raw: Capability): Capability {
     throw rebuildError(errorShape(error));
   };
   // A result that cannot be sent fails on the callee's side, so it reaches the caller as a remote error too.
-  const settle = (promise: Promise<unknown>) => promise.then((result) => cloneValue(result, true)).catch(crossBack);
+  const settle = (promise: Promise<unknown>) => promise.then((result) => cloneValue(result)).catch(crossBack);
   return {
     call(path, args) {
       let result: Promise<unknown>;
       try {
-        result = raw.call(path, cloneValue(args, false) as unknown[]);
+        result = raw.call(path, cloneValue(args) as unknown[]);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -400,7 +405,7 @@ export function revive(value: unknown, special: (index: number) => unknown, seen
  * targets become stubs (a stub stays usable by its sender: the receiver gets
  * a duplicate), bodies and streams are handed over as they are.
  */
-export function cloneValue(value: unknown, _result: boolean): unknown {
+export function cloneValue(value: unknown): unknown {
   if ((typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol") || value === null) return value;
   const specials: unknown[] = [];
   const prepared = prepare(value, specials);
