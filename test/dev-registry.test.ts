@@ -190,7 +190,8 @@ describe("the dev registry", () => {
 
 describe("RPC across processes behaves as within one", () => {
   // fixtures/dev-rpc calls its own entrypoint; compat-tests/cases/rpc.ts checks those answers against wrangler dev.
-  // Here a second process runs the same caller code with its bindings pointing at the first.
+  // Here a second process runs the same caller code with its bindings pointing at the first. (Two wrangler dev
+  // sessions set up this way answer exactly as one does: checked by hand with the pinned wrangler.)
   test("properties, pipelining, RpcTargets, callbacks, ctx.props, errors, cloning and disposal", async () => {
     const registry = project({});
     const callee = project({}, "dev-rpc");
@@ -209,6 +210,13 @@ binding = "PROPS"
 service = "probe"
 entrypoint = "Api"
 props = { user = "ann", n = 1 }
+[[services]]
+binding = "DEFAULT"
+service = "probe"
+[[services]]
+binding = "HANDLERS"
+service = "probe"
+entrypoint = "handlers"
 [[durable_objects.bindings]]
 name = "DO"
 class_name = "Obj"
@@ -221,7 +229,7 @@ script_name = "probe"
     running.push(inner);
     const outer = await startDev(caller, [], { env });
     running.push(outer);
-    for (const route of ["/members", "/props", "/errors", "/clone", "/stubs"]) {
+    for (const route of ["/members", "/props", "/errors", "/clone", "/handlers", "/stubs"]) {
       const local = await (await fetch(new URL(route, inner.url))).json();
       const remote = await (await fetch(new URL(route, outer.url))).json();
       expect({ route, remote }).toEqual({ route, remote: local });

@@ -134,6 +134,36 @@ describe("setups that recursed without end", () => {
   });
 });
 
+describe("an entrypoint class that does not extend WorkerEntrypoint", () => {
+  // Deliberately clearer than wrangler, which answers "internal error; reference = <random id>".
+  test("RPC to it fails with an error naming the class; fetch still works", async () => {
+    const dir = project({
+      "wrangler.toml": `name = "plain"
+main = "index.js"
+compatibility_date = "2025-01-01"
+[[services]]
+binding = "PLAIN"
+service = "plain"
+entrypoint = "Plain"
+`,
+      "index.js": `export class Plain { hi() { return "hi"; } fetch() { return new Response("plain fetch"); } }
+export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/fetch") return env.PLAIN.fetch("http://x/");
+    return env.PLAIN.hi().then(() => new Response("answered"), (e) => new Response(e.name + ": " + e.message));
+  },
+};
+`,
+    });
+    dirs.push(dir);
+    const dev = await start(dir);
+    expect(await text(dev.url, "/")).toBe(
+      '200 Error: The entrypoint "Plain" is a class that does not extend WorkerEntrypoint (from "cloudflare:workers"), so it cannot take RPC calls.',
+    );
+    expect(await text(dev.url, "/fetch")).toBe("200 plain fetch");
+  });
+});
+
 describe("three processes, one killed with -9", () => {
   test("callers in the other two get wrangler's error, then reach the restarted session and its stored data", async () => {
     const registry = project({});

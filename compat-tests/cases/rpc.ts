@@ -8,6 +8,8 @@ export const cases: CompatCase[] = [
   devCase({
     name: "rpc: properties, pipelining, RpcTargets, function stubs, ctx.props, errors, cloning and disposal",
     fixture: "dev-rpc",
-    requests: [{ path: "/members" }, { path: "/props" }, { path: "/errors" }, { path: "/clone" }, { path: "/stubs" }],
+    // Not compared: RPC to an entrypoint class that does not extend WorkerEntrypoint. wrangler answers
+    // "internal error; reference = <random>"; bunflare says which class and why (test/rpc.test.ts).
+    requests: [{ path: "/members" }, { path: "/props" }, { path: "/errors" }, { path: "/clone" }, { path: "/handlers" }, { path: "/stubs" }],
   }),
 ];

@@ -6,7 +6,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
-import { hostState } from "../modules/workers.ts";
+import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
+import { handlerTarget, notAnEntrypointClass } from "../bindings/service/rpc.ts";
 import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
 import { WebSocketRequestResponsePair } from "../bindings/durable-objects/websockets.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -298,7 +299,14 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
         // to a named entrypoint of itself would otherwise call itself without end.
         fetch: (request) => worker.fetch(request, name),
         // A new instance per call, with the binding's props as ctx.props.
-        rpcTarget: (props) => entrypoint(name ?? "default", makeCtx([], props)),
+        rpcTarget: (props) => {
+          const exportName = name ?? "default";
+          const ctx = makeCtx([], props);
+          const value = exports[exportName];
+          if (value && typeof value === "object") return handlerTarget(value as Record<string, unknown>, env, ctx) as Record<string, unknown>;
+          if (typeof value === "function" && !(value.prototype instanceof WorkerEntrypoint)) throw notAnEntrypointClass(exportName);
+          return entrypoint(exportName, ctx);
+        },
       };
     },
   };

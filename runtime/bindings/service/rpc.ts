@@ -420,3 +420,34 @@ function localSpecial(value: unknown): unknown {
   if (value instanceof Headers) return new Headers(value);
   return value;
 }
+
+/**
+ * An entrypoint exported as an object (`export default { fetch, method }`) as
+ * an RPC target: workerd calls its methods as top-level handlers, `(arg, env,
+ * ctx)`, so each call must send exactly one argument.
+ */
+export function handlerTarget(handler: Record<string, unknown>, env: unknown, ctx: unknown): object {
+  const methods: Record<string, unknown> = {};
+  for (const key of Object.keys(handler)) {
+    const method = handler[key];
+    if (typeof method !== "function") continue;
+    methods[key] = (...args: unknown[]) => {
+      if (args.length !== 1) {
+        throw new TypeError(
+          `Attempted to call RPC function "${key}" with the wrong number of arguments. When calling a top-level handler ` +
+            "function that is not declared as part of a class, you must always send exactly one argument. In order to " +
+            "support variable numbers of arguments, the server must use class-based syntax (extending WorkerEntrypoint) instead.",
+        );
+      }
+      return Reflect.apply(method, handler, [args[0], env, ctx]);
+    };
+  }
+  return Object.create(methods);
+}
+
+/** workerd answers an entrypoint class that does not extend WorkerEntrypoint with an opaque "internal error"; this says why. */
+export function notAnEntrypointClass(name: string): Error {
+  return new Error(
+    `The entrypoint "${name}" is a class that does not extend WorkerEntrypoint (from "cloudflare:workers"), so it cannot take RPC calls.`,
+  );
+}
