@@ -134,6 +134,66 @@ describe("setups that recursed without end", () => {
   });
 });
 
+describe("streams across processes", () => {
+  test("a returned ReadableStream is read while the callee still writes it; a stream argument is read by the callee", async () => {
+    const registry = project({});
+    const callee = project({
+      "wrangler.toml": 'name = "streamer"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+let finish;
+const finished = new Promise((resolve) => (finish = resolve));
+export default class extends WorkerEntrypoint {
+  fetch() { return new Response("streamer"); }
+  stream() {
+    const bytes = new TextEncoder();
+    return new ReadableStream({
+      async start(controller) {
+        controller.enqueue(bytes.encode("first;"));
+        // The rest only once the caller has said it read the first chunk.
+        await finished;
+        controller.enqueue(bytes.encode("rest"));
+        controller.close();
+      },
+    });
+  }
+  finish() { finish(); return "finished"; }
+  async upload(stream) { return "got " + (await new Response(stream).text()); }
+}
+`,
+    });
+    const caller = project({
+      "wrangler.toml": 'name = "reader"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "S"\nservice = "streamer"\n',
+      "index.js": `export default {
+  async fetch(request, env) {
+    const decoder = new TextDecoder();
+    if (new URL(request.url).pathname === "/upload") {
+      const { readable, writable } = new TransformStream();
+      const answer = env.S.upload(readable);
+      const writer = writable.getWriter();
+      await writer.write(new TextEncoder().encode("up"));
+      await writer.write(new TextEncoder().encode("load"));
+      await writer.close();
+      return new Response(await answer);
+    }
+    const reader = (await env.S.stream()).getReader();
+    const first = decoder.decode((await reader.read()).value);
+    const said = await env.S.finish();
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    return new Response(first + " | " + said + " | " + rest);
+  },
+};
+`,
+    });
+    dirs.push(registry, callee, caller);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    await start(callee, [], env);
+    const dev = await start(caller, [], env);
+    expect(await text(dev.url, "/")).toBe("200 first; | finished | rest");
+    expect(await text(dev.url, "/upload")).toBe("200 got upload");
+  });
+});
+
 describe("an entrypoint class that does not extend WorkerEntrypoint", () => {
   // Deliberately clearer than wrangler, which answers "internal error; reference = <random id>".
   test("RPC to it fails with an error naming the class; fetch still works", async () => {

@@ -3,7 +3,7 @@
 // fetch, an RPC call, or a request to a Durable Object of a class this session
 // defines. These requests never reach the request log: to the user they are a
 // binding call, not a request to this server.
-import { answerRpc, type RemoteTarget } from "../../runtime/bindings/service/remote.ts";
+import { answerRpc, answerStream, STREAM_PATH, type RemoteTarget } from "../../runtime/bindings/service/remote.ts";
 import { localCapability, rawCapabilityOf, type Capability } from "../../runtime/bindings/service/rpc.ts";
 import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/bindings/service/registry.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
@@ -40,7 +40,9 @@ export function createRemoteHandler(session: DevSession, reportError: (stack: st
   };
 
   return async (request: Request): Promise<Response> => {
-    if (new URL(request.url).pathname === RPC_PATH) return answerRpc(await request.arrayBuffer(), resolveTarget);
+    const { pathname } = new URL(request.url);
+    if (pathname === RPC_PATH) return answerRpc(await request.arrayBuffer(), resolveTarget);
+    if (pathname.startsWith(STREAM_PATH)) return answerStream(pathname);
     const target = JSON.parse(request.headers.get(TARGET_HEADER)!) as Exclude<RemoteTarget, { cap: string }>;
     const headers = new Headers(request.headers);
     headers.delete(TARGET_HEADER);

@@ -5,7 +5,8 @@
 // Set, Date, typed arrays, bigint survive; JSON would not). Functions and
 // RpcTargets travel as capability ids of the process that holds them, so the
 // other side's stub calls back here (callbacks, returned targets, pipelining);
-// streams, Requests and Responses travel with their bodies read.
+// streams (and Request / Response bodies) are lent too: the receiver reads
+// them as one streamed HTTP response from the process that holds them.
 import { deserialize, serialize } from "bun:jsc";
 import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
 import {
@@ -63,14 +64,50 @@ function lend(cap: Capability): { cap: string; url: string } {
   return { cap: id, url: ownAddress };
 }
 
+/** A stream on the wire: lent (read from its holder when the receiver reads it), or its bytes when nothing can serve it. */
+type StreamRef = { stream: string; url: string } | { bytes: Uint8Array };
+
 type Wire =
   | { cap: string; url: string }
-  | { stream: Uint8Array }
-  | { request: { url: string; method: string; headers: [string, string][]; body: Uint8Array | null } }
-  | { response: { status: number; statusText: string; headers: [string, string][]; body: Uint8Array | null } }
+  | { body: StreamRef }
+  | { request: { url: string; method: string; headers: [string, string][]; body: StreamRef | null } }
+  | { response: { status: number; statusText: string; headers: [string, string][]; body: StreamRef | null } }
   | { headers: [string, string][] };
 
-const bytesOf = async (body: ReadableStream | null) => (body ? new Uint8Array(await new Response(body).arrayBuffer()) : null);
+const lentStreams = new Map<string, ReadableStream>();
+
+/** Path under which a dev server serves the streams it lent (one read each). */
+export const STREAM_PATH = "/cdn-cgi/bunflare/rpc-stream/";
+
+async function lendStream(body: ReadableStream | null): Promise<StreamRef | null> {
+  if (!body) return null;
+  if (!ownAddress) return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
+  const id = `${process.pid}.${++nextExport}`;
+  lentStreams.set(id, body);
+  return { stream: id, url: ownAddress };
+}
+
+function borrowStream(ref: StreamRef | null): ReadableStream | null {
+  if (!ref) return null;
+  if ("bytes" in ref) return new Response(ref.bytes).body;
+  // Read as the receiver reads: chunks arrive while the holder is still writing them.
+  const { readable, writable } = new TransformStream();
+  fetch(new URL(STREAM_PATH + ref.stream, ref.url), { headers: { [TARGET_HEADER]: "stream" } })
+    .then((response) => {
+      if (!response.ok || !response.body) throw new Error("Network connection lost.");
+      return response.body.pipeTo(writable);
+    })
+    .catch((error) => writable.abort(error).catch(() => {}));
+  return readable;
+}
+
+/** The answer to a request for a stream this process lent: its bytes, as they come. */
+export function answerStream(pathname: string): Response {
+  const id = pathname.slice(STREAM_PATH.length);
+  const stream = lentStreams.get(id);
+  lentStreams.delete(id);
+  return stream ? new Response(stream) : new Response(null, { status: 404 });
+}
 
 async function toWire(value: unknown, lent: string[]): Promise<Wire> {
   if (typeof value === "function" || isStub(value) || isTarget(value)) {
@@ -79,26 +116,27 @@ async function toWire(value: unknown, lent: string[]): Promise<Wire> {
     lent.push(ref.cap);
     return ref;
   }
-  if (value instanceof ReadableStream) return { stream: (await bytesOf(value))! };
+  if (value instanceof ReadableStream) return { body: (await lendStream(value))! };
   if (value instanceof Request) {
-    return { request: { url: value.url, method: value.method, headers: [...value.headers], body: await bytesOf(value.body) } };
+    return { request: { url: value.url, method: value.method, headers: [...value.headers], body: await lendStream(value.body) } };
   }
   if (value instanceof Response) {
-    return { response: { status: value.status, statusText: value.statusText, headers: [...value.headers], body: await bytesOf(value.body) } };
+    return { response: { status: value.status, statusText: value.statusText, headers: [...value.headers], body: await lendStream(value.body) } };
   }
   return { headers: [...(value as Headers)] };
 }
 
 function fromWire(wire: Wire): unknown {
   if ("cap" in wire) return makeStub(remoteCapability(wire), { local: false });
-  if ("stream" in wire) return new Response(wire.stream).body;
+  if ("body" in wire) return borrowStream(wire.body);
   if ("request" in wire) {
     const r = wire.request;
-    return new Request(r.url, { method: r.method, headers: r.headers, body: r.body });
+    const body = borrowStream(r.body);
+    return new Request(r.url, { method: r.method, headers: r.headers, body, ...(body ? { duplex: "half" } : {}) } as RequestInit);
   }
   if ("response" in wire) {
     const r = wire.response;
-    return new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers });
+    return new Response(borrowStream(r.body), { status: r.status, statusText: r.statusText, headers: r.headers });
   }
   return new Headers(wire.headers);
 }
