@@ -349,3 +349,22 @@ describe("stubs within one process", () => {
     expect(sent.has("x-callee")).toBe(false);
   });
 });
+
+describe("property reads", () => {
+  test("awaiting the same member twice reads the property twice", async () => {
+    const { createServiceBinding } = require("../runtime/bindings/service/index.ts") as typeof import("../runtime/bindings/service/index.ts");
+    const { WorkerEntrypoint } = require("../runtime/modules/workers.ts") as typeof import("../runtime/modules/workers.ts");
+    let reads = 0;
+    class Api extends WorkerEntrypoint {
+      get count() {
+        return ++reads;
+      }
+    }
+    const api = createServiceBinding({
+      service: "api",
+      find: () => ({ fetch: async () => new Response(), rpcTarget: () => new Api({ waitUntil() {}, passThroughOnException() {}, props: {} }, {}) as any }),
+    }) as any;
+    expect(await api.count).toBe(1);
+    expect(await api.count).toBe(2);
+  });
+});

@@ -124,6 +124,8 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
     if (--refs.count === 0) raw.release();
   };
   const shell = options.object ? {} : function RpcStub() {};
+  // `stub.m` is the same value each time, as with any object (and cheaper than a new Proxy per call).
+  const members = new Map<string, unknown>();
   const stub = new Proxy(shell, {
     // `stub instanceof RpcStub`, as in workerd; a binding stays an object of its own kind.
     getPrototypeOf: () => (options.object ? (options.proto ?? Object.prototype) : RpcStub.prototype),
@@ -142,7 +144,9 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
         };
       }
       if (key === "constructor") return RpcStub;
-      return member(state, [key]);
+      let found = members.get(key);
+      if (!found) members.set(key, (found = member(state, [key])));
+      return found;
     },
   });
   STUBS.set(stub, state);
@@ -153,8 +157,8 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
 
 /** `stub.a.b`: callable (a method call) and awaitable (a property read). */
 function member(state: StubState, path: string[]): unknown {
-  let read: Promise<unknown> | undefined;
-  const value = () => (read ??= state.disposed ? Promise.reject(disposedError()) : state.cap.get(path));
+  // Read afresh on each await: the same member value is reused for later reads.
+  const value = () => (state.disposed ? Promise.reject(disposedError()) : state.cap.get(path));
   return new Proxy(function RpcProperty() {}, {
     apply: (_f, _this, args) => rpcPromise(state.disposed ? Promise.reject(disposedError()) : state.cap.call(path, args)),
     get(_f, key) {
@@ -287,12 +291,20 @@ export function clonedCapability(raw: Capability): Capability {
     throw rebuildError(errorShape(error));
   };
   // A result that cannot be sent fails on the callee's side, so it reaches the caller as a remote error too.
-  const settle = (promise: Promise<unknown>) => promise.then((result) => cloneValue(result)).catch(crossBack);
+  const settle = (promise: Promise<unknown>) =>
+    promise.then((result) => {
+      try {
+        return cloneValue(result);
+      } catch (error) {
+        return crossBack(error);
+      }
+    }, crossBack);
   return {
     call(path, args) {
       let result: Promise<unknown>;
       try {
-        result = raw.call(path, cloneValue(args) as unknown[]);
+        // The usual primitive arguments need no copy (one clone otherwise keeps shared references shared).
+        result = raw.call(path, args.every(isPrimitive) ? args : (cloneValue(args) as unknown[]));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -313,6 +325,8 @@ export function clonedCapability(raw: Capability): Capability {
 
 // ---------------------------------------------------------------------------
 // Copying values
+
+const isPrimitive = (value: unknown) => value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol");
 
 const MARK = "__bunflare_rpc_special";
 type Marker = { [MARK]: number };
