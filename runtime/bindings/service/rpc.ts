@@ -301,14 +301,18 @@ export function clonedCapability(raw: Capability): Capability {
     }, crossBack);
   return {
     call(path, args) {
+      const made: unknown[] = [];
       let result: Promise<unknown>;
       try {
         // The usual primitive arguments need no copy (one clone otherwise keeps shared references shared).
-        result = raw.call(path, args.every(isPrimitive) ? args : (cloneValue(args) as unknown[]));
+        result = raw.call(path, args.every(isPrimitive) ? args : (cloneValue(args, made) as unknown[]));
       } catch (error) {
         return Promise.reject(error);
       }
-      return settle(result);
+      const settled = settle(result);
+      // Stubs the callee received as arguments are disposed when its call returns, as in workerd.
+      if (made.length) settled.finally(() => made.forEach((stub) => (stub as Disposable)[Symbol.dispose]())).catch(() => {});
+      return settled;
     },
     get(path) {
       let result: Promise<unknown>;
@@ -419,20 +423,24 @@ export function revive(value: unknown, special: (index: number) => unknown, seen
  * targets become stubs (a stub stays usable by its sender: the receiver gets
  * a duplicate), bodies and streams are handed over as they are.
  */
-export function cloneValue(value: unknown): unknown {
+export function cloneValue(value: unknown, made?: unknown[]): unknown {
   if ((typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol") || value === null) return value;
   const specials: unknown[] = [];
   const prepared = prepare(value, specials);
-  if (specials.length === 1 && isMarker(prepared)) return localSpecial(specials[0]);
+  if (specials.length === 1 && isMarker(prepared)) return localSpecial(specials[0], made);
   const copy = structuredClone(prepared);
-  return specials.length ? revive(copy, (i) => localSpecial(specials[i])) : copy;
+  return specials.length ? revive(copy, (i) => localSpecial(specials[i], made)) : copy;
 }
 
-function localSpecial(value: unknown): unknown {
-  if (isStub(value)) return (value as { dup(): unknown }).dup();
-  if (typeof value === "function" || isTarget(value)) return makeStub(localCapability(() => value));
-  if (value instanceof Headers) return new Headers(value);
-  return value;
+/** What the receiver gets for a special; stubs made are listed in `made`. */
+function localSpecial(value: unknown, made?: unknown[]): unknown {
+  let stub: unknown;
+  if (isStub(value)) stub = (value as { dup(): unknown }).dup();
+  else if (typeof value === "function" || isTarget(value)) stub = makeStub(localCapability(() => value));
+  else if (value instanceof Headers) return new Headers(value);
+  else return value;
+  made?.push(stub);
+  return stub;
 }
 
 /**
