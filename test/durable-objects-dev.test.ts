@@ -59,12 +59,19 @@ export class Room extends DurableObject {
   async release() { await this.ctx.storage.put("release", true); }
   async runs() { return (await this.ctx.storage.list({ prefix: "fired:" })).size; }
   async setAlarm(at) { await this.ctx.storage.setAlarm(at); }
+  // A read, an await of storage, a write: the input gate keeps other requests out in between.
+  async increment() {
+    const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
+    await this.ctx.storage.put("n", n);
+    return n;
+  }
   async read(key) { return (await this.ctx.storage.get(key)) ?? null; }
 }
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     const stub = env.ROOM.getByName("lobby");
+    if (url.pathname === "/inc") return new Response(String(await stub.increment()));
     if (url.pathname === "/release") { await stub.release(); return new Response("released"); }
     if (url.pathname === "/closes") return Response.json(await stub.read("closes"));
     if (url.pathname === "/alarm") { await stub.setAlarm(Number(url.searchParams.get("at"))); return new Response("set"); }
@@ -143,6 +150,17 @@ describe("WebSocket hibernation with real clients", () => {
     expect(await (await fetch(`${dev.url}/closes`)).json()).toEqual(["c5 4007 bye c5 true", "c6 4100 leaving true"]);
     await eventually(async () => (await (await fetch(`${dev.url}/count`)).text()) === "10");
     for (const client of clients) client.ws.close();
+  });
+});
+
+describe("input gate", () => {
+  test("concurrent HTTP requests incrementing one object never read the same count", async () => {
+    const dir = project({ "wrangler.toml": CONFIG, "index.js": ROOM });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    const counts = await Promise.all(Array.from({ length: 40 }, async () => Number(await (await fetch(`${dev.url}/inc`)).text())));
+    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 });
 
