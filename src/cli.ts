@@ -198,7 +198,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     failed = error;
   }
-  if (!failed) return 0;
+  // A handler that ran real wrangler (init --from-dash, setup of a framework) leaves its exit code here.
+  if (!failed) return typeof process.exitCode === "number" ? process.exitCode : 0;
   // Older command modules signalled usage errors with an Error named "YError"; same treatment.
   if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
   // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).

@@ -8,7 +8,7 @@ import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { UserError } from "../errors.ts";
 import { log } from "../log.ts";
-import { dim, hex } from "../colors.ts";
+import { dim, gray, hex } from "../colors.ts";
 import { findWrangler, forwardToWrangler } from "../forward.ts";
 import { confirm, prompt } from "./shared/prompts.ts";
 
@@ -101,12 +101,12 @@ function appendToGitIgnore(root: string): void {
     ...(/^!\/?\.env\.example(\s|$)/m.test(content) ? [] : ["!.env.example"]),
   ];
   if (!add.length) return;
-  log.info("├ Adding Wrangler files to the .gitignore file");
+  log.info(`${gray("├")} Adding Wrangler files to the .gitignore file`);
   const lines = existed ? ["", ...(/\n\s*$/.test(content) ? [] : [""])] : [];
   if (!hasDotWrangler && add.length > 1) lines.push("# wrangler files");
   lines.push(...add, "");
   appendFileSync(file, lines.join("\n"));
-  log.info(`│ ${brand(existed ? "updated" : "created")} ${dim(".gitignore file")}\n│`);
+  log.info(`${gray("│")} ${brand(existed ? "updated" : "created")} ${dim(".gitignore file")}\n${gray("│")}`);
 }
 
 export default defineCommand<SetupArgs>({
@@ -149,7 +149,8 @@ export default defineCommand<SetupArgs>({
     const framework = Object.keys(FRAMEWORK_PACKAGES).find((name) => name in dependencies);
     if (framework || config.pages_build_output_dir) {
       if (!findWrangler()) {
-        const what = framework ? `a ${FRAMEWORK_PACKAGES[framework]} project, which` : "a Pages project, which";
+        const name = framework ? FRAMEWORK_PACKAGES[framework]! : "Pages";
+        const what = `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name} project, which`;
         throw new UserError(
           `\`bunflare setup\` configures static sites; this is ${what} real wrangler configures (it installs the framework's Cloudflare adapter): install it with \`npm install --save-dev wrangler\` and run \`npx wrangler setup\`.`,
         );
