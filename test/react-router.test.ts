@@ -24,6 +24,8 @@ test("dev follows the redirect to the built config, with no warnings about its g
     'Using redirected Wrangler configuration.\n - Configuration being used: "build/server/wrangler.json"\n - Original user\'s configuration: "wrangler.jsonc"\n - Deploy configuration file: ".wrangler/deploy/config.json"\n',
   );
   expect(output).not.toContain("WARNING");
+  // The built worker is not bundled again (no_bundle): its modules are listed as wrangler lists them.
+  expect(output).toMatch(/Attaching additional modules:\n[^]*│ assets\/server-build-Bnrfr5OI\.js │ esm  │ 212\.93 KiB │[^]*│ Total \(2 modules\) /);
   expect(output).toContain('env.VALUE_FROM_CLOUDFLARE ("Hello from Bunflare")');
 });
 
