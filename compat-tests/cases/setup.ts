@@ -40,7 +40,6 @@ export const cases: CompatCase[] = [
   },
   {
     name: "complete: the completion protocol answers from the command tree",
-    fast: true,
     steps: [
       { args: ["complete", "--", "kv", ""] },
       { args: ["complete", "--", "kv", "key", ""] },

@@ -25,7 +25,6 @@ import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
 import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
 import { Reloader } from "./watch.ts";
-import { additionalModulesTable, findAdditionalModules, moduleRootOf } from "../bundle/additional-modules.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 
@@ -129,6 +128,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   for (const slot of session.slots) {
     const { config, dir } = slot.settings.project.loaded;
     if (!config.no_bundle && !config.find_additional_modules) continue;
+    // Loaded only for such workers: most dev starts never need it.
+    const { additionalModulesTable, findAdditionalModules, moduleRootOf } = require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
     const modules = findAdditionalModules(moduleRootOf(dir, config.base_dir, slot.settings.main), slot.settings.main, config.rules);
     const table = additionalModulesTable(modules);
     if (table) devConsole.log("info", table);
