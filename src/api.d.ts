@@ -29,3 +29,6 @@ export interface PlatformProxy<Env = Record<string, unknown>, CfProperties = Rec
 export function getPlatformProxy<Env = Record<string, unknown>, CfProperties = Record<string, unknown>>(
   options?: GetPlatformProxyOptions,
 ): Promise<PlatformProxy<Env, CfProperties>>;
+
+export { unstable_dev, unstable_startWorker } from "./start-worker.mjs";
+export type { StartDevWorkerInput, Unstable_DevOptions, Unstable_DevWorker, Worker } from "./start-worker.mjs";

@@ -79,3 +79,7 @@ export async function getPlatformProxy<Env = Record<string, unknown>, CfProperti
     },
   };
 }
+
+// Shared with the Node entry (src/node.mjs): the dev server runs as a child process in both runtimes.
+export { unstable_dev, unstable_startWorker } from "./start-worker.mjs";
+export type { StartDevWorkerInput, Unstable_DevOptions, Unstable_DevWorker, Worker } from "./start-worker.mjs";

@@ -12,29 +12,7 @@ import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
 import { forwardToWrangler, needsWrangler } from "./forward.ts";
-
-const GLOBAL_FLAGS = {
-  v: { describe: "Show version number", alias: "version", type: "boolean" },
-  cwd: {
-    describe: "Run as if Wrangler was started in the specified directory instead of the current working directory",
-    type: "string",
-    requiresArg: true,
-  },
-  config: { alias: "c", describe: "Path to Wrangler configuration file", type: "string", requiresArg: true },
-  env: {
-    alias: "e",
-    describe: "Environment to use for operations, and for selecting .env and .dev.vars files",
-    type: "string",
-    requiresArg: true,
-  },
-  "env-file": {
-    describe:
-      "Path to an .env file to load - can be specified multiple times - values from earlier files are overridden by values in later files",
-    type: "string",
-    array: true,
-    requiresArg: true,
-  },
-} as const;
+import { GLOBAL_FLAGS } from "./commands/global-flags.ts";
 
 /** Flags that take a value, so the group finder can skip their values. */
 const FLAGS_WITH_VALUES = new Set(["-c", "--config", "-e", "--env", "--env-file", "--cwd"]);
@@ -52,17 +30,8 @@ function invokedGroup(argv: string[]): CommandGroup | undefined {
   return undefined;
 }
 
-/** Local commands in wrangler that bunflare does not have yet (they need no network, so say so honestly). */
-const NOT_BUILT_YET = new Set(["complete", "setup"]);
-
-/**
- * A top-level group with no module: only those not built yet get here, since
- * main() hands every other one (they need Cloudflare's network) to a real wrangler.
- */
+/** A top-level group with no module: main() hands those to a real wrangler, so only `--help`-like lines get here. */
 function refuseGroup(group: CommandGroup): never {
-  if (NOT_BUILT_YET.has(group.name)) {
-    throw new UserError(`\`bunflare ${group.name}\` is not available in bunflare yet: use \`npx wrangler ${group.name}\` for it.`);
-  }
   throw needsNetwork(group.name);
 }
 
@@ -156,7 +125,7 @@ function loadEnvFiles(args: GlobalArgs): void {
 export async function main(argv: string[]): Promise<number> {
   const group = invokedGroup(argv);
   // Commands that need Cloudflare's network go to real wrangler, untouched (src/forward.ts).
-  if (group && !NOT_BUILT_YET.has(group.name) && needsWrangler(argv, Boolean(group.load))) {
+  if (group && needsWrangler(argv, Boolean(group.load))) {
     try {
       return await forwardToWrangler(argv);
     } catch (error) {
@@ -229,7 +198,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     failed = error;
   }
-  if (!failed) return 0;
+  // A handler that ran real wrangler (init --from-dash, setup of a framework) leaves its exit code here.
+  if (!failed) return typeof process.exitCode === "number" ? process.exitCode : 0;
   // Older command modules signalled usage errors with an Error named "YError"; same treatment.
   if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
   // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).

@@ -84,11 +84,31 @@ test("a bad --env is one error naming the environment", async () => {
   noStack(stderr);
 });
 
-test("local wrangler commands bunflare lacks say so in one line", async () => {
-  const { stderr, exitCode } = await run(["setup"]);
-  expect(exitCode).toBe(1);
-  expect(stderr.trim()).toBe("✘ [ERROR] `bunflare setup` is not available in bunflare yet: use `npx wrangler setup` for it.");
-});
+test("every command and subcommand that --help lists answers its own --help", async () => {
+  // Walks the tree as a user would: the root help's commands, then each one's COMMANDS section.
+  const listed = (help: string) => {
+    const start = help.indexOf("COMMANDS");
+    if (start < 0) return [];
+    const section = help.slice(start, help.search(/\n(GLOBAL FLAGS|POSITIONALS|OPTIONS)\n/));
+    return [...section.matchAll(/^  bunflare ((?:[a-z0-9-]+ ?)+?)(?:\s+[[<]|\s{2,}|$)/gm)].map((match) => match[1]!.trim().split(" "));
+  };
+  const queue = listed((await run(["--help"])).stdout);
+  expect(queue.length).toBeGreaterThan(30);
+  const seen: string[] = [];
+  while (queue.length) {
+    const words = queue.shift()!;
+    seen.push(words.join(" "));
+    const { stdout, stderr, exitCode } = await run([...words, "--help"]);
+    const output = stdout + stderr;
+    expect({ words, exitCode }).toEqual({ words, exitCode: 0 });
+    expect(output).not.toMatch(/Unknown argument|Unknown arguments|Unknown command|not available in bunflare yet/);
+    expect(stdout).toContain(`bunflare ${words.join(" ")}`);
+    for (const child of listed(stdout)) if (child.length > words.length) queue.push(child);
+  }
+  for (const command of ["setup", "complete", "kv key put", "d1 migrations apply", "r2 object get", "queues consumer add", "workflows instances list"]) {
+    expect(seen).toContain(command);
+  }
+}, 300_000);
 
 test("a missing --env-file is one clear error", async () => {
   const dir = scratch();

@@ -151,3 +151,18 @@ test("check startup writes a CPU profile of the worker's startup", async () => {
   expect(Array.isArray(profile.nodes)).toBe(true);
   expect(result.stdout).toContain("CPU Profile has been written to p.cpuprofile.");
 });
+
+test("check startup with an --outfile it cannot write is one line, exit 1, and leaves nothing behind", async () => {
+  const dir = scratch({ "wrangler.json": config(), "src/index.js": "export default { fetch() { return new Response('x'); } };\n", blocker: "" });
+  mkdirSync(path.join(dir, "taken"));
+  for (const [outfile, reason] of [
+    ["blocker/p.cpuprofile", "a part of its path is a file"],
+    ["taken", "it is a directory"],
+  ]) {
+    const result = await run(["check", "startup", "--outfile", outfile!], dir);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim().split("\n").at(-1)).toBe(`✘ [ERROR] Could not write the --outfile "${outfile}": ${reason}.`);
+  }
+  expect(readdirSync(dir).sort()).toEqual(["blocker", "src", "taken", "wrangler.json"]);
+  expect(readdirSync(path.join(dir, "taken"))).toEqual([]);
+});

@@ -1,7 +1,7 @@
 // `bunflare secret put|delete|list|bulk` on .dev.vars, and `docs`, `init`, and the
 // redirected config under `bunflare dev`.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cleanup, project, startDev, type DevProcess } from "./dev-helpers.ts";
@@ -131,4 +131,15 @@ test("docs prints the URL; init writes a minimal Worker that builds", async () =
   const again = await run(["init", "hello", "--yes"], dir);
   expect(again.exitCode).toBe(1);
   expect(again.stderr).toContain('The directory "hello" already exists and is not empty');
+});
+
+test("a .dev.vars that is a directory is one line naming it, exit 1", async () => {
+  const dir = scratch(CONFIG);
+  mkdirSync(path.join(dir, ".dev.vars"));
+  for (const args of [["secret", "put", "A"], ["secret", "list"]]) {
+    const result = await run(args, dir, "v\n");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe("✘ [ERROR] Could not read .dev.vars: it is a directory.");
+  }
+  expect(readdirSync(path.join(dir, ".dev.vars"))).toEqual([]);
 });

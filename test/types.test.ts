@@ -186,6 +186,15 @@ test("a types path that cannot be written is one error, and nothing is left half
   expect(missing.stderr).toContain("✘ [ERROR] A file or directory could not be found.");
   expect(missing.stderr).toContain("Missing file or directory: no/dir/env.d.ts");
   expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+
+  // A directory nobody may write into, even root (tests often run as root, which chmod cannot stop): sysfs.
+  if (existsSync("/sys/kernel")) {
+    const denied = run("types", "--include-runtime=false", "--path", "/sys/kernel/env.d.ts");
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain("✘ [ERROR] A permission error occurred while accessing the file system.");
+    expect(denied.stderr).toContain("Affected path: /sys/kernel/env.d.ts");
+    expect(denied.stderr).not.toContain("    at ");
+  }
 });
 
 test("a .d.ts wrangler did not generate is never overwritten", () => {

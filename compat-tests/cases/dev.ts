@@ -53,6 +53,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "dev: find_additional_modules keeps rule-matched modules for dynamic import",
     fixture: "dev-additional-modules",
+    compareStartup: true,
     requests: [{ path: "/?lang=en" }, { path: "/?lang=fr" }, { path: "/?lang=de" }],
   }),
   devCase({
@@ -391,5 +392,22 @@ cases.push(
     },
     args: ["--host", "api.example.com", "--upstream-protocol", "https"],
     requests: [{ path: "/x//a?b=1", headers_compared: ["set-cookie"] }, { path: "/plain" }],
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "dev: a React Router app built by Cloudflare's Vite plugin, through its redirected config",
+    fixture: "react-router",
+    compareStartup: true,
+    requests: [
+      // The pages' bodies are compared in test/react-router.test.ts: React Router inlines a
+      // function into each page by its source text, which Bun re-prints (another layout of
+      // the same code) until modules run byte for byte as written.
+      { path: "/", ignoreBody: true, headers_compared: ["content-type"] },
+      { path: "/about", ignoreBody: true, headers_compared: ["content-type"] },
+      { path: "/assets/root-QXnGK3JO.js", headers_compared: ["content-type"] },
+      { path: "/nope", ignoreBody: true },
+    ],
   }),
 );

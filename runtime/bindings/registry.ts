@@ -86,6 +86,9 @@ export function unsupportedBindings(config: Record<string, unknown>): { key: str
   for (const key of Object.keys(UNSUPPORTED_BINDING_KEYS)) {
     const value = config[key];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    // A built wrangler.json (Cloudflare's Vite plugin) carries `logfwdr: { bindings: [] }`: nothing bound.
+    const bindings = (value as { bindings?: unknown } | null)?.bindings;
+    if (Array.isArray(bindings) && bindings.length === 0) continue;
     if (BINDINGS.some((descriptor) => descriptor.key.split(".")[0] === key)) continue;
     found.push({ key, names: namesUnder(value) });
   }

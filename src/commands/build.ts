@@ -2,6 +2,7 @@
 // `bunflare check startup`: the startup phase of the bundle dev runs, profiled by
 // Bun's CPU profiler (wrangler profiles workerd; the profile format is the same).
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { fileErrorReason } from "./shared/files.ts";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { buildWorker, dryRun } from "./deploy.ts";
@@ -58,7 +59,12 @@ const startup = defineCommand<StartupArgs>({
       log.info("├ Analysing");
       const outfile = path.resolve(args.outfile);
       const dir = path.join(path.dirname(outfile), `.bunflare-profile-${process.pid}`);
-      mkdirSync(dir, { recursive: true });
+      const cannotWrite = (error: unknown) => new UserError(`Could not write the --outfile "${args.outfile}": ${fileErrorReason(error)}.`);
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        throw cannotWrite(error);
+      }
       try {
         // A child Bun evaluates the bundle's top level (its startup phase) under the profiler.
         // It exits right after the import: a worker's top level may leave timers or handles open.
@@ -71,7 +77,11 @@ const startup = defineCommand<StartupArgs>({
         if (!existsSync(profile)) {
           throw new UserError(`Your Worker failed to start up:\n${child.stderr.toString().trim()}`);
         }
-        renameSync(profile, outfile);
+        try {
+          renameSync(profile, outfile);
+        } catch (error) {
+          throw cannotWrite(error);
+        }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -88,7 +88,16 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   const dispose = () => rmSync(work, { recursive: true, force: true });
   try {
     const noBundle = args["no-bundle"] === true || args.bundle === false || config.no_bundle === true;
-    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: [], dispose };
+    let unbundled: BuiltWorker["modules"] = [];
+    if (noBundle || config.find_additional_modules) {
+      const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");
+      const found = findAdditionalModules(moduleRootOf(loaded.dir, config.base_dir, main), main, config.rules);
+      const table = additionalModulesTable(found);
+      if (table) log.info(table);
+      unbundled = found.map(({ name, file }) => ({ name, file }));
+    }
+    // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
+    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, dispose };
     const { createBundler } = await import("../bundle/index.ts");
     const bundler = await createBundler(bundleOptions(loaded, main, args, work, (message) => log.warn(message)));
     const built = await bundler.build();

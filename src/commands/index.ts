@@ -5,7 +5,7 @@ import type { CommandGroup } from "./define.ts";
 
 export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "docs", usage: "docs [search..]", describe: "📚 Open Wrangler's command documentation in your browser", load: () => import("./docs.ts") },
-  { name: "complete", usage: "complete [shell]", describe: "⌨️ Generate and handle shell completions" },
+  { name: "complete", usage: "complete [shell]", describe: "⌨️ Generate and handle shell completions", load: () => import("./complete.ts") },
   // bunflare's own: the Local Explorer on the store without a dev server.
   { name: "explorer", usage: "explorer", describe: "🔎 Browse and edit local binding data in the browser", hidden: true, load: () => import("./explorer.ts") },
   { name: "email", usage: "email", describe: "Manage Cloudflare Email services [open beta]", category: "" },
@@ -28,7 +28,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "queues", usage: "queues", describe: "📬 Manage Workers Queues", category: "Compute & AI", load: () => import("./queues.ts") },
   { name: "rollback", usage: "rollback [version-id]", describe: "🔙 Rollback a deployment for a Worker", category: "Compute & AI" },
   { name: "secret", usage: "secret", describe: "🤫 Generate a secret that can be referenced in a Worker", category: "Compute & AI", load: () => import("./secret.ts") },
-  { name: "setup", usage: "setup", describe: "🪄 Setup a project to work on Cloudflare", category: "Compute & AI" },
+  { name: "setup", usage: "setup", describe: "🪄 Setup a project to work on Cloudflare", category: "Compute & AI", load: () => import("./setup.ts") },
   { name: "tail", usage: "tail [worker]", describe: "🦚 Start a log tailing session for a Worker", category: "Compute & AI" },
   { name: "triggers", usage: "triggers", describe: "🎯 Updates the triggers of your current deployment [experimental]", category: "Compute & AI" },
   { name: "types", usage: "types [path]", describe: "📝 Generate types from your Worker configuration", category: "Compute & AI", load: () => import("./types.ts") },

@@ -2,7 +2,8 @@
 // Secrets live in `.dev.vars` (`.dev.vars.<env>` with --env) beside the config, the
 // file `bunflare dev` reads them from; nothing is uploaded. Values are read from
 // stdin or a hidden prompt and never printed.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { fileErrorReason } from "./shared/files.ts";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { loadConfig, type LoadedConfig } from "../config/index.ts";
@@ -35,7 +36,15 @@ const LOCAL_NOTE = (shown: string) =>
 /** The .dev.vars entries in file order; the file is dotenv text. */
 function readSecrets(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
-  return (require("dotenv") as typeof import("dotenv")).parse(readFileSync(file, "utf8"));
+  return (require("dotenv") as typeof import("dotenv")).parse(readText(file));
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UserError(`Could not read ${path.relative(process.cwd(), file) || file}: ${fileErrorReason(error)}.`);
+  }
 }
 
 /** One dotenv line that reads back as exactly `value`. */
@@ -48,7 +57,7 @@ function dotenvLine(key: string, value: string): string {
 
 /** Rewrites the file with `changes` (undefined deletes), keeping other lines; atomic, so a failure leaves it intact. */
 function writeSecrets(file: string, changes: Record<string, string | undefined>): void {
-  const lines = existsSync(file) ? readFileSync(file, "utf8").split("\n") : [];
+  const lines = existsSync(file) ? readText(file).split("\n") : [];
   if (lines.at(-1) === "") lines.pop();
   const pending = new Map(Object.entries(changes));
   const out: string[] = [];
@@ -71,8 +80,13 @@ function writeSecrets(file: string, changes: Record<string, string | undefined>)
   }
   for (const [key, value] of pending) if (value !== undefined) out.push(dotenvLine(key, value));
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, out.length ? `${out.join("\n")}\n` : "", { mode: 0o600 });
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, out.length ? `${out.join("\n")}\n` : "", { mode: 0o600 });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new UserError(`Could not write ${path.relative(process.cwd(), file) || file}: ${fileErrorReason(error)}; it is unchanged.`);
+  }
 }
 
 async function readStdin(): Promise<string> {

@@ -15,3 +15,4 @@ export {
 export { prettyBytes, renderTable } from "./format.ts";
 export { printCreatedResourceConfig, validBindingName, type AddToConfigArgs } from "./create.ts";
 export { networkOnlyCommand } from "./network-only.ts";
+export { fileErrorReason } from "./files.ts";

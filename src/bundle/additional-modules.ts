@@ -1,0 +1,81 @@
+// Wrangler's additional modules: with `no_bundle` or `find_additional_modules`, the files
+// under the module root that the module rules match (the entry aside) go up as modules of
+// their own, and wrangler lists them in one table ("Attaching additional modules:") in dev
+// and deploy alike. As in wrangler, only the user's own ESModule / CommonJS rules pick code
+// files; the default rules add text, data and wasm.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import type { ModuleRule } from "../config/types.ts";
+import { renderTable } from "../commands/shared/format.ts";
+
+export interface AdditionalModule {
+  /** Path relative to the module root, with forward slashes (the module's name). */
+  name: string;
+  file: string;
+  /** Wrangler's module type names, as its table shows them. */
+  type: string;
+  size: number;
+}
+
+const TYPE_NAMES: Record<ModuleRule["type"], string> = {
+  ESModule: "esm",
+  CommonJS: "commonjs",
+  Text: "text",
+  Data: "buffer",
+  CompiledWasm: "compiled-wasm",
+  PythonModule: "python",
+  PythonRequirement: "python-requirement",
+};
+
+const DEFAULT_ASSET_RULES: ModuleRule[] = [
+  { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
+  { type: "Data", globs: ["**/*.bin"] },
+  { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
+];
+
+/** User rules first; a default of the same type is dropped unless the user's says `fallthrough`. */
+function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: Bun.Glob[] }[] {
+  const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
+  return [...userRules, ...DEFAULT_ASSET_RULES.filter((rule) => !replaced.has(rule.type))].map((rule) => ({
+    type: rule.type,
+    globs: rule.globs.map((glob) => new Bun.Glob(glob)),
+  }));
+}
+
+function filesUnder(root: string, dir = root): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(root, full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+export function findAdditionalModules(moduleRoot: string, entry: string, rules: ModuleRule[] | undefined): AdditionalModule[] {
+  const compiled = moduleRules(rules);
+  const modules: AdditionalModule[] = [];
+  for (const file of filesUnder(moduleRoot)) {
+    if (path.resolve(file) === path.resolve(entry)) continue;
+    const name = path.relative(moduleRoot, file).split(path.sep).join("/");
+    const rule = compiled.find((candidate) => candidate.globs.some((glob) => glob.match(name)));
+    if (rule) modules.push({ name, file, type: TYPE_NAMES[rule.type], size: statSync(file).size });
+  }
+  return modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The module root wrangler searches: `base_dir`, else the entry's directory. */
+export function moduleRootOf(configDir: string, baseDir: string | undefined, main: string): string {
+  return baseDir ? path.resolve(configDir, baseDir) : path.dirname(main);
+}
+
+/** "Attaching additional modules:" and wrangler's table, or nothing when there are none. */
+export function additionalModulesTable(modules: AdditionalModule[]): string | undefined {
+  if (!modules.length) return undefined;
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
+  const total = modules.reduce((sum, module) => sum + module.size, 0);
+  const rows: Record<string, string>[] = modules.map((module) => ({ Name: module.name, Type: module.type, Size: kib(module.size) }));
+  rows.push({ Name: `Total (${modules.length} module${modules.length > 1 ? "s" : ""})`, Type: "", Size: kib(total) });
+  return `Attaching additional modules:\n${renderTable(rows)}`;
+}
