@@ -373,14 +373,14 @@ export default {
     expect(byId.result[0].meta.rows_written).toBe(1);
     const bad = await query({ durable_object_name: "a", queries: [{ sql: "SELECT nope FROM hits" }] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].message).toContain("no such column: nope");
+    expect(((await bad.json()) as any).errors[0].message).toContain("no such column: nope");
     const internal = await query({ durable_object_name: "a", queries: [{ sql: "SELECT * FROM _cf_KV" }] });
     expect(internal.status).toBe(400);
     expect((await query({ durable_object_id: "zz", queries: [] })).status).toBe(400);
     // An object never stored (or deleted since a tab opened it): 404, and nothing is created for it.
     const missing = await fetch(`${api}/do-app-Counter/objects/never`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).errors[0].message).toContain("has no stored data");
+    expect(((await missing.json()) as any).errors[0].message).toContain("has no stored data");
     expect((await bodyOf(fetch(`${api}/do-app-Counter/objects`))).result).toHaveLength(2);
   });
 
