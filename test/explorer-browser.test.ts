@@ -143,6 +143,13 @@ test.skipIf(!CHROMIUM)("every view in Chromium; KV and D1 edits in the page are 
     await page.getByText("Saved.").waitFor();
     await shot(page, "kv-edit");
     expect(cli("kv", "key", "get", "--binding", "KV", "settings").stdout.trim().split("\n").at(-1)).toBe('{"theme":"light"}');
+    // A key deleted elsewhere while its list is still open here: opening it says so, nothing else breaks.
+    await page.getByRole("link", { name: "KV", exact: true }).click();
+    await page.getByRole("link", { name: "settings" }).waitFor();
+    expect(cli("kv", "key", "delete", "--binding", "KV", "settings").code).toBe(0);
+    await page.getByRole("link", { name: "settings" }).click();
+    await page.getByText("no longer exists: it was deleted since this page listed it").waitFor();
+    await shot(page, "kv-deleted-elsewhere");
 
     // D1: tables with schema, rows sorted by a column, migrations, the console (an edit the CLI sees, an error in D1's words).
     await page.getByRole("link", { name: "DB", exact: true }).click();

@@ -10,6 +10,7 @@ import { connect } from "node:net";
 import path from "node:path";
 import { cleanup, eventually, project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
 import { DOCUMENTED } from "../src/explorer/openapi.ts";
+import { EXPLORER_HTML } from "../src/explorer/page.ts";
 
 setDefaultTimeout(60_000);
 
@@ -304,6 +305,12 @@ dead_letter_queue = "jobs-dlq"
 });
 
 describe("the API document and its guards", () => {
+  test("the page's script parses (it is a string inside a TypeScript template, escapes and all)", () => {
+    const script = EXPLORER_HTML.slice(EXPLORER_HTML.indexOf("<script>") + "<script>".length, EXPLORER_HTML.indexOf("</script>"));
+    expect(script.length).toBeGreaterThan(1000);
+    expect(() => new Function(script)).not.toThrow();
+  });
+
   test("the OpenAPI 3 document lists every path the explorer answers, and every listed path answers", async () => {
     const dir = newProject();
     const api = await startExplorer(dir);

@@ -146,6 +146,7 @@ export class DevHttpServer {
       port,
       tls,
       idleTimeout: 0,
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER, // as workerd: no cap of its own (Bun's default is 128 MB); R2 uploads in the explorer stream
       fetch: recordRequests(this.handle), // the Local Explorer's Requests view (src/dev/requests.ts)
       websocket: {
         open: (ws) => {

@@ -16,7 +16,7 @@ export const EXPLORER_HTML = `<!doctype html>
   nav a.active, nav a:hover { background: #dfe6f5; }
   main { flex: 1; padding: 16px 24px; overflow: auto; }
   table { border-collapse: collapse; margin: 8px 0; }
-  th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; max-width: 480px; overflow-wrap: anywhere; }
+  th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; max-width: 480px; overflow-wrap: break-word; }
   th { background: #f4f4f6; }
   textarea { width: 100%; min-height: 120px; font: 13px monospace; box-sizing: border-box; }
   input[type=text] { padding: 3px 6px; }
@@ -113,14 +113,18 @@ async function kvEdit(ns, key) {
       if (text === null) {
         value.value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
         value.readOnly = true;
-        status.append($("p", { className: "muted", textContent: "Binary value, shown as hex (read-only)." }));
+        status.append($("p", { className: "muted" }, "Binary value, shown as hex (read-only). ", $("a", { href: API + path(), download: key.split("/").pop() || "value", textContent: "Download" })));
       } else {
         try { value.value = JSON.stringify(JSON.parse(text), null, 2); value.dataset.json = "1"; } catch { value.value = text; }
       }
       const listed = await api("/storage/kv/namespaces/" + enc(ns.id) + "/keys?prefix=" + enc(key) + "&limit=10");
       const entry = listed.result.find((k) => k.name === key);
       if (entry && entry.metadata !== undefined) metadata.value = JSON.stringify(entry.metadata);
-    } catch (error) { showError(status, error); }
+      if (entry && entry.expiration) status.append($("p", { className: "muted", textContent: "Expires at " + new Date(entry.expiration * 1000).toISOString() + "." }));
+    } catch (error) {
+      // Deleted since the list was drawn (another tab, the worker, the CLI): say so; Save writes it again.
+      showError(status, /key not found/.test(error.message) ? new Error("The key " + key + " no longer exists: it was deleted since this page listed it. Save creates it again with the value below.") : error);
+    }
   }
   main.append($("button", { textContent: "Save", onclick: async () => {
     status.replaceChildren();
