@@ -259,7 +259,9 @@ dead_letter_queue = "jobs-dlq"
     // The queue invocations are in the Requests view with their outcome.
     const requests = (await bodyOf(fetch(`${dev.url}/cdn-cgi/explorer/api/requests?kind=queue`))).result.requests;
     expect(requests.length).toBeGreaterThanOrEqual(2);
-    expect(requests[0]).toMatchObject({ kind: "queue", method: "QUEUE", path: "jobs" });
+    // Every delivery was retried by the consumer: none acked ("0/1"), so each counts as an error.
+    expect(requests[0]).toMatchObject({ kind: "queue", method: "QUEUE", path: "jobs", status: "0/1" });
+    expect((await bodyOf(fetch(`${dev.url}/cdn-cgi/explorer/api/requests`))).result.routes).toContainEqual(expect.objectContaining({ route: "QUEUE jobs", errors: requests.length }));
   });
 
   test("cache entries listed and deleted", async () => {
@@ -301,6 +303,36 @@ dead_letter_queue = "jobs-dlq"
     expect(body.result.routes).toContainEqual({ route: "GET /fast", count: 2, errors: 0, p50_ms: expect.any(Number), p99_ms: expect.any(Number) });
     expect((await fetch(`${dev.url}/cdn-cgi/explorer/api/requests`, { method: "DELETE" })).status).toBe(200);
     expect((await bodyOf(fetch(`${dev.url}/cdn-cgi/explorer/api/requests`))).result.requests).toEqual([]);
+  });
+});
+
+describe("cron invocations in the Requests view", () => {
+  test("each firing is recorded with its outcome; a throwing one counts as an error", async () => {
+    const dir = newProject({
+      "wrangler.toml": `${CONFIG}\n[triggers]\ncrons = ["* * * * *"]\n`,
+      "src/index.js": `let n = 0;
+export default {
+  fetch() { return new Response("x"); },
+  scheduled() {
+    n++;
+    if (n % 2 === 0) throw new Error("every other run fails");
+  },
+};
+`,
+    });
+    // Test-only: the pump treats cron minutes as seconds, so firings come within seconds.
+    const dev = await startDev(dir, [], { env: { BUNFLARE_INTERNAL_CRON_SECONDS: "1" } });
+    devs.push(dev);
+    const api = `${dev.url}/cdn-cgi/explorer/api/requests`;
+    await eventually(async () => (await bodyOf(fetch(`${api}?kind=cron`))).result.requests.length >= 2, 30_000);
+    const body = await bodyOf(fetch(`${api}?kind=cron`));
+    const outcomes = body.result.requests.map((entry: { status: string }) => entry.status);
+    expect(outcomes).toContain("Ok");
+    expect(outcomes).toContain("Exception Thrown");
+    expect(body.result.requests[0]).toMatchObject({ kind: "cron", method: "CRON", path: "* * * * *" });
+    const route = body.result.routes.find((entry: { route: string }) => entry.route === "CRON * * * * *");
+    expect(route.count).toBeGreaterThanOrEqual(2);
+    expect(route.errors).toBeGreaterThanOrEqual(1);
   });
 });
 

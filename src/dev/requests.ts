@@ -21,7 +21,7 @@ export interface RecordedRequest {
   method: string;
   /** The URL path for http, the cron expression for cron, the queue name for queue. */
   path: string;
-  /** The HTTP status; for cron and queue invocations, the outcome word ("ok", "exception", ...). */
+  /** The HTTP status; for a cron invocation its outcome ("Ok", "Exception Thrown"), for a queue batch messages acked / delivered ("2/2"). */
   status: number | string | null;
   duration_ms: number | null;
   started: string;
@@ -50,11 +50,21 @@ function keep(entry: RecordedRequest): void {
   if (recent.length > MAX_RECORDED) recent.pop();
 }
 
+/** A failed request or invocation: a 5xx, a cron that threw, a queue batch not all acked ("1/2"). */
+function failed(entry: RecordedRequest): boolean {
+  if (typeof entry.status === "number") return entry.status >= 500;
+  if (entry.kind === "queue") {
+    const [acked, total] = String(entry.status).split("/").map(Number);
+    return acked !== total;
+  }
+  return entry.status !== "Ok";
+}
+
 function finish(entry: RecordedRequest, routeKey: string): void {
   let route = durations.get(routeKey);
   if (!route) durations.set(routeKey, (route = { count: 0, errors: 0, samples: [] }));
   route.count++;
-  if ((typeof entry.status === "number" && entry.status >= 500) || (typeof entry.status === "string" && entry.status !== "ok")) route.errors++;
+  if (failed(entry)) route.errors++;
   route.samples.push(entry.duration_ms ?? 0);
   if (route.samples.length > MAX_DURATIONS) route.samples.shift();
 }
@@ -103,7 +113,7 @@ export function outsideRequests<T>(fn: () => T): T {
 }
 
 // The pumps' summary lines, as the dev console prints them (colours stripped).
-const CRON_LINE = /^\[wrangler:info\] "(.+)" @ .+ - (\S+)$/;
+const CRON_LINE = /^\[wrangler:info\] "(.+)" @ .+ - (.+)$/;
 const QUEUE_LINE = /^\[wrangler:info\] QUEUE (\S+) (.+?) \((\d+(?:\.\d+)?)ms\)$/;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
