@@ -32,6 +32,7 @@ export interface RecordedRequest {
 export const MAX_RECORDED = 500;
 const MAX_DURATIONS = 1000;
 const MAX_LINES = 100;
+const MAX_LINE_CHARS = 8 * 1024;
 
 const scope = new AsyncLocalStorage<RecordedRequest>();
 const recent: RecordedRequest[] = [];
@@ -145,7 +146,11 @@ function captureConsole(): void {
     const original = console[level];
     console[level] = (...args: unknown[]) => {
       const entry = scope.getStore();
-      if (entry && entry.logs.length < MAX_LINES) entry.logs.push({ level, text: formatWithOptions({ colors: false }, ...args) });
+      if (entry && entry.logs.length < MAX_LINES) {
+        const text = formatWithOptions({ colors: false }, ...args);
+        // Bounded, so a worker logging large values cannot grow the dev process without end.
+        entry.logs.push({ level, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… (${text.length} characters)` : text });
+      }
       original.apply(console, args);
     };
   }
