@@ -183,7 +183,14 @@ test.skipIf(!CHROMIUM)("every view in Chromium; KV and D1 edits in the page are 
     const file = page.getByRole("link", { name: "note.txt" });
     await file.waitFor();
     expect(await file.getAttribute("href")).toEndWith("/r2/buckets/bucket-one/objects/docs%2Fnote.txt");
+    // Upload through the page (the browser streams the file); the CLI reads back the same bytes.
+    const upload = Buffer.alloc(3 * 1024 * 1024, "explorer upload ");
+    await page.locator("input[type=file]").setInputFiles({ name: "ünï upload.bin", mimeType: "application/octet-stream", buffer: upload });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("link", { name: "ünï upload.bin" }).waitFor();
     await shot(page, "r2-objects");
+    expect(cli("r2", "object", "get", "bucket-one/docs/ünï upload.bin", "--local", "--file", "back.bin").code).toBe(0);
+    expect(Buffer.from(await Bun.file(path.join(dir, "back.bin")).arrayBuffer()).equals(upload)).toBe(true);
 
     // Durable Objects: the object by name, its alarm, KV storage, tables and SQL console.
     await page.getByRole("link", { name: "Room", exact: true }).click();
