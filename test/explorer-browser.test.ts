@@ -221,10 +221,11 @@ test.skipIf(!CHROMIUM)("every view in Chromium; KV and D1 edits in the page are 
     };
     await eventually(async () => {
       await reopen();
-      return (await page.getByText("Waiting for event approval").count()) > 0;
+      return (await page.getByText("Waiting for event of type approve (step approval)").count()) > 0;
     }, 30_000);
     await shot(page, "workflow-waiting");
-    await page.locator("input[placeholder='event type']").fill("approve");
+    // The event type box is filled from what the instance waits for.
+    expect(await page.locator("input[placeholder='event type']").inputValue()).toBe("approve");
     await page.getByRole("button", { name: "Send event" }).click();
     await eventually(async () => {
       await reopen();

@@ -559,7 +559,8 @@ function instanceDetails(store: Store, row: workflows.InstanceRow) {
     start: iso(step.started_on),
     end: iso(step.ended_on),
     success: step.done ? step.error === null : step.error !== null ? false : null,
-    output: step.done && step.type === "step" ? workflows.decode(step.value) : undefined,
+    // A step's return value, or the event a waitForEvent received.
+    output: step.done && step.type !== "sleep" ? workflows.decode(step.value) : undefined,
     config: step.config ? JSON.parse(step.config) : null,
     attempts: JSON.parse(step.attempts || "[]"),
     ...(step.wake_at !== null ? { wake_at: iso(step.wake_at) } : {}),

@@ -323,7 +323,7 @@ async function instanceView(workflow, id) {
       catch (error) { showError(out, error); }
     } }));
     const waiting = i.steps.filter((s) => s.success === null && (s.type === "sleep" || s.type === "waitForEvent"));
-    for (const s of waiting) out.append($("p", { className: "waiting", textContent: s.type === "sleep" ? "Sleeping (" + s.name + ") until " + (s.wake_at || "?") : "Waiting for event " + ((s.config && s.config.type) || s.name) + (s.wake_at ? ", timing out at " + s.wake_at : "") }));
+    for (const s of waiting) out.append($("p", { className: "waiting", textContent: s.type === "sleep" ? "Sleeping (" + s.name + ") until " + (s.wake_at || "?") : "Waiting for event " + (s.config && s.config.type ? "of type " + s.config.type + " (step " + s.name + ")" : s.name) + (s.wake_at ? ", timing out at " + s.wake_at : "") }));
     const eventType = $("input", { type: "text", placeholder: "event type", value: (waiting.find((s) => s.type === "waitForEvent") || { config: {} }).config?.type || "" });
     const payload = $("input", { type: "text", size: 40, placeholder: "payload (JSON)", value: "{}" });
     out.append($("p", {}, "Send event ", eventType, " ", payload, $("button", { textContent: "Send event", onclick: async () => {
@@ -335,7 +335,7 @@ async function instanceView(workflow, id) {
     out.append($("h2", { textContent: "Steps" }));
     out.append(table(["Step", "Type", "Start", "End", "Success", "Attempts", "Output / error"], i.steps.map((s) => [
       s.name, s.type, s.start, s.end, s.success,
-      s.attempts.map((a, n) => "#" + (n + 1) + " " + (a.success ? "ok" : a.success === false ? "failed" : "running") + (a.end && a.start ? " " + (Date.parse(a.end) - Date.parse(a.start) || (a.end - a.start)) + " ms" : "") + (a.error ? ": " + a.error.name + ": " + a.error.message : "")).join("\\n"),
+      s.attempts.map((a, n) => "#" + (n + 1) + " " + (a.success ? "ok" : a.success === false ? "failed" : "running") + (a.end && a.start ? " " + (a.end - a.start) + " ms" : "") + (a.error ? ": " + a.error.name + ": " + a.error.message : "")).join("\\n"),
       s.output === undefined ? (s.wake_at ? "wakes " + s.wake_at : "") : s.output,
     ])));
     out.append($("pre", { textContent: JSON.stringify({ params: i.params, output: i.output, error: i.error }, null, 2) }));
