@@ -137,7 +137,8 @@ export class DurableObjectStorage {
     // Local Explorer can show names, not only ids; a hidden _cf_ table like _cf_KV.
     if (this.#name !== undefined) {
       this.#db.run(NAME_SCHEMA);
-      this.#db.run("INSERT OR REPLACE INTO _cf_NAME (id, name) VALUES (1, ?)", [this.#name]);
+      const known = this.#db.query("SELECT name FROM _cf_NAME WHERE id = 1").get() as { name: string } | null;
+      if (known?.name !== this.#name) this.#db.run("INSERT OR REPLACE INTO _cf_NAME (id, name) VALUES (1, ?)", [this.#name]);
     }
     return this.#db;
   }
