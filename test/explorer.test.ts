@@ -279,7 +279,7 @@ describe("queues in the explorer (bunflare's addition)", () => {
   test("listed with their waiting messages; a test message sent through the producer; purge", async () => {
     const dir = newProject();
     const api = `${await startExplorer(dir)}/api`;
-    expect((await bodyOf(fetch(`${api}/queues`))).result).toEqual([{ queue_id: "jobs", queue_name: "jobs", messages: 0 }]);
+    expect((await bodyOf(fetch(`${api}/queues`))).result).toEqual([{ queue_id: "jobs", queue_name: "jobs", messages: 0, consumer: null, dead_letter_for: [] }]);
     const sent = await bodyOf(fetch(`${api}/queues/jobs/messages`, json({ method: "POST", body: { body: { task: 1 } } })));
     expect(sent.success).toBe(true);
     await fetch(`${api}/queues/jobs/messages`, json({ method: "POST", body: { body: "plain", content_type: "text" } }));
@@ -321,8 +321,12 @@ export class Counter extends DurableObject {
   async fetch() {
     const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
     await this.ctx.storage.put("n", n);
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (at INTEGER)");
+    this.ctx.storage.sql.exec("INSERT INTO hits VALUES (?)", n);
+    await this.ctx.storage.setAlarm(Date.UTC(2099, 0, 1));
     return new Response(String(n));
   }
+  alarm() {}
 }
 export default {
   fetch(request, env) {
@@ -348,9 +352,36 @@ export default {
     expect(await (await fetch(`${dev.url}/?name=b`)).text()).toBe("1");
     const objects = await bodyOf(fetch(`${api}/do-app-Counter/objects`));
     expect(objects.result).toHaveLength(2);
-    expect(objects.result[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), hasStoredData: true });
+    // Named as the worker reached them (idFromName), as wrangler's explorer names SQLite-backed objects.
+    expect(objects.result.map((object: { name: string }) => object.name).sort()).toEqual(["a", "b"]);
+    expect(objects.result[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), name: expect.any(String), hasStoredData: true });
     expect(objects.result_info).toEqual({ count: 2, cursor: "" });
     expect((await fetch(`${api}/nope/objects`)).status).toBe(404);
+
+    // One object by name: its alarm and tables (not the runtime's _cf_ ones), its KV storage decoded.
+    const one = await bodyOf(fetch(`${api}/do-app-Counter/objects/a`));
+    expect(one.result).toMatchObject({ name: "a", use_sqlite: true, alarm: { scheduled_time: "2099-01-01T00:00:00.000Z", retry_count: 0 } });
+    expect(one.result.tables.map((table: { name: string }) => table.name)).toEqual(["hits"]);
+    const storage = await bodyOf(fetch(`${api}/do-app-Counter/objects/a/storage`));
+    expect(storage.result).toEqual([{ key: "n", value: 1, type: "number" }]);
+
+    // wrangler's SQL console path, by name and by id; SQL errors are a 400 with the runtime's words.
+    const query = (body: unknown) => fetch(`${api}/do-app-Counter/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const byName = await bodyOf(query({ durable_object_name: "a", queries: [{ sql: "SELECT at FROM hits" }] }));
+    expect(byName.result).toEqual([{ columns: ["at"], rows: [[1]], meta: { rows_read: 1, rows_written: 0 } }]);
+    const byId = await bodyOf(query({ durable_object_id: one.result.id, queries: [{ sql: "INSERT INTO hits VALUES (?)", params: [7] }] }));
+    expect(byId.result[0].meta.rows_written).toBe(1);
+    const bad = await query({ durable_object_name: "a", queries: [{ sql: "SELECT nope FROM hits" }] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).errors[0].message).toContain("no such column: nope");
+    const internal = await query({ durable_object_name: "a", queries: [{ sql: "SELECT * FROM _cf_KV" }] });
+    expect(internal.status).toBe(400);
+    expect((await query({ durable_object_id: "zz", queries: [] })).status).toBe(400);
+    // An object never stored (or deleted since a tab opened it): 404, and nothing is created for it.
+    const missing = await fetch(`${api}/do-app-Counter/objects/never`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as any).errors[0].message).toContain("has no stored data");
+    expect((await bodyOf(fetch(`${api}/do-app-Counter/objects`))).result).toHaveLength(2);
   });
 
   const external = Object.values(networkInterfaces())

@@ -85,8 +85,70 @@ export default {
       { path: `${API}/workflows/nope` },
       { path: `${API}/workflows/flow/instances`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ id: "run-1", params: { n: 1 } }) },
       { path: `${API}/workflows/flow/instances/never-made` },
+      // A key holding "..": one segment, stored and read back as itself.
+      { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("up/../down")}`, method: "PUT", body: "dots" },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("up/../down")}` },
+      // Another site's page may not use the API through the user's browser.
+      { path: `${API}/storage/kv/namespaces`, headers: { origin: "http://evil.example" } },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/x`, method: "PUT", headers: { origin: "https://attacker.test" }, body: "nope" },
+      { path: `${API}/storage/kv/namespaces/kv-id/values/x` },
       // Unknown routes
       { path: `${API}/no/such/route` },
+    ],
+  }),
+  devCase({
+    // Durable Objects: namespaces, objects (ids are each tool's own hashes, so the list compares status only),
+    // wrangler's SQL console path by name (same columns, rows and meta), its errors, and local/workers.
+    name: "explorer: Durable Objects query and local workers",
+    files: {
+      "wrangler.toml": `name = "do-app"
+main = "src/index.js"
+compatibility_date = "2025-01-01"
+
+[[kv_namespaces]]
+binding = "KV"
+id = "kv-id"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+`,
+      "src/index.js": `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch() {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (n INTEGER, label TEXT)");
+    this.ctx.storage.sql.exec("INSERT INTO hits VALUES (1, 'one'), (2, 'two')");
+    return new Response("counted");
+  }
+}
+export default {
+  fetch(request, env) {
+    return env.COUNTER.getByName("a").fetch(request);
+  },
+};
+`,
+    },
+    requests: [
+      { path: "/" },
+      { path: `${API}/workers/durable_objects/namespaces` },
+      { path: `${API}/workers/durable_objects/namespaces/do-app-Counter/objects`, ignoreBody: true },
+      { path: `${API}/workers/durable_objects/namespaces/nope/objects` },
+      // Plain scans only: workerd's rows_read counts rows SQLite visited (a sort or a filtered
+      // scan counts more), bunflare's DO SQL counts rows returned (a gap in ctx.storage.sql).
+      {
+        path: `${API}/workers/durable_objects/namespaces/do-app-Counter/query`,
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ durable_object_name: "a", queries: [{ sql: "SELECT n, label FROM hits" }, { sql: "INSERT INTO hits VALUES (?, ?)", params: [3, "three"] }] }),
+      },
+      { path: `${API}/workers/durable_objects/namespaces/do-app-Counter/query`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ durable_object_name: "a", queries: [] }) },
+      { path: `${API}/workers/durable_objects/namespaces/do-app-Counter/query`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ durable_object_id: "not-hex", queries: [{ sql: "SELECT 1" }] }), firstLineOnly: true },
+      { path: `${API}/workers/durable_objects/namespaces/nope/query`, method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ durable_object_name: "a", queries: [{ sql: "SELECT 1" }] }) },
+      { path: `${API}/local/workers` },
     ],
   }),
 ];

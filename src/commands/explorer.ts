@@ -34,10 +34,12 @@ export default defineCommand<ExplorerArgs>({
         hostname: "127.0.0.1",
         port: args.port,
         idleTimeout: 0,
+        // Uploads stream to R2 whatever their size; the API answers R2's own limit in its words.
+        maxRequestBodySize: Number.MAX_SAFE_INTEGER,
         fetch(request) {
           const { pathname } = new URL(request.url);
           if (pathname === "/" ) return Response.redirect(new URL("/cdn-cgi/explorer", request.url).href, 302);
-          if (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/")) return handleExplorer(request, [{ store, configs }]);
+          if (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/")) return handleExplorer(request, [{ store, configs, configPaths: [project.loaded.path] }]);
           return new Response("Not found: the Local Explorer is at /cdn-cgi/explorer", { status: 404 });
         },
       });

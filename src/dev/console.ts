@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { devLogLine, log } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
+import { noteConsoleLine, outsideRequests } from "./requests.ts";
 
 // Wrangler's order: a message shows when its level is at or below the chosen one.
 export const LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
@@ -18,6 +19,7 @@ export class DevConsole {
   /** A line at a wrangler log level. Lines are batched per tick: one write per
    * request is the dev server's main per-request cost. */
   readonly log = (at: LogLevel, line: string): void => {
+    noteConsoleLine(line);
     if (LEVELS.indexOf(at) > this.level) return;
     if (!this.pending) setImmediate(this.flush);
     this.pending += line + "\n";
@@ -28,7 +30,7 @@ export class DevConsole {
     const text = this.pending;
     this.pending = "";
     // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
-    if (text) console.log(text.slice(0, -1));
+    if (text) outsideRequests(() => console.log(text.slice(0, -1)));
   };
 
   /** A wrangler-style warning box, unless --log-level hides warnings. */

@@ -14,6 +14,7 @@ import type { Slot } from "./session.ts";
 import type { DevConfig } from "../config/types.ts";
 import type { DevArgs } from "./settings.ts";
 import type { ExplorerStore } from "../explorer/api.ts";
+import { recordRequests } from "./requests.ts";
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
@@ -145,7 +146,8 @@ export class DevHttpServer {
       port,
       tls,
       idleTimeout: 0,
-      fetch: this.handle,
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER, // as workerd: no cap of its own (Bun's default is 128 MB); R2 uploads in the explorer stream
+      fetch: recordRequests(this.handle), // the Local Explorer's Requests view (src/dev/requests.ts)
       websocket: {
         open: (ws) => {
           const socket = (ws.data as SocketData | undefined)?.socket;

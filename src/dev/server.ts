@@ -174,9 +174,15 @@ export async function startDev(args: DevArgs): Promise<void> {
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
     // As wrangler: X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker.
     explorerStores: process.env.X_LOCAL_EXPLORER?.toLowerCase() === "false" ? undefined : () => {
-      const byStore = new Map<Store, WorkerConfig[]>();
-      for (const worker of session.workers()) byStore.set(worker.store, [...(byStore.get(worker.store) ?? []), worker.config]);
-      return [...byStore].map(([store, configs]) => ({ store, configs }));
+      const byStore = new Map<Store, { configs: WorkerConfig[]; configPaths: (string | undefined)[] }>();
+      for (const worker of session.workers()) {
+        const entry = byStore.get(worker.store) ?? { configs: [], configPaths: [] };
+        entry.configs.push(worker.config);
+        // D1 migrations directories are relative to the config file (the first config's; others use the cwd).
+        entry.configPaths.push(worker.config === config() ? primary.settings.project.loaded.path : undefined);
+        byStore.set(worker.store, entry);
+      }
+      return [...byStore].map(([store, entry]) => ({ store, ...entry }));
     },
   });
   try {

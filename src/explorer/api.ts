@@ -5,16 +5,19 @@
 // implementations in runtime/bindings/; resources are listed through each
 // descriptor's `resources(store)`, plus the ones the configs bind (a binding
 // may write to a namespace no `kv namespace create` registered).
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { kvNamespaceIdFor, createKVNamespace, type LocalKVNamespace, type KVListResult } from "../../runtime/bindings/kv/index.ts";
 import { createD1Database, d1DatabaseIdFor } from "../../runtime/bindings/d1/index.ts";
-import { createR2Bucket, r2BucketNameFor, type LocalR2Bucket } from "../../runtime/bindings/r2/index.ts";
+import { createR2Bucket, r2BucketNameFor, R2_LIMITS, type LocalR2Bucket } from "../../runtime/bindings/r2/index.ts";
+import type { QueueConsumerConfig } from "../../runtime/bindings/queues/config.ts";
 import { createWorkflowBinding } from "../../runtime/bindings/workflows/index.ts";
 import * as workflows from "../../runtime/bindings/workflows/store.ts";
 import { EXPLORER_HTML } from "./page.ts";
+import { openApiDocument } from "./openapi.ts";
 
 export const EXPLORER_PATH = "/cdn-cgi/explorer";
 const API = `${EXPLORER_PATH}/api`;
@@ -23,6 +26,8 @@ const API = `${EXPLORER_PATH}/api`;
 export interface ExplorerStore {
   store: Store;
   configs?: readonly WorkerConfig[];
+  /** Each config's file path (same order as configs): D1 migrations directories are relative to it. */
+  configPaths?: readonly (string | undefined)[];
 }
 
 // miniflare's error codes (Cloudflare's API codes).
@@ -34,6 +39,7 @@ const R2_OBJECT_NOT_FOUND = 10007;
 const WORKFLOW_NOT_FOUND = 10501;
 const QUEUE_NOT_FOUND = 11000;
 const BAD_REQUEST = 10001;
+const DO_OBJECT_NOT_FOUND = 10067;
 
 function ok(result: unknown, resultInfo?: Record<string, unknown>): Response {
   return Response.json({ success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) });
@@ -267,6 +273,77 @@ async function d1Raw(request: Request, id: string, stores: readonly ExplorerStor
   return ok(results);
 }
 
+
+// bunflare's D1 extras: tables with their schema, rows paged and sorted, migrations.
+// Everything goes through the D1 binding, as a worker's queries do.
+
+const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function d1Tables(db: ReturnType<typeof createD1Database>) {
+  const { results } = await db
+    .prepare("SELECT name, type, sql FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name")
+    .all<{ name: string; type: string; sql: string }>();
+  const tables = [];
+  for (const table of results) {
+    const columns = (await db.prepare("SELECT name, type, \"notnull\" AS not_null, dflt_value AS default_value, pk FROM pragma_table_info(?)").bind(table.name).all()).results;
+    const count = (await db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table.name)}`).first<{ n: number }>())?.n ?? 0;
+    tables.push({ name: table.name, type: table.type, sql: table.sql, columns, rows: count });
+  }
+  return tables;
+}
+
+async function d1Extra(request: Request, url: URL, id: string, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
+  const database = find("d1_databases", stores, id);
+  if (!database) return fail(404, D1_DATABASE_NOT_FOUND, `The database ${id} could not be found`);
+  if (request.method !== "GET") return notFound(request);
+  const db = createD1Database(database.store, database.id);
+  try {
+    if (rest[0] === "tables" && rest.length === 1) return ok(await d1Tables(db));
+    if (rest[0] === "tables" && rest.length === 3 && rest[2] === "rows") {
+      const table = (await d1Tables(db)).find((candidate) => candidate.name === rest[1]);
+      if (!table) return fail(404, BAD_REQUEST, `no such table: ${rest[1]}`);
+      const page = intParam(url, "page", [1, Number.MAX_SAFE_INTEGER]) ?? 1;
+      const perPage = intParam(url, "per_page", [1, 1000]) ?? 50;
+      if (page instanceof Response) return page;
+      if (perPage instanceof Response) return perPage;
+      const orderBy = url.searchParams.get("order_by");
+      const names = (table.columns as { name: string }[]).map((column) => column.name);
+      if (orderBy !== null && !names.includes(orderBy)) return fail(400, BAD_REQUEST, `order_by: no column ${orderBy} in ${table.name} (columns: ${names.join(", ")})`);
+      const direction = url.searchParams.get("direction") === "desc" ? "DESC" : "ASC";
+      const order = orderBy !== null ? ` ORDER BY ${quoteIdentifier(orderBy)} ${direction}` : "";
+      const all = await db.prepare(`SELECT * FROM ${quoteIdentifier(table.name)}${order} LIMIT ? OFFSET ?`).bind(perPage, (page - 1) * perPage).all();
+      const rows = all.results.map((row) => names.map((column) => (row as Record<string, unknown>)[column]));
+      return ok({ columns: names, rows }, { page, per_page: perPage, total_count: table.rows, total_pages: Math.max(1, Math.ceil(table.rows / perPage)) });
+    }
+    if (rest[0] === "migrations" && rest.length === 1) return ok(await d1Migrations(db, id, stores));
+  } catch (error) {
+    return fail(400, BAD_REQUEST, messageOf(error));
+  }
+  return notFound(request);
+}
+
+/** Applied (from the migrations table) and pending (files not applied yet), for a database a config binds. */
+async function d1Migrations(db: ReturnType<typeof createD1Database>, id: string, stores: readonly ExplorerStore[]) {
+  const { appliedMigrations, unappliedMigrations, DEFAULT_MIGRATIONS_DIR, DEFAULT_MIGRATIONS_TABLE } = require("../../runtime/bindings/d1/migrations.ts") as typeof import("../../runtime/bindings/d1/migrations.ts");
+  let entry: { migrations_dir?: string; migrations_table?: string } | undefined;
+  let configPath: string | undefined;
+  for (const { configs, configPaths } of stores) {
+    (configs ?? []).forEach((config, index) => {
+      const found = config.d1_databases?.find((candidate) => d1DatabaseIdFor(candidate) === id);
+      if (found && !entry) (entry = found), (configPath = configPaths?.[index]);
+    });
+  }
+  const table = entry?.migrations_table || DEFAULT_MIGRATIONS_TABLE;
+  const directory = entry ? path.resolve(configPath ? path.dirname(configPath) : process.cwd(), entry.migrations_dir || DEFAULT_MIGRATIONS_DIR) : null;
+  const hasTable = (await db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").bind(table).first<{ n: number }>())!.n > 0;
+  const applied = hasTable ? await appliedMigrations(db, table) : [];
+  let pending: string[] = [];
+  if (directory && existsSync(directory)) {
+    pending = hasTable ? await unappliedMigrations(db, directory, table) : readdirSync(directory).filter((name) => name.endsWith(".sql")).sort();
+  }
+  return { directory, table, applied, pending };
+}
+
 // --- R2 ---
 
 function r2Buckets(stores: readonly ExplorerStore[]): Response {
@@ -301,6 +378,13 @@ function objectJson(object: R2Like) {
 
 async function r2(request: Request, url: URL, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
   const [name, what, ...tail] = rest;
+  // bunflare's extra: multipart uploads created and not yet completed or aborted.
+  if (what === "multipart" && tail.length === 0 && request.method === "GET") {
+    const bucketFound = find("r2_buckets", stores, name!);
+    if (!bucketFound) return fail(404, R2_BUCKET_NOT_FOUND, "list multipart uploads: 'bucket not found'");
+    const uploads = (createR2Bucket(bucketFound.store, bucketFound.id) as LocalR2Bucket).listMultipartUploads();
+    return ok(uploads.map((upload) => ({ upload_id: upload.uploadId, key: upload.key, initiated: upload.created.toISOString(), parts: upload.parts, size: upload.size })), { count: uploads.length });
+  }
   if (what !== "objects") return notFound(request);
   const found = find("r2_buckets", stores, name!);
   const bucket = found ? (createR2Bucket(found.store, found.id) as LocalR2Bucket) : undefined;
@@ -365,6 +449,11 @@ async function r2(request: Request, url: URL, rest: string[], stores: readonly E
         } catch {
           return fail(400, BAD_REQUEST, "Invalid custom metadata JSON");
         }
+      }
+      // R2's single-put limit, refused before any byte is stored.
+      const declared = Number(request.headers.get("content-length") ?? "0");
+      if (declared > R2_LIMITS.maxValueBytes) {
+        return fail(413, 100100, `put: Your proposed upload exceeds the maximum allowed object size (${declared} bytes > ${R2_LIMITS.maxValueBytes} bytes). Use a multipart upload.`);
       }
       // Streamed into the bucket: a large upload never sits in memory whole.
       const object = (await bucket.put(key, request.body ?? new Uint8Array(0), options)) as (R2Like & { version: string }) | null;
@@ -470,7 +559,8 @@ function instanceDetails(store: Store, row: workflows.InstanceRow) {
     start: iso(step.started_on),
     end: iso(step.ended_on),
     success: step.done ? step.error === null : step.error !== null ? false : null,
-    output: step.done && step.type === "step" ? workflows.decode(step.value) : undefined,
+    // A step's return value, or the event a waitForEvent received.
+    output: step.done && step.type !== "sleep" ? workflows.decode(step.value) : undefined,
     config: step.config ? JSON.parse(step.config) : null,
     attempts: JSON.parse(step.attempts || "[]"),
     ...(step.wake_at !== null ? { wake_at: iso(step.wake_at) } : {}),
@@ -528,29 +618,137 @@ function doObjects(url: URL, id: string, stores: readonly ExplorerStore[]): Resp
   const limit = intParam(url, "limit", [10, 10_000]) ?? 1000;
   if (limit instanceof Response) return limit;
   const cursor = url.searchParams.get("cursor") ?? "";
-  // Each object with stored data is one <id>.sqlite file in the class's directory.
-  let ids: string[] = [];
-  try {
-    ids = readdirSync(namespace.store.doDir(namespace.class))
-      .filter((file) => file.endsWith(".sqlite"))
-      .map((file) => file.slice(0, -".sqlite".length))
-      .sort();
-  } catch {}
-  if (cursor) ids = ids.filter((objectId) => objectId > cursor);
-  const page = ids.slice(0, limit);
+  let objects = inspectorOf(namespace).list();
+  if (cursor) objects = objects.filter((object) => object.id > cursor);
+  const page = objects.slice(0, limit);
+  // As wrangler: each object with stored data, named where the name is known.
   return ok(
-    page.map((objectId) => ({ id: objectId, hasStoredData: true })),
-    { count: page.length, cursor: ids.length > limit ? page.at(-1) : "" },
+    page.map((object) => ({ id: object.id, name: object.name, hasStoredData: true })),
+    { count: page.length, cursor: objects.length > limit ? page.at(-1)!.id : "" },
   );
+}
+
+function inspectorOf(namespace: DONamespace) {
+  const { DurableObjectInspector } = require("../../runtime/bindings/durable-objects/inspect.ts") as typeof import("../../runtime/bindings/durable-objects/inspect.ts");
+  return new DurableObjectInspector(namespace.store, namespace.class, namespace.use_sqlite);
+}
+
+/** wrangler's POST .../query: { durable_object_id | durable_object_name, queries: [{ sql, params? }] }. */
+async function doQuery(request: Request, id: string, stores: readonly ExplorerStore[]): Promise<Response> {
+  const body = await jsonBody(request);
+  if (body.error) return body.error;
+  const input = body.value as { durable_object_id?: unknown; durable_object_name?: unknown; queries?: unknown };
+  const byId = typeof input?.durable_object_id === "string" && input.durable_object_id !== "";
+  const byName = typeof input?.durable_object_name === "string" && input.durable_object_name !== "";
+  const queries = input?.queries as RawQuery[] | undefined;
+  const validQuery = (query: RawQuery) => query && typeof query.sql === "string" && query.sql !== "" && (query.params === undefined || Array.isArray(query.params));
+  if ((!byId && !byName) || !Array.isArray(queries) || !queries.every(validQuery)) return fail(400, BAD_REQUEST, "Invalid input");
+  const namespace = doNamespaceList(stores).find((candidate) => candidate.id === id);
+  if (!namespace) return fail(404, 10066, `Durable Object namespace ID '${id}' not found.`);
+  if (!namespace.use_sqlite) return fail(400, BAD_REQUEST, `Namespace does not use SQLite storage: ${id}`);
+  const inspector = inspectorOf(namespace);
+  let objectId: string;
+  try {
+    objectId = inspector.resolve(byId ? { id: input.durable_object_id as string } : { name: input.durable_object_name as string });
+  } catch (error) {
+    return fail(400, BAD_REQUEST, messageOf(error));
+  }
+  if (queries.length === 0) return fail(400, BAD_REQUEST, "No queries provided");
+  if (!inspector.exists(objectId)) return fail(404, DO_OBJECT_NOT_FOUND, `Durable Object ${objectId} has no stored data (it may have been deleted).`);
+  try {
+    return ok(inspector.query(objectId, queries));
+  } catch (error) {
+    return fail(400, BAD_REQUEST, messageOf(error));
+  }
+}
+
+/** A stored value shown in JSON: as itself when JSON holds it, else described (Map, Date, bytes, ...). */
+function displayValue(value: unknown): { value: unknown; type: string } {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : value;
+    return { value: Buffer.from(bytes).toString("hex"), type: "bytes (hex)" };
+  }
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return { value, type: value === null ? "null" : typeof value };
+  if (value !== null && typeof value === "object" && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
+    try {
+      if (JSON.stringify(value) !== undefined && !Bun.inspect(value).includes("[class ")) return { value, type: Array.isArray(value) ? "array" : "object" };
+    } catch {}
+  }
+  return { value: Bun.inspect(value, { colors: false }), type: value?.constructor?.name ?? typeof value };
+}
+
+/** bunflare's extra: GET .../objects/{object_id}[/storage]: one object's name, alarm and tables, or its KV pairs. */
+function doObject(url: URL, id: string, objectRef: string, what: string | undefined, stores: readonly ExplorerStore[]): Response {
+  const namespace = doNamespaceList(stores).find((candidate) => candidate.id === id);
+  if (!namespace) return fail(404, 10066, `Durable Object namespace ID '${id}' not found.`);
+  const inspector = inspectorOf(namespace);
+  let objectId: string;
+  try {
+    objectId = inspector.resolve(/^[0-9a-f]{64}$/i.test(objectRef) ? { id: objectRef } : { name: objectRef });
+  } catch (error) {
+    return fail(400, BAD_REQUEST, messageOf(error));
+  }
+  if (!inspector.exists(objectId)) return fail(404, DO_OBJECT_NOT_FOUND, `Durable Object ${objectId} has no stored data (it may have been deleted).`);
+  try {
+    if (what === undefined) {
+      const name = inspector.list().find((object) => object.id === objectId)?.name;
+      const alarm = inspector.alarm(objectId);
+      return ok({
+        id: objectId,
+        name,
+        use_sqlite: namespace.use_sqlite,
+        alarm: alarm ? { scheduled_time: new Date(alarm.scheduled_time).toISOString(), retry_count: alarm.retry_count } : null,
+        tables: inspector.tables(objectId),
+      });
+    }
+    const limit = intParam(url, "limit", [1, 1000]) ?? 100;
+    if (limit instanceof Response) return limit;
+    const cursor = url.searchParams.get("cursor") || undefined;
+    const entries = inspector.listKv(objectId, { prefix: url.searchParams.get("prefix") || undefined, startAfter: cursor, limit: limit + 1 });
+    const page = entries.slice(0, limit);
+    return ok(
+      page.map(([key, value]) => ({ key, ...displayValue(value) })),
+      { count: page.length, cursor: entries.length > limit ? page.at(-1)![0] : "" },
+    );
+  } catch (error) {
+    return fail(400, BAD_REQUEST, messageOf(error));
+  }
 }
 
 // --- Queues (bunflare's addition: wrangler's explorer has no queues view) ---
 
-async function queueRoutes(request: Request, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
-  const { countMessages, purgeMessages } = require("../../runtime/bindings/queues/storage.ts") as typeof import("../../runtime/bindings/queues/storage.ts");
-  const { createQueueProducer } = require("../../runtime/bindings/queues/index.ts") as typeof import("../../runtime/bindings/queues/index.ts");
-  const found = resourcesOf("queues.producers", stores);
-  const shape = (item: Found) => ({ queue_id: item.id, queue_name: item.name, messages: countMessages(item.store, item.name) });
+/** The queues the configs produce to or consume from (dead-letter queues among them), and the registered ones. */
+function queueList(stores: readonly ExplorerStore[]): (Found & { consumer?: QueueConsumerConfig })[] {
+  const found: (Found & { consumer?: QueueConsumerConfig })[] = resourcesOf("queues.producers", stores);
+  const add = (name: string, store: Store) => {
+    if (!found.some((item) => item.name === name)) found.push({ id: name, name, store });
+  };
+  for (const { store, configs } of stores) {
+    for (const config of configs ?? []) {
+      for (const consumer of config.queues?.consumers ?? []) {
+        add(consumer.queue, store);
+        if (consumer.dead_letter_queue) add(consumer.dead_letter_queue, store);
+        const item = found.find((candidate) => candidate.name === consumer.queue);
+        if (item && !item.consumer) item.consumer = consumer;
+      }
+    }
+  }
+  return found;
+}
+
+async function queueRoutes(request: Request, url: URL, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
+  const { countMessages, purgeMessages, listMessages, retryMessageNow } = require("../../runtime/bindings/queues/storage.ts") as typeof import("../../runtime/bindings/queues/storage.ts");
+  const { createQueueProducer, decode } = require("../../runtime/bindings/queues/index.ts") as typeof import("../../runtime/bindings/queues/index.ts");
+  const found = queueList(stores);
+  const shape = (item: (typeof found)[number]) => ({
+    queue_id: item.id,
+    queue_name: item.name,
+    messages: countMessages(item.store, item.name),
+    consumer: item.consumer
+      ? { max_retries: item.consumer.max_retries ?? 3, dead_letter_queue: item.consumer.dead_letter_queue ?? null, retry_delay: item.consumer.retry_delay ?? 0 }
+      : null,
+    dead_letter_for: found.filter((other) => other.consumer?.dead_letter_queue === item.name).map((other) => other.name),
+  });
   if (rest.length === 0) {
     if (request.method !== "GET") return notFound(request);
     const queues = found.map(shape);
@@ -559,6 +757,31 @@ async function queueRoutes(request: Request, rest: string[], stores: readonly Ex
   const queue = found.find((item) => item.id === rest[0] || item.name === rest[0]);
   if (!queue) return fail(404, QUEUE_NOT_FOUND, `Queue '${rest[0]}' not found.`);
   if (rest.length === 1 && request.method === "GET") return ok(shape(queue));
+  // bunflare's extra: the messages stored for the queue, each with its state and attempts.
+  if (rest[1] === "messages" && rest.length === 2 && request.method === "GET") {
+    const limit = intParam(url, "limit", [1, 1000]) ?? 100;
+    if (limit instanceof Response) return limit;
+    const messages = listMessages(queue.store, queue.name, limit).map((message) => {
+      let body: unknown;
+      try {
+        body = decode(message.body, message.content_type);
+      } catch {
+        body = null;
+      }
+      if (body instanceof Uint8Array || body instanceof ArrayBuffer) body = Buffer.from(body as Uint8Array).toString("hex");
+      else if (message.content_type === "v8") body = displayValue(body).value;
+      return {
+        id: message.id,
+        state: message.state,
+        attempts: message.failed_attempts,
+        content_type: message.content_type,
+        body,
+        timestamp: new Date(message.timestamp).toISOString(),
+        visible_at: new Date(message.visible_at).toISOString(),
+      };
+    });
+    return ok(messages, { count: messages.length, total_count: countMessages(queue.store, queue.name) });
+  }
   // Cloudflare's POST /queues/{id}/messages: { body, content_type? } ("text" or "json"), sent as a producer sends it.
   if (rest[1] === "messages" && rest.length === 2 && request.method === "POST") {
     const body = await jsonBody(request);
@@ -575,11 +798,89 @@ async function queueRoutes(request: Request, rest: string[], stores: readonly Ex
     }
     return ok(null);
   }
+  // bunflare's extra: deliver a delayed or backing-off message now.
+  if (rest[1] === "messages" && rest.length === 4 && rest[3] === "retry" && request.method === "POST") {
+    if (!retryMessageNow(queue.store, queue.name, rest[2]!)) return fail(404, QUEUE_NOT_FOUND, `Message '${rest[2]}' is not waiting in queue '${queue.name}' (already delivered, or being delivered now).`);
+    return ok(null);
+  }
   if (rest[1] === "purge" && rest.length === 2 && request.method === "POST") {
     purgeMessages(queue.store, queue.name);
     return ok(shape(queue));
   }
   return notFound(request);
+}
+
+// --- Cache and requests (bunflare's additions) ---
+
+async function cacheRoutes(request: Request, url: URL, rest: string[], stores: readonly ExplorerStore[]): Promise<Response> {
+  const { listCacheEntries, cacheByStoredName } = require("../../runtime/bindings/cache/index.ts") as typeof import("../../runtime/bindings/cache/index.ts");
+  if (rest.length === 0 && request.method === "GET") {
+    const entries = stores.flatMap(({ store }) =>
+      listCacheEntries(store).map((entry) => ({
+        cache: entry.cache === ":default" ? "default" : entry.cache.replace(/^named:/, ""),
+        stored_name: entry.cache,
+        url: entry.url,
+        status: entry.status,
+        size: entry.size,
+        expires: new Date(entry.expires).toISOString(),
+        headers: Object.fromEntries(entry.headers),
+      })),
+    );
+    return ok(entries, { count: entries.length });
+  }
+  if (rest.length === 1 && rest[0] === "entries" && request.method === "DELETE") {
+    const cache = url.searchParams.get("cache");
+    const target = url.searchParams.get("url");
+    if (!cache || !target) return fail(400, BAD_REQUEST, "cache and url query parameters are required");
+    let deleted = false;
+    for (const { store } of stores) deleted = (await cacheByStoredName(() => store, cache).delete(target)) || deleted;
+    return deleted ? ok({ deleted: true }) : fail(404, BAD_REQUEST, `No cached response for ${target} in cache ${cache}.`);
+  }
+  return notFound(request);
+}
+
+function requestRoutes(request: Request, url: URL, rest: string[]): Response {
+  const recorder = require("../dev/requests.ts") as typeof import("../dev/requests.ts");
+  if (rest.length === 0 && request.method === "GET") {
+    const limit = intParam(url, "limit", [1, recorder.MAX_RECORDED]) ?? 100;
+    if (limit instanceof Response) return limit;
+    const requests = recorder.recordedRequests({ kind: url.searchParams.get("kind") ?? undefined, limit });
+    return ok({ requests, routes: recorder.routeStats() }, { count: requests.length, recording: recorder.isRecording() });
+  }
+  if (rest.length === 0 && request.method === "DELETE") {
+    recorder.clearRecorded();
+    return ok(null);
+  }
+  return notFound(request);
+}
+
+/** wrangler's GET /local/workers: the workers this explorer shows, with their bindings. */
+function localWorkers(stores: readonly ExplorerStore[]): Response {
+  const { sqliteBackedClasses } = require("../../runtime/bindings/durable-objects/index.ts") as typeof import("../../runtime/bindings/durable-objects/index.ts");
+  const workers = stores.flatMap(({ configs }) =>
+    (configs ?? []).map((config) => {
+      const script = config.name ?? "worker";
+      const sqlite = sqliteBackedClasses(config.migrations);
+      return {
+        isSelf: true,
+        name: script,
+        bindings: {
+          kv: (config.kv_namespaces ?? []).map((entry) => ({ id: kvNamespaceIdFor(entry), bindingName: entry.binding })),
+          d1: (config.d1_databases ?? []).map((entry) => ({ id: d1DatabaseIdFor(entry), bindingName: entry.binding })),
+          r2: (config.r2_buckets ?? []).map((entry) => ({ id: r2BucketNameFor(entry), bindingName: entry.binding })),
+          do: (config.durable_objects?.bindings ?? []).map((entry) => ({
+            id: `${entry.script_name ?? script}-${entry.class_name}`,
+            bindingName: entry.name,
+            className: entry.class_name,
+            scriptName: entry.script_name ?? script,
+            useSqlite: sqlite.has(entry.class_name),
+          })),
+          workflows: (config.workflows ?? []).map((entry) => ({ id: entry.name, bindingName: entry.binding, className: entry.class_name, scriptName: entry.script_name ?? script })),
+        },
+      };
+    }),
+  );
+  return ok(workers);
 }
 
 // --- Routing ---
@@ -589,41 +890,38 @@ function notFound(_request: Request): Response {
   return new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" } });
 }
 
-function openApi(): Record<string, unknown> {
-  const paths = [
-    "/storage/kv/namespaces",
-    "/storage/kv/namespaces/{namespace_id}/keys",
-    "/storage/kv/namespaces/{namespace_id}/values/{key_name}",
-    "/storage/kv/namespaces/{namespace_id}/bulk/get",
-    "/storage/kv/namespaces/{namespace_id}/bulk/delete",
-    "/d1/database",
-    "/d1/database/{database_id}/raw",
-    "/r2/buckets",
-    "/r2/buckets/{bucket_name}/objects",
-    "/r2/buckets/{bucket_name}/objects/{object_key}",
-    "/workflows",
-    "/workflows/{workflow_name}",
-    "/workflows/{workflow_name}/instances",
-    "/workflows/{workflow_name}/instances/{instance_id}",
-    "/workflows/{workflow_name}/instances/{instance_id}/status",
-    "/workflows/{workflow_name}/instances/{instance_id}/events/{event_type}",
-    "/workers/durable_objects/namespaces",
-    "/workers/durable_objects/namespaces/{namespace_id}/objects",
-    "/queues",
-    "/queues/{queue_id}",
-    "/queues/{queue_id}/messages",
-    "/queues/{queue_id}/purge",
-  ];
-  return {
-    openapi: "3.0.3",
-    info: { title: "Bunflare Local Explorer API", version: "1.0.0", description: "The local subset of Cloudflare's v4 API, as wrangler's Local Explorer serves it, plus bunflare's queues view." },
-    servers: [{ url: API }],
-    paths: Object.fromEntries(paths.map((path) => [path, {}])),
+const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * As wrangler checks /cdn-cgi requests: the Host and any Origin must name this
+ * machine, so a web page elsewhere (or DNS rebinding to 127.0.0.1) can neither
+ * read nor change local data through the browser.
+ */
+function foreignHostOrOrigin(request: Request): string | undefined {
+  const hostname = (value: string) => {
+    try {
+      return new URL(value).hostname;
+    } catch {
+      return undefined;
+    }
   };
+  const host = request.headers.get("host");
+  if (host !== null) {
+    const name = hostname(`http://${host}`);
+    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Host header";
+  }
+  const origin = request.headers.get("origin");
+  if (origin !== null) {
+    const name = hostname(origin);
+    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Origin header";
+  }
+  return undefined;
 }
 
 /** Answers a request under /cdn-cgi/explorer: the page, or the API. */
 export async function handleExplorer(request: Request, stores: readonly ExplorerStore[]): Promise<Response> {
+  const refused = foreignHostOrOrigin(request);
+  if (refused) return new Response(refused, { status: 403 });
   const url = new URL(request.url);
   const pathname = url.pathname.replace(/\/+$/, "");
   if (!pathname.startsWith(API)) {
@@ -653,7 +951,7 @@ export async function handleExplorer(request: Request, stores: readonly Explorer
 }
 
 async function route(request: Request, url: URL, path: string, stores: readonly ExplorerStore[]): Promise<Response> {
-  if (path === "") return Response.json(openApi());
+  if (path === "") return Response.json(openApiDocument(API));
   // Segments are decoded one by one, so a key may hold an encoded "/" (or "..", or unicode).
   const parts = path.split("/").slice(1).map((part) => decodeURIComponent(part));
   const get = request.method === "GET";
@@ -664,6 +962,7 @@ async function route(request: Request, url: URL, path: string, stores: readonly 
   if (parts[0] === "d1" && parts[1] === "database") {
     if (parts.length === 2) return get ? d1Databases(url, stores) : notFound(request);
     if (parts.length === 4 && parts[3] === "raw" && request.method === "POST") return d1Raw(request, parts[2]!, stores);
+    if (parts.length >= 4 && (parts[3] === "tables" || parts[3] === "migrations")) return d1Extra(request, url, parts[2]!, parts.slice(3), stores);
     return notFound(request);
   }
   if (parts[0] === "r2" && parts[1] === "buckets") {
@@ -671,10 +970,15 @@ async function route(request: Request, url: URL, path: string, stores: readonly 
     return r2(request, url, parts.slice(2), stores);
   }
   if (parts[0] === "workflows") return workflowRoutes(request, url, parts.slice(1), stores);
-  if (parts[0] === "queues") return queueRoutes(request, parts.slice(1), stores);
+  if (parts[0] === "queues") return queueRoutes(request, url, parts.slice(1), stores);
+  if (parts[0] === "cache") return cacheRoutes(request, url, parts.slice(1), stores);
+  if (parts[0] === "requests") return requestRoutes(request, url, parts.slice(1));
+  if (parts[0] === "local" && parts[1] === "workers" && parts.length === 2 && get) return localWorkers(stores);
   if (parts[0] === "workers" && parts[1] === "durable_objects" && parts[2] === "namespaces") {
     if (parts.length === 3 && get) return doNamespaces(stores);
     if (parts.length === 5 && parts[4] === "objects" && get) return doObjects(url, parts[3]!, stores);
+    if (parts.length === 5 && parts[4] === "query" && request.method === "POST") return doQuery(request, parts[3]!, stores);
+    if (parts[4] === "objects" && (parts.length === 6 || (parts.length === 7 && parts[6] === "storage")) && get) return doObject(url, parts[3]!, parts[5]!, parts[6], stores);
     return notFound(request);
   }
   return notFound(request);

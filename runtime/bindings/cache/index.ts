@@ -212,3 +212,17 @@ export class WorkerCacheStorage {
 export function cacheStorageFor(store: () => Store): WorkerCacheStorage {
   return new WorkerCacheStorage(store);
 }
+
+/** Every cached response in the store, for the Local Explorer: cache name (":default" or "named:<name>"), URL, status, size, expiry. */
+export function listCacheEntries(store: Store, limit = 500): { cache: string; url: string; status: number; size: number; expires: number; headers: [string, string][] }[] {
+  ensureSchema(store.db, "cache", CACHE_MIGRATIONS);
+  const rows = store.db
+    .query("SELECT cache, url, status, headers, size, expires FROM cache_entries WHERE expires > ? ORDER BY cache, url LIMIT ?")
+    .all(Date.now(), limit) as { cache: string; url: string; status: number; headers: string; size: number; expires: number }[];
+  return rows.map((row) => ({ ...row, headers: JSON.parse(row.headers) as [string, string][] }));
+}
+
+/** The cache a stored entry's name refers to (":default" or "named:<name>"), to delete through it. */
+export function cacheByStoredName(store: () => Store, stored: string): WorkerCache {
+  return new WorkerCache(store, stored);
+}

@@ -46,7 +46,7 @@ export class ObjectHost implements StorageHost {
   constructor(options: ObjectHostOptions) {
     this.#options = options;
     this.id = options.id;
-    this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this, options.pool);
+    this.storage = new DurableObjectStorage(path.join(options.dir, `${options.id}.sqlite`), options.sqlite, this, options.pool, options.id.name);
     this.sockets = new HibernatableSockets((handler, args, ws) => {
       this.run((instance) => {
         const fn = instance[handler];

@@ -37,6 +37,7 @@ export interface StorageHost {
   deleteAlarm(): void;
 }
 
+export const NAME_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_NAME (id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
 const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
 
 function encode(value: unknown, sqlite: boolean): Buffer {
@@ -117,7 +118,10 @@ export class DurableObjectStorage {
   #savepoints = 0;
   #syncKv: SyncKvStorage | undefined;
 
-  constructor(file: string, sqlite: boolean, host: StorageHost, pool: DatabasePool) {
+  readonly #name: string | undefined;
+
+  constructor(file: string, sqlite: boolean, host: StorageHost, pool: DatabasePool, name?: string) {
+    this.#name = name;
     this.#pool = pool;
     this.#file = file;
     this.#sqlite = sqlite;
@@ -127,7 +131,16 @@ export class DurableObjectStorage {
   /** Opened on first use: an object that never stores anything leaves no file. */
   #database(): Database {
     this.#pool.use(this);
-    return (this.#db ??= openSqlite(this.#file));
+    if (this.#db) return this.#db;
+    this.#db = openSqlite(this.#file);
+    // The name an object was reached by (idFromName), kept in its own file so the
+    // Local Explorer can show names, not only ids; a hidden _cf_ table like _cf_KV.
+    if (this.#name !== undefined) {
+      this.#db.run(NAME_SCHEMA);
+      const known = this.#db.query("SELECT name FROM _cf_NAME WHERE id = 1").get() as { name: string } | null;
+      if (known?.name !== this.#name) this.#db.run("INSERT OR REPLACE INTO _cf_NAME (id, name) VALUES (1, ?)", [this.#name]);
+    }
+    return this.#db;
   }
 
   /** A transaction is open: closing the file now would lose it. */

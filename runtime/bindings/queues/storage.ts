@@ -233,3 +233,49 @@ export function onMessage(store: Store, queue: string, listener: Listener): () =
   set.add(listener);
   return () => set!.delete(listener);
 }
+
+/** A message as the Local Explorer lists it: where it stands, and its attempts so far. */
+export interface MessageSummary {
+  id: string;
+  content_type: ContentType;
+  body: Uint8Array;
+  timestamp: number;
+  visible_at: number;
+  failed_attempts: number;
+  /** waiting: ready now; delayed: sent with a delay not yet over; retrying: failed and backing off; in_flight: leased by a consumer. */
+  state: "waiting" | "delayed" | "retrying" | "in_flight";
+}
+
+export function listMessages(store: Store, queue: string, limit = 100, now = Date.now()): MessageSummary[] {
+  const rows = queueDb(store)
+    .query(
+      "SELECT id, content_type, body, timestamp, visible_at, failed_attempts, lease_owner, lease_until FROM queue_messages WHERE queue = ? ORDER BY seq LIMIT ?",
+    )
+    .all(queue, limit) as (StoredMessage & { lease_owner: string | null; lease_until: number | null })[];
+  return rows.map(({ lease_owner, lease_until, ...row }) => ({
+    id: row.id,
+    content_type: row.content_type,
+    body: row.body,
+    timestamp: row.timestamp,
+    visible_at: row.visible_at,
+    failed_attempts: row.failed_attempts,
+    state:
+      lease_owner !== null && (lease_until ?? 0) > now
+        ? "in_flight"
+        : row.visible_at <= now
+          ? "waiting"
+          : row.failed_attempts > 0
+            ? "retrying"
+            : "delayed",
+  }));
+}
+
+/** Makes a delayed or backing-off message deliverable now (attempts kept). False if it is gone or leased. */
+export function retryMessageNow(store: Store, queue: string, id: string, now = Date.now()): boolean {
+  const changed = queueDb(store).run(
+    "UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND id = ? AND (lease_owner IS NULL OR lease_until <= ?)",
+    [now, queue, id, now],
+  ).changes;
+  if (changed > 0) notify(store, queue);
+  return changed > 0;
+}

@@ -462,6 +462,18 @@ export class LocalR2Bucket {
     removeBlobs(this.#dir, blobs);
   }
 
+  /** Multipart uploads created and neither completed nor aborted, with their parts so far (the Local Explorer). */
+  listMultipartUploads(): { uploadId: string; key: string; created: Date; parts: number; size: number }[] {
+    const rows = this.#db
+      .query(
+        `SELECT u.upload_id, u.key, u.created_at, count(p.part_number) AS parts, coalesce(sum(p.size), 0) AS size
+         FROM r2_multipart_uploads u LEFT JOIN r2_multipart_parts p ON p.upload_id = u.upload_id
+         WHERE u.bucket = ? AND u.state = 'in-progress' GROUP BY u.upload_id ORDER BY u.created_at`,
+      )
+      .all(this.#bucket) as { upload_id: string; key: string; created_at: number; parts: number; size: number }[];
+    return rows.map((row) => ({ uploadId: row.upload_id, key: row.key, created: new Date(row.created_at), parts: row.parts, size: row.size }));
+  }
+
   /** Object count and total bytes, for `r2 bucket info`. */
   stats(): { objectCount: number; totalSize: number } {
     const row = this.#db

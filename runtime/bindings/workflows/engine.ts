@@ -248,7 +248,8 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       let row = stepRow(key);
       if (row?.done) return decode(row.value);
       if (row?.error) throw rebuild(JSON.parse(row.error));
-      row ??= insertStep(key, "waitForEvent", name, { wake_at: Date.now() + timeout });
+      // The event type is kept with the step, so the Local Explorer can say what the instance waits for.
+      row ??= insertStep(key, "waitForEvent", name, { wake_at: Date.now() + timeout, config: JSON.stringify({ type: options.type, timeout: options?.timeout ?? null }) });
       setStatus("waiting");
       const take = () =>
         d.transaction(() => {
