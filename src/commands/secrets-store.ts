@@ -34,7 +34,7 @@ interface StoreArgs extends GlobalArgs {
 
 const REMOTE = { remote: { type: "boolean", description: "Execute command against remote Secrets Store", default: false } } as const;
 const PERSIST_TO = { "persist-to": { type: "string", describe: "Directory for local persistence" } } as const;
-const STORE_ID = { "store-id": { type: "string", describe: "ID of the store in which the secret resides", demandOption: true, requiresArg: true } } as const;
+const STORE_ID = { "store-id": { type: "string", describe: "ID of the store in which the secret resides", demandOption: true } } as const;
 const secretId = (describe: string) => ({ "secret-id": { type: "string", describe, demandOption: true, requiresArg: true } }) as const;
 const VALUE_NOTE = "(Note: Only for testing. Not secure as this will leave secret value in plain-text in terminal history, exclude this flag and use automatic prompt instead)";
 const behaviour = { provideConfig: true } as const;
@@ -210,7 +210,7 @@ const storeCreate = defineCommand<StoreArgs>({
   command: "create <name>",
   describe: "Create a store within an account [open beta]",
   status: "open beta",
-  positionals: { name: { type: "string", description: "Name of the store", demandOption: true, requiresArg: true } },
+  positionals: { name: { type: "string", description: "Name of the store", demandOption: true } },
   options: REMOTE,
   behaviour,
   handler(args) {
@@ -223,7 +223,7 @@ const storeDelete = defineCommand<StoreArgs>({
   command: "delete <store-id>",
   describe: "Delete a store within an account [open beta]",
   status: "open beta",
-  positionals: { "store-id": { type: "string", description: "ID of the store", demandOption: true, requiresArg: true } },
+  positionals: { "store-id": { type: "string", description: "ID of the store", demandOption: true } },
   options: REMOTE,
   behaviour,
   handler(args) {
