@@ -60,6 +60,12 @@ export default {
       case "/email-mismatch": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("someone@example.com"))));
       case "/email-received": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Received: x"))));
       case "/email-builder": return run(() => sent(env.ANY_EMAIL.send({ from: "me@example.com", to: "you@example.com", subject: "Built", text: "plain words" })));
+      case "/email-no-from": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", "Message-ID: <1@example.com>\\r\\nTo: to@example.com\\r\\n\\r\\nbody")));
+      case "/email-not-mime": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", "this is not an email")));
+      case "/email-bad-header": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Bad Header: x"))));
+      case "/email-not-object": return run(() => env.EMAIL.send("hello"));
+      case "/email-builder-no-to": return run(() => env.ANY_EMAIL.send({ from: "me@example.com", subject: "x" }));
+      case "/email-builder-full": return run(() => sent(env.ANY_EMAIL.send({ from: { name: "Me", email: "me@example.com" }, to: ["you@example.com", "b@example.com"], cc: "c@example.com", bcc: ["d@example.com"], subject: "Full", text: "plain words", html: "<p>hi</p>", attachments: [{ filename: "notes.txt", content: "attached text", type: "text/plain", disposition: "attachment" }, { filename: "logo", content: new Uint8Array([1, 2, 3]), type: "image/png", disposition: "inline", contentId: "logo" }] })));
       case "/email-builder-denied": return run(() => env.LISTED.send({ from: "me@example.com", to: ["a@example.com", "c@example.com"], subject: "x", text: "y" }));
     }
     return new Response("not found", { status: 404 });
@@ -91,7 +97,26 @@ export const cases: CompatCase[] = [
       { path: "/email-received" },
       { path: "/email-builder" },
       { path: "/email-builder-denied" },
+      { path: "/email-no-from" },
+      { path: "/email-not-mime" },
+      { path: "/email-bad-header" },
+      { path: "/email-not-object" },
+      { path: "/email-builder-no-to" },
+      { path: "/email-builder-full" },
     ],
+    // What each tool logs for a sent email; files are temp files under wrangler, store files under bunflare.
+    compareLog: {
+      extract: (text) =>
+        (text.match(/^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*send_email binding called[^]*?(?=\n(‹[0-9;]*›)*\[wrangler:)/gm) ?? [])
+          .join("\n")
+          .replace(/(?:<DIR>|\/)\S*\.(eml|txt|html|bin)\b/g, "<FILE>"),
+      expected: [
+        {
+          reason: "bunflare also writes a builder's whole message as one .eml file (attachments included) and names it",
+          bunflare: (text) => text.replace(/\n\nEML: <FILE>|\nEML: <FILE>/g, ""),
+        },
+      ],
+    },
   }),
 ];
 

@@ -41,6 +41,11 @@ export interface BindingContext extends BindingScope {
   assets?: Assets;
   /** Called when this env is replaced by a reload. */
   onDispose(release: () => void): void;
+  /**
+   * A dev-server log line ("[wrangler:info] <heading><rest>", the heading in
+   * miniflare's blue), at the session's log level. Absent outside `dev`.
+   */
+  log?(level: "info" | "warn" | "error", heading: string, rest?: string): void;
 }
 
 /** One row of "Your Worker has access to the following bindings:". */

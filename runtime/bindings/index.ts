@@ -25,6 +25,8 @@ export interface EnvOptions {
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
   /** Descriptors to build from; the registry unless a caller (a test) narrows it. */
   bindings?: readonly BindingDescriptor[];
+  /** Where bindings log dev-server lines (see BindingContext.log). */
+  log?: BindingContext["log"];
 }
 
 /** The store an env was built over (the host gives the worker's `caches` the same one). */
@@ -79,6 +81,7 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     findWorker: options.findWorker,
     assets: options.assets,
     onDispose: (release) => toDispose.push(release),
+    log: options.log,
   };
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;
