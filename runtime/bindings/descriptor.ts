@@ -104,9 +104,16 @@ export interface BindingDescriptor<Entry = any> {
   row(entry: Entry, config: WorkerConfig, scope?: BindingScope): BindingRow;
   /**
    * Checked once at dev start, before anything runs (Hyperdrive needs its local
-   * database named): lines to print, or an error that stops the start with exit 1.
+   * database named): lines to print, or an error that stops the start with exit 1;
+   * `warnings` are printed as wrangler's warning boxes after the bindings table.
    */
-  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string };
+  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string; warnings?: string[] };
+  /**
+   * For an entry wrangler dev serves only from Cloudflare's network: how the
+   * "not available locally" warning names it. Such entries get no env value and
+   * keep their table row's mode.
+   */
+  unavailable?(entry: Entry): string | undefined;
   /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */

@@ -85,7 +85,10 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
   };
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;
-    for (const entry of descriptor.entries(config, context)) lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+    for (const entry of descriptor.entries(config, context)) {
+      if (descriptor.unavailable?.(entry)) continue;
+      lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+    }
   }
   return env;
 }
@@ -96,10 +99,15 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
  * bunflare has no descriptor for at all. So env.X is never silently undefined.
  */
 export function missingBindingsWarning(config: WorkerConfig, bindings: readonly BindingDescriptor[] = BINDINGS): string | undefined {
-  const missing = bindings.flatMap((descriptor) =>
-    descriptor.createEnv ? [] : descriptor.entries(config).map((entry) => `env.${descriptor.bindingName(entry)} (${descriptor.kind})`),
-  );
   const remote: string[] = [];
+  const missing = bindings.flatMap((descriptor) =>
+    descriptor.entries(config).flatMap((entry) => {
+      const name = `env.${descriptor.bindingName(entry)}`;
+      const elsewhere = descriptor.unavailable?.(entry);
+      if (elsewhere) return remote.push(`${name} (${elsewhere})`), [];
+      return descriptor.createEnv ? [] : [`${name} (${descriptor.kind})`];
+    }),
+  );
   for (const { key, names } of unsupportedBindings(config)) {
     if (REMOTE_ONLY_BINDING_KEYS.has(key)) remote.push(...(names.length ? names : [key]).map((name) => `env.${name} (${UNSUPPORTED_BINDING_KEYS[key]})`));
     else missing.push(...(names.length ? names.map((name) => `env.${name} (${key})`) : [key]));
