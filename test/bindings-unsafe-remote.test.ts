@@ -53,6 +53,7 @@ export default {
       case "/loader-rpc": return run(() => env.LOADER.load(code("rpc")).getEntrypoint("Api").add(1, 2));
       case "/loader-bad": return run(() => env.LOADER.load({ mainModule: "missing.js", modules: {} }).getEntrypoint().fetch("http://x/"));
       case "/dispatch": return run(async () => (await env.DISPATCH.get("customer-worker").fetch("http://x/")).text());
+      case "/vectorize": return run(() => env.VEC.query([1, 2, 3]));
       case "/pipeline": return run(async () => (await env.PIPE.send([{ a: 1 }])) ?? "sent");
     }
     return new Response("not found", { status: 404 });
@@ -89,12 +90,14 @@ test("the bindings table lists each binding with wrangler's resource and mode", 
   ]);
 });
 
-test("bindings only Cloudflare serves are named once as not available locally, and are absent from env", async () => {
+test("bindings only Cloudflare serves are named once in a warning; in env they fail as wrangler's stand-ins do", async () => {
   const output = strip(dev.output());
   const line =
-    "These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: env.VEC (Vectorize Index), env.AI (AI), env.UNSAFE_OTHER (unsafe custom), env.CERT (mTLS Certificate)";
+    "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: env.VEC (Vectorize Index), env.AI (AI), env.UNSAFE_OTHER (unsafe custom), env.CERT (mTLS Certificate)";
   expect(output.split(line).length - 1).toBe(1);
-  expect(await get("/keys")).toEqual(["DISPATCH", "LOADER", "PIPE", "UNSAFE_LIMIT"]);
+  // An unsafe binding of an unknown type is left out, as wrangler leaves it out.
+  expect(await get("/keys")).toEqual(["AI", "CERT", "DISPATCH", "LOADER", "PIPE", "UNSAFE_LIMIT", "VEC"]);
+  expect(await get("/vectorize")).toEqual({ error: "Error: Binding VEC needs to be run remotely" });
 });
 
 test("an unsafe ratelimit binding limits as [[ratelimits]] does", async () => {

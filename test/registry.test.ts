@@ -173,8 +173,7 @@ test("every registered descriptor is complete, once, and in wrangler's table ord
   expect(new Set(keys).size).toBe(keys.length);
   for (const descriptor of BINDINGS) {
     expect(descriptor.kind.length).toBeGreaterThan(0);
-    // A binding only Cloudflare's network serves says so (`unavailable`) instead of building an env value.
-    for (const method of ["entries", "bindingName", "row", "typeName", descriptor.createEnv ? "createEnv" : "unavailable"] as const) {
+    for (const method of ["entries", "bindingName", "row", "typeName", "createEnv"] as const) {
       expect(`${descriptor.key}.${method}: ${typeof descriptor[method]}`).toBe(`${descriptor.key}.${method}: function`);
     }
     // Every registered binding is covered by the config below.
@@ -208,7 +207,8 @@ test("a config with one of every binding validates cleanly, and env and the tabl
     assets: createAssets(path.join(dir, "public")),
   });
   for (const descriptor of BINDINGS) {
-    if (!descriptor.createEnv || descriptor.key === "unsafe.bindings") continue;
+    // Not in EVERY_BINDING (see NAMES).
+    if (descriptor.unavailable || descriptor.key === "unsafe.bindings") continue;
     const name = NAMES[descriptor.key]!;
     expect(`${name}: ${env[name] === undefined ? "undefined" : "set"}`).toBe(`${name}: set`);
   }
@@ -302,7 +302,7 @@ test("bindings under keys bunflare has no descriptor for are named in one warnin
   });
   const { config } = loadConfig({ cwd: dir });
   expect(missingBindingsWarning(config)).toBe(
-    "These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: " +
+    "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: " +
       "env.V (Vectorize Index), env.AI (AI)",
   );
 });

@@ -140,3 +140,60 @@ cases.push(
     steps: [{ args: ["dev"] }],
   },
 );
+
+// Bindings wrangler dev simulates partly or not at all. No always-remote binding
+// (AI, ...): wrangler dev would stop to log in to Cloudflare for it.
+const PARTLY_LOCAL_CONFIG = `name = "partly-local"
+main = "index.js"
+compatibility_date = "2025-01-01"
+worker_loaders = [{ binding = "LOADER" }]
+[[vectorize]]
+binding = "VEC"
+index_name = "idx"
+[[mtls_certificates]]
+binding = "CERT"
+certificate_id = "cert-1"
+[[pipelines]]
+binding = "PIPE"
+pipeline = "events"
+[[dispatch_namespaces]]
+binding = "DISPATCH"
+namespace = "customers"
+outbound = { service = "outbound-worker" }
+[[unsafe.bindings]]
+name = "UNSAFE_LIMIT"
+type = "ratelimit"
+namespace_id = "7"
+simple = { limit = 1, period = 10 }
+[[unsafe.bindings]]
+name = "UNSAFE_OTHER"
+type = "custom"
+`;
+
+const PARTLY_LOCAL_WORKER = `const run = async (fn) => { try { return Response.json(await fn()); } catch (e) { return Response.json({ error: String(e) }); } };
+const code = (who) => ({ compatibilityDate: "2025-01-01", mainModule: "main.js", modules: { "main.js": "import { WorkerEntrypoint } from 'cloudflare:workers'; import { greeting } from './lib/greet.js'; export class Api extends WorkerEntrypoint { add(a, b) { return a + b + Number(this.env.OFFSET); } } export default { fetch(request, env) { return new Response(greeting + ' ' + env.WHO + ' ' + new URL(request.url).pathname); } };", "lib/greet.js": "export const greeting = 'hello';" }, env: { WHO: who, OFFSET: "100" } });
+export default {
+  async fetch(request, env) {
+    switch (new URL(request.url).pathname) {
+      case "/keys": return Response.json(Object.keys(env).sort());
+      case "/limit": return run(() => env.UNSAFE_LIMIT.limit({ key: "k" }));
+      case "/loader": return run(async () => (await env.LOADER.get("w1", () => code("world")).getEntrypoint().fetch("http://dynamic/path")).text());
+      case "/loader-rpc": return run(() => env.LOADER.load(code("rpc")).getEntrypoint("Api").add(1, 2));
+      case "/dispatch": return run(async () => (await env.DISPATCH.get("customer-worker").fetch("http://x/")).text());
+      case "/pipeline": return run(async () => (await env.PIPE.send([{ a: 1 }])) ?? "sent");
+      case "/vectorize": return run(() => env.VEC.query([1, 2, 3]));
+      case "/mtls": return run(async () => (await env.CERT.fetch("https://example.com/")).status);
+    }
+    return new Response("not found", { status: 404 });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: unsafe rate limits, worker loaders, pipelines, dispatch namespaces and bindings wrangler dev does not simulate",
+    files: { "wrangler.toml": PARTLY_LOCAL_CONFIG, "index.js": PARTLY_LOCAL_WORKER },
+    compareStartup: true,
+    requests: [{ path: "/keys" }, { path: "/limit" }, { path: "/limit" }, { path: "/loader" }, { path: "/loader-rpc" }, { path: "/dispatch" }, { path: "/pipeline" }, { path: "/vectorize" }, { path: "/mtls" }],
+  }),
+);

@@ -110,10 +110,12 @@ export interface BindingDescriptor<Entry = any> {
   prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string; warnings?: string[] };
   /**
    * For an entry wrangler dev serves only from Cloudflare's network: how the
-   * "not available locally" warning names it. Such entries get no env value and
-   * keep their table row's mode.
+   * "not available locally" warning names it. Such entries keep their table
+   * row's mode (they are not "not supported by bunflare yet").
    */
   unavailable?(entry: Entry): string | undefined;
+  /** Whether env gets a value for this entry (default true; wrangler leaves some out). */
+  inEnv?(entry: Entry): boolean;
   /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */

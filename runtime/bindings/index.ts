@@ -86,7 +86,7 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;
     for (const entry of descriptor.entries(config, context)) {
-      if (descriptor.unavailable?.(entry)) continue;
+      if (descriptor.inEnv?.(entry) === false) continue;
       lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
     }
   }
@@ -115,7 +115,7 @@ export function missingBindingsWarning(config: WorkerConfig, bindings: readonly 
   const lines: string[] = [];
   if (missing.length) lines.push(`These bindings are not supported by bunflare yet, so they are undefined in env: ${missing.join(", ")}`);
   if (remote.length) {
-    lines.push(`These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: ${remote.join(", ")}`);
+    lines.push(`These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: ${remote.join(", ")}`);
   }
   return lines.length ? lines.join("\n") : undefined;
 }

@@ -1,8 +1,9 @@
 // Bindings wrangler dev serves only from Cloudflare's network: its table shows
 // them as "remote" (always-remote products such as AI) or "not supported"
 // (products with no local simulation, unless `remote = true`). Bunflare never
-// reaches Cloudflare, so each is listed as wrangler lists it and named in one
-// "not available locally" warning at dev start; env holds nothing for them.
+// reaches Cloudflare, so each is listed as wrangler lists it, named in one
+// "only available on Cloudflare's network" warning at dev start, and in env is
+// miniflare's stand-in: any use fails with "Binding X needs to be run remotely".
 import type { BindingDescriptor } from "../descriptor.ts";
 
 type Entry = Record<string, unknown> & { binding: string; remote?: boolean };
@@ -17,6 +18,14 @@ interface RemoteOnly {
   alwaysRemote?: boolean;
   /** A single table (`ai = { binding = ... }`) rather than a list. */
   single?: boolean;
+}
+
+/** Every member is a call that fails as miniflare's remote-proxy client does without a connection. */
+function remoteStub(binding: string): unknown {
+  const fail = async () => {
+    throw new Error(`Binding ${binding} needs to be run remotely`);
+  };
+  return new Proxy({}, { get: (_self, key) => (key === "then" || typeof key === "symbol" ? undefined : fail) });
 }
 
 function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
@@ -39,6 +48,7 @@ function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
       };
     },
     unavailable: () => spec.kind,
+    createEnv: (entry) => remoteStub(entry.binding),
     typeName: () => spec.typeName,
   };
 }

@@ -26,6 +26,7 @@ export const unsafeDescriptor: BindingDescriptor<UnsafeBindingConfig> = {
   bindingName: (entry) => entry.name,
   row: (entry) => ({ name: entry.name, type: "Unsafe Metadata", value: entry.type, mode: "remote" }),
   unavailable: (entry) => (entry.type === "ratelimit" ? undefined : `unsafe ${entry.type}`),
+  inEnv: (entry) => entry.type === "ratelimit",
   createEnv: (entry) => ratelimits().createRateLimiter(String(entry.namespace_id), entry.simple!.limit, entry.simple!.period),
   typeName: (entry) => (entry.type === "ratelimit" ? "RateLimit" : "any"),
 };
