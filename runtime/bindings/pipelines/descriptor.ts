@@ -26,5 +26,6 @@ export const pipelinesDescriptor: BindingDescriptor<PipelineConfig> = {
   },
   row: (entry) => ({ name: entry.binding, type: "Pipeline", value: entry.pipeline, mode: "local" }),
   createEnv: () => ({ async send(_records: unknown): Promise<void> {} }),
-  typeName: () => "Pipeline",
+  // As wrangler types it without a schema from the API.
+  typeName: () => `import("cloudflare:pipelines").Pipeline<import("cloudflare:pipelines").PipelineRecord>`,
 };
