@@ -197,3 +197,15 @@ cases.push(
     requests: [{ path: "/keys" }, { path: "/limit" }, { path: "/limit" }, { path: "/loader" }, { path: "/loader-rpc" }, { path: "/dispatch" }, { path: "/pipeline" }, { path: "/vectorize" }, { path: "/mtls" }],
   }),
 );
+
+cases.push({
+  name: "config: dispatch namespace, worker loader and pipeline entries missing their fields are refused in wrangler's words",
+  fast: true,
+  files: {
+    "wrangler.toml":
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+      '[[dispatch_namespaces]]\nbinding = "D"\n[[worker_loaders]]\nbinding = 1\nextra = true\n[[pipelines]]\nbinding = "P"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  steps: [{ args: ["dev"] }],
+});
