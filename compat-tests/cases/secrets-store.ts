@@ -157,10 +157,16 @@ export const cases: CompatCase[] = [
     ],
   ),
   {
-    name: "secrets-store: stores are not created, listed or deleted locally, in wrangler's words",
+    name: "secrets-store: stores are not created, listed or deleted locally, in wrangler's words; the help is wrangler's",
     fast: true,
     files: CONFIG,
     normalize: issueLinks,
-    steps: [{ args: ["secrets-store", "store", "create", "mystore"] }, { args: ["secrets-store", "store", "list"] }, { args: ["secrets-store", "store", "delete", "abc"] }],
+    steps: [
+      { args: ["secrets-store", "store", "create", "mystore"] },
+      { args: ["secrets-store", "store", "list"] },
+      { args: ["secrets-store", "store", "delete", "abc"] },
+      { args: ["secrets-store", "secret", "--help"] },
+      { args: ["secrets-store", "secret", "create", "--help"] },
+    ],
   },
 ];
