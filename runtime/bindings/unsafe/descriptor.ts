@@ -27,6 +27,12 @@ export const unsafeDescriptor: BindingDescriptor<UnsafeBindingConfig> = {
   row: (entry) => ({ name: entry.name, type: "Unsafe Metadata", value: entry.type, mode: "remote" }),
   unavailable: (entry) => (entry.type === "ratelimit" ? undefined : `unsafe ${entry.type}`),
   inEnv: (entry) => entry.type === "ratelimit",
-  createEnv: (entry) => ratelimits().createRateLimiter(String(entry.namespace_id), entry.simple!.limit, entry.simple!.period),
+  createEnv(entry) {
+    const simple = entry.simple;
+    if (typeof simple?.limit !== "number" || typeof simple?.period !== "number") {
+      throw new Error(`The unsafe ratelimit binding "${entry.name}" needs a "simple" table with a numeric "limit" and "period".`);
+    }
+    return ratelimits().createRateLimiter(String(entry.namespace_id), simple.limit, simple.period);
+  },
   typeName: (entry) => (entry.type === "ratelimit" ? "RateLimit" : "any"),
 };
