@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BUNFLARE_BIN, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
+import { BUNFLARE_BIN, compareStream, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
   path: string;
@@ -31,6 +31,11 @@ export interface DevCaseSpec {
   compareStartup?: boolean;
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
+  /**
+   * Also compare other lines logged after "Ready on" (a binding's log lines):
+   * `extract` picks them from the normalised stdout, once every request is logged.
+   */
+  compareLog?: { extract: (text: string) => string; expected?: ExpectedDifference[] };
   /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
   reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
   fast?: boolean;
@@ -191,6 +196,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
       const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
       const running: Partial<Record<Tool, Running>> = {};
       const problems: string[] = [];
+      const notes: string[] = [];
       try {
         const [w, b] = await Promise.allSettled([
           startDev("wrangler", dirs.wrangler, spec.args ?? []),
@@ -224,6 +230,16 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           const [want, got] = [lines.wrangler.sort().join("\n"), lines.bunflare.sort().join("\n")];
           if (want !== got) problems.push(`request log differs\n${showDiff(want, got)}`);
         }
+        if (spec.compareLog) {
+          await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
+          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) =>
+            spec.compareLog!.extract(normalize(running[tool]!.stdout(), tool, dirs[tool]).replace(/^[^]*?Ready on[^\n]*\n/, "")),
+          );
+          const applied = new Set<ExpectedDifference>();
+          const problem = compareStream("log", "stdout", { wrangler: want!, bunflare: got! }, spec.compareLog.expected ?? [], [], applied);
+          if (problem) problems.push(problem);
+          for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
+        }
         if (spec.reload) {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);
@@ -246,7 +262,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         rmSync(dirs.wrangler, { recursive: true, force: true });
         rmSync(dirs.bunflare, { recursive: true, force: true });
       }
-      return { name: spec.name, ok: problems.length === 0, problems };
+      return { name: spec.name, ok: problems.length === 0, problems, notes };
     },
   };
   return testCase;

@@ -65,6 +65,9 @@ export function needsWrangler(argv: string[], local: boolean): boolean {
       // With --local too, wrangler's own usage error ("mutually exclusive") comes first: bunflare gives it.
       if (hasFlag(argv, "--remote")) return !hasFlag(argv, "--local");
       return (REMOTE_SUBCOMMANDS[group] ?? []).some((words) => words.every((word, i) => rest[i] === word));
+    case "secrets-store":
+      // Without --remote, wrangler works on its local store (or refuses the `store` commands locally): bunflare does too.
+      return hasFlag(argv, "--remote");
     default:
       return false;
   }

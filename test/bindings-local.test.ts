@@ -72,7 +72,10 @@ export default {
         const result = await env.IMAGES.input(new Response(svg).body).transform({ width: 20 }).output({ format: "image/png" });
         return { type: result.contentType(), info: await env.IMAGES.info(result.image()) };
       });
-      case "/email-builder": return run(() => env.ANY_EMAIL.send({ from: { name: "Me", email: "me@example.com" }, to: "you@example.com", subject: "Built", text: "plain words" }));
+      case "/email-builder": return run(() => env.ANY_EMAIL.send({ from: { name: "Me", email: "me@example.com" }, to: "you@example.com", subject: "Built", text: "plain words", attachments: [{ filename: "data.bin", content: new Uint8Array([0, 255, 1, 254]), type: "application/octet-stream", disposition: "attachment" }] }));
+      case "/email-no-from": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", "Message-ID: <1@x>\\r\\n\\r\\nbody")));
+      case "/email-bad-header": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Bad Header: x"))));
+      case "/email-builder-no-to": return run(() => env.ANY_EMAIL.send({ from: "me@example.com", subject: "x" }));
     }
     return new Response("not found", { status: 404 });
   },
@@ -171,15 +174,45 @@ test("send_email: an allowed EmailMessage is written as .eml; denied and malform
   expect(await get("/email-denied")).toEqual({ error: "Error: email to other@example.com not allowed" });
   expect(await get("/email-mismatch")).toEqual({ error: "Error: From: header does not match mail from" });
   expect(await get("/email-received")).toEqual({ error: "Error: invalid headers set" });
+  expect(await get("/email-no-from")).toEqual({ error: "TypeError: Cannot read properties of undefined (reading 'address')" });
+  expect(await get("/email-bad-header")).toEqual({ error: "Error: could not parse email: Invalid header name." });
+  expect(await get("/email-builder-no-to")).toEqual({ error: "TypeError: Cannot read properties of undefined (reading 'email')" });
   const built = await get("/email-builder");
   expect(built.messageId).toMatch(/@example\.com>$/);
-  const files = readdirSync(path.join(dir, ".bunflare", "email")).sort();
+  const files = readdirSync(path.join(dir, ".bunflare", "email")).filter((file) => file.endsWith(".eml")).sort();
   expect(files.length).toBe(2);
   const contents = files.map((file) => readFileSync(path.join(dir, ".bunflare", "email", file), "utf8"));
   expect(contents.some((eml) => eml.includes("From: Sender <from@example.com>") && eml.endsWith("body"))).toBe(true);
   expect(contents.some((eml) => eml.includes('From: "Me" <me@example.com>') && eml.includes("Subject: Built") && eml.includes("plain words"))).toBe(true);
   await dev.waitForOutput(/send_email binding called with the following message:\n\s+\S+\.eml/);
-  await dev.waitForOutput(/send_email binding called with MessageBuilder:\nFrom: "Me" <me@example\.com>\nTo: you@example\.com\nSubject: Built\n\nEML: \S+\.eml/);
+  await dev.waitForOutput(
+    /send_email binding called with MessageBuilder:\nFrom: "Me" <me@example\.com>\nTo: you@example\.com\nSubject: Built\n\nText: \S+\.txt\nAttachment \(attachment\): data\.bin -> \S+\.bin\nEML: \S+\.eml/,
+  );
+  // The attachment's bytes, as a file of its own and base64 in the .eml.
+  const attachment = strip(dev.output()).match(/data\.bin -> (\S+\.bin)/)![1]!;
+  expect([...readFileSync(attachment)]).toEqual([0, 255, 1, 254]);
+  const eml = contents.find((text) => text.includes("Subject: Built"))!;
+  expect(eml).toContain('Content-Disposition: attachment; filename="data.bin"');
+  expect(eml).toContain(Buffer.from([0, 255, 1, 254]).toString("base64"));
+});
+
+test("secrets store: a secret created and updated by the CLI is read by the running dev server", async () => {
+  const cli = (...args: string[]) => spawnSync(path.join(ROOT, "bin", "bunflare"), ["secrets-store", "secret", ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const created = cli("create", "store1", "--name", "missing", "--value", "now-here", "--scopes", "workers");
+  expect(created.status).toBe(0);
+  expect(created.stdout).not.toContain("now-here");
+  expect(await get("/secret-missing")).toBe("now-here");
+  const id = strip(created.stdout).match(/│ missing\s+│ ([0-9a-f]{32}) │/)![1]!;
+  expect(cli("update", "store1", "--secret-id", id, "--value", "changed").status).toBe(0);
+  expect(await get("/secret-missing")).toBe("changed");
+  // An update of the comment alone keeps the value.
+  expect(cli("update", "store1", "--secret-id", id, "--comment", "note").status).toBe(0);
+  expect(await get("/secret-missing")).toBe("changed");
+  const deleted = cli("delete", "store1", "--secret-id", id);
+  expect([deleted.status, strip(deleted.stdout)]).toEqual([0, expect.stringContaining(`✅ Deleted secret! (ID: ${id})`)]);
+  expect(await get("/secret-missing")).toEqual({ error: 'Error: Secret "missing" not found' });
+  const again = cli("delete", "store1", "--secret-id", id);
+  expect([again.status, strip(again.stderr)]).toEqual([1, expect.stringContaining("Secret not found")]);
 });
 
 test("images: an SVG resized and encoded as PNG by sharp inside the dev server", async () => {

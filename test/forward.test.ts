@@ -120,6 +120,9 @@ test("which command lines are handed to wrangler", () => {
   expect(needsWrangler(["whoami"], false)).toBe(true);
   expect(needsWrangler(["-c", "deploy", "whoami"], false)).toBe(true);
   expect(needsWrangler(["secret", "put", "X"], true)).toBe(false);
+  expect(needsWrangler(["secrets-store", "secret", "list", "s1"], true)).toBe(false);
+  expect(needsWrangler(["secrets-store", "secret", "list", "s1", "--remote"], true)).toBe(true);
+  expect(needsWrangler(["secrets-store", "store", "list"], true)).toBe(false);
 });
 
 test("with --cwd, the wrangler of that project is the one used", async () => {

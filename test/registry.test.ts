@@ -92,6 +92,14 @@ simple = { limit = 10, period = 60 }
 binding = "VERSION"
 [images]
 binding = "IMAGES"
+[[pipelines]]
+binding = "PIPELINE"
+pipeline = "events"
+[[dispatch_namespaces]]
+binding = "DISPATCH"
+namespace = "customers"
+[[worker_loaders]]
+binding = "LOADER"
 `;
 const NAMES: Record<string, string> = {
   kv_namespaces: "KV",
@@ -110,6 +118,20 @@ const NAMES: Record<string, string> = {
   ratelimits: "LIMITER",
   version_metadata: "VERSION",
   images: "IMAGES",
+  pipelines: "PIPELINE",
+  dispatch_namespaces: "DISPATCH",
+  worker_loaders: "LOADER",
+  // Not in EVERY_BINDING: an unsafe section warns, and remote-only bindings are never in env.
+  "unsafe.bindings": "UNSAFE",
+  vectorize: "VECTORIZE",
+  ai_search_namespaces: "AI_SEARCH_NAMESPACE",
+  ai_search: "AI_SEARCH",
+  vpc_services: "VPC_SERVICE",
+  vpc_networks: "VPC_NETWORK",
+  stream: "STREAM",
+  media: "MEDIA",
+  ai: "AI",
+  mtls_certificates: "CERT",
 };
 
 // Wrangler's printBindings order (wrangler 4.86): a registry in any other order prints another table.
@@ -121,18 +143,25 @@ const WRANGLER_TABLE_ORDER = [
   "queues.producers",
   "d1_databases",
   "vectorize",
+  "ai_search_namespaces",
+  "ai_search",
   "hyperdrive",
+  "vpc_services",
+  "vpc_networks",
   "r2_buckets",
   "secrets_store_secrets",
   "services",
   "analytics_engine_datasets",
   "browser",
   "images",
+  "stream",
+  "media",
   "ai",
   "pipelines",
   "ratelimits",
   "assets",
   "version_metadata",
+  "unsafe.bindings",
   "vars",
   "dispatch_namespaces",
   "mtls_certificates",
@@ -178,6 +207,8 @@ test("a config with one of every binding validates cleanly, and env and the tabl
     assets: createAssets(path.join(dir, "public")),
   });
   for (const descriptor of BINDINGS) {
+    // Not in EVERY_BINDING (see NAMES).
+    if (descriptor.unavailable || descriptor.key === "unsafe.bindings") continue;
     const name = NAMES[descriptor.key]!;
     expect(`${name}: ${env[name] === undefined ? "undefined" : "set"}`).toBe(`${name}: set`);
   }
@@ -202,11 +233,14 @@ test("a config with one of every binding validates cleanly, and env and the tabl
     "SELF Worker local [connected]",
     "ANALYTICS Analytics Engine Dataset local",
     "IMAGES Images local",
+    "PIPELINE Pipeline local",
     "LIMITER Rate Limit local",
     // Assets before vars, as wrangler prints them.
     "ASSETS Assets local",
     "VERSION Worker Version Metadata local",
     'GREETING Environment Variable local',
+    "DISPATCH Dispatch Namespace not supported",
+    "LOADER Worker Loader local",
   ]);
 });
 
@@ -268,7 +302,7 @@ test("bindings under keys bunflare has no descriptor for are named in one warnin
   });
   const { config } = loadConfig({ cwd: dir });
   expect(missingBindingsWarning(config)).toBe(
-    "These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: " +
+    "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: " +
       "env.V (Vectorize Index), env.AI (AI)",
   );
 });
@@ -328,14 +362,14 @@ test("bunflare dev warns once at start about a configured binding it cannot crea
   const { project: devProject, startDev } = await import("./dev-helpers.ts");
   const dir = devProject({
     "wrangler.toml":
-      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[browser]\nbinding = "VM"\n[[worker_loaders]]\nbinding = "LOADER"\n',
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[browser]\nbinding = "VM"\n[[unsafe_hello_world]]\nbinding = "LOADER"\n',
     "index.js": 'export default { fetch(request, env) { return new Response(String("VM" in env) + "," + String("LOADER" in env)); } };\n',
   });
   dirs.push(dir);
   const dev = await startDev(dir);
   try {
     expect(await (await fetch(dev.url)).text()).toBe("false,false");
-    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.VM (browser), env.LOADER (worker_loaders)";
+    const warning = "These bindings are not supported by bunflare yet, so they are undefined in env: env.LOADER (unsafe_hello_world), env.VM (browser)";
     expect(dev.output().split(warning).length - 1).toBe(1);
   } finally {
     await dev.stop();

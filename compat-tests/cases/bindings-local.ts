@@ -60,6 +60,12 @@ export default {
       case "/email-mismatch": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("someone@example.com"))));
       case "/email-received": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Received: x"))));
       case "/email-builder": return run(() => sent(env.ANY_EMAIL.send({ from: "me@example.com", to: "you@example.com", subject: "Built", text: "plain words" })));
+      case "/email-no-from": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", "Message-ID: <1@example.com>\\r\\nTo: to@example.com\\r\\n\\r\\nbody")));
+      case "/email-not-mime": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", "this is not an email")));
+      case "/email-bad-header": return run(() => env.EMAIL.send(new EmailMessage("from@example.com", "to@example.com", raw("from@example.com", "Bad Header: x"))));
+      case "/email-not-object": return run(() => env.EMAIL.send("hello"));
+      case "/email-builder-no-to": return run(() => env.ANY_EMAIL.send({ from: "me@example.com", subject: "x" }));
+      case "/email-builder-full": return run(() => sent(env.ANY_EMAIL.send({ from: { name: "Me", email: "me@example.com" }, to: ["you@example.com", "b@example.com"], cc: "c@example.com", bcc: ["d@example.com"], subject: "Full", text: "plain words", html: "<p>hi</p>", attachments: [{ filename: "notes.txt", content: "attached text", type: "text/plain", disposition: "attachment" }, { filename: "logo", content: new Uint8Array([1, 2, 3]), type: "image/png", disposition: "inline", contentId: "logo" }] })));
       case "/email-builder-denied": return run(() => env.LISTED.send({ from: "me@example.com", to: ["a@example.com", "c@example.com"], subject: "x", text: "y" }));
     }
     return new Response("not found", { status: 404 });
@@ -91,7 +97,26 @@ export const cases: CompatCase[] = [
       { path: "/email-received" },
       { path: "/email-builder" },
       { path: "/email-builder-denied" },
+      { path: "/email-no-from" },
+      { path: "/email-not-mime" },
+      { path: "/email-bad-header" },
+      { path: "/email-not-object" },
+      { path: "/email-builder-no-to" },
+      { path: "/email-builder-full" },
     ],
+    // What each tool logs for a sent email; files are temp files under wrangler, store files under bunflare.
+    compareLog: {
+      extract: (text) =>
+        (text.match(/^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*send_email binding called[^]*?(?=\n(‹[0-9;]*›)*\[wrangler:)/gm) ?? [])
+          .join("\n")
+          .replace(/(?:<DIR>|\/)\S*\.(eml|txt|html|bin)\b/g, "<FILE>"),
+      expected: [
+        {
+          reason: "bunflare also writes a builder's whole message as one .eml file (attachments included) and names it",
+          bunflare: (text) => text.replace(/\n\nEML: <FILE>|\nEML: <FILE>/g, ""),
+        },
+      ],
+    },
   }),
 ];
 
@@ -115,3 +140,72 @@ cases.push(
     steps: [{ args: ["dev"] }],
   },
 );
+
+// Bindings wrangler dev simulates partly or not at all. No always-remote binding
+// (AI, ...): wrangler dev would stop to log in to Cloudflare for it.
+const PARTLY_LOCAL_CONFIG = `name = "partly-local"
+main = "index.js"
+compatibility_date = "2025-01-01"
+worker_loaders = [{ binding = "LOADER" }]
+[[vectorize]]
+binding = "VEC"
+index_name = "idx"
+[[mtls_certificates]]
+binding = "CERT"
+certificate_id = "cert-1"
+[[pipelines]]
+binding = "PIPE"
+pipeline = "events"
+[[dispatch_namespaces]]
+binding = "DISPATCH"
+namespace = "customers"
+outbound = { service = "outbound-worker" }
+[[unsafe.bindings]]
+name = "UNSAFE_LIMIT"
+type = "ratelimit"
+namespace_id = "7"
+simple = { limit = 1, period = 10 }
+[[unsafe.bindings]]
+name = "UNSAFE_OTHER"
+type = "custom"
+`;
+
+const PARTLY_LOCAL_WORKER = `const run = async (fn) => { try { return Response.json(await fn()); } catch (e) { return Response.json({ error: String(e) }); } };
+const code = (who) => ({ compatibilityDate: "2025-01-01", mainModule: "main.js", modules: { "main.js": "import { WorkerEntrypoint } from 'cloudflare:workers'; import { greeting } from './lib/greet.js'; export class Api extends WorkerEntrypoint { add(a, b) { return a + b + Number(this.env.OFFSET); } } export default { fetch(request, env) { return new Response(greeting + ' ' + env.WHO + ' ' + new URL(request.url).pathname); } };", "lib/greet.js": "export const greeting = 'hello';" }, env: { WHO: who, OFFSET: "100" } });
+export default {
+  async fetch(request, env) {
+    switch (new URL(request.url).pathname) {
+      case "/keys": return Response.json(Object.keys(env).sort());
+      case "/limit": return run(() => env.UNSAFE_LIMIT.limit({ key: "k" }));
+      case "/loader": return run(async () => (await env.LOADER.get("w1", () => code("world")).getEntrypoint().fetch("http://dynamic/path")).text());
+      case "/loader-rpc": return run(() => env.LOADER.load(code("rpc")).getEntrypoint("Api").add(1, 2));
+      case "/dispatch": return run(async () => (await env.DISPATCH.get("customer-worker").fetch("http://x/")).text());
+      case "/pipeline": return run(async () => (await env.PIPE.send([{ a: 1 }])) ?? "sent");
+      case "/vectorize": return run(() => env.VEC.query([1, 2, 3]));
+      case "/mtls": return run(async () => (await env.CERT.fetch("https://example.com/")).status);
+    }
+    return new Response("not found", { status: 404 });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: unsafe rate limits, worker loaders, pipelines, dispatch namespaces and bindings wrangler dev does not simulate",
+    files: { "wrangler.toml": PARTLY_LOCAL_CONFIG, "index.js": PARTLY_LOCAL_WORKER },
+    compareStartup: true,
+    requests: [{ path: "/keys" }, { path: "/limit" }, { path: "/limit" }, { path: "/loader" }, { path: "/loader-rpc" }, { path: "/dispatch" }, { path: "/pipeline" }, { path: "/vectorize" }, { path: "/mtls" }],
+  }),
+);
+
+cases.push({
+  name: "config: dispatch namespace, worker loader and pipeline entries missing their fields are refused in wrangler's words",
+  fast: true,
+  files: {
+    "wrangler.toml":
+      'name = "w"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+      '[[dispatch_namespaces]]\nbinding = "D"\n[[worker_loaders]]\nbinding = 1\nextra = true\n[[pipelines]]\nbinding = "P"\n',
+    "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+  },
+  steps: [{ args: ["dev"] }],
+});

@@ -41,6 +41,11 @@ export interface BindingContext extends BindingScope {
   assets?: Assets;
   /** Called when this env is replaced by a reload. */
   onDispose(release: () => void): void;
+  /**
+   * A dev-server log line ("[wrangler:info] <heading><rest>", the heading in
+   * miniflare's blue), at the session's log level. Absent outside `dev`.
+   */
+  log?(level: "info" | "warn" | "error", heading: string, rest?: string): void;
 }
 
 /** One row of "Your Worker has access to the following bindings:". */
@@ -99,9 +104,18 @@ export interface BindingDescriptor<Entry = any> {
   row(entry: Entry, config: WorkerConfig, scope?: BindingScope): BindingRow;
   /**
    * Checked once at dev start, before anything runs (Hyperdrive needs its local
-   * database named): lines to print, or an error that stops the start with exit 1.
+   * database named): lines to print, or an error that stops the start with exit 1;
+   * `warnings` are printed as wrangler's warning boxes after the bindings table.
    */
-  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string };
+  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string; warnings?: string[] };
+  /**
+   * For an entry wrangler dev serves only from Cloudflare's network: how the
+   * "not available locally" warning names it. Such entries keep their table
+   * row's mode (they are not "not supported by bunflare yet").
+   */
+  unavailable?(entry: Entry): string | undefined;
+  /** Whether env gets a value for this entry (default true; wrangler leaves some out). */
+  inEnv?(entry: Entry): boolean;
   /** The env value; absent while a binding has no implementation (one warning, never a silent undefined). */
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */

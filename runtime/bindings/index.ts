@@ -25,6 +25,8 @@ export interface EnvOptions {
   findWorker?(name: string): { exports: Record<string, unknown>; env: Record<string, unknown> } | undefined;
   /** Descriptors to build from; the registry unless a caller (a test) narrows it. */
   bindings?: readonly BindingDescriptor[];
+  /** Where bindings log dev-server lines (see BindingContext.log). */
+  log?: BindingContext["log"];
 }
 
 /** The store an env was built over (the host gives the worker's `caches` the same one). */
@@ -79,10 +81,14 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     findWorker: options.findWorker,
     assets: options.assets,
     onDispose: (release) => toDispose.push(release),
+    log: options.log,
   };
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;
-    for (const entry of descriptor.entries(config, context)) lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+    for (const entry of descriptor.entries(config, context)) {
+      if (descriptor.inEnv?.(entry) === false) continue;
+      lazy(descriptor.bindingName(entry), () => descriptor.createEnv!(entry, context));
+    }
   }
   return env;
 }
@@ -93,10 +99,15 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
  * bunflare has no descriptor for at all. So env.X is never silently undefined.
  */
 export function missingBindingsWarning(config: WorkerConfig, bindings: readonly BindingDescriptor[] = BINDINGS): string | undefined {
-  const missing = bindings.flatMap((descriptor) =>
-    descriptor.createEnv ? [] : descriptor.entries(config).map((entry) => `env.${descriptor.bindingName(entry)} (${descriptor.kind})`),
-  );
   const remote: string[] = [];
+  const missing = bindings.flatMap((descriptor) =>
+    descriptor.entries(config).flatMap((entry) => {
+      const name = `env.${descriptor.bindingName(entry)}`;
+      const elsewhere = descriptor.unavailable?.(entry);
+      if (elsewhere) return remote.push(`${name} (${elsewhere})`), [];
+      return descriptor.createEnv ? [] : [`${name} (${descriptor.kind})`];
+    }),
+  );
   for (const { key, names } of unsupportedBindings(config)) {
     if (REMOTE_ONLY_BINDING_KEYS.has(key)) remote.push(...(names.length ? names : [key]).map((name) => `env.${name} (${UNSUPPORTED_BINDING_KEYS[key]})`));
     else missing.push(...(names.length ? names.map((name) => `env.${name} (${key})`) : [key]));
@@ -104,7 +115,7 @@ export function missingBindingsWarning(config: WorkerConfig, bindings: readonly 
   const lines: string[] = [];
   if (missing.length) lines.push(`These bindings are not supported by bunflare yet, so they are undefined in env: ${missing.join(", ")}`);
   if (remote.length) {
-    lines.push(`These bindings are not available locally (wrangler dev reaches them on Cloudflare's network), so they are undefined in env: ${remote.join(", ")}`);
+    lines.push(`These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: ${remote.join(", ")}`);
   }
   return lines.length ? lines.join("\n") : undefined;
 }

@@ -20,6 +20,21 @@ import { imagesDescriptor } from "./images/descriptor.ts";
 import { ratelimitsDescriptor } from "./ratelimits/descriptor.ts";
 import { versionMetadataDescriptor } from "./version-metadata/descriptor.ts";
 import { secretsStoreDescriptor } from "./secrets-store/descriptor.ts";
+import { dispatchNamespacesDescriptor } from "./dispatch-namespaces/descriptor.ts";
+import { pipelinesDescriptor } from "./pipelines/descriptor.ts";
+import { unsafeDescriptor } from "./unsafe/descriptor.ts";
+import { workerLoadersDescriptor } from "./worker-loaders/descriptor.ts";
+import {
+  aiDescriptor,
+  aiSearchDescriptor,
+  aiSearchNamespacesDescriptor,
+  mediaDescriptor,
+  mtlsCertificatesDescriptor,
+  streamDescriptor,
+  vectorizeDescriptor,
+  vpcNetworksDescriptor,
+  vpcServicesDescriptor,
+} from "./remote-only/descriptor.ts";
 
 export const BINDINGS: readonly BindingDescriptor[] = [
   durableObjectsDescriptor,
@@ -28,16 +43,29 @@ export const BINDINGS: readonly BindingDescriptor[] = [
   sendEmailDescriptor,
   queuesDescriptor,
   d1Descriptor,
+  vectorizeDescriptor,
+  aiSearchNamespacesDescriptor,
+  aiSearchDescriptor,
   hyperdriveDescriptor,
+  vpcServicesDescriptor,
+  vpcNetworksDescriptor,
   r2Descriptor,
   secretsStoreDescriptor,
   serviceDescriptor,
   analyticsEngineDescriptor,
   imagesDescriptor,
+  streamDescriptor,
+  mediaDescriptor,
+  aiDescriptor,
+  pipelinesDescriptor,
   ratelimitsDescriptor,
   assetsDescriptor,
   versionMetadataDescriptor,
+  unsafeDescriptor,
   varsDescriptor,
+  dispatchNamespacesDescriptor,
+  mtlsCertificatesDescriptor,
+  workerLoadersDescriptor,
 ];
 
 /**
@@ -46,25 +74,21 @@ export const BINDINGS: readonly BindingDescriptor[] = [
  * start instead of a silent `undefined` in env.
  */
 export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
-  vectorize: "Vectorize Index",
-  vpc_services: "VPC Service",
   logfwdr: "logfwdr",
+  artifacts: "Artifacts",
   unsafe_hello_world: "Hello World",
+  flagship: "Flagship",
+  // wrangler dev drives a local Chrome for it; bunflare has no browser to drive.
   browser: "Browser Run",
-  ai: "AI",
-  pipelines: "Pipeline",
-  unsafe: "Unsafe Metadata",
-  dispatch_namespaces: "Dispatch Namespace",
-  mtls_certificates: "mTLS Certificate",
-  worker_loaders: "Worker Loader",
 };
 
 /**
- * Keys wrangler dev serves only by connecting to Cloudflare (its table says
- * "remote", or "not supported" locally): bunflare never will, so its warning
- * says so rather than "not yet".
+ * Keys without a descriptor that wrangler dev serves only by connecting to
+ * Cloudflare: bunflare never will, so its warning says so rather than "not yet".
+ * (Remote-only bindings with a descriptor say so with `unavailable`: ai,
+ * vectorize, ai_search, vpc_services, vpc_networks, stream, media, mtls_certificates.)
  */
-export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["ai", "vectorize", "vpc_services", "mtls_certificates"]);
+export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["logfwdr", "artifacts", "flagship"]);
 
 /** The env names one unsupported key binds (`binding`, or `name` for send_email / ratelimits / logfwdr / unsafe). */
 function namesUnder(value: unknown): string[] {

@@ -40,7 +40,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "kv", usage: "kv", describe: "🗂️ Manage Workers KV Namespaces", category: "Storage & Databases", load: () => import("./kv.ts") },
   { name: "pipelines", usage: "pipelines", describe: "🚰 Manage Cloudflare Pipelines [open beta]", category: "Storage & Databases" },
   { name: "r2", usage: "r2", describe: "📦 Manage R2 buckets & objects", category: "Storage & Databases", load: () => import("./r2.ts") },
-  { name: "secrets-store", usage: "secrets-store", describe: "🔐 Manage the Secrets Store [open beta]", category: "Storage & Databases" },
+  { name: "secrets-store", usage: "secrets-store", describe: "🔐 Manage the Secrets Store [open beta]", category: "Storage & Databases", load: () => import("./secrets-store.ts") },
   { name: "vectorize", usage: "vectorize", describe: "🧮 Manage Vectorize indexes", category: "Storage & Databases" },
   { name: "cert", usage: "cert", describe: "🪪 Manage client mTLS certificates and CA certificate chains used for secured connections [open beta]", category: "Networking & Security" },
   { name: "mtls-certificate", usage: "mtls-certificate", describe: "🪪 Manage certificates used for mTLS connections", category: "Networking & Security" },

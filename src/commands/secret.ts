@@ -89,12 +89,12 @@ function writeSecrets(file: string, changes: Record<string, string | undefined>)
   }
 }
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   return await new Response(Bun.stdin.stream()).text();
 }
 
 /** Wrangler's hidden prompt: characters are read without echo. */
-async function promptHidden(question: string): Promise<string> {
+export async function promptHidden(question: string): Promise<string> {
   process.stdout.write(`? ${question} `);
   const stdin = process.stdin;
   stdin.setRawMode?.(true);

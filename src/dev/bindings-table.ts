@@ -22,7 +22,7 @@ export function bindingRows(
     for (const entry of descriptor.entries(config, scope)) {
       const row = descriptor.row(entry, config, scope);
       // A binding with no implementation yet says so instead of claiming "local".
-      rows.push(descriptor.createEnv ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
+      rows.push(descriptor.createEnv || descriptor.unavailable?.(entry) ? row : { ...row, mode: NOT_IMPLEMENTED_MODE });
     }
   }
   return rows;

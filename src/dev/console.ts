@@ -35,7 +35,10 @@ export class DevConsole {
 
   /** A wrangler-style warning box, unless --log-level hides warnings. */
   readonly warn = (message: string): void => {
-    if (LEVELS.indexOf("warn") <= this.level) log.warn(message);
+    if (LEVELS.indexOf("warn") > this.level) return;
+    // Lines logged before it (the bindings table) come before it, as in wrangler.
+    this.flush();
+    log.warn(message);
   };
 
   /** An error the way wrangler dev reports a worker's uncaught one. */

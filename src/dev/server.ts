@@ -115,14 +115,16 @@ export async function startDev(args: DevArgs): Promise<void> {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
   }
+  const warnings: string[] = [];
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
     for (const descriptor of BINDINGS) {
       const entries = descriptor.prepare ? descriptor.entries(config) : [];
       if (!entries.length) continue;
-      const { logs, error } = descriptor.prepare!(entries, config);
+      const { logs, error, warnings: later = [] } = descriptor.prepare!(entries, config);
       if (error) throw new UserError(error);
       for (const line of logs) devConsole.log("log", line);
+      warnings.push(...later);
     }
   }
   for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
@@ -141,6 +143,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     const missing = missingBindingsWarning(config, BINDINGS);
     if (missing) devConsole.warn(session.multi ? `${config.name}: ${missing}` : missing);
   }
+  for (const warning of warnings) devConsole.warn(warning);
 
   await session.prepareBundlers();
   const failed = await session.loadAll();

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { log } from "../log.ts";
+import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
@@ -159,6 +159,7 @@ export class DevSession {
       assets: s.assets,
       findService: this.findService,
       findWorker: this.findWorker,
+      log: (level, heading, rest = "") => this.console.log(level, devLogLine(level, kleur.blue(heading) + rest)),
     });
     if (populatesProcessEnv(s)) {
       for (const [name, value] of Object.entries(s.vars)) process.env[name] = typeof value === "string" ? value : JSON.stringify(value);

@@ -92,7 +92,8 @@ const CORE_KEYS_PER_ENV = [...CORE_KEYS.filter((key) => !key.startsWith("ai_sear
 const DURABLE_OBJECTS = "durable_objects.bindings";
 const SERVICES = "services";
 const WORKFLOWS = "workflows";
-const GROUPED_KEYS = new Set([...CORE_KEYS, DURABLE_OBJECTS, SERVICES, WORKFLOWS, "vars"]);
+// Pipelines and unsafe bindings have their own places in Env (see pipelines() and unsafeBindings()).
+const GROUPED_KEYS = new Set([...CORE_KEYS, DURABLE_OBJECTS, SERVICES, WORKFLOWS, "vars", "pipelines", "unsafe.bindings"]);
 
 /** Wrangler's types for config keys bunflare has no descriptor for yet (a registered descriptor wins). */
 const WRANGLER_ONLY: Record<string, { type: string; nameField?: string; single?: boolean }> = {

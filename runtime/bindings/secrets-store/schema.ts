@@ -11,4 +11,8 @@ export const SECRETS_STORE_MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      PRIMARY KEY (store_id, name)
    ) WITHOUT ROWID`,
+  // What the remote API reports and wrangler's local store forgets: the scopes
+  // given at create / update and when a secret last changed.
+  `ALTER TABLE secrets_store_secrets ADD COLUMN scopes TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE secrets_store_secrets ADD COLUMN modified_at INTEGER`,
 ];

@@ -1,6 +1,6 @@
 // [[send_email]]: env.<name>.send(message) checks the sender and destination
 // against the binding's allow-lists, validates the message, and writes it as an
-// .eml file under .bunflare/email/, as wrangler dev does with a temp file.
+// .eml file under .bunflare/email/ (wrangler dev writes a temp file).
 import type { BindingDescriptor } from "../descriptor.ts";
 import { json, warnUnknown } from "../config-checks.ts";
 
@@ -42,6 +42,6 @@ export const sendEmailDescriptor: BindingDescriptor<SendEmailConfig> = {
     if (entry.allowed_sender_addresses) value += ` - senders: ${entry.allowed_sender_addresses.join(", ")}`;
     return { name: entry.name, type: "Send Email", value, mode: "local" };
   },
-  createEnv: (entry, ctx) => email().createSendEmail(entry, ctx.store),
+  createEnv: (entry, ctx) => email().createSendEmail(entry, ctx.store, ctx.log),
   typeName: () => "SendEmail",
 };

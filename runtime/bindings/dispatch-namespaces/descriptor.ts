@@ -1,0 +1,55 @@
+// [[dispatch_namespaces]]: Workers for Platforms. wrangler dev has no local
+// namespace of user workers: its table says "not supported" (or "remote" with
+// `remote = true`), it warns at start, and env.<binding>.get() throws. Bunflare
+// does the same, word for word.
+import type { BindingDescriptor } from "../descriptor.ts";
+import { json, warnUnknown } from "../config-checks.ts";
+
+export interface DispatchNamespaceConfig {
+  binding: string;
+  namespace: string;
+  outbound?: { service: string; environment?: string; parameters?: string[] };
+  remote?: boolean;
+}
+
+export const dispatchNamespacesDescriptor: BindingDescriptor<DispatchNamespaceConfig> = {
+  key: "dispatch_namespaces",
+  kind: "Dispatch Namespace",
+  entries: (config) => (config.dispatch_namespaces as DispatchNamespaceConfig[] | undefined) ?? [],
+  bindingName: (entry) => entry.binding,
+  notObject: (field, value) => `"${field}" binding should be objects, but got ${json(value)}`,
+  validate(d, field, value) {
+    for (const key of ["binding", "namespace"]) {
+      if (typeof value[key] !== "string") d.errors.push(`"${field}" should have a string "${key}" field but got ${json(value)}.`);
+    }
+    if (value.outbound !== undefined) {
+      const outbound = value.outbound as Record<string, unknown> | null;
+      if (typeof outbound !== "object" || outbound === null || typeof outbound.service !== "string") {
+        d.errors.push(`"${field}" has an invalid outbound definition.`);
+      }
+    }
+    if (value.remote !== undefined && typeof value.remote !== "boolean") {
+      d.errors.push(`"${field}" should, optionally, have a boolean "remote" field but got ${json(value)}.`);
+    }
+    warnUnknown(d, field, value, ["binding", "namespace", "outbound", "remote"]);
+  },
+  row: (entry) => ({
+    name: entry.binding,
+    type: "Dispatch Namespace",
+    value: entry.outbound ? `${entry.namespace} (outbound -> ${entry.outbound.service})` : entry.namespace,
+    mode: entry.remote ? "remote" : "not supported",
+  }),
+  prepare: () => ({
+    logs: [],
+    warnings: [
+      "Dispatch Namespace bindings do not support local development, and so parts of your Worker may not work correctly. You may be able to set `remote: true` for the binding definition in your configuration file to access a remote version of the resource.",
+    ],
+  }),
+  // miniflare's stand-in: any use of the namespace says it needs Cloudflare.
+  createEnv: (entry) => ({
+    get(): never {
+      throw new Error(`Binding ${entry.binding} needs to be run remotely`);
+    },
+  }),
+  typeName: () => "DispatchNamespace",
+};

@@ -1,0 +1,70 @@
+// Bindings wrangler dev serves only from Cloudflare's network: its table shows
+// them as "remote" (always-remote products such as AI) or "not supported"
+// (products with no local simulation, unless `remote = true`). Bunflare never
+// reaches Cloudflare, so each is listed as wrangler lists it, named in one
+// "only available on Cloudflare's network" warning at dev start, and in env is
+// miniflare's stand-in: any use fails with "Binding X needs to be run remotely".
+import type { BindingDescriptor } from "../descriptor.ts";
+
+type Entry = Record<string, unknown> & { binding: string; remote?: boolean };
+
+interface RemoteOnly {
+  key: string;
+  kind: string;
+  typeName: string;
+  /** The value in the table's parentheses. */
+  value?(entry: Entry): unknown;
+  /** Products that always run on Cloudflare ("remote" in wrangler's table whatever `remote` says). */
+  alwaysRemote?: boolean;
+  /** A single table (`ai = { binding = ... }`) rather than a list. */
+  single?: boolean;
+}
+
+/** Every member is a call that fails as miniflare's remote-proxy client does without a connection. */
+function remoteStub(binding: string): unknown {
+  const fail = async () => {
+    throw new Error(`Binding ${binding} needs to be run remotely`);
+  };
+  return new Proxy({}, { get: (_self, key) => (key === "then" || typeof key === "symbol" ? undefined : fail) });
+}
+
+function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
+  return {
+    key: spec.key,
+    kind: spec.kind,
+    entries(config) {
+      const value = (config as unknown as Record<string, unknown>)[spec.key];
+      if (spec.single) return value && typeof value === "object" && !Array.isArray(value) ? [value as Entry] : [];
+      return Array.isArray(value) ? (value as Entry[]) : [];
+    },
+    bindingName: (entry) => entry.binding,
+    row(entry) {
+      const value = spec.value?.(entry);
+      return {
+        name: entry.binding,
+        type: spec.kind,
+        value: value === undefined || value === null ? undefined : String(value),
+        mode: (spec.alwaysRemote && entry.remote !== false) || entry.remote === true ? "remote" : "not supported",
+      };
+    },
+    unavailable: () => spec.kind,
+    createEnv: (entry) => remoteStub(entry.binding),
+    typeName: () => spec.typeName,
+  };
+}
+
+export const vectorizeDescriptor = remoteOnly({ key: "vectorize", kind: "Vectorize Index", typeName: "VectorizeIndex", value: (e) => e.index_name });
+export const aiSearchNamespacesDescriptor = remoteOnly({
+  key: "ai_search_namespaces",
+  kind: "AI Search Namespace",
+  typeName: "AiSearchNamespace",
+  value: (e) => e.namespace,
+  alwaysRemote: true,
+});
+export const aiSearchDescriptor = remoteOnly({ key: "ai_search", kind: "AI Search Instance", typeName: "AiSearchInstance", value: (e) => e.instance_name, alwaysRemote: true });
+export const vpcServicesDescriptor = remoteOnly({ key: "vpc_services", kind: "VPC Service", typeName: "Fetcher", value: (e) => e.service_id });
+export const vpcNetworksDescriptor = remoteOnly({ key: "vpc_networks", kind: "VPC Network", typeName: "Fetcher", value: (e) => e.tunnel_id ?? e.network_id });
+export const streamDescriptor = remoteOnly({ key: "stream", kind: "Stream", typeName: "StreamBinding", single: true, alwaysRemote: true });
+export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, alwaysRemote: true });
+export const aiDescriptor = remoteOnly({ key: "ai", kind: "AI", typeName: "Ai", single: true, alwaysRemote: true, value: (e) => (e.staging ? "staging" : undefined) });
+export const mtlsCertificatesDescriptor = remoteOnly({ key: "mtls_certificates", kind: "mTLS Certificate", typeName: "Fetcher", value: (e) => e.certificate_id });
