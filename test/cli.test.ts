@@ -118,26 +118,3 @@ test("a missing --env-file is one clear error", async () => {
     `✘ [ERROR] Could not read the --env-file "nope.env": ENOENT: no such file or directory, open '${path.join(dir, "nope.env")}'`,
   );
 });
-
-test("no command that a --help lists answers its own --help with Unknown argument", async () => {
-  const seen = new Set<string>();
-  const bad: string[] = [];
-  const walk = async (words: string[]): Promise<void> => {
-    const key = words.join(" ");
-    if (seen.has(key)) return;
-    seen.add(key);
-    const { stdout, stderr, exitCode } = await run([...words, "--help"]);
-    if (exitCode !== 0 || /Unknown argument/.test(stdout + stderr)) bad.push(`${key}: exit ${exitCode} ${stderr.split("\n")[0]}`);
-    const start = stdout.indexOf("COMMANDS");
-    if (start < 0) return;
-    for (const line of stdout.slice(start).split("\n").slice(1)) {
-      const usage = line.match(/^\s+bunflare\s+(.+?)(\s{2,}|$)/)?.[1];
-      if (!usage) continue;
-      const sub = usage.split(/\s+/).filter((word) => !word.startsWith("[") && !word.startsWith("<"));
-      if (words.length === 0 || (sub.length > words.length && sub.slice(0, words.length).join(" ") === key)) await walk(sub);
-    }
-  };
-  await walk([]);
-  expect(seen.size).toBeGreaterThan(60);
-  expect(bad).toEqual([]);
-}, 120_000);
