@@ -65,6 +65,9 @@ export function failedStatementIndex(error: unknown): number | undefined {
 export class D1Engine {
   readonly db: Database;
   #counters: Statement;
+  /** Set while a transaction opened by inTransaction() runs; #carried is then the last statement's counters. */
+  #carrying = false;
+  #carried: Counters | undefined;
   /** Bumped on every change, so session bookmarks move forward with the data. */
   #version = 0;
 
@@ -119,7 +122,12 @@ export class D1Engine {
       if (!reused) statement.finalize();
       throw error;
     }
-    const before = this.#counters.get() as Counters;
+    // Inside a transaction of ours the previous statement's counters are still
+    // current (no other connection can write, and the counters are this
+    // connection's), which saves a query per statement of a big batch.
+    const carried = this.#carried;
+    this.#carried = undefined;
+    const before = carried ?? (this.#counters.get() as Counters);
     const started = performance.now();
     let rows: Row[];
     try {
@@ -131,6 +139,7 @@ export class D1Engine {
     }
     const duration = Math.round(performance.now() - started);
     const after = this.#counters.get() as Counters;
+    if (this.#carrying) this.#carried = after;
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
         // The runtime hands BLOBs to JavaScript as plain arrays of byte values.
@@ -167,7 +176,13 @@ export class D1Engine {
   /** All or nothing: the statements commit together or not at all. */
   inTransaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    this.#carrying = true;
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.#carrying = false;
+      this.#carried = undefined;
+    }
   }
 
   batch(queries: { sql: string; params: D1Value[] }[]): RawOutcome[] {
