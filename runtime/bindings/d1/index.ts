@@ -72,7 +72,7 @@ export class D1Engine {
   /** Set while a transaction opened by inTransaction() runs; #carried is then the last statement's counters. */
   #carrying = false;
   /** Compiled literal-INSERT shapes (shape.ts), by their parameterised SQL. */
-  #shapes = new Map<string, Statement>();
+  #shapes = new Map<string, { statement: Statement; columns: string[] }>();
   #carried: Counters | undefined;
   /** Bumped on every change, so session bookmarks move forward with the data. */
   #version = 0;
@@ -132,7 +132,7 @@ export class D1Engine {
       }
     }
     const oneOff = !reused && !shaped;
-    const columns = statement.columnNames;
+    const columns = shaped ? [...shaped.columns] : statement.columnNames;
     try {
       // A shape's parameters are ours: the statement as written had none.
       const paramsCount = shaped ? 0 : statement.paramsCount;
@@ -189,10 +189,11 @@ export class D1Engine {
   }
 
   /** The compiled statement for a literal INSERT's shape, or undefined to run the SQL as written. */
-  #shaped(shape: LiteralShape | null): { statement: Statement; values: (string | number)[] } | undefined {
+  #shaped(shape: LiteralShape | null): { statement: Statement; columns: string[]; values: (string | number)[] } | undefined {
     if (!shape) return undefined;
-    let statement = this.#shapes.get(shape.sql);
-    if (!statement) {
+    let compiled = this.#shapes.get(shape.sql);
+    if (!compiled) {
+      let statement: Statement;
       try {
         statement = this.db.prepare(shape.sql);
       } catch {
@@ -201,13 +202,13 @@ export class D1Engine {
       }
       // A few shapes per file are usual; many mean one-off statements, so start over.
       if (this.#shapes.size >= MOST_SHAPES) this.#dropShapes();
-      this.#shapes.set(shape.sql, statement);
+      this.#shapes.set(shape.sql, (compiled = { statement, columns: statement.columnNames }));
     }
-    return { statement, values: shape.values };
+    return { ...compiled, values: shape.values };
   }
 
   #dropShapes(): void {
-    for (const statement of this.#shapes.values()) statement.finalize();
+    for (const { statement } of this.#shapes.values()) statement.finalize();
     this.#shapes.clear();
   }
 

@@ -21,20 +21,27 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 const isWordChar = (code: number) =>
   isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code > 127;
 
+/** The last prefix matched: a dump repeats it line after line, and a plain comparison is cheaper than the pattern. */
+let lastPrefix = "";
+
 export function literalShape(sql: string): LiteralShape | undefined {
-  const prefix = PREFIX.exec(sql);
-  if (!prefix) return undefined;
+  let prefix = lastPrefix;
+  if (prefix === "" || !sql.startsWith(prefix)) {
+    const match = PREFIX.exec(sql);
+    if (!match) return undefined;
+    prefix = lastPrefix = match[0];
+  }
   const values: (string | number)[] = [];
-  const out: string[] = [prefix[0]];
+  let out = prefix;
   const n = sql.length;
-  let i = prefix[0].length;
+  let i = prefix.length;
   const skipSpace = () => {
     while (i < n && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 13)) i++;
   };
   for (;;) {
     if (sql.charCodeAt(i) !== 40 /* ( */) return undefined;
     i++;
-    out.push("(");
+    out += "(";
     for (;;) {
       skipSpace();
       const c = sql.charCodeAt(i);
@@ -54,7 +61,7 @@ export function literalShape(sql: string): LiteralShape | undefined {
           }
         }
         values.push(text);
-        out.push("?");
+        out += "?";
       } else if (c === 45 /* - */ || isDigit(c)) {
         const negative = c === 45;
         const start = negative ? i + 1 : i;
@@ -75,16 +82,16 @@ export function literalShape(sql: string): LiteralShape | undefined {
           // A REAL literal: bound through CAST so a whole value (5.00) stays REAL.
           // Up to 15 significant digits, any correct reading gives the same double.
           if (magnitude === 0 || digits.replace(".", "").replace(/^0+/, "").length > 15) return undefined;
-          out.push("CAST(? AS REAL)");
+          out += "CAST(? AS REAL)";
         } else {
           if (!(magnitude < LARGEST_BOUND_INTEGER)) return undefined;
-          out.push("?");
+          out += "?";
         }
         // -0 is the INTEGER 0 in SQLite; a bound -0 would be a REAL.
         values.push(negative && magnitude !== 0 ? -magnitude : magnitude);
         i = j;
       } else if ((c | 32) === 110 /* n */ && sql.slice(i, i + 4).toUpperCase() === "NULL" && !isWordChar(sql.charCodeAt(i + 4))) {
-        out.push("NULL");
+        out += "NULL";
         i += 4;
       } else {
         return undefined;
@@ -93,20 +100,20 @@ export function literalShape(sql: string): LiteralShape | undefined {
       const next = sql.charCodeAt(i);
       i++;
       if (next === 44 /* , */) {
-        out.push(",");
+        out += ",";
         continue;
       }
       if (next !== 41 /* ) */) return undefined;
-      out.push(")");
+      out += ")";
       break;
     }
     skipSpace();
     if (i >= n) break;
     if (sql.charCodeAt(i) !== 44) return undefined;
     i++;
-    out.push(",");
+    out += ",";
     skipSpace();
   }
   if (values.length === 0 || values.length > MOST_VALUES) return undefined;
-  return { sql: out.join(""), values };
+  return { sql: out, values };
 }
