@@ -308,5 +308,8 @@ export function reportError(error: unknown): void {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  // Not a top-level await: that would keep Bun from compiling this module graph to bytecode (CommonJS output).
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
