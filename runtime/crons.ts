@@ -5,7 +5,7 @@
 // numbered 1-7 from Sunday; croner parses exactly that in "5-part" mode with
 // alternative (Quartz) weekdays.
 import type { Database } from "bun:sqlite";
-import { Cron } from "croner";
+import type { Cron } from "croner";
 import { ensureSchema } from "./store/index.ts";
 
 const FIELDS = ["minute", "hour", "day-of-month", "month", "day-of-week"];
@@ -45,6 +45,8 @@ export function parseCron(expression: string, options: CronOptions = {}): Cron {
   }
   const pattern = options.seconds ? `* ${fields.join(" ")}` : fields.join(" ");
   try {
+    // Required on first use: config validation of a project without crons never loads croner (~3 ms).
+    const { Cron } = require("croner") as typeof import("croner");
     return new Cron(pattern, {
       paused: true,
       timezone: "UTC",

@@ -1,6 +1,7 @@
 // The CLI root: wrangler's global flags, the command tree, and the one place
 // where an error becomes a message and an exit code.
-import yargs, { type Argv } from "yargs";
+import type { Argv } from "yargs";
+import yargs from "./yargs.ts";
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
@@ -134,7 +135,35 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   const spec = group?.load ? (await group.load()).default : undefined;
+  const parser = buildParser(argv, group, spec);
 
+  let failed: unknown;
+  try {
+    const wantsRootHelp = !group && (argv.includes("--help") || argv.includes("-h"));
+    if (wantsRootHelp) await printRootHelp(parser);
+    else await parser.parseAsync();
+  } catch (error) {
+    failed = error;
+  }
+  // A handler that ran real wrangler (init --from-dash, setup of a framework) leaves its exit code here.
+  if (!failed) return typeof process.exitCode === "number" ? process.exitCode : 0;
+  // Older command modules signalled usage errors with an Error named "YError"; same treatment.
+  if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
+  // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).
+  if (!(failed instanceof JsonFriendlyError)) log.info("");
+  if (failed instanceof CommandLineArgsError) {
+    log.error(failed.message);
+    // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
+    if (group) showCommandHelp(argv, group, spec);
+    else await printRootHelp(parser);
+    return 1;
+  }
+  reportError(failed);
+  return failed instanceof UserError ? failed.exitCode : 1;
+}
+
+/** The yargs tree for this command line: the global flags, and the invoked group's commands (else every group's entry). */
+function buildParser(argv: string[], group: CommandGroup | undefined, spec: CommandSpec | undefined): Argv {
   const parser = yargs(argv)
     .scriptName("bunflare")
     .strict()
@@ -189,30 +218,22 @@ export async function main(argv: string[]): Promise<number> {
     if (args.v) log.info(version);
     else await printRootHelp(parser);
   });
+  // yargs renders the running command's whole help before each handler, in case
+  // the handler fails with a usage error (~7 ms of every command); instead
+  // main() renders it only then, from a fresh parser (see showCommandHelp).
+  (parser as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } })
+    .getInternalMethods()
+    .getUsageInstance().cacheHelpMessage = () => {};
+  return parser;
+}
 
-  let failed: unknown;
-  try {
-    const wantsRootHelp = !group && (argv.includes("--help") || argv.includes("-h"));
-    if (wantsRootHelp) await printRootHelp(parser);
-    else await parser.parseAsync();
-  } catch (error) {
-    failed = error;
-  }
-  // A handler that ran real wrangler (init --from-dash, setup of a framework) leaves its exit code here.
-  if (!failed) return typeof process.exitCode === "number" ? process.exitCode : 0;
-  // Older command modules signalled usage errors with an Error named "YError"; same treatment.
-  if (failed instanceof Error && failed.name === "YError") failed = new CommandLineArgsError(failed.message);
-  // Wrangler's error handler starts with a blank line on stdout (JSON errors carry their own).
-  if (!(failed instanceof JsonFriendlyError)) log.info("");
-  if (failed instanceof CommandLineArgsError) {
-    log.error(failed.message);
-    // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
-    if (group) parser.showHelp("log");
-    else await printRootHelp(parser);
-    return 1;
-  }
-  reportError(failed);
-  return failed instanceof UserError ? failed.exitCode : 1;
+/**
+ * The help of the command on the command line, as yargs shows it after a
+ * usage error: a parser that has not run yet works the command out in
+ * help-only mode (builders run, no middleware, no handler).
+ */
+function showCommandHelp(argv: string[], group: CommandGroup | undefined, spec: CommandSpec | undefined): void {
+  buildParser(argv, group, spec).showHelp("log");
 }
 
 /** Root help with commands grouped under wrangler's categories. */
@@ -257,5 +278,8 @@ export function reportError(error: unknown): void {
 }
 
 if (import.meta.main) {
-  process.exitCode = await main(process.argv.slice(2));
+  // Not a top-level await: that would keep Bun from compiling this module graph to bytecode (CommonJS output).
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -3,7 +3,18 @@
 // a pipe gets plain text and FORCE_COLOR=1 gets the 16-colour codes wrangler
 // prints there. NO_COLOR turns them off (bunflare's convention, as in
 // src/log.ts). Error and warning headers are esbuild's, not chalk's: log.ts.
-import { isatty } from "node:tty";
+
+/**
+ * Whether a file descriptor is a terminal. Bun's tty binding answers without
+ * loading node:tty, whose streams cost ~8 ms of a one-shot command's start-up.
+ */
+export function isatty(fd: number): boolean {
+  try {
+    return Boolean((process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding("tty_wrap").isTTY(fd));
+  } catch {
+    return (require("node:tty") as typeof import("node:tty")).isatty(fd);
+  }
+}
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 

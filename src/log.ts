@@ -4,7 +4,7 @@
 // NO_COLOR (or FORCE_COLOR=0) turns the colours off.
 import { version } from "../package.json";
 import { writeSync } from "node:fs";
-import { hex } from "./colors.ts";
+import { hex, isatty } from "./colors.ts";
 
 const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
 const esc = (code: string) => (color ? `\x1b[${code}m` : "");
@@ -157,7 +157,7 @@ let kleurOn: boolean | undefined;
 function kleurEnabled(): boolean {
   if (kleurOn !== undefined) return kleurOn;
   const env = process.env;
-  const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || require("node:tty").isatty(1);
+  const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || isatty(1);
   return (kleurOn = !env.NODE_DISABLE_COLORS && env.NO_COLOR === undefined && env.TERM !== "dumb" && wanted);
 }
 // Like kleur, a nested style's matching close re-opens this one.

@@ -7,6 +7,7 @@ import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
 import { log, writeStderr } from "../log.ts";
+import { isatty } from "../colors.ts";
 import type { Project } from "../project.ts";
 import {
   confirm,
@@ -192,7 +193,7 @@ async function executeHandler(args: ExecuteArgs, project: Project): Promise<void
     refuseRemote(args, "d1 execute");
     const sql = args.file ? readSqlFile(args.file) : args.command!;
     const results = await executeLocally(project, args.database, sql, json);
-    const interactive = process.stdout.isTTY && !json;
+    const interactive = isatty(1) && !json;
     if (interactive) {
       for (const result of results) {
         if (result.results.length === 0) continue;

@@ -1,6 +1,6 @@
 // Find, parse, validate and resolve a wrangler config for one environment.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parse as parseJsonc, type ParseError } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { layoutNotes } from "../log.ts";
@@ -91,6 +91,8 @@ function findRedirectedConfig(cwd: string, userConfig: string | undefined): { fi
   let target: unknown;
   try {
     const errors: ParseError[] = [];
+    // Required here, not at the top: only a redirect needs it, and its UMD loader costs ~5 ms at start-up.
+    const { parse: parseJsonc } = require("jsonc-parser") as typeof import("jsonc-parser");
     const parsed = parseJsonc(text, errors, { allowTrailingComma: true }) as { configPath?: unknown } | undefined;
     if (errors.length || typeof parsed !== "object" || parsed === null) throw new Error("invalid JSON");
     target = parsed.configPath;

@@ -7,6 +7,10 @@ import { withoutBlocking } from "../../store/lock.ts";
 import type { D1DatabaseConfig } from "./config.ts";
 import { SERVED_BY } from "./limits.ts";
 import { mayHoldSeveral, splitStatements } from "./split.ts";
+import { literalShape, type LiteralShape } from "./shape.ts";
+
+/** Literal-INSERT shapes kept compiled per database file. */
+const MOST_SHAPES = 32;
 import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
 
 /**
@@ -65,6 +69,11 @@ export function failedStatementIndex(error: unknown): number | undefined {
 export class D1Engine {
   readonly db: Database;
   #counters: Statement;
+  /** Set while a transaction opened by inTransaction() runs; #carried is then the last statement's counters. */
+  #carrying = false;
+  /** Compiled literal-INSERT shapes (shape.ts), by their parameterised SQL. */
+  #shapes = new Map<string, { statement: Statement; columns: string[] }>();
+  #carried: Counters | undefined;
   /** Bumped on every change, so session bookmarks move forward with the data. */
   #version = 0;
 
@@ -87,7 +96,9 @@ export class D1Engine {
   query(sql: string, params: D1Value[]): RawOutcome {
     if (sql.trim() === "") throw d1Error("D1_ERROR", "No SQL statements detected.");
     checkStatementSize(sql);
-    if (mayHoldSeveral(sql)) {
+    // A literal INSERT's shape is one statement by construction (any `;` is in a string).
+    const shape = params.length === 0 && !sql.includes("?") ? literalShape(sql) : undefined;
+    if (!shape && mayHoldSeveral(sql)) {
       const statements = splitStatements(sql);
       if (statements.length === 0) throw d1Error("D1_ERROR", "SQL code did not contain a statement.");
       if (statements.length > 1) {
@@ -97,40 +108,58 @@ export class D1Engine {
         });
       }
     }
-    return this.#one(sql, params);
+    return this.#one(sql, params, shape ?? null);
   }
 
-  #one(sql: string, params: D1Value[]): RawOutcome {
+  /** `shape`: literalShape(sql) if already worked out (null: it has none). */
+  #one(sql: string, params: D1Value[], shape?: LiteralShape | null): RawOutcome {
     let statement: Statement;
     // Parameterised SQL is reused (a worker's queries); literal SQL such as a
     // dump's INSERTs is one-off, and caching it would grow without bound.
     const reused = sql.includes("?");
-    try {
-      statement = reused ? this.db.query(sql) : this.db.prepare(sql);
-    } catch (error) {
-      const detail = (error as Error).message === "Invalid SQL statement" ? "SQL code did not contain a statement." : sqliteMessage(error);
-      throw d1Error("D1_ERROR", detail);
+    // A literal INSERT (a dump's line) runs as its shape: one compiled statement for all of them.
+    const shaped = !reused && params.length === 0 ? this.#shaped(shape === undefined ? (literalShape(sql) ?? null) : shape) : undefined;
+    let bound: unknown[] = params;
+    if (shaped) {
+      statement = shaped.statement;
+      bound = shaped.values;
+    } else {
+      try {
+        statement = reused ? this.db.query(sql) : this.db.prepare(sql);
+      } catch (error) {
+        const detail = (error as Error).message === "Invalid SQL statement" ? "SQL code did not contain a statement." : sqliteMessage(error);
+        throw d1Error("D1_ERROR", detail);
+      }
     }
-    const columns = statement.columnNames;
+    const oneOff = !reused && !shaped;
+    const columns = shaped ? [...shaped.columns] : statement.columnNames;
     try {
-      checkVariableLimit(statement.paramsCount);
-      checkParameterCount(statement.paramsCount, params.length);
+      // A shape's parameters are ours: the statement as written had none.
+      const paramsCount = shaped ? 0 : statement.paramsCount;
+      checkVariableLimit(paramsCount);
+      checkParameterCount(paramsCount, params.length);
     } catch (error) {
-      if (!reused) statement.finalize();
+      if (oneOff) statement.finalize();
       throw error;
     }
-    const before = this.#counters.get() as Counters;
+    // Inside a transaction of ours the previous statement's counters are still
+    // current (no other connection can write, and the counters are this
+    // connection's), which saves a query per statement of a big batch.
+    const carried = this.#carried;
+    this.#carried = undefined;
+    const before = carried ?? (this.#counters.get() as Counters);
     const started = performance.now();
     let rows: Row[];
     try {
-      rows = statement.values(...(params as never[])) as Row[];
+      rows = statement.values(...(bound as never[])) as Row[];
     } catch (error) {
       throw d1Error("D1_ERROR", sqliteMessage(error));
     } finally {
-      if (!reused) statement.finalize();
+      if (oneOff) statement.finalize();
     }
     const duration = Math.round(performance.now() - started);
     const after = this.#counters.get() as Counters;
+    if (this.#carrying) this.#carried = after;
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
         // The runtime hands BLOBs to JavaScript as plain arrays of byte values.
@@ -159,6 +188,30 @@ export class D1Engine {
     };
   }
 
+  /** The compiled statement for a literal INSERT's shape, or undefined to run the SQL as written. */
+  #shaped(shape: LiteralShape | null): { statement: Statement; columns: string[]; values: (string | number)[] } | undefined {
+    if (!shape) return undefined;
+    let compiled = this.#shapes.get(shape.sql);
+    if (!compiled) {
+      let statement: Statement;
+      try {
+        statement = this.db.prepare(shape.sql);
+      } catch {
+        // The statement as written then fails with its own message.
+        return undefined;
+      }
+      // A few shapes per file are usual; many mean one-off statements, so start over.
+      if (this.#shapes.size >= MOST_SHAPES) this.#dropShapes();
+      this.#shapes.set(shape.sql, (compiled = { statement, columns: statement.columnNames }));
+    }
+    return { ...compiled, values: shape.values };
+  }
+
+  #dropShapes(): void {
+    for (const { statement } of this.#shapes.values()) statement.finalize();
+    this.#shapes.clear();
+  }
+
   /** Runs `op` here, waiting for another process's lock without blocking the event loop. */
   later<T>(op: (engine: D1Engine) => T): Promise<T> {
     return withoutBlocking(this.db, () => op(this));
@@ -167,7 +220,13 @@ export class D1Engine {
   /** All or nothing: the statements commit together or not at all. */
   inTransaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    this.#carrying = true;
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.#carrying = false;
+      this.#carried = undefined;
+    }
   }
 
   batch(queries: { sql: string; params: D1Value[] }[]): RawOutcome[] {
@@ -212,6 +271,7 @@ export class D1Engine {
 
   close(): void {
     this.onClose?.();
+    this.#dropShapes();
     this.db.close();
   }
 }

@@ -38,6 +38,9 @@ const KEYWORDS: Record<string, Token> = {
   end: Token.End,
 };
 
+/** What can start a token that matters inside an ordinary statement. */
+const SPECIAL = /[;'"`[\-/]/g;
+
 function isIdentChar(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || // 0-9
@@ -62,6 +65,14 @@ export function splitStatements(sql: string): string[] {
   let i = 0;
   const n = sql.length;
   while (i < n) {
+    if (state === 2) {
+      // Inside an ordinary statement every token but `;` leads back here, so
+      // jump to the next character that can start a `;`, string, identifier
+      // quote or comment (most of a dump's text is skipped this way).
+      SPECIAL.lastIndex = i;
+      if (SPECIAL.exec(sql) === null) break;
+      i = SPECIAL.lastIndex - 1;
+    }
     const c = sql.charCodeAt(i);
     let token: Token;
     if (c === 59 /* ; */) {
@@ -91,7 +102,12 @@ export function splitStatements(sql: string): string[] {
       const begin = i;
       while (i < n && isIdentChar(sql.charCodeAt(i))) i++;
       const length = i - begin;
-      token = length >= 3 && length <= 9 ? (KEYWORDS[sql.slice(begin, i).toLowerCase()] ?? Token.Other) : Token.Other;
+      // Every keyword starts with c, e or t: other words need no lower-cased copy.
+      const first = c | 32;
+      token =
+        length >= 3 && length <= 9 && (first === 99 || first === 101 || first === 116)
+          ? (KEYWORDS[sql.slice(begin, i).toLowerCase()] ?? Token.Other)
+          : Token.Other;
     } else {
       token = Token.Other;
       i++;

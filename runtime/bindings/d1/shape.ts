@@ -1,0 +1,119 @@
+// The shape of a literal INSERT: a dump's `INSERT INTO "t" ("a","b") VALUES(1,'x');`
+// lines differ only in their literals, so with the literals taken out as
+// parameters one prepared statement serves them all and SQLite compiles the
+// statement once instead of once per row. Only a strict form is taken (plain
+// literals in VALUES, nothing after), where a bound value is stored exactly as
+// its literal would be; anything else returns undefined and runs as written.
+
+export interface LiteralShape {
+  /** The statement with each literal replaced by a parameter. */
+  sql: string;
+  values: (string | number)[];
+}
+
+const PREFIX = /^\s*(?:INSERT(?:\s+OR\s+[A-Za-z]+)?|REPLACE)\s+INTO\s+(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*))?\s*(?:\((?:\s*(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)\s*,?)*\))?\s*VALUES\s*/i;
+/** Below 2^52 bun:sqlite binds a whole number as an INTEGER, as SQLite reads its literal. */
+const LARGEST_BOUND_INTEGER = 2 ** 52;
+/** Well under SQLite's parameter limit. */
+const MOST_VALUES = 999;
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isWordChar = (code: number) =>
+  isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code > 127;
+
+/** The last prefix matched: a dump repeats it line after line, and a plain comparison is cheaper than the pattern. */
+let lastPrefix = "";
+
+export function literalShape(sql: string): LiteralShape | undefined {
+  let prefix = lastPrefix;
+  if (prefix === "" || !sql.startsWith(prefix)) {
+    const match = PREFIX.exec(sql);
+    if (!match) return undefined;
+    prefix = lastPrefix = match[0];
+  }
+  const values: (string | number)[] = [];
+  let out = prefix;
+  const n = sql.length;
+  let i = prefix.length;
+  const skipSpace = () => {
+    while (i < n && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 13)) i++;
+  };
+  for (;;) {
+    if (sql.charCodeAt(i) !== 40 /* ( */) return undefined;
+    i++;
+    out += "(";
+    for (;;) {
+      skipSpace();
+      const c = sql.charCodeAt(i);
+      if (c === 39 /* ' */) {
+        let text = "";
+        let from = i + 1;
+        for (;;) {
+          const end = sql.indexOf("'", from);
+          if (end === -1) return undefined;
+          text += sql.slice(from, end);
+          if (sql.charCodeAt(end + 1) === 39) {
+            text += "'";
+            from = end + 2;
+          } else {
+            i = end + 1;
+            break;
+          }
+        }
+        values.push(text);
+        out += "?";
+      } else if (c === 45 /* - */ || isDigit(c)) {
+        const negative = c === 45;
+        const start = negative ? i + 1 : i;
+        let j = start;
+        while (j < n && isDigit(sql.charCodeAt(j))) j++;
+        if (j === start) return undefined;
+        let decimal = false;
+        if (sql.charCodeAt(j) === 46 /* . */) {
+          decimal = true;
+          j++;
+          while (j < n && isDigit(sql.charCodeAt(j))) j++;
+        }
+        // 1e5, 0x1F, 12abc: left to SQLite.
+        if (j < n && (isWordChar(sql.charCodeAt(j)) || sql.charCodeAt(j) === 46)) return undefined;
+        const digits = sql.slice(start, j);
+        const magnitude = Number(digits);
+        if (decimal) {
+          // A REAL literal: bound through CAST so a whole value (5.00) stays REAL.
+          // Up to 15 significant digits, any correct reading gives the same double.
+          if (magnitude === 0 || digits.replace(".", "").replace(/^0+/, "").length > 15) return undefined;
+          out += "CAST(? AS REAL)";
+        } else {
+          if (!(magnitude < LARGEST_BOUND_INTEGER)) return undefined;
+          out += "?";
+        }
+        // -0 is the INTEGER 0 in SQLite; a bound -0 would be a REAL.
+        values.push(negative && magnitude !== 0 ? -magnitude : magnitude);
+        i = j;
+      } else if ((c | 32) === 110 /* n */ && sql.slice(i, i + 4).toUpperCase() === "NULL" && !isWordChar(sql.charCodeAt(i + 4))) {
+        out += "NULL";
+        i += 4;
+      } else {
+        return undefined;
+      }
+      skipSpace();
+      const next = sql.charCodeAt(i);
+      i++;
+      if (next === 44 /* , */) {
+        out += ",";
+        continue;
+      }
+      if (next !== 41 /* ) */) return undefined;
+      out += ")";
+      break;
+    }
+    skipSpace();
+    if (i >= n) break;
+    if (sql.charCodeAt(i) !== 44) return undefined;
+    i++;
+    out += ",";
+    skipSpace();
+  }
+  if (values.length === 0 || values.length > MOST_VALUES) return undefined;
+  return { sql: out, values };
+}
