@@ -29,6 +29,7 @@ const COMPRESSIBLE = new Set(
 );
 
 type Coding = "gzip" | "br";
+// Bun's Compression/DecompressionStream take "brotli" besides the standard formats.
 const STREAM_FORMAT = { gzip: "gzip", br: "brotli" } as const;
 
 function isCoding(value: string | null): value is Coding {
@@ -92,8 +93,8 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
   if (body) {
     // The size changes with the encoding; the transfer is chunked, as workerd sends it.
     headers.delete("Content-Length");
-    if (manual) body = body.pipeThrough(new DecompressionStream(STREAM_FORMAT[declared as Coding]));
-    if (isCoding(wanted)) body = body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as CompressionFormat));
+    if (manual) body = body.pipeThrough(new DecompressionStream(STREAM_FORMAT[declared as Coding] as "gzip"));
+    if (isCoding(wanted)) body = body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as "gzip"));
   } else if (isCoding(wanted)) {
     headers.delete("Content-Length");
   }

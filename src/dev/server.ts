@@ -110,6 +110,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   process.on("uncaughtException", reportError);
   process.on("unhandledRejection", reportError);
 
+  // Routes and the host they imply are checked before anything is built, as wrangler does.
+  const upstream = upstreamOf(args, primary.settings.project.loaded.config, primary.settings.project.loaded.path);
   for (const slot of session.slots) {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
@@ -160,7 +162,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     testScheduled: args["test-scheduled"] ?? false,
     tls: protocol === "https" ? localCertificate(args) : undefined,
     reportError,
-    upstream: upstreamOf(args, config()),
+    upstream,
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
     // As wrangler: X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker.
     explorerStores: process.env.X_LOCAL_EXPLORER?.toLowerCase() === "false" ? undefined : () => {
