@@ -23,7 +23,8 @@ import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
-import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
+import type { DevArgs, Settings } from "./settings.ts";
+import { httpsCertificate } from "./cert.ts";
 import { Reloader } from "./watch.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
@@ -112,6 +113,8 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   // Routes and the host they imply are checked before anything is built, as wrangler does.
   const upstream = upstreamOf(args, primary.settings.project.loaded.config, primary.settings.project.loaded.path);
+  const address = chooseAddress(args, primary.settings.project.loaded.config.dev);
+  const tls = address.protocol === "https" ? httpsCertificate(args["https-key-path"], args["https-cert-path"]) : undefined;
   for (const slot of session.slots) {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
@@ -152,7 +155,6 @@ export async function startDev(args: DevArgs): Promise<void> {
   // --- HTTP ---
   let registered = false;
   const config = () => primary.settings.project.loaded.config;
-  const address = chooseAddress(args, config().dev);
   const { ip, protocol } = address;
   const http = new DevHttpServer({
     address,
@@ -160,7 +162,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     console: devConsole,
     liveReload: args["live-reload"] ?? false,
     testScheduled: args["test-scheduled"] ?? false,
-    tls: protocol === "https" ? localCertificate(args) : undefined,
+    tls,
     reportError,
     upstream,
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
