@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { BUNFLARE_BIN, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
@@ -18,6 +19,12 @@ export interface HttpProbe {
   firstLineOnly?: boolean;
   /** Do not compare the body at all. */
   ignoreBody?: boolean;
+  /**
+   * Take the body as sent (no automatic decompression) and compare its
+   * Content-Encoding and its decoded text: the compressed bytes themselves
+   * differ between any two compressors.
+   */
+  encoded?: boolean;
 }
 
 export interface DevCaseSpec {
@@ -128,9 +135,20 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     // request (an unread body after a 405) and stall the next one under load.
     keepalive: false,
     signal: AbortSignal.timeout(15_000),
-  });
-  const body = await response.text();
+    // Bun's options: the raw body for `encoded` probes, and the dev servers' self-signed certificates.
+    decompress: !request.encoded,
+    tls: { rejectUnauthorized: false },
+  } as RequestInit);
+  let body: string;
   const headers: Record<string, string> = {};
+  if (request.encoded) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const coding = response.headers.get("content-encoding");
+    headers["content-encoding"] = coding ?? "<absent>";
+    body = (coding === "gzip" ? gunzipSync(bytes) : coding === "br" ? brotliDecompressSync(bytes) : bytes).toString();
+  } else {
+    body = await response.text();
+  }
   for (const name of request.headers_compared ?? []) headers[name] = response.headers.get(name) ?? "<absent>";
   return { status: response.status, body, headers };
 }
