@@ -145,7 +145,7 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     const bytes = Buffer.from(await response.arrayBuffer());
     const coding = response.headers.get("content-encoding");
     headers["content-encoding"] = coding ?? "<absent>";
-    body = (coding === "gzip" ? gunzipSync(bytes) : coding === "br" ? brotliDecompressSync(bytes) : bytes).toString();
+    body = (!bytes.length ? bytes : coding === "gzip" ? gunzipSync(bytes) : coding === "br" ? brotliDecompressSync(bytes) : bytes).toString();
   } else {
     body = await response.text();
   }

@@ -83,9 +83,16 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
       if (choice !== undefined) wanted = choice === "identity" ? null : choice;
     }
   }
-  // The common case: nothing to encode and nothing already encoded.
-  if (wanted === declared && !isCoding(declared)) return response;
-  if (wanted === declared && manual) return response;
+  if (wanted === declared && (!isCoding(declared) || manual)) {
+    // Bun.serve labels a Blob-backed body without a type "application/octet-stream";
+    // workerd sends no Content-Type then. Piped, the body is no longer Blob-backed.
+    if (response.body && !response.headers.has("Content-Type")) {
+      const body = response.body.pipeThrough(new TransformStream());
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
+    // The common case: nothing to encode and nothing already encoded.
+    return response;
+  }
   const headers = new Headers(response.headers);
   if (wanted === null) headers.delete("Content-Encoding");
   else headers.set("Content-Encoding", wanted);
