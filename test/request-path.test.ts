@@ -155,7 +155,7 @@ describe("https", () => {
     const ca = readFileSync(path.join(home, ".bunflare", "local-cert", "cert.pem"), "utf8");
     const url = dev.url.replace("127.0.0.1", "localhost");
     // Verified against the generated certificate, not merely accepted.
-    const seen = await (await fetch(`${url}/seen`, { tls: { ca } } as RequestInit)).json();
+    const seen = (await (await fetch(`${url}/seen`, { tls: { ca } } as RequestInit)).json()) as { url: string };
     expect(seen.url).toBe(`${url}/seen`);
     await expect(fetch(`${url}/seen`)).rejects.toThrow();
   });
@@ -180,9 +180,9 @@ describe("https", () => {
 describe("routes", () => {
   test("the worker sees the first route's host, and its zone's Custom Domain", async () => {
     const dev = await serve({ "wrangler.toml": `${TOML}routes = [{ pattern = "shop.example.com/*", zone_name = "example.com" }]\n`, "worker.js": WORKER });
-    expect((await (await fetch(`${dev.url}/seen?x=1`)).json()).url).toBe("http://shop.example.com/seen?x=1");
+    expect(((await (await fetch(`${dev.url}/seen?x=1`)).json()) as { url: string }).url).toBe("http://shop.example.com/seen?x=1");
     const custom = await serve({ "wrangler.toml": `${TOML}route = { pattern = "api.example.com", custom_domain = true }\n[dev]\nupstream_protocol = "https"\n`, "worker.js": WORKER });
-    expect((await (await fetch(`${custom.url}/seen`)).json()).url).toBe("https://api.example.com/seen");
+    expect(((await (await fetch(`${custom.url}/seen`)).json()) as { url: string }).url).toBe("https://api.example.com/seen");
   });
 
   test("a Custom Domain with a path, or a route on any host, is refused before anything is served", () => {
