@@ -86,7 +86,8 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
   if (wanted === declared && (!isCoding(declared) || manual)) {
     // Bun.serve labels a Blob-backed body without a type "application/octet-stream";
     // workerd sends no Content-Type then. Piped, the body is no longer Blob-backed.
-    if (response.body && !response.headers.has("Content-Type")) {
+    // (The type first: reading `.body` of a string response makes Bun build a stream for it.)
+    if (!response.headers.has("Content-Type") && response.body) {
       const body = response.body.pipeThrough(new TransformStream());
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
