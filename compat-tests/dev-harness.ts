@@ -36,6 +36,8 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
+  /** Also compare what each has printed on stderr (warnings) once it is ready. */
+  compareStderr?: boolean;
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
   /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
@@ -51,6 +53,7 @@ export interface Running {
   url: string;
   output: () => string;
   stdout: () => string;
+  stderr: () => string;
 }
 
 export async function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
@@ -75,7 +78,9 @@ function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running>
       : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir), detached: true });
   let output = "";
   let stdout = "";
+  let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -88,7 +93,7 @@ function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running>
       const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(READY);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout });
+        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout, stderr: () => stderr });
       }
     };
     child.stdout!.on("data", onData);
@@ -236,6 +241,11 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);
+        if (spec.compareStderr) {
+          // After the requests: by then both have long finished starting.
+          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
+          if (want !== got) problems.push(`stderr differs\n${showDiff(want!, got!)}`);
+        }
         if (spec.compareRequestLog) {
           const lines = await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
           // Sorted: wrangler logs a request from a waitUntil after answering, so its lines can come out of order.

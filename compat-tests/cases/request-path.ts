@@ -143,3 +143,16 @@ export const cases: CompatCase[] = [
     ],
   },
 ];
+
+cases.push(
+  devCase({
+    name: "request path: routes with a path in front of assets are warned about",
+    files: {
+      "wrangler.toml": `${config}routes = ["example.com/blog/*", "example.com/*", { pattern = "x.example.com/api/*", zone_name = "example.com" }, { pattern = "c.example.com", custom_domain = true }]\n[assets]\ndirectory = "public"\n`,
+      "worker.js": worker,
+      "public/a.txt": "a\n",
+    },
+    compareStderr: true,
+    requests: [{ path: "/seen", headers: AE("gzip") }],
+  }),
+);

@@ -8,12 +8,13 @@
 //   http.ts     Bun.serve, port choice, routing
 //   pumps/      background work (queues, crons, workflows, alarms)
 import { networkInterfaces } from "node:os";
+import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
 import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
-import { upstreamOf } from "./upstream.ts";
+import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
@@ -112,7 +113,11 @@ export async function startDev(args: DevArgs): Promise<void> {
   process.on("unhandledRejection", reportError);
 
   // Routes and the host they imply are checked before anything is built, as wrangler does.
-  const upstream = upstreamOf(args, primary.settings.project.loaded.config, primary.settings.project.loaded.path);
+  const { loaded } = primary.settings.project;
+  const upstream = upstreamOf(args, loaded.config, loaded.path);
+  const assetsDir = args.assets ? path.resolve(args.assets) : loaded.config.assets?.directory ? path.resolve(loaded.dir, loaded.config.assets.directory) : undefined;
+  const mounted = mountedAssetsWarning(args as { routes?: string[] }, loaded.config, assetsDir, Boolean(args.script || loaded.config.main));
+  if (mounted) devConsole.warn(mounted);
   const address = chooseAddress(args, primary.settings.project.loaded.config.dev);
   const tls = address.protocol === "https" ? httpsCertificate(args["https-key-path"], args["https-cert-path"]) : undefined;
   for (const slot of session.slots) {

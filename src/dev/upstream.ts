@@ -4,6 +4,7 @@
 // local address (Host, a same-origin Origin, Referer, ...) are rewritten to match,
 // and on the way back headers naming the upstream (Location, CORS origins) and
 // Set-Cookie domains are rewritten to the local address, as wrangler's proxy does.
+import path from "node:path";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import type { DevArgs } from "./settings.ts";
 import { UserError } from "../errors.ts";
@@ -60,6 +61,33 @@ function devRoutes(args: { routes?: string[] }, config: WorkerConfig): Route[] |
     throw new UserError(layoutNotes(`Invalid Routes:\n${listed}`));
   }
   return routes;
+}
+
+/**
+ * Wrangler's warning for routes with a path in front of assets (unless the worker always
+ * runs first): on Cloudflare such a route serves assets from the matching subdirectory.
+ */
+export function mountedAssetsWarning(args: { routes?: string[] }, config: WorkerConfig, assetsDir: string | undefined, hasWorker: boolean): string | undefined {
+  if (assetsDir === undefined || config.assets?.run_worker_first === true) return undefined;
+  const raw = config as { route?: Route; routes?: Route[] };
+  const routes = args.routes ?? (raw.route !== undefined ? [raw.route] : raw.routes) ?? [];
+  const mounted = routes
+    .filter((route) => typeof route === "string" || !route.custom_domain)
+    .map((route) => (typeof route === "string" ? route : route.pattern))
+    .filter((pattern) => {
+      const parts = pattern.split("/");
+      return !(parts.length === 2 && parts[1] === "*");
+    });
+  if (!mounted.length) return undefined;
+  const relativeDir = path.relative(process.cwd(), assetsDir);
+  const lines = mounted.map((pattern) => {
+    const bare = pattern.replace(/https?:\/\//g, "");
+    return `  \u2022 ${pattern} (Will match assets: ${path.join(relativeDir, bare.substring(bare.indexOf("/")))})`;
+  });
+  return layoutNotes(
+    `Warning: The following routes will attempt to serve Assets on a configured path:\n${lines.join("\n")}` +
+      (hasWorker ? "\n\nRequests not matching an asset will be forwarded to the Worker's code." : ""),
+  );
 }
 
 /**
