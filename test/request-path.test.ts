@@ -136,6 +136,25 @@ describe("content encoding", () => {
   });
 });
 
+test("a worker that passes on a gzipped origin response sends the client valid gzip", async () => {
+  // fetch() hands the worker the decoded body with the origin's Content-Encoding kept, as workerd does.
+  const origin = Bun.serve({
+    port: 0,
+    fetch: () => new Response(Bun.gzipSync(new TextEncoder().encode(TEXT)), { headers: { "content-type": "text/plain", "content-encoding": "gzip" } }),
+  });
+  try {
+    const dev = await serve({
+      "wrangler.toml": TOML,
+      "worker.js": `export default { fetch() { return fetch("http://127.0.0.1:${origin.port}/"); } };\n`,
+    });
+    const res = await rawGet(`${dev.url}/`, { "accept-encoding": "gzip" });
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(res.body).toString()).toBe(TEXT);
+  } finally {
+    origin.stop(true);
+  }
+});
+
 describe("https", () => {
   test("the generated certificate names localhost, is self-signed and currently valid", () => {
     const { cert } = makeLocalCertificate();
