@@ -21,6 +21,8 @@ export interface LoadOptions {
   durationMs: number;
   /** A response counts as a success only if it is 200 and its body contains this. */
   expect?: string;
+  /** Sent as the client's Accept-Encoding; a gzipped body is decoded before `expect` is checked. */
+  acceptEncoding?: string;
 }
 
 export interface LoadResult {
@@ -83,7 +85,10 @@ export function parseResponse(buf: Buffer): ParsedResponse | undefined {
 
 export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   const url = new URL(options.url);
-  const request = Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: */*\r\n\r\n`);
+  const acceptEncoding = options.acceptEncoding ? `Accept-Encoding: ${options.acceptEncoding}\r\n` : "";
+  const request = Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: */*\r\n${acceptEncoding}\r\n`);
+  // Only gzip is asked for here; a body that is not gzip (no magic bytes) is taken as sent.
+  const text = (body: Uint8Array) => decoder.decode(acceptEncoding && body[0] === 0x1f && body[1] === 0x8b ? Bun.gunzipSync(body as Uint8Array<ArrayBuffer>) : body);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -127,8 +132,8 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
               const counted = inWindow(sent, done);
               if (response.status !== 200) {
                 fail(`HTTP ${response.status}: ${decoder.decode(response.body).slice(0, 120)}`, counted);
-              } else if (options.expect && !decoder.decode(response.body).includes(options.expect)) {
-                fail(`unexpected body: ${decoder.decode(response.body).slice(0, 120)}`, counted);
+              } else if (options.expect && !text(response.body).includes(options.expect)) {
+                fail(`unexpected body: ${text(response.body).slice(0, 120)}`, counted);
               } else if (counted) {
                 latencies.push(done - sent);
               }

@@ -1,7 +1,8 @@
 // Raw Bun.serve doing each HTTP scenario's work directly (bun:sqlite for
 // storage, no Worker runtime): the third column, the most Bun can do here.
-// `bun bench/raw-server.ts <hello|kv|d1|do|static|cache> <port> <data-dir>`
+// `bun bench/raw-server.ts <hello|kv|d1|do|static|static-gzip|cache> <port> <data-dir>`
 import { Database } from "bun:sqlite";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 const [mode = "hello", portText = "0", dataDir = "."] = process.argv.slice(2);
@@ -54,6 +55,12 @@ function handler(): (request: Request) => Response {
       // The same file as fixtures/bench-static, read on each request with its type.
       const file = path.join(import.meta.dir, "../fixtures/bench-static/public/index.html");
       return () => new Response(Bun.file(file), { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    }
+    case "static-gzip": {
+      // The same file, gzipped on each request as the dev servers do for a client that accepts it.
+      const file = path.join(import.meta.dir, "../fixtures/bench-static/public/index.html");
+      return () =>
+        new Response(Bun.gzipSync(readFileSync(file)), { headers: { "Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip" } });
     }
     case "cache": {
       // A row with the response's headers and a body file, as a persisted cache keeps them.

@@ -152,10 +152,12 @@ export async function devLifecycle(settings: Settings): Promise<Row[]> {
 interface HttpScenario {
   name: string;
   fixture: string;
-  raw: "hello" | "kv" | "d1" | "do" | "static" | "cache";
+  raw: "hello" | "kv" | "d1" | "do" | "static" | "static-gzip" | "cache";
   /** POSTed once before measuring, through the worker's own binding. */
   seed: boolean;
   expect: string;
+  /** The client's Accept-Encoding (none by default: no compression on either side). */
+  acceptEncoding?: string;
   rpsTarget: { ratio: number; ofRaw?: number };
 }
 
@@ -166,6 +168,8 @@ export const HTTP_SCENARIOS: HttpScenario[] = [
   { name: "Durable Object counter", fixture: "bench-do-counter", raw: "do", seed: false, expect: "", rpsTarget: { ratio: 5, ofRaw: 0.75 } },
   { name: "static asset", fixture: "bench-static", raw: "static", seed: false, expect: "Hello from a static asset!", rpsTarget: { ratio: 5 } },
   { name: "Cache API hit", fixture: "bench-cache-hit", raw: "cache", seed: true, expect: "Hello from the cache!", rpsTarget: { ratio: 5 } },
+  // A browser-like client: both dev servers gzip the HTML on every request (as Cloudflare's edge does).
+  { name: "static asset, gzipped for the client", fixture: "bench-static", raw: "static-gzip", seed: false, expect: "Hello from a static asset!", acceptEncoding: "gzip", rpsTarget: { ratio: 5 } },
 ];
 
 async function startTarget(column: Column, scenario: HttpScenario, port: number): Promise<Spawned> {
@@ -212,6 +216,7 @@ export async function httpScenario(settings: Settings, scenario: HttpScenario): 
             warmupMs: settings.warmupMs,
             durationMs: settings.durationMs,
             expect: scenario.expect,
+            acceptEncoding: scenario.acceptEncoding,
           });
           if (proc.exitCode() !== undefined) throw new Error(`server exited during the run: ${firstLines(proc.output())}`);
           if (result.requests === 0) throw new Error(`no successful responses (${result.errors} errors, first: ${result.firstError ?? "none"})`);

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { BUNFLARE_BIN, compareStream, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
 
 export interface HttpProbe {
@@ -18,6 +19,12 @@ export interface HttpProbe {
   firstLineOnly?: boolean;
   /** Do not compare the body at all. */
   ignoreBody?: boolean;
+  /**
+   * Take the body as sent (no automatic decompression) and compare its
+   * Content-Encoding and its decoded text: the compressed bytes themselves
+   * differ between any two compressors.
+   */
+  encoded?: boolean;
 }
 
 export interface DevCaseSpec {
@@ -29,6 +36,8 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
+  /** Also compare what each has printed on stderr (warnings) once it is ready. */
+  compareStderr?: boolean;
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
   /**
@@ -49,6 +58,7 @@ export interface Running {
   url: string;
   output: () => string;
   stdout: () => string;
+  stderr: () => string;
 }
 
 export async function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
@@ -73,7 +83,9 @@ function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running>
       : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir), detached: true });
   let output = "";
   let stdout = "";
+  let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -86,7 +98,7 @@ function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running>
       const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(READY);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout });
+        resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout, stderr: () => stderr });
       }
     };
     child.stdout!.on("data", onData);
@@ -133,9 +145,20 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     // request (an unread body after a 405) and stall the next one under load.
     keepalive: false,
     signal: AbortSignal.timeout(15_000),
-  });
-  const body = await response.text();
+    // Bun's options: the raw body for `encoded` probes, and the dev servers' self-signed certificates.
+    decompress: !request.encoded,
+    tls: { rejectUnauthorized: false },
+  } as RequestInit);
+  let body: string;
   const headers: Record<string, string> = {};
+  if (request.encoded) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const coding = response.headers.get("content-encoding");
+    headers["content-encoding"] = coding ?? "<absent>";
+    body = (!bytes.length ? bytes : coding === "gzip" ? gunzipSync(bytes) : coding === "br" ? brotliDecompressSync(bytes) : bytes).toString();
+  } else {
+    body = await response.text();
+  }
   for (const name of request.headers_compared ?? []) headers[name] = response.headers.get(name) ?? "<absent>";
   return { status: response.status, body, headers };
 }
@@ -224,6 +247,11 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);
+        if (spec.compareStderr) {
+          // After the requests: by then both have long finished starting.
+          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
+          if (want !== got) problems.push(`stderr differs\n${showDiff(want!, got!)}`);
+        }
         if (spec.compareRequestLog) {
           const lines = await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
           // Sorted: wrangler logs a request from a waitUntil after answering, so its lines can come out of order.

@@ -8,7 +8,7 @@ import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandContext, CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
 import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
-import { layoutNotes, log, printBanner, version } from "./log.ts";
+import { layoutNotes, LOG_LEVELS, log, printBanner, setLogLevel, version, type LogLevelName } from "./log.ts";
 import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
@@ -134,6 +134,10 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
+  // Like wrangler's global middleware: any command given a valid --log-level logs at it,
+  // even one that then refuses the flag as unknown (its error shows only if the level lets it).
+  const level = logLevelOfArgv(argv);
+  if (level) setLogLevel(level);
   const spec = group?.load ? (await group.load()).default : undefined;
   const parser = buildParser(argv, group, spec);
 
@@ -234,6 +238,16 @@ function buildParser(argv: string[], group: CommandGroup | undefined, spec: Comm
  */
 function showCommandHelp(argv: string[], group: CommandGroup | undefined, spec: CommandSpec | undefined): void {
   buildParser(argv, group, spec).showHelp("log");
+}
+
+/** `--log-level X` / `--log-level=X` (or camel-cased) before a `--`, when X is one of wrangler's levels. */
+function logLevelOfArgv(argv: string[]): LogLevelName | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length && argv[i] !== "--"; i++) {
+    const match = /^--(?:log-level|logLevel)(?:=(.*))?$/.exec(argv[i]!);
+    if (match) value = match[1] ?? argv[i + 1];
+  }
+  return value !== undefined && Object.hasOwn(LOG_LEVELS, value) ? (value as LogLevelName) : undefined;
 }
 
 /** Root help with commands grouped under wrangler's categories. */

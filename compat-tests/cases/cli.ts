@@ -52,3 +52,20 @@ cases.push({
     { args: ["kv", "namespace", "list", "--wat"], env: { WRANGLER_LOG: "none" } },
   ],
 });
+
+cases.push({
+  name: "cli: --log-level on any command sets the level before its unknown-argument error",
+  files: {
+    "wrangler.toml": 'name = "lv"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
+    "index.js": "export default {};\n",
+  },
+  // Wrangler's global middleware applies --log-level to every command; only `dev` declares it,
+  // so elsewhere yargs then refuses it as unknown, and that error shows only if the level lets it.
+  steps: [
+    ...["none", "error", "warn", "info", "log"].map((level) => ({ args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--local", "--log-level", level] })),
+    { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--local", "--log-level=none"] },
+    { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--local", "--log-level", "loud"] },
+    { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--local"], env: { WRANGLER_LOG: "info" } },
+    { args: ["kv", "key", "put", "k", "v", "--binding", "NOPE", "--local"], env: { WRANGLER_LOG: "error" } },
+  ],
+});

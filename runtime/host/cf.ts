@@ -1,6 +1,8 @@
 // `request.cf` in local dev: wrangler falls back to this fixed placeholder
-// when it cannot fetch the real one, and bunflare never fetches it.
-export function placeholderCf(httpProtocol = "HTTP/1.1"): Record<string, unknown> {
+// when it cannot fetch the real one, and bunflare never fetches it. Only
+// `clientAcceptEncoding` varies: the client's Accept-Encoding ("" without one),
+// since the worker's own header always reads "br, gzip".
+export function placeholderCf(httpProtocol = "HTTP/1.1", clientAcceptEncoding = ""): Record<string, unknown> {
   return {
     asOrganization: "",
     asn: 395747,
@@ -49,6 +51,6 @@ export function placeholderCf(httpProtocol = "HTTP/1.1"): Record<string, unknown
       detectionIds: [],
       score: 99,
     },
-    clientAcceptEncoding: "",
+    clientAcceptEncoding,
   };
 }

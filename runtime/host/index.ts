@@ -5,6 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
+import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../bindings/service/rpc.ts";
@@ -170,6 +171,7 @@ function installResponseShape(): void {
       }
       const response = Reflect.construct(target, args, newTarget === globalThis.Response ? target : newTarget) as Response;
       if (init && (init as { webSocket?: unknown }).webSocket) rememberWebSocket(response, init);
+      if (init) rememberEncodeBody(response, init);
       return response;
     },
   });

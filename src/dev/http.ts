@@ -8,6 +8,8 @@ import { UserError } from "../errors.ts";
 import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { isRemoteCall } from "./remote.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
+import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
+import { placeholderCf } from "../../runtime/host/cf.ts";
 import type { DevConsole } from "./console.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 import type { Slot } from "./session.ts";
@@ -197,6 +199,7 @@ export class DevHttpServer {
     }
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
     const started = performance.now();
+    const acceptEncoding = request.headers.get("Accept-Encoding");
     let response: Response;
     let asset: Response | undefined;
     if (testScheduled && pathname === "/__scheduled") {
@@ -219,9 +222,15 @@ export class DevHttpServer {
           const ip = server.requestIP(request)?.address;
           if (ip) request.headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
         }
+        // The worker sees the edge's Accept-Encoding; the client's is in request.cf (src/dev/encoding.ts).
+        request.headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
         // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
         const rewritten = this.options.upstream && toUpstream(request, this.options.upstream);
-        response = await primary.current.fetch(rewritten ? rewritten.request : request);
+        const workerRequest = rewritten ? rewritten.request : request;
+        let cf: Record<string, unknown> | undefined;
+        // Built on first read: most requests never look at cf.
+        Object.defineProperty(workerRequest, "cf", { get: () => (cf ??= placeholderCf(undefined, acceptEncoding ?? "")), enumerable: true });
+        response = await primary.current.fetch(workerRequest);
         if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
         const socket = response.status === 101 ? webSocketOf(response) : undefined;
         if (socket) {
@@ -245,6 +254,8 @@ export class DevHttpServer {
           : new Response(stack, { status: 500 });
       }
     }
+    // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
+    if (!(testScheduled && pathname === "/__scheduled")) response = encodeForClient(response, acceptEncoding, request.method);
     devConsole.log("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
     return response;
   };

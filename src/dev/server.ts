@@ -8,13 +8,14 @@
 //   http.ts     Bun.serve, port choice, routing
 //   pumps/      background work (queues, crons, workflows, alarms)
 import { networkInterfaces } from "node:os";
+import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
 import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { registerWorker, unregisterWorker } from "../../runtime/bindings/service/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { setRpcAddress } from "../../runtime/bindings/service/remote.ts";
-import { upstreamOf } from "./upstream.ts";
+import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
@@ -24,7 +25,8 @@ import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
-import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
+import type { DevArgs, Settings } from "./settings.ts";
+import { httpsCertificate } from "./cert.ts";
 import { Reloader } from "./watch.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
@@ -111,6 +113,14 @@ export async function startDev(args: DevArgs): Promise<void> {
   process.on("uncaughtException", reportError);
   process.on("unhandledRejection", reportError);
 
+  // Routes and the host they imply are checked before anything is built, as wrangler does.
+  const { loaded } = primary.settings.project;
+  const upstream = upstreamOf(args, loaded.config, loaded.path);
+  const assetsDir = args.assets ? path.resolve(args.assets) : loaded.config.assets?.directory ? path.resolve(loaded.dir, loaded.config.assets.directory) : undefined;
+  const mounted = mountedAssetsWarning(args as { routes?: string[] }, loaded.config, assetsDir, Boolean(args.script || loaded.config.main));
+  if (mounted) devConsole.warn(mounted);
+  const address = chooseAddress(args, primary.settings.project.loaded.config.dev);
+  const tls = address.protocol === "https" ? httpsCertificate(args["https-key-path"], args["https-cert-path"]) : undefined;
   for (const slot of session.slots) {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
@@ -163,7 +173,6 @@ export async function startDev(args: DevArgs): Promise<void> {
   // --- HTTP ---
   let registered = false;
   const config = () => primary.settings.project.loaded.config;
-  const address = chooseAddress(args, config().dev);
   const { ip, protocol } = address;
   const http = new DevHttpServer({
     address,
@@ -171,9 +180,9 @@ export async function startDev(args: DevArgs): Promise<void> {
     console: devConsole,
     liveReload: args["live-reload"] ?? false,
     testScheduled: args["test-scheduled"] ?? false,
-    tls: protocol === "https" ? localCertificate(args) : undefined,
+    tls,
     reportError,
-    upstream: upstreamOf(args, config()),
+    upstream,
     remote: createRemoteHandler(session, (stack) => devConsole.workerError(stack)),
     // As wrangler: X_LOCAL_EXPLORER=false hands /cdn-cgi/explorer to the worker.
     explorerStores: process.env.X_LOCAL_EXPLORER?.toLowerCase() === "false" ? undefined : () => {

@@ -2,9 +2,7 @@
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
 import { LEVELS } from "./console.ts";
 import { nodeCompatOf } from "../bundle/options.ts";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { GlobalArgs } from "../commands/define.ts";
 import { resolveMain } from "../config/index.ts";
@@ -136,27 +134,4 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
     watchDirs,
   };
-}
-
-export function localCertificate(args: DevArgs): { key: string; cert: string } {
-  if (args["https-key-path"] || args["https-cert-path"]) {
-    if (!args["https-key-path"] || !args["https-cert-path"]) {
-      throw new UserError("Both --https-key-path and --https-cert-path must be provided.");
-    }
-    return { key: readFileSync(args["https-key-path"], "utf8"), cert: readFileSync(args["https-cert-path"], "utf8") };
-  }
-  const dir = path.join(homedir(), ".bunflare", "local-cert");
-  const keyFile = path.join(dir, "key.pem");
-  const certFile = path.join(dir, "cert.pem");
-  if (!existsSync(keyFile) || !existsSync(certFile)) {
-    mkdirSync(dir, { recursive: true });
-    const result = spawnSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "30",
-        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-      { stdio: "ignore" },
-    );
-    if (result.status !== 0) throw new UserError("Could not generate a local HTTPS certificate (is `openssl` installed?).");
-  }
-  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
 }

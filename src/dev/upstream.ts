@@ -4,34 +4,122 @@
 // local address (Host, a same-origin Origin, Referer, ...) are rewritten to match,
 // and on the way back headers naming the upstream (Location, CORS origins) and
 // Set-Cookie domains are rewritten to the local address, as wrangler's proxy does.
+import path from "node:path";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import type { DevArgs } from "./settings.ts";
+import { UserError } from "../errors.ts";
+import { layoutNotes } from "../log.ts";
 
 export interface Upstream {
   protocol: "http:" | "https:";
-  /** The host the worker sees instead of the local one (its port dropped), if any. */
-  hostname?: string;
+  /** The host the worker sees instead of the local one (with a port only if one was given), if any. */
+  host?: string;
 }
 
-/** The host part of a route pattern such as `example.com/*` or `*.example.com/api/*`, as wrangler infers it. */
-function hostOfRoute(route: unknown): string | undefined {
-  const pattern = typeof route === "string" ? route : (route as { pattern?: string; zone_name?: string } | undefined)?.pattern;
-  const fromPattern = (text: string | undefined) => {
-    if (!text) return undefined;
-    const host = text.replace(/^\w+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "");
-    return host && !host.includes("*") ? host : undefined;
-  };
-  return fromPattern(pattern) ?? fromPattern((route as { zone_name?: string } | undefined)?.zone_name);
+type Route = string | { pattern: string; custom_domain?: boolean; zone_id?: string; zone_name?: string };
+
+/** The host wrangler infers from a route pattern or zone name: wildcards dropped, none for a pattern on any host. */
+function hostOfUrl(text: string): string | undefined {
+  if (/^(https?:\/\/)?\*\//.test(text)) return undefined;
+  const withoutWildcards = text.replace(/\*(\.)?/g, "");
+  try {
+    return new URL(/^https?:\/\//.test(withoutWildcards) ? withoutWildcards : `http://${withoutWildcards}`).host || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export function upstreamOf(args: DevArgs & { host?: string; "local-upstream"?: string; "upstream-protocol"?: string; routes?: string[] }, config: WorkerConfig): Upstream | undefined {
-  const routes = (args.routes ?? (config as { routes?: unknown[] }).routes ?? ((config as { route?: unknown }).route ? [(config as { route?: unknown }).route] : [])) as unknown[];
-  const hostname = args.host ?? args["local-upstream"] ?? config.dev?.host ?? (routes.length ? hostOfRoute(routes[0]) : undefined);
-  const secure = args["upstream-protocol"] !== undefined ? args["upstream-protocol"] === "https" : config.dev?.upstream_protocol === "https";
+function hostOfRoute(route: Route): string | undefined {
+  if (typeof route === "string") return hostOfUrl(route);
+  return hostOfUrl(route.pattern) ?? (route.zone_name !== undefined ? hostOfUrl(route.zone_name) : undefined);
+}
+
+/** The config snippet wrangler suggests, in the config file's own syntax. */
+function devHostSnippet(configPath: string | undefined): { file: string; snippet: string } {
+  if (configPath?.endsWith(".toml")) return { file: "wrangler.toml", snippet: '[dev]\nhost = "example.com"\n' };
+  const file = configPath?.endsWith(".jsonc") ? "wrangler.jsonc" : configPath?.endsWith(".json") ? "wrangler.json" : "Wrangler configuration";
+  return { file, snippet: JSON.stringify({ dev: { host: "example.com" } }, null, 2) };
+}
+
+/**
+ * The routes wrangler dev works with (`--routes`, else `route`, else `routes`), checked as
+ * wrangler checks them before serving: a Custom Domain is a bare host name.
+ */
+function devRoutes(args: { routes?: string[] }, config: WorkerConfig): Route[] | undefined {
+  const raw = config as { route?: Route; routes?: Route[] };
+  const routes = args.routes ?? (raw.route !== undefined ? [raw.route] : raw.routes);
+  if (!routes) return undefined;
+  const problems = new Map<string, string[]>();
+  for (const route of routes) {
+    if (typeof route === "string" || !route.custom_domain) continue;
+    const add = (text: string) => problems.set(route.pattern, [...(problems.get(route.pattern) ?? []), text]);
+    if (route.pattern.includes("*")) add("Wildcard operators (*) are not allowed in Custom Domains");
+    if (route.pattern.includes("/")) add("Paths are not allowed in Custom Domains");
+  }
+  if (problems.size) {
+    const listed = [...problems].map(([pattern, texts]) => `${pattern}:\n${texts.join("\n")}`).join("\n\n");
+    throw new UserError(layoutNotes(`Invalid Routes:\n${listed}`));
+  }
+  return routes;
+}
+
+/**
+ * Wrangler's warning for routes with a path in front of assets (unless the worker always
+ * runs first): on Cloudflare such a route serves assets from the matching subdirectory.
+ */
+export function mountedAssetsWarning(args: { routes?: string[] }, config: WorkerConfig, assetsDir: string | undefined, hasWorker: boolean): string | undefined {
+  if (assetsDir === undefined || config.assets?.run_worker_first === true) return undefined;
+  const raw = config as { route?: Route; routes?: Route[] };
+  const routes = args.routes ?? (raw.route !== undefined ? [raw.route] : raw.routes) ?? [];
+  const mounted = routes
+    .filter((route) => typeof route === "string" || !route.custom_domain)
+    .map((route) => (typeof route === "string" ? route : route.pattern))
+    .filter((pattern) => {
+      const parts = pattern.split("/");
+      return !(parts.length === 2 && parts[1] === "*");
+    });
+  if (!mounted.length) return undefined;
+  const relativeDir = path.relative(process.cwd(), assetsDir);
+  const lines = mounted.map((pattern) => {
+    const bare = pattern.replace(/https?:\/\//g, "");
+    return `  \u2022 ${pattern} (Will match assets: ${path.join(relativeDir, bare.substring(bare.indexOf("/")))})`;
+  });
+  return layoutNotes(
+    `Warning: The following routes will attempt to serve Assets on a configured path:\n${lines.join("\n")}` +
+      (hasWorker ? "\n\nRequests not matching an asset will be forwarded to the Worker's code." : ""),
+  );
+}
+
+/**
+ * What the worker sees instead of the local URL, or nothing when that is the local URL itself.
+ * The host: `--host` / `--local-upstream`, `dev.host`, else the first route's (an error when
+ * it names none, as in wrangler). The protocol: `--upstream-protocol`, `dev.upstream_protocol`,
+ * else the local protocol.
+ */
+export function upstreamOf(
+  args: DevArgs & { host?: string; "local-upstream"?: string; "upstream-protocol"?: string; routes?: string[] },
+  config: WorkerConfig,
+  configPath?: string,
+): Upstream | undefined {
+  const routes = devRoutes(args, config);
+  let host = (args.host ?? args["local-upstream"]) || config.dev?.host;
+  if (!host && routes?.length) {
+    host = hostOfRoute(routes[0]!);
+    if (host === undefined) {
+      const { file, snippet } = devHostSnippet(configPath);
+      throw new UserError(
+        layoutNotes(
+          `Cannot infer host from first route: ${JSON.stringify(routes[0])}.\n` +
+            `You can explicitly set the \`dev.host\` configuration in your ${file} file, for example:\n\n\t\`\`\`\n\t${snippet}\n\t\`\`\`\n`,
+        ),
+      );
+    }
+  }
   const local = args["local-protocol"] ?? config.dev?.local_protocol ?? "http";
+  const protocol = args["upstream-protocol"] ?? config.dev?.upstream_protocol ?? local;
   // Nothing to rewrite: the common case costs no work per request.
-  if (!hostname && (secure ? "https" : "http") === local) return undefined;
-  return { protocol: secure ? "https:" : "http:", hostname };
+  if (!host && protocol === local) return undefined;
+  return { protocol: protocol === "https" ? "https:" : "http:", host };
 }
 
 /** Rewrites references to `from` into `to` in URL-bearing headers (wrangler's rewriteUrlRelatedHeaders). */
@@ -50,9 +138,10 @@ export function toUpstream(request: Request, upstream: Upstream): { request: Req
   const outer = new URL(request.url);
   const inner = new URL(request.url);
   inner.protocol = upstream.protocol;
-  if (upstream.hostname) {
-    inner.hostname = upstream.hostname;
+  if (upstream.host) {
+    // The upstream's port, or none: never the local one.
     inner.port = "";
+    inner.host = upstream.host;
   }
   const headers = new Headers(request.headers);
   rewriteHeaders(headers, outer, inner);

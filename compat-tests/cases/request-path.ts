@@ -1,0 +1,158 @@
+// wrangler dev's request path: content encoding both ways, request.cf, https
+// with a generated certificate, the host routes give the worker, and the errors
+// for routes dev cannot use.
+import type { CompatCase } from "../harness.ts";
+import { devCase, type HttpProbe } from "../dev-harness.ts";
+
+const config = 'name = "enc"\nmain = "worker.js"\ncompatibility_date = "2025-01-01"\n';
+
+// One response per path: a content type, a declared encoding, a manual body, no body.
+const worker = `export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const big = "hello world ".repeat(20);
+    switch (url.pathname) {
+      case "/seen": return Response.json({ header: request.headers.get("accept-encoding"), cf: request.cf.clientAcceptEncoding });
+      case "/type": return new Response(big, { headers: { "content-type": url.searchParams.get("t") } });
+      case "/untyped": return new Response(new Blob([big]).stream());
+      case "/small": return new Response("hi");
+      case "/declared": return new Response(big, { headers: { "content-type": "text/plain", "content-encoding": url.searchParams.get("e") } });
+      case "/declared-binary": return new Response(big, { headers: { "content-type": "application/octet-stream", "content-encoding": "gzip" } });
+      case "/manual": {
+        const gzipped = new Blob([big]).stream().pipeThrough(new CompressionStream("gzip"));
+        return new Response(gzipped, { encodeBody: "manual", headers: { "content-type": "text/plain", "content-encoding": "gzip" } });
+      }
+      case "/empty": return new Response(null, { status: Number(url.searchParams.get("s")), headers: { "content-type": "text/plain" } });
+      case "/cf": return Response.json(request.cf);
+      default: return new Response("not found", { status: 404 });
+    }
+  },
+};
+`;
+
+const assets = {
+  "public/style.css": "body { color: red; }\n".repeat(20),
+  "public/data.json": JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => i) }),
+  "public/tiny.txt": "tiny\n",
+  "public/blob.bin": "\u0001\u0002binary".repeat(10),
+};
+
+const AE = (value: string) => ({ "accept-encoding": value });
+
+/** The same probe under several client Accept-Encoding headers. */
+function under(values: string[], probe: HttpProbe): HttpProbe[] {
+  return values.map((value) => ({ ...probe, headers: { ...probe.headers, ...AE(value) }, encoded: true, headers_compared: ["content-type", ...(probe.headers_compared ?? [])] }));
+}
+
+const CLIENTS = ["gzip", "br", "identity", "deflate", "br;q=0.5, gzip;q=0.9", "identity, gzip", "gzip;q=0, identity;q=0", "*;q=0"];
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "request path: what the worker sees of the client's Accept-Encoding",
+    files: { "wrangler.toml": config, "worker.js": worker },
+    fast: true,
+    requests: [
+      { path: "/seen", headers: AE("gzip, deflate") },
+      { path: "/seen", headers: AE("identity") },
+      { path: "/seen", headers: AE("") },
+    ],
+  }),
+  devCase({
+    name: "request path: worker responses encoded for the client as wrangler dev encodes them",
+    files: { "wrangler.toml": config, "worker.js": worker },
+    requests: [
+      ...["text/plain", "text/html; charset=utf-8", "application/json", "application/javascript", "text/css", "image/svg+xml", "application/octet-stream", "image/png", "text/event-stream"].flatMap((type) =>
+        under(["gzip", "br", "identity"], { path: `/type?t=${encodeURIComponent(type)}` }),
+      ),
+      ...under(CLIENTS, { path: "/untyped" }),
+      ...under(["gzip", "br"], { path: "/small" }),
+      ...["gzip", "br", "identity", "deflate"].flatMap((declared) => under(CLIENTS, { path: `/declared?e=${declared}` })),
+      ...under(["gzip", "br", "identity"], { path: "/declared-binary" }),
+      ...under(CLIENTS, { path: "/manual" }),
+      ...["204", "304"].flatMap((status) => under(["gzip", "br", "identity"], { path: `/empty?s=${status}` })),
+      ...under(["gzip", "br"], { path: "/type?t=text/plain", method: "HEAD" }),
+    ],
+  }),
+  devCase({
+    name: "request path: static assets encoded for the client as wrangler dev serves them",
+    files: { "wrangler.toml": `${config}[assets]\ndirectory = "public"\n`, "worker.js": worker, ...assets },
+    requests: ["/style.css", "/data.json", "/tiny.txt", "/blob.bin"].flatMap((path) =>
+      under(["gzip", "br", "identity", "gzip;q=0, identity;q=0"], { path }),
+    ),
+  }),
+  devCase({
+    name: "request path: request.cf placeholders",
+    files: { "wrangler.toml": config, "worker.js": worker },
+    requests: [{ path: "/cf", headers: AE("gzip, br") }, { path: "/cf", headers: AE("") }],
+  }),
+  devCase({
+    name: "request path: --local-protocol https serves with a generated certificate",
+    files: { "wrangler.toml": config, "worker.js": worker },
+    args: ["--local-protocol", "https"],
+    compareStartup: true,
+    requests: [{ path: "/seen", headers: AE("gzip") }, ...under(["gzip"], { path: "/type?t=text/plain" })],
+  }),
+  devCase({
+    name: "request path: the host a route gives the worker",
+    files: {
+      "wrangler.toml": `${config}routes = [{ pattern = "shop.example.com/*", zone_name = "example.com" }]\n`,
+      "worker.js": 'export default { fetch(request) { return Response.json({ url: request.url, host: request.headers.get("host") }); } };\n',
+    },
+    requests: [{ path: "/a?b=1" }],
+  }),
+  devCase({
+    name: "request path: a Custom Domain route is the worker's host",
+    files: {
+      "wrangler.toml": `${config}routes = [{ pattern = "api.example.com", custom_domain = true }]\n`,
+      "worker.js": 'export default { fetch(request) { return Response.json({ url: request.url, host: request.headers.get("host") }); } };\n',
+    },
+    requests: [{ path: "/x" }],
+  }),
+  devCase({
+    name: "request path: a route's port and dev.upstream_protocol reach the worker",
+    files: {
+      "wrangler.toml": `${config}route = "https://*.example.com:8443/a/*"\n[dev]\nupstream_protocol = "https"\n`,
+      "worker.js": 'export default { fetch(request) { return Response.json({ url: request.url, host: request.headers.get("host") }); } };\n',
+    },
+    requests: [{ path: "/a/b" }],
+  }),
+  devCase({
+    name: "request path: --upstream-protocol https without a host keeps the local host",
+    files: {
+      "wrangler.toml": config,
+      "worker.js": 'export default { fetch(request) { return Response.json({ url: request.url, host: request.headers.get("host") }); } };\n',
+    },
+    args: ["--upstream-protocol", "https"],
+    requests: [{ path: "/x" }],
+  }),
+  {
+    name: "request path: routes and certificates dev cannot use are refused in wrangler's words",
+    files: {
+      "worker.js": worker,
+      "wrangler.toml": config,
+      "custom.toml": `${config}routes = [{ pattern = "api.example.com/*", custom_domain = true }, { pattern = "*.x.com", custom_domain = true }]\n`,
+      "any-host.toml": `${config}route = "*/*"\n`,
+      "any-host.json": JSON.stringify({ name: "enc", main: "worker.js", compatibility_date: "2025-01-01", routes: ["*/api/*"] }),
+    },
+    steps: [
+      { args: ["dev", "-c", "custom.toml"] },
+      { args: ["dev", "-c", "any-host.toml"] },
+      { args: ["dev", "-c", "any-host.json"] },
+      { args: ["dev", "--local-protocol", "https", "--https-key-path", "missing-key.pem"] },
+      { args: ["dev", "--local-protocol", "https", "--https-key-path", "missing-key.pem", "--https-cert-path", "missing-cert.pem"] },
+    ],
+  },
+];
+
+cases.push(
+  devCase({
+    name: "request path: routes with a path in front of assets are warned about",
+    files: {
+      "wrangler.toml": `${config}routes = ["example.com/blog/*", "example.com/*", { pattern = "x.example.com/api/*", zone_name = "example.com" }, { pattern = "c.example.com", custom_domain = true }]\n[assets]\ndirectory = "public"\n`,
+      "worker.js": worker,
+      "public/a.txt": "a\n",
+    },
+    compareStderr: true,
+    requests: [{ path: "/seen", headers: AE("gzip") }],
+  }),
+);

@@ -1,0 +1,110 @@
+// Content encoding on wrangler dev's request path. Two things happen there:
+// - workerd encodes a body on its way out to match the response's
+//   `Content-Encoding` (gzip or br), unless the worker built it with
+//   `encodeBody: "manual"` (then the bytes are already encoded);
+// - before that, wrangler's entry worker picks the encoding a client gets the
+//   way Cloudflare's edge does: a compressible type (the types Cloudflare
+//   compresses, or no Content-Type at all) gets the client's first acceptable
+//   of gzip / br, nothing when it only accepts identity, and 415 when it refuses
+//   identity too. No minimum size; HEAD, 204 and 304 get the header alone.
+// The worker itself always sees `Accept-Encoding: br, gzip` (as in production)
+// and the client's header in `request.cf.clientAcceptEncoding`.
+import { isManuallyEncoded } from "../../runtime/host/encode-body.ts";
+
+/** What the worker's request carries, whatever the client sent (Cloudflare's edge always sends this). */
+export const WORKER_ACCEPT_ENCODING = "br, gzip";
+
+/** The content types Cloudflare's edge compresses (its documented list). */
+const COMPRESSIBLE = new Set(
+  [
+    "text/html text/richtext text/plain text/css text/x-script text/x-component text/x-java-source text/x-markdown",
+    "application/javascript application/x-javascript text/javascript text/js image/x-icon image/vnd.microsoft.icon",
+    "application/x-perl application/x-httpd-cgi text/xml application/xml application/rss+xml application/vnd.api+json",
+    "application/x-protobuf application/json multipart/bag multipart/mixed application/xhtml+xml font/ttf font/otf",
+    "font/x-woff image/svg+xml application/vnd.ms-fontobject application/ttf application/x-ttf application/otf",
+    "application/x-otf application/truetype application/opentype application/x-opentype application/font-woff",
+    "application/eot application/font application/font-sfnt application/wasm application/javascript-binast",
+    "application/manifest+json application/ld+json application/graphql+json application/geo+json",
+  ].flatMap((line) => line.split(" ")),
+);
+
+type Coding = "gzip" | "br";
+// Bun's Compression/DecompressionStream take "brotli" besides the standard formats.
+const STREAM_FORMAT = { gzip: "gzip", br: "brotli" } as const;
+
+function isCoding(value: string | null): value is Coding {
+  return value === "gzip" || value === "br";
+}
+
+/** The coding a client asked for, or what to do when it accepts neither gzip nor br. */
+function negotiate(acceptEncoding: string): Coding | "identity" | "refuse" | undefined {
+  const entries: { coding: string; weight: number }[] = [];
+  for (const part of acceptEncoding.split(",")) {
+    const match = /^([a-z]+|\*)(?:\s*;\s*q=(\d+(?:\.\d+)?))?$/.exec(part.trim());
+    if (match) entries.push({ coding: match[1]!, weight: match[2] === undefined ? 1 : Number(match[2]) });
+  }
+  // An unparseable header counts as none.
+  if (!entries.length) return undefined;
+  // Stable: among equal weights the client's order decides.
+  entries.sort((a, b) => b.weight - a.weight);
+  let refusesIdentity = false;
+  for (const { coding, weight } of entries) {
+    if (weight === 0) {
+      if (coding === "identity" || coding === "*") refusesIdentity = true;
+    } else if (coding === "gzip" || coding === "br") {
+      return coding;
+    } else if (coding === "identity") {
+      break;
+    }
+  }
+  return refusesIdentity ? "refuse" : "identity";
+}
+
+function hasBody(response: Response, method: string): boolean {
+  return response.body !== null && method !== "HEAD" && response.status !== 204 && response.status !== 304;
+}
+
+/**
+ * The response as the client receives it from wrangler dev. `acceptEncoding`
+ * is the client's header (null when it sent none, which leaves the worker's
+ * choice alone).
+ */
+export function encodeForClient(response: Response, acceptEncoding: string | null, method: string): Response {
+  const declared = response.headers.get("Content-Encoding");
+  const manual = isCoding(declared) && isManuallyEncoded(response);
+  let wanted: string | null = declared;
+  if (acceptEncoding !== null && (declared === null || isCoding(declared))) {
+    const type = response.headers.get("Content-Type");
+    if (type === null || COMPRESSIBLE.has(type.split(";")[0]!)) {
+      const choice = negotiate(acceptEncoding);
+      if (choice === "refuse") {
+        return new Response("Unsupported Media Type", { status: 415, headers: { "Accept-Encoding": WORKER_ACCEPT_ENCODING } });
+      }
+      if (choice !== undefined) wanted = choice === "identity" ? null : choice;
+    }
+  }
+  if (wanted === declared && (!isCoding(declared) || manual)) {
+    // Bun.serve labels a Blob-backed body without a type "application/octet-stream";
+    // workerd sends no Content-Type then. Piped, the body is no longer Blob-backed.
+    // (The type first: reading `.body` of a string response makes Bun build a stream for it.)
+    if (!response.headers.has("Content-Type") && response.body) {
+      const body = response.body.pipeThrough(new TransformStream());
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
+    // The common case: nothing to encode and nothing already encoded.
+    return response;
+  }
+  const headers = new Headers(response.headers);
+  if (wanted === null) headers.delete("Content-Encoding");
+  else headers.set("Content-Encoding", wanted);
+  let body = hasBody(response, method) ? response.body : null;
+  if (body) {
+    // The size changes with the encoding; the transfer is chunked, as workerd sends it.
+    headers.delete("Content-Length");
+    if (manual) body = body.pipeThrough(new DecompressionStream(STREAM_FORMAT[declared as Coding] as "gzip"));
+    if (isCoding(wanted)) body = body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as "gzip"));
+  } else if (isCoding(wanted)) {
+    headers.delete("Content-Length");
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
