@@ -23,6 +23,7 @@ import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
+import { checkCompatibility } from "./compat.ts";
 import { localCertificate, type DevArgs, type Settings } from "./settings.ts";
 import { Reloader } from "./watch.ts";
 import type { Store } from "../../runtime/store/index.ts";
@@ -132,6 +133,11 @@ export async function startDev(args: DevArgs): Promise<void> {
     if (missing) devConsole.warn(session.multi ? `${config.name}: ${missing}` : missing);
   }
 
+  if (!checkCompatibility(session.slots, devConsole)) {
+    await session.disposeBuilds();
+    session.closeStores();
+    realExit(1);
+  }
   await session.prepareBundlers();
   const failed = await session.loadAll();
   if (failed) {
