@@ -80,7 +80,7 @@ const config = (extra: string, main = "index.js") => `name = "probe"\nmain = "${
 describe("the global scope worker code sees", () => {
   test("without nodejs_compat: no Bun, no Node globals, eval and every Function constructor refused", async () => {
     const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": PROBE });
-    const seen = await (await get("/")).json();
+    const seen = (await (await get("/")).json()) as Record<string, unknown>;
     expect(seen).toMatchObject({
       bun: "undefined",
       globalBun: "undefined",
@@ -109,7 +109,7 @@ describe("the global scope worker code sees", () => {
       "wrangler.toml": config('compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat"]'),
       "index.js": PROBE,
     });
-    const seen = await (await get("/")).json();
+    const seen = (await (await get("/")).json()) as Record<string, unknown>;
     expect(seen).toMatchObject({ bun: "undefined", process: "object", globalProcess: "object", buffer: "function", setImmediate: "function", global: "object", cwdIsFunction: "function" });
     // Not the machine's environment (PATH, HOME, ...): the vars, JSON ones as text.
     expect(seen.env).toEqual({ GREETING: "hi", COUNT: "3" });
@@ -126,7 +126,7 @@ describe("the global scope worker code sees", () => {
     const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": PROBE });
     expect(await (await get("/polyfill")).json()).toEqual({ process: "yes", buffer: "not a buffer" });
     // The host still has its own process and Buffer: the next request is served and logged.
-    expect((await (await get("/")).json()).process).toBe("undefined");
+    expect(((await (await get("/")).json()) as { process: string }).process).toBe("undefined");
   });
 
   test("eval works in top-level code from 2025-06-01, and is refused again once requests run", async () => {

@@ -96,7 +96,9 @@ export default { fetch() { return Response.json({ atStartup }); } };
   devCase({
     name: "runtime: no_bundle runs the module as written: a function's toString() keeps comments and spacing",
     fast: true,
-    files: { "wrangler.toml": 'name = "asis"\nmain = "index.js"\ncompatibility_date = "2025-06-01"\nno_bundle = true\n', "index.js": AS_WRITTEN },
+    // In src/: wrangler watches an unbundled worker's directory, and its own log files in
+    // the project directory would make it reload without end.
+    files: { "wrangler.toml": 'name = "asis"\nmain = "src/index.js"\ncompatibility_date = "2025-06-01"\nno_bundle = true\n', "src/index.js": AS_WRITTEN },
     requests: [{ path: "/" }],
   }),
   devCase({
