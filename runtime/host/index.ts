@@ -15,6 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
+import { hasPreluded, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
 
@@ -51,6 +52,12 @@ export interface LoadOptions {
   env: Record<string, unknown>;
   /** Called with failures of ctx.waitUntil promises. */
   onBackgroundError(error: unknown, worker: LoadedWorker): void;
+  /**
+   * The globals the worker's code sees (see scope.ts), for the modules under `root`
+   * (the bundle's directory, or an unbundled project). Without it the file is
+   * imported as any module of this process is.
+   */
+  scope?: ScopeOptions & { root: string; evalAtStartup: boolean };
 }
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
@@ -65,7 +72,7 @@ const MAX_CONSOLE_MAPPERS = 16;
 function mapPrinted(value: unknown): unknown {
   const text = value instanceof Error ? value.stack : typeof value === "string" ? value : undefined;
   if (!text) return value;
-  let mapped = text;
+  let mapped = unshiftStack(text);
   for (const [file, mapper] of consoleMappers) if (mapped.includes(file)) mapped = mapper.mapStack(mapped);
   if (mapped === text) return value;
   return mapped
@@ -79,7 +86,7 @@ function mapConsole(): void {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
       // Most lines (the dev server's own request log among them) hold no bundle path at all.
-      if (consoleMappers.size) args = args.map(mapPrinted);
+      if (consoleMappers.size || hasPreluded()) args = args.map(mapPrinted);
       original(...args);
     };
   }
@@ -94,6 +101,7 @@ export function installRuntimeGlobals(): void {
   if (installed) return;
   installed = true;
   mapConsole();
+  lockCodeGeneration(true);
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
   // Service-worker syntax registers its handlers at import time: capture them.
   const original = globalThis.addEventListener?.bind(globalThis);
@@ -188,7 +196,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   }
   const mapStack = (error: unknown): string => {
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-    const mapped = mapper ? mapper.mapStack(text) : text;
+    const unshifted = unshiftStack(text);
+    const mapped = mapper ? mapper.mapStack(unshifted) : unshifted;
     // The host's own frames mean nothing to the user: wrangler's stacks end in their code.
     return mapped
       .split("\n")
@@ -210,9 +219,12 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   for (const name of Object.keys(env)) {
     Object.defineProperty(globalThis, name, { get: () => env[name], configurable: true, enumerable: false });
   }
+  if (options.scope) registerUserCode(options.scope.root, options.scope);
   loadingListeners = new Map();
   let exports: Record<string, unknown>;
   let listeners: Map<string, Listener[]>;
+  // Top-level code may generate code from strings where the runtime allows it at startup.
+  if (options.scope?.evalAtStartup) lockCodeGeneration(false);
   try {
     const [file, query] = options.file.split("?");
     exports = (await import(pathToFileURL(file!).href + (query ? `?${query}` : ""))) as Record<string, unknown>;
@@ -221,6 +233,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     state.env = previousEnv;
     throw Object.assign(new Error(mapStack(error)), { mapped: true });
   } finally {
+    lockCodeGeneration(true);
     listeners = loadingListeners;
     loadingListeners = undefined;
   }

@@ -205,9 +205,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         mkdirSync(path.dirname(file), { recursive: true });
         const code = result.outputFiles!.find((out) => out.path.endsWith(".js"))!.text;
         const map = result.outputFiles!.find((out) => out.path.endsWith(".js.map"))!.text;
-        // The map's sources are relative to esbuild's outdir, at the same depth as this file.
-        writeFileSync(file, code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${name}.map\n`));
-        writeFileSync(`${file}.map`, map);
+        // The map goes to the host in memory (its sources are relative to esbuild's outdir, at
+        // the same depth as this file). Bun runs the bundle untranspiled and would read a map
+        // named beside it or in a comment itself; the host maps frames, so Bun must find none.
+        writeFileSync(file, code.replace(/\/\/# sourceMappingURL=.*\s*$/, ""));
         for (const relative of additional) {
           const target = path.join(root, relative);
           mkdirSync(path.dirname(target), { recursive: true });

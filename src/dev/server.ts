@@ -27,6 +27,7 @@ import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { httpsCertificate } from "./cert.ts";
+import { checkCompatibility } from "./compat.ts";
 import { Reloader } from "./watch.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
@@ -155,6 +156,11 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   for (const warning of warnings) devConsole.warn(warning);
 
+  if (!checkCompatibility(session.slots, devConsole)) {
+    await session.disposeBuilds();
+    session.closeStores();
+    realExit(1);
+  }
   await session.prepareBundlers();
   const failed = await session.loadAll();
   if (failed) {

@@ -17,6 +17,7 @@ import type { DurableObjectNamespace } from "../../runtime/bindings/durable-obje
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
+import { allowsEvalDuringStartup, hasNodeGlobals, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 
 /** One worker of this dev session. */
 export interface Slot {
@@ -39,16 +40,10 @@ function remoteService(name: string, entrypoint?: string): ServiceTarget | undef
   return { fetch: (request) => remoteFetch(target, request), remote: target };
 }
 
-/** workerd fills process.env with a worker's vars (JSON ones as text) under nodejs_compat
- * from 2025-04-01 (the nodejs_compat_populate_process_env default); the worker shares ours. */
-function populatesProcessEnv(s: Settings): boolean {
+/** The compatibility date and flags a slot's worker runs with. */
+export function compatOf(s: Settings): CompatSettings {
   const { config } = s.project.loaded;
-  const flags = config.compatibility_flags ?? [];
-  return (
-    s.nodeCompat &&
-    !flags.includes("nodejs_compat_do_not_populate_process_env") &&
-    (flags.includes("nodejs_compat_populate_process_env") || (config.compatibility_date ?? "") >= "2025-04-01")
-  );
+  return { date: config.compatibility_date ?? "", flags: config.compatibility_flags ?? [] };
 }
 
 export class DevSession {
@@ -161,14 +156,27 @@ export class DevSession {
       findWorker: this.findWorker,
       log: (level, heading, rest = "") => this.console.log(level, devLogLine(level, kleur.blue(heading) + rest)),
     });
-    if (populatesProcessEnv(s)) {
-      for (const [name, value] of Object.entries(s.vars)) process.env[name] = typeof value === "string" ? value : JSON.stringify(value);
+    // workerd fills process.env with a worker's vars (JSON ones as text); the worker's
+    // `process` shows only those, and node:process (the host's own) gets them too.
+    const compat = compatOf(s);
+    const processEnv: Record<string, string> = {};
+    if (populatesProcessEnv(compat)) {
+      for (const [name, value] of Object.entries(s.vars)) {
+        processEnv[name] = process.env[name] = typeof value === "string" ? value : JSON.stringify(value);
+      }
     }
     try {
       next = await loadWorker({
         file,
         map,
         env,
+        scope: {
+          // Bundles of this slot live under its own directory; an unbundled worker's modules are the project's.
+          root: slot.bundler ? this.slotDir(slot) : path.dirname(s.main).startsWith(s.project.loaded.dir) ? s.project.loaded.dir : path.dirname(s.main),
+          nodeGlobals: hasNodeGlobals(compat),
+          processEnv,
+          evalAtStartup: allowsEvalDuringStartup(compat),
+        },
         onBackgroundError: (error, worker) => this.console.workerError(worker.mapStack(error)),
       });
     } catch (error) {
@@ -257,9 +265,13 @@ export class DevSession {
     return !(args["no-bundle"] === true || args.bundle === false || slot.settings.project.loaded.config.no_bundle === true);
   }
 
+  private slotDir(slot: Slot): string {
+    return path.join(this.outDir, String(slot.index));
+  }
+
   private makeBundler(slot: Slot): Promise<Bundler> {
     const { project, main } = slot.settings;
-    return createBundler(bundleOptions(project.loaded, main, this.args, path.join(this.outDir, String(slot.index)), this.console.warn));
+    return createBundler(bundleOptions(project.loaded, main, this.args, this.slotDir(slot), this.console.warn));
   }
 
   // Async so the last good worker keeps answering while a custom build runs.

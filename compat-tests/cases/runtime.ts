@@ -1,0 +1,131 @@
+// What worker code sees of the runtime under `dev`: Bun hidden, Node's globals only
+// as nodejs_compat and the compatibility date give them, code generation from strings
+// refused, functions' source text as written; and the compatibility date and flag
+// checks `wrangler dev` makes before it starts a worker.
+import type { CompatCase } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+/** A worker that answers with what its code can see of the global scope. */
+const PROBE = `
+const names = ["Bun", "process", "Buffer", "setImmediate", "clearImmediate", "global", "require", "module", "__dirname", "self", "navigator", "scheduler", "alert", "Worker", "BuildMessage"];
+const refused = (run) => { try { run(); return "allowed"; } catch (error) { return error.name + ": " + error.message; } };
+export default {
+  fetch() {
+    return Response.json({
+      typeOf: Object.fromEntries(names.map((name) => [name, typeof globalThis[name]])),
+      bare: { Bun: typeof Bun, process: typeof process, Buffer: typeof Buffer, setImmediate: typeof setImmediate, global: typeof global },
+      inGlobal: names.filter((name) => name in globalThis),
+      userAgent: navigator.userAgent,
+      eval: refused(() => eval("1 + 1")),
+      newFunction: refused(() => new Function("return 1")),
+      callFunction: refused(() => Function("return 1")),
+      asyncFunction: refused(() => (async () => {}).constructor("return 1")),
+      env: typeof process === "object" ? Object.keys(process.env).sort() : null,
+    });
+  },
+};
+`;
+
+const toml = (extra: string) => `name = "probe"\nmain = "index.js"\n${extra}\n[vars]\nGREETING = "hi"\n`;
+
+/** A function with comments and odd spacing, returned as its own source text. */
+const AS_WRITTEN = `// a helper, spaced as its author likes
+function   shout( text ) {
+  /* a comment inside */ return text.toUpperCase()   + "!" ; // and after
+}
+const arrow = ( a,b )=>a+b /* trailing */;
+export default {
+  fetch() {
+    return new Response([shout.toString(), arrow.toString(), shout("ok")].join("\\n---\\n"));
+  },
+};
+`;
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "runtime: without nodejs_compat a worker sees no Bun and no Node globals, and eval is refused",
+    fast: true,
+    files: { "wrangler.toml": toml('compatibility_date = "2025-06-01"'), "index.js": PROBE },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: nodejs_compat (from 2024-09-23) gives process, Buffer, global and setImmediate; process.env holds the vars from 2025-04-01",
+    files: { "wrangler.toml": toml('compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat"]'), "index.js": PROBE },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: nodejs_compat before 2025-04-01 leaves process.env empty",
+    files: { "wrangler.toml": toml('compatibility_date = "2025-01-01"\ncompatibility_flags = ["nodejs_compat"]'), "index.js": PROBE },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: nodejs_compat before 2024-09-23 (v1) gives no Node globals; nodejs_compat_populate_process_env",
+    files: { "wrangler.toml": toml('compatibility_date = "2024-09-01"\ncompatibility_flags = ["nodejs_compat"]'), "index.js": PROBE },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: nodejs_compat_v2 and nodejs_compat_populate_process_env before their dates",
+    files: {
+      "wrangler.toml": toml('compatibility_date = "2024-09-01"\ncompatibility_flags = ["nodejs_compat_v2", "nodejs_compat_populate_process_env"]'),
+      "index.js": PROBE,
+    },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: eval at the top level is allowed from 2025-06-01, never while a request runs",
+    files: {
+      "wrangler.toml": 'name = "ev"\nmain = "index.js"\ncompatibility_date = "2025-06-01"\n',
+      "index.js": `let atStartup;
+try { atStartup = eval("1 + 1") + new Function("return 2")(); } catch (error) { atStartup = String(error); }
+export default { fetch() { let later; try { later = eval("3"); } catch (error) { later = String(error); } return Response.json({ atStartup, later }); } };
+`,
+    },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: eval at the top level is refused before 2025-06-01",
+    files: {
+      "wrangler.toml": 'name = "ev"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": `let atStartup;
+try { atStartup = eval("1 + 1"); } catch (error) { atStartup = String(error); }
+export default { fetch() { return Response.json({ atStartup }); } };
+`,
+    },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: no_bundle runs the module as written: a function's toString() keeps comments and spacing",
+    fast: true,
+    // In src/: wrangler watches an unbundled worker's directory, and its own log files in
+    // the project directory would make it reload without end.
+    files: { "wrangler.toml": 'name = "asis"\nmain = "src/index.js"\ncompatibility_date = "2025-06-01"\nno_bundle = true\n', "src/index.js": AS_WRITTEN },
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    name: "runtime: a bundled worker runs esbuild's output as written: toString() as under wrangler",
+    files: { "wrangler.toml": 'name = "asis"\nmain = "index.js"\ncompatibility_date = "2025-06-01"\n', "index.js": AS_WRITTEN },
+    requests: [{ path: "/" }],
+  }),
+];
+
+// Startup refusals. Both tools print the banner and then fail before "Ready on"; wrangler
+// also prints "⎔ Starting local server..." and, for workerd's own refusals, offers on
+// stdout to report a bug, which bunflare does not: stderr and the exit code are compared.
+const refusal = (name: string, extra: string): CompatCase => ({
+  name,
+  files: {
+    "wrangler.toml": `name = "w"\nmain = "index.js"\n${extra}\n`,
+    "index.js": 'export default { fetch() { return new Response("never"); } };\n',
+  },
+  steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode", "stderr"], reason: "wrangler's stdout adds a bug-report prompt after workerd refuses" }],
+});
+
+cases.push(
+  refusal("runtime: an unknown compatibility flag stops dev with workerd's error", 'compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat", "no_such_flag"]'),
+  refusal("runtime: a compatibility date in the future stops dev", 'compatibility_date = "2999-01-01"'),
+  refusal("runtime: a compatibility date the runtime cannot parse stops dev", 'compatibility_date = "2025-6-1"'),
+  // Not diffed: a date between the pinned workerd's newest ("This Worker requires
+  // compatibility date ..., but the newest date supported by this server binary is ...")
+  // and today. Wrangler refuses it; bunflare has no binary with a baked-in date and
+  // takes any date up to today (UTC), so it never fails because the clock moved on.
+);

@@ -1,0 +1,241 @@
+// What user code sees of this process, as the Workers runtime shows it: no
+// Bun, Node's globals only under nodejs_compat, no code generation from strings,
+// and each module run as written (Bun's transpiler never reprints it).
+//
+// The worker shares this realm with the host, whose code (and its npm
+// dependencies) needs Bun, process and Buffer, so nothing is deleted from the
+// global object. Instead each module of the worker is loaded through a Bun
+// plugin that puts two lines in front of the file's own text:
+//
+//   // @bun                      <- Bun runs the file untranspiled
+//   import ...; var { Bun, process, ... } = scope;   <- module-scope shadows
+//
+// The shadows are plain module variables, bound once at load, so a request
+// pays nothing for them. `globalThis` and `self` are shadowed too, by a proxy
+// that hides the same names (property reads through it cost a trap; code that
+// reads free identifiers, as almost all code does, never meets it).
+import path from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export interface ScopeOptions {
+  /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
+  nodeGlobals: boolean;
+  /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
+  processEnv: Record<string, string>;
+}
+
+/** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
+const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "ResolveMessage", "alert", "confirm", "prompt", "Worker"];
+/** Node's globals, there only with nodejs_compat. */
+const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
+/** Every name the prelude binds, in its order. */
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self"];
+
+/** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
+export const PRELUDE_LINES = 2;
+const SCOPE_MODULE = "bunflare:scope";
+
+const REAL_GLOBAL = globalThis;
+const realProcess = process;
+
+/** The values a worker's modules bind in place of the globals. */
+function makeScope(options: ScopeOptions): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const name of ALWAYS_HIDDEN) values[name] = undefined;
+  for (const name of NODE_GLOBALS) values[name] = undefined;
+  const overrides = new Map<string | symbol, unknown>();
+  const hidden = new Set<string | symbol>(options.nodeGlobals ? ALWAYS_HIDDEN : [...ALWAYS_HIDDEN, ...NODE_GLOBALS]);
+  // The global object as the worker sees it. The target is a blank object, not the
+  // real global, so hiding the real global's non-configurable `Bun` breaks no proxy
+  // invariant. Writes to a shadowed name stay with this worker: a polyfill's
+  // `globalThis.process = ...` must not replace the host's process.
+  const view: Record<PropertyKey, unknown> = new Proxy({} as Record<PropertyKey, unknown>, {
+    get: (_, key) => {
+      if (overrides.has(key)) return overrides.get(key);
+      if (key in values) return values[key as string];
+      return Reflect.get(REAL_GLOBAL, key);
+    },
+    set: (_, key, value) => {
+      if (key in values) overrides.set(key, value);
+      else Reflect.set(REAL_GLOBAL, key, value);
+      return true;
+    },
+    has: (_, key) => (overrides.has(key) ? true : hidden.has(key) ? false : Reflect.has(REAL_GLOBAL, key)),
+    ownKeys: () => [...Reflect.ownKeys(REAL_GLOBAL).filter((key) => !hidden.has(key)), ...[...overrides.keys()].filter((key) => hidden.has(key))],
+    getOwnPropertyDescriptor: (_, key) => {
+      if (overrides.has(key)) return { value: overrides.get(key), writable: true, enumerable: false, configurable: true };
+      if (hidden.has(key)) return undefined;
+      const descriptor = Reflect.getOwnPropertyDescriptor(REAL_GLOBAL, key);
+      // Reported as configurable: the blank target cannot vouch for a non-configurable one.
+      if (descriptor) descriptor.configurable = true;
+      return descriptor;
+    },
+    defineProperty: (_, key, descriptor) => {
+      if (key in values) {
+        overrides.set(key, descriptor.get ? descriptor.get() : descriptor.value);
+        return true;
+      }
+      return Reflect.defineProperty(REAL_GLOBAL, key, descriptor);
+    },
+    deleteProperty: (_, key) => (overrides.has(key) ? overrides.delete(key) : hidden.has(key) ? true : Reflect.deleteProperty(REAL_GLOBAL, key)),
+    getPrototypeOf: () => Object.getPrototypeOf(REAL_GLOBAL),
+  });
+  if (options.nodeGlobals) {
+    const env = options.processEnv;
+    // Bun's process, but with the worker's env rather than the machine's.
+    values.process = new Proxy(realProcess, {
+      get: (target, key) => (key === "env" ? env : Reflect.get(target, key)),
+    });
+    values.Buffer = Buffer;
+    values.setImmediate = setImmediate;
+    values.clearImmediate = clearImmediate;
+    values.global = view;
+  }
+  values.globalThis = view;
+  values.self = view;
+  return values;
+}
+
+/** Scopes by the directory whose modules use them (a bundle's build directory, or an unbundled project). */
+const scopes = new Map<string, Record<string, unknown>>();
+/** Files loaded with the prelude, for putting stack lines back. */
+const preluded = new Set<string>();
+let pluginInstalled = false;
+const roots = new Set<string>();
+
+/** The scope of the module at `url`: the one of the deepest registered directory holding it. */
+function scopeOf(url: string): Record<string, unknown> {
+  const file = fileURLToPath(url.split("?")[0]!);
+  let best: string | undefined;
+  for (const dir of scopes.keys()) if (file.startsWith(dir) && (!best || dir.length > best.length)) best = dir;
+  return scopes.get(best!)!;
+}
+
+const transpiler = new Bun.Transpiler({ loader: "js" });
+
+/** The prelude for `source`, leaving out names the module declares itself at its top level. */
+function preludeFor(source: string): string {
+  const names = new Set(SHADOWED);
+  for (const name of names) {
+    // A top-level function declaration of the name clashes with a var, and Bun's scan misses it.
+    if (new RegExp(`\\bfunction\\s*\\*?\\s*${name}\\s*\\(`).test(source)) names.delete(name);
+  }
+  for (let attempt = 0; attempt < SHADOWED.length; attempt++) {
+    const text = `// @bun\nimport { scopeOf as __bunflareScopeOf } from "${SCOPE_MODULE}"; var { ${[...names].join(", ")} } = __bunflareScopeOf(import.meta.url);\n`;
+    try {
+      transpiler.scan(text + source);
+      return text;
+    } catch (error) {
+      // `"process" has already been declared`: the module's own binding wins.
+      const clash = /"([^"]+)" has already been declared/.exec(String(error));
+      if (!clash || !names.delete(clash[1]!)) return text;
+    }
+  }
+  return "// @bun\n";
+}
+
+function installPlugin(): void {
+  if (pluginInstalled) return;
+  pluginInstalled = true;
+  Bun.plugin({
+    name: "bunflare-scope",
+    setup(build) {
+      build.module(SCOPE_MODULE, () => ({ exports: { scopeOf }, loader: "object" }));
+    },
+  });
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * Makes the JavaScript modules under `dir` (a bundle's directory, or an unbundled
+ * project) load untranspiled, in a scope made from `options`. The latest call for a
+ * directory sets the scope its modules get from then on.
+ */
+export function registerUserCode(dir: string, options: ScopeOptions): void {
+  installPlugin();
+  const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  scopes.set(root, makeScope(options));
+  if (roots.has(root)) return;
+  roots.add(root);
+  const host = path.resolve(import.meta.dir, "../..") + path.sep;
+  // One plugin per directory: Bun asks a plugin only about paths its filter matches,
+  // so the host's own files never reach this code. A project's node_modules are
+  // the worker's code too, but bunflare's own files are not (a fixture inside the repo).
+  Bun.plugin({
+    name: `bunflare-user-code:${root}`,
+    setup(build) {
+      build.onLoad({ filter: new RegExp(`^${escape(root)}.*\\.m?js(\\?.*)?$`) }, (args) => {
+        const file = args.path.split("?")[0]!;
+        const source = readFileSync(file, "utf8");
+        const ours = file.startsWith(host) && !file.startsWith(path.join(host, "fixtures"));
+        if (ours || source.startsWith("// @bun")) return { contents: source, loader: "js" };
+        preluded.add(file);
+        return { contents: preludeFor(source) + source, loader: "js" };
+      });
+    },
+  });
+}
+
+export function hasPreluded(): boolean {
+  return preluded.size > 0;
+}
+
+/**
+ * Puts the lines of frames in preluded files back to the lines of the files on disk,
+ * written as file URLs (as mapped bundle frames are, and as wrangler prints them); a
+ * frame already in that form is left alone, so text mapped twice is not shifted twice.
+ */
+export function unshiftStack(text: string): string {
+  // Most printed text (the request log among it) holds no stack frame.
+  if (!preluded.size || !text.includes(" at ")) return text;
+  return text.replace(/(^|[\s(])(\/[^\s():?]+)(?:\?[^\s():]*)?:(\d+):(\d+)/gm, (whole, before: string, file: string, line: string, column: string) => {
+    if (!preluded.has(file) || Number(line) <= PRELUDE_LINES) return whole;
+    return `${before}${pathToFileURL(file).href}:${Number(line) - PRELUDE_LINES}:${column}`;
+  });
+}
+
+// --- Code generation from strings --------------------------------------------
+
+const EVAL_ERROR = "Code generation from strings disallowed for this context";
+const realEval = globalThis.eval;
+const RealFunction = Function;
+const constructors = [
+  RealFunction,
+  Object.getPrototypeOf(async function () {}).constructor,
+  Object.getPrototypeOf(function* () {}).constructor,
+  Object.getPrototypeOf(async function* () {}).constructor,
+] as Function[];
+const locked = constructors.map(
+  (ctor) =>
+    new Proxy(ctor, {
+      apply() {
+        throw new EvalError(EVAL_ERROR);
+      },
+      construct() {
+        throw new EvalError(EVAL_ERROR);
+      },
+    }),
+);
+// A method, so the function has the name "eval" without declaring one (not allowed in modules).
+const lockedEval = {
+  eval(_code?: unknown): never {
+    throw new EvalError(EVAL_ERROR);
+  },
+}.eval;
+
+/**
+ * eval(), new Function() and the async / generator function constructors throw
+ * the runtime's EvalError (true) or work (false, while top-level code that may use
+ * them runs). Process-wide: the host never generates code from strings.
+ */
+export function lockCodeGeneration(lock: boolean): void {
+  (globalThis as { eval: unknown }).eval = lock ? lockedEval : realEval;
+  (globalThis as { Function: unknown }).Function = lock ? locked[0] : RealFunction;
+  constructors.forEach((ctor, index) => {
+    Object.defineProperty(ctor.prototype, "constructor", { value: lock ? locked[index] : ctor, writable: true, configurable: true });
+  });
+}
