@@ -166,3 +166,12 @@ test("check startup with an --outfile it cannot write is one line, exit 1, and l
   expect(readdirSync(dir).sort()).toEqual(["blocker", "src", "taken", "wrangler.json"]);
   expect(readdirSync(path.join(dir, "taken"))).toEqual([]);
 });
+
+test("--no-bundle is accepted by deploy --dry-run (yargs reads it as bundle=false) and the file is uploaded as written", async () => {
+  const source = "export default { fetch() { return new Response('as written'); } };\n";
+  const dir = scratch({ "wrangler.json": config(), "src/index.js": source });
+  const result = await run(["deploy", "--dry-run", "--no-bundle", "--outdir", "out"], dir);
+  expect(result.stderr).not.toContain("Unknown argument");
+  expect(result.exitCode).toBe(0);
+  expect(readFileSync(path.join(dir, "out", "index.js"), "utf8")).toBe(source);
+});

@@ -35,6 +35,8 @@ const bool = (describe: string, value?: boolean): Options => ({ describe, type: 
 
 const buildFlags = (verb: string, runtime: string) => ({
   "no-bundle": bool(`Skip internal build steps and directly ${verb} Worker`, false),
+  // yargs reads --no-bundle as bundle=false; declared (hidden, as wrangler does) so strict mode accepts it.
+  bundle: { type: "boolean", hidden: true } as Options,
   outdir: str("Output directory for the bundled Worker"),
   outfile: str("Output file for the bundled worker"),
   "compatibility-date": str("Date to use for compatibility checks"),

@@ -19,6 +19,8 @@ export default defineCommand<DevArgs>({
     latest: { describe: "Use the latest version of the Workers runtime", type: "boolean", default: true },
     assets: { describe: "Static assets to be served. Replaces Workers Sites.", type: "string", requiresArg: true },
     "no-bundle": { describe: "Skip internal build steps and directly deploy script", type: "boolean", default: false },
+    // yargs reads --no-bundle as bundle=false; declared (hidden, as wrangler does) so strict mode accepts it.
+    bundle: { type: "boolean", hidden: true },
     ip: { describe: "IP address to listen on", type: "string" },
     port: { describe: "Port to listen on", type: "number" },
     "inspector-port": { describe: "Port for devtools to connect to", type: "number" },
