@@ -46,24 +46,48 @@ export function isBusy(error: unknown): boolean {
 const FIRST_DELAY_MS = 1;
 const MAX_DELAY_MS = 25;
 
+const BUSY = Symbol("busy");
+
+/** One attempt of `op` that answers BUSY at once instead of waiting for the lock. */
+function attempt<T>(db: Database, op: () => T): T | typeof BUSY {
+  const { noWait, wait } = togglesOf(db);
+  noWait.run();
+  try {
+    return op();
+  } catch (error) {
+    if (!isBusy(error) || db.inTransaction) throw error;
+    return BUSY;
+  } finally {
+    wait.run();
+  }
+}
+
+/**
+ * Runs the synchronous store operation `op` on `db`: at once when the lock is
+ * free (the result, not a promise), else a promise that waits asynchronously
+ * and tries again. For callers that must keep their writes in order (a Durable
+ * Object's storage queues later writes behind one that had to wait).
+ */
+export function whenUnlocked<T>(db: Database, op: () => T): T | Promise<T> {
+  // Inside a caller's open transaction a retry could repeat its earlier
+  // statements; there the lock is already held, so the op runs as it is.
+  if (db.inTransaction) return op();
+  const first = attempt(db, op);
+  return first === BUSY ? retry(db, op) : first;
+}
+
+async function retry<T>(db: Database, op: () => T): Promise<T> {
+  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+    await Bun.sleep(delay);
+    const result = db.inTransaction ? op() : attempt(db, op);
+    if (result !== BUSY) return result;
+  }
+}
+
 /**
  * Runs the synchronous store operation `op` on `db`; while another process
  * holds the lock it needs, waits asynchronously and tries again.
  */
 export async function withoutBlocking<T>(db: Database, op: () => T): Promise<T> {
-  // Inside a caller's open transaction a retry could repeat its earlier
-  // statements; there the lock is already held, so the op runs as it is.
-  if (db.inTransaction) return op();
-  const { noWait, wait } = togglesOf(db);
-  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
-    noWait.run();
-    try {
-      return op();
-    } catch (error) {
-      if (!isBusy(error) || db.inTransaction) throw error;
-    } finally {
-      wait.run();
-    }
-    await Bun.sleep(delay);
-  }
+  return whenUnlocked(db, op);
 }
