@@ -4,6 +4,7 @@
 // local address (Host, a same-origin Origin, Referer, ...) are rewritten to match,
 // and on the way back headers naming the upstream (Location, CORS origins) and
 // Set-Cookie domains are rewritten to the local address, as wrangler's proxy does.
+import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import type { DevArgs } from "./settings.ts";
 
@@ -25,7 +26,8 @@ function hostOfRoute(route: unknown): string | undefined {
 }
 
 export function upstreamOf(args: DevArgs & { host?: string; "local-upstream"?: string; "upstream-protocol"?: string; routes?: string[] }, config: WorkerConfig): Upstream | undefined {
-  const routes = (args.routes ?? (config as { routes?: unknown[] }).routes ?? ((config as { route?: unknown }).route ? [(config as { route?: unknown }).route] : [])) as unknown[];
+  const routes = configuredRoutes(args.routes, config as { route?: unknown; routes?: unknown });
+  checkCustomDomains(routes);
   const hostname = args.host ?? args["local-upstream"] ?? config.dev?.host ?? (routes.length ? hostOfRoute(routes[0]) : undefined);
   const secure = args["upstream-protocol"] !== undefined ? args["upstream-protocol"] === "https" : config.dev?.upstream_protocol === "https";
   const local = args["local-protocol"] ?? config.dev?.local_protocol ?? "http";
