@@ -10,6 +10,7 @@ import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
 import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
 import { cronProblem } from "../../runtime/crons.ts";
+import { warnIfNoMigrations } from "../../runtime/bindings/durable-objects/descriptor.ts";
 
 export { Diagnostics };
 
@@ -392,6 +393,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     }
   }
   if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
+  if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
