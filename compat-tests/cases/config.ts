@@ -309,4 +309,14 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: [...probe, "--env", "staging"] }],
   },
+  {
+    name: "config: an R2 preview_bucket_name is held to the bucket name rules",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[r2_buckets]]\nbinding = "R"\nbucket_name = "ok-bucket"\npreview_bucket_name = "Bad_Preview"\n' +
+        '[[r2_buckets]]\nbinding = "S"\nbucket_name = "Bad_Too"\npreview_bucket_name = "x"\n',
+    },
+    steps: [{ args: probe }],
+  },
 ];
