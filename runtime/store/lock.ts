@@ -14,6 +14,15 @@
 // in between, and there is no deadline, so an import slower than any timeout
 // delays the waiting request but never fails it. The toggle costs ~1 us.
 //
+// Used by every store write the dev server makes on a request's or a pump's
+// behalf: KV, R2, D1, queues (send, and the consumer pump's claims, leases and
+// acks), workflows (binding calls and the engine's checkpoints), cron tick
+// claims, Durable Object alarms and the asynchronous ctx.storage API (which
+// queues later calls behind a write that waits, to keep their order). The
+// synchronous DO APIs (sql.exec, ctx.storage.kv, transactionSync) cannot wait
+// that way and keep the busy timeout; only another process opening that
+// object's own file could make them wait.
+//
 // `op` must be all-or-nothing when it meets SQLITE_BUSY: one statement, or a
 // transaction (bun:sqlite rolls it back), so that running it again is safe.
 import type { Database, Statement } from "bun:sqlite";
