@@ -5,6 +5,7 @@
 import { afterAll, expect, test } from "bun:test";
 import path from "node:path";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { holdLock } from "./lock-holder.ts";
 
 const dirs: string[] = [];
 const procs: DevProcess[] = [];
@@ -31,23 +32,6 @@ export default {
 };
 `;
 
-/** A process holding the write lock on `file` until its stdin closes. */
-function holdLock(file: string) {
-  const script = `
-    const { Database } = require("bun:sqlite");
-    const db = new Database(${JSON.stringify(file)});
-    db.run("PRAGMA busy_timeout = 30000");
-    db.run("BEGIN IMMEDIATE");
-    db.run("CREATE TABLE IF NOT EXISTS lock_holder (x)");
-    process.stdout.write("locked\\n");
-    for await (const _ of Bun.stdin.stream()) break;
-    db.run("COMMIT");
-  `;
-  const child = Bun.spawn([process.execPath, "-e", script], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  return { child, firstLine: async () => new TextDecoder().decode((await reader.read()).value).trim(), release: () => child.stdin.end() };
-}
-
 test("dev answers requests while another process holds data.sqlite's lock; a queue send and the pump's claim complete after it", async () => {
   const dir = project({
     "wrangler.toml": `name = "pumps-lock"
@@ -72,7 +56,7 @@ max_batch_timeout = 0
 
   const holder = holdLock(path.join(dir, ".bunflare", "data.sqlite"));
   try {
-    expect(await holder.firstLine()).toBe("locked");
+    expect(await holder.nextLine()).toBe("locked");
     let sent = false;
     const sending = fetch(`${dev.url}/send?body=later`).then(async (r) => ((sent = true), await r.text()));
     // Until the delayed message has been due for several pump polls, every

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore } from "../runtime/store/index.ts";
+import { holdLock } from "./lock-holder.ts";
 import { createD1Database } from "../runtime/bindings/d1/index.ts";
 import { createKVNamespace } from "../runtime/bindings/kv/index.ts";
 import { createQueueProducer } from "../runtime/bindings/queues/index.ts";
@@ -17,24 +18,6 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A process that takes the write lock on `file`, says "locked", and commits when told to on stdin. */
-function holdLock(file: string) {
-  const script = `
-    const { Database } = require("bun:sqlite");
-    const db = new Database(${JSON.stringify(file)});
-    db.run("PRAGMA busy_timeout = 30000");
-    db.run("BEGIN IMMEDIATE");
-    process.stdout.write("locked\\n");
-    for await (const _ of Bun.stdin.stream()) break;
-    db.run("COMMIT");
-    process.stdout.write("released\\n");
-  `;
-  const child = Bun.spawn([process.execPath, "-e", script], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  const nextLine = async () => new TextDecoder().decode((await reader.read()).value).trim();
-  return { child, nextLine, release: () => child.stdin.end() };
-}
 
 async function checkWaitsWithoutBlocking(file: string, write: () => Promise<unknown>, read: () => Promise<unknown>) {
   const holder = holdLock(file);

@@ -12,7 +12,7 @@
 // the operation runs with busy_timeout 0 (SQLite answers SQLITE_BUSY at once)
 // and is retried after an asynchronous sleep with backoff: other requests run
 // in between, and there is no deadline, so an import slower than any timeout
-// delays the waiting request but never fails it. The toggle costs ~1 us.
+// delays the waiting request but never fails it. The toggles cost a few microseconds.
 //
 // Used by every store write the dev server makes on a request's or a pump's
 // behalf: KV, R2, D1, queues (send, and the consumer pump's claims, leases and
@@ -25,23 +25,14 @@
 //
 // `op` must be all-or-nothing when it meets SQLITE_BUSY: one statement, or a
 // transaction (bun:sqlite rolls it back), so that running it again is safe.
-import type { Database, Statement } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { BUSY_TIMEOUT_MS } from "./index.ts";
 
-interface Toggles {
-  noWait: Statement;
-  wait: Statement;
-}
-const toggles = new WeakMap<Database, Toggles>();
-
-function togglesOf(db: Database): Toggles {
-  let found = toggles.get(db);
-  if (!found) {
-    found = { noWait: db.query("PRAGMA busy_timeout = 0"), wait: db.query(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`) };
-    toggles.set(db, found);
-  }
-  return found;
-}
+// SQLite applies `PRAGMA busy_timeout = N` while compiling the statement, not
+// when stepping it: a prepared (cached) toggle would only take effect once, so
+// each toggle is compiled afresh (a few microseconds).
+const NO_WAIT = "PRAGMA busy_timeout = 0";
+const WAIT = `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`;
 
 /** SQLITE_BUSY (or a snapshot that went stale under another writer), also when wrapped as a cause. */
 export function isBusy(error: unknown): boolean {
@@ -59,15 +50,14 @@ const BUSY = Symbol("busy");
 
 /** One attempt of `op` that answers BUSY at once instead of waiting for the lock. */
 function attempt<T>(db: Database, op: () => T): T | typeof BUSY {
-  const { noWait, wait } = togglesOf(db);
-  noWait.run();
+  db.run(NO_WAIT);
   try {
     return op();
   } catch (error) {
     if (!isBusy(error) || db.inTransaction) throw error;
     return BUSY;
   } finally {
-    wait.run();
+    db.run(WAIT);
   }
 }
 
