@@ -134,6 +134,7 @@ export async function measureContention(tool: ToolName, rows: number, route = "/
  */
 export async function importContention(settings: Settings): Promise<Row[]> {
   const rows = settings.d1DumpRows.toLocaleString("en-US");
+  const idle = newRow("dev: p99 of an untouched route, idle (just before the import)", "ms", "lower", ["wrangler", "bunflare"]);
   const p99 = newRow(`dev: p99 of an untouched route during a ${rows}-row import`, "ms", "lower", ["wrangler", "bunflare"]);
   const failed = newRow("dev: requests failed during the import", "count", "lower", ["wrangler", "bunflare"]);
   for (let run = 1; run <= settings.bulkRuns; run++) {
@@ -142,6 +143,7 @@ export async function importContention(settings: Settings): Promise<Row[]> {
       settings.log(`import contention: ${tool} run ${run}/${settings.bulkRuns}`);
       try {
         const result = await measureContention(tool, settings.d1DumpRows, "/", true);
+        idle.cells[tool]!.samples.push(result.idleP99Ms);
         p99.cells[tool]!.samples.push(result.importP99Ms);
         failed.cells[tool]!.samples.push(result.failed + (result.writeFailures ?? 0));
         const first = result.firstFailure ?? result.firstWriteFailure;
@@ -149,13 +151,14 @@ export async function importContention(settings: Settings): Promise<Row[]> {
         if (result.importFailure) failed.notes.push(`${tool}: the import itself failed: ${result.importFailure}`);
       } catch (error) {
         const why = error instanceof Error ? error.message.slice(0, 160) : String(error);
+        markNa(idle, tool, why);
         markNa(p99, tool, why);
         markNa(failed, tool, why);
       }
     }
   }
   p99.notes.push("a second client writes to the database being imported meanwhile, so one request always waits for the import's lock");
-  return [p99, failed];
+  return [idle, p99, failed];
 }
 
 if (import.meta.main) {

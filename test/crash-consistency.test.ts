@@ -73,7 +73,15 @@ import { DurableObject } from "cloudflare:workers";
 export class Box extends DurableObject {
   async fetch(request) {
     const i = new URL(request.url).searchParams.get("i");
-    await this.ctx.storage.put("k" + i, i);
+    // Two keys per write, through both atomic paths: a transaction, and a put of several entries.
+    if (Number(i) % 2 === 0) {
+      await this.ctx.storage.transaction(async (txn) => {
+        await txn.put("k" + i, i);
+        await txn.put("t" + i, i);
+      });
+    } else {
+      await this.ctx.storage.put({ ["k" + i]: i, ["t" + i]: i });
+    }
     return new Response("ok");
   }
 }
@@ -165,6 +173,11 @@ test("kill -9 of bunflare dev during mixed KV, R2, D1 and Durable Object writes 
         if (columns.includes("key")) for (const row of db.query(`SELECT key FROM "${name}"`).all() as { key: string }[]) doKeys.add(row.key);
       }
       db.close();
+    }
+    // A Durable Object's multi-key writes are all or nothing, acknowledged or not.
+    for (const key of doKeys) {
+      const pair = key.startsWith("k") ? `t${key.slice(1)}` : `k${key.slice(1)}`;
+      expect({ key, pair: doKeys.has(pair) }).toEqual({ key, pair: true });
     }
     for (const { kind, i } of acknowledged) {
       if (kind === "kv") expect({ i, value: await kv.get(`k${i}`) }).toEqual({ i, value: `v${i}` });

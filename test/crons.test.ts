@@ -11,6 +11,7 @@ import { openStore, type Store } from "../runtime/store/index.ts";
 import type { LoadedWorker } from "../runtime/host/index.ts";
 import type { WorkerConfig } from "../src/config/types.ts";
 import { startCronPump } from "../src/dev/pumps/crons.ts";
+import { holdLock } from "./lock-holder.ts";
 import type { PumpSession } from "../src/dev/pumps/types.ts";
 import { cleanup, project, ROOT, startDev, strip, type DevProcess } from "./dev-helpers.ts";
 
@@ -139,6 +140,31 @@ describe("cron pump", () => {
       '    curl "http://localhost:8787/cdn-cgi/handler/scheduled"',
     ]);
     await pump.stop();
+  });
+
+  test("a tick due while another process holds data.sqlite's lock is claimed without blocking the event loop, and fires after", async () => {
+    const dir = storeDir();
+    const fired: Fired[] = [];
+    let clock = at("2026-11-30T20:00:30Z");
+    const pump = startCronPump(fakeSession(dir, ["* * * * *"], fired).session, { now: () => clock, timers: false })!;
+    await pump.check();
+    const holder = holdLock(path.join(dir, "data.sqlite"));
+    try {
+      expect(await holder.nextLine()).toBe("locked");
+      clock = at("2026-11-30T20:01:00Z");
+      let done = false;
+      const checking = pump.check().then(() => (done = true));
+      // Timers keep firing while the claim waits for the lock.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(done).toBe(false);
+      expect(fired).toEqual([]);
+      holder.release();
+      await checking;
+      expect(fired).toEqual([{ cron: "* * * * *", scheduledTime: at("2026-11-30T20:01:00Z") }]);
+    } finally {
+      holder.child.kill();
+      await pump.stop();
+    }
   });
 
   test("ticks missed while no server ran fire at most once, on start; a first start fires nothing", async () => {

@@ -6,31 +6,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore } from "../runtime/store/index.ts";
+import { holdLock } from "./lock-holder.ts";
 import { createD1Database } from "../runtime/bindings/d1/index.ts";
 import { createKVNamespace } from "../runtime/bindings/kv/index.ts";
+import { createQueueProducer } from "../runtime/bindings/queues/index.ts";
+import { countMessages } from "../runtime/bindings/queues/storage.ts";
+import { createWorkflowBinding } from "../runtime/bindings/workflows/index.ts";
+import { createDurableObjectNamespace, type DurableObjectState } from "../runtime/bindings/durable-objects/index.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A process that takes the write lock on `file`, says "locked", and commits when told to on stdin. */
-function holdLock(file: string) {
-  const script = `
-    const { Database } = require("bun:sqlite");
-    const db = new Database(${JSON.stringify(file)});
-    db.run("PRAGMA busy_timeout = 30000");
-    db.run("BEGIN IMMEDIATE");
-    process.stdout.write("locked\\n");
-    for await (const _ of Bun.stdin.stream()) break;
-    db.run("COMMIT");
-    process.stdout.write("released\\n");
-  `;
-  const child = Bun.spawn([process.execPath, "-e", script], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  const nextLine = async () => new TextDecoder().decode((await reader.read()).value).trim();
-  return { child, nextLine, release: () => child.stdin.end() };
-}
 
 async function checkWaitsWithoutBlocking(file: string, write: () => Promise<unknown>, read: () => Promise<unknown>) {
   const holder = holdLock(file);
@@ -75,5 +62,101 @@ test("a KV put waiting for another process's lock on data.sqlite lets the event 
     () => kv.put("k", "v"),
     async () => (await kv.get("k")) === "v",
   );
+  store.close();
+});
+
+test("a queue send waiting for another process's lock on data.sqlite lets the event loop run, then completes", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const queue = createQueueProducer({ store, queue: "jobs" });
+  await queue.send("warm");
+  await checkWaitsWithoutBlocking(
+    path.join(store.dir, "data.sqlite"),
+    () => queue.sendBatch([{ body: 1 }, { body: 2 }]),
+    async () => countMessages(store, "jobs") === 3,
+  );
+  store.close();
+});
+
+test("a workflow create waiting for another process's lock on data.sqlite lets the event loop run, then completes", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const workflow = createWorkflowBinding(() => store, "flow");
+  await workflow.create({ id: "warm" });
+  await checkWaitsWithoutBlocking(
+    path.join(store.dir, "data.sqlite"),
+    () => workflow.create({ id: "second" }),
+    async () => (await workflow.get("second")).id === "second",
+  );
+  store.close();
+});
+
+// Stands in for `DurableObject` from cloudflare:workers (RPC needs the name).
+class DurableObject {
+  constructor(readonly ctx: DurableObjectState) {}
+}
+
+/** An object whose methods write through ctx.storage's asynchronous API. */
+class Writer extends DurableObject {
+  /** A put, then a get before the put has settled: the get must see it. */
+  async putThenGet(value: string) {
+    const put = this.ctx.storage.put("k", value);
+    const read = this.ctx.storage.get("k");
+    await put;
+    return read;
+  }
+  async inTransaction(value: string) {
+    return this.ctx.storage.transaction(async (txn) => {
+      await txn.put("t", value);
+      return txn.get("t");
+    });
+  }
+  async alarmAt(time: number) {
+    await this.ctx.storage.setAlarm(time);
+    return this.ctx.storage.getAlarm();
+  }
+  async read(key: string) {
+    return this.ctx.storage.get(key);
+  }
+  alarm() {}
+}
+
+function writerNamespace(store: ReturnType<typeof openStore>) {
+  return createDurableObjectNamespace({ store, className: "Writer", getClass: () => Writer as never, getEnv: () => ({}), sqlite: true });
+}
+
+test("Durable Object storage writes waiting for another process's lock on the object's file let the event loop run, keep their order, then complete", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const ns = writerNamespace(store);
+  const stub = ns.get(ns.idFromName("one")) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  expect(await stub.putThenGet!("warm")).toBe("warm");
+  const file = path.join(store.doDir("Writer"), `${ns.idFromName("one")}.sqlite`);
+  await checkWaitsWithoutBlocking(file, () => stub.putThenGet!("second").then((v) => expect(v).toBe("second")), async () => (await stub.read!("k")) === "second");
+  await checkWaitsWithoutBlocking(file, () => stub.inTransaction!("third"), async () => (await stub.read!("t")) === "third");
+  ns.dispose();
+  store.close();
+});
+
+test("a Durable Object alarm set while another process holds data.sqlite's lock lets the event loop run; getAlarm sees it at once", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const ns = writerNamespace(store);
+  const stub = ns.get(ns.idFromName("alarmed")) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const far = Date.now() + 3_600_000;
+  expect(await stub.alarmAt!(far)).toBe(far);
+  await checkWaitsWithoutBlocking(
+    path.join(store.dir, "data.sqlite"),
+    () => stub.alarmAt!(far + 1).then((seen) => expect(seen).toBe(far + 1)),
+    async () => {
+      const row = store.db.query("SELECT scheduled_time FROM do_alarms WHERE class_name = 'Writer'").get() as { scheduled_time: number };
+      return row.scheduled_time === far + 1;
+    },
+  );
+  ns.dispose();
   store.close();
 });

@@ -257,4 +257,66 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: probe }],
   },
+  {
+    name: "config: a route object needs a zone or custom_domain; enabled / previews_enabled only with custom_domain; no empty route",
+    files: {
+      "wrangler.toml":
+        base +
+        'routes = [{ pattern = "a.com/*" }, { pattern = "b.com", enabled = true, zone_name = "b.com" }, ' +
+        '{ pattern = "c.com", previews_enabled = true, custom_domain = true }, "", { pattern = "d.com/*", zone_id = "z" }]\n',
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: an empty route or account_id is ignored with a warning",
+    files: { "wrangler.toml": base + 'route = ""\naccount_id = ""\n' },
+    steps: [{ args: probe }],
+  },
+  {
+    // Wrangler checks Custom Domains when dev starts and before a deploy, after the config.
+    name: "config: Custom Domains with a wildcard or a path are refused by deploy and dev",
+    files: {
+      "wrangler.toml":
+        'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        'routes = [{ pattern = "*.a.com", custom_domain = true }, { pattern = "b.com/x", custom_domain = true }, "c.com/*", { pattern = "*.d.com/x", custom_domain = true }]\n',
+      "index.js": worker,
+      "dev.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nroute = { pattern = "e.com/p", custom_domain = true }\n',
+    },
+    steps: [{ args: probe }, { args: ["dev", "-c", "dev.toml", "--port", "0"] }],
+  },
+  {
+    name: "config: workflow names, remote and step limits are checked like wrangler",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[workflows]]\nbinding = "W"\nname = "Bad Name"\nclass_name = "WF"\nremote = "x"\nlimits = { steps = 30000, foo = 1 }\n' +
+        '[[workflows]]\nbinding = "W2"\nname = "ok"\nclass_name = "WF"\nlimits = { steps = 0 }\n' +
+        `[[workflows]]\nbinding = "W3"\nname = "${"a".repeat(65)}"\nclass_name = "WF"\nlimits = 5\n`,
+    },
+    steps: [{ args: probe }],
+  },
+  {
+    name: "config: an environment that names only some of the top level's bindings is warned per kind (queue producers excepted)",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[kv_namespaces]]\nbinding = "KV"\nid = "a"\n[[durable_objects.bindings]]\nname = "DO"\nclass_name = "C"\n' +
+        '[[durable_objects.bindings]]\nname = "DO2"\nclass_name = "C"\n[[queues.producers]]\nbinding = "Q"\nqueue = "q"\n' +
+        '[[services]]\nbinding = "S"\nservice = "s"\n[[workflows]]\nbinding = "W"\nname = "w"\nclass_name = "WF"\n' +
+        '[env.staging]\nkv_namespaces = [{ binding = "KV2", id = "b" }]\ndurable_objects = { bindings = [{ name = "DO", class_name = "C" }] }\n' +
+        'queues = { producers = [{ binding = "Q2", queue = "q" }] }\nservices = [{ binding = "S2", service = "s" }]\n' +
+        'workflows = [{ binding = "W2", name = "w", class_name = "WF" }]\nfoo = 1\n',
+    },
+    steps: [{ args: [...probe, "--env", "staging"] }],
+  },
+  {
+    name: "config: an R2 preview_bucket_name is held to the bucket name rules",
+    files: {
+      "wrangler.toml":
+        base +
+        '[[r2_buckets]]\nbinding = "R"\nbucket_name = "ok-bucket"\npreview_bucket_name = "Bad_Preview"\n' +
+        '[[r2_buckets]]\nbinding = "S"\nbucket_name = "Bad_Too"\npreview_bucket_name = "x"\n',
+    },
+    steps: [{ args: probe }],
+  },
 ];

@@ -12,27 +12,27 @@
 // the operation runs with busy_timeout 0 (SQLite answers SQLITE_BUSY at once)
 // and is retried after an asynchronous sleep with backoff: other requests run
 // in between, and there is no deadline, so an import slower than any timeout
-// delays the waiting request but never fails it. The toggle costs ~1 us.
+// delays the waiting request but never fails it. The toggles cost a few microseconds.
+//
+// Used by every store write the dev server makes on a request's or a pump's
+// behalf: KV, R2, D1, queues (send, and the consumer pump's claims, leases and
+// acks), workflows (binding calls and the engine's checkpoints), cron tick
+// claims, Durable Object alarms and the asynchronous ctx.storage API (which
+// queues later calls behind a write that waits, to keep their order). The
+// synchronous DO APIs (sql.exec, ctx.storage.kv, transactionSync) cannot wait
+// that way and keep the busy timeout; only another process opening that
+// object's own file could make them wait.
 //
 // `op` must be all-or-nothing when it meets SQLITE_BUSY: one statement, or a
 // transaction (bun:sqlite rolls it back), so that running it again is safe.
-import type { Database, Statement } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { BUSY_TIMEOUT_MS } from "./index.ts";
 
-interface Toggles {
-  noWait: Statement;
-  wait: Statement;
-}
-const toggles = new WeakMap<Database, Toggles>();
-
-function togglesOf(db: Database): Toggles {
-  let found = toggles.get(db);
-  if (!found) {
-    found = { noWait: db.query("PRAGMA busy_timeout = 0"), wait: db.query(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`) };
-    toggles.set(db, found);
-  }
-  return found;
-}
+// SQLite applies `PRAGMA busy_timeout = N` while compiling the statement, not
+// when stepping it: a prepared (cached) toggle would only take effect once, so
+// each toggle is compiled afresh (a few microseconds).
+const NO_WAIT = "PRAGMA busy_timeout = 0";
+const WAIT = `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`;
 
 /** SQLITE_BUSY (or a snapshot that went stale under another writer), also when wrapped as a cause. */
 export function isBusy(error: unknown): boolean {
@@ -46,24 +46,47 @@ export function isBusy(error: unknown): boolean {
 const FIRST_DELAY_MS = 1;
 const MAX_DELAY_MS = 25;
 
+const BUSY = Symbol("busy");
+
+/** One attempt of `op` that answers BUSY at once instead of waiting for the lock. */
+function attempt<T>(db: Database, op: () => T): T | typeof BUSY {
+  db.run(NO_WAIT);
+  try {
+    return op();
+  } catch (error) {
+    if (!isBusy(error) || db.inTransaction) throw error;
+    return BUSY;
+  } finally {
+    db.run(WAIT);
+  }
+}
+
+/**
+ * Runs the synchronous store operation `op` on `db`: at once when the lock is
+ * free (the result, not a promise), else a promise that waits asynchronously
+ * and tries again. For callers that must keep their writes in order (a Durable
+ * Object's storage queues later writes behind one that had to wait).
+ */
+export function whenUnlocked<T>(db: Database, op: () => T): T | Promise<T> {
+  // Inside a caller's open transaction a retry could repeat its earlier
+  // statements; there the lock is already held, so the op runs as it is.
+  if (db.inTransaction) return op();
+  const first = attempt(db, op);
+  return first === BUSY ? retry(db, op) : first;
+}
+
+async function retry<T>(db: Database, op: () => T): Promise<T> {
+  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+    await Bun.sleep(delay);
+    const result = db.inTransaction ? op() : attempt(db, op);
+    if (result !== BUSY) return result;
+  }
+}
+
 /**
  * Runs the synchronous store operation `op` on `db`; while another process
  * holds the lock it needs, waits asynchronously and tries again.
  */
 export async function withoutBlocking<T>(db: Database, op: () => T): Promise<T> {
-  // Inside a caller's open transaction a retry could repeat its earlier
-  // statements; there the lock is already held, so the op runs as it is.
-  if (db.inTransaction) return op();
-  const { noWait, wait } = togglesOf(db);
-  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
-    noWait.run();
-    try {
-      return op();
-    } catch (error) {
-      if (!isBusy(error) || db.inTransaction) throw error;
-    } finally {
-      wait.run();
-    }
-    await Bun.sleep(delay);
-  }
+  return whenUnlocked(db, op);
 }

@@ -10,6 +10,7 @@ import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
+import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
 import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { bundleOptions, keyValues, type BuildFlags } from "../bundle/options.ts";
@@ -128,6 +129,12 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
   printBanner();
   const outdir = args.outdir ? path.resolve(args.outdir) : undefined;
   const built = await buildWorker(args, command);
+  try {
+    checkCustomDomains(configuredRoutes(args.routes as string[] | undefined, built.loaded.config as { route?: unknown; routes?: unknown }));
+  } catch (error) {
+    built.dispose();
+    throw error;
+  }
   try {
     const { config } = built.loaded;
     const { code, map, modules } = built;

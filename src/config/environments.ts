@@ -10,6 +10,7 @@ import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
 import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
 import { cronProblem } from "../../runtime/crons.ts";
+import { warnIfNoMigrations } from "../../runtime/bindings/durable-objects/descriptor.ts";
 
 export { Diagnostics };
 
@@ -227,15 +228,29 @@ const ROUTE_FIELDS: Record<string, "string" | "boolean"> = {
   previews_enabled: "boolean",
 };
 
-/** A route as wrangler accepts it: a string, or an object with a string pattern, known fields of the right types, and at most one zone. */
+/**
+ * A route as wrangler accepts it: a non-empty string, or an object with a string
+ * pattern and at least one of zone_id / zone_name / custom_domain (not both
+ * zones); enabled / previews_enabled only beside custom_domain; no other field.
+ */
 function validRoute(route: unknown): boolean {
-  if (isStr(route)) return true;
+  if (isStr(route)) return route !== "";
   if (!isObject(route) || !isStr(route.pattern)) return false;
-  if (route.zone_id !== undefined && route.zone_name !== undefined) return false;
-  return Object.entries(route).every(([field, value]) => ROUTE_FIELDS[field] !== undefined && typeof value === ROUTE_FIELDS[field]);
+  const has = (field: string) => field in route && typeof route[field] === ROUTE_FIELDS[field];
+  const [zoneId, zoneName, custom, enabled, previews] = ["zone_id", "zone_name", "custom_domain", "enabled", "previews_enabled"].map(has);
+  if ([zoneId, zoneName, custom, enabled, previews].filter(Boolean).length !== Object.keys(route).length - 1) return false;
+  if (zoneId && zoneName) return false;
+  if ((enabled || previews) && !custom) return false;
+  return Boolean(zoneId || zoneName || custom);
 }
 
 function checkRoutes(d: DiagnosticsTree, section: Entry): void {
+  if (section.route === "") {
+    d.warnings.push(
+      'The "route" field in your configuration is an empty string and will be ignored.\nPlease remove the "route" field from your configuration.',
+    );
+    delete section.route;
+  }
   if (section.route !== undefined && !validRoute(section.route)) {
     d.errors.push(`Expected "route" to be either a string, or an object with shape ${ROUTE_SHAPE}, but got ${json(section.route)}.`);
   }
@@ -294,6 +309,12 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     }
   }
   checkRoutes(d, section);
+  if (section.account_id === "") {
+    d.warnings.push(
+      'The "account_id" field in your configuration is an empty string and will be ignored.\nPlease remove the "account_id" field from your configuration.',
+    );
+    delete section.account_id;
+  }
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
   for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
@@ -372,6 +393,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     }
   }
   if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
+  if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
 }
 
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {

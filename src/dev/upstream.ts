@@ -5,6 +5,7 @@
 // and on the way back headers naming the upstream (Location, CORS origins) and
 // Set-Cookie domains are rewritten to the local address, as wrangler's proxy does.
 import path from "node:path";
+import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 import type { DevArgs } from "./settings.ts";
 import { UserError } from "../errors.ts";
@@ -42,35 +43,12 @@ function devHostSnippet(configPath: string | undefined): { file: string; snippet
 }
 
 /**
- * The routes wrangler dev works with (`--routes`, else `route`, else `routes`), checked as
- * wrangler checks them before serving: a Custom Domain is a bare host name.
- */
-function devRoutes(args: { routes?: string[] }, config: WorkerConfig): Route[] | undefined {
-  const raw = config as { route?: Route; routes?: Route[] };
-  const routes = args.routes ?? (raw.route !== undefined ? [raw.route] : raw.routes);
-  if (!routes) return undefined;
-  const problems = new Map<string, string[]>();
-  for (const route of routes) {
-    if (typeof route === "string" || !route.custom_domain) continue;
-    const add = (text: string) => problems.set(route.pattern, [...(problems.get(route.pattern) ?? []), text]);
-    if (route.pattern.includes("*")) add("Wildcard operators (*) are not allowed in Custom Domains");
-    if (route.pattern.includes("/")) add("Paths are not allowed in Custom Domains");
-  }
-  if (problems.size) {
-    const listed = [...problems].map(([pattern, texts]) => `${pattern}:\n${texts.join("\n")}`).join("\n\n");
-    throw new UserError(layoutNotes(`Invalid Routes:\n${listed}`));
-  }
-  return routes;
-}
-
-/**
  * Wrangler's warning for routes with a path in front of assets (unless the worker always
  * runs first): on Cloudflare such a route serves assets from the matching subdirectory.
  */
 export function mountedAssetsWarning(args: { routes?: string[] }, config: WorkerConfig, assetsDir: string | undefined, hasWorker: boolean): string | undefined {
   if (assetsDir === undefined || config.assets?.run_worker_first === true) return undefined;
-  const raw = config as { route?: Route; routes?: Route[] };
-  const routes = args.routes ?? (raw.route !== undefined ? [raw.route] : raw.routes) ?? [];
+  const routes = configuredRoutes(args.routes, config) as Route[];
   const mounted = routes
     .filter((route) => typeof route === "string" || !route.custom_domain)
     .map((route) => (typeof route === "string" ? route : route.pattern))
@@ -101,9 +79,11 @@ export function upstreamOf(
   config: WorkerConfig,
   configPath?: string,
 ): Upstream | undefined {
-  const routes = devRoutes(args, config);
+  // The routes wrangler dev works with, checked as wrangler checks them before serving.
+  const routes = configuredRoutes(args.routes, config) as Route[];
+  checkCustomDomains(routes);
   let host = (args.host ?? args["local-upstream"]) || config.dev?.host;
-  if (!host && routes?.length) {
+  if (!host && routes.length) {
     host = hostOfRoute(routes[0]!);
     if (host === undefined) {
       const { file, snippet } = devHostSnippet(configPath);

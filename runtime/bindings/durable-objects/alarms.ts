@@ -3,6 +3,7 @@
 // and fired by timers in this process.
 import type { Database } from "bun:sqlite";
 import { ensureSchema, type Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DURABLE_OBJECT_MIGRATIONS } from "./schema.ts";
 
@@ -38,6 +39,11 @@ export class AlarmScheduler {
   readonly #firing = new Map<string, number>();
   #deliver: AlarmDelivery | undefined;
   readonly #owner = `${process.pid}.${++schedulerCount}`;
+  /**
+   * Alarms set or deleted whose write waits for another process's lock on
+   * data.sqlite (a `kv bulk put`): getAlarm() answers with them meanwhile.
+   */
+  readonly #pending = new Map<string, number | null>();
 
   constructor(store: Store, className: string) {
     this.#db = store.db;
@@ -63,31 +69,53 @@ export class AlarmScheduler {
   }
 
   get(objectId: string): number | null {
+    if (this.#pending.has(objectId)) return this.#pending.get(objectId)!;
     const row = this.#row(objectId);
     if (!row) return null;
     if (this.#firing.get(objectId) === row.scheduled_time) return null;
     return row.scheduled_time;
   }
 
-  set(objectId: string, objectName: string | undefined, time: number, retryCount = 0): void {
-    this.#db
-      .query(
-        "INSERT INTO do_alarms (class_name, object_id, object_name, scheduled_time, retry_count) VALUES (?, ?, ?, ?, ?) " +
-          "ON CONFLICT (class_name, object_id) DO UPDATE SET object_name = excluded.object_name, " +
-          "scheduled_time = excluded.scheduled_time, retry_count = excluded.retry_count, claimed_by = NULL, claimed_until = NULL",
-      )
-      .run(this.#className, objectId, objectName ?? null, time, retryCount);
+  async set(objectId: string, objectName: string | undefined, time: number, retryCount = 0): Promise<void> {
     this.#firing.delete(objectId);
+    await this.#write(objectId, time, () =>
+      this.#db
+        .query(
+          "INSERT INTO do_alarms (class_name, object_id, object_name, scheduled_time, retry_count) VALUES (?, ?, ?, ?, ?) " +
+            "ON CONFLICT (class_name, object_id) DO UPDATE SET object_name = excluded.object_name, " +
+            "scheduled_time = excluded.scheduled_time, retry_count = excluded.retry_count, claimed_by = NULL, claimed_until = NULL",
+        )
+        .run(this.#className, objectId, objectName ?? null, time, retryCount),
+    );
+    if (this.#pending.has(objectId)) return; // a later set or delete superseded this one
     this.#arm(objectId, time);
   }
 
-  delete(objectId: string): void {
-    this.#db.query("DELETE FROM do_alarms WHERE class_name = ? AND object_id = ?").run(this.#className, objectId);
+  async delete(objectId: string): Promise<void> {
     this.#firing.delete(objectId);
     const timer = this.#timers.get(objectId);
     if (timer) clearTimeout(timer);
     this.#timers.delete(objectId);
+    await this.#write(objectId, null, () =>
+      this.#db.query("DELETE FROM do_alarms WHERE class_name = ? AND object_id = ?").run(this.#className, objectId),
+    );
   }
+
+  /** Writes in call order per object, waiting for another process's lock off the event loop. */
+  async #write(objectId: string, time: number | null, op: () => unknown): Promise<void> {
+    this.#pending.set(objectId, time);
+    const before = this.#chain.get(objectId);
+    const done = (before ?? Promise.resolve()).then(() => withoutBlocking(this.#db, op)).finally(() => {
+      if (this.#chain.get(objectId) === chained) {
+        this.#chain.delete(objectId);
+        this.#pending.delete(objectId);
+      }
+    });
+    const chained = done.then(() => {}, () => {});
+    this.#chain.set(objectId, chained);
+    await done;
+  }
+  readonly #chain = new Map<string, Promise<void>>();
 
   #row(objectId: string) {
     return this.#db
@@ -140,12 +168,12 @@ export class AlarmScheduler {
     // The handler set a new alarm (or deleted it): that decision stands.
     if (!stillOurs) return;
     if (!failed || row.retry_count >= DurableObjectLimits.MAX_ALARM_RETRIES) {
-      this.delete(objectId);
+      await this.delete(objectId);
       return;
     }
     // The runtime retries a throwing alarm with exponential backoff: 2 s, 4 s, 8 s, ...
     const backoff = DurableObjectLimits.ALARM_RETRY_BASE_MS * 2 ** row.retry_count;
-    this.set(objectId, row.object_name ?? undefined, Date.now() + backoff, row.retry_count + 1);
+    await this.set(objectId, row.object_name ?? undefined, Date.now() + backoff, row.retry_count + 1);
   }
 }
 

@@ -31,7 +31,7 @@ function validateBinding(d: Diagnostics, field: string, value: ConfigEntry): voi
 
 const notObject = (field: string, value: unknown) => `Expected "${field}" to be an object but got ${json(value)}`;
 
-function validateSection({ d, prefix, value, section, top, envName, configFile }: SectionCheck): void {
+function validateSection({ d, prefix, value, top, envName }: SectionCheck): void {
   if (!isObject(value)) return;
   const fieldPath = `${prefix}durable_objects`;
   if (!("bindings" in value)) {
@@ -60,11 +60,13 @@ function validateSection({ d, prefix, value, section, top, envName, configFile }
       );
     }
   }
-  warnIfNoMigrations(d, value, section.migrations ?? top?.migrations, configFile);
 }
 
-/** Durable Objects this Worker exports need a migration; wrangler warns with a ready-made one. */
-function warnIfNoMigrations(d: Diagnostics, durableObjects: ConfigEntry, migrations: unknown, configFile: string): void {
+/**
+ * Durable Objects this Worker exports need a migration; wrangler warns with a
+ * ready-made one, after every binding of the section has been checked.
+ */
+export function warnIfNoMigrations(d: Diagnostics, durableObjects: ConfigEntry, migrations: unknown, configFile: string): void {
   const bindings = Array.isArray(durableObjects.bindings) ? (durableObjects.bindings as ConfigEntry[]) : [];
   const exported = bindings.filter((binding) => isObject(binding) && !binding.script_name);
   if (!exported.length || (Array.isArray(migrations) && migrations.length > 0)) return;

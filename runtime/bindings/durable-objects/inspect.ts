@@ -143,6 +143,6 @@ const INSPECTOR_HOST: StorageHost = {
   hold: (fn) => fn(),
   hasAlarmHandler: () => false,
   getAlarm: () => null,
-  setAlarm() {},
-  deleteAlarm() {},
+  setAlarm: async () => {},
+  deleteAlarm: async () => {},
 };

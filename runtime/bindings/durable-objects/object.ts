@@ -135,12 +135,12 @@ export class ObjectHost implements StorageHost {
     return this.#options.alarms.get(this.id.toString());
   }
 
-  setAlarm(time: number): void {
-    this.#options.alarms.set(this.id.toString(), this.id.name, time);
+  setAlarm(time: number): Promise<void> {
+    return this.#options.alarms.set(this.id.toString(), this.id.name, time);
   }
 
-  deleteAlarm(): void {
-    this.#options.alarms.delete(this.id.toString());
+  deleteAlarm(): Promise<void> {
+    return this.#options.alarms.delete(this.id.toString());
   }
 
   close(): void {

@@ -5,6 +5,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { deserialize, serialize } from "bun:jsc";
 import { openSqlite } from "../../store/index.ts";
+import { whenUnlocked, withoutBlocking } from "../../store/lock.ts";
 import { SqlStorage, sqlError } from "./sql.ts";
 import {
   ALARM_NEEDS_HANDLER,
@@ -33,8 +34,8 @@ export interface StorageHost {
   hold<T>(fn: () => Promise<T>): Promise<T>;
   hasAlarmHandler(): boolean;
   getAlarm(): number | null;
-  setAlarm(time: number): void;
-  deleteAlarm(): void;
+  setAlarm(time: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
 }
 
 export const NAME_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_NAME (id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
@@ -117,6 +118,8 @@ export class DurableObjectStorage {
   #sql: SqlStorage | undefined;
   #savepoints = 0;
   #syncKv: SyncKvStorage | undefined;
+  /** Settles when the writes that had to wait for another process's lock are done. */
+  #waiting: Promise<void> | undefined;
 
   readonly #name: string | undefined;
 
@@ -126,6 +129,32 @@ export class DurableObjectStorage {
     this.#file = file;
     this.#sqlite = sqlite;
     this.#host = host;
+  }
+
+  /**
+   * The asynchronous API's writes: done at once when the file's lock is free,
+   * else retried off the event loop while another process (a `bunflare` command,
+   * another connection) holds it. Later async reads and writes of this object
+   * queue behind a write that waits, so they keep their order. The synchronous
+   * APIs (sql.exec, ctx.storage.kv, transactionSync) cannot wait that way and
+   * use the busy timeout.
+   */
+  #write<T>(op: () => T): Promise<T> {
+    if (this.#waiting) return this.#track(this.#waiting.then(() => withoutBlocking(this.#database(), op)));
+    const result = whenUnlocked(this.#database(), op);
+    return result instanceof Promise ? this.#track(result) : Promise.resolve(result);
+  }
+
+  #track<T>(write: Promise<T>): Promise<T> {
+    const settled = write.then(
+      () => {},
+      () => {},
+    );
+    this.#waiting = settled;
+    void settled.then(() => {
+      if (this.#waiting === settled) this.#waiting = undefined;
+    });
+    return write;
   }
 
   /** Opened on first use: an object that never stores anything leaves no file. */
@@ -145,7 +174,7 @@ export class DurableObjectStorage {
 
   /** A transaction is open: closing the file now would lose it. */
   get busy(): boolean {
-    return this.#db?.inTransaction === true;
+    return this.#db?.inTransaction === true || this.#waiting !== undefined;
   }
 
   #kv(): Statements {
@@ -164,6 +193,7 @@ export class DurableObjectStorage {
 
   // Every method is async so validation errors surface as rejections, as in the runtime.
   async get(keys: unknown, _options?: unknown): Promise<unknown> {
+    if (this.#waiting) await this.#waiting;
     if (Array.isArray(keys)) return this.#getMany(keys.map(storageKey));
     return this.getSync(keys);
   }
@@ -199,12 +229,18 @@ export class DurableObjectStorage {
         ([k, v]) => [storageKey(k), encode(v, this.#sqlite)] as const,
       );
       const stmts = this.#kv();
-      this.#atomically(() => {
-        for (const [k, v] of entries) stmts.put.run(k, v);
-      });
+      await this.#write(() =>
+        this.#atomically(() => {
+          for (const [k, v] of entries) stmts.put.run(k, v);
+        }),
+      );
       return;
     }
-    this.putSync(keyOrEntries, value);
+    const key = storageKey(keyOrEntries);
+    if (value === undefined) throw putUndefined();
+    const bytes = encode(value, this.#sqlite);
+    const stmts = this.#kv();
+    await this.#write(() => stmts.put.run(key, bytes));
   }
 
   /** @internal */
@@ -220,13 +256,17 @@ export class DurableObjectStorage {
     if (Array.isArray(keys)) {
       const list = keys.map(storageKey);
       const stmts = this.#kv();
-      let count = 0;
-      this.#atomically(() => {
-        for (const key of list) count += stmts.delete.run(key).changes;
+      return this.#write(() => {
+        let count = 0;
+        this.#atomically(() => {
+          for (const key of list) count += stmts.delete.run(key).changes;
+        });
+        return count;
       });
-      return count;
     }
-    return this.deleteSync(keys);
+    const key = storageKey(keys);
+    const stmts = this.#kv();
+    return this.#write(() => stmts.delete.run(key).changes > 0);
   }
 
   /** @internal */
@@ -239,21 +279,24 @@ export class DurableObjectStorage {
     this.#host.touch();
     if (!this.#sqlite) {
       this.#kv();
-      this.#database().run("DELETE FROM _cf_KV");
+      await this.#write(() => this.#database().run("DELETE FROM _cf_KV"));
       return;
     }
+    if (this.#waiting) await this.#waiting;
     // A SQLite-backed object's deleteAll() wipes its whole database, user tables
     // included (its alarm stays, as in the runtime). Dropped in place rather than
     // deleting the file, so any other open handle stays valid.
     this.#finalizeStatements();
     const db = this.#database();
-    const objects = db
-      .query("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
-      .all() as { type: string; name: string }[];
     db.run("PRAGMA foreign_keys = OFF");
     try {
-      this.#atomically(() => {
-        for (const o of objects) db.run(`DROP ${o.type === "view" ? "VIEW" : "TABLE"} IF EXISTS "${o.name.replace(/"/g, '""')}"`);
+      await this.#write(() => {
+        const objects = db
+          .query("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+          .all() as { type: string; name: string }[];
+        this.#atomically(() => {
+          for (const o of objects) db.run(`DROP ${o.type === "view" ? "VIEW" : "TABLE"} IF EXISTS "${o.name.replace(/"/g, '""')}"`);
+        });
       });
     } finally {
       db.run("PRAGMA foreign_keys = ON");
@@ -261,6 +304,7 @@ export class DurableObjectStorage {
   }
 
   async list(options: ListOptions = {}): Promise<Map<string, unknown>> {
+    if (this.#waiting) await this.#waiting;
     return new Map(this.listSync(options));
   }
 
@@ -301,19 +345,27 @@ export class DurableObjectStorage {
   async #transaction<T>(fn: (txn: DurableObjectTransaction) => T | Promise<T>): Promise<T> {
     const db = this.#database();
     this.#host.touch();
+    // The outermost transaction takes the file's write lock up front, waiting
+    // for another process's off the event loop; its writes then never wait.
+    const outermost = !db.inTransaction;
+    if (outermost) await this.#write(() => db.run("BEGIN IMMEDIATE"));
     const name = `bunflare_txn_${++this.#savepoints}`;
-    db.run(`SAVEPOINT ${name}`);
-    const txn = new DurableObjectTransaction(this);
-    let result: T;
     try {
-      result = await fn(txn);
-    } catch (error) {
-      this.#rollback(db, name);
-      throw error;
+      db.run(`SAVEPOINT ${name}`);
+      const txn = new DurableObjectTransaction(this);
+      let result: T;
+      try {
+        result = await fn(txn);
+      } catch (error) {
+        this.#rollback(db, name);
+        throw error;
+      }
+      if (txn.rolledBack) this.#rollback(db, name);
+      else db.run(`RELEASE ${name}`);
+      return result;
+    } finally {
+      if (outermost && db.inTransaction) db.run("COMMIT");
     }
-    if (txn.rolledBack) this.#rollback(db, name);
-    else db.run(`RELEASE ${name}`);
-    return result;
   }
 
   transactionSync<T>(fn: () => T): T {
@@ -364,12 +416,12 @@ export class DurableObjectStorage {
     const time = alarmTime(scheduledTime);
     if (!this.#host.hasAlarmHandler()) throw new TypeError(ALARM_NEEDS_HANDLER);
     this.#host.touch();
-    this.#host.setAlarm(time);
+    await this.#host.setAlarm(time);
   }
 
   async deleteAlarm(_options?: unknown): Promise<void> {
     this.#host.touch();
-    this.#host.deleteAlarm();
+    await this.#host.deleteAlarm();
   }
 
   /** Release the file handle (the namespace was disposed, or deleteAll() removed the file). */

@@ -6,6 +6,7 @@ import { deserialize, serialize } from "bun:jsc";
 import type { Store } from "../../store/index.ts";
 import type { LoadedWorker } from "../../host/index.ts";
 import { getQueue } from "./registry.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import { insertMessages, settleBatch, type ContentType, type NewMessage, type Settled, type StoredMessage } from "./storage.ts";
 
 export const MAX_MESSAGE_SIZE_BYTES = 128_000;
@@ -86,7 +87,7 @@ export function createQueueProducer(options: QueueProducerOptions) {
         throw new Error(`Queue send failed: message length of ${bytes.byteLength} bytes exceeds limit of ${MAX_MESSAGE_SIZE_BYTES}`);
       }
       const delaySeconds = delayOf(sendOptions?.delaySeconds, defaultDelay(), "send");
-      insertMessages(store, queue, [{ contentType, body: bytes, delaySeconds }]);
+      await withoutBlocking(store.db, () => insertMessages(store, queue, [{ contentType, body: bytes, delaySeconds }]));
     },
     async sendBatch(
       messages: Iterable<{ body: unknown; contentType?: string; delaySeconds?: number }>,
@@ -112,7 +113,7 @@ export function createQueueProducer(options: QueueProducerOptions) {
       if (total > MAX_BATCH_SIZE_BYTES) {
         throw new Error(`Queue sendBatch failed: batch size of ${total} bytes exceeds limit of ${MAX_BATCH_SIZE_BYTES}`);
       }
-      insertMessages(store, queue, encoded);
+      await withoutBlocking(store.db, () => insertMessages(store, queue, encoded));
     },
   };
 }
@@ -223,6 +224,8 @@ export async function deliverBatch(store: Store, worker: LoadedWorker, rows: Sto
     if (retry && !acks.has(row.id)) outcome.retried.push({ id: row.id, delaySeconds: retries.get(row.id) ?? batchDelay });
     else outcome.acked.push(row.id);
   }
-  const settled = settleBatch(store, outcome, { maxAttempts: options.maxAttempts, deadLetterQueue: options.deadLetterQueue });
+  const settled = await withoutBlocking(store.db, () =>
+    settleBatch(store, outcome, { maxAttempts: options.maxAttempts, deadLetterQueue: options.deadLetterQueue }),
+  );
   return { ...settled, total: rows.length, acked: outcome.acked.length, error, ms };
 }

@@ -55,8 +55,11 @@ export function validateQueueConsumer(d: Diagnostics, field: string, consumer: u
   }
 }
 
-/** The whole `queues` table of one section: consumers, then producers, then producers missing from an environment. */
-export function validateQueuesConfig({ d, prefix, value, top, envName }: SectionCheck): void {
+/**
+ * The whole `queues` table of one section: consumers, then producers. Unlike the
+ * other binding lists, wrangler does not warn about producers missing from an environment.
+ */
+export function validateQueuesConfig({ d, prefix, value }: SectionCheck): void {
   if (!isObject(value)) return;
   const fieldPath = `${prefix}queues`;
   warnUnknown(d, fieldPath, value, ["consumers", "producers"]);
@@ -78,15 +81,4 @@ export function validateQueuesConfig({ d, prefix, value, top, envName }: Section
     if (!isObject(producer)) d.errors.push(queueProducerNotObject(field, producer));
     else validateQueueProducer(d, field, producer);
   });
-  const topProducers = isObject(top?.queues) ? (top!.queues as ConfigEntry).producers : undefined;
-  if (!Array.isArray(topProducers)) return;
-  const here = new Set(value.producers.map((entry: ConfigEntry) => entry?.binding));
-  for (const name of topProducers.map((entry: ConfigEntry) => entry?.binding)) {
-    if (here.has(name)) continue;
-    d.warnings.push(
-      `There is a queues.producers binding with name "${name}" at the top level, but not on "env.${envName}".\n` +
-        `This is not what you probably want, since "queues.producers" configuration is not inherited by environments.\n` +
-        `Please add a binding for "${name}" to "env.${envName}.queues.producers.bindings".`,
-    );
-  }
 }

@@ -16,16 +16,21 @@ export const r2Descriptor: BindingDescriptor<R2BucketConfig> = {
   entries: (config) => config.r2_buckets ?? [],
   bindingName: (entry) => entry.binding,
   validate(d, field, value) {
+    const errorsBefore = d.errors.length;
     requireString(d, field, value, "binding");
+    const format =
+      "is invalid. Bucket names must begin and end with an alphanumeric character, " +
+      "only contain lowercase letters, numbers, and hyphens, and be between 3 and 63 characters long.";
     if ((value.bucket_name !== undefined && !isStr(value.bucket_name)) || value.bucket_name === "") {
       d.errors.push(`"${field}" bindings should have a string "bucket_name" field but got ${json(value)}.`);
     } else if (isStr(value.binding) && isStr(value.bucket_name) && !VALID_BUCKET_NAME.test(value.bucket_name as string)) {
-      d.errors.push(
-        `${field}.bucket_name=${json(value.bucket_name)} is invalid. Bucket names must begin and end with an alphanumeric character, ` +
-          "only contain lowercase letters, numbers, and hyphens, and be between 3 and 63 characters long.",
-      );
+      d.errors.push(`${field}.bucket_name=${json(value.bucket_name)} ${format}`);
     }
     optionalString(d, field, value, "preview_bucket_name");
+    // Wrangler checks the preview name's format only when the entry is otherwise sound (and words it with "= ").
+    if (d.errors.length === errorsBefore && isStr(value.preview_bucket_name) && !VALID_BUCKET_NAME.test(value.preview_bucket_name)) {
+      d.errors.push(`${field}.preview_bucket_name= ${json(value.preview_bucket_name)} ${format}`);
+    }
     optionalString(d, field, value, "jurisdiction");
     warnUnknown(d, field, value, ["binding", "bucket_name", "preview_bucket_name", "jurisdiction", "remote"]);
   },

@@ -3,6 +3,7 @@
 // restart or kill -9) replays run(): completed steps return their stored
 // result without running, sleeps wait for their stored wake-up time.
 import type { Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import {
   claim,
   db,
@@ -78,14 +79,16 @@ export interface RunOptions {
 /** Claims the instance and runs it to its end (or until stopped); false when another engine holds it. */
 export async function runInstance(options: RunOptions): Promise<boolean> {
   const { store, workflow, id } = options;
-  const claimed = claim(store, workflow, id);
+  // Every write waits for another process's lock (a CLI bulk write to the
+  // store) asynchronously, so running instances never stall the dev server.
+  const claimed = await withoutBlocking(store.db, () => claim(store, workflow, id));
   if (!claimed) return false;
   const generation = claimed.generation;
   const d = db(store);
   const where = "workflow = ? AND id = ? AND generation = ? AND lease_owner = ?";
   const keys = [workflow, id, generation, LEASE_OWNER] as const;
   const update = (set: string, ...values: (string | number | Uint8Array | null)[]) =>
-    d.query(`UPDATE workflow_instances SET ${set} WHERE ${where}`).run(...values, ...keys).changes > 0;
+    withoutBlocking(d, () => d.query(`UPDATE workflow_instances SET ${set} WHERE ${where}`).run(...values, ...keys).changes > 0);
 
   /** Stops this engine when the instance was paused, terminated, restarted or taken over. */
   const guard = () => {
@@ -96,13 +99,14 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     if (row.status === "waitingForPause") throw new Stop(true);
     return row;
   };
-  const setStatus = (status: "running" | "waiting") =>
-    update(`status = ? `, status) || (() => { throw new Stop(); })();
+  const setStatus = async (status: "running" | "waiting") => {
+    if (!(await update(`status = ? `, status))) throw new Stop();
+  };
   /** Waits until `deadline`, or until `ready()` returns a value; checks for commands meanwhile. */
-  const waitUntil = async <T>(deadline: number, ready?: () => T | undefined): Promise<T | undefined> => {
+  const waitUntil = async <T>(deadline: number, ready?: () => Promise<T | undefined>): Promise<T | undefined> => {
     for (;;) {
       guard();
-      const value = ready?.();
+      const value = await ready?.();
       if (value !== undefined) return value;
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
@@ -116,18 +120,20 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
   // Checked and written in one transaction: a restart committed in between must not
   // let this (now stale) engine write into the new run's checkpoints.
   const insertStep = (key: string, type: StepRow["type"], name: string, fields: { config?: string; wake_at?: number }) =>
-    d.transaction(() => {
+    withoutBlocking(d, () => d.transaction(() => {
       guard();
       d.query(
         "INSERT INTO workflow_steps (workflow, instance, key, seq, type, name, config, started_on, wake_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ).run(workflow, id, key, seq, type, name, fields.config ?? null, Date.now(), fields.wake_at ?? null);
       return stepRow(key)!;
-    }).immediate();
-  const updateStep = (key: string, set: string, ...values: (string | number | Uint8Array | null)[]) =>
+    }).immediate());
+  const updateStepNow = (key: string, set: string, ...values: (string | number | Uint8Array | null)[]) =>
     d.transaction(() => {
       guard();
       d.query(`UPDATE workflow_steps SET ${set} WHERE workflow = ? AND instance = ? AND key = ?`).run(...values, workflow, id, key);
     }).immediate();
+  const updateStep = (key: string, set: string, ...values: (string | number | Uint8Array | null)[]) =>
+    withoutBlocking(d, () => updateStepNow(key, set, ...values));
   const counters = new Map<string, number>();
   const nextKey = (kind: string, name: string) => {
     const count = (counters.get(`${kind}:${name}`) ?? 0) + 1;
@@ -159,15 +165,15 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       const config = row?.config
         ? JSON.parse(row.config)
         : { ...DEFAULT_CONFIG, ...given, retries: { ...DEFAULT_CONFIG.retries, ...given.retries } };
-      if (!row) row = insertStep(key, "step", name, { config: JSON.stringify(config) });
+      if (!row) row = await insertStep(key, "step", name, { config: JSON.stringify(config) });
       const attempts = JSON.parse(row.attempts) as Attempt[];
       const last = attempts.at(-1);
       if (last && last.end === null) {
         // The engine died during this attempt: it counts as failed.
         Object.assign(last, { end: Date.now(), success: false, error: { name: "WorkflowInternalError", message: "Attempt failed due to internal workflows error" } });
-        updateStep(key, "attempts = ?", JSON.stringify(attempts));
+        await updateStep(key, "attempts = ?", JSON.stringify(attempts));
         if (attempts.length > config.retries.limit) {
-          updateStep(key, "ended_on = ?, error = ?", Date.now(), JSON.stringify(last.error));
+          await updateStep(key, "ended_on = ?, error = ?", Date.now(), JSON.stringify(last.error));
           throw rebuild(last.error!);
         }
       }
@@ -177,7 +183,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
         guard();
         const attempt: Attempt = { start: Date.now(), end: null, success: null, error: null };
         attempts.push(attempt);
-        updateStep(key, "attempts = ?, wake_at = NULL", JSON.stringify(attempts));
+        await updateStep(key, "attempts = ?, wake_at = NULL", JSON.stringify(attempts));
         const timeout = durationMs(config.timeout);
         let timer: ReturnType<typeof setTimeout> | undefined;
         try {
@@ -194,13 +200,13 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
             bytes = encode(result);
           } catch {
             Object.assign(attempt, { end: Date.now(), success: false, error: { name: "WorkflowFatalError", message: `Value returned from step "${name}" is not serialisable` } });
-            updateStep(key, "attempts = ?, ended_on = ?", JSON.stringify(attempts), Date.now());
+            await updateStep(key, "attempts = ?, ended_on = ?", JSON.stringify(attempts), Date.now());
             const error = { name: "WorkflowFatalError", message: `The execution of the Workflow instance was terminated, as the step "${name}" returned a value which is not serialisable` };
-            update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(error));
+            await update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(error));
             throw new Stop();
           }
           Object.assign(attempt, { end: Date.now(), success: true });
-          updateStep(key, "attempts = ?, ended_on = ?, done = 1, value = ?", JSON.stringify(attempts), Date.now(), bytes);
+          await updateStep(key, "attempts = ?, ended_on = ?, done = 1, value = ?", JSON.stringify(attempts), Date.now(), bytes);
           guard();
           return result;
         } catch (error) {
@@ -214,11 +220,11 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
             const wait =
               config.retries.backoff === "exponential" ? delay * 2 ** (attempts.length - 1) : config.retries.backoff === "linear" ? delay * attempts.length : delay;
             const wakeAt = Date.now() + wait;
-            updateStep(key, "attempts = ?, wake_at = ?", JSON.stringify(attempts), wakeAt);
+            await updateStep(key, "attempts = ?, wake_at = ?", JSON.stringify(attempts), wakeAt);
             await waitUntil(wakeAt);
             continue;
           }
-          updateStep(key, "attempts = ?, ended_on = ?, error = ?", JSON.stringify(attempts), Date.now(), JSON.stringify(fields));
+          await updateStep(key, "attempts = ?, ended_on = ?, error = ?", JSON.stringify(attempts), Date.now(), JSON.stringify(fields));
           throw error;
         }
       }
@@ -227,7 +233,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
     sleep: async (name: string, duration: string | number) => {
       const ms = durationMs(duration);
       const key = nextKey("sleep", `${name}:${ms}`);
-      const row = stepRow(key) ?? insertStep(key, "sleep", name, { wake_at: Date.now() + ms });
+      const row = stepRow(key) ?? (await insertStep(key, "sleep", name, { wake_at: Date.now() + ms }));
       await sleepTo(key, row);
     },
 
@@ -237,7 +243,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       let row = stepRow(key);
       if (!row) {
         if (at < Date.now()) throw new Error("You can't sleep until a time in the past, time-traveler");
-        row = insertStep(key, "sleep", name, { wake_at: at });
+        row = await insertStep(key, "sleep", name, { wake_at: at });
       }
       await sleepTo(key, row);
     },
@@ -249,27 +255,27 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       if (row?.done) return decode(row.value);
       if (row?.error) throw rebuild(JSON.parse(row.error));
       // The event type is kept with the step, so the Local Explorer can say what the instance waits for.
-      row ??= insertStep(key, "waitForEvent", name, { wake_at: Date.now() + timeout, config: JSON.stringify({ type: options.type, timeout: options?.timeout ?? null }) });
-      setStatus("waiting");
+      row ??= await insertStep(key, "waitForEvent", name, { wake_at: Date.now() + timeout, config: JSON.stringify({ type: options.type, timeout: options?.timeout ?? null }) });
+      await setStatus("waiting");
       const take = () =>
-        d.transaction(() => {
+        withoutBlocking(d, () => d.transaction(() => {
           const event = d
             .query("SELECT * FROM workflow_events WHERE workflow = ? AND instance = ? AND type = ? AND consumed = 0 ORDER BY seq LIMIT 1")
             .get(workflow, id, options.type) as { seq: number; type: string; payload: Uint8Array; timestamp: number } | null;
           if (!event) return undefined;
           const value = { payload: decode(event.payload), timestamp: new Date(event.timestamp), type: event.type };
           d.query("UPDATE workflow_events SET consumed = 1 WHERE seq = ?").run(event.seq);
-          updateStep(key, "done = 1, value = ?, ended_on = ?", encode(value), Date.now());
+          updateStepNow(key, "done = 1, value = ?, ended_on = ?", encode(value), Date.now());
           return value;
-        }).immediate();
+        }).immediate());
       const event = await waitUntil(row.wake_at!, take);
       if (event === undefined) {
         const fields = { name: "WorkflowTimeoutError", message: `Execution timed out after ${timeout}ms` };
-        updateStep(key, "error = ?, ended_on = ?", JSON.stringify(fields), Date.now());
-        setStatus("running");
+        await updateStep(key, "error = ?, ended_on = ?", JSON.stringify(fields), Date.now());
+        await setStatus("running");
         throw rebuild(fields);
       }
-      setStatus("running");
+      await setStatus("running");
       return event;
     },
   };
@@ -277,18 +283,18 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
   const sleepTo = async (key: string, row: StepRow) => {
     if (!row.done) {
       if (row.wake_at! > Date.now()) {
-        setStatus("waiting");
+        await setStatus("waiting");
         await waitUntil(row.wake_at!);
-        setStatus("running");
+        await setStatus("running");
       }
-      updateStep(key, "done = 1, ended_on = ?", Date.now());
+      await updateStep(key, "done = 1, ended_on = ?", Date.now());
     }
   };
 
   try {
     const row = guard();
-    if (row.status === "queued") update("status = 'running', started_on = ?", Date.now());
-    else update("status = 'running'");
+    if (row.status === "queued") await update("status = 'running', started_on = ?", Date.now());
+    else await update("status = 'running'");
     const event = { payload: decode(row.params), timestamp: new Date(row.created_on), instanceId: id };
     const Class = options.getClass();
     const ctx = { waitUntil: (promise: Promise<unknown>) => void Promise.resolve(promise).catch(() => {}), passThroughOnException() {}, props: {} };
@@ -304,7 +310,7 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       if (fields.name === "NonRetryableError") {
         fields = { name: "WorkflowFatalError", message: "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled" };
       }
-      update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(fields));
+      await update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(fields));
       return true;
     }
     guard();
@@ -313,17 +319,17 @@ export async function runInstance(options: RunOptions): Promise<boolean> {
       bytes = encode(output);
     } catch {
       const error = { name: "WorkflowFatalError", message: "The value returned from the Workflow run() method is not serialisable" };
-      update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(error));
+      await update("status = 'errored', ended_on = ?, error = ?, lease_owner = NULL, lease_until = NULL", Date.now(), JSON.stringify(error));
       return true;
     }
-    update("status = 'complete', ended_on = ?, output = ?, lease_owner = NULL, lease_until = NULL", Date.now(), bytes);
+    await update("status = 'complete', ended_on = ?, output = ?, lease_owner = NULL, lease_until = NULL", Date.now(), bytes);
     return true;
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    if (error.pause) d.query(`UPDATE workflow_instances SET status = 'paused' WHERE ${where} AND status = 'waitingForPause'`).run(...keys);
+    if (error.pause) await withoutBlocking(d, () => d.query(`UPDATE workflow_instances SET status = 'paused' WHERE ${where} AND status = 'waitingForPause'`).run(...keys));
     return true;
   } finally {
-    releaseLease(store, workflow, id);
+    await withoutBlocking(d, () => releaseLease(store, workflow, id));
   }
 }
 

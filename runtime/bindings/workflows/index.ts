@@ -1,6 +1,7 @@
 // env.WORKFLOW: create / createBatch / get, and the instance handle. Instances
 // live in the store (store.ts); the dev pump runs them (engine.ts).
 import type { Store } from "../../store/index.ts";
+import { withoutBlocking } from "../../store/lock.ts";
 import {
   applyAction,
   encode,
@@ -27,20 +28,20 @@ export class WorkflowInstanceHandle {
     return statusOf(this.#store, requireInstance(this.#store, this.#workflow, this.id));
   }
   async pause() {
-    applyAction(this.#store, this.#workflow, this.id, "pause");
+    await withoutBlocking(this.#store.db, () => applyAction(this.#store, this.#workflow, this.id, "pause"));
   }
   async resume() {
-    applyAction(this.#store, this.#workflow, this.id, "resume");
+    await withoutBlocking(this.#store.db, () => applyAction(this.#store, this.#workflow, this.id, "resume"));
   }
   async terminate() {
-    applyAction(this.#store, this.#workflow, this.id, "terminate");
+    await withoutBlocking(this.#store.db, () => applyAction(this.#store, this.#workflow, this.id, "terminate"));
   }
   async restart() {
-    applyAction(this.#store, this.#workflow, this.id, "restart");
+    await withoutBlocking(this.#store.db, () => applyAction(this.#store, this.#workflow, this.id, "restart"));
   }
   async sendEvent(event: { type: string; payload?: unknown }) {
     if (!event || typeof event.type !== "string") throw new TypeError("sendEvent() needs an event with a string `type`.");
-    sendEvent(this.#store, this.#workflow, this.id, event.type, event.payload);
+    await withoutBlocking(this.#store.db, () => sendEvent(this.#store, this.#workflow, this.id, event.type, event.payload));
   }
 }
 
@@ -72,7 +73,8 @@ export class WorkflowBinding {
   }
   async create(options?: CreateOptions): Promise<WorkflowInstanceHandle> {
     const { id, params } = checkOptions(options);
-    insertInstance(this.#store(), this.#workflow, id, params, "binding");
+    const store = this.#store();
+    await withoutBlocking(store.db, () => insertInstance(store, this.#workflow, id, params, "binding"));
     return new WorkflowInstanceHandle(this.#store(), this.#workflow, id);
   }
   async createBatch(batch: CreateOptions[]): Promise<WorkflowInstanceHandle[]> {

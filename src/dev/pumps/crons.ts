@@ -4,6 +4,7 @@
 // while no server ran fires at most once, on start.
 import type { Cron } from "croner";
 import { claimTick, lastClaimedTick, lastTickBetween, nextTick, parseCron, rememberCron } from "../../../runtime/crons.ts";
+import { withoutBlocking } from "../../../runtime/store/lock.ts";
 import type { Pump, PumpSession, SessionWorker } from "./types.ts";
 
 /** Re-read the clock at least this often, so a suspended laptop or a changed clock is noticed. */
@@ -45,17 +46,19 @@ export function startCronPump(session: PumpSession, options: CronPumpOptions = {
   const inFlight = new Set<Promise<void>>();
 
   const fire = (job: Job, tick: number) => {
-    if (!claimTick(job.worker.store.db, job.key, job.cron, tick)) return;
-    const worker = job.worker.current();
-    if (!worker) return;
-    const run = worker.scheduled(job.cron, tick).then(
-      (result) => {
-        // wrangler tail's line for a scheduled event.
-        const outcome = result.outcome === "ok" ? "Ok" : "Exception Thrown";
-        session.log("info", `[wrangler:info] "${job.cron}" @ ${new Date(tick).toLocaleString()} - ${outcome}`);
-      },
-      (error) => session.reportError(error, worker),
-    );
+    // The claim waits for another process's write lock without stopping requests.
+    const run = withoutBlocking(job.worker.store.db, () => claimTick(job.worker.store.db, job.key, job.cron, tick)).then((claimed) => {
+      const worker = claimed ? job.worker.current() : undefined;
+      if (!worker) return;
+      return worker.scheduled(job.cron, tick).then(
+        (result) => {
+          // wrangler tail's line for a scheduled event.
+          const outcome = result.outcome === "ok" ? "Ok" : "Exception Thrown";
+          session.log("info", `[wrangler:info] "${job.cron}" @ ${new Date(tick).toLocaleString()} - ${outcome}`);
+        },
+        (error) => session.reportError(error, worker),
+      );
+    }, (error) => session.reportError(error));
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
   };

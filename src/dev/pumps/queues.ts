@@ -7,6 +7,7 @@
 import type { Pump, PumpFactory, PumpSession, SessionWorker } from "./types.ts";
 import type { QueueConsumerConfig } from "../../config/types.ts";
 import type { Store } from "../../../runtime/store/index.ts";
+import { withoutBlocking } from "../../../runtime/store/lock.ts";
 
 type Queues = typeof import("../../../runtime/bindings/queues/index.ts");
 type Storage = typeof import("../../../runtime/bindings/queues/storage.ts");
@@ -62,14 +63,14 @@ export const queuesPump: PumpFactory = (session) => {
 
   const schedule = (ms: number) => {
     if (stopped) return;
-    if (ms === 0) queueMicrotask(scan);
+    if (ms === 0) queueMicrotask(() => void scan());
     else {
       clearTimeout(timer);
-      timer = setTimeout(scan, ms);
+      timer = setTimeout(() => void scan(), ms);
     }
   };
 
-  const scan = () => {
+  const scan = async () => {
     if (stopped) return;
     if (scanning) {
       again = true;
@@ -79,9 +80,9 @@ export const queuesPump: PumpFactory = (session) => {
     let wait = POLL_MS;
     try {
       const stores = new Set<Store>(consumers.map((c) => c.worker.store));
-      for (const store of stores) storage.releaseDeadLeases(store);
+      for (const store of stores) await withoutBlocking(store.db, () => storage.releaseDeadLeases(store));
       for (const consumer of consumers) {
-        const due = pumpConsumer(consumer);
+        const due = await pumpConsumer(consumer);
         if (due !== undefined) wait = Math.min(wait, Math.max(0, due - Date.now()));
       }
     } catch (error) {
@@ -97,7 +98,7 @@ export const queuesPump: PumpFactory = (session) => {
   };
 
   /** Starts what batches can start now; returns when it wants to look again. */
-  const pumpConsumer = ({ worker, config }: Consumer): number | undefined => {
+  const pumpConsumer = async ({ worker, config }: Consumer): Promise<number | undefined> => {
     const loaded = worker.current();
     if (!loaded) return undefined;
     const { store } = worker;
@@ -115,11 +116,19 @@ export const queuesPump: PumpFactory = (session) => {
       if (ready.count < batchSize && ready.oldestVisibleAt! + timeoutMs > now) {
         return Math.min(ready.oldestVisibleAt! + timeoutMs, ready.nextVisibleAt ?? Infinity);
       }
-      const rows = storage.claimBatch(store, config.queue, batchSize, now);
+      // Writes wait for another process's lock (a CLI bulk write) without stopping requests.
+      const rows = await withoutBlocking(store.db, () => storage.claimBatch(store, config.queue, batchSize, now));
+      if (stopped) {
+        await withoutBlocking(store.db, () => storage.releaseBatch(store, rows.map((row) => row.seq)));
+        return undefined;
+      }
       if (rows.length === 0) return undefined;
       inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
       const seqs = rows.map((row) => row.seq);
-      const renew = setInterval(() => storage.renewLease(store, seqs), storage.LEASE_MS / 3);
+      const renew = setInterval(
+        () => void withoutBlocking(store.db, () => storage.renewLease(store, seqs)).catch((error) => session.reportError(error)),
+        storage.LEASE_MS / 3,
+      );
       const delivery = queues
         .deliverBatch(store, loaded, rows, {
           queue: config.queue,
@@ -175,7 +184,7 @@ export const queuesPump: PumpFactory = (session) => {
         new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS))),
       ]);
       clearTimeout(grace);
-      for (const { store, seqs } of running.values()) storage.releaseBatch(store, seqs);
+      for (const { store, seqs } of running.values()) await withoutBlocking(store.db, () => storage.releaseBatch(store, seqs));
     },
   } satisfies Pump;
 };

@@ -5,6 +5,7 @@
 // once; checkpoints (runtime/bindings/workflows) keep completed steps from
 // running twice.
 import type { Pump, PumpFactory, SessionWorker } from "./types.ts";
+import { withoutBlocking } from "../../../runtime/store/lock.ts";
 
 /** How often the store is looked at for instances another process queued (in-process creates wake the pump at once). */
 const SCAN_MS = 250;
@@ -84,7 +85,7 @@ export const workflowsPump: PumpFactory = (session) => {
   const timer = setInterval(scan, SCAN_MS);
   const renew = setInterval(() => {
     const stores = new Set(owned().map((entry) => entry.worker.store));
-    for (const s of stores) store().renewLeases(s);
+    for (const s of stores) void withoutBlocking(s.db, () => store().renewLeases(s)).catch((error) => session.reportError(error));
   }, RENEW_MS);
   scan();
 
