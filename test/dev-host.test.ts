@@ -1,9 +1,14 @@
 // The worker host on its own: load a module and dispatch events to it.
-import { afterEach, expect, test } from "bun:test";
+import { afterAll, afterEach, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadWorker } from "../runtime/host/index.ts";
+import { lockCodeGeneration } from "../runtime/host/scope.ts";
 import { cleanup, project } from "./dev-helpers.ts";
+
+// Loading a worker here locks code generation for this whole process, as in a dev
+// server; bun test runs every file in one process, so later files get eval back.
+afterAll(() => lockCodeGeneration(false));
 
 const dirs: string[] = [];
 afterEach(() => {
