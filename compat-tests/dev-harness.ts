@@ -248,7 +248,8 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         }
         await compare(spec.requests);
         if (spec.compareStderr) {
-          // After the requests: by then both have long finished starting.
+          // After the requests are logged: by then both have printed what the requests made them print.
+          await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
           const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
           if (want !== got) problems.push(`stderr differs\n${showDiff(want!, got!)}`);
         }

@@ -154,7 +154,7 @@ let kleurOn: boolean | undefined;
  * prefixes and its "Ready on" URL) are on: FORCE_COLOR set to anything but
  * "0", or stdout a terminal; never with NO_COLOR, NODE_DISABLE_COLORS or TERM=dumb.
  */
-function kleurEnabled(): boolean {
+export function kleurEnabled(): boolean {
   if (kleurOn !== undefined) return kleurOn;
   const env = process.env;
   const wanted = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || isatty(1);

@@ -99,6 +99,21 @@ describe("bunflare dev features", () => {
     expect(quiet.dev.output()).not.toContain("Ready on");
   });
 
+  test("a worker's console.warn and console.error print in wrangler's boxes; --log-level hides the levels below it", async () => {
+    const worker = 'export default { fetch() { console.log("LOG line"); console.info("INFO line"); console.warn("WARN line"); console.error("ERROR line"); return new Response("ok"); } };\n';
+    const quiet = await serve({ "wrangler.toml": toml(), "src/index.js": worker }, ["--log-level", "warn"], { ipc: true });
+    await quiet.get("/");
+    await quiet.dev.waitForOutput(/✘ \[ERROR\] ERROR line/);
+    expect(quiet.dev.output()).toContain("▲ [WARNING] WARN line");
+    expect(quiet.dev.output()).not.toContain("LOG line");
+    expect(quiet.dev.output()).not.toContain("INFO line");
+    const loud = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    await loud.get("/");
+    await loud.dev.waitForOutput(/✘ \[ERROR\] ERROR line/);
+    expect(loud.dev.output()).toMatch(/^LOG line$/m);
+    expect(loud.dev.output()).toMatch(/^INFO line$/m);
+  });
+
   test("an entry point that does not exist is a clear error", async () => {
     const dir = project({ "wrangler.toml": toml("src/missing.js") });
     dirs.push(dir);

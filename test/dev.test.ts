@@ -83,7 +83,8 @@ describe("bunflare dev", () => {
     });
     expect(await (await get("/")).text()).toBe("ok");
     await dev.waitForOutput(/stack: Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)\n\s+at fetch \(\S*src\/index\.ts:5:\d+\)/);
-    await dev.waitForOutput(/^Error: helper failed 1\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)/m);
+    // console.error prints in wrangler's ERROR box, the stack as its note.
+    await dev.waitForOutput(/^✘ \[ERROR\] Error: helper failed 1\n\n\s+at helper \(\S*src\/helper\.ts:4:\d+\)/m);
     expect(dev.output()).not.toContain("worker.js:");
   });
 

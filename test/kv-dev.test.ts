@@ -31,8 +31,8 @@ async function waitForReady(proc: ReturnType<typeof Bun.spawn>, timeoutMs: numbe
 test("a CLI put is visible to a running dev server at once, and a worker's write to the CLI", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "kv-dev-"));
   cpSync(path.join(ROOT, "fixtures", "kv-basic"), dir, { recursive: true });
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dev = Bun.spawn([BIN, "dev", "--port", String(port)], { cwd: dir, env, stdout: "pipe", stderr: "pipe" });
+  // Port 0: the system picks a free one (a random fixed port can be taken, and dev then exits).
+  const dev = Bun.spawn([BIN, "dev", "--port", "0"], { cwd: dir, env, stdout: "pipe", stderr: "pipe" });
   try {
     const url = (await waitForReady(dev, 30_000)).replace(/\/$/, "");
     expect((await fetch(`${url}/`)).status).toBe(404);

@@ -156,3 +156,29 @@ cases.push(
     requests: [{ path: "/seen", headers: AE("gzip") }],
   }),
 );
+
+// What a worker prints with console.*: log, info and debug on stdout, warn and error in
+// wrangler's WARNING / ERROR boxes on stderr (an error's stack as the box's note), each
+// hidden below --log-level. Stack frames differ (wrangler's middleware, Bun's columns), so
+// the worker prints values, not errors.
+const consoleWorker = `export default {
+  fetch() {
+    console.log("plain log", { n: 1 });
+    console.info("an info");
+    console.debug("a debug");
+    console.warn("careful", [1, 2], "now");
+    console.error("broken:", "line one\\nline two");
+    return new Response("logged");
+  },
+};
+`;
+// (--log-level warn hides "Ready on", which the harness waits for: a unit test covers the hiding.)
+cases.push(
+  devCase({
+    name: "request path: a worker's console.log, info and debug on stdout, warn and error in wrangler's boxes on stderr",
+    files: { "wrangler.toml": config, "worker.js": consoleWorker },
+    compareStderr: true,
+    compareLog: { extract: (text) => text.split("\n").filter((line) => /plain log|an info|a debug/.test(line)).join("\n") },
+    requests: [{ path: "/" }],
+  }),
+);

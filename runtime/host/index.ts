@@ -69,7 +69,7 @@ const consoleMappers = new Map<string, SourceMapper>();
 const MAX_CONSOLE_MAPPERS = 16;
 
 /** Maps bundle frames in text a worker prints (`err.stack`, or an Error object) and drops the host's frames. */
-function mapPrinted(value: unknown): unknown {
+export function mapPrinted(value: unknown): unknown {
   const text = value instanceof Error ? value.stack : typeof value === "string" ? value : undefined;
   if (!text) return value;
   let mapped = unshiftStack(text);

@@ -17,6 +17,7 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { workerConsole } from "./worker-console.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
@@ -30,7 +31,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -94,6 +95,7 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   }
   values.globalThis = view;
   values.self = view;
+  values.console = workerConsole;
   return values;
 }
 

@@ -1,9 +1,12 @@
 // The dev server's console: wrangler's log levels, request lines batched per
 // tick, and the interactive hotkeys box.
 import { spawn } from "node:child_process";
-import { devLogLine, log } from "../log.ts";
+import { format, formatWithOptions } from "node:util";
+import { devLogLine, formatError, formatWarning, kleurEnabled, layoutNotes, log, writeStderr } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
-import { noteConsoleLine, outsideRequests } from "./requests.ts";
+import { noteConsoleLine, noteWorkerLine, outsideRequests } from "./requests.ts";
+import { mapPrinted } from "../../runtime/host/index.ts";
+import type { WorkerLogLevel } from "../../runtime/host/worker-console.ts";
 
 // Wrangler's order: a message shows when its level is at or below the chosen one.
 export const LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
@@ -31,6 +34,27 @@ export class DevConsole {
     this.pending = "";
     // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
     if (text) outsideRequests(() => console.log(text.slice(0, -1)));
+  };
+
+  /**
+   * Where a worker's console.* goes, as wrangler dev sends it: log, info and debug to
+   * stdout (log hidden below "log", info and debug below "info"), warn and error in
+   * wrangler's WARNING / ERROR boxes on stderr.
+   */
+  readonly worker = (level: WorkerLogLevel, args: unknown[]): void => {
+    if (LEVELS.indexOf(level === "debug" ? "info" : level) > this.level) return;
+    const mapped = args.map(mapPrinted);
+    const text = format(...mapped);
+    noteWorkerLine(level, text);
+    // Formatted as Node formats it (wrangler's way: `{ n: 1 }` on one line), in miniflare's colours when they are on.
+    const shown = kleurEnabled() ? formatWithOptions({ colors: true }, ...mapped) : text;
+    if (level === "warn" || level === "error") {
+      this.flush();
+      // The first line in the box's heading, the rest (a stack) as a note below it.
+      writeStderr(level === "warn" ? formatWarning(layoutNotes(shown)) : formatError(layoutNotes(shown)));
+    } else {
+      outsideRequests(() => console.log(shown));
+    }
   };
 
   /** A wrangler-style warning box, unless --log-level hides warnings. */

@@ -145,15 +145,18 @@ function captureConsole(): void {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     const original = console[level];
     console[level] = (...args: unknown[]) => {
-      const entry = scope.getStore();
-      if (entry && entry.logs.length < MAX_LINES) {
-        const text = formatWithOptions({ colors: false }, ...args);
-        // Bounded, so a worker logging large values cannot grow the dev process without end.
-        entry.logs.push({ level, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… (${text.length} characters)` : text });
-      }
+      if (scope.getStore()) noteWorkerLine(level, formatWithOptions({ colors: false }, ...args));
       original.apply(console, args);
     };
   }
+}
+
+/** Keeps a line the worker printed with the request running it, if any. */
+export function noteWorkerLine(level: RecordedLine["level"], text: string): void {
+  const entry = scope.getStore();
+  // Bounded, so a worker logging large values cannot grow the dev process without end.
+  if (!entry || entry.logs.length >= MAX_LINES) return;
+  entry.logs.push({ level, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… (${text.length} characters)` : text });
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -28,6 +28,7 @@ import { DevSession } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { httpsCertificate } from "./cert.ts";
 import { checkCompatibility } from "./compat.ts";
+import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
 import { Reloader } from "./watch.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
@@ -104,6 +105,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   if (args["log-level"]) setLogLevel(args["log-level"]);
   const devConsole = new DevConsole(logLevel());
+  setWorkerLogSink(devConsole.worker);
   const realExit = keepWorkersFromExiting();
 
   printBanner();
