@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
-import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/bindings/service/registry.ts";
-import { remoteCall, remoteFetch } from "../runtime/bindings/service/remote.ts";
+import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/rpc/registry.ts";
+import { remoteCall, remoteFetch } from "../runtime/rpc/remote.ts";
 
 setDefaultTimeout(60_000);
 

@@ -297,7 +297,7 @@ script_name = "store"
 describe("stubs within one process", () => {
   const { createServiceBinding } = require("../runtime/bindings/service/index.ts") as typeof import("../runtime/bindings/service/index.ts");
   const { RpcTarget, WorkerEntrypoint } = require("../runtime/modules/workers.ts") as typeof import("../runtime/modules/workers.ts");
-  const { RpcStub } = require("../runtime/bindings/service/rpc.ts") as typeof import("../runtime/bindings/service/rpc.ts");
+  const { RpcStub } = require("../runtime/rpc/stubs.ts") as typeof import("../runtime/rpc/stubs.ts");
   class Box extends RpcTarget {
     items: string[] = [];
     add(item: string) {

@@ -8,7 +8,7 @@ import { placeholderCf } from "./cf.ts";
 import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
-import { handlerTarget, notAnEntrypointClass } from "../bindings/service/rpc.ts";
+import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
 import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
 import { WebSocketRequestResponsePair } from "../bindings/durable-objects/websockets.ts";
 import { AsyncLocalStorage } from "node:async_hooks";

@@ -67,7 +67,7 @@ export class WorkflowEntrypoint<Env = unknown, Params = unknown> {
 export class RpcTarget {}
 
 // Stubs are made by the RPC layer, which also recognises RpcTarget above.
-export { RpcStub } from "../bindings/service/rpc.ts";
+export { RpcStub } from "../rpc/stubs.ts";
 
 export class NonRetryableError extends Error {
   constructor(message: string, name = "NonRetryableError") {

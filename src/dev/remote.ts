@@ -1,11 +1,11 @@
-// The callee's side of cross-process calls (runtime/bindings/service/remote.ts is
+// The callee's side of cross-process calls (runtime/rpc/remote.ts is
 // the caller's): another `bunflare dev` process forwards a service binding's
 // fetch, an RPC call, or a request to a Durable Object of a class this session
 // defines. These requests never reach the request log: to the user they are a
 // binding call, not a request to this server.
-import { answerRpc, answerStream, STREAM_PATH, type RemoteTarget } from "../../runtime/bindings/service/remote.ts";
-import { localCapability, rawCapabilityOf, type Capability } from "../../runtime/bindings/service/rpc.ts";
-import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/bindings/service/registry.ts";
+import { answerRpc, answerStream, STREAM_PATH, type RemoteTarget } from "../../runtime/rpc/remote.ts";
+import { localCapability, rawCapabilityOf, type Capability } from "../../runtime/rpc/stubs.ts";
+import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/rpc/registry.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevSession } from "./session.ts";
 

@@ -10,7 +10,7 @@ import { isObject, isStr, json, warnUnknown, type ConfigEntry } from "../config-
 import type { DurableObjectBindingConfig } from "./config.ts";
 import { DURABLE_OBJECT_MIGRATIONS } from "./schema.ts";
 // Loaded when a table is printed, not by every command that reads a config.
-const lookupWorker = (name: string) => (require("../service/registry.ts") as typeof import("../service/registry.ts")).lookupWorker(name);
+const lookupWorker = (name: string) => (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).lookupWorker(name);
 
 const durableObjects = () => require("./index.ts") as typeof import("./index.ts");
 

@@ -10,7 +10,7 @@ import { ObjectHost, type ObjectClass } from "./object.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
 import { notAnId } from "./validate.ts";
-import { localCapability, makeStub as makeRpcStub } from "../service/rpc.ts";
+import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
 
 export { DurableObjectId } from "./id.ts";
 export { DurableObjectState } from "./object.ts";

@@ -5,8 +5,8 @@
 // wrangler, where the object runs in the process of the worker that defines it.
 import { DurableObjectId, IdFactory } from "./id.ts";
 import { notAnId } from "./validate.ts";
-import { remoteCapability, remoteFetch } from "../service/remote.ts";
-import { makeStub } from "../service/rpc.ts";
+import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
+import { makeStub } from "../../rpc/stubs.ts";
 
 export class RemoteDurableObjectNamespace {
   readonly #ids: IdFactory;

@@ -4,7 +4,7 @@ import type { BindingDescriptor } from "../descriptor.ts";
 import { isStr, json, requireString } from "../config-checks.ts";
 import type { ServiceBindingConfig } from "./config.ts";
 // Loaded when a table is printed, not by every command that reads a config.
-const lookupWorker = (name: string) => (require("./registry.ts") as typeof import("./registry.ts")).lookupWorker(name);
+const lookupWorker = (name: string) => (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).lookupWorker(name);
 
 const service = () => require("./index.ts") as typeof import("./index.ts");
 

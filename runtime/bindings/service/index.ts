@@ -2,10 +2,10 @@
 // another worker (or this one) in this dev process, or in another `bunflare dev`
 // process found in the dev registry. A worker no session runs answers as
 // wrangler's does: fetch gets a 503 naming it, RPC throws the same words.
-// RPC itself (stubs, pipelining, copying, errors) is rpc.ts.
-import { workerNotFound } from "./registry.ts";
-import { remoteCapability, type RemoteTarget } from "./remote.ts";
-import { clonedCapability, localCapability, makeStub, type Capability } from "./rpc.ts";
+// RPC itself (stubs, pipelining, copying, errors) is runtime/rpc/stubs.ts.
+import { workerNotFound } from "../../rpc/registry.ts";
+import { remoteCapability, type RemoteTarget } from "../../rpc/remote.ts";
+import { clonedCapability, localCapability, makeStub, type Capability } from "../../rpc/stubs.ts";
 
 export interface ServiceTarget {
   fetch(request: Request): Promise<Response>;

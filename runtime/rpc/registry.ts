@@ -15,7 +15,7 @@ import type { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { ensureSchema, openSqlite } from "../../store/index.ts";
+import { ensureSchema, openSqlite } from "../store/index.ts";
 
 export interface RegistryEntry {
   /** The worker's name. */

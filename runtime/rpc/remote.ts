@@ -22,7 +22,7 @@ import {
   revive,
   type Capability,
   type ErrorShape,
-} from "./rpc.ts";
+} from "./stubs.ts";
 
 /** What a cross-process call is addressed to: an entrypoint, one Durable Object, or a capability a process exported. */
 export type RemoteTarget =

@@ -14,7 +14,7 @@
 //   standard types; any other becomes an `Error` whose message starts with its
 //   name; `remote` is set on it, and its stack is the caller's.
 // - `stub[Symbol.dispose]()` releases the capability; `dup()` adds a reference.
-import { RpcTarget, WorkerEntrypoint, DurableObject } from "../../modules/workers.ts";
+import { RpcTarget, WorkerEntrypoint, DurableObject } from "../modules/workers.ts";
 
 /** What a stub calls: `path` names a member chain below the target ([] = the target itself). */
 export interface Capability {
