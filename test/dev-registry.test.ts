@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { durableObject, tomlWithMain } from "./configs.ts";
 import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/rpc/registry.ts";
 import { remoteCall, remoteFetch } from "../runtime/rpc/remote.ts";
 
@@ -17,16 +18,7 @@ afterEach(async () => {
 });
 
 const CALLEE = {
-  "wrangler.toml": `name = "callee"
-main = "index.js"
-compatibility_date = "2025-01-01"
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`,
+  "wrangler.toml": tomlWithMain("callee", "index.js", durableObject("COUNTER", "Counter")),
   "index.js": `import { WorkerEntrypoint, DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
   async increment(by) { const n = ((await this.ctx.storage.get("n")) ?? 0) + by; await this.ctx.storage.put("n", n); return n; }

@@ -7,46 +7,14 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { cleanup, eventually, project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { D1, durableObject, FLOW, JOBS, KV, R2, toml } from "./configs.ts";
 
 setDefaultTimeout(120_000);
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
 const BIN = path.resolve(import.meta.dir, "..", "bin", "bunflare");
 const SHOTS = path.resolve(import.meta.dir, "..", "artifacts", "explorer");
-const CONFIG = `name = "app"
-main = "src/index.js"
-compatibility_date = "2025-01-01"
-
-[[kv_namespaces]]
-binding = "KV"
-id = "kv-id"
-
-[[d1_databases]]
-binding = "DB"
-database_name = "db1"
-database_id = "db-id"
-
-[[r2_buckets]]
-binding = "BUCKET"
-bucket_name = "bucket-one"
-
-[[durable_objects.bindings]]
-name = "ROOMS"
-class_name = "Room"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Room"]
-
-[[workflows]]
-binding = "FLOW"
-name = "flow"
-class_name = "Flow"
-
-[[queues.producers]]
-binding = "JOBS"
-queue = "jobs"
-`;
+const CONFIG = toml("app", KV, D1, R2, durableObject("ROOMS", "Room"), FLOW, JOBS);
 const WORKER = `import { DurableObject, WorkflowEntrypoint } from "cloudflare:workers";
 export class Room extends DurableObject {
   async fetch() {

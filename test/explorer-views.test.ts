@@ -9,29 +9,14 @@ import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import path from "node:path";
 import { cleanup, eventually, project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { D1, KV, R2, toml } from "./configs.ts";
 import { DOCUMENTED } from "../src/explorer/openapi.ts";
 import { EXPLORER_HTML } from "../src/explorer/page.ts";
 
 setDefaultTimeout(60_000);
 
 const BIN = path.resolve(import.meta.dir, "..", "bin", "bunflare");
-const CONFIG = `name = "app"
-main = "src/index.js"
-compatibility_date = "2025-01-01"
-
-[[kv_namespaces]]
-binding = "KV"
-id = "kv-id"
-
-[[d1_databases]]
-binding = "DB"
-database_name = "db1"
-database_id = "db-id"
-
-[[r2_buckets]]
-binding = "BUCKET"
-bucket_name = "bucket-one"
-`;
+const CONFIG = toml("app", KV, D1, R2);
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

@@ -6,36 +6,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { cleanup, project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { D1, durableObject, FLOW, JOBS, KV, R2, toml } from "./configs.ts";
 
 setDefaultTimeout(60_000);
 
 const BIN = path.resolve(import.meta.dir, "..", "bin", "bunflare");
-const CONFIG = `name = "app"
-main = "src/index.js"
-compatibility_date = "2025-01-01"
-
-[[kv_namespaces]]
-binding = "KV"
-id = "kv-id"
-
-[[d1_databases]]
-binding = "DB"
-database_name = "db1"
-database_id = "db-id"
-
-[[r2_buckets]]
-binding = "BUCKET"
-bucket_name = "bucket-one"
-
-[[workflows]]
-binding = "FLOW"
-name = "flow"
-class_name = "Flow"
-
-[[queues.producers]]
-binding = "JOBS"
-queue = "jobs"
-`;
+const CONFIG = toml("app", KV, D1, R2, FLOW, JOBS);
 const WORKER = `export default {
   async fetch(request, env) {
     await env.KV.put("from-worker", "written by the worker");
@@ -315,7 +291,7 @@ describe("bunflare dev serves the explorer", () => {
 
   test("Durable Objects: the worker's classes and the objects that stored data", async () => {
     const dir = project({
-      "wrangler.toml": `name = "do-app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n`,
+      "wrangler.toml": toml("do-app", durableObject("COUNTER", "Counter")),
       "src/index.js": `import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
   async fetch() {

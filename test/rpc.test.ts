@@ -4,6 +4,7 @@
 // three processes where one is killed with -9 and restarted.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { durableObject, tomlWithMain } from "./configs.ts";
 
 setDefaultTimeout(60_000);
 
@@ -228,16 +229,7 @@ describe("three processes, one killed with -9", () => {
   test("callers in the other two get wrangler's error, then reach the restarted session and its stored data", async () => {
     const registry = project({});
     const store = project({
-      "wrangler.toml": `name = "store"
-main = "index.js"
-compatibility_date = "2025-01-01"
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`,
+      "wrangler.toml": tomlWithMain("store", "index.js", durableObject("COUNTER", "Counter")),
       "index.js": `import { WorkerEntrypoint, DurableObject, RpcTarget } from "cloudflare:workers";
 class Handle extends RpcTarget { constructor(n) { super(); this.n = n; } get value() { return this.n; } }
 export class Counter extends DurableObject {

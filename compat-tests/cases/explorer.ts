@@ -5,6 +5,7 @@
 // plain HTML page), so it is not compared.
 import type { CompatCase } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
+import { D1, durableObject, FLOW, KV, R2, toml } from "../../test/configs.ts";
 
 const API = "/cdn-cgi/explorer/api";
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -13,28 +14,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "explorer: API shapes for KV, D1, R2 and workflows",
     files: {
-      "wrangler.toml": `name = "explorer-app"
-main = "src/index.js"
-compatibility_date = "2025-01-01"
-
-[[kv_namespaces]]
-binding = "KV"
-id = "kv-id"
-
-[[d1_databases]]
-binding = "DB"
-database_name = "db1"
-database_id = "db-id"
-
-[[r2_buckets]]
-binding = "BUCKET"
-bucket_name = "bucket-one"
-
-[[workflows]]
-binding = "FLOW"
-name = "flow"
-class_name = "Flow"
-`,
+      "wrangler.toml": toml("explorer-app", KV, D1, R2, FLOW),
       "src/index.js": `import { WorkflowEntrypoint } from "cloudflare:workers";
 export class Flow extends WorkflowEntrypoint {
   async run() {
@@ -101,22 +81,7 @@ export default {
     // wrangler's SQL console path by name (same columns, rows and meta), its errors, and local/workers.
     name: "explorer: Durable Objects query and local workers",
     files: {
-      "wrangler.toml": `name = "do-app"
-main = "src/index.js"
-compatibility_date = "2025-01-01"
-
-[[kv_namespaces]]
-binding = "KV"
-id = "kv-id"
-
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`,
+      "wrangler.toml": toml("do-app", KV, durableObject("COUNTER", "Counter")),
       "src/index.js": `import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
   async fetch() {

@@ -1,0 +1,23 @@
+// wrangler.toml pieces the tests and compat cases share, so a project's config
+// reads as the bindings it has: toml("app", KV, D1, R2) instead of the same
+// twenty lines in every file.
+
+/** A wrangler.toml for a worker named `name` with `main = "<main>"`, followed by the given sections. */
+export function toml(name: string, ...sections: string[]): string {
+  return tomlWithMain(name, "src/index.js", ...sections);
+}
+
+export function tomlWithMain(name: string, main: string, ...sections: string[]): string {
+  return [`name = "${name}"\nmain = "${main}"\ncompatibility_date = "2025-01-01"\n`, ...sections].join("\n");
+}
+
+export const KV = `[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n`;
+export const D1 = `[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db1"\ndatabase_id = "db-id"\n`;
+export const R2 = `[[r2_buckets]]\nbinding = "BUCKET"\nbucket_name = "bucket-one"\n`;
+export const FLOW = `[[workflows]]\nbinding = "FLOW"\nname = "flow"\nclass_name = "Flow"\n`;
+export const JOBS = `[[queues.producers]]\nbinding = "JOBS"\nqueue = "jobs"\n`;
+
+/** A SQLite-backed Durable Object class bound as `binding` (and its migration). */
+export function durableObject(binding: string, className: string): string {
+  return `[[durable_objects.bindings]]\nname = "${binding}"\nclass_name = "${className}"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["${className}"]\n`;
+}
