@@ -61,10 +61,10 @@ export interface Running {
   stderr: () => string;
 }
 
-export async function startDev(tool: Tool, dir: string, args: string[]): Promise<Running> {
+export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevOnce(tool, dir, args);
+      return await startDevOnce(tool, dir, args, env);
     } catch (error) {
       // wrangler checks that its inspector port (9229) is free, then workerd
       // binds it: another wrangler dev on this machine (a parallel run) can
@@ -75,12 +75,12 @@ export async function startDev(tool: Tool, dir: string, args: string[]): Promise
   }
 }
 
-function startDevOnce(tool: Tool, dir: string, args: string[]): Promise<Running> {
+function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
-      ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], { cwd: dir, env: toolEnv(dir), detached: true })
-      : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir), detached: true });
+      ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], { cwd: dir, env: toolEnv(dir, env), detached: true })
+      : spawn(BUNFLARE_BIN, argv, { cwd: dir, env: toolEnv(dir, env), detached: true });
   let output = "";
   let stdout = "";
   let stderr = "";

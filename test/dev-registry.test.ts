@@ -97,7 +97,7 @@ async function twoSessions() {
     const response = await fetch(new URL(path, caller.url), { headers: { "user-agent": "curl/8" } });
     return { status: response.status, text: await response.text() };
   };
-  return { callee, caller, get, restartCallee: () => start(calleeDir) };
+  return { callee, caller, get, start, restartCallee: () => start(calleeDir) };
 }
 
 describe("bunflare dev across processes", () => {
@@ -135,6 +135,20 @@ describe("bunflare dev across processes", () => {
 });
 
 describe("the dev registry", () => {
+  test("a second session of the same worker is warned, serves other processes' calls, and hands them back when it stops", async () => {
+    const { get, start } = await twoSessions();
+    expect((await get("/fetch")).text).toStartWith("callee saw POST");
+    const secondDir = project({ ...CALLEE, "index.js": CALLEE["index.js"].replace('"callee saw "', '"second callee saw "') });
+    dirs.push(secondDir);
+    const second = await start(secondDir);
+    await second.waitForOutput(/Worker "callee" is already running in another dev session \(process \d+, http:\/\/[^)]+\)/);
+    expect(second.output()).toContain("they go back to the other one when this one stops");
+    expect((await get("/fetch")).text).toStartWith("second callee saw POST");
+    await second.stop();
+    // wrangler's registry would now answer "not found"; the first session serves again.
+    expect((await get("/fetch")).text).toStartWith("callee saw POST");
+  });
+
   test("an entry whose process lives but no longer serves (pid reused) counts as not running", async () => {
     const registry = project({});
     dirs.push(registry);

@@ -1,10 +1,90 @@
 // Workers RPC under wrangler dev and bunflare dev: a worker calling its own
 // named entrypoint through a service binding, and a Durable Object. What the
 // caller sees (results, error types and messages, stubs) is compared as JSON.
-import type { CompatCase } from "../harness.ts";
-import { devCase } from "../dev-harness.ts";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { CaseOutcome, CompatCase, Tool } from "../harness.ts";
+import { devCase, kill, startDev, type Running } from "../dev-harness.ts";
+import { freePort } from "../../bench/proc.ts";
+
+const CALLEE = (answer: string) => ({
+  "wrangler.toml": 'name = "callee"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+  "index.js": `export default { fetch() { return new Response("${answer}"); } };\n`,
+});
+const CALLER = {
+  "wrangler.toml": 'name = "caller"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "CALLEE"\nservice = "callee"\n',
+  "index.js": `export default {
+  async fetch(request, env) {
+    try {
+      const response = await env.CALLEE.fetch("http://callee/");
+      return new Response(response.status + " " + (await response.text()));
+    } catch (error) {
+      return new Response("threw " + error.message);
+    }
+  },
+};
+`,
+};
+
+/**
+ * Two dev sessions of the same worker name, found by a third through the dev
+ * registry. With one running, both tools answer alike. With two, wrangler
+ * 4.86 says nothing and answers either from the second or 503 "not found"
+ * (it varies from run to run); bunflare warns the second session that the
+ * name was taken and always routes to it, the last one started. When the
+ * second stops, wrangler has forgotten the first, which still runs: 503
+ * "not found". Bunflare keeps one claim per session and routes back to the
+ * first. Both are better than wrangler on purpose; wrangler's answers are
+ * shown as notes.
+ */
+const sameNameTwiceCase: CompatCase = {
+  name: "rpc: two dev sessions of one worker name, and the second one stopping",
+  steps: [],
+  async run(): Promise<CaseOutcome> {
+    const problems: string[] = [];
+    const seen: Record<Tool, string[]> = { wrangler: [], bunflare: [] };
+    for (const tool of ["wrangler", "bunflare"] as const) {
+      const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-registry-`));
+      const running: Running[] = [];
+      const start = async (name: string, files: Record<string, string>) => {
+        const dir = path.join(home, name);
+        mkdirSync(dir, { recursive: true });
+        for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+        const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
+        running.push(dev);
+        return dev;
+      };
+      try {
+        await start("first", CALLEE("first callee"));
+        const caller = await start("caller", CALLER);
+        const ask = async () => seen[tool].push(await (await fetch(caller.url)).text());
+        await ask();
+        const second = await start("second", CALLEE("second callee"));
+        await ask();
+        kill(second.child);
+        await new Promise((resolve) => second.child.once("exit", resolve));
+        await ask();
+        if (tool === "bunflare" && !/is already running in another dev session/.test(second.output())) problems.push(`bunflare did not warn the second session:\n${second.output()}`);
+      } catch (error) {
+        problems.push(`${tool}: ${error}`);
+      } finally {
+        for (const dev of running) kill(dev.child);
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+    const [wranglerFirst, wranglerBoth, wranglerAfter] = seen.wrangler;
+    const [bunflareFirst, bunflareBoth, bunflareAfter] = seen.bunflare;
+    if (wranglerFirst !== "200 first callee" || bunflareFirst !== wranglerFirst) problems.push(`one session: wrangler ${wranglerFirst}, bunflare ${bunflareFirst}`);
+    if (bunflareBoth !== "200 second callee") problems.push(`two sessions: bunflare answered ${bunflareBoth} (wrangler: ${wranglerBoth})`);
+    if (bunflareAfter !== "200 first callee") problems.push(`after the second stopped: bunflare answered ${bunflareAfter} (wrangler: ${wranglerAfter})`);
+    const notes = [`two sessions: wrangler "${wranglerBoth}", bunflare "${bunflareBoth}"`, `after the second stopped: wrangler "${wranglerAfter}", bunflare "${bunflareAfter}"`];
+    return { name: sameNameTwiceCase.name, ok: problems.length === 0, problems, notes };
+  },
+};
 
 export const cases: CompatCase[] = [
+  sameNameTwiceCase,
   devCase({
     name: "rpc: properties, pipelining, RpcTargets, function stubs, ctx.props, errors, cloning and disposal",
     fixture: "dev-rpc",

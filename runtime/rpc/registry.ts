@@ -8,6 +8,11 @@
 // ~/.wrangler does. So it is `registry.sqlite` under $BUNFLARE_REGISTRY_PATH, else
 // ~/.bunflare/registry.
 //
+// Two sessions may run the same worker name: the last to start serves other
+// processes' calls, and when it stops the earlier one does again (wrangler's
+// registry forgets the earlier one; bunflare keeps one row per session and
+// warns at start that the name is already taken).
+//
 // A session killed with -9 leaves its rows behind: an entry whose pid is gone
 // is ignored (and deleted by the next writer); a pid that lives on but no longer
 // serves (reused) is caught by the caller's failed connect, answered as "not found".
@@ -38,6 +43,20 @@ export const DEV_REGISTRY_MIGRATIONS = [
     durable_objects TEXT NOT NULL DEFAULT '[]',
     updated_at INTEGER NOT NULL
   )`,
+  // One row per (name, session): claimed_at orders the claims, the newest live one serves.
+  `CREATE TABLE dev_workers_by_session (
+    name TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    entrypoints TEXT NOT NULL DEFAULT '[]',
+    durable_objects TEXT NOT NULL DEFAULT '[]',
+    claimed_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (name, pid)
+  );
+  INSERT INTO dev_workers_by_session SELECT name, pid, url, entrypoints, durable_objects, updated_at, updated_at FROM dev_workers;
+  DROP TABLE dev_workers;
+  ALTER TABLE dev_workers_by_session RENAME TO dev_workers;`,
 ] as const;
 
 export function registryDir(): string {
@@ -75,25 +94,33 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Records (or replaces: the last session to start a name wins, as in wrangler) a worker of this process. */
-export function registerWorker(entry: Omit<RegistryEntry, "pid">): void {
+/**
+ * Records (or refreshes, on a reload) a worker of this process. Returns the
+ * live session that served the name until now, when another one did: the
+ * caller warns that calls from other processes now come here.
+ */
+export function registerWorker(entry: Omit<RegistryEntry, "pid">): RegistryEntry | undefined {
   const handle = db();
-  if (!handle) return;
+  if (!handle) return undefined;
   try {
+    pruneDead(handle);
+    const previous = lookupWorker(entry.name);
+    const now = Date.now();
     handle
       .query(
-        `INSERT INTO dev_workers (name, url, pid, entrypoints, durable_objects, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET url = excluded.url, pid = excluded.pid, entrypoints = excluded.entrypoints,
+        `INSERT INTO dev_workers (name, pid, url, entrypoints, durable_objects, claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, pid) DO UPDATE SET url = excluded.url, entrypoints = excluded.entrypoints,
            durable_objects = excluded.durable_objects, updated_at = excluded.updated_at`,
       )
-      .run(entry.name, entry.url, process.pid, JSON.stringify(entry.entrypoints), JSON.stringify(entry.durableObjects), Date.now());
-    pruneDead(handle);
+      .run(entry.name, process.pid, entry.url, JSON.stringify(entry.entrypoints), JSON.stringify(entry.durableObjects), now, now);
+    return previous && previous.pid !== process.pid ? previous : undefined;
   } catch {
     // As above: registration is best effort, the session serves regardless.
+    return undefined;
   }
 }
 
-/** Removes this process's entry for `name` (another session may have claimed the name since). */
+/** Removes this process's claim on `name`; an earlier session still running it serves it again. */
 export function unregisterWorker(name: string): void {
   try {
     db()?.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(name, process.pid);
@@ -107,15 +134,16 @@ function pruneDead(handle: Database): void {
   }
 }
 
-/** The running dev session of worker `name`, if its process is still alive. */
+/** The running dev session of worker `name` (the last one started, of those still alive). */
 export function lookupWorker(name: string): RegistryEntry | undefined {
-  let row: { name: string; url: string; pid: number; entrypoints: string; durable_objects: string } | null;
+  let rows: { name: string; url: string; pid: number; entrypoints: string; durable_objects: string }[];
   try {
-    row = (db()?.query("SELECT name, url, pid, entrypoints, durable_objects FROM dev_workers WHERE name = ?").get(name) ?? null) as typeof row;
+    rows = (db()?.query("SELECT name, url, pid, entrypoints, durable_objects FROM dev_workers WHERE name = ? ORDER BY claimed_at DESC, rowid DESC").all(name) ?? []) as typeof rows;
   } catch {
     return undefined;
   }
-  if (!row || !alive(row.pid)) return undefined;
+  const row = rows.find((candidate) => alive(candidate.pid));
+  if (!row) return undefined;
   return {
     name: row.name,
     url: row.url,

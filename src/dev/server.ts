@@ -70,12 +70,12 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
 }
 
 /** Puts every worker of the session in the dev registry, so other dev processes reach it. */
-function registerSession(session: DevSession, url: string): void {
+function registerSession(session: DevSession, url: string, warn?: (message: string) => void): void {
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
     if (!config.name) continue;
     const exports = slot.current?.exports ?? {};
-    registerWorker({
+    const previous = registerWorker({
       name: config.name,
       url,
       entrypoints: Object.keys(exports).filter((key) => typeof exports[key] === "function" || key === "default"),
@@ -83,6 +83,12 @@ function registerSession(session: DevSession, url: string): void {
         .filter((b) => !b.script_name || b.script_name === config.name)
         .map((b) => b.class_name),
     });
+    if (previous && warn) {
+      warn(
+        `Worker "${config.name}" is already running in another dev session (process ${previous.pid}, ${previous.url}).\n` +
+          "Service bindings and Durable Objects of other dev sessions now reach this one; they go back to the other one when this one stops.",
+      );
+    }
   }
 }
 
@@ -246,7 +252,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const register = () => registerSession(session, registryUrl);
   // Functions and RpcTargets sent to other processes are called back here.
   setRpcAddress(registryUrl);
-  register();
+  registerSession(session, registryUrl, devConsole.warn);
   registered = true;
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port }));
