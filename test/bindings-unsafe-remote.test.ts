@@ -5,34 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { project, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { PARTLY_LOCAL, tomlWithMain } from "./configs.ts";
 
-const CONFIG = `name = "unsafe-remote"
-main = "index.js"
-compatibility_date = "2025-01-01"
-ai = { binding = "AI" }
-worker_loaders = [{ binding = "LOADER" }]
-[[vectorize]]
-binding = "VEC"
-index_name = "idx"
-[[mtls_certificates]]
-binding = "CERT"
-certificate_id = "cert-1"
-[[pipelines]]
-binding = "PIPE"
-pipeline = "events"
-[[dispatch_namespaces]]
-binding = "DISPATCH"
-namespace = "customers"
-outbound = { service = "outbound-worker" }
-[[unsafe.bindings]]
-name = "UNSAFE_LIMIT"
-type = "ratelimit"
-namespace_id = "7"
-simple = { limit = 1, period = 10 }
-[[unsafe.bindings]]
-name = "UNSAFE_OTHER"
-type = "custom"
-`;
+const CONFIG = tomlWithMain("unsafe-remote", "index.js", `ai = { binding = "AI" }\n${PARTLY_LOCAL}`);
 
 const DYNAMIC = `import { WorkerEntrypoint } from "cloudflare:workers";
 import { greeting } from "./lib/greet.js";

@@ -21,3 +21,28 @@ export const JOBS = `[[queues.producers]]\nbinding = "JOBS"\nqueue = "jobs"\n`;
 export function durableObject(binding: string, className: string): string {
   return `[[durable_objects.bindings]]\nname = "${binding}"\nclass_name = "${className}"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["${className}"]\n`;
 }
+
+/** Bindings wrangler dev simulates partly or not at all (no always-remote one: wrangler dev would stop to log in). */
+export const PARTLY_LOCAL = `worker_loaders = [{ binding = "LOADER" }]
+[[vectorize]]
+binding = "VEC"
+index_name = "idx"
+[[mtls_certificates]]
+binding = "CERT"
+certificate_id = "cert-1"
+[[pipelines]]
+binding = "PIPE"
+pipeline = "events"
+[[dispatch_namespaces]]
+binding = "DISPATCH"
+namespace = "customers"
+outbound = { service = "outbound-worker" }
+[[unsafe.bindings]]
+name = "UNSAFE_LIMIT"
+type = "ratelimit"
+namespace_id = "7"
+simple = { limit = 1, period = 10 }
+[[unsafe.bindings]]
+name = "UNSAFE_OTHER"
+type = "custom"
+`;

@@ -3,6 +3,7 @@
 // the bindings table and one simple use of each, compared.
 import type { CompatCase } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
+import { PARTLY_LOCAL, tomlWithMain } from "../../test/configs.ts";
 
 const CONFIG = `name = "local-bindings"
 main = "index.js"
@@ -143,32 +144,7 @@ cases.push(
 
 // Bindings wrangler dev simulates partly or not at all. No always-remote binding
 // (AI, ...): wrangler dev would stop to log in to Cloudflare for it.
-const PARTLY_LOCAL_CONFIG = `name = "partly-local"
-main = "index.js"
-compatibility_date = "2025-01-01"
-worker_loaders = [{ binding = "LOADER" }]
-[[vectorize]]
-binding = "VEC"
-index_name = "idx"
-[[mtls_certificates]]
-binding = "CERT"
-certificate_id = "cert-1"
-[[pipelines]]
-binding = "PIPE"
-pipeline = "events"
-[[dispatch_namespaces]]
-binding = "DISPATCH"
-namespace = "customers"
-outbound = { service = "outbound-worker" }
-[[unsafe.bindings]]
-name = "UNSAFE_LIMIT"
-type = "ratelimit"
-namespace_id = "7"
-simple = { limit = 1, period = 10 }
-[[unsafe.bindings]]
-name = "UNSAFE_OTHER"
-type = "custom"
-`;
+const PARTLY_LOCAL_CONFIG = tomlWithMain("partly-local", "index.js", PARTLY_LOCAL);
 
 const PARTLY_LOCAL_WORKER = `const run = async (fn) => { try { return Response.json(await fn()); } catch (e) { return Response.json({ error: String(e) }); } };
 const code = (who) => ({ compatibilityDate: "2025-01-01", mainModule: "main.js", modules: { "main.js": "import { WorkerEntrypoint } from 'cloudflare:workers'; import { greeting } from './lib/greet.js'; export class Api extends WorkerEntrypoint { add(a, b) { return a + b + Number(this.env.OFFSET); } } export default { fetch(request, env) { return new Response(greeting + ' ' + env.WHO + ' ' + new URL(request.url).pathname); } };", "lib/greet.js": "export const greeting = 'hello';" }, env: { WHO: who, OFFSET: "100" } });
