@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
 import { durableObject, tomlWithMain } from "./configs.ts";
 import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/rpc/registry.ts";
-import { remoteCall, remoteFetch } from "../runtime/rpc/remote.ts";
+import { answerRpc, decode, encode, outstandingLoans, remoteCall, remoteFetch, setRpcAddress, sweepLoans, type RpcReply } from "../runtime/rpc/remote.ts";
+import { localCapability } from "../runtime/rpc/stubs.ts";
+import { RpcTarget } from "../runtime/modules/workers.ts";
 
 setDefaultTimeout(60_000);
 
@@ -190,6 +192,43 @@ describe("the dev registry", () => {
     } finally {
       if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;
       else process.env.BUNFLARE_REGISTRY_PATH = saved;
+    }
+  });
+});
+
+describe("what a process lends to a borrower that dies", () => {
+  test("capabilities returned to a dead caller are released, a live caller's kept; unclaimed streams are cancelled", async () => {
+    setRpcAddress("http://127.0.0.1:1");
+    try {
+      let cancelled = 0;
+      class Api extends RpcTarget {
+        counter() {
+          return () => 1;
+        }
+        stream() {
+          return new ReadableStream({ pull() {}, cancel: () => void cancelled++ });
+        }
+      }
+      const api = new Api();
+      const resolve = () => localCapability(() => api);
+      const ask = async (method: string, from: number) => {
+        const response = await answerRpc((await encode({ target: { worker: "w" }, op: "call", path: [method], args: [], from })).buffer as ArrayBuffer, resolve);
+        expect(decode<RpcReply>(await response.arrayBuffer())).not.toHaveProperty("error");
+      };
+      const before = outstandingLoans();
+      const dead = spawnSync("true").pid!;
+      await ask("counter", dead);
+      await ask("counter", process.pid === 1 ? 2 : 1);
+      await ask("stream", dead);
+      expect(outstandingLoans()).toEqual({ capabilities: before.capabilities + 2, streams: before.streams + 1 });
+      sweepLoans();
+      // The dead caller's function is gone; pid 1 (alive) keeps its own; the stream waits for its reader a while.
+      expect(outstandingLoans()).toEqual({ capabilities: before.capabilities + 1, streams: before.streams + 1 });
+      sweepLoans(Date.now() + 61_000);
+      expect(outstandingLoans().streams).toBe(before.streams);
+      expect(cancelled).toBe(1);
+    } finally {
+      setRpcAddress(undefined);
     }
   });
 });

@@ -37,6 +37,8 @@ export interface RpcRequest {
   op: RpcOp;
   path: string[];
   args: unknown[];
+  /** The calling process: what its results lend is released if it dies without disposing them. */
+  from?: number;
 }
 
 export type RpcReply = { ok: unknown } | { error: ErrorShape };
@@ -47,6 +49,57 @@ export type RpcReply = { ok: unknown } | { error: ErrorShape };
 const exported = new Map<string, Capability>();
 let nextExport = 0;
 let ownAddress: string | undefined;
+
+// A borrower killed (-9, a crash) never sends "release", and never reads the
+// streams lent to it: each result's loans are tagged with the borrower's pid,
+// and a sweep releases those of processes that are gone. A lent stream is
+// fetched by its borrower as soon as it decodes the value, so one unclaimed for
+// a minute has no reader left.
+const borrowers = new Map<string, number>();
+const STREAM_UNCLAIMED_MS = 60_000;
+const SWEEP_EVERY_MS = 10_000;
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Releases what dead borrowers held and cancels streams no one came for. */
+export function sweepLoans(now = Date.now()): void {
+  const alive = new Map<number, boolean>();
+  for (const [id, pid] of borrowers) {
+    if (!alive.has(pid)) alive.set(pid, processAlive(pid));
+    if (alive.get(pid)) continue;
+    borrowers.delete(id);
+    const cap = exported.get(id);
+    exported.delete(id);
+    cap?.release();
+  }
+  for (const [id, loan] of lentStreams) {
+    if (now - loan.at < STREAM_UNCLAIMED_MS) continue;
+    lentStreams.delete(id);
+    loan.stream.cancel().catch(() => {});
+  }
+  if (borrowers.size === 0 && lentStreams.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function sweepLater(): void {
+  sweeper ??= setInterval(sweepLoans, SWEEP_EVERY_MS);
+  sweeper.unref?.();
+}
+
+/** How many capabilities and streams this process has lent and not had back. */
+export function outstandingLoans(): { capabilities: number; streams: number } {
+  return { capabilities: exported.size, streams: lentStreams.size };
+}
 
 /** The address other processes call back on (this dev server's); without one, functions cannot be sent. */
 export function setRpcAddress(url: string | undefined): void {
@@ -74,7 +127,7 @@ type Wire =
   | { response: { status: number; statusText: string; headers: [string, string][]; body: StreamRef | null } }
   | { headers: [string, string][] };
 
-const lentStreams = new Map<string, ReadableStream>();
+const lentStreams = new Map<string, { stream: ReadableStream; at: number }>();
 
 /** Path under which a dev server serves the streams it lent (one read each). */
 export const STREAM_PATH = "/cdn-cgi/bunflare/rpc-stream/";
@@ -83,7 +136,8 @@ async function lendStream(body: ReadableStream | null): Promise<StreamRef | null
   if (!body) return null;
   if (!ownAddress) return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
   const id = `${process.pid}.${++nextExport}`;
-  lentStreams.set(id, body);
+  lentStreams.set(id, { stream: body, at: Date.now() });
+  sweepLater();
   return { stream: id, url: ownAddress };
 }
 
@@ -104,9 +158,9 @@ function borrowStream(ref: StreamRef | null): ReadableStream | null {
 /** The answer to a request for a stream this process lent: its bytes, as they come. */
 export function answerStream(pathname: string): Response {
   const id = pathname.slice(STREAM_PATH.length);
-  const stream = lentStreams.get(id);
+  const loan = lentStreams.get(id);
   lentStreams.delete(id);
-  return stream ? new Response(stream) : new Response(null, { status: 404 });
+  return loan ? new Response(loan.stream) : new Response(null, { status: 404 });
 }
 
 async function toWire(value: unknown, lent: string[]): Promise<Wire> {
@@ -196,7 +250,7 @@ export async function remoteFetch(target: RemoteTarget & { worker: string }, req
 export async function remoteCall(target: RemoteTarget, op: RpcOp, path: string[], args: unknown[]): Promise<unknown> {
   const lent: string[] = [];
   try {
-    const body = await encode({ target, op, path, args } satisfies RpcRequest, lent);
+    const body = await encode({ target, op, path, args, from: process.pid } satisfies RpcRequest, lent);
     const url = "cap" in target ? target.url : lookupWorker(target.worker)?.url;
     const lost = () => ("cap" in target ? new Error("Network connection lost.") : new Error(workerNotFound(target.worker)));
     if (!url) throw lost();
@@ -238,14 +292,17 @@ export function remoteCapability(target: RemoteTarget): Capability {
  */
 export async function answerRpc(body: ArrayBuffer, resolveTarget: (target: Exclude<RemoteTarget, { cap: string }>) => Capability): Promise<Response> {
   let reply: RpcReply;
+  let from: number | undefined;
   try {
-    const { target, op, path, args } = decode<RpcRequest>(body);
+    const { target, op, path, args, from: caller } = decode<RpcRequest>(body);
+    from = caller;
     let cap: Capability;
     if ("cap" in target) {
       const found = exported.get(target.cap);
       if (!found) throw new Error("RPC stub used after being disposed.");
       if (op === "release") {
         exported.delete(target.cap);
+        borrowers.delete(target.cap);
         found.release();
         return rpcResponse({ ok: undefined });
       }
@@ -257,15 +314,20 @@ export async function answerRpc(body: ArrayBuffer, resolveTarget: (target: Exclu
   } catch (error) {
     reply = { error: errorShape(error) };
   }
-  return rpcResponse(reply);
+  return rpcResponse(reply, from);
 }
 
-async function rpcResponse(reply: RpcReply): Promise<Response> {
+async function rpcResponse(reply: RpcReply, borrower?: number): Promise<Response> {
   let bytes: Uint8Array;
+  const lent: string[] = [];
   try {
-    bytes = await encode(reply);
+    bytes = await encode(reply, lent);
   } catch (error) {
     bytes = await encode({ error: errorShape(error) });
+  }
+  if (borrower !== undefined && borrower !== process.pid) {
+    for (const id of lent) borrowers.set(id, borrower);
+    if (lent.length) sweepLater();
   }
   return new Response(bytes, { headers: { "content-type": "application/x-bunflare-rpc" } });
 }
