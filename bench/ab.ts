@@ -1,4 +1,4 @@
-// bun bench/ab.ts <launcher A> <launcher B> [--rounds N] [--fixture bench-hello]
+// bun bench/ab.ts <launcher A> <launcher B> [--rounds N] [--fixture bench-hello] [--seed]
 //
 // Requests per second of two bunflare builds on one fixture, interleaved
 // (A, B, A, B, ...) so that what else the machine does weighs on both alike:
@@ -20,9 +20,11 @@ const option = (name: string, fallback: string) => {
 };
 const rounds = Number(option("--rounds", "5"));
 const fixture = option("--fixture", "bench-hello");
+// The KV and D1 fixtures fill their store through their own binding first (POST /seed), as the bench does.
+const seed = argv.includes("--seed") ? Boolean(argv.splice(argv.indexOf("--seed"), 1)) : false;
 const [a, b] = argv;
 if (!a || !b) {
-  console.error("usage: bun bench/ab.ts <bunflare launcher A> <bunflare launcher B> [--rounds N] [--fixture NAME]");
+  console.error("usage: bun bench/ab.ts <bunflare launcher A> <bunflare launcher B> [--rounds N] [--fixture NAME] [--seed]");
   process.exit(1);
 }
 
@@ -33,6 +35,7 @@ async function measure(launcher: string): Promise<number> {
   const proc = spawnGroup(launcher, ["dev", "--port", String(port), "--ip", "127.0.0.1"], { cwd: dir, env: toolEnv() });
   try {
     const url = `http://127.0.0.1:${port}/`;
+    if (seed) await waitForResponse(`${url}seed`, { proc, timeoutMs: 60_000, init: { method: "POST" } });
     await waitForResponse(url, { proc, timeoutMs: 60_000 });
     const result = await runLoad({ url, connections: 16, warmupMs: 1000, durationMs: 5000 });
     if (result.errors) throw new Error(`${result.errors} failed requests: ${result.firstError}`);
