@@ -28,7 +28,8 @@ if (!a || !b) {
   process.exit(1);
 }
 
-async function measure(launcher: string): Promise<number> {
+async function measure(which: "a" | "b"): Promise<number> {
+  const launcher = which === "a" ? a! : b!;
   const dir = workDir(`ab-${fixture}`);
   cpSync(path.join(FIXTURES_DIR, fixture), dir, { recursive: true });
   const port = await freePort();
@@ -42,7 +43,7 @@ async function measure(launcher: string): Promise<number> {
     if (result.errors) throw new Error(`${result.errors} failed requests: ${result.firstError}`);
     // The server's CPU (user + system, 10 ms ticks) over warm-up and window, per request at the window's rate:
     // what a request costs the dev process, which the machine's other load moves far less than req/s.
-    cpu[launcher === a ? "a" : "b"].push(((cpuTicks(proc.pid) - before) * 10_000) / (result.rps * 6));
+    cpu[which].push(((cpuTicks(proc.pid) - before) * 10_000) / (result.rps * 6));
     return result.rps;
   } finally {
     await proc.stop();
@@ -61,7 +62,7 @@ const cpu: Record<"a" | "b", number[]> = { a: [], b: [] };
 for (let round = 1; round <= rounds; round++) {
   // Alternate which goes first, so neither always runs on a machine warmed by the other.
   const order = round % 2 ? (["a", "b"] as const) : (["b", "a"] as const);
-  for (const which of order) samples[which].push(await measure(which === "a" ? a : b));
+  for (const which of order) samples[which].push(await measure(which));
   console.log(
     `round ${round}: A ${samples.a.at(-1)!.toFixed(0)} req/s (${cpu.a.at(-1)!.toFixed(1)} µs CPU/req), ` +
       `B ${samples.b.at(-1)!.toFixed(0)} req/s (${cpu.b.at(-1)!.toFixed(1)} µs CPU/req)`,
