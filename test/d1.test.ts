@@ -125,6 +125,33 @@ describe("statement methods", () => {
     expect(update.meta).toMatchObject({ changes: 2, rows_read: 2, rows_written: 2, changed_db: true });
   });
 
+  test("size_after is the file's size as SQLite counts it, after our writes and another connection's", async () => {
+    const sizeNow = (file: Database) =>
+      (file.query("SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) AS s").get() as { s: number }).s;
+    const other = new Database(store.d1Path("test-db"));
+    try {
+      const read = () => db.prepare("SELECT count(*) AS n FROM t WHERE id > ?").bind(0).all();
+      const first = await read();
+      expect(first.meta.size_after).toBe(sizeNow(other));
+      // Our own write grows the file: the next read reports the new size.
+      const grown = await db.prepare("INSERT INTO t (name) VALUES (?)").bind("x".repeat(20_000)).run();
+      expect(grown.meta.size_after).toBeGreaterThan(first.meta.size_after);
+      expect((await read()).meta.size_after).toBe(grown.meta.size_after);
+      // Another connection's write (a CLI command) grows it too; a read of ours sees that.
+      other.run("INSERT INTO t (name) VALUES (?)", ["y".repeat(40_000)]);
+      const after = await read();
+      expect(after.meta.size_after).toBe(sizeNow(other));
+      expect(after.meta.size_after).toBeGreaterThan(grown.meta.size_after);
+      expect(after.meta).toMatchObject({ changes: 0, changed_db: false, rows_written: 0 });
+      // A statement that writes no row but changes the schema still reports a changed database.
+      const created = await db.prepare("CREATE TABLE grown (a)").run();
+      expect(created.meta.changed_db).toBe(true);
+      expect(created.meta.size_after).toBe(sizeNow(other));
+    } finally {
+      other.close();
+    }
+  });
+
   test("duplicate column names keep the last value, as the runtime does", async () => {
     expect((await db.prepare("SELECT 1 AS a, 2 AS a").all()).results).toEqual([{ a: 2 }]);
   });

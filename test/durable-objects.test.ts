@@ -246,6 +246,41 @@ test("concurrent requests to one counter never lose an update (input gate)", asy
   expect(await stub.increment(0)).toBe(50);
 });
 
+test("events waiting at the gate start one after another's continuations, also through nested async helpers", async () => {
+  // The read and the write sit a few awaits apart (helpers calling helpers): each
+  // waiting event may start only once the one before has run all of them.
+  class Nested extends DurableObject {
+    async read(): Promise<number> {
+      return ((await this.ctx.storage.get("n")) as number | undefined) ?? 0;
+    }
+    async readTwice(): Promise<number> {
+      return await (async () => await this.read())();
+    }
+    async bump(): Promise<number> {
+      const value = await this.readTwice();
+      await Promise.resolve();
+      await this.ctx.storage.put("n", value + 1);
+      return value + 1;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Nested).getByName("nested") as DurableObjectStub & Record<string, any>;
+  const results = await Promise.all(Array.from({ length: 200 }, () => stub.bump()));
+  expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+});
+
+test("a caller looping on an object's storage-touching method still lets timers run", async () => {
+  const stub = namespace(scratchStore().open(), Counter).getByName("loop") as DurableObjectStub & Record<string, any>;
+  let stop = false;
+  setTimeout(() => (stop = true), 0);
+  let calls = 0;
+  while (!stop) {
+    await stub.increment();
+    calls++;
+  }
+  expect(calls).toBeGreaterThan(0);
+  expect(await stub.increment(0)).toBe(calls);
+});
+
 test("blockConcurrencyWhile in the constructor holds every event until it is done", async () => {
   const order: string[] = [];
   // The initialisation waits for the test to release it, after both reads were sent.

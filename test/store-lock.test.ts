@@ -65,6 +65,32 @@ test("a KV put waiting for another process's lock on data.sqlite lets the event 
   store.close();
 });
 
+test("a KV get and a D1 SELECT answer at once while another process holds the write lock (WAL readers never wait)", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const kv = createKVNamespace(store, "ns");
+  await kv.put("k", "v");
+  const db = createD1Database(store, "read-db");
+  await db.exec("CREATE TABLE t (x INTEGER)");
+  await db.prepare("INSERT INTO t VALUES (?)").bind(7).run();
+  const holders = [holdLock(path.join(store.dir, "data.sqlite")), holdLock(store.d1Path("read-db"))];
+  try {
+    for (const holder of holders) expect(await holder.nextLine()).toBe("locked");
+    // Settled before any timer could fire: nothing waited for the locks.
+    let timerFired = false;
+    const timer = setTimeout(() => (timerFired = true), 0);
+    const [value, x] = await Promise.all([kv.get("k"), db.prepare("SELECT x FROM t WHERE x = ?").bind(7).first("x")]);
+    expect(timerFired).toBe(false);
+    clearTimeout(timer);
+    expect(value).toBe("v");
+    expect(x).toBe(7);
+  } finally {
+    for (const holder of holders) holder.child.kill();
+    store.close();
+  }
+});
+
 test("a queue send waiting for another process's lock on data.sqlite lets the event loop run, then completes", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
   dirs.push(dir);

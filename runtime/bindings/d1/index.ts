@@ -60,6 +60,14 @@ interface Counters {
 
 const FAILED_AT = Symbol("failed statement");
 
+/** sqlite3_file_control op: the pager's data version, bumped by every change to the file. */
+const SQLITE_FCNTL_DATA_VERSION = 35;
+
+/** A plain SELECT (not a PRAGMA, EXPLAIN or transaction statement) that sqlite3_stmt_readonly() says writes nothing. */
+function readOnlySelect(statement: Statement, sql: string): boolean {
+  return statement.readonly && /^\s*(?:select|with)\b/i.test(sql);
+}
+
 /** Which query of a batch an error came from (0-based), for messages such as `d1 execute --file`'s. */
 export function failedStatementIndex(error: unknown): number | undefined {
   return error instanceof Error ? (error as Error & { [FAILED_AT]?: number })[FAILED_AT] : undefined;
@@ -68,7 +76,6 @@ export function failedStatementIndex(error: unknown): number | undefined {
 /** One open database file, shared by every binding object in this process that points at it. */
 export class D1Engine {
   readonly db: Database;
-  #counters: Statement;
   /** Set while a transaction opened by inTransaction() runs; #carried is then the last statement's counters. */
   #carrying = false;
   /** Compiled literal-INSERT shapes (shape.ts), by their parameterised SQL. */
@@ -82,10 +89,62 @@ export class D1Engine {
     private readonly onClose?: () => void,
   ) {
     this.db = openSqlite(file);
-    this.#counters = this.db.query(
-      "SELECT total_changes() AS c, last_insert_rowid() AS r, " +
-        "(SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) AS s",
-    );
+    this.#changes = this.db.query("SELECT total_changes() AS c, last_insert_rowid() AS r");
+    this.#size = this.db.query("SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) AS s");
+  }
+
+  // The size query starts a read transaction of its own (~1.5 µs, most of a
+  // cached SELECT's cost), so its answer is kept with the pager's data version,
+  // which SQLite bumps whenever a transaction of this connection or any other
+  // changed the file: while the version stays, the size stays.
+  #changes: Statement;
+  #size: Statement;
+  #sizeBytes = 0;
+  #sizeVersion = -1;
+  readonly #version32 = new Uint32Array(2);
+
+  #dataVersion(): number {
+    this.db.fileControl(SQLITE_FCNTL_DATA_VERSION, this.#version32);
+    return this.#version32[0]!;
+  }
+
+  /**
+   * This connection's counters and the file's size. `fresh`: read the size
+   * anew (before a write, which must compare against the file as it is now).
+   * Inside a transaction the data version moves only at commit, so the size is
+   * always read there.
+   */
+  #countersNow(fresh: boolean): Counters {
+    const counters = this.#changes.get() as Counters;
+    if (fresh || this.db.inTransaction) {
+      counters.s = (this.#size.get() as { s: number }).s;
+      this.#sizeVersion = this.db.inTransaction ? -1 : this.#dataVersion();
+      this.#sizeBytes = counters.s;
+      return counters;
+    }
+    const version = this.#dataVersion();
+    if (version !== this.#sizeVersion) {
+      this.#sizeBytes = (this.#size.get() as { s: number }).s;
+      this.#sizeVersion = version;
+    }
+    counters.s = this.#sizeBytes;
+    return counters;
+  }
+
+  /**
+   * A parameterised SELECT that SQLite says writes nothing: it runs at once,
+   * without the lock dance of later(), since in WAL mode a reader never waits
+   * for another process's writer.
+   */
+  isRead(sql: string): boolean {
+    if (!sql.includes("?") || mayHoldSeveral(sql)) return false;
+    let statement: Statement;
+    try {
+      statement = this.db.query(sql);
+    } catch {
+      return false; // the statement then fails with its own message
+    }
+    return readOnlySelect(statement, sql);
   }
 
   get bookmark(): string {
@@ -147,7 +206,9 @@ export class D1Engine {
     // connection's), which saves a query per statement of a big batch.
     const carried = this.#carried;
     this.#carried = undefined;
-    const before = carried ?? (this.#counters.get() as Counters);
+    // A SELECT that writes nothing cannot move the counters or the size: they are read once, after.
+    const read = !shaped && readOnlySelect(statement, sql);
+    const before = read ? undefined : (carried ?? this.#countersNow(true));
     const started = performance.now();
     let rows: Row[];
     try {
@@ -158,7 +219,7 @@ export class D1Engine {
       if (oneOff) statement.finalize();
     }
     const duration = Math.round(performance.now() - started);
-    const after = this.#counters.get() as Counters;
+    const after = this.#countersNow(false);
     if (this.#carrying) this.#carried = after;
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
@@ -166,12 +227,12 @@ export class D1Engine {
         if (row[i] instanceof Uint8Array) row[i] = Array.from(row[i] as Uint8Array);
       }
     }
-    const changes = after.c - before.c;
-    const changed = changes !== 0 || after.r !== before.r || after.s !== before.s;
+    const changes = before ? after.c - before.c : 0;
+    const changed = before !== undefined && (changes !== 0 || after.r !== before.r || after.s !== before.s);
     if (changed) this.#version++;
     // SQLite does not report rows scanned to us; count what the statement
     // returned, plus the rows an UPDATE or DELETE had to visit.
-    const visits = /^\s*(update|delete)\b/i.test(sql) ? changes : 0;
+    const visits = changes !== 0 && /^\s*(update|delete)\b/i.test(sql) ? changes : 0;
     return {
       columns,
       rows,
@@ -210,6 +271,11 @@ export class D1Engine {
   #dropShapes(): void {
     for (const { statement } of this.#shapes.values()) statement.finalize();
     this.#shapes.clear();
+  }
+
+  /** One query as a binding runs it: a read at once (see isRead), anything else through later(). */
+  run(sql: string, params: D1Value[]): RawOutcome | Promise<RawOutcome> {
+    return this.isRead(sql) ? this.query(sql, params) : this.later((e) => e.query(sql, params));
   }
 
   /** Runs `op` here, waiting for another process's lock without blocking the event loop. */
@@ -339,7 +405,7 @@ export class D1PreparedStatement {
   }
 
   async first<T = unknown>(column?: string): Promise<T | null> {
-    const outcome = await this.#engine.later((e) => e.query(this.#sql, this.#params));
+    const outcome = await this.#engine.run(this.#sql, this.#params);
     const row = toObjects(outcome)[0];
     if (row === undefined) return null;
     if (column === undefined) return row as T;
@@ -350,15 +416,15 @@ export class D1PreparedStatement {
   }
 
   async run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
-    return toResult(await this.#engine.later((e) => e.query(this.#sql, this.#params))) as D1Result<T>;
+    return toResult(await this.#engine.run(this.#sql, this.#params)) as D1Result<T>;
   }
 
   async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
-    return toResult(await this.#engine.later((e) => e.query(this.#sql, this.#params))) as D1Result<T>;
+    return toResult(await this.#engine.run(this.#sql, this.#params)) as D1Result<T>;
   }
 
   async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
-    const outcome = await this.#engine.later((e) => e.query(this.#sql, this.#params));
+    const outcome = await this.#engine.run(this.#sql, this.#params);
     return (options?.columnNames ? [outcome.columns, ...outcome.rows] : outcome.rows) as T[];
   }
 }

@@ -6,7 +6,7 @@ import type { Store } from "../../store/index.ts";
 import { withoutBlocking } from "../../store/lock.ts";
 import type { KVNamespaceConfig } from "./config.ts";
 import { KV_LIMITS } from "./limits.ts";
-import { deleteEntry, listRows, nowSeconds, readEntry, writeEntry, type StoredEntry } from "./storage.ts";
+import { deleteEntry, kvStatementsReady, listRows, nowSeconds, readEntry, writeEntry, type StoredEntry } from "./storage.ts";
 import {
   parseListOptions,
   parsePutOptions,
@@ -89,35 +89,44 @@ export class LocalKVNamespace {
     this.#id = namespaceId;
   }
 
-  get(key: unknown, options?: unknown): Promise<unknown> {
-    // An async body turns synchronous validation errors into rejections, as in the runtime.
-    return (async () => {
-      if (arguments.length === 0) {
-        throw new TypeError("Failed to execute 'get' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
-      }
-      if (Array.isArray(key)) {
-        const results = await withoutBlocking(this.#store.db, () => this.#bulk(key, options));
-        return new Map([...results].map(([name, entry]) => [name, entry && entry.value]));
-      }
-      const { type } = parseReadOptions("GET", options);
-      const name = validateKey("GET", key);
-      const entry = await withoutBlocking(this.#store.db, () => readEntry(this.#store.db, this.#id, name));
-      return entry ? decodeValue(entry.value, type) : null;
-    })();
+  // Async methods turn synchronous validation errors into rejections, as in the runtime.
+  async get(key: unknown, options?: unknown): Promise<unknown> {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'get' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
+    }
+    if (Array.isArray(key)) {
+      const results = await withoutBlocking(this.#store.db, () => this.#bulk(key, options));
+      return new Map([...results].map(([name, entry]) => [name, entry && entry.value]));
+    }
+    const { type } = parseReadOptions("GET", options);
+    const name = validateKey("GET", key);
+    const entry = this.#read(name);
+    const found = entry instanceof Promise ? await entry : entry;
+    return found ? decodeValue(found.value, type) : null;
   }
 
-  getWithMetadata(key: unknown, options?: unknown): Promise<unknown> {
-    return (async () => {
-      if (arguments.length === 0) {
-        throw new TypeError("Failed to execute 'getWithMetadata' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
-      }
-      if (Array.isArray(key)) return withoutBlocking(this.#store.db, () => this.#bulk(key, options));
-      const { type } = parseReadOptions("GET", options);
-      const name = validateKey("GET", key);
-      const entry = await withoutBlocking(this.#store.db, () => readEntry(this.#store.db, this.#id, name));
-      if (!entry) return { value: null, metadata: null, cacheStatus: null };
-      return { value: decodeValue(entry.value, type), metadata: parseMetadata(entry.metadata), cacheStatus: null };
-    })();
+  async getWithMetadata(key: unknown, options?: unknown): Promise<unknown> {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'getWithMetadata' on 'KvNamespace': parameter 1 is not of type 'string or Array'.");
+    }
+    if (Array.isArray(key)) return withoutBlocking(this.#store.db, () => this.#bulk(key, options));
+    const { type } = parseReadOptions("GET", options);
+    const name = validateKey("GET", key);
+    const read = this.#read(name);
+    const entry = read instanceof Promise ? await read : read;
+    if (!entry) return { value: null, metadata: null, cacheStatus: null };
+    return { value: decodeValue(entry.value, type), metadata: parseMetadata(entry.metadata), cacheStatus: null };
+  }
+
+  /**
+   * One key's row. A read runs at once, without the lock dance of
+   * withoutBlocking(): in WAL mode a reader never waits for another process's
+   * writer. Only the first call, which may create the table, goes through it.
+   */
+  #read(name: string): StoredEntry | null | Promise<StoredEntry | null> {
+    const db = this.#store.db;
+    if (kvStatementsReady(db)) return readEntry(db, this.#id, name);
+    return withoutBlocking(db, () => readEntry(db, this.#id, name));
   }
 
   /** Bulk reads: text or json only, 1 to 100 keys, duplicates collapse, missing keys map to null. */

@@ -48,6 +48,11 @@ export function kvStatements(db: Database): KVStatements {
   return statements;
 }
 
+/** The statements are prepared (and the schema ensured) on this handle already. */
+export function kvStatementsReady(db: Database): boolean {
+  return prepared.has(db);
+}
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
