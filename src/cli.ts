@@ -1,7 +1,6 @@
 // The CLI root: wrangler's global flags, the command tree, and the one place
 // where an error becomes a message and an exit code.
 import type { Argv } from "yargs";
-import yargs from "./yargs.ts";
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
@@ -205,6 +204,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The yargs tree for this command line: the global flags, and the invoked group's commands (else every group's entry). */
 function buildParser(argv: string[], group: CommandGroup | undefined, spec: CommandSpec | undefined): Argv {
+  // Loaded here: the fast path (src/fast-args.ts) runs a command without yargs.
+  const yargs = (require("./yargs.ts") as typeof import("./yargs.ts")).default;
   const parser = yargs(argv)
     .scriptName("bunflare")
     .strict()

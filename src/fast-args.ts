@@ -32,7 +32,7 @@ const PLAIN_VALUE = /^[^-]/;
 
 function aliasesOf(options: Options): string[] {
   const alias = options.alias;
-  return alias === undefined ? [] : Array.isArray(alias) ? alias : [alias];
+  return alias === undefined ? [] : typeof alias === "string" ? [alias] : [...alias];
 }
 
 /** Sets a flag as yargs does: its name, its aliases, and camel-cased spellings of hyphenated ones. */
