@@ -21,6 +21,17 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 const isWordChar = (code: number) =>
   isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code > 127;
 
+/** Digits of the number literal sql[from, to) from its first non-zero one, without the point. */
+function significantDigits(sql: string, from: number, to: number): number {
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    const code = sql.charCodeAt(k);
+    if (code === 46 /* . */ || (count === 0 && code === 48 /* 0 */)) continue;
+    count++;
+  }
+  return count;
+}
+
 /** The last prefix matched: a dump repeats it line after line, and a plain comparison is cheaper than the pattern. */
 let lastPrefix = "";
 
@@ -81,7 +92,7 @@ export function literalShape(sql: string): LiteralShape | undefined {
         if (decimal) {
           // A REAL literal: bound through CAST so a whole value (5.00) stays REAL.
           // Up to 15 significant digits, any correct reading gives the same double.
-          if (magnitude === 0 || digits.replace(".", "").replace(/^0+/, "").length > 15) return undefined;
+          if (magnitude === 0 || significantDigits(sql, start, j) > 15) return undefined;
           out += "CAST(? AS REAL)";
         } else {
           if (!(magnitude < LARGEST_BOUND_INTEGER)) return undefined;
@@ -90,7 +101,13 @@ export function literalShape(sql: string): LiteralShape | undefined {
         // -0 is the INTEGER 0 in SQLite; a bound -0 would be a REAL.
         values.push(negative && magnitude !== 0 ? -magnitude : magnitude);
         i = j;
-      } else if ((c | 32) === 110 /* n */ && sql.slice(i, i + 4).toUpperCase() === "NULL" && !isWordChar(sql.charCodeAt(i + 4))) {
+      } else if (
+        (c | 32) === 110 /* n */ &&
+        (sql.charCodeAt(i + 1) | 32) === 117 /* u */ &&
+        (sql.charCodeAt(i + 2) | 32) === 108 /* l */ &&
+        (sql.charCodeAt(i + 3) | 32) === 108 /* l */ &&
+        !isWordChar(sql.charCodeAt(i + 4))
+      ) {
         out += "NULL";
         i += 4;
       } else {
