@@ -24,6 +24,7 @@ import {
 import type { D1DatabaseConfig } from "../config/types.ts";
 import { createD1Database, d1DatabaseIdFor, failedStatementIndex, openD1Engine } from "../../runtime/bindings/d1/index.ts";
 import { splitStatements, stripTransaction } from "../../runtime/bindings/d1/split.ts";
+import type { LiteralShape } from "../../runtime/bindings/d1/shape.ts";
 import { exportSql } from "../../runtime/bindings/d1/export.ts";
 import {
   DEFAULT_MIGRATIONS_DIR,
@@ -143,15 +144,16 @@ async function executeLocally(project: Project, name: string, sql: string, quiet
     log.info("🌀 To execute on your remote database, add a --remote flag to your wrangler command.");
   }
   let statements: string[];
+  const shapes: (LiteralShape | undefined)[] = [];
   try {
-    statements = splitStatements(stripTransaction(sql));
+    statements = splitStatements(stripTransaction(sql), shapes);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
   if (statements.length === 0) statements = [sql];
   let results;
   try {
-    results = await openD1Engine(store, database.id).later((engine) => engine.runScript(statements));
+    results = await openD1Engine(store, database.id).later((engine) => engine.runScript(statements, shapes));
   } catch (error) {
     // Wrangler shows the runtime's message without its D1_ERROR prefix.
     const cause = ((error as Error).cause as Error | undefined) ?? (error as Error);

@@ -254,12 +254,14 @@ export class D1Engine {
    * as its compiled shape with no meta counters (the page-count query per
    * statement was the largest cost of a dump's import); anything else runs as
    * query() runs it. Errors as batch() throws them, with the statement's index.
+   * `shapes[k]`, where given, is literalShape(statements[k]), already worked out.
    */
-  runScript(statements: string[]): ScriptResult[] {
+  runScript(statements: string[], shapes?: (LiteralShape | undefined)[]): ScriptResult[] {
     const results = this.inTransaction(() =>
       statements.map((sql, index) => {
         try {
-          const shaped = sql.includes("?") ? undefined : this.#shaped(literalShape(sql) ?? null);
+          // `shapes`: those splitStatements() worked out along the way.
+          const shaped = sql.includes("?") ? undefined : this.#shaped(shapes?.[index] ?? literalShape(sql) ?? null);
           if (!shaped) {
             const outcome = this.query(sql, []);
             return { results: toObjects(outcome), duration: outcome.meta.duration };

@@ -36,16 +36,29 @@ function significantDigits(sql: string, from: number, to: number): number {
 let lastPrefix = "";
 
 export function literalShape(sql: string): LiteralShape | undefined {
+  const shape = shapeAt(sql, 0, false);
+  return shape && { sql: shape.sql, values: shape.values };
+}
+
+const PREFIX_HERE = new RegExp(PREFIX.source.slice(1), "iy");
+
+/**
+ * The shape of the literal INSERT starting at `from`. `terminated`: it ends
+ * at a `;` (after optional whitespace), whose index is `end` (used while
+ * splitting a script, see split.ts); otherwise it runs to the end of `sql`.
+ */
+export function shapeAt(sql: string, from: number, terminated: boolean): (LiteralShape & { end: number }) | undefined {
   let prefix = lastPrefix;
-  if (prefix === "" || !sql.startsWith(prefix)) {
-    const match = PREFIX.exec(sql);
+  if (prefix === "" || !sql.startsWith(prefix, from)) {
+    PREFIX_HERE.lastIndex = from;
+    const match = PREFIX_HERE.exec(sql);
     if (!match) return undefined;
     prefix = lastPrefix = match[0];
   }
   const values: (string | number)[] = [];
   let out = prefix;
   const n = sql.length;
-  let i = prefix.length;
+  let i = from + prefix.length;
   const skipSpace = () => {
     while (i < n && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 13)) i++;
   };
@@ -125,12 +138,12 @@ export function literalShape(sql: string): LiteralShape | undefined {
       break;
     }
     skipSpace();
-    if (i >= n) break;
+    if (terminated ? sql.charCodeAt(i) === 59 /* ; */ : i >= n) break;
     if (sql.charCodeAt(i) !== 44) return undefined;
     i++;
     out += ",";
     skipSpace();
   }
   if (values.length === 0 || values.length > MOST_VALUES) return undefined;
-  return { sql: out, values };
+  return { sql: out, values, end: i };
 }
