@@ -62,8 +62,9 @@ const result = await Bun.build({
   target: "bun",
   format: "cjs",
   bytecode: true,
-  // Packages with native parts or their own binaries stay where npm put them.
-  external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun"],
+  // Packages with native parts or their own binaries stay where npm put them,
+  // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
+  external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun", "jsonc-parser"],
   plugins: [onlyBundledGroups],
 });
 if (!result.success) {
