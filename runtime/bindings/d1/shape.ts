@@ -21,6 +21,15 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 const isWordChar = (code: number) =>
   isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code > 127;
 
+/** The index of the first non-whitespace character at or after `i`. (Not a closure: one that moves `i` would keep every use of it off the fast path.) */
+function skipSpace(sql: string, i: number, n: number): number {
+  for (; i < n; i++) {
+    const code = sql.charCodeAt(i);
+    if (code !== 32 && code !== 10 && code !== 9 && code !== 13) break;
+  }
+  return i;
+}
+
 /** Digits of the number literal sql[from, to) from its first non-zero one, without the point. */
 function significantDigits(sql: string, from: number, to: number): number {
   let count = 0;
@@ -59,15 +68,12 @@ export function shapeAt(sql: string, from: number, terminated: boolean): (Litera
   let out = prefix;
   const n = sql.length;
   let i = from + prefix.length;
-  const skipSpace = () => {
-    while (i < n && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 13)) i++;
-  };
   for (;;) {
     if (sql.charCodeAt(i) !== 40 /* ( */) return undefined;
     i++;
     out += "(";
     for (;;) {
-      skipSpace();
+      i = skipSpace(sql, i, n);
       const c = sql.charCodeAt(i);
       if (c === 39 /* ' */) {
         let text = "";
@@ -126,7 +132,7 @@ export function shapeAt(sql: string, from: number, terminated: boolean): (Litera
       } else {
         return undefined;
       }
-      skipSpace();
+      i = skipSpace(sql, i, n);
       const next = sql.charCodeAt(i);
       i++;
       if (next === 44 /* , */) {
@@ -137,12 +143,12 @@ export function shapeAt(sql: string, from: number, terminated: boolean): (Litera
       out += ")";
       break;
     }
-    skipSpace();
+    i = skipSpace(sql, i, n);
     if (terminated ? sql.charCodeAt(i) === 59 /* ; */ : i >= n) break;
     if (sql.charCodeAt(i) !== 44) return undefined;
     i++;
     out += ",";
-    skipSpace();
+    i = skipSpace(sql, i, n);
   }
   if (values.length === 0 || values.length > MOST_VALUES) return undefined;
   return { sql: out, values, end: i };
