@@ -1,14 +1,13 @@
-// Builds dist/cli.js (+ its bytecode) from src/launch.ts, and dist/manifest.json
-// listing the source files it was built from (see src/launch.ts for how the
+// Builds dist/cli-<id>.js (+ its bytecode) from src/launch.ts, and
+// dist/cli-<id>.manifest.json listing the source files it was built from (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
 // the sources.
-import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dir, "..");
 const dist = path.join(root, "dist");
-const staging = path.join(root, `dist.tmp-${process.pid}`);
 
 /** Every file the bundle could contain: the sources, and package.json (dependency versions). */
 function sourceFiles(): string[] {
@@ -54,11 +53,15 @@ const onlyBundledGroups: import("bun").BunPlugin = {
   },
 };
 
-rmSync(staging, { recursive: true, force: true });
+// Each build gets its own file names, and dist/current names the one to run,
+// replaced by a rename: a command starting during a build runs the previous
+// bundle or the new one, never a half-written or mixed one.
+const name = `cli-${Date.now().toString(36)}-${process.pid}`;
+mkdirSync(dist, { recursive: true });
 const result = await Bun.build({
   entrypoints: [path.join(root, "src", "launch.ts")],
-  outdir: staging,
-  naming: "cli.js",
+  outdir: dist,
+  naming: `${name}.js`,
   target: "bun",
   format: "cjs",
   bytecode: true,
@@ -67,12 +70,22 @@ const result = await Bun.build({
   external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun", "jsonc-parser"],
   plugins: [onlyBundledGroups],
 });
+const own = (file: string) => file === `${name}.js` || file === `${name}.js.jsc` || file === `${name}.manifest.json`;
 if (!result.success) {
   for (const log of result.logs) console.error(log);
-  rmSync(staging, { recursive: true, force: true });
+  for (const file of readdirSync(dist)) if (own(file)) rmSync(path.join(dist, file), { force: true });
   process.exit(1);
 }
-writeFileSync(path.join(staging, "manifest.json"), JSON.stringify({ root, files }));
-// Swap in whole: a command starting meanwhile sees the old bundle, the new one, or none.
-rmSync(dist, { recursive: true, force: true });
-renameSync(staging, dist);
+writeFileSync(path.join(dist, `${name}.manifest.json`), JSON.stringify({ root, files }));
+const current = path.join(dist, "current");
+let previous = "";
+try {
+  previous = readFileSync(current, "utf8").trim().replace(/\.js$/, "");
+} catch {}
+writeFileSync(`${current}.${process.pid}`, `${name}.js\n`);
+renameSync(`${current}.${process.pid}`, current);
+// Older builds go; the previous one stays for a command that read its name just before the switch.
+for (const file of readdirSync(dist)) {
+  if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
+  if (/^cli-[\w-]+\.(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
+}

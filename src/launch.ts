@@ -1,7 +1,7 @@
-// Entry of the prebuilt CLI bundle (dist/cli.js, built by scripts/build-cli.ts
+// Entry of the prebuilt CLI bundle (dist/cli-<id>.js, built by scripts/build-cli.ts
 // at install, compiled to bytecode): bin/bunflare runs it for the one-shot
 // command groups. A bundle must never run older code than the sources beside
-// it, so before anything else this checks dist/manifest.json: the package
+// it, so before anything else this checks its manifest (dist/cli-<id>.manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
 // finding runtime/ files) and the size and modification time of every source
 // file it was built from. On any difference (an edit in a git checkout, a
@@ -16,9 +16,9 @@ interface Manifest {
   files: [string, number, number][];
 }
 
-function bundleIsCurrent(root: string): boolean {
+function bundleIsCurrent(root: string, bundle: string): boolean {
   try {
-    const manifest = JSON.parse(readFileSync(path.join(root, "dist", "manifest.json"), "utf8")) as Manifest;
+    const manifest = JSON.parse(readFileSync(bundle.replace(/\.js$/, ".manifest.json"), "utf8")) as Manifest;
     if (manifest.root !== root) return false;
     for (const [file, size, mtimeMs] of manifest.files) {
       const stat = statSync(path.join(root, file));
@@ -30,10 +30,11 @@ function bundleIsCurrent(root: string): boolean {
   }
 }
 
-const root = path.resolve(path.dirname(process.argv[1]!), "..");
+const bundle = process.argv[1]!;
+const root = path.resolve(path.dirname(bundle), "..");
 // The sources' entry loaded at run time by path, not bundled: the fallback.
 const sources = path.join(root, "src", "cli.ts");
-const cli: typeof import("./cli.ts") = bundleIsCurrent(root) ? require("./cli.ts") : require(sources);
+const cli: typeof import("./cli.ts") = bundleIsCurrent(root, bundle) ? require("./cli.ts") : require(sources);
 void cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

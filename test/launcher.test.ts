@@ -98,7 +98,8 @@ async function packageCopy(): Promise<string> {
   symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
   const build = await run(["sh", path.join(root, "scripts", "build-cli.sh")], root);
   expect(build.stderr).toBe("");
-  expect(await Bun.file(path.join(root, "dist", "cli.js")).exists()).toBe(true);
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim();
+  expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
   return root;
 }
 
