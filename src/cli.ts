@@ -1,7 +1,6 @@
 // The CLI root: wrangler's global flags, the command tree, and the one place
 // where an error becomes a message and an exit code.
 import type { Argv } from "yargs";
-import yargs from "./yargs.ts";
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
@@ -14,6 +13,10 @@ import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFl
 import type { Project } from "./project.ts";
 import { forwardToWrangler, needsWrangler } from "./forward.ts";
 import { GLOBAL_FLAGS } from "./commands/global-flags.ts";
+import { fastArgs } from "./fast-args.ts";
+
+/** Set by argsFromYargs: the next handler hands over its arguments instead of running. */
+let captured: { args?: GlobalArgs; words?: string } | undefined;
 
 /** Flags that take a value, so the group finder can skip their values. */
 const FLAGS_WITH_VALUES = new Set(["-c", "--config", "-e", "--env", "--env-file", "--cwd"]);
@@ -58,6 +61,11 @@ function register(parser: Argv, spec: CommandSpec, parentWords: string[] = []): 
       return sub;
     },
     async (args) => {
+      if (captured) {
+        captured.args = args as GlobalArgs;
+        captured.words = words.join(" ");
+        return;
+      }
       if (spec.handler || spec.behaviour) await runCommand(spec, args as GlobalArgs, words.join(" "));
       else parser.showHelp("log");
     },
@@ -101,6 +109,26 @@ async function runCommand(spec: CommandSpec, args: GlobalArgs, words: string): P
   await spec.handler?.(args, lazyContext);
 }
 
+/** What the root parser's middleware does before any handler: --cwd, then the .env files. */
+function applyGlobalFlags(args: GlobalArgs): void {
+  if (typeof args.cwd === "string") {
+    try {
+      process.chdir(args.cwd);
+    } catch {
+      // Wrangler's wording, which names the directory it was started in.
+      throw new UserError(
+        layoutNotes(
+          "A file or directory could not be found.\n\n" +
+          `Missing file or directory: ${process.cwd()}\n\n` +
+          "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
+          "Please check the file path and try again.",
+        ),
+      );
+    }
+  }
+  loadEnvFiles(args);
+}
+
 function loadEnvFiles(args: GlobalArgs): void {
   // Like wrangler, .env files (or --env-file ones) also set the CLI's own environment:
   // later files override earlier ones, and variables already set in the shell win over all.
@@ -139,13 +167,21 @@ export async function main(argv: string[]): Promise<number> {
   const level = logLevelOfArgv(argv);
   if (level) setLogLevel(level);
   const spec = group?.load ? (await group.load()).default : undefined;
-  const parser = buildParser(argv, group, spec);
+  // A plain line of a common command runs without yargs (src/fast-args.ts); yargs decides the rest.
+  const fast = spec ? fastArgs(argv, spec) : undefined;
+  let parser: Argv | undefined;
 
   let failed: unknown;
   try {
-    const wantsRootHelp = !group && (argv.includes("--help") || argv.includes("-h"));
-    if (wantsRootHelp) await printRootHelp(parser);
-    else await parser.parseAsync();
+    if (fast) {
+      applyGlobalFlags(fast.args);
+      await runCommand(fast.spec, fast.args, fast.words);
+    } else {
+      parser = buildParser(argv, group, spec);
+      const wantsRootHelp = !group && (argv.includes("--help") || argv.includes("-h"));
+      if (wantsRootHelp) await printRootHelp(parser);
+      else await parser.parseAsync();
+    }
   } catch (error) {
     failed = error;
   }
@@ -159,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
     log.error(failed.message);
     // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
     if (group) showCommandHelp(argv, group, spec);
-    else await printRootHelp(parser);
+    else await printRootHelp(parser!);
     return 1;
   }
   reportError(failed);
@@ -168,6 +204,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The yargs tree for this command line: the global flags, and the invoked group's commands (else every group's entry). */
 function buildParser(argv: string[], group: CommandGroup | undefined, spec: CommandSpec | undefined): Argv {
+  // Loaded here: the fast path (src/fast-args.ts) runs a command without yargs.
+  const yargs = (require("./yargs.ts") as typeof import("./yargs.ts")).default;
   const parser = yargs(argv)
     .scriptName("bunflare")
     .strict()
@@ -181,24 +219,7 @@ function buildParser(argv: string[], group: CommandGroup | undefined, spec: Comm
     .fail((message, error) => {
       throw error && error.name !== "YError" ? error : new CommandLineArgsError(message ?? error?.message ?? "");
     })
-    .middleware((args) => {
-      if (typeof args.cwd === "string") {
-        try {
-          process.chdir(args.cwd);
-        } catch {
-          // Wrangler's wording, which names the directory it was started in.
-          throw new UserError(
-            layoutNotes(
-            "A file or directory could not be found.\n\n" +
-              `Missing file or directory: ${process.cwd()}\n\n` +
-              "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
-              "Please check the file path and try again.",
-            ),
-          );
-        }
-      }
-      loadEnvFiles(args as unknown as GlobalArgs);
-    })
+    .middleware((args) => applyGlobalFlags(args as unknown as GlobalArgs))
     .updateStrings({
       "Commands:": bold("COMMANDS"),
       "Options:": bold("OPTIONS"),
@@ -296,4 +317,19 @@ if (import.meta.main) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** The arguments yargs hands the command's handler (for the fast path's test); undefined when yargs would not reach a handler. */
+export async function argsFromYargs(argv: string[]): Promise<{ args: GlobalArgs; words: string } | undefined> {
+  const group = invokedGroup(argv);
+  const spec = group?.load ? (await group.load()).default : undefined;
+  captured = {};
+  try {
+    await buildParser(argv, group, spec).parseAsync();
+    return captured.args ? { args: captured.args, words: captured.words! } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    captured = undefined;
+  }
 }

@@ -1,5 +1,6 @@
 // `bunflare d1 ...` as a user runs it: real processes on a scratch copy of a
 // fixture, asserting on printed lines, exit codes and the data left behind.
+import { resultsJson } from "../src/commands/d1.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -152,4 +153,17 @@ describe("d1 create / list / info / delete on the local registry", () => {
     expect(existsSync(path.join(dir, ".bunflare", "d1", `${uuid}.sqlite`))).toBe(false);
     expect(run("d1", "info", "my-new-db").stderr).toContain("Couldn't find DB with name 'my-new-db'");
   });
+});
+
+test("the results JSON of d1 execute is JSON.stringify's, with row-less results written directly", () => {
+  const results = [
+    { results: [], success: true, meta: { duration: 0 } },
+    { results: [{ a: 1, b: "x\ny", c: null, d: "[1, 2]" }], success: true, meta: { duration: 3 } },
+    { results: [], success: true, meta: { duration: 0 } },
+    { results: [], success: true, meta: { duration: 12 } },
+    { results: [{}], success: true, meta: { duration: 0.5 } },
+  ];
+  expect(resultsJson(results)).toBe(JSON.stringify(results, null, 2));
+  expect(resultsJson([])).toBe(JSON.stringify([], null, 2));
+  expect(resultsJson(results.slice(0, 1))).toBe(JSON.stringify(results.slice(0, 1), null, 2));
 });

@@ -8,7 +8,8 @@ import path from "node:path";
 import { Database } from "bun:sqlite";
 import { openStore, type Store } from "../runtime/store/index.ts";
 import { createD1Database, type D1Database } from "../runtime/bindings/d1/index.ts";
-import { literalShape } from "../runtime/bindings/d1/shape.ts";
+import { literalShape, type LiteralShape } from "../runtime/bindings/d1/shape.ts";
+import { splitStatements } from "../runtime/bindings/d1/split.ts";
 
 const TABLE = "CREATE TABLE t (a, b TEXT, c REAL, d INTEGER)";
 
@@ -123,5 +124,28 @@ describe("literal INSERT shapes", () => {
     ]);
     expect([first!.meta.changes, first!.meta.last_row_id, second!.meta.changes, second!.meta.last_row_id]).toEqual([2, 2, 1, 3]);
     expect(first!.meta.changed_db && second!.meta.changed_db).toBe(true);
+  });
+});
+
+describe("splitting a script with shapes", () => {
+  // The split that also works out shapes (d1 execute --file) must cut the same
+  // statements as the plain one, and each shape must be the statement's own.
+  const SCRIPTS = [
+    STATEMENTS.map((sql) => (sql.endsWith(";") ? sql : `${sql};`)).join("\n"),
+    `-- a comment\nINSERT INTO t (a) VALUES (1);\n  INSERT INTO t (a) VALUES (2) ;\n/* block */ INSERT INTO t (a) VALUES (3);\tINSERT INTO t (a) VALUES ('x;y');`,
+    `CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2); END;\nINSERT INTO t (a) VALUES (4);`,
+    `INSERT INTO t (a) VALUES (1)\f;INSERT INTO t (a) VALUES (2) -- trailing\n;INSERT INTO t (a) VALUES (5)`,
+    `insert into t (a) values (1), (2);replace into t (a) values (3);INSERT INTO t (a) VALUES ('unterminated);`,
+    `INSERT INTO t (a) VALUES (1);;INSERT INTO t (a) VALUES ('it''s');\n\nINSERT INTO t (a) VALUES (NULL)`,
+  ];
+  test.each(SCRIPTS.map((script, index) => [index, script] as const))("script %d", (_, script) => {
+    const shapes: (LiteralShape | undefined)[] = [];
+    const statements = splitStatements(script, shapes);
+    expect(statements).toEqual(splitStatements(script));
+    statements.forEach((statement, index) => {
+      if (shapes[index]) expect(shapes[index]).toEqual(literalShape(statement)!);
+    });
+    // Only statements that start a script or follow a `;` and some whitespace are shaped while splitting.
+    expect(shapes.filter(Boolean).length).toBe([5, 2, 1, 0, 2, 2][SCRIPTS.indexOf(script)]!);
   });
 });

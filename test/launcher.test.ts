@@ -88,3 +88,55 @@ test("Ctrl-C (SIGINT) reaches the CLI process itself and stops it", async () => 
   // exec: the launcher's pid is Bun's, so the signal ends it directly.
   expect(proc.signalCode).toBe("SIGINT");
 }, 60_000);
+
+/** A copy of the package (bin, src, runtime, scripts) sharing this checkout's node_modules, with its CLI bundle built. */
+async function packageCopy(): Promise<string> {
+  const root = scratch();
+  for (const part of ["bin", "src", "runtime", "scripts", "package.json"]) {
+    await Bun.$`cp -R ${path.join(ROOT, part)} ${root}/`.quiet();
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+  const build = await run(["sh", path.join(root, "scripts", "build-cli.sh")], root);
+  expect(build.stderr).toBe("");
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim();
+  expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
+  return root;
+}
+
+function kvProject(): string {
+  const dir = scratch();
+  writeFileSync(path.join(dir, "wrangler.toml"), 'name = "x"\n\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n');
+  return dir;
+}
+
+test("the prebuilt bundle runs kv commands, and the sources run as soon as one of them is edited", async () => {
+  const root = await packageCopy();
+  const bin = path.join(root, "bin", "bunflare");
+  const project = kvProject();
+  const put = await run([bin, "kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], project);
+  expect(put.exitCode).toBe(0);
+  expect(put.stdout).toContain('Writing the value "hello" to key "greeting"');
+  const get = await run([bin, "kv", "key", "get", "greeting", "--binding", "KV", "--local", "--text"], project);
+  expect(get.stdout).toBe("hello\n");
+  // An edit the bundle does not have: the launcher must not run the old code.
+  const kvSource = path.join(root, "src", "commands", "kv.ts");
+  writeFileSync(kvSource, (await Bun.file(kvSource).text()).replace("Writing the value", "Now writing the value"));
+  const edited = await run([bin, "kv", "key", "put", "greeting", "again", "--binding", "KV", "--local"], project);
+  expect(edited.exitCode).toBe(0);
+  expect(edited.stdout).toContain('Now writing the value "again"');
+});
+
+test("an install moved after its bundle was built still runs (the bundle's compiled-in root no longer matches: the sources run)", async () => {
+  const built = await packageCopy();
+  const moved = scratch();
+  rmSync(moved, { recursive: true });
+  await Bun.$`mv ${built} ${moved}`.quiet();
+  const project = kvProject();
+  const bin = path.join(moved, "bin", "bunflare");
+  const put = await run([bin, "kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], project);
+  expect(put.exitCode).toBe(0);
+  expect(put.stdout).toContain('Writing the value "hello" to key "greeting"');
+  const unknown = await run([bin, "kv", "key", "put", "greeting", "hello", "--binding", "KV", "--bogus"], project);
+  expect(unknown.exitCode).toBe(1);
+  expect(unknown.stderr).toContain("Unknown argument: bogus");
+});

@@ -39,6 +39,12 @@ export interface D1Result<T = Record<string, unknown>> {
   results: T[];
 }
 
+/** One statement of `d1 execute`: what the command prints of it. */
+export interface ScriptResult {
+  results: Record<string, unknown>[];
+  duration: number;
+}
+
 export interface D1ExecResult {
   count: number;
   duration: number;
@@ -306,6 +312,48 @@ export class D1Engine {
         }
       }),
     );
+  }
+
+  /**
+   * `d1 execute`'s statements (already split), in one transaction: each one's
+   * rows and duration, which is all the command prints. A literal INSERT runs
+   * as its compiled shape with no meta counters (the page-count query per
+   * statement was the largest cost of a dump's import); anything else runs as
+   * query() runs it. Errors as batch() throws them, with the statement's index.
+   * `shapes[k]`, where given, is literalShape(statements[k]), already worked out.
+   */
+  runScript(statements: string[], shapes?: (LiteralShape | undefined)[]): ScriptResult[] {
+    const results = this.inTransaction(() =>
+      statements.map((sql, index) => {
+        try {
+          // `shapes`: those splitStatements() worked out along the way.
+          const shaped = sql.includes("?") ? undefined : this.#shaped(shapes?.[index] ?? literalShape(sql) ?? null);
+          if (!shaped) {
+            const outcome = this.query(sql, []);
+            return { results: toObjects(outcome), duration: outcome.meta.duration };
+          }
+          checkStatementSize(sql);
+          // The counters carried between statements are stale once one runs without them.
+          this.#carried = undefined;
+          const started = performance.now();
+          let rows: Row[];
+          try {
+            rows = shaped.statement.values(...(shaped.values as never[])) as Row[];
+          } catch (error) {
+            throw d1Error("D1_ERROR", sqliteMessage(error));
+          }
+          const duration = Math.round(performance.now() - started);
+          // A literal INSERT returns no rows (a RETURNING clause has no shape).
+          return { results: rows.length === 0 ? [] : toObjects({ columns: shaped.columns, rows, meta: undefined as never }), duration };
+        } catch (error) {
+          if (error instanceof Error && !(FAILED_AT in error)) Object.defineProperty(error, FAILED_AT, { value: index });
+          throw error;
+        }
+      }),
+    );
+    // Shaped statements skip the counters that tell whether anything changed: move bookmarks on regardless.
+    if (statements.length > 0) this.#version++;
+    return results;
   }
 
   exec(sql: string): D1ExecResult {

@@ -21,29 +21,59 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 const isWordChar = (code: number) =>
   isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || code > 127;
 
+/** The index of the first non-whitespace character at or after `i`. (Not a closure: one that moves `i` would keep every use of it off the fast path.) */
+function skipSpace(sql: string, i: number, n: number): number {
+  for (; i < n; i++) {
+    const code = sql.charCodeAt(i);
+    if (code !== 32 && code !== 10 && code !== 9 && code !== 13) break;
+  }
+  return i;
+}
+
+/** Digits of the number literal sql[from, to) from its first non-zero one, without the point. */
+function significantDigits(sql: string, from: number, to: number): number {
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    const code = sql.charCodeAt(k);
+    if (code === 46 /* . */ || (count === 0 && code === 48 /* 0 */)) continue;
+    count++;
+  }
+  return count;
+}
+
 /** The last prefix matched: a dump repeats it line after line, and a plain comparison is cheaper than the pattern. */
 let lastPrefix = "";
 
 export function literalShape(sql: string): LiteralShape | undefined {
+  const shape = shapeAt(sql, 0, false);
+  return shape && { sql: shape.sql, values: shape.values };
+}
+
+const PREFIX_HERE = new RegExp(PREFIX.source.slice(1), "iy");
+
+/**
+ * The shape of the literal INSERT starting at `from`. `terminated`: it ends
+ * at a `;` (after optional whitespace), whose index is `end` (used while
+ * splitting a script, see split.ts); otherwise it runs to the end of `sql`.
+ */
+export function shapeAt(sql: string, from: number, terminated: boolean): (LiteralShape & { end: number }) | undefined {
   let prefix = lastPrefix;
-  if (prefix === "" || !sql.startsWith(prefix)) {
-    const match = PREFIX.exec(sql);
+  if (prefix === "" || !sql.startsWith(prefix, from)) {
+    PREFIX_HERE.lastIndex = from;
+    const match = PREFIX_HERE.exec(sql);
     if (!match) return undefined;
     prefix = lastPrefix = match[0];
   }
   const values: (string | number)[] = [];
   let out = prefix;
   const n = sql.length;
-  let i = prefix.length;
-  const skipSpace = () => {
-    while (i < n && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 13)) i++;
-  };
+  let i = from + prefix.length;
   for (;;) {
     if (sql.charCodeAt(i) !== 40 /* ( */) return undefined;
     i++;
     out += "(";
     for (;;) {
-      skipSpace();
+      i = skipSpace(sql, i, n);
       const c = sql.charCodeAt(i);
       if (c === 39 /* ' */) {
         let text = "";
@@ -81,7 +111,7 @@ export function literalShape(sql: string): LiteralShape | undefined {
         if (decimal) {
           // A REAL literal: bound through CAST so a whole value (5.00) stays REAL.
           // Up to 15 significant digits, any correct reading gives the same double.
-          if (magnitude === 0 || digits.replace(".", "").replace(/^0+/, "").length > 15) return undefined;
+          if (magnitude === 0 || significantDigits(sql, start, j) > 15) return undefined;
           out += "CAST(? AS REAL)";
         } else {
           if (!(magnitude < LARGEST_BOUND_INTEGER)) return undefined;
@@ -90,13 +120,19 @@ export function literalShape(sql: string): LiteralShape | undefined {
         // -0 is the INTEGER 0 in SQLite; a bound -0 would be a REAL.
         values.push(negative && magnitude !== 0 ? -magnitude : magnitude);
         i = j;
-      } else if ((c | 32) === 110 /* n */ && sql.slice(i, i + 4).toUpperCase() === "NULL" && !isWordChar(sql.charCodeAt(i + 4))) {
+      } else if (
+        (c | 32) === 110 /* n */ &&
+        (sql.charCodeAt(i + 1) | 32) === 117 /* u */ &&
+        (sql.charCodeAt(i + 2) | 32) === 108 /* l */ &&
+        (sql.charCodeAt(i + 3) | 32) === 108 /* l */ &&
+        !isWordChar(sql.charCodeAt(i + 4))
+      ) {
         out += "NULL";
         i += 4;
       } else {
         return undefined;
       }
-      skipSpace();
+      i = skipSpace(sql, i, n);
       const next = sql.charCodeAt(i);
       i++;
       if (next === 44 /* , */) {
@@ -107,13 +143,13 @@ export function literalShape(sql: string): LiteralShape | undefined {
       out += ")";
       break;
     }
-    skipSpace();
-    if (i >= n) break;
+    i = skipSpace(sql, i, n);
+    if (terminated ? sql.charCodeAt(i) === 59 /* ; */ : i >= n) break;
     if (sql.charCodeAt(i) !== 44) return undefined;
     i++;
     out += ",";
-    skipSpace();
+    i = skipSpace(sql, i, n);
   }
   if (values.length === 0 || values.length > MOST_VALUES) return undefined;
-  return { sql: out, values };
+  return { sql: out, values, end: i };
 }

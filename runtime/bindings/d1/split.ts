@@ -4,6 +4,8 @@
 // a CREATE TRIGGER. Splitting naively on `;` breaks dumps with triggers and
 // data containing semicolons.
 
+import { shapeAt, type LiteralShape } from "./shape.ts";
+
 const enum Token {
   Semi,
   Space,
@@ -55,9 +57,11 @@ function isIdentChar(code: number): boolean {
 /**
  * Split SQL text into complete statements (without their final `;`). Text that is
  * only whitespace and comments is dropped; an unterminated last statement is
- * returned as is, so SQLite reports it ("incomplete input").
+ * returned as is, so SQLite reports it ("incomplete input"). With `shapes`,
+ * shapes[k] is the literal shape (shape.ts) of statement k where the split
+ * worked it out.
  */
-export function splitStatements(sql: string): string[] {
+export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)[]): string[] {
   const out: string[] = [];
   let state = 0;
   let start = 0;
@@ -74,6 +78,19 @@ export function splitStatements(sql: string): string[] {
       i = SPECIAL.lastIndex - 1;
     }
     const c = sql.charCodeAt(i);
+    // With `shapes` wanted, a literal INSERT at a statement's start (only
+    // whitespace before it) is read once as its shape, which also finds its
+    // `;`: the same statement the scan below would cut, without scanning it.
+    if (shapes && !sawContent && ((c | 32) === 105 /* i */ || (c | 32) === 114) /* r */ && isBlank(sql, start, i)) {
+      const shape = shapeAt(sql, i, true);
+      if (shape) {
+        out.push(sql.slice(start, shape.end).trim());
+        shapes[out.length - 1] = { sql: shape.sql, values: shape.values };
+        state = 1;
+        i = start = shape.end + 1;
+        continue;
+      }
+    }
     let token: Token;
     if (c === 59 /* ; */) {
       token = Token.Semi;
@@ -124,6 +141,14 @@ export function splitStatements(sql: string): string[] {
   }
   if (sawContent) out.push(sql.slice(start).trim());
   return out;
+}
+
+function isBlank(sql: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const code = sql.charCodeAt(k);
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) return false;
+  }
+  return true;
 }
 
 /** Cheap test used on the hot path: can this text hold more than one statement? */

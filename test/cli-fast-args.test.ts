@@ -1,0 +1,91 @@
+// The fast path of one-shot commands (src/fast-args.ts) must hand the handler
+// exactly what yargs would, or step aside: for each line, either fastArgs
+// declines, or yargs reaches the same handler with deep-equal arguments.
+import { expect, test } from "bun:test";
+import { argsFromYargs } from "../src/cli.ts";
+import { fastArgs } from "../src/fast-args.ts";
+import { COMMAND_GROUPS } from "../src/commands/index.ts";
+
+const LINES: string[][] = [
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"],
+  ["kv", "key", "put", "greeting", "--binding=KV", "--path", "file.txt", "--local"],
+  ["kv", "key", "put", "greeting", "hello", "--namespace-id", "abc", "--persist-to", "p", "-c", "w.toml", "-e", "staging"],
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--ttl", "60", "--expiration", "1700000000", "--metadata", '{"a":1}'],
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--metadata", "not json"],
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--ttl", "abc"],
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--ttl", "-5"],
+  ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--ttl", "1e3"],
+  ["kv", "key", "put", "123", "456", "--binding", "KV"],
+  ["kv", "key", "put", "", "x", "--binding", "KV"],
+  ["kv", "key", "put", "greeting", "--binding", "KV"],
+  ["kv", "key", "put", "--binding", "KV"],
+  ["kv", "key", "put", "a", "b", "c", "--binding", "KV"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--binding", "X"],
+  ["kv", "key", "put", "a", "b", "--binding"],
+  ["kv", "key", "put", "a", "b", "--binding", "--local"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--bogus"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--persistTo", "p"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--local", "--remote"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--local", "false"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--local=false"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--no-local"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--help"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "-h"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "-v"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--", "x"],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--cwd", "."],
+  ["kv", "key", "put", "a", "b", "--binding", "KV", "--log-level", "debug"],
+  ["kv", "key", "put", "a", "-b", "--binding", "KV"],
+  ["kv", "key", "get", "greeting", "--binding", "KV", "--local"],
+  ["kv", "key", "get", "greeting", "--binding", "KV", "--text", "--preview"],
+  ["kv", "key", "get", "greeting", "--binding", "KV", "--preview", "false"],
+  ["kv", "key", "delete", "greeting", "--binding", "KV"],
+  ["kv", "key", "list", "--binding", "KV", "--prefix", "a"],
+  ["kv", "key", "list", "--binding", "KV", "--prefix", "--local"],
+  ["kv", "key", "list", "extra", "--binding", "KV"],
+  ["kv", "bulk", "put", "bulk.json", "--binding", "KV", "--local"],
+  ["kv", "bulk", "get", "keys.json", "--binding", "KV"],
+  ["kv", "bulk", "delete", "keys.json", "--binding", "KV", "-f"],
+  ["kv", "bulk", "delete", "keys.json", "--binding", "KV", "--force"],
+  ["kv", "namespace", "list"],
+  ["kv", "key"],
+  ["kv"],
+  ["d1", "execute", "DB", "--local", "--command", "SELECT 1"],
+  ["d1", "execute", "DB", "--local", "--command=SELECT 1; SELECT 2", "--json"],
+  ["d1", "execute", "DB", "--local", "--file", "dump.sql", "-y"],
+  ["d1", "execute", "DB", "--local", "--file", "dump.sql", "--yes", "--persist-to", "state"],
+  ["d1", "execute", "DB", "--remote", "--command", "SELECT 1"],
+  ["d1", "execute", "DB", "--preview", "--command", "SELECT 1"],
+  ["d1", "execute", "DB", "--local", "--command", "-- a comment"],
+  ["d1", "execute", "DB", "--local"],
+  ["d1", "execute", "--local", "--command", "SELECT 1"],
+  ["d1", "execute", "DB", "--local", "--command", "SELECT 1", "--json", "--json"],
+  ["d1", "execute", "DB", "--local", "--command", "SELECT 1", "--config", "wrangler.toml", "--env", "x"],
+  ["d1", "list"],
+  ["r2", "object", "put", "bucket/key", "--file", "f.txt", "--local"],
+  ["r2", "object", "put", "bucket/key", "--pipe", "--local"],
+  ["r2", "object", "put", "bucket/key", "--file", "f.txt", "--pipe"],
+  ["r2", "object", "put", "bucket/key", "-f", "f.txt", "--content-type", "text/plain"],
+  ["r2", "object", "get", "bucket/key", "--file", "out.txt"],
+  ["r2", "object", "get", "bucket/key", "--pipe"],
+  ["r2", "object", "delete", "bucket/key", "--local"],
+];
+
+test.each(LINES.map((line) => [line.join(" "), line] as const))("fast path agrees with yargs: %s", async (_, line) => {
+  const group = COMMAND_GROUPS.find((entry) => entry.name === line[0])!;
+  const spec = (await group.load!()).default;
+  const fast = fastArgs(line, spec);
+  if (!fast) return;
+  const slow = await argsFromYargs(line);
+  expect(slow).toBeDefined();
+  expect(fast.words).toBe(slow!.words);
+  expect({ ...fast.args }).toEqual({ ...slow!.args });
+});
+
+test("the fast path takes the bench's command lines", async () => {
+  const kv = (await COMMAND_GROUPS.find((entry) => entry.name === "kv")!.load!()).default;
+  const d1 = (await COMMAND_GROUPS.find((entry) => entry.name === "d1")!.load!()).default;
+  expect(fastArgs(["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], kv)?.words).toBe("kv key put");
+  expect(fastArgs(["d1", "execute", "DB", "--local", "--file", "dump.sql"], d1)?.words).toBe("d1 execute");
+  expect(fastArgs(["kv", "key", "put", "a", "b", "--help"], kv)).toBeUndefined();
+});
