@@ -61,15 +61,6 @@ export function urlsOf(ip: string): DevUrls {
   return { wildcard, urlHost, shownHost: wildcard ? "localhost" : urlHost };
 }
 
-/** The path of an absolute URL, without parsing the whole URL on every request. */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  const end = url.slice(start).search(/[?#]/);
-  return end < 0 ? url.slice(start) : url.slice(start, start + end);
-}
-
-
 /** A WebSocket's Bun-side data: the worker's end of it, or none for a live-reload socket. */
 type SocketData = { socket?: WorkerWebSocket };
 
@@ -182,11 +173,11 @@ export class DevHttpServer {
     return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
   };
 
-  private handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
+  /** `pathname` is the request URL's path (recordRequests has it already). */
+  private handle = async (request: Request, server: Server<unknown>, pathname: string): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     if (this.options.remote && isRemoteCall(request)) return this.options.remote(request);
-    const pathname = pathOf(request.url);
     if (pathname === "/cdn-cgi/handler/scheduled") {
       const result = await this.runScheduled(new URL(request.url));
       if (result instanceof Response) return result;

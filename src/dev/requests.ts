@@ -65,7 +65,8 @@ interface RouteStats {
   errors: number;
   samples: Float64Array;
 }
-const durations = new Map<string, RouteStats>();
+/** Route stats by method ("GET", "CRON", "QUEUE", ...), then path (or cron expression, or queue name). */
+const durations = new Map<string, Map<string, RouteStats>>();
 let nextId = 1;
 let recording = false;
 
@@ -89,9 +90,12 @@ function failed(entry: Entry): boolean {
   return entry.status !== "Ok";
 }
 
-function finish(entry: Entry, routeKey: string): void {
-  let route = durations.get(routeKey);
-  if (!route) durations.set(routeKey, (route = { count: 0, errors: 0, samples: new Float64Array(MAX_DURATIONS) }));
+function finish(entry: Entry): void {
+  // By method, then path: no route string built per request.
+  let byPath = durations.get(entry.method);
+  if (!byPath) durations.set(entry.method, (byPath = new Map()));
+  let route = byPath.get(entry.path);
+  if (!route) byPath.set(entry.path, (route = { count: 0, errors: 0, samples: new Float64Array(MAX_DURATIONS) }));
   route.samples[route.count % MAX_DURATIONS] = entry.duration ?? 0;
   route.count++;
   if (failed(entry)) route.errors++;
@@ -110,13 +114,15 @@ function pathOf(url: string): string {
 /** Paths that are the dev server's own, not the worker's. */
 const OWN_PATH = /^\/cdn-cgi\/(?:explorer|live-reload|mf)(?:\/|$)/;
 
-/** Wraps the dev server's fetch handler so every request to the worker is recorded. */
-export function recordRequests<S, R extends Response | undefined>(handle: (request: Request, server: S) => Promise<R>): (request: Request, server: S) => Promise<R> {
+type Handler<S, R> = (request: Request, server: S, path: string) => Promise<R>;
+
+/** Wraps the dev server's fetch handler so every request to the worker is recorded; the handler gets the URL's path too. */
+export function recordRequests<S, R extends Response | undefined>(handle: Handler<S, R>): (request: Request, server: S) => Promise<R> {
   recording = true;
   return (request, server) => {
     const path = pathOf(request.url);
     // Binding calls from other dev processes and the dev server's own pages are not the worker's requests.
-    if ((path.startsWith("/cdn-cgi/") && OWN_PATH.test(path)) || isRemoteCall(request)) return handle(request, server);
+    if ((path.startsWith("/cdn-cgi/") && OWN_PATH.test(path)) || isRemoteCall(request)) return handle(request, server, path);
     const started = performance.now();
     const entry = new Entry(nextId++, "http", request.method, path, null, null, performance.timeOrigin + started);
     keep(entry);
@@ -124,9 +130,9 @@ export function recordRequests<S, R extends Response | undefined>(handle: (reque
   };
 }
 
-async function recorded<S, R extends Response | undefined>(handle: (request: Request, server: S) => Promise<R>, request: Request, server: S, entry: Entry, started: number): Promise<R> {
+async function recorded<S, R extends Response | undefined>(handle: Handler<S, R>, request: Request, server: S, entry: Entry, started: number): Promise<R> {
   try {
-    const response = await handle(request, server);
+    const response = await handle(request, server, entry.path);
     entry.status = response?.status ?? 101;
     return response;
   } catch (error) {
@@ -134,7 +140,7 @@ async function recorded<S, R extends Response | undefined>(handle: (request: Req
     throw error;
   } finally {
     entry.duration = Math.round((performance.now() - started) * 10) / 10;
-    finish(entry, `${entry.method} ${entry.path}`);
+    finish(entry);
   }
 }
 
@@ -152,14 +158,14 @@ export function noteConsoleLine(line: string): void {
   if (cron) {
     const entry = new Entry(nextId++, "cron", "CRON", cron[1]!, cron[2]!, null, Date.now());
     keep(entry);
-    finish(entry, `CRON ${cron[1]}`);
+    finish(entry);
     return;
   }
   const queue = QUEUE_LINE.exec(plain);
   if (queue) {
     const entry = new Entry(nextId++, "queue", "QUEUE", queue[1]!, queue[2]!.trim(), Number(queue[3]), Date.now());
     keep(entry);
-    finish(entry, `QUEUE ${queue[1]}`);
+    finish(entry);
   }
 }
 
@@ -202,10 +208,10 @@ export function recordedRequests(options: { kind?: string; limit?: number } = {}
 /** Per route ("GET /path", "CRON <expr>", "QUEUE <name>"): count, errors and p50 / p99 latency over its last 1,000. */
 export function routeStats(): { route: string; count: number; errors: number; p50_ms: number; p99_ms: number }[] {
   return [...durations]
-    .map(([route, stats]) => {
+    .flatMap(([method, byPath]) => [...byPath].map(([path, stats]) => {
       const sorted = stats.samples.slice(0, Math.min(stats.count, MAX_DURATIONS)).sort();
-      return { route, count: stats.count, errors: stats.errors, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
-    })
+      return { route: `${method} ${path}`, count: stats.count, errors: stats.errors, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
+    }))
     .sort((a, b) => b.count - a.count || a.route.localeCompare(b.route));
 }
 
