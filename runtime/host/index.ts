@@ -269,33 +269,42 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     throw new HandlerError(`Handler does not export a fetch() function.`);
   };
 
+  // Rejects with the worker's error, its stack mapped to the user's files.
   const runFetch = async (request: Request, name = "default"): Promise<Response> => {
-    if (!("cf" in request)) {
-      // Built on first read: most requests never look at cf.
-      let cf: Record<string, unknown> | undefined;
-      Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
-    }
-    const pending: Promise<unknown>[] = [];
-    const ctx = makeCtx(pending);
-    state.waitUntil = ctx.waitUntil;
-    let response: unknown;
-    if (format === "service-worker") {
-      response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
-    } else {
-      const target = entrypoint(name, ctx);
-      if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
-      response =
-        typeof exports[name] === "function"
-          ? await (target.fetch as Function).call(target, request)
-          : await (target.fetch as Function).call(target, request, env, ctx);
-    }
-    if (!(response instanceof NativeResponse)) {
-      // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
-      throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
-        plain: true,
+    try {
+      if (!("cf" in request)) {
+        // Built on first read: most requests never look at cf.
+        let cf: Record<string, unknown> | undefined;
+        Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
+      }
+      const pending: Promise<unknown>[] = [];
+      const ctx = makeCtx(pending);
+      state.waitUntil = ctx.waitUntil;
+      let response: unknown;
+      if (format === "service-worker") {
+        response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
+      } else {
+        const target = entrypoint(name, ctx);
+        if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
+        response =
+          typeof exports[name] === "function"
+            ? await (target.fetch as Function).call(target, request)
+            : await (target.fetch as Function).call(target, request, env, ctx);
+      }
+      if (!(response instanceof NativeResponse)) {
+        // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
+        throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
+          plain: true,
+        });
+      }
+      return response;
+    } catch (error) {
+      throw Object.assign(new Error(), {
+        stack: mapStack(error),
+        original: error,
+        plain: (error as { plain?: boolean }).plain === true,
       });
     }
-    return response;
   };
 
   const worker: LoadedWorker = {
@@ -303,17 +312,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     exports,
     env,
     mapStack,
-    async fetch(request, name) {
-      try {
-        // No closure per request: most workers' caches are the global's default.
-        return await (caches && caches !== latestCaches ? cacheScope.run(caches, runFetch, request, name) : runFetch(request, name));
-      } catch (error) {
-        throw Object.assign(new Error(), {
-          stack: mapStack(error),
-          original: error,
-          plain: (error as { plain?: boolean }).plain === true,
-        });
-      }
+    fetch(request, name) {
+      // No closure or extra async frame per request: most workers' caches are the global's default.
+      return caches && caches !== latestCaches ? cacheScope.run(caches, runFetch, request, name) : runFetch(request, name);
     },
     scheduled(cron, scheduledTime) {
       return withCaches(() => runScheduled(cron, scheduledTime));
