@@ -182,7 +182,9 @@ function withTextType(init: ResponseInit | undefined): ResponseInit | undefined 
 function installResponseShape(): void {
   const Native = NativeResponse;
   const Response = class Response extends Native {
-    constructor(body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit) {
+    // A rest parameter, so `Response.length` is 0 as the native constructor's.
+    constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
+      const [body, init] = args;
       super(body, typeof body === "string" ? withTextType(init) : init);
       if (init) {
         if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);
