@@ -184,6 +184,8 @@ export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): 
  * the method bold, the status in its class's colour, the time grey.
  */
 export function devRequestLine(method: string, pathname: string, status: number, statusText: string, ms: number): string {
+  // On every request: without colours, one string and no styling calls.
+  if (!kleurEnabled()) return `[wrangler:info] ${method} ${pathname} ${status} ${statusText} (${ms}ms)`;
   const colour = status >= 200 && status < 300 ? kleur.green : status >= 400 && status < 500 ? kleur.yellow : status >= 500 ? kleur.red : kleur.blue;
   return devLogLine("info", kleur.reset(`${kleur.bold(method)} ${pathname} ${colour(`${kleur.bold(String(status))} ${statusText} `)}${kleur.grey(`(${ms}ms)`)}`));
 }

@@ -15,7 +15,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
-import { hasPreluded, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { setPrintedMapper } from "./worker-console.ts";
+import { lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
 
@@ -60,6 +61,9 @@ export interface LoadOptions {
   scope?: ScopeOptions & { root: string; evalAtStartup: boolean };
 }
 
+/** Bun's own Response, before installResponseShape() replaces the global. */
+const NativeResponse = globalThis.Response;
+
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
 
 // The source maps of recent bundles, by bundle file, for what workers print with
@@ -81,16 +85,6 @@ export function mapPrinted(value: unknown): unknown {
     .join("\n");
 }
 
-function mapConsole(): void {
-  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-    const original = console[method].bind(console);
-    console[method] = (...args: unknown[]) => {
-      // Most lines (the dev server's own request log among them) hold no bundle path at all.
-      if (consoleMappers.size || hasPreluded()) args = args.map(mapPrinted);
-      original(...args);
-    };
-  }
-}
 let installed = false;
 let loadingListeners: Map<string, Listener[]> | undefined;
 const cacheScope = new AsyncLocalStorage<WorkerCacheStorage>();
@@ -100,7 +94,8 @@ let latestCaches: WorkerCacheStorage | undefined;
 export function installRuntimeGlobals(): void {
   if (installed) return;
   installed = true;
-  mapConsole();
+  // What a worker prints through its own console (worker-console.ts) shows frames in the user's files.
+  setPrintedMapper(mapPrinted);
   lockCodeGeneration(true);
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
   // Service-worker syntax registers its handlers at import time: capture them.
@@ -114,7 +109,9 @@ export function installRuntimeGlobals(): void {
   };
   // The Workers runtime's Response.json() sets exactly "application/json"; Bun adds a charset.
   const json = Response.json.bind(Response);
+  const jsonInit: ResponseInit = { headers: { "content-type": "application/json" } };
   Response.json = ((data: unknown, init?: ResponseInit) => {
+    if (init === undefined) return json(data, jsonInit);
     const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
@@ -160,29 +157,46 @@ export function installRuntimeGlobals(): void {
   });
 }
 
+/** The type workerd gives a string body. */
+const TEXT_TYPE = "text/plain;charset=UTF-8";
+const TEXT_INIT: ResponseInit = { headers: { "content-type": TEXT_TYPE } };
+
+/** A string body's init with workerd's default type, when it names none. */
+function withTextType(init: ResponseInit | undefined): ResponseInit | undefined {
+  // The common `new Response("text")`: one shared init, no Headers built.
+  if (init === undefined || init === null) return TEXT_INIT;
+  const headers = new Headers(init.headers as Bun.HeadersInit | undefined);
+  if (headers.has("content-type")) return init;
+  headers.set("content-type", TEXT_TYPE);
+  // Read fields one by one: `init` may be another Response, whose fields are getters.
+  return { status: init.status, statusText: init.statusText, headers };
+}
+
 /**
  * `new Response(...)` as workerd builds it: a string body's default type is
- * spelled "text/plain;charset=UTF-8", and `webSocket` in the init is kept.
+ * spelled "text/plain;charset=UTF-8", and `webSocket` / `encodeBody` in the init
+ * are kept. A subclass rather than a Proxy, so constructing one costs a plain
+ * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
+ * still pass `instanceof Response`.
  */
 function installResponseShape(): void {
-  const Native = globalThis.Response;
-  globalThis.Response = new Proxy(Native, {
-    construct(target, args, newTarget) {
-      const [body, init] = args as [unknown, ResponseInit | undefined];
-      if (typeof body === "string") {
-        const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
-        if (!headers.has("content-type")) {
-          headers.set("content-type", "text/plain;charset=UTF-8");
-          // Read fields one by one: `init` may be another Response, whose fields are getters.
-          args = [body, { status: init?.status, statusText: init?.statusText, headers }];
-        }
+  const Native = NativeResponse;
+  const Response = class Response extends Native {
+    // A rest parameter, so `Response.length` is 0 as the native constructor's.
+    constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
+      const [body, init] = args;
+      super(body, typeof body === "string" ? withTextType(init) : init);
+      if (init) {
+        if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);
+        rememberEncodeBody(this, init);
       }
-      const response = Reflect.construct(target, args, newTarget === globalThis.Response ? target : newTarget) as Response;
-      if (init && (init as { webSocket?: unknown }).webSocket) rememberWebSocket(response, init);
-      if (init) rememberEncodeBody(response, init);
-      return response;
-    },
-  });
+    }
+
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Native;
+    }
+  };
+  globalThis.Response = Response as typeof globalThis.Response;
 }
 
 class HandlerError extends Error {}
@@ -257,33 +271,42 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     throw new HandlerError(`Handler does not export a fetch() function.`);
   };
 
+  // Rejects with the worker's error, its stack mapped to the user's files.
   const runFetch = async (request: Request, name = "default"): Promise<Response> => {
-    if (!("cf" in request)) {
-      // Built on first read: most requests never look at cf.
-      let cf: Record<string, unknown> | undefined;
-      Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
-    }
-    const pending: Promise<unknown>[] = [];
-    const ctx = makeCtx(pending);
-    state.waitUntil = ctx.waitUntil;
-    let response: unknown;
-    if (format === "service-worker") {
-      response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
-    } else {
-      const target = entrypoint(name, ctx);
-      if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
-      response =
-        typeof exports[name] === "function"
-          ? await (target.fetch as Function).call(target, request)
-          : await (target.fetch as Function).call(target, request, env, ctx);
-    }
-    if (!(response instanceof Response)) {
-      // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
-      throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
-        plain: true,
+    try {
+      if (!("cf" in request)) {
+        // Built on first read: most requests never look at cf.
+        let cf: Record<string, unknown> | undefined;
+        Object.defineProperty(request, "cf", { get: () => (cf ??= placeholderCf()), enumerable: true });
+      }
+      const pending: Promise<unknown>[] = [];
+      const ctx = makeCtx(pending);
+      state.waitUntil = ctx.waitUntil;
+      let response: unknown;
+      if (format === "service-worker") {
+        response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
+      } else {
+        const target = entrypoint(name, ctx);
+        if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
+        response =
+          typeof exports[name] === "function"
+            ? await (target.fetch as Function).call(target, request)
+            : await (target.fetch as Function).call(target, request, env, ctx);
+      }
+      if (!(response instanceof NativeResponse)) {
+        // Raised by the runtime rather than thrown by user code, so wrangler answers it in plain text.
+        throw Object.assign(new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."), {
+          plain: true,
+        });
+      }
+      return response;
+    } catch (error) {
+      throw Object.assign(new Error(), {
+        stack: mapStack(error),
+        original: error,
+        plain: (error as { plain?: boolean }).plain === true,
       });
     }
-    return response;
   };
 
   const worker: LoadedWorker = {
@@ -291,16 +314,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     exports,
     env,
     mapStack,
-    async fetch(request, name) {
-      try {
-        return await withCaches(() => runFetch(request, name));
-      } catch (error) {
-        throw Object.assign(new Error(), {
-          stack: mapStack(error),
-          original: error,
-          plain: (error as { plain?: boolean }).plain === true,
-        });
-      }
+    fetch(request, name) {
+      // No closure or extra async frame per request: most workers' caches are the global's default.
+      return caches && caches !== latestCaches ? cacheScope.run(caches, runFetch, request, name) : runFetch(request, name);
     },
     scheduled(cron, scheduledTime) {
       return withCaches(() => runScheduled(cron, scheduledTime));

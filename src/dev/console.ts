@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { format, formatWithOptions } from "node:util";
 import { devLogLine, formatError, formatWarning, kleurEnabled, layoutNotes, log, writeStderr } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
-import { noteConsoleLine, noteWorkerLine, outsideRequests } from "./requests.ts";
+import { noteConsoleLine, noteWorkerLine } from "./requests.ts";
 import { mapPrinted } from "../../runtime/host/index.ts";
 import type { WorkerLogLevel } from "../../runtime/host/worker-console.ts";
 
@@ -23,6 +23,11 @@ export class DevConsole {
    * request is the dev server's main per-request cost. */
   readonly log = (at: LogLevel, line: string): void => {
     noteConsoleLine(line);
+    this.request(at, line);
+  };
+
+  /** A request's log line: the same, but never a cron or queue summary for the explorer's record. */
+  readonly request = (at: LogLevel, line: string): void => {
     if (LEVELS.indexOf(at) > this.level) return;
     if (!this.pending) setImmediate(this.flush);
     this.pending += line + "\n";
@@ -33,7 +38,7 @@ export class DevConsole {
     const text = this.pending;
     this.pending = "";
     // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
-    if (text) outsideRequests(() => console.log(text.slice(0, -1)));
+    if (text) console.log(text.slice(0, -1));
   };
 
   /**
@@ -53,7 +58,7 @@ export class DevConsole {
       // The first line in the box's heading, the rest (a stack) as a note below it.
       writeStderr(level === "warn" ? formatWarning(layoutNotes(shown)) : formatError(layoutNotes(shown)));
     } else {
-      outsideRequests(() => console.log(shown));
+      console.log(shown);
     }
   };
 

@@ -70,11 +70,12 @@ function hasBody(response: Response, method: string): boolean {
  * choice alone).
  */
 export function encodeForClient(response: Response, acceptEncoding: string | null, method: string): Response {
-  const declared = response.headers.get("Content-Encoding");
+  const responseHeaders = response.headers;
+  const declared = responseHeaders.get("Content-Encoding");
   const manual = isCoding(declared) && isManuallyEncoded(response);
   let wanted: string | null = declared;
   if (acceptEncoding !== null && (declared === null || isCoding(declared))) {
-    const type = response.headers.get("Content-Type");
+    const type = responseHeaders.get("Content-Type");
     if (type === null || COMPRESSIBLE.has(type.split(";")[0]!)) {
       const choice = negotiate(acceptEncoding);
       if (choice === "refuse") {
@@ -87,7 +88,7 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
     // Bun.serve labels a Blob-backed body without a type "application/octet-stream";
     // workerd sends no Content-Type then. Piped, the body is no longer Blob-backed.
     // (The type first: reading `.body` of a string response makes Bun build a stream for it.)
-    if (!response.headers.has("Content-Type") && response.body) {
+    if (!responseHeaders.has("Content-Type") && response.body) {
       const body = response.body.pipeThrough(new TransformStream());
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }

@@ -61,15 +61,6 @@ export function urlsOf(ip: string): DevUrls {
   return { wildcard, urlHost, shownHost: wildcard ? "localhost" : urlHost };
 }
 
-/** The path of an absolute URL, without parsing the whole URL on every request. */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  const end = url.slice(start).search(/[?#]/);
-  return end < 0 ? url.slice(start) : url.slice(start, start + end);
-}
-
-
 /** A WebSocket's Bun-side data: the worker's end of it, or none for a live-reload socket. */
 type SocketData = { socket?: WorkerWebSocket };
 
@@ -182,11 +173,11 @@ export class DevHttpServer {
     return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
   };
 
-  private handle = async (request: Request, server: Server<unknown>): Promise<Response | undefined> => {
+  /** `pathname` is the request URL's path (recordRequests has it already). */
+  private handle = async (request: Request, server: Server<unknown>, pathname: string): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     if (this.options.remote && isRemoteCall(request)) return this.options.remote(request);
-    const pathname = pathOf(request.url);
     if (pathname === "/cdn-cgi/handler/scheduled") {
       const result = await this.runScheduled(new URL(request.url));
       if (result instanceof Response) return result;
@@ -199,7 +190,8 @@ export class DevHttpServer {
     }
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
     const started = performance.now();
-    const acceptEncoding = request.headers.get("Accept-Encoding");
+    const headers = request.headers;
+    const acceptEncoding = headers.get("Accept-Encoding");
     let response: Response;
     let asset: Response | undefined;
     if (testScheduled && pathname === "/__scheduled") {
@@ -218,12 +210,12 @@ export class DevHttpServer {
     } else {
       try {
         // As workerd fills it from the connection (IPv4-mapped addresses shown as IPv4).
-        if (!request.headers.has("cf-connecting-ip")) {
+        if (!headers.has("cf-connecting-ip")) {
           const ip = server.requestIP(request)?.address;
-          if (ip) request.headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
+          if (ip) headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
         }
         // The worker sees the edge's Accept-Encoding; the client's is in request.cf (src/dev/encoding.ts).
-        request.headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
+        if (acceptEncoding !== WORKER_ACCEPT_ENCODING) headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
         // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
         const rewritten = this.options.upstream && toUpstream(request, this.options.upstream);
         const workerRequest = rewritten ? rewritten.request : request;
@@ -237,7 +229,7 @@ export class DevHttpServer {
           if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
             throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
           }
-          devConsole.log("info", devRequestLine(request.method, pathname, 101, workerdStatusText(101), Math.round(performance.now() - started)));
+          devConsole.request("info", devRequestLine(request.method, pathname, 101, workerdStatusText(101), Math.round(performance.now() - started)));
           return undefined;
         }
         if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
@@ -256,7 +248,7 @@ export class DevHttpServer {
     }
     // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
     if (!(testScheduled && pathname === "/__scheduled")) response = encodeForClient(response, acceptEncoding, request.method);
-    devConsole.log("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
+    devConsole.request("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
     return response;
   };
 }

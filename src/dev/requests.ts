@@ -2,11 +2,16 @@
 // the last requests with method, path, status, duration and the console lines
 // each produced, per-route latency, and cron / queue invocations. It lives in
 // the dev process (nothing is written to the store). The HTTP server wraps its
-// handler with recordRequests(); console lines are tied to the request whose
+// handler with recordRequests(); the lines a worker prints (its console goes to
+// DevConsole.worker, which calls noteWorkerLine) are tied to the request whose
 // async context printed them (AsyncLocalStorage), so concurrent requests keep
 // their own lines.
+//
+// Recording is on every request's path, so it does the least there: entries go
+// into fixed rings (no array shifting), times are kept as numbers and turned
+// into ISO strings only when the explorer reads them, and a request's log list
+// exists only once it prints something.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { formatWithOptions } from "node:util";
 import { isRemoteCall } from "./remote.ts";
 
 export interface RecordedLine {
@@ -28,31 +33,55 @@ export interface RecordedRequest {
   logs: RecordedLine[];
 }
 
+/** An entry as kept: the start time as epoch milliseconds, no log list until a line comes. */
+class Entry {
+  logs: RecordedLine[] | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly kind: RecordedRequest["kind"],
+    readonly method: string,
+    readonly path: string,
+    public status: number | string | null,
+    public duration: number | null,
+    readonly startedAt: number,
+  ) {}
+}
+
 /** How many requests (and invocations) are kept, newest first; per route, how many durations. */
 export const MAX_RECORDED = 500;
 const MAX_DURATIONS = 1000;
 const MAX_LINES = 100;
 const MAX_LINE_CHARS = 8 * 1024;
 
-const scope = new AsyncLocalStorage<RecordedRequest>();
-const recent: RecordedRequest[] = [];
-const durations = new Map<string, { count: number; errors: number; samples: number[] }>();
+const scope = new AsyncLocalStorage<Entry>();
+/** A ring of the last MAX_RECORDED entries: `written` counts every entry ever kept. */
+const ring: (Entry | undefined)[] = new Array(MAX_RECORDED).fill(undefined);
+let written = 0;
+let cleared = 0;
+
+/** A route's count, errors and a ring of its last MAX_DURATIONS durations. */
+interface RouteStats {
+  count: number;
+  errors: number;
+  samples: Float64Array;
+}
+/** Route stats by method ("GET", "CRON", "QUEUE", ...), then path (or cron expression, or queue name). */
+const durations = new Map<string, Map<string, RouteStats>>();
 let nextId = 1;
 let recording = false;
-let capturing = false;
 
 /** Whether this process records requests (a dev session); `bunflare explorer` alone does not. */
 export function isRecording(): boolean {
   return recording;
 }
 
-function keep(entry: RecordedRequest): void {
-  recent.unshift(entry);
-  if (recent.length > MAX_RECORDED) recent.pop();
+function keep(entry: Entry): void {
+  ring[written % MAX_RECORDED] = entry;
+  written++;
 }
 
 /** A failed request or invocation: a 5xx, a cron that threw, a queue batch not all acked ("1/2"). */
-function failed(entry: RecordedRequest): boolean {
+function failed(entry: Entry): boolean {
   if (typeof entry.status === "number") return entry.status >= 500;
   if (entry.kind === "queue") {
     const [acked, total] = String(entry.status).split("/").map(Number);
@@ -61,56 +90,58 @@ function failed(entry: RecordedRequest): boolean {
   return entry.status !== "Ok";
 }
 
-function finish(entry: RecordedRequest, routeKey: string): void {
-  let route = durations.get(routeKey);
-  if (!route) durations.set(routeKey, (route = { count: 0, errors: 0, samples: [] }));
+function finish(entry: Entry): void {
+  // By method, then path: no route string built per request.
+  let byPath = durations.get(entry.method);
+  if (!byPath) durations.set(entry.method, (byPath = new Map()));
+  let route = byPath.get(entry.path);
+  if (!route) byPath.set(entry.path, (route = { count: 0, errors: 0, samples: new Float64Array(MAX_DURATIONS) }));
+  route.samples[route.count % MAX_DURATIONS] = entry.duration ?? 0;
   route.count++;
   if (failed(entry)) route.errors++;
-  route.samples.push(entry.duration_ms ?? 0);
-  if (route.samples.length > MAX_DURATIONS) route.samples.shift();
 }
 
 /** The path of an absolute URL, without parsing all of it on every request. */
 function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
-  const end = url.slice(start).search(/[?#]/);
-  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+  let end = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  if (hash >= 0 && (end < 0 || hash < end)) end = hash;
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 /** Paths that are the dev server's own, not the worker's. */
 const OWN_PATH = /^\/cdn-cgi\/(?:explorer|live-reload|mf)(?:\/|$)/;
 
-/** Wraps the dev server's fetch handler so every request to the worker is recorded. */
-export function recordRequests<S, R extends Response | undefined>(handle: (request: Request, server: S) => Promise<R>): (request: Request, server: S) => Promise<R> {
+type Handler<S, R> = (request: Request, server: S, path: string) => Promise<R>;
+
+/** Wraps the dev server's fetch handler so every request to the worker is recorded; the handler gets the URL's path too. */
+export function recordRequests<S, R extends Response | undefined>(handle: Handler<S, R>): (request: Request, server: S) => Promise<R> {
   recording = true;
-  captureConsole();
   return (request, server) => {
     const path = pathOf(request.url);
     // Binding calls from other dev processes and the dev server's own pages are not the worker's requests.
-    if (OWN_PATH.test(path) || isRemoteCall(request)) return handle(request, server);
-    const entry: RecordedRequest = { id: nextId++, kind: "http", method: request.method, path, status: null, duration_ms: null, started: new Date().toISOString(), logs: [] };
-    keep(entry);
+    if ((path.startsWith("/cdn-cgi/") && OWN_PATH.test(path)) || isRemoteCall(request)) return handle(request, server, path);
     const started = performance.now();
-    return scope.run(entry, async () => {
-      try {
-        const response = await handle(request, server);
-        entry.status = response?.status ?? 101;
-        return response;
-      } catch (error) {
-        entry.status = 500;
-        throw error;
-      } finally {
-        entry.duration_ms = Math.round((performance.now() - started) * 10) / 10;
-        finish(entry, `${entry.method} ${path}`);
-      }
-    });
+    const entry = new Entry(nextId++, "http", request.method, path, null, null, performance.timeOrigin + started);
+    keep(entry);
+    return scope.run(entry, recorded, handle, request, server, entry, started);
   };
 }
 
-/** Runs `fn` outside any request: the dev console's batched output is not a request's own line. */
-export function outsideRequests<T>(fn: () => T): T {
-  return scope.exit(fn);
+async function recorded<S, R extends Response | undefined>(handle: Handler<S, R>, request: Request, server: S, entry: Entry, started: number): Promise<R> {
+  try {
+    const response = await handle(request, server, entry.path);
+    entry.status = response?.status ?? 101;
+    return response;
+  } catch (error) {
+    entry.status = 500;
+    throw error;
+  } finally {
+    entry.duration = Math.round((performance.now() - started) * 10) / 10;
+    finish(entry);
+  }
 }
 
 // The pumps' summary lines, as the dev console prints them (colours stripped).
@@ -125,29 +156,16 @@ export function noteConsoleLine(line: string): void {
   const plain = line.replace(ANSI, "");
   const cron = CRON_LINE.exec(plain);
   if (cron) {
-    const entry: RecordedRequest = { id: nextId++, kind: "cron", method: "CRON", path: cron[1]!, status: cron[2]!, duration_ms: null, started: new Date().toISOString(), logs: [] };
+    const entry = new Entry(nextId++, "cron", "CRON", cron[1]!, cron[2]!, null, Date.now());
     keep(entry);
-    finish(entry, `CRON ${cron[1]}`);
+    finish(entry);
     return;
   }
   const queue = QUEUE_LINE.exec(plain);
   if (queue) {
-    const entry: RecordedRequest = { id: nextId++, kind: "queue", method: "QUEUE", path: queue[1]!, status: queue[2]!.trim(), duration_ms: Number(queue[3]), started: new Date().toISOString(), logs: [] };
+    const entry = new Entry(nextId++, "queue", "QUEUE", queue[1]!, queue[2]!.trim(), Number(queue[3]), Date.now());
     keep(entry);
-    finish(entry, `QUEUE ${queue[1]}`);
-  }
-}
-
-/** What the worker prints with console.* while a request runs is kept with that request. */
-function captureConsole(): void {
-  if (capturing) return;
-  capturing = true;
-  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    const original = console[level];
-    console[level] = (...args: unknown[]) => {
-      if (scope.getStore()) noteWorkerLine(level, formatWithOptions({ colors: false }, ...args));
-      original.apply(console, args);
-    };
+    finish(entry);
   }
 }
 
@@ -155,33 +173,51 @@ function captureConsole(): void {
 export function noteWorkerLine(level: RecordedLine["level"], text: string): void {
   const entry = scope.getStore();
   // Bounded, so a worker logging large values cannot grow the dev process without end.
-  if (!entry || entry.logs.length >= MAX_LINES) return;
-  entry.logs.push({ level, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… (${text.length} characters)` : text });
+  if (!entry) return;
+  const logs = (entry.logs ??= []);
+  if (logs.length >= MAX_LINES) return;
+  logs.push({ level, text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}… (${text.length} characters)` : text });
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** The recorded requests, newest first, optionally of one kind. */
 export function recordedRequests(options: { kind?: string; limit?: number } = {}): RecordedRequest[] {
-  const list = options.kind ? recent.filter((entry) => entry.kind === options.kind) : recent;
-  return list.slice(0, options.limit ?? 100);
+  const limit = options.limit ?? 100;
+  const list: RecordedRequest[] = [];
+  for (let at = written - 1; at >= Math.max(cleared, written - MAX_RECORDED) && list.length < limit; at--) {
+    const entry = ring[at % MAX_RECORDED]!;
+    if (options.kind && entry.kind !== options.kind) continue;
+    list.push({
+      id: entry.id,
+      kind: entry.kind,
+      method: entry.method,
+      path: entry.path,
+      status: entry.status,
+      duration_ms: entry.duration,
+      started: new Date(entry.startedAt).toISOString(),
+      logs: entry.logs ? [...entry.logs] : [],
+    });
+  }
+  return list;
 }
 
 /** Per route ("GET /path", "CRON <expr>", "QUEUE <name>"): count, errors and p50 / p99 latency over its last 1,000. */
 export function routeStats(): { route: string; count: number; errors: number; p50_ms: number; p99_ms: number }[] {
   return [...durations]
-    .map(([route, stats]) => {
-      const sorted = [...stats.samples].sort((a, b) => a - b);
-      return { route, count: stats.count, errors: stats.errors, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
-    })
+    .flatMap(([method, byPath]) => [...byPath].map(([path, stats]) => {
+      const sorted = stats.samples.slice(0, Math.min(stats.count, MAX_DURATIONS)).sort();
+      return { route: `${method} ${path}`, count: stats.count, errors: stats.errors, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
+    }))
     .sort((a, b) => b.count - a.count || a.route.localeCompare(b.route));
 }
 
 /** Forgets everything recorded (the Requests view's Clear). */
 export function clearRecorded(): void {
-  recent.length = 0;
+  cleared = written;
+  ring.fill(undefined);
   durations.clear();
 }
