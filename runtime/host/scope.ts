@@ -182,10 +182,6 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
   });
 }
 
-export function hasPreluded(): boolean {
-  return preluded.size > 0;
-}
-
 /**
  * Puts the lines of frames in preluded files back to the lines of the files on disk,
  * written as file URLs (as mapped bundle frames are, and as wrangler prints them); a
