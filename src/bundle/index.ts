@@ -80,6 +80,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   const rules = assetRules(effectiveRules(options.rules));
   const warned = new Map<string, Set<string>>();
   let generation = 0;
+  let context: { ctx: esbuild.BuildContext<typeof buildOptions>; service: number } | undefined;
   // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
   const codeGlobs = (options.rules ?? [])
     .filter((rule) => rule.type === "ESModule" || rule.type === "CommonJS")
@@ -198,7 +199,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   return {
     async build() {
       try {
-        const result = await buildOnce(buildOptions);
+        const result = await buildOnce(async () => {
+          // An incremental context while the service lives: a rebuild re-parses only changed files.
+          if (!context || context.service !== service) context = { ctx: await esbuild.context(buildOptions), service };
+          return context.ctx.rebuild();
+        });
         const root = buildDir(++generation);
         const name = "worker.js";
         const file = path.join(root, withinBuild, name);
@@ -232,24 +237,66 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         };
       }
     },
-    // Nothing stays open between builds (see buildOnce).
-    dispose: async () => {},
+    async dispose() {
+      // A context of a stopped service went with it.
+      if (context?.service === service) await context.ctx.dispose().catch(() => {});
+      context = undefined;
+    },
   };
 }
 
-let buildsInFlight = 0;
+// esbuild's service process: started early where start-up work can overlap its
+// exec (prestartBundler), held by each build, kept a moment after the last one
+// so a burst of saves reuses it and each bundler's incremental context (a cold
+// service costs a reload 5-40 ms), then stopped, so an idle dev server holds no
+// ~12 MB esbuild process.
+const KEEP_SERVICE_MS = 1_000;
+/** Counts service stops: a context made before the last stop is dead. */
+let service = 0;
+let holders = 0;
+let early: (() => void) | undefined;
+let keep: { timer: ReturnType<typeof setTimeout>; release: () => void } | undefined;
 
-/**
- * One build, then esbuild's service process is stopped when no other build
- * needs it: an idle dev server then holds no ~12 MB esbuild process. The next
- * build restarts it in a few milliseconds, well inside the reload budget, at
- * the cost of esbuild's incremental cache.
- */
-async function buildOnce(options: esbuild.BuildOptions & { write: false; metafile: true }) {
-  buildsInFlight++;
+/** Holds the service open; the last release stops it. */
+function hold(): () => void {
+  holders++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) {
+      service++;
+      void esbuild.stop();
+    }
+  };
+}
+
+/** Starts esbuild's service process now (it starts in parallel with whatever runs next); the next build takes it over. */
+export function prestartBundler(): void {
+  if (early || keep) return;
+  early = hold();
+  // Any request starts the service; an empty one costs nothing else.
+  esbuild.formatMessages([], { kind: "error" }).catch(() => {});
+}
+
+/** Stops the service now (shutdown, or no worker bundles after all). */
+export function stopBundler(): void {
+  if (keep) clearTimeout(keep.timer), keep.release();
+  keep = undefined;
+  early?.();
+  early = undefined;
+}
+
+/** One build on the (possibly already running) service, which is kept for KEEP_SERVICE_MS after it. */
+async function buildOnce<T>(build: () => Promise<T>): Promise<T> {
+  const release = hold();
+  stopBundler(); // this build holds the service now
   try {
-    return await esbuild.build(options);
+    return await build();
   } finally {
-    if (--buildsInFlight === 0) await esbuild.stop();
+    stopBundler(); // an earlier build's hold, if builds overlapped
+    const timer = setTimeout(() => stopBundler(), KEEP_SERVICE_MS);
+    timer.unref();
+    keep = { timer, release };
   }
 }

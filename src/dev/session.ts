@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
-import { createBundler, type Bundler } from "../bundle/index.ts";
+import { createBundler, prestartBundler, stopBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
-import type { Store } from "../../runtime/store/index.ts";
+import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { lookupWorker } from "../../runtime/rpc/registry.ts";
 import { remoteFetch } from "../../runtime/rpc/remote.ts";
@@ -87,10 +87,15 @@ export class DevSession {
 
   /** The session's workers as pumps see them. */
   workers(): SessionWorker[] {
+    const session = this;
     return this.slots.map((slot) => ({
       name: slot.settings.project.loaded.config.name,
       config: slot.settings.project.loaded.config,
-      store: this.storeFor(slot.settings.project),
+      // Opened on first use: a worker whose pumps find nothing to do never opens its store.
+      get store() {
+        return session.storeFor(slot.settings.project);
+      },
+      storeExists: () => this.stores.has(slot.settings.project.storeDir) || existsSync(path.join(slot.settings.project.storeDir, STORE_FILE)),
       current: () => slot.current,
     }));
   }
@@ -109,6 +114,13 @@ export class DevSession {
   /** Creates a bundler for every slot that bundles. */
   async prepareBundlers(): Promise<void> {
     for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
+    // esbuild may have been started before the configs were read (src/commands/dev.ts).
+    if (!this.slots.some((slot) => slot.bundler)) stopBundler();
+  }
+
+  /** A source changed: esbuild's service starts while the change settles. */
+  prestartBuild(): void {
+    if (this.slots.some((slot) => slot.bundler)) prestartBundler();
   }
 
   /**
@@ -253,6 +265,7 @@ export class DevSession {
   /** Stops the bundlers and removes the bundles. */
   async disposeBuilds(): Promise<void> {
     for (const slot of this.slots) await slot.bundler?.dispose();
+    stopBundler();
     rmSync(this.outDir, { recursive: true, force: true });
   }
 

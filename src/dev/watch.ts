@@ -73,6 +73,7 @@ export class Reloader {
   private noticed(file: string): void {
     if (!this.session.slots.some((slot) => owns(slot, file))) return;
     this.changed.add(file);
+    this.session.prestartBuild();
     clearTimeout(this.timer);
     // A short debounce folds an editor's write+rename into one rebuild.
     this.timer = setTimeout(() => {
