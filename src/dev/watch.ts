@@ -30,20 +30,33 @@ const ignored = (file: string) =>
 
 export class Reloader {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private running: Promise<void>;
   private readonly changed = new Set<string>();
   private watchers: FSWatcher[] = [];
+  private starting: Promise<void> | undefined;
 
+  /** No reload round starts before `after` resolves (the first load and the server's listen). */
   constructor(
     private readonly session: DevSession,
     private readonly console: DevConsole,
     private readonly hooks: ReloadHooks,
-  ) {}
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    this.running = after;
+  }
 
-  /** Starts watching and resolves once the watchers are ready, so an edit made after that is never missed. */
-  async start(): Promise<void> {
+  /**
+   * Starts watching and resolves once the watchers are ready, so an edit made after that is never missed.
+   * chokidar loads (~10 ms) while `loaded` (the first build) runs; the files are watched once it is done.
+   */
+  start(loaded: Promise<unknown> = Promise.resolve()): Promise<void> {
+    return (this.starting ??= this.watch(loaded));
+  }
+
+  private async watch(loaded: Promise<unknown>): Promise<void> {
     const { slots } = this.session;
     const { watch } = await import("chokidar");
+    await loaded.catch(() => {});
     const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
     for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
     const sources = watch(initial, { ignoreInitial: true, ignored });
@@ -67,6 +80,7 @@ export class Reloader {
   }
 
   async close(): Promise<void> {
+    await this.starting;
     for (const w of this.watchers) await w.close();
   }
 
