@@ -56,17 +56,10 @@ export class Reloader {
   private async watch(loaded: Promise<unknown>): Promise<void> {
     const { slots } = this.session;
     const { watch } = await import("chokidar");
-    await loaded.catch(() => {});
-    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
-    for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
-    const sources = watch(initial, { ignoreInitial: true, ignored });
-    this.session.onWatchedPaths((paths) => sources.add(paths));
-    // Config, .dev.vars and .env files are watched through their directory, so one
-    // created after start (a first .dev.vars) is noticed too.
-    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
-    const configs = watch(configDirs, { ignoreInitial: true, depth: 0, ignored });
-    this.watchers = [sources, configs];
-    for (const w of this.watchers) {
+    const ready: Promise<void>[] = [];
+    const follow = (w: FSWatcher) => {
+      this.watchers.push(w);
+      ready.push(new Promise<void>((resolve) => w.once("ready", () => resolve())));
       w.on("all", (_event, file) => this.noticed(path.resolve(file)));
       // chokidar drops a change whose mtime equals the last one it saw, and file
       // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
@@ -75,8 +68,18 @@ export class Reloader {
         if (!base || typeof name !== "string") return;
         this.noticed(path.basename(base) === name ? base : path.join(base, name));
       });
-    }
-    await Promise.all(this.watchers.map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+    };
+    // Config, .dev.vars and .env files are watched through their directory, so one
+    // created after start (a first .dev.vars) is noticed too. Known before the build.
+    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
+    follow(watch(configDirs, { ignoreInitial: true, depth: 0, ignored }));
+    await loaded.catch(() => {});
+    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
+    for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
+    const sources = watch(initial, { ignoreInitial: true, ignored });
+    this.session.onWatchedPaths((paths) => sources.add(paths));
+    follow(sources);
+    await Promise.all(ready);
   }
 
   async close(): Promise<void> {
