@@ -87,17 +87,20 @@ export class DevSession {
 
   /** The session's workers as pumps see them. */
   workers(): SessionWorker[] {
-    const session = this;
-    return this.slots.map((slot) => ({
-      name: slot.settings.project.loaded.config.name,
-      config: slot.settings.project.loaded.config,
-      // Opened on first use: a worker whose pumps find nothing to do never opens its store.
-      get store() {
-        return session.storeFor(slot.settings.project);
-      },
-      storeExists: () => this.stores.has(slot.settings.project.storeDir) || existsSync(path.join(slot.settings.project.storeDir, STORE_FILE)),
-      current: () => slot.current,
-    }));
+    return this.slots.map((slot) => {
+      const { project } = slot.settings;
+      const storeFor = () => this.storeFor(project);
+      return {
+        name: project.loaded.config.name,
+        config: project.loaded.config,
+        // Opened on first use: a worker whose pumps find nothing to do never opens its store.
+        get store() {
+          return storeFor();
+        },
+        storeExists: () => this.stores.has(project.storeDir) || existsSync(path.join(project.storeDir, STORE_FILE)),
+        current: () => slot.current,
+      };
+    });
   }
 
   /** Told about every path a slot starts watching after it was first read (the file watcher adds them). */
