@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
-import { assetModuleSource, assetRules, effectiveRules } from "./rules.ts";
+import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
 export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
@@ -51,6 +51,10 @@ const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("
 function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith("node:") || NODE_BUILTINS.has(specifier.split("/")[0]!) || NODE_BUILTINS.has(specifier);
 }
+
+/** Passes every specifier isNodeBuiltin accepts (and a few more), so package imports skip the plugin. */
+const NODE_BUILTIN_FILTER = new RegExp(`^(?:node:|(?:${[...NODE_BUILTINS].join("|")})(?:/|$))`);
+const BARE_SPECIFIER = /^[a-z_]+[a-z0-9_/:]*$/;
 
 /** WRANGLER_BUILD_CONDITIONS (comma-separated) and WRANGLER_BUILD_PLATFORM, read as wrangler reads them. */
 export function buildTarget(): { conditions: string[]; platform: esbuild.Platform } {
@@ -106,8 +110,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       build.onResolve({ filter: /^cloudflare:workflows$/ }, () => ({ path: WORKFLOWS_MODULE, external: true }));
       build.onResolve({ filter: /^cloudflare:email$/ }, () => ({ path: EMAIL_MODULE, external: true }));
       build.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
-      build.onResolve({ filter: /^[a-z_]+[a-z0-9_/:]*$/ }, (args) => {
-        if (!isNodeBuiltin(args.path)) return undefined;
+      build.onResolve({ filter: NODE_BUILTIN_FILTER }, (args) => {
+        if (!BARE_SPECIFIER.test(args.path) || !isNodeBuiltin(args.path)) return undefined;
         if (options.nodeCompat) {
           return { path: args.path.startsWith("node:") ? args.path : `node:${args.path}`, external: true };
         }
@@ -121,14 +125,18 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         contents: `throw new Error(${JSON.stringify(`No such module "${args.path}".`)});`,
         loader: "js",
       }));
-      build.onResolve({ filter: /^\.\.?\// }, (args) => {
-        const base = options.additionalModulesDir;
-        if (!base || args.kind === "entry-point") return undefined;
-        const relative = path.relative(base, path.resolve(args.resolveDir, args.path));
-        // Kept as an import of the copy beside the bundle (see build()).
-        return additional.has(relative) ? { path: `./${relative}`, external: true } : undefined;
-      });
-      build.onResolve({ filter: /.*/ }, async (args) => {
+      // Each hook below is a round trip from esbuild per import it matches: registered
+      // only where it can act, with filters no wider than needed.
+      const base = options.additionalModulesDir;
+      if (base) {
+        build.onResolve({ filter: /^\.\.?\// }, (args) => {
+          if (args.kind === "entry-point") return undefined;
+          const relative = path.relative(base, path.resolve(args.resolveDir, args.path));
+          // Kept as an import of the copy beside the bundle (see build()).
+          return additional.has(relative) ? { path: `./${relative}`, external: true } : undefined;
+        });
+      }
+      build.onResolve({ filter: assetRulesFilter(effectiveRules(options.rules)) }, async (args) => {
         if (args.kind === "entry-point" || args.pluginData === "bunflare-rule") return undefined;
         const rule = rules.find((candidate) => candidate.matches(args.path));
         if (!rule) return undefined;
