@@ -155,20 +155,22 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         loader: "js",
         watchFiles: [args.path],
       }));
-      build.onStart(() => {
-        warned.clear();
-        additional = findAdditional();
-      });
-      build.onEnd(() => {
-        for (const [name, importers] of warned) {
-          options.onWarning?.(
-            `The package "${name}" wasn't found on the file system but is built into node.\n` +
-              `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
-              [...importers].map((importer) => ` - ${importer}`).join("\n"),
-          );
-        }
-      });
+      if (base) {
+        build.onStart(() => {
+          additional = findAdditional();
+        });
+      }
     },
+  };
+  // Printed after each build, failed or not (here rather than in an onEnd hook: one round trip less).
+  const warnMissingBuiltins = () => {
+    for (const [name, importers] of warned) {
+      options.onWarning?.(
+        `The package "${name}" wasn't found on the file system but is built into node.\n` +
+          `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
+          [...importers].map((importer) => ` - ${importer}`).join("\n"),
+      );
+    }
   };
 
   const buildOptions: esbuild.BuildOptions & { write: false; metafile: true } = {
@@ -206,12 +208,14 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
 
   return {
     async build() {
+      warned.clear();
       try {
         const result = await buildOnce(async () => {
           // An incremental context while the service lives: a rebuild re-parses only changed files.
           if (!context || context.service !== service) context = { ctx: await esbuild.context(buildOptions), service };
           return context.ctx.rebuild();
         });
+        warnMissingBuiltins();
         const root = buildDir(++generation);
         const name = "worker.js";
         const file = path.join(root, withinBuild, name);
@@ -232,6 +236,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       } catch (error) {
         const failure = error as esbuild.BuildFailure;
         if (!Array.isArray(failure.errors)) throw error;
+        warnMissingBuiltins();
         const formatted = await esbuild.formatMessages(failure.errors, { kind: "error", color: false });
         const inputs = failure.errors.map((e) => e.location?.file).filter((f): f is string => !!f);
         return {
