@@ -97,7 +97,7 @@ function fakeSession(dir: string, crons: string[], fired: Fired[], name = "w") {
   const session: PumpSession = {
     args: {} as PumpSession["args"],
     url: () => "http://localhost:8787",
-    workers: () => [{ name, config: { triggers: { crons } } as WorkerConfig, store, current: () => worker }],
+    workers: () => [{ name, config: { triggers: { crons } } as WorkerConfig, store, storeExists: () => true, current: () => worker }],
     log: (_level, line) => lines.push(line),
     reportError: (error) => {
       throw error;

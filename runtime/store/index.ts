@@ -9,6 +9,8 @@ import path from "node:path";
 import { REGISTRY_MIGRATIONS } from "./registries.ts";
 
 export const STORE_DIR_NAME = ".bunflare";
+/** The store's main SQLite file inside its directory. */
+export const STORE_FILE = "data.sqlite";
 /**
  * How long a writer waits for another process's lock before SQLITE_BUSY.
  * The wait only covers taking a lock: a deferred transaction that reads and then
@@ -99,7 +101,7 @@ export function openStore(dir: string): Store {
   }
   let db: Database;
   try {
-    db = openSqlite(path.join(root, "data.sqlite"));
+    db = openSqlite(path.join(root, STORE_FILE));
     retryWhileBusy(() => ensureSchema(db, "registries", REGISTRY_MIGRATIONS));
   } catch (error) {
     if (error instanceof StoreError) throw error;

@@ -42,6 +42,26 @@ export function assetRules(rules: ModuleRule[]): CompiledRule[] {
     });
 }
 
+/**
+ * An esbuild filter that every specifier some asset rule matches passes (more may
+ * pass: the rules decide), so other imports skip the round trip to the plugin.
+ * Only globs naming an extension under any directory ("**" + "/*.txt") narrow it;
+ * any other glob keeps every import.
+ */
+export function assetRulesFilter(rules: ModuleRule[]): RegExp {
+  const endings: string[] = [];
+  for (const rule of rules) {
+    if (rule.type !== "Text" && rule.type !== "Data" && rule.type !== "CompiledWasm") continue;
+    for (const glob of rule.globs) {
+      const ending = /^\*\*\/\*\.([A-Za-z0-9_?-]+)$/.exec(glob)?.[1];
+      if (!ending) return /.*/;
+      // A glob's `?` stands for any one character.
+      endings.push(ending.replaceAll("?", "."));
+    }
+  }
+  return endings.length ? new RegExp(`\\.(?:${endings.join("|")})$`) : /^$/;
+}
+
 /** JS source of a module whose default export is the file's content, as the Workers runtime gives it. */
 export function assetModuleSource(type: AssetModuleType, bytes: Uint8Array): string {
   if (type === "Text") return `export default ${JSON.stringify(new TextDecoder().decode(bytes))};`;

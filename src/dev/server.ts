@@ -170,13 +170,34 @@ export async function startDev(args: DevArgs): Promise<void> {
     realExit(1);
   }
   await session.prepareBundlers();
-  const failed = await session.loadAll();
+  // chokidar loads while the first build runs (esbuild works in its own
+  // process), so the first response does not wait for it after listen.
+  // Reload rounds wait until the server listens.
+  let started!: () => void;
+  const reloader = new Reloader(
+    session,
+    devConsole,
+    {
+      reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
+      reloaded: () => {
+        // Entrypoints and classes may have changed with the code.
+        if (registered) register();
+        for (const pump of pumps) pump.reload?.();
+      },
+      updated: () => http.reloadBrowsers(),
+    },
+    new Promise<void>((resolve) => (started = resolve)),
+  );
+  const loading = session.loadAll();
+  const watching = reloader.start(loading);
+  const failed = await loading;
   if (failed) {
     // As wrangler: a worker that cannot build or start at launch ends the command with
     // exit code 1 (never "Ready on" and a 503), so a script waiting for it is not misled.
     // Later failures keep the last good worker instead (see Reloader).
     devConsole.flush();
     if (failed === "start") log.error("The Workers runtime failed to start. There is likely additional logging output above.");
+    await reloader.close();
     await session.disposeBuilds();
     session.closeStores();
     realExit(1);
@@ -215,23 +236,14 @@ export async function startDev(args: DevArgs): Promise<void> {
     http.listen();
   } catch (error) {
     // Nothing may keep the process alive after a failed start.
+    await reloader.close();
     await session.disposeBuilds();
     throw error;
   }
+  started();
 
-  // Watching starts once the server listens (chokidar costs ~10 ms to load and
-  // set up, which the first response need not wait for); "Ready on" waits for
-  // it, so an edit made after that line is never missed.
-  const reloader = new Reloader(session, devConsole, {
-    reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
-    reloaded: () => {
-      // Entrypoints and classes may have changed with the code.
-      if (registered) register();
-      for (const pump of pumps) pump.reload?.();
-    },
-    updated: () => http.reloadBrowsers(),
-  });
-  await reloader.start();
+  // "Ready on" waits for the watchers, so an edit made after that line is never missed.
+  await watching;
 
   // --- Banner ---
   const { wildcard, urlHost, shownHost } = urlsOf(ip);

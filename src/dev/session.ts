@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
-import { createBundler, type Bundler } from "../bundle/index.ts";
+import { createBundler, prestartBundler, stopBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
-import type { Store } from "../../runtime/store/index.ts";
+import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import { loadWorker, type LoadedWorker } from "../../runtime/host/index.ts";
 import { lookupWorker } from "../../runtime/rpc/registry.ts";
 import { remoteFetch } from "../../runtime/rpc/remote.ts";
@@ -87,12 +87,20 @@ export class DevSession {
 
   /** The session's workers as pumps see them. */
   workers(): SessionWorker[] {
-    return this.slots.map((slot) => ({
-      name: slot.settings.project.loaded.config.name,
-      config: slot.settings.project.loaded.config,
-      store: this.storeFor(slot.settings.project),
-      current: () => slot.current,
-    }));
+    return this.slots.map((slot) => {
+      const { project } = slot.settings;
+      const storeFor = () => this.storeFor(project);
+      return {
+        name: project.loaded.config.name,
+        config: project.loaded.config,
+        // Opened on first use: a worker whose pumps find nothing to do never opens its store.
+        get store() {
+          return storeFor();
+        },
+        storeExists: () => this.stores.has(project.storeDir) || existsSync(path.join(project.storeDir, STORE_FILE)),
+        current: () => slot.current,
+      };
+    });
   }
 
   /** Told about every path a slot starts watching after it was first read (the file watcher adds them). */
@@ -109,6 +117,13 @@ export class DevSession {
   /** Creates a bundler for every slot that bundles. */
   async prepareBundlers(): Promise<void> {
     for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
+    // esbuild may have been started before the configs were read (src/commands/dev.ts).
+    if (!this.slots.some((slot) => slot.bundler)) stopBundler();
+  }
+
+  /** A source changed: esbuild's service starts while the change settles. */
+  prestartBuild(): void {
+    if (this.slots.some((slot) => slot.bundler)) prestartBundler();
   }
 
   /**
@@ -253,6 +268,7 @@ export class DevSession {
   /** Stops the bundlers and removes the bundles. */
   async disposeBuilds(): Promise<void> {
     for (const slot of this.slots) await slot.bundler?.dispose();
+    stopBundler();
     rmSync(this.outDir, { recursive: true, force: true });
   }
 

@@ -30,30 +30,36 @@ const ignored = (file: string) =>
 
 export class Reloader {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private running: Promise<void>;
   private readonly changed = new Set<string>();
   private watchers: FSWatcher[] = [];
+  private starting: Promise<void> | undefined;
 
+  /** No reload round starts before `after` resolves (the first load and the server's listen). */
   constructor(
     private readonly session: DevSession,
     private readonly console: DevConsole,
     private readonly hooks: ReloadHooks,
-  ) {}
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    this.running = after;
+  }
 
-  /** Starts watching and resolves once the watchers are ready, so an edit made after that is never missed. */
-  async start(): Promise<void> {
+  /**
+   * Starts watching and resolves once the watchers are ready, so an edit made after that is never missed.
+   * chokidar loads (~10 ms) while `loaded` (the first build) runs; the files are watched once it is done.
+   */
+  start(loaded: Promise<unknown> = Promise.resolve()): Promise<void> {
+    return (this.starting ??= this.watch(loaded));
+  }
+
+  private async watch(loaded: Promise<unknown>): Promise<void> {
     const { slots } = this.session;
     const { watch } = await import("chokidar");
-    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
-    for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
-    const sources = watch(initial, { ignoreInitial: true, ignored });
-    this.session.onWatchedPaths((paths) => sources.add(paths));
-    // Config, .dev.vars and .env files are watched through their directory, so one
-    // created after start (a first .dev.vars) is noticed too.
-    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
-    const configs = watch(configDirs, { ignoreInitial: true, depth: 0, ignored });
-    this.watchers = [sources, configs];
-    for (const w of this.watchers) {
+    const ready: Promise<void>[] = [];
+    const follow = (w: FSWatcher) => {
+      this.watchers.push(w);
+      ready.push(new Promise<void>((resolve) => w.once("ready", () => resolve())));
       w.on("all", (_event, file) => this.noticed(path.resolve(file)));
       // chokidar drops a change whose mtime equals the last one it saw, and file
       // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
@@ -62,17 +68,29 @@ export class Reloader {
         if (!base || typeof name !== "string") return;
         this.noticed(path.basename(base) === name ? base : path.join(base, name));
       });
-    }
-    await Promise.all(this.watchers.map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))));
+    };
+    // Config, .dev.vars and .env files are watched through their directory, so one
+    // created after start (a first .dev.vars) is noticed too. Known before the build.
+    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
+    follow(watch(configDirs, { ignoreInitial: true, depth: 0, ignored }));
+    await loaded.catch(() => {});
+    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
+    for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
+    const sources = watch(initial, { ignoreInitial: true, ignored });
+    this.session.onWatchedPaths((paths) => sources.add(paths));
+    follow(sources);
+    await Promise.all(ready);
   }
 
   async close(): Promise<void> {
+    await this.starting;
     for (const w of this.watchers) await w.close();
   }
 
   private noticed(file: string): void {
     if (!this.session.slots.some((slot) => owns(slot, file))) return;
     this.changed.add(file);
+    this.session.prestartBuild();
     clearTimeout(this.timer);
     // A short debounce folds an editor's write+rename into one rebuild.
     this.timer = setTimeout(() => {

@@ -28,6 +28,8 @@ const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0" && proces
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[39m` : text);
 
 export const queuesPump: PumpFactory = (session) => {
+  // Nothing to consume unless a config names consumers or a store may hold some (added by `queues consumer add`).
+  if (!session.workers().some((worker) => worker.config.queues?.consumers?.length || (worker.name && worker.storeExists()))) return undefined;
   const registry = require("../../../runtime/bindings/queues/registry.ts") as Registry;
   const { consumerLimitErrors } = require("../../../runtime/bindings/queues/consumer-limits.ts") as Limits;
   const reported = new Set<string>();
@@ -196,7 +198,7 @@ export const queuesPump: PumpFactory = (session) => {
  */
 function workerConsumers(worker: SessionWorker, registry: Registry): QueueConsumerConfig[] {
   const configured = worker.config.queues?.consumers ?? [];
-  if (!worker.name) return configured;
+  if (!worker.name || !worker.storeExists()) return configured;
   const named = new Set(configured.map((c) => c.queue));
   const added = registry.listQueues(worker.store).flatMap((queue) =>
     (queue.settings.consumers ?? [])

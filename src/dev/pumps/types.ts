@@ -13,7 +13,10 @@ export interface SessionWorker {
   name: string | undefined;
   /** Its resolved config (after environments); replaced on a config reload. */
   config: WorkerConfig;
-  store: Store;
+  /** Its store, opened on first use. */
+  readonly store: Store;
+  /** Whether its store exists on disk yet (a fresh project's has nothing registered in it). */
+  storeExists(): boolean;
   /** The worker currently serving (the new one after a reload), once loaded. */
   current(): LoadedWorker | undefined;
 }
