@@ -21,6 +21,7 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { ensureSchema, openSqlite } from "../store/index.ts";
+import { processAlive } from "../processes.ts";
 
 export interface RegistryEntry {
   /** The worker's name. */
@@ -83,17 +84,6 @@ function db(): Database | undefined {
   return handle ?? undefined;
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but not ours to signal. Anything else: gone.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Records (or refreshes, on a reload) a worker of this process. Returns the
  * live session that served the name until now, when another one did: the
@@ -130,7 +120,7 @@ export function unregisterWorker(name: string): void {
 function pruneDead(handle: Database): void {
   const rows = handle.query("SELECT name, pid FROM dev_workers").all() as { name: string; pid: number }[];
   for (const row of rows) {
-    if (!alive(row.pid)) handle.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(row.name, row.pid);
+    if (!processAlive(row.pid)) handle.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(row.name, row.pid);
   }
 }
 
@@ -142,7 +132,7 @@ export function lookupWorker(name: string): RegistryEntry | undefined {
   } catch {
     return undefined;
   }
-  const row = rows.find((candidate) => alive(candidate.pid));
+  const row = rows.find((candidate) => processAlive(candidate.pid));
   if (!row) return undefined;
   return {
     name: row.name,

@@ -8,6 +8,7 @@
 // streams (and Request / Response bodies) are lent too: the receiver reads
 // them as one streamed HTTP response from the process that holds them.
 import { deserialize, serialize } from "bun:jsc";
+import { processAlive } from "../processes.ts";
 import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
 import {
   dataCloneError,
@@ -59,15 +60,6 @@ const borrowers = new Map<string, number>();
 const STREAM_UNCLAIMED_MS = 60_000;
 const SWEEP_EVERY_MS = 10_000;
 let sweeper: ReturnType<typeof setInterval> | undefined;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Releases what dead borrowers held and cancels streams no one came for. */
 export function sweepLoans(now = Date.now()): void {

@@ -7,6 +7,7 @@
 import type { Database } from "bun:sqlite";
 import { ensureSchema, type Store } from "../../store/index.ts";
 import { QUEUE_MIGRATIONS } from "./schema.ts";
+import { processAlive } from "../../processes.ts";
 
 
 /** How long a claimed batch stays leased without renewal. The holder renews it while the handler runs. */
@@ -121,16 +122,6 @@ export function releaseDeadLeases(store: Store): number {
     freed += db.run("UPDATE queue_messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", [lease_owner]).changes;
   }
   return freed;
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 export interface Outcome {

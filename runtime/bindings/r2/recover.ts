@@ -6,20 +6,10 @@
 import type { Database } from "bun:sqlite";
 import { readdirSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
+import { processAlive } from "../../processes.ts";
 
 /** Files from before bodies carried their writer's pid are judged by age instead. */
 const LEGACY_GRACE_MS = 60 * 60 * 1000;
-
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Whether the writer of a blob file (by its name) is gone, so the file can be judged. */
 function writerGone(file: string, dir: string): boolean {
