@@ -66,13 +66,21 @@ const REAL = 2;
 const NULL = 3;
 const COMMA = 4;
 const CLOSE = 5;
-let codes: number[] = [];
-let lastCodes: number[] = [];
+// At most 4 per literal (a one-literal row: `(`, `?`, `)`, `,`); grown for a long run of NULLs.
+let codes: Uint8Array = new Uint8Array(4 * MOST_VALUES + 4);
+let lastCodes: Uint8Array = new Uint8Array(codes.length);
+let lastCount = -1;
 let lastShapePrefix = "";
 let lastShapeSql = "";
 
+function grown(array: Uint8Array): Uint8Array {
+  const bigger = new Uint8Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
 function shapeSql(prefix: string, count: number): string {
-  if (prefix === lastShapePrefix && count === lastCodes.length) {
+  if (prefix === lastShapePrefix && count === lastCount) {
     let same = true;
     for (let k = 0; k < count; k++) {
       if (codes[k] !== lastCodes[k]) {
@@ -85,7 +93,8 @@ function shapeSql(prefix: string, count: number): string {
   let out = prefix;
   for (let k = 0; k < count; k++) out += PIECES[codes[k]!]!;
   const spare = lastCodes;
-  lastCodes = codes.slice(0, count);
+  lastCodes = codes;
+  lastCount = count;
   codes = spare;
   lastShapePrefix = prefix;
   lastShapeSql = out;
@@ -116,6 +125,7 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
     i++;
     codes[count++] = OPEN;
     for (;;) {
+      if (count + 4 > codes.length) codes = grown(codes);
       i = skipSpace(sql, i, n);
       const c = sql.charCodeAt(i);
       if (c === 39 /* ' */) {
@@ -133,6 +143,7 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
             break;
           }
         }
+        if (values.length === MOST_VALUES) return undefined;
         values.push(text);
         codes[count++] = PARAM;
       } else if (c === 45 /* - */ || isDigit(c)) {
@@ -160,6 +171,7 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
           if (!(magnitude < LARGEST_BOUND_INTEGER)) return undefined;
           codes[count++] = PARAM;
         }
+        if (values.length === MOST_VALUES) return undefined;
         // -0 is the INTEGER 0 in SQLite; a bound -0 would be a REAL.
         values.push(negative && magnitude !== 0 ? -magnitude : magnitude);
         i = j;
