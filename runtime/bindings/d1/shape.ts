@@ -129,14 +129,15 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
       i = skipSpace(sql, i, n);
       const c = sql.charCodeAt(i);
       if (c === 39 /* ' */) {
-        let text = "";
-        let from = i + 1;
+        // One slice (flat, not a rope of pieces), its doubled quotes undone only if it has any.
+        const open = i + 1;
+        let from = open;
+        let doubled = false;
         for (;;) {
           const end = sql.indexOf("'", from);
           if (end === -1) return undefined;
-          text += sql.slice(from, end);
           if (sql.charCodeAt(end + 1) === 39) {
-            text += "'";
+            doubled = true;
             from = end + 2;
           } else {
             i = end + 1;
@@ -144,14 +145,22 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
           }
         }
         if (values.length === MOST_VALUES) return undefined;
-        values.push(text);
+        const text = sql.slice(open, i - 1);
+        values.push(doubled ? text.replaceAll("''", "'") : text);
         codes[count++] = PARAM;
       } else if (c === 45 /* - */ || isDigit(c)) {
         const negative = c === 45;
         const start = negative ? i + 1 : i;
         let j = start;
-        while (j < n && isDigit(sql.charCodeAt(j))) j++;
+        // The integer part's value as it goes (exact: the inline reading is used only up to 15 digits).
+        let whole = 0;
+        for (; j < n; j++) {
+          const code = sql.charCodeAt(j);
+          if (!isDigit(code)) break;
+          whole = whole * 10 + (code - 48);
+        }
         if (j === start) return undefined;
+        const wholeEnd = j;
         let decimal = false;
         if (sql.charCodeAt(j) === 46 /* . */) {
           decimal = true;
@@ -160,8 +169,7 @@ export function shapeAt(sql: string, from: number, terminated: boolean): Literal
         }
         // 1e5, 0x1F, 12abc: left to SQLite.
         if (j < n && (isWordChar(sql.charCodeAt(j)) || sql.charCodeAt(j) === 46)) return undefined;
-        const digits = sql.slice(start, j);
-        const magnitude = Number(digits);
+        const magnitude = !decimal && wholeEnd - start <= 15 ? whole : Number(sql.slice(start, j));
         if (decimal) {
           // A REAL literal: bound through CAST so a whole value (5.00) stays REAL.
           // Up to 15 significant digits, any correct reading gives the same double.
