@@ -353,15 +353,13 @@ export class D1Engine {
           // The counters carried between statements are stale once one runs without them.
           this.#carried = undefined;
           const started = performance.now();
-          let rows: Row[];
           try {
-            rows = compiled.statement.values(...(values as never[])) as Row[];
+            // A literal INSERT returns no rows (a RETURNING clause has no shape): run(), no row array.
+            compiled.statement.run(...(values as never[]));
           } catch (error) {
             throw d1Error("D1_ERROR", sqliteMessage(error));
           }
-          const duration = Math.round(performance.now() - started);
-          // A literal INSERT returns no rows (a RETURNING clause has no shape).
-          return { results: rows.length === 0 ? [] : toObjects({ columns: compiled.columns, rows, meta: undefined as never }), duration };
+          return { results: [], duration: Math.round(performance.now() - started) };
         } catch (error) {
           if (error instanceof Error && !(FAILED_AT in error)) Object.defineProperty(error, FAILED_AT, { value: index });
           throw error;
