@@ -337,13 +337,11 @@ export class D1Engine {
         try {
           let compiled: { statement: Statement; columns: string[] } | undefined;
           let values: (string | number)[] | undefined;
-          if (!sql.includes("?")) {
-            // `shapes`: those splitStatements() worked out along the way.
-            const shape = shapes?.[index] ?? literalShape(sql);
-            if (shape) {
-              values = shape.values;
-              compiled = this.#shaped(shape);
-            }
+          // `shapes`: those splitStatements() worked out along the way (a `?` can only be inside one of their strings).
+          const shape = shapes?.[index] ?? (sql.includes("?") ? undefined : literalShape(sql));
+          if (shape) {
+            values = shape.values;
+            compiled = this.#shaped(shape);
           }
           if (!compiled) {
             const outcome = this.query(sql, []);
