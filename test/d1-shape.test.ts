@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Database } from "bun:sqlite";
 import { openStore, type Store } from "../runtime/store/index.ts";
-import { createD1Database, type D1Database } from "../runtime/bindings/d1/index.ts";
+import { createD1Database, openD1Engine, type D1Database } from "../runtime/bindings/d1/index.ts";
 import { literalShape, type LiteralShape } from "../runtime/bindings/d1/shape.ts";
 import { splitStatements } from "../runtime/bindings/d1/split.ts";
 
@@ -147,5 +147,47 @@ describe("splitting a script with shapes", () => {
     });
     // Only statements that start a script or follow a `;` and some whitespace are shaped while splitting.
     expect(shapes.filter(Boolean).length).toBe([5, 2, 1, 0, 2, 2][SCRIPTS.indexOf(script)]!);
+  });
+});
+
+describe("a run of lines of one shape", () => {
+  // shape.ts hands a line the last shape's SQL string when its pieces match,
+  // and the engine then skips its Map: lines that differ only in the table, in
+  // one piece, or in their count must still get their own SQL, and rows land
+  // in their own tables.
+  test("each line gets its own shape's SQL, the same string for the same pieces", () => {
+    const lines = [
+      `INSERT INTO t (a,b) VALUES(1,'x')`,
+      `INSERT INTO t (a,b) VALUES(2,'y')`,
+      `INSERT INTO u (a,b) VALUES(3,'z')`,
+      `INSERT INTO t (a,b) VALUES(4,NULL)`,
+      `INSERT INTO t (a,b) VALUES(5.5,'w')`,
+      `INSERT INTO t (a,b) VALUES(6,'v'),(7,'u')`,
+      `INSERT INTO t (a,b) VALUES(8,'t')`,
+    ];
+    const sql = lines.map((line) => literalShape(line)!.sql);
+    expect(sql).toEqual([
+      `INSERT INTO t (a,b) VALUES(?,?)`,
+      `INSERT INTO t (a,b) VALUES(?,?)`,
+      `INSERT INTO u (a,b) VALUES(?,?)`,
+      `INSERT INTO t (a,b) VALUES(?,NULL)`,
+      `INSERT INTO t (a,b) VALUES(CAST(? AS REAL),?)`,
+      `INSERT INTO t (a,b) VALUES(?,?),(?,?)`,
+      `INSERT INTO t (a,b) VALUES(?,?)`,
+    ]);
+    // Consecutive lines of one shape share the string itself (what the engine compares first).
+    expect(Object.is(sql[0], sql[1])).toBe(true);
+    expect(literalShape(`INSERT INTO t (a,b) VALUES(9,'it''s')`)!.values).toEqual([9, "it's"]);
+  });
+
+  test("a script alternating between two tables of one column list stores each row in its table (a '?' in a string too)", async () => {
+    await db.exec("CREATE TABLE u (a, b TEXT, c REAL, d INTEGER)");
+    const script = Array.from({ length: 6 }, (_, i) => `INSERT INTO ${i % 3 === 2 ? "u" : "t"} (a,b) VALUES(${i},'r${i}${i === 4 ? "?" : ""}');`).join("\n");
+    const shapes: (LiteralShape | undefined)[] = [];
+    const statements = splitStatements(script, shapes);
+    const engine = openD1Engine(store, "shapes");
+    engine.runScript(statements, shapes);
+    expect((await db.prepare("SELECT a, b FROM t ORDER BY a").raw()).map((row) => row.join())).toEqual(["0,r0", "1,r1", "3,r3", "4,r4?"]);
+    expect((await db.prepare("SELECT a, b FROM u ORDER BY a").raw()).map((row) => row.join())).toEqual(["2,r2", "5,r5"]);
   });
 });

@@ -155,8 +155,15 @@ function safeSegment(name: string): string {
  */
 export function ensureSchema(db: Database, component: string, migrations: readonly string[]): void {
   let done = ensured.get(db);
-  if (!done) ensured.set(db, (done = new Set()));
+  if (!done) {
+    ensured.set(db, (done = new Set()));
+    readVersions(db);
+  }
   if (done.has(component)) return;
+  if ((versionsRead.get(db)?.get(component) ?? -1) >= migrations.length) {
+    done.add(component);
+    return;
+  }
   db.run(
     "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
   );
@@ -177,6 +184,19 @@ export function ensureSchema(db: Database, component: string, migrations: readon
 }
 
 const ensured = new WeakMap<Database, Set<string>>();
+/** Each component's version as read once per handle: a current store needs no more than that one read. */
+const versionsRead = new WeakMap<Database, Map<string, number>>();
+
+/** Reads every component's version in one query (none on a fresh file); versions only go up, so one read current stays current. */
+function readVersions(db: Database): void {
+  let rows: { component: string; version: number }[];
+  try {
+    rows = db.query("SELECT component, version FROM schema_version").all() as { component: string; version: number }[];
+  } catch {
+    rows = [];
+  }
+  versionsRead.set(db, new Map(rows.map((row) => [row.component, row.version])));
+}
 
 export function schemaVersion(db: Database, component: string): number {
   const row = db.query("SELECT version FROM schema_version WHERE component = ?").get(component) as

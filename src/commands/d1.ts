@@ -169,7 +169,8 @@ async function executeLocally(project: Project, name: string, sql: string, quiet
     throw new UserError(cause.message + whereItFailed(sql, statements, failedStatementIndex(error)));
   }
   const all = results.map((result) => ({
-    results: result.results.map((row) => {
+    // A dump's INSERTs return no rows: their (fresh, empty) array is used as it is.
+    results: result.results.length === 0 ? result.results : result.results.map((row) => {
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(row)) out[key] = Array.isArray(value) ? `[${value.join(", ")}]` : value;
       return out;

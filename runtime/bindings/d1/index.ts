@@ -86,6 +86,8 @@ export class D1Engine {
   #carrying = false;
   /** Compiled literal-INSERT shapes (shape.ts), by their parameterised SQL. */
   #shapes = new Map<string, { statement: Statement; columns: string[] }>();
+  #lastShapeSql: string | undefined;
+  #lastShape: { statement: Statement; columns: string[] } | undefined;
   #carried: Counters | undefined;
   /** Bumped on every change, so session bookmarks move forward with the data. */
   #version = 0;
@@ -183,11 +185,12 @@ export class D1Engine {
     // dump's INSERTs is one-off, and caching it would grow without bound.
     const reused = sql.includes("?");
     // A literal INSERT (a dump's line) runs as its shape: one compiled statement for all of them.
-    const shaped = !reused && params.length === 0 ? this.#shaped(shape === undefined ? (literalShape(sql) ?? null) : shape) : undefined;
+    const literal = !reused && params.length === 0 ? (shape === undefined ? (literalShape(sql) ?? null) : shape) : null;
+    const shaped = this.#shaped(literal);
     let bound: unknown[] = params;
     if (shaped) {
       statement = shaped.statement;
-      bound = shaped.values;
+      bound = literal!.values;
     } else {
       try {
         statement = reused ? this.db.query(sql) : this.db.prepare(sql);
@@ -256,8 +259,10 @@ export class D1Engine {
   }
 
   /** The compiled statement for a literal INSERT's shape, or undefined to run the SQL as written. */
-  #shaped(shape: LiteralShape | null): { statement: Statement; columns: string[]; values: (string | number)[] } | undefined {
+  #shaped(shape: LiteralShape | null): { statement: Statement; columns: string[] } | undefined {
     if (!shape) return undefined;
+    // A dump's lines share one shape, whose SQL is then the very string of the line before (shape.ts): no Map lookup.
+    if (shape.sql === this.#lastShapeSql) return this.#lastShape;
     let compiled = this.#shapes.get(shape.sql);
     if (!compiled) {
       let statement: Statement;
@@ -271,10 +276,14 @@ export class D1Engine {
       if (this.#shapes.size >= MOST_SHAPES) this.#dropShapes();
       this.#shapes.set(shape.sql, (compiled = { statement, columns: statement.columnNames }));
     }
-    return { ...compiled, values: shape.values };
+    this.#lastShapeSql = shape.sql;
+    this.#lastShape = compiled;
+    return compiled;
   }
 
   #dropShapes(): void {
+    this.#lastShapeSql = undefined;
+    this.#lastShape = undefined;
     for (const { statement } of this.#shapes.values()) statement.finalize();
     this.#shapes.clear();
   }
@@ -326,9 +335,15 @@ export class D1Engine {
     const results = this.inTransaction(() =>
       statements.map((sql, index) => {
         try {
-          // `shapes`: those splitStatements() worked out along the way.
-          const shaped = sql.includes("?") ? undefined : this.#shaped(shapes?.[index] ?? literalShape(sql) ?? null);
-          if (!shaped) {
+          let compiled: { statement: Statement; columns: string[] } | undefined;
+          let values: (string | number)[] | undefined;
+          // `shapes`: those splitStatements() worked out along the way (a `?` can only be inside one of their strings).
+          const shape = shapes?.[index] ?? (sql.includes("?") ? undefined : literalShape(sql));
+          if (shape) {
+            values = shape.values;
+            compiled = this.#shaped(shape);
+          }
+          if (!compiled) {
             const outcome = this.query(sql, []);
             return { results: toObjects(outcome), duration: outcome.meta.duration };
           }
@@ -336,15 +351,13 @@ export class D1Engine {
           // The counters carried between statements are stale once one runs without them.
           this.#carried = undefined;
           const started = performance.now();
-          let rows: Row[];
           try {
-            rows = shaped.statement.values(...(shaped.values as never[])) as Row[];
+            // A literal INSERT returns no rows (a RETURNING clause has no shape): run(), no row array.
+            compiled.statement.run(...(values as never[]));
           } catch (error) {
             throw d1Error("D1_ERROR", sqliteMessage(error));
           }
-          const duration = Math.round(performance.now() - started);
-          // A literal INSERT returns no rows (a RETURNING clause has no shape).
-          return { results: rows.length === 0 ? [] : toObjects({ columns: shaped.columns, rows, meta: undefined as never }), duration };
+          return { results: [], duration: Math.round(performance.now() - started) };
         } catch (error) {
           if (error instanceof Error && !(FAILED_AT in error)) Object.defineProperty(error, FAILED_AT, { value: index });
           throw error;

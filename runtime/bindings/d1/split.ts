@@ -4,7 +4,7 @@
 // a CREATE TRIGGER. Splitting naively on `;` breaks dumps with triggers and
 // data containing semicolons.
 
-import { shapeAt, type LiteralShape } from "./shape.ts";
+import { shapeAt, shapeEnd, type LiteralShape } from "./shape.ts";
 
 const enum Token {
   Semi,
@@ -84,10 +84,12 @@ export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)
     if (shapes && !sawContent && ((c | 32) === 105 /* i */ || (c | 32) === 114) /* r */ && isBlank(sql, start, i)) {
       const shape = shapeAt(sql, i, true);
       if (shape) {
-        out.push(sql.slice(start, shape.end).trim());
-        shapes[out.length - 1] = { sql: shape.sql, values: shape.values };
+        const end = shapeEnd();
+        // shapeAt() starts at the statement's first character and stops at its `;`: nothing to trim at the start, whitespace at most at the end.
+        out.push(trimEnd(sql, i, end));
+        shapes[out.length - 1] = shape;
         state = 1;
-        i = start = shape.end + 1;
+        i = start = end + 1;
         continue;
       }
     }
@@ -141,6 +143,15 @@ export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)
   }
   if (sawContent) out.push(sql.slice(start).trim());
   return out;
+}
+
+function trimEnd(sql: string, from: number, to: number): string {
+  while (to > from) {
+    const code = sql.charCodeAt(to - 1);
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) break;
+    to--;
+  }
+  return sql.slice(from, to);
 }
 
 function isBlank(sql: string, from: number, to: number): boolean {

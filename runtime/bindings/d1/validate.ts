@@ -28,7 +28,8 @@ export function checkParameterCount(expected: number, given: number): void {
 }
 
 export function checkStatementSize(sql: string): void {
-  if (Buffer.byteLength(sql) > D1_LIMITS.maxStatementBytes) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most statements need no count.
+  if (sql.length * 3 > D1_LIMITS.maxStatementBytes && Buffer.byteLength(sql) > D1_LIMITS.maxStatementBytes) {
     throw d1Error("D1_ERROR", "statement too long: SQLITE_TOOBIG");
   }
 }

@@ -28,22 +28,43 @@ export interface KVStatements {
 
 const prepared = new WeakMap<Database, KVStatements>();
 
+/** Each statement prepared on first use, then kept: a one-shot `kv key put` compiles only its own. */
+class LazyStatements implements KVStatements {
+  #db: Database;
+  #get?: KVStatements["get"];
+  #put?: KVStatements["put"];
+  #delete?: KVStatements["delete"];
+  #purge?: KVStatements["purge"];
+  constructor(db: Database) {
+    this.#db = db;
+  }
+  get get(): KVStatements["get"] {
+    return (this.#get ??= this.#db.query(
+      "SELECT key, value, expiration, metadata FROM kv_entries WHERE namespace_id = ? AND key = ? AND (expiration IS NULL OR expiration > ?)",
+    ));
+  }
+  get put(): KVStatements["put"] {
+    return (this.#put ??= this.#db.query(
+      "INSERT INTO kv_entries (namespace_id, key, value, expiration, metadata) VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT (namespace_id, key) DO UPDATE SET value = excluded.value, expiration = excluded.expiration, metadata = excluded.metadata",
+    ));
+  }
+  get delete(): KVStatements["delete"] {
+    return (this.#delete ??= this.#db.query("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?"));
+  }
+  get purge(): KVStatements["purge"] {
+    return (this.#purge ??= this.#db.query(
+      "DELETE FROM kv_entries WHERE namespace_id = ? AND expiration IS NOT NULL AND expiration <= ?",
+    ));
+  }
+}
+
 /** Statements prepared once per database handle: a bulk put of 10,000 keys reuses them. */
 export function kvStatements(db: Database): KVStatements {
   let statements = prepared.get(db);
   if (statements) return statements;
   ensureSchema(db, "kv", KV_MIGRATIONS);
-  statements = {
-    get: db.query(
-      "SELECT key, value, expiration, metadata FROM kv_entries WHERE namespace_id = ? AND key = ? AND (expiration IS NULL OR expiration > ?)",
-    ),
-    put: db.query(
-      "INSERT INTO kv_entries (namespace_id, key, value, expiration, metadata) VALUES (?, ?, ?, ?, ?) " +
-        "ON CONFLICT (namespace_id, key) DO UPDATE SET value = excluded.value, expiration = excluded.expiration, metadata = excluded.metadata",
-    ),
-    delete: db.query("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?"),
-    purge: db.query("DELETE FROM kv_entries WHERE namespace_id = ? AND expiration IS NOT NULL AND expiration <= ?"),
-  };
+  statements = new LazyStatements(db);
   prepared.set(db, statements);
   return statements;
 }
