@@ -33,23 +33,41 @@ const files = sourceFiles().map((file) => {
 });
 
 /**
- * bin/bunflare sends only these groups to the bundle (dev and the others run
- * from the sources), so the other groups' modules are left out: a smaller
- * bundle loads faster. Reaching one anyway is a bug, and says so.
+ * Modules that must exist once per process, shared by the bundle and by code
+ * loaded from disk at run time: users' worker bundles import
+ * `cloudflare:workers` (and `cloudflare:workflows`, `cloudflare:email`) by the
+ * absolute path of runtime/modules/*.ts (src/bundle), so `instanceof
+ * DurableObject`/`WorkerEntrypoint`/`RpcTarget` and the host state must come
+ * from those very files. They, and every file they import, stay out of the
+ * bundle: the bundle requires them by their absolute source paths (the bundle
+ * only ever runs in the root it was built in, src/launch.ts), so the bundle's
+ * host and a worker's bundle get the same module instance from Bun's registry.
  */
-const BUNDLED_GROUPS = ["kv", "d1", "r2"];
-const onlyBundledGroups: import("bun").BunPlugin = {
-  name: "only-bundled-groups",
+function sharedModules(): Set<string> {
+  const scanner = new Bun.Transpiler({ loader: "ts" });
+  const shared = new Set<string>();
+  const modules = path.join(root, "runtime", "modules");
+  const queue = readdirSync(modules)
+    .filter((file) => /\.[cm]?[jt]s$/.test(file))
+    .map((file) => path.join(modules, file));
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (shared.has(file)) continue;
+    shared.add(file);
+    for (const { path: specifier } of scanner.scanImports(readFileSync(file, "utf8"))) {
+      if (specifier.startsWith(".")) queue.push(path.resolve(path.dirname(file), specifier));
+    }
+  }
+  return shared;
+}
+const SHARED = sharedModules();
+const sharedExternals: import("bun").BunPlugin = {
+  name: "shared-modules-external",
   setup(build) {
-    build.onResolve({ filter: /^\.\/[\w-]+\.ts$/ }, (args) => {
-      if (!args.importer.endsWith(path.join("src", "commands", "index.ts"))) return undefined;
-      const group = args.path.slice(2, -3);
-      return BUNDLED_GROUPS.includes(group) ? undefined : { path: group, namespace: "left-out" };
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = path.resolve(path.dirname(args.importer), args.path);
+      return SHARED.has(file) ? { path: file, external: true } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
-      contents: `throw new Error("bunflare: the ${"$"}{args.path} commands are not in the CLI bundle; run src/cli.ts");`,
-      loader: "js",
-    }));
   },
 };
 
@@ -68,11 +86,17 @@ const result = await Bun.build({
   // Packages with native parts or their own binaries stay where npm put them,
   // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
   external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun", "jsonc-parser"],
-  plugins: [onlyBundledGroups],
+  plugins: [sharedExternals],
 });
 const own = (file: string) => file === `${name}.js` || file === `${name}.js.jsc` || file === `${name}.manifest.json`;
 if (!result.success) {
   for (const log of result.logs) console.error(log);
+  for (const file of readdirSync(dist)) if (own(file)) rmSync(path.join(dist, file), { force: true });
+  process.exit(1);
+}
+// Bun reads a line starting with a source-map comment as the bundle's own map (and warns on every start when it is not one).
+if (/^\/\/# sourceMappingURL=/m.test(readFileSync(path.join(dist, `${name}.js`), "utf8"))) {
+  console.error("bunflare: a line of the CLI bundle starts with a sourceMappingURL comment; write that string so it does not");
   for (const file of readdirSync(dist)) if (own(file)) rmSync(path.join(dist, file), { force: true });
   process.exit(1);
 }
