@@ -23,7 +23,8 @@ function devCommand() {
   if (!process.versions.bun) return [path.join(ROOT, "bin", "bunflare")];
   let entry = "";
   try {
-    entry = readFileSync(path.join(ROOT, "dist", "current"), "utf8").trim();
+    // Its second name: the bundle of every command group (the first holds only kv, d1 and r2).
+    entry = readFileSync(path.join(ROOT, "dist", "current"), "utf8").trim().split(/\s+/)[1] ?? "";
   } catch {}
   return [process.execPath, entry ? path.join(ROOT, "dist", entry) : path.join(ROOT, "src", "cli.ts")];
 }

@@ -98,8 +98,9 @@ async function packageCopy(): Promise<string> {
   symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
   const build = await run(["sh", path.join(root, "scripts", "build-cli.sh")], root);
   expect(build.stderr).toBe("");
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim();
-  expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
+  const entries = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ");
+  expect(entries).toHaveLength(2);
+  for (const entry of entries) expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
   return root;
 }
 
@@ -143,7 +144,8 @@ test("an install moved after its bundle was built still runs (the bundle's compi
 
 test("the bundle runs dev too, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim();
+  // The second bundle: every group (the first holds only kv, d1 and r2, and no dev).
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[1]!;
   const bundle = await Bun.file(path.join(root, "dist", entry)).text();
   expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
   expect(bundle).not.toContain("class WorkerEntrypoint");
