@@ -1,4 +1,4 @@
-// Builds dist/cli-<id>.js (+ its bytecode) from src/launch.ts, and
+// Builds dist/cli-<id>.js and dist/cli-<id>.all.js (+ their bytecode) from src/launch.ts, and
 // dist/cli-<id>.manifest.json listing the source files it was built from (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
@@ -33,59 +33,111 @@ const files = sourceFiles().map((file) => {
 });
 
 /**
- * bin/bunflare sends only these groups to the bundle (dev and the others run
- * from the sources), so the other groups' modules are left out: a smaller
- * bundle loads faster. Reaching one anyway is a bug, and says so.
+ * Modules that must exist once per process, shared by the bundle and by code
+ * loaded from disk at run time: users' worker bundles import
+ * `cloudflare:workers` (and `cloudflare:workflows`, `cloudflare:email`) by the
+ * absolute path of runtime/modules/*.ts (src/bundle), so `instanceof
+ * DurableObject`/`WorkerEntrypoint`/`RpcTarget` and the host state must come
+ * from those very files. They, and every file they import, stay out of the
+ * bundle: the bundle requires them by their absolute source paths (the bundle
+ * only ever runs in the root it was built in, src/launch.ts), so the bundle's
+ * host and a worker's bundle get the same module instance from Bun's registry.
  */
-const BUNDLED_GROUPS = ["kv", "d1", "r2"];
-const onlyBundledGroups: import("bun").BunPlugin = {
-  name: "only-bundled-groups",
+function sharedModules(): Set<string> {
+  const scanner = new Bun.Transpiler({ loader: "ts" });
+  const shared = new Set<string>();
+  const modules = path.join(root, "runtime", "modules");
+  const queue = readdirSync(modules)
+    .filter((file) => /\.[cm]?[jt]s$/.test(file))
+    .map((file) => path.join(modules, file));
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (shared.has(file)) continue;
+    shared.add(file);
+    for (const { path: specifier } of scanner.scanImports(readFileSync(file, "utf8"))) {
+      if (specifier.startsWith(".")) queue.push(path.resolve(path.dirname(file), specifier));
+    }
+  }
+  return shared;
+}
+const SHARED = sharedModules();
+const sharedExternals: import("bun").BunPlugin = {
+  name: "shared-modules-external",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = path.resolve(path.dirname(args.importer), args.path);
+      return SHARED.has(file) ? { path: file, external: true } : undefined;
+    });
+  },
+};
+
+/**
+ * The one-shot groups a script repeats get a bundle of their own without the
+ * other groups' modules (548 KB instead of 1.2 MB: ~3 ms less CPU per
+ * command); reaching another group's module from it is a bug, and says so.
+ */
+const SMALL_GROUPS = ["kv", "d1", "r2"];
+const onlySmallGroups: import("bun").BunPlugin = {
+  name: "only-small-groups",
   setup(build) {
     build.onResolve({ filter: /^\.\/[\w-]+\.ts$/ }, (args) => {
       if (!args.importer.endsWith(path.join("src", "commands", "index.ts"))) return undefined;
       const group = args.path.slice(2, -3);
-      return BUNDLED_GROUPS.includes(group) ? undefined : { path: group, namespace: "left-out" };
+      return SMALL_GROUPS.includes(group) ? undefined : { path: group, namespace: "left-out" };
     });
     build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
-      contents: `throw new Error("bunflare: the ${"$"}{args.path} commands are not in the CLI bundle; run src/cli.ts");`,
+      contents: `throw new Error("bunflare: the ${"$"}{args.path} commands are not in this CLI bundle; run the other one or src/cli.ts");`,
       loader: "js",
     }));
   },
 };
 
-// Each build gets its own file names, and dist/current names the one to run,
-// replaced by a rename: a command starting during a build runs the previous
-// bundle or the new one, never a half-written or mixed one.
+// Each build gets its own file names (all starting with `<name>.`), and
+// dist/current names the two bundles to run (`<name>.js`: kv, d1, r2;
+// `<name>.all.js`: every group), replaced by a rename: a command starting
+// during a build runs the previous bundles or the new ones, never a
+// half-written or mixed one. Both share one manifest, `<name>.manifest.json`.
 const name = `cli-${Date.now().toString(36)}-${process.pid}`;
-mkdirSync(dist, { recursive: true });
-const result = await Bun.build({
-  entrypoints: [path.join(root, "src", "launch.ts")],
-  outdir: dist,
-  naming: `${name}.js`,
-  target: "bun",
-  format: "cjs",
-  bytecode: true,
-  // Packages with native parts or their own binaries stay where npm put them,
-  // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
-  external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun", "jsonc-parser"],
-  plugins: [onlyBundledGroups],
-});
-const own = (file: string) => file === `${name}.js` || file === `${name}.js.jsc` || file === `${name}.manifest.json`;
-if (!result.success) {
-  for (const log of result.logs) console.error(log);
+const own = (file: string) => file.startsWith(`${name}.`);
+function fail(messages: unknown[]): never {
+  for (const message of messages) console.error(message);
   for (const file of readdirSync(dist)) if (own(file)) rmSync(path.join(dist, file), { force: true });
   process.exit(1);
+}
+mkdirSync(dist, { recursive: true });
+for (const [output, plugins] of [
+  [`${name}.js`, [sharedExternals, onlySmallGroups]],
+  [`${name}.all.js`, [sharedExternals]],
+] as const) {
+  const result = await Bun.build({
+    entrypoints: [path.join(root, "src", "launch.ts")],
+    outdir: dist,
+    naming: output,
+    target: "bun",
+    format: "cjs",
+    bytecode: true,
+    // Packages with native parts or their own binaries stay where npm put them,
+    // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
+    external: ["esbuild", "chokidar", "sharp", "playwright-core", "bun", "jsonc-parser"],
+    plugins: [...plugins],
+  });
+  if (!result.success) fail(result.logs);
+  // Bun reads a line starting with a source-map comment as the bundle's own map (and warns on every start when it is not one).
+  if (/^\/\/# sourceMappingURL=/m.test(readFileSync(path.join(dist, output), "utf8"))) {
+    fail(["bunflare: a line of the CLI bundle starts with a sourceMappingURL comment; write that string so it does not"]);
+  }
 }
 writeFileSync(path.join(dist, `${name}.manifest.json`), JSON.stringify({ root, files }));
 const current = path.join(dist, "current");
 let previous = "";
 try {
-  previous = readFileSync(current, "utf8").trim().replace(/\.js$/, "");
+  previous = readFileSync(current, "utf8").trim().split(/\s+/)[0]!.replace(/\.js$/, "");
 } catch {}
-writeFileSync(`${current}.${process.pid}`, `${name}.js\n`);
+// One line, read by bin/bunflare with the shell's `read small all`.
+writeFileSync(`${current}.${process.pid}`, `${name}.js ${name}.all.js\n`);
 renameSync(`${current}.${process.pid}`, current);
 // Older builds go; the previous one stays for a command that read its name just before the switch.
 for (const file of readdirSync(dist)) {
   if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
-  if (/^cli-[\w-]+\.(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
+  if (/^cli-[\w-]+\.(js|all\.js|js\.jsc|all\.js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
 }

@@ -1,6 +1,6 @@
-// Entry of the prebuilt CLI bundle (dist/cli-<id>.js, built by scripts/build-cli.ts
-// at install, compiled to bytecode): bin/bunflare runs it for the one-shot
-// command groups. A bundle must never run older code than the sources beside
+// Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv/d1/r2 and
+// dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
+// install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
 // it, so before anything else this checks its manifest (dist/cli-<id>.manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
 // finding runtime/ files) and the size and modification time of every source
@@ -18,7 +18,7 @@ interface Manifest {
 
 function bundleIsCurrent(root: string, bundle: string): boolean {
   try {
-    const manifest = JSON.parse(readFileSync(bundle.replace(/\.js$/, ".manifest.json"), "utf8")) as Manifest;
+    const manifest = JSON.parse(readFileSync(bundle.replace(/(\.all)?\.js$/, ".manifest.json"), "utf8")) as Manifest;
     if (manifest.root !== root) return false;
     for (const [file, size, mtimeMs] of manifest.files) {
       const stat = statSync(path.join(root, file));

@@ -6,18 +6,27 @@
 // (DEV_SERVER_READY). Wrangler likewise runs the Worker outside the caller's
 // process (in workerd).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Under Bun, the same Bun on src/cli.ts; under Node, the launcher, which finds Bun as `npx bunflare` does. */
+/**
+ * Under Bun, the same Bun on what bin/bunflare would run (the prebuilt bundle
+ * named by dist/current, which checks itself and runs src/cli.ts when it is
+ * not current, else src/cli.ts); under Node, the launcher, which finds Bun as
+ * `npx bunflare` does.
+ */
 function devCommand() {
-  return process.versions.bun
-    ? [process.execPath, path.join(ROOT, "src", "cli.ts")]
-    : [path.join(ROOT, "bin", "bunflare")];
+  if (!process.versions.bun) return [path.join(ROOT, "bin", "bunflare")];
+  let entry = "";
+  try {
+    // Its second name: the bundle of every command group (the first holds only kv, d1 and r2).
+    entry = readFileSync(path.join(ROOT, "dist", "current"), "utf8").trim().split(/\s+/)[1] ?? "";
+  } catch {}
+  return [process.execPath, entry ? path.join(ROOT, "dist", entry) : path.join(ROOT, "src", "cli.ts")];
 }
 
 /** `bunflare dev` flags for the options both APIs share. */

@@ -98,8 +98,9 @@ async function packageCopy(): Promise<string> {
   symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
   const build = await run(["sh", path.join(root, "scripts", "build-cli.sh")], root);
   expect(build.stderr).toBe("");
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim();
-  expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
+  const entries = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ");
+  expect(entries).toHaveLength(2);
+  for (const entry of entries) expect(await Bun.file(path.join(root, "dist", entry)).exists()).toBe(true);
   return root;
 }
 
@@ -140,3 +141,43 @@ test("an install moved after its bundle was built still runs (the bundle's compi
   expect(unknown.exitCode).toBe(1);
   expect(unknown.stderr).toContain("Unknown argument: bogus");
 });
+
+test("the bundle runs dev too, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+  const root = await packageCopy();
+  // The second bundle: every group (the first holds only kv, d1 and r2, and no dev).
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[1]!;
+  const bundle = await Bun.file(path.join(root, "dist", entry)).text();
+  expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
+  expect(bundle).not.toContain("class WorkerEntrypoint");
+  expect(bundle).not.toContain("class RpcTarget");
+  // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host.
+  const project = scratch();
+  await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
+  const proc = Bun.spawn([path.join(root, "bin", "bunflare"), "dev", "--port", "0"], {
+    cwd: project,
+    env: { ...process.env, NO_COLOR: "1", HOME: project },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+  try {
+    let output = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stdout) {
+      output += decoder.decode(chunk);
+      if (/Ready on \S+/.test(output)) break;
+    }
+    const url = /Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1");
+    // exec: the launcher's process is Bun running the bundle.
+    expect(await Bun.file(`/proc/${proc.pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
+    expect(await (await fetch(`${url}/rpc`)).text()).toBe("1");
+    expect(await (await fetch(`${url}/rpc`)).text()).toBe("2");
+    expect(await (await fetch(`${url}/`)).text()).toBe("3");
+    expect(await (await fetch(`${url}/value`)).text()).toBe("3");
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    clearTimeout(timer);
+  }
+  expect(await new Response(proc.stderr).text()).not.toContain("sourcemap");
+}, 120_000);

@@ -175,7 +175,8 @@ function makeDir(dir: string, flag: string, given: string): void {
 
 /** Wrangler's layout: <entry>.js, its .map, the additional modules, and a README.md naming the worker. */
 function writeOutdir(outdir: string, name: string, code: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
-  const body = map ? `${code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd()}\n//# sourceMappingURL=${name}.map\n` : code;
+  // Joined rather than one template: Bun's CLI bundle would print the comment at the start of a line, where Bun takes it for the bundle's own source map.
+  const body = map ? [code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd(), `//# sourceMappingURL=${name}.map`, ""].join("\n") : code;
   writeFileSync(path.join(outdir, name), body);
   if (map) writeFileSync(path.join(outdir, `${name}.map`), map);
   for (const module of modules) {
