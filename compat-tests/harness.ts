@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../bench/proc.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dir, "..");
 export const FIXTURES_DIR = path.join(REPO_ROOT, "fixtures");
@@ -124,12 +125,16 @@ export function toolEnv(dir: string, extra?: Record<string, string>): NodeJS.Pro
 }
 
 /** Runs one step under one tool; the two tools' runs of a step go in parallel. */
-export function runStep(tool: Tool, dir: string, step: CliStep): Promise<StepResult> {
+export async function runStep(tool: Tool, dir: string, step: CliStep): Promise<StepResult> {
   const env = toolEnv(dir, step.env);
+  // wrangler dev takes inspector port 9229 unless told otherwise: a wrangler dev
+  // of another run on this machine would make it refuse to start.
+  const wranglerArgs =
+    step.args?.[0] === "dev" && !step.args.includes("--inspector-port") ? [...step.args, "--inspector-port", String(await freePort())] : step.args;
   const [command, argv] = step.shell
     ? ["sh", ["-c", step.shell]]
     : tool === "wrangler"
-      ? [process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...step.args]]
+      ? [process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...wranglerArgs]]
       : [BUNFLARE_BIN, step.args];
   return new Promise((resolve) => {
     const child = spawn(command, argv, { cwd: dir, env });
