@@ -110,9 +110,15 @@ export function fastArgs(argv: string[], group: CommandSpec): { spec: CommandSpe
     const [canonical, option] = found;
     if (given.has(canonical)) return undefined;
     given.add(canonical);
-    if (option.array || option.count || option.choices || option.nargs !== undefined) return undefined;
+    if (option.array || option.count || option.nargs !== undefined) return undefined;
     let value: unknown;
-    if (option.type === "boolean") {
+    if (option.choices) {
+      // One of the listed words, as given (`--log-level debug`, `--local-protocol https`); yargs reports anything else.
+      const text = inline ?? argv[++at];
+      if ((option.type !== undefined && option.type !== "string") || option.coerce || text === undefined) return undefined;
+      if (!(option.choices as unknown[]).includes(text) || !PLAIN_VALUE.test(text) || NUMBER.test(text)) return undefined;
+      value = text;
+    } else if (option.type === "boolean") {
       const following = argv[at + 1];
       // `--flag=x` and `--flag true` / `--flag false` give booleans values: yargs' business.
       if (inline !== undefined || following === "true" || following === "false") return undefined;

@@ -98,6 +98,14 @@ const LINES: string[][] = [
   ["dev", "--local-protocol", "https"],
   ["dev", "--log-level", "debug"],
   ["dev", "--env-file", ".env.local"],
+  ["dev", "--log-level", "none", "--port", "0"],
+  ["dev", "--log-level=warn"],
+  ["dev", "--log-level", "verbose"],
+  ["dev", "--log-level"],
+  ["dev", "--local-protocol", "http", "--upstream-protocol", "https"],
+  ["dev", "--local-protocol", "ftp"],
+  ["kv", "key", "get", "greeting", "--binding", "KV", "--log-level", "error"],
+  ["d1", "execute", "DB", "--local", "--command", "SELECT 1", "--log-level", "bogus"],
   ["dev", "--help"],
   ["dev", "-v"],
   ["dev", "--bogus"],
@@ -128,4 +136,6 @@ test("the fast path takes the bench's command lines", async () => {
   expect(fastArgs(["dev", "--port", "0", "--ip", "127.0.0.1", "--local"], dev)?.words).toBe("dev");
   expect(fastArgs(["dev", "-c", "wrangler.toml", "--env", "staging"], dev)?.words).toBe("dev");
   expect(fastArgs(["dev", "--no-bundle"], dev)).toBeUndefined();
+  expect(fastArgs(["dev", "--port", "0", "--log-level", "none"], dev)?.words).toBe("dev");
+  expect(fastArgs(["dev", "--log-level", "verbose"], dev)).toBeUndefined();
 });
