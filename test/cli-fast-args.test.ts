@@ -69,6 +69,50 @@ const LINES: string[][] = [
   ["r2", "object", "get", "bucket/key", "--file", "out.txt"],
   ["r2", "object", "get", "bucket/key", "--pipe"],
   ["r2", "object", "delete", "bucket/key", "--local"],
+  ["dev"],
+  ["dev", "src/index.ts"],
+  ["dev", "--port", "8787"],
+  ["dev", "--port", "0", "--ip", "127.0.0.1", "--local"],
+  ["dev", "--port=8788", "--ip=localhost", "-l"],
+  ["dev", "-c", "wrangler.toml", "--env", "staging", "--persist-to", "state"],
+  ["dev", "--config", "w.jsonc", "-e", "x", "--inspector-port", "9229", "--name", "w"],
+  ["dev", "--local", "--remote"],
+  ["dev", "-r"],
+  ["dev", "--no-bundle"],
+  ["dev", "--bundle"],
+  ["dev", "--no-crons"],
+  ["dev", "--crons", "false"],
+  ["dev", "--latest=false"],
+  ["dev", "--test-scheduled", "--minify", "--live-reload", "--types", "--tunnel"],
+  ["dev", "--show-interactive-dev-session", "false"],
+  ["dev", "--port", "abc"],
+  ["dev", "--port", "-1"],
+  ["dev", "--port", "65536"],
+  ["dev", "--port"],
+  ["dev", "--ip"],
+  ["dev", "--var", "A:1"],
+  ["dev", "--var", "A:1", "--var", "B:2"],
+  ["dev", "--compatibility-flags", "nodejs_compat"],
+  ["dev", "--compatibility-date", "2024-01-01"],
+  ["dev", "--routes", "example.com/*"],
+  ["dev", "--local-protocol", "https"],
+  ["dev", "--log-level", "debug"],
+  ["dev", "--env-file", ".env.local"],
+  ["dev", "--log-level", "none", "--port", "0"],
+  ["dev", "--log-level=warn"],
+  ["dev", "--log-level", "verbose"],
+  ["dev", "--log-level"],
+  ["dev", "--local-protocol", "http", "--upstream-protocol", "https"],
+  ["dev", "--local-protocol", "ftp"],
+  ["kv", "key", "get", "greeting", "--binding", "KV", "--log-level", "error"],
+  ["d1", "execute", "DB", "--local", "--command", "SELECT 1", "--log-level", "bogus"],
+  ["dev", "--help"],
+  ["dev", "-v"],
+  ["dev", "--bogus"],
+  ["dev", "a.ts", "b.ts"],
+  ["dev", "--port", "8787", "--port", "8788"],
+  ["dev", "--", "x"],
+  ["dev", "-x"],
 ];
 
 test.each(LINES.map((line) => [line.join(" "), line] as const))("fast path agrees with yargs: %s", async (_, line) => {
@@ -88,4 +132,10 @@ test("the fast path takes the bench's command lines", async () => {
   expect(fastArgs(["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"], kv)?.words).toBe("kv key put");
   expect(fastArgs(["d1", "execute", "DB", "--local", "--file", "dump.sql"], d1)?.words).toBe("d1 execute");
   expect(fastArgs(["kv", "key", "put", "a", "b", "--help"], kv)).toBeUndefined();
+  const dev = (await COMMAND_GROUPS.find((entry) => entry.name === "dev")!.load!()).default;
+  expect(fastArgs(["dev", "--port", "0", "--ip", "127.0.0.1", "--local"], dev)?.words).toBe("dev");
+  expect(fastArgs(["dev", "-c", "wrangler.toml", "--env", "staging"], dev)?.words).toBe("dev");
+  expect(fastArgs(["dev", "--no-bundle"], dev)).toBeUndefined();
+  expect(fastArgs(["dev", "--port", "0", "--log-level", "none"], dev)?.words).toBe("dev");
+  expect(fastArgs(["dev", "--log-level", "verbose"], dev)).toBeUndefined();
 });

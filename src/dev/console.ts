@@ -89,7 +89,10 @@ export function openInBrowser(url: string): void {
 
 /** The hotkeys box and its keys, on an interactive terminal only (as wrangler). */
 export function startHotkeys(devConsole: DevConsole, actions: HotkeyActions, showInteractive: boolean | undefined): void {
-  const interactive = process.stdin.isTTY && process.stdout.isTTY && showInteractive !== false;
+  // isatty rather than process.stdin/stdout.isTTY: creating those streams costs ~10 ms of a
+  // dev start that is not interactive (node:tty is loaded by esbuild's JS API already).
+  const { isatty } = require("node:tty") as typeof import("node:tty");
+  const interactive = isatty(0) && isatty(1) && showInteractive !== false;
   if (!interactive) return;
   // wrangler's order ([d] devtools has no bunflare counterpart, so it is not listed).
   const keys = "[b] open a browser [e] open local explorer [c] clear console [x] to exit";
