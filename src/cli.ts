@@ -19,7 +19,11 @@ import { fastArgs } from "./fast-args.ts";
 let captured: { args?: GlobalArgs; words?: string } | undefined;
 
 /** Flags that take a value, so the group finder can skip their values. */
-const FLAGS_WITH_VALUES = new Set(["-c", "--config", "-e", "--env", "--env-file", "--cwd"]);
+const FLAGS_WITH_VALUES = new Set(
+  Object.entries(GLOBAL_FLAGS)
+    .filter(([, options]) => options.type === "string")
+    .flatMap(([name, options]) => ["--" + name, ...("alias" in options ? [(options.alias.length === 1 ? "-" : "--") + options.alias] : [])]),
+);
 
 function invokedGroup(argv: string[]): CommandGroup | undefined {
   for (let i = 0; i < argv.length; i++) {
