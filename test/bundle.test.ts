@@ -14,8 +14,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bundle(files: Record<string, string>, options: Partial<BundleOptions> = {}): Promise<BuildOutcome> {
-  const dir = project(files);
+async function bundle(files: Record<string, string> | string, options: Partial<BundleOptions> = {}): Promise<BuildOutcome> {
+  const dir = typeof files === "string" ? files : project(files);
   const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-bundle-out-"));
   dirs.push(dir, outDir);
   const bundler = await createBundler({ entry: path.join(dir, "index.js"), projectDir: dir, outDir, nodeCompat: false, ...options });
@@ -128,4 +128,41 @@ test("each build is a new file, so importing it gives fresh module state", async
   } finally {
     await bundler.dispose();
   }
+});
+
+test("esbuild's binary run with flags builds byte for byte what its JS API and the plugin build", async () => {
+  const files = {
+    "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+import { connect } from "cloudflare:sockets";
+import { Buffer } from "node:buffer";
+import path from "path";
+import legacy from "./legacy.cjs";
+import { Shape, render } from "./lib.tsx";
+import "./data.json";
+// a comment the bundle drops
+export class Counter extends DurableObject { get   value ( ) { return 1 } }
+export class Api extends WorkerEntrypoint { hello(name) { return \`hi \${name}\\n\`; } }
+const arrow = ( a,b )=>a+b;
+export default {
+  async fetch(request, env) {
+    const text = "line one\\nline two";
+    return new Response([arrow.toString(), Counter.toString(), text, legacy(), new Shape().area(), render(), Buffer.from("x").length, path.sep, typeof connect, FLAVOUR].join("\\n"));
+  },
+};
+`,
+    "legacy.cjs": 'module.exports = function legacy() { return require("node:util").format("%s", "cjs"); };\n',
+    "lib.tsx": "export class Shape { constructor(private side = 2) {} area(): number { return this.side ** 2; } }\nexport const render = () => <p>hi</p>;\nfunction h(tag: string) { return tag; }\n",
+    "data.json": '{ "a": 1 }\n',
+  };
+  const dir = project(files);
+  dirs.push(dir);
+  const outcomes: { code: string; map: string }[] = [];
+  // A user rule (one that changes nothing here) sends the build through the JS API and the plugin.
+  for (const rules of [undefined, [{ type: "Text" as const, globs: ["**/*.txt"], fallthrough: true }]]) {
+    const outcome = await bundle(dir, { nodeCompat: true, rules, define: { FLAVOUR: '"vanilla"' }, jsxFactory: "h", minify: false });
+    if (!outcome.ok) throw new Error(outcome.message);
+    outcomes.push({ code: readFileSync(outcome.file, "utf8"), map: outcome.map });
+  }
+  expect(outcomes[0]!.code).toContain("static {");
+  expect(outcomes[0]).toEqual(outcomes[1]!);
 });

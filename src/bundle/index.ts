@@ -2,9 +2,18 @@
 // workerd conditions, cloudflare:* kept external, node:* only with
 // nodejs_compat, module rules for text/data/wasm, define/alias/minify/tsconfig,
 // and a source map the host uses to point stack traces at user files.
-import * as esbuild from "esbuild";
+//
+// A build whose whole plugin work esbuild's own flags can do (the usual worker:
+// no module rules, additional modules or alias) runs esbuild's binary once per
+// build, as a plain command: the same flags its JS API would send its service,
+// so the same bundle and map, without loading the JS API (~15 ms of Node
+// built-ins) or round trips to the plugin. Anything else, including a build
+// that fails or whose imports the plugin would have treated itself, goes
+// through the JS API and the plugin: their output and messages are the
+// reference.
+import type * as esbuild from "esbuild";
 import { builtinModules } from "node:module";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
@@ -43,7 +52,44 @@ export type BuildOutcome =
 
 export interface Bundler {
   build(): Promise<BuildOutcome>;
+  /** A build is coming (a file changed): start what it needs. */
+  prestart(): void;
   dispose(): Promise<void>;
+}
+
+let api: Promise<typeof esbuild> | undefined;
+/** esbuild's JS API, loaded on first use. */
+const esbuildApi = () => (api ??= import("esbuild"));
+
+let binary: string | null | undefined;
+/** esbuild's native binary, found as its JS API finds it; null where it is elsewhere (the API then builds). */
+function esbuildBinary(): string | null {
+  if (binary !== undefined) return binary;
+  binary = process.env.ESBUILD_BINARY_PATH || null;
+  if (!binary) {
+    try {
+      const from = path.dirname(Bun.resolveSync("esbuild/package.json", import.meta.dir));
+      binary = Bun.resolveSync(`@esbuild/${process.platform}-${process.arch}/bin/esbuild`, from);
+    } catch {
+      binary = null;
+    }
+  }
+  return binary;
+}
+
+/** The command-line flags esbuild's JS API sends its service for these options (the kinds used here). */
+function commandLine(options: esbuild.BuildOptions): string[] {
+  const flags: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || key === "entryPoints" || key === "absWorkingDir" || key === "write" || key === "plugins") continue;
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (value === true) flags.push(flag);
+    else if (key === "external") for (const name of value as string[]) flags.push(`${flag}:${name}`);
+    else if (typeof value === "string" || typeof value === "boolean") flags.push(`${flag}=${value}`);
+    else if (Array.isArray(value)) flags.push(`${flag}=${value.join(",")}`);
+    else for (const [name, entry] of Object.entries(value as Record<string, string>)) flags.push(`${flag}:${name}=${entry}`);
+  }
+  return [...flags, ...(options.entryPoints as string[])];
 }
 
 const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
@@ -197,7 +243,57 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     jsxFactory: options.jsxFactory,
     jsxFragment: options.jsxFragment,
     loader: { ".js": "jsx", ".mjs": "jsx", ".cjs": "jsx" },
-    plugins: [plugin],
+  };
+
+  // The plugin's work as flags: cloudflare:* external (three of them as bunflare's
+  // modules), every Node builtin as node:* (checked against the plugin's rules below).
+  const builtins = [...new Set([...NODE_BUILTINS].filter((name) => !name.startsWith("node:")).map((name) => name.split("/")[0]!))];
+  const directFlags = (outdir: string, metafile: string) =>
+    commandLine({
+      ...buildOptions,
+      outdir,
+      metafile: undefined,
+      alias: {
+        "cloudflare:workers": WORKERS_MODULE,
+        "cloudflare:workflows": WORKFLOWS_MODULE,
+        "cloudflare:email": EMAIL_MODULE,
+        ...Object.fromEntries(builtins.map((name) => [name, `node:${name}`])),
+      },
+      external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*"],
+    }).concat(`--metafile=${metafile}`);
+  const assetFilter = assetRulesFilter(effectiveRules(options.rules));
+  /** Whether the plugin would have left every import of this build to esbuild, as the flags did. */
+  const pluginAgrees = (metafile: esbuild.Metafile) =>
+    Object.values(metafile.inputs).every(({ imports }) =>
+      imports.every((entry) => {
+        if (entry.path === "<runtime>") return true;
+        if (assetFilter.test(entry.path) || assetFilter.test(entry.original ?? "")) return false;
+        if (!entry.external) return true;
+        if ([WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE].includes(entry.path) || entry.path.startsWith("cloudflare:")) return true;
+        return options.nodeCompat && entry.path.startsWith("node:") && BARE_SPECIFIER.test(entry.path);
+      }),
+    );
+  let direct = !options.additionalModulesDir && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
+
+  /** One build by esbuild's binary; undefined when the JS API must build instead. */
+  const buildDirect = async (bin: string): Promise<BuildOutcome | undefined> => {
+    const root = buildDir(generation + 1);
+    const metafile = `${root}.json`;
+    const child = Bun.spawn([bin, ...directFlags(root, metafile)], { cwd: options.projectDir, stdio: ["ignore", "ignore", "ignore"] });
+    if ((await child.exited) !== 0) return undefined;
+    const meta = JSON.parse(readFileSync(metafile, "utf8")) as esbuild.Metafile;
+    rmSync(metafile);
+    if (!pluginAgrees(meta)) {
+      direct = null;
+      rmSync(root, { recursive: true, force: true });
+      return undefined;
+    }
+    generation++;
+    const file = path.join(root, "worker.js");
+    // The host maps frames itself: Bun must find no map beside the bundle (see below).
+    const map = readFileSync(`${file}.map`, "utf8");
+    rmSync(`${file}.map`);
+    return { ok: true, file, map, inputs: inputsOf(meta) };
   };
 
   const inputsOf = (metafile?: esbuild.Metafile) =>
@@ -208,11 +304,18 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
 
   return {
     async build() {
+      if (direct) {
+        const outcome = await buildDirect(direct);
+        if (outcome) return outcome;
+      }
       warned.clear();
+      const esbuild = await esbuildApi();
       try {
         const result = await buildOnce(async () => {
           // An incremental context while the service lives: a rebuild re-parses only changed files.
-          if (!context || context.service !== service) context = { ctx: await esbuild.context(buildOptions), service };
+          if (!context || context.service !== service) {
+            context = { ctx: await esbuild.context({ ...buildOptions, plugins: [plugin] }), service };
+          }
           return context.ctx.rebuild();
         });
         warnMissingBuiltins();
@@ -250,6 +353,9 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         };
       }
     },
+    prestart() {
+      if (!direct) prestartBundler();
+    },
     async dispose() {
       // A context of a stopped service went with it.
       if (context?.service === service) await context.ctx.dispose().catch(() => {});
@@ -279,7 +385,7 @@ function hold(): () => void {
     released = true;
     if (--holders === 0) {
       service++;
-      void esbuild.stop();
+      void esbuildApi().then((esbuild) => esbuild.stop());
     }
   };
 }
@@ -289,7 +395,9 @@ export function prestartBundler(): void {
   if (early || keep) return;
   early = hold();
   // Any request starts the service; an empty one costs nothing else.
-  esbuild.formatMessages([], { kind: "error" }).catch(() => {});
+  esbuildApi()
+    .then((esbuild) => esbuild.formatMessages([], { kind: "error" }))
+    .catch(() => {});
 }
 
 /** Stops the service now (shutdown, or no worker bundles after all). */

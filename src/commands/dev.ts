@@ -74,8 +74,6 @@ export default defineCommand<DevArgs>({
     tunnel: { describe: "Expose your local dev server via a Cloudflare Quick Tunnel (https://try.cloudflare.com)", type: "boolean" },
   },
   async handler(args) {
-    // esbuild's service process starts while the rest of the dev server loads.
-    if (!args.remote && args.bundle !== false && !args["no-bundle"]) (await import("../bundle/index.ts")).prestartBundler();
     const { startDev } = await import("../dev/server.ts");
     await startDev(args);
   },

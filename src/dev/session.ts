@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
-import { createBundler, prestartBundler, stopBundler, type Bundler } from "../bundle/index.ts";
+import { createBundler, stopBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
@@ -117,13 +117,11 @@ export class DevSession {
   /** Creates a bundler for every slot that bundles. */
   async prepareBundlers(): Promise<void> {
     for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
-    // esbuild may have been started before the configs were read (src/commands/dev.ts).
-    if (!this.slots.some((slot) => slot.bundler)) stopBundler();
   }
 
-  /** A source changed: esbuild's service starts while the change settles. */
+  /** A source changed: what the builds need starts while the change settles. */
   prestartBuild(): void {
-    if (this.slots.some((slot) => slot.bundler)) prestartBundler();
+    for (const slot of this.slots) slot.bundler?.prestart();
   }
 
   /**
