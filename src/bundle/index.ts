@@ -13,7 +13,7 @@
 // reference.
 import type * as esbuild from "esbuild";
 import { builtinModules } from "node:module";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
@@ -130,6 +130,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   const rules = assetRules(effectiveRules(options.rules));
   const warned = new Map<string, Set<string>>();
   let generation = 0;
+  let attempts = 0;
   let context: { ctx: esbuild.BuildContext<typeof buildOptions>; service: number } | undefined;
   // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
   const codeGlobs = (options.rules ?? [])
@@ -273,22 +274,30 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         return options.nodeCompat && entry.path.startsWith("node:") && BARE_SPECIFIER.test(entry.path);
       }),
     );
+  // A build started when a change was noticed (prestart), for the reload that follows once the change settles.
+  let ahead: { outcome: Promise<BuildOutcome | undefined>; abort: AbortController } | undefined;
+  const dropAhead = () => {
+    ahead?.abort.abort();
+    ahead = undefined;
+  };
   let direct = !options.additionalModulesDir && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
 
   /** One build by esbuild's binary; undefined when the JS API must build instead. */
-  const buildDirect = async (bin: string): Promise<BuildOutcome | undefined> => {
-    const root = buildDir(generation + 1);
-    const metafile = `${root}.json`;
-    const child = Bun.spawn([bin, ...directFlags(root, metafile)], { cwd: options.projectDir, stdio: ["ignore", "ignore", "ignore"] });
+  const buildDirect = async (bin: string, signal?: AbortSignal): Promise<BuildOutcome | undefined> => {
+    // Built beside the generations (same depth: the map's relative paths hold) and numbered once it is kept.
+    const out = path.join(options.outDir, `attempt-${++attempts}`);
+    const metafile = `${out}.json`;
+    const child = Bun.spawn([bin, ...directFlags(out, metafile)], { cwd: options.projectDir, stdio: ["ignore", "ignore", "ignore"], signal });
     if ((await child.exited) !== 0) return undefined;
     const meta = JSON.parse(readFileSync(metafile, "utf8")) as esbuild.Metafile;
     rmSync(metafile);
     if (!pluginAgrees(meta)) {
       direct = null;
-      rmSync(root, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
       return undefined;
     }
-    generation++;
+    const root = buildDir(++generation);
+    renameSync(out, root);
     const file = path.join(root, "worker.js");
     // The host maps frames itself: Bun must find no map beside the bundle (see below).
     const map = readFileSync(`${file}.map`, "utf8");
@@ -305,7 +314,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   return {
     async build() {
       if (direct) {
-        const outcome = await buildDirect(direct);
+        // The build started at the last change noticed: no change came after it started, or a later one would have replaced it.
+        const started = ahead?.outcome;
+        ahead = undefined;
+        // Any trouble running the binary leaves the build to the JS API.
+        const outcome = await (started ?? buildDirect(direct).catch(() => undefined));
         if (outcome) return outcome;
       }
       warned.clear();
@@ -354,9 +367,14 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       }
     },
     prestart() {
-      if (!direct) prestartBundler();
+      if (!direct) return prestartBundler();
+      // Built now, while the change settles; a change noticed meanwhile ends this build and starts another.
+      dropAhead();
+      const abort = new AbortController();
+      ahead = { outcome: buildDirect(direct, abort.signal).catch(() => undefined), abort };
     },
     async dispose() {
+      dropAhead();
       // A context of a stopped service went with it.
       if (context?.service === service) await context.ctx.dispose().catch(() => {});
       context = undefined;

@@ -119,9 +119,9 @@ export class DevSession {
     for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
   }
 
-  /** A source changed: what the builds need starts while the change settles. */
-  prestartBuild(): void {
-    for (const slot of this.slots) slot.bundler?.prestart();
+  /** A source of this slot changed: its build starts while the change settles (not before a custom build, which may write the sources). */
+  prestartBuild(slot: Slot): void {
+    if (!slot.settings.project.loaded.config.build?.command) slot.bundler?.prestart();
   }
 
   /**

@@ -88,9 +88,11 @@ export class Reloader {
   }
 
   private noticed(file: string): void {
-    if (!this.session.slots.some((slot) => owns(slot, file))) return;
+    const slots = this.session.slots.filter((slot) => owns(slot, file));
+    if (!slots.length) return;
     this.changed.add(file);
-    this.session.prestartBuild();
+    // A config change makes a new bundler: only a source change starts a build early.
+    for (const slot of slots) if (!isConfigFile(slot, file)) this.session.prestartBuild(slot);
     clearTimeout(this.timer);
     // A short debounce folds an editor's write+rename into one rebuild.
     this.timer = setTimeout(() => {
