@@ -26,7 +26,6 @@ import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
-import { httpsCertificate } from "./cert.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
 import { Reloader } from "./watch.ts";
@@ -129,7 +128,11 @@ export async function startDev(args: DevArgs): Promise<void> {
   const mounted = mountedAssetsWarning(args as { routes?: string[] }, loaded.config, assetsDir, Boolean(args.script || loaded.config.main));
   if (mounted) devConsole.warn(mounted);
   const address = chooseAddress(args, primary.settings.project.loaded.config.dev);
-  const tls = address.protocol === "https" ? httpsCertificate(args["https-key-path"], args["https-cert-path"]) : undefined;
+  // Loaded only for https: it needs node:crypto, which a plain start never loads.
+  const tls =
+    address.protocol === "https"
+      ? (require("./cert.ts") as typeof import("./cert.ts")).httpsCertificate(args["https-key-path"], args["https-cert-path"])
+      : undefined;
   for (const slot of session.slots) {
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);

@@ -6,7 +6,6 @@
 import { closeSync, mkdirSync, openSync, read, renameSync, rmSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
@@ -16,7 +15,7 @@ const READ_CHUNK_BYTES = 256 * 1024;
  * place but never committed) from a live writer's files in flight (recover.ts).
  */
 export function newBlobId(): string {
-  return `${process.pid}-${randomBytes(16).toString("hex")}`;
+  return `${process.pid}-${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
 }
 
 export function blobPath(dir: string, blobId: string): string {
