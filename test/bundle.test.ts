@@ -1,7 +1,7 @@
 // The esbuild bundle of a user's worker: module rules, define/alias, node:*
 // gating, and source maps that lead back to the user's lines.
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
@@ -154,8 +154,11 @@ export default {
     "lib.tsx": "export class Shape { constructor(private side = 2) {} area(): number { return this.side ** 2; } }\nexport const render = () => <p>hi</p>;\nfunction h(tag: string) { return tag; }\n",
     "data.json": '{ "a": 1 }\n',
   };
-  const dir = project(files);
-  dirs.push(dir);
+  const real = project(files);
+  // Reached through a symlink: both builds must see the directory as spelled.
+  const dir = `${real}-link`;
+  symlinkSync(real, dir);
+  dirs.push(real, dir);
   const outcomes: { code: string; map: string }[] = [];
   // A user rule (one that changes nothing here) sends the build through the JS API and the plugin.
   for (const rules of [undefined, [{ type: "Text" as const, globs: ["**/*.txt"], fallthrough: true }]]) {

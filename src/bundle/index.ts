@@ -287,7 +287,14 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     // Built beside the generations (same depth: the map's relative paths hold) and numbered once it is kept.
     const out = path.join(options.outDir, `attempt-${++attempts}`);
     const metafile = `${out}.json`;
-    const child = Bun.spawn([bin, ...directFlags(out, metafile)], { cwd: options.projectDir, stdio: ["ignore", "ignore", "ignore"], signal });
+    // PWD: esbuild takes it as its working directory when it is the same directory, so a
+    // symlinked project dir is seen as spelled, as the JS API's absWorkingDir is.
+    const child = Bun.spawn([bin, ...directFlags(out, metafile)], {
+      cwd: options.projectDir,
+      env: { ...process.env, PWD: options.projectDir },
+      stdio: ["ignore", "ignore", "ignore"],
+      signal,
+    });
     if ((await child.exited) !== 0) return undefined;
     const meta = JSON.parse(readFileSync(metafile, "utf8")) as esbuild.Metafile;
     rmSync(metafile);
