@@ -389,8 +389,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   };
 }
 
-// esbuild's service process: started early where start-up work can overlap its
-// exec (prestartBundler), held by each build, kept a moment after the last one
+// esbuild's service process (JS API builds only): started while a reload's change
+// settles (prestartBundler), held by each build, kept a moment after the last one
 // so a burst of saves reuses it and each bundler's incremental context (a cold
 // service costs a reload 5-40 ms), then stopped, so an idle dev server holds no
 // ~12 MB esbuild process.
@@ -416,7 +416,7 @@ function hold(): () => void {
 }
 
 /** Starts esbuild's service process now (it starts in parallel with whatever runs next); the next build takes it over. */
-export function prestartBundler(): void {
+function prestartBundler(): void {
   if (early || keep) return;
   early = hold();
   // Any request starts the service; an empty one costs nothing else.
