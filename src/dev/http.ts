@@ -16,7 +16,7 @@ import type { Slot } from "./session.ts";
 import type { DevConfig } from "../config/types.ts";
 import type { DevArgs } from "./settings.ts";
 import type { ExplorerStore } from "../explorer/api.ts";
-import { recordRequests } from "./requests.ts";
+import { finishRequest, isOwnPath, pathOf, recordRequest, startRecording, type RequestRecord } from "./requests.ts";
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
@@ -134,13 +134,14 @@ export class DevHttpServer {
   private serve(port: number): Server<unknown> {
     const { address, tls, reportError } = this.options;
     const sockets = this.liveReloadSockets;
+    startRecording(); // the Local Explorer's Requests view (src/dev/requests.ts)
     return Bun.serve({
       hostname: address.ip === "*" ? "0.0.0.0" : address.ip,
       port,
       tls,
       idleTimeout: 0,
       maxRequestBodySize: Number.MAX_SAFE_INTEGER, // as workerd: no cap of its own (Bun's default is 128 MB); R2 uploads in the explorer stream
-      fetch: recordRequests(this.handle), // the Local Explorer's Requests view (src/dev/requests.ts)
+      fetch: this.route,
       websocket: {
         open: (ws) => {
           const socket = (ws.data as SocketData | undefined)?.socket;
@@ -173,82 +174,105 @@ export class DevHttpServer {
     return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
   };
 
-  /** `pathname` is the request URL's path (recordRequests has it already). */
-  private handle = async (request: Request, server: Server<unknown>, pathname: string): Promise<Response | undefined> => {
-    const { primary, console: devConsole, liveReload, testScheduled } = this.options;
+  /** The dev server's own endpoints first; a request for the worker is recorded, unless it is a binding call or on one of those paths. */
+  private route = (request: Request, server: Server<unknown>): Promise<Response | undefined> | undefined => {
+    const { remote, explorerStores, liveReload } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
-    if (this.options.remote && isRemoteCall(request)) return this.options.remote(request);
-    if (pathname === "/cdn-cgi/handler/scheduled") {
-      const result = await this.runScheduled(new URL(request.url));
-      if (result instanceof Response) return result;
-      return new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
-    }
-    if (this.options.explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) {
-      if (!fromLoopback(server, request)) return new Response("The Local Explorer only answers on loopback.", { status: 403 });
-      const { handleExplorer } = await import("../explorer/api.ts");
-      return handleExplorer(request, this.options.explorerStores());
-    }
+    const remoteCall = isRemoteCall(request);
+    if (remoteCall && remote) return remote(request);
+    const pathname = pathOf(request.url);
+    if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
-    const started = performance.now();
-    const headers = request.headers;
-    const acceptEncoding = headers.get("Accept-Encoding");
-    let response: Response;
-    let asset: Response | undefined;
-    if (testScheduled && pathname === "/__scheduled") {
-      const result = await this.runScheduled(new URL(request.url), false);
-      // As wrangler: a throwing handler answers 500 with the error and its stack.
-      response =
-        result instanceof Response
-          ? result
-          : result.outcome === "ok"
-            ? new Response("Ran scheduled event")
-            : new Response(primary.current!.mapStack(result.error), { status: 500 });
-    } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
-      response = asset;
-    } else if (!primary.current) {
-      response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
-    } else {
-      try {
-        // As workerd fills it from the connection (IPv4-mapped addresses shown as IPv4).
-        if (!headers.has("cf-connecting-ip")) {
-          const ip = server.requestIP(request)?.address;
-          if (ip) headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
-        }
-        // The worker sees the edge's Accept-Encoding; the client's is in request.cf (src/dev/encoding.ts).
-        if (acceptEncoding !== WORKER_ACCEPT_ENCODING) headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
-        // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
-        const rewritten = this.options.upstream && toUpstream(request, this.options.upstream);
-        const workerRequest = rewritten ? rewritten.request : request;
-        let cf: Record<string, unknown> | undefined;
-        // Built on first read: most requests never look at cf.
-        Object.defineProperty(workerRequest, "cf", { get: () => (cf ??= placeholderCf(undefined, acceptEncoding ?? "")), enumerable: true });
-        response = await primary.current.fetch(workerRequest);
-        if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
-        const socket = response.status === 101 ? webSocketOf(response) : undefined;
-        if (socket) {
-          if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
-            throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
-          }
-          devConsole.request("info", devRequestLine(request.method, pathname, 101, workerdStatusText(101), Math.round(performance.now() - started)));
-          return undefined;
-        }
-        if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
-          const html = await response.text();
-          const headers = new Headers(response.headers);
-          headers.delete("Content-Length");
-          response = new Response(html + LIVE_RELOAD_SCRIPT, { status: response.status, statusText: response.statusText, headers });
-        }
-      } catch (error) {
-        const stack = (error as Error).stack ?? String(error);
-        devConsole.workerError(stack);
-        response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
-          ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
-          : new Response(stack, { status: 500 });
-      }
-    }
-    // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
-    if (!(testScheduled && pathname === "/__scheduled")) response = encodeForClient(response, acceptEncoding, request.method);
-    devConsole.request("info", devRequestLine(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), Math.round(performance.now() - started)));
-    return response;
+    if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
+    return recordRequest(this.handle, request, server, pathname);
   };
+
+  private async explorer(request: Request, server: Server<unknown>, stores: () => ExplorerStore[]): Promise<Response> {
+    if (!fromLoopback(server, request)) return new Response("The Local Explorer only answers on loopback.", { status: 403 });
+    const { handleExplorer } = await import("../explorer/api.ts");
+    return handleExplorer(request, stores());
+  }
+
+  /** The scheduled endpoints, assets and the worker; a recorded request's `record` is ended here (see done()). */
+  private handle = async (request: Request, server: Server<unknown>, pathname: string, record: RequestRecord | undefined, started: number): Promise<Response | undefined> => {
+    const { primary, console: devConsole, liveReload, testScheduled } = this.options;
+    try {
+      if (pathname === "/cdn-cgi/handler/scheduled") {
+        const result = await this.runScheduled(new URL(request.url));
+        const response = result instanceof Response ? result : new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
+        if (record) finishRequest(record, response.status, performance.now() - started);
+        return response;
+      }
+      const headers = request.headers;
+      const acceptEncoding = headers.get("Accept-Encoding");
+      let response: Response;
+      let asset: Response | undefined;
+      if (testScheduled && pathname === "/__scheduled") {
+        const result = await this.runScheduled(new URL(request.url), false);
+        // As wrangler: a throwing handler answers 500 with the error and its stack.
+        response =
+          result instanceof Response
+            ? result
+            : result.outcome === "ok"
+              ? new Response("Ran scheduled event")
+              : new Response(primary.current!.mapStack(result.error), { status: 500 });
+      } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
+        response = asset;
+      } else if (!primary.current) {
+        response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
+      } else {
+        try {
+          // As workerd fills it from the connection (IPv4-mapped addresses shown as IPv4).
+          if (!headers.has("cf-connecting-ip")) {
+            const ip = server.requestIP(request)?.address;
+            if (ip) headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
+          }
+          // The worker sees the edge's Accept-Encoding; the client's is in request.cf (src/dev/encoding.ts).
+          if (acceptEncoding !== WORKER_ACCEPT_ENCODING) headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
+          // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
+          const rewritten = this.options.upstream && toUpstream(request, this.options.upstream);
+          const workerRequest = rewritten ? rewritten.request : request;
+          let cf: Record<string, unknown> | undefined;
+          // Built on first read: most requests never look at cf.
+          Object.defineProperty(workerRequest, "cf", { get: () => (cf ??= placeholderCf(undefined, acceptEncoding ?? "")), enumerable: true });
+          response = await primary.current.fetch(workerRequest);
+          if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
+          const socket = response.status === 101 ? webSocketOf(response) : undefined;
+          if (socket) {
+            if (!server.upgrade(request, { data: { socket } as SocketData, headers: response.headers })) {
+              throw new TypeError("Worker tried to return a WebSocket in a response to a request which did not contain the header \"Upgrade: websocket\".");
+            }
+            this.done(request.method, pathname, 101, workerdStatusText(101), record, started);
+            return undefined;
+          }
+          if (liveReload && response.headers.get("Content-Type")?.toLowerCase().includes("text/html")) {
+            const html = await response.text();
+            const headers = new Headers(response.headers);
+            headers.delete("Content-Length");
+            response = new Response(html + LIVE_RELOAD_SCRIPT, { status: response.status, statusText: response.statusText, headers });
+          }
+        } catch (error) {
+          const stack = (error as Error).stack ?? String(error);
+          devConsole.workerError(stack);
+          response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
+            ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
+            : new Response(stack, { status: 500 });
+        }
+      }
+      // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
+      if (!(testScheduled && pathname === "/__scheduled")) response = encodeForClient(response, acceptEncoding, request.method);
+      this.done(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), record, started);
+      return response;
+    } catch (error) {
+      if (record) finishRequest(record, 500, performance.now() - started);
+      throw error;
+    }
+  };
+
+  /** A request answered: wrangler's request log line, and the end of its record. */
+  private done(method: string, pathname: string, status: number, statusText: string, record: RequestRecord | undefined, started: number): void {
+    const elapsed = performance.now() - started;
+    this.options.console.request("info", devRequestLine(method, pathname, status, statusText, Math.round(elapsed)));
+    if (record) finishRequest(record, status, elapsed);
+  }
 }

@@ -1,18 +1,18 @@
 // The dev session's request record, for the Local Explorer's Requests view:
 // the last requests with method, path, status, duration and the console lines
 // each produced, per-route latency, and cron / queue invocations. It lives in
-// the dev process (nothing is written to the store). The HTTP server wraps its
-// handler with recordRequests(); the lines a worker prints (its console goes to
-// DevConsole.worker, which calls noteWorkerLine) are tied to the request whose
-// async context printed them (AsyncLocalStorage), so concurrent requests keep
-// their own lines.
+// the dev process (nothing is written to the store). The HTTP server runs a
+// worker's request through recordRequest() and ends it with finishRequest();
+// the lines a worker prints (its console goes to DevConsole.worker, which calls
+// noteWorkerLine) are tied to the request whose async context printed them
+// (AsyncLocalStorage), so concurrent requests keep their own lines.
 //
 // Recording is on every request's path, so it does the least there: entries go
 // into fixed rings (no array shifting), times are kept as numbers and turned
-// into ISO strings only when the explorer reads them, and a request's log list
-// exists only once it prints something.
+// into ISO strings only when the explorer reads them, a request's log list
+// exists only once it prints something, and the handler itself ends the record
+// (no wrapping async frame).
 import { AsyncLocalStorage } from "node:async_hooks";
-import { isRemoteCall } from "./remote.ts";
 
 export interface RecordedLine {
   level: string;
@@ -102,7 +102,7 @@ function finish(entry: Entry): void {
 }
 
 /** The path of an absolute URL, without parsing all of it on every request. */
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
   let end = url.indexOf("?", start);
@@ -111,37 +111,43 @@ function pathOf(url: string): string {
   return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
-/** Paths that are the dev server's own, not the worker's. */
+/** Paths that are the dev server's own, not the worker's: their requests are not recorded. */
 const OWN_PATH = /^\/cdn-cgi\/(?:explorer|live-reload|mf)(?:\/|$)/;
 
-type Handler<S, R> = (request: Request, server: S, path: string) => Promise<R>;
-
-/** Wraps the dev server's fetch handler so every request to the worker is recorded; the handler gets the URL's path too. */
-export function recordRequests<S, R extends Response | undefined>(handle: Handler<S, R>): (request: Request, server: S) => Promise<R> {
-  recording = true;
-  return (request, server) => {
-    const path = pathOf(request.url);
-    // Binding calls from other dev processes and the dev server's own pages are not the worker's requests.
-    if ((path.startsWith("/cdn-cgi/") && OWN_PATH.test(path)) || isRemoteCall(request)) return handle(request, server, path);
-    const started = performance.now();
-    const entry = new Entry(nextId++, "http", request.method, path, null, null, performance.timeOrigin + started);
-    keep(entry);
-    return scope.run(entry, recorded, handle, request, server, entry, started);
-  };
+export function isOwnPath(path: string): boolean {
+  return path.startsWith("/cdn-cgi/") && OWN_PATH.test(path);
 }
 
-async function recorded<S, R extends Response | undefined>(handle: Handler<S, R>, request: Request, server: S, entry: Entry, started: number): Promise<R> {
-  try {
-    const response = await handle(request, server, entry.path);
-    entry.status = response?.status ?? 101;
-    return response;
-  } catch (error) {
-    entry.status = 500;
-    throw error;
-  } finally {
-    entry.duration = Math.round((performance.now() - started) * 10) / 10;
-    finish(entry);
-  }
+/** A request being recorded, as the handler holds it until finishRequest. */
+export type RequestRecord = Entry;
+
+/** From now on this process records requests (the dev server calls it when it starts serving). */
+export function startRecording(): void {
+  recording = true;
+}
+
+/**
+ * Records a request to the worker and runs `handle` in its scope, so the lines
+ * its worker prints are kept with it. `handle` ends the record with
+ * finishRequest (no wrapper frame around it per request).
+ */
+export function recordRequest<S, R>(
+  handle: (request: Request, server: S, path: string, record: RequestRecord, started: number) => R,
+  request: Request,
+  server: S,
+  path: string,
+): R {
+  const started = performance.now();
+  const entry = new Entry(nextId++, "http", request.method, path, null, null, performance.timeOrigin + started);
+  keep(entry);
+  return scope.run(entry, handle, request, server, path, entry, started);
+}
+
+/** Ends a recorded request: its status (101 for a WebSocket) and how long it took. */
+export function finishRequest(record: RequestRecord, status: number, durationMs: number): void {
+  record.status = status;
+  record.duration = Math.round(durationMs * 10) / 10;
+  finish(record);
 }
 
 // The pumps' summary lines, as the dev console prints them (colours stripped).
