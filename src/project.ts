@@ -11,8 +11,8 @@ export interface Project {
   loaded: LoadedConfig;
   /** `--persist-to`, else `.bunflare/` beside the config file (or in cwd). */
   storeDir: string;
-  /** Opens the store on first call; later calls return the same one. */
-  store(): Store;
+  /** Opens the store on first call; later calls return the same one. `deferDb`: see openStore. */
+  store(options?: { deferDb?: boolean }): Store;
 }
 
 /** `redirect`: follow `.wrangler/deploy/config.json` as wrangler does for dev, deploy, versions upload, build. */
@@ -30,10 +30,10 @@ export function openProject(args: GlobalArgs & { "persist-to"?: string }, option
   return {
     loaded,
     storeDir,
-    store() {
+    store(options) {
       if (!store) {
         try {
-          store = openStore(storeDir);
+          store = openStore(storeDir, options);
         } catch (error) {
           if (error instanceof StoreError) throw new UserError(error.message);
           throw error;
