@@ -1,5 +1,5 @@
 // Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js and cli-<id>.all.js
-// (+ their bytecode) from src/launch.ts, and dist/cli-<id>.manifest.json listing the source files it was built from (see src/launch.ts for how the
+// (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
 // the sources.
@@ -105,14 +105,14 @@ const onlyGroup = (only: string): import("bun").BunPlugin => ({
 const offGroupPath = (group: string): import("bun").BunPlugin => ({
   name: "off-group-path",
   setup(build) {
-    const own = path.join(root, "runtime", "bindings", group) + path.sep;
+    const binding = path.join(root, "runtime", "bindings", group) + path.sep;
     const recovery = path.join(root, "runtime", "bindings", "r2", "recover.ts");
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "require-call") return undefined;
       if (args.path === "croner" || args.path === "smol-toml") return { path: args.path, external: true };
       if (!/[\\/]runtime[\\/]bindings[\\/][\w-]+[\\/]descriptor\.ts$/.test(args.importer) || !args.path.startsWith(".")) return undefined;
       const file = path.resolve(path.dirname(args.importer), args.path);
-      return file.startsWith(own) || file === recovery ? undefined : { path: file, external: true };
+      return file.startsWith(binding) || file === recovery ? undefined : { path: file, external: true };
     });
   },
 });
@@ -121,8 +121,8 @@ const offGroupPath = (group: string): import("bun").BunPlugin => ({
 // dist/current names the bundles to run (`<name>.js`: kv, beside it
 // `<name>.d1.js` and `<name>.r2.js`; `<name>.all.js`: every group), replaced by
 // a rename: a command starting during a build runs the previous bundles or the
-// new ones, never a half-written or mixed one. All share one manifest,
-// `<name>.manifest.json`.
+// new ones, never a half-written or mixed one. Each has its manifest beside it
+// (`<bundle minus .js>.manifest.json`).
 const name = `cli-${Date.now().toString(36)}-${process.pid}`;
 const own = (file: string) => file.startsWith(`${name}.`);
 function fail(messages: unknown[]): never {
@@ -137,6 +137,7 @@ for (const [output, plugins] of [
 ]) {
   const result = await Bun.build({
     entrypoints: [path.join(root, "src", "launch.ts")],
+    metafile: true,
     outdir: dist,
     naming: output,
     target: "bun",
@@ -149,12 +150,15 @@ for (const [output, plugins] of [
     plugins: [...plugins],
   });
   if (!result.success) fail(result.logs);
+  // Its own manifest lists only the sources it holds (fewer files to stat at each start), and the package files.
+  const inputs = new Set(Object.keys(result.metafile!.inputs).map((input) => path.relative(root, path.resolve(input))));
+  const held = files.filter(([file]) => inputs.has(file) || !/^(src|runtime)\//.test(file));
+  writeFileSync(path.join(dist, output.replace(/\.js$/, ".manifest.json")), JSON.stringify({ root, files: held }));
   // Bun reads a line starting with a source-map comment as the bundle's own map (and warns on every start when it is not one).
   if (/^\/\/# sourceMappingURL=/m.test(readFileSync(path.join(dist, output), "utf8"))) {
     fail(["bunflare: a line of the CLI bundle starts with a sourceMappingURL comment; write that string so it does not"]);
   }
 }
-writeFileSync(path.join(dist, `${name}.manifest.json`), JSON.stringify({ root, files }));
 const current = path.join(dist, "current");
 let previous = "";
 try {
@@ -166,5 +170,5 @@ renameSync(`${current}.${process.pid}`, current);
 // Older builds go; the previous one stays for a command that read its name just before the switch.
 for (const file of readdirSync(dist)) {
   if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
-  if (/^cli-[\w-]+\.((\w+\.)?js(\.jsc)?|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
+  if (/^cli-[\w-]+\.(\w+\.)?(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
 }
