@@ -1,5 +1,5 @@
-// Builds dist/cli-<id>.js and dist/cli-<id>.all.js (+ their bytecode) from src/launch.ts, and
-// dist/cli-<id>.manifest.json listing the source files it was built from (see src/launch.ts for how the
+// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js and cli-<id>.all.js
+// (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
 // the sources.
@@ -72,31 +72,57 @@ const sharedExternals: import("bun").BunPlugin = {
 };
 
 /**
- * The one-shot groups a script repeats get a bundle of their own without the
- * other groups' modules (548 KB instead of 1.2 MB: ~3 ms less CPU per
- * command); reaching another group's module from it is a bug, and says so.
+ * Each one-shot group a script repeats (kv, d1, r2) gets a bundle of its own
+ * without the other groups' modules (~230 KB instead of 1.2 MB: Bun's load time
+ * grows with the bundle's size, ~1 ms per 100 KB); reaching another group's
+ * module from it is a bug, and says so.
  */
 const SMALL_GROUPS = ["kv", "d1", "r2"];
-const onlySmallGroups: import("bun").BunPlugin = {
-  name: "only-small-groups",
+const onlyGroup = (only: string): import("bun").BunPlugin => ({
+  name: "only-group",
   setup(build) {
     build.onResolve({ filter: /^\.\/[\w-]+\.ts$/ }, (args) => {
       if (!args.importer.endsWith(path.join("src", "commands", "index.ts"))) return undefined;
       const group = args.path.slice(2, -3);
-      return SMALL_GROUPS.includes(group) ? undefined : { path: group, namespace: "left-out" };
+      return group === only ? undefined : { path: group, namespace: "left-out" };
     });
     build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
       contents: `throw new Error("bunflare: the ${"$"}{args.path} commands are not in this CLI bundle; run the other one or src/cli.ts");`,
       loader: "js",
     }));
   },
-};
+});
+
+/**
+ * What the descriptors require() lazily for a worker's env (`createEnv`: Durable
+ * Objects, queues, workflows, the host, RPC, ...) or for other groups, and
+ * croner (cron triggers), are never reached by a kv, d1 or r2 command, yet they
+ * were most of the small bundles. A group's bundle requires them from their
+ * sources (packages from node_modules) should a command ever get there; the
+ * group's own binding stays in, R2's leftover recovery (run by every store
+ * open) too, and so does everything imported statically.
+ */
+const offGroupPath = (group: string): import("bun").BunPlugin => ({
+  name: "off-group-path",
+  setup(build) {
+    const binding = path.join(root, "runtime", "bindings", group) + path.sep;
+    const recovery = path.join(root, "runtime", "bindings", "r2", "recover.ts");
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== "require-call") return undefined;
+      if (args.path === "croner" || args.path === "smol-toml") return { path: args.path, external: true };
+      if (!/[\\/]runtime[\\/]bindings[\\/][\w-]+[\\/]descriptor\.ts$/.test(args.importer) || !args.path.startsWith(".")) return undefined;
+      const file = path.resolve(path.dirname(args.importer), args.path);
+      return file.startsWith(binding) || file === recovery ? undefined : { path: file, external: true };
+    });
+  },
+});
 
 // Each build gets its own file names (all starting with `<name>.`), and
-// dist/current names the two bundles to run (`<name>.js`: kv, d1, r2;
-// `<name>.all.js`: every group), replaced by a rename: a command starting
-// during a build runs the previous bundles or the new ones, never a
-// half-written or mixed one. Both share one manifest, `<name>.manifest.json`.
+// dist/current names the bundles to run (`<name>.js`: kv, beside it
+// `<name>.d1.js` and `<name>.r2.js`; `<name>.all.js`: every group), replaced by
+// a rename: a command starting during a build runs the previous bundles or the
+// new ones, never a half-written or mixed one. Each has its manifest beside it
+// (`<bundle minus .js>.manifest.json`).
 const name = `cli-${Date.now().toString(36)}-${process.pid}`;
 const own = (file: string) => file.startsWith(`${name}.`);
 function fail(messages: unknown[]): never {
@@ -106,11 +132,12 @@ function fail(messages: unknown[]): never {
 }
 mkdirSync(dist, { recursive: true });
 for (const [output, plugins] of [
-  [`${name}.js`, [sharedExternals, onlySmallGroups]],
-  [`${name}.all.js`, [sharedExternals]],
-] as const) {
+  ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
+  [`${name}.all.js`, [sharedExternals]] as const,
+]) {
   const result = await Bun.build({
     entrypoints: [path.join(root, "src", "launch.ts")],
+    metafile: true,
     outdir: dist,
     naming: output,
     target: "bun",
@@ -123,12 +150,15 @@ for (const [output, plugins] of [
     plugins: [...plugins],
   });
   if (!result.success) fail(result.logs);
+  // Its own manifest lists only the sources it holds (fewer files to stat at each start), and the package files.
+  const inputs = new Set(Object.keys(result.metafile!.inputs).map((input) => path.relative(root, path.resolve(input))));
+  const held = files.filter(([file]) => inputs.has(file) || !/^(src|runtime)\//.test(file));
+  writeFileSync(path.join(dist, output.replace(/\.js$/, ".manifest.json")), JSON.stringify({ root, files: held }));
   // Bun reads a line starting with a source-map comment as the bundle's own map (and warns on every start when it is not one).
   if (/^\/\/# sourceMappingURL=/m.test(readFileSync(path.join(dist, output), "utf8"))) {
     fail(["bunflare: a line of the CLI bundle starts with a sourceMappingURL comment; write that string so it does not"]);
   }
 }
-writeFileSync(path.join(dist, `${name}.manifest.json`), JSON.stringify({ root, files }));
 const current = path.join(dist, "current");
 let previous = "";
 try {
@@ -140,5 +170,5 @@ renameSync(`${current}.${process.pid}`, current);
 // Older builds go; the previous one stays for a command that read its name just before the switch.
 for (const file of readdirSync(dist)) {
   if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
-  if (/^cli-[\w-]+\.(js|all\.js|js\.jsc|all\.js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
+  if (/^cli-[\w-]+\.(\w+\.)?(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
 }

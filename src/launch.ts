@@ -1,7 +1,7 @@
-// Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv/d1/r2 and
-// dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
+// Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js and .r2.js
+// for those groups, dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
 // install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
-// it, so before anything else this checks its manifest (dist/cli-<id>.manifest.json): the package
+// it, so before anything else this checks its manifest (the bundle's name, ending .manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
 // finding runtime/ files) and the size and modification time of every source
 // file it was built from. On any difference (an edit in a git checkout, a
@@ -18,7 +18,7 @@ interface Manifest {
 
 function bundleIsCurrent(root: string, bundle: string): boolean {
   try {
-    const manifest = JSON.parse(readFileSync(bundle.replace(/(\.all)?\.js$/, ".manifest.json"), "utf8")) as Manifest;
+    const manifest = JSON.parse(readFileSync(bundle.replace(/\.js$/, ".manifest.json"), "utf8")) as Manifest;
     if (manifest.root !== root) return false;
     for (const [file, size, mtimeMs] of manifest.files) {
       const stat = statSync(path.join(root, file));

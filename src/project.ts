@@ -11,29 +11,42 @@ export interface Project {
   loaded: LoadedConfig;
   /** `--persist-to`, else `.bunflare/` beside the config file (or in cwd). */
   storeDir: string;
-  /** Opens the store on first call; later calls return the same one. */
-  store(): Store;
+  /** Opens the store on first call; later calls return the same one. `deferDb`: see openStore. */
+  store(options?: { deferDb?: boolean }): Store;
+  /**
+   * This project for a handler that reads the config a second time, as some of
+   * wrangler's do: what the read logged is logged again (wrangler shows such
+   * warnings twice), without reading the file again.
+   */
+  reread(): Project;
 }
 
 /** `redirect`: follow `.wrangler/deploy/config.json` as wrangler does for dev, deploy, versions upload, build. */
 export function openProject(args: GlobalArgs & { "persist-to"?: string }, options: { redirect?: boolean } = {}): Project {
+  const logged: ["warn" | "info", string][] = [];
   const loaded = loadConfig({
     configPath: args.config,
     env: args.env,
-    onWarning: (message) => log.warn(message),
+    onWarning: (message) => {
+      logged.push(["warn", message]);
+      log.warn(message);
+    },
     redirect: options.redirect,
-    onInfo: (message) => log.info(message),
+    onInfo: (message) => {
+      logged.push(["info", message]);
+      log.info(message);
+    },
   });
   // Beside the user's config even when a built one is used, so dev and the CLI share it.
   const storeDir = args["persist-to"] ? path.resolve(args["persist-to"]) : path.join(loaded.userDir, STORE_DIR_NAME);
   let store: Store | undefined;
-  return {
+  const project: Project = {
     loaded,
     storeDir,
-    store() {
+    store(options) {
       if (!store) {
         try {
-          store = openStore(storeDir);
+          store = openStore(storeDir, options);
         } catch (error) {
           if (error instanceof StoreError) throw new UserError(error.message);
           throw error;
@@ -41,5 +54,10 @@ export function openProject(args: GlobalArgs & { "persist-to"?: string }, option
       }
       return store;
     },
+    reread() {
+      for (const [level, message] of logged) log[level](message);
+      return project;
+    },
   };
+  return project;
 }

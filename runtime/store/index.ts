@@ -48,8 +48,9 @@ export function openSqlite(file: string): Database {
     db = new Database(file, { create: true, strict: true });
     // busy_timeout first: switching to WAL itself takes a lock another process may hold.
     db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
+    // Before the WAL switch, which on a fresh file is a rollback-journal write: fewer fsyncs.
     db.run("PRAGMA synchronous = NORMAL");
+    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
     db.run("PRAGMA foreign_keys = ON");
     // Reading the schema is what finds a damaged file, here rather than mid-request.
     db.query("SELECT count(*) FROM sqlite_master").get();
@@ -88,9 +89,11 @@ function retryWhileBusy<T>(step: () => T): T {
 /**
  * Open the store at `dir` (usually `<config dir>/.bunflare`, or `--persist-to`).
  * Brings the schema up to the current version; a store from an older bunflare
- * is migrated forward in place.
+ * is migrated forward in place. With `deferDb`, data.sqlite is opened (and
+ * checked, migrated, tidied) on the first use of `store.db` instead: a command
+ * that only needs one D1 file does not create, migrate and checkpoint it.
  */
-export function openStore(dir: string): Store {
+export function openStore(dir: string, options: { deferDb?: boolean } = {}): Store {
   const root = path.resolve(dir);
   try {
     for (const sub of ["", "r2", "d1", "do"]) mkdirSync(path.join(root, sub), { recursive: true });
@@ -99,29 +102,39 @@ export function openStore(dir: string): Store {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new StoreError(`Cannot use the local store at "${root}": it is not a writable directory (${reason}).`);
   }
-  let db: Database;
-  try {
-    db = openSqlite(path.join(root, STORE_FILE));
-    retryWhileBusy(() => ensureSchema(db, "registries", REGISTRY_MIGRATIONS));
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
-  }
+  let db: Database | undefined;
   const releases: (() => void)[] = [];
   const store: Store = {
     dir: root,
-    db,
+    get db() {
+      if (!db) {
+        db = openStoreFile(root);
+        recoverLeftovers(store);
+      }
+      return db;
+    },
     r2Dir: (bucket) => path.join(root, "r2", safeSegment(bucket)),
     d1Path: (databaseId) => path.join(root, "d1", `${safeSegment(databaseId)}.sqlite`),
     doDir: (namespace) => path.join(root, "do", safeSegment(namespace)),
     onClose: (release) => void releases.push(release),
     close: () => {
       for (const release of releases.splice(0)) release();
-      db.close();
+      db?.close();
     },
   };
-  recoverLeftovers(store);
+  if (!options.deferDb) void store.db;
   return store;
+}
+
+function openStoreFile(root: string): Database {
+  try {
+    const db = openSqlite(path.join(root, STORE_FILE));
+    retryWhileBusy(() => ensureSchema(db, "registries", REGISTRY_MIGRATIONS));
+    return db;
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`Cannot open the local store at "${root}": ${(error as Error).message}`);
+  }
 }
 
 /**

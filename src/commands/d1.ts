@@ -147,7 +147,8 @@ function whereItFailed(sql: string, statements: string[], index: number | undefi
  */
 async function executeLocally(project: Project, name: string, sql: string, quiet: boolean): Promise<ExecuteResult[]> {
   const database = requireInConfig(project, name);
-  const store = project.store();
+  // Only the database's own file: data.sqlite is not opened (nor created in a fresh project).
+  const store = project.store({ deferDb: true });
   if (!quiet) {
     log.info(`🌀 Executing on local database ${name} (${database.id}) from ${readableRelative(path.join(store.dir, "d1"))}:`);
     log.info("🌀 To execute on your remote database, add a --remote flag to your wrangler command.");

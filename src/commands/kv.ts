@@ -8,7 +8,7 @@ import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { asUserError, CommandLineArgsError, UserError } from "../errors.ts";
 import { layoutNotes, log } from "../log.ts";
-import { openProject, type Project } from "../project.ts";
+import type { Project } from "../project.ts";
 import {
   confirm,
   confirmDelete,
@@ -52,15 +52,16 @@ function demandOneOf(args: Record<string, unknown>, ...names: string[]): void {
 
 /**
  * The runner has read the config once (provideConfig); wrangler's KV handlers
- * read it again themselves, so its config warnings appear twice: so do ours.
+ * read it again themselves, so its config warnings appear twice: so do ours
+ * (logged again; the file is not read again).
  */
-function rereadProject(args: KVArgs): Project {
-  return openProject(args);
+function rereadProject(project: Project): Project {
+  return project.reread();
 }
 
 /** The namespace a key or bulk command names (--binding / --namespace-id / --preview), ready to use. */
-function openNamespace(args: KVArgs) {
-  const project = rereadProject(args);
+function openNamespace(args: KVArgs, runnersProject: Project) {
+  const project = rereadProject(runnersProject);
   const target = resolveNamespace(args, project);
   return { ...target, project, kv: createKVNamespace(project.store(), target.namespaceId) };
 }
@@ -292,8 +293,8 @@ const namespaceCreate = defineCommand<KVArgs & { namespace: string; binding?: st
     ...ADD_TO_CONFIG_OPTIONS,
   },
   behaviour: {},
-  async handler(args) {
-    const project = rereadProject(args);
+  async handler(args, { project: runnersProject }) {
+    const project = rereadProject(runnersProject);
     const title = `${args.env ? `${args.env}-` : ""}${args.namespace}${args.preview ? "_preview" : ""}`;
     printResourceLocation("local");
     log.info(`🌀 Creating namespace with title "${title}"`);
@@ -350,8 +351,8 @@ const namespaceDelete = defineCommand<KVArgs & { "skip-confirmation": boolean }>
       );
     }
   },
-  async handler(args) {
-    const project = rereadProject(args);
+  async handler(args, { project: runnersProject }) {
+    const project = rereadProject(runnersProject);
     printResourceLocation("local");
     let target: ResolvedNamespace;
     try {
@@ -388,8 +389,8 @@ const namespaceRename = defineCommand<KVArgs & { "old-name"?: string; "new-name"
       throw new CommandLineArgsError(`new-name must be 512 characters or less (current: ${args["new-name"].length})`);
     }
   },
-  handler(args) {
-    const project = rereadProject(args);
+  handler(args, { project: runnersProject }) {
+    const project = rereadProject(runnersProject);
     printResourceLocation("local");
     const store = project.store();
     let namespaceId = args["namespace-id"];
@@ -435,8 +436,8 @@ const keyPut = defineCommand<KVArgs & { key: string; value?: string; path?: stri
     demandOneOf(args, "binding", "namespace-id");
     demandOneOf(args, "value", "path");
   },
-  async handler(args) {
-    const { displayName, kv } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { displayName, kv } = openNamespace(args, runnersProject);
     checkPutFlags(args);
     const value = args.path ? readInputFile(args.path) : args.value!;
     const { metadata } = args;
@@ -471,8 +472,8 @@ const keyList = defineCommand<KVArgs & { prefix?: string }>({
     ...LOCAL_REMOTE_OPTIONS,
   },
   ...READS_TO_STDOUT,
-  async handler(args) {
-    const { kv } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { kv } = openNamespace(args, runnersProject);
     // Every page, not only the first thousand keys.
     const keys: unknown[] = [];
     let cursor: string | undefined;
@@ -495,8 +496,8 @@ const keyGet = defineCommand<KVArgs & { key: string; text: boolean }>({
     ...getOptions,
   },
   ...READS_TO_STDOUT,
-  async handler(args) {
-    const { kv } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { kv } = openNamespace(args, runnersProject);
     const value = await asUserError(() => kv.get(args.key, "arrayBuffer"));
     if (value === null) {
       log.info("Value not found");
@@ -514,8 +515,8 @@ const keyDelete = defineCommand<KVArgs & { key: string }>({
   positionals: { key: { describe: "The key value to delete.", type: "string", demandOption: true } },
   options: deleteOptions,
   behaviour: { printResourceLocation: true },
-  async handler(args) {
-    const { displayName, kv } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { displayName, kv } = openNamespace(args, runnersProject);
     log.info(`Deleting the key "${args.key}" on namespace ${displayName}.`);
     await asUserError(() => kv.delete(args.key));
   },
@@ -530,8 +531,8 @@ const bulkGet = defineCommand<KVArgs & { filename: string }>({
   positionals: { filename: { describe: "The file containing the keys to get", type: "string", demandOption: true } },
   options: getOptions,
   behaviour: { printBanner: false },
-  async handler(args) {
-    const { kv } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { kv } = openNamespace(args, runnersProject);
     const keys = keysFromFile(await readJsonFile(args.filename), args.filename, true);
     const out: Record<string, { value: string | null }> = {};
     for (const key of keys) out[key] = { value: await asUserError(() => kv.get(key, "text")) };
@@ -546,8 +547,8 @@ const bulkPut = defineCommand<KVArgs & { filename: string }>({
   positionals: { filename: { describe: "The file containing the key/value pairs to write", type: "string", demandOption: true } },
   options: putOptions,
   behaviour: { printResourceLocation: true },
-  async handler(args) {
-    const { project, namespaceId } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { project, namespaceId } = openNamespace(args, runnersProject);
     const items = bulkPutItems(await readJsonFile(args.filename), args.filename);
     // --ttl, --expiration and --metadata are accepted but, as in wrangler, each item's own fields apply.
     await asUserError(() => putMany(project.store(), namespaceId, items));
@@ -564,8 +565,8 @@ const bulkDelete = defineCommand<KVArgs & { filename: string; force?: boolean }>
     ...deleteOptions,
   },
   behaviour: { printResourceLocation: true },
-  async handler(args) {
-    const { project, namespaceId, displayName } = openNamespace(args);
+  async handler(args, { project: runnersProject }) {
+    const { project, namespaceId, displayName } = openNamespace(args, runnersProject);
     if (!args.force) {
       const question = `Are you sure you want to delete all the keys read from "${args.filename}" from kv-namespace ${displayName}?`;
       if (!(await confirm(question))) {
