@@ -5,7 +5,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { deserialize, serialize } from "bun:jsc";
 import { openSqlite } from "../../store/index.ts";
-import { whenUnlocked, withoutBlocking } from "../../store/lock.ts";
+import { leaveAtNoWait, restoreWait, whenUnlocked, withoutBlocking } from "../../store/lock.ts";
 import { SqlStorage, sqlError } from "./sql.ts";
 import {
   ALARM_NEEDS_HANDLER,
@@ -139,10 +139,28 @@ export class DurableObjectStorage {
    * APIs (sql.exec, ctx.storage.kv, transactionSync) cannot wait that way and
    * use the busy timeout.
    */
-  #write<T>(op: () => T): Promise<T> {
+  #write<T>(op: () => T): T | Promise<T> {
     if (this.#waiting) return this.#track(this.#waiting.then(() => withoutBlocking(this.#database(), op)));
-    const result = whenUnlocked(this.#database(), op);
-    return result instanceof Promise ? this.#track(result) : Promise.resolve(result);
+    return this.#now(op);
+  }
+
+  /**
+   * `op` at once, or retried as #write() retries it. The connection is left at
+   * busy timeout 0 between these (no toggles per call: this object's
+   * connection is its own); a synchronous API restores the wait first (#waitingDb).
+   */
+  #now<T>(op: () => T): T | Promise<T> {
+    const db = this.#database();
+    leaveAtNoWait(db);
+    const result = whenUnlocked(db, op);
+    return result instanceof Promise ? this.#track(result) : result;
+  }
+
+  /** The connection for a synchronous API, which waits on the busy timeout for another process's lock. */
+  #waitingDb(): Database {
+    const db = this.#database();
+    restoreWait(db);
+    return db;
   }
 
   #track<T>(write: Promise<T>): Promise<T> {
@@ -187,21 +205,31 @@ export class DurableObjectStorage {
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
     return (this.#sql ??= new SqlStorage(() => {
       this.#host.touch();
-      return this.#database();
+      return this.#waitingDb();
     }));
   }
 
   // Every method is async so validation errors surface as rejections, as in the runtime.
   async get(keys: unknown, _options?: unknown): Promise<unknown> {
     if (this.#waiting) await this.#waiting;
-    if (Array.isArray(keys)) return this.#getMany(keys.map(storageKey));
-    return this.getSync(keys);
+    if (Array.isArray(keys)) {
+      const list = keys.map(storageKey);
+      const stmts = this.#kv();
+      return this.#now(() => this.#getMany(stmts, list));
+    }
+    const key = storageKey(keys);
+    const stmts = this.#kv();
+    const row = this.#now(() => stmts.get.get(key) as { value: Uint8Array } | null);
+    const found = row instanceof Promise ? await row : row;
+    return found ? decode(found.value) : undefined;
   }
 
-  /** @internal shared by get() and the synchronous ctx.storage.kv API. */
+  /** @internal the synchronous ctx.storage.kv API's get. */
   getSync(keys: unknown): unknown {
     const key = storageKey(keys);
-    const row = this.#kv().get.get(key) as { value: Uint8Array } | null;
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    const row = stmts.get.get(key) as { value: Uint8Array } | null;
     return row ? decode(row.value) : undefined;
   }
 
@@ -211,8 +239,7 @@ export class DurableObjectStorage {
     return (this.#syncKv ??= new SyncKvStorage(this));
   }
 
-  #getMany(keys: string[]): Map<string, unknown> {
-    const stmts = this.#kv();
+  #getMany(stmts: Statements, keys: string[]): Map<string, unknown> {
     const found: [string, unknown][] = [];
     for (const key of new Set(keys)) {
       const row = stmts.get.get(key) as { value: Uint8Array } | null;
@@ -249,7 +276,9 @@ export class DurableObjectStorage {
     // Only the single-key form rejects undefined; an entries object may hold it.
     if (value === undefined) throw putUndefined();
     const bytes = encode(value, this.#sqlite);
-    this.#kv().put.run(key, bytes);
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    stmts.put.run(key, bytes);
   }
 
   async delete(keys: unknown, _options?: unknown): Promise<boolean | number> {
@@ -272,7 +301,9 @@ export class DurableObjectStorage {
   /** @internal */
   deleteSync(keyArg: unknown): boolean {
     const key = storageKey(keyArg);
-    return this.#kv().delete.run(key).changes > 0;
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    return stmts.delete.run(key).changes > 0;
   }
 
   async deleteAll(_options?: unknown): Promise<void> {
@@ -330,7 +361,7 @@ export class DurableObjectStorage {
     sql += options.reverse ? " ORDER BY key DESC" : " ORDER BY key";
     if (limit !== undefined) (sql += " LIMIT ?"), args.push(limit);
     this.#kv();
-    const rows = this.#database().query(sql).all(...args) as { key: string; value: Uint8Array }[];
+    const rows = this.#waitingDb().query(sql).all(...args) as { key: string; value: Uint8Array }[];
     return rows.map((r) => [r.key, decode(r.value)]);
   }
 
@@ -370,7 +401,7 @@ export class DurableObjectStorage {
 
   transactionSync<T>(fn: () => T): T {
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
-    const db = this.#database();
+    const db = this.#waitingDb();
     this.#host.touch();
     const name = `bunflare_txn_${++this.#savepoints}`;
     db.run(`SAVEPOINT ${name}`);
