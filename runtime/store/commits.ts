@@ -8,7 +8,9 @@
 // 48 bytes, the second written first, holding the last frame, the salts and a
 // checksum over them (so a commit always changes it). SQLite's own readers
 // take the header only when both copies agree; so does this. A shared mapping
-// of those bytes tells, in a few loads, whether the file is as it was.
+// of those bytes tells, in a few loads, whether the file is as it was. Its
+// third word counts commits, so a writer can also tell that the only commit
+// since it last looked was its own.
 //
 // The mapping is only safe while a connection of this process keeps the -shm
 // open (SQLite truncates it only when no connection anywhere has it open), so
@@ -17,12 +19,16 @@ import type { Database } from "bun:sqlite";
 import type { Store } from "./index.ts";
 
 const HEADER_WORDS = 12;
+/** The header's count of committed transactions. */
+const COMMIT_COUNT = 2;
 
 export class CommitWatch {
   #db: Database;
   #header: Uint32Array | undefined;
   #seen = new Uint32Array(HEADER_WORDS);
   #epoch = 0;
+  /** The header's commit count as of the last epoch() that could tell. */
+  commits = 0;
 
   constructor(db: Database) {
     this.#db = db;
@@ -53,6 +59,7 @@ export class CommitWatch {
       }
     }
     if (changed) this.#epoch++;
+    this.commits = header[COMMIT_COUNT]!;
     return this.#epoch;
   }
 
