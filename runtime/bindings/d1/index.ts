@@ -230,7 +230,6 @@ export class D1Engine {
     read: boolean,
     oneOff: boolean,
   ): RawOutcome {
-    const columns = shapeColumns ?? statement.columnNames;
     try {
       // A shape's parameters are ours: the statement as written had none.
       const paramsCount = shapeColumns ? 0 : statement.paramsCount;
@@ -248,8 +247,11 @@ export class D1Engine {
     const before = read ? undefined : (carried ?? this.#countersNow(true));
     const started = performance.now();
     let rows: Row[];
+    let columns: string[];
     try {
       rows = statement.values(...(bound as never[])) as Row[];
+      // Read after the run: Bun refreshes a cached statement's names only then (a `SELECT *` after ALTER TABLE).
+      columns = shapeColumns ?? statement.columnNames;
     } catch (error) {
       throw d1Error("D1_ERROR", sqliteMessage(error));
     } finally {
