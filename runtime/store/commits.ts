@@ -8,9 +8,11 @@
 // 48 bytes, the second written first, holding the last frame, the salts and a
 // checksum over them (so a commit always changes it). SQLite's own readers
 // take the header only when both copies agree; so does this. A shared mapping
-// of those bytes tells, in a few loads, whether the file is as it was. Its
-// third word counts commits, so a writer can also tell that the only commit
-// since it last looked was its own.
+// of those bytes tells, in a few loads, whether the file is as it was: the
+// header's commit count (bumped by every commit) and its checksum (changed by
+// anything else that rewrites it, such as recovery after a crash) are enough.
+// The count also lets a writer tell that the only commit since it last looked
+// was its own.
 //
 // The mapping is only safe while a connection of this process keeps the -shm
 // open (SQLite truncates it only when no connection anywhere has it open), so
@@ -18,14 +20,19 @@
 import type { Database } from "bun:sqlite";
 import type { Store } from "./index.ts";
 
+/** Words (u32) of one header copy. */
 const HEADER_WORDS = 12;
 /** The header's count of committed transactions. */
 const COMMIT_COUNT = 2;
+/** The two words of the header's checksum over its other words. */
+const CHECKSUM = 10;
 
 export class CommitWatch {
   #db: Database;
   #header: Uint32Array | undefined;
-  #seen = new Uint32Array(HEADER_WORDS);
+  #seenCount = 0;
+  #seenSum0 = 0;
+  #seenSum1 = 0;
   #epoch = 0;
   /** The header's commit count as of the last epoch() that could tell. */
   commits = 0;
@@ -49,17 +56,19 @@ export class CommitWatch {
   epoch(): number {
     const header = this.#header;
     if (!header || this.#db.inTransaction) return -1;
-    for (let i = 0; i < HEADER_WORDS; i++) if (header[i] !== header[i + HEADER_WORDS]) return -1;
-    let changed = false;
-    for (let i = 0; i < HEADER_WORDS; i++) {
-      const word = header[i]!;
-      if (word !== this.#seen[i]) {
-        this.#seen[i] = word;
-        changed = true;
-      }
+    const count = header[COMMIT_COUNT]!;
+    const sum0 = header[CHECKSUM]!;
+    const sum1 = header[CHECKSUM + 1]!;
+    if (count !== header[COMMIT_COUNT + HEADER_WORDS] || sum0 !== header[CHECKSUM + HEADER_WORDS] || sum1 !== header[CHECKSUM + 1 + HEADER_WORDS]) {
+      return -1;
     }
-    if (changed) this.#epoch++;
-    this.commits = header[COMMIT_COUNT]!;
+    if (count !== this.#seenCount || sum0 !== this.#seenSum0 || sum1 !== this.#seenSum1) {
+      this.#seenCount = count;
+      this.#seenSum0 = sum0;
+      this.#seenSum1 = sum1;
+      this.#epoch++;
+    }
+    this.commits = count;
     return this.#epoch;
   }
 
