@@ -247,11 +247,12 @@ export class D1Engine {
     const before = read ? undefined : (carried ?? this.#countersNow(true));
     const started = performance.now();
     let rows: Row[];
-    let columns: string[];
+    let columns = shapeColumns ?? statement.columnNames;
     try {
       rows = statement.values(...(bound as never[])) as Row[];
-      // Read after the run: Bun refreshes a cached statement's names only then (a `SELECT *` after ALTER TABLE).
-      columns = shapeColumns ?? statement.columnNames;
+      // Bun refreshes a reused statement's names only once it has run again (reading them
+      // then costs ~1 µs, so only when they cannot be right: a `SELECT *` after ALTER TABLE).
+      if (rows.length > 0 && rows[0]!.length !== columns.length) columns = statement.columnNames;
     } catch (error) {
       throw d1Error("D1_ERROR", sqliteMessage(error));
     } finally {
