@@ -152,6 +152,15 @@ describe("statement methods", () => {
     }
   });
 
+  test("a query run before sees a column added since (SELECT * after ALTER TABLE)", async () => {
+    await db.prepare("INSERT INTO t (id, name) VALUES (100, 'a')").run();
+    const select = () => db.prepare("SELECT * FROM t WHERE id = ?").bind(100);
+    expect(await select().first()).toEqual({ id: 100, name: "a", n: null, b: null });
+    await db.exec("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'");
+    expect(await select().first()).toEqual({ id: 100, name: "a", n: null, b: null, extra: "x" });
+    expect((await select().raw({ columnNames: true }))[0]).toEqual(["id", "name", "n", "b", "extra"]);
+  });
+
   test("duplicate column names keep the last value, as the runtime does", async () => {
     expect((await db.prepare("SELECT 1 AS a, 2 AS a").all()).results).toEqual([{ a: 2 }]);
   });

@@ -589,6 +589,62 @@ test("the KV API of a SQLite-backed object lives in its database, hidden from sq
   expect(() => s.sql.exec("SELECT * FROM mine")).toThrow("no such table: mine");
 });
 
+test("a get sees what was written to the object's file since by another connection, another process or the sync API, as a fresh copy", async () => {
+  const scratch = scratchStore();
+  const store = scratch.open();
+  let grabbed: DurableObjectState | undefined;
+  class Held extends DurableObject {
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      grabbed = ctx;
+    }
+    ping(): void {}
+  }
+  const ns = namespace(store, Held, { sqlite: true });
+  await (ns.getByName("h") as any).ping();
+  const s = grabbed!.storage;
+  const file = path.join(store.doDir("Held"), `${ns.idFromName("h")}.sqlite`);
+  await s.put("k", { n: 1 });
+  const first = (await s.get("k")) as { n: number };
+  first.n = 99;
+  expect(await s.get("k")).toEqual({ n: 1 });
+  expect(await s.get("absent")).toBeUndefined();
+  // Another connection in this process.
+  const { Database } = await import("bun:sqlite");
+  const { serialize } = await import("bun:jsc");
+  const other = new Database(file);
+  other.run("PRAGMA busy_timeout = 5000");
+  other.run("UPDATE _cf_KV SET value = ? WHERE key = 'k'", [serialize({ n: 2 })]);
+  other.run("INSERT INTO _cf_KV (key, value) VALUES ('absent', ?)", [serialize("here")]);
+  other.close();
+  expect(await s.get("k")).toEqual({ n: 2 });
+  expect(await s.get("absent")).toBe("here");
+  // Another process, right after a put of ours.
+  for (let n = 3; n < 6; n++) {
+    await s.put("k", { n: -n });
+    expect(await s.get("k")).toEqual({ n: -n });
+    const script = `
+      const db = new (require("bun:sqlite").Database)(${JSON.stringify(file)});
+      db.run("PRAGMA busy_timeout = 5000");
+      db.run("UPDATE _cf_KV SET value = ? WHERE key = 'k'", [require("bun:jsc").serialize({ n: ${n} })]);
+      db.close();`;
+    const child = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
+    expect(child.stderr.toString()).toBe("");
+    expect(await s.get("k")).toEqual({ n });
+  }
+  // The synchronous API and a transaction rolled back.
+  s.kv.put("k", 6);
+  expect(await s.get("k")).toBe(6);
+  await s.transaction(async (txn) => {
+    await txn.put("k", 7);
+    expect(await txn.get("k")).toBe(7);
+    txn.rollback();
+  });
+  expect(await s.get("k")).toBe(6);
+  await s.deleteAll();
+  expect(await s.get("k")).toBeUndefined();
+});
+
 test("an alarm fires the object's alarm() handler once, then is cleared", async () => {
   const fired: unknown[] = [];
   let done: () => void;

@@ -195,6 +195,9 @@ describe("limits on values, metadata and expiration", () => {
     const { keys } = await kv.list();
     expect(keys.map((k) => k.name)).toEqual(["long", "short"]);
     expect(keys[1]).toEqual({ name: "short", expiration: expect.any(Number), metadata: { m: 1 } });
+    // Read once before it expires: a row read earlier must not outlive its expiry either.
+    expect(await kv.get("short")).toBe("v");
+    expect(await kv.getWithMetadata("short")).toEqual({ value: "v", metadata: { m: 1 }, cacheStatus: null });
     setSystemTime(new Date(Date.now() + 61_000));
     expect(await kv.get("short")).toBeNull();
     expect(await kv.getWithMetadata("short")).toEqual({ value: null, metadata: null, cacheStatus: null });
@@ -276,6 +279,43 @@ describe("list", () => {
       const page = await kv.list({ limit });
       expect(page.keys.length).toBe(KV_LIMITS.maxListLimit);
       expect(page.list_complete).toBe(false);
+    }
+  });
+});
+
+describe("reads after another connection's writes", () => {
+  test("a get sees every put and delete committed by another process or connection since its last read", async () => {
+    const script = (op: string) => `
+      const { openStore } = require(${JSON.stringify(path.join(import.meta.dir, "../runtime/store/index.ts"))});
+      const { createKVNamespace } = require(${JSON.stringify(path.join(import.meta.dir, "../runtime/bindings/kv/index.ts"))});
+      const store = openStore(${JSON.stringify(store.dir)});
+      await createKVNamespace(store, "test-ns").${op};
+      store.close();`;
+    const other = (op: string) => {
+      const child = Bun.spawnSync([process.execPath, "-e", script(op)], { stderr: "pipe" });
+      expect(child.stderr.toString()).toBe("");
+      expect(child.exitCode).toBe(0);
+    };
+    expect(await kv.get("k")).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      other(`put("k", "v${i}", { metadata: { i: ${i} } })`);
+      expect(await kv.get("k")).toBe(`v${i}`);
+      expect(await kv.getWithMetadata("k")).toEqual({ value: `v${i}`, metadata: { i }, cacheStatus: null });
+    }
+    other(`delete("k")`);
+    expect(await kv.get("k")).toBeNull();
+    // A second connection in this process.
+    const second = openStore(store.dir);
+    try {
+      const kv2 = createKVNamespace(second, "test-ns");
+      for (let i = 0; i < 20; i++) {
+        await kv2.put("k", `w${i}`);
+        expect(await kv.get("k")).toBe(`w${i}`);
+      }
+      await kv2.delete("k");
+      expect(await kv.get("k")).toBeNull();
+    } finally {
+      second.close();
     }
   });
 });

@@ -146,6 +146,13 @@ class Writer extends DurableObject {
   async read(key: string) {
     return this.ctx.storage.get(key);
   }
+  /** A synchronous SQL write right after the asynchronous API's read. */
+  async getThenExec(value: string) {
+    await this.ctx.storage.get("k");
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (v TEXT)");
+    this.ctx.storage.sql.exec("INSERT INTO t (v) VALUES (?)", value);
+    return value;
+  }
   alarm() {}
 }
 
@@ -163,6 +170,28 @@ test("Durable Object storage writes waiting for another process's lock on the ob
   const file = path.join(store.doDir("Writer"), `${ns.idFromName("one")}.sqlite`);
   await checkWaitsWithoutBlocking(file, () => stub.putThenGet!("second").then((v) => expect(v).toBe("second")), async () => (await stub.read!("k")) === "second");
   await checkWaitsWithoutBlocking(file, () => stub.inTransaction!("third"), async () => (await stub.read!("t")) === "third");
+  ns.dispose();
+  store.close();
+});
+
+test("a synchronous Durable Object SQL write after the asynchronous API's calls waits for another process's lock (busy timeout), not SQLITE_BUSY", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "store-lock-"));
+  dirs.push(dir);
+  const store = openStore(path.join(dir, ".bunflare"));
+  const ns = writerNamespace(store);
+  const stub = ns.get(ns.idFromName("sync")) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  await stub.putThenGet!("warm");
+  expect(await stub.getThenExec!("warm")).toBe("warm");
+  const file = path.join(store.doDir("Writer"), `${ns.idFromName("sync")}.sqlite`);
+  const holder = holdLock(file);
+  try {
+    expect(await holder.nextLine()).toBe("locked");
+    // The holder commits once its stdin closes, while this process waits inside SQLite.
+    holder.release();
+    expect(await stub.getThenExec!("second")).toBe("second");
+  } finally {
+    holder.child.kill();
+  }
   ns.dispose();
   store.close();
 });

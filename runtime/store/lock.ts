@@ -48,16 +48,37 @@ const MAX_DELAY_MS = 25;
 
 const BUSY = Symbol("busy");
 
+/** Connections their owner leaves at busy_timeout 0 between operations (see leaveAtNoWait). */
+const atNoWait = new WeakSet<Database>();
+
+/**
+ * For a connection one owner uses alone (a Durable Object's file): leaves its
+ * busy timeout at 0 after this, so that its operations through whenUnlocked()
+ * need no toggles; the owner calls restoreWait() before a synchronous
+ * operation that must wait for the lock instead. Each is a no-op when the
+ * connection is already so.
+ */
+export function leaveAtNoWait(db: Database): void {
+  if (atNoWait.has(db)) return;
+  db.run(NO_WAIT);
+  atNoWait.add(db);
+}
+
+export function restoreWait(db: Database): void {
+  if (atNoWait.delete(db)) db.run(WAIT);
+}
+
 /** One attempt of `op` that answers BUSY at once instead of waiting for the lock. */
 function attempt<T>(db: Database, op: () => T): T | typeof BUSY {
-  db.run(NO_WAIT);
+  const toggle = !atNoWait.has(db);
+  if (toggle) db.run(NO_WAIT);
   try {
     return op();
   } catch (error) {
     if (!isBusy(error) || db.inTransaction) throw error;
     return BUSY;
   } finally {
-    db.run(WAIT);
+    if (toggle) db.run(WAIT);
   }
 }
 

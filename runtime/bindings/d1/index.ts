@@ -11,6 +11,8 @@ import { literalShape, type LiteralShape } from "./shape.ts";
 
 /** Literal-INSERT shapes kept compiled per database file. */
 const MOST_SHAPES = 32;
+/** Read-only SELECTs kept classified per database file. */
+const MOST_READS = 64;
 import { checkParameterCount, checkStatementSize, checkVariableLimit, d1Error, sqliteMessage, toSqlValue, type D1Value } from "./validate.ts";
 
 /**
@@ -139,20 +141,30 @@ export class D1Engine {
     return counters;
   }
 
+  /** Parameterised read-only SELECTs run before, by SQL: a worker's next run of one goes straight to #execute. */
+  #reads = new Map<string, Statement>();
+
   /**
-   * A parameterised SELECT that SQLite says writes nothing: it runs at once,
-   * without the lock dance of later(), since in WAL mode a reader never waits
-   * for another process's writer.
+   * The compiled statement when `sql` is one parameterised SELECT that SQLite
+   * says writes nothing: it runs at once, without the lock dance of later(),
+   * since in WAL mode a reader never waits for another process's writer.
    */
-  isRead(sql: string): boolean {
-    if (!sql.includes("?") || mayHoldSeveral(sql)) return false;
+  #readStatement(sql: string): Statement | undefined {
+    const known = this.#reads.get(sql);
+    if (known) return known;
+    if (!sql.includes("?") || mayHoldSeveral(sql)) return undefined;
     let statement: Statement;
     try {
+      checkStatementSize(sql);
       statement = this.db.query(sql);
     } catch {
-      return false; // the statement then fails with its own message
+      return undefined; // the statement then fails with its own message
     }
-    return readOnlySelect(statement, sql);
+    if (!readOnlySelect(statement, sql)) return undefined;
+    // A few reads per database are usual; many mean SQL built per call, so start over.
+    if (this.#reads.size >= MOST_READS) this.#reads.clear();
+    this.#reads.set(sql, statement);
+    return statement;
   }
 
   get bookmark(): string {
@@ -200,10 +212,27 @@ export class D1Engine {
       }
     }
     const oneOff = !reused && !shaped;
-    const columns = shaped ? [...shaped.columns] : statement.columnNames;
+    // A SELECT that writes nothing cannot move the counters or the size: they are read once, after.
+    const read = !shaped && readOnlySelect(statement, sql);
+    return this.#execute(sql, statement, params, bound, shaped ? [...shaped.columns] : undefined, read, oneOff);
+  }
+
+  /**
+   * Runs a compiled statement of `sql` with `bound` (the caller's `params`, or
+   * a shape's values, where `columns` are given) and reads its meta.
+   */
+  #execute(
+    sql: string,
+    statement: Statement,
+    params: D1Value[],
+    bound: unknown[],
+    shapeColumns: string[] | undefined,
+    read: boolean,
+    oneOff: boolean,
+  ): RawOutcome {
     try {
       // A shape's parameters are ours: the statement as written had none.
-      const paramsCount = shaped ? 0 : statement.paramsCount;
+      const paramsCount = shapeColumns ? 0 : statement.paramsCount;
       checkVariableLimit(paramsCount);
       checkParameterCount(paramsCount, params.length);
     } catch (error) {
@@ -215,13 +244,15 @@ export class D1Engine {
     // connection's), which saves a query per statement of a big batch.
     const carried = this.#carried;
     this.#carried = undefined;
-    // A SELECT that writes nothing cannot move the counters or the size: they are read once, after.
-    const read = !shaped && readOnlySelect(statement, sql);
     const before = read ? undefined : (carried ?? this.#countersNow(true));
     const started = performance.now();
     let rows: Row[];
+    let columns = shapeColumns ?? statement.columnNames;
     try {
       rows = statement.values(...(bound as never[])) as Row[];
+      // Bun refreshes a reused statement's names only once it has run again (reading them
+      // then costs ~1 µs, so only when they cannot be right: a `SELECT *` after ALTER TABLE).
+      if (rows.length > 0 && rows[0]!.length !== columns.length) columns = statement.columnNames;
     } catch (error) {
       throw d1Error("D1_ERROR", sqliteMessage(error));
     } finally {
@@ -288,9 +319,10 @@ export class D1Engine {
     this.#shapes.clear();
   }
 
-  /** One query as a binding runs it: a read at once (see isRead), anything else through later(). */
+  /** One query as a binding runs it: a read at once (see #readStatement), anything else through later(). */
   run(sql: string, params: D1Value[]): RawOutcome | Promise<RawOutcome> {
-    return this.isRead(sql) ? this.query(sql, params) : this.later((e) => e.query(sql, params));
+    const read = this.#readStatement(sql);
+    return read ? this.#execute(sql, read, params, params, undefined, true, false) : this.later((e) => e.query(sql, params));
   }
 
   /** Runs `op` here, waiting for another process's lock without blocking the event loop. */
@@ -399,6 +431,7 @@ export class D1Engine {
   close(): void {
     this.onClose?.();
     this.#dropShapes();
+    this.#reads.clear();
     this.db.close();
   }
 }
@@ -430,13 +463,14 @@ export function closeD1Engines(store: Store, file?: string): void {
   for (const engine of [...(enginesOf.get(store)?.values() ?? [])]) if (!file || engine.file === file) engine.close();
 }
 
+function toObject(columns: string[], row: Row): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) object[columns[i]!] = row[i];
+  return object;
+}
+
 function toObjects(outcome: RawOutcome): Record<string, unknown>[] {
-  const { columns, rows } = outcome;
-  return rows.map((row) => {
-    const object: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) object[columns[i]!] = row[i];
-    return object;
-  });
+  return outcome.rows.map((row) => toObject(outcome.columns, row));
 }
 
 function toResult(outcome: RawOutcome): D1Result {
@@ -467,8 +501,8 @@ export class D1PreparedStatement {
 
   async first<T = unknown>(column?: string): Promise<T | null> {
     const outcome = await this.#engine.run(this.#sql, this.#params);
-    const row = toObjects(outcome)[0];
-    if (row === undefined) return null;
+    if (outcome.rows.length === 0) return null;
+    const row = toObject(outcome.columns, outcome.rows[0]!);
     if (column === undefined) return row as T;
     if (!(column in row)) {
       throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`, { cause: new Error("Column not found") });

@@ -4,8 +4,9 @@
 // transaction boundary and deleteAll() can drop everything at once.
 import type { Database, Statement } from "bun:sqlite";
 import { deserialize, serialize } from "bun:jsc";
+import { CommitWatch } from "../../store/commits.ts";
 import { openSqlite } from "../../store/index.ts";
-import { whenUnlocked, withoutBlocking } from "../../store/lock.ts";
+import { leaveAtNoWait, restoreWait, whenUnlocked, withoutBlocking } from "../../store/lock.ts";
 import { SqlStorage, sqlError } from "./sql.ts";
 import {
   ALARM_NEEDS_HANDLER,
@@ -37,6 +38,10 @@ export interface StorageHost {
   setAlarm(time: number): Promise<void>;
   deleteAlarm(): Promise<void>;
 }
+
+/** Values kept per object between commits (see get()): small ones only, so the cache stays a few MB at most. */
+const CACHED_KEYS = 256;
+const CACHED_VALUE_BYTES = 16 * 1024;
 
 export const NAME_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_NAME (id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
 const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
@@ -120,6 +125,10 @@ export class DurableObjectStorage {
   #syncKv: SyncKvStorage | undefined;
   /** Settles when the writes that had to wait for another process's lock are done. */
   #waiting: Promise<void> | undefined;
+  #commits: CommitWatch | undefined;
+  /** Stored bytes of keys the async API read or wrote while the file's commit epoch was #cachedEpoch (null: absent). */
+  #cache = new Map<string, Uint8Array | null>();
+  #cachedEpoch = -1;
 
   readonly #name: string | undefined;
 
@@ -139,10 +148,28 @@ export class DurableObjectStorage {
    * APIs (sql.exec, ctx.storage.kv, transactionSync) cannot wait that way and
    * use the busy timeout.
    */
-  #write<T>(op: () => T): Promise<T> {
+  #write<T>(op: () => T): T | Promise<T> {
     if (this.#waiting) return this.#track(this.#waiting.then(() => withoutBlocking(this.#database(), op)));
-    const result = whenUnlocked(this.#database(), op);
-    return result instanceof Promise ? this.#track(result) : Promise.resolve(result);
+    return this.#now(op);
+  }
+
+  /**
+   * `op` at once, or retried as #write() retries it. The connection is left at
+   * busy timeout 0 between these (no toggles per call: this object's
+   * connection is its own); a synchronous API restores the wait first (#waitingDb).
+   */
+  #now<T>(op: () => T): T | Promise<T> {
+    const db = this.#database();
+    leaveAtNoWait(db);
+    const result = whenUnlocked(db, op);
+    return result instanceof Promise ? this.#track(result) : result;
+  }
+
+  /** The connection for a synchronous API, which waits on the busy timeout for another process's lock. */
+  #waitingDb(): Database {
+    const db = this.#database();
+    restoreWait(db);
+    return db;
   }
 
   #track<T>(write: Promise<T>): Promise<T> {
@@ -162,6 +189,7 @@ export class DurableObjectStorage {
     this.#pool.use(this);
     if (this.#db) return this.#db;
     this.#db = openSqlite(this.#file);
+    this.#commits = new CommitWatch(this.#db);
     // The name an object was reached by (idFromName), kept in its own file so the
     // Local Explorer can show names, not only ids; a hidden _cf_ table like _cf_KV.
     if (this.#name !== undefined) {
@@ -187,21 +215,55 @@ export class DurableObjectStorage {
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
     return (this.#sql ??= new SqlStorage(() => {
       this.#host.touch();
-      return this.#database();
+      return this.#waitingDb();
     }));
   }
 
   // Every method is async so validation errors surface as rejections, as in the runtime.
   async get(keys: unknown, _options?: unknown): Promise<unknown> {
     if (this.#waiting) await this.#waiting;
-    if (Array.isArray(keys)) return this.#getMany(keys.map(storageKey));
-    return this.getSync(keys);
+    if (Array.isArray(keys)) {
+      const list = keys.map(storageKey);
+      const stmts = this.#kv();
+      return this.#now(() => this.#getMany(stmts, list));
+    }
+    const key = storageKey(keys);
+    const stmts = this.#kv();
+    // While nothing has committed to the file since (this connection or any
+    // other: see commits.ts), the bytes read or written last are still stored.
+    const epoch = this.#commits!.epoch();
+    if (epoch !== -1 && epoch === this.#cachedEpoch) {
+      const cached = this.#cache.get(key);
+      if (cached !== undefined) return cached === null ? undefined : decode(cached);
+    } else {
+      this.#forget(epoch);
+    }
+    const row = this.#now(() => stmts.get.get(key) as { value: Uint8Array } | null);
+    if (row instanceof Promise) {
+      const found = await row;
+      return found ? decode(found.value) : undefined;
+    }
+    if (epoch !== -1) this.#remember(key, row ? row.value : null);
+    return row ? decode(row.value) : undefined;
   }
 
-  /** @internal shared by get() and the synchronous ctx.storage.kv API. */
+  #forget(epoch: number): void {
+    this.#cache.clear();
+    this.#cachedEpoch = epoch;
+  }
+
+  #remember(key: string, bytes: Uint8Array | null): void {
+    if (bytes && bytes.byteLength > CACHED_VALUE_BYTES) return;
+    if (this.#cache.size >= CACHED_KEYS) this.#cache.clear();
+    this.#cache.set(key, bytes);
+  }
+
+  /** @internal the synchronous ctx.storage.kv API's get. */
   getSync(keys: unknown): unknown {
     const key = storageKey(keys);
-    const row = this.#kv().get.get(key) as { value: Uint8Array } | null;
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    const row = stmts.get.get(key) as { value: Uint8Array } | null;
     return row ? decode(row.value) : undefined;
   }
 
@@ -211,8 +273,7 @@ export class DurableObjectStorage {
     return (this.#syncKv ??= new SyncKvStorage(this));
   }
 
-  #getMany(keys: string[]): Map<string, unknown> {
-    const stmts = this.#kv();
+  #getMany(stmts: Statements, keys: string[]): Map<string, unknown> {
     const found: [string, unknown][] = [];
     for (const key of new Set(keys)) {
       const row = stmts.get.get(key) as { value: Uint8Array } | null;
@@ -240,7 +301,19 @@ export class DurableObjectStorage {
     if (value === undefined) throw putUndefined();
     const bytes = encode(value, this.#sqlite);
     const stmts = this.#kv();
-    await this.#write(() => stmts.put.run(key, bytes));
+    await this.#write(() => {
+      const commits = this.#commits!;
+      const epoch = commits.epoch();
+      const count = commits.commits;
+      stmts.put.run(key, bytes);
+      // Our commit was the only one since the epoch was read: the cache (if
+      // it was current then) stays so, with this key's new bytes.
+      if (epoch === -1 || epoch !== this.#cachedEpoch) this.#forget(-1);
+      const after = commits.epoch();
+      if (after === -1 || commits.commits !== count + 1) return this.#forget(-1);
+      this.#cachedEpoch = after;
+      this.#remember(key, bytes);
+    });
   }
 
   /** @internal */
@@ -249,7 +322,9 @@ export class DurableObjectStorage {
     // Only the single-key form rejects undefined; an entries object may hold it.
     if (value === undefined) throw putUndefined();
     const bytes = encode(value, this.#sqlite);
-    this.#kv().put.run(key, bytes);
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    stmts.put.run(key, bytes);
   }
 
   async delete(keys: unknown, _options?: unknown): Promise<boolean | number> {
@@ -272,7 +347,9 @@ export class DurableObjectStorage {
   /** @internal */
   deleteSync(keyArg: unknown): boolean {
     const key = storageKey(keyArg);
-    return this.#kv().delete.run(key).changes > 0;
+    const stmts = this.#kv();
+    restoreWait(this.#database());
+    return stmts.delete.run(key).changes > 0;
   }
 
   async deleteAll(_options?: unknown): Promise<void> {
@@ -330,7 +407,7 @@ export class DurableObjectStorage {
     sql += options.reverse ? " ORDER BY key DESC" : " ORDER BY key";
     if (limit !== undefined) (sql += " LIMIT ?"), args.push(limit);
     this.#kv();
-    const rows = this.#database().query(sql).all(...args) as { key: string; value: Uint8Array }[];
+    const rows = this.#waitingDb().query(sql).all(...args) as { key: string; value: Uint8Array }[];
     return rows.map((r) => [r.key, decode(r.value)]);
   }
 
@@ -370,7 +447,7 @@ export class DurableObjectStorage {
 
   transactionSync<T>(fn: () => T): T {
     if (!this.#sqlite) throw new Error(SQL_NOT_ENABLED);
-    const db = this.#database();
+    const db = this.#waitingDb();
     this.#host.touch();
     const name = `bunflare_txn_${++this.#savepoints}`;
     db.run(`SAVEPOINT ${name}`);
@@ -438,6 +515,9 @@ export class DurableObjectStorage {
   }
 
   #close(): void {
+    this.#commits?.close();
+    this.#commits = undefined;
+    this.#forget(-1);
     this.#finalizeStatements();
     this.#db?.close();
     this.#db = undefined;
