@@ -90,3 +90,48 @@ export function storeCommits(store: Store): CommitWatch {
   }
   return watch;
 }
+
+/** Values kept per cache: small ones only, so a cache stays a few MB at most. */
+const CACHED_ENTRIES = 256;
+const CACHED_VALUE_BYTES = 16 * 1024;
+
+/**
+ * Values read from (or written to) one file while its commit epoch stayed the
+ * same: still what the file holds. Shared by KV's get and a Durable Object's
+ * storage.get(); null stands for "no such key".
+ */
+export class CommitCache<V> {
+  #values = new Map<string, V>();
+  #epoch = -1;
+
+  /** A read at `epoch` (CommitWatch.epoch()): what was kept at another epoch, or when it could not be told, goes. */
+  at(epoch: number): void {
+    if (epoch === -1 || epoch !== this.#epoch) this.clear(epoch);
+  }
+
+  /** Whether the cache speaks for `epoch`. */
+  isAt(epoch: number): boolean {
+    return epoch !== -1 && epoch === this.#epoch;
+  }
+
+  get(key: string): V | undefined {
+    return this.#values.get(key);
+  }
+
+  /** Keeps a value read at the current epoch (nothing while that is unknown), unless it is large. */
+  keep(key: string, value: V, bytes: number): void {
+    if (this.#epoch === -1 || bytes > CACHED_VALUE_BYTES) return;
+    if (this.#values.size >= CACHED_ENTRIES) this.#values.clear();
+    this.#values.set(key, value);
+  }
+
+  /** Our own commit was the only one since: what is kept holds at the new epoch too. */
+  advance(epoch: number): void {
+    this.#epoch = epoch;
+  }
+
+  clear(epoch = -1): void {
+    this.#values.clear();
+    this.#epoch = epoch;
+  }
+}

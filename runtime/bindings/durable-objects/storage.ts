@@ -4,7 +4,7 @@
 // transaction boundary and deleteAll() can drop everything at once.
 import type { Database, Statement } from "bun:sqlite";
 import { deserialize, serialize } from "bun:jsc";
-import { CommitWatch } from "../../store/commits.ts";
+import { CommitCache, CommitWatch } from "../../store/commits.ts";
 import { openSqlite } from "../../store/index.ts";
 import { leaveAtNoWait, restoreWait, whenUnlocked, withoutBlocking } from "../../store/lock.ts";
 import { SqlStorage, sqlError } from "./sql.ts";
@@ -38,10 +38,6 @@ export interface StorageHost {
   setAlarm(time: number): Promise<void>;
   deleteAlarm(): Promise<void>;
 }
-
-/** Values kept per object between commits (see get()): small ones only, so the cache stays a few MB at most. */
-const CACHED_KEYS = 256;
-const CACHED_VALUE_BYTES = 16 * 1024;
 
 export const NAME_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_NAME (id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
 const KV_SCHEMA = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID";
@@ -126,9 +122,8 @@ export class DurableObjectStorage {
   /** Settles when the writes that had to wait for another process's lock are done. */
   #waiting: Promise<void> | undefined;
   #commits: CommitWatch | undefined;
-  /** Stored bytes of keys the async API read or wrote while the file's commit epoch was #cachedEpoch (null: absent). */
-  #cache = new Map<string, Uint8Array | null>();
-  #cachedEpoch = -1;
+  /** Stored bytes of keys the async API read or wrote while nothing else committed to the file (null: absent). */
+  #cache = new CommitCache<Uint8Array | null>();
 
   readonly #name: string | undefined;
 
@@ -231,31 +226,16 @@ export class DurableObjectStorage {
     const stmts = this.#kv();
     // While nothing has committed to the file since (this connection or any
     // other: see commits.ts), the bytes read or written last are still stored.
-    const epoch = this.#commits!.epoch();
-    if (epoch !== -1 && epoch === this.#cachedEpoch) {
-      const cached = this.#cache.get(key);
-      if (cached !== undefined) return cached === null ? undefined : decode(cached);
-    } else {
-      this.#forget(epoch);
-    }
+    this.#cache.at(this.#commits!.epoch());
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached === null ? undefined : decode(cached);
     const row = this.#now(() => stmts.get.get(key) as { value: Uint8Array } | null);
     if (row instanceof Promise) {
       const found = await row;
       return found ? decode(found.value) : undefined;
     }
-    if (epoch !== -1) this.#remember(key, row ? row.value : null);
+    this.#cache.keep(key, row ? row.value : null, row?.value.byteLength ?? 0);
     return row ? decode(row.value) : undefined;
-  }
-
-  #forget(epoch: number): void {
-    this.#cache.clear();
-    this.#cachedEpoch = epoch;
-  }
-
-  #remember(key: string, bytes: Uint8Array | null): void {
-    if (bytes && bytes.byteLength > CACHED_VALUE_BYTES) return;
-    if (this.#cache.size >= CACHED_KEYS) this.#cache.clear();
-    this.#cache.set(key, bytes);
   }
 
   /** @internal the synchronous ctx.storage.kv API's get. */
@@ -308,11 +288,11 @@ export class DurableObjectStorage {
       stmts.put.run(key, bytes);
       // Our commit was the only one since the epoch was read: the cache (if
       // it was current then) stays so, with this key's new bytes.
-      if (epoch === -1 || epoch !== this.#cachedEpoch) this.#forget(-1);
+      if (!this.#cache.isAt(epoch)) this.#cache.clear();
       const after = commits.epoch();
-      if (after === -1 || commits.commits !== count + 1) return this.#forget(-1);
-      this.#cachedEpoch = after;
-      this.#remember(key, bytes);
+      if (after === -1 || commits.commits !== count + 1) return this.#cache.clear();
+      this.#cache.advance(after);
+      this.#cache.keep(key, bytes, bytes.byteLength);
     });
   }
 
@@ -517,7 +497,7 @@ export class DurableObjectStorage {
   #close(): void {
     this.#commits?.close();
     this.#commits = undefined;
-    this.#forget(-1);
+    this.#cache.clear();
     this.#finalizeStatements();
     this.#db?.close();
     this.#db = undefined;

@@ -3,7 +3,7 @@
 // validation (with the runtime's own messages) in validate.ts.
 import type { KVNamespace } from "@cloudflare/workers-types/index.ts";
 import type { Store } from "../../store/index.ts";
-import { storeCommits, type CommitWatch } from "../../store/commits.ts";
+import { CommitCache, storeCommits, type CommitWatch } from "../../store/commits.ts";
 import { withoutBlocking } from "../../store/lock.ts";
 import type { KVNamespaceConfig } from "./config.ts";
 import { KV_LIMITS } from "./limits.ts";
@@ -47,10 +47,6 @@ export interface KVValueWithMetadata {
 
 const decoder = new TextDecoder();
 
-/** Rows kept per namespace between commits (see #read): small values only, so the cache stays a few MB at most. */
-const CACHED_ROWS = 256;
-const CACHED_VALUE_BYTES = 16 * 1024;
-
 function decodeValue(bytes: Uint8Array, type: KVValueType): unknown {
   switch (type) {
     case "text":
@@ -89,9 +85,8 @@ export class LocalKVNamespace {
   readonly #store: Store;
   readonly #id: string;
   #commits: CommitWatch | undefined;
-  /** Rows read while the store's commit epoch was #cachedEpoch (null: no such key). */
-  #cache = new Map<string, StoredEntry | null>();
-  #cachedEpoch = -1;
+  /** Rows read while nothing committed to the store (null: no such key). */
+  #cache = new CommitCache<StoredEntry | null>();
 
   constructor(store: Store, namespaceId: string) {
     this.#store = store;
@@ -137,20 +132,12 @@ export class LocalKVNamespace {
   #read(name: string): StoredEntry | null | Promise<StoredEntry | null> {
     const db = this.#store.db;
     if (!kvStatementsReady(db)) return withoutBlocking(db, () => readEntry(db, this.#id, name));
-    const epoch = (this.#commits ??= storeCommits(this.#store)).epoch();
-    if (epoch === -1 || epoch !== this.#cachedEpoch) {
-      this.#cache.clear();
-      this.#cachedEpoch = epoch;
-    } else {
-      const cached = this.#cache.get(name);
-      if (cached === null) return null;
-      if (cached !== undefined) return cached.expiration === null || cached.expiration > nowSeconds() ? cached : null;
-    }
+    this.#cache.at((this.#commits ??= storeCommits(this.#store)).epoch());
+    const cached = this.#cache.get(name);
+    if (cached === null) return null;
+    if (cached !== undefined) return cached.expiration === null || cached.expiration > nowSeconds() ? cached : null;
     const entry = readEntry(db, this.#id, name);
-    if (epoch !== -1 && (entry === null || entry.value.byteLength <= CACHED_VALUE_BYTES)) {
-      if (this.#cache.size >= CACHED_ROWS) this.#cache.clear();
-      this.#cache.set(name, entry);
-    }
+    this.#cache.keep(name, entry, entry?.value.byteLength ?? 0);
     return entry;
   }
 
