@@ -411,3 +411,26 @@ cases.push(
     ],
   }),
 );
+
+cases.push(
+  devCase({
+    // Bun reuses a compiled statement: its column names must follow the table, as D1's do.
+    name: "dev: D1 SELECT * run again after ALTER TABLE ADD COLUMN names the new column",
+    files: {
+      "wrangler.toml":
+        'name = "d1-alter"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "00000000-0000-0000-0000-000000000001"\n',
+      "index.js": `export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    if (path === "/setup") await env.DB.batch([env.DB.prepare("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)"), env.DB.prepare("INSERT INTO t VALUES (1, 'x')")]);
+    if (path === "/alter") await env.DB.prepare("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'y'").run();
+    const row = await env.DB.prepare("SELECT * FROM t WHERE id = ?").bind(1).first();
+    const all = await env.DB.prepare("SELECT * FROM t WHERE id = ?").bind(1).all();
+    return Response.json({ row, columns: Object.keys(all.results[0]) });
+  },
+};
+`,
+    },
+    requests: [{ path: "/setup" }, { path: "/" }, { path: "/alter" }, { path: "/" }],
+  }),
+);
