@@ -125,7 +125,11 @@ interface Seen {
 
 async function probe(base: string, request: HttpProbe): Promise<Seen> {
   try {
-    return await probeOnce(base, request);
+    const seen = await probeOnce(base, request);
+    // wrangler dev's own answer when its worker process restarted under load
+    // (a POST it does not retry itself); it asks to send the request again.
+    if (seen.status === 503 && seen.body.startsWith("Your worker restarted mid-request")) return await probeOnce(base, request);
+    return seen;
   } catch (error) {
     // Under load wrangler dev has twice left a GET unanswered for 15 s (its
     // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
