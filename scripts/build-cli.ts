@@ -1,4 +1,4 @@
-// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js and cli-<id>.all.js
+// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js, cli-<id>.dev.js and cli-<id>.all.js
 // (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
@@ -78,6 +78,12 @@ const sharedExternals: import("bun").BunPlugin = {
  * module from it is a bug, and says so.
  */
 const SMALL_GROUPS = ["kv", "d1", "r2"];
+/**
+ * `dev` gets one too: every other group left out (no other command's code to
+ * load at each start), with yargs still loaded from node_modules for its help
+ * and flag errors (src/yargs.ts).
+ */
+const DEV_GROUP = "dev";
 const onlyGroup = (only: string): import("bun").BunPlugin => ({
   name: "only-group",
   setup(build) {
@@ -119,7 +125,7 @@ const offGroupPath = (group: string): import("bun").BunPlugin => ({
 
 // Each build gets its own file names (all starting with `<name>.`), and
 // dist/current names the bundles to run (`<name>.js`: kv, beside it
-// `<name>.d1.js` and `<name>.r2.js`; `<name>.all.js`: every group), replaced by
+// `<name>.d1.js`, `<name>.r2.js` and `<name>.dev.js`; `<name>.all.js`: every group), replaced by
 // a rename: a command starting during a build runs the previous bundles or the
 // new ones, never a half-written or mixed one. Each has its manifest beside it
 // (`<bundle minus .js>.manifest.json`).
@@ -133,6 +139,7 @@ function fail(messages: unknown[]): never {
 mkdirSync(dist, { recursive: true });
 for (const [output, plugins] of [
   ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
+  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(DEV_GROUP)]] as const,
   [`${name}.all.js`, [sharedExternals]] as const,
 ]) {
   const result = await Bun.build({

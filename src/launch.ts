@@ -1,4 +1,4 @@
-// Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js and .r2.js
+// Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js, .r2.js and .dev.js
 // for those groups, dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
 // install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
 // it, so before anything else this checks its manifest (the bundle's name, ending .manifest.json): the package

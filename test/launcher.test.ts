@@ -142,11 +142,13 @@ test("an install moved after its bundle was built still runs (the bundle's compi
   expect(unknown.stderr).toContain("Unknown argument: bogus");
 });
 
-test("the bundle runs dev too, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+test("dev runs from its own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
-  // The second bundle: every group (the first holds only kv, d1 and r2, and no dev).
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[1]!;
+  // Beside the kv bundle (the first name), as d1's and r2's are.
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
   const bundle = await Bun.file(path.join(root, "dist", entry)).text();
+  // No other group's commands: they are left out of it.
+  expect(bundle).not.toContain("Writing the value");
   expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
   expect(bundle).not.toContain("class WorkerEntrypoint");
   expect(bundle).not.toContain("class RpcTarget");
