@@ -8,6 +8,7 @@ import type { Pump, PumpFactory, PumpSession, SessionWorker } from "./types.ts";
 import type { QueueConsumerConfig } from "../../config/types.ts";
 import type { Store } from "../../../runtime/store/index.ts";
 import { withoutBlocking } from "../../../runtime/store/lock.ts";
+import { isatty } from "../../colors.ts";
 
 type Queues = typeof import("../../../runtime/bindings/queues/index.ts");
 type Storage = typeof import("../../../runtime/bindings/queues/storage.ts");
@@ -24,8 +25,10 @@ interface Consumer {
   config: QueueConsumerConfig;
 }
 
-const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0" && process.stdout.isTTY;
-const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[39m` : text);
+// Decided at the first batch, by isatty: reading process.stdout at import cost every dev start ~10 ms.
+let colorOn: boolean | undefined;
+const color = () => (colorOn ??= !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0" && isatty(1));
+const paint = (code: number, text: string) => (color() ? `\x1b[${code}m${text}\x1b[39m` : text);
 
 export const queuesPump: PumpFactory = (session) => {
   // Nothing to consume unless a config names consumers or a store may hold some (added by `queues consumer add`).
@@ -152,7 +155,7 @@ export const queuesPump: PumpFactory = (session) => {
           }
           const ratio = `${result.acked}/${result.total}`;
           const colored = paint(result.acked === result.total ? 32 : result.acked > 0 ? 33 : 31, ratio);
-          session.log("info", `[wrangler:info] ${color ? "\x1b[1mQUEUE\x1b[22m" : "QUEUE"} ${config.queue} ${colored}${paint(90, ` (${result.ms}ms)`)}`);
+          session.log("info", `[wrangler:info] ${color() ? "\x1b[1mQUEUE\x1b[22m" : "QUEUE"} ${config.queue} ${colored}${paint(90, ` (${result.ms}ms)`)}`);
         })
         .catch((error) => session.reportError(error, loaded))
         .finally(() => {
