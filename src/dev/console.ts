@@ -4,11 +4,14 @@ import { isatty } from "../colors.ts";
 import { devLogLine, formatError, formatWarning, kleurEnabled, layoutNotes, log, writeStderr } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
 import { noteConsoleLine, noteWorkerLine } from "./requests.ts";
-import { mapPrinted } from "../../runtime/host/index.ts";
+import type { mapPrinted } from "../../runtime/host/index.ts";
 import type { WorkerLogLevel } from "../../runtime/host/worker-console.ts";
 
 // Wrangler's order: a message shows when its level is at or below the chosen one.
 export const LEVELS: readonly LogLevel[] = ["none", "error", "warn", "info", "log", "debug"];
+
+/** The host's frame mapping, required at a worker's first line (the host is loaded by then): the dev server's modules load without the host, which loads while the first build runs. */
+let mapFrames: typeof mapPrinted | undefined;
 
 export class DevConsole {
   private readonly level: number;
@@ -47,7 +50,7 @@ export class DevConsole {
    */
   readonly worker = (level: WorkerLogLevel, args: unknown[]): void => {
     if (LEVELS.indexOf(level === "debug" ? "info" : level) > this.level) return;
-    const mapped = args.map(mapPrinted);
+    const mapped = args.map((mapFrames ??= (require("../../runtime/host/index.ts") as { mapPrinted: typeof mapPrinted }).mapPrinted));
     // Loaded at a worker's first line: node:util costs a dev start ~1.5 ms when nothing logs.
     const { format, formatWithOptions } = require("node:util") as typeof import("node:util");
     const text = format(...mapped);
