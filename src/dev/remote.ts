@@ -3,13 +3,19 @@
 // fetch, an RPC call, or a request to a Durable Object of a class this session
 // defines. These requests never reach the request log: to the user they are a
 // binding call, not a request to this server.
-import { answerRpc, answerStream, STREAM_PATH, type RemoteTarget } from "../../runtime/rpc/remote.ts";
-import { localCapability, rawCapabilityOf, type Capability } from "../../runtime/rpc/stubs.ts";
+import type { RemoteTarget } from "../../runtime/rpc/remote.ts";
+import type { Capability } from "../../runtime/rpc/stubs.ts";
 import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/rpc/registry.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevSession } from "./session.ts";
 
 type Stub = Record<string, unknown> & { fetch(request: Request): Promise<Response> };
+
+// Required at the first call from another process: the RPC wire and the stubs (with
+// cloudflare:workers' sources) then stay out of the modules a dev start loads before its
+// first build, which loads the stubs while esbuild runs (src/dev/session.ts).
+const rpc = () => require("../../runtime/rpc/remote.ts") as typeof import("../../runtime/rpc/remote.ts");
+const stubs = () => require("../../runtime/rpc/stubs.ts") as typeof import("../../runtime/rpc/stubs.ts");
 
 const errorShape = (error: unknown) => {
   const original = ((error as { original?: unknown }).original ?? error) as Error;
@@ -32,15 +38,16 @@ export function createRemoteHandler(session: DevSession, reportError: (stack: st
     if ("className" in target) {
       const stub = stubFor(target);
       if (!stub) throw new Error(workerNotFound(target.worker));
-      return rawCapabilityOf(stub)!;
+      return stubs().rawCapabilityOf(stub)!;
     }
     const service = session.findService(target.worker, target.entrypoint);
     if (!service?.rpcTarget) throw new Error(workerNotFound(target.worker));
-    return localCapability(() => service.rpcTarget!(target.props));
+    return stubs().localCapability(() => service.rpcTarget!(target.props));
   };
 
   return async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
+    const { answerRpc, answerStream, STREAM_PATH } = rpc();
     if (pathname === RPC_PATH) return answerRpc(await request.arrayBuffer(), resolveTarget);
     if (pathname.startsWith(STREAM_PATH)) return answerStream(pathname);
     const target = JSON.parse(request.headers.get(TARGET_HEADER)!) as Exclude<RemoteTarget, { cap: string }>;

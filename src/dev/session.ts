@@ -11,7 +11,6 @@ import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../runtime/host/index.ts";
 import { lookupWorker } from "../../runtime/rpc/registry.ts";
-import { remoteFetch } from "../../runtime/rpc/remote.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
@@ -40,6 +39,7 @@ export interface Slot {
 function remoteService(name: string, entrypoint?: string): ServiceTarget | undefined {
   if (!lookupWorker(name)) return undefined;
   const target = { worker: name, entrypoint };
+  const { remoteFetch } = require("../../runtime/rpc/remote.ts") as typeof import("../../runtime/rpc/remote.ts");
   return { fetch: (request) => remoteFetch(target, request), remote: target };
 }
 
