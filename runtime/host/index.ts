@@ -167,10 +167,13 @@ const TEXT_INIT: ResponseInit = { headers: new Headers({ "content-type": TEXT_TY
 function withTextType(init: ResponseInit | undefined): ResponseInit | undefined {
   // The common `new Response("text")`: one shared init, no Headers built.
   if (init === undefined || init === null) return TEXT_INIT;
-  const headers = new Headers(init.headers as Bun.HeadersInit | undefined);
+  // Read fields one by one: `init` may be another Response, whose fields are getters.
+  const given = init.headers;
+  // No headers of its own (`{ status: 404 }`): the shared type again.
+  if (given === undefined) return { status: init.status, statusText: init.statusText, headers: TEXT_INIT.headers };
+  const headers = new Headers(given as Bun.HeadersInit);
   if (headers.has("content-type")) return init;
   headers.set("content-type", TEXT_TYPE);
-  // Read fields one by one: `init` may be another Response, whose fields are getters.
   return { status: init.status, statusText: init.statusText, headers };
 }
 
