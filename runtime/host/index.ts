@@ -109,7 +109,8 @@ export function installRuntimeGlobals(): void {
   };
   // The Workers runtime's Response.json() sets exactly "application/json"; Bun adds a charset.
   const json = Response.json.bind(Response);
-  const jsonInit: ResponseInit = { headers: { "content-type": "application/json" } };
+  // A Headers object, not a plain one: Bun copies a Headers into the response faster than it reads an object's properties.
+  const jsonInit: ResponseInit = { headers: new Headers({ "content-type": "application/json" }) };
   Response.json = ((data: unknown, init?: ResponseInit) => {
     if (init === undefined) return json(data, jsonInit);
     const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
@@ -159,16 +160,20 @@ export function installRuntimeGlobals(): void {
 
 /** The type workerd gives a string body. */
 const TEXT_TYPE = "text/plain;charset=UTF-8";
-const TEXT_INIT: ResponseInit = { headers: { "content-type": TEXT_TYPE } };
+// Shared: each response gets its own copy of these headers (a Headers is copied faster than an object is read).
+const TEXT_INIT: ResponseInit = { headers: new Headers({ "content-type": TEXT_TYPE }) };
 
 /** A string body's init with workerd's default type, when it names none. */
 function withTextType(init: ResponseInit | undefined): ResponseInit | undefined {
   // The common `new Response("text")`: one shared init, no Headers built.
   if (init === undefined || init === null) return TEXT_INIT;
-  const headers = new Headers(init.headers as Bun.HeadersInit | undefined);
+  // Read fields one by one: `init` may be another Response, whose fields are getters.
+  const given = init.headers;
+  // No headers of its own (`{ status: 404 }`): the shared type again.
+  if (given === undefined) return { status: init.status, statusText: init.statusText, headers: TEXT_INIT.headers };
+  const headers = new Headers(given as Bun.HeadersInit);
   if (headers.has("content-type")) return init;
   headers.set("content-type", TEXT_TYPE);
-  // Read fields one by one: `init` may be another Response, whose fields are getters.
   return { status: init.status, statusText: init.statusText, headers };
 }
 
