@@ -205,6 +205,20 @@ describe("bunflare dev", () => {
     await eventually(async () => (await (await get("/")).text()) === "two s2");
   });
 
+  test("a config edit after code edits keeps the latest code, not an earlier build's", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml("src/index.js", '[vars]\nA = "one"\n'),
+      "src/index.js": "export default { fetch(req, env) { return new Response('v1 ' + env.A); } };\n",
+    });
+    expect(await (await get("/")).text()).toBe("v1 one");
+    for (const version of ["v2", "v3"]) {
+      write(dir, "src/index.js", `export default { fetch(req, env) { return new Response('${version} ' + env.A); } };\n`);
+      await eventually(async () => (await (await get("/")).text()) === `${version} one`);
+    }
+    write(dir, "wrangler.toml", toml("src/index.js", '[vars]\nA = "two"\n'));
+    await eventually(async () => (await (await get("/")).text()) === "v3 two");
+  });
+
   test("prints the bindings table and hides secret values", async () => {
     const { dev } = await serve({
       "wrangler.toml": toml("src/index.js", '[vars]\nGREETING = "hello"\nNUM = 3\n'),

@@ -172,9 +172,8 @@ export async function startDev(args: DevArgs): Promise<void> {
     realExit(1);
   }
   await session.prepareBundlers();
-  // chokidar loads while the first build runs (esbuild works in its own
-  // process), so the first response does not wait for it after listen.
-  // Reload rounds wait until the server listens.
+  // The config directories are watched while the first build runs, the sources
+  // once its inputs are known. Reload rounds wait until the server listens.
   let started!: () => void;
   const reloader = new Reloader(
     session,

@@ -61,6 +61,8 @@ export class DevSession {
   // not open a second connection while the old worker may still be using the first.
   private readonly stores = new Map<string, Store>();
   private watchListener?: (paths: string[]) => void;
+  /** Bundlers made so far (a config change makes a new one). */
+  private bundlers = 0;
   private readonly extraNamespaces = new WeakMap<object, Map<string, DurableObjectNamespace>>();
 
   /** Reads every config (its warnings go to the console); builds nothing yet. */
@@ -290,7 +292,10 @@ export class DevSession {
 
   private makeBundler(slot: Slot): Promise<Bundler> {
     const { project, main } = slot.settings;
-    return createBundler(bundleOptions(project.loaded, main, this.args, this.slotDir(slot), this.console.warn));
+    // Each bundler numbers its builds from 1 again: in a directory of its own, a new
+    // bundler's gen-<n>/worker.js is never a path whose module Bun has already loaded.
+    const outDir = path.join(this.slotDir(slot), String(++this.bundlers));
+    return createBundler(bundleOptions(project.loaded, main, this.args, outDir, this.console.warn));
   }
 
   // Async so the last good worker keeps answering while a custom build runs.

@@ -1,9 +1,8 @@
 // Reload on change: watch each worker's sources and config files, fold a burst
 // of changes into one round, and rebuild only the workers that own a changed file.
 import { dim } from "../colors.ts";
-import { existsSync } from "node:fs";
+import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
-import type { FSWatcher } from "chokidar";
 import type { DevConsole } from "./console.ts";
 import type { DevSession, Slot } from "./session.ts";
 
@@ -32,7 +31,10 @@ export class Reloader {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void>;
   private readonly changed = new Set<string>();
-  private watchers: FSWatcher[] = [];
+  /** Slots whose sources changed in this batch of events: each starts one build for it. */
+  private readonly toPrestart = new Set<Slot>();
+  /** One watcher per directory and kind ("tree:" for a whole tree, "dir:" for its own entries). */
+  private readonly watchers = new Map<string, FSWatcher>();
   private starting: Promise<void> | undefined;
 
   /** No reload round starts before `after` resolves (the first load and the server's listen). */
@@ -46,8 +48,8 @@ export class Reloader {
   }
 
   /**
-   * Starts watching and resolves once the watchers are ready, so an edit made after that is never missed.
-   * chokidar loads (~10 ms) while `loaded` (the first build) runs; the files are watched once it is done.
+   * Starts watching and resolves once the watchers are in place, so an edit made after that is never missed.
+   * The files are watched once `loaded` (the first build) is done and their list is known.
    */
   start(loaded: Promise<unknown> = Promise.resolve()): Promise<void> {
     return (this.starting ??= this.watch(loaded));
@@ -55,44 +57,62 @@ export class Reloader {
 
   private async watch(loaded: Promise<unknown>): Promise<void> {
     const { slots } = this.session;
-    const { watch } = await import("chokidar");
-    const ready: Promise<void>[] = [];
-    const follow = (w: FSWatcher) => {
-      this.watchers.push(w);
-      ready.push(new Promise<void>((resolve) => w.once("ready", () => resolve())));
-      w.on("all", (_event, file) => this.noticed(path.resolve(file)));
-      // chokidar drops a change whose mtime equals the last one it saw, and file
-      // timestamps are coarse: a quick second save would be lost. Raw events are not filtered.
-      w.on("raw", (_event, name, details) => {
-        const base = (details as { watchedPath?: string } | undefined)?.watchedPath;
-        if (!base || typeof name !== "string") return;
-        this.noticed(path.basename(base) === name ? base : path.join(base, name));
-      });
-    };
     // Config, .dev.vars and .env files are watched through their directory, so one
     // created after start (a first .dev.vars) is noticed too. Known before the build.
-    const configDirs = [...new Set(slots.map((slot) => slot.settings.project.loaded.dir))];
-    follow(watch(configDirs, { ignoreInitial: true, depth: 0, ignored }));
+    for (const slot of slots) this.watchDir(slot.settings.project.loaded.dir, false);
     await loaded.catch(() => {});
-    const initial = slots.flatMap((slot) => [...slot.watched, ...slot.settings.watchDirs.filter(existsSync)]);
     for (const slot of slots) for (const dir of slot.settings.watchDirs.filter(existsSync)) slot.watched.add(dir);
-    const sources = watch(initial, { ignoreInitial: true, ignored });
-    this.session.onWatchedPaths((paths) => sources.add(paths));
-    follow(sources);
-    await Promise.all(ready);
+    this.follow(slots.flatMap((slot) => [...slot.watched]));
+    this.session.onWatchedPaths((paths) => this.follow(paths));
+  }
+
+  /**
+   * Watches files through their directory (an editor's atomic save replaces the file, a
+   * deleted file may come back) and directories as whole trees; `owns` picks the events.
+   */
+  private follow(paths: string[]): void {
+    for (const file of paths) {
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchDir(file, true);
+      else this.watchDir(path.dirname(file), false);
+    }
+  }
+
+  private watchDir(dir: string, tree: boolean): void {
+    const key = `${tree ? "tree" : "dir"}:${dir}`;
+    if (this.watchers.has(key)) return;
+    try {
+      const watcher = watch(dir, { recursive: tree }, (_event, name) => {
+        if (typeof name === "string") this.noticed(path.join(dir, name));
+      });
+      // A directory that goes away ends its watcher; nothing to report.
+      watcher.on("error", () => {});
+      this.watchers.set(key, watcher);
+    } catch {
+      // Gone already (a deleted source's directory).
+    }
   }
 
   async close(): Promise<void> {
     await this.starting;
-    for (const w of this.watchers) await w.close();
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
   }
 
   private noticed(file: string): void {
+    if (ignored(file)) return;
     const slots = this.session.slots.filter((slot) => owns(slot, file));
     if (!slots.length) return;
     this.changed.add(file);
-    // A config change makes a new bundler: only a source change starts a build early.
-    for (const slot of slots) if (!isConfigFile(slot, file)) this.session.prestartBuild(slot);
+    // A config change makes a new bundler: only a source change starts a build early,
+    // once per batch of events (a file seen by two watchers, an editor's rename and write).
+    const batched = this.toPrestart.size > 0;
+    for (const slot of slots) if (!isConfigFile(slot, file)) this.toPrestart.add(slot);
+    if (!batched && this.toPrestart.size) {
+      queueMicrotask(() => {
+        for (const slot of this.toPrestart) this.session.prestartBuild(slot);
+        this.toPrestart.clear();
+      });
+    }
     clearTimeout(this.timer);
     // A short debounce folds an editor's write+rename into one rebuild.
     this.timer = setTimeout(() => {
