@@ -177,34 +177,43 @@ export function ensureSchema(db: Database, component: string, migrations: readon
     done.add(component);
     return;
   }
-  db.run(
-    "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
-  );
-  if (schemaVersion(db, component) < migrations.length) {
-    // IMMEDIATE: two processes opening a fresh store at once must not both migrate.
-    db.transaction(() => {
-      for (let version = schemaVersion(db, component); version < migrations.length; version++) {
-        db.run(migrations[version]!);
-      }
-      db.run(
-        "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) " +
-          "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
-        [component, migrations.length, Date.now()],
-      );
-    }).immediate();
+  // Another process may have migrated since the read: checked without the write lock, which a
+  // long-running process (the dev server) must not wait for behind another process's writer.
+  if (versionTable.has(db) && schemaVersion(db, component) >= migrations.length) {
+    done.add(component);
+    return;
   }
+  // IMMEDIATE: two processes opening a fresh store at once must not both migrate. The version
+  // table is created in the same transaction: a fresh file gets each component in one commit.
+  db.transaction(() => {
+    db.run(
+      "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+    );
+    const from = schemaVersion(db, component);
+    if (from >= migrations.length) return;
+    for (let version = from; version < migrations.length; version++) db.run(migrations[version]!);
+    db.run(
+      "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) " +
+        "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+      [component, migrations.length, Date.now()],
+    );
+  }).immediate();
+  versionTable.add(db);
   done.add(component);
 }
 
 const ensured = new WeakMap<Database, Set<string>>();
 /** Each component's version as read once per handle: a current store needs no more than that one read. */
 const versionsRead = new WeakMap<Database, Map<string, number>>();
+/** Handles whose file is known to have the schema_version table (a fresh file has none until its first migration). */
+const versionTable = new WeakSet<Database>();
 
 /** Reads every component's version in one query (none on a fresh file); versions only go up, so one read current stays current. */
 function readVersions(db: Database): void {
   let rows: { component: string; version: number }[];
   try {
     rows = db.query("SELECT component, version FROM schema_version").all() as { component: string; version: number }[];
+    versionTable.add(db);
   } catch {
     rows = [];
   }
