@@ -53,12 +53,20 @@ export function openSqlite(file: string): Database {
     db = new Database(file, { create: true, strict: true });
     // busy_timeout first: switching to WAL itself takes a lock another process may hold.
     db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Before the WAL switch, which on a fresh file is a rollback-journal write: fewer fsyncs.
-    db.run("PRAGMA synchronous = NORMAL");
-    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
-    db.run("PRAGMA foreign_keys = ON");
     // Reading the schema is what finds a damaged file, here rather than mid-request.
-    if ((db.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n === 0) emptyAtOpen.add(db);
+    const { pages } = retryWhileBusy(
+      () => db!.query("SELECT count(*) AS n, (SELECT page_count FROM pragma_page_count()) AS pages FROM sqlite_master").get() as { pages: number },
+    );
+    // A file just created (no page yet) is switched to WAL, a rollback-journal write of its
+    // first page, without fsyncs (three): it holds no data yet for a power cut to lose. Every
+    // later write is synced as NORMAL says, and closing checkpoints it with fsyncs as before.
+    db.run(pages === 0 ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL");
+    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
+    if (pages === 0) {
+      db.run("PRAGMA synchronous = NORMAL");
+      emptyAtOpen.add(db);
+    }
+    db.run("PRAGMA foreign_keys = ON");
     return db;
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? "");
