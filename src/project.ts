@@ -5,14 +5,14 @@ import { loadConfig, type LoadedConfig } from "./config/index.ts";
 import type { GlobalArgs } from "./commands/define.ts";
 import { UserError } from "./errors.ts";
 import { log } from "./log.ts";
-import { openStore, STORE_DIR_NAME, StoreError, type Store } from "../runtime/store/index.ts";
+import { openStore, STORE_DIR_NAME, StoreError, type Store, type StoreOptions } from "../runtime/store/index.ts";
 
 export interface Project {
   loaded: LoadedConfig;
   /** `--persist-to`, else `.bunflare/` beside the config file (or in cwd). */
   storeDir: string;
-  /** Opens the store on first call; later calls return the same one. `deferDb`: see openStore. */
-  store(options?: { deferDb?: boolean }): Store;
+  /** Opens the store on first call; later calls return the same one (the options count on the first). See openStore. */
+  store(options?: StoreOptions): Store;
   /**
    * This project for a handler that reads the config a second time, as some of
    * wrangler's do: what the read logged is logged again (wrangler shows such

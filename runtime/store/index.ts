@@ -20,6 +20,11 @@ export const STORE_FILE = "data.sqlite";
  */
 export const BUSY_TIMEOUT_MS = 30_000;
 
+export interface StoreOptions {
+  deferDb?: boolean;
+  schemas?: readonly Schema[];
+}
+
 export class StoreError extends Error {
   constructor(message: string) {
     super(message);
@@ -48,12 +53,20 @@ export function openSqlite(file: string): Database {
     db = new Database(file, { create: true, strict: true });
     // busy_timeout first: switching to WAL itself takes a lock another process may hold.
     db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Before the WAL switch, which on a fresh file is a rollback-journal write: fewer fsyncs.
-    db.run("PRAGMA synchronous = NORMAL");
-    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
-    db.run("PRAGMA foreign_keys = ON");
     // Reading the schema is what finds a damaged file, here rather than mid-request.
-    db.query("SELECT count(*) FROM sqlite_master").get();
+    const { pages } = retryWhileBusy(
+      () => db!.query("SELECT count(*) AS n, (SELECT page_count FROM pragma_page_count()) AS pages FROM sqlite_master").get() as { pages: number },
+    );
+    // A file just created (no page yet) is switched to WAL, a rollback-journal write of its
+    // first page, without fsyncs (three): it holds no data yet for a power cut to lose. Every
+    // later write is synced as NORMAL says, and closing checkpoints it with fsyncs as before.
+    db.run(pages === 0 ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL");
+    retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
+    if (pages === 0) {
+      db.run("PRAGMA synchronous = NORMAL");
+      emptyAtOpen.add(db);
+    }
+    db.run("PRAGMA foreign_keys = ON");
     return db;
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? "");
@@ -92,8 +105,10 @@ function retryWhileBusy<T>(step: () => T): T {
  * is migrated forward in place. With `deferDb`, data.sqlite is opened (and
  * checked, migrated, tidied) on the first use of `store.db` instead: a command
  * that only needs one D1 file does not create, migrate and checkpoint it.
+ * `schemas`: components the caller is about to use, brought up to date with the
+ * registries (a fresh store then gets all its tables in one commit).
  */
-export function openStore(dir: string, options: { deferDb?: boolean } = {}): Store {
+export function openStore(dir: string, options: StoreOptions = {}): Store {
   const root = path.resolve(dir);
   try {
     for (const sub of ["", "r2", "d1", "do"]) mkdirSync(path.join(root, sub), { recursive: true });
@@ -108,7 +123,7 @@ export function openStore(dir: string, options: { deferDb?: boolean } = {}): Sto
     dir: root,
     get db() {
       if (!db) {
-        db = openStoreFile(root);
+        db = openStoreFile(root, options.schemas ?? []);
         recoverLeftovers(store);
       }
       return db;
@@ -126,10 +141,10 @@ export function openStore(dir: string, options: { deferDb?: boolean } = {}): Sto
   return store;
 }
 
-function openStoreFile(root: string): Database {
+function openStoreFile(root: string, schemas: readonly Schema[]): Database {
   try {
     const db = openSqlite(path.join(root, STORE_FILE));
-    retryWhileBusy(() => ensureSchema(db, "registries", REGISTRY_MIGRATIONS));
+    retryWhileBusy(() => ensureSchemas(db, [{ component: "registries", migrations: REGISTRY_MIGRATIONS }, ...schemas]));
     return db;
   } catch (error) {
     if (error instanceof StoreError) throw error;
@@ -161,52 +176,79 @@ function safeSegment(name: string): string {
   return name;
 }
 
+/** A component's tables: `migrations[i]` takes it from version i to i + 1 (a descriptor's `schema`). */
+export interface Schema {
+  component: string;
+  migrations: readonly string[];
+}
+
 /**
  * Schema versions are kept per component ("registries", "kv", "r2", ...), so each
  * binding owns its tables and their forward migrations, beside its code.
  * `migrations[i]` takes the component from version i to i + 1.
  */
 export function ensureSchema(db: Database, component: string, migrations: readonly string[]): void {
+  ensureSchemas(db, [{ component, migrations }]);
+}
+
+/** ensureSchema for several components: those behind are migrated in one transaction (one commit for a fresh file). */
+export function ensureSchemas(db: Database, schemas: readonly Schema[]): void {
   let done = ensured.get(db);
   if (!done) {
     ensured.set(db, (done = new Set()));
     readVersions(db);
   }
-  if (done.has(component)) return;
-  if ((versionsRead.get(db)?.get(component) ?? -1) >= migrations.length) {
-    done.add(component);
-    return;
-  }
-  db.run(
-    "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+  const read = versionsRead.get(db)!;
+  // Another process may have migrated since the read: checked without the write lock, which a
+  // long-running process (the dev server) must not wait for behind another process's writer.
+  const behind = schemas.filter(
+    ({ component, migrations }) =>
+      !done.has(component) &&
+      (read.get(component) ?? -1) < migrations.length &&
+      !(versionTable.has(db) && schemaVersion(db, component) >= migrations.length),
   );
-  if (schemaVersion(db, component) < migrations.length) {
-    // IMMEDIATE: two processes opening a fresh store at once must not both migrate.
+  if (behind.length > 0) {
+    // IMMEDIATE: two processes opening a fresh store at once must not both migrate. The version
+    // table is created in the same transaction: a fresh file gets its schema in one commit.
     db.transaction(() => {
-      for (let version = schemaVersion(db, component); version < migrations.length; version++) {
-        db.run(migrations[version]!);
-      }
       db.run(
-        "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) " +
-          "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
-        [component, migrations.length, Date.now()],
+        "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
       );
+      for (const { component, migrations } of behind) {
+        const from = schemaVersion(db, component);
+        if (from >= migrations.length) continue;
+        for (let version = from; version < migrations.length; version++) db.run(migrations[version]!);
+        db.run(
+          "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) " +
+            "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+          [component, migrations.length, Date.now()],
+        );
+      }
     }).immediate();
+    versionTable.add(db);
   }
-  done.add(component);
+  for (const { component } of schemas) done.add(component);
 }
 
 const ensured = new WeakMap<Database, Set<string>>();
 /** Each component's version as read once per handle: a current store needs no more than that one read. */
 const versionsRead = new WeakMap<Database, Map<string, number>>();
+/** Handles whose file is known to have the schema_version table (a fresh file has none until its first migration). */
+const versionTable = new WeakSet<Database>();
+/** Handles whose file had no schema at all when opened (a file just created). */
+const emptyAtOpen = new WeakSet<Database>();
 
 /** Reads every component's version in one query (none on a fresh file); versions only go up, so one read current stays current. */
 function readVersions(db: Database): void {
-  let rows: { component: string; version: number }[];
-  try {
-    rows = db.query("SELECT component, version FROM schema_version").all() as { component: string; version: number }[];
-  } catch {
-    rows = [];
+  let rows: { component: string; version: number }[] = [];
+  // A file that was empty when opened has no version table yet: no query (its error costs ~0.2 ms).
+  if (!emptyAtOpen.has(db)) {
+    try {
+      rows = db.query("SELECT component, version FROM schema_version").all() as { component: string; version: number }[];
+      versionTable.add(db);
+    } catch {
+      // No version table yet.
+    }
   }
   versionsRead.set(db, new Map(rows.map((row) => [row.component, row.version])));
 }

@@ -20,6 +20,7 @@ import {
 } from "./shared/index.ts";
 import type { KVNamespaceConfig } from "../config/types.ts";
 import { createKVNamespace, deleteMany, putMany, type BulkPutItem } from "../../runtime/bindings/kv/index.ts";
+import { KV_SCHEMA } from "../../runtime/bindings/kv/schema.ts";
 import {
   createNamespace,
   deleteNamespace,
@@ -63,7 +64,8 @@ function rereadProject(project: Project): Project {
 function openNamespace(args: KVArgs, runnersProject: Project) {
   const project = rereadProject(runnersProject);
   const target = resolveNamespace(args, project);
-  return { ...target, project, kv: createKVNamespace(project.store(), target.namespaceId) };
+  // KV's tables come with the store's own: a fresh store is created in one commit.
+  return { ...target, project, kv: createKVNamespace(project.store({ schemas: [KV_SCHEMA] }), target.namespaceId) };
 }
 
 interface ResolvedNamespace {

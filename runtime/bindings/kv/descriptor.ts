@@ -3,7 +3,7 @@
 import type { BindingDescriptor } from "../descriptor.ts";
 import { isStr, json, optionalString, requireString, warnUnknown } from "../config-checks.ts";
 import type { KVNamespaceConfig } from "./config.ts";
-import { KV_MIGRATIONS } from "./schema.ts";
+import { KV_SCHEMA } from "./schema.ts";
 
 const kv = () => require("./index.ts") as typeof import("./index.ts");
 
@@ -23,7 +23,7 @@ export const kvDescriptor: BindingDescriptor<KVNamespaceConfig> = {
   row: (entry) => ({ name: entry.binding, type: "KV Namespace", value: entry.id ?? entry.binding, mode: "local" }),
   createEnv: (entry, ctx) => kv().createKVNamespace(ctx.store(), kv().kvNamespaceIdFor(entry)),
   typeName: () => "KVNamespace",
-  schema: { component: "kv", migrations: KV_MIGRATIONS },
+  schema: KV_SCHEMA,
   resources(store) {
     const { listNamespaces } = require("./namespaces.ts") as typeof import("./namespaces.ts");
     return listNamespaces(store).map((namespace) => ({ id: namespace.id, name: namespace.title }));

@@ -14,3 +14,5 @@ export const KV_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (namespace_id, key)
    ) WITHOUT ROWID`,
 ];
+
+export const KV_SCHEMA = { component: "kv", migrations: KV_MIGRATIONS };

@@ -2,8 +2,8 @@
 // guards the way in. Expired rows are never returned: every read filters on
 // the current time, and listing now and then deletes them.
 import type { Database, Statement } from "bun:sqlite";
-import { ensureSchema } from "../../store/index.ts";
-import { KV_MIGRATIONS } from "./schema.ts";
+import { ensureSchemas } from "../../store/index.ts";
+import { KV_MIGRATIONS, KV_SCHEMA } from "./schema.ts";
 
 export { KV_MIGRATIONS };
 
@@ -63,7 +63,7 @@ class LazyStatements implements KVStatements {
 export function kvStatements(db: Database): KVStatements {
   let statements = prepared.get(db);
   if (statements) return statements;
-  ensureSchema(db, "kv", KV_MIGRATIONS);
+  ensureSchemas(db, [KV_SCHEMA]);
   statements = new LazyStatements(db);
   prepared.set(db, statements);
   return statements;

@@ -41,6 +41,8 @@ export function recoverR2(db: Database, r2Root: string): string[] {
   } catch {
     return [];
   }
+  // No bucket has ever held a body (every fresh store): nothing to ask SQLite.
+  if (buckets.length === 0) return [];
   const removed: string[] = [];
   const objects = hasTable(db, "r2_objects");
   const parts = objects && hasTable(db, "r2_multipart_parts");
