@@ -1,4 +1,4 @@
-// bun compat-tests/run.ts [--fast | --rest] [name-filter...]
+// bun compat-tests/run.ts [--fast | --rest] [[--only] name-filter...]
 // --fast: the subset `npm test` runs; --rest: every other case (CI runs both).
 // Runs every case in compat-tests/cases/ under wrangler and bunflare and
 // prints one line per case, the differences, the expected differences and
@@ -7,7 +7,21 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureWrangler, runCase, type CompatCase } from "./harness.ts";
 
+const USAGE = `bun compat-tests/run.ts [--fast | --rest] [[--only] name-filter...]
+  --fast         only the cases npm test runs
+  --rest         only the cases npm test leaves to CI
+  name-filter    only cases whose name contains it (repeatable; --only before it is optional)`;
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// An unknown flag would otherwise select every case: a 40-minute run by mistake.
+const unknown = args.find((arg) => arg.startsWith("-") && !["--fast", "--rest", "--only"].includes(arg));
+if (unknown) {
+  console.error(`Unknown option ${unknown}\n${USAGE}`);
+  process.exit(1);
+}
 const fast = args.includes("--fast");
 const rest = args.includes("--rest");
 const filters = args.filter((arg) => !arg.startsWith("--"));

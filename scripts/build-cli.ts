@@ -152,7 +152,6 @@ for (const [output, plugins] of [
     bytecode: true,
     // Packages with native parts or their own binaries stay where npm put them,
     // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
-    // chokidar (plain JS) is bundled: loaded from node_modules it cost dev ~8 ms of parsing at start.
     external: ["esbuild", "sharp", "playwright-core", "bun", "jsonc-parser"],
     plugins: [...plugins],
   });
