@@ -54,7 +54,7 @@ export function detectLevel(env: NodeJS.ProcessEnv, isTTY: boolean): ColorLevel 
   return min;
 }
 
-type Style = (text: string) => string;
+export type Style = (text: string) => string;
 
 /**
  * A chalk style: like chalk, it re-opens itself after a nested style's

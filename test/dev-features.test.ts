@@ -66,6 +66,10 @@ describe("bunflare dev features", () => {
     expect(dev.output()).toContain("[custom build] Running: mkdir -p dist && cp src/index.js dist/index.js");
     write(dir, "src/index.js", 'export default { fetch() { return new Response("built 2"); } };\n');
     await eventually(async () => (await (await get("/")).text()) === "built 2");
+    // The copy it writes to dist/ is rebundled, not a reason to run the command again:
+    // main ran it after every rebuild, about 40 times a second, without end.
+    await Bun.sleep(1000);
+    expect(dev.output().split("[custom build] Running:").length - 1).toBe(2);
   });
 
   test("no_bundle runs the entry as is, cloudflare:workers included", async () => {

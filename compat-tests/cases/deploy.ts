@@ -43,7 +43,28 @@ const BUILT = JSON.stringify({
   no_bundle: false,
 });
 
+// A config whose custom build is meant to write `main` into `dir`.
+const customBuild = (dir: string, command: string) =>
+  `name = "app"\nmain = "${dir}/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = ${JSON.stringify(command)}\n`;
+
 export const cases: CompatCase[] = [
+  {
+    // wrangler runs the command before it looks for `main`, prints each line of its
+    // output after "[custom build]", and names a `main` still missing after it ran.
+    name: "deploy: a custom build generates main; its output is printed after [custom build], a missing output is named",
+    files: {
+      "src/index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+      "wrangler.toml": customBuild("dist", `mkdir -p dist && cp src/index.js dist/ && printf 'built\\nok\\n'`),
+      "missing.toml": customBuild("out", `printf 'nothing written\\n'`),
+      "failing.toml": customBuild("out", "echo failing >&2; exit 3"),
+    },
+    normalize: sizes,
+    steps: [
+      { args: ["deploy", "--dry-run"] },
+      { args: ["deploy", "--dry-run", "--config", "missing.toml"] },
+      { args: ["deploy", "--dry-run", "--config", "failing.toml"], compare: ["exitCode", "stdout"], reason: "wrangler prints execa's error object with its stack; bunflare only its one-line message" },
+    ],
+  },
   {
     name: "deploy: --dry-run prints the size line and the bindings table",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },

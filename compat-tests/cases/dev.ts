@@ -167,6 +167,24 @@ cases.push(
 
 cases.push(
   devCase({
+    // `main` does not exist until the command has run; an edit in watch_dir runs it again.
+    name: "dev: a custom build generates main and runs again when watch_dir changes",
+    files: {
+      "wrangler.toml": 'name = "custom"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "src"\n',
+      "src/index.js": 'export default { fetch() { return new Response("v1"); } };\n',
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/index.js": 'export default { fetch() { return new Response("v2"); } };\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+);
+
+cases.push(
+  devCase({
     name: "dev: without --test-scheduled, /__scheduled reaches fetch; a worker without fetch fails",
     files: {
       "wrangler.toml": 'name = "nofetch"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',

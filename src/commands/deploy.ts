@@ -9,7 +9,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
-import { loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
+import { builtMainMissing, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
+import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
 import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
@@ -86,7 +87,11 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
   if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
   const main = resolveMain(loaded, args.script, process.cwd(), command);
-  await runCustomBuild(loaded);
+  if (loaded.config.build?.command) {
+    if (!(await runCustomBuild(loaded, "deploy", (line) => log.info(line)))) throw new UserError(customBuildFailed(loaded.config.build.command));
+    const missing = builtMainMissing(loaded, main);
+    if (missing) throw new UserError(missing);
+  }
   const work = mkdtempSync(path.join(tmpdir(), "bunflare-build-"));
   const dispose = () => rmSync(work, { recursive: true, force: true });
   try {
@@ -212,20 +217,6 @@ function checkExports(config: LoadedConfig["config"], code: string, main: string
           `You should export these objects from your entrypoint, ${relative}.`,
       ),
     );
-  }
-}
-
-/** `build.command`, run before bundling as `bunflare dev` runs it. */
-async function runCustomBuild(loaded: LoadedConfig): Promise<void> {
-  const build = loaded.config.build;
-  if (!build?.command) return;
-  log.info(`[custom build] Running: ${build.command}`);
-  const child = Bun.spawn(["sh", "-c", build.command], {
-    cwd: path.resolve(loaded.dir, build.cwd ?? "."),
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if ((await child.exited) !== 0) {
-    throw new UserError(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
   }
 }
 

@@ -15,6 +15,8 @@ import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
+import { builtMainMissing } from "../config/index.ts";
+import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { allowsEvalDuringStartup, hasNodeGlobals, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 
@@ -142,10 +144,15 @@ export class DevSession {
   }
 
   /** Build and load a new worker; on failure print why and keep the last good one. */
-  async reload(slot: Slot): Promise<boolean> {
+  async reload(slot: Slot, runCommand = true): Promise<boolean> {
     const s = slot.settings;
     slot.built = false;
-    if (!(await this.runBuildCommand(s))) return false;
+    if (runCommand && !(await this.runBuildCommand(s))) return false;
+    const missing = s.project.loaded.config.build?.command ? builtMainMissing(s.project.loaded, s.main) : undefined;
+    if (missing) {
+      log.error(missing);
+      return false;
+    }
     let file = s.main;
     let map: string | undefined;
     if (slot.bundler) {
@@ -300,18 +307,12 @@ export class DevSession {
 
   // Async so the last good worker keeps answering while a custom build runs.
   private async runBuildCommand(s: Settings): Promise<boolean> {
-    const build = s.project.loaded.config.build;
-    if (!build?.command) return true;
-    this.console.log("log", `[custom build] Running: ${build.command}`);
+    const loaded = s.project.loaded;
+    if (!loaded.config.build?.command) return true;
+    if (await runCustomBuild(loaded, "dev", (line) => this.console.log("log", line))) return true;
     this.console.flush();
-    const child = Bun.spawn(["sh", "-c", build.command], {
-      cwd: path.resolve(s.project.loaded.dir, build.cwd ?? "."),
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    if ((await child.exited) !== 0) {
-      log.error(`Running custom build \`${build.command}\` failed. There are likely more logs from your build command above.`);
-      return false;
-    }
-    return true;
+    log.error(customBuildFailed(loaded.config.build.command));
+    return false;
   }
+
 }

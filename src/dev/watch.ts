@@ -18,11 +18,11 @@ export interface ReloadHooks {
 /** Config, .dev.vars and .env files: a change re-reads the slot's settings. */
 const isConfigFile = (slot: Slot, file: string) => slot.settings.watchFiles.includes(file);
 
+/** build.watch_dir: a change there runs the custom build command again. */
+const inWatchDirs = (slot: Slot, file: string) => slot.settings.watchDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+
 /** Whether a change to this file rebuilds the slot's worker. */
-const owns = (slot: Slot, file: string) =>
-  isConfigFile(slot, file) ||
-  slot.watched.has(file) ||
-  slot.settings.watchDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+const owns = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file);
 
 const ignored = (file: string) =>
   file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`);
@@ -135,7 +135,10 @@ export class Reloader {
         }
         this.hooks.reconfigured(slot);
       }
-      ok = (await this.session.reload(slot)) && ok;
+      // As wrangler: the custom build runs for config and watch_dir changes only. A change to
+      // what it writes (main) is rebundled without it, or a command that writes main would loop.
+      const runCommand = files.some((f) => isConfigFile(slot, f) || inWatchDirs(slot, f));
+      ok = (await this.session.reload(slot, runCommand)) && ok;
     }
     this.hooks.reloaded();
     if (ok) {
