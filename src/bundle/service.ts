@@ -126,7 +126,8 @@ export class EsbuildService {
   private send(id: number, response: boolean, value: Value): void {
     try {
       this.child.stdin.write(encode(id, response, value));
-      this.child.stdin.flush();
+      const flushed = this.child.stdin.flush();
+      if (flushed instanceof Promise) flushed.catch((error: Error) => this.close(error));
     } catch (error) {
       this.close(error as Error);
     }
