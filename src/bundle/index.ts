@@ -7,7 +7,9 @@
 // no module rules, additional modules or alias) runs esbuild's binary once per
 // build, as a plain command: the same flags its JS API would send its service,
 // so the same bundle and map, without loading the JS API (~15 ms of Node
-// built-ins) or round trips to the plugin. Anything else, including a build
+// built-ins) or round trips to the plugin. In dev, from the first change on,
+// those flags go to esbuild's service process instead (service.ts), kept
+// between saves: no exec and Go start per save. Anything else, including a build
 // that fails or whose imports the plugin would have treated itself, goes
 // through the JS API and the plugin: their output and messages are the
 // reference.
@@ -423,7 +425,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     },
     prestart() {
       if (!direct) return prestartBundler();
-      // Built now, while the change settles; a change noticed meanwhile ends this build and starts another.
+      // Built now, while the change settles; a change noticed meanwhile supersedes this build (the binary is ended, the service's answer ignored) and starts another.
       dropAhead();
       const abort = new AbortController();
       ahead = { outcome: buildFast(direct, abort.signal, true), abort };
