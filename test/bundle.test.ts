@@ -1,10 +1,10 @@
 // The esbuild bundle of a user's worker: module rules, define/alias, node:*
 // gating, and source maps that lead back to the user's lines.
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
+import { createBundler, stopBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
 import { effectiveRules } from "../src/bundle/rules.ts";
 import { createSourceMapper } from "../runtime/host/sourcemap.ts";
 import { project } from "./dev-helpers.ts";
@@ -14,16 +14,32 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bundle(files: Record<string, string> | string, options: Partial<BundleOptions> = {}): Promise<BuildOutcome> {
+/** One build; `warm`: as after a change in dev (prestart), on esbuild's service. */
+async function bundle(files: Record<string, string> | string, options: Partial<BundleOptions> = {}, warm = false): Promise<BuildOutcome> {
   const dir = typeof files === "string" ? files : project(files);
   const outDir = mkdtempSync(path.join(tmpdir(), "bunflare-bundle-out-"));
   dirs.push(dir, outDir);
   const bundler = await createBundler({ entry: path.join(dir, "index.js"), projectDir: dir, outDir, nodeCompat: false, ...options });
   try {
+    if (warm) bundler.prestart();
     return await bundler.build();
   } finally {
     await bundler.dispose();
   }
+}
+
+/** Command lines of this process's child processes. */
+function children(): string[] {
+  return readdirSync("/proc")
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] === String(process.pid) ? [readFileSync(`/proc/${pid}/cmdline`, "utf8")] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 async function load(outcome: BuildOutcome): Promise<Record<string, any>> {
@@ -130,7 +146,7 @@ test("each build is a new file, so importing it gives fresh module state", async
   }
 });
 
-test("esbuild's binary run with flags builds byte for byte what its JS API and the plugin build", async () => {
+test("esbuild's binary run with flags, and its service spoken to directly, build byte for byte what its JS API and the plugin build", async () => {
   const files = {
     "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import { connect } from "cloudflare:sockets";
@@ -161,11 +177,19 @@ export default {
   dirs.push(real, dir);
   const outcomes: { code: string; map: string }[] = [];
   // A user rule (one that changes nothing here) sends the build through the JS API and the plugin.
-  for (const rules of [undefined, [{ type: "Text" as const, globs: ["**/*.txt"], fallthrough: true }]]) {
-    const outcome = await bundle(dir, { nodeCompat: true, rules, define: { FLAVOUR: '"vanilla"' }, jsxFactory: "h", minify: false });
-    if (!outcome.ok) throw new Error(outcome.message);
-    outcomes.push({ code: readFileSync(outcome.file, "utf8"), map: outcome.map });
+  const text = [{ type: "Text" as const, globs: ["**/*.txt"], fallthrough: true }];
+  try {
+    for (const [rules, warm] of [[undefined, false], [undefined, true], [text, false]] as const) {
+      const outcome = await bundle(dir, { nodeCompat: true, rules, define: { FLAVOUR: '"vanilla"' }, jsxFactory: "h", minify: false }, warm);
+      if (!outcome.ok) throw new Error(outcome.message);
+      outcomes.push({ code: readFileSync(outcome.file, "utf8"), map: outcome.map });
+      // The service stops if a request fails (the binary builds then): still running, it built this one.
+      if (warm) expect(children().some((line) => line.includes("--service=") && line.includes("--ping"))).toBe(true);
+    }
+  } finally {
+    stopBundler();
   }
   expect(outcomes[0]!.code).toContain("static {");
-  expect(outcomes[0]).toEqual(outcomes[1]!);
+  expect(outcomes[0]).toEqual(outcomes[2]!);
+  expect(outcomes[1]).toEqual(outcomes[2]!);
 });

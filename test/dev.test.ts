@@ -145,6 +145,24 @@ describe("bunflare dev", () => {
     await eventually(async () => (await (await get("/")).text()) === "after");
   });
 
+  test("saves in quick succession: the last one is served, and no earlier build replaces it afterwards", async () => {
+    const { dir, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'export default { fetch() { return new Response("v0"); } };\n',
+    });
+    expect(await (await get("/")).text()).toBe("v0");
+    // Gaps shorter and longer than a build, so builds overlap and are superseded mid-way.
+    for (let n = 1; n <= 12; n++) {
+      write(dir, "src/index.js", `export default { fetch() { return new Response("v${n}"); } };\n`);
+      await Bun.sleep(n % 4);
+    }
+    await eventually(async () => (await (await get("/")).text()) === "v12");
+    for (let n = 0; n < 10; n++) {
+      await Bun.sleep(30);
+      expect(await (await get("/")).text()).toBe("v12");
+    }
+  });
+
   test("a build error is printed with its location and the last good worker keeps serving", async () => {
     const { dir, dev, get } = await serve({
       "wrangler.toml": toml(),

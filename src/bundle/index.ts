@@ -7,7 +7,9 @@
 // no module rules, additional modules or alias) runs esbuild's binary once per
 // build, as a plain command: the same flags its JS API would send its service,
 // so the same bundle and map, without loading the JS API (~15 ms of Node
-// built-ins) or round trips to the plugin. Anything else, including a build
+// built-ins) or round trips to the plugin. In dev, from the first change on,
+// those flags go to esbuild's service process instead (service.ts), kept
+// between saves: no exec and Go start per save. Anything else, including a build
 // that fails or whose imports the plugin would have treated itself, goes
 // through the JS API and the plugin: their output and messages are the
 // reference.
@@ -18,6 +20,7 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
+import { EsbuildService, type Value } from "./service.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
 export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
@@ -77,7 +80,13 @@ function esbuildBinary(): string | null {
   return binary;
 }
 
-/** The command-line flags esbuild's JS API sends its service for these options (the kinds used here). */
+let version: string | undefined;
+/** The version esbuild's service must be started with: its JS API's, which its binary shares. */
+function esbuildVersion(): string {
+  return (version ??= JSON.parse(readFileSync(Bun.resolveSync("esbuild/package.json", import.meta.dir), "utf8")).version as string);
+}
+
+/** The command-line flags esbuild's JS API sends its service for these options (the kinds used here), entry points left out. */
 function commandLine(options: esbuild.BuildOptions): string[] {
   const flags: string[] = [];
   for (const [key, value] of Object.entries(options)) {
@@ -89,7 +98,7 @@ function commandLine(options: esbuild.BuildOptions): string[] {
     else if (Array.isArray(value)) flags.push(`${flag}=${value.join(",")}`);
     else for (const [name, entry] of Object.entries(value as Record<string, string>)) flags.push(`${flag}:${name}=${entry}`);
   }
-  return [...flags, ...(options.entryPoints as string[])];
+  return flags;
 }
 
 const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
@@ -249,7 +258,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // The plugin's work as flags: cloudflare:* external (three of them as bunflare's
   // modules), every Node builtin as node:* (checked against the plugin's rules below).
   const builtins = [...new Set([...NODE_BUILTINS].filter((name) => !name.startsWith("node:")).map((name) => name.split("/")[0]!))];
-  const directFlags = (outdir: string, metafile: string) =>
+  const pluginFlags = (outdir: string) =>
     commandLine({
       ...buildOptions,
       outdir,
@@ -261,7 +270,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         ...Object.fromEntries(builtins.map((name) => [name, `node:${name}`])),
       },
       external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*"],
-    }).concat(`--metafile=${metafile}`);
+    });
   const assetFilter = assetRulesFilter(effectiveRules(options.rules));
   /** Whether the plugin would have left every import of this build to esbuild, as the flags did. */
   const pluginAgrees = (metafile: esbuild.Metafile) =>
@@ -289,7 +298,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     const metafile = `${out}.json`;
     // PWD: esbuild takes it as its working directory when it is the same directory, so a
     // symlinked project dir is seen as spelled, as the JS API's absWorkingDir is.
-    const child = Bun.spawn([bin, ...directFlags(out, metafile)], {
+    const child = Bun.spawn([bin, ...pluginFlags(out), `--metafile=${metafile}`, options.entry], {
       cwd: options.projectDir,
       env: { ...process.env, PWD: options.projectDir },
       stdio: ["ignore", "ignore", "ignore"],
@@ -312,6 +321,47 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     return { ok: true, file, map, inputs: inputsOf(meta) };
   };
 
+  // The same flags for a build on esbuild's service: it answers with the files instead of writing them.
+  const warmDir = path.join(options.outDir, "warm");
+  const warmRequest = {
+    command: "build",
+    entries: [["", options.entry]],
+    flags: [...pluginFlags(warmDir), "--metafile"],
+    write: false,
+    stdinContents: null,
+    stdinResolveDir: null,
+    absWorkingDir: options.projectDir,
+    nodePaths: [],
+    context: false,
+  };
+  /** One build on esbuild's service (if anything fails, the service is stopped and the binary builds); undefined when the JS API must build. */
+  const buildWarm = async (service: EsbuildService, signal?: AbortSignal): Promise<BuildOutcome | undefined> => {
+    const response = await service.request({ ...warmRequest, key: ++attempts });
+    // Superseded by a later change: its build is the one that counts.
+    if (signal?.aborted || (response.errors as Value[]).length) return undefined;
+    const meta = JSON.parse(new TextDecoder().decode(response.metafile as Uint8Array)) as esbuild.Metafile;
+    if (!pluginAgrees(meta)) {
+      direct = null;
+      return undefined;
+    }
+    const root = buildDir(++generation);
+    const file = path.join(root, "worker.js");
+    let map = "";
+    for (const output of response.outputFiles as { path: string; contents: Uint8Array }[]) {
+      const target = path.join(root, path.relative(warmDir, output.path));
+      // As with the binary, the map goes to the host in memory, not beside the bundle.
+      if (target === `${file}.map`) map = new TextDecoder().decode(output.contents);
+      else mkdirSync(path.dirname(target), { recursive: true }), writeFileSync(target, output.contents);
+    }
+    return { ok: true, file, map, inputs: inputsOf(meta) };
+  };
+  /** A build on the running service if there is one (or `warm`: started now), else by the binary; undefined when the JS API must build. */
+  const buildFast = (bin: string, signal?: AbortSignal, warm = false): Promise<BuildOutcome | undefined> => {
+    const service = warm ? warmService(bin) : runningService();
+    const binary = () => buildDirect(bin, signal);
+    return (service ? buildWarm(service, signal).catch(() => (stopWarm(service), binary())) : binary()).catch(() => undefined);
+  };
+
   const inputsOf = (metafile?: esbuild.Metafile) =>
     Object.keys(metafile?.inputs ?? {})
       .map((input) => input.replace(/^[a-z-]+:/, ""))
@@ -325,7 +375,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         const started = ahead?.outcome;
         ahead = undefined;
         // Any trouble running the binary leaves the build to the JS API.
-        const outcome = await (started ?? buildDirect(direct).catch(() => undefined));
+        const outcome = await (started ?? buildFast(direct));
         if (outcome) return outcome;
       }
       warned.clear();
@@ -375,10 +425,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     },
     prestart() {
       if (!direct) return prestartBundler();
-      // Built now, while the change settles; a change noticed meanwhile ends this build and starts another.
+      // Built now, while the change settles; a change noticed meanwhile supersedes this build (the binary is ended, the service's answer ignored) and starts another.
       dropAhead();
       const abort = new AbortController();
-      ahead = { outcome: buildDirect(direct, abort.signal).catch(() => undefined), abort };
+      ahead = { outcome: buildFast(direct, abort.signal, true), abort };
     },
     async dispose() {
       dropAhead();
@@ -387,6 +437,38 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       context = undefined;
     },
   };
+}
+
+// esbuild's service for the builds the binary would run, spoken to directly: started
+// at the first change (not at start: an idle dev server holds no esbuild process),
+// kept while changes come, stopped once none came for KEEP_WARM_MS.
+const KEEP_WARM_MS = 5_000;
+let warm: { service: EsbuildService; timer: ReturnType<typeof setTimeout> } | undefined;
+
+function runningService(): EsbuildService | undefined {
+  if (warm) refreshWarm(warm.service);
+  return warm?.service;
+}
+
+function warmService(bin: string): EsbuildService {
+  return runningService() ?? refreshWarm(new EsbuildService(bin, esbuildVersion()));
+}
+
+function refreshWarm(service: EsbuildService): EsbuildService {
+  if (warm) clearTimeout(warm.timer);
+  const timer = setTimeout(() => (service.busy ? refreshWarm(service) : stopWarm(service)), KEEP_WARM_MS);
+  timer.unref();
+  warm = { service, timer };
+  return service;
+}
+
+/** Stops the service (only if it is `service`, when given). */
+function stopWarm(service?: EsbuildService): void {
+  service?.stop();
+  if (!warm || (service && warm.service !== service)) return;
+  clearTimeout(warm.timer);
+  warm.service.stop();
+  warm = undefined;
 }
 
 // esbuild's service process (JS API builds only): started while a reload's change
@@ -425,8 +507,14 @@ function prestartBundler(): void {
     .catch(() => {});
 }
 
-/** Stops the service now (shutdown, or no worker bundles after all). */
+/** Stops esbuild's processes now (shutdown, or no worker bundles after all). */
 export function stopBundler(): void {
+  stopWarm();
+  releaseService();
+}
+
+/** Drops the early and kept holds on the JS API's service: it stops unless a build holds it. */
+function releaseService(): void {
   if (keep) clearTimeout(keep.timer), keep.release();
   keep = undefined;
   early?.();
@@ -436,12 +524,12 @@ export function stopBundler(): void {
 /** One build on the (possibly already running) service, which is kept for KEEP_SERVICE_MS after it. */
 async function buildOnce<T>(build: () => Promise<T>): Promise<T> {
   const release = hold();
-  stopBundler(); // this build holds the service now
+  releaseService(); // this build holds the service now
   try {
     return await build();
   } finally {
-    stopBundler(); // an earlier build's hold, if builds overlapped
-    const timer = setTimeout(() => stopBundler(), KEEP_SERVICE_MS);
+    releaseService(); // an earlier build's hold, if builds overlapped
+    const timer = setTimeout(releaseService, KEEP_SERVICE_MS);
     timer.unref();
     keep = { timer, release };
   }
