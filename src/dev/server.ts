@@ -12,7 +12,7 @@ import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
 import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
-import { registerWorker, unregisterWorker } from "../../runtime/rpc/registry.ts";
+import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from "../../runtime/rpc/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
@@ -213,6 +213,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   );
   const loading = session.loadAll();
   const watching = reloader.start(loading);
+  openRegistry();
   const failed = await loading;
   if (failed) {
     // As wrangler: a worker that cannot build or start at launch ends the command with
@@ -285,9 +286,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
   const registryUrl = `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`;
   const register = () => registerSession(session, registryUrl);
-  // Functions and RpcTargets sent to other processes are called back here. Required here, not
-  // imported: the RPC wire is left out of the modules loaded before the first build (src/dev/remote.ts).
-  (require("../../runtime/rpc/remote.ts") as typeof import("../../runtime/rpc/remote.ts")).setRpcAddress(registryUrl);
+  // Functions and RpcTargets sent to other processes are called back here.
+  setRpcAddress(registryUrl);
   registerSession(session, registryUrl, devConsole.warn);
   registered = true;
   if (typeof process.send === "function") {
