@@ -5,8 +5,8 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
 import { durableObject, tomlWithMain } from "./configs.ts";
-import { lookupWorker, registerWorker, unregisterWorker } from "../runtime/rpc/registry.ts";
-import { answerRpc, decode, encode, outstandingLoans, remoteCall, remoteFetch, setRpcAddress, sweepLoans, type RpcReply } from "../runtime/rpc/remote.ts";
+import { lookupWorker, registerWorker, setRpcAddress, unregisterWorker } from "../runtime/rpc/registry.ts";
+import { answerRpc, decode, encode, outstandingLoans, remoteCall, remoteFetch, sweepLoans, type RpcReply } from "../runtime/rpc/remote.ts";
 import { localCapability } from "../runtime/rpc/stubs.ts";
 import { RpcTarget } from "../runtime/modules/workers.ts";
 

@@ -1,6 +1,8 @@
 // bunflare dev end to end: real processes on free ports, real HTTP.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 
 setDefaultTimeout(30_000);
 
@@ -434,6 +436,30 @@ describe("bunflare dev start-up failures", () => {
     expect(result.exitCode).toBe(1);
     expect(output).toContain("Build failed with 1 error");
     expect(output).not.toContain("Ready on");
+  });
+
+  test("a start that fails its checks while the first build runs leaves no build or bundle behind", () => {
+    // The first build starts as soon as the settings are read; each failure here comes after it.
+    const cases: [string, string, RegExp][] = [
+      ['routes = ["*/*"]\n', "", /Cannot infer host from first route/],
+      ["", "2999-01-01", /Compatibility date "2999-01-01" is in the future and unsupported/],
+    ];
+    for (const [extra, date, error] of cases) {
+      const dir = project({
+        "wrangler.toml": `name = "t"\nmain = "src/index.js"\ncompatibility_date = "${date || "2024-01-01"}"\n${extra}`,
+        "src/index.js": 'export default { fetch() { return new Response("never"); } };\n',
+        "tmp/.keep": "",
+      });
+      dirs.push(dir);
+      const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: "1", HOME: dir, TMPDIR: path.join(dir, "tmp") },
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout.toString() + result.stderr.toString()).toMatch(error);
+      // The dev session's build directory (bunflare-dev-*) is gone with its esbuild process.
+      expect(readdirSync(path.join(dir, "tmp"))).toEqual([".keep"]);
+    }
   });
 
   test("after a good start, a worker that throws at load keeps the last good one serving", async () => {

@@ -17,7 +17,7 @@
 // is ignored (and deleted by the next writer); a pid that lives on but no longer
 // serves (reused) is caught by the caller's failed connect, answered as "not found".
 import type { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { ensureSchema, openSqlite } from "../store/index.ts";
@@ -116,6 +116,24 @@ export function unregisterWorker(name: string): void {
     db()?.query("DELETE FROM dev_workers WHERE name = ? AND pid = ?").run(name, process.pid);
   } catch {}
 }
+
+/**
+ * Opens the registry now if it exists (a dev start does while esbuild builds), so
+ * registering after listen is only the write. A start that fails creates none.
+ */
+export function openRegistry(): void {
+  if (existsSync(path.join(registryDir(), "registry.sqlite"))) db();
+}
+
+// Here rather than with the RPC wire (remote.ts): a dev start sets it without loading that.
+let ownAddress: string | undefined;
+
+/** The address other processes call back on (this dev server's); without one, functions cannot be sent. */
+export function setRpcAddress(url: string | undefined): void {
+  ownAddress = url;
+}
+
+export const rpcAddress = (): string | undefined => ownAddress;
 
 function pruneDead(handle: Database): void {
   const rows = handle.query("SELECT name, pid FROM dev_workers").all() as { name: string; pid: number }[];

@@ -9,7 +9,7 @@
 // them as one streamed HTTP response from the process that holds them.
 import { deserialize, serialize } from "bun:jsc";
 import { processAlive } from "../processes.ts";
-import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
+import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, rpcAddress, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
 import {
   dataCloneError,
   errorShape,
@@ -49,7 +49,6 @@ export type RpcReply = { ok: unknown } | { error: ErrorShape };
 
 const exported = new Map<string, Capability>();
 let nextExport = 0;
-let ownAddress: string | undefined;
 
 // A borrower killed (-9, a crash) never sends "release", and never reads the
 // streams lent to it: each result's loans are tagged with the borrower's pid,
@@ -93,12 +92,8 @@ export function outstandingLoans(): { capabilities: number; streams: number } {
   return { capabilities: exported.size, streams: lentStreams.size };
 }
 
-/** The address other processes call back on (this dev server's); without one, functions cannot be sent. */
-export function setRpcAddress(url: string | undefined): void {
-  ownAddress = url;
-}
-
 function lend(cap: Capability): { cap: string; url: string } {
+  const ownAddress = rpcAddress();
   if (!ownAddress) {
     throw dataCloneError(
       "Could not serialize a function: bunflare passes functions and RpcTargets by reference only from a running `bunflare dev` session.",
@@ -126,6 +121,7 @@ export const STREAM_PATH = "/cdn-cgi/bunflare/rpc-stream/";
 
 async function lendStream(body: ReadableStream | null): Promise<StreamRef | null> {
   if (!body) return null;
+  const ownAddress = rpcAddress();
   if (!ownAddress) return { bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
   const id = `${process.pid}.${++nextExport}`;
   lentStreams.set(id, { stream: body, at: Date.now() });

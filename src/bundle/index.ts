@@ -431,7 +431,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       ahead = { outcome: buildFast(direct, abort.signal, true), abort };
     },
     async dispose() {
+      const pending = ahead?.outcome;
       dropAhead();
+      // Its process is gone, and its files written or not, before the caller removes the directory.
+      await pending;
       // A context of a stopped service went with it.
       if (context?.service === service) await context.ctx.dispose().catch(() => {});
       context = undefined;

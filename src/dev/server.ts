@@ -12,7 +12,7 @@ import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
 import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
-import { registerWorker, unregisterWorker } from "../../runtime/rpc/registry.ts";
+import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from "../../runtime/rpc/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
@@ -101,25 +101,13 @@ function startPumps(session: DevSession, devConsole: DevConsole, args: DevArgs, 
   return PUMPS.map((start) => start(pumpSession)).filter((pump): pump is Pump => pump !== undefined);
 }
 
-export async function startDev(args: DevArgs): Promise<void> {
-  if (args.remote) {
-    throw new UserError(
-      "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
-    );
-  }
-  if (args["log-level"]) setLogLevel(args["log-level"]);
-  const devConsole = new DevConsole(logLevel());
-  setWorkerLogSink(devConsole.worker);
-  const realExit = keepWorkersFromExiting();
-
-  printBanner();
-  const session = new DevSession(args, devConsole);
+/**
+ * What wrangler checks and prints before it builds: routes, address, vars, binding
+ * tables and warnings, compatibility. Undefined when the compatibility check failed
+ * (it printed why).
+ */
+function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs) {
   const { primary } = session;
-
-  const reportError = (error: unknown) => devConsole.workerError(primary.current ? primary.current.mapStack(error) : errorText(error));
-  process.on("uncaughtException", reportError);
-  process.on("unhandledRejection", reportError);
-
   // Routes and the host they imply are checked before anything is built, as wrangler does.
   const { loaded } = primary.settings.project;
   const upstream = upstreamOf(args, loaded.config, loaded.path);
@@ -166,12 +154,46 @@ export async function startDev(args: DevArgs): Promise<void> {
   }
   for (const warning of warnings) devConsole.warn(warning);
 
-  if (!checkCompatibility(session.slots, devConsole)) {
+  if (!checkCompatibility(session.slots, devConsole)) return undefined;
+  return { upstream, address, tls };
+}
+
+export async function startDev(args: DevArgs): Promise<void> {
+  if (args.remote) {
+    throw new UserError(
+      "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
+    );
+  }
+  if (args["log-level"]) setLogLevel(args["log-level"]);
+  const devConsole = new DevConsole(logLevel());
+  setWorkerLogSink(devConsole.worker);
+  const realExit = keepWorkersFromExiting();
+
+  printBanner();
+  const session = new DevSession(args, devConsole);
+  const { primary } = session;
+
+  const reportError = (error: unknown) => devConsole.workerError(primary.current ? primary.current.mapStack(error) : errorText(error));
+  process.on("uncaughtException", reportError);
+  process.on("unhandledRejection", reportError);
+
+  // esbuild starts on the first builds now: the checks and tables run beside it.
+  await session.startBuilds();
+  let start: ReturnType<typeof prepareStart>;
+  try {
+    start = prepareStart(session, devConsole, args);
+    if (start) session.checkBundlers();
+  } catch (error) {
+    // A start that fails here leaves no build process or bundle behind.
+    await session.disposeBuilds();
+    throw error;
+  }
+  if (!start) {
     await session.disposeBuilds();
     session.closeStores();
     realExit(1);
   }
-  await session.prepareBundlers();
+  const { upstream, address, tls } = start!;
   // The config directories are watched while the first build runs, the sources
   // once its inputs are known. Reload rounds wait until the server listens.
   let started!: () => void;
@@ -191,6 +213,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   );
   const loading = session.loadAll();
   const watching = reloader.start(loading);
+  openRegistry();
   const failed = await loading;
   if (failed) {
     // As wrangler: a worker that cannot build or start at launch ends the command with
@@ -263,9 +286,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
   const registryUrl = `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`;
   const register = () => registerSession(session, registryUrl);
-  // Functions and RpcTargets sent to other processes are called back here. Required here, not
-  // imported: the RPC wire is left out of the modules loaded before the first build (src/dev/remote.ts).
-  (require("../../runtime/rpc/remote.ts") as typeof import("../../runtime/rpc/remote.ts")).setRpcAddress(registryUrl);
+  // Functions and RpcTargets sent to other processes are called back here.
+  setRpcAddress(registryUrl);
   registerSession(session, registryUrl, devConsole.warn);
   registered = true;
   if (typeof process.send === "function") {

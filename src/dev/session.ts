@@ -121,9 +121,29 @@ export class DevSession {
     if (fresh.length) this.watchListener?.(fresh);
   }
 
-  /** Creates a bundler for every slot that bundles. */
-  async prepareBundlers(): Promise<void> {
-    for (const slot of this.slots) if (this.bundles(slot)) slot.bundler = await this.makeBundler(slot);
+  /** Why a bundler could not be made (a bad --define, WRANGLER_BUILD_PLATFORM): thrown by checkBundlers(). */
+  private bundlerError?: { error: unknown };
+
+  /**
+   * Creates a bundler for every slot that bundles and starts its first build now, so
+   * esbuild runs while the rest of the start prints. Prints nothing and throws nothing:
+   * a failure waits for checkBundlers(), where the start reported it before.
+   */
+  async startBuilds(): Promise<void> {
+    try {
+      for (const slot of this.slots) {
+        if (!this.bundles(slot)) continue;
+        slot.bundler = await this.makeBundler(slot);
+        this.prestartBuild(slot);
+      }
+    } catch (error) {
+      this.bundlerError = { error };
+    }
+  }
+
+  /** Throws what startBuilds() met, if anything. */
+  checkBundlers(): void {
+    if (this.bundlerError) throw this.bundlerError.error;
   }
 
   /** A source of this slot changed: its build starts while the change settles (not before a custom build, which may write the sources). */
