@@ -21,7 +21,7 @@ async function bundle(files: Record<string, string> | string, options: Partial<B
   dirs.push(dir, outDir);
   const bundler = await createBundler({ entry: path.join(dir, "index.js"), projectDir: dir, outDir, nodeCompat: false, ...options });
   try {
-    if (warm) bundler.prestart();
+    if (warm) bundler.prestart(true);
     return await bundler.build();
   } finally {
     await bundler.dispose();

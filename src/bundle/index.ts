@@ -55,8 +55,11 @@ export type BuildOutcome =
 
 export interface Bundler {
   build(): Promise<BuildOutcome>;
-  /** A build is coming (a file changed): start what it needs. */
-  prestart(): void;
+  /**
+   * A build is coming: start it now. `change`: a file changed, so more saves may follow and
+   * esbuild's service is started (or kept) for them; the first build at start runs the binary.
+   */
+  prestart(change: boolean): void;
   dispose(): Promise<void>;
 }
 
@@ -423,12 +426,12 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         };
       }
     },
-    prestart() {
-      if (!direct) return prestartBundler();
+    prestart(change) {
+      if (!direct) return change ? prestartBundler() : undefined;
       // Built now, while the change settles; a change noticed meanwhile supersedes this build (the binary is ended, the service's answer ignored) and starts another.
       dropAhead();
       const abort = new AbortController();
-      ahead = { outcome: buildFast(direct, abort.signal, true), abort };
+      ahead = { outcome: buildFast(direct, abort.signal, change), abort };
     },
     async dispose() {
       const pending = ahead?.outcome;

@@ -134,7 +134,7 @@ export class DevSession {
       for (const slot of this.slots) {
         if (!this.bundles(slot)) continue;
         slot.bundler = await this.makeBundler(slot);
-        this.prestartBuild(slot);
+        this.prestartBuild(slot, false);
       }
     } catch (error) {
       this.bundlerError = { error };
@@ -146,9 +146,12 @@ export class DevSession {
     if (this.bundlerError) throw this.bundlerError.error;
   }
 
-  /** A source of this slot changed: its build starts while the change settles (not before a custom build, which may write the sources). */
-  prestartBuild(slot: Slot): void {
-    if (!slot.settings.project.loaded.config.build?.command) slot.bundler?.prestart();
+  /**
+   * The slot's build starts now: at start (`change` false), or while a change to its sources
+   * settles. Not before a custom build, which may write the sources.
+   */
+  prestartBuild(slot: Slot, change = true): void {
+    if (!slot.settings.project.loaded.config.build?.command) slot.bundler?.prestart(change);
   }
 
   /**
