@@ -339,9 +339,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   };
   /** One build on esbuild's service (if anything fails, the service is stopped and the binary builds); undefined when the JS API must build. */
   const buildWarm = async (service: EsbuildService, signal?: AbortSignal): Promise<BuildOutcome | undefined> => {
-    const response = await service.request({ ...warmRequest, key: ++attempts });
-    // Superseded by a later change: its build is the one that counts.
-    if (signal?.aborted || (response.errors as Value[]).length) return undefined;
+    const answer = service.request({ ...warmRequest, key: ++attempts });
+    // Superseded by a later change (or disposed): its build is the one that counts, and
+    // nothing waits for this answer, which is then never written.
+    const response = signal ? await Promise.race([answer, abandoned(signal)]) : await answer;
+    if (!response || signal?.aborted || (response.errors as Value[]).length) return undefined;
     const meta = JSON.parse(new TextDecoder().decode(response.metafile as Uint8Array)) as esbuild.Metafile;
     if (!pluginAgrees(meta)) {
       direct = null;
@@ -444,6 +446,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     },
   };
 }
+
+/** Resolves once `signal` aborts. */
+const abandoned = (signal: AbortSignal) =>
+  new Promise<undefined>((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener("abort", () => resolve(undefined), { once: true })));
 
 // esbuild's service for the builds the binary would run, spoken to directly: started
 // at the first change (not at start: an idle dev server holds no esbuild process),
