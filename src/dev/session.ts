@@ -171,11 +171,6 @@ export class DevSession {
     const s = slot.settings;
     slot.built = false;
     if (runCommand && !(await this.runBuildCommand(s))) return false;
-    const missing = s.project.loaded.config.build?.command ? builtMainMissing(s.project.loaded, s.main) : undefined;
-    if (missing) {
-      log.error(missing);
-      return false;
-    }
     let file = s.main;
     let map: string | undefined;
     if (slot.bundler) {
@@ -332,9 +327,12 @@ export class DevSession {
   private async runBuildCommand(s: Settings): Promise<boolean> {
     const loaded = s.project.loaded;
     if (!loaded.config.build?.command) return true;
-    if (await runCustomBuild(loaded, "dev", (line) => this.console.log("log", line))) return true;
+    const ran = await runCustomBuild(loaded, "dev", (line) => this.console.log("log", line));
+    // The command may generate `main`: it must be there once it has run.
+    const problem = ran ? builtMainMissing(loaded, s.main) : customBuildFailed(loaded.config.build.command);
+    if (!problem) return true;
     this.console.flush();
-    log.error(customBuildFailed(loaded.config.build.command));
+    log.error(problem);
     return false;
   }
 
