@@ -27,6 +27,13 @@ export interface HttpProbe {
   encoded?: boolean;
 }
 
+export interface ReloadStep {
+  files: Record<string, string>;
+  waitFor: string;
+  until: RegExp;
+  requests: HttpProbe[];
+}
+
 export interface DevCaseSpec {
   name: string;
   fixture?: string;
@@ -45,8 +52,11 @@ export interface DevCaseSpec {
    * `extract` picks them from the normalised stdout, once every request is logged.
    */
   compareLog?: { extract: (text: string) => string; expected?: ExpectedDifference[] };
-  /** Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again. */
-  reload?: { files: Record<string, string>; waitFor: string; until: RegExp; requests: HttpProbe[] };
+  /**
+   * Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again;
+   * a list is done edit after edit (some bugs need several reloads in a row).
+   */
+  reload?: ReloadStep | ReloadStep[];
   fast?: boolean;
 }
 
@@ -273,22 +283,22 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (problem) problems.push(problem);
           for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
         }
-        if (spec.reload) {
+        for (const step of [spec.reload ?? []].flat()) {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
-            for (const [file, content] of Object.entries(spec.reload.files)) writeFileSync(path.join(dir, file), content);
+            for (const [file, content] of Object.entries(step.files)) writeFileSync(path.join(dir, file), content);
           }
           await Promise.all(
             (["wrangler", "bunflare"] as const).map(async (tool) => {
               const deadline = Date.now() + 30_000;
               while (Date.now() < deadline) {
-                const now = await probe(running[tool]!.url, { path: spec.reload!.waitFor }).catch(() => undefined);
-                if (now && spec.reload!.until.test(now.body)) return;
+                const now = await probe(running[tool]!.url, { path: step.waitFor }).catch(() => undefined);
+                if (now && step.until.test(now.body)) return;
                 await new Promise((resolve) => setTimeout(resolve, 100));
               }
               problems.push(`${tool} did not reload within 30 s`);
             }),
           );
-          await compare(spec.reload.requests);
+          await compare(step.requests);
         }
       } finally {
         for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);

@@ -167,6 +167,29 @@ cases.push(
 
 cases.push(
   devCase({
+    // Two code edits, then a config edit: the new config must be served with the
+    // latest code, not with a module an earlier build left loaded.
+    name: "dev: a config edit after two code edits serves the latest code with the new config",
+    files: {
+      "wrangler.toml": 'name = "reload3"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "one"\n',
+      "src/index.js": 'export default { fetch(req, env) { return new Response("v1 " + env.A); } };\n',
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "src/index.js": 'export default { fetch(req, env) { return new Response("v2 " + env.A); } };\n' }, waitFor: "/", until: /^v2 /, requests: [{ path: "/" }] },
+      { files: { "src/index.js": 'export default { fetch(req, env) { return new Response("v3 " + env.A); } };\n' }, waitFor: "/", until: /^v3 /, requests: [{ path: "/" }] },
+      {
+        files: { "wrangler.toml": 'name = "reload3"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "two"\n' },
+        waitFor: "/",
+        until: / two$/,
+        requests: [{ path: "/" }],
+      },
+    ],
+  }),
+);
+
+cases.push(
+  devCase({
     // `main` does not exist until the command has run; an edit in watch_dir runs it again.
     name: "dev: a custom build generates main and runs again when watch_dir changes",
     files: {
