@@ -79,5 +79,38 @@ export const cases: CompatCase[] = [
       { path: "/cdn-cgi/handler/scheduled?cron=throw" },
     ],
   }),
+  devCase({
+    // Deliberately better than wrangler, twice, with assets in front of the worker:
+    // its /__scheduled lives inside the user worker, so with `run_worker_first`
+    // routes the SPA fallback answers it with index.html and the handler never
+    // runs; and its /cdn-cgi/handler/scheduled answers 500 "exception" whenever
+    // assets are configured. Bunflare runs the handler for both, as asked.
+    name: "crons: with SPA assets in front, /__scheduled and /cdn-cgi/handler/scheduled still run the handler (wrangler does not)",
+    files: {
+      "wrangler.toml": `${toml}[assets]\ndirectory = "public"\nnot_found_handling = "single-page-application"\nrun_worker_first = ["/api/*"]\n`,
+      "index.js": worker,
+      "public/index.html": "<!doctype html><h1>spa</h1>\n",
+    },
+    args: ["--test-scheduled"],
+    requests: [
+      {
+        path: "/__scheduled?cron=5+*+*+*+*",
+        headers_compared: ["content-type"],
+        expected: [
+          {
+            reason: "wrangler's SPA fallback answers /__scheduled with index.html; bunflare runs the scheduled handler",
+            wrangler: (text) => text.replace(/"content-type": "text\/html[^"]*"(\s*\},\s*"body": )"<!doctype html><h1>spa<\/h1>\\n"/, '"content-type": "text/plain;charset=UTF-8"$1"Ran scheduled event"'),
+          },
+        ],
+      },
+      { path: "/api/last", expected: [{ reason: "so wrangler's handler never ran", bunflare: (text) => text.replace(/"\{\\"cron\\":\\"5 \* \* \* \*\\".*\}"/, '"none"') }] },
+      {
+        path: "/cdn-cgi/handler/scheduled?cron=6+*+*+*+*",
+        expected: [{ reason: "wrangler answers /cdn-cgi/handler/scheduled with 500 \"exception\" when assets are configured; bunflare runs the handler", wrangler: (text) => text.replace('"status": 500', '"status": 200').replace('"body": "exception"', '"body": "ok"') }],
+      },
+      { path: "/api/last", expected: [{ reason: "so wrangler's handler never ran", bunflare: (text) => text.replace(/"\{\\"cron\\":\\"6 \* \* \* \*\\".*\}"/, '"none"') }] },
+      { path: "/some/route", headers_compared: ["content-type"] },
+    ],
+  }),
   malformed,
 ];
