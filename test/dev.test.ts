@@ -462,6 +462,28 @@ describe("bunflare dev start-up failures", () => {
     }
   });
 
+  test("a later session removes the build directories of killed sessions, and only theirs", async () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("ok"); } };\n', "tmp/.keep": "" });
+    dirs.push(dir);
+    const tmp = path.join(dir, "tmp");
+    const gone = Bun.spawnSync(["true"]).pid;
+    const left = [`bunflare-dev-${gone}-a1b2c3`, `bunflare-dev-${process.pid}-d4e5f6`, "bunflare-dev-test-g7h8i9", "bunflare-dev-x1y2z3"];
+    for (const name of left) write(tmp, `${name}/0/1/gen-1/index.js`, "// a build\n");
+    const killed = await startDev(dir, [], { env: { TMPDIR: tmp } });
+    const own = readdirSync(tmp).find((name) => name.startsWith(`bunflare-dev-${killed.child.pid}-`));
+    expect(own).toBeDefined();
+    const exited = new Promise((resolve) => killed.child.once("exit", resolve));
+    killed.child.kill("SIGKILL");
+    await exited;
+    const dev = await startDev(dir, [], { env: { TMPDIR: tmp } });
+    running.push(dev);
+    // The dead sessions' directories go once the new one is ready; a live process's and names of another shape stay.
+    await eventually(async () => !readdirSync(tmp).includes(left[0]!) && !readdirSync(tmp).includes(own!));
+    const now = readdirSync(tmp);
+    expect(now).toEqual(expect.arrayContaining([".keep", ...left.slice(1)]));
+    expect(now.filter((name) => name.startsWith(`bunflare-dev-${dev.child.pid}-`))).toHaveLength(1);
+  });
+
   test("after a good start, a worker that throws at load keeps the last good one serving", async () => {
     const { dir, dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("good"); } };\n' });
     write(dir, "src/index.js", 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n');

@@ -23,7 +23,7 @@ import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
-import { DevSession } from "./session.ts";
+import { DevSession, removeLeftBuildDirs } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
@@ -283,6 +283,8 @@ export async function startDev(args: DevArgs): Promise<void> {
     for (const host of hosts) devConsole.log("info", devLogLine("info", `- ${protocol}://${host}:${port}`));
   }
   bannerUrl = readyUrl;
+  // Off the start's path: a temp directory may hold thousands of entries.
+  setTimeout(removeLeftBuildDirs, 2000).unref();
   for (const pump of pumps) for (const line of pump.banner?.() ?? []) devConsole.log("log", line);
   const registryUrl = `${protocol}://${ip === "*" || wildcard ? "127.0.0.1" : urlHost}:${port}`;
   const register = () => registerSession(session, registryUrl);

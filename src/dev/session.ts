@@ -1,6 +1,6 @@
 // The workers of one dev session (several with `-c a.toml -c b.toml`): their
 // settings and bundlers, their env, and loading a fresh worker on each reload.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { devLogLine, kleur, log } from "../log.ts";
@@ -51,14 +51,46 @@ export function compatOf(s: Settings): CompatSettings {
   return { date: config.compatibility_date ?? "", flags: config.compatibility_flags ?? [] };
 }
 
+/** A session's build directory is named `bunflare-dev-<pid>-<random>`. */
+const BUILD_DIR_PREFIX = "bunflare-dev-";
+const BUILD_DIR_PID = /^bunflare-dev-(\d+)-/;
+
+function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Removes the build directories of dev sessions killed before they could (SIGKILL, a
+ * crash): their process is gone. Left alone, they pile up in the temp directory, and
+ * every Bun start there reads it.
+ */
+export function removeLeftBuildDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = BUILD_DIR_PID.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && processIsGone(Number(pid))) rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 export class DevSession {
   /** The first config's worker is the one served; the others are reachable through service bindings. */
   readonly slots: Slot[];
   readonly primary: Slot;
   private readonly args: DevArgs;
   private readonly console: DevConsole;
-  /** Where bundles are written; removed by dispose(). */
-  private readonly outDir = mkdtempSync(path.join(tmpdir(), "bunflare-dev-"));
+  /** Where bundles are written; removed by dispose(), or by a later session if this one is killed. */
+  private readonly outDir = mkdtempSync(path.join(tmpdir(), `${BUILD_DIR_PREFIX}${process.pid}-`));
   // One store handle per directory for the life of the server: a config reload must
   // not open a second connection while the old worker may still be using the first.
   private readonly stores = new Map<string, Store>();
