@@ -333,6 +333,14 @@ describe("stubs within one process", () => {
     expect(await (await api.fetch("http://x/")).text()).toBe("fetched");
   });
 
+  test("a service binding is sent over RPC only with the experimental compatibility flag, as in workerd", async () => {
+    const api = binding();
+    const sent = await api.who(api).then(() => "sent", (e: DOMException) => `${e.name}: ${e.message}`);
+    expect(sent).toBe("DataCloneError: ServiceStub serialization requires the 'experimental' compat flag.");
+    const experimental = createServiceBinding({ service: "api", experimental: true, find: () => undefined }) as any;
+    expect(await api.who(experimental)).toBe("nobody");
+  });
+
   test("arguments are copies: the callee's changes to them do not reach the caller", async () => {
     const api = binding();
     const sent = new Headers({ a: "1" });
@@ -358,5 +366,59 @@ describe("property reads", () => {
     }) as any;
     expect(await api.count).toBe(1);
     expect(await api.count).toBe(2);
+  });
+});
+
+describe("a Durable Object stub as an RPC argument or result", () => {
+  const refused = 'DataCloneError: Could not serialize object of type "DurableObject". This type does not support serialization.';
+  const attempt = `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };`;
+
+  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id as workerd's does", async () => {
+    const registry = project({});
+    const owner = project({
+      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`),
+      "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject { hello() { return "hello"; } }
+${attempt}
+export default class extends WorkerEntrypoint {
+  stub(name) { return this.env.COUNTER.getByName(name); }
+  take(stub) { return typeof stub; }
+  async fetch() {
+    const { COUNTER, SELF } = this.env;
+    const named = COUNTER.getByName("alice");
+    return Response.json([
+      JSON.stringify(named), Object.keys(named).join(","), named.id.equals(COUNTER.idFromName("alice")),
+      await attempt(() => SELF.take(named)), await attempt(() => SELF.take([named])), await attempt(() => SELF.stub("alice")),
+    ]);
+  }
+}
+`,
+    });
+    const client = project({
+      "wrangler.toml": tomlWithMain(
+        "client",
+        "index.js",
+        `[[services]]\nbinding = "OWNER"\nservice = "owner"\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\nscript_name = "owner"\n`,
+      ),
+      "index.js": `${attempt}
+export default {
+  async fetch(request, env) {
+    const named = env.COUNTER.getByName("alice");
+    return Response.json([
+      JSON.stringify(named), named.id.name, await named.hello(),
+      await attempt(() => env.OWNER.take(named)), await attempt(() => env.OWNER.stub("alice")),
+    ]);
+  },
+};
+`,
+    });
+    dirs.push(registry, owner, client);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const inOwner = await start(owner, [], env);
+    const inClient = await start(client, [], env);
+    const json = '{"name":"alice","id":{"name":"alice"}}';
+    expect(await (await fetch(inOwner.url)).json()).toEqual([json, "name,id", true, refused, refused, refused]);
+    // Before, a stub returned to another process arrived as a bare RpcStub with no id or name.
+    expect(await (await fetch(inClient.url)).json()).toEqual([json, "alice", "hello", refused, refused]);
   });
 });

@@ -20,6 +20,8 @@ export interface ServiceBindingOptions {
   entrypoint?: string;
   /** The binding's `props`: what the entrypoint sees as `this.ctx.props`. */
   props?: unknown;
+  /** The `experimental` compatibility flag is on: workerd sends a service binding over RPC only then. */
+  experimental?: boolean;
   find(): ServiceTarget | undefined;
 }
 
@@ -47,5 +49,6 @@ export function createServiceBinding(options: ServiceBindingOptions): unknown {
     release() {},
   };
   // Copies are made by the capability found: in this process, or by the request to another.
-  return makeStub(cap, { own: { fetch }, object: true, local: false, proto: Fetcher.prototype });
+  const refuseClone = options.experimental ? undefined : "ServiceStub serialization requires the 'experimental' compat flag.";
+  return makeStub(cap, { own: { fetch }, object: true, local: false, proto: Fetcher.prototype, refuseClone });
 }
