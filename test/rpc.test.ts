@@ -4,7 +4,7 @@
 // three processes where one is killed with -9 and restarted.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
-import { durableObject, KV, R2, tomlWithMain } from "./configs.ts";
+import { durableObject, JOBS, KV, R2, tomlWithMain } from "./configs.ts";
 
 setDefaultTimeout(60_000);
 
@@ -373,10 +373,10 @@ describe("a Durable Object stub as an RPC argument or result", () => {
   const refused = 'DataCloneError: Could not serialize object of type "DurableObject". This type does not support serialization.';
   const attempt = `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };`;
 
-  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id, KV and R2 their type names, as workerd's do", async () => {
+  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id, KV, R2 and queues their type names, as workerd's do", async () => {
     const registry = project({});
     const owner = project({
-      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`, KV, R2),
+      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`, KV, R2, JOBS),
       "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject { hello() { return "hello"; } }
 ${attempt}
@@ -384,13 +384,14 @@ export default class extends WorkerEntrypoint {
   stub(name) { return this.env.COUNTER.getByName(name); }
   take(stub) { return typeof stub; }
   async fetch() {
-    const { COUNTER, SELF, KV, BUCKET } = this.env;
+    const { COUNTER, SELF, KV, BUCKET, JOBS } = this.env;
     const named = COUNTER.getByName("alice");
     return Response.json([
       JSON.stringify(named), Object.keys(named).join(","), named.id.equals(COUNTER.idFromName("alice")),
       await attempt(() => SELF.take(named)), await attempt(() => SELF.take([named])), await attempt(() => SELF.stub("alice")),
-      [KV, BUCKET].map((binding) => binding.constructor.name + " " + Object.prototype.toString.call(binding)),
+      [KV, BUCKET, JOBS].map((binding) => binding.constructor.name + " " + Object.prototype.toString.call(binding)),
       await attempt(() => SELF.take(KV)),
+      await attempt(() => SELF.take(JOBS)),
     ]);
   }
 }
@@ -426,8 +427,9 @@ export default {
       refused,
       refused,
       refused,
-      ["KvNamespace [object KvNamespace]", "R2Bucket [object R2Bucket]"],
+      ["KvNamespace [object KvNamespace]", "R2Bucket [object R2Bucket]", "WorkerQueue [object WorkerQueue]"],
       'DataCloneError: Could not serialize object of type "KvNamespace". This type does not support serialization.',
+      'DataCloneError: Could not serialize object of type "WorkerQueue". This type does not support serialization.',
     ]);
     // Before, a stub returned to another process arrived as a bare RpcStub with no id or name.
     expect(await (await fetch(inClient.url)).json()).toEqual([json, "alice", "hello", refused, refused]);

@@ -100,6 +100,7 @@ const DO_OWNER = {
   "wrangler.toml":
     'name = "owner"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n' +
     '[[services]]\nbinding = "SELF"\nservice = "owner"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n[[r2_buckets]]\nbinding = "R2"\nbucket_name = "bucket"\n' +
+    '[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n' +
     '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n',
   "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject {
@@ -111,7 +112,7 @@ export default class extends WorkerEntrypoint {
   inside(name) { return [this.env.COUNTER.getByName(name)]; }
   take(stub) { return typeof stub; }
   async fetch() {
-    const { COUNTER, SELF, KV, R2 } = this.env;
+    const { COUNTER, SELF, KV, R2, Q } = this.env;
     const type = (binding) => [binding.constructor.name, Object.prototype.toString.call(binding)];
     const named = COUNTER.getByName("alice");
     const unique = COUNTER.get(COUNTER.newUniqueId());
@@ -124,6 +125,7 @@ export default class extends WorkerEntrypoint {
       binding: await attempt(() => SELF.take(SELF)),
       kv: [...type(KV), await attempt(() => SELF.take(KV))],
       r2: [...type(R2), await attempt(() => SELF.take(R2))],
+      queue: [...type(Q), await attempt(() => SELF.take(Q))],
     });
   }
 }
@@ -154,11 +156,11 @@ export default {
  * dev session, with a DataCloneError; a service binding likewise unless the
  * `experimental` flag is on. bunflare once sent them, and one reaching another
  * process arrived without its id and name. Also the stub's own `name` and `id`
- * as Object.keys and JSON.stringify show them, and the type names of KV and R2
- * bindings (in the DataCloneError too).
+ * as Object.keys and JSON.stringify show them, and the type names of KV, R2
+ * and queue producer bindings (in the DataCloneError too; a producer was sent).
  */
 const durableObjectStubCase: CompatCase = {
-  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV and R2 bindings",
+  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2 and queue bindings",
   steps: [],
   async run(): Promise<CaseOutcome> {
     const problems: string[] = [];
