@@ -55,7 +55,10 @@ export function errorShape(thrown: unknown): ErrorShape {
 /** The error the caller sees for `shape`: same type and message, the caller's stack, `remote: true`. */
 export function rebuildError(shape: ErrorShape): Error {
   const error: Error = shape.dom ? new DOMException(shape.message, shape.name) : new (BY_NAME.get(shape.name) ?? Error)(shape.message);
-  if (shape.dom) Error.captureStackTrace(error, rebuildError);
+  if (shape.dom) {
+    Error.captureStackTrace(error, rebuildError);
+    headed(error as DOMException);
+  }
   if (!shape.dom && error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
   (error as { remote?: boolean }).remote = true;
   return error;
@@ -69,6 +72,14 @@ export function dataCloneError(message: string): DOMException {
   const error = new DOMException(message, "DataCloneError");
   // workerd's DOMExceptions carry a stack like any error; Bun's do not.
   Error.captureStackTrace(error, dataCloneError);
+  return headed(error);
+}
+
+/** A captured DOMException stack headed "<name>: <message>", as workerd's are (JavaScriptCore heads it "Error"). */
+function headed(error: DOMException): DOMException {
+  const stack = error.stack ?? "";
+  const frames = stack.includes("\n") ? stack.slice(stack.indexOf("\n")) : "";
+  Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}${frames}`, writable: true, configurable: true });
   return error;
 }
 
