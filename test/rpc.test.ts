@@ -375,10 +375,11 @@ describe("a Durable Object stub as an RPC argument or result", () => {
   const refused = 'DataCloneError: Could not serialize object of type "DurableObject". This type does not support serialization.';
   const attempt = `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };`;
 
-  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id, KV, R2 and queues their type names, as workerd's do", async () => {
+  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id, every binding its type name, and env.ASSETS is a Fetcher, as in workerd", async () => {
     const registry = project({});
     const owner = project({
-      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`, KV, R2, JOBS),
+      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`, KV, R2, JOBS, `[assets]\ndirectory = "public"\nbinding = "ASSETS"\n`),
+      "public/a.txt": "asset a",
       "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject { hello() { return "hello"; } }
 ${attempt}
@@ -386,14 +387,16 @@ export default class extends WorkerEntrypoint {
   stub(name) { return this.env.COUNTER.getByName(name); }
   take(stub) { return typeof stub; }
   async fetch() {
-    const { COUNTER, SELF, KV, BUCKET, JOBS } = this.env;
+    const { COUNTER, SELF, KV, BUCKET, JOBS, ASSETS } = this.env;
     const named = COUNTER.getByName("alice");
     return Response.json([
       JSON.stringify(named), Object.keys(named).join(","), named.id.equals(COUNTER.idFromName("alice")),
       await attempt(() => SELF.take(named)), await attempt(() => SELF.take([named])), await attempt(() => SELF.stub("alice")),
-      [KV, BUCKET, JOBS].map((binding) => binding.constructor.name + " " + Object.prototype.toString.call(binding)),
+      [KV, BUCKET, JOBS, named, SELF, ASSETS].map((binding) => binding.constructor.name + " " + Object.prototype.toString.call(binding)),
       await attempt(() => SELF.take(KV)),
       await attempt(() => SELF.take(JOBS)),
+      [Object.keys(ASSETS).join(","), await (await ASSETS.fetch("http://x/a.txt")).text(), await attempt(() => ASSETS.match(new Request("http://x/a.txt")))],
+      await attempt(() => SELF.take(ASSETS)),
     ]);
   }
 }
@@ -429,9 +432,19 @@ export default {
       refused,
       refused,
       refused,
-      ["KvNamespace [object KvNamespace]", "R2Bucket [object R2Bucket]", "WorkerQueue [object WorkerQueue]"],
+      [
+        "KvNamespace [object KvNamespace]",
+        "R2Bucket [object R2Bucket]",
+        "WorkerQueue [object WorkerQueue]",
+        "DurableObject [object DurableObject]",
+        "Fetcher [object Fetcher]",
+        "Fetcher [object Fetcher]",
+      ],
       'DataCloneError: Could not serialize object of type "KvNamespace". This type does not support serialization.',
       'DataCloneError: Could not serialize object of type "WorkerQueue". This type does not support serialization.',
+      // env.ASSETS is a Fetcher: the asset server's own match() (or close()) is not reachable.
+      ["", "asset a", 'TypeError: The RPC receiver does not implement the method "match".'],
+      "DataCloneError: ServiceStub serialization requires the 'experimental' compat flag.",
     ]);
     // Before, a stub returned to another process arrived as a bare RpcStub with no id or name.
     expect(await (await fetch(inClient.url)).json()).toEqual([json, "alice", "hello", refused, refused]);

@@ -35,7 +35,10 @@ function sessions(tool: Tool) {
     async start(name: string, files: Record<string, string>): Promise<Running> {
       const dir = path.join(home, name);
       mkdirSync(dir, { recursive: true });
-      for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+      for (const [file, content] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), content);
+      }
       const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
       running.push(dev);
       return dev;
@@ -101,7 +104,9 @@ const DO_OWNER = {
     'name = "owner"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n' +
     '[[services]]\nbinding = "SELF"\nservice = "owner"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n[[r2_buckets]]\nbinding = "R2"\nbucket_name = "bucket"\n' +
     '[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n' +
+    '[assets]\ndirectory = "public"\nbinding = "ASSETS"\n' +
     '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n',
+  "public/a.txt": "asset a",
   "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject {
   hello() { return "hello"; }
@@ -112,7 +117,7 @@ export default class extends WorkerEntrypoint {
   inside(name) { return [this.env.COUNTER.getByName(name)]; }
   take(stub) { return typeof stub; }
   async fetch() {
-    const { COUNTER, SELF, KV, R2, Q } = this.env;
+    const { COUNTER, SELF, KV, R2, Q, ASSETS } = this.env;
     const type = (binding) => [binding.constructor.name, Object.prototype.toString.call(binding)];
     const named = COUNTER.getByName("alice");
     const unique = COUNTER.get(COUNTER.newUniqueId());
@@ -126,6 +131,11 @@ export default class extends WorkerEntrypoint {
       kv: [...type(KV), await attempt(() => SELF.take(KV))],
       r2: [...type(R2), await attempt(() => SELF.take(R2))],
       queue: [...type(Q), await attempt(() => SELF.take(Q))],
+      stubTypes: [type(named), type(SELF)],
+      assets: [
+        ...type(ASSETS), Object.keys(ASSETS).join(","), typeof ASSETS.match, await (await ASSETS.fetch("http://x/a.txt")).text(),
+        await attempt(() => ASSETS.match(new Request("http://x/a.txt"))), await attempt(() => SELF.take(ASSETS)),
+      ],
     });
   }
 }
@@ -157,10 +167,12 @@ export default {
  * `experimental` flag is on. bunflare once sent them, and one reaching another
  * process arrived without its id and name. Also the stub's own `name` and `id`
  * as Object.keys and JSON.stringify show them, and the type names of KV, R2
- * and queue producer bindings (in the DataCloneError too; a producer was sent).
+ * and queue producer bindings (in the DataCloneError too; a producer was sent),
+ * and the assets binding: a Fetcher, not the asset server's own object (whose
+ * match() and close() a worker could call).
  */
 const durableObjectStubCase: CompatCase = {
-  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2 and queue bindings",
+  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2, queue and assets bindings",
   steps: [],
   async run(): Promise<CaseOutcome> {
     const problems: string[] = [];

@@ -125,7 +125,7 @@ export interface StubOptions {
   local?: boolean;
   /** `typeof stub`: workerd's bindings are objects, stubs of functions and targets are functions. */
   object?: boolean;
-  /** What an object stub reports as its prototype (a service binding's is Fetcher's). */
+  /** What an object stub reports as its prototype, constructor and toString tag (a service binding's is Fetcher's). */
   proto?: object;
   /**
    * The DataCloneError's message when the stub is sent over RPC: workerd refuses
@@ -154,6 +154,8 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
     get(_shell, key) {
       if (options.own && typeof key === "string" && Object.hasOwn(options.own, key)) return options.own[key];
       if (key === Symbol.dispose) return dispose;
+      // Object.prototype.toString names a binding's own kind ("[object Fetcher]").
+      if (key === Symbol.toStringTag) return options.proto?.constructor.name;
       if (typeof key === "symbol" || key === "then") return undefined;
       // A binding or Durable Object stub inside JSON.stringify() is not an RPC call.
       if (key === "toJSON" && options.object) return undefined;
@@ -164,7 +166,7 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
           return makeStub(raw, options, refs);
         };
       }
-      if (key === "constructor") return RpcStub;
+      if (key === "constructor") return options.proto?.constructor ?? RpcStub;
       let found = members.get(key);
       if (!found) members.set(key, (found = member(state, [key])));
       return found;

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import type { Store } from "../../store/index.ts";
 import { alarmScheduler, type AlarmDelivery } from "./alarms.ts";
-import { DurableObjectId, IdFactory } from "./id.ts";
+import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
 import { ObjectHost, type ObjectClass } from "./object.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
@@ -193,7 +193,7 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
         return call(instance);
       }),
   );
-  return makeRpcStub(capability, { own, object: true, refuseClone: STUB_NOT_SENT }) as DurableObjectStub;
+  return makeRpcStub(capability, { own, object: true, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype }) as DurableObjectStub;
 }
 
 const NO_RPC =

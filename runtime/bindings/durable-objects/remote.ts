@@ -3,7 +3,7 @@
 // the owner makes them (they derive from the class name); each stub forwards
 // fetch and RPC to the owner, where the one instance per id lives, as under
 // wrangler, where the object runs in the process of the worker that defines it.
-import { DurableObjectId, IdFactory } from "./id.ts";
+import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
 import { notAnId, STUB_NOT_SENT } from "./validate.ts";
 import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
 import { makeStub } from "../../rpc/stubs.ts";
@@ -43,7 +43,7 @@ export class RemoteDurableObjectNamespace {
       fetch: (input: Request | string | URL, init?: RequestInit) =>
         remoteFetch(target, input instanceof Request && init === undefined ? input : new Request(input as string, init)),
     };
-    return makeStub(remoteCapability(target), { own, object: true, local: false, refuseClone: STUB_NOT_SENT });
+    return makeStub(remoteCapability(target), { own, object: true, local: false, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype });
   }
 
   getByName(name: string, options?: unknown): unknown {
