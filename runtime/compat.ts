@@ -131,6 +131,8 @@ const UNSUPPORTED_FLAGS = new Set([
   "rtti_api",
   "unsafe_module",
   "allow_insecure_inefficient_logged_eval",
+  // Its module registry (import.meta.url / main / resolve among what it changes).
+  "new_module_registry",
 ]);
 
 export interface CompatSettings {

@@ -233,6 +233,61 @@ describe("what a process lends to a borrower that dies", () => {
   });
 });
 
+describe("a borrower killed with -9", () => {
+  // This process lends (it answers RPC as a dev server does); a real `bunflare dev` borrows and is killed.
+  test("what it borrowed and kept is released by the lender's sweep", async () => {
+    const registry = project({});
+    const borrowerDir = project({
+      "wrangler.toml": tomlWithMain("borrower", "index.js", `[[services]]\nbinding = "LENDER"\nservice = "lender"\n`),
+      "index.js": `const kept = [];
+export default {
+  async fetch(request, env) {
+    const counter = await env.LENDER.counter();
+    kept.push(counter);
+    return new Response(String(await counter()));
+  },
+};
+`,
+    });
+    dirs.push(registry, borrowerDir);
+    const saved = process.env.BUNFLARE_REGISTRY_PATH;
+    process.env.BUNFLARE_REGISTRY_PATH = registry;
+    class Api extends RpcTarget {
+      counter() {
+        let n = 0;
+        return () => ++n;
+      }
+    }
+    const api = new Api();
+    const lender = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: async (request) => answerRpc(await request.arrayBuffer(), () => localCapability(() => api)),
+    });
+    setRpcAddress(lender.url.origin);
+    registerWorker({ name: "lender", url: lender.url.origin, entrypoints: [], durableObjects: [] });
+    try {
+      const before = outstandingLoans().capabilities;
+      const borrower = await startDev(borrowerDir, [], { env: { BUNFLARE_REGISTRY_PATH: registry } });
+      running.push(borrower);
+      expect(await (await fetch(borrower.url)).text()).toBe("1");
+      expect(await (await fetch(borrower.url)).text()).toBe("1");
+      // Both counters are kept by the borrower: lent, not released.
+      expect(outstandingLoans().capabilities).toBe(before + 2);
+      borrower.child.kill("SIGKILL");
+      await eventually(async () => borrower.child.signalCode !== null);
+      // The sweep runs every 10 s while anything is lent.
+      await eventually(async () => outstandingLoans().capabilities === before, 30_000);
+    } finally {
+      unregisterWorker("lender");
+      setRpcAddress(undefined);
+      lender.stop(true);
+      if (saved === undefined) delete process.env.BUNFLARE_REGISTRY_PATH;
+      else process.env.BUNFLARE_REGISTRY_PATH = saved;
+    }
+  });
+});
+
 describe("RPC across processes behaves as within one", () => {
   // fixtures/dev-rpc calls its own entrypoint; compat-tests/cases/rpc.ts checks those answers against wrangler dev.
   // Here a second process runs the same caller code with its bindings pointing at the first. (Two wrangler dev

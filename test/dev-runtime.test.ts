@@ -153,6 +153,28 @@ export default {
 };
 `;
 
+describe("import.meta", () => {
+  // workerd's (without new_module_registry) is an empty object: no url, no main, nothing of Bun's.
+  const META = ["url", "main", "dir", "dirname", "file", "filename", "path", "require", "resolve", "resolveSync", "env"];
+  const probe = `export const members = (meta) => ({
+  types: Object.fromEntries(${JSON.stringify(META)}.map((key) => [key, typeof meta[key]])),
+  keys: Object.keys(meta),
+  json: JSON.stringify(meta),
+  deleted: (() => { try { delete meta.require; } catch {} return typeof meta.require; })(),
+});
+`;
+  const empty = { types: Object.fromEntries(META.map((key) => [key, "undefined"])), keys: [], json: "{}", deleted: "undefined" };
+
+  test("shows nothing of Bun (no require, no env holding the machine's environment), bundled and in each unbundled module", async () => {
+    const index = 'import { members } from "./meta.js";\nimport { meta } from "./dep.js";\nexport default { fetch() { return Response.json([members(import.meta), members(meta)]); } };\n';
+    const files = { "index.js": index, "meta.js": probe, "dep.js": "export const meta = import.meta;\n" };
+    for (const extra of ['compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat"]', 'compatibility_date = "2025-06-01"\nno_bundle = true']) {
+      const { get } = await serve({ "wrangler.toml": config(extra), ...files });
+      expect(await (await get("/")).json()).toEqual([empty, empty]);
+    }
+  });
+});
+
 describe("modules run as written", () => {
   test("no_bundle: a function's toString() is its text in the file, comments and spacing kept", async () => {
     const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"\nno_bundle = true'), "index.js": AS_WRITTEN });

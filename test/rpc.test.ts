@@ -4,7 +4,7 @@
 // three processes where one is killed with -9 and restarted.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
-import { durableObject, tomlWithMain } from "./configs.ts";
+import { durableObject, JOBS, KV, R2, tomlWithMain } from "./configs.ts";
 
 setDefaultTimeout(60_000);
 
@@ -333,6 +333,16 @@ describe("stubs within one process", () => {
     expect(await (await api.fetch("http://x/")).text()).toBe("fetched");
   });
 
+  test("a service binding is sent over RPC only with the experimental compatibility flag, as in workerd", async () => {
+    const api = binding();
+    const sent = await api.who(api).then(() => "sent", (e: DOMException) => [`${e.name}: ${e.message}`, e.stack!.split("\n")[0], e.stack!.includes("\n    at ")]);
+    // Its stack is headed by its name and message, as workerd's DOMExceptions' are (Bun's said "Error").
+    const refused = "DataCloneError: ServiceStub serialization requires the 'experimental' compat flag.";
+    expect(sent).toEqual([refused, refused, true]);
+    const experimental = createServiceBinding({ service: "api", experimental: true, find: () => undefined }) as any;
+    expect(await api.who(experimental)).toBe("nobody");
+  });
+
   test("arguments are copies: the callee's changes to them do not reach the caller", async () => {
     const api = binding();
     const sent = new Headers({ a: "1" });
@@ -358,5 +368,85 @@ describe("property reads", () => {
     }) as any;
     expect(await api.count).toBe(1);
     expect(await api.count).toBe(2);
+  });
+});
+
+describe("a Durable Object stub as an RPC argument or result", () => {
+  const refused = 'DataCloneError: Could not serialize object of type "DurableObject". This type does not support serialization.';
+  const attempt = `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };`;
+
+  test("is refused with workerd's DataCloneError, in one process and sent to another; the stub shows its name and id, every binding its type name, and env.ASSETS is a Fetcher, as in workerd", async () => {
+    const registry = project({});
+    const owner = project({
+      "wrangler.toml": tomlWithMain("owner", "index.js", durableObject("COUNTER", "Counter"), `[[services]]\nbinding = "SELF"\nservice = "owner"\n`, KV, R2, JOBS, `[assets]\ndirectory = "public"\nbinding = "ASSETS"\n`),
+      "public/a.txt": "asset a",
+      "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject { hello() { return "hello"; } }
+${attempt}
+export default class extends WorkerEntrypoint {
+  stub(name) { return this.env.COUNTER.getByName(name); }
+  take(stub) { return typeof stub; }
+  async fetch() {
+    const { COUNTER, SELF, KV, BUCKET, JOBS, ASSETS } = this.env;
+    const named = COUNTER.getByName("alice");
+    return Response.json([
+      JSON.stringify(named), Object.keys(named).join(","), named.id.equals(COUNTER.idFromName("alice")),
+      await attempt(() => SELF.take(named)), await attempt(() => SELF.take([named])), await attempt(() => SELF.stub("alice")),
+      [KV, BUCKET, JOBS, named, SELF, ASSETS].map((binding) => binding.constructor.name + " " + Object.prototype.toString.call(binding)),
+      await attempt(() => SELF.take(KV)),
+      await attempt(() => SELF.take(JOBS)),
+      [Object.keys(ASSETS).join(","), await (await ASSETS.fetch("http://x/a.txt")).text(), await attempt(() => ASSETS.match(new Request("http://x/a.txt")))],
+      await attempt(() => SELF.take(ASSETS)),
+    ]);
+  }
+}
+`,
+    });
+    const client = project({
+      "wrangler.toml": tomlWithMain(
+        "client",
+        "index.js",
+        `[[services]]\nbinding = "OWNER"\nservice = "owner"\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\nscript_name = "owner"\n`,
+      ),
+      "index.js": `${attempt}
+export default {
+  async fetch(request, env) {
+    const named = env.COUNTER.getByName("alice");
+    return Response.json([
+      JSON.stringify(named), named.id.name, await named.hello(),
+      await attempt(() => env.OWNER.take(named)), await attempt(() => env.OWNER.stub("alice")),
+    ]);
+  },
+};
+`,
+    });
+    dirs.push(registry, owner, client);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const inOwner = await start(owner, [], env);
+    const inClient = await start(client, [], env);
+    const json = '{"name":"alice","id":{"name":"alice"}}';
+    expect(await (await fetch(inOwner.url)).json()).toEqual([
+      json,
+      "name,id",
+      true,
+      refused,
+      refused,
+      refused,
+      [
+        "KvNamespace [object KvNamespace]",
+        "R2Bucket [object R2Bucket]",
+        "WorkerQueue [object WorkerQueue]",
+        "DurableObject [object DurableObject]",
+        "Fetcher [object Fetcher]",
+        "Fetcher [object Fetcher]",
+      ],
+      'DataCloneError: Could not serialize object of type "KvNamespace". This type does not support serialization.',
+      'DataCloneError: Could not serialize object of type "WorkerQueue". This type does not support serialization.',
+      // env.ASSETS is a Fetcher: the asset server's own match() (or close()) is not reachable.
+      ["", "asset a", 'TypeError: The RPC receiver does not implement the method "match".'],
+      "DataCloneError: ServiceStub serialization requires the 'experimental' compat flag.",
+    ]);
+    // Before, a stub returned to another process arrived as a bare RpcStub with no id or name.
+    expect(await (await fetch(inClient.url)).json()).toEqual([json, "alice", "hello", refused, refused]);
   });
 });

@@ -4,7 +4,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CaseOutcome, CompatCase, Tool } from "../harness.ts";
+import { showDiff, type CaseOutcome, type CompatCase, type Tool } from "../harness.ts";
 import { devCase, kill, startDev, type Running } from "../dev-harness.ts";
 import { freePort } from "../../bench/proc.ts";
 
@@ -27,6 +27,29 @@ const CALLER = {
 `,
 };
 
+/** Dev sessions of one tool that find each other through their own dev registry (a fresh HOME). */
+function sessions(tool: Tool) {
+  const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-registry-`));
+  const running: Running[] = [];
+  return {
+    async start(name: string, files: Record<string, string>): Promise<Running> {
+      const dir = path.join(home, name);
+      mkdirSync(dir, { recursive: true });
+      for (const [file, content] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), content);
+      }
+      const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
+      running.push(dev);
+      return dev;
+    },
+    stopAll(): void {
+      for (const dev of running) kill(dev.child);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * Two dev sessions of the same worker name, found by a third through the dev
  * registry. With one running, both tools answer alike. With two, wrangler
@@ -45,16 +68,7 @@ const sameNameTwiceCase: CompatCase = {
     const problems: string[] = [];
     const seen: Record<Tool, string[]> = { wrangler: [], bunflare: [] };
     for (const tool of ["wrangler", "bunflare"] as const) {
-      const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-registry-`));
-      const running: Running[] = [];
-      const start = async (name: string, files: Record<string, string>) => {
-        const dir = path.join(home, name);
-        mkdirSync(dir, { recursive: true });
-        for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
-        const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
-        running.push(dev);
-        return dev;
-      };
+      const { start, stopAll } = sessions(tool);
       try {
         await start("first", CALLEE("first callee"));
         const caller = await start("caller", CALLER);
@@ -69,8 +83,7 @@ const sameNameTwiceCase: CompatCase = {
       } catch (error) {
         problems.push(`${tool}: ${error}`);
       } finally {
-        for (const dev of running) kill(dev.child);
-        rmSync(home, { recursive: true, force: true });
+        stopAll();
       }
     }
     const [wranglerFirst, wranglerBoth, wranglerAfter] = seen.wrangler;
@@ -83,8 +96,112 @@ const sameNameTwiceCase: CompatCase = {
   },
 };
 
+// The worker that defines the Durable Object, and one in another dev session
+// that reaches it by service binding and by `script_name`. Each route answers
+// with what it saw, errors as "Name: message".
+const DO_OWNER = {
+  "wrangler.toml":
+    'name = "owner"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n' +
+    '[[services]]\nbinding = "SELF"\nservice = "owner"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n[[r2_buckets]]\nbinding = "R2"\nbucket_name = "bucket"\n' +
+    '[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n' +
+    '[assets]\ndirectory = "public"\nbinding = "ASSETS"\n' +
+    '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n',
+  "public/a.txt": "asset a",
+  "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  hello() { return "hello"; }
+}
+const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };
+export default class extends WorkerEntrypoint {
+  stub(name) { return this.env.COUNTER.getByName(name); }
+  inside(name) { return [this.env.COUNTER.getByName(name)]; }
+  take(stub) { return typeof stub; }
+  async fetch() {
+    const { COUNTER, SELF, KV, R2, Q, ASSETS } = this.env;
+    const type = (binding) => [binding.constructor.name, Object.prototype.toString.call(binding)];
+    const named = COUNTER.getByName("alice");
+    const unique = COUNTER.get(COUNTER.newUniqueId());
+    return Response.json({
+      named: [JSON.stringify(named), Object.keys(named).join(","), named.name, named.id.name, named.id.equals(COUNTER.idFromName("alice"))],
+      unique: [JSON.stringify(unique), Object.keys(unique).join(","), unique.name, unique.id.name],
+      sent: await attempt(() => SELF.take(named)),
+      returned: await attempt(() => SELF.stub("alice")),
+      inArray: await attempt(() => SELF.inside("alice")),
+      binding: await attempt(() => SELF.take(SELF)),
+      kv: [...type(KV), await attempt(() => SELF.take(KV))],
+      r2: [...type(R2), await attempt(() => SELF.take(R2))],
+      queue: [...type(Q), await attempt(() => SELF.take(Q))],
+      stubTypes: [type(named), type(SELF)],
+      assets: [
+        ...type(ASSETS), Object.keys(ASSETS).join(","), typeof ASSETS.match, await (await ASSETS.fetch("http://x/a.txt")).text(),
+        await attempt(() => ASSETS.match(new Request("http://x/a.txt"))), await attempt(() => SELF.take(ASSETS)),
+      ],
+    });
+  }
+}
+`,
+};
+const DO_CLIENT = {
+  "wrangler.toml":
+    'name = "client"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "OWNER"\nservice = "owner"\n' +
+    '[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\nscript_name = "owner"\n',
+  "index.js": `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };
+export default {
+  async fetch(request, env) {
+    const named = env.COUNTER.getByName("alice");
+    return Response.json({
+      named: [JSON.stringify(named), Object.keys(named).join(","), named.name, String(named.id) === String(env.COUNTER.idFromName("alice")), await named.hello()],
+      sent: await attempt(() => env.OWNER.take(named)),
+      returned: await attempt(() => env.OWNER.stub("alice")),
+      inArray: await attempt(() => env.OWNER.inside("alice")),
+    });
+  },
+};
+`,
+};
+
+/**
+ * A Durable Object stub as an RPC argument or result. workerd (wrangler 4.86,
+ * at any compatibility date) refuses to send one, in one process or to another
+ * dev session, with a DataCloneError; a service binding likewise unless the
+ * `experimental` flag is on. bunflare once sent them, and one reaching another
+ * process arrived without its id and name. Also the stub's own `name` and `id`
+ * as Object.keys and JSON.stringify show them, and the type names of KV, R2
+ * and queue producer bindings (in the DataCloneError too; a producer was sent),
+ * and the assets binding: a Fetcher, not the asset server's own object (whose
+ * match() and close() a worker could call).
+ */
+const durableObjectStubCase: CompatCase = {
+  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2, queue and assets bindings",
+  steps: [],
+  async run(): Promise<CaseOutcome> {
+    const problems: string[] = [];
+    const seen: Partial<Record<Tool, string>> = {};
+    for (const tool of ["wrangler", "bunflare"] as const) {
+      const { start, stopAll } = sessions(tool);
+      try {
+        const owner = await start("owner", DO_OWNER);
+        const client = await start("client", DO_CLIENT);
+        const answers = [];
+        for (const url of [owner.url, client.url]) {
+          const response = await fetch(url);
+          answers.push(`${response.status} ${JSON.stringify(await response.json(), null, 2)}`);
+        }
+        seen[tool] = answers.join("\n");
+      } catch (error) {
+        problems.push(`${tool}: ${error}`);
+      } finally {
+        stopAll();
+      }
+    }
+    if (seen.wrangler !== undefined && seen.bunflare !== seen.wrangler) problems.push(showDiff(seen.wrangler, seen.bunflare ?? ""));
+    return { name: durableObjectStubCase.name, ok: problems.length === 0, problems };
+  },
+};
+
 export const cases: CompatCase[] = [
   sameNameTwiceCase,
+  durableObjectStubCase,
   devCase({
     name: "rpc: properties, pipelining, RpcTargets, function stubs, ctx.props, errors, cloning and disposal",
     fixture: "dev-rpc",

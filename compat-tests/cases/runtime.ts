@@ -5,9 +5,16 @@
 import type { CompatCase } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
 
-/** A worker that answers with what its code can see of the global scope. */
+/**
+ * A worker that answers with what its code can see of the global scope, and of
+ * import.meta: workerd's is empty (without new_module_registry), Bun's has url,
+ * dir, require, env (the machine's environment), ... Not compared: Reflect.ownKeys
+ * and `in` on it, which show bunflare's undefined shadows of Bun's members (they
+ * cannot be deleted, only shadowed).
+ */
 const PROBE = `
 const names = ["Bun", "process", "Buffer", "setImmediate", "clearImmediate", "global", "require", "module", "__dirname", "self", "navigator", "scheduler", "alert", "Worker", "BuildMessage"];
+const META = ["url", "main", "dir", "dirname", "file", "filename", "path", "require", "resolve", "resolveSync", "env", "hot"];
 const refused = (run) => { try { run(); return "allowed"; } catch (error) { return error.name + ": " + error.message; } };
 export default {
   fetch() {
@@ -21,6 +28,7 @@ export default {
       callFunction: refused(() => Function("return 1")),
       asyncFunction: refused(() => (async () => {}).constructor("return 1")),
       env: typeof process === "object" ? Object.keys(process.env).sort() : null,
+      importMeta: { keys: Object.keys(import.meta), json: JSON.stringify(import.meta), types: Object.fromEntries(META.map((key) => [key, typeof import.meta[key]])) },
     });
   },
 };

@@ -11,7 +11,8 @@
 //   import ...; var { Bun, process, ... } = scope;   <- module-scope shadows
 //
 // The shadows are plain module variables, bound once at load, so a request
-// pays nothing for them. `globalThis` and `self` are shadowed too, by a proxy
+// pays nothing for them. The same call empties the module's import.meta of
+// Bun's members (url, dir, require, env, ...), as workerd gives it. `globalThis` and `self` are shadowed too, by a proxy
 // that hides the same names (property reads through it cost a trap; code that
 // reads free identifiers, as almost all code does, never meets it).
 import path from "node:path";
@@ -106,8 +107,20 @@ const preluded = new Set<string>();
 let pluginInstalled = false;
 const roots = new Set<string>();
 
-/** The scope of the module at `url`: the one of the deepest registered directory holding it. */
-function scopeOf(url: string): Record<string, unknown> {
+/** What Bun puts on import.meta (import.meta.env is the machine's environment). */
+const BUN_META = ["url", "main", "dir", "dirname", "file", "filename", "path", "require", "resolve", "resolveSync", "env"];
+// Bun's members are not own properties and cannot be deleted, only shadowed. Not
+// configurable, so `delete import.meta.require` cannot bring Bun's back.
+const HIDDEN_META: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: false };
+
+/**
+ * The scope of the module whose import.meta is `meta`: the one of the deepest
+ * registered directory holding it. Its import.meta is left as workerd gives it
+ * (without the new_module_registry flag): an object with nothing on it.
+ */
+function scopeOf(meta: ImportMeta): Record<string, unknown> {
+  const url = meta.url;
+  for (const key of BUN_META) Object.defineProperty(meta, key, HIDDEN_META);
   const file = fileURLToPath(url.split("?")[0]!);
   let best: string | undefined;
   for (const dir of scopes.keys()) if (file.startsWith(dir) && (!best || dir.length > best.length)) best = dir;
@@ -124,7 +137,7 @@ function preludeFor(source: string): string {
     if (new RegExp(`\\bfunction\\s*\\*?\\s*${name}\\s*\\(`).test(source)) names.delete(name);
   }
   for (let attempt = 0; attempt < SHADOWED.length; attempt++) {
-    const text = `// @bun\nimport { scopeOf as __bunflareScopeOf } from "${SCOPE_MODULE}"; var { ${[...names].join(", ")} } = __bunflareScopeOf(import.meta.url);\n`;
+    const text = `// @bun\nimport { scopeOf as __bunflareScopeOf } from "${SCOPE_MODULE}"; var { ${[...names].join(", ")} } = __bunflareScopeOf(import.meta);\n`;
     try {
       transpiler.scan(text + source);
       return text;

@@ -55,17 +55,31 @@ export function errorShape(thrown: unknown): ErrorShape {
 /** The error the caller sees for `shape`: same type and message, the caller's stack, `remote: true`. */
 export function rebuildError(shape: ErrorShape): Error {
   const error: Error = shape.dom ? new DOMException(shape.message, shape.name) : new (BY_NAME.get(shape.name) ?? Error)(shape.message);
-  if (shape.dom) Error.captureStackTrace(error, rebuildError);
+  if (shape.dom) {
+    Error.captureStackTrace(error, rebuildError);
+    headed(error as DOMException);
+  }
   if (!shape.dom && error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
   (error as { remote?: boolean }).remote = true;
   return error;
 }
+
+/** The runtime's message for an object of a type RPC cannot send (`type` as workerd names it). */
+export const unserializable = (type: string) => `Could not serialize object of type "${type}". This type does not support serialization.`;
 
 /** The runtime's error for a value RPC cannot send. */
 export function dataCloneError(message: string): DOMException {
   const error = new DOMException(message, "DataCloneError");
   // workerd's DOMExceptions carry a stack like any error; Bun's do not.
   Error.captureStackTrace(error, dataCloneError);
+  return headed(error);
+}
+
+/** A captured DOMException stack headed "<name>: <message>", as workerd's are (JavaScriptCore heads it "Error"). */
+function headed(error: DOMException): DOMException {
+  const stack = error.stack ?? "";
+  const frames = stack.includes("\n") ? stack.slice(stack.indexOf("\n")) : "";
+  Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}${frames}`, writable: true, configurable: true });
   return error;
 }
 
@@ -80,6 +94,7 @@ interface StubState {
   cap: Capability;
   disposed: boolean;
   refs: { count: number };
+  refuseClone?: string;
 }
 
 const STUBS = new WeakMap<object, StubState>();
@@ -110,20 +125,26 @@ export interface StubOptions {
   local?: boolean;
   /** `typeof stub`: workerd's bindings are objects, stubs of functions and targets are functions. */
   object?: boolean;
-  /** What an object stub reports as its prototype (a service binding's is Fetcher's). */
+  /** What an object stub reports as its prototype, constructor and toString tag (a service binding's is Fetcher's). */
   proto?: object;
+  /**
+   * The DataCloneError's message when the stub is sent over RPC: workerd refuses
+   * to send a Durable Object stub (and a service binding without the
+   * `experimental` flag), in one process or to another.
+   */
+  refuseClone?: string;
 }
 
 export function makeStub(raw: Capability, options: StubOptions = {}, refs = { count: 1 }): any {
   const cap = options.local === false ? raw : clonedCapability(raw);
-  const state: StubState = { raw, cap, disposed: false, refs };
+  const state: StubState = { raw, cap, disposed: false, refs, refuseClone: options.refuseClone };
   const dispose = () => {
     if (state.disposed) return;
     state.disposed = true;
     released.unregister(state);
     if (--refs.count === 0) raw.release();
   };
-  const shell = options.object ? {} : function RpcStub() {};
+  const shell = options.object ? dataMembers(options.own) : function RpcStub() {};
   // `stub.m` is the same value each time, as with any object (and cheaper than a new Proxy per call).
   const members = new Map<string, unknown>();
   const stub = new Proxy(shell, {
@@ -133,6 +154,8 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
     get(_shell, key) {
       if (options.own && typeof key === "string" && Object.hasOwn(options.own, key)) return options.own[key];
       if (key === Symbol.dispose) return dispose;
+      // Object.prototype.toString names a binding's own kind ("[object Fetcher]").
+      if (key === Symbol.toStringTag) return options.proto?.constructor.name;
       if (typeof key === "symbol" || key === "then") return undefined;
       // A binding or Durable Object stub inside JSON.stringify() is not an RPC call.
       if (key === "toJSON" && options.object) return undefined;
@@ -143,7 +166,7 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
           return makeStub(raw, options, refs);
         };
       }
-      if (key === "constructor") return RpcStub;
+      if (key === "constructor") return options.proto?.constructor ?? RpcStub;
       let found = members.get(key);
       if (!found) members.set(key, (found = member(state, [key])));
       return found;
@@ -153,6 +176,13 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
   // A remote stub the program drops without disposing still releases its target in the other process.
   if (options.local === false) released.register(stub, { state, refs, raw }, state);
   return stub;
+}
+
+/** An object stub's own properties: its data members, which workerd shows to Object.keys and JSON.stringify (a Durable Object stub's name and id). */
+function dataMembers(own: Record<string, unknown> | undefined): object {
+  const shell: Record<string, unknown> = {};
+  for (const key in own) if (typeof own[key] !== "function") shell[key] = own[key];
+  return shell;
 }
 
 /** `stub.a.b`: callable (a method call) and awaitable (a property read). */
@@ -360,6 +390,8 @@ export function prepare(value: unknown, specials: unknown[], seen = new Map<obje
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return value;
   if (seen.has(value)) return seen.get(value);
   if (isSpecial(value)) {
+    const refused = STUBS.get(value)?.refuseClone;
+    if (refused !== undefined) throw dataCloneError(refused);
     const marker = { [MARK]: specials.push(value) - 1 };
     seen.set(value, marker);
     return marker;
@@ -393,7 +425,7 @@ export function prepare(value: unknown, specials: unknown[], seen = new Map<obje
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise || value instanceof WeakRef) {
     throw dataCloneError(`#<${(value as object).constructor.name}> could not be cloned.`);
   }
-  throw dataCloneError(`Could not serialize object of type "${(value as object).constructor?.name ?? "Object"}". This type does not support serialization.`);
+  throw dataCloneError(unserializable((value as object).constructor?.name ?? "Object"));
 }
 
 /** Replaces the markers prepare() left (in a copy it owns) with what `special(i)` gives. */

@@ -22,6 +22,13 @@ export class DurableObjectId {
   }
 }
 
+/** What a Durable Object stub reports as its class, as workerd's do (not the DurableObject base class of cloudflare:workers). */
+export class DurableObjectStubClass {
+  static {
+    Object.defineProperty(this, "name", { value: "DurableObject" });
+  }
+}
+
 // Named ids are looked up on every request (getByName per request is the common
 // pattern), so recent ones are cached; a bound keeps a name-per-request app from
 // growing it without end.

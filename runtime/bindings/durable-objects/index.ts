@@ -5,11 +5,11 @@
 import { mkdirSync } from "node:fs";
 import type { Store } from "../../store/index.ts";
 import { alarmScheduler, type AlarmDelivery } from "./alarms.ts";
-import { DurableObjectId, IdFactory } from "./id.ts";
+import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
 import { ObjectHost, type ObjectClass } from "./object.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
-import { notAnId } from "./validate.ts";
+import { notAnId, STUB_NOT_SENT } from "./validate.ts";
 import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
 
 export { DurableObjectId } from "./id.ts";
@@ -166,9 +166,10 @@ export interface DurableObjectStub {
 }
 
 function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
+  // name before id: the order workerd's stub shows them in (Object.keys, JSON.stringify).
   const own = {
-    id,
     name: id.name,
+    id,
     fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
       let request: Request;
       try {
@@ -192,7 +193,7 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
         return call(instance);
       }),
   );
-  return makeRpcStub(capability, { own, object: true }) as DurableObjectStub;
+  return makeRpcStub(capability, { own, object: true, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype }) as DurableObjectStub;
 }
 
 const NO_RPC =

@@ -3,8 +3,8 @@
 // the owner makes them (they derive from the class name); each stub forwards
 // fetch and RPC to the owner, where the one instance per id lives, as under
 // wrangler, where the object runs in the process of the worker that defines it.
-import { DurableObjectId, IdFactory } from "./id.ts";
-import { notAnId } from "./validate.ts";
+import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
+import { notAnId, STUB_NOT_SENT } from "./validate.ts";
 import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
 import { makeStub } from "../../rpc/stubs.ts";
 
@@ -38,12 +38,12 @@ export class RemoteDurableObjectNamespace {
     if (!(id instanceof DurableObjectId)) throw notAnId("get");
     const target = { worker: this.worker, className: this.className, id: id.toString(), name: id.name };
     const own = {
-      id,
       name: id.name,
+      id,
       fetch: (input: Request | string | URL, init?: RequestInit) =>
         remoteFetch(target, input instanceof Request && init === undefined ? input : new Request(input as string, init)),
     };
-    return makeStub(remoteCapability(target), { own, object: true, local: false });
+    return makeStub(remoteCapability(target), { own, object: true, local: false, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype });
   }
 
   getByName(name: string, options?: unknown): unknown {

@@ -57,6 +57,9 @@ export const SQL_NO_TRANSACTIONS =
 export const ALARM_NEEDS_HANDLER =
   "Your Durable Object class must have an alarm() handler in order to call setAlarm()";
 
+/** workerd sends no Durable Object stub over RPC, in one process or to another (a name or id string can be sent instead). */
+export const STUB_NOT_SENT = 'Could not serialize object of type "DurableObject". This type does not support serialization.';
+
 export function notAnId(method: string): TypeError {
   return new TypeError(
     `Failed to execute '${method}' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.`,

@@ -82,6 +82,14 @@ function decodeCursor(cursor: string): string {
 
 /** The Workers KVNamespace API over the store. */
 export class LocalKVNamespace {
+  // The runtime's name for the type: constructor.name, Object.prototype.toString and RPC's DataCloneError show it.
+  static {
+    Object.defineProperty(this, "name", { value: "KvNamespace" });
+  }
+  get [Symbol.toStringTag](): string {
+    return "KvNamespace";
+  }
+
   readonly #store: Store;
   readonly #id: string;
   #commits: CommitWatch | undefined;

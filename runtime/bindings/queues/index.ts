@@ -75,11 +75,18 @@ export interface QueueProducerOptions {
   deliveryDelay?: number;
 }
 
+/** What a producer binding reports as its type, as the runtime's does (constructor.name, toString, RPC's DataCloneError). */
+class WorkerQueue {
+  get [Symbol.toStringTag](): string {
+    return "WorkerQueue";
+  }
+}
+
 export function createQueueProducer(options: QueueProducerOptions) {
   const { store, queue } = options;
   // The binding's delivery_delay, else the queue's own (`queues create --delivery-delay-secs`).
   const defaultDelay = () => options.deliveryDelay ?? getQueue(store, queue)?.settings.delivery_delay ?? 0;
-  return {
+  const producer = {
     async send(body: unknown, sendOptions: { contentType?: string; delaySeconds?: number } = {}): Promise<void> {
       const contentType = contentTypeOf(sendOptions?.contentType);
       const bytes = encode(body, contentType);
@@ -116,6 +123,8 @@ export function createQueueProducer(options: QueueProducerOptions) {
       await withoutBlocking(store.db, () => insertMessages(store, queue, encoded));
     },
   };
+  // Of its own class: a plain object would be copied by RPC (its methods as stubs), where workerd refuses it.
+  return Object.setPrototypeOf(producer, WorkerQueue.prototype) as typeof producer;
 }
 
 export interface ConsumerOptions {

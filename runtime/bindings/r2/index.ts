@@ -69,6 +69,14 @@ function decodeCursor(cursor: string): string {
 }
 
 export class LocalR2Bucket {
+  // The runtime's name for the type: constructor.name, Object.prototype.toString and RPC's DataCloneError show it.
+  static {
+    Object.defineProperty(this, "name", { value: "R2Bucket" });
+  }
+  get [Symbol.toStringTag](): string {
+    return "R2Bucket";
+  }
+
   readonly #db: Database;
   readonly #dir: string;
   readonly #bucket: string;

@@ -41,6 +41,7 @@ export const serviceDescriptor: BindingDescriptor<ServiceBindingConfig> = {
       service: entry.service,
       entrypoint: entry.entrypoint,
       props: entry.props,
+      experimental: ctx.config.compatibility_flags?.includes("experimental"),
       find: () => ctx.findService(entry.service, entry.entrypoint),
     }),
   typeName: () => "Fetcher",

@@ -20,11 +20,29 @@ export interface ServiceBindingOptions {
   entrypoint?: string;
   /** The binding's `props`: what the entrypoint sees as `this.ctx.props`. */
   props?: unknown;
+  /** The `experimental` compatibility flag is on: workerd sends a service binding over RPC only then. */
+  experimental?: boolean;
   find(): ServiceTarget | undefined;
 }
 
 /** What a service binding reports as its class, as in workerd. */
-class Fetcher {}
+class Fetcher {
+  // Kept whatever a bundler renames the class to.
+  static {
+    Object.defineProperty(this, "name", { value: "Fetcher" });
+  }
+}
+
+type FetchFunction = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * A binding as workerd's Fetchers are: its own `fetch`, every other member an
+ * RPC call into `rpc`. workerd sends one over RPC only with the `experimental` flag.
+ */
+export function makeFetcher(fetch: FetchFunction, rpc: Capability, experimental = false): unknown {
+  const refuseClone = experimental ? undefined : "ServiceStub serialization requires the 'experimental' compat flag.";
+  return makeStub(rpc, { own: { fetch }, object: true, local: false, proto: Fetcher.prototype, refuseClone });
+}
 
 export function createServiceBinding(options: ServiceBindingOptions): unknown {
   const props = options.props ?? {};
@@ -47,5 +65,5 @@ export function createServiceBinding(options: ServiceBindingOptions): unknown {
     release() {},
   };
   // Copies are made by the capability found: in this process, or by the request to another.
-  return makeStub(cap, { own: { fetch }, object: true, local: false, proto: Fetcher.prototype });
+  return makeFetcher(fetch, cap, options.experimental);
 }
