@@ -58,8 +58,9 @@ export function openSqlite(file: string): Database {
       () => db!.query("SELECT count(*) AS n, (SELECT page_count FROM pragma_page_count()) AS pages FROM sqlite_master").get() as { pages: number },
     );
     // A file just created (no page yet) is switched to WAL, a rollback-journal write of its
-    // first page, without fsyncs (three): it holds no data yet for a power cut to lose. Every
-    // later write is synced as NORMAL says, and closing checkpoints it with fsyncs as before.
+    // first page, without fsyncs (three): it holds no data yet for a power cut to lose. Later
+    // writes are synced as NORMAL says (its first commit: see immediateTransaction), and closing
+    // checkpoints it with fsyncs as before.
     db.run(pages === 0 ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL");
     retryWhileBusy(() => db!.run("PRAGMA journal_mode = WAL"));
     if (pages === 0) {
