@@ -4,7 +4,8 @@ import { openProject } from "../src/project.ts";
 import { UserError } from "../src/errors.ts";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureSchema, openStore, schemaVersion, StoreError } from "../runtime/store/index.ts";
+import { Database } from "bun:sqlite";
+import { ensureSchema, immediateTransaction, openSqlite, openStore, schemaVersion, StoreError } from "../runtime/store/index.ts";
 
 const dirs: string[] = [];
 function scratch(): string {
@@ -26,6 +27,32 @@ test("opening a store creates data.sqlite in WAL mode and the blob directories",
   const tables = store.db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["kv_namespaces", "r2_buckets", "d1_databases", "queues"]));
   store.close();
+});
+
+test("a new file's first commit (unsynced) and one after another process's write leave the usual settings and the data", () => {
+  const settings = (db: Database) => [
+    (db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous,
+    (db.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint,
+  ];
+  const file = path.join(scratch(), "fresh.sqlite");
+  const db = openSqlite(file);
+  immediateTransaction(db, () => db.run("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('first')"));
+  immediateTransaction(db, () => db.run("INSERT INTO t VALUES ('second')"));
+  expect(settings(db)).toEqual([1, 1000]);
+  db.close();
+  expect(new Database(file).query("SELECT v FROM t").values()).toEqual([["first"], ["second"]]);
+
+  // Another handle writes to the WAL between the open and the first commit: that commit is synced as usual.
+  const other = path.join(scratch(), "raced.sqlite");
+  const mine = openSqlite(other);
+  const theirs = new Database(other);
+  theirs.run("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('theirs')");
+  expect(statSync(`${other}-wal`).size).toBeGreaterThan(0);
+  immediateTransaction(mine, () => mine.run("INSERT INTO t VALUES ('mine')"));
+  expect(settings(mine)).toEqual([1, 1000]);
+  theirs.close();
+  mine.close();
+  expect(new Database(other).query("SELECT v FROM t").values()).toEqual([["theirs"], ["mine"]]);
 });
 
 test("a component's migrations run forward from the version a store was left at", () => {

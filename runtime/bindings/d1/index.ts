@@ -2,7 +2,7 @@
 // Each database is one SQLite file in the store; results, meta fields and
 // error messages follow what the Workers runtime returns under wrangler dev.
 import type { Database, Statement } from "bun:sqlite";
-import { openSqlite, type Store } from "../../store/index.ts";
+import { immediateTransaction, openSqlite, type Store } from "../../store/index.ts";
 import { withoutBlocking } from "../../store/lock.ts";
 import type { D1DatabaseConfig } from "./config.ts";
 import { SERVED_BY } from "./limits.ts";
@@ -335,7 +335,7 @@ export class D1Engine {
     if (this.db.inTransaction) return fn();
     this.#carrying = true;
     try {
-      return this.db.transaction(fn).immediate();
+      return immediateTransaction(this.db, fn);
     } finally {
       this.#carrying = false;
       this.#carried = undefined;
