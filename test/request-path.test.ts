@@ -134,6 +134,19 @@ describe("content encoding", () => {
     // fetch decodes on its own, as a browser does.
     expect(await (await fetch(`${dev.url}/site.css`)).text()).toBe("a { color: red; }\n".repeat(100));
   });
+
+  test("a body encoded on the way out goes chunked, without a length; a body passed on as it is keeps its Content-Length", async () => {
+    await ready;
+    for (const [path, acceptEncoding, coding] of [["/text", "gzip", "gzip"], ["/text", "br", "br"], ["/site.css", "gzip", "gzip"], ["/declared", "identity", "gzip"]] as const) {
+      const res = await rawGet(`${dev.url}${path}`, { "accept-encoding": acceptEncoding });
+      expect([path, acceptEncoding, res.headers["content-encoding"], res.headers["transfer-encoding"], res.headers["content-length"]]).toEqual([path, acceptEncoding, coding, "chunked", undefined]);
+    }
+    expect(gunzipSync((await rawGet(`${dev.url}/text`, { "accept-encoding": "gzip" })).body).toString()).toBe(TEXT);
+    // A declared encoding on a type the edge leaves alone is applied whatever the client asked.
+    expect(gunzipSync((await rawGet(`${dev.url}/declared`, { "accept-encoding": "identity" })).body).toString()).toBe(TEXT);
+    const binary = await rawGet(`${dev.url}/binary`, { "accept-encoding": "gzip" });
+    expect([binary.headers["content-length"], binary.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
+  });
 });
 
 test("a worker that passes on a gzipped origin response sends the client valid gzip", async () => {
