@@ -35,10 +35,10 @@ const WORKER = `export default {
 };
 `;
 
-/** A GET whose body comes back exactly as sent (fetch would decode it). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+/** A GET (or another method) whose body comes back exactly as sent (fetch would decode it). */
+function rawGet(url: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
+    const req = httpRequest(url, { headers, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -146,6 +146,17 @@ describe("content encoding", () => {
     expect(gunzipSync((await rawGet(`${dev.url}/declared`, { "accept-encoding": "identity" })).body).toString()).toBe(TEXT);
     const binary = await rawGet(`${dev.url}/binary`, { "accept-encoding": "gzip" });
     expect([binary.headers["content-length"], binary.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
+  });
+
+  test("a HEAD answer never claims a length of 0: an asset's, or one encoded on the way out, says chunked as its GET is framed", async () => {
+    await ready;
+    for (const [path, acceptEncoding] of [["/site.css", "identity"], ["/site.css", "gzip"], ["/text", "gzip"]] as const) {
+      const head = await rawGet(`${dev.url}${path}`, { "accept-encoding": acceptEncoding }, "HEAD");
+      expect([path, acceptEncoding, head.status, head.headers["content-length"], head.headers["transfer-encoding"], head.body.length]).toEqual([path, acceptEncoding, 200, undefined, "chunked", 0]);
+    }
+    // A worker's HEAD answer with a body keeps the length of that body, the GET's.
+    const plain = await rawGet(`${dev.url}/text`, { "accept-encoding": "identity" }, "HEAD");
+    expect([plain.headers["content-length"], plain.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
   });
 });
 

@@ -82,6 +82,17 @@ function chunked(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   });
 }
 
+/**
+ * Whether Bun.serve sends a length header for a HEAD answer of this status. It
+ * always sends one, "Content-Length: 0" for a HEAD answer without a body (an
+ * asset's, or one encoded on the way out): a size the GET would not have.
+ * workerd sends none; "Transfer-Encoding: chunked", set in its place, says
+ * nothing of the size either.
+ */
+function sendsLength(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
+}
+
 function hasBody(response: Response, method: string): boolean {
   return response.body !== null && method !== "HEAD" && response.status !== 204 && response.status !== 304;
 }
@@ -114,6 +125,11 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
       const body = response.body.pipeThrough(new TransformStream());
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
+    if (method === "HEAD" && response.body === null && !responseHeaders.has("Content-Length") && sendsLength(response.status)) {
+      const headers = new Headers(responseHeaders);
+      headers.set("Transfer-Encoding", "chunked");
+      return new Response(null, { status: response.status, statusText: response.statusText, headers });
+    }
     // The common case: nothing to encode and nothing already encoded.
     return response;
   }
@@ -129,6 +145,7 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
     body = chunked(body);
   } else if (isCoding(wanted)) {
     headers.delete("Content-Length");
+    if (method === "HEAD" && sendsLength(response.status)) headers.set("Transfer-Encoding", "chunked");
   }
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
