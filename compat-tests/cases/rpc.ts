@@ -93,3 +93,61 @@ export const cases: CompatCase[] = [
     requests: [{ path: "/members" }, { path: "/props" }, { path: "/errors" }, { path: "/clone" }, { path: "/handlers" }, { path: "/stubs" }],
   }),
 ];
+
+// fetch() through a binding follows redirects as workerd's Fetcher does (service bindings and
+// env.ASSETS alike): the Fetch standard's method rules, a body sent again after a 307, at most
+// 20 redirects, and the answer's url and redirected. Not compared: a 307 of a request whose
+// body is a stream, which workerd refuses to send again; bunflare cannot tell a stream from a
+// buffer once in a Request, and sends it.
+const FOLLOWING = `export default {
+  async fetch(request, env) {
+    const u = new URL(request.url);
+    switch (u.pathname) {
+      case "/start": return new Response(null, { status: 302, headers: { location: "/final?x=1" } });
+      case "/other": return new Response(null, { status: 303, headers: { location: "/final" } });
+      case "/t307": return new Response("moved", { status: 307, headers: { location: "/echo" } });
+      case "/t308": return new Response(null, { status: 308, headers: { location: "https://elsewhere.example/echo" } });
+      case "/loop": return new Response(null, { status: 302, headers: { location: "/loop" } });
+      case "/nowhere": return new Response(null, { status: 302 });
+      case "/bad": return new Response(null, { status: 301, headers: { location: "http://[" } });
+      case "/final": case "/echo": return new Response(request.method + " " + u.href + " " + (await request.text()));
+    }
+    const binding = u.pathname === "/assets" ? env.ASSETS : env.SELF;
+    const base = u.pathname === "/assets" ? u.origin : "http://example.com";
+    try {
+      const body = u.searchParams.get("body") ?? undefined;
+      const r = await binding.fetch(base + u.searchParams.get("p"), { method: u.searchParams.get("m") ?? "GET", body, redirect: u.searchParams.get("r") ?? undefined });
+      return Response.json({ status: r.status, url: r.url, redirected: r.redirected, location: r.headers.get("location"), body: await r.text() });
+    } catch (error) {
+      return new Response(error.name + ": " + error.message);
+    }
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "rpc: fetch through a service binding or env.ASSETS follows redirects as workerd does",
+    files: {
+      "wrangler.toml": 'name = "follow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nservices = [{ binding = "SELF", service = "follow" }]\n[assets]\ndirectory = "public"\nbinding = "ASSETS"\n',
+      "index.js": FOLLOWING,
+      "public/index.html": "<p>home</p>\n",
+      "public/a.txt": "a\n",
+    },
+    requests: [
+      "/via?p=/start",
+      "/via?p=/start&r=manual",
+      "/via?p=/start&m=POST&body=payload",
+      "/via?p=/other&m=PUT&body=payload",
+      "/via?p=/other&m=HEAD",
+      "/via?p=/t307&m=POST&body=payload",
+      "/via?p=/t308&m=POST&body=payload",
+      "/via?p=/loop",
+      "/via?p=/nowhere",
+      "/via?p=/bad",
+      "/via?p=/final",
+      "/assets?p=/index.html",
+      "/assets?p=/index.html&r=manual",
+      "/assets?p=/a.txt",
+    ].map((path) => ({ path })),
+  }),
+);
