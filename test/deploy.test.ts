@@ -105,6 +105,17 @@ test("deploy --dry-run says how many entries it read from the assets directory; 
   expect(allowed.stdout).toContain("✨ Read 2 files from the assets directory");
 });
 
+test("an assets-only project's dry run uploads wrangler's no-op worker, written as no-op-worker.js by --outdir", async () => {
+  const dir = scratch({ "wrangler.json": JSON.stringify({ name: "site", compatibility_date: "2025-01-01", assets: { directory: "public" } }), "public/a.txt": "a\n" });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain("✨ Read 1 file from the assets directory");
+  expect(readdirSync(path.join(dir, "out")).sort()).toEqual(["README.md", "no-op-worker.js", "no-op-worker.js.map"]);
+  const mod = await import(path.join(dir, "out", "no-op-worker.js"));
+  const response: Response = await mod.default.fetch();
+  expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([404, "text/html", "Not found"]);
+});
+
 test("a Durable Object class named in config but not exported is wrangler's error, exit 1", async () => {
   const dir = scratch({
     "wrangler.json": config({ durable_objects: { bindings: [{ name: "C", class_name: "Counter" }] } }),

@@ -145,6 +145,7 @@ export const cases: CompatCase[] = [
       "allowed/.assetsignore": "",
       "one/only.txt": "1\n",
       "bound.toml": assetsToml("public", 'binding = "ASSETS"\n'),
+      "only.toml": 'name = "app"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "public"\n',
     },
     normalize: sizes,
     steps: [
@@ -161,6 +162,10 @@ export const cases: CompatCase[] = [
       { args: ["deploy", "--dry-run", "--assets", "nowhere"] },
       // dev refuses a path that is not a directory in the same words.
       { args: ["dev", "-c", "notdir.toml"] },
+      // Assets only: wrangler's no-op worker is the upload.
+      { args: ["deploy", "--dry-run", "-c", "only.toml", "--outdir", "only-out"] },
+      { shell: `test "$(ls only-out | tr '\\n' ' ')" = "README.md no-op-worker.js no-op-worker.js.map "`, args: [] },
+      { args: ["versions", "upload", "--dry-run", "-c", "only.toml"] },
     ],
   },
   {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
-import { assetsDirectory } from "../config/assets.ts";
+import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
 import { builtMainMissing, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
@@ -90,7 +90,9 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   if (args.name) config.name = args.name;
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
   if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
-  const main = resolveMain(loaded, args.script, process.cwd(), command);
+  // An assets-only project uploads wrangler's no-op worker.
+  const assetsOnly = Boolean(args.assets || config.assets?.directory) && !args.script && !config.main;
+  const main = assetsOnly ? ASSETS_ONLY_WORKER : resolveMain(loaded, args.script, process.cwd(), command);
   if (loaded.config.build?.command) {
     if (!(await runCustomBuild(loaded, "deploy", (line) => log.info(line)))) throw new UserError(customBuildFailed(loaded.config.build.command));
     const missing = builtMainMissing(loaded, main);

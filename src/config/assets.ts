@@ -5,6 +5,9 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 
+/** The worker of a project with assets and no `main`: wrangler's no-op worker. */
+export const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/assets/no-op-worker.js");
+
 export function assetsDirectory(flag: string | undefined, configured: string | undefined, configDir: string): string | undefined {
   const directory = flag ? path.resolve(flag) : configured ? path.resolve(configDir, configured) : undefined;
   if (!directory) return undefined;

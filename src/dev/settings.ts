@@ -4,7 +4,7 @@ import { LEVELS } from "./console.ts";
 import { nodeCompatOf } from "../bundle/options.ts";
 import path from "node:path";
 import type { GlobalArgs } from "../commands/define.ts";
-import { assetsDirectory } from "../config/assets.ts";
+import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
 import { resolveMain } from "../config/index.ts";
 import { loadDevVars } from "../config/vars.ts";
 import { openProject, type Project } from "../project.ts";
@@ -51,8 +51,6 @@ export interface Settings {
   watchFiles: string[];
   watchDirs: string[];
 }
-
-const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/assets/assets-only-worker.js");
 
 /** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
 function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void {
