@@ -12,6 +12,11 @@ const WORKER = `export default {
       case "/t307": return new Response(null, { status: 307, headers: { location: "/final" } });
       case "/loop": return new Response(null, { status: 301, headers: { location: "/loop" } });
       case "/final": return new Response(request.method + " " + u.pathname + u.search + " " + (await request.text()));
+      case "/mode": return new Response(request.redirect);
+      case "/derived": {
+        const r = await env.ASSETS.fetch(new Request(new URL("/index.html", u), request));
+        return new Response(r.status + " " + r.headers.get("location"));
+      }
       case "/via": case "/assets": break;
       default: return new Response("no such path", { status: 404 });
     }
@@ -74,4 +79,11 @@ test("env.ASSETS.fetch follows the asset server's own redirect (/index.html to /
   await ready;
   const seen = await (await fetch(new URL("/assets?p=/index.html", dev.url))).json();
   expect(seen).toEqual({ status: 200, url: "http://example.com/", redirected: true, body: "<p>home</p>\n" });
+});
+
+test("a fetch event's request says redirect: 'manual', so a request made from it gets the redirect back", async () => {
+  await ready;
+  expect(await (await fetch(new URL("/mode", dev.url))).text()).toBe("manual");
+  expect(await via("p=/mode")).toEqual({ status: 200, url: "http://example.com/mode", redirected: false, body: "manual" });
+  expect(await (await fetch(new URL("/derived", dev.url))).text()).toBe("307 /");
 });

@@ -110,6 +110,7 @@ const FOLLOWING = `export default {
       case "/loop": return new Response(null, { status: 302, headers: { location: "/loop" } });
       case "/nowhere": return new Response(null, { status: 302 });
       case "/bad": return new Response(null, { status: 301, headers: { location: "http://[" } });
+      case "/mode": return new Response(request.redirect);
       case "/final": case "/echo": return new Response(request.method + " " + u.href + " " + (await request.text()));
     }
     const binding = u.pathname === "/assets" ? env.ASSETS : env.SELF;
@@ -145,6 +146,9 @@ cases.push(
       "/via?p=/nowhere",
       "/via?p=/bad",
       "/via?p=/final",
+      // The request a fetch event gets says "manual", wherever it came from.
+      "/mode",
+      "/via?p=/mode",
       "/assets?p=/index.html",
       "/assets?p=/index.html&r=manual",
       "/assets?p=/a.txt",
