@@ -1,10 +1,18 @@
-// fetch() through a service binding or env.ASSETS, as workerd's Fetcher does it:
+// fetch() through a service binding, env.ASSETS or a Durable Object stub, as workerd's Fetcher does it:
 // redirects followed (or not, with redirect: "manual"), the answer's url and
 // redirected, no body for HEAD. Over real HTTP through `bunflare dev`.
 import { afterAll, expect, test } from "bun:test";
 import { cleanup, project, startDev, type DevProcess } from "./dev-helpers.ts";
 
-const WORKER = `export default {
+const WORKER = `import { DurableObject } from "cloudflare:workers";
+export class Obj extends DurableObject {
+  async fetch(request) {
+    const u = new URL(request.url);
+    if (u.pathname === "/start") return new Response(null, { status: 302, headers: { location: "/final" } });
+    return new Response(request.redirect + " " + request.method + " " + u.pathname);
+  }
+}
+export default {
   async fetch(request, env) {
     const u = new URL(request.url);
     switch (u.pathname) {
@@ -17,10 +25,10 @@ const WORKER = `export default {
         const r = await env.ASSETS.fetch(new Request(new URL("/index.html", u), request));
         return new Response(r.status + " " + r.headers.get("location"));
       }
-      case "/via": case "/assets": break;
+      case "/via": case "/assets": case "/object": break;
       default: return new Response("no such path", { status: 404 });
     }
-    const binding = u.pathname === "/assets" ? env.ASSETS : env.SELF;
+    const binding = u.pathname === "/assets" ? env.ASSETS : u.pathname === "/object" ? env.D.getByName("a") : env.SELF;
     const init = { method: u.searchParams.get("m") ?? "GET", body: u.searchParams.get("body") ?? undefined, redirect: u.searchParams.get("r") ?? undefined };
     try {
       const r = await binding.fetch(new URL(u.searchParams.get("p"), "http://example.com"), init);
@@ -36,7 +44,10 @@ let dir: string;
 let dev: DevProcess;
 const ready = (async () => {
   dir = project({
-    "wrangler.toml": 'name = "follow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nservices = [{ binding = "SELF", service = "follow" }]\n[assets]\ndirectory = "public"\nbinding = "ASSETS"\n',
+    "wrangler.toml":
+      'name = "follow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nservices = [{ binding = "SELF", service = "follow" }]\n' +
+      '[[durable_objects.bindings]]\nname = "D"\nclass_name = "Obj"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Obj"]\n' +
+      '[assets]\ndirectory = "public"\nbinding = "ASSETS"\n',
     "index.js": WORKER,
     "public/index.html": "<p>home</p>\n",
   });
@@ -86,4 +97,10 @@ test("a fetch event's request says redirect: 'manual', so a request made from it
   expect(await (await fetch(new URL("/mode", dev.url))).text()).toBe("manual");
   expect(await via("p=/mode")).toEqual({ status: 200, url: "http://example.com/mode", redirected: false, body: "manual" });
   expect(await (await fetch(new URL("/derived", dev.url))).text()).toBe("307 /");
+});
+
+test("a Durable Object stub's fetch follows the object's redirect, and the object's request says 'manual'", async () => {
+  await ready;
+  const seen = await (await fetch(new URL("/object?p=/start", dev.url))).json();
+  expect(seen).toEqual({ status: 200, url: "http://example.com/final", redirected: true, body: "manual GET /final" });
 });

@@ -155,3 +155,32 @@ cases.push(
     ].map((path) => ({ path })),
   }),
 );
+
+// A Durable Object stub is a Fetcher too: the same following, url and HEAD rules, and the
+// object's fetch event gets a request that says "manual".
+cases.push(
+  devCase({
+    name: "rpc: fetch through a Durable Object stub follows redirects as workerd does",
+    files: {
+      "wrangler.toml": 'name = "dofollow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "D"\nclass_name = "Obj"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Obj"]\n',
+      "index.js": `import { DurableObject } from "cloudflare:workers";
+export class Obj extends DurableObject {
+  async fetch(request) {
+    const u = new URL(request.url);
+    if (u.pathname === "/start") return new Response(null, { status: 302, headers: { location: "/final" } });
+    if (u.pathname === "/mode") return new Response(request.redirect);
+    return new Response("final " + request.method + " " + u.href);
+  }
+}
+export default {
+  async fetch(request, env) {
+    const u = new URL(request.url);
+    const r = await env.D.getByName("a").fetch("http://do.example" + u.searchParams.get("p"), { method: u.searchParams.get("m") ?? "GET", redirect: u.searchParams.get("r") ?? undefined });
+    return Response.json({ status: r.status, url: r.url, redirected: r.redirected, body: await r.text() });
+  },
+};
+`,
+    },
+    requests: ["/x?p=/start", "/x?p=/start&r=manual", "/x?p=/mode", "/x?p=/final&m=HEAD"].map((path) => ({ path })),
+  }),
+);

@@ -1,4 +1,4 @@
-// fetch() on a binding (a service binding, env.ASSETS) as workerd's Fetcher does
+// fetch() on a binding (a service binding, env.ASSETS, a Durable Object stub) as workerd's Fetcher does
 // it (api/http.c++, fetchImpl): a redirect is followed unless the request says
 // `redirect: "manual"` (at most 20, with the Fetch standard's method rules), and
 // the answer's `url` is the last URL asked for, `redirected` whether that was

@@ -6,6 +6,7 @@
 import { DurableObjectId, IdFactory } from "./id.ts";
 import { notAnId } from "./validate.ts";
 import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
+import { fetchThroughBinding } from "../fetcher.ts";
 import { makeStub } from "../../rpc/stubs.ts";
 
 export class RemoteDurableObjectNamespace {
@@ -41,7 +42,7 @@ export class RemoteDurableObjectNamespace {
       id,
       name: id.name,
       fetch: (input: Request | string | URL, init?: RequestInit) =>
-        remoteFetch(target, input instanceof Request && init === undefined ? input : new Request(input as string, init)),
+        fetchThroughBinding(input instanceof Request && init === undefined ? input : new Request(input as string, init), (next) => remoteFetch(target, next)),
     };
     return makeStub(remoteCapability(target), { own, object: true, local: false });
   }
