@@ -1,4 +1,4 @@
-// bun bench/ab.ts <launcher A> <launcher B> [--rounds N] [--fixture bench-hello] [--seed]
+// bun bench/ab.ts <launcher A> <launcher B> [--rounds N] [--fixture bench-hello] [--seed] [--accept-encoding gzip]
 //
 // Requests per second of two bunflare builds on one fixture, interleaved
 // (A, B, A, B, ...) so that what else the machine does weighs on both alike:
@@ -20,11 +20,13 @@ const option = (name: string, fallback: string) => {
 };
 const rounds = Number(option("--rounds", "5"));
 const fixture = option("--fixture", "bench-hello");
+// The client's Accept-Encoding (none by default), for the dev server's encoding path.
+const acceptEncoding = option("--accept-encoding", "") || undefined;
 // The KV and D1 fixtures fill their store through their own binding first (POST /seed), as the bench does.
 const seed = argv.includes("--seed") ? Boolean(argv.splice(argv.indexOf("--seed"), 1)) : false;
 const [a, b] = argv;
 if (!a || !b) {
-  console.error("usage: bun bench/ab.ts <bunflare launcher A> <bunflare launcher B> [--rounds N] [--fixture NAME] [--seed]");
+  console.error("usage: bun bench/ab.ts <bunflare launcher A> <bunflare launcher B> [--rounds N] [--fixture NAME] [--seed] [--accept-encoding VALUE]");
   process.exit(1);
 }
 
@@ -39,7 +41,7 @@ async function measure(which: "a" | "b"): Promise<number> {
     if (seed) await waitForResponse(`${url}seed`, { proc, timeoutMs: 60_000, init: { method: "POST" } });
     await waitForResponse(url, { proc, timeoutMs: 60_000 });
     const before = cpuTicks(proc.pid);
-    const result = await runLoad({ url, connections: 16, warmupMs: 1000, durationMs: 5000 });
+    const result = await runLoad({ url, connections: 16, warmupMs: 1000, durationMs: 5000, acceptEncoding });
     if (result.errors) throw new Error(`${result.errors} failed requests: ${result.firstError}`);
     // The server's CPU (user + system, 10 ms ticks) over warm-up and window, per request at the window's rate:
     // what a request costs the dev process, which the machine's other load moves far less than req/s.

@@ -64,10 +64,56 @@ test("versions upload --dry-run and build run the same build; build writes dist/
   const dir = scratch({ "wrangler.json": config(), "src/index.js": "export default { fetch() { return new Response('x'); } };\n" });
   const upload = await run(["versions", "upload", "--dry-run"], dir);
   expect(upload.exitCode).toBe(0);
-  expect(upload.stdout).toContain("No bindings found.\n--dry-run: exiting now.");
+  // As wrangler: only deploy says it found no bindings.
+  expect(upload.stdout).toMatch(/Total Upload: [^\n]*\n--dry-run: exiting now\./);
+  expect(upload.stdout).not.toContain("No bindings found.");
   const build = await run(["build"], dir);
   expect(build.exitCode).toBe(0);
   expect(readdirSync(path.join(dir, "dist")).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+});
+
+test("deploy --dry-run says how many entries it read from the assets directory; a missing one or a Pages _worker.js is an error, exit 1", async () => {
+  const dir = scratch({
+    "wrangler.json": config({ assets: { directory: "public" } }),
+    "src/index.js": "export default { fetch() { return new Response('x'); } };\n",
+    "public/index.html": "<p>hi</p>\n",
+    "public/img/logo.svg": "<svg/>\n",
+    "public/_headers": "/*\n  X-A: 1\n",
+    "pages/_worker.js": "export default {};\n",
+    "file.txt": "x\n",
+  });
+  const read = await run(["deploy", "--dry-run"], dir);
+  expect(read.exitCode).toBe(0);
+  // Four entries: two files, the img directory and _headers, counted as wrangler counts them.
+  expect(read.stdout).toContain(`✨ Read 4 files from the assets directory ${path.join(dir, "public")}\nTotal Upload: `);
+  const upload = await run(["versions", "upload", "--dry-run"], dir);
+  expect(upload.stdout).not.toContain("✨ Read");
+  const missing = await run(["deploy", "--dry-run", "--assets", "nope"], dir);
+  expect(missing.exitCode).toBe(1);
+  expect(missing.stderr).toContain(`The directory specified by the "--assets" command line argument does not exist:\n\n  ${path.join(dir, "nope")}`);
+  const file = await run(["deploy", "--dry-run", "--assets", "file.txt"], dir);
+  expect(file.exitCode).toBe(1);
+  expect(file.stderr).toContain(`The path specified by the "--assets" command line argument doesn't point to a directory:\n\n  ${path.join(dir, "file.txt")}`);
+  const pages = await run(["deploy", "--dry-run", "--assets", "pages"], dir);
+  expect(pages.exitCode).toBe(1);
+  expect(pages.stderr).toContain("Uploading a Pages _worker.js file as an asset.");
+  expect(pages.stderr).not.toContain("    at ");
+  // An .assetsignore (even empty) says the upload is meant.
+  writeFileSync(path.join(dir, "pages/.assetsignore"), "");
+  const allowed = await run(["deploy", "--dry-run", "--assets", "pages"], dir);
+  expect(allowed.exitCode).toBe(0);
+  expect(allowed.stdout).toContain("✨ Read 2 files from the assets directory");
+});
+
+test("an assets-only project's dry run uploads wrangler's no-op worker, written as no-op-worker.js by --outdir", async () => {
+  const dir = scratch({ "wrangler.json": JSON.stringify({ name: "site", compatibility_date: "2025-01-01", assets: { directory: "public" } }), "public/a.txt": "a\n" });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain("✨ Read 1 file from the assets directory");
+  expect(readdirSync(path.join(dir, "out")).sort()).toEqual(["README.md", "no-op-worker.js", "no-op-worker.js.map"]);
+  const mod = await import(path.join(dir, "out", "no-op-worker.js"));
+  const response: Response = await mod.default.fetch();
+  expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([404, "text/html", "Not found"]);
 });
 
 test("a Durable Object class named in config but not exported is wrangler's error, exit 1", async () => {

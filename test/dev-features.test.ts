@@ -2,6 +2,7 @@
 // custom builds, no_bundle, log levels.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
 
 setDefaultTimeout(30_000);
@@ -256,6 +257,15 @@ describe("bunflare dev static assets", () => {
     const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr.toString()).toContain('The directory specified by the "assets.directory" field in your configuration file does not exist:');
+  });
+
+  test("an assets path that is a file is a clear error, not an empty asset server", async () => {
+    const dir = project({ "wrangler.toml": toml("src/index.js", '[assets]\ndirectory = "./page.html"\n'), "src/index.js": "export default {};\n", "page.html": "<p>x</p>\n" });
+    dirs.push(dir);
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString()).toContain(`The path specified by the "assets.directory" field in your configuration file doesn't point to a directory:\n\n  ${path.join(dir, "page.html")}`);
+    expect(result.stderr.toString()).not.toContain("    at ");
   });
 });
 

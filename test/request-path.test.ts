@@ -35,10 +35,10 @@ const WORKER = `export default {
 };
 `;
 
-/** A GET whose body comes back exactly as sent (fetch would decode it). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+/** A GET (or another method) whose body comes back exactly as sent (fetch would decode it). */
+function rawGet(url: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
+    const req = httpRequest(url, { headers, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -133,6 +133,30 @@ describe("content encoding", () => {
     expect(gunzipSync(res.body).toString()).toBe("a { color: red; }\n".repeat(100));
     // fetch decodes on its own, as a browser does.
     expect(await (await fetch(`${dev.url}/site.css`)).text()).toBe("a { color: red; }\n".repeat(100));
+  });
+
+  test("a body encoded on the way out goes chunked, without a length; a body passed on as it is keeps its Content-Length", async () => {
+    await ready;
+    for (const [path, acceptEncoding, coding] of [["/text", "gzip", "gzip"], ["/text", "br", "br"], ["/site.css", "gzip", "gzip"], ["/declared", "identity", "gzip"]] as const) {
+      const res = await rawGet(`${dev.url}${path}`, { "accept-encoding": acceptEncoding });
+      expect([path, acceptEncoding, res.headers["content-encoding"], res.headers["transfer-encoding"], res.headers["content-length"]]).toEqual([path, acceptEncoding, coding, "chunked", undefined]);
+    }
+    expect(gunzipSync((await rawGet(`${dev.url}/text`, { "accept-encoding": "gzip" })).body).toString()).toBe(TEXT);
+    // A declared encoding on a type the edge leaves alone is applied whatever the client asked.
+    expect(gunzipSync((await rawGet(`${dev.url}/declared`, { "accept-encoding": "identity" })).body).toString()).toBe(TEXT);
+    const binary = await rawGet(`${dev.url}/binary`, { "accept-encoding": "gzip" });
+    expect([binary.headers["content-length"], binary.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
+  });
+
+  test("a HEAD answer never claims a length of 0: an asset's, or one encoded on the way out, says chunked as its GET is framed", async () => {
+    await ready;
+    for (const [path, acceptEncoding] of [["/site.css", "identity"], ["/site.css", "gzip"], ["/text", "gzip"]] as const) {
+      const head = await rawGet(`${dev.url}${path}`, { "accept-encoding": acceptEncoding }, "HEAD");
+      expect([path, acceptEncoding, head.status, head.headers["content-length"], head.headers["transfer-encoding"], head.body.length]).toEqual([path, acceptEncoding, 200, undefined, "chunked", 0]);
+    }
+    // A worker's HEAD answer with a body keeps the length of that body, the GET's.
+    const plain = await rawGet(`${dev.url}/text`, { "accept-encoding": "identity" }, "HEAD");
+    expect([plain.headers["content-length"], plain.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
   });
 });
 

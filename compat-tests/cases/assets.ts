@@ -5,7 +5,8 @@
 // Not compared here: Range requests. wrangler dev's asset worker ignores `Range`
 // and sends the whole file with 200; bunflare answers 206 with the requested
 // bytes, as Cloudflare's edge does in front of deployed assets (test/assets-http.test.ts).
-import type { CompatCase } from "../harness.ts";
+import path from "node:path";
+import { FIXTURES_DIR, type CompatCase } from "../harness.ts";
 import { devCase, type HttpProbe } from "../dev-harness.ts";
 
 const ASSETS_ONLY = 'name = "site"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./public"\n';
@@ -235,6 +236,41 @@ cases.push(
       { path: "/assets/old" },
       { path: "/assets/a.txt", method: "POST", body: "x" },
       { path: "/assets/nope" },
+    ],
+  }),
+);
+
+// ETags: wrangler dev tags an asset with a hash of its absolute path and mtime, so the
+// two tools give the same tag only for the same file. Both serve one directory of the
+// repo's fixtures here, by absolute path, and the tags themselves are compared, with
+// what a conditional request gets back (through env.ASSETS: the client's asset answers
+// come from the same code in both).
+const SHARED_ASSETS = path.join(FIXTURES_DIR, "dev-assets", "public");
+cases.push(
+  devCase({
+    name: "assets: ETags are wrangler dev's (path and mtime), strong, and If-None-Match answers 304 with the asset's headers",
+    files: {
+      "wrangler.toml": `name = "tags"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = ${JSON.stringify(SHARED_ASSETS)}\nbinding = "ASSETS"\nrun_worker_first = ["/check"]\n`,
+      "index.js": `export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const asset = new URL(url.searchParams.get("p"), url);
+    const tag = (await env.ASSETS.fetch(asset)).headers.get("etag");
+    const out = {};
+    for (const [name, value] of Object.entries({ strong: tag, weak: "W/" + tag, list: '"nope", ' + tag, any: "*", unquoted: tag.slice(1, -1), other: '"nope"' })) {
+      const response = await env.ASSETS.fetch(asset, { headers: { "If-None-Match": value, "Accept-Encoding": "gzip" } });
+      out[name] = { status: response.status, headers: [...response.headers].filter(([key]) => key !== "content-length").sort(), body: (await response.text()).length };
+    }
+    return Response.json(out);
+  },
+};
+`,
+    },
+    requests: [
+      ...["/style.css", "/", "/about", "/dir/"].map((path) => ({ path, headers_compared: ["etag", "content-type", "cache-control"] })),
+      { path: "/style.css", method: "HEAD", headers_compared: ["etag"] },
+      { path: "/check?p=/style.css" },
+      { path: "/check?p=/" },
     ],
   }),
 );

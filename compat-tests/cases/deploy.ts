@@ -20,6 +20,8 @@ const WORKER = `import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {}
 export default { fetch() { return new Response("hi"); } };
 `;
+const assetsToml = (directory: string, extra = "") =>
+  `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "${directory}"\n${extra}`;
 const sizes = (text: string) => text.replace(/(Total Upload: (?:\x1b\[\d+m|‹\d+›)?)[\d.]+( KiB \/ gzip: )[\d.]+/g, "$1<N>$2<N>");
 
 // A Vite-plugin style build: the user's config, a built one in dist/, and the redirect file.
@@ -121,6 +123,55 @@ export const cases: CompatCase[] = [
       "src/index.js": "",
       ".wrangler/deploy/config.json": JSON.stringify({ configPath: "../../dist/nope.json" }),
     },
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  },
+  {
+    // wrangler counts readdir's recursive entries (the sub-directory and the rule files too),
+    // checks the directory after the entry point, and refuses a Pages _worker.js unless an
+    // .assetsignore exists; versions upload reads nothing and says nothing of no bindings.
+    name: "deploy: --dry-run reads the assets directory as wrangler does",
+    files: {
+      "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+      "wrangler.toml": assetsToml("public"),
+      "public/a.txt": "a\n",
+      "public/sub/b.txt": "b\n",
+      "public/_headers": "/a.txt\n  X-A: 1\n",
+      "missing.toml": assetsToml("missing"),
+      "file.txt": "not a directory\n",
+      "notdir.toml": assetsToml("file.txt"),
+      "pages/_worker.js": "export default {};\n",
+      "pages-dir/_worker.js/index.js": "export default {};\n",
+      "allowed/_worker.js": "export default {};\n",
+      "allowed/.assetsignore": "",
+      "one/only.txt": "1\n",
+      "bound.toml": assetsToml("public", 'binding = "ASSETS"\n'),
+      "only.toml": 'name = "app"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "public"\n',
+    },
+    normalize: sizes,
+    steps: [
+      { args: ["deploy", "--dry-run"] },
+      { args: ["versions", "upload", "--dry-run"] },
+      { args: ["deploy", "--dry-run", "-c", "bound.toml"] },
+      { args: ["deploy", "--dry-run", "-c", "missing.toml"] },
+      { args: ["deploy", "--dry-run", "-c", "notdir.toml"] },
+      { args: ["versions", "upload", "--dry-run", "-c", "missing.toml"] },
+      { args: ["deploy", "--dry-run", "--assets", "pages"] },
+      { args: ["deploy", "--dry-run", "--assets", "pages-dir"] },
+      { args: ["deploy", "--dry-run", "--assets", "allowed"] },
+      { args: ["deploy", "--dry-run", "--assets", "one"] },
+      { args: ["deploy", "--dry-run", "--assets", "nowhere"] },
+      // dev refuses a path that is not a directory in the same words.
+      { args: ["dev", "-c", "notdir.toml"] },
+      // Assets only: wrangler's no-op worker is the upload.
+      { args: ["deploy", "--dry-run", "-c", "only.toml", "--outdir", "only-out"] },
+      { shell: `test "$(ls only-out | tr '\\n' ' ')" = "README.md no-op-worker.js no-op-worker.js.map "`, args: [] },
+      { args: ["versions", "upload", "--dry-run", "-c", "only.toml"] },
+    ],
+  },
+  {
+    name: "deploy: --dry-run of the React Router fixture (redirected config, additional modules, assets)",
+    fixture: "react-router",
+    normalize: sizes,
     steps: [{ args: ["deploy", "--dry-run"] }],
   },
   {

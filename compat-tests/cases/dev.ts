@@ -31,7 +31,7 @@ export const cases: CompatCase[] = [
     compareRequestLog: true,
     // Status text as workerd gives it: its spelling of 418, a class name for codes it does not know, the worker's own when set.
     requests: [
-      ...["/", "/?s=404", "/?s=418", "/?s=425", "/?s=299", "/?s=509", "/?s=302", "/?s=503&text=Busy"].map((path) => ({ path })),
+      ...["/", "/?s=404", "/?s=418", "/?s=425", "/?s=299", "/?s=509", "/?s=599", "/?s=302", "/?s=503&text=Busy"].map((path) => ({ path })),
       { path: "/a/b?s=201", method: "POST", body: "payload" },
     ],
   }),

@@ -68,6 +68,13 @@ export default {
       // A key holding "..": one segment, stored and read back as itself.
       { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("up/../down")}`, method: "PUT", body: "dots" },
       { path: `${API}/storage/kv/namespaces/kv-id/values/${encodeURIComponent("up/../down")}` },
+      // "." and "..": no KV key can be either (the runtime and the CLI refuse them), and
+      // as a path segment, plain or encoded, the URL parser drops them before either tool sees them.
+      ...["%2E", "%2e%2E", "."].flatMap((segment) => [
+        { path: `${API}/storage/kv/namespaces/kv-id/values/${segment}`, method: "PUT", body: "dot" },
+        { path: `${API}/storage/kv/namespaces/kv-id/values/${segment}` },
+      ]),
+      { path: `${API}/storage/kv/namespaces/kv-id/keys` },
       // Another site's page may not use the API through the user's browser.
       { path: `${API}/storage/kv/namespaces`, headers: { origin: "http://evil.example" } },
       { path: `${API}/storage/kv/namespaces/kv-id/values/x`, method: "PUT", headers: { origin: "https://attacker.test" }, body: "nope" },

@@ -210,3 +210,94 @@ export const cases: CompatCase[] = [
     requests: [{ path: "/members" }, { path: "/props" }, { path: "/errors" }, { path: "/clone" }, { path: "/handlers" }, { path: "/stubs" }],
   }),
 ];
+
+// fetch() through a binding follows redirects as workerd's Fetcher does (service bindings and
+// env.ASSETS alike): the Fetch standard's method rules, a body sent again after a 307, at most
+// 20 redirects, and the answer's url and redirected. Not compared: a 307 of a request whose
+// body is a stream, which workerd refuses to send again; bunflare cannot tell a stream from a
+// buffer once in a Request, and sends it.
+const FOLLOWING = `export default {
+  async fetch(request, env) {
+    const u = new URL(request.url);
+    switch (u.pathname) {
+      case "/start": return new Response(null, { status: 302, headers: { location: "/final?x=1" } });
+      case "/other": return new Response(null, { status: 303, headers: { location: "/final" } });
+      case "/t307": return new Response("moved", { status: 307, headers: { location: "/echo" } });
+      case "/t308": return new Response(null, { status: 308, headers: { location: "https://elsewhere.example/echo" } });
+      case "/loop": return new Response(null, { status: 302, headers: { location: "/loop" } });
+      case "/nowhere": return new Response(null, { status: 302 });
+      case "/bad": return new Response(null, { status: 301, headers: { location: "http://[" } });
+      case "/mode": return new Response(request.redirect);
+      case "/final": case "/echo": return new Response(request.method + " " + u.href + " " + (await request.text()));
+    }
+    const binding = u.pathname === "/assets" ? env.ASSETS : env.SELF;
+    const base = u.pathname === "/assets" ? u.origin : "http://example.com";
+    try {
+      const body = u.searchParams.get("body") ?? undefined;
+      const r = await binding.fetch(base + u.searchParams.get("p"), { method: u.searchParams.get("m") ?? "GET", body, redirect: u.searchParams.get("r") ?? undefined });
+      return Response.json({ status: r.status, url: r.url, redirected: r.redirected, location: r.headers.get("location"), body: await r.text() });
+    } catch (error) {
+      return new Response(error.name + ": " + error.message);
+    }
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "rpc: fetch through a service binding or env.ASSETS follows redirects as workerd does",
+    files: {
+      "wrangler.toml": 'name = "follow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nservices = [{ binding = "SELF", service = "follow" }]\n[assets]\ndirectory = "public"\nbinding = "ASSETS"\n',
+      "index.js": FOLLOWING,
+      "public/index.html": "<p>home</p>\n",
+      "public/a.txt": "a\n",
+    },
+    requests: [
+      "/via?p=/start",
+      "/via?p=/start&r=manual",
+      "/via?p=/start&m=POST&body=payload",
+      "/via?p=/other&m=PUT&body=payload",
+      "/via?p=/other&m=HEAD",
+      "/via?p=/t307&m=POST&body=payload",
+      "/via?p=/t308&m=POST&body=payload",
+      "/via?p=/loop",
+      "/via?p=/nowhere",
+      "/via?p=/bad",
+      "/via?p=/final",
+      // The request a fetch event gets says "manual", wherever it came from.
+      "/mode",
+      "/via?p=/mode",
+      "/assets?p=/index.html",
+      "/assets?p=/index.html&r=manual",
+      "/assets?p=/a.txt",
+    ].map((path) => ({ path })),
+  }),
+);
+
+// A Durable Object stub is a Fetcher too: the same following, url and HEAD rules, and the
+// object's fetch event gets a request that says "manual".
+cases.push(
+  devCase({
+    name: "rpc: fetch through a Durable Object stub follows redirects as workerd does",
+    files: {
+      "wrangler.toml": 'name = "dofollow"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "D"\nclass_name = "Obj"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Obj"]\n',
+      "index.js": `import { DurableObject } from "cloudflare:workers";
+export class Obj extends DurableObject {
+  async fetch(request) {
+    const u = new URL(request.url);
+    if (u.pathname === "/start") return new Response(null, { status: 302, headers: { location: "/final" } });
+    if (u.pathname === "/mode") return new Response(request.redirect);
+    return new Response("final " + request.method + " " + u.href);
+  }
+}
+export default {
+  async fetch(request, env) {
+    const u = new URL(request.url);
+    const r = await env.D.getByName("a").fetch("http://do.example" + u.searchParams.get("p"), { method: u.searchParams.get("m") ?? "GET", redirect: u.searchParams.get("r") ?? undefined });
+    return Response.json({ status: r.status, url: r.url, redirected: r.redirected, body: await r.text() });
+  },
+};
+`,
+    },
+    requests: ["/x?p=/start", "/x?p=/start&r=manual", "/x?p=/mode", "/x?p=/final&m=HEAD"].map((path) => ({ path })),
+  }),
+);

@@ -320,6 +320,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     env,
     mapStack,
     fetch(request, name) {
+      // As workerd gives every fetch event's request: a Request made from it and
+      // passed to a binding's fetch() hands back redirects instead of following them.
+      Object.defineProperty(request, "redirect", { value: "manual", configurable: true });
       // No closure or extra async frame per request: most workers' caches are the global's default.
       return caches && caches !== latestCaches ? cacheScope.run(caches, runFetch, request, name) : runFetch(request, name);
     },

@@ -3,12 +3,13 @@
 // bindings, and with --outdir write it in wrangler's layout. Without --dry-run
 // these commands go to real wrangler (src/forward.ts) before they get here.
 import { green } from "../colors.ts";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
+import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
 import { builtMainMissing, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
@@ -29,6 +30,7 @@ export interface DeployArgs extends GlobalArgs, BuildFlags {
   "no-bundle"?: boolean;
   bundle?: boolean;
   var?: string[];
+  assets?: string;
 }
 
 const str = (describe: string): Options => ({ describe, type: "string", requiresArg: true });
@@ -70,6 +72,8 @@ export interface BuiltWorker {
   file: string;
   map?: string;
   modules: { name: string; file: string }[];
+  /** The assets directory, checked to exist. */
+  assets?: string;
   dispose(): void;
 }
 
@@ -86,12 +90,16 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   if (args.name) config.name = args.name;
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
   if (args["compatibility-flags"]) config.compatibility_flags = args["compatibility-flags"].map(String);
-  const main = resolveMain(loaded, args.script, process.cwd(), command);
+  // An assets-only project uploads wrangler's no-op worker.
+  const assetsOnly = Boolean(args.assets || config.assets?.directory) && !args.script && !config.main;
+  const main = assetsOnly ? ASSETS_ONLY_WORKER : resolveMain(loaded, args.script, process.cwd(), command);
   if (loaded.config.build?.command) {
     if (!(await runCustomBuild(loaded, "deploy", (line) => log.info(line)))) throw new UserError(customBuildFailed(loaded.config.build.command));
     const missing = builtMainMissing(loaded, main);
     if (missing) throw new UserError(missing);
   }
+  // Checked where wrangler checks it: after the entry point, before the build.
+  const assets = assetsDirectory(args.assets, config.assets?.directory, loaded.dir);
   const work = mkdtempSync(path.join(tmpdir(), "bunflare-build-"));
   const dispose = () => rmSync(work, { recursive: true, force: true });
   try {
@@ -105,7 +113,7 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
       unbundled = found.map(({ name, file }) => ({ name, file }));
     }
     // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
-    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, dispose };
+    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, assets, dispose };
     const { createBundler } = await import("../bundle/index.ts");
     const bundler = await createBundler(bundleOptions(loaded, main, args, work, (message) => log.warn(message)));
     const built = await bundler.build();
@@ -122,7 +130,7 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     const { WORKERS_MODULE } = await import("../bundle/index.ts");
     const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
     checkExports(config, code, main);
-    return { loaded, main, code, file: built.file, map: built.map, modules, dispose };
+    return { loaded, main, code, file: built.file, map: built.map, modules, assets, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -143,6 +151,8 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
   try {
     const { config } = built.loaded;
     const { code, map, modules } = built;
+    // Only deploy's dry run reads the assets (versions upload's does not look at them).
+    if (built.assets && command === "deploy") readAssets(built.assets);
     const name = `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js`;
     const contents = [Buffer.from(code), ...modules.map((m) => readFileSync(m.file))];
     const size = contents.reduce((sum, buffer) => sum + buffer.length, 0);
@@ -152,7 +162,8 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const rows = bindingRows(config, vars, new Set(), () => false).map((row) => ({ ...row, mode: "" }));
     const table = formatBindingsTable(rows, undefined, Infinity);
     if (table.length) log.info(table.join("\n"));
-    else log.info("No bindings found.");
+    // (wrangler says so for deploy only.)
+    else if (command === "deploy") log.info("No bindings found.");
 
     if (outdir) {
       makeDir(outdir, "--outdir", args.outdir!);
@@ -168,6 +179,32 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     built.dispose();
   }
 }
+
+/**
+ * What wrangler's deploy --dry-run does with the assets directory: says how
+ * many entries it read (readdir's recursive list, directories and ignored
+ * files included, as wrangler counts them) and refuses a Pages `_worker.js`
+ * that no `.assetsignore` speaks for.
+ */
+function readAssets(directory: string): void {
+  const entries = readdirSync(directory, { recursive: true, encoding: "utf8" });
+  log.info(`✨ Read ${entries.length} file${entries.length === 1 ? "" : "s"} from the assets directory ${directory}`);
+  if (existsSync(path.join(directory, ".assetsignore"))) return;
+  for (const entry of entries) {
+    const relative = entry.split(path.sep).join("/");
+    if (!relative.startsWith(WORKER_JS) || statSync(path.join(directory, entry)).isDirectory()) continue;
+    const what = relative === WORKER_JS ? "file" : "directory";
+    throw new UserError(
+      layoutNotes(
+        `Uploading a Pages ${WORKER_JS} ${what} as an asset.\n` +
+          "This could expose your private server-side code to the public Internet. Is this intended?\n" +
+          `If you do not want to upload this ${what}, either remove it or add an ".assetsignore" file, to the root of your asset directory, containing "${WORKER_JS}" to avoid uploading.\n` +
+          `If you do want to upload this ${what}, you can add an empty ".assetsignore" file, to the root of your asset directory, to hide this error.`,
+      ),
+    );
+  }
+}
+const WORKER_JS = "_worker.js";
 
 function makeDir(dir: string, flag: string, given: string): void {
   try {

@@ -60,6 +60,39 @@ function negotiate(acceptEncoding: string): Coding | "identity" | "refuse" | und
   return refusesIdentity ? "refuse" : "identity";
 }
 
+/**
+ * The body sent chunked, as workerd sends a body it encodes or decodes on the
+ * way out. Bun.serve would give a stream that has ended by the time it answers
+ * (a small compressed body) a Content-Length: flushing each chunk as it comes
+ * commits the headers first. (An empty body still gets "Content-Length: 0":
+ * Bun sends that for any stream that ends without a byte.)
+ */
+function chunked(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    type: "direct",
+    async pull(controller) {
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        controller.write(read.value);
+        controller.flush();
+      }
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/**
+ * Whether Bun.serve sends a length header for a HEAD answer of this status. It
+ * always sends one, "Content-Length: 0" for a HEAD answer without a body (an
+ * asset's, or one encoded on the way out): a size the GET would not have.
+ * workerd sends none; "Transfer-Encoding: chunked", set in its place, says
+ * nothing of the size either.
+ */
+function sendsLength(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
+}
+
 function hasBody(response: Response, method: string): boolean {
   return response.body !== null && method !== "HEAD" && response.status !== 204 && response.status !== 304;
 }
@@ -92,6 +125,11 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
       const body = response.body.pipeThrough(new TransformStream());
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     }
+    if (method === "HEAD" && response.body === null && !responseHeaders.has("Content-Length") && sendsLength(response.status)) {
+      const headers = new Headers(responseHeaders);
+      headers.set("Transfer-Encoding", "chunked");
+      return new Response(null, { status: response.status, statusText: response.statusText, headers });
+    }
     // The common case: nothing to encode and nothing already encoded.
     return response;
   }
@@ -100,12 +138,14 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
   else headers.set("Content-Encoding", wanted);
   let body = hasBody(response, method) ? response.body : null;
   if (body) {
-    // The size changes with the encoding; the transfer is chunked, as workerd sends it.
+    // The size changes with the encoding.
     headers.delete("Content-Length");
     if (manual) body = body.pipeThrough(new DecompressionStream(STREAM_FORMAT[declared as Coding] as "gzip"));
     if (isCoding(wanted)) body = body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as "gzip"));
+    body = chunked(body);
   } else if (isCoding(wanted)) {
     headers.delete("Content-Length");
+    if (method === "HEAD" && sendsLength(response.status)) headers.set("Transfer-Encoding", "chunked");
   }
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -2,12 +2,11 @@
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
 import { LEVELS } from "./console.ts";
 import { nodeCompatOf } from "../bundle/options.ts";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { GlobalArgs } from "../commands/define.ts";
+import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
 import { resolveMain } from "../config/index.ts";
 import { loadDevVars } from "../config/vars.ts";
-import { UserError } from "../errors.ts";
 import { openProject, type Project } from "../project.ts";
 import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
 
@@ -52,8 +51,6 @@ export interface Settings {
   watchFiles: string[];
   watchDirs: string[];
 }
-
-const ASSETS_ONLY_WORKER = path.join(import.meta.dir, "../../runtime/bindings/assets/assets-only-worker.js");
 
 /** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
 function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void {
@@ -105,13 +102,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
   const watchDirs = [config.build?.watch_dir ?? (config.build?.command ? "./src" : [])]
     .flat()
     .map((dir) => path.resolve(loaded.dir, dir));
-  // --assets (relative to cwd) or the config's assets.directory (relative to the config).
-  const assetsDir = args.assets ? path.resolve(args.assets) : config.assets?.directory ? path.resolve(loaded.dir, config.assets.directory) : undefined;
-  if (assetsDir && !existsSync(assetsDir)) {
-    const source = args.assets ? '"--assets" command line argument' : '"assets.directory" field in your configuration file';
-    // Wrangler prints the path as an indented note under the message.
-    throw new UserError(`The directory specified by the ${source} does not exist:\n\n  ${assetsDir}`);
-  }
+  const assetsDir = assetsDirectory(args.assets, config.assets?.directory, loaded.dir);
   // An assets-only project (no `main`, no script argument) is served by the asset server alone;
   // the dev server still runs a worker, one that is never reached.
   const assetsOnly = Boolean(assetsDir) && !args.script && !config.main;

@@ -8,6 +8,7 @@ import path from "node:path";
 import ignore from "ignore";
 import type { AssetsConfig } from "./config.ts";
 import { contentTypeOf } from "./content-type.ts";
+import { fetchThroughBinding } from "../fetcher.ts";
 import { DEFAULT_CACHE_CONTROL, DEFAULT_IGNORES } from "./limits.ts";
 import { compileHeaders, compileRedirects, describeParse, parseHeaders, parseRedirects, redirectHints, type Headers_, type Redirects } from "./rules.ts";
 
@@ -395,7 +396,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
     },
     async fetch(input, init) {
       const request = typeof input === "string" || input instanceof URL ? new Request(String(input), init) : init ? new Request(input, init) : input;
-      return handle(request, new URL(request.url), notFound);
+      return fetchThroughBinding(request, (next) => handle(next, new URL(next.url), notFound));
     },
     reload: readRules,
     close() {

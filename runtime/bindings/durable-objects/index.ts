@@ -11,6 +11,7 @@ import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
 import { notAnId, STUB_NOT_SENT } from "./validate.ts";
 import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
+import { fetchThroughBinding } from "../fetcher.ts";
 
 export { DurableObjectId } from "./id.ts";
 export { DurableObjectState } from "./object.ts";
@@ -178,10 +179,14 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
         if (typeof input === "string" && !URL.canParse(input)) return Promise.reject(new TypeError(`Invalid URL: ${input}`));
         return Promise.reject(error);
       }
-      return host.run((instance) => {
-        if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
-        return (instance.fetch as (r: Request) => Promise<Response>)(request);
-      });
+      return fetchThroughBinding(request, (next) =>
+        host.run((instance) => {
+          if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
+          // The object's fetch event, like a worker's, gets a request that says "manual".
+          Object.defineProperty(next, "redirect", { value: "manual", configurable: true });
+          return (instance.fetch as (r: Request) => Promise<Response>)(next);
+        }),
+      );
     },
   };
   // Like the runtime, only members of the class (its prototype chain) are reachable, each call through the input gate.

@@ -6,6 +6,7 @@
 import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
 import { notAnId, STUB_NOT_SENT } from "./validate.ts";
 import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
+import { fetchThroughBinding } from "../fetcher.ts";
 import { makeStub } from "../../rpc/stubs.ts";
 
 export class RemoteDurableObjectNamespace {
@@ -41,7 +42,7 @@ export class RemoteDurableObjectNamespace {
       name: id.name,
       id,
       fetch: (input: Request | string | URL, init?: RequestInit) =>
-        remoteFetch(target, input instanceof Request && init === undefined ? input : new Request(input as string, init)),
+        fetchThroughBinding(input instanceof Request && init === undefined ? input : new Request(input as string, init), (next) => remoteFetch(target, next)),
     };
     return makeStub(remoteCapability(target), { own, object: true, local: false, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype });
   }

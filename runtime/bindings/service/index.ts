@@ -4,6 +4,7 @@
 // wrangler's does: fetch gets a 503 naming it, RPC throws the same words.
 // RPC itself (stubs, pipelining, copying, errors) is runtime/rpc/stubs.ts.
 import { workerNotFound } from "../../rpc/registry.ts";
+import { fetchThroughBinding } from "../fetcher.ts";
 import { remoteCapability, type RemoteTarget } from "../../rpc/remote.ts";
 import { clonedCapability, localCapability, makeStub, type Capability } from "../../rpc/stubs.ts";
 
@@ -50,7 +51,7 @@ export function createServiceBinding(options: ServiceBindingOptions): unknown {
     const request = typeof input === "string" || input instanceof URL ? new Request(String(input), init) : new Request(input, init);
     const target = options.find();
     if (!target) return new Response(workerNotFound(options.service), { status: 503 });
-    return target.fetch(request);
+    return fetchThroughBinding(request, (next) => target.fetch(next));
   };
   // Found per call: the other worker may reload, stop or start between calls.
   const capability = (): Capability => {
