@@ -1,7 +1,7 @@
 // deploy --dry-run / versions upload --dry-run / build / check startup, the
 // redirected config, and WRANGLER_BUILD_CONDITIONS / WRANGLER_BUILD_PLATFORM.
 import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config/index.ts";
@@ -103,6 +103,29 @@ test("deploy --dry-run says how many entries it read from the assets directory; 
   const allowed = await run(["deploy", "--dry-run", "--assets", "pages"], dir);
   expect(allowed.exitCode).toBe(0);
   expect(allowed.stdout).toContain("✨ Read 2 files from the assets directory");
+});
+
+test("deploy --dry-run refuses an asset over 25 MiB, naming it; one of exactly 25 MiB or one .assetsignore hides passes", async () => {
+  const dir = scratch({
+    "wrangler.json": config({ assets: { directory: "public" } }),
+    "src/index.js": "export default { fetch() { return new Response('x'); } };\n",
+    "public/.assetsignore": "hidden.bin\n",
+  });
+  // Sparse files: the size is what counts.
+  const sized = (file: string, bytes: number) => {
+    writeFileSync(path.join(dir, file), "");
+    truncateSync(path.join(dir, file), bytes);
+  };
+  sized("public/limit.bin", 25 * 1024 * 1024);
+  sized("public/hidden.bin", 40 * 1024 * 1024);
+  expect((await run(["deploy", "--dry-run"], dir)).exitCode).toBe(0);
+  sized("public/over.bin", 30 * 1024 * 1024);
+  const over = await run(["deploy", "--dry-run"], dir);
+  expect(over.exitCode).toBe(1);
+  expect(over.stderr).toContain(
+    `Asset too large.\n\n  Cloudflare Workers supports assets with sizes of up to 25 MiB. We found a file ${path.join(dir, "public/over.bin")} with a size of 30 MiB.`,
+  );
+  expect(over.stderr).not.toContain("    at ");
 });
 
 test("an assets-only project's dry run uploads wrangler's no-op worker, written as no-op-worker.js by --outdir", async () => {

@@ -166,6 +166,11 @@ export const cases: CompatCase[] = [
       { args: ["deploy", "--dry-run", "-c", "only.toml", "--outdir", "only-out"] },
       { shell: `test "$(ls only-out | tr '\\n' ' ')" = "README.md no-op-worker.js no-op-worker.js.map "`, args: [] },
       { args: ["versions", "upload", "--dry-run", "-c", "only.toml"] },
+      // A file over 25 MiB is refused, one of exactly 25 MiB or one .assetsignore hides is not.
+      { shell: "mkdir -p big && truncate -s 26214400 big/limit.bin && truncate -s 30000000 big/hidden.bin && printf 'hidden.bin\\n' > big/.assetsignore", args: [] },
+      { args: ["deploy", "--dry-run", "--assets", "big"] },
+      { shell: "truncate -s 26214401 big/over.bin", args: [] },
+      { args: ["deploy", "--dry-run", "--assets", "big"] },
     ],
   },
   {

@@ -10,6 +10,8 @@ import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
+import { DEFAULT_IGNORES, MAX_ASSET_SIZE } from "../../runtime/bindings/assets/limits.ts";
+import ignore from "ignore";
 import { builtMainMissing, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
@@ -183,28 +185,53 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
 /**
  * What wrangler's deploy --dry-run does with the assets directory: says how
  * many entries it read (readdir's recursive list, directories and ignored
- * files included, as wrangler counts them) and refuses a Pages `_worker.js`
- * that no `.assetsignore` speaks for.
+ * files included, as wrangler counts them), then, for each file that
+ * `.assetsignore` does not hide, refuses a Pages `_worker.js` that no
+ * `.assetsignore` speaks for and a file over the platform's size limit.
  */
 function readAssets(directory: string): void {
   const entries = readdirSync(directory, { recursive: true, encoding: "utf8" });
   log.info(`✨ Read ${entries.length} file${entries.length === 1 ? "" : "s"} from the assets directory ${directory}`);
-  if (existsSync(path.join(directory, ".assetsignore"))) return;
+  const ignoreFile = path.join(directory, ".assetsignore");
+  const ignoreFilePresent = existsSync(ignoreFile);
+  const ignored = ignore().add([...DEFAULT_IGNORES, ...(ignoreFilePresent ? readFileSync(ignoreFile, "utf8").split("\n") : [])]);
   for (const entry of entries) {
     const relative = entry.split(path.sep).join("/");
-    if (!relative.startsWith(WORKER_JS) || statSync(path.join(directory, entry)).isDirectory()) continue;
-    const what = relative === WORKER_JS ? "file" : "directory";
-    throw new UserError(
-      layoutNotes(
-        `Uploading a Pages ${WORKER_JS} ${what} as an asset.\n` +
-          "This could expose your private server-side code to the public Internet. Is this intended?\n" +
-          `If you do not want to upload this ${what}, either remove it or add an ".assetsignore" file, to the root of your asset directory, containing "${WORKER_JS}" to avoid uploading.\n` +
-          `If you do want to upload this ${what}, you can add an empty ".assetsignore" file, to the root of your asset directory, to hide this error.`,
-      ),
-    );
+    if (ignored.ignores(relative)) continue;
+    const file = path.join(directory, entry);
+    const stat = statSync(file);
+    if (stat.isDirectory()) continue;
+    if (!ignoreFilePresent && relative.startsWith(WORKER_JS)) {
+      const what = relative === WORKER_JS ? "file" : "directory";
+      throw new UserError(
+        layoutNotes(
+          `Uploading a Pages ${WORKER_JS} ${what} as an asset.\n` +
+            "This could expose your private server-side code to the public Internet. Is this intended?\n" +
+            `If you do not want to upload this ${what}, either remove it or add an ".assetsignore" file, to the root of your asset directory, containing "${WORKER_JS}" to avoid uploading.\n` +
+            `If you do want to upload this ${what}, you can add an empty ".assetsignore" file, to the root of your asset directory, to hide this error.`,
+        ),
+      );
+    }
+    if (stat.size > MAX_ASSET_SIZE) {
+      throw new UserError(
+        layoutNotes(
+          "Asset too large.\n" +
+            `Cloudflare Workers supports assets with sizes of up to ${binaryBytes(MAX_ASSET_SIZE)}. We found a file ${file} with a size of ${binaryBytes(stat.size)}.\n` +
+            `Ensure all assets in your assets directory "${directory}" conform with the Workers maximum size requirement.`,
+        ),
+      );
+    }
   }
 }
 const WORKER_JS = "_worker.js";
+
+/** A size as wrangler prints it: three significant digits of the largest binary unit (25 MiB, 1.5 KiB). */
+function binaryBytes(size: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  const exponent = size < 1 ? 0 : Math.min(Math.floor(Math.log(size) / Math.log(1024)), units.length - 1);
+  return `${Number((size / 1024 ** exponent).toPrecision(3))} ${units[exponent]}`;
+}
+
 
 function makeDir(dir: string, flag: string, given: string): void {
   try {

@@ -9,3 +9,5 @@ export const REDIRECT_STATUSES = new Set([200, 301, 302, 303, 307, 308]);
 export const DEFAULT_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 /** Files in the assets directory that are configuration, never served. */
 export const DEFAULT_IGNORES = ["/.assetsignore", "/_redirects", "/_headers"];
+/** The largest asset the platform takes (wrangler refuses to upload a larger one). */
+export const MAX_ASSET_SIZE = 25 * 1024 * 1024;
