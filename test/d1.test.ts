@@ -161,6 +161,18 @@ describe("statement methods", () => {
     expect((await select().raw({ columnNames: true }))[0]).toEqual(["id", "name", "n", "b", "extra"]);
   });
 
+  test("column names: a caller's copy from raw() is its own, and a renamed column shows by the next run", async () => {
+    const select = () => db.prepare("SELECT * FROM t WHERE id = ?").bind(1);
+    const names = (await select().raw({ columnNames: true }))[0] as string[];
+    names[0] = "changed";
+    expect((await select().raw({ columnNames: true }))[0]).toEqual(["id", "name", "n", "b"]);
+    expect(await select().first()).toEqual({ id: 1, name: "a", n: null, b: null });
+    await db.exec("ALTER TABLE t RENAME COLUMN name TO label");
+    await select().first();
+    expect(await select().first()).toEqual({ id: 1, label: "a", n: null, b: null });
+    expect((await select().all()).results).toEqual([{ id: 1, label: "a", n: null, b: null }]);
+  });
+
   test("duplicate column names keep the last value, as the runtime does", async () => {
     expect((await db.prepare("SELECT 1 AS a, 2 AS a").all()).results).toEqual([{ a: 2 }]);
   });

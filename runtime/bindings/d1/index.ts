@@ -54,9 +54,12 @@ export interface D1ExecResult {
 
 type Row = unknown[];
 
-interface RawOutcome {
+interface Rows {
   columns: string[];
   rows: Row[];
+}
+
+interface RawOutcome extends Rows {
   meta: D1Meta;
 }
 
@@ -230,15 +233,7 @@ export class D1Engine {
     read: boolean,
     oneOff: boolean,
   ): RawOutcome {
-    try {
-      // A shape's parameters are ours: the statement as written had none.
-      const paramsCount = shapeColumns ? 0 : statement.paramsCount;
-      checkVariableLimit(paramsCount);
-      checkParameterCount(paramsCount, params.length);
-    } catch (error) {
-      if (oneOff) statement.finalize();
-      throw error;
-    }
+    checkParams(statement, params, shapeColumns, oneOff);
     // Inside a transaction of ours the previous statement's counters are still
     // current (no other connection can write, and the counters are this
     // connection's), which saves a query per statement of a big batch.
@@ -246,27 +241,11 @@ export class D1Engine {
     this.#carried = undefined;
     const before = read ? undefined : (carried ?? this.#countersNow(true));
     const started = performance.now();
-    let rows: Row[];
-    let columns = shapeColumns ?? statement.columnNames;
-    try {
-      rows = statement.values(...(bound as never[])) as Row[];
-      // Bun refreshes a reused statement's names only once it has run again (reading them
-      // then costs ~1 µs, so only when they cannot be right: a `SELECT *` after ALTER TABLE).
-      if (rows.length > 0 && rows[0]!.length !== columns.length) columns = statement.columnNames;
-    } catch (error) {
-      throw d1Error("D1_ERROR", sqliteMessage(error));
-    } finally {
-      if (oneOff) statement.finalize();
-    }
+    const { columns, rows } = runValues(statement, bound, shapeColumns, oneOff);
     const duration = Math.round(performance.now() - started);
     const after = this.#countersNow(false);
     if (this.#carrying) this.#carried = after;
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) {
-        // The runtime hands BLOBs to JavaScript as plain arrays of byte values.
-        if (row[i] instanceof Uint8Array) row[i] = Array.from(row[i] as Uint8Array);
-      }
-    }
+    blobsToArrays(rows);
     const changes = before ? after.c - before.c : 0;
     const changed = before !== undefined && (changes !== 0 || after.r !== before.r || after.s !== before.s);
     if (changed) this.#version++;
@@ -323,6 +302,19 @@ export class D1Engine {
   run(sql: string, params: D1Value[]): RawOutcome | Promise<RawOutcome> {
     const read = this.#readStatement(sql);
     return read ? this.#execute(sql, read, params, params, undefined, true, false) : this.later((e) => e.query(sql, params));
+  }
+
+  /**
+   * As run(), for first() and raw(), which return no meta: a read skips it (the
+   * counters query, the data version, the clock), having nothing else to do there.
+   */
+  rows(sql: string, params: D1Value[]): Rows | Promise<Rows> {
+    const read = this.#readStatement(sql);
+    if (!read) return this.later((e) => e.query(sql, params));
+    checkParams(read, params, undefined, false);
+    const outcome = runValues(read, params, undefined, false);
+    blobsToArrays(outcome.rows);
+    return outcome;
   }
 
   /** Runs `op` here, waiting for another process's lock without blocking the event loop. */
@@ -436,6 +428,63 @@ export class D1Engine {
   }
 }
 
+/** D1's limits on a statement's parameters; a shape's parameters (`shapeColumns` given) are ours, the statement as written had none. */
+function checkParams(statement: Statement, params: D1Value[], shapeColumns: string[] | undefined, oneOff: boolean): void {
+  try {
+    const paramsCount = shapeColumns ? 0 : statement.paramsCount;
+    checkVariableLimit(paramsCount);
+    checkParameterCount(paramsCount, params.length);
+  } catch (error) {
+    if (oneOff) statement.finalize();
+    throw error;
+  }
+}
+
+/**
+ * The names a reused statement's rows were last keyed by. Bun hands out new
+ * strings on every read of `columnNames`, and each new string is hashed again
+ * as it becomes a property key (~0.2 µs a query); while the names are equal,
+ * the strings from before serve.
+ */
+const lastNames = new WeakMap<Statement, string[]>();
+
+function sameNames(statement: Statement, names: string[]): string[] {
+  const known = lastNames.get(statement);
+  if (known && known.length === names.length) {
+    let i = 0;
+    while (i < names.length && known[i] === names[i]) i++;
+    if (i === names.length) return known;
+  }
+  lastNames.set(statement, names);
+  return names;
+}
+
+/** Runs a compiled statement to its end: every row, and the names of its columns (shared between runs: copy before handing them out). */
+function runValues(statement: Statement, bound: unknown[], shapeColumns: string[] | undefined, oneOff: boolean): Rows {
+  let rows: Row[];
+  let columns = shapeColumns ?? (oneOff ? statement.columnNames : sameNames(statement, statement.columnNames));
+  try {
+    rows = statement.values(...(bound as never[])) as Row[];
+    // Bun refreshes a reused statement's names only once it has run again (reading them
+    // then costs ~1 µs, so only when they cannot be right: a `SELECT *` after ALTER TABLE).
+    if (rows.length > 0 && rows[0]!.length !== columns.length) columns = statement.columnNames;
+  } catch (error) {
+    throw d1Error("D1_ERROR", sqliteMessage(error));
+  } finally {
+    if (oneOff) statement.finalize();
+  }
+  return { columns, rows };
+}
+
+/** The runtime hands BLOBs to JavaScript as plain arrays of byte values. */
+function blobsToArrays(rows: Row[]): void {
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      if (row[i] instanceof Uint8Array) row[i] = Array.from(row[i] as Uint8Array);
+    }
+  }
+}
+
 /** Open engines of each store, by file; closed with their store. */
 const enginesOf = new WeakMap<Store, Map<string, D1Engine>>();
 
@@ -500,7 +549,7 @@ export class D1PreparedStatement {
   }
 
   async first<T = unknown>(column?: string): Promise<T | null> {
-    const outcome = await this.#engine.run(this.#sql, this.#params);
+    const outcome = await this.#engine.rows(this.#sql, this.#params);
     if (outcome.rows.length === 0) return null;
     const row = toObject(outcome.columns, outcome.rows[0]!);
     if (column === undefined) return row as T;
@@ -519,8 +568,8 @@ export class D1PreparedStatement {
   }
 
   async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
-    const outcome = await this.#engine.run(this.#sql, this.#params);
-    return (options?.columnNames ? [outcome.columns, ...outcome.rows] : outcome.rows) as T[];
+    const outcome = await this.#engine.rows(this.#sql, this.#params);
+    return (options?.columnNames ? [[...outcome.columns], ...outcome.rows] : outcome.rows) as T[];
   }
 }
 
