@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadWorker } from "../runtime/host/index.ts";
 import { lockCodeGeneration } from "../runtime/host/scope.ts";
-import { cleanup, project } from "./dev-helpers.ts";
+import { cleanup, project, write } from "./dev-helpers.ts";
 
 // Loading a worker here locks code generation for this whole process, as in a dev
 // server; bun test runs every file in one process, so later files get eval back.
@@ -55,4 +55,26 @@ test("scheduled reports an exception without throwing, and noRetry is seen", asy
   expect(result).toMatchObject({ outcome: "exception", noRetry: true });
   expect(String(result.error)).toBe("Error: cron failed");
   expect(String(errors[0])).toContain("cron failed");
+});
+
+test("loading a worker again evaluates every module under its root afresh, and lets the last load's modules be freed", async () => {
+  const dir = project({});
+  dirs.push(dir);
+  const entry = path.join(dir, "index.js");
+  writeFileSync(entry, 'import { big, tag } from "./lib/big.js";\nexport default { fetch() { return new Response(tag + big.length); } };\n');
+  const heap = () => {
+    Bun.gc(true);
+    return (require("bun:jsc") as typeof import("bun:jsc")).heapSize();
+  };
+  const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
+  let baseline = 0;
+  for (let n = 0; n < 12; n++) {
+    // 20 MB held by a module global of the imported module, not of the entry.
+    write(dir, "lib/big.js", `export const big = new Array(2_500_000).fill(0);\nexport const tag = "v${n}:";\n`);
+    const worker = await loadWorker({ file: entry, env: {}, scope, onBackgroundError: () => {} });
+    expect(await (await worker.fetch(new Request("http://localhost/"))).text()).toBe(`v${n}:2500000`);
+    if (n === 1) baseline = heap();
+  }
+  // Kept alive, the ten loads after the second would hold 200 MB more.
+  expect(heap() - baseline).toBeLessThan(60 * 1024 * 1024);
 });

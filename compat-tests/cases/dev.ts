@@ -167,6 +167,42 @@ cases.push(
 
 cases.push(
   devCase({
+    // Bun keeps a module by its path: a reload that imported only the entry again kept serving the old lib.js.
+    name: "dev: no_bundle: an edit to a module the entry imports reloads it, with fresh globals in every module",
+    files: {
+      "wrangler.toml": 'name = "nobundle"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { count } from "./lib.js";\nexport default { fetch() { return new Response(count()); } };\n',
+      "src/lib.js": 'let hits = 0;\nexport const count = () => "v1 " + ++hits;\n',
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+    reload: {
+      files: { "src/lib.js": 'let hits = 0;\nexport const count = () => "v2 " + ++hits;\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
+    // wrangler's watcher of watch_dir ignores nothing: an edit under a node_modules in it runs the build again.
+    name: "dev: an edit under node_modules inside watch_dir runs the custom build again",
+    files: {
+      "wrangler.toml":
+        'name = "custom-nm"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && sed s/WORD/$(cat src/node_modules/dep/word.txt)/ src/index.js > dist/index.js"\nwatch_dir = "src"\n',
+      "src/index.js": 'export default { fetch() { return new Response("WORD"); } };\n',
+      "src/node_modules/dep/word.txt": "v1\n",
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/node_modules/dep/word.txt": "v2\n" },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+);
+
+cases.push(
+  devCase({
     // `main` does not exist until the command has run; an edit in watch_dir runs it again.
     name: "dev: a custom build generates main and runs again when watch_dir changes",
     files: {

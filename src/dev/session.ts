@@ -32,7 +32,8 @@ export interface Slot {
   current?: LoadedWorker;
   /** Files and directories whose change rebuilds this worker. */
   watched: Set<string>;
-  generation: number;
+  /** An unbundled worker's module root (base_dir, else main's directory): wrangler reloads on a change under it. */
+  moduleRoot?: string;
   /** Whether the last reload got as far as a bundle (its failure, if any, was at start). */
   built?: boolean;
 }
@@ -74,7 +75,7 @@ export class DevSession {
     const configPaths = Array.isArray(args.config) ? (args.config as string[]) : [args.config];
     this.slots = configPaths.map((config, index) => {
       const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined };
-      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set(), generation: 0 };
+      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set() };
     });
     this.primary = this.slots[0]!;
   }
@@ -186,9 +187,16 @@ export class DevSession {
       map = outcome.map;
       slot.built = true;
     } else {
-      // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
-      file = `${s.main}?v=${++slot.generation}`;
-      this.watchAll(slot, [s.main]);
+      // Unbundled: Bun transpiles (and source-maps) the modules itself; the host evaluates them afresh.
+      const { loaded } = s.project;
+      const modules = require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
+      slot.moduleRoot = modules.moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
+      this.watchAll(slot, [s.main, slot.moduleRoot]);
+      // As wrangler, which lists the modules again on each reload (the start printed them already).
+      if (slot.current) {
+        const table = modules.additionalModulesTable(modules.findAdditionalModules(slot.moduleRoot, s.main, loaded.config.rules));
+        if (table) this.console.log("info", table);
+      }
     }
     let next: LoadedWorker | undefined;
     const env = buildEnv({
@@ -243,6 +251,7 @@ export class DevSession {
       slot.settings = fresh;
       if (slot.bundler) await slot.bundler.dispose();
       slot.bundler = this.bundles(slot) ? await this.makeBundler(slot) : undefined;
+      slot.moduleRoot = undefined;
       this.watchAll(slot, [fresh.main, ...fresh.watchDirs.filter(existsSync)]);
       return true;
     } catch (error) {
