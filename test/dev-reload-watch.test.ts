@@ -79,6 +79,31 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     await dev.waitForOutput(/Reloading local server[\s\S]*Attaching additional modules:[\s\S]*lib\/count\.js/);
   });
 
+  test("Text, Data and CompiledWasm modules are the runtime's string, ArrayBuffer and WebAssembly.Module, also by a rule of the config", async () => {
+    const { dir, text } = await serve({
+      "wrangler.toml": NO_BUNDLE + '[[rules]]\ntype = "Data"\nglobs = ["**/*.dat"]\nfallthrough = true\n',
+      "src/index.js": [
+        'import page from "./page.html";',
+        'import data from "./blob.bin";',
+        'import more from "./more.dat";',
+        'import wasm from "./add.wasm";',
+        "const kind = (value) => Object.prototype.toString.call(value);",
+        "export default { async fetch() {",
+        "  const { exports } = await WebAssembly.instantiate(wasm);",
+        '  return new Response([page, kind(data), new Uint8Array(data).join(","), kind(more), more.byteLength, kind(wasm), exports.add(2, 3)].join(" "));',
+        "} };",
+        "",
+      ].join("\n"),
+      "src/page.html": "<p>hi</p>",
+      "src/blob.bin": "\x01\x02",
+      "src/more.dat": "four",
+      "src/add.wasm": "\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b",
+    });
+    expect(await text("/")).toBe("<p>hi</p> [object ArrayBuffer] 1,2 [object ArrayBuffer] 4 [object WebAssembly.Module] 5");
+    write(dir, "src/blob.bin", "\x03");
+    await eventually(async () => (await text("/")).includes("] 3 ["));
+  });
+
   test("with base_dir, a module beside the entry's directory reloads the worker", async () => {
     const { dir, text } = await serve({
       "wrangler.toml": 'name = "nb"\nmain = "src/worker/index.js"\nbase_dir = "src"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',

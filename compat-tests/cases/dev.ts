@@ -183,6 +183,35 @@ cases.push(
     },
   }),
   devCase({
+    // Bun's own loaders gave a .bin file's path and no WebAssembly.Module.
+    name: "dev: no_bundle: Text, Data and CompiledWasm modules are what the runtime gives, and an edit to one reloads",
+    files: {
+      "wrangler.toml": 'name = "nobundle-rules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+      "src/index.js": [
+        'import text from "./note.txt";',
+        'import data from "./blob.bin";',
+        'import wasm from "./add.wasm";',
+        "export default { async fetch() {",
+        "  const { exports } = await WebAssembly.instantiate(wasm);",
+        "  const kind = (value) => Object.prototype.toString.call(value);",
+        "  return Response.json({ text, data: kind(data) + data.byteLength, wasm: kind(wasm), add: exports.add(2, 3) });",
+        "} };",
+        "",
+      ].join("\n"),
+      "src/note.txt": "note",
+      "src/blob.bin": "abc",
+      // (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add): every byte below 0x80, so the text is the bytes.
+      "src/add.wasm": "\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b",
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/blob.bin": "abcdef" },
+      waitFor: "/",
+      until: /ArrayBuffer\]6/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
     // wrangler's watcher of watch_dir ignores nothing: an edit under a node_modules in it runs the build again.
     name: "dev: an edit under node_modules inside watch_dir runs the custom build again",
     files: {

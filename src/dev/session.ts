@@ -192,6 +192,7 @@ export class DevSession {
       const modules = require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
       slot.moduleRoot = modules.moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
       this.watchAll(slot, [s.main, slot.moduleRoot]);
+      (require("../bundle/rules.ts") as typeof import("../bundle/rules.ts")).loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
       // As wrangler, which lists the modules again on each reload (the start printed them already).
       if (slot.current) {
         const table = modules.additionalModulesTable(modules.findAdditionalModules(slot.moduleRoot, s.main, loaded.config.rules));

@@ -137,7 +137,7 @@ export class Reloader {
         if (typeof name !== "string") return;
         const file = path.join(dir, name);
         if (top && statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchSubtree(file);
-        this.noticed(file);
+        this.noticed(file, recursive || top);
       });
       // A directory that goes away ends its watcher; nothing to report.
       watcher.on("error", () => {});
@@ -153,9 +153,14 @@ export class Reloader {
     this.watchers.clear();
   }
 
-  private noticed(file: string): void {
+  /**
+   * `inTree`: seen by a tree's watcher. A directory's own watcher is there for its config
+   * and source files; what else it sees before a tree's watcher starts (a first custom
+   * build writing into `watch_dir = "."`) must not reload.
+   */
+  private noticed(file: string, inTree: boolean): void {
     if (this.inStore(file)) return;
-    const slots = this.session.slots.filter((slot) => owns(slot, file));
+    const slots = this.session.slots.filter((slot) => (inTree ? owns(slot, file) : isConfigFile(slot, file) || slot.watched.has(file)));
     if (!slots.length) return;
     this.changed.add(file);
     // A config change makes a new bundler: only a source change starts a build early,
