@@ -158,6 +158,18 @@ describe("which edits reload, as wrangler's watchers decide", () => {
     await eventually(async () => (await text("/")) === "v2");
   });
 
+  test("bundled: an edit to a package the bundle read reloads, as wrangler's esbuild watch does", async () => {
+    const { dir, text } = await serve({
+      "wrangler.toml": 'name = "pkg"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'import { word } from "dep";\nexport default { fetch() { return new Response(word); } };\n',
+      "node_modules/dep/package.json": '{ "name": "dep", "main": "lib/index.js" }\n',
+      "node_modules/dep/lib/index.js": 'export const word = "v1";\n',
+    });
+    expect(await text("/")).toBe("v1");
+    write(dir, "node_modules/dep/lib/index.js", 'export const word = "v2";\n');
+    await eventually(async () => (await text("/")) === "v2");
+  });
+
   test("build.watch_dir: an edit under its node_modules runs the custom build again, as under wrangler; the store's writes do not", async () => {
     const { dir, dev, text } = await serve({
       "wrangler.toml":

@@ -212,6 +212,23 @@ cases.push(
     },
   }),
   devCase({
+    // wrangler's esbuild watches every file the bundle read; the files of packages were left unwatched.
+    name: "dev: an edit to a bundled package in node_modules reloads the worker",
+    files: {
+      "wrangler.toml": 'name = "pkg-edit"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'import { word } from "dep";\nexport default { fetch() { return new Response(word); } };\n',
+      "node_modules/dep/package.json": '{ "name": "dep", "main": "index.js" }\n',
+      "node_modules/dep/index.js": 'export const word = "v1";\n',
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "node_modules/dep/index.js": 'export const word = "v2";\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
     // wrangler's watcher of watch_dir ignores nothing: an edit under a node_modules in it runs the build again.
     name: "dev: an edit under node_modules inside watch_dir runs the custom build again",
     files: {
