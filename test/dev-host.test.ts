@@ -78,3 +78,21 @@ test("loading a worker again evaluates every module under its root afresh, and l
   // Kept alive, the ten loads after the second would hold 200 MB more.
   expect(heap() - baseline).toBeLessThan(60 * 1024 * 1024);
 });
+
+test("a bundle per generation (gen-<n>/worker.js, as dev builds them): each load lets the earlier generations be freed", async () => {
+  const dir = project({});
+  dirs.push(dir);
+  const heap = () => {
+    Bun.gc(true);
+    return (require("bun:jsc") as typeof import("bun:jsc")).heapSize();
+  };
+  const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
+  let baseline = 0;
+  for (let n = 1; n <= 12; n++) {
+    write(dir, `gen-${n}/worker.js`, `const big = new Array(2_500_000).fill(${n});\nexport default { fetch() { return new Response(String(big[0])); } };\n`);
+    const worker = await loadWorker({ file: path.join(dir, `gen-${n}/worker.js`), env: {}, scope, onBackgroundError: () => {} });
+    expect(await (await worker.fetch(new Request("http://localhost/"))).text()).toBe(String(n));
+    if (n === 2) baseline = heap();
+  }
+  expect(heap() - baseline).toBeLessThan(60 * 1024 * 1024);
+});
