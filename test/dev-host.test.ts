@@ -1,5 +1,6 @@
 // The worker host on its own: load a module and dispatch events to it.
 import { afterAll, afterEach, expect, test } from "bun:test";
+import { heapSize } from "bun:jsc";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadWorker } from "../runtime/host/index.ts";
@@ -57,15 +58,17 @@ test("scheduled reports an exception without throwing, and noRetry is seen", asy
   expect(String(errors[0])).toContain("cron failed");
 });
 
+/** The JS heap's size once everything unreachable is collected. */
+function heap(): number {
+  Bun.gc(true);
+  return heapSize();
+}
+
 test("loading a worker again evaluates every module under its root afresh, and lets the last load's modules be freed", async () => {
   const dir = project({});
   dirs.push(dir);
   const entry = path.join(dir, "index.js");
   writeFileSync(entry, 'import { big, tag } from "./lib/big.js";\nexport default { fetch() { return new Response(tag + big.length); } };\n');
-  const heap = () => {
-    Bun.gc(true);
-    return (require("bun:jsc") as typeof import("bun:jsc")).heapSize();
-  };
   const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
   let baseline = 0;
   for (let n = 0; n < 12; n++) {
@@ -82,10 +85,6 @@ test("loading a worker again evaluates every module under its root afresh, and l
 test("a bundle per generation (gen-<n>/worker.js, as dev builds them): each load lets the earlier generations be freed", async () => {
   const dir = project({});
   dirs.push(dir);
-  const heap = () => {
-    Bun.gc(true);
-    return (require("bun:jsc") as typeof import("bun:jsc")).heapSize();
-  };
   const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
   let baseline = 0;
   for (let n = 1; n <= 12; n++) {
