@@ -23,6 +23,9 @@ import { allowsEvalDuringStartup, hasNodeGlobals, populatesProcessEnv, type Comp
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
 
+/** Additional modules' lookup, loaded only for workers that have them. */
+const additionalModules = () => require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
+
 /** One worker of this dev session. */
 export interface Slot {
   index: number;
@@ -189,15 +192,16 @@ export class DevSession {
     } else {
       // Unbundled: Bun transpiles (and source-maps) the modules itself; the host evaluates them afresh.
       const { loaded } = s.project;
-      const modules = require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
-      slot.moduleRoot = modules.moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
+      slot.moduleRoot = additionalModules().moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
       this.watchAll(slot, [s.main, slot.moduleRoot]);
       (require("../bundle/rules.ts") as typeof import("../bundle/rules.ts")).loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
-      // As wrangler, which lists the modules again on each reload (the start printed them already).
-      if (slot.current) {
-        const table = modules.additionalModulesTable(modules.findAdditionalModules(slot.moduleRoot, s.main, loaded.config.rules));
-        if (table) this.console.log("info", table);
-      }
+    }
+    const { config, dir } = s.project.loaded;
+    // As wrangler, which lists the additional modules again on each reload (the start printed them already).
+    if (slot.current && (config.no_bundle || config.find_additional_modules)) {
+      const modules = additionalModules();
+      const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, s.main), s.main, config.rules));
+      if (table) this.console.log("info", table);
     }
     let next: LoadedWorker | undefined;
     const env = buildEnv({
