@@ -183,6 +183,18 @@ cases.push(
     },
   }),
   devCase({
+    // The table was printed for `no_bundle = true` only, not for the flag.
+    name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
+    files: {
+      "wrangler.toml": 'name = "nobundle-flag"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "unbundled";\n',
+    },
+    args: ["--no-bundle"],
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
+  devCase({
     // Bun's own loaders gave a .bin file's path and no WebAssembly.Module.
     name: "dev: no_bundle: Text, Data and CompiledWasm modules are what the runtime gives, and an edit to one reloads",
     files: {

@@ -196,13 +196,8 @@ export class DevSession {
       this.watchAll(slot, [s.main, slot.moduleRoot]);
       (require("../bundle/rules.ts") as typeof import("../bundle/rules.ts")).loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
     }
-    const { config, dir } = s.project.loaded;
-    // As wrangler, which lists the additional modules again on each reload (the start printed them already).
-    if (slot.current && (config.no_bundle || config.find_additional_modules)) {
-      const modules = additionalModules();
-      const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, s.main), s.main, config.rules));
-      if (table) this.console.log("info", table);
-    }
+    // As wrangler, which lists the additional modules again on each reload.
+    if (slot.current) this.listModules(slot);
     let next: LoadedWorker | undefined;
     const env = buildEnv({
       config: s.project.loaded.config,
@@ -318,6 +313,16 @@ export class DevSession {
 
   closeStores(): void {
     for (const store of this.stores.values()) store.close();
+  }
+
+  /** Wrangler's "Attaching additional modules" table, for a worker unbundled or with find_additional_modules. */
+  listModules(slot: Slot): void {
+    const { config, dir } = slot.settings.project.loaded;
+    if (this.bundles(slot) && !config.find_additional_modules) return;
+    const { main } = slot.settings;
+    const modules = additionalModules();
+    const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules));
+    if (table) this.console.log("info", table);
   }
 
   private bundles(slot: Slot): boolean {
