@@ -72,14 +72,14 @@ test("loading a worker again evaluates every module under its root afresh, and l
   const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
   let baseline = 0;
   for (let n = 0; n < 12; n++) {
-    // 20 MB held by a module global of the imported module, not of the entry.
-    write(dir, "lib/big.js", `export const big = new Array(2_500_000).fill(0);\nexport const tag = "v${n}:";\n`);
+    // 8 MB held by a module global of the imported module, not of the entry.
+    write(dir, "lib/big.js", `export const big = new Array(1_000_000).fill(0);\nexport const tag = "v${n}:";\n`);
     const worker = await loadWorker({ file: entry, env: {}, scope, onBackgroundError: () => {} });
-    expect(await (await worker.fetch(new Request("http://localhost/"))).text()).toBe(`v${n}:2500000`);
+    expect(await (await worker.fetch(new Request("http://localhost/"))).text()).toBe(`v${n}:1000000`);
     if (n === 1) baseline = heap();
   }
-  // Kept alive, the ten loads after the second would hold 200 MB more.
-  expect(heap() - baseline).toBeLessThan(60 * 1024 * 1024);
+  // Kept alive, the ten loads after the second would hold 80 MB more.
+  expect(heap() - baseline).toBeLessThan(25 * 1024 * 1024);
 });
 
 test("a bundle per generation (gen-<n>/worker.js, as dev builds them): each load lets the earlier generations be freed", async () => {
@@ -88,10 +88,10 @@ test("a bundle per generation (gen-<n>/worker.js, as dev builds them): each load
   const scope = { root: dir, nodeGlobals: false, processEnv: {}, evalAtStartup: false };
   let baseline = 0;
   for (let n = 1; n <= 12; n++) {
-    write(dir, `gen-${n}/worker.js`, `const big = new Array(2_500_000).fill(${n});\nexport default { fetch() { return new Response(String(big[0])); } };\n`);
+    write(dir, `gen-${n}/worker.js`, `const big = new Array(1_000_000).fill(${n});\nexport default { fetch() { return new Response(String(big[0])); } };\n`);
     const worker = await loadWorker({ file: path.join(dir, `gen-${n}/worker.js`), env: {}, scope, onBackgroundError: () => {} });
     expect(await (await worker.fetch(new Request("http://localhost/"))).text()).toBe(String(n));
     if (n === 2) baseline = heap();
   }
-  expect(heap() - baseline).toBeLessThan(60 * 1024 * 1024);
+  expect(heap() - baseline).toBeLessThan(25 * 1024 * 1024);
 });
