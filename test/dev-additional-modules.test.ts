@@ -23,4 +23,6 @@ test("a module imported by a run-time name is served, and its edit after a reloa
   write(dir, "src/lang/fr.mjs", 'export const greeting = "Salut";\n');
   await dev.waitForOutput(/Local server updated and ready/);
   expect(await (await fetch(`${dev.url}/?lang=fr`)).text()).toBe("Salut");
+  // As wrangler, the reload lists the modules again.
+  expect(dev.output().split("Attaching additional modules:").length - 1).toBe(2);
 });

@@ -190,6 +190,100 @@ cases.push(
 
 cases.push(
   devCase({
+    // Bun keeps a module by its path: a reload that imported only the entry again kept serving the old lib.js.
+    name: "dev: no_bundle: an edit to a module the entry imports reloads it, with fresh globals in every module",
+    files: {
+      "wrangler.toml": 'name = "nobundle"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { count } from "./lib.js";\nexport default { fetch() { return new Response(count()); } };\n',
+      "src/lib.js": 'let hits = 0;\nexport const count = () => "v1 " + ++hits;\n',
+    },
+    requests: [{ path: "/" }, { path: "/" }],
+    reload: {
+      files: { "src/lib.js": 'let hits = 0;\nexport const count = () => "v2 " + ++hits;\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
+    // The table was printed for `no_bundle = true` only, not for the flag.
+    name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
+    files: {
+      "wrangler.toml": 'name = "nobundle-flag"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "unbundled";\n',
+    },
+    args: ["--no-bundle"],
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
+  devCase({
+    // Bun's own loaders gave a .bin file's path and no WebAssembly.Module.
+    name: "dev: no_bundle: Text, Data and CompiledWasm modules are what the runtime gives, and an edit to one reloads",
+    files: {
+      "wrangler.toml": 'name = "nobundle-rules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+      "src/index.js": [
+        'import text from "./note.txt";',
+        'import data from "./blob.bin";',
+        'import wasm from "./add.wasm";',
+        "export default { async fetch() {",
+        "  const { exports } = await WebAssembly.instantiate(wasm);",
+        "  const kind = (value) => Object.prototype.toString.call(value);",
+        "  return Response.json({ text, data: kind(data) + data.byteLength, wasm: kind(wasm), add: exports.add(2, 3) });",
+        "} };",
+        "",
+      ].join("\n"),
+      "src/note.txt": "note",
+      "src/blob.bin": "abc",
+      // (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add): every byte below 0x80, so the text is the bytes.
+      "src/add.wasm": "\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b",
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/blob.bin": "abcdef" },
+      waitFor: "/",
+      until: /ArrayBuffer\]6/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
+    // wrangler's esbuild watches every file the bundle read; the files of packages were left unwatched.
+    name: "dev: an edit to a bundled package in node_modules reloads the worker",
+    files: {
+      "wrangler.toml": 'name = "pkg-edit"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'import { word } from "dep";\nexport default { fetch() { return new Response(word); } };\n',
+      "node_modules/dep/package.json": '{ "name": "dep", "main": "index.js" }\n',
+      "node_modules/dep/index.js": 'export const word = "v1";\n',
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "node_modules/dep/index.js": 'export const word = "v2";\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
+    // wrangler's watcher of watch_dir ignores nothing: an edit under a node_modules in it runs the build again.
+    name: "dev: an edit under node_modules inside watch_dir runs the custom build again",
+    files: {
+      "wrangler.toml":
+        'name = "custom-nm"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && sed s/WORD/$(cat src/node_modules/dep/word.txt)/ src/index.js > dist/index.js"\nwatch_dir = "src"\n',
+      "src/index.js": 'export default { fetch() { return new Response("WORD"); } };\n',
+      "src/node_modules/dep/word.txt": "v1\n",
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/node_modules/dep/word.txt": "v2\n" },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+);
+
+cases.push(
+  devCase({
     // `main` does not exist until the command has run; an edit in watch_dir runs it again.
     name: "dev: a custom build generates main and runs again when watch_dir changes",
     files: {

@@ -16,7 +16,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
-import { lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
 
@@ -46,7 +46,7 @@ export interface LoadedWorker {
 }
 
 export interface LoadOptions {
-  /** The bundle to import (a new file per build, so module globals are fresh). */
+  /** The bundle or the unbundled entry to import (its modules under `scope.root` are evaluated afresh). */
   file: string;
   /** Its source map text, if any. */
   map?: string;
@@ -238,15 +238,18 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   for (const name of Object.keys(env)) {
     Object.defineProperty(globalThis, name, { get: () => env[name], configurable: true, enumerable: false });
   }
-  if (options.scope) registerUserCode(options.scope.root, options.scope);
+  if (options.scope) {
+    registerUserCode(options.scope.root, options.scope);
+    // A reload evaluates every module of the worker again, not only the one imported here.
+    forgetUserModules(options.scope.root);
+  }
   loadingListeners = new Map();
   let exports: Record<string, unknown>;
   let listeners: Map<string, Listener[]>;
   // Top-level code may generate code from strings where the runtime allows it at startup.
   if (options.scope?.evalAtStartup) lockCodeGeneration(false);
   try {
-    const [file, query] = options.file.split("?");
-    exports = (await import(pathToFileURL(file!).href + (query ? `?${query}` : ""))) as Record<string, unknown>;
+    exports = (await import(pathToFileURL(options.file).href)) as Record<string, unknown>;
   } catch (error) {
     // The last good worker keeps serving, with its own env.
     state.env = previousEnv;

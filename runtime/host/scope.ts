@@ -161,6 +161,10 @@ function installPlugin(): void {
   });
 }
 
+const HOST = path.resolve(import.meta.dir, "../..") + path.sep;
+/** bunflare's own files: never user code, even under a project's directory (a fixture inside the repo is). */
+const isOwnFile = (file: string) => file.startsWith(HOST) && !file.startsWith(path.join(HOST, "fixtures"));
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
@@ -176,7 +180,6 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
   scopes.set(root, makeScope(options));
   if (roots.has(root)) return;
   roots.add(root);
-  const host = path.resolve(import.meta.dir, "../..") + path.sep;
   // One plugin per directory: Bun asks a plugin only about paths its filter matches,
   // so the host's own files never reach this code. A project's node_modules are
   // the worker's code too, but bunflare's own files are not (a fixture inside the repo).
@@ -186,13 +189,28 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
       build.onLoad({ filter: new RegExp(`^${escape(root)}.*\\.m?js(\\?.*)?$`) }, (args) => {
         const file = args.path.split("?")[0]!;
         const source = readFileSync(file, "utf8");
-        const ours = file.startsWith(host) && !file.startsWith(path.join(host, "fixtures"));
-        if (ours || source.startsWith("// @bun")) return { contents: source, loader: "js" };
+        if (isOwnFile(file) || source.startsWith("// @bun")) return { contents: source, loader: "js" };
         preluded.add(file);
         return { contents: preludeFor(source) + source, loader: "js" };
       });
     },
   });
+}
+
+/**
+ * Drops the modules under `dir` that an earlier load of a worker left in Bun's registry,
+ * so the next import evaluates each of them again from its file: fresh module globals and
+ * the file's current text (Bun keys a module by its path and ignores a file URL's query).
+ * The dropped modules are then kept alive only by the old worker, and freed with it.
+ * Packages (node_modules) stay loaded, as a bundler's pre-bundled dependencies do; and
+ * bunflare's own files are never dropped.
+ */
+export function forgetUserModules(dir: string): void {
+  const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  for (const file of Object.keys(require.cache)) {
+    if (!file.startsWith(root) || file.includes(`${path.sep}node_modules${path.sep}`, root.length - 1) || isOwnFile(file)) continue;
+    delete require.cache[file];
+  }
 }
 
 /**

@@ -367,10 +367,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     return (service ? buildWarm(service, signal).catch(() => (stopWarm(service), binary())) : binary()).catch(() => undefined);
   };
 
+  // Every file the bundle read, packages' included: wrangler's esbuild watches them all, so an edit of one rebuilds.
   const inputsOf = (metafile?: esbuild.Metafile) =>
     Object.keys(metafile?.inputs ?? {})
       .map((input) => input.replace(/^[a-z-]+:/, ""))
-      .filter((input) => !input.includes("node_modules"))
       .map((input) => path.resolve(options.projectDir, input));
 
   return {

@@ -1,5 +1,7 @@
 // Wrangler's module rules: which imports become Text, Data or CompiledWasm
 // modules instead of being bundled as code.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 
 export const DEFAULT_RULES: ModuleRule[] = [
@@ -69,4 +71,37 @@ export function assetModuleSource(type: AssetModuleType, bytes: Uint8Array): str
   const decode = `Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0))`;
   if (type === "Data") return `export default ${decode}.buffer;`;
   return `export default new WebAssembly.Module(${decode});`;
+}
+
+/** The rules each unbundled worker's module root was last loaded with. */
+const rulesByRoot = new Map<string, CompiledRule[]>();
+const rootFilters = new Set<string>();
+
+/**
+ * Makes Bun load the Text, Data and CompiledWasm modules under an unbundled worker's
+ * module root as the Workers runtime gives them (Bun's own loaders give a .bin or .sql
+ * file's path, an HTML bundle for .html, and no WebAssembly.Module). Only rules whose
+ * globs are all of the `**` + `/*.ext` kind: a Bun plugin must answer for every file its
+ * filter passes. The latest rules for a root pick each file's type.
+ */
+export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | undefined): void {
+  const rules = effectiveRules(userRules);
+  const compiled = assetRules(rules);
+  rulesByRoot.set(root, compiled);
+  const endings = assetRulesFilter(rules).source;
+  if (endings === ".*" || endings === "^$") return;
+  const filter = `^${RegExp.escape(root + path.sep)}.*${endings}`;
+  if (rootFilters.has(filter)) return;
+  rootFilters.add(filter);
+  Bun.plugin({
+    name: `bunflare-module-rules:${filter}`,
+    setup(build) {
+      build.onLoad({ filter: new RegExp(filter) }, (args) => {
+        const name = path.relative(root, args.path).split(path.sep).join("/");
+        // The filter's rules when the latest ones no longer name this file.
+        const rule = rulesByRoot.get(root)!.find((candidate) => candidate.matches(name)) ?? compiled.find((candidate) => candidate.matches(name))!;
+        return { contents: assetModuleSource(rule.type, readFileSync(args.path)), loader: "js" };
+      });
+    },
+  });
 }

@@ -137,15 +137,7 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
     }
   }
   for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
-  for (const slot of session.slots) {
-    const { config, dir } = slot.settings.project.loaded;
-    if (!config.no_bundle && !config.find_additional_modules) continue;
-    // Loaded only for such workers: most dev starts never need it.
-    const { additionalModulesTable, findAdditionalModules, moduleRootOf } = require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
-    const modules = findAdditionalModules(moduleRootOf(dir, config.base_dir, slot.settings.main), slot.settings.main, config.rules);
-    const table = additionalModulesTable(modules);
-    if (table) devConsole.log("info", table);
-  }
+  for (const slot of session.slots) session.listModules(slot);
   printServiceNote(session, devConsole);
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;

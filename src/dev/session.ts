@@ -23,6 +23,9 @@ import { allowsEvalDuringStartup, hasNodeGlobals, populatesProcessEnv, type Comp
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
 
+/** Additional modules' lookup, loaded only for workers that have them. */
+const additionalModules = () => require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
+
 /** One worker of this dev session. */
 export interface Slot {
   index: number;
@@ -32,7 +35,8 @@ export interface Slot {
   current?: LoadedWorker;
   /** Files and directories whose change rebuilds this worker. */
   watched: Set<string>;
-  generation: number;
+  /** An unbundled worker's module root (base_dir, else main's directory): wrangler reloads on a change under it. */
+  moduleRoot?: string;
   /** Whether the last reload got as far as a bundle (its failure, if any, was at start). */
   built?: boolean;
 }
@@ -106,7 +110,7 @@ export class DevSession {
     const configPaths = Array.isArray(args.config) ? (args.config as string[]) : [args.config];
     this.slots = configPaths.map((config, index) => {
       const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined };
-      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set(), generation: 0 };
+      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set() };
     });
     this.primary = this.slots[0]!;
   }
@@ -218,10 +222,14 @@ export class DevSession {
       map = outcome.map;
       slot.built = true;
     } else {
-      // Unbundled: Bun transpiles (and source-maps) the entry itself; a query gives fresh globals.
-      file = `${s.main}?v=${++slot.generation}`;
-      this.watchAll(slot, [s.main]);
+      // Unbundled: Bun transpiles (and source-maps) the modules itself; the host evaluates them afresh.
+      const { loaded } = s.project;
+      slot.moduleRoot = additionalModules().moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
+      this.watchAll(slot, [s.main, slot.moduleRoot]);
+      (require("../bundle/rules.ts") as typeof import("../bundle/rules.ts")).loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
     }
+    // As wrangler, which lists the additional modules again on each reload.
+    if (slot.current) this.listModules(slot);
     let next: LoadedWorker | undefined;
     const env = buildEnv({
       config: s.project.loaded.config,
@@ -275,6 +283,7 @@ export class DevSession {
       slot.settings = fresh;
       if (slot.bundler) await slot.bundler.dispose();
       slot.bundler = this.bundles(slot) ? await this.makeBundler(slot) : undefined;
+      slot.moduleRoot = undefined;
       this.watchAll(slot, [fresh.main, ...fresh.watchDirs.filter(existsSync)]);
       return true;
     } catch (error) {
@@ -336,6 +345,16 @@ export class DevSession {
 
   closeStores(): void {
     for (const store of this.stores.values()) store.close();
+  }
+
+  /** Wrangler's "Attaching additional modules" table, for a worker unbundled or with find_additional_modules. */
+  listModules(slot: Slot): void {
+    const { config, dir } = slot.settings.project.loaded;
+    if (this.bundles(slot) && !config.find_additional_modules) return;
+    const { main } = slot.settings;
+    const modules = additionalModules();
+    const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules));
+    if (table) this.console.log("info", table);
   }
 
   private bundles(slot: Slot): boolean {

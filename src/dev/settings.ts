@@ -99,7 +99,8 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
   const secretsFiles = [".dev.vars", ".env", ".env.local"].flatMap((name) =>
     loaded.env ? [name, `${name}.${loaded.env}`, `${name}.${loaded.env}.local`] : [name],
   );
-  const watchDirs = [config.build?.watch_dir ?? (config.build?.command ? "./src" : [])]
+  // As wrangler: watch_dir matters only to a custom build.
+  const watchDirs = (config.build?.command ? [config.build.watch_dir ?? "./src"] : [])
     .flat()
     .map((dir) => path.resolve(loaded.dir, dir));
   const assetsDir = assetsDirectory(args.assets, config.assets?.directory, loaded.dir);

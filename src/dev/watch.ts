@@ -1,7 +1,7 @@
 // Reload on change: watch each worker's sources and config files, fold a burst
 // of changes into one round, and rebuild only the workers that own a changed file.
 import { dim } from "../colors.ts";
-import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, readdirSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { DevConsole } from "./console.ts";
 import type { DevSession, Slot } from "./session.ts";
@@ -18,14 +18,32 @@ export interface ReloadHooks {
 /** Config, .dev.vars and .env files: a change re-reads the slot's settings. */
 const isConfigFile = (slot: Slot, file: string) => slot.settings.watchFiles.includes(file);
 
-/** build.watch_dir: a change there runs the custom build command again. */
-const inWatchDirs = (slot: Slot, file: string) => slot.settings.watchDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
+const under = (dir: string, file: string) => file === dir || file.startsWith(dir + path.sep);
+
+/**
+ * build.watch_dir: a change there runs the custom build command again. Any change, as
+ * wrangler's watcher of it ignores nothing (node_modules and dot directories included).
+ */
+const inWatchDirs = (slot: Slot, file: string) => slot.settings.watchDirs.some((dir) => under(dir, file));
+
+/** What wrangler's watcher of an unbundled worker's module root ignores. */
+const MODULE_ROOT_IGNORED = new Set([".git", "node_modules", ".wrangler"]);
+
+/** A path under an unbundled worker's module root, outside the directories wrangler ignores there. */
+const underModuleRoot = (slot: Slot, file: string) =>
+  slot.moduleRoot !== undefined &&
+  file.startsWith(slot.moduleRoot + path.sep) &&
+  !file.slice(slot.moduleRoot.length + 1).split(path.sep).some((part) => MODULE_ROOT_IGNORED.has(part));
+
+/**
+ * A file there that is written: wrangler reloads on a file's change only, not on a new
+ * directory or a deletion. (A new file reloads here, where wrangler waits for its first
+ * edit: fs.watch tells a new file from an editor's replacing save no better than that.)
+ */
+const inModuleRoot = (slot: Slot, file: string) => underModuleRoot(slot, file) && statSync(file, { throwIfNoEntry: false })?.isFile() === true;
 
 /** Whether a change to this file rebuilds the slot's worker. */
-const owns = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file);
-
-const ignored = (file: string) =>
-  file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}.bunflare`) || file.includes(`${path.sep}.wrangler`);
+const owns = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file) || inModuleRoot(slot, file);
 
 export class Reloader {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +51,7 @@ export class Reloader {
   private readonly changed = new Set<string>();
   /** Slots whose sources changed in this batch of events: each starts one build for it. */
   private readonly toPrestart = new Set<Slot>();
-  /** One watcher per directory and kind ("tree:" for a whole tree, "dir:" for its own entries). */
+  /** One watcher per directory and kind ("tree:" for a whole tree, "dir:" and "top:" for its own entries). */
   private readonly watchers = new Map<string, FSWatcher>();
   private starting: Promise<void> | undefined;
 
@@ -72,17 +90,54 @@ export class Reloader {
    */
   private follow(paths: string[]): void {
     for (const file of paths) {
-      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchDir(file, true);
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchTree(file);
       else this.watchDir(path.dirname(file), false);
     }
   }
 
-  private watchDir(dir: string, tree: boolean): void {
-    const key = `${tree ? "tree" : "dir"}:${dir}`;
+  /** The stores: written by the workers themselves, so a change there never reloads (wrangler's .wrangler/state under a watch_dir does, without end). */
+  private inStore(file: string): boolean {
+    return this.session.slots.some((slot) => under(slot.settings.project.storeDir, file));
+  }
+
+  /** Whether some change under this directory would reload a worker (trees are watched for watch_dir and module roots). */
+  private actedOnUnder(dir: string): boolean {
+    // A name no file can have stands for any file below: the rules look at directories only.
+    const file = path.join(dir, "\0");
+    return !this.inStore(file) && this.session.slots.some((slot) => inWatchDirs(slot, file) || underModuleRoot(slot, file));
+  }
+
+  /**
+   * A directory tree: its own entries, and each subdirectory as a recursive watch of its
+   * own, made for a subdirectory that appears later too. A recursive watch of the whole
+   * tree would ask the OS to watch every directory below, the thousands of a node_modules
+   * (or the store) nothing acts on among them.
+   */
+  private watchTree(dir: string): void {
+    this.watchDir(dir, false, true);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // Gone already.
+    }
+    for (const entry of entries) if (entry.isDirectory()) this.watchSubtree(path.join(dir, entry.name));
+  }
+
+  private watchSubtree(dir: string): void {
+    if (this.actedOnUnder(dir)) this.watchDir(dir, true);
+  }
+
+  /** `top`: the top of a tree, whose new subdirectories are watched as they appear (see watchTree). */
+  private watchDir(dir: string, recursive: boolean, top = false): void {
+    const key = `${recursive ? "tree" : top ? "top" : "dir"}:${dir}`;
     if (this.watchers.has(key)) return;
     try {
-      const watcher = watch(dir, { recursive: tree }, (_event, name) => {
-        if (typeof name === "string") this.noticed(path.join(dir, name));
+      const watcher = watch(dir, { recursive }, (_event, name) => {
+        if (typeof name !== "string") return;
+        const file = path.join(dir, name);
+        if (top && statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchSubtree(file);
+        this.noticed(file, recursive || top);
       });
       // A directory that goes away ends its watcher; nothing to report.
       watcher.on("error", () => {});
@@ -98,9 +153,14 @@ export class Reloader {
     this.watchers.clear();
   }
 
-  private noticed(file: string): void {
-    if (ignored(file)) return;
-    const slots = this.session.slots.filter((slot) => owns(slot, file));
+  /**
+   * `inTree`: seen by a tree's watcher. A directory's own watcher is there for its config
+   * and source files; what else it sees before a tree's watcher starts (a first custom
+   * build writing into `watch_dir = "."`) must not reload.
+   */
+  private noticed(file: string, inTree: boolean): void {
+    if (this.inStore(file)) return;
+    const slots = this.session.slots.filter((slot) => (inTree ? owns(slot, file) : isConfigFile(slot, file) || slot.watched.has(file)));
     if (!slots.length) return;
     this.changed.add(file);
     // A config change makes a new bundler: only a source change starts a build early,
@@ -136,8 +196,9 @@ export class Reloader {
         this.hooks.reconfigured(slot);
       }
       // As wrangler: the custom build runs for config and watch_dir changes only. A change to
-      // what it writes (main) is rebundled without it, or a command that writes main would loop.
-      const runCommand = files.some((f) => isConfigFile(slot, f) || inWatchDirs(slot, f));
+      // what it writes (main) is rebundled without it, even inside watch_dir (`watch_dir = "."`),
+      // where wrangler runs the command again on each of its own writes, without end.
+      const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
       ok = (await this.session.reload(slot, runCommand)) && ok;
     }
     this.hooks.reloaded();
