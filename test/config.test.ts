@@ -65,6 +65,22 @@ test("wrong types and unknown fields: errors fail the load, warnings do not", ()
   expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"']);
 });
 
+test("alias and keep_vars are read from the top level only; in an environment they are unexpected fields", () => {
+  const dir = project({
+    "wrangler.toml": base + 'keep_vars = true\n[alias]\nlib = "./top.js"\n[env.staging]\nkeep_vars = false\n[env.staging.alias]\nlib = "./env.js"\n',
+  });
+  const warnings: string[] = [];
+  const loaded = loadConfig({ cwd: dir, env: "staging", onWarning: (w) => warnings.push(w) });
+  expect(loaded.config.alias).toEqual({ lib: "./top.js" });
+  expect(loaded.config.keep_vars).toBe(true);
+  expect(warnings.join("\n")).toContain('Unexpected fields found in env.staging field: "keep_vars","alias"');
+});
+
+test("a top-level alias that is not a map of strings is wrangler's error", () => {
+  expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + 'alias = "lib"\n' }) })).toThrow("Expected alias to be an object, but got string");
+  expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + "[alias]\nlib = 1\n" }) })).toThrow('Expected alias["lib"] to be a string, but got number');
+});
+
 test("--env naming an environment that does not exist is an error listing the ones that do", () => {
   const dir = project({ "wrangler.toml": base + "[env.staging]\n" });
   expect(() => loadConfig({ cwd: dir, env: "prod" })).toThrow('The available configured environment names are: ["staging"]');

@@ -158,6 +158,21 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    name: "config: alias and keep_vars are top-level only (unexpected in an environment), and alias is a map of strings",
+    fast: true,
+    files: {
+      "wrangler.toml":
+        base + 'keep_vars = true\n[alias]\nlib = "./top.js"\n[env.staging]\nkeep_vars = false\nsend_metrics = false\n[env.staging.alias]\nlib = "./env.js"\n',
+      "bad.toml": base + 'alias = "lib"\nkeep_vars = "yes"\n',
+      "bad-entry.toml": base + "[alias]\nlib = 1\n",
+    },
+    steps: [
+      { args: [...probe, "--env", "staging"] },
+      { args: [...probe, "-c", "bad.toml"] },
+      { args: [...probe, "-c", "bad-entry.toml"] },
+    ],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },
