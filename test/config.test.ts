@@ -81,6 +81,24 @@ test("a top-level alias that is not a map of strings is wrangler's error", () =>
   expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + "[alias]\nlib = 1\n" }) })).toThrow('Expected alias["lib"] to be a string, but got number');
 });
 
+test("CLOUDFLARE_ENV picks the environment when --env is not given; an empty environment is the top level", () => {
+  const dir = project({ "wrangler.toml": base + '[vars]\nA = "top"\n[env.staging.vars]\nA = "staging"\n' });
+  const saved = process.env.CLOUDFLARE_ENV;
+  try {
+    process.env.CLOUDFLARE_ENV = "staging";
+    expect(loadConfig({ cwd: dir }).config.vars).toEqual({ A: "staging" });
+    expect(loadConfig({ cwd: dir }).config.name).toBe("app-staging");
+    // --env wins, even when empty.
+    expect(loadConfig({ cwd: dir, env: "" }).config.vars).toEqual({ A: "top" });
+    process.env.CLOUDFLARE_ENV = "prod";
+    expect(() => loadConfig({ cwd: dir })).toThrow('No environment found in configuration with name "prod".');
+    expect(loadConfig({ cwd: dir, env: "staging" }).config.vars).toEqual({ A: "staging" });
+  } finally {
+    if (saved === undefined) delete process.env.CLOUDFLARE_ENV;
+    else process.env.CLOUDFLARE_ENV = saved;
+  }
+});
+
 test("--env naming an environment that does not exist is an error listing the ones that do", () => {
   const dir = project({ "wrangler.toml": base + "[env.staging]\n" });
   expect(() => loadConfig({ cwd: dir, env: "prod" })).toThrow('The available configured environment names are: ["staging"]');

@@ -173,6 +173,24 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Scripts pass `--env "$ENV"` with ENV unset, or set CLOUDFLARE_ENV instead of --env.
+    name: "config: CLOUDFLARE_ENV picks the environment, --env wins over it, and an empty environment is the top level",
+    files: {
+      "wrangler.toml":
+        'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "top"\n' +
+        '[env.staging]\n[[env.staging.kv_namespaces]]\nbinding = "KV"\nid = "staging"\n',
+      "index.js": worker,
+    },
+    steps: [
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "staging" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--env", ""] },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--env", ""], env: { CLOUDFLARE_ENV: "staging" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "-e", "staging"], env: { CLOUDFLARE_ENV: "nope" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "nope" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "" } },
+    ],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },
