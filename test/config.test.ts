@@ -76,6 +76,21 @@ test("alias and keep_vars are read from the top level only; in an environment th
   expect(warnings.join("\n")).toContain('Unexpected fields found in env.staging field: "keep_vars","alias"');
 });
 
+test("stream, media, ai_search, vpc_networks and the like are per-environment keys; cache and previews are inherited", () => {
+  const dir = project({
+    "wrangler.toml": base + 'stream = { binding = "S" }\ncache = { enabled = true }\n[env.a]\n[env.b]\nstream = { binding = "B" }\nvpc_networks = []\n',
+  });
+  const warnings: string[] = [];
+  const a = loadConfig({ cwd: dir, env: "a", onWarning: (w) => warnings.push(w) });
+  expect((a.config as Record<string, unknown>).stream).toBeUndefined();
+  expect((a.config as Record<string, unknown>).cache).toEqual({ enabled: true });
+  expect(warnings.join("\n")).toContain('"stream" exists at the top level, but not on "env.a".');
+  warnings.length = 0;
+  const b = loadConfig({ cwd: dir, env: "b", onWarning: (w) => warnings.push(w) });
+  expect((b.config as Record<string, unknown>).stream).toEqual({ binding: "B" });
+  expect(warnings.join("\n")).not.toContain("Unexpected fields");
+});
+
 test("a top-level alias that is not a map of strings is wrangler's error", () => {
   expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + 'alias = "lib"\n' }) })).toThrow("Expected alias to be an object, but got string");
   expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + "[alias]\nlib = 1\n" }) })).toThrow('Expected alias["lib"] to be a string, but got number');

@@ -191,6 +191,24 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Bindings bunflare does not run are still wrangler's per-environment keys: not inherited, not unexpected.
+    name: "config: newer per-environment keys (ai_search, stream, media, vpc_networks, cache, previews, ...) are environment keys",
+    files: {
+      "wrangler.toml":
+        base.replace("missing.js", "index.js") +
+        'ai_search_namespaces = []\nai_search = []\nartifacts = []\nflagship = []\nvpc_networks = []\nstreaming_tail_consumers = []\n' +
+        'stream = { binding = "S" }\nmedia = { binding = "M" }\ncache = { enabled = true }\npreviews = {}\n' +
+        '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n[env.s]\nkv_namespaces = [{ binding = "KV", id = "s" }]\n' +
+        '[env.t]\nkv_namespaces = [{ binding = "KV", id = "t" }]\nai_search_namespaces = []\nai_search = []\nartifacts = []\nflagship = []\n' +
+        'vpc_networks = []\nstreaming_tail_consumers = []\nstream = { binding = "S" }\nmedia = { binding = "M" }\ncache = { enabled = false }\npreviews = {}\n',
+      "index.js": worker,
+    },
+    steps: [
+      { args: ["kv", "key", "list", "--binding", "KV", "--local", "-e", "s"] },
+      { args: ["kv", "key", "list", "--binding", "KV", "--local", "-e", "t"] },
+    ],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },
