@@ -1,6 +1,6 @@
 // The CLI root: wrangler's global flags, the command tree, and the one place
 // where an error becomes a message and an exit code.
-import type { Argv } from "yargs";
+import type { Arguments, Argv } from "yargs";
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
@@ -48,6 +48,19 @@ function listedDescription(describe: string): string {
   return describe.replace(/ \[(open beta|private beta|experimental|alpha|beta)\]$/, (suffix) => hex("#BD5B08")(suffix));
 }
 
+/**
+ * Wrangler's check that a flag given twice is refused (yargs would make it an
+ * array), for every flag but array ones; `allow` exempts command lines where it may repeat.
+ */
+function demandSingleValue(key: string, allow?: (args: Arguments) => boolean): (args: Arguments) => true {
+  return (args) => {
+    if (Array.isArray(args[key]) && !allow?.(args)) {
+      throw new CommandLineArgsError(`The argument "--${key}" expects a single value, but received multiple: ${JSON.stringify(args[key])}.`);
+    }
+    return true;
+  };
+}
+
 function register(parser: Argv, spec: CommandSpec, parentWords: string[] = []): void {
   const words = [...parentWords, spec.command.split(" ")[0]!];
   parser.command(
@@ -57,6 +70,9 @@ function register(parser: Argv, spec: CommandSpec, parentWords: string[] = []): 
       for (const [name, options] of Object.entries(spec.positionals ?? {})) sub.positional(name, options);
       if (spec.options) sub.options(spec.options);
       for (const child of spec.subcommands ?? []) register(sub, child, words);
+      for (const [name, options] of [...Object.entries(spec.positionals ?? {}), ...Object.entries(spec.options ?? {})]) {
+        if (!options.array && options.type !== "array") sub.check(demandSingleValue(name));
+      }
       if (spec.check) sub.check((args) => spec.check!(args as GlobalArgs));
       for (const [example, description] of spec.examples ?? []) sub.example(example, description);
       if (spec.epilogue) sub.epilogue(spec.epilogue);
@@ -197,9 +213,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!(failed instanceof JsonFriendlyError)) log.info("");
   if (failed instanceof CommandLineArgsError) {
     log.error(failed.message);
-    // Wrangler follows a usage error with the command's help (the root's, grouped, at the top level).
-    if (group) showCommandHelp(argv, group, spec);
-    else await printRootHelp(parser!);
+    // Wrangler follows a usage error with the help of the line's words that do not start
+    // with "-", flag values included: a global flag's value before the command
+    // (`-c x.toml kv ...`) is no command, so that gets the root help (grouped) too.
+    const firstWord = argv.find((arg) => arg !== "" && !arg.startsWith("-"));
+    if (group && firstWord === group.name) showCommandHelp(argv, group, spec);
+    else await printRootHelp(group ? buildParser([], undefined, undefined) : parser!);
     return 1;
   }
   reportError(failed);
@@ -223,6 +242,10 @@ function buildParser(argv: string[], group: CommandGroup | undefined, spec: Comm
     .fail((message, error) => {
       throw error && error.name !== "YError" ? error : new CommandLineArgsError(message ?? error?.message ?? "");
     })
+    .check(demandSingleValue("cwd"))
+    // dev and types take several configs; wrangler lets `pages dev` too.
+    .check(demandSingleValue("config", (args) => args._[0] === "dev" || args._[0] === "types" || (args._[0] === "pages" && args._[1] === "dev")))
+    .check(demandSingleValue("env"))
     .middleware((args) => applyGlobalFlags(args as unknown as GlobalArgs))
     .updateStrings({
       "Commands:": bold("COMMANDS"),

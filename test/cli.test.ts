@@ -118,3 +118,17 @@ test("a missing --env-file is one clear error", async () => {
     `✘ [ERROR] Could not read the --env-file "nope.env": ENOENT: no such file or directory, open '${path.join(dir, "nope.env")}'`,
   );
 });
+
+test("a flag given twice is refused with wrangler's words before anything is written; a global flag's value first gets the root help", async () => {
+  const cwd = scratch({ "wrangler.toml": 'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n[env.a]\n[env.b]\n' });
+  const put = await run(["kv", "key", "put", "k", "v", "--binding", "KV", "--binding", "KV"], cwd);
+  expect(put.exitCode).toBe(1);
+  expect(put.stderr).toContain('The argument "--binding" expects a single value, but received multiple: ["KV","KV"].');
+  expect(put.stdout).toContain("bunflare kv key put <key> [value]");
+  noStack(put.stderr);
+  const env = await run(["-e", "a", "-e", "b", "kv", "key", "list", "--binding", "KV"], cwd);
+  expect(env.exitCode).toBe(1);
+  expect(env.stderr).toContain('The argument "--env" expects a single value, but received multiple: ["a","b"].');
+  expect(env.stdout).toContain("STORAGE & DATABASES");
+  expect((await run(["kv", "key", "list", "--binding", "KV"], cwd)).stdout).toBe("[]\n");
+});

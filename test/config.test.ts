@@ -65,6 +65,55 @@ test("wrong types and unknown fields: errors fail the load, warnings do not", ()
   expect(warnings).toEqual(['Processing wrangler.toml configuration:\n\n    - Unexpected fields found in top-level field: "foo"']);
 });
 
+test("alias and keep_vars are read from the top level only; in an environment they are unexpected fields", () => {
+  const dir = project({
+    "wrangler.toml": base + 'keep_vars = true\n[alias]\nlib = "./top.js"\n[env.staging]\nkeep_vars = false\n[env.staging.alias]\nlib = "./env.js"\n',
+  });
+  const warnings: string[] = [];
+  const loaded = loadConfig({ cwd: dir, env: "staging", onWarning: (w) => warnings.push(w) });
+  expect(loaded.config.alias).toEqual({ lib: "./top.js" });
+  expect(loaded.config.keep_vars).toBe(true);
+  expect(warnings.join("\n")).toContain('Unexpected fields found in env.staging field: "keep_vars","alias"');
+});
+
+test("stream, media, ai_search, vpc_networks and the like are per-environment keys; cache and previews are inherited", () => {
+  const dir = project({
+    "wrangler.toml": base + 'stream = { binding = "S" }\ncache = { enabled = true }\n[env.a]\n[env.b]\nstream = { binding = "B" }\nvpc_networks = []\n',
+  });
+  const warnings: string[] = [];
+  const a = loadConfig({ cwd: dir, env: "a", onWarning: (w) => warnings.push(w) });
+  expect((a.config as Record<string, unknown>).stream).toBeUndefined();
+  expect((a.config as Record<string, unknown>).cache).toEqual({ enabled: true });
+  expect(warnings.join("\n")).toContain('"stream" exists at the top level, but not on "env.a".');
+  warnings.length = 0;
+  const b = loadConfig({ cwd: dir, env: "b", onWarning: (w) => warnings.push(w) });
+  expect((b.config as Record<string, unknown>).stream).toEqual({ binding: "B" });
+  expect(warnings.join("\n")).not.toContain("Unexpected fields");
+});
+
+test("a top-level alias that is not a map of strings is wrangler's error", () => {
+  expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + 'alias = "lib"\n' }) })).toThrow("Expected alias to be an object, but got string");
+  expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + "[alias]\nlib = 1\n" }) })).toThrow('Expected alias["lib"] to be a string, but got number');
+});
+
+test("CLOUDFLARE_ENV picks the environment when --env is not given; an empty environment is the top level", () => {
+  const dir = project({ "wrangler.toml": base + '[vars]\nA = "top"\n[env.staging.vars]\nA = "staging"\n' });
+  const saved = process.env.CLOUDFLARE_ENV;
+  try {
+    process.env.CLOUDFLARE_ENV = "staging";
+    expect(loadConfig({ cwd: dir }).config.vars).toEqual({ A: "staging" });
+    expect(loadConfig({ cwd: dir }).config.name).toBe("app-staging");
+    // --env wins, even when empty.
+    expect(loadConfig({ cwd: dir, env: "" }).config.vars).toEqual({ A: "top" });
+    process.env.CLOUDFLARE_ENV = "prod";
+    expect(() => loadConfig({ cwd: dir })).toThrow('No environment found in configuration with name "prod".');
+    expect(loadConfig({ cwd: dir, env: "staging" }).config.vars).toEqual({ A: "staging" });
+  } finally {
+    if (saved === undefined) delete process.env.CLOUDFLARE_ENV;
+    else process.env.CLOUDFLARE_ENV = saved;
+  }
+});
+
 test("--env naming an environment that does not exist is an error listing the ones that do", () => {
   const dir = project({ "wrangler.toml": base + "[env.staging]\n" });
   expect(() => loadConfig({ cwd: dir, env: "prod" })).toThrow('The available configured environment names are: ["staging"]');

@@ -93,6 +93,14 @@ describe("d1 export", () => {
 });
 
 describe("d1 migrations", () => {
+  test("--local with --remote is refused by apply and list, and nothing is applied", () => {
+    for (const command of ["apply", "list"]) {
+      const result = run("d1", "migrations", command, "DB", "--local", "--remote");
+      expect([result.code, result.stderr.trim()]).toEqual([1, "✘ [ERROR] Error: can't use --local and --remote at the same time"]);
+    }
+    expect(run("d1", "migrations", "list", "DB", "--local").stdout).toContain("│ 0001_create_users.sql │");
+  });
+
   test("apply runs each pending migration once and records it in d1_migrations", () => {
     const first = run("d1", "migrations", "apply", "DB", "--local");
     expect(first.code).toBe(0);

@@ -98,6 +98,10 @@ test("kv bulk put stores 10,000 keys with base64 values, and kv key list shows t
   expect(put.code).toBe(0);
   expect(put.stdout.trim().endsWith("Success!")).toBe(true);
   expect(JSON.parse(run("kv", "key", "list", "--binding", "KV").stdout).length).toBe(10_000);
+  // Every page of a prefix too, where wrangler's local listing stops at the first 1000.
+  const prefixed = JSON.parse(run("kv", "key", "list", "--binding", "KV", "--prefix", "key-0").stdout);
+  expect(prefixed.length).toBe(10_000);
+  expect(JSON.parse(run("kv", "key", "list", "--binding", "KV", "--prefix", "key-05").stdout).map((k: { name: string }) => k.name).at(-1)).toBe("key-05999");
   const { kv, close } = binding();
   expect([...new Uint8Array((await kv.get("key-00000", "arrayBuffer"))!)]).toEqual([0, 1, 2, 255]);
   expect(await kv.get("key-09999")).toBe("value 9999");

@@ -111,6 +111,8 @@ test("bad input is one clear error with exit code 1 and stored data intact", () 
     [["r2", "object", "put", "Bad_Bucket/k", "--file", "hello.txt"], 'The bucket name "Bad_Bucket" is invalid.'],
     [["r2", "object", "put", "bkt/keep", "--file", "nope.txt"], 'The file "nope.txt" does not exist.'],
     [["r2", "object", "put", "bkt/keep"], "Either the --file or --pipe options are required."],
+    [["r2", "object", "put", "bkt/keep", "--file", "src"], 'An error occurred while trying to read the file "src": EISDIR: illegal operation on a directory, read'],
+    [["r2", "object", "get", "bkt/keep", "--file", "src"], "EISDIR: illegal operation on a directory, open 'src'"],
     [["r2", "object", "put", "bkt/keep", "--file", "hello.txt", "--expires", "soon"], "Incorrect type for the 'cacheExpiry' field on 'HttpMetadata': the provided value is not of type 'date'."],
     // --remote goes to real wrangler (src/forward.ts); the test machine has none.
     [["r2", "object", "get", "bkt/keep", "--remote"], "needs Cloudflare's network, which bunflare hands to a real wrangler, and none is installed"],

@@ -69,3 +69,27 @@ cases.push({
     { args: ["kv", "key", "put", "k", "v", "--binding", "NOPE", "--local"], env: { WRANGLER_LOG: "error" } },
   ],
 });
+
+const rootHelpOrder = "after this usage error wrangler's root help lists commands in its internal registration order (as for an unknown flag); the error and exit code are compared";
+cases.push({
+  name: "cli: a flag given twice is refused, global ones too, with the help of the words on the line",
+  files: {
+    "wrangler.toml":
+      'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n' +
+      '[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "d1"\n[env.staging]\n[env.prod]\n',
+    "index.js": "export default {};\n",
+  },
+  steps: [
+    { args: ["kv", "key", "list", "--binding", "KV", "--local", "--prefix", "a", "--prefix", "b"] },
+    { args: ["d1", "execute", "DB", "--local", "--command", "SELECT 1", "--command", "SELECT 2"] },
+    { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--binding", "KV", "--local"] },
+    { args: ["kv", "key", "list", "--binding", "KV", "--local", "--env", "staging", "--env", "prod"] },
+    // A global flag's value before the command words makes wrangler show its root help.
+    { args: ["-e", "staging", "-e", "prod", "kv", "key", "list", "--binding", "KV", "--local"], compare: ["exitCode", "stderr"], reason: rootHelpOrder },
+    { args: ["--cwd", ".", "--cwd", ".", "kv", "key", "list", "--binding", "KV", "--local"], compare: ["exitCode", "stderr"], reason: rootHelpOrder },
+    { args: ["-c", "wrangler.toml", "-c", "wrangler.toml", "kv", "key", "list", "--binding", "KV", "--local"], compare: ["exitCode", "stderr"], reason: rootHelpOrder },
+    { args: ["-c", "wrangler.toml", "kv", "key", "list", "--binding", "KV", "--local", "--bogus"], compare: ["exitCode", "stderr"], reason: rootHelpOrder },
+    // Nothing was written by the refused lines.
+    { args: ["kv", "key", "list", "--binding", "KV", "--local"] },
+  ],
+});

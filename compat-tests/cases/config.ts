@@ -158,6 +158,57 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    name: "config: alias and keep_vars are top-level only (unexpected in an environment), and alias is a map of strings",
+    fast: true,
+    files: {
+      "wrangler.toml":
+        base + 'keep_vars = true\n[alias]\nlib = "./top.js"\n[env.staging]\nkeep_vars = false\nsend_metrics = false\n[env.staging.alias]\nlib = "./env.js"\n',
+      "bad.toml": base + 'alias = "lib"\nkeep_vars = "yes"\n',
+      "bad-entry.toml": base + "[alias]\nlib = 1\n",
+    },
+    steps: [
+      { args: [...probe, "--env", "staging"] },
+      { args: [...probe, "-c", "bad.toml"] },
+      { args: [...probe, "-c", "bad-entry.toml"] },
+    ],
+  },
+  {
+    // Scripts pass `--env "$ENV"` with ENV unset, or set CLOUDFLARE_ENV instead of --env.
+    name: "config: CLOUDFLARE_ENV picks the environment, --env wins over it, and an empty environment is the top level",
+    files: {
+      "wrangler.toml":
+        'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "top"\n' +
+        '[env.staging]\n[[env.staging.kv_namespaces]]\nbinding = "KV"\nid = "staging"\n',
+      "index.js": worker,
+    },
+    steps: [
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "staging" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--env", ""] },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "--env", ""], env: { CLOUDFLARE_ENV: "staging" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV", "-e", "staging"], env: { CLOUDFLARE_ENV: "nope" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "nope" } },
+      { args: ["kv", "key", "put", "k", "v", "--binding", "KV"], env: { CLOUDFLARE_ENV: "" } },
+    ],
+  },
+  {
+    // Bindings bunflare does not run are still wrangler's per-environment keys: not inherited, not unexpected.
+    name: "config: newer per-environment keys (ai_search, stream, media, vpc_networks, cache, previews, ...) are environment keys",
+    files: {
+      "wrangler.toml":
+        base.replace("missing.js", "index.js") +
+        'ai_search_namespaces = []\nai_search = []\nartifacts = []\nflagship = []\nvpc_networks = []\nstreaming_tail_consumers = []\n' +
+        'stream = { binding = "S" }\nmedia = { binding = "M" }\ncache = { enabled = true }\npreviews = {}\n' +
+        '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n[env.s]\nkv_namespaces = [{ binding = "KV", id = "s" }]\n' +
+        '[env.t]\nkv_namespaces = [{ binding = "KV", id = "t" }]\nai_search_namespaces = []\nai_search = []\nartifacts = []\nflagship = []\n' +
+        'vpc_networks = []\nstreaming_tail_consumers = []\nstream = { binding = "S" }\nmedia = { binding = "M" }\ncache = { enabled = false }\npreviews = {}\n',
+      "index.js": worker,
+    },
+    steps: [
+      { args: ["kv", "key", "list", "--binding", "KV", "--local", "-e", "s"] },
+      { args: ["kv", "key", "list", "--binding", "KV", "--local", "-e", "t"] },
+    ],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },

@@ -242,6 +242,33 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Wrangler's migrations run through `d1 execute`, whose flag checks refuse both flags.
+    name: "d1 migrations apply and list with --local and --remote together (or --preview) apply nothing",
+    fixture: "d1-basic",
+    normalize: normalizeD1,
+    steps: [
+      { args: d1(["migrations", "apply", "DB", "--local", "--remote"]) },
+      { args: d1(["migrations", "apply", "DB", "--local", "--preview"]) },
+      {
+        args: d1(["migrations", "list", "DB", "--local", "--remote"]),
+        expected: [
+          {
+            reason: "wrangler 4.86's list asks for Cloudflare credentials before it reaches the same flag check (with them it gives this error); bunflare gives the error without going to the network",
+            streams: ["stderr"],
+            wrangler: (text) =>
+              text.replace(/^(.*)In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable.*?(‹0›)?$/m, "$1Error: can't use --local and --remote at the same time$2"),
+          },
+          {
+            reason: "past the credentials, wrangler's flag check fails inside its quiet migrations-table query, so its error handler's blank stdout line is not printed (as for apply)",
+            streams: ["stdout"],
+            wrangler: (text) => text.replace(/\n$/, ""),
+          },
+        ],
+      },
+      { args: d1(["migrations", "list", "DB", "--local"]) },
+    ],
+  },
+  {
     name: "d1 migrations honour migrations_dir and migrations_table",
     fixture: "d1-basic",
     normalize: normalizeD1,

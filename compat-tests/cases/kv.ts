@@ -119,6 +119,28 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Wrangler's local listing is one call to the binding's list(), so one page of 1000
+    // keys; its --remote listing follows the cursor to the end. Bunflare lists every key.
+    name: "kv key list --prefix past the first 1000 keys",
+    fixture: "kv-basic",
+    files: {
+      "many.json": JSON.stringify(Array.from({ length: 2500 }, (_, i) => ({ key: `${i % 2 ? "p" : "q"}/${String(i).padStart(5, "0")}`, value: "v" }))),
+    },
+    steps: [
+      { ...kv("bulk", "put", "many.json", "--binding", "KV"), setup: true },
+      {
+        ...kv("key", "list", "--binding", "KV", "--prefix", "p/"),
+        expected: [
+          {
+            reason: "wrangler 4.86 lists only the first 1000 keys locally (one list() page, no cursor), silently dropping the rest; bunflare lists all 1250, as a remote listing does",
+            streams: ["stdout"],
+            bunflare: (text) => (text.startsWith("[") ? `${JSON.stringify(JSON.parse(text).slice(0, 1000), null, 2)}\n` : text),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "kv key put overwrites, and missing keys read as not found",
     fixture: "kv-basic",
     steps: [

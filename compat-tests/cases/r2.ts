@@ -7,6 +7,8 @@ const local = ["--local"];
 // check-stage usage errors do not re-print it yet, so those cases compare the
 // exit code and the error itself.
 const errorOnly: ("exitCode" | "stderr")[] = ["exitCode", "stderr"];
+/** An error line as both tools colour it (the harness shows colour codes as ‹..›). */
+const errorLine = (message: string) => `‹31›✘ ‹41;31›[‹41;97›ERROR‹41;31›]‹0› ‹1›${message}‹0›`;
 const helpAfterUsageError = "wrangler prints the command's help on stdout after this usage error; bunflare does not yet (known gap)";
 
 export const cases: CompatCase[] = [
@@ -146,6 +148,39 @@ export const cases: CompatCase[] = [
     name: "r2 object put of a missing file is rejected",
     fixture,
     steps: [{ args: ["r2", "object", "put", "bkt/x", "--file", "nope.txt", ...local] }],
+  },
+  {
+    // Both refuse and keep the stored object; wrangler's words for it are not an error line.
+    name: "r2 object put and get with --file naming a directory",
+    fixture,
+    steps: [
+      { shell: "mkdir adir", args: [], setup: true },
+      { args: ["r2", "object", "put", "bkt/d", "--file", "hello.txt", ...local], setup: true },
+      {
+        args: ["r2", "object", "put", "bkt/d", "--file", "adir", ...local],
+        expected: [
+          {
+            reason: "wrangler 4.86 sends the directory as the body of a request that fails with a network warning and 'fetch failed' (an internal error to it); bunflare names the file and the reason",
+            wrangler: (text) =>
+              text
+                .replace(/^Creating object "d" in bucket "bkt"\.\n/m, "")
+                .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
+                .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
+                .replace(/^.*A fetch request failed[\s\S]*fetch failed.*$/m, errorLine('An error occurred while trying to read the file "adir": EISDIR: illegal operation on a directory, read')),
+          },
+        ],
+      },
+      {
+        args: ["r2", "object", "get", "bkt/d", "--file", "adir", ...local],
+        expected: [
+          {
+            reason: "wrangler prints Node's raw error object (no error line); bunflare prints the same words as one error line",
+            wrangler: (text) => (text.startsWith("[Error: ") ? text.replace(/^\[Error: (EISDIR: .*)\] \{[\s\S]*?\n\}/m, (_, message) => `${errorLine(message)}\n\n`) : `${text}\n`),
+          },
+        ],
+      },
+      { args: ["r2", "object", "get", "bkt/d", "--pipe", ...local] },
+    ],
   },
   {
     name: "r2 object put needs exactly one of --file and --pipe",

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { JsonFriendlyError, UserError } from "../errors.ts";
-import { log, writeStderr } from "../log.ts";
+import { log, setLogLevel, writeStderr } from "../log.ts";
 import { isatty } from "../colors.ts";
 import type { Project } from "../project.ts";
 import {
@@ -206,6 +206,13 @@ interface ExecuteArgs extends GlobalArgs, LocalFlags {
   json?: boolean;
 }
 
+/** `d1 execute`'s checks of the location flags, in wrangler's order and words. */
+function checkExecuteFlags(args: LocalFlags): void {
+  if (args.local && args.remote) throw new UserError("Error: can't use --local and --remote at the same time");
+  if (args.preview && !args.remote) throw new UserError("Error: can't use --preview without --remote");
+  if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
+}
+
 async function executeHandler(args: ExecuteArgs, project: Project): Promise<void> {
   const json = Boolean(args.json);
   const fail = (message: string): never => {
@@ -214,9 +221,7 @@ async function executeHandler(args: ExecuteArgs, project: Project): Promise<void
   if (args.file && args.command) fail("Error: can't provide both --command and --file.");
   try {
     if (!args.file && !args.command) throw new UserError("Error: must provide --command or --file.");
-    if (args.local && args.remote) throw new UserError("Error: can't use --local and --remote at the same time");
-    if (args.preview && !args.remote) throw new UserError("Error: can't use --preview without --remote");
-    if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
+    checkExecuteFlags(args);
     refuseRemote(args, "d1 execute");
     const sql = args.file ? readSqlFile(args.file) : args.command!;
     const results = await executeLocally(project, args.database, sql, json);
@@ -279,9 +284,15 @@ async function pendingMigrations(args: MigrationsArgs, project: Project) {
   // for a database it does not know; naming the unknown database is clearer.
   if (!info) requireInConfig(project, args.database);
   const dir = await migrationsPath(project, info?.migrationsDir ?? DEFAULT_MIGRATIONS_DIR, false);
-  // Wrangler runs these through `d1 execute`, so its flag checks apply.
-  if (args.preview) throw new UserError("Error: can't use --preview without --remote");
-  if (args["persist-to"] && !args.local) throw new UserError("Error: can't use --persist-to without --local");
+  // Wrangler runs these through `d1 execute`, so its flag checks apply (both flags: nothing is applied).
+  // They fail inside its quiet (JSON) run that creates the migrations table, which leaves the
+  // log level at "error": the error handler's blank line on stdout is not printed.
+  try {
+    checkExecuteFlags(args);
+  } catch (error) {
+    setLogLevel("error");
+    throw error;
+  }
   const database = requireInConfig(project, args.database);
   const db = createD1Database(project.store(), database.id);
   try {

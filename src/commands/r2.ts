@@ -93,6 +93,8 @@ const objectGet = defineCommand<ObjectGetArgs>({
     if (!(object instanceof R2ObjectBody)) throw new UserError("The specified key does not exist.");
     const body = Readable.fromWeb(object.body as import("node:stream/web").ReadableStream);
     if (file) {
+      // Wrangler dumps Node's raw error object here; the same words as one error line, naming the path as typed.
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`EISDIR: illegal operation on a directory, open '${file}'`);
       mkdirSync(path.dirname(file), { recursive: true });
       await pipeline(body, createWriteStream(file));
     } else {

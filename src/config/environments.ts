@@ -47,10 +47,10 @@ const INHERITABLE: Record<string, Kind> = {
   observability: "object",
   triggers: "object",
   assets: "object",
-  alias: "object",
   compliance_region: "string",
   python_modules: "object",
-  keep_vars: "boolean",
+  cache: "any",
+  previews: "any",
 };
 
 /** Per-environment keys, in the order wrangler checks (and so warns about) them. */
@@ -68,28 +68,37 @@ const NOT_INHERITABLE: Record<string, Kind> = {
   r2_buckets: "array",
   d1_databases: "array",
   vectorize: "array",
+  // Not type-checked (bunflare does not run these bindings): wrangler's per-environment keys all the same.
+  ai_search_namespaces: "any",
+  ai_search: "any",
   hyperdrive: "array",
   services: "array",
   analytics_engine_datasets: "array",
   dispatch_namespaces: "array",
   mtls_certificates: "array",
   tail_consumers: "array",
+  streaming_tail_consumers: "any",
   unsafe: "object",
   browser: "object",
   ai: "object",
   images: "object",
+  stream: "any",
+  media: "any",
   pipelines: "array",
   secrets_store_secrets: "array",
+  artifacts: "any",
   unsafe_hello_world: "array",
+  flagship: "any",
   worker_loaders: "array",
   ratelimits: "array",
   vpc_services: "array",
+  vpc_networks: "any",
   version_metadata: "object",
   logfwdr: "object",
   migrations: "array",
 };
 
-/** Top-level-only keys. */
+/** Top-level-only keys: wrangler reads them from the top level only and calls them unexpected in an environment. */
 const TOP_LEVEL_ONLY: Record<string, Kind> = {
   $schema: "string",
   // Not type-checked: wrangler only looks names up in it (a non-table has none).
@@ -104,7 +113,8 @@ const TOP_LEVEL_ONLY: Record<string, Kind> = {
   data_blobs: "object",
   migrations: "array",
   pages_build_output_dir: "string",
-  alias: "object",
+  // Checked by checkAlias, in wrangler's own words.
+  alias: "any",
   // Written by tools into a built wrangler.json (Cloudflare's Vite plugin copies wrangler's
   // resolved config): wrangler accepts every field of its resolved config silently.
   configPath: "any",
@@ -112,16 +122,6 @@ const TOP_LEVEL_ONLY: Record<string, Kind> = {
   topLevelName: "any",
   definedEnvironments: "any",
   targetEnvironment: "any",
-  ai_search_namespaces: "any",
-  ai_search: "any",
-  streaming_tail_consumers: "any",
-  stream: "any",
-  media: "any",
-  artifacts: "any",
-  flagship: "any",
-  vpc_networks: "any",
-  cache: "any",
-  previews: "any",
 };
 
 type Entry = Record<string, unknown>;
@@ -397,6 +397,18 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
 }
 
+/** Wrangler checks `alias` after the top level's own fields, as a map of module names to strings. */
+function checkAlias(d: DiagnosticsTree, alias: unknown): void {
+  if (alias === undefined) return;
+  if (alias === null || typeof alias !== "object") {
+    d.errors.push(`Expected alias to be an object, but got ${typeof alias}`);
+    return;
+  }
+  for (const [key, value] of Object.entries(alias)) {
+    if (typeof value !== "string") d.errors.push(`Expected alias["${key}"] to be a string, but got ${typeof value}`);
+  }
+}
+
 function missingEnvironment(envName: string, envs: unknown, configFileName: string): string {
   const available =
     envs !== undefined ? `The available configured environment names are: ${json(isObject(envs) ? Object.keys(envs) : [])}\n` : "";
@@ -420,6 +432,7 @@ export function resolveEnvironment(
   warnUnknown(diagnostics, "top-level", raw, topKnown);
   for (const [key, kind] of Object.entries(TOP_LEVEL_ONLY)) checkType(diagnostics, key, raw[key], kind);
   validateSection(diagnostics, raw, configFileName);
+  checkAlias(diagnostics, raw.alias);
 
   let section: Entry = raw;
   if (envName !== undefined) {

@@ -141,7 +141,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const raw = file && configFormat(file) !== "none" ? parseConfigFile(file, options.configPath ?? file) : {};
   const displayName = file ? path.relative(cwd, file) || path.basename(file) : "config";
   const diagnostics = new Diagnostics(`Processing ${displayName} configuration:`);
-  let env = options.env;
+  // Wrangler's environment: --env, else CLOUDFLARE_ENV; an empty one is the top level
+  // (so `--env "$ENV"` with ENV unset works). Only the config's resolution reads
+  // CLOUDFLARE_ENV: .dev.vars.<env> and .env.<env> follow --env alone, as in wrangler.
+  const fromVariable = options.env === undefined && !!process.env.CLOUDFLARE_ENV;
+  let env = (options.env ?? process.env.CLOUDFLARE_ENV) || undefined;
   if (redirect) {
     // A built config is already one environment's: wrangler refuses env sections in it
     // and an --env other than the one it was built for.
@@ -156,7 +160,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
     if (env !== undefined && typeof raw.targetEnvironment === "string" && raw.targetEnvironment !== env) {
       throw new UserError(
-        `You have specified the environment "${env}" via the \`--env/-e\` CLI argument.\n` +
+        `You have specified the environment "${env}" ${fromVariable ? "via the CLOUDFLARE_ENV environment variable" : "via the \`--env/-e\` CLI argument"}.\n` +
           `This does not match the target environment "${raw.targetEnvironment}" that was used when building the application.\n` +
           `Perhaps you need to re-run the custom build of the project with "${env}" as the selected environment?`,
       );
