@@ -94,3 +94,39 @@ cases.push(
     reload: { files: {}, waitFor: "/count", until: /^5$/, requests: [{ path: "/seen" }] },
   }),
 );
+
+// What send(), sendBatch() and metrics() resolve to: the backlog before the
+// messages went in (the runtime's QueueSendResponse), and a batch that is
+// not a sequence. A short wait after each send lets wrangler's broker, which
+// enqueues on a timer, count the message.
+const METRICS_WORKER = `const shape = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v instanceof Date ? "Date" : v]));
+const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+export default {
+  async fetch(request, env) {
+    const first = await env.Q.send("abc", { contentType: "text" });
+    await pause();
+    const second = await env.Q.send("defg", { contentType: "text", delaySeconds: 0 });
+    await pause();
+    const batch = await env.Q.sendBatch([{ body: "x", contentType: "text" }]);
+    await pause();
+    const metrics = await env.Q.metrics();
+    let notSequence;
+    try { await env.Q.sendBatch("abc"); } catch (e) { notSequence = e.constructor.name + ": " + e.message; }
+    return Response.json({ keys: Object.keys(first), first: shape(first.metadata.metrics), second: shape(second.metadata.metrics), batch: shape(batch.metadata.metrics), metrics: shape(metrics), notSequence });
+  },
+  async queue(batch) { batch.ackAll(); },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: a queue producer's send results, metrics() and a batch that is not a sequence",
+    files: {
+      "wrangler.toml":
+        'name = "qmetrics"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_timeout = 30\n',
+      "index.js": METRICS_WORKER,
+    },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
