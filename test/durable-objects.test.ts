@@ -361,6 +361,41 @@ test("a throwing blockConcurrencyWhile resets the object: the next call gets a n
   expect(await stub.which()).toBe(2);
 });
 
+test("a caught blockConcurrencyWhile error or ctx.abort() still fails the call that was running, not marked remote", async () => {
+  let instances = 0;
+  class Breakable extends DurableObject {
+    n = ++instances;
+    async swallow(): Promise<string> {
+      try {
+        await this.ctx.blockConcurrencyWhile(async () => {
+          throw new Error("bcw boom");
+        });
+      } catch {
+        return "survived";
+      }
+      return "unreachable";
+    }
+    async quit(): Promise<string> {
+      try {
+        this.ctx.abort("stop now");
+      } catch {
+        return "survived";
+      }
+      return "unreachable";
+    }
+    which(): number {
+      return this.n;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Breakable).getByName("b") as DurableObjectStub & Record<string, any>;
+  const broken = await rejection(stub.swallow());
+  expect(broken.message).toBe("bcw boom");
+  expect((broken as { remote?: boolean }).remote).toBeUndefined();
+  expect(await stub.which()).toBe(2);
+  expect((await rejection(stub.quit())).message).toBe("stop now");
+  expect(await stub.which()).toBe(3);
+});
+
 async function storage(sqlite = false) {
   let grabbed: DurableObjectState | undefined;
   class Grab extends DurableObject {

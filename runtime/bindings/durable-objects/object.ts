@@ -14,6 +14,7 @@ import path from "node:path";
 import type { DurableObjectId } from "./id.ts";
 import { DurableObjectStorage, type DatabasePool, type StorageHost } from "./storage.ts";
 import type { AlarmScheduler } from "./alarms.ts";
+import { brokenObjectErrors } from "../../rpc/stubs.ts";
 import { HibernatableSockets, type AutoResponsePair, type WorkerWebSocket } from "./websockets.ts";
 
 export type ObjectClass = new (state: unknown, env: unknown) => unknown;
@@ -41,6 +42,8 @@ export class ObjectHost implements StorageHost {
   #releaseScheduled = false;
   #blockers = 0;
   #queue: (() => void)[] = [];
+  /** How to fail each event running on the current instance, should it be reset under them. */
+  #running = new Set<(error: unknown) => void>();
   readonly #release = () => {
     this.#releaseScheduled = false;
     // Only the events waiting now: ones queued while these run wait for the
@@ -82,7 +85,7 @@ export class ObjectHost implements StorageHost {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.#storageGate && this.#blockers === 0 && this.#queue.length === 0) return invoke(event, instance);
+    if (!this.#storageGate && this.#blockers === 0 && this.#queue.length === 0) return this.#track(event, instance);
     return new Promise<T>((resolve, reject) => {
       this.#queue.push(() => {
         // The instance may have been reset (blockConcurrencyWhile threw) while this event waited.
@@ -92,8 +95,26 @@ export class ObjectHost implements StorageHost {
         } catch (error) {
           return reject(error);
         }
-        invoke(event, current).then(resolve, reject);
+        this.#track(event, current).then(resolve, reject);
       });
+    });
+  }
+
+  /** Runs an event on the instance; it fails with the reset's error if the instance is reset (broken) before it settles. */
+  #track<T>(event: (instance: Record<string, unknown>) => T | Promise<T>, instance: Record<string, unknown>): Promise<T> {
+    const running = this.#running;
+    return new Promise<T>((resolve, reject) => {
+      running.add(reject);
+      invoke(event, instance).then(
+        (value) => {
+          running.delete(reject);
+          resolve(value);
+        },
+        (error) => {
+          running.delete(reject);
+          reject(error);
+        },
+      );
     });
   }
 
@@ -116,9 +137,17 @@ export class ObjectHost implements StorageHost {
     return this.#instance;
   }
 
-  /** Drop the instance; the next event constructs a new one. Stored data stays. */
-  reset(): void {
+  /**
+   * Drop the instance; the next event constructs a new one. Stored data stays.
+   * The runtime breaks the object: every event still running on it fails with `error`
+   * (a caught blockConcurrencyWhile error still fails the request that called it).
+   */
+  reset(error: unknown): void {
     this.#instance = undefined;
+    const running = this.#running;
+    this.#running = new Set();
+    if (typeof error === "object" && error !== null) brokenObjectErrors.add(error);
+    for (const fail of running) fail(error);
   }
 
   async blockConcurrencyWhile<T>(callback: () => T | Promise<T>): Promise<T> {
@@ -127,7 +156,7 @@ export class ObjectHost implements StorageHost {
       return await callback();
     } catch (error) {
       // The runtime resets an object whose blockConcurrencyWhile callback throws.
-      this.reset();
+      this.reset(error);
       throw error;
     } finally {
       this.#blockers--;
@@ -210,8 +239,9 @@ export class DurableObjectState {
   }
 
   abort(reason?: unknown): never {
-    this.#host.reset();
-    throw reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
+    const error = reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
+    this.#host.reset(error);
+    throw error;
   }
 
   acceptWebSocket(ws: WorkerWebSocket, tags?: string[]): void {
