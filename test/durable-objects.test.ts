@@ -602,10 +602,28 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
   expect(sql.exec("SELECT count(*) AS n FROM t").one().n).toBe(3);
 });
 
+test("sql.exec refuses what the runtime's authorizer refuses: other databases, temporary tables, most PRAGMAs", async () => {
+  const s = await storage(true);
+  const sql = s.sql;
+  expect(() => sql.exec("ATTACH DATABASE 'elsewhere.db' AS x")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("DETACH DATABASE x")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("CREATE TEMP TABLE tt (a)")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("PRAGMA journal_mode = DELETE")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("PRAGMA page_size")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("VACUUM")).toThrow("cannot VACUUM from within a transaction: SQLITE_ERROR");
+  // A column may carry the runtime's prefix; the allowed PRAGMAs answer.
+  sql.exec("CREATE TABLE t (_cf_col)");
+  expect(sql.exec("PRAGMA table_info(t)").toArray().map((row) => row.name)).toEqual(["_cf_col"]);
+  sql.exec("PRAGMA foreign_keys = ON");
+});
+
 test("the KV API of a SQLite-backed object lives in its database, hidden from sql.exec", async () => {
   const s = await storage(true);
   await s.put("k", { v: 1 });
   expect(() => s.sql.exec("SELECT * FROM _cf_KV")).toThrow("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+  expect(() => s.sql.exec("SELECT * FROM _CF_kv")).toThrow("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+  expect(() => s.sql.exec("DELETE FROM _cf_KV")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => s.sql.exec("CREATE TABLE _cf_mine (x)")).toThrow("not authorized: SQLITE_AUTH");
   // The synchronous KV API sees the same pairs.
   expect(s.kv.get("k")).toEqual({ v: 1 });
   s.kv.put("j", 2);

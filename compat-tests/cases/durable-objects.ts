@@ -34,11 +34,43 @@ export default {
 };
 `;
 
+// What ctx.storage.sql.exec refuses, as the runtime's SQLite authorizer does.
+const SQL_WORKER = `import { DurableObject } from "cloudflare:workers";
+const STATEMENTS = [
+  "SELECT * FROM _cf_KV", "SELECT key FROM _CF_kv", "INSERT INTO _cf_KV VALUES ('a', 1)", "DELETE FROM _cf_KV", "DROP TABLE _cf_KV",
+  "CREATE TABLE _cf_x (a)", "CREATE INDEX _cf_i ON t (a)", "CREATE TABLE y (_cf_col)", "SELECT '_cf_KV' AS s",
+  "ATTACH DATABASE 'x.db' AS x", "DETACH DATABASE x", "CREATE TEMP TABLE tt (a)", "VACUUM",
+  "PRAGMA journal_mode = DELETE", "PRAGMA page_size", "PRAGMA user_version = 3", "PRAGMA cache_size = 10", "PRAGMA integrity_check",
+  "PRAGMA foreign_key_list(t)", "PRAGMA unknown_pragma",
+  "PRAGMA table_info(t)", "PRAGMA table_xinfo(t)", "PRAGMA index_list(t)", "PRAGMA foreign_keys = ON", "PRAGMA defer_foreign_keys = ON",
+  "PRAGMA quick_check", "PRAGMA optimize", "PRAGMA data_version", "PRAGMA legacy_alter_table = 1", "PRAGMA case_sensitive_like = 1",
+];
+export class Thing extends DurableObject {
+  async probe() {
+    await this.ctx.storage.put("k", 1);
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS t (a)");
+    const out = {};
+    for (const q of STATEMENTS) {
+      try { out[q] = sql.exec(q).toArray().length + " rows"; } catch (e) { out[q] = e.constructor.name + ": " + e.message; }
+    }
+    return out;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.D.get(env.D.idFromName("x")).probe()); } };
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
     files: { "wrangler.toml": config("broken"), "index.js": BROKEN_WORKER },
     requests: [{ path: "/state" }, { path: "/state" }, { path: "/thrower" }, { path: "/bcw" }, { path: "/state" }, { path: "/abort" }, { path: "/state" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: sql.exec refuses the runtime's tables, other databases, temporary tables and most PRAGMAs",
+    files: { "wrangler.toml": config("authorizer"), "index.js": SQL_WORKER },
+    requests: [{ path: "/" }],
     fast: true,
   }),
 ];
