@@ -631,6 +631,11 @@ test("the KV API of a SQLite-backed object lives in its database, hidden from sq
   expect([...s.kv.list({ prefix: "j" })]).toEqual([["j", 2]]);
   expect(s.kv.delete("j")).toBe(true);
   s.sql.exec("CREATE TABLE mine (x)");
+  await expect(s.setAlarm(NaN)).rejects.toThrow("The value cannot be converted because it is not a valid Date.");
+  await expect(s.setAlarm("soon" as never)).rejects.toThrow("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+  // Whole milliseconds, as the runtime keeps them.
+  await s.setAlarm(1_000_000_000_000.7);
+  expect(await s.getAlarm()).toBe(1_000_000_000_000);
   await s.setAlarm(Date.now() + 60_000);
   await s.deleteAll();
   // deleteAll() keeps the alarm, as the runtime does.

@@ -60,6 +60,50 @@ export class Thing extends DurableObject {
 export default { async fetch(request, env) { return Response.json(await env.D.get(env.D.idFromName("x")).probe()); } };
 `;
 
+// Alarms: setAlarm's argument checks and whole-millisecond times, deleteAll
+// leaving the alarm set, and a throwing alarm() retried with its retry info.
+const ALARM_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const runs = [];
+export class Thing extends DurableObject {
+  async alarm(info) {
+    const n = (await this.ctx.storage.get("n")) ?? 0;
+    await this.ctx.storage.put("n", n + 1);
+    runs.push({ retryCount: info.retryCount, isRetry: info.isRetry, keys: Object.keys(info).sort(), alarmNow: await this.ctx.storage.getAlarm() });
+    if (n < 2) throw new Error("alarm boom " + n);
+  }
+  async setup() {
+    const s = this.ctx.storage;
+    const t = Date.now() + 600000;
+    const r = { none: await s.getAlarm() };
+    await s.setAlarm(t);
+    r.number = (await s.getAlarm()) === t;
+    await s.setAlarm(new Date(t + 1000));
+    r.date = (await s.getAlarm()) - t;
+    r.string = await attempt(() => s.setAlarm(String(t)));
+    r.nan = await attempt(() => s.setAlarm(NaN));
+    r.invalidDate = await attempt(() => s.setAlarm(new Date(NaN)));
+    r.infinity = await attempt(() => s.setAlarm(Infinity));
+    r.object = await attempt(() => s.setAlarm({}));
+    r.fraction = await attempt(async () => { await s.setAlarm(t + 0.7); return (await s.getAlarm()) - t; });
+    await s.deleteAlarm();
+    r.deleted = await s.getAlarm();
+    await s.setAlarm(t);
+    await s.deleteAll();
+    r.afterDeleteAll = (await s.getAlarm()) - t;
+    await s.setAlarm(Date.now() + 100);
+    return r;
+  }
+  async result() { return { runs, n: await this.ctx.storage.get("n"), alarm: await this.ctx.storage.getAlarm() }; }
+}
+export default {
+  async fetch(request, env) {
+    const method = new URL(request.url).pathname.slice(1);
+    return Response.json(await env.D.get(env.D.idFromName("x"))[method]());
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -72,5 +116,11 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("authorizer"), "index.js": SQL_WORKER },
     requests: [{ path: "/" }],
     fast: true,
+  }),
+  devCase({
+    name: "durable objects: setAlarm checks its argument and keeps whole milliseconds; a throwing alarm() is retried with its retry info",
+    files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
+    requests: [{ path: "/setup" }],
+    reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
   }),
 ];
