@@ -10,6 +10,7 @@ import {
   type DurableObjectStub,
 } from "../runtime/bindings/durable-objects/index.ts";
 import { openStore, type Store } from "../runtime/store/index.ts";
+import { WebSocketPair } from "../runtime/host/websocket.ts";
 
 // Stands in for `DurableObject` from cloudflare:workers: it only keeps ctx and env.
 class DurableObject {
@@ -941,4 +942,41 @@ test("an object that never touches storage leaves no file behind", async () => {
   const ns = namespace(store, Rpc);
   await (ns.getByName("quiet") as any).hello("x");
   expect(existsSync(path.join(store.doDir("Rpc"), `${ns.idFromName("quiet")}.sqlite`))).toBe(false);
+});
+
+test("acceptWebSocket takes a socket once, accept() after it is refused, getWebSockets() lists newest first", async () => {
+  let grabbed: DurableObjectState | undefined;
+  const seen: string[] = [];
+  class Room extends DurableObject {
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      grabbed = ctx;
+    }
+    webSocketMessage(_ws: unknown, message: string): void {
+      seen.push(message);
+    }
+    ready(): boolean {
+      return true;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Room).getByName("r") as any;
+  await stub.ready();
+  const ctx = grabbed as any;
+  const pairs = ["one", "two", "three"].map(() => new WebSocketPair());
+  ctx.acceptWebSocket(pairs[0]![1], ["a"]);
+  ctx.acceptWebSocket(pairs[1]![1], ["b"]);
+  ctx.acceptWebSocket(pairs[2]![1], ["a"]);
+  expect(() => ctx.acceptWebSocket(pairs[0]![1], ["a"])).toThrow("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+  expect(() => pairs[0]![1].accept()).toThrow("Can't accept() WebSocket after enabling hibernation.");
+  const accepted = new WebSocketPair()[1];
+  accepted.accept();
+  expect(() => ctx.acceptWebSocket(accepted)).toThrow("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+  expect(ctx.getWebSockets()).toEqual([pairs[2]![1], pairs[1]![1], pairs[0]![1]]);
+  expect(ctx.getWebSockets("a")).toEqual([pairs[0]![1], pairs[2]![1]]);
+  // One delivery per message, however often acceptWebSocket was tried.
+  pairs[0]![0].accept();
+  pairs[0]![0].send("hello");
+  await within(5000, (async () => { while (seen.length === 0) await Bun.sleep(5); })());
+  await Bun.sleep(20);
+  expect(seen).toEqual(["hello"]);
 });

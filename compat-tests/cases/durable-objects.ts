@@ -104,6 +104,86 @@ export default {
 };
 `;
 
+// The WebSocket Hibernation API end to end inside one request: the worker
+// opens sockets to the object through its stub. acceptWebSocket twice and
+// accept() after it are refused (each message reaches webSocketMessage once),
+// tags and attachments, getWebSockets() order, closes from either side.
+// (Not diffed: a socket's readyState after a close, CLOSING in workerd until
+// the close handshake completes and CLOSED at once in bunflare; the text of a
+// DataCloneError from serializeAttachment.)
+const HIBERNATION_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const names = (list) => list.map((ws) => ws.deserializeAttachment().name);
+export class Thing extends DurableObject {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/info") {
+      const all = this.ctx.getWebSockets();
+      return Response.json({
+        all: names(all), a: names(this.ctx.getWebSockets("a")), b: names(this.ctx.getWebSockets("b")), none: this.ctx.getWebSockets("zzz").length,
+        tags: all.map((ws) => this.ctx.getTags(ws)), log: (await this.ctx.storage.get("log")) ?? [],
+      });
+    }
+    const [client, server] = Object.values(new WebSocketPair());
+    const name = url.searchParams.get("name");
+    const checks = {
+      longTag: attempt(() => this.ctx.acceptWebSocket(new WebSocketPair()[1], ["x".repeat(257)])),
+      elevenTags: attempt(() => this.ctx.acceptWebSocket(new WebSocketPair()[1], Array.from({ length: 11 }, (_, i) => "t" + i))),
+    };
+    this.ctx.acceptWebSocket(server, url.searchParams.getAll("tag"));
+    checks.twice = attempt(() => this.ctx.acceptWebSocket(server, ["a"]));
+    checks.acceptAfter = attempt(() => server.accept());
+    server.serializeAttachment({ name, when: new Date(0) });
+    await this.ctx.storage.put("checks-" + name, checks);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  async webSocketMessage(ws, message) {
+    const log = (await this.ctx.storage.get("log")) ?? [];
+    const me = ws.deserializeAttachment();
+    log.push("message " + me.name + " " + (me.when instanceof Date) + " " + typeof message + " " + (typeof message === "string" ? message : message.byteLength));
+    await this.ctx.storage.put("log", log);
+    if (message === "echo") ws.send("echo:" + this.ctx.getTags(ws).join(","));
+    if (message === "close") ws.close(4001, "bye");
+  }
+  async webSocketClose(ws, code, reason, wasClean) {
+    const log = (await this.ctx.storage.get("log")) ?? [];
+    log.push("close " + ws.deserializeAttachment().name + " " + code + " " + reason + " " + wasClean);
+    await this.ctx.storage.put("log", log);
+  }
+  async checks() { return [await this.ctx.storage.get("checks-one"), await this.ctx.storage.get("checks-four")]; }
+}
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export default {
+  async fetch(request, env) {
+    const stub = env.D.get(env.D.idFromName("x"));
+    const open = async (name, tags) => {
+      const res = await stub.fetch("http://do/ws?name=" + name + tags.map((t) => "&tag=" + t).join(""), { headers: { Upgrade: "websocket" } });
+      const ws = res.webSocket;
+      ws.accept();
+      const got = [];
+      ws.addEventListener("message", (e) => got.push(e.data));
+      ws.addEventListener("close", (e) => got.push("closed " + e.code + " " + e.reason + " " + e.wasClean));
+      return { ws, got, status: res.status };
+    };
+    const one = await open("one", ["a", "b"]);
+    const two = await open("two", ["b"]);
+    const three = await open("three", ["a"]);
+    const four = await open("four", ["b", "a"]);
+    one.ws.send("echo");
+    two.ws.send("echo");
+    two.ws.send(new Uint8Array([1, 2, 3]));
+    await wait(200);
+    const before = await (await stub.fetch("http://do/info")).json();
+    one.ws.send("close");
+    await wait(200);
+    two.ws.close(1000, "client done");
+    await wait(300);
+    const after = await (await stub.fetch("http://do/info")).json();
+    return Response.json({ status: one.status, one: one.got, two: two.got, three: three.got, four: four.got, before, after, checks: await stub.checks() });
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -122,5 +202,11 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
     requests: [{ path: "/setup" }],
     reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: WebSocket hibernation: acceptWebSocket once, tags, attachments, getWebSockets order, closes",
+    files: { "wrangler.toml": config("hibernation"), "index.js": HIBERNATION_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
   }),
 ];
