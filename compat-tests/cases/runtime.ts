@@ -140,3 +140,46 @@ cases.push(
   // and today. Wrangler refuses it; bunflare has no binary with a baked-in date and
   // takes any date up to today (UTC), so it never fails because the clock moved on.
 );
+
+// workerd's Web Crypto extensions: crypto.subtle.timingSafeEqual, MD5 in
+// crypto.subtle.digest, crypto.DigestStream (bytesWritten a bigint).
+const CRYPTO_WORKER = `const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const enc = (s) => new TextEncoder().encode(s);
+export default {
+  async fetch() {
+    const r = {};
+    r.tseEqual = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc"), enc("abc")));
+    r.tseDiff = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc"), enc("abd")));
+    r.tseBuffers = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc").buffer, new Uint8Array([97, 98, 99]).buffer));
+    r.tseLength = await attempt(() => crypto.subtle.timingSafeEqual(enc("ab"), enc("abc")));
+    r.tseView = await attempt(() => crypto.subtle.timingSafeEqual(new DataView(enc("ab").buffer), new Uint16Array([0x6261])));
+    r.md5 = await attempt(async () => hex(await crypto.subtle.digest("MD5", enc("abc"))));
+    r.md5Object = await attempt(async () => hex(await crypto.subtle.digest({ name: "md5" }, enc("abc"))));
+    r.sha1 = await attempt(async () => hex(await crypto.subtle.digest("SHA-1", enc("abc"))));
+    r.digestStream = await attempt(async () => {
+      const ds = new crypto.DigestStream("SHA-256");
+      const w = ds.getWriter();
+      await w.write(enc("a")); await w.write(enc("bc")); await w.close();
+      return [hex(await ds.digest), String(ds.bytesWritten), typeof ds.bytesWritten, ds instanceof WritableStream];
+    });
+    r.digestStreamMd5 = await attempt(async () => {
+      const ds = new crypto.DigestStream("MD5");
+      await new Response("abc").body.pipeTo(ds);
+      return hex(await ds.digest);
+    });
+    r.digestStreamBad = await attempt(() => new crypto.DigestStream("SHA-999"));
+    r.digestStreamString = await attempt(async () => { const ds = new crypto.DigestStream("SHA-1"); const w = ds.getWriter(); await w.write("text"); await w.close(); return hex(await ds.digest); });
+    return Response.json(r);
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: crypto.subtle.timingSafeEqual, MD5 digests and crypto.DigestStream",
+    files: { "wrangler.toml": 'name = "crypto"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": CRYPTO_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

@@ -16,6 +16,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
+import { installCryptoExtensions } from "./crypto.ts";
 import { lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
@@ -118,6 +119,7 @@ export function installRuntimeGlobals(): void {
     return json(data, { ...init, headers });
   }) as typeof Response.json;
   installResponseShape();
+  installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
   // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
