@@ -183,3 +183,58 @@ cases.push(
     fast: true,
   }),
 );
+
+// What new Response(), Response.json() and Response.redirect() refuse: a
+// status outside 200-599 (101 only with a WebSocket), a non-empty body on a
+// null-body status, a redirect status that is not one; and a worker that
+// returns such a response gets the error page.
+const RESPONSE_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r instanceof Response ? "Response " + r.status : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/s204") return new Response("not empty", { status: 204 });
+    if (url.pathname === "/s304") return new Response(null, { status: 304, headers: { etag: '"x"' } });
+    if (url.pathname === "/s204ok") return new Response(null, { status: 204 });
+    if (url.pathname === "/s101") return new Response(null, { status: 101 });
+    return Response.json({
+      s204: attempt(() => new Response("x", { status: 204 })),
+      s204empty: attempt(() => new Response("", { status: 204 })),
+      s204emptyBytes: attempt(() => new Response(new Uint8Array(0), { status: 204 })),
+      s204emptyBuffer: attempt(() => new Response(new ArrayBuffer(0), { status: 304 })),
+      s204stream: attempt(() => new Response(new ReadableStream(), { status: 204 })),
+      redirectDefault: attempt(() => Response.redirect("http://x/")),
+      redirectUrl: attempt(() => Response.redirect(new URL("http://x/"), 308).headers.get("location")),
+      s205: attempt(() => new Response(new Uint8Array(1), { status: 205 })),
+      s304: attempt(() => new Response("x", { status: 304 })),
+      s304null: attempt(() => new Response(null, { status: 304 })),
+      s304undef: attempt(() => new Response(undefined, { status: 304 })),
+      s101: attempt(() => new Response(null, { status: 101 })),
+      s99: attempt(() => new Response(null, { status: 99 })),
+      s199: attempt(() => new Response(null, { status: 199 })),
+      s600: attempt(() => new Response(null, { status: 600 })),
+      s599: attempt(() => new Response(null, { status: 599 })),
+      sString: attempt(() => new Response(null, { status: "201" })),
+      sFloat: attempt(() => new Response(null, { status: 200.5 })),
+      sNaN: attempt(() => new Response(null, { status: "abc" })),
+      jsonNull: attempt(() => Response.json(null, { status: 204 })),
+      redirect: attempt(() => Response.redirect("http://x/", 304)),
+      error: attempt(() => Response.error()),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: Response status and null-body checks, and their error messages",
+    files: { "wrangler.toml": 'name = "responses"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": RESPONSE_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/s204", ignoreBody: true },
+      { path: "/s304", headers_compared: ["etag"] },
+      { path: "/s204ok" },
+      { path: "/s101", ignoreBody: true },
+    ],
+    fast: true,
+  }),
+);
