@@ -1,9 +1,12 @@
 // The Response a worker constructs refuses what workerd's refuses, in its words.
-import { expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { installRuntimeGlobals } from "../runtime/host/index.ts";
+import { lockCodeGeneration } from "../runtime/host/scope.ts";
 import { WebSocketPair } from "../runtime/host/websocket.ts";
 
 installRuntimeGlobals();
+// The worker globals lock code generation; other test files in this process need it.
+afterAll(() => lockCodeGeneration(false));
 
 test("a status outside 200-599 is refused, 101 only with a WebSocket", () => {
   const range = "Responses may only be constructed with status codes in the range 200 to 599, inclusive.";
