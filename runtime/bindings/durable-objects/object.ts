@@ -42,8 +42,8 @@ export class ObjectHost implements StorageHost {
   #releaseScheduled = false;
   #blockers = 0;
   #queue: (() => void)[] = [];
-  /** How to fail each event running on the current instance, should it be reset under them. */
-  #running = new Set<(error: unknown) => void>();
+  /** The current instance's life: once reset (broken), the events that ran on it fail with its error. */
+  #generation: { broken: boolean; error?: unknown } = { broken: false };
   readonly #release = () => {
     this.#releaseScheduled = false;
     // Only the events waiting now: ones queued while these run wait for the
@@ -100,23 +100,15 @@ export class ObjectHost implements StorageHost {
     });
   }
 
-  /** Runs an event on the instance; it fails with the reset's error if the instance is reset (broken) before it settles. */
+  /** Runs an event on the instance; it fails with the reset's error if the instance was reset (broken) while it ran. */
   #track<T>(event: (instance: Record<string, unknown>) => T | Promise<T>, instance: Record<string, unknown>): Promise<T> {
-    const running = this.#running;
-    return new Promise<T>((resolve, reject) => {
-      running.add(reject);
-      invoke(event, instance).then(
-        (value) => {
-          running.delete(reject);
-          resolve(value);
-        },
-        (error) => {
-          running.delete(reject);
-          reject(error);
-        },
-      );
+    const generation = this.#generation;
+    return invoke(event, instance).then((value) => {
+      if (generation.broken) throw generation.error;
+      return value;
     });
   }
+
 
   /** Starts queued events (at most `max`) while the gate is open; how many it started. */
   #drain(max = Infinity): number {
@@ -139,15 +131,15 @@ export class ObjectHost implements StorageHost {
 
   /**
    * Drop the instance; the next event constructs a new one. Stored data stays.
-   * The runtime breaks the object: every event still running on it fails with `error`
-   * (a caught blockConcurrencyWhile error still fails the request that called it).
+   * The runtime breaks the object: every event that was running on it fails with `error`
+   * once it settles (a caught blockConcurrencyWhile error still fails the request that called it).
    */
   reset(error: unknown): void {
     this.#instance = undefined;
-    const running = this.#running;
-    this.#running = new Set();
     if (typeof error === "object" && error !== null) brokenObjectErrors.add(error);
-    for (const fail of running) fail(error);
+    this.#generation.broken = true;
+    this.#generation.error = error;
+    this.#generation = { broken: false };
   }
 
   async blockConcurrencyWhile<T>(callback: () => T | Promise<T>): Promise<T> {
