@@ -184,3 +184,28 @@ describe("alarms with two dev processes on one store", () => {
     expect(await (await fetch(`${first.url}/release`)).text()).toBe("released");
   });
 });
+
+test("a throwing alarm() is printed as a worker error, its stack in the user's file, and is retried", async () => {
+  const dir = project({
+    "wrangler.toml": CONFIG,
+    "index.js": `import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async alarm(info) {
+    throw new Error("alarm boom " + info.retryCount);
+  }
+  async arm() { await this.ctx.storage.setAlarm(Date.now() + 10); }
+}
+export default { async fetch(request, env) { await env.ROOM.getByName("a").arm(); return new Response("armed"); } };
+`,
+  });
+  dirs.push(dir);
+  const dev = await startDev(dir);
+  running.push(dev);
+  expect(await (await fetch(dev.url)).text()).toBe("armed");
+  await dev.waitForOutput(/alarm boom 1\n.*\n/, 20_000);
+  const printed = dev.output();
+  expect(printed).toContain("[wrangler:error] Error: alarm boom 0\n    at alarm (file://");
+  expect(printed).toContain("/index.js:4:15)");
+  // Not Bun's own report of an uncaught error (a source excerpt, the dev server's frames).
+  expect(printed).not.toContain("error: alarm boom");
+});

@@ -10,6 +10,7 @@ import {
   type DurableObjectStub,
 } from "../runtime/bindings/durable-objects/index.ts";
 import { openStore, type Store } from "../runtime/store/index.ts";
+import { WebSocketPair } from "../runtime/host/websocket.ts";
 
 // Stands in for `DurableObject` from cloudflare:workers: it only keeps ctx and env.
 class DurableObject {
@@ -361,6 +362,41 @@ test("a throwing blockConcurrencyWhile resets the object: the next call gets a n
   expect(await stub.which()).toBe(2);
 });
 
+test("a caught blockConcurrencyWhile error or ctx.abort() still fails the call that was running, not marked remote", async () => {
+  let instances = 0;
+  class Breakable extends DurableObject {
+    n = ++instances;
+    async swallow(): Promise<string> {
+      try {
+        await this.ctx.blockConcurrencyWhile(async () => {
+          throw new Error("bcw boom");
+        });
+      } catch {
+        return "survived";
+      }
+      return "unreachable";
+    }
+    async quit(): Promise<string> {
+      try {
+        this.ctx.abort("stop now");
+      } catch {
+        return "survived";
+      }
+      return "unreachable";
+    }
+    which(): number {
+      return this.n;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Breakable).getByName("b") as DurableObjectStub & Record<string, any>;
+  const broken = await rejection(stub.swallow());
+  expect(broken.message).toBe("bcw boom");
+  expect((broken as { remote?: boolean }).remote).toBeUndefined();
+  expect(await stub.which()).toBe(2);
+  expect((await rejection(stub.quit())).message).toBe("stop now");
+  expect(await stub.which()).toBe(3);
+});
+
 async function storage(sqlite = false) {
   let grabbed: DurableObjectState | undefined;
   class Grab extends DurableObject {
@@ -567,10 +603,28 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
   expect(sql.exec("SELECT count(*) AS n FROM t").one().n).toBe(3);
 });
 
+test("sql.exec refuses what the runtime's authorizer refuses: other databases, temporary tables, most PRAGMAs", async () => {
+  const s = await storage(true);
+  const sql = s.sql;
+  expect(() => sql.exec("ATTACH DATABASE 'elsewhere.db' AS x")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("DETACH DATABASE x")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("CREATE TEMP TABLE tt (a)")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("PRAGMA journal_mode = DELETE")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("PRAGMA page_size")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => sql.exec("VACUUM")).toThrow("cannot VACUUM from within a transaction: SQLITE_ERROR");
+  // A column may carry the runtime's prefix; the allowed PRAGMAs answer.
+  sql.exec("CREATE TABLE t (_cf_col)");
+  expect(sql.exec("PRAGMA table_info(t)").toArray().map((row) => row.name)).toEqual(["_cf_col"]);
+  sql.exec("PRAGMA foreign_keys = ON");
+});
+
 test("the KV API of a SQLite-backed object lives in its database, hidden from sql.exec", async () => {
   const s = await storage(true);
   await s.put("k", { v: 1 });
   expect(() => s.sql.exec("SELECT * FROM _cf_KV")).toThrow("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+  expect(() => s.sql.exec("SELECT * FROM _CF_kv")).toThrow("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+  expect(() => s.sql.exec("DELETE FROM _cf_KV")).toThrow("not authorized: SQLITE_AUTH");
+  expect(() => s.sql.exec("CREATE TABLE _cf_mine (x)")).toThrow("not authorized: SQLITE_AUTH");
   // The synchronous KV API sees the same pairs.
   expect(s.kv.get("k")).toEqual({ v: 1 });
   s.kv.put("j", 2);
@@ -578,6 +632,11 @@ test("the KV API of a SQLite-backed object lives in its database, hidden from sq
   expect([...s.kv.list({ prefix: "j" })]).toEqual([["j", 2]]);
   expect(s.kv.delete("j")).toBe(true);
   s.sql.exec("CREATE TABLE mine (x)");
+  await expect(s.setAlarm(NaN)).rejects.toThrow("The value cannot be converted because it is not a valid Date.");
+  await expect(s.setAlarm("soon" as never)).rejects.toThrow("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+  // Whole milliseconds, as the runtime keeps them.
+  await s.setAlarm(1_000_000_000_000.7);
+  expect(await s.getAlarm()).toBe(1_000_000_000_000);
   await s.setAlarm(Date.now() + 60_000);
   await s.deleteAll();
   // deleteAll() keeps the alarm, as the runtime does.
@@ -883,4 +942,41 @@ test("an object that never touches storage leaves no file behind", async () => {
   const ns = namespace(store, Rpc);
   await (ns.getByName("quiet") as any).hello("x");
   expect(existsSync(path.join(store.doDir("Rpc"), `${ns.idFromName("quiet")}.sqlite`))).toBe(false);
+});
+
+test("acceptWebSocket takes a socket once, accept() after it is refused, getWebSockets() lists newest first", async () => {
+  let grabbed: DurableObjectState | undefined;
+  const seen: string[] = [];
+  class Room extends DurableObject {
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      grabbed = ctx;
+    }
+    webSocketMessage(_ws: unknown, message: string): void {
+      seen.push(message);
+    }
+    ready(): boolean {
+      return true;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Room).getByName("r") as any;
+  await stub.ready();
+  const ctx = grabbed as any;
+  const pairs = ["one", "two", "three"].map(() => new WebSocketPair());
+  ctx.acceptWebSocket(pairs[0]![1], ["a"]);
+  ctx.acceptWebSocket(pairs[1]![1], ["b"]);
+  ctx.acceptWebSocket(pairs[2]![1], ["a"]);
+  expect(() => ctx.acceptWebSocket(pairs[0]![1], ["a"])).toThrow("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+  expect(() => pairs[0]![1].accept()).toThrow("Can't accept() WebSocket after enabling hibernation.");
+  const accepted = new WebSocketPair()[1];
+  accepted.accept();
+  expect(() => ctx.acceptWebSocket(accepted)).toThrow("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+  expect(ctx.getWebSockets()).toEqual([pairs[2]![1], pairs[1]![1], pairs[0]![1]]);
+  expect(ctx.getWebSockets("a")).toEqual([pairs[0]![1], pairs[2]![1]]);
+  // One delivery per message, however often acceptWebSocket was tried.
+  pairs[0]![0].accept();
+  pairs[0]![0].send("hello");
+  await within(5000, (async () => { while (seen.length === 0) await Bun.sleep(5); })());
+  await Bun.sleep(20);
+  expect(seen).toEqual(["hello"]);
 });

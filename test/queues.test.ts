@@ -36,7 +36,8 @@ test("send rejects what the runtime rejects, with its messages, and stores nothi
   );
   await expect(q.send("x", { contentType: "yaml" })).rejects.toThrow("Unsupported queue message content type: yaml");
   await expect(q.send(undefined)).rejects.toThrow("Message body cannot be undefined");
-  await expect(q.send("x", { delaySeconds: 43_201 })).rejects.toThrow("message delay 43201 is invalid");
+  await expect(q.send("x", { delaySeconds: 86_401 })).rejects.toThrow("message delay 86401 is invalid");
+  await expect(q.sendBatch("abc" as never)).rejects.toThrow("Failed to execute 'sendBatch' on 'WorkerQueue': parameter 1 is not of type 'Sequence'.");
   await expect(q.sendBatch([])).rejects.toThrow("sendBatch() requires at least one message");
   await expect(q.sendBatch(Array.from({ length: 101 }, () => ({ body: 1 })))).rejects.toThrow(
     "Queue sendBatch failed: batch message count of 101 exceeds limit of 100",
@@ -45,6 +46,20 @@ test("send rejects what the runtime rejects, with its messages, and stores nothi
     "Queue sendBatch failed: batch size of 300000 bytes exceeds limit of 256000",
   );
   expect(countMessages(store, "jobs")).toBe(0);
+});
+
+test("send and sendBatch report the backlog before their messages, and metrics() the backlog now", async () => {
+  const q = createQueueProducer({ store, queue: "jobs" });
+  expect(await q.send("abc", { contentType: "text" })).toEqual({ metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } });
+  // A delay of up to 24 hours is accepted; a delayed message is not in the backlog yet.
+  await q.send("later", { contentType: "text", delaySeconds: 86_400 });
+  const second = await q.sendBatch([{ body: "defg", contentType: "text" }]);
+  expect(second.metadata.metrics).toMatchObject({ backlogCount: 1, backlogBytes: 3 });
+  expect(second.metadata.metrics.oldestMessageTimestamp).toBeInstanceOf(Date);
+  expect(await q.metrics()).toMatchObject({ backlogCount: 2, backlogBytes: 7 });
+  // Messages in a consumer's hands are not backlog.
+  claimBatch(store, "jobs", 10);
+  expect(await q.metrics()).toEqual({ backlogCount: 0, backlogBytes: 0 });
 });
 
 test("every content type round-trips through the store", async () => {

@@ -94,3 +94,91 @@ cases.push(
     reload: { files: {}, waitFor: "/count", until: /^5$/, requests: [{ path: "/seen" }] },
   }),
 );
+
+// What send(), sendBatch() and metrics() resolve to: the backlog before the
+// messages went in (the runtime's QueueSendResponse), and a batch that is
+// not a sequence. A short wait after each send lets wrangler's broker, which
+// enqueues on a timer, count the message.
+const METRICS_WORKER = `const shape = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v instanceof Date ? "Date" : v]));
+const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+export default {
+  async fetch(request, env) {
+    const first = await env.Q.send("abc", { contentType: "text" });
+    await pause();
+    const second = await env.Q.send("defg", { contentType: "text", delaySeconds: 0 });
+    await pause();
+    const batch = await env.Q.sendBatch([{ body: "x", contentType: "text" }]);
+    await pause();
+    const metrics = await env.Q.metrics();
+    let notSequence;
+    try { await env.Q.sendBatch("abc"); } catch (e) { notSequence = e.constructor.name + ": " + e.message; }
+    return Response.json({ keys: Object.keys(first), first: shape(first.metadata.metrics), second: shape(second.metadata.metrics), batch: shape(batch.metadata.metrics), metrics: shape(metrics), notSequence });
+  },
+  async queue(batch) { batch.ackAll(); },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: a queue producer's send results, metrics() and a batch that is not a sequence",
+    files: {
+      "wrangler.toml":
+        'name = "qmetrics"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_timeout = 30\n',
+      "index.js": METRICS_WORKER,
+    },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// A consumer that acks a message and then throws. Cloudflare's docs (Queues,
+// "Explicit acknowledgement and retries"): "Messages that are explicitly
+// acknowledged will not be re-delivered, even if your queue consumer fails on a
+// subsequent message and/or fails to return successfully when processing a
+// batch." wrangler dev (miniflare) retries the whole batch, the acked message too.
+// Bunflare keeps the ack, as deployed queues do.
+const ACK_THEN_THROW_WORKER = `const seen = [];
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/seen") return Response.json({ seen: [...seen].sort(), done: seen.includes("plain#2") });
+    await env.Q.sendBatch([{ body: "acked", contentType: "text" }, { body: "plain", contentType: "text" }]);
+    return new Response("sent");
+  },
+  async queue(batch) {
+    for (const message of batch.messages) {
+      seen.push(message.body + "#" + message.attempts);
+      if (message.body === "acked") message.ack();
+    }
+    throw new Error("consumer failed after ack()");
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "dev: a message acked before the consumer throws is not delivered again",
+    files: {
+      "wrangler.toml":
+        'name = "qack"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[queues.producers]]\nbinding = "Q"\nqueue = "jobs"\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_timeout = 1\nmax_retries = 1\n',
+      "index.js": ACK_THEN_THROW_WORKER,
+    },
+    requests: [{ path: "/send" }],
+    reload: {
+      files: {},
+      waitFor: "/seen",
+      until: /"done":true/,
+      requests: [
+        {
+          path: "/seen",
+          expected: [
+            {
+              reason: "wrangler dev retries a message acked before the handler threw; Cloudflare's docs (and bunflare) keep the ack",
+              wrangler: (text) => text.replace('\\"acked#2\\",', ""),
+            },
+          ],
+        },
+      ],
+    },
+  }),
+);

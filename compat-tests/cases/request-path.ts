@@ -212,3 +212,32 @@ cases.push(
     requests: [{ path: "/" }],
   }),
 );
+
+// The headers a worker receives: none of the connection's own (Connection,
+// Keep-Alive, TE, a non-WebSocket Upgrade), and not changeable in place;
+// a copy made with new Request() is.
+const RECEIVED_WORKER = `export default {
+  async fetch(request) {
+    const seen = { headers: [...request.headers].filter(([name]) => !["host", "user-agent", "accept", "accept-encoding"].includes(name)) };
+    for (const method of ["set", "append", "delete"]) {
+      try { request.headers[method]("x-custom", "changed"); seen[method] = "changed"; } catch (e) { seen[method] = e.constructor.name + ": " + e.message; }
+    }
+    const copy = new Request(request);
+    copy.headers.set("x-custom", "changed");
+    seen.copy = copy.headers.get("x-custom");
+    return Response.json(seen);
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "request path: the worker sees no hop-by-hop headers and cannot change the request's headers",
+    files: { "wrangler.toml": config, "worker.js": RECEIVED_WORKER },
+    fast: true,
+    requests: [
+      { path: "/", headers: { connection: "keep-alive", "keep-alive": "timeout=5", te: "trailers", upgrade: "h2c", "proxy-connection": "keep-alive", "x-custom": "yes" } },
+      { path: "/", headers: { "x-custom": "yes" } },
+    ],
+  }),
+);

@@ -140,3 +140,101 @@ cases.push(
   // and today. Wrangler refuses it; bunflare has no binary with a baked-in date and
   // takes any date up to today (UTC), so it never fails because the clock moved on.
 );
+
+// workerd's Web Crypto extensions: crypto.subtle.timingSafeEqual, MD5 in
+// crypto.subtle.digest, crypto.DigestStream (bytesWritten a bigint).
+const CRYPTO_WORKER = `const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const enc = (s) => new TextEncoder().encode(s);
+export default {
+  async fetch() {
+    const r = {};
+    r.tseEqual = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc"), enc("abc")));
+    r.tseDiff = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc"), enc("abd")));
+    r.tseBuffers = await attempt(() => crypto.subtle.timingSafeEqual(enc("abc").buffer, new Uint8Array([97, 98, 99]).buffer));
+    r.tseLength = await attempt(() => crypto.subtle.timingSafeEqual(enc("ab"), enc("abc")));
+    r.tseView = await attempt(() => crypto.subtle.timingSafeEqual(new DataView(enc("ab").buffer), new Uint16Array([0x6261])));
+    r.md5 = await attempt(async () => hex(await crypto.subtle.digest("MD5", enc("abc"))));
+    r.md5Object = await attempt(async () => hex(await crypto.subtle.digest({ name: "md5" }, enc("abc"))));
+    r.sha1 = await attempt(async () => hex(await crypto.subtle.digest("SHA-1", enc("abc"))));
+    r.digestStream = await attempt(async () => {
+      const ds = new crypto.DigestStream("SHA-256");
+      const w = ds.getWriter();
+      await w.write(enc("a")); await w.write(enc("bc")); await w.close();
+      return [hex(await ds.digest), String(ds.bytesWritten), typeof ds.bytesWritten, ds instanceof WritableStream];
+    });
+    r.digestStreamMd5 = await attempt(async () => {
+      const ds = new crypto.DigestStream("MD5");
+      await new Response("abc").body.pipeTo(ds);
+      return hex(await ds.digest);
+    });
+    r.digestStreamBad = await attempt(() => new crypto.DigestStream("SHA-999"));
+    r.digestStreamString = await attempt(async () => { const ds = new crypto.DigestStream("SHA-1"); const w = ds.getWriter(); await w.write("text"); await w.close(); return hex(await ds.digest); });
+    return Response.json(r);
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: crypto.subtle.timingSafeEqual, MD5 digests and crypto.DigestStream",
+    files: { "wrangler.toml": 'name = "crypto"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": CRYPTO_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// What new Response(), Response.json() and Response.redirect() refuse: a
+// status outside 200-599 (101 only with a WebSocket), a non-empty body on a
+// null-body status, a redirect status that is not one; and a worker that
+// returns such a response gets the error page.
+const RESPONSE_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r instanceof Response ? "Response " + r.status : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/s204") return new Response("not empty", { status: 204 });
+    if (url.pathname === "/s304") return new Response(null, { status: 304, headers: { etag: '"x"' } });
+    if (url.pathname === "/s204ok") return new Response(null, { status: 204 });
+    if (url.pathname === "/s101") return new Response(null, { status: 101 });
+    return Response.json({
+      s204: attempt(() => new Response("x", { status: 204 })),
+      s204empty: attempt(() => new Response("", { status: 204 })),
+      s204emptyBytes: attempt(() => new Response(new Uint8Array(0), { status: 204 })),
+      s204emptyBuffer: attempt(() => new Response(new ArrayBuffer(0), { status: 304 })),
+      s204stream: attempt(() => new Response(new ReadableStream(), { status: 204 })),
+      redirectDefault: attempt(() => Response.redirect("http://x/")),
+      redirectUrl: attempt(() => Response.redirect(new URL("http://x/"), 308).headers.get("location")),
+      s205: attempt(() => new Response(new Uint8Array(1), { status: 205 })),
+      s304: attempt(() => new Response("x", { status: 304 })),
+      s304null: attempt(() => new Response(null, { status: 304 })),
+      s304undef: attempt(() => new Response(undefined, { status: 304 })),
+      s101: attempt(() => new Response(null, { status: 101 })),
+      s99: attempt(() => new Response(null, { status: 99 })),
+      s199: attempt(() => new Response(null, { status: 199 })),
+      s600: attempt(() => new Response(null, { status: 600 })),
+      s599: attempt(() => new Response(null, { status: 599 })),
+      sString: attempt(() => new Response(null, { status: "201" })),
+      sFloat: attempt(() => new Response(null, { status: 200.5 })),
+      sNaN: attempt(() => new Response(null, { status: "abc" })),
+      jsonNull: attempt(() => Response.json(null, { status: 204 })),
+      redirect: attempt(() => Response.redirect("http://x/", 304)),
+      error: attempt(() => Response.error()),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: Response status and null-body checks, and their error messages",
+    files: { "wrangler.toml": 'name = "responses"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": RESPONSE_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/s204", ignoreBody: true },
+      { path: "/s304", headers_compared: ["etag"] },
+      { path: "/s204ok" },
+      { path: "/s101", ignoreBody: true },
+    ],
+    fast: true,
+  }),
+);

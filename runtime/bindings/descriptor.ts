@@ -46,6 +46,12 @@ export interface BindingContext extends BindingScope {
    * miniflare's blue), at the session's log level. Absent outside `dev`.
    */
   log?(level: "info" | "warn" | "error", heading: string, rest?: string): void;
+  /**
+   * An uncaught error of the worker's code that no request awaits (an alarm
+   * handler's), printed as the dev server prints worker errors, its stack
+   * mapped to the sources. Absent outside `dev`.
+   */
+  reportError?(error: unknown): void;
 }
 
 /** One row of "Your Worker has access to the following bindings:". */

@@ -27,6 +27,8 @@ export interface EnvOptions {
   bindings?: readonly BindingDescriptor[];
   /** Where bindings log dev-server lines (see BindingContext.log). */
   log?: BindingContext["log"];
+  /** Where bindings report a worker's uncaught error (see BindingContext.reportError). */
+  reportError?: BindingContext["reportError"];
 }
 
 /** The store an env was built over (the host gives the worker's `caches` the same one). */
@@ -82,6 +84,7 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     assets: options.assets,
     onDispose: (release) => toDispose.push(release),
     log: options.log,
+    reportError: options.reportError,
   };
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;

@@ -16,6 +16,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
+import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
@@ -113,11 +114,20 @@ export function installRuntimeGlobals(): void {
   const jsonInit: ResponseInit = { headers: new Headers({ "content-type": "application/json" }) };
   Response.json = ((data: unknown, init?: ResponseInit) => {
     if (init === undefined) return json(data, jsonInit);
+    checkResponseInit(JSON.stringify(data), init);
     const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
   }) as typeof Response.json;
+  const redirect = Response.redirect.bind(Response);
+  Response.redirect = ((url: string | URL, status: number = 302) => {
+    if (!REDIRECT_STATUSES.has(Number(status))) {
+      throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
+    }
+    return redirect(String(url), status);
+  }) as typeof Response.redirect;
   installResponseShape();
+  installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
   // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
@@ -184,12 +194,32 @@ function withTextType(init: ResponseInit | undefined): ResponseInit | undefined 
  * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
  * still pass `instanceof Response`.
  */
+/**
+ * workerd's checks on a new Response, which Bun does not make (or words
+ * otherwise): a status outside 200-599 (101 only for a WebSocket), and a
+ * non-empty body on a null-body status.
+ */
+function checkResponseInit(body: unknown, init: ResponseInit | undefined): void {
+  if (init?.status === undefined) return;
+  const status = Number(init.status);
+  if (status === 101 ? !(init as { webSocket?: unknown }).webSocket : !(status >= 200 && status <= 599)) {
+    throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
+  }
+  const empty = body === "" || (body instanceof ArrayBuffer && body.byteLength === 0) || (ArrayBuffer.isView(body) && body.byteLength === 0);
+  if (body != null && !empty && (status === 101 || status === 204 || status === 205 || status === 304)) {
+    throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+  }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 function installResponseShape(): void {
   const Native = NativeResponse;
   const Response = class Response extends Native {
     // A rest parameter, so `Response.length` is 0 as the native constructor's.
     constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
       const [body, init] = args;
+      checkResponseInit(body, init);
       super(body, typeof body === "string" ? withTextType(init) : init);
       if (init) {
         if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);

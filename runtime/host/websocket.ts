@@ -32,6 +32,11 @@ export class WorkerWebSocket extends EventTarget {
   #pending: Event[] = [];
   #attachment: unknown;
 
+  /** @internal Whether accept() (or a real connection) took this end. */
+  static accepted(ws: object): boolean {
+    return #accepted in ws && ws.#accepted;
+  }
+
   /** @internal */
   static link(a: WorkerWebSocket, b: WorkerWebSocket): void {
     a.#peer = b;

@@ -34,11 +34,22 @@ export interface ErrorShape {
   message: string;
   /** A DOMException (DataCloneError, ...): rebuilt as one. */
   dom?: boolean;
+  /** The runtime failed the call (a broken Durable Object), not the callee's code: no `remote` mark. */
+  broken?: boolean;
 }
+
+/** Errors that broke a Durable Object: the runtime fails its running calls with them, without marking them remote. */
+export const brokenObjectErrors = new WeakSet<object>();
 
 /** What of a thrown value crosses an RPC boundary, as workerd serializes it. */
 export function errorShape(thrown: unknown): ErrorShape {
   const error = ((thrown as { original?: unknown })?.original ?? thrown) as unknown;
+  const shape = shapeOf(error);
+  if (typeof error === "object" && error !== null && brokenObjectErrors.has(error)) shape.broken = true;
+  return shape;
+}
+
+function shapeOf(error: unknown): ErrorShape {
   if (error instanceof DOMException) return { name: error.name, message: error.message, dom: true };
   if (error instanceof Error) {
     const standard = STANDARD_ERRORS.find((C) => error instanceof C)!;
@@ -60,7 +71,7 @@ export function rebuildError(shape: ErrorShape): Error {
     headed(error as DOMException);
   }
   if (!shape.dom && error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
-  (error as { remote?: boolean }).remote = true;
+  if (!shape.broken) (error as { remote?: boolean }).remote = true;
   return error;
 }
 

@@ -10,6 +10,7 @@ import { isRemoteCall } from "./remote.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
 import { placeholderCf } from "../../runtime/host/cf.ts";
+import { asReceived } from "../../runtime/host/received.ts";
 import type { DevConsole } from "./console.ts";
 import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
 import type { Slot } from "./session.ts";
@@ -235,7 +236,7 @@ export class DevHttpServer {
           let cf: Record<string, unknown> | undefined;
           // Built on first read: most requests never look at cf.
           Object.defineProperty(workerRequest, "cf", { get: () => (cf ??= placeholderCf(undefined, acceptEncoding ?? "")), enumerable: true });
-          response = await primary.current.fetch(workerRequest);
+          response = await primary.current.fetch(asReceived(workerRequest));
           if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
           const socket = response.status === 101 ? webSocketOf(response) : undefined;
           if (socket) {

@@ -240,6 +240,7 @@ export class DevSession {
       findService: this.findService,
       findWorker: this.findWorker,
       log: (level, heading, rest = "") => this.console.log(level, devLogLine(level, kleur.blue(heading) + rest)),
+      reportError: (error) => this.console.workerError(next ? next.mapStack(error) : String((error as Error)?.stack ?? error)),
     });
     // workerd fills process.env with a worker's vars (JSON ones as text); the worker's
     // `process` shows only those, and node:process (the host's own) gets them too.

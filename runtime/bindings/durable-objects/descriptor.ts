@@ -130,6 +130,7 @@ export const durableObjectsDescriptor: BindingDescriptor<DurableObjectBindingCon
         return cls as new (state: unknown, env: unknown) => unknown;
       },
       getEnv: () => owner().env,
+      reportError: ctx.reportError,
     });
     ctx.onDispose(() => namespace.dispose());
     return namespace;

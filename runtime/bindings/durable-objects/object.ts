@@ -14,6 +14,7 @@ import path from "node:path";
 import type { DurableObjectId } from "./id.ts";
 import { DurableObjectStorage, type DatabasePool, type StorageHost } from "./storage.ts";
 import type { AlarmScheduler } from "./alarms.ts";
+import { brokenObjectErrors } from "../../rpc/stubs.ts";
 import { HibernatableSockets, type AutoResponsePair, type WorkerWebSocket } from "./websockets.ts";
 
 export type ObjectClass = new (state: unknown, env: unknown) => unknown;
@@ -41,6 +42,8 @@ export class ObjectHost implements StorageHost {
   #releaseScheduled = false;
   #blockers = 0;
   #queue: (() => void)[] = [];
+  /** The current instance's life: once reset (broken), the events that ran on it fail with its error. */
+  #generation: { broken: boolean; error?: unknown } = { broken: false };
   readonly #release = () => {
     this.#releaseScheduled = false;
     // Only the events waiting now: ones queued while these run wait for the
@@ -82,7 +85,7 @@ export class ObjectHost implements StorageHost {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.#storageGate && this.#blockers === 0 && this.#queue.length === 0) return invoke(event, instance);
+    if (!this.#storageGate && this.#blockers === 0 && this.#queue.length === 0) return this.#track(event, instance);
     return new Promise<T>((resolve, reject) => {
       this.#queue.push(() => {
         // The instance may have been reset (blockConcurrencyWhile threw) while this event waited.
@@ -92,10 +95,20 @@ export class ObjectHost implements StorageHost {
         } catch (error) {
           return reject(error);
         }
-        invoke(event, current).then(resolve, reject);
+        this.#track(event, current).then(resolve, reject);
       });
     });
   }
+
+  /** Runs an event on the instance; it fails with the reset's error if the instance was reset (broken) while it ran. */
+  #track<T>(event: (instance: Record<string, unknown>) => T | Promise<T>, instance: Record<string, unknown>): Promise<T> {
+    const generation = this.#generation;
+    return invoke(event, instance).then((value) => {
+      if (generation.broken) throw generation.error;
+      return value;
+    });
+  }
+
 
   /** Starts queued events (at most `max`) while the gate is open; how many it started. */
   #drain(max = Infinity): number {
@@ -116,9 +129,17 @@ export class ObjectHost implements StorageHost {
     return this.#instance;
   }
 
-  /** Drop the instance; the next event constructs a new one. Stored data stays. */
-  reset(): void {
+  /**
+   * Drop the instance; the next event constructs a new one. Stored data stays.
+   * The runtime breaks the object: every event that was running on it fails with `error`
+   * once it settles (a caught blockConcurrencyWhile error still fails the request that called it).
+   */
+  reset(error: unknown): void {
     this.#instance = undefined;
+    if (typeof error === "object" && error !== null) brokenObjectErrors.add(error);
+    this.#generation.broken = true;
+    this.#generation.error = error;
+    this.#generation = { broken: false };
   }
 
   async blockConcurrencyWhile<T>(callback: () => T | Promise<T>): Promise<T> {
@@ -127,7 +148,7 @@ export class ObjectHost implements StorageHost {
       return await callback();
     } catch (error) {
       // The runtime resets an object whose blockConcurrencyWhile callback throws.
-      this.reset();
+      this.reset(error);
       throw error;
     } finally {
       this.#blockers--;
@@ -210,8 +231,9 @@ export class DurableObjectState {
   }
 
   abort(reason?: unknown): never {
-    this.#host.reset();
-    throw reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
+    const error = reason instanceof Error ? reason : new Error(reason === undefined ? "Durable Object was aborted." : String(reason));
+    this.#host.reset(error);
+    throw error;
   }
 
   acceptWebSocket(ws: WorkerWebSocket, tags?: string[]): void {

@@ -40,7 +40,41 @@ const PARAMETER = /\?|[:@$][A-Za-z_]/;
 const READ_ONLY = /^\s*(select|with|pragma|explain|values)\b/i;
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i;
 // The runtime keeps its own tables (_cf_KV, _cf_METADATA) out of the user's reach.
-const INTERNAL_TABLE = /(?:^|[^a-z0-9_$])["'`\[]?(_cf_[a-z0-9_]*)/i;
+const INTERNAL_NAME = /(?:^|[^a-z0-9_$])["'`\[]?(_cf_[a-z0-9_]*)/gi;
+const CREATES = /^\s*create\s+(?:unique\s+)?(?:table|index|view|trigger)\s+(?:if\s+not\s+exists\s+)?(?:main\s*\.\s*)?["'`\[]?(_cf_)?/i;
+// What the runtime's SQLite authorizer refuses outright: other databases, temporary objects, and
+// every PRAGMA but these (as wrangler dev 4.86 answers them; the rest could change how the file is kept).
+const REFUSED = /^\s*(?:attach|detach|create\s+(?:temp|temporary)\b|vacuum\b)/i;
+const PRAGMA_NAME = /^\s*pragma\s+(?:main\s*\.\s*)?([a-z_]+)\s*(\()?/i;
+const ALLOWED_PRAGMAS = new Set([
+  "case_sensitive_like", "data_version", "defer_foreign_keys", "foreign_key_check", "foreign_keys",
+  "ignore_check_constraints", "index_info", "index_list", "index_xinfo", "legacy_alter_table", "optimize",
+  "quick_check", "recursive_triggers", "reverse_unordered_selects", "table_info", "table_list", "table_xinfo",
+]);
+const NOT_AUTHORIZED = "not authorized: SQLITE_AUTH";
+
+/** The runtime authorizer's refusal of one statement, or undefined when it may run. */
+function refusal(db: Database, text: string): string | undefined {
+  const bare = stripLiterals(text);
+  if (REFUSED.test(bare)) return /^\s*vacuum/i.test(bare) ? "cannot VACUUM from within a transaction: SQLITE_ERROR" : NOT_AUTHORIZED;
+  const pragma = PRAGMA_NAME.exec(bare);
+  if (pragma) {
+    const name = pragma[1]!.toLowerCase();
+    // foreign_key_list answers only about a named table.
+    return ALLOWED_PRAGMAS.has(name) || (name === "foreign_key_list" && pragma[2]) ? undefined : NOT_AUTHORIZED;
+  }
+  if (CREATES.exec(bare)?.[1]) return NOT_AUTHORIZED;
+  // Only names of the runtime's existing tables count: a column may be called _cf_x, and a table
+  // that does not exist is SQLite's own "no such table".
+  for (const [, name] of bare.matchAll(INTERNAL_NAME)) {
+    const table = db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE").get(name!) as { name: string } | null;
+    if (!table) continue;
+    if (!READ_ONLY.test(bare)) return NOT_AUTHORIZED;
+    const column = db.query(`SELECT name FROM pragma_table_info(?) LIMIT 1`).get(table.name) as { name: string } | null;
+    return `access to ${table.name}.${column?.name ?? "rowid"} is prohibited: SQLITE_AUTH`;
+  }
+  return undefined;
+}
 
 export class SqlStorageCursor implements Iterable<Row> {
   readonly columnNames: string[];
@@ -125,8 +159,8 @@ export class SqlStorage {
     if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
     for (const text of statements) {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
-      const internal = INTERNAL_TABLE.exec(stripLiterals(text));
-      if (internal) throw new Error(`access to ${internal[1]}.key is prohibited: SQLITE_AUTH`);
+      const refused = refusal(db, text);
+      if (refused) throw new Error(refused);
     }
     // Checked before anything runs, so a rejected script changes nothing.
     if (bindings.length > 0) {

@@ -37,9 +37,11 @@ export function listLimit(limit: unknown): number | undefined {
 }
 
 export function alarmTime(time: unknown): number {
-  if (time instanceof Date) return time.getTime();
-  if (typeof time === "number" && Number.isFinite(time)) return time;
-  throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+  const ms = time instanceof Date ? time.getTime() : typeof time === "number" ? time : undefined;
+  if (ms === undefined) throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+  if (!Number.isFinite(ms)) throw new TypeError("The value cannot be converted because it is not a valid Date.");
+  // The runtime keeps whole milliseconds.
+  return Math.floor(ms);
 }
 
 export const SQL_NOT_ENABLED =

@@ -5,6 +5,7 @@
 // webSocketError handlers through its input gate, like any other event.
 // Nothing is actually hibernated: the instance stays in memory.
 import { DurableObjectLimits } from "./limits.ts";
+import { WorkerWebSocket as HostWebSocket } from "../../host/websocket.ts";
 
 export interface WorkerWebSocket {
   send(message: string | ArrayBuffer | ArrayBufferView): void;
@@ -49,6 +50,10 @@ export class HibernatableSockets {
         );
       }
     }
+    // Accepting twice would deliver every message twice.
+    if (hibernating.has(ws) || HostWebSocket.accepted(ws)) {
+      throw new Error("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+    }
     this.#tags.set(ws, tags.map(String));
     addAttachmentMethods(ws);
     ws.addEventListener("message", (event: MessageEvent) => {
@@ -70,11 +75,19 @@ export class HibernatableSockets {
     });
     // Our sockets only start delivering events once accepted; acceptWebSocket stands in for accept().
     ws.accept?.();
+    hibernating.add(ws);
+    Object.defineProperty(ws, "accept", {
+      configurable: true,
+      value: () => {
+        throw new TypeError("Can't accept() WebSocket after enabling hibernation.");
+      },
+    });
   }
 
+  /** As the runtime orders them: every socket newest first, a tag's sockets oldest first. */
   list(tag?: string): WorkerWebSocket[] {
     const all = [...this.#tags.keys()];
-    return tag === undefined ? all : all.filter((ws) => this.#tags.get(ws)!.includes(String(tag)));
+    return tag === undefined ? all.reverse() : all.filter((ws) => this.#tags.get(ws)!.includes(String(tag)));
   }
 
   tagsOf(ws: WorkerWebSocket): string[] {
@@ -103,6 +116,9 @@ export class HibernatableSockets {
     return this.#eventTimeout;
   }
 }
+
+/** Sockets given to acceptWebSocket(), closed or not. */
+const hibernating = new WeakSet<object>();
 
 const attachments = new WeakMap<object, unknown>();
 

@@ -8,7 +8,7 @@ const LIMITS: [keyof QueueConsumerConfig, number, number, boolean][] = [
   ["max_batch_size", 1, 100, true],
   ["max_batch_timeout", 0, 60, false],
   ["max_retries", 0, 100, true],
-  ["retry_delay", 0, 43_200, true],
+  ["retry_delay", 0, 86_400, true],
   ["max_concurrency", 1, 250, true],
 ];
 

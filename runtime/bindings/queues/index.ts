@@ -7,12 +7,13 @@ import type { Store } from "../../store/index.ts";
 import type { LoadedWorker } from "../../host/index.ts";
 import { getQueue } from "./registry.ts";
 import { withoutBlocking } from "../../store/lock.ts";
-import { insertMessages, settleBatch, type ContentType, type NewMessage, type Settled, type StoredMessage } from "./storage.ts";
+import { backlogMetrics, insertMessages, settleBatch, type ContentType, type NewMessage, type Settled, type StoredMessage } from "./storage.ts";
 
 export const MAX_MESSAGE_SIZE_BYTES = 128_000;
 export const MAX_BATCH_COUNT = 100;
 export const MAX_BATCH_SIZE_BYTES = 256_000;
-export const MAX_DELAY_SECONDS = 43_200;
+// 24 hours, as miniflare and `queues create --delivery-delay-secs` allow.
+export const MAX_DELAY_SECONDS = 86_400;
 export const DEFAULT_BATCH_SIZE = 5;
 export const DEFAULT_BATCH_TIMEOUT = 1;
 export const DEFAULT_RETRIES = 2;
@@ -86,21 +87,31 @@ export function createQueueProducer(options: QueueProducerOptions) {
   const { store, queue } = options;
   // The binding's delivery_delay, else the queue's own (`queues create --delivery-delay-secs`).
   const defaultDelay = () => options.deliveryDelay ?? getQueue(store, queue)?.settings.delivery_delay ?? 0;
+  // What send() and sendBatch() resolve to: the backlog as it was before the messages went in, as the runtime reports it.
+  const enqueue = (messages: NewMessage[]) =>
+    withoutBlocking(store.db, () => {
+      const metrics = backlogMetrics(store, queue);
+      insertMessages(store, queue, messages);
+      return { metadata: { metrics } };
+    });
   const producer = {
-    async send(body: unknown, sendOptions: { contentType?: string; delaySeconds?: number } = {}): Promise<void> {
+    async send(body: unknown, sendOptions: { contentType?: string; delaySeconds?: number } = {}) {
       const contentType = contentTypeOf(sendOptions?.contentType);
       const bytes = encode(body, contentType);
       if (bytes.byteLength > MAX_MESSAGE_SIZE_BYTES) {
         throw new Error(`Queue send failed: message length of ${bytes.byteLength} bytes exceeds limit of ${MAX_MESSAGE_SIZE_BYTES}`);
       }
       const delaySeconds = delayOf(sendOptions?.delaySeconds, defaultDelay(), "send");
-      await withoutBlocking(store.db, () => insertMessages(store, queue, [{ contentType, body: bytes, delaySeconds }]));
+      return enqueue([{ contentType, body: bytes, delaySeconds }]);
     },
     async sendBatch(
       messages: Iterable<{ body: unknown; contentType?: string; delaySeconds?: number }>,
       batchOptions: { delaySeconds?: number } = {},
-    ): Promise<void> {
-      const list = [...(messages ?? [])];
+    ) {
+      if (typeof messages !== "object" || messages === null || typeof (messages as Iterable<unknown>)[Symbol.iterator] !== "function") {
+        throw new TypeError("Failed to execute 'sendBatch' on 'WorkerQueue': parameter 1 is not of type 'Sequence'.");
+      }
+      const list = [...messages];
       if (list.length === 0) throw new TypeError("sendBatch() requires at least one message");
       const batchDelay = delayOf(batchOptions?.delaySeconds, defaultDelay(), "sendBatch");
       const encoded: NewMessage[] = list.map((message) => {
@@ -120,7 +131,10 @@ export function createQueueProducer(options: QueueProducerOptions) {
       if (total > MAX_BATCH_SIZE_BYTES) {
         throw new Error(`Queue sendBatch failed: batch size of ${total} bytes exceeds limit of ${MAX_BATCH_SIZE_BYTES}`);
       }
-      await withoutBlocking(store.db, () => insertMessages(store, queue, encoded));
+      return enqueue(encoded);
+    },
+    async metrics() {
+      return withoutBlocking(store.db, () => backlogMetrics(store, queue));
     },
   };
   // Of its own class: a plain object would be copied by RPC (its methods as stubs), where workerd refuses it.

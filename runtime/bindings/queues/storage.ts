@@ -79,6 +79,26 @@ export function readyInfo(store: Store, queue: string, now = Date.now()): ReadyI
   return { count: ready.count, oldestVisibleAt: ready.oldest, nextVisibleAt: next.next };
 }
 
+export interface BacklogMetrics {
+  backlogCount: number;
+  backlogBytes: number;
+  /** Only when there is a backlog, as the runtime leaves it out of an empty queue's metrics. */
+  oldestMessageTimestamp?: Date;
+}
+
+/** The backlog a producer's send() and metrics() report: messages deliverable now and not in a consumer's hands. */
+export function backlogMetrics(store: Store, queue: string, now = Date.now()): BacklogMetrics {
+  const row = queueDb(store)
+    .query(
+      "SELECT count(*) AS count, coalesce(sum(length(body)), 0) AS bytes, min(timestamp) AS oldest FROM queue_messages " +
+        "WHERE queue = ? AND visible_at <= ? AND (lease_until IS NULL OR lease_until < ?)",
+    )
+    .get(queue, now, now) as { count: number; bytes: number; oldest: number | null };
+  const metrics: BacklogMetrics = { backlogCount: row.count, backlogBytes: row.bytes };
+  if (row.oldest !== null) metrics.oldestMessageTimestamp = new Date(row.oldest);
+  return metrics;
+}
+
 /** Leases up to `limit` deliverable messages of a queue to this process, oldest first. */
 export function claimBatch(store: Store, queue: string, limit: number, now = Date.now()): StoredMessage[] {
   const db = queueDb(store);

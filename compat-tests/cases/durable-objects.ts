@@ -1,0 +1,212 @@
+// Durable Object behaviour a worker sees under both dev servers, beyond the
+// KV / SQL round trips of dev.ts.
+import type { CompatCase } from "../harness.ts";
+import { devCase } from "../dev-harness.ts";
+
+const config = (name: string) =>
+  `name = "${name}"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "D"\nclass_name = "Thing"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Thing"]\n`;
+
+// A blockConcurrencyWhile callback that throws, or ctx.abort(), breaks the
+// object: the call that was running fails with that error even when it caught
+// it (and is not marked remote), and the next call meets a new instance.
+const BROKEN_WORKER = `import { DurableObject } from "cloudflare:workers";
+let constructed = 0;
+export class Thing extends DurableObject {
+  constructor(ctx, env) { super(ctx, env); constructed++; this.mark = "fresh"; }
+  async bcw() {
+    this.mark = "touched";
+    try { await this.ctx.blockConcurrencyWhile(async () => { throw new Error("bcw boom"); }); } catch (e) { return "caught " + e.message; }
+  }
+  async abort() {
+    this.mark = "touched";
+    try { this.ctx.abort("stop now"); } catch (e) { return "caught " + e.message; }
+  }
+  async thrower() { throw new Error("plain"); }
+  async state() { const mark = this.mark; this.mark = "touched"; return { constructed, mark }; }
+}
+export default {
+  async fetch(request, env) {
+    const method = new URL(request.url).pathname.slice(1);
+    const stub = env.D.get(env.D.idFromName("x"));
+    try { return Response.json({ ok: await stub[method]() }); }
+    catch (e) { return Response.json({ error: e.constructor.name + ": " + e.message, remote: e.remote ?? null }); }
+  },
+};
+`;
+
+// What ctx.storage.sql.exec refuses, as the runtime's SQLite authorizer does.
+const SQL_WORKER = `import { DurableObject } from "cloudflare:workers";
+const STATEMENTS = [
+  "SELECT * FROM _cf_KV", "SELECT key FROM _CF_kv", "INSERT INTO _cf_KV VALUES ('a', 1)", "DELETE FROM _cf_KV", "DROP TABLE _cf_KV",
+  "CREATE TABLE _cf_x (a)", "CREATE INDEX _cf_i ON t (a)", "CREATE TABLE y (_cf_col)", "SELECT '_cf_KV' AS s",
+  "ATTACH DATABASE 'x.db' AS x", "DETACH DATABASE x", "CREATE TEMP TABLE tt (a)", "VACUUM",
+  "PRAGMA journal_mode = DELETE", "PRAGMA page_size", "PRAGMA user_version = 3", "PRAGMA cache_size = 10", "PRAGMA integrity_check",
+  "PRAGMA foreign_key_list(t)", "PRAGMA unknown_pragma",
+  "PRAGMA table_info(t)", "PRAGMA table_xinfo(t)", "PRAGMA index_list(t)", "PRAGMA foreign_keys = ON", "PRAGMA defer_foreign_keys = ON",
+  "PRAGMA quick_check", "PRAGMA optimize", "PRAGMA data_version", "PRAGMA legacy_alter_table = 1", "PRAGMA case_sensitive_like = 1",
+];
+export class Thing extends DurableObject {
+  async probe() {
+    await this.ctx.storage.put("k", 1);
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS t (a)");
+    const out = {};
+    for (const q of STATEMENTS) {
+      try { out[q] = sql.exec(q).toArray().length + " rows"; } catch (e) { out[q] = e.constructor.name + ": " + e.message; }
+    }
+    return out;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.D.get(env.D.idFromName("x")).probe()); } };
+`;
+
+// Alarms: setAlarm's argument checks and whole-millisecond times, deleteAll
+// leaving the alarm set, and a throwing alarm() retried with its retry info.
+const ALARM_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const runs = [];
+export class Thing extends DurableObject {
+  async alarm(info) {
+    const n = (await this.ctx.storage.get("n")) ?? 0;
+    await this.ctx.storage.put("n", n + 1);
+    runs.push({ retryCount: info.retryCount, isRetry: info.isRetry, keys: Object.keys(info).sort(), alarmNow: await this.ctx.storage.getAlarm() });
+    if (n < 2) throw new Error("alarm boom " + n);
+  }
+  async setup() {
+    const s = this.ctx.storage;
+    const t = Date.now() + 600000;
+    const r = { none: await s.getAlarm() };
+    await s.setAlarm(t);
+    r.number = (await s.getAlarm()) === t;
+    await s.setAlarm(new Date(t + 1000));
+    r.date = (await s.getAlarm()) - t;
+    r.string = await attempt(() => s.setAlarm(String(t)));
+    r.nan = await attempt(() => s.setAlarm(NaN));
+    r.invalidDate = await attempt(() => s.setAlarm(new Date(NaN)));
+    r.infinity = await attempt(() => s.setAlarm(Infinity));
+    r.object = await attempt(() => s.setAlarm({}));
+    r.fraction = await attempt(async () => { await s.setAlarm(t + 0.7); return (await s.getAlarm()) - t; });
+    await s.deleteAlarm();
+    r.deleted = await s.getAlarm();
+    await s.setAlarm(t);
+    await s.deleteAll();
+    r.afterDeleteAll = (await s.getAlarm()) - t;
+    await s.setAlarm(Date.now() + 100);
+    return r;
+  }
+  async result() { return { runs, n: await this.ctx.storage.get("n"), alarm: await this.ctx.storage.getAlarm() }; }
+}
+export default {
+  async fetch(request, env) {
+    const method = new URL(request.url).pathname.slice(1);
+    return Response.json(await env.D.get(env.D.idFromName("x"))[method]());
+  },
+};
+`;
+
+// The WebSocket Hibernation API end to end inside one request: the worker
+// opens sockets to the object through its stub. acceptWebSocket twice and
+// accept() after it are refused (each message reaches webSocketMessage once),
+// tags and attachments, getWebSockets() order, closes from either side.
+// (Not diffed: a socket's readyState after a close, CLOSING in workerd until
+// the close handshake completes and CLOSED at once in bunflare; the text of a
+// DataCloneError from serializeAttachment.)
+const HIBERNATION_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const names = (list) => list.map((ws) => ws.deserializeAttachment().name);
+export class Thing extends DurableObject {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/info") {
+      const all = this.ctx.getWebSockets();
+      return Response.json({
+        all: names(all), a: names(this.ctx.getWebSockets("a")), b: names(this.ctx.getWebSockets("b")), none: this.ctx.getWebSockets("zzz").length,
+        tags: all.map((ws) => this.ctx.getTags(ws)), log: (await this.ctx.storage.get("log")) ?? [],
+      });
+    }
+    const [client, server] = Object.values(new WebSocketPair());
+    const name = url.searchParams.get("name");
+    const checks = {
+      longTag: attempt(() => this.ctx.acceptWebSocket(new WebSocketPair()[1], ["x".repeat(257)])),
+      elevenTags: attempt(() => this.ctx.acceptWebSocket(new WebSocketPair()[1], Array.from({ length: 11 }, (_, i) => "t" + i))),
+    };
+    this.ctx.acceptWebSocket(server, url.searchParams.getAll("tag"));
+    checks.twice = attempt(() => this.ctx.acceptWebSocket(server, ["a"]));
+    checks.acceptAfter = attempt(() => server.accept());
+    server.serializeAttachment({ name, when: new Date(0) });
+    await this.ctx.storage.put("checks-" + name, checks);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  async webSocketMessage(ws, message) {
+    const log = (await this.ctx.storage.get("log")) ?? [];
+    const me = ws.deserializeAttachment();
+    log.push("message " + me.name + " " + (me.when instanceof Date) + " " + typeof message + " " + (typeof message === "string" ? message : message.byteLength));
+    await this.ctx.storage.put("log", log);
+    if (message === "echo") ws.send("echo:" + this.ctx.getTags(ws).join(","));
+    if (message === "close") ws.close(4001, "bye");
+  }
+  async webSocketClose(ws, code, reason, wasClean) {
+    const log = (await this.ctx.storage.get("log")) ?? [];
+    log.push("close " + ws.deserializeAttachment().name + " " + code + " " + reason + " " + wasClean);
+    await this.ctx.storage.put("log", log);
+  }
+  async checks() { return [await this.ctx.storage.get("checks-one"), await this.ctx.storage.get("checks-four")]; }
+}
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export default {
+  async fetch(request, env) {
+    const stub = env.D.get(env.D.idFromName("x"));
+    const open = async (name, tags) => {
+      const res = await stub.fetch("http://do/ws?name=" + name + tags.map((t) => "&tag=" + t).join(""), { headers: { Upgrade: "websocket" } });
+      const ws = res.webSocket;
+      ws.accept();
+      const got = [];
+      ws.addEventListener("message", (e) => got.push(e.data));
+      ws.addEventListener("close", (e) => got.push("closed " + e.code + " " + e.reason + " " + e.wasClean));
+      return { ws, got, status: res.status };
+    };
+    const one = await open("one", ["a", "b"]);
+    const two = await open("two", ["b"]);
+    const three = await open("three", ["a"]);
+    const four = await open("four", ["b", "a"]);
+    one.ws.send("echo");
+    two.ws.send("echo");
+    two.ws.send(new Uint8Array([1, 2, 3]));
+    await wait(200);
+    const before = await (await stub.fetch("http://do/info")).json();
+    one.ws.send("close");
+    await wait(200);
+    two.ws.close(1000, "client done");
+    await wait(300);
+    const after = await (await stub.fetch("http://do/info")).json();
+    return Response.json({ status: one.status, one: one.got, two: two.got, three: three.got, four: four.got, before, after, checks: await stub.checks() });
+  },
+};
+`;
+
+export const cases: CompatCase[] = [
+  devCase({
+    name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
+    files: { "wrangler.toml": config("broken"), "index.js": BROKEN_WORKER },
+    requests: [{ path: "/state" }, { path: "/state" }, { path: "/thrower" }, { path: "/bcw" }, { path: "/state" }, { path: "/abort" }, { path: "/state" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: sql.exec refuses the runtime's tables, other databases, temporary tables and most PRAGMAs",
+    files: { "wrangler.toml": config("authorizer"), "index.js": SQL_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: setAlarm checks its argument and keeps whole milliseconds; a throwing alarm() is retried with its retry info",
+    files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
+    requests: [{ path: "/setup" }],
+    reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: WebSocket hibernation: acceptWebSocket once, tags, attachments, getWebSockets order, closes",
+    files: { "wrangler.toml": config("hibernation"), "index.js": HIBERNATION_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+];

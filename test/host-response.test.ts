@@ -1,0 +1,33 @@
+// The Response a worker constructs refuses what workerd's refuses, in its words.
+import { afterAll, expect, test } from "bun:test";
+import { installRuntimeGlobals } from "../runtime/host/index.ts";
+import { lockCodeGeneration } from "../runtime/host/scope.ts";
+import { WebSocketPair } from "../runtime/host/websocket.ts";
+
+installRuntimeGlobals();
+// The worker globals lock code generation; other test files in this process need it.
+afterAll(() => lockCodeGeneration(false));
+
+test("a status outside 200-599 is refused, 101 only with a WebSocket", () => {
+  const range = "Responses may only be constructed with status codes in the range 200 to 599, inclusive.";
+  expect(() => new Response(null, { status: 199 })).toThrow(range);
+  expect(() => new Response(null, { status: 600 })).toThrow(range);
+  expect(() => new Response(null, { status: 101 })).toThrow(range);
+  expect(new Response(null, { status: 101, webSocket: new WebSocketPair()[0] } as ResponseInit).status).toBe(101);
+  expect(new Response(null, { status: 599 }).status).toBe(599);
+});
+
+test("a body on a null-body status is refused unless it is empty, in new Response() and Response.json()", () => {
+  const nullBody = "Response with null body status (101, 204, 205, or 304) cannot have a body.";
+  expect(() => new Response("x", { status: 204 })).toThrow(nullBody);
+  expect(() => new Response(new Uint8Array(1), { status: 304 })).toThrow(nullBody);
+  expect(() => Response.json(null, { status: 204 })).toThrow(nullBody);
+  expect(new Response("", { status: 204 }).status).toBe(204);
+  expect(new Response(null, { status: 304 }).status).toBe(304);
+});
+
+test("Response.redirect names the statuses it takes", () => {
+  expect(() => Response.redirect("http://x/", 200)).toThrow("200 is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.");
+  const redirect = Response.redirect(new URL("http://x/y") as unknown as string, 308);
+  expect([redirect.status, redirect.headers.get("location")]).toEqual([308, "http://x/y"]);
+});
