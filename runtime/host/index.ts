@@ -114,7 +114,8 @@ export function installRuntimeGlobals(): void {
   const jsonInit: ResponseInit = { headers: new Headers({ "content-type": "application/json" }) };
   Response.json = ((data: unknown, init?: ResponseInit) => {
     if (init === undefined) return json(data, jsonInit);
-    checkResponseInit(JSON.stringify(data), init);
+    // A JSON text is never empty: only the status needs checking, without serialising twice.
+    checkResponseInit(JSON_BODY, init);
     const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
@@ -188,13 +189,6 @@ function withTextType(init: ResponseInit | undefined): ResponseInit | undefined 
 }
 
 /**
- * `new Response(...)` as workerd builds it: a string body's default type is
- * spelled "text/plain;charset=UTF-8", and `webSocket` / `encodeBody` in the init
- * are kept. A subclass rather than a Proxy, so constructing one costs a plain
- * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
- * still pass `instanceof Response`.
- */
-/**
  * workerd's checks on a new Response, which Bun does not make (or words
  * otherwise): a status outside 200-599 (101 only for a WebSocket), and a
  * non-empty body on a null-body status.
@@ -212,7 +206,15 @@ function checkResponseInit(body: unknown, init: ResponseInit | undefined): void 
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const JSON_BODY = "{}";
 
+/**
+ * `new Response(...)` as workerd builds it: a string body's default type is
+ * spelled "text/plain;charset=UTF-8", and `webSocket` / `encodeBody` in the init
+ * are kept. A subclass rather than a Proxy, so constructing one costs a plain
+ * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
+ * still pass `instanceof Response`.
+ */
 function installResponseShape(): void {
   const Native = NativeResponse;
   const Response = class Response extends Native {
