@@ -1,18 +1,13 @@
 // bunflare dev flags and config beyond the basics: live reload, HTTPS,
 // custom builds, no_bundle, log levels.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { cleanedAfterEach, eventually, project, startDev, write } from "./dev-helpers.ts";
 
 setDefaultTimeout(30_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 async function serve(files: Record<string, string>, args: string[] = [], options: { ipc?: boolean } = {}) {
   const dir = project(files);

@@ -1,4 +1,5 @@
 // Start real `bunflare dev` processes in temp projects for the dev tests.
+import { afterEach } from "bun:test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -120,3 +121,14 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 10_0
 }
 
 export const cleanup = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** The dev servers and project directories a test file starts: stopped and removed after each test. */
+export function cleanedAfterEach(): { running: DevProcess[]; dirs: string[] } {
+  const running: DevProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((dev) => dev.stop()));
+    for (const dir of dirs.splice(0)) cleanup(dir);
+  });
+  return { running, dirs };
+}

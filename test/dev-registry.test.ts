@@ -1,9 +1,9 @@
 // Separate `bunflare dev` processes finding each other through the dev registry:
 // service fetch, RPC (default and named entrypoints), Durable Objects bound with
 // script_name, wrangler's not-found error, and a kill -9 followed by a restart.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { cleanedAfterEach, eventually, project, startDev } from "./dev-helpers.ts";
 import { durableObject, tomlWithMain } from "./configs.ts";
 import { lookupWorker, registerWorker, setRpcAddress, unregisterWorker } from "../runtime/rpc/registry.ts";
 import { answerRpc, decode, encode, outstandingLoans, remoteCall, remoteFetch, sweepLoans, type RpcReply } from "../runtime/rpc/remote.ts";
@@ -12,12 +12,7 @@ import { RpcTarget } from "../runtime/modules/workers.ts";
 
 setDefaultTimeout(60_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 const CALLEE = {
   "wrangler.toml": tomlWithMain("callee", "index.js", durableObject("COUNTER", "Counter")),

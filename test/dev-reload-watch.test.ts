@@ -1,19 +1,14 @@
 // What a reload sees, and which edits start one: an unbundled (no_bundle) worker's every
 // module fresh after a reload, its module root watched as wrangler watches it, and
 // build.watch_dir acted on as wrangler's watcher of it acts.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readlinkSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { cleanedAfterEach, type DevProcess, eventually, project, startDev, write } from "./dev-helpers.ts";
 
 setDefaultTimeout(60_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 async function serve(files: Record<string, string>) {
   const dir = project(files);

@@ -2,19 +2,14 @@
 // nodejs_compat and the compatibility date give them, code generation from strings
 // refused with the runtime's error, modules run as written; and the compatibility
 // date / flag checks at start. Real `bunflare dev` processes, real HTTP.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { cleanup, project, ROOT, startDev, strip, type DevProcess } from "./dev-helpers.ts";
+import { cleanedAfterEach, project, ROOT, startDev, strip } from "./dev-helpers.ts";
 
 setDefaultTimeout(30_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 async function serve(files: Record<string, string>) {
   const dir = project(files);

@@ -1,17 +1,12 @@
 // bunflare dev end to end: real processes on free ports, real HTTP.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cleanup, eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cleanedAfterEach, eventually, project, startDev, write } from "./dev-helpers.ts";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
 setDefaultTimeout(30_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 async function serve(files: Record<string, string>, args: string[] = [], fixture?: string) {
   const dir = project(files, fixture);

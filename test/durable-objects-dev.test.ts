@@ -1,16 +1,11 @@
 // Durable Objects under a real `bunflare dev`: WebSocket hibernation with real
 // WebSocket clients, and one alarm fired once by two dev processes sharing a store.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cleanedAfterEach, eventually, project, startDev } from "./dev-helpers.ts";
 
 setDefaultTimeout(60_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 const CONFIG = `name = "rooms"
 main = "index.js"

@@ -2,18 +2,13 @@
 // a worker bound to itself, two services bound to each other (in one
 // `bunflare dev` and across two), middleware around a WorkerEntrypoint; and
 // three processes where one is killed with -9 and restarted.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cleanup, eventually, project, startDev, type DevProcess } from "./dev-helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { cleanedAfterEach, eventually, project, startDev } from "./dev-helpers.ts";
 import { durableObject, JOBS, KV, R2, tomlWithMain } from "./configs.ts";
 
 setDefaultTimeout(60_000);
 
-const running: DevProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((dev) => dev.stop()));
-  for (const dir of dirs.splice(0)) cleanup(dir);
-});
+const { running, dirs } = cleanedAfterEach();
 
 async function start(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const dev = await startDev(dir, args, { env });
