@@ -270,9 +270,14 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         }
         await compare(spec.requests);
         if (spec.compareStderr) {
-          // After the requests are logged: by then both have printed what the requests made them print.
+          // After the requests are logged; stderr is another pipe, so what a request printed there
+          // can come after its log line on stdout: it only grows, so wait a while for it to agree.
           await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
-          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
+          const stderrs = () => (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
+          let [want, got] = stderrs();
+          for (const deadline = Date.now() + 5_000; want !== got && Date.now() < deadline; [want, got] = stderrs()) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
           if (want !== got) problems.push(`stderr differs\n${showDiff(want!, got!)}`);
         }
         if (spec.compareRequestLog) {
