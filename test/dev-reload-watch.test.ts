@@ -39,6 +39,10 @@ function inotifyWatches(pid: number): number {
   return count;
 }
 
+/** A worker that a custom build copies from src/ to dist/, watching `watchDir`, with a KV namespace it writes to. */
+const customBuild = (watchDir: string) =>
+  `name = "wd"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "${watchDir}"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n`;
+
 const NO_BUNDLE = 'name = "nb"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n';
 
 describe("no_bundle: a reload evaluates every module of the worker again", () => {
@@ -167,8 +171,7 @@ describe("which edits reload, as wrangler's watchers decide", () => {
 
   test("build.watch_dir: an edit under its node_modules runs the custom build again, as under wrangler; the store's writes do not", async () => {
     const { dir, dev, text } = await serve({
-      "wrangler.toml":
-        'name = "wd"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "src"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n',
+      "wrangler.toml": customBuild("src"),
       "src/index.js": 'export default { async fetch(req, env) { await env.KV.put("k", "v"); return new Response("v1"); } };\n',
       "src/node_modules/dep/index.js": "export const v = 1;\n",
     });
@@ -180,8 +183,7 @@ describe("which edits reload, as wrangler's watchers decide", () => {
 
   test("build.watch_dir = \".\": the store under it never reloads the worker, nor does the build writing main", async () => {
     const { dir, dev, text } = await serve({
-      "wrangler.toml":
-        'name = "wd"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "."\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv"\n',
+      "wrangler.toml": customBuild("."),
       "src/index.js": 'export default { async fetch(req, env) { await env.KV.put(String(Math.random()), "v"); return new Response("v1"); } };\n',
     });
     for (let n = 0; n < 5; n++) expect(await text("/")).toBe("v1");

@@ -114,8 +114,8 @@ export function installRuntimeGlobals(): void {
   const jsonInit: ResponseInit = { headers: new Headers({ "content-type": "application/json" }) };
   Response.json = ((data: unknown, init?: ResponseInit) => {
     if (init === undefined) return json(data, jsonInit);
-    // A JSON text is never empty: only the status needs checking, without serialising twice.
-    checkResponseInit(JSON_BODY, init);
+    // A JSON text is never empty, so a null-body status is refused without serialising it first.
+    if (NULL_BODY_STATUSES.has(checkedStatus(init)!)) throw nullBodyError();
     const headers = new Headers(init?.headers as Bun.HeadersInit | undefined);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return json(data, { ...init, headers });
@@ -188,25 +188,30 @@ function withTextType(init: ResponseInit | undefined): ResponseInit | undefined 
   return { status: init.status, statusText: init.statusText, headers };
 }
 
-/**
- * workerd's checks on a new Response, which Bun does not make (or words
- * otherwise): a status outside 200-599 (101 only for a WebSocket), and a
- * non-empty body on a null-body status.
- */
-function checkResponseInit(body: unknown, init: ResponseInit | undefined): void {
-  if (init?.status === undefined) return;
+/** A new Response's status as workerd checks it (Bun takes any): 200-599, 101 only for a WebSocket. */
+function checkedStatus(init: ResponseInit | undefined): number | undefined {
+  if (init?.status === undefined) return undefined;
   const status = Number(init.status);
   if (status === 101 ? !(init as { webSocket?: unknown }).webSocket : !(status >= 200 && status <= 599)) {
     throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
   }
+  return status;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function nullBodyError(): TypeError {
+  return new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+}
+
+/** workerd's checks on a new Response, which Bun does not make: its status, and no non-empty body on a null-body status. */
+function checkResponseInit(body: unknown, init: ResponseInit | undefined): void {
+  if (!NULL_BODY_STATUSES.has(checkedStatus(init)!) || body == null) return;
   const empty = body === "" || (body instanceof ArrayBuffer && body.byteLength === 0) || (ArrayBuffer.isView(body) && body.byteLength === 0);
-  if (body != null && !empty && (status === 101 || status === 204 || status === 205 || status === 304)) {
-    throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
-  }
+  if (!empty) throw nullBodyError();
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const JSON_BODY = "{}";
 
 /**
  * `new Response(...)` as workerd builds it: a string body's default type is

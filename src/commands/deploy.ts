@@ -10,8 +10,8 @@ import { gzipSync } from "node:zlib";
 import type { Options } from "yargs";
 import { defineCommand, type CommandSpec, type GlobalArgs } from "./define.ts";
 import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
-import { DEFAULT_IGNORES, MAX_ASSET_SIZE } from "../../runtime/bindings/assets/limits.ts";
-import ignore from "ignore";
+import { MAX_ASSET_SIZE } from "../../runtime/bindings/assets/limits.ts";
+import { ignoreMatcher } from "../../runtime/bindings/assets/rules.ts";
 import { builtMainMissing, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
@@ -193,15 +193,15 @@ function readAssets(directory: string): void {
   const entries = readdirSync(directory, { recursive: true, encoding: "utf8" });
   log.info(`✨ Read ${entries.length} file${entries.length === 1 ? "" : "s"} from the assets directory ${directory}`);
   const ignoreFile = path.join(directory, ".assetsignore");
-  const ignoreFilePresent = existsSync(ignoreFile);
-  const ignored = ignore().add([...DEFAULT_IGNORES, ...(ignoreFilePresent ? readFileSync(ignoreFile, "utf8").split("\n") : [])]);
+  const ignoreText = existsSync(ignoreFile) ? readFileSync(ignoreFile, "utf8") : undefined;
+  const ignored = ignoreMatcher(ignoreText);
   for (const entry of entries) {
     const relative = entry.split(path.sep).join("/");
-    if (ignored.ignores(relative)) continue;
+    if (ignored(relative)) continue;
     const file = path.join(directory, entry);
     const stat = statSync(file);
     if (stat.isDirectory()) continue;
-    if (!ignoreFilePresent && relative.startsWith(WORKER_JS)) {
+    if (ignoreText === undefined && relative.startsWith(WORKER_JS)) {
       const what = relative === WORKER_JS ? "file" : "directory";
       throw new UserError(
         layoutNotes(

@@ -5,12 +5,11 @@
 // worker per run_worker_first, and as `env.ASSETS`.
 import { closeSync, openSync, readFileSync, readSync, statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
-import ignore from "ignore";
 import type { AssetsConfig } from "./config.ts";
 import { contentTypeOf } from "./content-type.ts";
 import { fetchThroughBinding } from "../fetcher.ts";
-import { DEFAULT_CACHE_CONTROL, DEFAULT_IGNORES } from "./limits.ts";
-import { compileHeaders, compileRedirects, describeParse, parseHeaders, parseRedirects, redirectHints, type Headers_, type Redirects } from "./rules.ts";
+import { DEFAULT_CACHE_CONTROL } from "./limits.ts";
+import { compileHeaders, compileRedirects, describeParse, ignoreMatcher, parseHeaders, parseRedirects, redirectHints, type Headers_, type Redirects } from "./rules.ts";
 
 export interface Assets {
   /**
@@ -174,8 +173,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
       for (const { level, text } of describeParse("header", parsed, shown("_headers"))) options.log?.(level, text);
       headerRules = compileHeaders(parsed.rules);
     } else headerRules = compileHeaders([]);
-    const matcher = ignore().add([...DEFAULT_IGNORES, ...(read(".assetsignore")?.split("\n") ?? [])]);
-    ignored = (relative) => matcher.ignores(relative);
+    ignored = ignoreMatcher(read(".assetsignore"));
   };
   readRules();
 

@@ -2,13 +2,21 @@
 // grammar, the same limits, the same invalid-line messages (wrangler prints
 // them at start and after each change), and the same matching of splats
 // (`*` -> :splat) and placeholders (`:name`) against the request path.
+import ignore from "ignore";
 import {
+  DEFAULT_IGNORES,
   MAX_DYNAMIC_REDIRECT_RULES,
   MAX_HEADER_RULES,
   MAX_LINE_LENGTH,
   MAX_STATIC_REDIRECT_RULES,
   REDIRECT_STATUSES,
 } from "./limits.ts";
+
+/** Whether `.assetsignore` (its text, undefined when there is none) hides a path relative to the assets directory; the rule files are always hidden. */
+export function ignoreMatcher(assetsIgnore: string | undefined): (relative: string) => boolean {
+  const matcher = ignore().add([...DEFAULT_IGNORES, ...(assetsIgnore?.split("\n") ?? [])]);
+  return (relative) => matcher.ignores(relative);
+}
 
 export interface InvalidLine {
   message: string;
