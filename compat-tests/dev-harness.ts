@@ -8,6 +8,10 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { BUNFLARE_BIN, compareStream, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
 
+/** A worker's wrangler.toml: its name, main and the cases' compatibility date, then `extra` lines. */
+export const workerToml = (name: string, main = "index.js", extra = "") =>
+  `name = "${name}"\nmain = "${main}"\ncompatibility_date = "2025-01-01"\n${extra}`;
+
 export interface HttpProbe {
   path: string;
   method?: string;

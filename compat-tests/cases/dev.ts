@@ -1,6 +1,6 @@
 // `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
 import type { CompatCase } from "../harness.ts";
-import { devCase } from "../dev-harness.ts";
+import { devCase, workerToml } from "../dev-harness.ts";
 
 export const cases: CompatCase[] = [
   devCase({
@@ -24,7 +24,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "dev: request log lines, colours included",
     files: {
-      "wrangler.toml": 'name = "log"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("log"),
       "index.js":
         'export default { fetch(request) { const url = new URL(request.url); const status = Number(url.searchParams.get("s") ?? 200); return new Response(null, { status, statusText: url.searchParams.get("text") ?? undefined }); } };\n',
     },
@@ -89,7 +89,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "dev: --test-scheduled runs the scheduled handler at /__scheduled",
     files: {
-      "wrangler.toml": 'name = "sched"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("sched"),
       "index.js":
         'export default { fetch() { return new Response("fetch") }, async scheduled(controller) { console.log("cron", controller.cron) } };\n',
     },
@@ -110,7 +110,7 @@ cases.push(
   devCase({
     name: "dev: a default-exported WorkerEntrypoint class and a browser's error page",
     files: {
-      "wrangler.toml": 'name = "ep"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("ep"),
       "index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
 export default class extends WorkerEntrypoint {
   fetch(request) {
@@ -129,7 +129,7 @@ export default class extends WorkerEntrypoint {
   devCase({
     name: "dev: node:* imports with nodejs_compat",
     files: {
-      "wrangler.toml": 'name = "nc"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\ncompatibility_flags = ["nodejs_compat"]\n',
+      "wrangler.toml": workerToml("nc", "index.js", 'compatibility_flags = ["nodejs_compat"]\n'),
       "index.js":
         'import { Buffer } from "node:buffer";\nimport { EventEmitter } from "node:events";\nexport default { fetch() { return new Response(Buffer.from("aGVsbG8=", "base64").toString() + " " + typeof EventEmitter); } };\n',
     },
@@ -140,7 +140,7 @@ export default class extends WorkerEntrypoint {
 cases.push({
   name: "dev: --remote is refused",
   files: {
-    "wrangler.toml": 'name = "r"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+    "wrangler.toml": workerToml("r"),
     "index.js": 'export default { fetch() { return new Response("x"); } };\n',
   },
   // Wrangler fails because it needs a Cloudflare login; bunflare because it only runs
@@ -152,7 +152,7 @@ cases.push(
   devCase({
     name: "dev: an edit reloads the worker with fresh module globals",
     files: {
-      "wrangler.toml": 'name = "reload"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("reload", "src/index.js"),
       "src/index.js": 'let hits = 0;\nexport default { fetch() { hits++; return new Response("v1 " + hits); } };\n',
     },
     requests: [{ path: "/" }, { path: "/" }],
@@ -171,7 +171,7 @@ cases.push(
     // latest code, not with a module an earlier build left loaded.
     name: "dev: a config edit after two code edits serves the latest code with the new config",
     files: {
-      "wrangler.toml": 'name = "reload3"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "one"\n',
+      "wrangler.toml": workerToml("reload3", "src/index.js", '[vars]\nA = "one"\n'),
       "src/index.js": 'export default { fetch(req, env) { return new Response("v1 " + env.A); } };\n',
     },
     requests: [{ path: "/" }],
@@ -179,7 +179,7 @@ cases.push(
       { files: { "src/index.js": 'export default { fetch(req, env) { return new Response("v2 " + env.A); } };\n' }, waitFor: "/", until: /^v2 /, requests: [{ path: "/" }] },
       { files: { "src/index.js": 'export default { fetch(req, env) { return new Response("v3 " + env.A); } };\n' }, waitFor: "/", until: /^v3 /, requests: [{ path: "/" }] },
       {
-        files: { "wrangler.toml": 'name = "reload3"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "two"\n' },
+        files: { "wrangler.toml": workerToml("reload3", "src/index.js", '[vars]\nA = "two"\n') },
         waitFor: "/",
         until: / two$/,
         requests: [{ path: "/" }],
@@ -193,7 +193,7 @@ cases.push(
     // Bun keeps a module by its path: a reload that imported only the entry again kept serving the old lib.js.
     name: "dev: no_bundle: an edit to a module the entry imports reloads it, with fresh globals in every module",
     files: {
-      "wrangler.toml": 'name = "nobundle"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "wrangler.toml": workerToml("nobundle", "src/index.js", 'no_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n'),
       "src/index.js": 'import { count } from "./lib.js";\nexport default { fetch() { return new Response(count()); } };\n',
       "src/lib.js": 'let hits = 0;\nexport const count = () => "v1 " + ++hits;\n',
     },
@@ -209,7 +209,7 @@ cases.push(
     // The table was printed for `no_bundle = true` only, not for the flag.
     name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
     files: {
-      "wrangler.toml": 'name = "nobundle-flag"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "wrangler.toml": workerToml("nobundle-flag", "src/index.js", '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n'),
       "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
       "src/lib.js": 'export const word = "unbundled";\n',
     },
@@ -221,7 +221,7 @@ cases.push(
     // Bun's own loaders gave a .bin file's path and no WebAssembly.Module.
     name: "dev: no_bundle: Text, Data and CompiledWasm modules are what the runtime gives, and an edit to one reloads",
     files: {
-      "wrangler.toml": 'name = "nobundle-rules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+      "wrangler.toml": workerToml("nobundle-rules", "src/index.js", 'no_bundle = true\n'),
       "src/index.js": [
         'import text from "./note.txt";',
         'import data from "./blob.bin";',
@@ -250,7 +250,7 @@ cases.push(
     // wrangler's esbuild watches every file the bundle read; the files of packages were left unwatched.
     name: "dev: an edit to a bundled package in node_modules reloads the worker",
     files: {
-      "wrangler.toml": 'name = "pkg-edit"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("pkg-edit", "src/index.js"),
       "src/index.js": 'import { word } from "dep";\nexport default { fetch() { return new Response(word); } };\n',
       "node_modules/dep/package.json": '{ "name": "dep", "main": "index.js" }\n',
       "node_modules/dep/index.js": 'export const word = "v1";\n',
@@ -267,8 +267,7 @@ cases.push(
     // wrangler's watcher of watch_dir ignores nothing: an edit under a node_modules in it runs the build again.
     name: "dev: an edit under node_modules inside watch_dir runs the custom build again",
     files: {
-      "wrangler.toml":
-        'name = "custom-nm"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && sed s/WORD/$(cat src/node_modules/dep/word.txt)/ src/index.js > dist/index.js"\nwatch_dir = "src"\n',
+      "wrangler.toml": workerToml("custom-nm", "dist/index.js", '[build]\ncommand = "mkdir -p dist && sed s/WORD/$(cat src/node_modules/dep/word.txt)/ src/index.js > dist/index.js"\nwatch_dir = "src"\n'),
       "src/index.js": 'export default { fetch() { return new Response("WORD"); } };\n',
       "src/node_modules/dep/word.txt": "v1\n",
     },
@@ -287,7 +286,7 @@ cases.push(
     // `main` does not exist until the command has run; an edit in watch_dir runs it again.
     name: "dev: a custom build generates main and runs again when watch_dir changes",
     files: {
-      "wrangler.toml": 'name = "custom"\nmain = "dist/index.js"\ncompatibility_date = "2025-01-01"\n[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "src"\n',
+      "wrangler.toml": workerToml("custom", "dist/index.js", '[build]\ncommand = "mkdir -p dist && cp src/index.js dist/index.js"\nwatch_dir = "src"\n'),
       "src/index.js": 'export default { fetch() { return new Response("v1"); } };\n',
     },
     requests: [{ path: "/" }],
@@ -304,7 +303,7 @@ cases.push(
   devCase({
     name: "dev: without --test-scheduled, /__scheduled reaches fetch; a worker without fetch fails",
     files: {
-      "wrangler.toml": 'name = "nofetch"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("nofetch"),
       "index.js": "export default { scheduled() {} };\n",
     },
     requests: [
@@ -316,7 +315,7 @@ cases.push(
   devCase({
     name: "dev: --define and .env secrets",
     files: {
-      "wrangler.toml": 'name = "defs"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nPLAIN = "p"\n',
+      "wrangler.toml": workerToml("defs", "index.js", '[vars]\nPLAIN = "p"\n'),
       ".env": "FROM_DOT_ENV=dot\n",
       "index.js": 'export default { fetch(req, env) { return Response.json({ flavour: FLAVOUR, plain: env.PLAIN, dot: env.FROM_DOT_ENV ?? null }); } };\n',
     },
@@ -381,8 +380,8 @@ cases.push(
   devCase({
     name: "dev: -c a -c b runs both workers, the first served, the second behind a service binding",
     files: {
-      "a.toml": 'name = "a"\nmain = "a.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n',
-      "b.toml": 'name = "b"\nmain = "b.js"\ncompatibility_date = "2025-01-01"\n',
+      "a.toml": workerToml("a", "a.js", '[[services]]\nbinding = "B"\nservice = "b"\n'),
+      "b.toml": workerToml("b", "b.js"),
       "a.js": 'export default { fetch(request, env) { return env.B.fetch(request); } };\n',
       "b.js": 'export default { fetch(request) { return new Response("b answered " + new URL(request.url).pathname); } };\n',
     },
@@ -419,8 +418,7 @@ cases.push(
     // The bindings table lists the assets binding before vars, as wrangler's does.
     name: "dev: the bindings table puts assets before vars",
     files: {
-      "wrangler.toml":
-        'name = "order"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nassets = { directory = "./public", binding = "ASSETS" }\n' +
+      "wrangler.toml": workerToml("order", "index.js", 'assets = { directory = "./public", binding = "ASSETS" }\n') +
         '[vars]\nFOO = "bar"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
       "public/index.html": "<p>hi</p>\n",
       "index.js": 'export default { fetch(request, env) { return new Response(Object.keys(env).sort().join(",")); } };\n',
@@ -433,7 +431,7 @@ cases.push(
 cases.push({
   name: "dev: a missing assets directory is an error",
   files: {
-    "wrangler.toml": 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "./nope"\n',
+    "wrangler.toml": workerToml("a", "index.js", '[assets]\ndirectory = "./nope"\n'),
     "index.js": 'export default { fetch() { return new Response("x"); } };\n',
   },
   steps: [{ args: ["dev"] }],
@@ -443,7 +441,7 @@ cases.push(
   devCase({
     name: "dev: caches.default stores a cacheable response",
     files: {
-      "wrangler.toml": 'name = "cache"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("cache"),
       "index.js": `export default {
   async fetch(request, env, ctx) {
     const key = new Request(new URL("/cached-thing", request.url));
@@ -477,7 +475,7 @@ cases.push(
   {
     name: "dev: a worker that throws at the top level when dev starts exits 1",
     files: {
-      "wrangler.toml": 'name = "boom"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("boom"),
       "index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
     },
     // Both print the error and "The Workers runtime failed to start"; wrangler names it
@@ -487,7 +485,7 @@ cases.push(
   {
     name: "dev: a worker that fails to build when dev starts exits 1",
     files: {
-      "wrangler.toml": 'name = "nobuild"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("nobuild"),
       "index.js": "export default { fetch() { return ;;; )) } };\n",
     },
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "wrangler adds a log-file line after the build error" }],
@@ -495,8 +493,7 @@ cases.push(
   devCase({
     name: "dev: a service binding to a worker no dev session runs: wrangler's not-found answer",
     files: {
-      "wrangler.toml":
-        'name = "lonely"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "GHOST"\nservice = "ghost-worker-not-running"\n',
+      "wrangler.toml": workerToml("lonely", "index.js", '[[services]]\nbinding = "GHOST"\nservice = "ghost-worker-not-running"\n'),
       "index.js": `export default {
   async fetch(request, env) {
     if (new URL(request.url).pathname === "/rpc") {
@@ -515,7 +512,7 @@ cases.push(
   devCase({
     name: "dev: --host and --upstream-protocol: the worker sees the upstream URL; cookies come back for the local host",
     files: {
-      "wrangler.toml": 'name = "up"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "wrangler.toml": workerToml("up"),
       "index.js": `export default {
   fetch(request) {
     const headers = new Headers({ "Set-Cookie": "session=1; Domain=api.example.com; Path=/" });
@@ -552,8 +549,7 @@ cases.push(
     // Bun reuses a compiled statement: its column names must follow the table, as D1's do.
     name: "dev: D1 SELECT * run again after ALTER TABLE ADD COLUMN names the new column",
     files: {
-      "wrangler.toml":
-        'name = "d1-alter"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "00000000-0000-0000-0000-000000000001"\n',
+      "wrangler.toml": workerToml("d1-alter", "index.js", '\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "00000000-0000-0000-0000-000000000001"\n'),
       "index.js": `export default {
   async fetch(request, env) {
     const path = new URL(request.url).pathname;
