@@ -211,7 +211,6 @@ export const cases: CompatCase[] = [
   {
     // Wrangler's one check of single-table bindings: the notes on `remote` and unknown fields name the bare key, even in an environment.
     name: "config: stream, media, images, browser and ai tables need a string binding and a boolean remote; unknown fields warn",
-    fast: true,
     files: {
       "wrangler.toml":
         base +
