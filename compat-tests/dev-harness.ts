@@ -63,6 +63,11 @@ export interface DevCaseSpec {
    * a list is done edit after edit (some bugs need several reloads in a row).
    */
   reload?: ReloadStep | ReloadStep[];
+  /**
+   * Also compare what each prints on stdout after "Ready on", request lines left out, once
+   * both have finished every reload: the reloads' own lines, in their order.
+   */
+  compareReloadLog?: boolean;
   fast?: boolean;
 }
 
@@ -183,9 +188,8 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
   return { status: response.status, body, headers };
 }
 
-/** Stdout up to "Ready on", without what only wrangler's network access causes (the cf fetch). */
-function startupLines(stdout: string, tool: Tool, dir: string): string {
-  const text = normalize(stdout, tool, dir);
+/** Normalised lines without what only wrangler's network access causes (the cf fetch, which can come before or after "Ready on"). */
+function withoutCfFetch(text: string): string[] {
   const lines: string[] = [];
   let afterCfWarning = false;
   for (const line of text.split("\n")) {
@@ -195,17 +199,31 @@ function startupLines(stdout: string, tool: Tool, dir: string): string {
     const cfWarning = /Unable to fetch the `Request.cf` object/.test(plain);
     const skip = cfWarning || /^\s+at /.test(plain) || (afterCfWarning && /^\w*Error\b/.test(plain));
     afterCfWarning = cfWarning || (afterCfWarning && /^(\w*Error\b|\s+at )/.test(plain));
-    if (skip) continue;
+    if (!skip) lines.push(line);
+  }
+  return lines;
+}
+
+/** Stdout up to "Ready on", without the cf fetch. */
+function startupLines(stdout: string, tool: Tool, dir: string): string {
+  const lines: string[] = [];
+  for (const line of withoutCfFetch(normalize(stdout, tool, dir))) {
     lines.push(line.replace(/:\d+((?:‹[0-9;]*›)*)$/, ":<PORT>$1"));
-    if (/Ready on/.test(plain)) break;
+    if (/Ready on/.test(line.replace(/‹[0-9;]*›/g, ""))) break;
   }
   return lines.join("\n");
 }
 
-/** The request lines logged after "Ready on", times normalised. */
+const isRequestLine = (line: string) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line);
+
+/** The lines logged after "Ready on", times normalised. */
+function linesAfterReady(stdout: string, tool: Tool, dir: string): string[] {
+  return normalize(stdout, tool, dir).replace(/^[^]*?Ready on[^\n]*\n/, "").split("\n");
+}
+
+/** The request lines logged after "Ready on". */
 function requestLines(stdout: string, tool: Tool, dir: string): string[] {
-  const text = normalize(stdout, tool, dir).replace(/^[^]*?Ready on[^\n]*\n/, "");
-  return text.split("\n").filter((line) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line));
+  return linesAfterReady(stdout, tool, dir).filter(isRequestLine);
 }
 
 /** Waits until both tools have logged `count` request lines (wrangler logs them a moment after answering). */
@@ -316,6 +334,22 @@ export function devCase(spec: DevCaseSpec): CompatCase {
             }),
           );
           await compare(step.requests);
+        }
+        if (spec.compareReloadLog) {
+          const reloads = [spec.reload ?? []].flat().length;
+          const logs = () =>
+            (["wrangler", "bunflare"] as const).map((tool) =>
+              withoutCfFetch(linesAfterReady(running[tool]!.stdout(), tool, dirs[tool]).join("\n"))
+                .filter((line) => !isRequestLine(line))
+                .join("\n"),
+            );
+          // A reload's last line can follow the first answer of its new worker: wait for each to print them all.
+          const done = (text: string) => text.split("Local server updated and ready").length - 1 >= reloads;
+          let [want, got] = logs();
+          for (const deadline = Date.now() + 15_000; !(done(want!) && done(got!)) && Date.now() < deadline; [want, got] = logs()) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          if (want !== got) problems.push(`reload output differs\n${showDiff(want!, got!)}`);
         }
       } finally {
         for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);

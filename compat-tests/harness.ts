@@ -45,6 +45,25 @@ export interface Tolerance {
   within: number;
 }
 
+/**
+ * A command wrangler runs only against Cloudflare's API, bunflare against the local store
+ * `bunflare dev` shares (the point of the project). Compared: wrangler 4.86, with no
+ * CLOUDFLARE_API_TOKEN, stops at its login error with exit code 1; bunflare answers with
+ * exit code 0 and no error. What it answers is asserted by the bun tests named in `tests`.
+ */
+export function answeredLocally(tests: string): ExpectedDifference[] {
+  const login = /^.*In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable.*$/m;
+  return [
+    { reason: "wrangler exits 1 at its login error, bunflare 0 with its answer", streams: ["exitCode"], wrangler: (code) => code.replace(/^1$/, "0") },
+    {
+      reason: `bunflare answers from the local store where wrangler needs a Cloudflare login (bunflare's answer: ${tests})`,
+      wrangler: (text) => text.replace(login, "").trim(),
+      // The banner stays compared; what follows it is the local answer, unless it is an error.
+      bunflare: (text) => (text.includes("ERROR") ? text : (text.match(/^[^]*?─<RULE>─(‹[0-9;]*›)*/)?.[0] ?? "")).trim(),
+    },
+  ];
+}
+
 /** KV expirations are absolute seconds computed from the clock a moment apart. */
 export const EXPIRATION_TOLERANCE: Tolerance = { pattern: /"expiration": (\d+)/g, within: 30 };
 

@@ -91,6 +91,42 @@ test("stream, media, ai_search, vpc_networks and the like are per-environment ke
   expect(warnings.join("\n")).not.toContain("Unexpected fields");
 });
 
+test("stream, media, images and browser tables need a string binding and a boolean remote; unknown fields only warn", () => {
+  const loadErrors = (toml: string, env?: string) => {
+    const warnings: string[] = [];
+    try {
+      loadConfig({ cwd: project({ "wrangler.toml": base + toml }), env, onWarning: (w) => warnings.push(w) });
+      return { error: "", warnings: warnings.join("\n") };
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      return { error: (error as Error).message, warnings: warnings.join("\n") };
+    }
+  };
+  const top = loadErrors('stream = { binding = 5, remote = "yes" }\nmedia = "m"\nimages = { binding = "I", foo = 1 }\n');
+  expect(top.error).toContain('binding should have a string "binding" field.');
+  expect(top.error).toContain('"stream" should, optionally, have a boolean "remote" field but got {"binding":5,"remote":"yes"}.');
+  expect(top.error).toContain('The field "media" should be an object but got "m".');
+  expect(top.warnings).toContain('Unexpected fields found in images field: "foo"');
+  expect(loadErrors('browser = { binding = "B", remote = "no" }\n').error).toContain('"browser" should, optionally, have a boolean "remote" field');
+  // In an environment the table's own path is prefixed; the remote note keeps the bare key, as wrangler's does.
+  const env = loadErrors('[env.s]\nstream = ["S"]\nmedia = { binding = "M", remote = 1 }\n', "s");
+  expect(env.error).toContain('The field "env.s.stream" should be an object but got ["S"].');
+  expect(env.error).toContain('"media" should, optionally, have a boolean "remote" field but got {"binding":"M","remote":1}.');
+  const fine = loadErrors('stream = { binding = "S", remote = false }\nmedia = { binding = "M" }\nai = { binding = "AI", staging = true }\n');
+  expect(fine).toEqual({ error: "", warnings: "" });
+});
+
+test("cache is a table with a boolean enabled and nothing else", () => {
+  const load = (toml: string) => () => loadConfig({ cwd: project({ "wrangler.toml": base + toml }) });
+  expect(load('cache = { enabled = "no" }\n')).toThrow('Expected "cache.enabled" to be of type boolean but got "no".');
+  expect(load("cache = {}\n")).toThrow('"cache.enabled" is a required field.');
+  expect(load("cache = 5\n")).toThrow('"cache" should be an object but got 5.');
+  const warnings: string[] = [];
+  const loaded = loadConfig({ cwd: project({ "wrangler.toml": base + "cache = { enabled = true, ttl = 5 }\n" }), onWarning: (w) => warnings.push(w) });
+  expect((loaded.config as Record<string, unknown>).cache).toEqual({ enabled: true, ttl: 5 });
+  expect(warnings.join("\n")).toContain('Unexpected fields found in cache field: "ttl"');
+});
+
 test("a top-level alias that is not a map of strings is wrangler's error", () => {
   expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + 'alias = "lib"\n' }) })).toThrow("Expected alias to be an object, but got string");
   expect(() => loadConfig({ cwd: project({ "wrangler.toml": base + "[alias]\nlib = 1\n" }) })).toThrow('Expected alias["lib"] to be a string, but got number');

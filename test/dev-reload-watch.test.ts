@@ -74,8 +74,11 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     await eventually(async () => (await text("/")).includes("note-2"));
     write(dir, "src/lazy.js", 'export const word = "lazy-2";\n');
     await eventually(async () => (await text("/")).endsWith("lazy-2"));
-    // As wrangler, each reload lists the modules again.
-    await dev.waitForOutput(/Reloading local server[\s\S]*Attaching additional modules:[\s\S]*lib\/count\.js/);
+    // As wrangler, each reload lists the modules again, then says it is reloading.
+    await eventually(async () => reloads(dev) === 3);
+    const rounds = dev.output().split(/Ready on[^\n]*\n/)[1]!.split("Local server updated and ready").slice(0, -1);
+    expect(rounds).toHaveLength(3);
+    for (const round of rounds) expect(round).toMatch(/Attaching additional modules:[^]*lib\/count\.js[^]*Reloading local server\.\.\.\n(?![^]*Attaching)/);
   });
 
   test("Text, Data and CompiledWasm modules are the runtime's string, ArrayBuffer and WebAssembly.Module, also by a rule of the config", async () => {

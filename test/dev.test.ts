@@ -168,8 +168,12 @@ describe("bunflare dev", () => {
     write(dir, "src/index.js", 'export default { fetch() { return new Response("bad" ; } };\n');
     await dev.waitForOutput(/src\/index\.js:1:\d+/);
     expect(await (await get("/")).text()).toBe("good");
+    // As wrangler, whose runtime never hears of a bundle that failed: no "Reloading" for it.
+    expect(dev.output()).not.toContain("Reloading local server");
     write(dir, "src/index.js", 'export default { fetch() { return new Response("fixed"); } };\n');
     await eventually(async () => (await (await get("/")).text()) === "fixed");
+    await dev.waitForOutput(/Local server updated and ready/);
+    expect(dev.output().split("Reloading local server").length - 1).toBe(1);
   });
 
   test("a request in flight during a reload finishes on the old worker", async () => {

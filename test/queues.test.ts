@@ -25,7 +25,9 @@ afterEach(() => {
 });
 
 function run(...args: string[]) {
-  const result = Bun.spawnSync([BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1", CI: "true", HOME: dir }, stdout: "pipe", stderr: "pipe" });
+  // No Cloudflare credentials: the commands answer from the store, where wrangler would need a login.
+  const { CLOUDFLARE_API_TOKEN: _token, CLOUDFLARE_ACCOUNT_ID: _account, ...env } = process.env;
+  const result = Bun.spawnSync([BIN, ...args], { cwd: dir, env: { ...env, NO_COLOR: "1", CI: "true", HOME: dir }, stdout: "pipe", stderr: "pipe" });
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
@@ -109,6 +111,10 @@ test("queues create / pause-delivery / consumer add / purge / delete work on the
   expect(r.stdout).toContain("Added consumer to queue jobs.");
   expect(getQueue(store, "jobs")!.settings.consumers).toEqual([{ type: "worker", script: "app", batch_size: 3, max_wait_time_ms: 2000 }]);
   expect(run("queues", "info", "jobs").stdout).toContain("Consumers: worker:app");
+  r = run("queues", "list");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/│ id\s+│ name\s+│ created_on\s+│ modified_on\s+│ producers\s+│ consumers\s+│/);
+  expect(r.stdout).toMatch(/│ jobs\s+│ \d{4}-\d\d-\d\dT[^│]+│ \d{4}-[^│]+│ 0\s+│ 1\s+│/);
 
   await createQueueProducer({ store, queue: "jobs" }).send("m");
   expect(run("queues", "purge", "jobs").code).toBe(1);

@@ -209,6 +209,26 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Wrangler's one check of single-table bindings: the notes on `remote` and unknown fields name the bare key, even in an environment.
+    name: "config: stream, media, images, browser and ai tables need a string binding and a boolean remote; unknown fields warn",
+    files: {
+      "wrangler.toml":
+        base +
+        'stream = { binding = 5, remote = "yes", foo = 1 }\nmedia = "m"\nimages = { remote = true, bar = 2 }\nai = { binding = "AI", staging = true, baz = 1 }\nbrowser = { binding = "B", remote = "no" }\n' +
+        '[env.s]\nstream = ["S"]\nmedia = { binding = "M", remote = 1, qux = 2 }\nimages = { binding = "I", remote = false }\n',
+    },
+    steps: [{ args: probe }, { args: [...probe, "-e", "s"] }],
+  },
+  {
+    name: "config: cache needs a boolean enabled and no other field, at the top level and in an environment",
+    files: {
+      "wrangler.toml": base + 'cache = { enabled = "no", bar = 2 }\n[env.s]\ncache = {}\n[env.t]\ncache = { enabled = false }\n',
+      "scalar.toml": base + "cache = 5\n",
+      "list.toml": base + 'cache = ["on"]\n',
+    },
+    steps: [{ args: probe }, { args: [...probe, "-e", "s"] }, { args: [...probe, "-e", "t"] }, { args: [...probe, "-c", "scalar.toml"] }, { args: [...probe, "-c", "list.toml"] }],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },

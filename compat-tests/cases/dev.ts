@@ -206,6 +206,18 @@ cases.push(
     },
   }),
   devCase({
+    // Bunflare printed "Reloading local server..." first, then the table.
+    name: "dev: no_bundle: a reload lists the additional modules, then says it is reloading",
+    files: {
+      "wrangler.toml": 'name = "nobundle-order"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "v1";\n',
+    },
+    requests: [{ path: "/" }],
+    reload: { files: { "src/lib.js": 'export const word = "v2";\n' }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+    compareReloadLog: true,
+  }),
+  devCase({
     // The table was printed for `no_bundle = true` only, not for the flag.
     name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
     files: {

@@ -1,4 +1,4 @@
-import type { CompatCase, CliStep } from "../harness.ts";
+import { answeredLocally, type CompatCase, type CliStep } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
 
 // Every `queues` success path in wrangler talks to Cloudflare's API (it needs
@@ -35,6 +35,13 @@ export const cases: CompatCase[] = [
       q("create", "jobs", "--delivery-delay-secs", "100000"),
       q("create", "jobs", "--message-retention-period-secs", "10"),
     ],
+  },
+  {
+    name: "queues list answers from the local registry, where wrangler needs a Cloudflare login",
+    fast: true,
+    files: { "wrangler.toml": config, "index.js": worker },
+    steps: [q("list")],
+    expected: answeredLocally("test/queues.test.ts"),
   },
   {
     name: "queues purge needs --force without a terminal",

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { BUNFLARE_BIN, makeScratch, normalize, runStep, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type CliStep, type ExpectedDifference, type Tool } from "../harness.ts";
+import { answeredLocally, BUNFLARE_BIN, makeScratch, normalize, runStep, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type CliStep, type ExpectedDifference, type Tool } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
 
 // Bunflare has no account: every `workflows` command acts on the local store
@@ -195,6 +195,12 @@ const jsonParserWords: ExpectedDifference = {
 
 export const cases: CompatCase[] = [
   sessionCase,
+  {
+    name: "workflows list, describe and instances list answer from the local store, where wrangler needs a Cloudflare login",
+    files: { "wrangler.toml": config, "index.js": worker },
+    steps: [wf("list"), wf("describe", "flow"), wf("instances", "list", "flow")],
+    expected: answeredLocally("test/workflows-cli.test.ts"),
+  },
   {
     name: "workflows help",
     steps: [wf("--help"), wf("instances", "--help")],

@@ -33,6 +33,20 @@ export function warnUnknown(d: Diagnostics, field: string, value: ConfigEntry, k
   if (unknown.length) d.warnings.push(`Unexpected fields found in ${field} field: ${unknown.map(json).join(",")}`);
 }
 
+/**
+ * Wrangler's check of a one-table binding (`images`, `stream`, `media`, `browser`, `ai`: `{ binding, remote }`),
+ * once checkType has vetted that it is a table. Its remote and unknown-field notes name the bare
+ * key even inside an environment, as wrangler's do. `ai` takes other fields (`staging`) unchecked.
+ */
+export function validateNamedSimple(d: Diagnostics, key: string, value: unknown, checkUnknown = true): void {
+  if (!isObject(value)) return;
+  if (!isStr(value.binding)) d.errors.push(`binding should have a string "binding" field.`);
+  if ("remote" in value && typeof value.remote !== "boolean") {
+    d.errors.push(`"${key}" should, optionally, have a boolean "remote" field but got ${json(value)}.`);
+  }
+  if (checkUnknown) warnUnknown(d, key, value, ["binding", "remote"]);
+}
+
 /** True when the entry has fields outside `known` (wrangler then skips some bindings' other checks). */
 export function hasUnknown(value: ConfigEntry, known: readonly string[]): boolean {
   return Object.keys(value).some((key) => !known.includes(key));

@@ -8,7 +8,7 @@ import { Diagnostics } from "./diagnostics.ts";
 import type { WorkerConfig } from "./types.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import type { BindingDescriptor, SectionCheck } from "../../runtime/bindings/descriptor.ts";
-import { isObject, isStr, json, typeOf, warnUnknown } from "../../runtime/bindings/config-checks.ts";
+import { isObject, isStr, json, typeOf, validateNamedSimple, warnUnknown } from "../../runtime/bindings/config-checks.ts";
 import { cronProblem } from "../../runtime/crons.ts";
 import { warnIfNoMigrations } from "../../runtime/bindings/durable-objects/descriptor.ts";
 
@@ -49,6 +49,7 @@ const INHERITABLE: Record<string, Kind> = {
   assets: "object",
   compliance_region: "string",
   python_modules: "object",
+  // Checked by checkCache, after the bindings as wrangler does.
   cache: "any",
   previews: "any",
 };
@@ -82,8 +83,8 @@ const NOT_INHERITABLE: Record<string, Kind> = {
   browser: "object",
   ai: "object",
   images: "object",
-  stream: "any",
-  media: "any",
+  stream: "object",
+  media: "object",
   pipelines: "array",
   secrets_store_secrets: "array",
   artifacts: "any",
@@ -371,6 +372,8 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       if (descriptor.key.split(".")[0] !== key) continue;
       validateBindingSection(descriptor, { d, prefix, value, section, top, envName, configFile });
     }
+    // No descriptor (bunflare has no browser to drive), but wrangler's check of one-table bindings all the same.
+    if (key === "browser") validateNamedSimple(d, key, value);
     if ((key === "vars" || key === "define") && top && isObject(top[key])) {
       const topNames = Object.keys(top[key] as Entry);
       for (const name of topNames) {
@@ -394,7 +397,22 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     }
   }
   if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
+  checkCache(d, section.cache);
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
+}
+
+/** `cache = { enabled = true }` as wrangler checks it: a table with a boolean `enabled` and nothing else. */
+function checkCache(d: DiagnosticsTree, cache: unknown): void {
+  if (cache === undefined) return;
+  // Wrangler's test is typeof "object", so an array passes it and fails on its fields.
+  if (typeof cache !== "object" || cache === null) {
+    d.errors.push(`"cache" should be an object but got ${json(cache)}.`);
+    return;
+  }
+  const { enabled } = cache as Entry;
+  if (enabled === undefined) d.errors.push(`"cache.enabled" is a required field.`);
+  else if (typeof enabled !== "boolean") d.errors.push(`Expected "cache.enabled" to be of type boolean but got ${json(enabled)}.`);
+  warnUnknown(d, "cache", cache as Entry, ["enabled"]);
 }
 
 /** Wrangler checks `alias` after the top level's own fields, as a map of module names to strings. */

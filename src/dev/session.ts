@@ -202,8 +202,11 @@ export class DevSession {
     return failed;
   }
 
-  /** Build and load a new worker; on failure print why and keep the last good one. */
-  async reload(slot: Slot, runCommand = true): Promise<boolean> {
+  /**
+   * Build and load a new worker; on failure print why and keep the last good one.
+   * `onBuilt` runs once the build is done and listed, before the new worker loads.
+   */
+  async reload(slot: Slot, runCommand = true, onBuilt?: () => void): Promise<boolean> {
     const s = slot.settings;
     slot.built = false;
     if (runCommand && !(await this.runBuildCommand(s))) return false;
@@ -230,6 +233,7 @@ export class DevSession {
     }
     // As wrangler, which lists the additional modules again on each reload.
     if (slot.current) this.listModules(slot);
+    onBuilt?.();
     let next: LoadedWorker | undefined;
     const env = buildEnv({
       config: s.project.loaded.config,

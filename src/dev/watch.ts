@@ -185,7 +185,14 @@ export class Reloader {
   private async reloadFor(files: string[]): Promise<void> {
     const affected = this.session.slots.filter((slot) => files.some((f) => owns(slot, f)));
     if (!affected.length) return;
-    this.console.log("log", dim("⎔ Reloading local server..."));
+    // As wrangler, whose runtime hears of a reload only from a finished bundle: the line comes once,
+    // after the config's warnings, the custom build and the modules table; a failed build gets none.
+    let announced = false;
+    const announce = () => {
+      if (announced) return;
+      announced = true;
+      this.console.log("log", dim("⎔ Reloading local server..."));
+    };
     let ok = true;
     for (const slot of affected) {
       if (files.some((f) => isConfigFile(slot, f))) {
@@ -199,7 +206,7 @@ export class Reloader {
       // what it writes (main) is rebundled without it, even inside watch_dir (`watch_dir = "."`),
       // where wrangler runs the command again on each of its own writes, without end.
       const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
-      ok = (await this.session.reload(slot, runCommand)) && ok;
+      ok = (await this.session.reload(slot, runCommand, announce)) && ok;
     }
     this.hooks.reloaded();
     if (ok) {

@@ -2,6 +2,7 @@
 // input().transform().draw().output() chain, run locally by sharp (an
 // optional dependency, loaded on first use).
 import type { BindingDescriptor } from "../descriptor.ts";
+import { validateNamedSimple } from "../config-checks.ts";
 
 export interface ImagesConfig {
   binding: string;
@@ -15,11 +16,7 @@ export const imagesDescriptor: BindingDescriptor<ImagesConfig> = {
   kind: "Images",
   entries: (config) => (config.images && typeof (config.images as ImagesConfig).binding === "string" ? [config.images as ImagesConfig] : []),
   bindingName: (entry) => entry.binding,
-  validateSection({ d, value, prefix }) {
-    if (value && typeof value === "object" && !Array.isArray(value) && typeof (value as Record<string, unknown>).binding !== "string") {
-      d.errors.push(`"${prefix}images" should have a string "binding" field but got ${JSON.stringify(value)}.`);
-    }
-  },
+  validateSection: ({ d, value }) => validateNamedSimple(d, "images", value),
   row: (entry) => ({ name: entry.binding, type: "Images", mode: "local" }),
   createEnv: () => images().createImages(),
   typeName: () => "ImagesBinding",

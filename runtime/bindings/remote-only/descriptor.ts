@@ -5,6 +5,7 @@
 // "only available on Cloudflare's network" warning at dev start, and in env is
 // miniflare's stand-in: any use fails with "Binding X needs to be run remotely".
 import type { BindingDescriptor } from "../descriptor.ts";
+import { validateNamedSimple } from "../config-checks.ts";
 
 type Entry = Record<string, unknown> & { binding: string; remote?: boolean };
 
@@ -18,6 +19,8 @@ interface RemoteOnly {
   alwaysRemote?: boolean;
   /** A single table (`ai = { binding = ... }`) rather than a list. */
   single?: boolean;
+  /** Fields a single table takes besides `binding` and `remote`, unchecked (wrangler warns about others unless this is given). */
+  extraFields?: boolean;
 }
 
 /** Every member is a call that fails as miniflare's remote-proxy client does without a connection. */
@@ -38,6 +41,7 @@ function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
       return Array.isArray(value) ? (value as Entry[]) : [];
     },
     bindingName: (entry) => entry.binding,
+    ...(spec.single && { validateSection: ({ d, value }) => validateNamedSimple(d, spec.key, value, !spec.extraFields) }),
     row(entry) {
       const value = spec.value?.(entry);
       return {
@@ -66,5 +70,5 @@ export const vpcServicesDescriptor = remoteOnly({ key: "vpc_services", kind: "VP
 export const vpcNetworksDescriptor = remoteOnly({ key: "vpc_networks", kind: "VPC Network", typeName: "Fetcher", value: (e) => e.tunnel_id ?? e.network_id });
 export const streamDescriptor = remoteOnly({ key: "stream", kind: "Stream", typeName: "StreamBinding", single: true, alwaysRemote: true });
 export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, alwaysRemote: true });
-export const aiDescriptor = remoteOnly({ key: "ai", kind: "AI", typeName: "Ai", single: true, alwaysRemote: true, value: (e) => (e.staging ? "staging" : undefined) });
+export const aiDescriptor = remoteOnly({ key: "ai", kind: "AI", typeName: "Ai", single: true, extraFields: true, alwaysRemote: true, value: (e) => (e.staging ? "staging" : undefined) });
 export const mtlsCertificatesDescriptor = remoteOnly({ key: "mtls_certificates", kind: "mTLS Certificate", typeName: "Fetcher", value: (e) => e.certificate_id });
