@@ -140,12 +140,30 @@ test("idFromName is deterministic, 64 hex digits, and carries the name", () => {
   expect(ns.newUniqueId().equals(unique)).toBe(false);
   expect(ns.idFromString(unique.toString()).equals(unique)).toBe(true);
   expect(ns.idFromString(a.toString().toUpperCase()).toString()).toBe(a.toString());
-  expect(ns.jurisdiction("eu").idFromName("room-1").toString()).toBe(a.toString());
+  expect(Object.keys(a)).toEqual(["jurisdiction", "name"]);
+  expect(a.jurisdiction).toBeUndefined();
 
   const stub = ns.getByName("room-1");
   expect(stub.name).toBe("room-1");
   expect(stub.id.equals(a)).toBe(true);
   expect(ns.get(unique).name).toBeUndefined();
+});
+
+test("a jurisdiction is refused as workerd refuses it; none (undefined or null) is the namespace itself", () => {
+  const ns = namespace(scratchStore().open(), Counter);
+  const refused = "Jurisdiction restrictions are not implemented in workerd.";
+  for (const jurisdiction of ["eu", "fedramp", "fedramp-high", "mars", ""]) {
+    expect(() => ns.newUniqueId({ jurisdiction })).toThrow(new Error(refused));
+    expect(() => ns.jurisdiction(jurisdiction)).toThrow(new Error(refused));
+  }
+  expect(ns.jurisdiction(undefined)).toBe(ns);
+  expect(ns.jurisdiction(null)).toBe(ns);
+  expect(ns.newUniqueId({}).toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(ns.newUniqueId(null as never).toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(() => ns.newUniqueId("eu" as never)).toThrow(
+    new TypeError("Failed to execute 'newUniqueId' on 'DurableObjectNamespace': parameter 1 is not of type 'NewUniqueIdOptions'."),
+  );
+  expect(JSON.stringify(ns.newUniqueId())).toBe("{}");
 });
 
 test("idFromString and get reject bad ids with the runtime's messages", () => {

@@ -184,6 +184,27 @@ export default {
 };
 `;
 
+// Jurisdictions under workerd: any one given (Cloudflare's own too) is refused by newUniqueId and
+// jurisdiction(); none (undefined, null) is the plain namespace. Ids carry jurisdiction and name.
+const JURISDICTION_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export { Thing } from "./thing.js";
+export default {
+  async fetch(request, env) {
+    const r = {};
+    for (const j of ["eu", "fedramp", "fedramp-high", "mars", "", 5, undefined, null]) {
+      r["newUniqueId " + j] = attempt(() => env.D.newUniqueId({ jurisdiction: j }).toString().length);
+      r["jurisdiction " + j] = attempt(() => env.D.jurisdiction(j).idFromName("x").toString() === env.D.idFromName("x").toString());
+    }
+    r.noArgument = attempt(() => env.D.jurisdiction().newUniqueId().toString().length);
+    r.stringOptions = attempt(() => env.D.newUniqueId("eu"));
+    r.nullOptions = attempt(() => env.D.newUniqueId(null).toString().length);
+    const named = env.D.idFromName("x"), unique = env.D.newUniqueId();
+    r.ids = [Object.keys(named), Object.keys(unique), String(named.jurisdiction), JSON.stringify(named), JSON.stringify(unique)];
+    return Response.json(r);
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -202,6 +223,16 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
     requests: [{ path: "/setup" }],
     reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: newUniqueId and jurisdiction() refuse any jurisdiction, as workerd does; ids carry jurisdiction and name",
+    files: {
+      "wrangler.toml": config("jurisdiction"),
+      "index.js": JURISDICTION_WORKER,
+      "thing.js": `import { DurableObject } from "cloudflare:workers";\nexport class Thing extends DurableObject {}\n`,
+    },
+    requests: [{ path: "/" }],
+    fast: true,
   }),
   devCase({
     name: "durable objects: WebSocket hibernation: acceptWebSocket once, tags, attachments, getWebSockets order, closes",

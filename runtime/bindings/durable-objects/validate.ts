@@ -62,6 +62,20 @@ export const ALARM_NEEDS_HANDLER =
 /** workerd sends no Durable Object stub over RPC, in one process or to another (a name or id string can be sent instead). */
 export const STUB_NOT_SENT = 'Could not serialize object of type "DurableObject". This type does not support serialization.';
 
+/** workerd keeps every object in one place, so it refuses any jurisdiction, Cloudflare's own ("eu", "fedramp", "fedramp-high") too. */
+export function noJurisdiction(jurisdiction: unknown): void {
+  if (jurisdiction !== undefined && jurisdiction !== null) throw new Error("Jurisdiction restrictions are not implemented in workerd.");
+}
+
+/** newUniqueId's argument: an options object (or nothing); its jurisdiction is refused as above. */
+export function uniqueIdOptions(options: unknown): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== "object" && typeof options !== "function") {
+    throw new TypeError("Failed to execute 'newUniqueId' on 'DurableObjectNamespace': parameter 1 is not of type 'NewUniqueIdOptions'.");
+  }
+  noJurisdiction((options as { jurisdiction?: unknown }).jurisdiction);
+}
+
 export function notAnId(method: string): TypeError {
   return new TypeError(
     `Failed to execute '${method}' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.`,
