@@ -590,7 +590,9 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
     [2, "b"],
     [3, "c"],
   ]);
-  expect(sql.exec("SELECT id, name FROM t ORDER BY id").rowsRead).toBe(3);
+  const all = sql.exec("SELECT id, name FROM t ORDER BY id");
+  all.toArray();
+  expect(all.rowsRead).toBe(3);
   const blob = sql.exec("SELECT data FROM t WHERE name = ?", "b").one().data;
   expect(blob).toBeInstanceOf(ArrayBuffer);
   expect([...new Uint8Array(blob as ArrayBuffer)]).toEqual([1, 2]);
@@ -619,6 +621,36 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
     }),
   ).toThrow("undo");
   expect(sql.exec("SELECT count(*) AS n FROM t").one().n).toBe(3);
+});
+
+test("a cursor's rowsRead grows as its rows are read, and counts the last statement only, as in the runtime", async () => {
+  const sql = (await storage(true)).sql;
+  sql.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)");
+  sql.exec("INSERT INTO t (name) VALUES ('a'), ('b'), ('c'), ('d'), ('e')");
+  const counts = (c: { rowsRead: number; rowsWritten: number }) => [c.rowsRead, c.rowsWritten];
+  const scan = sql.exec("SELECT * FROM t");
+  expect(counts(scan)).toEqual([1, 0]);
+  scan.next();
+  expect(counts(scan)).toEqual([2, 0]);
+  scan.raw().next();
+  expect(counts(scan)).toEqual([3, 0]);
+  scan.toArray();
+  expect(counts(scan)).toEqual([5, 0]);
+  expect(scan.next().done).toBe(true);
+  expect(counts(scan)).toEqual([5, 0]);
+  expect(counts(sql.exec("SELECT * FROM t WHERE 0"))).toEqual([0, 0]);
+  expect(counts(sql.exec("INSERT INTO t (name) VALUES ('f'), ('g')"))).toEqual([0, 2]);
+  // An earlier statement's writes are not counted.
+  const multi = sql.exec("INSERT INTO t (name) VALUES ('h'); SELECT * FROM t");
+  expect(counts(multi)).toEqual([1, 0]);
+  expect(multi.toArray().length).toBe(8);
+  expect(counts(multi)).toEqual([8, 0]);
+  // one() with several rows has stepped to the second one, and ends the cursor.
+  const many = sql.exec("SELECT * FROM t");
+  expect(() => many.one()).toThrow("Expected exactly one result from SQL query, but got multiple results.");
+  expect(counts(many)).toEqual([2, 0]);
+  expect(many.next().done).toBe(true);
+  expect(Object.keys(many)).toEqual([]);
 });
 
 test("sql.exec refuses what the runtime's authorizer refuses: other databases, temporary tables, most PRAGMAs", async () => {

@@ -184,6 +184,33 @@ export default {
 };
 `;
 
+// A cursor's rowsRead and rowsWritten: the last statement's only, and rowsRead as the runtime
+// steps it (first row at exec, then one ahead of each row read). Not compared: statements where
+// the runtime counts rows it visits beyond those returned (sorts, filters, aggregates, RETURNING).
+const CURSOR_COUNTS_WORKER = `import { DurableObject } from "cloudflare:workers";
+export class Thing extends DurableObject {
+  async counts() {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
+    sql.exec("DELETE FROM t");
+    sql.exec("INSERT INTO t (name) VALUES ('e'), ('d'), ('c'), ('b'), ('a')");
+    const snap = (c) => [c.rowsRead, c.rowsWritten];
+    const walk = (q, ...b) => { const c = sql.exec(q, ...b); const r = { exec: snap(c) }; c.next(); r.one = snap(c); c.raw().next(); r.two = snap(c); c.toArray(); r.all = snap(c); c.next(); r.end = snap(c); return r; };
+    const out = {};
+    out.scan = walk("SELECT * FROM t");
+    out.byId = walk("SELECT * FROM t WHERE id = ?", 3);
+    out.empty = walk("SELECT * FROM t WHERE 0");
+    out.insert = walk("INSERT INTO t (name) VALUES ('f'), ('g')");
+    out.multi = walk("INSERT INTO t (name) VALUES ('h'); SELECT * FROM t");
+    const one = sql.exec("SELECT * FROM t WHERE id = 1"); one.one(); out.oneRow = snap(one);
+    const many = sql.exec("SELECT * FROM t"); try { many.one(); } catch (e) { out.oneError = e.message; } out.oneMany = [...snap(many), many.next().done];
+    out.ownKeys = Object.keys(many);
+    return out;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.D.getByName("x").counts()); } };
+`;
+
 // Jurisdictions under workerd: any one given (Cloudflare's own too) is refused by newUniqueId and
 // jurisdiction(); none (undefined, null) is the plain namespace. Ids carry jurisdiction and name.
 const JURISDICTION_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
@@ -223,6 +250,12 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
     requests: [{ path: "/setup" }],
     reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: a cursor's rowsRead grows as its rows are read, and rowsRead/rowsWritten count the last statement only",
+    files: { "wrangler.toml": config("cursor-counts"), "index.js": CURSOR_COUNTS_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
   }),
   devCase({
     name: "durable objects: newUniqueId and jurisdiction() refuse any jurisdiction, as workerd does; ids carry jurisdiction and name",
