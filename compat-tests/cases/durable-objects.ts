@@ -184,6 +184,54 @@ export default {
 };
 `;
 
+// Storage key sizes under workerd: no 2048-byte limit (production's KV backend has one), only
+// SQLite's 2,200,000-byte limit on a string or a row, in every KV API (the synchronous kv too)
+// and in sql.exec's bindings; sql.exec's SQL text is limited to 100000 bytes.
+const KEY_SIZE_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const LIMIT = 2200000;
+async function keys(ctx, sync) {
+  const s = ctx.storage, out = {};
+  for (const n of [2048, 2049, LIMIT, LIMIT + 1]) {
+    const k = "k".repeat(n), r = (out[n] = {});
+    r.put = await attempt(() => s.put(k, 1));
+    r.get = await attempt(() => s.get(k));
+    r.delete = await attempt(() => s.delete(k));
+    r.putMany = await attempt(() => s.put({ [k]: 2 }));
+    r.getMany = await attempt(async () => [...(await s.get(["a", k])).values()].join());
+    r.deleteMany = await attempt(() => s.delete([k]));
+    for (const o of ["start", "startAfter", "end", "prefix"]) r[o] = await attempt(async () => (await s.list({ [o]: k })).size);
+    if (sync) for (const m of ["put", "get", "delete"]) r["kv." + m] = await attempt(() => s.kv[m](k, 3));
+  }
+  out.multibyte = await attempt(async () => { await s.put("é".repeat(1025), 1); return s.get("é".repeat(1025)); });
+  out.listed = [...(await s.list()).keys()].map((k) => k.length);
+  return out;
+}
+export class Thing extends DurableObject {
+  async keys() {
+    const out = await keys(this.ctx, true);
+    const s = this.ctx.storage, sql = s.sql;
+    out.rowFits = await attempt(() => s.put("r".repeat(1000000), "v".repeat(1000000)));
+    out.rowTooBig = await attempt(() => s.put("r".repeat(1100000), "v".repeat(1100000)));
+    out.undefinedFirst = await attempt(() => s.put("k".repeat(LIMIT + 1), undefined));
+    const text = (n) => "SELECT '" + "x".repeat(n - 14) + "' AS s";
+    out.sqlText = [await attempt(() => sql.exec(text(100000)).toArray().length), await attempt(() => sql.exec(text(100001)))];
+    out.sqlString = [await attempt(() => sql.exec("SELECT length(?) AS n", "x".repeat(LIMIT)).one().n), await attempt(() => sql.exec("SELECT ?", "x".repeat(LIMIT + 1)))];
+    out.sqlBlob = await attempt(() => sql.exec("SELECT ?", new Uint8Array(LIMIT + 1)));
+    return out;
+  }
+}
+export class KvThing extends DurableObject {
+  async keys() { return keys(this.ctx, false); }
+}
+export default {
+  async fetch(request, env) {
+    const ns = new URL(request.url).pathname === "/kv" ? env.K : env.D;
+    return Response.json(await ns.getByName("x").keys());
+  },
+};
+`;
+
 // A cursor's rowsRead and rowsWritten: the last statement's only, and rowsRead as the runtime
 // steps it (first row at exec, then one ahead of each row read). Not compared: statements where
 // the runtime counts rows it visits beyond those returned (sorts, filters, aggregates, RETURNING).
@@ -250,6 +298,16 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
     requests: [{ path: "/setup" }],
     reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: storage keys have no 2048-byte limit, only SQLite's 2,200,000-byte one (KV API, kv, list options, sql.exec)",
+    files: {
+      "wrangler.toml":
+        config("key-size").replace('class_name = "Thing"\n', 'class_name = "Thing"\n[[durable_objects.bindings]]\nname = "K"\nclass_name = "KvThing"\n') +
+        'new_classes = ["KvThing"]\n',
+      "index.js": KEY_SIZE_WORKER,
+    },
+    requests: [{ path: "/" }, { path: "/kv" }],
   }),
   devCase({
     name: "durable objects: a cursor's rowsRead grows as its rows are read, and rowsRead/rowsWritten count the last statement only",

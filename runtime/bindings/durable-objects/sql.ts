@@ -1,7 +1,8 @@
 // The SQL API of SQLite-backed Durable Objects: ctx.storage.sql.exec() and its
 // cursor, over the object's own SQLite file.
 import type { Database, Statement } from "bun:sqlite";
-import { SQL_NO_TRANSACTIONS } from "./validate.ts";
+import { DurableObjectLimits } from "./limits.ts";
+import { SQL_NO_TRANSACTIONS, TOO_BIG, tooLong } from "./validate.ts";
 
 type SqlValue = string | number | bigint | ArrayBuffer | null;
 type Row = Record<string, SqlValue>;
@@ -18,13 +19,17 @@ function toSqlite(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case "string":
+      if (tooLong(value)) throw new Error(TOO_BIG);
+      return value;
     case "number":
       return value;
     case "bigint":
       throw new TypeError("Cannot convert a BigInt value to a number");
   }
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    if (value.byteLength > DurableObjectLimits.MAX_SQLITE_LENGTH) throw new Error(TOO_BIG);
+    return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
   // workerd coerces anything else (booleans, objects) to its string form.
   return String(value);
 }
@@ -175,7 +180,9 @@ export class SqlStorage {
 
   exec(query: string, ...bindings: unknown[]): SqlStorageCursor {
     const db = this.#db();
-    const statements = splitStatements(String(query));
+    const code = String(query);
+    if (tooLong(code, DurableObjectLimits.MAX_SQL_LENGTH)) throw new Error("statement too long: SQLITE_TOOBIG");
+    const statements = splitStatements(code);
     if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
     for (const text of statements) {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
