@@ -140,12 +140,30 @@ test("idFromName is deterministic, 64 hex digits, and carries the name", () => {
   expect(ns.newUniqueId().equals(unique)).toBe(false);
   expect(ns.idFromString(unique.toString()).equals(unique)).toBe(true);
   expect(ns.idFromString(a.toString().toUpperCase()).toString()).toBe(a.toString());
-  expect(ns.jurisdiction("eu").idFromName("room-1").toString()).toBe(a.toString());
+  expect(Object.keys(a)).toEqual(["jurisdiction", "name"]);
+  expect(a.jurisdiction).toBeUndefined();
 
   const stub = ns.getByName("room-1");
   expect(stub.name).toBe("room-1");
   expect(stub.id.equals(a)).toBe(true);
   expect(ns.get(unique).name).toBeUndefined();
+});
+
+test("a jurisdiction is refused as workerd refuses it; none (undefined or null) is the namespace itself", () => {
+  const ns = namespace(scratchStore().open(), Counter);
+  const refused = "Jurisdiction restrictions are not implemented in workerd.";
+  for (const jurisdiction of ["eu", "fedramp", "fedramp-high", "mars", ""]) {
+    expect(() => ns.newUniqueId({ jurisdiction })).toThrow(new Error(refused));
+    expect(() => ns.jurisdiction(jurisdiction)).toThrow(new Error(refused));
+  }
+  expect(ns.jurisdiction(undefined)).toBe(ns);
+  expect(ns.jurisdiction(null)).toBe(ns);
+  expect(ns.newUniqueId({}).toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(ns.newUniqueId(null as never).toString()).toMatch(/^[0-9a-f]{64}$/);
+  expect(() => ns.newUniqueId("eu" as never)).toThrow(
+    new TypeError("Failed to execute 'newUniqueId' on 'DurableObjectNamespace': parameter 1 is not of type 'NewUniqueIdOptions'."),
+  );
+  expect(JSON.stringify(ns.newUniqueId())).toBe("{}");
 });
 
 test("idFromString and get reject bad ids with the runtime's messages", () => {
@@ -524,9 +542,6 @@ test("transactions on one object run one after another, even across awaits of ot
 test("bad keys and values are rejected with the runtime's messages and store nothing", async () => {
   const s = await storage();
   expect((await rejection(s.put("u", undefined))).message).toBe("put() called with undefined value.");
-  const big = await rejection(s.put("x".repeat(2049), 1));
-  expect(big).toBeInstanceOf(RangeError);
-  expect(big.message).toBe("Keys cannot be larger than 2048 bytes. A key of size 2049 was provided.");
   expect((await rejection(s.put("v", "x".repeat(128 * 1024 + 100)))).message).toMatch(
     /^Values cannot be larger than 131072 bytes\. A value of size \d+ was provided\.$/,
   );
@@ -552,6 +567,53 @@ test("bad keys and values are rejected with the runtime's messages and store not
   expect(((await sq.get("v")) as string).length).toBe(128 * 1024 + 10);
 });
 
+test("keys are bounded only by workerd's SQLite length limit, alone and with their value, in every storage API", async () => {
+  const tooBig = "string or blob too big: SQLITE_TOOBIG";
+  const limit = 2_200_000;
+  const fits = "k".repeat(limit);
+  const over = "k".repeat(limit + 1);
+  for (const s of [await storage(false), await storage(true)]) {
+    // Production's KV backend refuses keys over 2048 bytes; workerd (wrangler dev) does not.
+    await s.put("é".repeat(1025), 1);
+    await s.put({ ["x".repeat(4096)]: 2 });
+    expect(await s.get("é".repeat(1025))).toBe(1);
+    expect(await s.get(fits)).toBeUndefined();
+    expect(await s.delete([fits])).toBe(0);
+    const listed = [{ start: fits }, { end: fits }, { prefix: fits }, { startAfter: fits.slice(1) }].map((o) => s.list(o));
+    expect((await Promise.all(listed)).map((m) => m.size)).toEqual([2, 0, 0, 2]);
+    const refusals = [
+      s.get(over), s.get(["a", over]), s.put(over, 1), s.put({ a: 1, [over]: 2 }), s.delete(over), s.delete([over]),
+      s.list({ start: over }), s.list({ end: over }), s.list({ prefix: over }),
+      // workerd lists from startAfter plus a NUL byte.
+      s.list({ startAfter: fits }),
+      // The row SQLite builds holds the key and the serialized value.
+      s.put("k".repeat(limit - 10), "v".repeat(20)),
+    ];
+    for (const refused of refusals) {
+      const error = await rejection(refused);
+      expect(error.constructor).toBe(Error);
+      expect(error.message).toBe(tooBig);
+    }
+    expect((await rejection(s.put(over, undefined))).message).toBe("put() called with undefined value.");
+    expect([...(await s.list()).keys()].map((k) => k.length)).toEqual([4096, 1025]);
+  }
+  const kv = (await storage(true)).kv;
+  expect(() => kv.put(over, 1)).toThrow(new Error(tooBig));
+  expect(() => kv.get(over)).toThrow(new Error(tooBig));
+  expect(() => kv.delete(over)).toThrow(new Error(tooBig));
+  expect(kv.get(fits)).toBeUndefined();
+});
+
+test("sql.exec refuses SQL text over 100000 bytes and bound strings or blobs over SQLite's length limit, as workerd does", async () => {
+  const sql = (await storage(true)).sql;
+  const text = (n: number) => "SELECT '" + "x".repeat(n - 14) + "' AS s";
+  expect(sql.exec(text(100_000)).toArray().length).toBe(1);
+  expect(() => sql.exec(text(100_001))).toThrow(new Error("statement too long: SQLITE_TOOBIG"));
+  expect(sql.exec("SELECT length(?) AS n", "x".repeat(2_200_000)).one().n).toBe(2_200_000);
+  expect(() => sql.exec("SELECT length(?) AS n", "x".repeat(2_200_001))).toThrow(new Error("string or blob too big: SQLITE_TOOBIG"));
+  expect(() => sql.exec("SELECT length(?) AS n", new Uint8Array(2_200_001))).toThrow(new Error("string or blob too big: SQLITE_TOOBIG"));
+});
+
 test("sql.exec returns a cursor with rows, raw rows, column names and read/write counts", async () => {
   const s = await storage(true);
   const sql = s.sql;
@@ -572,7 +634,9 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
     [2, "b"],
     [3, "c"],
   ]);
-  expect(sql.exec("SELECT id, name FROM t ORDER BY id").rowsRead).toBe(3);
+  const all = sql.exec("SELECT id, name FROM t ORDER BY id");
+  all.toArray();
+  expect(all.rowsRead).toBe(3);
   const blob = sql.exec("SELECT data FROM t WHERE name = ?", "b").one().data;
   expect(blob).toBeInstanceOf(ArrayBuffer);
   expect([...new Uint8Array(blob as ArrayBuffer)]).toEqual([1, 2]);
@@ -601,6 +665,36 @@ test("sql.exec returns a cursor with rows, raw rows, column names and read/write
     }),
   ).toThrow("undo");
   expect(sql.exec("SELECT count(*) AS n FROM t").one().n).toBe(3);
+});
+
+test("a cursor's rowsRead grows as its rows are read, and counts the last statement only, as in the runtime", async () => {
+  const sql = (await storage(true)).sql;
+  sql.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)");
+  sql.exec("INSERT INTO t (name) VALUES ('a'), ('b'), ('c'), ('d'), ('e')");
+  const counts = (c: { rowsRead: number; rowsWritten: number }) => [c.rowsRead, c.rowsWritten];
+  const scan = sql.exec("SELECT * FROM t");
+  expect(counts(scan)).toEqual([1, 0]);
+  scan.next();
+  expect(counts(scan)).toEqual([2, 0]);
+  scan.raw().next();
+  expect(counts(scan)).toEqual([3, 0]);
+  scan.toArray();
+  expect(counts(scan)).toEqual([5, 0]);
+  expect(scan.next().done).toBe(true);
+  expect(counts(scan)).toEqual([5, 0]);
+  expect(counts(sql.exec("SELECT * FROM t WHERE 0"))).toEqual([0, 0]);
+  expect(counts(sql.exec("INSERT INTO t (name) VALUES ('f'), ('g')"))).toEqual([0, 2]);
+  // An earlier statement's writes are not counted.
+  const multi = sql.exec("INSERT INTO t (name) VALUES ('h'); SELECT * FROM t");
+  expect(counts(multi)).toEqual([1, 0]);
+  expect(multi.toArray().length).toBe(8);
+  expect(counts(multi)).toEqual([8, 0]);
+  // one() with several rows has stepped to the second one, and ends the cursor.
+  const many = sql.exec("SELECT * FROM t");
+  expect(() => many.one()).toThrow("Expected exactly one result from SQL query, but got multiple results.");
+  expect(counts(many)).toEqual([2, 0]);
+  expect(many.next().done).toBe(true);
+  expect(Object.keys(many)).toEqual([]);
 });
 
 test("sql.exec refuses what the runtime's authorizer refuses: other databases, temporary tables, most PRAGMAs", async () => {

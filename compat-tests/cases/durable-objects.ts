@@ -184,6 +184,102 @@ export default {
 };
 `;
 
+// Storage key sizes under workerd: no 2048-byte limit (production's KV backend has one), only
+// SQLite's 2,200,000-byte limit on a string or a row, in every KV API (the synchronous kv too)
+// and in sql.exec's bindings; sql.exec's SQL text is limited to 100000 bytes.
+const KEY_SIZE_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const LIMIT = 2200000;
+async function keys(ctx, sync) {
+  const s = ctx.storage, out = {};
+  for (const n of [2048, 2049, LIMIT, LIMIT + 1]) {
+    const k = "k".repeat(n), r = (out[n] = {});
+    r.put = await attempt(() => s.put(k, 1));
+    r.get = await attempt(() => s.get(k));
+    r.delete = await attempt(() => s.delete(k));
+    r.putMany = await attempt(() => s.put({ [k]: 2 }));
+    r.getMany = await attempt(async () => [...(await s.get(["a", k])).values()].join());
+    r.deleteMany = await attempt(() => s.delete([k]));
+    for (const o of ["start", "startAfter", "end", "prefix"]) r[o] = await attempt(async () => (await s.list({ [o]: k })).size);
+    if (sync) for (const m of ["put", "get", "delete"]) r["kv." + m] = await attempt(() => s.kv[m](k, 3));
+  }
+  out.multibyte = await attempt(async () => { await s.put("é".repeat(1025), 1); return s.get("é".repeat(1025)); });
+  out.listed = [...(await s.list()).keys()].map((k) => k.length);
+  return out;
+}
+export class Thing extends DurableObject {
+  async keys() {
+    const out = await keys(this.ctx, true);
+    const s = this.ctx.storage, sql = s.sql;
+    out.rowFits = await attempt(() => s.put("r".repeat(1000000), "v".repeat(1000000)));
+    out.rowTooBig = await attempt(() => s.put("r".repeat(1100000), "v".repeat(1100000)));
+    out.undefinedFirst = await attempt(() => s.put("k".repeat(LIMIT + 1), undefined));
+    const text = (n) => "SELECT '" + "x".repeat(n - 14) + "' AS s";
+    out.sqlText = [await attempt(() => sql.exec(text(100000)).toArray().length), await attempt(() => sql.exec(text(100001)))];
+    out.sqlString = [await attempt(() => sql.exec("SELECT length(?) AS n", "x".repeat(LIMIT)).one().n), await attempt(() => sql.exec("SELECT ?", "x".repeat(LIMIT + 1)))];
+    out.sqlBlob = await attempt(() => sql.exec("SELECT ?", new Uint8Array(LIMIT + 1)));
+    return out;
+  }
+}
+export class KvThing extends DurableObject {
+  async keys() { return keys(this.ctx, false); }
+}
+export default {
+  async fetch(request, env) {
+    const ns = new URL(request.url).pathname === "/kv" ? env.K : env.D;
+    return Response.json(await ns.getByName("x").keys());
+  },
+};
+`;
+
+// A cursor's rowsRead and rowsWritten: the last statement's only, and rowsRead as the runtime
+// steps it (first row at exec, then one ahead of each row read). Not compared: statements where
+// the runtime counts rows it visits beyond those returned (sorts, filters, aggregates, RETURNING).
+const CURSOR_COUNTS_WORKER = `import { DurableObject } from "cloudflare:workers";
+export class Thing extends DurableObject {
+  async counts() {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
+    sql.exec("DELETE FROM t");
+    sql.exec("INSERT INTO t (name) VALUES ('e'), ('d'), ('c'), ('b'), ('a')");
+    const snap = (c) => [c.rowsRead, c.rowsWritten];
+    const walk = (q, ...b) => { const c = sql.exec(q, ...b); const r = { exec: snap(c) }; c.next(); r.one = snap(c); c.raw().next(); r.two = snap(c); c.toArray(); r.all = snap(c); c.next(); r.end = snap(c); return r; };
+    const out = {};
+    out.scan = walk("SELECT * FROM t");
+    out.byId = walk("SELECT * FROM t WHERE id = ?", 3);
+    out.empty = walk("SELECT * FROM t WHERE 0");
+    out.insert = walk("INSERT INTO t (name) VALUES ('f'), ('g')");
+    out.multi = walk("INSERT INTO t (name) VALUES ('h'); SELECT * FROM t");
+    const one = sql.exec("SELECT * FROM t WHERE id = 1"); one.one(); out.oneRow = snap(one);
+    const many = sql.exec("SELECT * FROM t"); try { many.one(); } catch (e) { out.oneError = e.message; } out.oneMany = [...snap(many), many.next().done];
+    out.ownKeys = Object.keys(many);
+    return out;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.D.getByName("x").counts()); } };
+`;
+
+// Jurisdictions under workerd: any one given (Cloudflare's own too) is refused by newUniqueId and
+// jurisdiction(); none (undefined, null) is the plain namespace. Ids carry jurisdiction and name.
+const JURISDICTION_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export { Thing } from "./thing.js";
+export default {
+  async fetch(request, env) {
+    const r = {};
+    for (const j of ["eu", "fedramp", "fedramp-high", "mars", "", 5, undefined, null]) {
+      r["newUniqueId " + j] = attempt(() => env.D.newUniqueId({ jurisdiction: j }).toString().length);
+      r["jurisdiction " + j] = attempt(() => env.D.jurisdiction(j).idFromName("x").toString() === env.D.idFromName("x").toString());
+    }
+    r.noArgument = attempt(() => env.D.jurisdiction().newUniqueId().toString().length);
+    r.stringOptions = attempt(() => env.D.newUniqueId("eu"));
+    r.nullOptions = attempt(() => env.D.newUniqueId(null).toString().length);
+    const named = env.D.idFromName("x"), unique = env.D.newUniqueId();
+    r.ids = [Object.keys(named), Object.keys(unique), String(named.jurisdiction), JSON.stringify(named), JSON.stringify(unique)];
+    return Response.json(r);
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -202,6 +298,32 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("alarms"), "index.js": ALARM_WORKER },
     requests: [{ path: "/setup" }],
     reload: { files: {}, waitFor: "/result", until: /"n":3/, requests: [{ path: "/result" }] },
+  }),
+  devCase({
+    name: "durable objects: storage keys have no 2048-byte limit, only SQLite's 2,200,000-byte one (KV API, kv, list options, sql.exec)",
+    files: {
+      "wrangler.toml":
+        config("key-size").replace('class_name = "Thing"\n', 'class_name = "Thing"\n[[durable_objects.bindings]]\nname = "K"\nclass_name = "KvThing"\n') +
+        'new_classes = ["KvThing"]\n',
+      "index.js": KEY_SIZE_WORKER,
+    },
+    requests: [{ path: "/" }, { path: "/kv" }],
+  }),
+  devCase({
+    name: "durable objects: a cursor's rowsRead grows as its rows are read, and rowsRead/rowsWritten count the last statement only",
+    files: { "wrangler.toml": config("cursor-counts"), "index.js": CURSOR_COUNTS_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: newUniqueId and jurisdiction() refuse any jurisdiction, as workerd does; ids carry jurisdiction and name",
+    files: {
+      "wrangler.toml": config("jurisdiction"),
+      "index.js": JURISDICTION_WORKER,
+      "thing.js": `import { DurableObject } from "cloudflare:workers";\nexport class Thing extends DurableObject {}\n`,
+    },
+    requests: [{ path: "/" }],
+    fast: true,
   }),
   devCase({
     name: "durable objects: WebSocket hibernation: acceptWebSocket once, tags, attachments, getWebSockets order, closes",

@@ -5,12 +5,15 @@
 
 export class DurableObjectId {
   readonly #hex: string;
-  /** Set for ids from idFromName / getByName; absent otherwise (JSON shows it only then). */
+  /** Always undefined: workerd makes no id in a jurisdiction. An own property, as workerd's is. */
+  declare readonly jurisdiction?: string;
+  /** Set for ids from idFromName / getByName, undefined otherwise (so JSON shows it only then). */
   declare readonly name?: string;
 
   constructor(hex: string, name?: string) {
     this.#hex = hex;
-    if (name !== undefined) Object.defineProperty(this, "name", { value: name, enumerable: true });
+    Object.defineProperty(this, "jurisdiction", { value: undefined, enumerable: true });
+    Object.defineProperty(this, "name", { value: name, enumerable: true });
   }
 
   toString(): string {

@@ -9,7 +9,7 @@ import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
 import { ObjectHost, type ObjectClass } from "./object.ts";
 import { DurableObjectLimits } from "./limits.ts";
 import { DatabasePool } from "./storage.ts";
-import { notAnId, STUB_NOT_SENT } from "./validate.ts";
+import { noJurisdiction, notAnId, STUB_NOT_SENT, uniqueIdOptions } from "./validate.ts";
 import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
 import { fetchThroughBinding } from "../fetcher.ts";
 
@@ -108,12 +108,14 @@ export class DurableObjectNamespace {
     return this.#ids.fromString(id);
   }
 
-  newUniqueId(_options?: { jurisdiction?: string }): DurableObjectId {
+  newUniqueId(options?: { jurisdiction?: string }): DurableObjectId {
+    uniqueIdOptions(options);
     return this.#ids.unique();
   }
 
-  /** Jurisdictions only restrict where objects live on Cloudflare; locally every one is the same namespace. */
-  jurisdiction(_jurisdiction: string): DurableObjectNamespace {
+  /** Without a jurisdiction (undefined or null), the namespace itself; with one, workerd's refusal. */
+  jurisdiction(jurisdiction?: string | null): DurableObjectNamespace {
+    noJurisdiction(jurisdiction);
     return this;
   }
 

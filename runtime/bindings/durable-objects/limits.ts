@@ -1,10 +1,13 @@
-// Durable Object limits. Key and value sizes are production's documented ones
+// Durable Object limits. Value sizes are production's documented ones
 // (developers.cloudflare.com/durable-objects/platform/limits/): local workerd
 // does not enforce them, we do, so an app that would fail once deployed fails
-// here first, with the same words. The rest are runtime behaviour or our own bounds.
+// here first, with the same words. Keys are bounded only by workerd's SQLite
+// limits, as under wrangler dev. The rest are runtime behaviour or our own bounds.
 export const DurableObjectLimits = {
-  /** UTF-8 bytes of one storage key. */
-  MAX_KEY_SIZE: 2048,
+  /** workerd's SQLITE_LIMIT_LENGTH: UTF-8 bytes of one string, blob or row (a KV key, a KV pair, a sql.exec binding). */
+  MAX_SQLITE_LENGTH: 2_200_000,
+  /** workerd's SQLITE_LIMIT_SQL_LENGTH: UTF-8 bytes of the SQL text of one sql.exec call. */
+  MAX_SQL_LENGTH: 100_000,
   /** Serialized bytes of one value in a KV-backed object. */
   MAX_VALUE_SIZE_KV: 128 * 1024,
   /** Serialized bytes of one value in a SQLite-backed object. */

@@ -4,7 +4,7 @@
 // fetch and RPC to the owner, where the one instance per id lives, as under
 // wrangler, where the object runs in the process of the worker that defines it.
 import { DurableObjectId, DurableObjectStubClass, IdFactory } from "./id.ts";
-import { notAnId, STUB_NOT_SENT } from "./validate.ts";
+import { noJurisdiction, notAnId, STUB_NOT_SENT, uniqueIdOptions } from "./validate.ts";
 import { remoteCapability, remoteFetch } from "../../rpc/remote.ts";
 import { fetchThroughBinding } from "../fetcher.ts";
 import { makeStub } from "../../rpc/stubs.ts";
@@ -27,11 +27,13 @@ export class RemoteDurableObjectNamespace {
     return this.#ids.fromString(id);
   }
 
-  newUniqueId(_options?: unknown): DurableObjectId {
+  newUniqueId(options?: unknown): DurableObjectId {
+    uniqueIdOptions(options);
     return this.#ids.unique();
   }
 
-  jurisdiction(_jurisdiction: string): RemoteDurableObjectNamespace {
+  jurisdiction(jurisdiction?: string | null): RemoteDurableObjectNamespace {
+    noJurisdiction(jurisdiction);
     return this;
   }
 

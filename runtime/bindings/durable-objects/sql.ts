@@ -1,7 +1,8 @@
 // The SQL API of SQLite-backed Durable Objects: ctx.storage.sql.exec() and its
 // cursor, over the object's own SQLite file.
 import type { Database, Statement } from "bun:sqlite";
-import { SQL_NO_TRANSACTIONS } from "./validate.ts";
+import { DurableObjectLimits } from "./limits.ts";
+import { SQL_NO_TRANSACTIONS, TOO_BIG, tooLong } from "./validate.ts";
 
 type SqlValue = string | number | bigint | ArrayBuffer | null;
 type Row = Record<string, SqlValue>;
@@ -18,13 +19,17 @@ function toSqlite(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case "string":
+      if (tooLong(value)) throw new Error(TOO_BIG);
+      return value;
     case "number":
       return value;
     case "bigint":
       throw new TypeError("Cannot convert a BigInt value to a number");
   }
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    if (value.byteLength > DurableObjectLimits.MAX_SQLITE_LENGTH) throw new Error(TOO_BIG);
+    return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
   // workerd coerces anything else (booleans, objects) to its string form.
   return String(value);
 }
@@ -77,17 +82,32 @@ function refusal(db: Database, text: string): string | undefined {
 }
 
 export class SqlStorageCursor implements Iterable<Row> {
-  readonly columnNames: string[];
-  readonly rowsRead: number;
-  readonly rowsWritten: number;
+  readonly #columnNames: string[];
   #rows: unknown[][];
+  readonly #rowsWritten: number;
   #at = 0;
 
-  constructor(columnNames: string[], rows: unknown[][], rowsRead: number, rowsWritten: number) {
-    this.columnNames = columnNames;
+  constructor(columnNames: string[], rows: unknown[][], rowsWritten: number) {
+    this.#columnNames = columnNames;
     this.#rows = rows;
-    this.rowsRead = rowsRead;
-    this.rowsWritten = rowsWritten;
+    this.#rowsWritten = rowsWritten;
+  }
+
+  // Getters, as in the runtime: a cursor has no own enumerable properties.
+  get columnNames(): string[] {
+    return this.#columnNames;
+  }
+
+  // The runtime counts the last statement's rows only, and as it steps it: the first row at
+  // exec, then one row ahead of each row handed out. Our rows are all fetched at exec; the
+  // count follows the runtime's (exact for scans and lookups; it counts rows it visits, we
+  // count rows returned).
+  get rowsRead(): number {
+    return Math.min(this.#at + 1, this.#rows.length);
+  }
+
+  get rowsWritten(): number {
+    return this.#rowsWritten;
   }
 
   #nextRaw(): unknown[] | undefined {
@@ -100,7 +120,7 @@ export class SqlStorageCursor implements Iterable<Row> {
   #object(raw: unknown[]): Row {
     const row: Row = {};
     // Duplicate column names: the last one wins, as in the runtime.
-    for (let i = 0; i < raw.length; i++) row[this.columnNames[i]!] = raw[i] as SqlValue;
+    for (let i = 0; i < raw.length; i++) row[this.#columnNames[i]!] = raw[i] as SqlValue;
     return row;
   }
 
@@ -122,7 +142,12 @@ export class SqlStorageCursor implements Iterable<Row> {
   one(): Row {
     const remaining = this.#rows.length - this.#at;
     if (remaining === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
-    if (remaining > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
+    if (remaining > 1) {
+      // The runtime has stepped to the second row, and ends the query.
+      this.#rows = this.#rows.slice(0, 2);
+      this.#at = 2;
+      throw new Error("Expected exactly one result from SQL query, but got multiple results.");
+    }
     return this.#object(this.#nextRaw()!);
   }
 
@@ -155,7 +180,9 @@ export class SqlStorage {
 
   exec(query: string, ...bindings: unknown[]): SqlStorageCursor {
     const db = this.#db();
-    const statements = splitStatements(String(query));
+    const code = String(query);
+    if (tooLong(code, DurableObjectLimits.MAX_SQL_LENGTH)) throw new Error("statement too long: SQLITE_TOOBIG");
+    const statements = splitStatements(code);
     if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
     for (const text of statements) {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
@@ -172,7 +199,6 @@ export class SqlStorage {
         }
       }
     }
-    let rowsRead = 0;
     let rowsWritten = 0;
     let columns: string[] = [];
     let rows: unknown[][] = [];
@@ -186,20 +212,20 @@ export class SqlStorage {
           throw new Error("Wrong number of parameter bindings for SQL query.");
         }
         const args = (isLast ? bindings.map(toSqlite) : []) as never[];
-        const readOnly = READ_ONLY.test(statements[i]!);
-        const before = readOnly ? 0 : totalChanges(db);
+        // Only the last statement's writes are counted, as in the runtime.
+        const counted = isLast && !READ_ONLY.test(statements[i]!);
+        const before = counted ? totalChanges(db) : 0;
         columns = stmt.columnNames;
         if (columns.length > 0) rows = stmt.values(...args) as unknown[][];
         else (stmt.run(...args), (rows = []));
-        rowsRead += rows.length;
-        if (!readOnly) rowsWritten += totalChanges(db) - before;
+        if (counted) rowsWritten = totalChanges(db) - before;
       } catch (error) {
         throw sqlError(error);
       } finally {
         stmt?.finalize();
       }
     }
-    return new SqlStorageCursor(columns, rows, rowsRead, rowsWritten);
+    return new SqlStorageCursor(columns, rows, rowsWritten);
   }
 
   get databaseSize(): number {

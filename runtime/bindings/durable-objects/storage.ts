@@ -11,11 +11,14 @@ import { SqlStorage, sqlError } from "./sql.ts";
 import {
   ALARM_NEEDS_HANDLER,
   alarmTime,
+  checkRowSize,
   checkValueSize,
   listLimit,
   putUndefined,
   SQL_NOT_ENABLED,
   storageKey,
+  TOO_BIG,
+  tooLong,
 } from "./validate.ts";
 
 export interface ListOptions {
@@ -56,6 +59,14 @@ function encode(value: unknown, sqlite: boolean): Buffer {
   }
   checkValueSize(bytes.byteLength, sqlite);
   return bytes;
+}
+
+/** A KV pair as stored: the value serialized first, then the key and the row checked against SQLite's limit, in workerd's order. */
+function pair(key: unknown, value: unknown, sqlite: boolean): readonly [string, Buffer] {
+  const bytes = encode(value, sqlite);
+  const k = storageKey(key);
+  checkRowSize(k, bytes.byteLength);
+  return [k, bytes];
 }
 
 function decode(bytes: Uint8Array): unknown {
@@ -266,9 +277,7 @@ export class DurableObjectStorage {
 
   async put(keyOrEntries: unknown, value?: unknown, _options?: unknown): Promise<void> {
     if (keyOrEntries !== null && typeof keyOrEntries === "object" && !Array.isArray(keyOrEntries)) {
-      const entries = Object.entries(keyOrEntries as Record<string, unknown>).map(
-        ([k, v]) => [storageKey(k), encode(v, this.#sqlite)] as const,
-      );
+      const entries = Object.entries(keyOrEntries as Record<string, unknown>).map(([k, v]) => pair(k, v, this.#sqlite));
       const stmts = this.#kv();
       await this.#write(() =>
         this.#atomically(() => {
@@ -277,9 +286,8 @@ export class DurableObjectStorage {
       );
       return;
     }
-    const key = storageKey(keyOrEntries);
     if (value === undefined) throw putUndefined();
-    const bytes = encode(value, this.#sqlite);
+    const [key, bytes] = pair(keyOrEntries, value, this.#sqlite);
     const stmts = this.#kv();
     await this.#write(() => {
       const commits = this.#commits!;
@@ -298,10 +306,9 @@ export class DurableObjectStorage {
 
   /** @internal */
   putSync(keyArg: unknown, value: unknown): void {
-    const key = storageKey(keyArg);
     // Only the single-key form rejects undefined; an entries object may hold it.
     if (value === undefined) throw putUndefined();
-    const bytes = encode(value, this.#sqlite);
+    const [key, bytes] = pair(keyArg, value, this.#sqlite);
     const stmts = this.#kv();
     restoreWait(this.#database());
     stmts.put.run(key, bytes);
@@ -373,11 +380,16 @@ export class DurableObjectStorage {
     }
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (options.start !== undefined) (where.push("key >= ?"), args.push(String(options.start)));
-    if (options.startAfter !== undefined) (where.push("key > ?"), args.push(String(options.startAfter)));
-    if (options.end !== undefined) (where.push("key < ?"), args.push(String(options.end)));
+    if (options.start !== undefined) (where.push("key >= ?"), args.push(storageKey(options.start)));
+    if (options.startAfter !== undefined) {
+      // workerd lists from startAfter plus a NUL byte: that key must pass SQLite's limit.
+      const after = String(options.startAfter);
+      if (tooLong(after, undefined, 1)) throw new Error(TOO_BIG);
+      where.push("key > ?"), args.push(after);
+    }
+    if (options.end !== undefined) (where.push("key < ?"), args.push(storageKey(options.end)));
     if (options.prefix !== undefined && options.prefix !== "") {
-      const prefix = String(options.prefix);
+      const prefix = storageKey(options.prefix);
       where.push("key >= ? AND substr(key, 1, ?) = ?");
       // substr() counts code points, JS length counts UTF-16 units.
       args.push(prefix, [...prefix].length, prefix);

@@ -2,20 +2,35 @@
 // word for word (observed under `wrangler dev` and in workerd's source).
 import { DurableObjectLimits } from "./limits.ts";
 
-const encoder = new TextEncoder();
+const MAX_LENGTH = DurableObjectLimits.MAX_SQLITE_LENGTH;
 
+/** What workerd's SQLite says of a string, blob or row over its length limit. */
+export const TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
+
+/** Whether a string of `extra` more bytes would pass SQLite's length limit (short strings are not measured). */
+export function tooLong(text: string, limit: number = MAX_LENGTH, extra = 0): boolean {
+  return text.length * 3 + extra > limit && Buffer.byteLength(text) + extra > limit;
+}
+
+/** A storage key: any string SQLite takes, as in workerd (no 2048-byte limit there; production's KV backend has one). */
 export function storageKey(key: unknown): string {
   const k = String(key);
-  // Fast path: a string shorter than MAX/3 chars cannot exceed MAX UTF-8 bytes.
-  if (k.length * 3 > DurableObjectLimits.MAX_KEY_SIZE) {
-    const size = encoder.encode(k).byteLength;
-    if (size > DurableObjectLimits.MAX_KEY_SIZE) {
-      throw new RangeError(
-        `Keys cannot be larger than ${DurableObjectLimits.MAX_KEY_SIZE} bytes. A key of size ${size} was provided.`,
-      );
-    }
-  }
+  if (tooLong(k)) throw new Error(TOO_BIG);
   return k;
+}
+
+/** The row SQLite builds for a KV pair (header of three varints, key, value) must pass the same limit. */
+export function checkRowSize(key: string, valueSize: number): void {
+  if (key.length * 3 + valueSize + 32 <= MAX_LENGTH) return;
+  const keySize = Buffer.byteLength(key);
+  const size = 1 + varintSize(2 * keySize + 13) + varintSize(2 * valueSize + 12) + keySize + valueSize;
+  if (size > MAX_LENGTH) throw new Error(TOO_BIG);
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128 && size < 9) (n = Math.floor(n / 128)), size++;
+  return size;
 }
 
 export function checkValueSize(size: number, sqlite: boolean): void {
@@ -61,6 +76,20 @@ export const ALARM_NEEDS_HANDLER =
 
 /** workerd sends no Durable Object stub over RPC, in one process or to another (a name or id string can be sent instead). */
 export const STUB_NOT_SENT = 'Could not serialize object of type "DurableObject". This type does not support serialization.';
+
+/** workerd keeps every object in one place, so it refuses any jurisdiction, Cloudflare's own ("eu", "fedramp", "fedramp-high") too. */
+export function noJurisdiction(jurisdiction: unknown): void {
+  if (jurisdiction !== undefined && jurisdiction !== null) throw new Error("Jurisdiction restrictions are not implemented in workerd.");
+}
+
+/** newUniqueId's argument: an options object (or nothing); its jurisdiction is refused as above. */
+export function uniqueIdOptions(options: unknown): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== "object" && typeof options !== "function") {
+    throw new TypeError("Failed to execute 'newUniqueId' on 'DurableObjectNamespace': parameter 1 is not of type 'NewUniqueIdOptions'.");
+  }
+  noJurisdiction((options as { jurisdiction?: unknown }).jurisdiction);
+}
 
 export function notAnId(method: string): TypeError {
   return new TypeError(
