@@ -6,6 +6,16 @@ import { devCase } from "../dev-harness.ts";
 const config = (name: string) =>
   `name = "${name}"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "D"\nclass_name = "Thing"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Thing"]\n`;
 
+/** A config with a second, KV-backed class KvThing bound as K. */
+const withKvClass = (toml: string) =>
+  toml.replace('class_name = "Thing"\n', 'class_name = "Thing"\n[[durable_objects.bindings]]\nname = "K"\nclass_name = "KvThing"\n') + 'new_classes = ["KvThing"]\n';
+
+const OVER_LIMIT_REFUSED = {
+  reason: "wrangler dev stores a value production refuses, so the app fails only once deployed; bunflare refuses it with production's error",
+  wrangler: (text: string) => text.replace(/over-limit value stored/g, "refused"),
+  bunflare: (text: string) => text.replace(/RangeError: Values cannot be larger than \d+ bytes\. A value of size \d+ was provided\./g, "refused"),
+};
+
 // A blockConcurrencyWhile callback that throws, or ctx.abort(), breaks the
 // object: the call that was running fails with that error even when it caught
 // it (and is not marked remote), and the next call meets a new instance.
@@ -232,6 +242,29 @@ export default {
 };
 `;
 
+// Value sizes: production refuses a value over 128 KiB (KV-backed object) or 2 MiB (SQLite-backed);
+// workerd under wrangler dev stores it, so the app fails only once deployed. Bunflare refuses it
+// with production's error, here and in put({ ... }); values at the limit are stored by both.
+const VALUE_SIZE_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
+async function sizes(storage, limit) {
+  const stored = async (key) => "stored " + (await storage.get(key)).length;
+  return {
+    fits: await attempt(async () => { await storage.put("fits", "v".repeat(limit - 20)); return stored("fits"); }),
+    over: await attempt(async () => { await storage.put("over", "v".repeat(limit + 100)); return "over-limit value " + (await stored("over")).split(" ")[0]; }),
+    overInMany: await attempt(async () => { await storage.put({ a: 1, overMany: "v".repeat(limit + 100) }); return "over-limit value " + (await stored("overMany")).split(" ")[0]; }),
+  };
+}
+export class Thing extends DurableObject { sizes() { return sizes(this.ctx.storage, 2 * 1024 * 1024); } }
+export class KvThing extends DurableObject { sizes() { return sizes(this.ctx.storage, 128 * 1024); } }
+export default {
+  async fetch(request, env) {
+    const ns = new URL(request.url).pathname === "/kv" ? env.K : env.D;
+    return Response.json(await ns.getByName("x").sizes());
+  },
+};
+`;
+
 // A cursor's rowsRead and rowsWritten: the last statement's only, and rowsRead as the runtime
 // steps it (first row at exec, then one ahead of each row read). Not compared: statements where
 // the runtime counts rows it visits beyond those returned (sorts, filters, aggregates, RETURNING).
@@ -302,12 +335,18 @@ export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: storage keys have no 2048-byte limit, only SQLite's 2,200,000-byte one (KV API, kv, list options, sql.exec)",
     files: {
-      "wrangler.toml":
-        config("key-size").replace('class_name = "Thing"\n', 'class_name = "Thing"\n[[durable_objects.bindings]]\nname = "K"\nclass_name = "KvThing"\n') +
-        'new_classes = ["KvThing"]\n',
+      "wrangler.toml": withKvClass(config("key-size")),
       "index.js": KEY_SIZE_WORKER,
     },
     requests: [{ path: "/" }, { path: "/kv" }],
+  }),
+  devCase({
+    name: "durable objects: a value over production's size limit is refused with production's error (wrangler dev stores it)",
+    files: { "wrangler.toml": withKvClass(config("value-size")), "index.js": VALUE_SIZE_WORKER },
+    requests: [
+      { path: "/", expected: [OVER_LIMIT_REFUSED] },
+      { path: "/kv", expected: [OVER_LIMIT_REFUSED] },
+    ],
   }),
   devCase({
     name: "durable objects: a cursor's rowsRead grows as its rows are read, and rowsRead/rowsWritten count the last statement only",
