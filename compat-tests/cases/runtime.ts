@@ -238,3 +238,29 @@ cases.push(
     fast: true,
   }),
 );
+
+// Request.keepalive: workerd has the property (on the prototype) and it is always
+// false, for the request a worker receives and for any it constructs.
+const KEEPALIVE_WORKER = `export default {
+  fetch(request) {
+    return Response.json({
+      incoming: request.keepalive,
+      constructed: new Request("http://x/").keepalive,
+      askedFor: new Request("http://x/", { method: "POST", body: "x", keepalive: true }).keepalive,
+      copied: new Request(request).keepalive,
+      cloned: request.clone().keepalive,
+      onPrototype: "keepalive" in Request.prototype,
+      own: Object.prototype.hasOwnProperty.call(request, "keepalive"),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: Request.keepalive is false on received and constructed requests",
+    files: { "wrangler.toml": 'name = "keepalive"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": KEEPALIVE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

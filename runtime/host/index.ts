@@ -64,6 +64,8 @@ export interface LoadOptions {
 
 /** Bun's own Response, before installResponseShape() replaces the global. */
 const NativeResponse = globalThis.Response;
+/** Bun's own Request. */
+const NativeRequest = globalThis.Request;
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
 
@@ -128,6 +130,7 @@ export function installRuntimeGlobals(): void {
     return redirect(String(url), status);
   }) as typeof Response.redirect;
   installResponseShape();
+  installRequestShape();
   installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
@@ -239,6 +242,15 @@ function installResponseShape(): void {
     }
   };
   globalThis.Response = Response as typeof globalThis.Response;
+}
+
+/**
+ * Requests as workerd shapes them: `keepalive` is there and always false (workerd
+ * does not implement it), on the prototype, so the native Requests the dev server
+ * hands to workers have it too without a per-request cost.
+ */
+function installRequestShape(): void {
+  Object.defineProperty(NativeRequest.prototype, "keepalive", { get: () => false, configurable: true, enumerable: true });
 }
 
 class HandlerError extends Error {}
