@@ -264,3 +264,32 @@ cases.push(
     fast: true,
   }),
 );
+
+// crypto.getRandomValues: at most 64 KiB at once, and integer-typed views only,
+// refused with DOMExceptions in workerd's words.
+const RANDOM_WORKER = `const attempt = (work) => { try { const r = work(); return r.constructor.name + " " + r.byteLength; } catch (e) { return [e.constructor.name, e.name, e.code, e.message].join(" | "); } };
+export default {
+  fetch() {
+    return Response.json({
+      max: attempt(() => crypto.getRandomValues(new Uint8Array(65536))),
+      over: attempt(() => crypto.getRandomValues(new Uint8Array(65537))),
+      overWide: attempt(() => crypto.getRandomValues(new Uint32Array(16385))),
+      bigints: attempt(() => crypto.getRandomValues(new BigUint64Array(4))),
+      floats: attempt(() => crypto.getRandomValues(new Float64Array(2))),
+      floatsOver: attempt(() => crypto.getRandomValues(new Float32Array(20000))),
+      dataView: attempt(() => crypto.getRandomValues(new DataView(new ArrayBuffer(4)))),
+      name: crypto.getRandomValues.name,
+      length: crypto.getRandomValues.length,
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: crypto.getRandomValues refuses more than 65,536 bytes and non-integer views",
+    files: { "wrangler.toml": 'name = "random"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": RANDOM_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
