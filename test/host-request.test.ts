@@ -1,5 +1,5 @@
 // The Request a worker receives or constructs, shaped as workerd's: keepalive is
-// there (always false).
+// there (always false), and a GET or HEAD request cannot have a body.
 import { afterAll, expect, test } from "bun:test";
 import { installRuntimeGlobals } from "../runtime/host/index.ts";
 import { lockCodeGeneration } from "../runtime/host/scope.ts";
@@ -27,4 +27,19 @@ test("request.keepalive is false on received and constructed requests", async ()
   }
   expect(new Request("http://x/").keepalive).toBe(false);
   expect(new Request("http://x/", { method: "POST", body: "x", keepalive: true }).keepalive).toBe(false);
+});
+
+test("a GET or HEAD request with a body is refused; a null body, another method or an unchanged copy is not", () => {
+  const refused = "Request with a GET or HEAD method cannot have a body.";
+  const post = () => new Request("http://x/", { method: "POST", body: "abc" });
+  expect(() => new Request("http://x/", { method: "GET", body: "x" })).toThrow(refused);
+  expect(() => new Request("http://x/", { method: "head", body: "" })).toThrow(refused);
+  expect(() => new Request("http://x/", { body: "x" })).toThrow(refused);
+  expect(() => new Request(post(), { method: "GET" })).toThrow(refused);
+  expect(new Request(post(), { method: "GET", body: null }).body).toBeNull();
+  expect(new Request("http://x/", { method: "GET", body: null }).method).toBe("GET");
+  expect(new Request(post(), { headers: { a: "b" } }).method).toBe("POST");
+  expect(new Request("http://x/", post()).method).toBe("POST");
+  expect(new Request("http://x/", { method: "POST", body: "x" }) instanceof Request).toBe(true);
+  expect(Request.length).toBe(0);
 });

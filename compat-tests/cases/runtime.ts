@@ -293,3 +293,52 @@ cases.push(
     fast: true,
   }),
 );
+
+// new Request(): a GET or HEAD request cannot have a body, whether the init gives
+// one or a body-carrying input request is turned into a GET; a Request as the
+// init, or a copy that sets neither method nor body, is taken as it is.
+const REQUEST_BODY_WORKER = `const attempt = (work) => { try { const r = work(); return "ok " + r.method + " " + (r.body === null ? "no body" : "body") + " " + (r instanceof Request); } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request) {
+    const post = () => new Request("http://x/", { method: "POST", body: "abc" });
+    return Response.json({
+      getBody: attempt(() => new Request("http://x/", { method: "GET", body: "x" })),
+      headBody: attempt(() => new Request("http://x/", { method: "HEAD", body: "x" })),
+      lowerCase: attempt(() => new Request("http://x/", { method: "head", body: new Uint8Array(1) })),
+      defaultMethod: attempt(() => new Request("http://x/", { body: "x" })),
+      emptyBody: attempt(() => new Request("http://x/", { method: "GET", body: "" })),
+      nullBody: attempt(() => new Request("http://x/", { method: "GET", body: null })),
+      undefinedBody: attempt(() => new Request("http://x/", { method: "HEAD", body: undefined })),
+      postToGet: attempt(() => new Request(post(), { method: "GET" })),
+      postToGetNoBody: attempt(() => new Request(post(), { method: "GET", body: null })),
+      postCopy: attempt(() => new Request(post(), { headers: { a: "b" } })),
+      getGivenBody: attempt(() => new Request(new Request("http://x/"), { body: "x" })),
+      post: attempt(() => new Request("http://x/", { method: "POST", body: "x" })),
+      requestAsInit: attempt(() => new Request("http://x/", post())),
+      incoming: attempt(() => new Request(request, { headers: { a: "b" } })),
+      incomingIsRequest: request instanceof Request,
+      fetchGetBody: await fetch("http://x.invalid/", { method: "GET", body: "x" }).then(() => "sent", (e) => e.constructor.name + ": " + e.message),
+      length: Request.length,
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: new Request() refuses a body on GET and HEAD",
+    files: { "wrangler.toml": 'name = "reqbody"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": REQUEST_BODY_WORKER },
+    requests: [
+      {
+        path: "/",
+        expected: [
+          {
+            reason: "fetch() is Bun's own, which refuses a GET body with a TypeError of its own words",
+            bunflare: (text) => text.replace("fetch() request with GET/HEAD method cannot have body.", "Request with a GET or HEAD method cannot have a body."),
+          },
+        ],
+      },
+    ],
+    fast: true,
+  }),
+);

@@ -64,7 +64,7 @@ export interface LoadOptions {
 
 /** Bun's own Response, before installResponseShape() replaces the global. */
 const NativeResponse = globalThis.Response;
-/** Bun's own Request. */
+/** Bun's own Request, before installRequestShape() replaces the global. */
 const NativeRequest = globalThis.Request;
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
@@ -244,13 +244,46 @@ function installResponseShape(): void {
   globalThis.Response = Response as typeof globalThis.Response;
 }
 
+const BODILESS_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * workerd's check on a new Request that Bun does not make: a GET or HEAD request
+ * has no body. Only when the init sets a method or a body; a Request given as the
+ * init is taken as it is (workerd proxies a received GET with a body unchanged).
+ */
+function checkRequestInit(input: unknown, init: RequestInit | undefined): void {
+  if (init === undefined || init === null || init instanceof NativeRequest) return;
+  const { method, body } = init;
+  if (method === undefined && body === undefined) return;
+  const effective = method !== undefined ? String(method).toUpperCase() : input instanceof NativeRequest ? input.method : "GET";
+  if (!BODILESS_METHODS.has(effective)) return;
+  // The new request's body: the init's (null for none), else the input request's.
+  const hasBody = body !== undefined ? body !== null : input instanceof NativeRequest && input.body !== null;
+  if (hasBody) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+}
+
 /**
  * Requests as workerd shapes them: `keepalive` is there and always false (workerd
  * does not implement it), on the prototype, so the native Requests the dev server
- * hands to workers have it too without a per-request cost.
+ * hands to workers have it too without a per-request cost; and `new Request(...)`
+ * refuses a body on GET and HEAD. A subclass as for Response: the incoming
+ * requests stay Bun's own, and still pass `instanceof Request`.
  */
 function installRequestShape(): void {
-  Object.defineProperty(NativeRequest.prototype, "keepalive", { get: () => false, configurable: true, enumerable: true });
+  const Native = NativeRequest;
+  Object.defineProperty(Native.prototype, "keepalive", { get: () => false, configurable: true, enumerable: true });
+  const Request = class Request extends Native {
+    // A rest parameter, so `Request.length` is 0 as the native constructor's.
+    constructor(...args: ConstructorParameters<typeof NativeRequest>) {
+      checkRequestInit(args[0], args[1]);
+      super(...args);
+    }
+
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Native;
+    }
+  };
+  globalThis.Request = Request as typeof globalThis.Request;
 }
 
 class HandlerError extends Error {}
