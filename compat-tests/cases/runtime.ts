@@ -342,3 +342,65 @@ cases.push(
     fast: true,
   }),
 );
+
+// WebSocketPair: a socket is CLOSING from its close() until the peer's close
+// reaches it, and CLOSING from receiving a close until it closes too. Before
+// 2026-04-07 the peer answers only when its code calls close(); from then on
+// (web_socket_auto_reply_to_close) the runtime answers at once, and the close
+// event finds the socket CLOSED, unless it was accepted with allowHalfOpen.
+const WEBSOCKET_CLOSE_WORKER = `const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch() {
+    const [a, b] = Object.values(new WebSocketPair());
+    const log = [];
+    const states = () => a.readyState + "/" + b.readyState;
+    a.accept();
+    b.accept();
+    for (const [name, ws] of [["a", a], ["b", b]]) {
+      ws.addEventListener("message", (e) => log.push(name + " message " + e.data + " " + states()));
+      ws.addEventListener("close", (e) => log.push(name + " close " + e.code + " " + e.reason + " " + e.wasClean + " " + states()));
+    }
+    log.push("open " + states());
+    a.close(4000, "bye");
+    log.push("after a.close " + states());
+    log.push("a.send " + attempt(() => a.send("late")));
+    log.push("a.close again " + attempt(() => a.close(4002, "again")));
+    await wait(100);
+    log.push("later " + states());
+    log.push("b.send " + attempt(() => b.send("after the close")));
+    b.close(4001, "ok");
+    log.push("after b.close " + states());
+    await wait(100);
+    log.push("end " + states());
+    // accept({ allowHalfOpen: true }): this end never answers a close by itself.
+    const [c, d] = Object.values(new WebSocketPair());
+    c.accept();
+    d.accept({ allowHalfOpen: true });
+    d.addEventListener("close", (e) => log.push("half-open d close " + e.code + " " + c.readyState + "/" + d.readyState));
+    c.close(4003, "half");
+    await wait(100);
+    log.push("half-open later " + c.readyState + "/" + d.readyState);
+    d.close(4004, "done");
+    await wait(100);
+    log.push("half-open end " + c.readyState + "/" + d.readyState);
+    return Response.json(log);
+  },
+};
+`;
+
+const wsConfig = (date: string) => `name = "wsclose"\nmain = "index.js"\ncompatibility_date = "${date}"\n`;
+cases.push(
+  devCase({
+    name: "runtime: a WebSocket is CLOSING after close() until the peer closes (manual close replies, before 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-01-01"), "index.js": WEBSOCKET_CLOSE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket is CLOSING after close() until the runtime's reply (web_socket_auto_reply_to_close, from 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CLOSE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

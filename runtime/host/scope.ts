@@ -14,17 +14,22 @@
 // pays nothing for them. The same call empties the module's import.meta of
 // Bun's members (url, dir, require, env, ...), as workerd gives it. `globalThis` and `self` are shadowed too, by a proxy
 // that hides the same names (property reads through it cost a trap; code that
-// reads free identifiers, as almost all code does, never meets it).
+// reads free identifiers, as almost all code does, never meets it). The same
+// shadows give a worker the globals whose behaviour hangs on its own
+// compatibility date (WebSocketPair).
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
+import { AutoReplyWebSocketPair, WebSocketPair } from "./websocket.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
+  /** Its WebSockets answer a close at once (web_socket_auto_reply_to_close). */
+  autoReplyToClose?: boolean;
 }
 
 /** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
@@ -32,7 +37,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -97,6 +102,8 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.globalThis = view;
   values.self = view;
   values.console = workerConsole;
+  // Per worker: workers of one session may have compatibility dates either side of the flag's.
+  values.WebSocketPair = options.autoReplyToClose ? AutoReplyWebSocketPair : WebSocketPair;
   return values;
 }
 
