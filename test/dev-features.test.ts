@@ -198,6 +198,26 @@ describe("bunflare dev WebSockets", () => {
   });
 });
 
+describe("bunflare dev response streams", () => {
+  test("a body stream that enqueues strings: the worker's read rejects, the client gets the bytes before it, the error is logged", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  async fetch(request) {
+    const stream = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("text"); c.close(); } });
+    if (new URL(request.url).pathname === "/read") return new Response(await new Response(stream()).text().catch((error) => String(error)));
+    return new Response(stream());
+  },
+};
+`,
+    });
+    expect(await (await get("/read")).text()).toBe("TypeError: This ReadableStream did not return bytes.");
+    const response = await get("/", { headers: { "accept-encoding": "identity" } });
+    expect([response.status, await response.text()]).toEqual([200, "bytes "]);
+    await dev.waitForOutput(/✘ \[ERROR\] Uncaught TypeError: This ReadableStream did not return bytes\./);
+  });
+});
+
 describe("bunflare dev WebSocket closes", () => {
   // The worker logs what its end of the socket saw; /log answers with it.
   const closingWorker = `const log = [];

@@ -343,6 +343,43 @@ cases.push(
   }),
 );
 
+// A response body stream must give bytes: workerd does not encode strings a
+// ReadableStream enqueues. The worker's own reads reject; the client gets the
+// status and the bytes before the first string, and the error is logged. (Not
+// compared: the logged lines, as workerd logs the error several times over,
+// once with its own C++ trace, where bunflare logs it once; and a compressed
+// body, which wrangler cuts off mid-stream: the probes ask for none.)
+const STRING_STREAM_WORKER = `const strings = () => new ReadableStream({ start(c) { c.enqueue("hello "); c.enqueue("world"); c.close(); } });
+const mixed = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("then text"); c.close(); } });
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/strings") return new Response(strings());
+    if (url.pathname === "/mixed") return new Response(mixed());
+    const read = (work) => work().then((r) => "read " + JSON.stringify(r), (e) => e.constructor.name + ": " + e.message);
+    return Response.json({
+      text: await read(() => new Response(strings()).text()),
+      mixed: await read(() => new Response(mixed()).text()),
+      arrayBuffer: await read(() => new Response(strings()).arrayBuffer().then((b) => b.byteLength)),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: a response body stream that enqueues strings is refused",
+    files: { "wrangler.toml": 'name = "strstream"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": STRING_STREAM_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/strings", headers: { "accept-encoding": "identity" } },
+      { path: "/mixed", headers: { "accept-encoding": "identity" } },
+    ],
+    compareRequestLog: true,
+    fast: true,
+  }),
+);
+
 // WebSocketPair: a socket is CLOSING from its close() until the peer's close
 // reaches it, and CLOSING from receiving a close until it closes too. Before
 // 2026-04-07 the peer answers only when its code calls close(); from then on

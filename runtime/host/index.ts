@@ -5,7 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
-import { rememberEncodeBody } from "./encode-body.ts";
+import { bytesOnly, rememberCheckedBody, rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
@@ -17,7 +17,7 @@ import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { installCryptoExtensions } from "./crypto.ts";
-import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { forgetUserModules, isAnyChunkStream, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
 
@@ -218,10 +218,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * `new Response(...)` as workerd builds it: a string body's default type is
- * spelled "text/plain;charset=UTF-8", and `webSocket` / `encodeBody` in the init
- * are kept. A subclass rather than a Proxy, so constructing one costs a plain
- * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
- * still pass `instanceof Response`.
+ * spelled "text/plain;charset=UTF-8", `webSocket` / `encodeBody` in the init
+ * are kept, and a body stream the worker made must give bytes. A subclass
+ * rather than a Proxy, so constructing one costs a plain constructor call;
+ * Responses Bun makes itself (fetch, Response.json, clone) still pass
+ * `instanceof Response`.
  */
 function installResponseShape(): void {
   const Native = NativeResponse;
@@ -230,7 +231,10 @@ function installResponseShape(): void {
     constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
       const [body, init] = args;
       checkResponseInit(body, init);
-      super(body, typeof body === "string" ? withTextType(init) : init);
+      // A stream the worker made gives only bytes, as workerd reads it.
+      const made = isAnyChunkStream(body);
+      super(made ? bytesOnly(body) : body, typeof body === "string" ? withTextType(init) : init);
+      if (made) rememberCheckedBody(this);
       if (init) {
         if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);
         rememberEncodeBody(this, init);
