@@ -171,6 +171,12 @@ export function allowsEvalDuringStartup({ flags, date }: CompatSettings): boolea
   return flags.includes("allow_eval_during_startup") || date >= "2025-06-01";
 }
 
+/** A WebSocket answers a close it receives at once: web_socket_auto_reply_to_close, the default from 2026-04-07. */
+export function autoRepliesToClose({ flags, date }: CompatSettings): boolean {
+  if (flags.includes("web_socket_manual_reply_to_close")) return false;
+  return flags.includes("web_socket_auto_reply_to_close") || date >= "2026-04-07";
+}
+
 /** The flags of `flags` that the runtime knows but bunflare does not give, in the order given. */
 export function unsupportedFlags(flags: string[]): string[] {
   return [...new Set(flags.filter((flag) => UNSUPPORTED_FLAGS.has(flag)))];

@@ -198,6 +198,70 @@ describe("bunflare dev WebSockets", () => {
   });
 });
 
+describe("bunflare dev response streams", () => {
+  test("a body stream that enqueues strings: the worker's read rejects, the client gets the bytes before it, the error is logged", async () => {
+    const { dev, get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `export default {
+  async fetch(request) {
+    const stream = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("text"); c.close(); } });
+    if (new URL(request.url).pathname === "/read") return new Response(await new Response(stream()).text().catch((error) => String(error)));
+    return new Response(stream());
+  },
+};
+`,
+    });
+    expect(await (await get("/read")).text()).toBe("TypeError: This ReadableStream did not return bytes.");
+    const response = await get("/", { headers: { "accept-encoding": "identity" } });
+    expect([response.status, await response.text()]).toEqual([200, "bytes "]);
+    await dev.waitForOutput(/✘ \[ERROR\] Uncaught TypeError: This ReadableStream did not return bytes\./);
+  });
+});
+
+describe("bunflare dev WebSocket closes", () => {
+  // The worker logs what its end of the socket saw; /log answers with it.
+  const closingWorker = `const log = [];
+export default {
+  fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/log") return Response.json(log);
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", (event) => {
+      if (event.data !== "close") return;
+      server.close(4000, "server bye");
+      log.push(path + " after close() " + server.readyState);
+    });
+    server.addEventListener("close", (event) => log.push(path + " close " + event.code + " " + event.reason + " " + server.readyState));
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`;
+  const session = async (base: string, path: string, clientCloses: boolean) => {
+    const socket = new WebSocket(base.replace("http", "ws") + path);
+    const closed = new Promise<string>((resolve) => socket.addEventListener("close", (event) => resolve(event.code + " " + event.reason)));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    if (clientCloses) socket.close(4001, "client bye");
+    else socket.send("close");
+    return closed;
+  };
+
+  // Before 2026-04-07 a close from the client leaves the server end CLOSING until the worker
+  // closes it too; from then on (web_socket_auto_reply_to_close) the runtime answers at once.
+  for (const [date, afterClientClose, then] of [
+    ["2026-01-01", "2", "CLOSING"],
+    ["2026-05-01", "3", "CLOSED"],
+  ]) {
+    test(`a server end is CLOSING from its close() until the client answers; a client's close finds it ${then} (compatibility date ${date})`, async () => {
+      const { dev, get } = await serve({ "wrangler.toml": `name = "t"\nmain = "src/index.js"\ncompatibility_date = "${date}"\n`, "src/index.js": closingWorker });
+      expect(await session(dev.url, "/server", false)).toBe("4000 server bye");
+      expect(await session(dev.url, "/client", true)).toBe("4001 client bye");
+      await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 3);
+      expect(await (await get("/log")).json()).toEqual(["/server after close() 2", "/server close 4000 server bye 3", `/client close 4001 client bye ${afterClientClose}`]);
+    });
+  }
+});
+
 describe("bunflare dev WebSockets sent to before the upgrade", () => {
   test("messages the worker sends before returning the 101, and then a close, reach the client in order", async () => {
     const { dev } = await serve({

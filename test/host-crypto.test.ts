@@ -34,3 +34,20 @@ test("crypto.DigestStream hashes what is written to it, text as UTF-8", async ()
   expect(hex(await piped.digest)).toBe("900150983cd24fb0d6963f7d28e17f72");
   expect(() => new DigestStream("SHA-999")).toThrow("Unrecognized or unimplemented digest algorithm requested.");
 });
+
+test("crypto.getRandomValues fills up to 65,536 bytes and refuses more, and non-integer views, in workerd's words", () => {
+  expect(crypto.getRandomValues(new Uint8Array(65_536)).byteLength).toBe(65_536);
+  expect(crypto.getRandomValues(new BigUint64Array(4)).length).toBe(4);
+  const refusal = (view: ArrayBufferView) => {
+    try {
+      crypto.getRandomValues(view as Uint8Array);
+    } catch (error) {
+      return [(error as DOMException).name, (error as DOMException).message];
+    }
+    return "filled";
+  };
+  expect(refusal(new Uint8Array(65_537))).toEqual(["QuotaExceededError", "getRandomValues() only accepts buffers of size <= 64K but provided 65537 bytes."]);
+  expect(refusal(new Uint32Array(16_385))).toEqual(["QuotaExceededError", "getRandomValues() only accepts buffers of size <= 64K but provided 65540 bytes."]);
+  expect(refusal(new Float32Array(20_000))).toEqual(["TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view."]);
+  expect(refusal(new DataView(new ArrayBuffer(4)))).toEqual(["TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view."]);
+});

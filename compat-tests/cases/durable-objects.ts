@@ -118,9 +118,8 @@ export default {
 // opens sockets to the object through its stub. acceptWebSocket twice and
 // accept() after it are refused (each message reaches webSocketMessage once),
 // tags and attachments, getWebSockets() order, closes from either side.
-// (Not diffed: a socket's readyState after a close, CLOSING in workerd until
-// the close handshake completes and CLOSED at once in bunflare; the text of a
-// DataCloneError from serializeAttachment.)
+// (Not diffed: the text of a DataCloneError from serializeAttachment. A
+// socket's readyState around a close is diffed in runtime.ts.)
 const HIBERNATION_WORKER = `import { DurableObject } from "cloudflare:workers";
 const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
 const names = (list) => list.map((ws) => ws.deserializeAttachment().name);

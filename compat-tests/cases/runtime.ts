@@ -238,3 +238,206 @@ cases.push(
     fast: true,
   }),
 );
+
+// Request.keepalive: workerd has the property (on the prototype) and it is always
+// false, for the request a worker receives and for any it constructs.
+const KEEPALIVE_WORKER = `export default {
+  fetch(request) {
+    return Response.json({
+      incoming: request.keepalive,
+      constructed: new Request("http://x/").keepalive,
+      askedFor: new Request("http://x/", { method: "POST", body: "x", keepalive: true }).keepalive,
+      copied: new Request(request).keepalive,
+      cloned: request.clone().keepalive,
+      onPrototype: "keepalive" in Request.prototype,
+      own: Object.prototype.hasOwnProperty.call(request, "keepalive"),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: Request.keepalive is false on received and constructed requests",
+    files: { "wrangler.toml": 'name = "keepalive"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": KEEPALIVE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// crypto.getRandomValues: at most 64 KiB at once, and integer-typed views only,
+// refused with DOMExceptions in workerd's words.
+const RANDOM_WORKER = `const attempt = (work) => { try { const r = work(); return r.constructor.name + " " + r.byteLength; } catch (e) { return [e.constructor.name, e.name, e.code, e.message].join(" | "); } };
+export default {
+  fetch() {
+    return Response.json({
+      max: attempt(() => crypto.getRandomValues(new Uint8Array(65536))),
+      over: attempt(() => crypto.getRandomValues(new Uint8Array(65537))),
+      overWide: attempt(() => crypto.getRandomValues(new Uint32Array(16385))),
+      bigints: attempt(() => crypto.getRandomValues(new BigUint64Array(4))),
+      floats: attempt(() => crypto.getRandomValues(new Float64Array(2))),
+      floatsOver: attempt(() => crypto.getRandomValues(new Float32Array(20000))),
+      dataView: attempt(() => crypto.getRandomValues(new DataView(new ArrayBuffer(4)))),
+      name: crypto.getRandomValues.name,
+      length: crypto.getRandomValues.length,
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: crypto.getRandomValues refuses more than 65,536 bytes and non-integer views",
+    files: { "wrangler.toml": 'name = "random"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": RANDOM_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// new Request(): a GET or HEAD request cannot have a body, whether the init gives
+// one or a body-carrying input request is turned into a GET; a Request as the
+// init, or a copy that sets neither method nor body, is taken as it is.
+const REQUEST_BODY_WORKER = `const attempt = (work) => { try { const r = work(); return "ok " + r.method + " " + (r.body === null ? "no body" : "body") + " " + (r instanceof Request); } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request) {
+    const post = () => new Request("http://x/", { method: "POST", body: "abc" });
+    return Response.json({
+      getBody: attempt(() => new Request("http://x/", { method: "GET", body: "x" })),
+      headBody: attempt(() => new Request("http://x/", { method: "HEAD", body: "x" })),
+      lowerCase: attempt(() => new Request("http://x/", { method: "head", body: new Uint8Array(1) })),
+      defaultMethod: attempt(() => new Request("http://x/", { body: "x" })),
+      emptyBody: attempt(() => new Request("http://x/", { method: "GET", body: "" })),
+      nullBody: attempt(() => new Request("http://x/", { method: "GET", body: null })),
+      undefinedBody: attempt(() => new Request("http://x/", { method: "HEAD", body: undefined })),
+      postToGet: attempt(() => new Request(post(), { method: "GET" })),
+      postToGetNoBody: attempt(() => new Request(post(), { method: "GET", body: null })),
+      postCopy: attempt(() => new Request(post(), { headers: { a: "b" } })),
+      getGivenBody: attempt(() => new Request(new Request("http://x/"), { body: "x" })),
+      post: attempt(() => new Request("http://x/", { method: "POST", body: "x" })),
+      requestAsInit: attempt(() => new Request("http://x/", post())),
+      incoming: attempt(() => new Request(request, { headers: { a: "b" } })),
+      incomingIsRequest: request instanceof Request,
+      fetchGetBody: await fetch("http://x.invalid/", { method: "GET", body: "x" }).then(() => "sent", (e) => e.constructor.name + ": " + e.message),
+      length: Request.length,
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: new Request() refuses a body on GET and HEAD",
+    files: { "wrangler.toml": 'name = "reqbody"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": REQUEST_BODY_WORKER },
+    requests: [
+      {
+        path: "/",
+        expected: [
+          {
+            reason: "fetch() is Bun's own, which refuses a GET body with a TypeError of its own words",
+            bunflare: (text) => text.replace("fetch() request with GET/HEAD method cannot have body.", "Request with a GET or HEAD method cannot have a body."),
+          },
+        ],
+      },
+    ],
+    fast: true,
+  }),
+);
+
+// A response body stream must give bytes: workerd does not encode strings a
+// ReadableStream enqueues. The worker's own reads reject; the client gets the
+// status and the bytes before the first string, and the error is logged. (Not
+// compared: the logged lines, as workerd logs the error several times over,
+// once with its own C++ trace, where bunflare logs it once; and a compressed
+// body, which wrangler cuts off mid-stream: the probes ask for none.)
+const STRING_STREAM_WORKER = `const strings = () => new ReadableStream({ start(c) { c.enqueue("hello "); c.enqueue("world"); c.close(); } });
+const mixed = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("then text"); c.close(); } });
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/strings") return new Response(strings());
+    if (url.pathname === "/mixed") return new Response(mixed());
+    const read = (work) => work().then((r) => "read " + JSON.stringify(r), (e) => e.constructor.name + ": " + e.message);
+    return Response.json({
+      text: await read(() => new Response(strings()).text()),
+      mixed: await read(() => new Response(mixed()).text()),
+      arrayBuffer: await read(() => new Response(strings()).arrayBuffer().then((b) => b.byteLength)),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: a response body stream that enqueues strings is refused",
+    files: { "wrangler.toml": 'name = "strstream"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": STRING_STREAM_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/strings", headers: { "accept-encoding": "identity" } },
+      { path: "/mixed", headers: { "accept-encoding": "identity" } },
+    ],
+    compareRequestLog: true,
+    fast: true,
+  }),
+);
+
+// WebSocketPair: a socket is CLOSING from its close() until the peer's close
+// reaches it, and CLOSING from receiving a close until it closes too. Before
+// 2026-04-07 the peer answers only when its code calls close(); from then on
+// (web_socket_auto_reply_to_close) the runtime answers at once, and the close
+// event finds the socket CLOSED, unless it was accepted with allowHalfOpen.
+const WEBSOCKET_CLOSE_WORKER = `const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch() {
+    const [a, b] = Object.values(new WebSocketPair());
+    const log = [];
+    const states = () => a.readyState + "/" + b.readyState;
+    a.accept();
+    b.accept();
+    for (const [name, ws] of [["a", a], ["b", b]]) {
+      ws.addEventListener("message", (e) => log.push(name + " message " + e.data + " " + states()));
+      ws.addEventListener("close", (e) => log.push(name + " close " + e.code + " " + e.reason + " " + e.wasClean + " " + states()));
+    }
+    log.push("open " + states());
+    a.close(4000, "bye");
+    log.push("after a.close " + states());
+    log.push("a.send " + attempt(() => a.send("late")));
+    log.push("a.close again " + attempt(() => a.close(4002, "again")));
+    await wait(100);
+    log.push("later " + states());
+    log.push("b.send " + attempt(() => b.send("after the close")));
+    b.close(4001, "ok");
+    log.push("after b.close " + states());
+    await wait(100);
+    log.push("end " + states());
+    // accept({ allowHalfOpen: true }): this end never answers a close by itself.
+    const [c, d] = Object.values(new WebSocketPair());
+    c.accept();
+    d.accept({ allowHalfOpen: true });
+    d.addEventListener("close", (e) => log.push("half-open d close " + e.code + " " + c.readyState + "/" + d.readyState));
+    c.close(4003, "half");
+    await wait(100);
+    log.push("half-open later " + c.readyState + "/" + d.readyState);
+    d.close(4004, "done");
+    await wait(100);
+    log.push("half-open end " + c.readyState + "/" + d.readyState);
+    return Response.json(log);
+  },
+};
+`;
+
+const wsConfig = (date: string) => `name = "wsclose"\nmain = "index.js"\ncompatibility_date = "${date}"\n`;
+cases.push(
+  devCase({
+    name: "runtime: a WebSocket is CLOSING after close() until the peer closes (manual close replies, before 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-01-01"), "index.js": WEBSOCKET_CLOSE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket is CLOSING after close() until the runtime's reply (web_socket_auto_reply_to_close, from 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CLOSE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

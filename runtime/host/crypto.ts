@@ -1,7 +1,9 @@
 // What workerd's Web Crypto has beyond the standard, which Bun lacks:
 // crypto.subtle.timingSafeEqual (webhook signature checks), MD5 in
 // crypto.subtle.digest, and crypto.DigestStream (a WritableStream that hashes
-// what is written to it). Installed once on this process's globals.
+// what is written to it); and the standard's 64 KiB cap on
+// crypto.getRandomValues, which Bun does not enforce. Installed once on this
+// process's globals.
 import { createHash, timingSafeEqual, type Hash } from "node:crypto";
 
 /** workerd's digest names (upper case) and node:crypto's for each. */
@@ -52,6 +54,11 @@ export class DigestStream extends WritableStream<ArrayBuffer | ArrayBufferView |
   }
 }
 
+/** The most bytes one crypto.getRandomValues() call fills, per the Web Crypto standard. */
+const MAX_RANDOM_BYTES = 65_536;
+
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+
 let installed = false;
 
 export function installCryptoExtensions(): void {
@@ -83,4 +90,24 @@ export function installCryptoExtensions(): void {
     },
   });
   Object.defineProperty(crypto, "DigestStream", { configurable: true, writable: true, value: DigestStream });
+  const nativeGetRandomValues = crypto.getRandomValues;
+  // On the object: Bun's prototype method cannot be redefined.
+  Object.defineProperty(crypto, "getRandomValues", {
+    configurable: true,
+    writable: true,
+    // Checked in workerd's order: an integer-typed view first, then its size; what is not a view, Bun refuses itself.
+    // A rest parameter, so its length is 0 as workerd's.
+    value: function getRandomValues<T extends ArrayBufferView | null>(this: Crypto, ...args: [array: T]): T {
+      const [array] = args;
+      if (ArrayBuffer.isView(array)) {
+        if (!INTEGER_ARRAYS.some((type) => array instanceof type)) {
+          throw new DOMException("ArrayBufferView argument to getRandomValues() must be an integer-typed view.", "TypeMismatchError");
+        }
+        if (array.byteLength > MAX_RANDOM_BYTES) {
+          throw new DOMException(`getRandomValues() only accepts buffers of size <= 64K but provided ${array.byteLength} bytes.`, "QuotaExceededError");
+        }
+      }
+      return nativeGetRandomValues.call(this, array as ArrayBufferView) as T;
+    },
+  });
 }

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
-import { rememberEncodeBody } from "./encode-body.ts";
+import { bytesOnly, rememberCheckedBody, rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
@@ -17,7 +17,7 @@ import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { installCryptoExtensions } from "./crypto.ts";
-import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { forgetUserModules, isAnyChunkStream, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 
 type Listener = (event: any) => void;
 
@@ -64,6 +64,8 @@ export interface LoadOptions {
 
 /** Bun's own Response, before installResponseShape() replaces the global. */
 const NativeResponse = globalThis.Response;
+/** Bun's own Request, before installRequestShape() replaces the global. */
+const NativeRequest = globalThis.Request;
 
 const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
 
@@ -128,6 +130,7 @@ export function installRuntimeGlobals(): void {
     return redirect(String(url), status);
   }) as typeof Response.redirect;
   installResponseShape();
+  installRequestShape();
   installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
@@ -215,10 +218,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * `new Response(...)` as workerd builds it: a string body's default type is
- * spelled "text/plain;charset=UTF-8", and `webSocket` / `encodeBody` in the init
- * are kept. A subclass rather than a Proxy, so constructing one costs a plain
- * constructor call; Responses Bun makes itself (fetch, Response.json, clone)
- * still pass `instanceof Response`.
+ * spelled "text/plain;charset=UTF-8", `webSocket` / `encodeBody` in the init
+ * are kept, and a body stream the worker made must give bytes. A subclass
+ * rather than a Proxy, so constructing one costs a plain constructor call;
+ * Responses Bun makes itself (fetch, Response.json, clone) still pass
+ * `instanceof Response`.
  */
 function installResponseShape(): void {
   const Native = NativeResponse;
@@ -227,7 +231,10 @@ function installResponseShape(): void {
     constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
       const [body, init] = args;
       checkResponseInit(body, init);
-      super(body, typeof body === "string" ? withTextType(init) : init);
+      // A stream the worker made gives only bytes, as workerd reads it.
+      const made = isAnyChunkStream(body);
+      super(made ? bytesOnly(body) : body, typeof body === "string" ? withTextType(init) : init);
+      if (made) rememberCheckedBody(this);
       if (init) {
         if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);
         rememberEncodeBody(this, init);
@@ -239,6 +246,48 @@ function installResponseShape(): void {
     }
   };
   globalThis.Response = Response as typeof globalThis.Response;
+}
+
+const BODILESS_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * workerd's check on a new Request that Bun does not make: a GET or HEAD request
+ * has no body. Only when the init sets a method or a body; a Request given as the
+ * init is taken as it is (workerd proxies a received GET with a body unchanged).
+ */
+function checkRequestInit(input: unknown, init: RequestInit | undefined): void {
+  if (init === undefined || init === null || init instanceof NativeRequest) return;
+  const { method, body } = init;
+  if (method === undefined && body === undefined) return;
+  const effective = method !== undefined ? String(method).toUpperCase() : input instanceof NativeRequest ? input.method : "GET";
+  if (!BODILESS_METHODS.has(effective)) return;
+  // The new request's body: the init's (null for none), else the input request's.
+  const hasBody = body !== undefined ? body !== null : input instanceof NativeRequest && input.body !== null;
+  if (hasBody) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+}
+
+/**
+ * Requests as workerd shapes them: `keepalive` is there and always false (workerd
+ * does not implement it), on the prototype, so the native Requests the dev server
+ * hands to workers have it too without a per-request cost; and `new Request(...)`
+ * refuses a body on GET and HEAD. A subclass as for Response: the incoming
+ * requests stay Bun's own, and still pass `instanceof Request`.
+ */
+function installRequestShape(): void {
+  const Native = NativeRequest;
+  Object.defineProperty(Native.prototype, "keepalive", { get: () => false, configurable: true, enumerable: true });
+  const Request = class Request extends Native {
+    // A rest parameter, so `Request.length` is 0 as the native constructor's.
+    constructor(...args: ConstructorParameters<typeof NativeRequest>) {
+      checkRequestInit(args[0], args[1]);
+      super(...args);
+    }
+
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Native;
+    }
+  };
+  globalThis.Request = Request as typeof globalThis.Request;
 }
 
 class HandlerError extends Error {}

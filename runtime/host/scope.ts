@@ -14,17 +14,23 @@
 // pays nothing for them. The same call empties the module's import.meta of
 // Bun's members (url, dir, require, env, ...), as workerd gives it. `globalThis` and `self` are shadowed too, by a proxy
 // that hides the same names (property reads through it cost a trap; code that
-// reads free identifiers, as almost all code does, never meets it).
+// reads free identifiers, as almost all code does, never meets it). The same
+// shadows give a worker the globals whose behaviour hangs on its own
+// compatibility date (WebSocketPair), or that must know which objects the
+// worker made (ReadableStream).
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
+import { AutoReplyWebSocketPair, WebSocketPair } from "./websocket.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
+  /** Its WebSockets answer a close at once (web_socket_auto_reply_to_close). */
+  autoReplyToClose?: boolean;
 }
 
 /** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
@@ -32,7 +38,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -40,6 +46,32 @@ const SCOPE_MODULE = "bunflare:scope";
 
 const REAL_GLOBAL = globalThis;
 const realProcess = process;
+
+const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
+/** The streams worker code made whose chunks may be anything: workerd sends only bytes of one as a body. */
+const anyChunkStreams = new WeakSet<object>();
+
+/** Whether `value` is a stream the worker made that may hold other chunks than bytes. */
+export function isAnyChunkStream(value: unknown): value is ReadableStream {
+  return typeof value === "object" && value !== null && anyChunkStreams.has(value);
+}
+
+/**
+ * The worker's ReadableStream: Bun's, remembering the default (not byte) streams it
+ * makes. The host's own streams stay unmarked, so the response paths that send them
+ * never check their chunks.
+ */
+const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
+  // A rest parameter, so `ReadableStream.length` is 0 as the native constructor's.
+  constructor(...args: [source?: { type?: unknown }, strategy?: QueuingStrategy]) {
+    super(...args);
+    if (args[0]?.type === undefined) anyChunkStreams.add(this);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeReadableStream;
+  }
+};
 
 /** The values a worker's modules bind in place of the globals. */
 function makeScope(options: ScopeOptions): Record<string, unknown> {
@@ -97,6 +129,9 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.globalThis = view;
   values.self = view;
   values.console = workerConsole;
+  // Per worker: workers of one session may have compatibility dates either side of the flag's.
+  values.WebSocketPair = options.autoReplyToClose ? AutoReplyWebSocketPair : WebSocketPair;
+  values.ReadableStream = WorkerReadableStream;
   return values;
 }
 

@@ -21,7 +21,6 @@ export class WorkerWebSocket extends EventTarget {
   static readonly READY_STATE_OPEN = OPEN;
   static readonly READY_STATE_CLOSING = CLOSING;
   static readonly READY_STATE_CLOSED = CLOSED;
-  readyState = OPEN;
   url: string | null = null;
   protocol: string | null = null;
   extensions: string | null = null;
@@ -31,6 +30,11 @@ export class WorkerWebSocket extends EventTarget {
   /** Events that arrive before accept() are held, as in workerd. */
   #pending: Event[] = [];
   #attachment: unknown;
+  // workerd's two halves of a close: this end called close(), and a close reached it.
+  #closedOutgoing = false;
+  #closedIncoming = false;
+  /** web_socket_auto_reply_to_close: a close that reaches this end is answered at once. */
+  #autoReply = false;
 
   /** @internal Whether accept() (or a real connection) took this end. */
   static accepted(ws: object): boolean {
@@ -38,30 +42,43 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   /** @internal */
-  static link(a: WorkerWebSocket, b: WorkerWebSocket): void {
+  static link(a: WorkerWebSocket, b: WorkerWebSocket, autoReply: boolean): void {
     a.#peer = b;
     b.#peer = a;
+    a.#autoReply = b.#autoReply = autoReply;
   }
 
-  accept(): void {
+  /** CLOSING from one half of the close to the other, as workerd counts it: CLOSED once both are done. */
+  get readyState(): number {
+    if (this.#closedOutgoing && this.#closedIncoming) return CLOSED;
+    return this.#closedOutgoing || this.#closedIncoming ? CLOSING : OPEN;
+  }
+
+  /** `allowHalfOpen`: this end does not answer a close by itself (for proxying), whatever the compatibility date. */
+  accept(options?: { allowHalfOpen?: boolean }): void {
     if (this.#accepted) return;
+    if (options?.allowHalfOpen) this.#autoReply = false;
     this.#accepted = true;
     const pending = this.#pending;
     this.#pending = [];
-    for (const event of pending) this.dispatchEvent(event);
+    for (const event of pending) this.#dispatch(event);
   }
 
   send(data: Data): void {
-    if (this.readyState !== OPEN) throw new TypeError("Can't call WebSocket send() after close().");
+    // Only this end's own close() stops it sending: after receiving a close it may still say something.
+    if (this.#closedOutgoing) throw new TypeError("Can't call WebSocket send() after close().");
     const payload = typeof data === "string" || data instanceof ArrayBuffer ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer;
-    this.#peer?.receive(payload);
+    const peer = this.#peer;
+    // It reaches the peer later, as over a connection (and in order with a close that follows it).
+    if (peer) queueMicrotask(() => peer.receive(payload));
   }
 
   close(code = 1000, reason = ""): void {
-    if (this.readyState >= CLOSING) return;
-    this.readyState = CLOSING;
-    this.#peer?.closedByPeer(code, reason);
-    this.readyState = CLOSED;
+    if (this.#closedOutgoing) return;
+    this.#closedOutgoing = true;
+    const peer = this.#peer;
+    // Until the peer's answer comes back, this end is CLOSING.
+    if (peer) queueMicrotask(() => peer.closedByPeer(code, reason));
   }
 
   serializeAttachment(value: unknown): void {
@@ -101,17 +118,25 @@ export class WorkerWebSocket extends EventTarget {
   /** @internal */
   closedByPeer(code: number, reason: string): void {
     if (this.#sink) {
+      // The real client answers the close itself; its answer comes back through close().
+      this.#closedIncoming = true;
       this.#sink.close(code, reason);
-      this.readyState = CLOSED;
       return;
     }
-    this.readyState = CLOSED;
     this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: true }));
   }
 
   #deliver(event: Event): void {
-    if (this.#accepted) this.dispatchEvent(event);
+    if (this.#accepted) this.#dispatch(event);
     else this.#pending.push(event);
+  }
+
+  #dispatch(event: Event): void {
+    if (event.type === "close") {
+      this.#closedIncoming = true;
+      if (this.#autoReply) this.close((event as CloseEvent).code, (event as CloseEvent).reason);
+    }
+    this.dispatchEvent(event);
   }
 }
 
@@ -121,9 +146,18 @@ export class WebSocketPair {
   constructor() {
     this[0] = new WorkerWebSocket();
     this[1] = new WorkerWebSocket();
-    WorkerWebSocket.link(this[0], this[1]);
+    WorkerWebSocket.link(this[0], this[1], this instanceof AutoReplyWebSocketPair);
   }
 }
+
+/**
+ * The WebSocketPair of a worker with web_socket_auto_reply_to_close (the default
+ * from 2026-04-07): its ends answer a close they receive at once.
+ */
+export const AutoReplyWebSocketPair = (() => {
+  const Base = WebSocketPair;
+  return class WebSocketPair extends Base {};
+})();
 
 /** The `webSocket` a worker put in its Response init, kept beside the real Response. */
 const sockets = new WeakMap<Response, WorkerWebSocket>();

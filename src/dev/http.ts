@@ -9,6 +9,7 @@ import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.
 import { isRemoteCall } from "./remote.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
+import { endedOnBodyError } from "../../runtime/host/encode-body.ts";
 import { placeholderCf } from "../../runtime/host/cf.ts";
 import { asReceived } from "../../runtime/host/received.ts";
 import type { DevConsole } from "./console.ts";
@@ -237,6 +238,8 @@ export class DevHttpServer {
           // Built on first read: most requests never look at cf.
           Object.defineProperty(workerRequest, "cf", { get: () => (cf ??= placeholderCf(undefined, acceptEncoding ?? "")), enumerable: true });
           response = await primary.current.fetch(asReceived(workerRequest));
+          // A body the worker's stream fails to give as bytes: logged in workerd's words, the client gets what came before.
+          response = endedOnBodyError(response, (error) => devConsole.worker("error", [`Uncaught ${error}`]));
           if (rewritten && response.status !== 101) response = fromUpstream(response, rewritten.inner, rewritten.outer);
           const socket = response.status === 101 ? webSocketOf(response) : undefined;
           if (socket) {
