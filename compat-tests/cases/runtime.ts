@@ -344,23 +344,26 @@ cases.push(
 );
 
 // A response body stream must give bytes: workerd does not encode strings a
-// ReadableStream enqueues. The worker's own reads reject; the client gets the
+// ReadableStream enqueues. A stream that errors after some bytes fares the same. The worker's own reads reject; the client gets the
 // status and the bytes before the first string, and the error is logged. (Not
 // compared: the logged lines, as workerd logs the error several times over,
 // once with its own C++ trace, where bunflare logs it once; and a compressed
 // body, which wrangler cuts off mid-stream: the probes ask for none.)
 const STRING_STREAM_WORKER = `const strings = () => new ReadableStream({ start(c) { c.enqueue("hello "); c.enqueue("world"); c.close(); } });
 const mixed = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("then text"); c.close(); } });
+const failing = () => { let n = 0; return new ReadableStream({ pull(c) { if (n++ < 2) c.enqueue(new TextEncoder().encode("chunk " + n + "\\n")); else c.error(new Error("boom in stream")); } }); };
 export default {
   async fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === "/strings") return new Response(strings());
     if (url.pathname === "/mixed") return new Response(mixed());
+    if (url.pathname === "/failing") return new Response(failing());
     const read = (work) => work().then((r) => "read " + JSON.stringify(r), (e) => e.constructor.name + ": " + e.message);
     return Response.json({
       text: await read(() => new Response(strings()).text()),
       mixed: await read(() => new Response(mixed()).text()),
       arrayBuffer: await read(() => new Response(strings()).arrayBuffer().then((b) => b.byteLength)),
+      failing: await read(() => new Response(failing()).text()),
     });
   },
 };
@@ -368,12 +371,13 @@ export default {
 
 cases.push(
   devCase({
-    name: "runtime: a response body stream that enqueues strings is refused",
+    name: "runtime: a response body stream that enqueues strings is refused, and one that errors ends where it failed",
     files: { "wrangler.toml": 'name = "strstream"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": STRING_STREAM_WORKER },
     requests: [
       { path: "/" },
       { path: "/strings", headers: { "accept-encoding": "identity" } },
       { path: "/mixed", headers: { "accept-encoding": "identity" } },
+      { path: "/failing", headers: { "accept-encoding": "identity" } },
     ],
     compareRequestLog: true,
     fast: true,
