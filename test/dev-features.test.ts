@@ -78,6 +78,15 @@ describe("bunflare dev features", () => {
     expect(await (await get("/")).text()).toBe("unbundled");
   });
 
+  test("the classes a worker constructs keep the global's name under the CLI bundle (no Request2)", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js":
+        'export default { fetch() { return Response.json([new Request("http://x").constructor.name, new Response().constructor.name, new ReadableStream().constructor.name, new WebSocketPair()[0].constructor.name, WebSocketPair.name]); } };\n',
+    });
+    expect(await (await get("/")).json()).toEqual(["Request", "Response", "ReadableStream", "WebSocket", "WebSocketPair"]);
+  });
+
   test("--log-level warn silences request lines, the default shows them", async () => {
     // A warning from a later request marks the point by which the first
     // request's line would have been printed.

@@ -245,6 +245,8 @@ function installResponseShape(): void {
       return value instanceof Native;
     }
   };
+  // Its own name: the CLI bundle renames a class that clashes with a global (Response2).
+  Object.defineProperty(Response, "name", { value: "Response" });
   globalThis.Response = Response as typeof globalThis.Response;
 }
 
@@ -287,6 +289,7 @@ function installRequestShape(): void {
       return value instanceof Native;
     }
   };
+  Object.defineProperty(Request, "name", { value: "Request" });
   globalThis.Request = Request as typeof globalThis.Request;
 }
 

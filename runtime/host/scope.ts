@@ -72,6 +72,8 @@ const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
     return value instanceof NativeReadableStream;
   }
 };
+// Its own name: the CLI bundle renames a class that clashes with a global (ReadableStream2).
+Object.defineProperty(WorkerReadableStream, "name", { value: "ReadableStream" });
 
 /** The values a worker's modules bind in place of the globals. */
 function makeScope(options: ScopeOptions): Record<string, unknown> {

@@ -140,6 +140,9 @@ export class WorkerWebSocket extends EventTarget {
   }
 }
 
+// workerd's name for it: the server end of a WebSocketPair is a WebSocket.
+Object.defineProperty(WorkerWebSocket, "name", { value: "WebSocket" });
+
 export class WebSocketPair {
   0: WorkerWebSocket;
   1: WorkerWebSocket;
