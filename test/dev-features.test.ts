@@ -262,6 +262,32 @@ export default {
   }
 });
 
+describe("bunflare dev WebSocket closes with a real client", () => {
+  const worker = `const log = [];
+export default {
+  fetch(request) {
+    if (new URL(request.url).pathname === "/log") return Response.json(log);
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", () => server.close());
+    server.addEventListener("close", (e) => log.push(e.code + " [" + e.reason + "] " + e.wasClean + " " + server.readyState));
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`;
+
+  test("close() without a code sends a close frame without one: both ends see 1005, cleanly", async () => {
+    const { dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+    const closed = new Promise<string>((resolve) => socket.addEventListener("close", (e) => resolve(e.code + " [" + e.reason + "] " + e.wasClean)));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    socket.send("close");
+    expect(await closed).toBe("1005 [] true");
+    await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 1);
+    expect(await (await get("/log")).json()).toEqual(["1005 [] true 3"]);
+  });
+});
+
 describe("bunflare dev WebSockets sent to before the upgrade", () => {
   test("messages the worker sends before returning the 101, and then a close, reach the client in order", async () => {
     const { dev } = await serve({

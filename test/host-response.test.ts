@@ -31,3 +31,12 @@ test("Response.redirect names the statuses it takes", () => {
   const redirect = Response.redirect(new URL("http://x/y") as unknown as string, 308);
   expect([redirect.status, redirect.headers.get("location")]).toEqual([308, "http://x/y"]);
 });
+
+test("WebSocketPair: close() without a code reaches the peer as 1005", async () => {
+  const [a, b] = [...Object.values(new WebSocketPair())] as InstanceType<typeof WebSocketPair>[0][];
+  a.accept();
+  b.accept();
+  const closed = new Promise<string>((resolve) => b.addEventListener("close", (e) => resolve(`${(e as CloseEvent).code} [${(e as CloseEvent).reason}] ${(e as CloseEvent).wasClean}`)));
+  a.close();
+  expect(await closed).toBe("1005 [] true");
+});

@@ -73,7 +73,8 @@ export class WorkerWebSocket extends EventTarget {
     if (peer) queueMicrotask(() => peer.receive(payload));
   }
 
-  close(code = 1000, reason = ""): void {
+  /** No code sends a close frame without one: the peer sees 1005, as in workerd. */
+  close(code = 1005, reason = ""): void {
     if (this.#closedOutgoing) return;
     this.#closedOutgoing = true;
     const peer = this.#peer;
