@@ -40,3 +40,21 @@ test("WebSocketPair: close() without a code reaches the peer as 1005", async () 
   a.close();
   expect(await closed).toBe("1005 [] true");
 });
+
+test("WebSocketPair: invalid close codes and a reason without a code are refused as workerd refuses them", () => {
+  const refusal = (code: unknown, reason?: string) => {
+    try {
+      new WebSocketPair()[0].close(code as number, reason);
+      return "ok";
+    } catch (error) {
+      return `${(error as DOMException).name}: ${(error as DOMException).message}`;
+    }
+  };
+  for (const code of [999, 1004, 1005, 1006, 1015, 5000, 0]) expect(refusal(code)).toBe(`InvalidAccessError: Invalid WebSocket close code: ${code}.`);
+  expect(refusal(NaN)).toBe("InvalidAccessError: Invalid WebSocket close code: 0.");
+  expect(refusal(1.5)).toBe("InvalidAccessError: Invalid WebSocket close code: 1.");
+  for (const code of [1000, 1001, 1016, 2999, 4999, "1000"]) expect(refusal(code)).toBe("ok");
+  expect(refusal(undefined, "why")).toBe("InvalidAccessError: If you specify a WebSocket close reason, you must also specify a code.");
+  // workerd does not limit the reason's length here.
+  expect(refusal(1000, "x".repeat(200))).toBe("ok");
+});

@@ -445,3 +445,40 @@ cases.push(
     fast: true,
   }),
 );
+
+// WebSocket close codes: close() without a code sends a close frame without
+// one (the peer sees 1005); workerd refuses codes outside 1000-4999 and the
+// reserved 1004, 1005, 1006 and 1015, and a reason without a code. It does
+// not limit the reason's length.
+const WEBSOCKET_CODES_WORKER = `const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + " " + e.name + " " + e.code + ": " + e.message; } };
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const accepted = () => { const ws = new WebSocketPair()[0]; ws.accept(); return ws; };
+export default {
+  async fetch() {
+    const log = [];
+    for (const code of [999, 1000, 1001, 1004, 1005, 1006, 1012, 1015, 1016, 2999, 3000, 4999, 5000, 0, -1, 1.5, "1000", NaN, null]) {
+      log.push("code " + String(code) + " " + attempt(() => accepted().close(code)));
+    }
+    log.push("reason without a code " + attempt(() => accepted().close(undefined, "why")));
+    log.push("reason of 200 bytes " + attempt(() => accepted().close(1000, "x".repeat(200))));
+    const [a, b] = Object.values(new WebSocketPair());
+    a.accept();
+    b.accept();
+    for (const [name, ws] of [["a", a], ["b", b]]) ws.addEventListener("close", (e) => log.push(name + " close " + e.code + " [" + e.reason + "] " + e.wasClean));
+    a.close();
+    await wait(100);
+    b.close();
+    await wait(100);
+    log.push("end " + a.readyState + "/" + b.readyState);
+    return Response.json(log);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: WebSocket close() without a code reaches the peer as 1005; invalid close codes are refused",
+    files: { "wrangler.toml": wsConfig("2026-01-01"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

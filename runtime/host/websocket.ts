@@ -74,7 +74,24 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   /** No code sends a close frame without one: the peer sees 1005, as in workerd. */
-  close(code = 1005, reason = ""): void {
+  close(code?: number, reason?: string): void {
+    if (code === undefined) {
+      if (reason !== undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
+    } else {
+      code |= 0; // workerd takes it as an int: 1.5 is 1, NaN is 0
+      if (code < 1000 || code >= 5000 || code === 1004 || code === 1005 || code === 1006 || code === 1015) {
+        throw new DOMException(`Invalid WebSocket close code: ${code}.`, "InvalidAccessError");
+      }
+    }
+    this.#closeOutgoing(code ?? 1005, reason ?? "");
+  }
+
+  /** @internal The real connection closed, with Bun's code (which may be one close() refuses: 1005, 1006). */
+  connectionClosed(code: number, reason: string): void {
+    this.#closeOutgoing(code, reason);
+  }
+
+  #closeOutgoing(code: number, reason: string): void {
     if (this.#closedOutgoing) return;
     this.#closedOutgoing = true;
     const peer = this.#peer;
