@@ -2,6 +2,7 @@
 // custom builds, no_bundle, log levels.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
+import { connect } from "node:net";
 import path from "node:path";
 import { cleanedAfterEach, eventually, project, startDev, write } from "./dev-helpers.ts";
 
@@ -285,6 +286,20 @@ export default {
     expect(await closed).toBe("1005 [] true");
     await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 1);
     expect(await (await get("/log")).json()).toEqual(["1005 [] true 3"]);
+  });
+
+  test("a client that drops the connection without a close frame gives the worker 1006, not clean, with workerd's reason", async () => {
+    const { dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    const { port } = new URL(dev.url);
+    const raw = connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => raw.on("connect", resolve));
+    raw.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const head = await new Promise<string>((resolve) => raw.once("data", (data) => resolve(String(data))));
+    expect(head).toStartWith("HTTP/1.1 101");
+    raw.destroy();
+    await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 1);
+    // workerd leaves such a socket's readyState OPEN.
+    expect(await (await get("/log")).json()).toEqual(["1006 [WebSocket disconnected without sending Close frame.] false 1"]);
   });
 });
 

@@ -86,7 +86,7 @@ export class WorkerWebSocket extends EventTarget {
     this.#closeOutgoing(code ?? 1005, reason ?? "");
   }
 
-  /** @internal The real connection closed, with Bun's code (which may be one close() refuses: 1005, 1006). */
+  /** @internal The real connection closed: Bun's code, 1005 for a frame without one, 1006 for a dropped connection. */
   connectionClosed(code: number, reason: string): void {
     this.#closeOutgoing(code, reason);
   }
@@ -141,7 +141,9 @@ export class WorkerWebSocket extends EventTarget {
       this.#sink.close(code, reason);
       return;
     }
-    this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: true }));
+    // A connection dropped without a close frame: workerd's reason, not clean, and the socket stays OPEN.
+    if (code === 1006) reason = "WebSocket disconnected without sending Close frame.";
+    this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: code !== 1006 }));
   }
 
   #deliver(event: Event): void {
@@ -150,7 +152,7 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   #dispatch(event: Event): void {
-    if (event.type === "close") {
+    if (event.type === "close" && (event as CloseEvent).wasClean) {
       this.#closedIncoming = true;
       if (this.#autoReply) this.close((event as CloseEvent).code, (event as CloseEvent).reason);
     }
