@@ -277,16 +277,22 @@ export default {
 };
 `;
 
-  test("close() without a code sends a close frame without one: both ends see 1005, cleanly", async () => {
-    const { dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
-    const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
-    const closed = new Promise<string>((resolve) => socket.addEventListener("close", (e) => resolve(e.code + " [" + e.reason + "] " + e.wasClean)));
-    await new Promise((resolve) => socket.addEventListener("open", resolve));
-    socket.send("close");
-    expect(await closed).toBe("1005 [] true");
-    await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 1);
-    expect(await (await get("/log")).json()).toEqual(["1005 [] true 3"]);
-  });
+  // From 2026-04-07 the runtime answers a close at once, echoing its code: 1005 too.
+  for (const date of ["2026-01-01", "2026-05-01"]) {
+    test(`close() without a code sends a close frame without one: both ends see 1005, cleanly; so does a client's close without a code (compatibility date ${date})`, async () => {
+      const { dev, get } = await serve({ "wrangler.toml": `name = "t"\nmain = "src/index.js"\ncompatibility_date = "${date}"\n`, "src/index.js": worker });
+      const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+      const closed = new Promise<string>((resolve) => socket.addEventListener("close", (e) => resolve(e.code + " [" + e.reason + "] " + e.wasClean)));
+      await new Promise((resolve) => socket.addEventListener("open", resolve));
+      socket.send("close");
+      expect(await closed).toBe("1005 [] true");
+      const client = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+      await new Promise((resolve) => client.addEventListener("open", resolve));
+      client.close();
+      await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 2);
+      expect(await (await get("/log")).json()).toEqual(["1005 [] true 3", `1005 [] true ${date === "2026-01-01" ? 2 : 3}`]);
+    });
+  }
 
   test("a client that drops the connection without a close frame gives the worker 1006, not clean, with workerd's reason", async () => {
     const { dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": worker });

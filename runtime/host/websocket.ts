@@ -154,7 +154,8 @@ export class WorkerWebSocket extends EventTarget {
   #dispatch(event: Event): void {
     if (event.type === "close" && (event as CloseEvent).wasClean) {
       this.#closedIncoming = true;
-      if (this.#autoReply) this.close((event as CloseEvent).code, (event as CloseEvent).reason);
+      // The reply echoes the code, which may be one close() refuses (1005).
+      if (this.#autoReply) this.#closeOutgoing((event as CloseEvent).code, (event as CloseEvent).reason);
     }
     this.dispatchEvent(event);
   }
