@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { installRuntimeGlobals } from "../runtime/host/index.ts";
 import { lockCodeGeneration } from "../runtime/host/scope.ts";
-import { WebSocketPair } from "../runtime/host/websocket.ts";
+import { WebSocketPair, webSocketPairFor } from "../runtime/host/websocket.ts";
 
 installRuntimeGlobals();
 // The worker globals lock code generation; other test files in this process need it.
@@ -55,6 +55,25 @@ test("WebSocketPair: invalid close codes and a reason without a code are refused
   expect(refusal(1.5)).toBe("InvalidAccessError: Invalid WebSocket close code: 1.");
   for (const code of [1000, 1001, 1016, 2999, 4999, "1000"]) expect(refusal(code)).toBe("ok");
   expect(refusal(undefined, "why")).toBe("InvalidAccessError: If you specify a WebSocket close reason, you must also specify a code.");
-  // workerd does not limit the reason's length here.
+  // Without websocket_close_reason_byte_limit (before 2026-03-03) the reason's length is not checked.
   expect(refusal(1000, "x".repeat(200))).toBe("ok");
+});
+
+test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 123 UTF-8 bytes is refused", () => {
+  const Pair = webSocketPairFor({ autoReply: false, limitReason: true });
+  expect(Pair.name).toBe("WebSocketPair");
+  const attempt = (code: number | undefined, reason: string) => {
+    try {
+      new Pair()[0].close(code, reason);
+      return "ok";
+    } catch (error) {
+      return `${(error as DOMException).name}: ${(error as DOMException).message}`;
+    }
+  };
+  const tooLong = "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.";
+  expect(attempt(1000, "x".repeat(123))).toBe("ok");
+  expect(attempt(1000, "x".repeat(124))).toBe(tooLong);
+  expect(attempt(1000, "é".repeat(62))).toBe(tooLong);
+  // The length is checked before the missing code.
+  expect(attempt(undefined, "x".repeat(124))).toBe(tooLong);
 });

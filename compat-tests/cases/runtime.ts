@@ -448,8 +448,10 @@ cases.push(
 
 // WebSocket close codes: close() without a code sends a close frame without
 // one (the peer sees 1005); workerd refuses codes outside 1000-4999 and the
-// reserved 1004, 1005, 1006 and 1015, and a reason without a code. It does
-// not limit the reason's length.
+// reserved 1004, 1005, 1006 and 1015, and a reason without a code. From
+// 2026-03-03 (websocket_close_reason_byte_limit) it refuses a reason over 123
+// UTF-8 bytes, before it looks for the code; from 2026-04-07 its automatic
+// close reply echoes 1005 too.
 const WEBSOCKET_CODES_WORKER = `const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + " " + e.name + " " + e.code + ": " + e.message; } };
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const accepted = () => { const ws = new WebSocketPair()[0]; ws.accept(); return ws; };
@@ -460,7 +462,10 @@ export default {
       log.push("code " + String(code) + " " + attempt(() => accepted().close(code)));
     }
     log.push("reason without a code " + attempt(() => accepted().close(undefined, "why")));
-    log.push("reason of 200 bytes " + attempt(() => accepted().close(1000, "x".repeat(200))));
+    for (const reason of ["x".repeat(123), "x".repeat(124), "é".repeat(62)]) {
+      log.push("reason of " + new TextEncoder().encode(reason).length + " bytes " + attempt(() => accepted().close(1000, reason)));
+    }
+    log.push("reason of 124 bytes without a code " + attempt(() => accepted().close(undefined, "x".repeat(124))));
     const [a, b] = Object.values(new WebSocketPair());
     a.accept();
     b.accept();
@@ -476,8 +481,20 @@ export default {
 `;
 cases.push(
   devCase({
-    name: "runtime: WebSocket close() without a code reaches the peer as 1005; invalid close codes are refused",
-    files: { "wrangler.toml": wsConfig("2026-01-01"), "index.js": WEBSOCKET_CODES_WORKER },
+    name: "runtime: WebSocket close() without a code reaches the peer as 1005; invalid close codes are refused, long reasons are not (before 2026-03-03)",
+    files: { "wrangler.toml": wsConfig("2026-03-02"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: WebSocket close() refuses a reason over 123 bytes (websocket_close_reason_byte_limit, from 2026-03-03)",
+    files: { "wrangler.toml": wsConfig("2026-03-03"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket's automatic close reply echoes 1005 (web_socket_auto_reply_to_close, from 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CODES_WORKER },
     requests: [{ path: "/" }],
     fast: true,
   }),

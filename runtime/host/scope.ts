@@ -22,15 +22,15 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
-import { AutoReplyWebSocketPair, WebSocketPair } from "./websocket.ts";
+import { webSocketPairFor, type PairSettings } from "./websocket.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
-  /** Its WebSockets answer a close at once (web_socket_auto_reply_to_close). */
-  autoReplyToClose?: boolean;
+  /** Its WebSockets' compatibility settings (auto close reply, close reason limit). */
+  webSockets?: PairSettings;
 }
 
 /** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
@@ -130,7 +130,7 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.self = view;
   values.console = workerConsole;
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
-  values.WebSocketPair = options.autoReplyToClose ? AutoReplyWebSocketPair : WebSocketPair;
+  values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false });
   values.ReadableStream = WorkerReadableStream;
   return values;
 }

@@ -35,6 +35,8 @@ export class WorkerWebSocket extends EventTarget {
   #closedIncoming = false;
   /** web_socket_auto_reply_to_close: a close that reaches this end is answered at once. */
   #autoReply = false;
+  /** websocket_close_reason_byte_limit: close() refuses a reason over 123 bytes. */
+  #limitReason = false;
 
   /** @internal Whether accept() (or a real connection) took this end. */
   static accepted(ws: object): boolean {
@@ -42,10 +44,11 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   /** @internal */
-  static link(a: WorkerWebSocket, b: WorkerWebSocket, autoReply: boolean): void {
+  static link(a: WorkerWebSocket, b: WorkerWebSocket, { autoReply, limitReason }: PairSettings): void {
     a.#peer = b;
     b.#peer = a;
     a.#autoReply = b.#autoReply = autoReply;
+    a.#limitReason = b.#limitReason = limitReason;
   }
 
   /** CLOSING from one half of the close to the other, as workerd counts it: CLOSED once both are done. */
@@ -75,13 +78,18 @@ export class WorkerWebSocket extends EventTarget {
 
   /** No code sends a close frame without one: the peer sees 1005, as in workerd. */
   close(code?: number, reason?: string): void {
-    if (code === undefined) {
-      if (reason !== undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
-    } else {
+    if (code !== undefined) {
       code |= 0; // workerd takes it as an int: 1.5 is 1, NaN is 0
       if (code < 1000 || code >= 5000 || code === 1004 || code === 1005 || code === 1006 || code === 1015) {
         throw new DOMException(`Invalid WebSocket close code: ${code}.`, "InvalidAccessError");
       }
+    }
+    if (reason !== undefined) {
+      reason = String(reason);
+      if (this.#limitReason && Buffer.byteLength(reason) > 123) {
+        throw new DOMException("WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.", "SyntaxError");
+      }
+      if (code === undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
     }
     this.#closeOutgoing(code ?? 1005, reason ?? "");
   }
@@ -161,24 +169,40 @@ export class WorkerWebSocket extends EventTarget {
   }
 }
 
+/** What a worker's compatibility settings change in its WebSockets. */
+export interface PairSettings {
+  /** web_socket_auto_reply_to_close, the default from 2026-04-07. */
+  autoReply: boolean;
+  /** websocket_close_reason_byte_limit, the default from 2026-03-03. */
+  limitReason: boolean;
+}
+
+const pairSettings = new WeakMap<object, PairSettings>();
+
 export class WebSocketPair {
   0: WorkerWebSocket;
   1: WorkerWebSocket;
   constructor() {
     this[0] = new WorkerWebSocket();
     this[1] = new WorkerWebSocket();
-    WorkerWebSocket.link(this[0], this[1], this instanceof AutoReplyWebSocketPair);
+    WorkerWebSocket.link(this[0], this[1], pairSettings.get(new.target) ?? { autoReply: false, limitReason: false });
   }
 }
 
-/**
- * The WebSocketPair of a worker with web_socket_auto_reply_to_close (the default
- * from 2026-04-07): its ends answer a close they receive at once.
- */
-export const AutoReplyWebSocketPair = (() => {
-  const Base = WebSocketPair;
-  return class WebSocketPair extends Base {};
-})();
+const pairClasses = new Map<string, typeof WebSocketPair>();
+
+/** The WebSocketPair a worker sees: one class per combination of settings, named as workerd names it. */
+export function webSocketPairFor(settings: PairSettings): typeof WebSocketPair {
+  const key = `${settings.autoReply} ${settings.limitReason}`;
+  let pair = pairClasses.get(key);
+  if (!pair) {
+    const Base = WebSocketPair;
+    pair = class WebSocketPair extends Base {};
+    pairSettings.set(pair, { ...settings });
+    pairClasses.set(key, pair);
+  }
+  return pair;
+}
 
 /** The `webSocket` a worker put in its Response init, kept beside the real Response. */
 const sockets = new WeakMap<Response, WorkerWebSocket>();
