@@ -217,6 +217,34 @@ describe("bunflare dev response streams", () => {
     expect([response.status, await response.text()]).toEqual([200, "bytes "]);
     await dev.waitForOutput(/✘ \[ERROR\] Uncaught TypeError: This ReadableStream did not return bytes\./);
   });
+
+  test("string chunks are refused from a TransformStream's readable, ReadableStream.from() and a Request body stream; bytes pass", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `const encode = (text) => new TextEncoder().encode(text);
+const transformed = (chunk) => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); w.write(chunk); w.close(); return readable; };
+export default {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/transform") return new Response(transformed("text"));
+    const read = (body) => new Response(body).text().catch((error) => String(error));
+    return Response.json([
+      await read(transformed("text")),
+      await read(transformed(encode("bytes"))),
+      await read(ReadableStream.from(["text"])),
+      await read(ReadableStream.from([encode("bytes")])),
+      await new Request("http://example.com/", { method: "POST", body: ReadableStream.from(["text"]) }).text().catch((error) => String(error)),
+      new TransformStream() instanceof TransformStream,
+    ]);
+  },
+};
+`,
+    });
+    const refused = "TypeError: This ReadableStream did not return bytes.";
+    expect(await (await get("/")).json()).toEqual([refused, "bytes", refused, "bytes", refused, true]);
+    const response = await get("/transform", { headers: { "accept-encoding": "identity" } });
+    expect([response.status, await response.text()]).toEqual([200, ""]);
+  });
 });
 
 describe("bunflare dev WebSocket closes", () => {

@@ -384,6 +384,43 @@ cases.push(
   }),
 );
 
+// The same holds for the other streams worker code makes: a TransformStream's
+// readable gives what was written, ReadableStream.from() what the iterable
+// gives, and a Request body is read as a Response body is. Bytes pass.
+const MADE_STREAMS_WORKER = `const encode = (text) => new TextEncoder().encode(text);
+const transformed = (...chunks) => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); for (const c of chunks) w.write(c); w.close(); return readable; };
+const strings = () => new ReadableStream({ start(c) { c.enqueue("a"); c.enqueue("b"); c.close(); } });
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/transform") return new Response(transformed("one", encode("two")));
+    if (url.pathname === "/from") return new Response(ReadableStream.from(["x", "y"]));
+    const read = (work) => work().then((r) => "read " + JSON.stringify(r), (e) => e.constructor.name + ": " + e.message);
+    return Response.json({
+      transform: await read(() => new Response(transformed("one")).text()),
+      transformBytes: await read(() => new Response(transformed(encode("one "), encode("two"))).text()),
+      from: await read(() => new Response(ReadableStream.from(["x", "y"])).text()),
+      fromBytes: await read(() => new Response(ReadableStream.from([encode("x"), encode("y")])).text()),
+      request: await read(() => new Request("http://example.com/", { method: "POST", body: strings() }).text()),
+      requestBytes: await read(() => new Request("http://example.com/", { method: "POST", body: ReadableStream.from([encode("z")]) }).text()),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: string chunks are refused from a TransformStream's readable, ReadableStream.from() and a Request body stream",
+    files: { "wrangler.toml": 'name = "madestreams"\nmain = "index.js"\ncompatibility_date = "2026-01-01"\n', "index.js": MADE_STREAMS_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/transform", headers: { "accept-encoding": "identity" } },
+      { path: "/from", headers: { "accept-encoding": "identity" } },
+    ],
+    fast: true,
+  }),
+);
+
 // WebSocketPair: a socket is CLOSING from its close() until the peer's close
 // reaches it, and CLOSING from receiving a close until it closes too. Before
 // 2026-04-07 the peer answers only when its code calls close(); from then on

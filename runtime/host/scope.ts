@@ -38,7 +38,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream", "TransformStream"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -68,8 +68,30 @@ const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
     if (args[0]?.type === undefined) anyChunkStreams.add(this);
   }
 
+  /** Its chunks are whatever the iterable gives: a body of it must give bytes, as a made one. */
+  static from(iterable: unknown): ReadableStream {
+    const stream = (NativeReadableStream as unknown as { from(iterable: unknown): ReadableStream }).from(iterable);
+    anyChunkStreams.add(stream);
+    return stream;
+  }
+
   static override [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof NativeReadableStream;
+  }
+};
+
+const NativeTransformStream = globalThis.TransformStream;
+
+/** The worker's TransformStream: what is written comes out of its readable as it was, so that is a made stream too. */
+const WorkerTransformStream = class TransformStream extends NativeTransformStream {
+  // A rest parameter, so `TransformStream.length` is 0 as the native constructor's.
+  constructor(...args: ConstructorParameters<typeof NativeTransformStream>) {
+    super(...args);
+    anyChunkStreams.add(this.readable);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeTransformStream;
   }
 };
 
@@ -132,6 +154,7 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
   values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false });
   values.ReadableStream = WorkerReadableStream;
+  values.TransformStream = WorkerTransformStream;
   return values;
 }
 
