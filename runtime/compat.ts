@@ -177,6 +177,12 @@ export function autoRepliesToClose({ flags, date }: CompatSettings): boolean {
   return flags.includes("web_socket_auto_reply_to_close") || date >= "2026-04-07";
 }
 
+/** WebSocket close() refuses a reason over 123 bytes: websocket_close_reason_byte_limit, the default from 2026-03-03. */
+export function limitsCloseReason({ flags, date }: CompatSettings): boolean {
+  if (flags.includes("no_websocket_close_reason_byte_limit")) return false;
+  return flags.includes("websocket_close_reason_byte_limit") || date >= "2026-03-03";
+}
+
 /** The flags of `flags` that the runtime knows but bunflare does not give, in the order given. */
 export function unsupportedFlags(flags: string[]): string[] {
   return [...new Set(flags.filter((flag) => UNSUPPORTED_FLAGS.has(flag)))];

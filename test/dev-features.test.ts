@@ -2,6 +2,7 @@
 // custom builds, no_bundle, log levels.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
+import { connect } from "node:net";
 import path from "node:path";
 import { cleanedAfterEach, eventually, project, startDev, write } from "./dev-helpers.ts";
 
@@ -225,6 +226,34 @@ describe("bunflare dev response streams", () => {
     expect([response.status, await response.text()]).toEqual([200, "bytes "]);
     await dev.waitForOutput(/✘ \[ERROR\] Uncaught TypeError: This ReadableStream did not return bytes\./);
   });
+
+  test("string chunks are refused from a TransformStream's readable, ReadableStream.from() and a Request body stream; bytes pass", async () => {
+    const { get } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": `const encode = (text) => new TextEncoder().encode(text);
+const transformed = (chunk) => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); w.write(chunk); w.close(); return readable; };
+export default {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/transform") return new Response(transformed("text"));
+    const read = (body) => new Response(body).text().catch((error) => String(error));
+    return Response.json([
+      await read(transformed("text")),
+      await read(transformed(encode("bytes"))),
+      await read(ReadableStream.from(["text"])),
+      await read(ReadableStream.from([encode("bytes")])),
+      await new Request("http://example.com/", { method: "POST", body: ReadableStream.from(["text"]) }).text().catch((error) => String(error)),
+      new TransformStream() instanceof TransformStream,
+    ]);
+  },
+};
+`,
+    });
+    const refused = "TypeError: This ReadableStream did not return bytes.";
+    expect(await (await get("/")).json()).toEqual([refused, "bytes", refused, "bytes", refused, true]);
+    const response = await get("/transform", { headers: { "accept-encoding": "identity" } });
+    expect([response.status, await response.text()]).toEqual([200, ""]);
+  });
 });
 
 describe("bunflare dev WebSocket closes", () => {
@@ -269,6 +298,52 @@ export default {
       expect(await (await get("/log")).json()).toEqual(["/server after close() 2", "/server close 4000 server bye 3", `/client close 4001 client bye ${afterClientClose}`]);
     });
   }
+});
+
+describe("bunflare dev WebSocket closes with a real client", () => {
+  const worker = `const log = [];
+export default {
+  fetch(request) {
+    if (new URL(request.url).pathname === "/log") return Response.json(log);
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", () => server.close());
+    server.addEventListener("close", (e) => log.push(e.code + " [" + e.reason + "] " + e.wasClean + " " + server.readyState));
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+`;
+
+  // From 2026-04-07 the runtime answers a close at once, echoing its code: 1005 too.
+  for (const date of ["2026-01-01", "2026-05-01"]) {
+    test(`close() without a code sends a close frame without one: both ends see 1005, cleanly; so does a client's close without a code (compatibility date ${date})`, async () => {
+      const { dev, get } = await serve({ "wrangler.toml": `name = "t"\nmain = "src/index.js"\ncompatibility_date = "${date}"\n`, "src/index.js": worker });
+      const socket = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+      const closed = new Promise<string>((resolve) => socket.addEventListener("close", (e) => resolve(e.code + " [" + e.reason + "] " + e.wasClean)));
+      await new Promise((resolve) => socket.addEventListener("open", resolve));
+      socket.send("close");
+      expect(await closed).toBe("1005 [] true");
+      const client = new WebSocket(dev.url.replace("http", "ws") + "/ws");
+      await new Promise((resolve) => client.addEventListener("open", resolve));
+      client.close();
+      await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 2);
+      expect(await (await get("/log")).json()).toEqual(["1005 [] true 3", `1005 [] true ${date === "2026-01-01" ? 2 : 3}`]);
+    });
+  }
+
+  test("a client that drops the connection without a close frame gives the worker 1006, not clean, with workerd's reason", async () => {
+    const { dev, get } = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    const { port } = new URL(dev.url);
+    const raw = connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => raw.on("connect", resolve));
+    raw.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const head = await new Promise<string>((resolve) => raw.once("data", (data) => resolve(String(data))));
+    expect(head).toStartWith("HTTP/1.1 101");
+    raw.destroy();
+    await eventually(async () => ((await (await get("/log")).json()) as string[]).length === 1);
+    // workerd leaves such a socket's readyState OPEN.
+    expect(await (await get("/log")).json()).toEqual(["1006 [WebSocket disconnected without sending Close frame.] false 1"]);
+  });
 });
 
 describe("bunflare dev WebSockets sent to before the upgrade", () => {

@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { installRuntimeGlobals } from "../runtime/host/index.ts";
 import { lockCodeGeneration } from "../runtime/host/scope.ts";
-import { WebSocketPair } from "../runtime/host/websocket.ts";
+import { WebSocketPair, webSocketPairFor } from "../runtime/host/websocket.ts";
 
 installRuntimeGlobals();
 // The worker globals lock code generation; other test files in this process need it.
@@ -30,4 +30,50 @@ test("Response.redirect names the statuses it takes", () => {
   expect(() => Response.redirect("http://x/", 200)).toThrow("200 is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.");
   const redirect = Response.redirect(new URL("http://x/y") as unknown as string, 308);
   expect([redirect.status, redirect.headers.get("location")]).toEqual([308, "http://x/y"]);
+});
+
+test("WebSocketPair: close() without a code reaches the peer as 1005", async () => {
+  const [a, b] = [...Object.values(new WebSocketPair())] as InstanceType<typeof WebSocketPair>[0][];
+  a.accept();
+  b.accept();
+  const closed = new Promise<string>((resolve) => b.addEventListener("close", (e) => resolve(`${(e as CloseEvent).code} [${(e as CloseEvent).reason}] ${(e as CloseEvent).wasClean}`)));
+  a.close();
+  expect(await closed).toBe("1005 [] true");
+});
+
+test("WebSocketPair: invalid close codes and a reason without a code are refused as workerd refuses them", () => {
+  const refusal = (code: unknown, reason?: string) => {
+    try {
+      new WebSocketPair()[0].close(code as number, reason);
+      return "ok";
+    } catch (error) {
+      return `${(error as DOMException).name}: ${(error as DOMException).message}`;
+    }
+  };
+  for (const code of [999, 1004, 1005, 1006, 1015, 5000, 0]) expect(refusal(code)).toBe(`InvalidAccessError: Invalid WebSocket close code: ${code}.`);
+  expect(refusal(NaN)).toBe("InvalidAccessError: Invalid WebSocket close code: 0.");
+  expect(refusal(1.5)).toBe("InvalidAccessError: Invalid WebSocket close code: 1.");
+  for (const code of [1000, 1001, 1016, 2999, 4999, "1000"]) expect(refusal(code)).toBe("ok");
+  expect(refusal(undefined, "why")).toBe("InvalidAccessError: If you specify a WebSocket close reason, you must also specify a code.");
+  // Without websocket_close_reason_byte_limit (before 2026-03-03) the reason's length is not checked.
+  expect(refusal(1000, "x".repeat(200))).toBe("ok");
+});
+
+test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 123 UTF-8 bytes is refused", () => {
+  const Pair = webSocketPairFor({ autoReply: false, limitReason: true });
+  expect(Pair.name).toBe("WebSocketPair");
+  const attempt = (code: number | undefined, reason: string) => {
+    try {
+      new Pair()[0].close(code, reason);
+      return "ok";
+    } catch (error) {
+      return `${(error as DOMException).name}: ${(error as DOMException).message}`;
+    }
+  };
+  const tooLong = "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.";
+  expect(attempt(1000, "x".repeat(123))).toBe("ok");
+  expect(attempt(1000, "x".repeat(124))).toBe(tooLong);
+  expect(attempt(1000, "é".repeat(62))).toBe(tooLong);
+  // The length is checked before the missing code.
+  expect(attempt(undefined, "x".repeat(124))).toBe(tooLong);
 });

@@ -391,6 +391,43 @@ cases.push(
   }),
 );
 
+// The same holds for the other streams worker code makes: a TransformStream's
+// readable gives what was written, ReadableStream.from() what the iterable
+// gives, and a Request body is read as a Response body is. Bytes pass.
+const MADE_STREAMS_WORKER = `const encode = (text) => new TextEncoder().encode(text);
+const transformed = (...chunks) => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); for (const c of chunks) w.write(c); w.close(); return readable; };
+const strings = () => new ReadableStream({ start(c) { c.enqueue("a"); c.enqueue("b"); c.close(); } });
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/transform") return new Response(transformed("one", encode("two")));
+    if (url.pathname === "/from") return new Response(ReadableStream.from(["x", "y"]));
+    const read = (work) => work().then((r) => "read " + JSON.stringify(r), (e) => e.constructor.name + ": " + e.message);
+    return Response.json({
+      transform: await read(() => new Response(transformed("one")).text()),
+      transformBytes: await read(() => new Response(transformed(encode("one "), encode("two"))).text()),
+      from: await read(() => new Response(ReadableStream.from(["x", "y"])).text()),
+      fromBytes: await read(() => new Response(ReadableStream.from([encode("x"), encode("y")])).text()),
+      request: await read(() => new Request("http://example.com/", { method: "POST", body: strings() }).text()),
+      requestBytes: await read(() => new Request("http://example.com/", { method: "POST", body: ReadableStream.from([encode("z")]) }).text()),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: string chunks are refused from a TransformStream's readable, ReadableStream.from() and a Request body stream",
+    files: { "wrangler.toml": 'name = "madestreams"\nmain = "index.js"\ncompatibility_date = "2026-01-01"\n', "index.js": MADE_STREAMS_WORKER },
+    requests: [
+      { path: "/" },
+      { path: "/transform", headers: { "accept-encoding": "identity" } },
+      { path: "/from", headers: { "accept-encoding": "identity" } },
+    ],
+    fast: true,
+  }),
+);
+
 // WebSocketPair: a socket is CLOSING from its close() until the peer's close
 // reaches it, and CLOSING from receiving a close until it closes too. Before
 // 2026-04-07 the peer answers only when its code calls close(); from then on
@@ -448,6 +485,60 @@ cases.push(
   devCase({
     name: "runtime: a WebSocket is CLOSING after close() until the runtime's reply (web_socket_auto_reply_to_close, from 2026-04-07)",
     files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CLOSE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// WebSocket close codes: close() without a code sends a close frame without
+// one (the peer sees 1005); workerd refuses codes outside 1000-4999 and the
+// reserved 1004, 1005, 1006 and 1015, and a reason without a code. From
+// 2026-03-03 (websocket_close_reason_byte_limit) it refuses a reason over 123
+// UTF-8 bytes, before it looks for the code; from 2026-04-07 its automatic
+// close reply echoes 1005 too.
+const WEBSOCKET_CODES_WORKER = `const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + " " + e.name + " " + e.code + ": " + e.message; } };
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const accepted = () => { const ws = new WebSocketPair()[0]; ws.accept(); return ws; };
+export default {
+  async fetch() {
+    const log = [];
+    for (const code of [999, 1000, 1001, 1004, 1005, 1006, 1012, 1015, 1016, 2999, 3000, 4999, 5000, 0, -1, 1.5, "1000", NaN, null]) {
+      log.push("code " + String(code) + " " + attempt(() => accepted().close(code)));
+    }
+    log.push("reason without a code " + attempt(() => accepted().close(undefined, "why")));
+    for (const reason of ["x".repeat(123), "x".repeat(124), "é".repeat(62)]) {
+      log.push("reason of " + new TextEncoder().encode(reason).length + " bytes " + attempt(() => accepted().close(1000, reason)));
+    }
+    log.push("reason of 124 bytes without a code " + attempt(() => accepted().close(undefined, "x".repeat(124))));
+    const [a, b] = Object.values(new WebSocketPair());
+    a.accept();
+    b.accept();
+    for (const [name, ws] of [["a", a], ["b", b]]) ws.addEventListener("close", (e) => log.push(name + " close " + e.code + " [" + e.reason + "] " + e.wasClean));
+    a.close();
+    await wait(100);
+    b.close();
+    await wait(100);
+    log.push("end " + a.readyState + "/" + b.readyState);
+    return Response.json(log);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: WebSocket close() without a code reaches the peer as 1005; invalid close codes are refused, long reasons are not (before 2026-03-03)",
+    files: { "wrangler.toml": wsConfig("2026-03-02"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: WebSocket close() refuses a reason over 123 bytes (websocket_close_reason_byte_limit, from 2026-03-03)",
+    files: { "wrangler.toml": wsConfig("2026-03-03"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket's automatic close reply echoes 1005 (web_socket_auto_reply_to_close, from 2026-04-07)",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CODES_WORKER },
     requests: [{ path: "/" }],
     fast: true,
   }),

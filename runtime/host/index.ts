@@ -282,6 +282,10 @@ function installRequestShape(): void {
     // A rest parameter, so `Request.length` is 0 as the native constructor's.
     constructor(...args: ConstructorParameters<typeof NativeRequest>) {
       checkRequestInit(args[0], args[1]);
+      // A body stream the worker made gives only bytes, as for a Response. (A Request as
+      // init is left alone: reading its body would make Bun build a stream for nothing.)
+      const init = args[1];
+      if (init && !(init instanceof Native) && isAnyChunkStream(init.body)) args[1] = { ...init, body: bytesOnly(init.body) };
       super(...args);
     }
 

@@ -22,15 +22,15 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
-import { AutoReplyWebSocketPair, WebSocketPair } from "./websocket.ts";
+import { webSocketPairFor, type PairSettings } from "./websocket.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
-  /** Its WebSockets answer a close at once (web_socket_auto_reply_to_close). */
-  autoReplyToClose?: boolean;
+  /** Its WebSockets' compatibility settings (auto close reply, close reason limit). */
+  webSockets?: PairSettings;
 }
 
 /** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
@@ -38,7 +38,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream", "TransformStream"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -68,12 +68,34 @@ const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
     if (args[0]?.type === undefined) anyChunkStreams.add(this);
   }
 
+  /** Its chunks are whatever the iterable gives: a body of it must give bytes, as a made one. */
+  static from(iterable: unknown): ReadableStream {
+    const stream = (NativeReadableStream as unknown as { from(iterable: unknown): ReadableStream }).from(iterable);
+    anyChunkStreams.add(stream);
+    return stream;
+  }
+
   static override [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof NativeReadableStream;
   }
 };
 // Its own name: the CLI bundle renames a class that clashes with a global (ReadableStream2).
 Object.defineProperty(WorkerReadableStream, "name", { value: "ReadableStream" });
+
+const NativeTransformStream = globalThis.TransformStream;
+
+/** The worker's TransformStream: what is written comes out of its readable as it was, so that is a made stream too. */
+const WorkerTransformStream = class TransformStream extends NativeTransformStream {
+  // A rest parameter, so `TransformStream.length` is 0 as the native constructor's.
+  constructor(...args: ConstructorParameters<typeof NativeTransformStream>) {
+    super(...args);
+    anyChunkStreams.add(this.readable);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeTransformStream;
+  }
+};
 
 /** The values a worker's modules bind in place of the globals. */
 function makeScope(options: ScopeOptions): Record<string, unknown> {
@@ -132,8 +154,9 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.self = view;
   values.console = workerConsole;
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
-  values.WebSocketPair = options.autoReplyToClose ? AutoReplyWebSocketPair : WebSocketPair;
+  values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false });
   values.ReadableStream = WorkerReadableStream;
+  values.TransformStream = WorkerTransformStream;
   return values;
 }
 

@@ -35,6 +35,8 @@ export class WorkerWebSocket extends EventTarget {
   #closedIncoming = false;
   /** web_socket_auto_reply_to_close: a close that reaches this end is answered at once. */
   #autoReply = false;
+  /** websocket_close_reason_byte_limit: close() refuses a reason over 123 bytes. */
+  #limitReason = false;
 
   /** @internal Whether accept() (or a real connection) took this end. */
   static accepted(ws: object): boolean {
@@ -42,10 +44,11 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   /** @internal */
-  static link(a: WorkerWebSocket, b: WorkerWebSocket, autoReply: boolean): void {
+  static link(a: WorkerWebSocket, b: WorkerWebSocket, { autoReply, limitReason }: PairSettings): void {
     a.#peer = b;
     b.#peer = a;
     a.#autoReply = b.#autoReply = autoReply;
+    a.#limitReason = b.#limitReason = limitReason;
   }
 
   /** CLOSING from one half of the close to the other, as workerd counts it: CLOSED once both are done. */
@@ -73,7 +76,30 @@ export class WorkerWebSocket extends EventTarget {
     if (peer) queueMicrotask(() => peer.receive(payload));
   }
 
-  close(code = 1000, reason = ""): void {
+  /** No code sends a close frame without one: the peer sees 1005, as in workerd. */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined) {
+      code |= 0; // workerd takes it as an int: 1.5 is 1, NaN is 0
+      if (code < 1000 || code >= 5000 || code === 1004 || code === 1005 || code === 1006 || code === 1015) {
+        throw new DOMException(`Invalid WebSocket close code: ${code}.`, "InvalidAccessError");
+      }
+    }
+    if (reason !== undefined) {
+      reason = String(reason);
+      if (this.#limitReason && Buffer.byteLength(reason) > 123) {
+        throw new DOMException("WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.", "SyntaxError");
+      }
+      if (code === undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
+    }
+    this.#closeOutgoing(code ?? 1005, reason ?? "");
+  }
+
+  /** @internal The real connection closed: Bun's code, 1005 for a frame without one, 1006 for a dropped connection. */
+  connectionClosed(code: number, reason: string): void {
+    this.#closeOutgoing(code, reason);
+  }
+
+  #closeOutgoing(code: number, reason: string): void {
     if (this.#closedOutgoing) return;
     this.#closedOutgoing = true;
     const peer = this.#peer;
@@ -123,7 +149,9 @@ export class WorkerWebSocket extends EventTarget {
       this.#sink.close(code, reason);
       return;
     }
-    this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: true }));
+    // A connection dropped without a close frame: workerd's reason, not clean, and the socket stays OPEN.
+    if (code === 1006) reason = "WebSocket disconnected without sending Close frame.";
+    this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: code !== 1006 }));
   }
 
   #deliver(event: Event): void {
@@ -132,9 +160,10 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   #dispatch(event: Event): void {
-    if (event.type === "close") {
+    if (event.type === "close" && (event as CloseEvent).wasClean) {
       this.#closedIncoming = true;
-      if (this.#autoReply) this.close((event as CloseEvent).code, (event as CloseEvent).reason);
+      // The reply echoes the code, which may be one close() refuses (1005).
+      if (this.#autoReply) this.#closeOutgoing((event as CloseEvent).code, (event as CloseEvent).reason);
     }
     this.dispatchEvent(event);
   }
@@ -143,24 +172,42 @@ export class WorkerWebSocket extends EventTarget {
 // workerd's name for it: the server end of a WebSocketPair is a WebSocket.
 Object.defineProperty(WorkerWebSocket, "name", { value: "WebSocket" });
 
+/** What a worker's compatibility settings change in its WebSockets. */
+export interface PairSettings {
+  /** web_socket_auto_reply_to_close, the default from 2026-04-07. */
+  autoReply: boolean;
+  /** websocket_close_reason_byte_limit, the default from 2026-03-03. */
+  limitReason: boolean;
+}
+
+const pairSettings = new WeakMap<object, PairSettings>();
+
 export class WebSocketPair {
   0: WorkerWebSocket;
   1: WorkerWebSocket;
   constructor() {
     this[0] = new WorkerWebSocket();
     this[1] = new WorkerWebSocket();
-    WorkerWebSocket.link(this[0], this[1], this instanceof AutoReplyWebSocketPair);
+    WorkerWebSocket.link(this[0], this[1], pairSettings.get(new.target) ?? { autoReply: false, limitReason: false });
   }
 }
 
-/**
- * The WebSocketPair of a worker with web_socket_auto_reply_to_close (the default
- * from 2026-04-07): its ends answer a close they receive at once.
- */
-export const AutoReplyWebSocketPair = (() => {
-  const Base = WebSocketPair;
-  return class WebSocketPair extends Base {};
-})();
+const pairClasses = new Map<string, typeof WebSocketPair>();
+
+/** The WebSocketPair a worker sees: one class per combination of settings, named as workerd names it. */
+export function webSocketPairFor(settings: PairSettings): typeof WebSocketPair {
+  const key = `${settings.autoReply} ${settings.limitReason}`;
+  let pair = pairClasses.get(key);
+  if (!pair) {
+    const Base = WebSocketPair;
+    pair = class WebSocketPair extends Base {};
+    // The CLI bundle would rename a class that shares a name in this module (WebSocketPair2).
+    Object.defineProperty(pair, "name", { value: "WebSocketPair" });
+    pairSettings.set(pair, { ...settings });
+    pairClasses.set(key, pair);
+  }
+  return pair;
+}
 
 /** The `webSocket` a worker put in its Response init, kept beside the real Response. */
 const sockets = new WeakMap<Response, WorkerWebSocket>();

@@ -160,7 +160,7 @@ export class DevHttpServer {
         },
         close: (ws, code, reason) => {
           sockets.delete(ws);
-          (ws.data as SocketData | undefined)?.socket?.close(code, reason);
+          (ws.data as SocketData | undefined)?.socket?.connectionClosed(code, reason);
         },
       },
       error: (error) => new Response(String(error), { status: 500 }),
