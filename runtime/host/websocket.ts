@@ -201,8 +201,6 @@ export function webSocketPairFor(settings: PairSettings): typeof WebSocketPair {
   if (!pair) {
     const Base = WebSocketPair;
     pair = class WebSocketPair extends Base {};
-    // The CLI bundle would rename a class that shares a name in this module (WebSocketPair2).
-    Object.defineProperty(pair, "name", { value: "WebSocketPair" });
     pairSettings.set(pair, { ...settings });
     pairClasses.set(key, pair);
   }
