@@ -30,7 +30,7 @@ import { NonRetryableError } from "cloudflare:workflows";
 export class Flow extends WorkflowEntrypoint {
   async run(event, step) {
     if (event.payload.kind === "nap") {
-      await step.sleep("nap", "3 seconds");
+      await step.sleep("nap", "8 seconds");
       return "woke";
     }
     if (event.payload.kind === "fatal") {
@@ -162,7 +162,8 @@ const sessionCase: CompatCase = {
       await compare("describe of an unknown workflow", (port) => ["workflows", "describe", "nope", ...local(port)]);
       // An instance inside a sleep when the server is killed.
       await compare("trigger --local of a sleeping instance", (port) => ["workflows", "trigger", "flow", '{"kind":"nap"}', "--id", "nap", ...local(port)]);
-      for (const tool of ["wrangler", "bunflare"] as const) await waitForStatus(devs[tool]!.port, "nap", /"running"|"waiting"/);
+      // Both at once: waiting for one tool first let the other's sleep end before the kill (CI, under load).
+      await Promise.all((["wrangler", "bunflare"] as const).map((tool) => waitForStatus(devs[tool]!.port, "nap", /"running"|"waiting"/)));
       for (const tool of ["wrangler", "bunflare"] as const) {
         await killGroup(devs[tool]!.child);
         devs[tool] = await startDev(tool, dirs[tool]);
