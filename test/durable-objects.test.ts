@@ -604,6 +604,16 @@ test("keys are bounded only by workerd's SQLite length limit, alone and with the
   expect(kv.get(fits)).toBeUndefined();
 });
 
+test("put({ ... }) skips an entry whose value is undefined", async () => {
+  for (const s of [await storage(false), await storage(true)]) {
+    await s.put({ a: 1, b: undefined, c: 3 });
+    await s.put({ d: undefined });
+    expect(await s.get("b")).toBeUndefined();
+    expect([...((await s.get(["a", "b", "c", "d"])) as Map<string, unknown>).keys()]).toEqual(["a", "c"]);
+    expect([...(await s.list())]).toEqual([["a", 1], ["c", 3]]);
+  }
+});
+
 test("sql.exec refuses SQL text over 100000 bytes and bound strings or blobs over SQLite's length limit, as workerd does", async () => {
   const sql = (await storage(true)).sql;
   const text = (n: number) => "SELECT '" + "x".repeat(n - 14) + "' AS s";

@@ -312,6 +312,29 @@ export default {
 };
 `;
 
+// put({ ... }) drops an entry whose value is undefined (the others are stored).
+const DROPPED_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
+async function check(storage) {
+  await storage.deleteAll();
+  return {
+    put: await attempt(() => storage.put({ a: 1, b: undefined, c: 3 })),
+    getB: await attempt(async () => String(await storage.get("b"))),
+    getMany: await attempt(async () => [...(await storage.get(["a", "b", "c"]))]),
+    list: await attempt(async () => [...(await storage.list())]),
+    onlyUndefined: await attempt(async () => { await storage.put({ b: undefined }); return [...(await storage.list())]; }),
+  };
+}
+export class Thing extends DurableObject { check() { return check(this.ctx.storage); } }
+export class KvThing extends DurableObject { check() { return check(this.ctx.storage); } }
+export default {
+  async fetch(request, env) {
+    const ns = new URL(request.url).pathname === "/kv" ? env.K : env.D;
+    return Response.json(await ns.getByName("x").check());
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -368,5 +391,10 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("hibernation"), "index.js": HIBERNATION_WORKER },
     requests: [{ path: "/" }],
     fast: true,
+  }),
+  devCase({
+    name: "durable objects: put({ ... }) drops an entry whose value is undefined",
+    files: { "wrangler.toml": withKvClass(config("undefined-entries")), "index.js": DROPPED_WORKER },
+    requests: [{ path: "/" }, { path: "/kv" }],
   }),
 ];
