@@ -312,17 +312,25 @@ export default {
 };
 `;
 
-// put({ ... }) drops an entry whose value is undefined (the others are stored).
-const DROPPED_WORKER = `import { DurableObject } from "cloudflare:workers";
+// put({ ... }) drops an entry whose value is undefined (the others are stored), and list() with an
+// empty range (start >= end) answers an empty map without checking the bounds' size.
+const DROPPED_AND_EMPTY_WORKER = `import { DurableObject } from "cloudflare:workers";
 const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
 async function check(storage) {
   await storage.deleteAll();
+  const huge = "k".repeat(2_200_001);
   return {
     put: await attempt(() => storage.put({ a: 1, b: undefined, c: 3 })),
     getB: await attempt(async () => String(await storage.get("b"))),
     getMany: await attempt(async () => [...(await storage.get(["a", "b", "c"]))]),
     list: await attempt(async () => [...(await storage.list())]),
     onlyUndefined: await attempt(async () => { await storage.put({ b: undefined }); return [...(await storage.list())]; }),
+    emptyRange: await attempt(async () => [...(await storage.list({ start: "z", end: "a" }))]),
+    sameBounds: await attempt(async () => [...(await storage.list({ start: "a", end: "a" }))]),
+    hugeStartEmpty: await attempt(async () => [...(await storage.list({ start: huge, end: "a" }))]),
+    hugeEndEmpty: await attempt(async () => [...(await storage.list({ start: "z", end: huge }))]),
+    hugeStart: await attempt(async () => [...(await storage.list({ start: huge }))]),
+    hugeEnd: await attempt(async () => [...(await storage.list({ start: "a", end: huge }))]),
   };
 }
 export class Thing extends DurableObject { check() { return check(this.ctx.storage); } }
@@ -393,8 +401,8 @@ export const cases: CompatCase[] = [
     fast: true,
   }),
   devCase({
-    name: "durable objects: put({ ... }) drops an entry whose value is undefined",
-    files: { "wrangler.toml": withKvClass(config("undefined-entries")), "index.js": DROPPED_WORKER },
+    name: "durable objects: put({ ... }) drops an undefined entry; list() with an empty range is empty whatever its bounds' size",
+    files: { "wrangler.toml": withKvClass(config("undefined-entries")), "index.js": DROPPED_AND_EMPTY_WORKER },
     requests: [{ path: "/" }, { path: "/kv" }],
   }),
 ];

@@ -381,6 +381,8 @@ export class DurableObjectStorage {
     if (options.start !== undefined && options.startAfter !== undefined) {
       throw new TypeError("list() cannot be called with both start and startAfter values.");
     }
+    // An empty range lists nothing, whatever its bounds' size: the runtime does not query it.
+    if (options.start !== undefined && options.end !== undefined && compareKeys(String(options.start), String(options.end)) >= 0) return [];
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (options.start !== undefined) (where.push("key >= ?"), args.push(storageKey(options.start)));
