@@ -612,7 +612,12 @@ test("put({ ... }) skips an entry whose value is undefined, and list() with an e
     expect(await s.get("b")).toBeUndefined();
     expect([...((await s.get(["a", "b", "c", "d"])) as Map<string, unknown>).keys()]).toEqual(["a", "c"]);
     expect([...(await s.list())]).toEqual([["a", 1], ["c", 3]]);
-    for (const range of [{ start: "z", end: "a" }, { start: "a", end: "a" }, { start: huge, end: "a" }, { start: "z", end: huge }]) {
+    const empty = [
+      { start: "z", end: "a" }, { start: "a", end: "a" }, { start: huge, end: "a" }, { start: "z", end: huge },
+      // From startAfter plus a NUL byte: empty up to that key, and no size check on either bound.
+      { startAfter: "a", end: "a\0" }, { startAfter: huge.slice(1), end: "a" }, { start: "z", end: "a", prefix: huge },
+    ];
+    for (const range of empty) {
       expect((await s.list(range)).size).toBe(0);
     }
     // A range that is not empty still checks its bounds.

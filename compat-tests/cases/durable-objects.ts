@@ -329,6 +329,9 @@ async function check(storage) {
     sameBounds: await attempt(async () => [...(await storage.list({ start: "a", end: "a" }))]),
     hugeStartEmpty: await attempt(async () => [...(await storage.list({ start: huge, end: "a" }))]),
     hugeEndEmpty: await attempt(async () => [...(await storage.list({ start: "z", end: huge }))]),
+    afterEmpty: await attempt(async () => [...(await storage.list({ startAfter: "z", end: "a" }))]),
+    afterHugeEmpty: await attempt(async () => [...(await storage.list({ startAfter: "k".repeat(2_200_000), end: "a" }))]),
+    prefixEmpty: await attempt(async () => [...(await storage.list({ start: "z", end: "a", prefix: huge }))]),
     hugeStart: await attempt(async () => [...(await storage.list({ start: huge }))]),
     hugeEnd: await attempt(async () => [...(await storage.list({ start: "a", end: huge }))]),
   };

@@ -382,7 +382,9 @@ export class DurableObjectStorage {
       throw new TypeError("list() cannot be called with both start and startAfter values.");
     }
     // An empty range lists nothing, whatever its bounds' size: the runtime does not query it.
-    if (options.start !== undefined && options.end !== undefined && compareKeys(String(options.start), String(options.end)) >= 0) return [];
+    // Its lower bound is start, or startAfter plus a NUL byte.
+    const from = options.start ?? (options.startAfter === undefined ? undefined : `${options.startAfter}\0`);
+    if (from !== undefined && options.end !== undefined && compareKeys(String(from), String(options.end)) >= 0) return [];
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (options.start !== undefined) (where.push("key >= ?"), args.push(storageKey(options.start)));
