@@ -40,6 +40,15 @@ export interface ReloadStep {
   requests: HttpProbe[];
 }
 
+/**
+ * An edit whose build fails: wait until what each has printed on stderr matches `stderrUntil`
+ * (there is no new answer to wait for, and wrangler holds requests until a build succeeds).
+ */
+export interface FailedReloadStep {
+  files: Record<string, string>;
+  stderrUntil: RegExp;
+}
+
 export interface DevCaseSpec {
   name: string;
   fixture?: string;
@@ -49,7 +58,7 @@ export interface DevCaseSpec {
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
-  /** Also compare what each has printed on stderr (warnings) once it is ready. */
+  /** Also compare what each has printed on stderr (warnings) once it is ready, and again after the reloads. */
   compareStderr?: boolean;
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
@@ -62,7 +71,7 @@ export interface DevCaseSpec {
    * Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again;
    * a list is done edit after edit (some bugs need several reloads in a row).
    */
-  reload?: ReloadStep | ReloadStep[];
+  reload?: ReloadStep | (ReloadStep | FailedReloadStep)[];
   /**
    * Also compare what each prints on stdout after "Ready on", request lines left out, once
    * both have finished every reload: the reloads' own lines, in their order.
@@ -291,16 +300,19 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);
-        if (spec.compareStderr) {
-          // After the requests are logged; stderr is another pipe, so what a request printed there
-          // can come after its log line on stdout: it only grows, so wait a while for it to agree.
-          await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
+        // Stderr is another pipe, so what a request printed there can come after its log line
+        // on stdout: it only grows, so wait a while for it to agree.
+        const compareStderrs = async (when: string) => {
           const stderrs = () => (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
           let [want, got] = stderrs();
           for (const deadline = Date.now() + 5_000; want !== got && Date.now() < deadline; [want, got] = stderrs()) {
             await new Promise((resolve) => setTimeout(resolve, 100));
           }
-          if (want !== got) problems.push(`stderr differs\n${showDiff(want!, got!)}`);
+          if (want !== got) problems.push(`stderr ${when}differs\n${showDiff(want!, got!)}`);
+        };
+        if (spec.compareStderr) {
+          await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
+          await compareStderrs("");
         }
         if (spec.compareRequestLog) {
           const lines = await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
@@ -322,6 +334,18 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(step.files)) writeFileSync(path.join(dir, file), content);
           }
+          if ("stderrUntil" in step) {
+            for (const tool of ["wrangler", "bunflare"] as const) {
+              for (const deadline = Date.now() + 30_000; !step.stderrUntil.test(running[tool]!.stderr()); ) {
+                if (Date.now() > deadline) {
+                  problems.push(`${tool} printed no ${step.stderrUntil} on stderr within 30 s`);
+                  break;
+                }
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+            }
+            continue;
+          }
           await Promise.all(
             (["wrangler", "bunflare"] as const).map(async (tool) => {
               const deadline = Date.now() + 30_000;
@@ -335,8 +359,9 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           );
           await compare(step.requests);
         }
+        if (spec.compareStderr && spec.reload) await compareStderrs("after the reloads ");
         if (spec.compareReloadLog) {
-          const reloads = [spec.reload ?? []].flat().length;
+          const reloads = [spec.reload ?? []].flat().filter((step) => !("stderrUntil" in step)).length;
           const logs = () =>
             (["wrangler", "bunflare"] as const).map((tool) =>
               withoutCfFetch(linesAfterReady(running[tool]!.stdout(), tool, dirs[tool]).join("\n"))

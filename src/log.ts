@@ -6,8 +6,9 @@ import { version } from "../package.json";
 import { writeSync } from "node:fs";
 import { hex, isatty } from "./colors.ts";
 
-const color = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
-const esc = (code: string) => (color ? `\x1b[${code}m` : "");
+/** Whether error and warning boxes are coloured. */
+export const boxColours = !process.env.NO_COLOR && process.env.FORCE_COLOR !== "0";
+const esc = (code: string) => (boxColours ? `\x1b[${code}m` : "");
 
 export interface MessageLocation {
   file: string;

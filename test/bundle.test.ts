@@ -113,6 +113,17 @@ test("a syntax error is reported with file, line and column", async () => {
   expect(outcome.inputs.some((input) => input.endsWith("index.js"))).toBe(true);
 });
 
+test("a build failure nests esbuild's messages as wrangler does: indented, a blank line between, and their own blank lines at the end", async () => {
+  const outcome = await bundle({ "index.js": 'import a from "./nope1.js";\nimport b from "./nope2.js";\nexport default [a, b];\n' });
+  expect(outcome.ok).toBe(false);
+  if (outcome.ok) return;
+  const lines = outcome.message.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  expect(lines[0]).toBe("Build failed with 2 errors:");
+  const second = lines.findIndex((line) => line.includes('Could not resolve "./nope2.js"'));
+  expect(lines.slice(second - 3, second)).toEqual(["          ╵               ~~~~~~~~~~~~", "  ", "  "]);
+  expect(lines.slice(-3)).toEqual(["          ╵               ~~~~~~~~~~~~", "  ", "  "]);
+});
+
 test("the source map leads stack frames back to the user's TypeScript lines", async () => {
   const outcome = await bundle(
     { "index.js": 'import { boom } from "./lib.ts";\nexport { boom };\n', "lib.ts": "type T = number;\n\nexport function boom(): T {\n  throw new Error(\"mapped\");\n}\n" },

@@ -116,6 +116,23 @@ test("stream, media, images and browser tables need a string binding and a boole
   expect(fine).toEqual({ error: "", warnings: "" });
 });
 
+test("binding errors are listed before errors in inherited build keys, in wrangler's order", () => {
+  const toml = base + 'minify = "yes"\nno_bundle = 5\nkv_namespaces = [{ binding = 5 }]\n';
+  let message = "";
+  try {
+    loadConfig({ cwd: project({ "wrangler.toml": toml }) });
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    message = (error as Error).message;
+  }
+  const lines = message.split("\n").filter((line) => line.trim().startsWith("- "));
+  expect(lines.map((line) => line.trim())).toEqual([
+    '- "kv_namespaces[0]" bindings should have a string "binding" field but got {"binding":5}.',
+    '- Expected "no_bundle" to be of type boolean but got 5.',
+    '- Expected "minify" to be of type boolean but got "yes".',
+  ]);
+});
+
 test("cache is a table with a boolean enabled and nothing else", () => {
   const load = (toml: string) => () => loadConfig({ cwd: project({ "wrangler.toml": base + toml }) });
   expect(load('cache = { enabled = "no" }\n')).toThrow('Expected "cache.enabled" to be of type boolean but got "no".');

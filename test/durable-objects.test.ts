@@ -604,6 +604,28 @@ test("keys are bounded only by workerd's SQLite length limit, alone and with the
   expect(kv.get(fits)).toBeUndefined();
 });
 
+test("put({ ... }) skips an entry whose value is undefined, and list() with an empty range is empty whatever its bounds' size", async () => {
+  const huge = "k".repeat(2_200_001);
+  for (const s of [await storage(false), await storage(true)]) {
+    await s.put({ a: 1, b: undefined, c: 3 });
+    await s.put({ d: undefined });
+    expect(await s.get("b")).toBeUndefined();
+    expect([...((await s.get(["a", "b", "c", "d"])) as Map<string, unknown>).keys()]).toEqual(["a", "c"]);
+    expect([...(await s.list())]).toEqual([["a", 1], ["c", 3]]);
+    const empty = [
+      { start: "z", end: "a" }, { start: "a", end: "a" }, { start: huge, end: "a" }, { start: "z", end: huge },
+      // From startAfter plus a NUL byte: empty up to that key, and no size check on either bound.
+      { startAfter: "a", end: "a\0" }, { startAfter: huge.slice(1), end: "a" }, { start: "z", end: "a", prefix: huge },
+    ];
+    for (const range of empty) {
+      expect((await s.list(range)).size).toBe(0);
+    }
+    // A range that is not empty still checks its bounds.
+    expect((await rejection(s.list({ start: "a", end: huge }))).message).toBe("string or blob too big: SQLITE_TOOBIG");
+    expect([...(await s.list({ start: "a", end: "b" })).keys()]).toEqual(["a"]);
+  }
+});
+
 test("sql.exec refuses SQL text over 100000 bytes and bound strings or blobs over SQLite's length limit, as workerd does", async () => {
   const sql = (await storage(true)).sql;
   const text = (n: number) => "SELECT '" + "x".repeat(n - 14) + "' AS s";

@@ -229,6 +229,14 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }, { args: [...probe, "-e", "s"] }, { args: [...probe, "-e", "t"] }, { args: [...probe, "-c", "scalar.toml"] }, { args: [...probe, "-c", "list.toml"] }],
   },
   {
+    // Wrangler type-checks the bindings before no_bundle, minify and the other build and upload keys.
+    name: "config: errors in bindings are listed before errors in inherited build keys (minify, no_bundle, logpush)",
+    files: {
+      "wrangler.toml": base + 'minify = "yes"\nno_bundle = 5\nlogpush = 1\nworkers_dev = 2\nkv_namespaces = [{ binding = 5 }]\n[env.s]\nminify = 1\nkv_namespaces = [{ binding = 6 }]\n',
+    },
+    steps: [{ args: probe }, { args: [...probe, "-e", "s"] }],
+  },
+  {
     name: "config: -c naming a missing file",
     fast: true,
     files: { "wrangler.toml": base },

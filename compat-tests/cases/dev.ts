@@ -218,6 +218,17 @@ cases.push(
     compareReloadLog: true,
   }),
   devCase({
+    // Bunflare's box lacked the indented blank lines esbuild's message ends with, and its colours.
+    name: "dev: a reload that fails to build prints wrangler's error box, then a fix reloads",
+    files: { "wrangler.toml": workerToml("build-error"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ },
+      { files: { "index.js": 'export default { fetch() { return new Response("v3"); } };\n' }, waitFor: "/", until: /^v3/, requests: [{ path: "/" }] },
+    ],
+    compareStderr: true,
+  }),
+  devCase({
     // The table was printed for `no_bundle = true` only, not for the flag.
     name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
     files: {

@@ -312,6 +312,40 @@ export default {
 };
 `;
 
+// put({ ... }) drops an entry whose value is undefined (the others are stored), and list() with an
+// empty range (start >= end) answers an empty map without checking the bounds' size.
+const DROPPED_AND_EMPTY_WORKER = `import { DurableObject } from "cloudflare:workers";
+const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
+async function check(storage) {
+  await storage.deleteAll();
+  const huge = "k".repeat(2_200_001);
+  return {
+    put: await attempt(() => storage.put({ a: 1, b: undefined, c: 3 })),
+    getB: await attempt(async () => String(await storage.get("b"))),
+    getMany: await attempt(async () => [...(await storage.get(["a", "b", "c"]))]),
+    list: await attempt(async () => [...(await storage.list())]),
+    onlyUndefined: await attempt(async () => { await storage.put({ b: undefined }); return [...(await storage.list())]; }),
+    emptyRange: await attempt(async () => [...(await storage.list({ start: "z", end: "a" }))]),
+    sameBounds: await attempt(async () => [...(await storage.list({ start: "a", end: "a" }))]),
+    hugeStartEmpty: await attempt(async () => [...(await storage.list({ start: huge, end: "a" }))]),
+    hugeEndEmpty: await attempt(async () => [...(await storage.list({ start: "z", end: huge }))]),
+    afterEmpty: await attempt(async () => [...(await storage.list({ startAfter: "z", end: "a" }))]),
+    afterHugeEmpty: await attempt(async () => [...(await storage.list({ startAfter: "k".repeat(2_200_000), end: "a" }))]),
+    prefixEmpty: await attempt(async () => [...(await storage.list({ start: "z", end: "a", prefix: huge }))]),
+    hugeStart: await attempt(async () => [...(await storage.list({ start: huge }))]),
+    hugeEnd: await attempt(async () => [...(await storage.list({ start: "a", end: huge }))]),
+  };
+}
+export class Thing extends DurableObject { check() { return check(this.ctx.storage); } }
+export class KvThing extends DurableObject { check() { return check(this.ctx.storage); } }
+export default {
+  async fetch(request, env) {
+    const ns = new URL(request.url).pathname === "/kv" ? env.K : env.D;
+    return Response.json(await ns.getByName("x").check());
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: a blockConcurrencyWhile that throws, or ctx.abort(), fails the running call and resets the object",
@@ -368,5 +402,10 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("hibernation"), "index.js": HIBERNATION_WORKER },
     requests: [{ path: "/" }],
     fast: true,
+  }),
+  devCase({
+    name: "durable objects: put({ ... }) drops an undefined entry; list() with an empty range is empty whatever its bounds' size",
+    files: { "wrangler.toml": withKvClass(config("undefined-entries")), "index.js": DROPPED_AND_EMPTY_WORKER },
+    requests: [{ path: "/" }, { path: "/kv" }],
   }),
 ];

@@ -19,6 +19,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
+import { boxColours } from "../log.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 
@@ -415,14 +416,14 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         const failure = error as esbuild.BuildFailure;
         if (!Array.isArray(failure.errors)) throw error;
         warnMissingBuiltins();
-        const formatted = await esbuild.formatMessages(failure.errors, { kind: "error", color: false });
+        const formatted = await esbuild.formatMessages(failure.errors, { kind: "error", color: boxColours });
         const inputs = failure.errors.map((e) => e.location?.file).filter((f): f is string => !!f);
         return {
           ok: false,
-          // Wrangler nests esbuild's own messages, indented, under one "Build failed" error.
+          // Wrangler nests esbuild's own messages (a blank line between them), every line indented,
+          // the blank ones each message ends with too, under one "Build failed" error.
           message: `Build failed with ${failure.errors.length} error${failure.errors.length === 1 ? "" : "s"}:\n\n${formatted
-            .join("")
-            .trimEnd()
+            .join("\n")
             .replace(/^/gm, "  ")}`,
           inputs: inputs.map((input) => path.resolve(options.projectDir, input)),
         };

@@ -49,10 +49,24 @@ const INHERITABLE: Record<string, Kind> = {
   assets: "object",
   compliance_region: "string",
   python_modules: "object",
-  // Checked by checkCache, after the bindings as wrangler does.
+  // Checked by checkCache.
   cache: "any",
   previews: "any",
 };
+
+/** Inherited keys wrangler type-checks after the bindings, in its order (the others before them). */
+const CHECKED_AFTER_BINDINGS = [
+  "no_bundle",
+  "minify",
+  "keep_names",
+  "first_party_worker",
+  "logpush",
+  "upload_source_maps",
+  "observability",
+  "cache",
+  "compliance_region",
+  "python_modules",
+];
 
 /** Per-environment keys, in the order wrangler checks (and so warns about) them. */
 const NOT_INHERITABLE: Record<string, Kind> = {
@@ -318,7 +332,9 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     delete section.account_id;
   }
   // Wrangler names inherited fields without the "env.<name>." prefix, binding fields with it.
-  for (const [key, kind] of Object.entries(INHERITABLE)) checkType(d, key, section[key], kind);
+  for (const [key, kind] of Object.entries(INHERITABLE)) {
+    if (!CHECKED_AFTER_BINDINGS.includes(key)) checkType(d, key, section[key], kind);
+  }
   if (section.name !== undefined && !(isStr(section.name) && /^$|^[a-z0-9_][a-z0-9-_]*$/.test(section.name as string))) {
     d.errors.push(
       `Expected "name" to be of type string, alphanumeric and lowercase with dashes only but got ${json(section.name)}.`,
@@ -397,7 +413,10 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     }
   }
   if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
-  checkCache(d, section.cache);
+  for (const key of CHECKED_AFTER_BINDINGS) {
+    if (key === "cache") checkCache(d, section.cache);
+    else checkType(d, key, section[key], INHERITABLE[key]!);
+  }
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
 }
 

@@ -277,7 +277,10 @@ export class DurableObjectStorage {
 
   async put(keyOrEntries: unknown, value?: unknown, _options?: unknown): Promise<void> {
     if (keyOrEntries !== null && typeof keyOrEntries === "object" && !Array.isArray(keyOrEntries)) {
-      const entries = Object.entries(keyOrEntries as Record<string, unknown>).map(([k, v]) => pair(k, v, this.#sqlite));
+      // The runtime skips an entry whose value is undefined and stores the others.
+      const entries = Object.entries(keyOrEntries as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => pair(k, v, this.#sqlite));
       const stmts = this.#kv();
       await this.#write(() =>
         this.#atomically(() => {
@@ -306,7 +309,7 @@ export class DurableObjectStorage {
 
   /** @internal */
   putSync(keyArg: unknown, value: unknown): void {
-    // Only the single-key form rejects undefined; an entries object may hold it.
+    // Only the single-key form rejects undefined; put({ ... }) skips such an entry.
     if (value === undefined) throw putUndefined();
     const [key, bytes] = pair(keyArg, value, this.#sqlite);
     const stmts = this.#kv();
@@ -378,6 +381,10 @@ export class DurableObjectStorage {
     if (options.start !== undefined && options.startAfter !== undefined) {
       throw new TypeError("list() cannot be called with both start and startAfter values.");
     }
+    // An empty range lists nothing, whatever its bounds' size: the runtime does not query it.
+    // Its lower bound is start, or startAfter plus a NUL byte.
+    const from = options.start ?? (options.startAfter === undefined ? undefined : `${options.startAfter}\0`);
+    if (from !== undefined && options.end !== undefined && compareKeys(String(from), String(options.end)) >= 0) return [];
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (options.start !== undefined) (where.push("key >= ?"), args.push(storageKey(options.start)));
