@@ -275,7 +275,8 @@ cases.push(
 );
 
 // crypto.getRandomValues: at most 64 KiB at once, and integer-typed views only,
-// refused with DOMExceptions in workerd's words.
+// refused with DOMExceptions in workerd's words. The view's own kind counts, not
+// its prototype: a subclass is filled, a swapped prototype changes nothing.
 const RANDOM_WORKER = `${ATTEMPT}
 const filled = (work) => attempt(work, (r) => r.constructor.name + " " + r.byteLength, (e) => [e.constructor.name, e.name, e.code, e.message].join(" | "));
 export default {
@@ -288,6 +289,9 @@ export default {
       floats: filled(() => crypto.getRandomValues(new Float64Array(2))),
       floatsOver: filled(() => crypto.getRandomValues(new Float32Array(20000))),
       dataView: filled(() => crypto.getRandomValues(new DataView(new ArrayBuffer(4)))),
+      subclass: filled(() => crypto.getRandomValues(new (class Bytes extends Uint8Array {})(4))),
+      intDressedAsFloat: filled(() => crypto.getRandomValues(Object.setPrototypeOf(new Uint8Array(2), Float32Array.prototype))),
+      floatDressedAsInt: filled(() => crypto.getRandomValues(Object.setPrototypeOf(new Float32Array(2), Uint8Array.prototype))),
       name: crypto.getRandomValues.name,
       length: crypto.getRandomValues.length,
     });
