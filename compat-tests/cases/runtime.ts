@@ -504,7 +504,7 @@ cases.push(
 // reserved 1004, 1005, 1006 and 1015, and a reason without a code. From
 // 2026-03-03 (websocket_close_reason_byte_limit) it refuses a reason over 123
 // UTF-8 bytes, before it looks for the code; from 2026-04-07 its automatic
-// close reply echoes 1005 too.
+// close reply echoes 1005 too. A worker's subclass of WebSocketPair has the same rules.
 const WEBSOCKET_CODES_WORKER = `${ATTEMPT}
 const tried = (work) => attempt(work, () => "ok", (e) => e.constructor.name + " " + e.name + " " + e.code + ": " + e.message);
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -520,6 +520,7 @@ export default {
       log.push("reason of " + new TextEncoder().encode(reason).length + " bytes " + tried(() => accepted().close(1000, reason)));
     }
     log.push("reason of 124 bytes without a code " + tried(() => accepted().close(undefined, "x".repeat(124))));
+    log.push("a subclass's reason of 124 bytes " + tried(() => { const ws = new (class extends WebSocketPair {})()[0]; ws.accept(); ws.close(1000, "x".repeat(124)); }));
     const [a, b] = Object.values(new WebSocketPair());
     a.accept();
     b.accept();
