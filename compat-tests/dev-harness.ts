@@ -235,17 +235,29 @@ function requestLines(stdout: string, tool: Tool, dir: string): string[] {
   return linesAfterReady(stdout, tool, dir).filter(isRequestLine);
 }
 
+/**
+ * Calls `check` every `every` ms until it is true (then true) or `ms` have passed (then false);
+ * it is always called at least once.
+ */
+async function pollUntil(check: () => boolean | Promise<boolean>, ms: number, every = 100): Promise<boolean> {
+  for (const deadline = Date.now() + ms; ; ) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
 /** Waits until both tools have logged `count` request lines (wrangler logs them a moment after answering). */
 async function waitForRequestLines(running: Record<Tool, Running>, dirs: Record<Tool, string>, count: number): Promise<Record<Tool, string[]>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const lines = {
+  let lines!: Record<Tool, string[]>;
+  await pollUntil(() => {
+    lines = {
       wrangler: requestLines(running.wrangler.stdout(), "wrangler", dirs.wrangler),
       bunflare: requestLines(running.bunflare.stdout(), "bunflare", dirs.bunflare),
     };
-    if ((lines.wrangler.length >= count && lines.bunflare.length >= count) || Date.now() > deadline) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return lines.wrangler.length >= count && lines.bunflare.length >= count;
+  }, 15_000, 50);
+  return lines;
 }
 
 function shown(request: HttpProbe, seen: Seen): string {
@@ -304,11 +316,12 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         // on stdout: it only grows, so wait a while for it to agree.
         const compareStderrs = async (when: string) => {
           const stderrs = () => (["wrangler", "bunflare"] as const).map((tool) => normalize(running[tool]!.stderr(), tool, dirs[tool]));
-          let [want, got] = stderrs();
-          for (const deadline = Date.now() + 5_000; want !== got && Date.now() < deadline; [want, got] = stderrs()) {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          if (want !== got) problems.push(`stderr ${when}differs\n${showDiff(want!, got!)}`);
+          let [want, got] = ["", ""];
+          await pollUntil(() => {
+            [want, got] = stderrs();
+            return want === got;
+          }, 5_000);
+          if (want !== got) problems.push(`stderr ${when}differs\n${showDiff(want, got)}`);
         };
         if (spec.compareStderr) {
           await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
@@ -336,25 +349,19 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           }
           if ("stderrUntil" in step) {
             for (const tool of ["wrangler", "bunflare"] as const) {
-              for (const deadline = Date.now() + 30_000; !step.stderrUntil.test(running[tool]!.stderr()); ) {
-                if (Date.now() > deadline) {
-                  problems.push(`${tool} printed no ${step.stderrUntil} on stderr within 30 s`);
-                  break;
-                }
-                await new Promise((resolve) => setTimeout(resolve, 100));
+              if (!(await pollUntil(() => step.stderrUntil.test(running[tool]!.stderr()), 30_000))) {
+                problems.push(`${tool} printed no ${step.stderrUntil} on stderr within 30 s`);
               }
             }
             continue;
           }
           await Promise.all(
             (["wrangler", "bunflare"] as const).map(async (tool) => {
-              const deadline = Date.now() + 30_000;
-              while (Date.now() < deadline) {
+              const reloaded = async () => {
                 const now = await probe(running[tool]!.url, { path: step.waitFor }).catch(() => undefined);
-                if (now && step.until.test(now.body)) return;
-                await new Promise((resolve) => setTimeout(resolve, 100));
-              }
-              problems.push(`${tool} did not reload within 30 s`);
+                return now !== undefined && step.until.test(now.body);
+              };
+              if (!(await pollUntil(reloaded, 30_000))) problems.push(`${tool} did not reload within 30 s`);
             }),
           );
           await compare(step.requests);
@@ -370,11 +377,12 @@ export function devCase(spec: DevCaseSpec): CompatCase {
             );
           // A reload's last line can follow the first answer of its new worker: wait for each to print them all.
           const done = (text: string) => text.split("Local server updated and ready").length - 1 >= reloads;
-          let [want, got] = logs();
-          for (const deadline = Date.now() + 15_000; !(done(want!) && done(got!)) && Date.now() < deadline; [want, got] = logs()) {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          if (want !== got) problems.push(`reload output differs\n${showDiff(want!, got!)}`);
+          let [want, got] = ["", ""];
+          await pollUntil(() => {
+            [want, got] = logs();
+            return done(want) && done(got);
+          }, 15_000);
+          if (want !== got) problems.push(`reload output differs\n${showDiff(want, got)}`);
         }
       } finally {
         for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);

@@ -172,8 +172,31 @@ const ANSI = /\x1b\[([0-9;]*)m/g;
 /** Colour codes kept but made visible (‹31›red‹39›), so a diff shows them. */
 const SGR = "(?:‹[0-9;]*›)*";
 
+/** A Go runtime dump's own line: a goroutine's heading, a frame (`pkg.func(args)`, its file line indented), `created by`, an elision. */
+const GO_DUMP_LINE = /^(goroutine \d+ .*\[.*\]:$|created by |\t|[\w./*()[\]-]+\(.*\)$|\.\.\.additional frames elided\.\.\.$)/;
+
+/**
+ * `text` without the Go runtime dump wrangler's esbuild sometimes prints on the shared stderr
+ * as it dies on wrangler's exit ("fatal error: all goroutines are asleep - deadlock!"): from
+ * that heading on, the dump's own lines and the blank line Go writes before each goroutine.
+ * What others print in between, and every other blank line, stays compared.
+ */
+export function withoutGoDump(text: string): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => line.startsWith("fatal error: all goroutines are asleep"));
+  if (start < 0) return text;
+  const kept = lines.slice(0, start);
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (GO_DUMP_LINE.test(line) || (line === "" && /^goroutine \d+ /.test(lines[i + 1] ?? ""))) continue;
+    kept.push(line);
+  }
+  return kept.join("\n");
+}
+
 export function normalize(text: string, tool: Tool, dir: string): string {
-  let out = text.replace(ANSI, "‹$1›");
+  // Not the command's output: wrangler's esbuild dying after it.
+  let out = (tool === "wrangler" ? withoutGoDump(text) : text).replace(ANSI, "‹$1›");
   out = out.replaceAll(dir, "<DIR>").replaceAll(path.join("/private", dir), "<DIR>");
   if (tool === "bunflare") out = out.replace(/\bbunflare\b/g, "wrangler");
   const lines = out.split("\n").filter(

@@ -1,5 +1,6 @@
 // workerd's Web Crypto extensions as the worker host installs them.
 import { expect, test } from "bun:test";
+import { runInNewContext } from "node:vm";
 import { installCryptoExtensions } from "../runtime/host/crypto.ts";
 
 installCryptoExtensions();
@@ -50,4 +51,15 @@ test("crypto.getRandomValues fills up to 65,536 bytes and refuses more, and non-
   expect(refusal(new Uint32Array(16_385))).toEqual(["QuotaExceededError", "getRandomValues() only accepts buffers of size <= 64K but provided 65540 bytes."]);
   expect(refusal(new Float32Array(20_000))).toEqual(["TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view."]);
   expect(refusal(new DataView(new ArrayBuffer(4)))).toEqual(["TypeMismatchError", "ArrayBufferView argument to getRandomValues() must be an integer-typed view."]);
+});
+
+test("crypto.getRandomValues goes by a view's own kind, as workerd does: a subclass or another realm's view is filled, a swapped prototype changes nothing", () => {
+  class Bytes extends Uint8Array {}
+  expect(crypto.getRandomValues(new Bytes(4))).toBeInstanceOf(Bytes);
+  const otherRealm = new (runInNewContext("Uint16Array") as Uint16ArrayConstructor)(2);
+  expect(crypto.getRandomValues(otherRealm).byteLength).toBe(4);
+  const intDressedAsFloat = Object.setPrototypeOf(new Uint8Array(2), Float32Array.prototype) as Uint8Array;
+  expect(crypto.getRandomValues(intDressedAsFloat).byteLength).toBe(2);
+  const floatDressedAsInt = Object.setPrototypeOf(new Float32Array(2), Uint8Array.prototype) as Uint8Array;
+  expect(() => crypto.getRandomValues(floatDressedAsInt)).toThrow("ArrayBufferView argument to getRandomValues() must be an integer-typed view.");
 });

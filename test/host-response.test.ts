@@ -76,4 +76,8 @@ test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 
   expect(attempt(1000, "é".repeat(62))).toBe(tooLong);
   // The length is checked before the missing code.
   expect(attempt(undefined, "x".repeat(124))).toBe(tooLong);
+  // A worker's own subclass keeps the settings, and the class shows no more than workerd's.
+  class Mine extends Pair {}
+  expect(() => new Mine()[0].close(1000, "x".repeat(124))).toThrow(tooLong.replace("SyntaxError: ", ""));
+  expect(Object.getOwnPropertyNames(Pair).sort()).toEqual(["length", "name", "prototype"]);
 });

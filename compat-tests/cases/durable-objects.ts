@@ -2,6 +2,7 @@
 // KV / SQL round trips of dev.ts.
 import type { CompatCase } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
+import { ATTEMPT } from "../attempt.ts";
 
 const config = (name: string) =>
   `name = "${name}"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[durable_objects.bindings]]\nname = "D"\nclass_name = "Thing"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Thing"]\n`;
@@ -73,7 +74,7 @@ export default { async fetch(request, env) { return Response.json(await env.D.ge
 // Alarms: setAlarm's argument checks and whole-millisecond times, deleteAll
 // leaving the alarm set, and a throwing alarm() retried with its retry info.
 const ALARM_WORKER = `import { DurableObject } from "cloudflare:workers";
-const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+${ATTEMPT}
 const runs = [];
 export class Thing extends DurableObject {
   async alarm(info) {
@@ -121,7 +122,7 @@ export default {
 // (Not diffed: the text of a DataCloneError from serializeAttachment. A
 // socket's readyState around a close is diffed in runtime.ts.)
 const HIBERNATION_WORKER = `import { DurableObject } from "cloudflare:workers";
-const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+${ATTEMPT}
 const names = (list) => list.map((ws) => ws.deserializeAttachment().name);
 export class Thing extends DurableObject {
   async fetch(request) {
@@ -197,7 +198,7 @@ export default {
 // SQLite's 2,200,000-byte limit on a string or a row, in every KV API (the synchronous kv too)
 // and in sql.exec's bindings; sql.exec's SQL text is limited to 100000 bytes.
 const KEY_SIZE_WORKER = `import { DurableObject } from "cloudflare:workers";
-const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+${ATTEMPT}
 const LIMIT = 2200000;
 async function keys(ctx, sync) {
   const s = ctx.storage, out = {};
@@ -245,7 +246,7 @@ export default {
 // workerd under wrangler dev stores it, so the app fails only once deployed. Bunflare refuses it
 // with production's error, here and in put({ ... }); values at the limit are stored by both.
 const VALUE_SIZE_WORKER = `import { DurableObject } from "cloudflare:workers";
-const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
+${ATTEMPT}
 async function sizes(storage, limit) {
   const stored = async (key) => "stored " + (await storage.get(key)).length;
   return {
@@ -293,7 +294,7 @@ export default { async fetch(request, env) { return Response.json(await env.D.ge
 
 // Jurisdictions under workerd: any one given (Cloudflare's own too) is refused by newUniqueId and
 // jurisdiction(); none (undefined, null) is the plain namespace. Ids carry jurisdiction and name.
-const JURISDICTION_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const JURISDICTION_WORKER = `${ATTEMPT}
 export { Thing } from "./thing.js";
 export default {
   async fetch(request, env) {
@@ -315,12 +316,13 @@ export default {
 // put({ ... }) drops an entry whose value is undefined (the others are stored), and list() with an
 // empty range (start >= end) answers an empty map without checking the bounds' size.
 const DROPPED_AND_EMPTY_WORKER = `import { DurableObject } from "cloudflare:workers";
-const attempt = async (work) => { try { return await work(); } catch (e) { return e.constructor.name + ": " + e.message; } };
+${ATTEMPT}
 async function check(storage) {
   await storage.deleteAll();
   const huge = "k".repeat(2_200_001);
   return {
-    put: await attempt(() => storage.put({ a: 1, b: undefined, c: 3 })),
+    // put() gives undefined: left out of the JSON.
+    put: await attempt(() => storage.put({ a: 1, b: undefined, c: 3 }), (r) => r),
     getB: await attempt(async () => String(await storage.get("b"))),
     getMany: await attempt(async () => [...(await storage.get(["a", "b", "c"]))]),
     list: await attempt(async () => [...(await storage.list())]),

@@ -1,5 +1,6 @@
 import { answeredLocally, type CompatCase, type CliStep } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
+import { ATTEMPT } from "../attempt.ts";
 
 // Every `queues` success path in wrangler talks to Cloudflare's API (it needs
 // an account), so only what wrangler decides locally is diffed here: help,
@@ -58,23 +59,24 @@ export const cases: CompatCase[] = [
 // Not diffed: a Map sent with the default v8 content type reaches a wrangler
 // dev consumer as a plain empty-looking object; bunflare delivers the Map, as
 // the structured clone the runtime documents.)
-const QUEUE_WORKER = `const seen = [];
-const attempt = async (work) => { try { await work(); return "ok"; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const QUEUE_WORKER = `${ATTEMPT}
+const seen = [];
+const sent = (work) => attempt(work, () => "ok");
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === "/seen") return Response.json(seen.sort((a, b) => a.tag.localeCompare(b.tag)));
     if (url.pathname === "/count") return new Response(String(seen.length));
     const results = {
-      json: await attempt(() => env.Q.send({ tag: "a-json", n: 1 }, { contentType: "json" })),
-      text: await attempt(() => env.Q.send("b-text", { contentType: "text" })),
-      v8: await attempt(() => env.Q.send({ tag: "c-v8", list: [1, 2] })),
-      batch: await attempt(() => env.Q.sendBatch([{ body: "d-batch-1", contentType: "text" }, { body: "d-batch-2", contentType: "text" }])),
-      oversize: await attempt(() => env.Q.send("x".repeat(130000), { contentType: "text" })),
-      badType: await attempt(() => env.Q.send("x", { contentType: "yaml" })),
-      undef: await attempt(() => env.Q.send(undefined)),
-      emptyBatch: await attempt(() => env.Q.sendBatch([])),
-      bigBatch: await attempt(() => env.Q.sendBatch(Array.from({ length: 101 }, () => ({ body: 1 })))),
+      json: await sent(() => env.Q.send({ tag: "a-json", n: 1 }, { contentType: "json" })),
+      text: await sent(() => env.Q.send("b-text", { contentType: "text" })),
+      v8: await sent(() => env.Q.send({ tag: "c-v8", list: [1, 2] })),
+      batch: await sent(() => env.Q.sendBatch([{ body: "d-batch-1", contentType: "text" }, { body: "d-batch-2", contentType: "text" }])),
+      oversize: await sent(() => env.Q.send("x".repeat(130000), { contentType: "text" })),
+      badType: await sent(() => env.Q.send("x", { contentType: "yaml" })),
+      undef: await sent(() => env.Q.send(undefined)),
+      emptyBatch: await sent(() => env.Q.sendBatch([])),
+      bigBatch: await sent(() => env.Q.sendBatch(Array.from({ length: 101 }, () => ({ body: 1 })))),
     };
     return Response.json(results);
   },

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { showDiff, type CaseOutcome, type CompatCase, type Tool } from "../harness.ts";
 import { devCase, kill, startDev, type Running } from "../dev-harness.ts";
+import { ATTEMPT } from "../attempt.ts";
 import { freePort } from "../../bench/proc.ts";
 
 const CALLEE = (answer: string) => ({
@@ -108,10 +109,11 @@ const DO_OWNER = {
     '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n',
   "public/a.txt": "asset a",
   "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+${ATTEMPT}
 export class Counter extends DurableObject {
   hello() { return "hello"; }
 }
-const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };
+const sent = (f) => attempt(f, (r) => r, (e) => e.name + ": " + e.message);
 export default class extends WorkerEntrypoint {
   stub(name) { return this.env.COUNTER.getByName(name); }
   inside(name) { return [this.env.COUNTER.getByName(name)]; }
@@ -124,17 +126,17 @@ export default class extends WorkerEntrypoint {
     return Response.json({
       named: [JSON.stringify(named), Object.keys(named).join(","), named.name, named.id.name, named.id.equals(COUNTER.idFromName("alice"))],
       unique: [JSON.stringify(unique), Object.keys(unique).join(","), unique.name, unique.id.name],
-      sent: await attempt(() => SELF.take(named)),
-      returned: await attempt(() => SELF.stub("alice")),
-      inArray: await attempt(() => SELF.inside("alice")),
-      binding: await attempt(() => SELF.take(SELF)),
-      kv: [...type(KV), await attempt(() => SELF.take(KV))],
-      r2: [...type(R2), await attempt(() => SELF.take(R2))],
-      queue: [...type(Q), await attempt(() => SELF.take(Q))],
+      sent: await sent(() => SELF.take(named)),
+      returned: await sent(() => SELF.stub("alice")),
+      inArray: await sent(() => SELF.inside("alice")),
+      binding: await sent(() => SELF.take(SELF)),
+      kv: [...type(KV), await sent(() => SELF.take(KV))],
+      r2: [...type(R2), await sent(() => SELF.take(R2))],
+      queue: [...type(Q), await sent(() => SELF.take(Q))],
       stubTypes: [type(named), type(SELF)],
       assets: [
         ...type(ASSETS), Object.keys(ASSETS).join(","), typeof ASSETS.match, await (await ASSETS.fetch("http://x/a.txt")).text(),
-        await attempt(() => ASSETS.match(new Request("http://x/a.txt"))), await attempt(() => SELF.take(ASSETS)),
+        await sent(() => ASSETS.match(new Request("http://x/a.txt"))), await sent(() => SELF.take(ASSETS)),
       ],
     });
   }
@@ -145,15 +147,16 @@ const DO_CLIENT = {
   "wrangler.toml":
     'name = "client"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "OWNER"\nservice = "owner"\n' +
     '[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\nscript_name = "owner"\n',
-  "index.js": `const attempt = async (f) => { try { return await f(); } catch (e) { return e.name + ": " + e.message; } };
+  "index.js": `${ATTEMPT}
+const sent = (f) => attempt(f, (r) => r, (e) => e.name + ": " + e.message);
 export default {
   async fetch(request, env) {
     const named = env.COUNTER.getByName("alice");
     return Response.json({
       named: [JSON.stringify(named), Object.keys(named).join(","), named.name, String(named.id) === String(env.COUNTER.idFromName("alice")), await named.hello()],
-      sent: await attempt(() => env.OWNER.take(named)),
-      returned: await attempt(() => env.OWNER.stub("alice")),
-      inArray: await attempt(() => env.OWNER.inside("alice")),
+      sent: await sent(() => env.OWNER.take(named)),
+      returned: await sent(() => env.OWNER.stub("alice")),
+      inArray: await sent(() => env.OWNER.inside("alice")),
     });
   },
 };

@@ -4,6 +4,7 @@
 // checks `wrangler dev` makes before it starts a worker.
 import type { CompatCase } from "../harness.ts";
 import { devCase } from "../dev-harness.ts";
+import { ATTEMPT } from "../attempt.ts";
 
 /**
  * A worker that answers with what its code can see of the global scope, and of
@@ -127,16 +128,10 @@ const refusal = (name: string, extra: string): CompatCase => ({
   },
   steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode", "stderr"], reason: "wrangler's stdout adds a bug-report prompt after workerd refuses" }],
   // Wrangler's "failed to start" line and workerd's own come in either order (two
-  // processes racing to stderr), so the lines are compared as a set (blank ones left out).
-  normalize: (text) => {
-    const lines = text.split("\n").filter((line) => line.trim() !== "");
-    // Wrangler's esbuild watcher sometimes dies as wrangler exits, printing Go's goroutine dump to the same stderr.
-    const dumped = text.includes("fatal error: all goroutines are asleep");
-    return (dumped ? lines.filter((line) => !GO_DUMP_LINE.test(line)) : lines).sort().join("\n");
-  },
+  // processes racing to stderr), so the lines are compared as a set, blank ones included.
+  // (The Go dump wrangler's esbuild sometimes adds as it dies is left out by normalize().)
+  normalize: (text) => text.split("\n").sort().join("\n"),
 });
-/** A line of a Go runtime dump: its heading, a goroutine, a frame (`pkg.func(args)`, then its file line indented), `created by`. */
-const GO_DUMP_LINE = /^(fatal error: |goroutine \d+ \[|created by |\t|[\w./*()-]+\(.*\)$)/;
 
 cases.push(
   refusal("runtime: an unknown compatibility flag stops dev with workerd's error", 'compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat", "no_such_flag"]'),
@@ -150,7 +145,7 @@ cases.push(
 
 // workerd's Web Crypto extensions: crypto.subtle.timingSafeEqual, MD5 in
 // crypto.subtle.digest, crypto.DigestStream (bytesWritten a bigint).
-const CRYPTO_WORKER = `const attempt = async (work) => { try { const r = await work(); return r === undefined ? "undefined" : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const CRYPTO_WORKER = `${ATTEMPT}
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const enc = (s) => new TextEncoder().encode(s);
 export default {
@@ -195,7 +190,8 @@ cases.push(
 // status outside 200-599 (101 only with a WebSocket), a non-empty body on a
 // null-body status, a redirect status that is not one; and a worker that
 // returns such a response gets the error page.
-const RESPONSE_WORKER = `const attempt = (work) => { try { const r = work(); return r === undefined ? "undefined" : r instanceof Response ? "Response " + r.status : r; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const RESPONSE_WORKER = `${ATTEMPT}
+const made = (work) => attempt(work, (r) => (r === undefined ? "undefined" : r instanceof Response ? "Response " + r.status : r));
 export default {
   async fetch(request) {
     const url = new URL(request.url);
@@ -204,28 +200,28 @@ export default {
     if (url.pathname === "/s204ok") return new Response(null, { status: 204 });
     if (url.pathname === "/s101") return new Response(null, { status: 101 });
     return Response.json({
-      s204: attempt(() => new Response("x", { status: 204 })),
-      s204empty: attempt(() => new Response("", { status: 204 })),
-      s204emptyBytes: attempt(() => new Response(new Uint8Array(0), { status: 204 })),
-      s204emptyBuffer: attempt(() => new Response(new ArrayBuffer(0), { status: 304 })),
-      s204stream: attempt(() => new Response(new ReadableStream(), { status: 204 })),
-      redirectDefault: attempt(() => Response.redirect("http://x/")),
-      redirectUrl: attempt(() => Response.redirect(new URL("http://x/"), 308).headers.get("location")),
-      s205: attempt(() => new Response(new Uint8Array(1), { status: 205 })),
-      s304: attempt(() => new Response("x", { status: 304 })),
-      s304null: attempt(() => new Response(null, { status: 304 })),
-      s304undef: attempt(() => new Response(undefined, { status: 304 })),
-      s101: attempt(() => new Response(null, { status: 101 })),
-      s99: attempt(() => new Response(null, { status: 99 })),
-      s199: attempt(() => new Response(null, { status: 199 })),
-      s600: attempt(() => new Response(null, { status: 600 })),
-      s599: attempt(() => new Response(null, { status: 599 })),
-      sString: attempt(() => new Response(null, { status: "201" })),
-      sFloat: attempt(() => new Response(null, { status: 200.5 })),
-      sNaN: attempt(() => new Response(null, { status: "abc" })),
-      jsonNull: attempt(() => Response.json(null, { status: 204 })),
-      redirect: attempt(() => Response.redirect("http://x/", 304)),
-      error: attempt(() => Response.error()),
+      s204: made(() => new Response("x", { status: 204 })),
+      s204empty: made(() => new Response("", { status: 204 })),
+      s204emptyBytes: made(() => new Response(new Uint8Array(0), { status: 204 })),
+      s204emptyBuffer: made(() => new Response(new ArrayBuffer(0), { status: 304 })),
+      s204stream: made(() => new Response(new ReadableStream(), { status: 204 })),
+      redirectDefault: made(() => Response.redirect("http://x/")),
+      redirectUrl: made(() => Response.redirect(new URL("http://x/"), 308).headers.get("location")),
+      s205: made(() => new Response(new Uint8Array(1), { status: 205 })),
+      s304: made(() => new Response("x", { status: 304 })),
+      s304null: made(() => new Response(null, { status: 304 })),
+      s304undef: made(() => new Response(undefined, { status: 304 })),
+      s101: made(() => new Response(null, { status: 101 })),
+      s99: made(() => new Response(null, { status: 99 })),
+      s199: made(() => new Response(null, { status: 199 })),
+      s600: made(() => new Response(null, { status: 600 })),
+      s599: made(() => new Response(null, { status: 599 })),
+      sString: made(() => new Response(null, { status: "201" })),
+      sFloat: made(() => new Response(null, { status: 200.5 })),
+      sNaN: made(() => new Response(null, { status: "abc" })),
+      jsonNull: made(() => Response.json(null, { status: 204 })),
+      redirect: made(() => Response.redirect("http://x/", 304)),
+      error: made(() => Response.error()),
     });
   },
 };
@@ -273,18 +269,23 @@ cases.push(
 );
 
 // crypto.getRandomValues: at most 64 KiB at once, and integer-typed views only,
-// refused with DOMExceptions in workerd's words.
-const RANDOM_WORKER = `const attempt = (work) => { try { const r = work(); return r.constructor.name + " " + r.byteLength; } catch (e) { return [e.constructor.name, e.name, e.code, e.message].join(" | "); } };
+// refused with DOMExceptions in workerd's words. The view's own kind counts, not
+// its prototype: a subclass is filled, a swapped prototype changes nothing.
+const RANDOM_WORKER = `${ATTEMPT}
+const filled = (work) => attempt(work, (r) => r.constructor.name + " " + r.byteLength, (e) => [e.constructor.name, e.name, e.code, e.message].join(" | "));
 export default {
   fetch() {
     return Response.json({
-      max: attempt(() => crypto.getRandomValues(new Uint8Array(65536))),
-      over: attempt(() => crypto.getRandomValues(new Uint8Array(65537))),
-      overWide: attempt(() => crypto.getRandomValues(new Uint32Array(16385))),
-      bigints: attempt(() => crypto.getRandomValues(new BigUint64Array(4))),
-      floats: attempt(() => crypto.getRandomValues(new Float64Array(2))),
-      floatsOver: attempt(() => crypto.getRandomValues(new Float32Array(20000))),
-      dataView: attempt(() => crypto.getRandomValues(new DataView(new ArrayBuffer(4)))),
+      max: filled(() => crypto.getRandomValues(new Uint8Array(65536))),
+      over: filled(() => crypto.getRandomValues(new Uint8Array(65537))),
+      overWide: filled(() => crypto.getRandomValues(new Uint32Array(16385))),
+      bigints: filled(() => crypto.getRandomValues(new BigUint64Array(4))),
+      floats: filled(() => crypto.getRandomValues(new Float64Array(2))),
+      floatsOver: filled(() => crypto.getRandomValues(new Float32Array(20000))),
+      dataView: filled(() => crypto.getRandomValues(new DataView(new ArrayBuffer(4)))),
+      subclass: filled(() => crypto.getRandomValues(new (class Bytes extends Uint8Array {})(4))),
+      intDressedAsFloat: filled(() => crypto.getRandomValues(Object.setPrototypeOf(new Uint8Array(2), Float32Array.prototype))),
+      floatDressedAsInt: filled(() => crypto.getRandomValues(Object.setPrototypeOf(new Float32Array(2), Uint8Array.prototype))),
       name: crypto.getRandomValues.name,
       length: crypto.getRandomValues.length,
     });
@@ -304,25 +305,26 @@ cases.push(
 // new Request(): a GET or HEAD request cannot have a body, whether the init gives
 // one or a body-carrying input request is turned into a GET; a Request as the
 // init, or a copy that sets neither method nor body, is taken as it is.
-const REQUEST_BODY_WORKER = `const attempt = (work) => { try { const r = work(); return "ok " + r.method + " " + (r.body === null ? "no body" : "body") + " " + (r instanceof Request); } catch (e) { return e.constructor.name + ": " + e.message; } };
+const REQUEST_BODY_WORKER = `${ATTEMPT}
+const made = (work) => attempt(work, (r) => "ok " + r.method + " " + (r.body === null ? "no body" : "body") + " " + (r instanceof Request));
 export default {
   async fetch(request) {
     const post = () => new Request("http://x/", { method: "POST", body: "abc" });
     return Response.json({
-      getBody: attempt(() => new Request("http://x/", { method: "GET", body: "x" })),
-      headBody: attempt(() => new Request("http://x/", { method: "HEAD", body: "x" })),
-      lowerCase: attempt(() => new Request("http://x/", { method: "head", body: new Uint8Array(1) })),
-      defaultMethod: attempt(() => new Request("http://x/", { body: "x" })),
-      emptyBody: attempt(() => new Request("http://x/", { method: "GET", body: "" })),
-      nullBody: attempt(() => new Request("http://x/", { method: "GET", body: null })),
-      undefinedBody: attempt(() => new Request("http://x/", { method: "HEAD", body: undefined })),
-      postToGet: attempt(() => new Request(post(), { method: "GET" })),
-      postToGetNoBody: attempt(() => new Request(post(), { method: "GET", body: null })),
-      postCopy: attempt(() => new Request(post(), { headers: { a: "b" } })),
-      getGivenBody: attempt(() => new Request(new Request("http://x/"), { body: "x" })),
-      post: attempt(() => new Request("http://x/", { method: "POST", body: "x" })),
-      requestAsInit: attempt(() => new Request("http://x/", post())),
-      incoming: attempt(() => new Request(request, { headers: { a: "b" } })),
+      getBody: made(() => new Request("http://x/", { method: "GET", body: "x" })),
+      headBody: made(() => new Request("http://x/", { method: "HEAD", body: "x" })),
+      lowerCase: made(() => new Request("http://x/", { method: "head", body: new Uint8Array(1) })),
+      defaultMethod: made(() => new Request("http://x/", { body: "x" })),
+      emptyBody: made(() => new Request("http://x/", { method: "GET", body: "" })),
+      nullBody: made(() => new Request("http://x/", { method: "GET", body: null })),
+      undefinedBody: made(() => new Request("http://x/", { method: "HEAD", body: undefined })),
+      postToGet: made(() => new Request(post(), { method: "GET" })),
+      postToGetNoBody: made(() => new Request(post(), { method: "GET", body: null })),
+      postCopy: made(() => new Request(post(), { headers: { a: "b" } })),
+      getGivenBody: made(() => new Request(new Request("http://x/"), { body: "x" })),
+      post: made(() => new Request("http://x/", { method: "POST", body: "x" })),
+      requestAsInit: made(() => new Request("http://x/", post())),
+      incoming: made(() => new Request(request, { headers: { a: "b" } })),
       incomingIsRequest: request instanceof Request,
       fetchGetBody: await fetch("http://x.invalid/", { method: "GET", body: "x" }).then(() => "sent", (e) => e.constructor.name + ": " + e.message),
       length: Request.length,
@@ -433,8 +435,9 @@ cases.push(
 // 2026-04-07 the peer answers only when its code calls close(); from then on
 // (web_socket_auto_reply_to_close) the runtime answers at once, and the close
 // event finds the socket CLOSED, unless it was accepted with allowHalfOpen.
-const WEBSOCKET_CLOSE_WORKER = `const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + ": " + e.message; } };
+const WEBSOCKET_CLOSE_WORKER = `${ATTEMPT}
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const tried = (work) => attempt(work, () => "ok");
 export default {
   async fetch() {
     const [a, b] = Object.values(new WebSocketPair());
@@ -449,11 +452,11 @@ export default {
     log.push("open " + states());
     a.close(4000, "bye");
     log.push("after a.close " + states());
-    log.push("a.send " + attempt(() => a.send("late")));
-    log.push("a.close again " + attempt(() => a.close(4002, "again")));
+    log.push("a.send " + tried(() => a.send("late")));
+    log.push("a.close again " + tried(() => a.close(4002, "again")));
     await wait(100);
     log.push("later " + states());
-    log.push("b.send " + attempt(() => b.send("after the close")));
+    log.push("b.send " + tried(() => b.send("after the close")));
     b.close(4001, "ok");
     log.push("after b.close " + states());
     await wait(100);
@@ -495,21 +498,23 @@ cases.push(
 // reserved 1004, 1005, 1006 and 1015, and a reason without a code. From
 // 2026-03-03 (websocket_close_reason_byte_limit) it refuses a reason over 123
 // UTF-8 bytes, before it looks for the code; from 2026-04-07 its automatic
-// close reply echoes 1005 too.
-const WEBSOCKET_CODES_WORKER = `const attempt = (work) => { try { work(); return "ok"; } catch (e) { return e.constructor.name + " " + e.name + " " + e.code + ": " + e.message; } };
+// close reply echoes 1005 too. A worker's subclass of WebSocketPair has the same rules.
+const WEBSOCKET_CODES_WORKER = `${ATTEMPT}
+const tried = (work) => attempt(work, () => "ok", (e) => e.constructor.name + " " + e.name + " " + e.code + ": " + e.message);
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const accepted = () => { const ws = new WebSocketPair()[0]; ws.accept(); return ws; };
 export default {
   async fetch() {
     const log = [];
     for (const code of [999, 1000, 1001, 1004, 1005, 1006, 1012, 1015, 1016, 2999, 3000, 4999, 5000, 0, -1, 1.5, "1000", NaN, null]) {
-      log.push("code " + String(code) + " " + attempt(() => accepted().close(code)));
+      log.push("code " + String(code) + " " + tried(() => accepted().close(code)));
     }
-    log.push("reason without a code " + attempt(() => accepted().close(undefined, "why")));
+    log.push("reason without a code " + tried(() => accepted().close(undefined, "why")));
     for (const reason of ["x".repeat(123), "x".repeat(124), "é".repeat(62)]) {
-      log.push("reason of " + new TextEncoder().encode(reason).length + " bytes " + attempt(() => accepted().close(1000, reason)));
+      log.push("reason of " + new TextEncoder().encode(reason).length + " bytes " + tried(() => accepted().close(1000, reason)));
     }
-    log.push("reason of 124 bytes without a code " + attempt(() => accepted().close(undefined, "x".repeat(124))));
+    log.push("reason of 124 bytes without a code " + tried(() => accepted().close(undefined, "x".repeat(124))));
+    log.push("a subclass's reason of 124 bytes " + tried(() => { const ws = new (class extends WebSocketPair {})()[0]; ws.accept(); ws.close(1000, "x".repeat(124)); }));
     const [a, b] = Object.values(new WebSocketPair());
     a.accept();
     b.accept();

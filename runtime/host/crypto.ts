@@ -57,7 +57,16 @@ export class DigestStream extends WritableStream<ArrayBuffer | ArrayBufferView |
 /** The most bytes one crypto.getRandomValues() call fills, per the Web Crypto standard. */
 const MAX_RANDOM_BYTES = 65_536;
 
-const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+/** The typed-array kinds crypto.getRandomValues() fills. */
+const INTEGER_ARRAYS = new Set(["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "BigInt64Array", "BigUint64Array"]);
+
+/**
+ * A typed array's own kind ("Uint8Array"), undefined for a DataView: the standard's getter
+ * reads the view's internal slot, so a subclass gives its base kind and a swapped prototype
+ * changes nothing. workerd checks that kind too (V8's IsUint8Array and so on), not the
+ * prototype chain; one call and one Set lookup rather than a scan of instanceof tests.
+ */
+const kindOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get as (this: ArrayBufferView) => string | undefined;
 
 let installed = false;
 
@@ -100,7 +109,7 @@ export function installCryptoExtensions(): void {
     value: function getRandomValues<T extends ArrayBufferView | null>(this: Crypto, ...args: [array: T]): T {
       const [array] = args;
       if (ArrayBuffer.isView(array)) {
-        if (!INTEGER_ARRAYS.some((type) => array instanceof type)) {
+        if (!INTEGER_ARRAYS.has(kindOf.call(array) ?? "")) {
           throw new DOMException("ArrayBufferView argument to getRandomValues() must be an integer-typed view.", "TypeMismatchError");
         }
         if (array.byteLength > MAX_RANDOM_BYTES) {

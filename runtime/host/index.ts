@@ -5,7 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
-import { bytesOnly, rememberCheckedBody, rememberEncodeBody } from "./encode-body.ts";
+import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
@@ -17,7 +17,8 @@ import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { installCryptoExtensions } from "./crypto.ts";
-import { forgetUserModules, isAnyChunkStream, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { bytesOnly, isAnyChunkStream, rememberCheckedBody } from "./worker-streams.ts";
 
 type Listener = (event: any) => void;
 

@@ -23,6 +23,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
 import { webSocketPairFor, type PairSettings } from "./websocket.ts";
+import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts";
 
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
@@ -46,56 +47,6 @@ const SCOPE_MODULE = "bunflare:scope";
 
 const REAL_GLOBAL = globalThis;
 const realProcess = process;
-
-const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
-/** The streams worker code made whose chunks may be anything: workerd sends only bytes of one as a body. */
-const anyChunkStreams = new WeakSet<object>();
-
-/** Whether `value` is a stream the worker made that may hold other chunks than bytes. */
-export function isAnyChunkStream(value: unknown): value is ReadableStream {
-  return typeof value === "object" && value !== null && anyChunkStreams.has(value);
-}
-
-/**
- * The worker's ReadableStream: Bun's, remembering the default (not byte) streams it
- * makes. The host's own streams stay unmarked, so the response paths that send them
- * never check their chunks.
- */
-const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
-  // A rest parameter, so `ReadableStream.length` is 0 as the native constructor's.
-  constructor(...args: [source?: { type?: unknown }, strategy?: QueuingStrategy]) {
-    super(...args);
-    if (args[0]?.type === undefined) anyChunkStreams.add(this);
-  }
-
-  /** Its chunks are whatever the iterable gives: a body of it must give bytes, as a made one. */
-  static from(iterable: unknown): ReadableStream {
-    const stream = (NativeReadableStream as unknown as { from(iterable: unknown): ReadableStream }).from(iterable);
-    anyChunkStreams.add(stream);
-    return stream;
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof NativeReadableStream;
-  }
-};
-// Its own name: the CLI bundle renames a class that clashes with a global (ReadableStream2).
-Object.defineProperty(WorkerReadableStream, "name", { value: "ReadableStream" });
-
-const NativeTransformStream = globalThis.TransformStream;
-
-/** The worker's TransformStream: what is written comes out of its readable as it was, so that is a made stream too. */
-const WorkerTransformStream = class TransformStream extends NativeTransformStream {
-  // A rest parameter, so `TransformStream.length` is 0 as the native constructor's.
-  constructor(...args: ConstructorParameters<typeof NativeTransformStream>) {
-    super(...args);
-    anyChunkStreams.add(this.readable);
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof NativeTransformStream;
-  }
-};
 
 /** The values a worker's modules bind in place of the globals. */
 function makeScope(options: ScopeOptions): Record<string, unknown> {

@@ -180,28 +180,33 @@ export interface PairSettings {
   limitReason: boolean;
 }
 
-const pairSettings = new WeakMap<object, PairSettings>();
-
 export class WebSocketPair {
   0: WorkerWebSocket;
   1: WorkerWebSocket;
-  constructor() {
+  constructor(settings: PairSettings = { autoReply: false, limitReason: false }) {
     this[0] = new WorkerWebSocket();
     this[1] = new WorkerWebSocket();
-    WorkerWebSocket.link(this[0], this[1], pairSettings.get(new.target) ?? { autoReply: false, limitReason: false });
+    WorkerWebSocket.link(this[0], this[1], settings);
   }
 }
 
 const pairClasses = new Map<string, typeof WebSocketPair>();
 
-/** The WebSocketPair a worker sees: one class per combination of settings, named as workerd names it. */
+/**
+ * The WebSocketPair a worker sees: one class per combination of settings, named as workerd names
+ * it, whose constructor hands its settings to the base (not a static field: the worker would see it).
+ */
 export function webSocketPairFor(settings: PairSettings): typeof WebSocketPair {
   const key = `${settings.autoReply} ${settings.limitReason}`;
   let pair = pairClasses.get(key);
   if (!pair) {
     const Base = WebSocketPair;
-    pair = class WebSocketPair extends Base {};
-    pairSettings.set(pair, { ...settings });
+    const own = { ...settings };
+    pair = class WebSocketPair extends Base {
+      constructor() {
+        super(own);
+      }
+    };
     pairClasses.set(key, pair);
   }
   return pair;

@@ -9,7 +9,7 @@ import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.
 import { isRemoteCall } from "./remote.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
-import { endedOnBodyError } from "../../runtime/host/encode-body.ts";
+import { endedOnBodyError } from "../../runtime/host/worker-streams.ts";
 import { placeholderCf } from "../../runtime/host/cf.ts";
 import { asReceived } from "../../runtime/host/received.ts";
 import type { DevConsole } from "./console.ts";

@@ -1,0 +1,112 @@
+// The streams a worker makes, and workerd's rule for one sent as a body: its
+// chunks must be bytes. Bun's ReadableStream takes any chunk and its Response
+// encodes a string chunk, so the worker's ReadableStream and TransformStream
+// (bound in its modules by scope.ts) mark what they make; a Response or Request
+// built on a marked stream reads it through bytesOnly(), and the dev server ends
+// such a response where its body failed (endedOnBodyError: one WeakSet lookup
+// for any other response). The host's own streams stay unmarked and unchecked.
+
+const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
+/** The streams worker code made whose chunks may be anything: workerd sends only bytes of one as a body. */
+const anyChunkStreams = new WeakSet<object>();
+
+/** Whether `value` is a stream the worker made that may hold other chunks than bytes. */
+export function isAnyChunkStream(value: unknown): value is ReadableStream {
+  return typeof value === "object" && value !== null && anyChunkStreams.has(value);
+}
+
+/**
+ * The worker's ReadableStream: Bun's, remembering the default (not byte) streams it
+ * makes. The host's own streams stay unmarked, so the response paths that send them
+ * never check their chunks.
+ */
+export const WorkerReadableStream = class ReadableStream extends NativeReadableStream {
+  // A rest parameter, so `ReadableStream.length` is 0 as the native constructor's.
+  constructor(...args: [source?: { type?: unknown }, strategy?: QueuingStrategy]) {
+    super(...args);
+    if (args[0]?.type === undefined) anyChunkStreams.add(this);
+  }
+
+  /** Its chunks are whatever the iterable gives: a body of it must give bytes, as a made one. */
+  static from(iterable: unknown): ReadableStream {
+    const stream = (NativeReadableStream as unknown as { from(iterable: unknown): ReadableStream }).from(iterable);
+    anyChunkStreams.add(stream);
+    return stream;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeReadableStream;
+  }
+};
+// Its own name: the CLI bundle renames a class that clashes with a global (ReadableStream2).
+Object.defineProperty(WorkerReadableStream, "name", { value: "ReadableStream" });
+
+const NativeTransformStream = globalThis.TransformStream;
+
+/** The worker's TransformStream: what is written comes out of its readable as it was, so that is a made stream too. */
+export const WorkerTransformStream = class TransformStream extends NativeTransformStream {
+  // A rest parameter, so `TransformStream.length` is 0 as the native constructor's.
+  constructor(...args: ConstructorParameters<typeof NativeTransformStream>) {
+    super(...args);
+    anyChunkStreams.add(this.readable);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeTransformStream;
+  }
+};
+
+/**
+ * A body stream the worker made, read as workerd reads one: chunks must be bytes.
+ * Bun would encode a string chunk; workerd errors the body instead, so whoever
+ * reads it (the worker's own text(), or the dev server) gets this error.
+ */
+export function bytesOnly(stream: ReadableStream): ReadableStream {
+  const reader = stream.getReader();
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return controller.enqueue(value);
+        const error = new TypeError("This ReadableStream did not return bytes.");
+        void reader.cancel(error).catch(() => {});
+        controller.error(error);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The Responses whose body is a bytesOnly() stream. */
+const checked = new WeakSet<Response>();
+
+/** Called for a Response whose body is a bytesOnly() stream. */
+export function rememberCheckedBody(response: Response): void {
+  checked.add(response);
+}
+
+/**
+ * The response as the client gets it: a checked body that fails is reported and
+ * ends where it failed, after the status and what came before, as under wrangler
+ * (Bun would reset the connection, and print its own trace of the error).
+ */
+export function endedOnBodyError(response: Response, report: (error: unknown) => void): Response {
+  if (!checked.has(response)) return response;
+  const reader = response.body!.getReader();
+  const body = new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        report(error);
+        controller.close();
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
