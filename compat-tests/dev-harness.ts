@@ -55,6 +55,13 @@ export interface DevCaseSpec {
   files?: Record<string, string>;
   /** Extra arguments after `dev --port 0`. */
   args?: string[];
+  /** Extra environment variables for both tools (NO_COLOR). */
+  env?: Record<string, string>;
+  /**
+   * The first build fails: once each has printed what matches `stderrUntil`, these files are
+   * written in its directory, and the case goes on when it is "Ready on".
+   */
+  fixAtStart?: { stderrUntil: RegExp; files: Record<string, string> };
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
@@ -91,10 +98,11 @@ export interface Running {
   stderr: () => string;
 }
 
-export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
+/** `onStderr` sees what it has printed on stderr so far, after each chunk (before it is ready too). */
+export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevOnce(tool, dir, args, env);
+      return await startDevOnce(tool, dir, args, env, onStderr);
     } catch (error) {
       // wrangler checks that its inspector port (9229) is free, then workerd
       // binds it: another wrangler dev on this machine (a parallel run) can
@@ -105,7 +113,7 @@ export async function startDev(tool: Tool, dir: string, args: string[], env?: Re
   }
 }
 
-function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
+function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
@@ -115,7 +123,10 @@ function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<stri
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onStderr?.(stderr);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -268,9 +279,21 @@ export function devCase(spec: DevCaseSpec): CompatCase {
       const problems: string[] = [];
       const notes: string[] = [];
       try {
+        const fixer = (tool: Tool) => {
+          const fix = spec.fixAtStart;
+          let written = false;
+          return (
+            fix &&
+            ((stderr: string) => {
+              if (written || !fix.stderrUntil.test(stderr)) return;
+              written = true;
+              for (const [file, content] of Object.entries(fix.files)) writeFileSync(path.join(dirs[tool], file), content);
+            })
+          );
+        };
         const [w, b] = await Promise.allSettled([
-          startDev("wrangler", dirs.wrangler, spec.args ?? []),
-          startDev("bunflare", dirs.bunflare, spec.args ?? []),
+          startDev("wrangler", dirs.wrangler, spec.args ?? [], spec.env, fixer("wrangler")),
+          startDev("bunflare", dirs.bunflare, spec.args ?? [], spec.env, fixer("bunflare")),
         ]);
         if (w.status === "fulfilled") running.wrangler = w.value;
         else problems.push(String(w.reason));

@@ -506,6 +506,7 @@ cases.push(
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "the error is worded by workerd under wrangler" }],
   },
   {
+    // Wrangler reads main's exports before it bundles: a main that does not parse ends the start.
     name: "dev: a worker that fails to build when dev starts exits 1",
     files: {
       "wrangler.toml": workerToml("nobuild"),
@@ -513,6 +514,27 @@ cases.push(
     },
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "wrangler adds a log-file line after the build error" }],
   },
+  // Bunflare ended with exit code 1 on a build that failed at start. Wrangler prints the error
+  // box and keeps running, with no "Ready on" until a build succeeds. Its esbuild watcher is gone
+  // after a failed first build, so only a config change rebuilds: each fix rewrites wrangler.toml
+  // too (bunflare also builds on the source edit alone: test/dev.test.ts). Until then wrangler
+  // holds requests, bunflare answers 503 (see that test).
+  ...([1, 2] as const).map((count) =>
+    devCase({
+      name: `dev: ${count === 1 ? "an unresolved import" : "two unresolved imports"} at start: wrangler's error box, then a fix builds and serves`,
+      files: {
+        "wrangler.toml": workerToml("unresolved"),
+        "index.js": `import a from "./missing-a.js";\n${count === 2 ? 'import b from "./missing-b.js";\n' : ""}export default { fetch() { return new Response("never " + a); } };\n`,
+      },
+      fixAtStart: {
+        stderrUntil: /Build failed/,
+        files: { "wrangler.toml": workerToml("unresolved"), "index.js": 'export default { fetch() { return new Response("fixed"); } };\n' },
+      },
+      requests: [{ path: "/" }],
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
   devCase({
     name: "dev: a service binding to a worker no dev session runs: wrangler's not-found answer",
     files: {

@@ -61,6 +61,8 @@ export interface Bundler {
    * esbuild's service is started (or kept) for them; the first build at start runs the binary.
    */
   prestart(change: boolean): void;
+  /** Whether main parses on its own, imports unresolved (wrangler reads its exports so before it bundles). */
+  entryParses(): Promise<boolean>;
   dispose(): Promise<void>;
 }
 
@@ -435,6 +437,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       dropAhead();
       const abort = new AbortController();
       ahead = { outcome: buildFast(direct, abort.signal, change), abort };
+    },
+    async entryParses() {
+      const { entryPoints, absWorkingDir, target, loader, tsconfig, jsxFactory, jsxFragment } = buildOptions;
+      const only = { entryPoints, absWorkingDir, target, loader, tsconfig, jsxFactory, jsxFragment, bundle: false, write: false, logLevel: "silent" } as const;
+      return (await esbuildApi()).build(only).then(() => true, () => false);
     },
     async dispose() {
       const pending = ahead?.outcome;

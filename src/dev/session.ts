@@ -203,6 +203,20 @@ export class DevSession {
   }
 
   /**
+   * After a failed first load: whether wrangler would keep running (it bundles in watch mode,
+   * prints the error and waits), not end with exit code 1. It ends when a worker failed to
+   * start, or when a main that does not parse fails its look at main's exports before bundling.
+   */
+  async waitsForFix(): Promise<boolean> {
+    for (const slot of this.slots) {
+      if (slot.current) continue;
+      // A custom build's failure ends the start as before: wrangler runs the command before it bundles.
+      if (!slot.bundler || slot.built || slot.settings.project.loaded.config.build?.command || !(await slot.bundler.entryParses())) return false;
+    }
+    return true;
+  }
+
+  /**
    * Build and load a new worker; on failure print why and keep the last good one.
    * `onBuilt` runs once the build is done and listed, before the new worker loads.
    */

@@ -54,6 +54,8 @@ export class Reloader {
   /** One watcher per directory and kind ("tree:" for a whole tree, "dir:" and "top:" for its own entries). */
   private readonly watchers = new Map<string, FSWatcher>();
   private starting: Promise<void> | undefined;
+  /** The first build failed: the round that loads the workers is the start, which prints its own lines, not a reload's. */
+  firstLoad = false;
 
   /** No reload round starts before `after` resolves (the first load and the server's listen). */
   constructor(
@@ -189,7 +191,7 @@ export class Reloader {
     // after the config's warnings, the custom build and the modules table; a failed build gets none.
     let announced = false;
     const announce = () => {
-      if (announced) return;
+      if (announced || this.firstLoad) return;
       announced = true;
       this.console.log("log", dim("⎔ Reloading local server..."));
     };
@@ -208,8 +210,9 @@ export class Reloader {
       const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
       ok = (await this.session.reload(slot, runCommand, announce)) && ok;
     }
+    const first = this.firstLoad;
     this.hooks.reloaded();
-    if (ok) {
+    if (ok && !first) {
       this.console.log("log", dim("⎔ Local server updated and ready"));
       this.hooks.updated();
     }
