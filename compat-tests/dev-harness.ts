@@ -31,6 +31,8 @@ export interface HttpProbe {
   encoded?: boolean;
   /** Differences on purpose, applied to the shown response (JSON of status, headers, body). */
   expected?: ExpectedDifference[];
+  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>`. */
+  answerWithinMs?: number;
 }
 
 export interface ReloadStep {
@@ -47,6 +49,8 @@ export interface ReloadStep {
 export interface FailedReloadStep {
   files: Record<string, string>;
   stderrUntil: RegExp;
+  /** Sent once both have printed the failure. */
+  requests?: HttpProbe[];
 }
 
 export interface DevCaseSpec {
@@ -175,6 +179,7 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
     // Under load wrangler dev has twice left a GET unanswered for 15 s (its
     // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
     // loop). A GET is safe to send again; anything else fails at once.
+    if ((error as Error).name === "TimeoutError" && request.answerWithinMs) return { status: 0, body: "<no answer>", headers: {} };
     if ((request.method ?? "GET") !== "GET" || (error as Error).name !== "TimeoutError") throw error;
     return await probeOnce(base, request);
   }
@@ -189,7 +194,7 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     // A fresh connection per probe: a reused one can carry state from the last
     // request (an unread body after a 405) and stall the next one under load.
     keepalive: false,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(request.answerWithinMs ?? 15_000),
     // Bun's options: the raw body for `encoded` probes, and the dev servers' self-signed certificates.
     decompress: !request.encoded,
     tls: { rejectUnauthorized: false },
@@ -367,6 +372,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
                 await new Promise((resolve) => setTimeout(resolve, 100));
               }
             }
+            await compare(step.requests ?? []);
             continue;
           }
           await Promise.all(

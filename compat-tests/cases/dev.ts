@@ -223,7 +223,24 @@ cases.push(
     files: { "wrangler.toml": workerToml("build-error"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
     requests: [{ path: "/" }],
     reload: [
-      { files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ },
+      {
+        files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' },
+        stderrUntil: /Build failed/,
+        requests: [
+          {
+            path: "/",
+            answerWithinMs: 3_000,
+            expected: [
+              {
+                reason:
+                  "while a reload fails to build, wrangler holds every request until a build succeeds (a hang, however long the fix takes); bunflare answers with the last good worker, so a page keeps working while the code is fixed, and the error is on the console",
+                wrangler: (text) => (/"status": 0,[^]*"body": "<no answer>"/.test(text) ? "held until a fix, or served by the last good worker" : text),
+                bunflare: (text) => (/"status": 200,[^]*"body": "v1"/.test(text) ? "held until a fix, or served by the last good worker" : text),
+              },
+            ],
+          },
+        ],
+      },
       { files: { "index.js": 'export default { fetch() { return new Response("v3"); } };\n' }, waitFor: "/", until: /^v3/, requests: [{ path: "/" }] },
     ],
     compareStderr: true,
