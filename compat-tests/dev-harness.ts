@@ -71,6 +71,8 @@ export interface DevCaseSpec {
   compareStartup?: boolean;
   /** Also compare what each has printed on stderr (warnings) once it is ready, and again after the reloads. */
   compareStderr?: boolean;
+  /** Differences on purpose in that stderr. */
+  stderrExpected?: ExpectedDifference[];
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
   /**
@@ -336,7 +338,11 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           for (const deadline = Date.now() + 5_000; want !== got && Date.now() < deadline; [want, got] = stderrs()) {
             await new Promise((resolve) => setTimeout(resolve, 100));
           }
-          if (want !== got) problems.push(`stderr ${when}differs\n${showDiff(want!, got!)}`);
+          const applied = new Set<ExpectedDifference>();
+          if (want !== got && compareStream("stderr", "stderr", { wrangler: want!, bunflare: got! }, spec.stderrExpected ?? [], [], applied)) {
+            problems.push(`stderr ${when}differs\n${showDiff(want!, got!)}`);
+          }
+          for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
         };
         if (spec.compareStderr) {
           await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);

@@ -437,6 +437,19 @@ describe("bunflare dev start-up failures", () => {
     expect(output).not.toContain("Ready on");
   });
 
+  test("NO_COLOR leaves the build error box and the esbuild messages in it plain; without it they are in wrangler's colours", () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
+    dirs.push(dir);
+    const run = (env: Record<string, string | undefined>) =>
+      Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, HOME: dir, ...env } }).stderr.toString();
+    const plain = run({ NO_COLOR: "1" });
+    expect(plain).toContain('✘ [ERROR] Build failed with 1 error:\n\n  ✘ [ERROR] Unexpected ")"');
+    expect(plain).not.toContain("\x1b");
+    const coloured = run({});
+    expect(coloured).toContain("\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mBuild failed with 1 error:\x1b[0m");
+    expect(coloured).toContain('  \x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mUnexpected ")"\x1b[0m');
+  });
+
   test("an unresolved import at start: the build error, a 503 and no Ready line until an edit of the source builds", async () => {
     const dir = project({
       "wrangler.toml": toml(),

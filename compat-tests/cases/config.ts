@@ -133,6 +133,24 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }, { args: [...probe, "--env", "prod"] }, { args: [...probe, "--env", "qa"] }],
   },
   {
+    name: "config: under NO_COLOR the error box is plain, where wrangler colours it",
+    fast: true,
+    files: { "wrangler.toml": base + "kv_namespaces = [{ binding = 5 }]\n" },
+    steps: [
+      {
+        args: probe,
+        env: { NO_COLOR: "1" },
+        expected: [
+          {
+            reason:
+              "wrangler formats every error and warning box with esbuild's colours on, whatever NO_COLOR says, and its banner's rule follows FORCE_COLOR (set by the harness) over NO_COLOR; bunflare honours NO_COLOR (no-color.org) in both",
+            wrangler: (text) => text.replace(/‹[0-9;]*›/g, ""),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "config: unknown top-level field is a warning",
     fast: true,
     files: { "wrangler.toml": base + "foo = 1\n" },

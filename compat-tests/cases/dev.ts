@@ -246,6 +246,21 @@ cases.push(
     compareStderr: true,
   }),
   devCase({
+    name: "dev: under NO_COLOR a failed reload's error box is plain, where wrangler colours it",
+    files: { "wrangler.toml": workerToml("build-error-plain"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
+    env: { NO_COLOR: "1" },
+    requests: [{ path: "/" }],
+    reload: [{ files: { "index.js": 'import "./missing.js";\nexport default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ }],
+    compareStderr: true,
+    stderrExpected: [
+      {
+        reason:
+          "wrangler formats every error and warning box with esbuild's colours on, whatever NO_COLOR says (the box's heading and the nested build messages alike); bunflare honours NO_COLOR (no-color.org) in its boxes",
+        wrangler: (text) => text.replace(/‹[0-9;]*›/g, ""),
+      },
+    ],
+  }),
+  devCase({
     // The table was printed for `no_bundle = true` only, not for the flag.
     name: "dev: --no-bundle lists the additional modules at start, as no_bundle = true does",
     files: {
