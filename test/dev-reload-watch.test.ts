@@ -106,6 +106,18 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     await eventually(async () => (await text("/")).includes("] 3 ["));
   });
 
+  test("no_bundle: a rule's glob of any shape (a directory, a double extension) gives its module type, matched as wrangler matches it", async () => {
+    const { text } = await serve({
+      "wrangler.toml": NO_BUNDLE + '[[rules]]\ntype = "Text"\nglobs = ["data/*.dat"]\n[[rules]]\ntype = "Data"\nglobs = ["**/*.raw.bytes"]\n',
+      "src/index.js":
+        'import text from "./data/a.dat";\nimport bytes from "./deep/er/x.raw.bytes";\n' +
+        'export default { fetch() { return new Response([text, Object.prototype.toString.call(bytes), bytes.byteLength].join(" ")); } };\n',
+      "src/data/a.dat": "hello",
+      "src/deep/er/x.raw.bytes": "abc",
+    });
+    expect(await text("/")).toBe("hello [object ArrayBuffer] 3");
+  });
+
   test("with base_dir, a module beside the entry's directory reloads the worker", async () => {
     const { dir, text } = await serve({
       "wrangler.toml": 'name = "nb"\nmain = "src/worker/index.js"\nbase_dir = "src"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',

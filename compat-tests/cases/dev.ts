@@ -206,6 +206,24 @@ cases.push(
     },
   }),
   devCase({
+    // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
+    name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",
+    files: {
+      "wrangler.toml":
+        'name = "nobundle-globs"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["data/*.dat"]\nfallthrough = true\n[[rules]]\ntype = "Data"\nglobs = ["**/*.raw.bytes"]\nfallthrough = true\n',
+      "src/index.js":
+        'import text from "./data/a.dat";\nimport bytes from "./deep/x.raw.bytes";\nimport plain from "./b.txt";\n' +
+        "export default { fetch() { return Response.json([text, Object.prototype.toString.call(bytes), bytes.byteLength, plain]); } };\n",
+      "src/data/a.dat": "hello dat\n",
+      "src/deep/x.raw.bytes": "abc",
+      "src/b.txt": "plain text\n",
+    },
+    requests: [{ path: "/" }],
+    compareStartup: true,
+    compareStderr: true,
+  }),
+  devCase({
     // Bunflare printed "Reloading local server..." first, then the table.
     name: "dev: no_bundle: a reload lists the additional modules, then says it is reloading",
     files: {
