@@ -53,6 +53,12 @@ export interface FailedReloadStep {
   requests?: HttpProbe[];
 }
 
+/** An edit that must not reload: wait `quietMs`, then go on (compareReloadLog shows whether either reloaded). */
+export interface QuietStep {
+  files: Record<string, string>;
+  quietMs: number;
+}
+
 export interface DevCaseSpec {
   name: string;
   fixture?: string;
@@ -84,7 +90,7 @@ export interface DevCaseSpec {
    * Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again;
    * a list is done edit after edit (some bugs need several reloads in a row).
    */
-  reload?: ReloadStep | (ReloadStep | FailedReloadStep)[];
+  reload?: ReloadStep | (ReloadStep | FailedReloadStep | QuietStep)[];
   /**
    * Also compare what each prints on stdout after "Ready on", request lines left out, once
    * both have finished every reload: the reloads' own lines, in their order.
@@ -368,6 +374,10 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(step.files)) writeFileSync(path.join(dir, file), content);
           }
+          if ("quietMs" in step) {
+            await new Promise((resolve) => setTimeout(resolve, step.quietMs));
+            continue;
+          }
           if ("stderrUntil" in step) {
             for (const tool of ["wrangler", "bunflare"] as const) {
               for (const deadline = Date.now() + 30_000; !step.stderrUntil.test(running[tool]!.stderr()); ) {
@@ -396,7 +406,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         }
         if (spec.compareStderr && spec.reload) await compareStderrs("after the reloads ");
         if (spec.compareReloadLog) {
-          const reloads = [spec.reload ?? []].flat().filter((step) => !("stderrUntil" in step)).length;
+          const reloads = [spec.reload ?? []].flat().filter((step) => "waitFor" in step).length;
           const logs = () =>
             (["wrangler", "bunflare"] as const).map((tool) =>
               withoutCfFetch(linesAfterReady(running[tool]!.stdout(), tool, dirs[tool]).join("\n"))

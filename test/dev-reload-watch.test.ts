@@ -2,7 +2,7 @@
 // module fresh after a reload, its module root watched as wrangler watches it, and
 // build.watch_dir acted on as wrangler's watcher of it acts.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, readdirSync, readlinkSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readlinkSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { cleanedAfterEach, type DevProcess, eventually, project, startDev, write } from "./dev-helpers.ts";
 
@@ -163,12 +163,34 @@ describe("which edits reload, as wrangler's watchers decide", () => {
     mkdirSync(path.join(dir, "late"));
     await Bun.sleep(500);
     expect(reloads(dev)).toBe(0);
-    // That directory is watched from then on: an edit of a file in it reloads.
+    // That directory is watched from then on: a new file in it does not reload (as wrangler), its edits do.
     write(dir, "late/extra.js", "export const x = 1;\n");
-    await eventually(async () => reloads(dev) === 1);
+    await Bun.sleep(500);
+    expect(reloads(dev)).toBe(0);
     write(dir, "late/extra.js", "export const x = 2;\n");
+    await eventually(async () => reloads(dev) === 1);
+    write(dir, "late/extra.js", "export const x = 3;\n");
     await eventually(async () => reloads(dev) === 2);
     write(dir, "index.js", 'export default { fetch() { return new Response("v2"); } };\n');
+    await eventually(async () => (await text("/")) === "v2");
+  });
+
+  test("no_bundle: a new file under the module root does not reload, as wrangler; its first edit does, and so does a file deleted and written again", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": NO_BUNDLE,
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "v1";\n',
+    });
+    expect(await text("/")).toBe("v1");
+    write(dir, "src/new.js", "export const x = 1;\n");
+    await Bun.sleep(500);
+    expect(reloads(dev)).toBe(0);
+    write(dir, "src/new.js", "export const x = 2;\n");
+    await eventually(async () => reloads(dev) === 1);
+    // An editor that saves by deleting the file and writing it again.
+    rmSync(path.join(dir, "src/lib.js"));
+    await Bun.sleep(200);
+    write(dir, "src/lib.js", 'export const word = "v2";\n');
     await eventually(async () => (await text("/")) === "v2");
   });
 

@@ -206,6 +206,21 @@ cases.push(
     },
   }),
   devCase({
+    // Bunflare reloaded for a new file; wrangler's watcher of the module root waits for its first edit.
+    name: "dev: no_bundle: a new file under the module root reloads at its first edit, not at its creation",
+    files: {
+      "wrangler.toml": 'name = "nobundle-new"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js":
+        'export default { async fetch() { try { return new Response((await import("./extra.js")).word); } catch { return new Response("none"); } } };\n',
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "src/extra.js": 'export const word = "v1";\n' }, quietMs: 3_000 },
+      { files: { "src/extra.js": 'export const word = "v2";\n' }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+    ],
+    compareReloadLog: true,
+  }),
+  devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
     name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",
     files: {
