@@ -20,7 +20,7 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
-import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
+import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
@@ -150,7 +150,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
   const codeGlobs = (options.rules ?? [])
     .filter((rule) => rule.type === "ESModule" || rule.type === "CommonJS")
-    .flatMap((rule) => rule.globs.map((glob) => new Bun.Glob(glob)));
+    .flatMap((rule) => rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)));
   // Relative path (from additionalModulesDir) of every additional module, found again on each build.
   let additional = new Set<string>();
   const findAdditional = () => {
@@ -160,7 +160,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     const found = new Set<string>();
     for (const file of new Bun.Glob("**/*").scanSync({ cwd: base, onlyFiles: true })) {
       if (file === entry || file.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;
-      if (codeGlobs.some((glob) => glob.match(file))) found.add(file);
+      if (codeGlobs.some((glob) => glob.test(file))) found.add(file);
     }
     return found;
   };
