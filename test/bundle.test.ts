@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBundler, stopBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
-import { effectiveRules, moduleGlobSource } from "../src/bundle/rules.ts";
+import { effectiveRules, ignoredRulesWarnings, moduleGlobSource } from "../src/bundle/rules.ts";
 import { createSourceMapper } from "../runtime/host/sourcemap.ts";
 import { project } from "./dev-helpers.ts";
 
@@ -86,6 +86,23 @@ test("a rule's glob names module files as wrangler's matching does: ** spans dir
   expect(matches("**/*.wasm?module", "a.wasmXmodule")).toBe(false);
   expect(matches("**/*.{a,b}", "x.a")).toBe(false);
   expect(matches("**/*.raw.bytes", "deep/x.raw.bytes")).toBe(true);
+});
+
+test("a rule without fallthrough warns, as wrangler, about the later rules of its type it hides, unless it says fallthrough = false", () => {
+  const warnings = ignoredRulesWarnings([
+    { type: "ESModule", globs: ["**/*.js"] },
+    { type: "ESModule", globs: ["**/*.mjs"] },
+    { type: "Text", globs: ["**/*.dat"] },
+    { type: "Data", globs: ["**/*.bytes"], fallthrough: false },
+    { type: "CompiledWasm", globs: ["**/*.w"], fallthrough: true },
+  ]);
+  expect(warnings).toEqual([
+    'The module rule {"type":"ESModule","globs":["**/*.js"]} does not have a fallback, the following rules will be ignored:\n\n' +
+      '   {"type":"ESModule","globs":["**/*.mjs"]}\n  \n  Add `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning',
+    'The module rule {"type":"Text","globs":["**/*.dat"]} does not have a fallback, the following rules will be ignored:\n\n' +
+      '   {"type":"Text","globs":["**/*.txt","**/*.html","**/*.sql"]} (DEFAULT)\n  \n  Add `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning',
+  ]);
+  expect(ignoredRulesWarnings(undefined)).toEqual([]);
 });
 
 test("define and alias substitute as configured", async () => {

@@ -220,6 +220,23 @@ cases.push(
     ],
     compareReloadLog: true,
   }),
+  // Bunflare did not warn about the rules wrangler drops. Wrangler reads the rules when it
+  // sets up a bundle (once here), and again on each reload of an unbundled worker.
+  ...[false, true].map((noBundle) =>
+    devCase({
+      name: `dev: ${noBundle ? "no_bundle" : "bundled"}: module rules a rule without fallthrough hides are warned about ${noBundle ? "at start and on each reload" : "at start only"}`,
+      files: {
+        "wrangler.toml":
+          `name = "rules-warn"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = ${noBundle}\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n[[rules]]\ntype = "Text"\nglobs = ["**/*.dat"]\n',
+        "src/index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response("v1 " + text); } };\n',
+        "src/a.dat": "hi",
+      },
+      requests: [{ path: "/" }],
+      reload: { files: { "src/index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response("v2 " + text); } };\n' }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+      compareStderr: true,
+    }),
+  ),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
     name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",

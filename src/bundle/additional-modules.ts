@@ -7,7 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
-import { moduleGlobSource } from "./rules.ts";
+import { DEFAULT_ASSET_RULES, moduleGlobSource } from "./rules.ts";
 
 export interface AdditionalModule {
   /** Path relative to the module root, with forward slashes (the module's name). */
@@ -27,12 +27,6 @@ const TYPE_NAMES: Record<ModuleRule["type"], string> = {
   PythonModule: "python",
   PythonRequirement: "python-requirement",
 };
-
-const DEFAULT_ASSET_RULES: ModuleRule[] = [
-  { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
-  { type: "Data", globs: ["**/*.bin"] },
-  { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
-];
 
 /** User rules first; a default of the same type is dropped unless the user's says `fallthrough`. */
 function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: RegExp[] }[] {

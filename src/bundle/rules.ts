@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
+import { layoutNotes } from "../log.ts";
 
 export const DEFAULT_RULES: ModuleRule[] = [
   { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
@@ -11,6 +12,37 @@ export const DEFAULT_RULES: ModuleRule[] = [
   { type: "ESModule", globs: ["**/*.mjs"] },
   { type: "CommonJS", globs: ["**/*.js", "**/*.cjs"] },
 ];
+
+/** Wrangler's own defaults for the modules that are not code: what its list of rules ends with. */
+export const DEFAULT_ASSET_RULES: ModuleRule[] = DEFAULT_RULES.slice(0, 3);
+
+/**
+ * Wrangler's warnings for the rules its list drops: after a rule of a type without
+ * `fallthrough = true`, later rules of that type, the user's or the defaults, are ignored;
+ * `fallthrough = false` on that rule says it is meant, and silences the warning. Laid out
+ * as wrangler's logger shows them (the lines after the first as notes).
+ */
+export function ignoredRulesWarnings(userRules: ModuleRule[] = []): string[] {
+  const rules = [...userRules, ...DEFAULT_ASSET_RULES];
+  const last = new Map<string, number>();
+  const ignored = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    const at = last.get(rule.type);
+    if (at === undefined) {
+      if (rule.fallthrough !== true) last.set(rule.type, index);
+    } else if (rules[at]!.fallthrough !== false) ignored.set(rule.type, [...(ignored.get(rule.type) ?? []), index]);
+  });
+  const isDefault = (index: number) => index >= userRules.length;
+  return [...last]
+    .filter(([type]) => ignored.has(type))
+    .map(([type, at]) =>
+      layoutNotes(
+        `The ${isDefault(at) ? "default " : ""}module rule ${JSON.stringify(rules[at])} does not have a fallback, the following rules will be ignored:` +
+        ignored.get(type)!.map((index) => `\n ${JSON.stringify(rules[index])}${isDefault(index) ? " (DEFAULT)" : ""}`).join("") +
+          "\n\nAdd `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning",
+      ),
+    );
+}
 
 /** User rules first; a default rule of the same type is dropped unless the user's says `fallthrough = true`. */
 export function effectiveRules(userRules: ModuleRule[] = []): ModuleRule[] {
