@@ -215,6 +215,9 @@ export async function startDev(args: DevArgs): Promise<void> {
   // for that line is not misled. Wrangler then rebuilds only on a config change; here
   // an edit of the sources builds too.
   const waiting = failed === "build" && (await session.waitsForFix());
+  // Until every worker loads, a request is answered 503 (wrangler holds it until a build succeeds).
+  const firstLoaded = waiting ? new Promise<void>((resolve) => (fixed = resolve)) : undefined;
+  reloader.firstLoad = waiting;
   if (failed && !waiting) {
     // As wrangler: a worker that fails to start at launch, or whose main does not parse,
     // ends the command with exit code 1. Later failures keep the last good worker (see Reloader).
@@ -267,10 +270,8 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   // "Ready on" waits for the watchers, so an edit made after that line is never missed.
   await watching;
-  if (waiting) {
-    // Until then a request is answered 503 (wrangler holds it until a build succeeds).
-    reloader.firstLoad = true;
-    await new Promise<void>((resolve) => (fixed = resolve));
+  if (firstLoaded) {
+    await firstLoaded;
     fixed = undefined;
     reloader.firstLoad = false;
   }
