@@ -31,6 +31,8 @@ export interface HttpProbe {
   encoded?: boolean;
   /** Differences on purpose, applied to the shown response (JSON of status, headers, body). */
   expected?: ExpectedDifference[];
+  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>`. */
+  answerWithinMs?: number;
 }
 
 export interface ReloadStep {
@@ -47,6 +49,14 @@ export interface ReloadStep {
 export interface FailedReloadStep {
   files: Record<string, string>;
   stderrUntil: RegExp;
+  /** Sent once both have printed the failure. */
+  requests?: HttpProbe[];
+}
+
+/** An edit that must not reload: wait `quietMs`, then go on (compareReloadLog shows whether either reloaded). */
+export interface QuietStep {
+  files: Record<string, string>;
+  quietMs: number;
 }
 
 export interface DevCaseSpec {
@@ -55,11 +65,20 @@ export interface DevCaseSpec {
   files?: Record<string, string>;
   /** Extra arguments after `dev --port 0`. */
   args?: string[];
+  /** Extra environment variables for both tools (NO_COLOR). */
+  env?: Record<string, string>;
+  /**
+   * The first build fails: once each has printed what matches `stderrUntil`, these files are
+   * written in its directory, and the case goes on when it is "Ready on".
+   */
+  fixAtStart?: { stderrUntil: RegExp; files: Record<string, string> };
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
   /** Also compare what each has printed on stderr (warnings) once it is ready, and again after the reloads. */
   compareStderr?: boolean;
+  /** Differences on purpose in that stderr. */
+  stderrExpected?: ExpectedDifference[];
   /** Also compare the request lines each logs for `requests` ("[wrangler:info] GET / 200 OK (3ms)", colours included). */
   compareRequestLog?: boolean;
   /**
@@ -71,7 +90,7 @@ export interface DevCaseSpec {
    * Then edit files in both scratch dirs, poll `waitFor` until its body matches `until`, and probe again;
    * a list is done edit after edit (some bugs need several reloads in a row).
    */
-  reload?: ReloadStep | (ReloadStep | FailedReloadStep)[];
+  reload?: ReloadStep | (ReloadStep | FailedReloadStep | QuietStep)[];
   /**
    * Also compare what each prints on stdout after "Ready on", request lines left out, once
    * both have finished every reload: the reloads' own lines, in their order.
@@ -91,10 +110,11 @@ export interface Running {
   stderr: () => string;
 }
 
-export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
+/** `onStderr` sees what it has printed on stderr so far, after each chunk (before it is ready too). */
+export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevOnce(tool, dir, args, env);
+      return await startDevOnce(tool, dir, args, env, onStderr);
     } catch (error) {
       // wrangler checks that its inspector port (9229) is free, then workerd
       // binds it: another wrangler dev on this machine (a parallel run) can
@@ -105,7 +125,7 @@ export async function startDev(tool: Tool, dir: string, args: string[], env?: Re
   }
 }
 
-function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>): Promise<Running> {
+function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   const argv = ["dev", "--port", "0", ...args];
   const child =
     tool === "wrangler"
@@ -115,7 +135,10 @@ function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<stri
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onStderr?.(stderr);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${tool} dev did not become ready in time:\n${output}`)), READY_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -164,6 +187,7 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
     // Under load wrangler dev has twice left a GET unanswered for 15 s (its
     // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
     // loop). A GET is safe to send again; anything else fails at once.
+    if ((error as Error).name === "TimeoutError" && request.answerWithinMs) return { status: 0, body: "<no answer>", headers: {} };
     if ((request.method ?? "GET") !== "GET" || (error as Error).name !== "TimeoutError") throw error;
     return await probeOnce(base, request);
   }
@@ -178,7 +202,7 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     // A fresh connection per probe: a reused one can carry state from the last
     // request (an unread body after a 405) and stall the next one under load.
     keepalive: false,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(request.answerWithinMs ?? 15_000),
     // Bun's options: the raw body for `encoded` probes, and the dev servers' self-signed certificates.
     decompress: !request.encoded,
     tls: { rejectUnauthorized: false },
@@ -280,9 +304,21 @@ export function devCase(spec: DevCaseSpec): CompatCase {
       const problems: string[] = [];
       const notes: string[] = [];
       try {
+        const fixer = (tool: Tool) => {
+          const fix = spec.fixAtStart;
+          let written = false;
+          return (
+            fix &&
+            ((stderr: string) => {
+              if (written || !fix.stderrUntil.test(stderr)) return;
+              written = true;
+              for (const [file, content] of Object.entries(fix.files)) writeFileSync(path.join(dirs[tool], file), content);
+            })
+          );
+        };
         const [w, b] = await Promise.allSettled([
-          startDev("wrangler", dirs.wrangler, spec.args ?? []),
-          startDev("bunflare", dirs.bunflare, spec.args ?? []),
+          startDev("wrangler", dirs.wrangler, spec.args ?? [], spec.env, fixer("wrangler")),
+          startDev("bunflare", dirs.bunflare, spec.args ?? [], spec.env, fixer("bunflare")),
         ]);
         if (w.status === "fulfilled") running.wrangler = w.value;
         else problems.push(String(w.reason));
@@ -321,7 +357,11 @@ export function devCase(spec: DevCaseSpec): CompatCase {
             [want, got] = stderrs();
             return want === got;
           }, 5_000);
-          if (want !== got) problems.push(`stderr ${when}differs\n${showDiff(want, got)}`);
+          const applied = new Set<ExpectedDifference>();
+          if (want !== got && compareStream("stderr", "stderr", { wrangler: want, bunflare: got }, spec.stderrExpected ?? [], [], applied)) {
+            problems.push(`stderr ${when}differs\n${showDiff(want, got)}`);
+          }
+          for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
         };
         if (spec.compareStderr) {
           await waitForRequestLines(running as Record<Tool, Running>, dirs, spec.requests.length);
@@ -347,12 +387,17 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(step.files)) writeFileSync(path.join(dir, file), content);
           }
+          if ("quietMs" in step) {
+            await new Promise((resolve) => setTimeout(resolve, step.quietMs));
+            continue;
+          }
           if ("stderrUntil" in step) {
             for (const tool of ["wrangler", "bunflare"] as const) {
               if (!(await pollUntil(() => step.stderrUntil.test(running[tool]!.stderr()), 30_000))) {
                 problems.push(`${tool} printed no ${step.stderrUntil} on stderr within 30 s`);
               }
             }
+            await compare(step.requests ?? []);
             continue;
           }
           await Promise.all(
@@ -368,7 +413,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         }
         if (spec.compareStderr && spec.reload) await compareStderrs("after the reloads ");
         if (spec.compareReloadLog) {
-          const reloads = [spec.reload ?? []].flat().filter((step) => !("stderrUntil" in step)).length;
+          const reloads = [spec.reload ?? []].flat().filter((step) => "waitFor" in step).length;
           const logs = () =>
             (["wrangler", "bunflare"] as const).map((tool) =>
               withoutCfFetch(linesAfterReady(running[tool]!.stdout(), tool, dirs[tool]).join("\n"))

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBundler, stopBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
-import { effectiveRules } from "../src/bundle/rules.ts";
+import { effectiveRules, ignoredRulesWarnings, moduleGlobSource } from "../src/bundle/rules.ts";
 import { createSourceMapper } from "../runtime/host/sourcemap.ts";
 import { project } from "./dev-helpers.ts";
 
@@ -73,6 +73,36 @@ test("a user rule replaces the default rule of its type unless it falls through"
   expect(replaced.filter((rule) => rule.type === "Text").map((rule) => rule.globs)).toEqual([["**/*.md"]]);
   const kept = effectiveRules([{ type: "Text", globs: ["**/*.md"], fallthrough: true }]);
   expect(kept.filter((rule) => rule.type === "Text")).toHaveLength(2);
+});
+
+test("a rule's glob names module files as wrangler's matching does: ** spans directories, * one, the rest literally", () => {
+  const matches = (glob: string, name: string) => new RegExp(`^(?:${moduleGlobSource(glob)})$`).test(name);
+  expect(matches("**/*.txt", "a.txt")).toBe(true);
+  expect(matches("**/*.txt", "x/y/a.txt")).toBe(true);
+  expect(matches("data/*.dat", "data/a.dat")).toBe(true);
+  expect(matches("data/*.dat", "data/x/a.dat")).toBe(false);
+  expect(matches("data/**", "data/x/a.dat")).toBe(true);
+  expect(matches("**/*.wasm?module", "a.wasm?module")).toBe(true);
+  expect(matches("**/*.wasm?module", "a.wasmXmodule")).toBe(false);
+  expect(matches("**/*.{a,b}", "x.a")).toBe(false);
+  expect(matches("**/*.raw.bytes", "deep/x.raw.bytes")).toBe(true);
+});
+
+test("a rule without fallthrough warns, as wrangler, about the later rules of its type it hides, unless it says fallthrough = false", () => {
+  const warnings = ignoredRulesWarnings([
+    { type: "ESModule", globs: ["**/*.js"] },
+    { type: "ESModule", globs: ["**/*.mjs"] },
+    { type: "Text", globs: ["**/*.dat"] },
+    { type: "Data", globs: ["**/*.bytes"], fallthrough: false },
+    { type: "CompiledWasm", globs: ["**/*.w"], fallthrough: true },
+  ]);
+  expect(warnings).toEqual([
+    'The module rule {"type":"ESModule","globs":["**/*.js"]} does not have a fallback, the following rules will be ignored:\n\n' +
+      '   {"type":"ESModule","globs":["**/*.mjs"]}\n  \n  Add `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning',
+    'The module rule {"type":"Text","globs":["**/*.dat"]} does not have a fallback, the following rules will be ignored:\n\n' +
+      '   {"type":"Text","globs":["**/*.txt","**/*.html","**/*.sql"]} (DEFAULT)\n  \n  Add `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning',
+  ]);
+  expect(ignoredRulesWarnings(undefined)).toEqual([]);
 });
 
 test("define and alias substitute as configured", async () => {

@@ -133,6 +133,31 @@ test("binding errors are listed before errors in inherited build keys, in wrangl
   ]);
 });
 
+test("migrations are checked between workflows and kv_namespaces, in an environment without its prefix, as wrangler", () => {
+  const toml =
+    base +
+    'kv_namespaces = [{ binding = 5 }]\nmigrations = [{ tag = 1 }]\nworkflows = [{ binding = "W" }]\n' +
+    '[env.prod]\nmigrations = "no"\nkv_namespaces = [{ binding = "K" }]\nworkflows = [{ binding = "W", name = "w", class_name = "C" }]\n' +
+    '[env.qa]\nmigrations = [{ tag = 2 }]\n';
+  const problems = (env?: string) => {
+    try {
+      loadConfig({ cwd: project({ "wrangler.toml": toml }), env });
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      return (error as Error).message.split("\n").filter((line) => line.trim().startsWith("- ")).map((line) => line.trim());
+    }
+    throw new Error("the config loaded");
+  };
+  expect(problems()).toEqual([
+    '- "workflows[0]" bindings should have a string "name" field but got {"binding":"W"}.',
+    '- "workflows[0]" bindings should have a string "class_name" field but got {"binding":"W"}.',
+    '- Expected "migrations[0].tag" to be of type string but got 1.',
+    '- "kv_namespaces[0]" bindings should have a string "binding" field but got {"binding":5}.',
+  ]);
+  expect(problems("prod")).toContain('- The optional "migrations" field should be an array, but got "no"');
+  expect(problems("qa")).toContain('- Expected "migrations[0].tag" to be of type string but got 2.');
+});
+
 test("cache is a table with a boolean enabled and nothing else", () => {
   const load = (toml: string) => () => loadConfig({ cwd: project({ "wrangler.toml": base + toml }) });
   expect(load('cache = { enabled = "no" }\n')).toThrow('Expected "cache.enabled" to be of type boolean but got "no".');

@@ -2,7 +2,7 @@
 // module fresh after a reload, its module root watched as wrangler watches it, and
 // build.watch_dir acted on as wrangler's watcher of it acts.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, readdirSync, readlinkSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readlinkSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { cleanedAfterEach, type DevProcess, eventually, project, startDev, write } from "./dev-helpers.ts";
 
@@ -106,6 +106,18 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     await eventually(async () => (await text("/")).includes("] 3 ["));
   });
 
+  test("no_bundle: a rule's glob of any shape (a directory, a double extension) gives its module type, matched as wrangler matches it", async () => {
+    const { text } = await serve({
+      "wrangler.toml": NO_BUNDLE + '[[rules]]\ntype = "Text"\nglobs = ["data/*.dat"]\n[[rules]]\ntype = "Data"\nglobs = ["**/*.raw.bytes"]\n',
+      "src/index.js":
+        'import text from "./data/a.dat";\nimport bytes from "./deep/er/x.raw.bytes";\n' +
+        'export default { fetch() { return new Response([text, Object.prototype.toString.call(bytes), bytes.byteLength].join(" ")); } };\n',
+      "src/data/a.dat": "hello",
+      "src/deep/er/x.raw.bytes": "abc",
+    });
+    expect(await text("/")).toBe("hello [object ArrayBuffer] 3");
+  });
+
   test("with base_dir, a module beside the entry's directory reloads the worker", async () => {
     const { dir, text } = await serve({
       "wrangler.toml": 'name = "nb"\nmain = "src/worker/index.js"\nbase_dir = "src"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
@@ -151,12 +163,34 @@ describe("which edits reload, as wrangler's watchers decide", () => {
     mkdirSync(path.join(dir, "late"));
     await Bun.sleep(500);
     expect(reloads(dev)).toBe(0);
-    // That directory is watched from then on: an edit of a file in it reloads.
+    // That directory is watched from then on: a new file in it does not reload (as wrangler), its edits do.
     write(dir, "late/extra.js", "export const x = 1;\n");
-    await eventually(async () => reloads(dev) === 1);
+    await Bun.sleep(500);
+    expect(reloads(dev)).toBe(0);
     write(dir, "late/extra.js", "export const x = 2;\n");
+    await eventually(async () => reloads(dev) === 1);
+    write(dir, "late/extra.js", "export const x = 3;\n");
     await eventually(async () => reloads(dev) === 2);
     write(dir, "index.js", 'export default { fetch() { return new Response("v2"); } };\n');
+    await eventually(async () => (await text("/")) === "v2");
+  });
+
+  test("no_bundle: a new file under the module root does not reload, as wrangler; its first edit does, and so does a file deleted and written again", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": NO_BUNDLE,
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "v1";\n',
+    });
+    expect(await text("/")).toBe("v1");
+    write(dir, "src/new.js", "export const x = 1;\n");
+    await Bun.sleep(500);
+    expect(reloads(dev)).toBe(0);
+    write(dir, "src/new.js", "export const x = 2;\n");
+    await eventually(async () => reloads(dev) === 1);
+    // An editor that saves by deleting the file and writing it again.
+    rmSync(path.join(dir, "src/lib.js"));
+    await Bun.sleep(200);
+    write(dir, "src/lib.js", 'export const word = "v2";\n');
     await eventually(async () => (await text("/")) === "v2");
   });
 

@@ -427,7 +427,7 @@ describe("bunflare dev start-up failures", () => {
     expect(output).not.toContain("Ready on");
   });
 
-  test("a worker that fails to build when dev starts: the build error, no Ready line, exit code 1", () => {
+  test("a main that does not parse when dev starts: the build error, no Ready line, exit code 1", () => {
     const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
     dirs.push(dir);
     const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
@@ -435,6 +435,59 @@ describe("bunflare dev start-up failures", () => {
     expect(result.exitCode).toBe(1);
     expect(output).toContain("Build failed with 1 error");
     expect(output).not.toContain("Ready on");
+  });
+
+  test("NO_COLOR leaves the build error box and the esbuild messages in it plain; without it they are in wrangler's colours", () => {
+    const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
+    dirs.push(dir);
+    const run = (env: Record<string, string | undefined>) =>
+      Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, HOME: dir, ...env } }).stderr.toString();
+    const plain = run({ NO_COLOR: "1" });
+    expect(plain).toContain('✘ [ERROR] Build failed with 1 error:\n\n  ✘ [ERROR] Unexpected ")"');
+    expect(plain).not.toContain("\x1b");
+    const coloured = run({});
+    expect(coloured).toContain("\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mBuild failed with 1 error:\x1b[0m");
+    expect(coloured).toContain('  \x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mUnexpected ")"\x1b[0m');
+  });
+
+  test("an unresolved import at start: the build error, a 503 and no Ready line until an edit of the source builds", async () => {
+    const dir = project({
+      "wrangler.toml": toml(),
+      "src/index.js": 'import a from "./missing-a.js";\nimport b from "./missing-b.js";\nexport default { fetch() { return new Response(a + b); } };\n',
+    });
+    dirs.push(dir);
+    const port = await freePort();
+    const child = Bun.spawn([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", String(port)], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", HOME: dir },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    let output = "";
+    const read = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) output += new TextDecoder().decode(chunk);
+    };
+    void read(child.stdout);
+    void read(child.stderr);
+    try {
+      await eventually(async () => output.includes('Could not resolve "./missing-b.js"'), 15_000);
+      // The server keeps running and says why it cannot answer (wrangler holds the request until a build succeeds).
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 503);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("Your Worker failed to build or start: see the dev server's output.");
+      expect(output).toContain("Build failed with 2 errors:");
+      expect(output).not.toContain("Ready on");
+      expect(child.exitCode).toBeNull();
+      // Only the source is fixed (wrangler waits for a config change).
+      write(dir, "src/index.js", 'export default { fetch() { return new Response("fixed"); } };\n');
+      await eventually(async () => output.includes("Ready on"), 15_000);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("fixed");
+      expect(output).toContain(`⎔ Starting local server...\n[wrangler:info] Ready on http://localhost:${port}`);
+      expect(output).not.toContain("Reloading local server");
+      expect(output).not.toContain("Local server updated and ready");
+    } finally {
+      child.kill();
+      await child.exited;
+    }
   });
 
   test("a start that fails its checks while the first build runs leaves no build or bundle behind", () => {

@@ -120,6 +120,37 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }],
   },
   {
+    // Bunflare checked migrations after every binding; wrangler checks them between workflows and kv_namespaces.
+    name: "config: errors in migrations and in bindings are listed in wrangler's order",
+    fast: true,
+    files: {
+      "wrangler.toml":
+        base +
+        'migrations = [{ tag = 1 }]\nkv_namespaces = [{ binding = 5 }]\nworkflows = [{ binding = "W" }]\nr2_buckets = [{ binding = "B" }]\n' +
+        '[env.prod]\nmigrations = "no"\nkv_namespaces = [{ id = "x" }]\nworkflows = [{ name = "w" }]\n' +
+        '[env.qa]\nmigrations = [{ tag = "v1", new_classes = "A" }]\nkv_namespaces = [{ id = "x" }]\n',
+    },
+    steps: [{ args: probe }, { args: [...probe, "--env", "prod"] }, { args: [...probe, "--env", "qa"] }],
+  },
+  {
+    name: "config: under NO_COLOR the error box is plain, where wrangler colours it",
+    fast: true,
+    files: { "wrangler.toml": base + "kv_namespaces = [{ binding = 5 }]\n" },
+    steps: [
+      {
+        args: probe,
+        env: { NO_COLOR: "1" },
+        expected: [
+          {
+            reason:
+              "wrangler formats every error and warning box with esbuild's colours on, whatever NO_COLOR says, and its banner's rule follows FORCE_COLOR (set by the harness) over NO_COLOR; bunflare honours NO_COLOR (no-color.org) in both",
+            wrangler: (text) => text.replace(/‹[0-9;]*›/g, ""),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "config: unknown top-level field is a warning",
     fast: true,
     files: { "wrangler.toml": base + "foo = 1\n" },

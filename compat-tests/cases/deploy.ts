@@ -74,6 +74,19 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run"] }, { args: ["versions", "upload", "--dry-run"] }],
   },
   {
+    // Bunflare did not warn about the rules wrangler drops.
+    name: "deploy: --dry-run warns about module rules a rule without fallthrough hides, unless it says fallthrough = false",
+    files: {
+      "wrangler.toml":
+        'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.mjs"]\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.dat"]\n[[rules]]\ntype = "Data"\nglobs = ["**/*.bytes"]\nfallthrough = false\n',
+      "index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response(text); } };\n',
+      "a.dat": "hi\n",
+    },
+    steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"], reason: "the upload size differs by design: bunflare inlines text modules" }],
+  },
+  {
     name: "deploy: --dry-run --outdir writes wrangler's layout",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
     normalize: sizes,

@@ -206,6 +206,56 @@ cases.push(
     },
   }),
   devCase({
+    // Bunflare reloaded for a new file; wrangler's watcher of the module root waits for its first edit.
+    name: "dev: no_bundle: a new file under the module root reloads at its first edit, not at its creation",
+    files: {
+      "wrangler.toml": 'name = "nobundle-new"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js":
+        'export default { async fetch() { try { return new Response((await import("./extra.js")).word); } catch { return new Response("none"); } } };\n',
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "src/extra.js": 'export const word = "v1";\n' }, quietMs: 3_000 },
+      { files: { "src/extra.js": 'export const word = "v2";\n' }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+    ],
+    compareReloadLog: true,
+  }),
+  // Bunflare did not warn about the rules wrangler drops. Wrangler reads the rules when it
+  // sets up a bundle (once here), and again on each reload of an unbundled worker.
+  ...[false, true].map((noBundle) =>
+    devCase({
+      name: `dev: ${noBundle ? "no_bundle" : "bundled"}: module rules a rule without fallthrough hides are warned about ${noBundle ? "at start and on each reload" : "at start only"}`,
+      files: {
+        "wrangler.toml":
+          `name = "rules-warn"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = ${noBundle}\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n[[rules]]\ntype = "Text"\nglobs = ["**/*.dat"]\n',
+        "src/index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response("v1 " + text); } };\n',
+        "src/a.dat": "hi",
+      },
+      requests: [{ path: "/" }],
+      reload: { files: { "src/index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response("v2 " + text); } };\n' }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+      compareStderr: true,
+    }),
+  ),
+  devCase({
+    // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
+    name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",
+    files: {
+      "wrangler.toml":
+        'name = "nobundle-globs"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["data/*.dat"]\nfallthrough = true\n[[rules]]\ntype = "Data"\nglobs = ["**/*.raw.bytes"]\nfallthrough = true\n',
+      "src/index.js":
+        'import text from "./data/a.dat";\nimport bytes from "./deep/x.raw.bytes";\nimport plain from "./b.txt";\n' +
+        "export default { fetch() { return Response.json([text, Object.prototype.toString.call(bytes), bytes.byteLength, plain]); } };\n",
+      "src/data/a.dat": "hello dat\n",
+      "src/deep/x.raw.bytes": "abc",
+      "src/b.txt": "plain text\n",
+    },
+    requests: [{ path: "/" }],
+    compareStartup: true,
+    compareStderr: true,
+  }),
+  devCase({
     // Bunflare printed "Reloading local server..." first, then the table.
     name: "dev: no_bundle: a reload lists the additional modules, then says it is reloading",
     files: {
@@ -223,10 +273,42 @@ cases.push(
     files: { "wrangler.toml": workerToml("build-error"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
     requests: [{ path: "/" }],
     reload: [
-      { files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ },
+      {
+        files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' },
+        stderrUntil: /Build failed/,
+        requests: [
+          {
+            path: "/",
+            answerWithinMs: 3_000,
+            expected: [
+              {
+                reason:
+                  "while a reload fails to build, wrangler holds every request until a build succeeds (a hang, however long the fix takes); bunflare answers with the last good worker, so a page keeps working while the code is fixed, and the error is on the console",
+                wrangler: (text) => (/"status": 0,[^]*"body": "<no answer>"/.test(text) ? "held until a fix, or served by the last good worker" : text),
+                bunflare: (text) => (/"status": 200,[^]*"body": "v1"/.test(text) ? "held until a fix, or served by the last good worker" : text),
+              },
+            ],
+          },
+        ],
+      },
       { files: { "index.js": 'export default { fetch() { return new Response("v3"); } };\n' }, waitFor: "/", until: /^v3/, requests: [{ path: "/" }] },
     ],
     compareStderr: true,
+  }),
+  devCase({
+    name: "dev: under NO_COLOR a failed reload's error box is plain, where wrangler colours it",
+    files: { "wrangler.toml": workerToml("build-error-plain"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
+    env: { NO_COLOR: "1" },
+    requests: [{ path: "/" }],
+    reload: [{ files: { "index.js": 'import "./missing.js";\nexport default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ }],
+    compareStderr: true,
+    stderrExpected: [
+      {
+        reason:
+          "wrangler formats every error and warning box with esbuild's colours on, whatever NO_COLOR says (the box's heading and the nested build messages alike); bunflare honours NO_COLOR (no-color.org) in its boxes",
+        wrangler: (text) => text.replace(/‹[0-9;]*›/g, ""),
+      },
+    ],
   }),
   devCase({
     // The table was printed for `no_bundle = true` only, not for the flag.
@@ -506,6 +588,7 @@ cases.push(
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "the error is worded by workerd under wrangler" }],
   },
   {
+    // Wrangler reads main's exports before it bundles: a main that does not parse ends the start.
     name: "dev: a worker that fails to build when dev starts exits 1",
     files: {
       "wrangler.toml": workerToml("nobuild"),
@@ -513,6 +596,27 @@ cases.push(
     },
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "wrangler adds a log-file line after the build error" }],
   },
+  // Bunflare ended with exit code 1 on a build that failed at start. Wrangler prints the error
+  // box and keeps running, with no "Ready on" until a build succeeds. Its esbuild watcher is gone
+  // after a failed first build, so only a config change rebuilds: each fix rewrites wrangler.toml
+  // too (bunflare also builds on the source edit alone: test/dev.test.ts). Until then wrangler
+  // holds requests, bunflare answers 503 (see that test).
+  ...([1, 2] as const).map((count) =>
+    devCase({
+      name: `dev: ${count === 1 ? "an unresolved import" : "two unresolved imports"} at start: wrangler's error box, then a fix builds and serves`,
+      files: {
+        "wrangler.toml": workerToml("unresolved"),
+        "index.js": `import a from "./missing-a.js";\n${count === 2 ? 'import b from "./missing-b.js";\n' : ""}export default { fetch() { return new Response("never " + a); } };\n`,
+      },
+      fixAtStart: {
+        stderrUntil: /Build failed/,
+        files: { "wrangler.toml": workerToml("unresolved"), "index.js": 'export default { fetch() { return new Response("fixed"); } };\n' },
+      },
+      requests: [{ path: "/" }],
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
   devCase({
     name: "dev: a service binding to a worker no dev session runs: wrangler's not-found answer",
     files: {

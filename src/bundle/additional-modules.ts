@@ -7,6 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
+import { DEFAULT_ASSET_RULES, moduleGlobSource } from "./rules.ts";
 
 export interface AdditionalModule {
   /** Path relative to the module root, with forward slashes (the module's name). */
@@ -27,18 +28,12 @@ const TYPE_NAMES: Record<ModuleRule["type"], string> = {
   PythonRequirement: "python-requirement",
 };
 
-const DEFAULT_ASSET_RULES: ModuleRule[] = [
-  { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
-  { type: "Data", globs: ["**/*.bin"] },
-  { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
-];
-
 /** User rules first; a default of the same type is dropped unless the user's says `fallthrough`. */
-function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: Bun.Glob[] }[] {
+function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: RegExp[] }[] {
   const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
   return [...userRules, ...DEFAULT_ASSET_RULES.filter((rule) => !replaced.has(rule.type))].map((rule) => ({
     type: rule.type,
-    globs: rule.globs.map((glob) => new Bun.Glob(glob)),
+    globs: rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)),
   }));
 }
 
@@ -59,7 +54,7 @@ export function findAdditionalModules(moduleRoot: string, entry: string, rules: 
   for (const file of filesUnder(moduleRoot)) {
     if (path.resolve(file) === path.resolve(entry)) continue;
     const name = path.relative(moduleRoot, file).split(path.sep).join("/");
-    const rule = compiled.find((candidate) => candidate.globs.some((glob) => glob.match(name)));
+    const rule = compiled.find((candidate) => candidate.globs.some((glob) => glob.test(name)));
     if (rule) modules.push({ name, file, type: TYPE_NAMES[rule.type], size: statSync(file).size });
   }
   return modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -20,7 +20,7 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
-import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
+import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
@@ -61,6 +61,8 @@ export interface Bundler {
    * esbuild's service is started (or kept) for them; the first build at start runs the binary.
    */
   prestart(change: boolean): void;
+  /** Whether main parses on its own, imports unresolved (wrangler reads its exports so before it bundles). */
+  entryParses(): Promise<boolean>;
   dispose(): Promise<void>;
 }
 
@@ -148,7 +150,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
   const codeGlobs = (options.rules ?? [])
     .filter((rule) => rule.type === "ESModule" || rule.type === "CommonJS")
-    .flatMap((rule) => rule.globs.map((glob) => new Bun.Glob(glob)));
+    .flatMap((rule) => rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)));
   // Relative path (from additionalModulesDir) of every additional module, found again on each build.
   let additional = new Set<string>();
   const findAdditional = () => {
@@ -158,7 +160,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     const found = new Set<string>();
     for (const file of new Bun.Glob("**/*").scanSync({ cwd: base, onlyFiles: true })) {
       if (file === entry || file.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;
-      if (codeGlobs.some((glob) => glob.match(file))) found.add(file);
+      if (codeGlobs.some((glob) => glob.test(file))) found.add(file);
     }
     return found;
   };
@@ -435,6 +437,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       dropAhead();
       const abort = new AbortController();
       ahead = { outcome: buildFast(direct, abort.signal, change), abort };
+    },
+    async entryParses() {
+      const { entryPoints, absWorkingDir, target, loader, tsconfig, jsxFactory, jsxFragment } = buildOptions;
+      const only = { entryPoints, absWorkingDir, target, loader, tsconfig, jsxFactory, jsxFragment, bundle: false, write: false, logLevel: "silent" } as const;
+      return (await esbuildApi()).build(only).then(() => true, () => false);
     },
     async dispose() {
       const pending = ahead?.outcome;

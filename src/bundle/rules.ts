@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
+import { layoutNotes } from "../log.ts";
 
 export const DEFAULT_RULES: ModuleRule[] = [
   { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
@@ -11,6 +12,37 @@ export const DEFAULT_RULES: ModuleRule[] = [
   { type: "ESModule", globs: ["**/*.mjs"] },
   { type: "CommonJS", globs: ["**/*.js", "**/*.cjs"] },
 ];
+
+/** Wrangler's own defaults for the modules that are not code: what its list of rules ends with. */
+export const DEFAULT_ASSET_RULES: ModuleRule[] = DEFAULT_RULES.slice(0, 3);
+
+/**
+ * Wrangler's warnings for the rules its list drops: after a rule of a type without
+ * `fallthrough = true`, later rules of that type, the user's or the defaults, are ignored;
+ * `fallthrough = false` on that rule says it is meant, and silences the warning. Laid out
+ * as wrangler's logger shows them (the lines after the first as notes).
+ */
+export function ignoredRulesWarnings(userRules: ModuleRule[] = []): string[] {
+  const rules = [...userRules, ...DEFAULT_ASSET_RULES];
+  const last = new Map<string, number>();
+  const ignored = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    const at = last.get(rule.type);
+    if (at === undefined) {
+      if (rule.fallthrough !== true) last.set(rule.type, index);
+    } else if (rules[at]!.fallthrough !== false) ignored.set(rule.type, [...(ignored.get(rule.type) ?? []), index]);
+  });
+  const isDefault = (index: number) => index >= userRules.length;
+  return [...last]
+    .filter(([type]) => ignored.has(type))
+    .map(([type, at]) =>
+      layoutNotes(
+        `The ${isDefault(at) ? "default " : ""}module rule ${JSON.stringify(rules[at])} does not have a fallback, the following rules will be ignored:` +
+        ignored.get(type)!.map((index) => `\n ${JSON.stringify(rules[index])}${isDefault(index) ? " (DEFAULT)" : ""}`).join("") +
+          "\n\nAdd `fallthrough = true` to rule to allow next rule to be used or `fallthrough = false` to silence this warning",
+      ),
+    );
+}
 
 /** User rules first; a default rule of the same type is dropped unless the user's says `fallthrough = true`. */
 export function effectiveRules(userRules: ModuleRule[] = []): ModuleRule[] {
@@ -73,24 +105,55 @@ export function assetModuleSource(type: AssetModuleType, bytes: Uint8Array): str
   return `export default new WebAssembly.Module(${decode});`;
 }
 
-/** The rules each unbundled worker's module root was last loaded with. */
-const rulesByRoot = new Map<string, CompiledRule[]>();
+/**
+ * The regular expression (unanchored source) wrangler matches a module file's path,
+ * relative to the module root, against for one of a rule's globs: `**` as a whole path
+ * segment spans any directories, `*` stays within one, and every other character,
+ * `?`, brackets and braces included, stands for itself.
+ */
+export function moduleGlobSource(glob: string): string {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    if (char !== "*") {
+      source += /[\\^$.+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
+      continue;
+    }
+    const start = i;
+    while (glob[i + 1] === "*") i++;
+    const segment = i > start && (start === 0 || glob[start - 1] === "/") && (i + 1 === glob.length || glob[i + 1] === "/");
+    if (!segment) source += "[^/]*";
+    else {
+      source += "(?:[^/]*(?:/|$))*";
+      i++; // the slash after it is part of what it matches
+    }
+  }
+  return source;
+}
+
+/** The rules each unbundled worker's module root was last loaded with, as matchers of module names. */
+const rulesByRoot = new Map<string, ModuleNameRule[]>();
 const rootFilters = new Set<string>();
+
+interface ModuleNameRule {
+  type: AssetModuleType;
+  pattern: RegExp;
+}
 
 /**
  * Makes Bun load the Text, Data and CompiledWasm modules under an unbundled worker's
  * module root as the Workers runtime gives them (Bun's own loaders give a .bin or .sql
- * file's path, an HTML bundle for .html, and no WebAssembly.Module). Only rules whose
- * globs are all of the `**` + `/*.ext` kind: a Bun plugin must answer for every file its
- * filter passes. The latest rules for a root pick each file's type.
+ * file's path, an HTML bundle for .html, and no WebAssembly.Module). The plugin's filter
+ * passes exactly the files those rules' globs name, as wrangler matches them: a Bun plugin
+ * must answer for every file its filter passes. The latest rules for a root pick each file's type.
  */
 export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | undefined): void {
-  const rules = effectiveRules(userRules);
-  const compiled = assetRules(rules);
-  rulesByRoot.set(root, compiled);
-  const endings = assetRulesFilter(rules).source;
-  if (endings === ".*" || endings === "^$") return;
-  const filter = `^${RegExp.escape(root + path.sep)}.*${endings}`;
+  const rules: ModuleNameRule[] = effectiveRules(userRules)
+    .filter((rule): rule is ModuleRule & { type: AssetModuleType } => rule.type === "Text" || rule.type === "Data" || rule.type === "CompiledWasm")
+    .map((rule) => ({ type: rule.type, pattern: new RegExp(`^(?:${rule.globs.map(moduleGlobSource).join("|")})$`) }));
+  rulesByRoot.set(root, rules);
+  if (!rules.length) return;
+  const filter = `^${RegExp.escape(root + path.sep)}(?:${rules.map((rule) => rule.pattern.source.slice(1, -1)).join("|")})$`;
   if (rootFilters.has(filter)) return;
   rootFilters.add(filter);
   Bun.plugin({
@@ -99,7 +162,7 @@ export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | und
       build.onLoad({ filter: new RegExp(filter) }, (args) => {
         const name = path.relative(root, args.path).split(path.sep).join("/");
         // The filter's rules when the latest ones no longer name this file.
-        const rule = rulesByRoot.get(root)!.find((candidate) => candidate.matches(name)) ?? compiled.find((candidate) => candidate.matches(name))!;
+        const rule = rulesByRoot.get(root)!.find((candidate) => candidate.pattern.test(name)) ?? rules.find((candidate) => candidate.pattern.test(name))!;
         return { contents: assetModuleSource(rule.type, readFileSync(args.path)), loader: "js" };
       });
     },

@@ -106,6 +106,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   const dispose = () => rmSync(work, { recursive: true, force: true });
   try {
     const noBundle = args["no-bundle"] === true || args.bundle === false || config.no_bundle === true;
+    const { ignoredRulesWarnings } = await import("../bundle/rules.ts");
+    for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
     let unbundled: BuiltWorker["modules"] = [];
     if (noBundle || config.find_additional_modules) {
       const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");

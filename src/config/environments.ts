@@ -75,6 +75,8 @@ const NOT_INHERITABLE: Record<string, Kind> = {
   define: "object",
   durable_objects: "object",
   workflows: "array",
+  // Inherited by environments in wrangler, but checked here, in its place in wrangler's order.
+  migrations: "array",
   kv_namespaces: "array",
   cloudchamber: "object",
   containers: "array",
@@ -110,7 +112,6 @@ const NOT_INHERITABLE: Record<string, Kind> = {
   vpc_networks: "any",
   version_metadata: "object",
   logfwdr: "object",
-  migrations: "array",
 };
 
 /** Top-level-only keys: wrangler reads them from the top level only and calls them unexpected in an environment. */
@@ -283,10 +284,13 @@ function checkRoutes(d: DiagnosticsTree, section: Entry): void {
   }
 }
 
-/** Durable Object migrations as wrangler checks them: a string tag, class lists of strings, rename / transfer pairs. */
-function checkMigrations(d: DiagnosticsTree, migrations: unknown[], prefix: string): void {
+/**
+ * Durable Object migrations as wrangler checks them: a string tag, class lists of strings,
+ * rename / transfer pairs. Named without an environment's prefix, as wrangler names them.
+ */
+function checkMigrations(d: DiagnosticsTree, migrations: unknown[]): void {
   migrations.forEach((raw, i) => {
-    const field = `${prefix}migrations[${i}]`;
+    const field = `migrations[${i}]`;
     const migration = isObject(raw) ? raw : {};
     warnUnknown(d, "migrations", migration, ["tag", "new_classes", "new_sqlite_classes", "renamed_classes", "transferred_classes", "deleted_classes"]);
     if (migration.tag === undefined) d.errors.push(`"${field}.tag" is a required field.`);
@@ -373,6 +377,12 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
       continue;
     }
+    if (key === "migrations") {
+      // Wrangler's own words, without the environment's prefix or a full stop.
+      if (Array.isArray(value)) checkMigrations(d, value);
+      else d.errors.push(`The optional "migrations" field should be an array, but got ${json(value)}`);
+      continue;
+    }
     if (!checkType(d, `${prefix}${key}`, value, kind, true)) continue;
     if (key === "vars") {
       for (const [name, item] of Object.entries(value as Entry)) {
@@ -412,7 +422,6 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       }
     }
   }
-  if (Array.isArray(section.migrations)) checkMigrations(d, section.migrations, prefix);
   for (const key of CHECKED_AFTER_BINDINGS) {
     if (key === "cache") checkCache(d, section.cache);
     else checkType(d, key, section[key], INHERITABLE[key]!);

@@ -189,12 +189,15 @@ export async function startDev(args: DevArgs): Promise<void> {
   // The config directories are watched while the first build runs, the sources
   // once its inputs are known. Reload rounds wait until the server listens.
   let started!: () => void;
+  // Set when the first build failed and the start waits for a fix: the round that loads every worker ends it.
+  let fixed: (() => void) | undefined;
   const reloader = new Reloader(
     session,
     devConsole,
     {
       reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
       reloaded: () => {
+        if (fixed && session.slots.every((slot) => slot.current)) fixed();
         // Entrypoints and classes may have changed with the code.
         if (registered) register();
         for (const pump of pumps) pump.reload?.();
@@ -207,10 +210,17 @@ export async function startDev(args: DevArgs): Promise<void> {
   const watching = reloader.start(loading);
   openRegistry();
   const failed = await loading;
-  if (failed) {
-    // As wrangler: a worker that cannot build or start at launch ends the command with
-    // exit code 1 (never "Ready on" and a 503), so a script waiting for it is not misled.
-    // Later failures keep the last good worker instead (see Reloader).
+  // As wrangler: a build that fails at launch (an unresolved import) is printed and the
+  // server waits for a fix, with no "Ready on" until one builds, so a script waiting
+  // for that line is not misled. Wrangler then rebuilds only on a config change; here
+  // an edit of the sources builds too.
+  const waiting = failed === "build" && (await session.waitsForFix());
+  // Until every worker loads, a request is answered 503 (wrangler holds it until a build succeeds).
+  const firstLoaded = waiting ? new Promise<void>((resolve) => (fixed = resolve)) : undefined;
+  reloader.firstLoad = waiting;
+  if (failed && !waiting) {
+    // As wrangler: a worker that fails to start at launch, or whose main does not parse,
+    // ends the command with exit code 1. Later failures keep the last good worker (see Reloader).
     devConsole.flush();
     if (failed === "start") log.error("The Workers runtime failed to start. There is likely additional logging output above.");
     await reloader.close();
@@ -260,6 +270,11 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   // "Ready on" waits for the watchers, so an edit made after that line is never missed.
   await watching;
+  if (firstLoaded) {
+    await firstLoaded;
+    fixed = undefined;
+    reloader.firstLoad = false;
+  }
 
   // --- Banner ---
   const { wildcard, urlHost, shownHost } = urlsOf(ip);

@@ -7,6 +7,7 @@ import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, stopBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
+import { ignoredRulesWarnings, loadRuleModulesUnder } from "../bundle/rules.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../runtime/host/index.ts";
@@ -203,6 +204,20 @@ export class DevSession {
   }
 
   /**
+   * After a failed first load: whether wrangler would keep running (it bundles in watch mode,
+   * prints the error and waits), not end with exit code 1. It ends when a worker failed to
+   * start, or when a main that does not parse fails its look at main's exports before bundling.
+   */
+  async waitsForFix(): Promise<boolean> {
+    for (const slot of this.slots) {
+      if (slot.current) continue;
+      // A custom build's failure ends the start as before: wrangler runs the command before it bundles.
+      if (!slot.bundler || slot.built || slot.settings.project.loaded.config.build?.command || !(await slot.bundler.entryParses())) return false;
+    }
+    return true;
+  }
+
+  /**
    * Build and load a new worker; on failure print why and keep the last good one.
    * `onBuilt` runs once the build is done and listed, before the new worker loads.
    */
@@ -229,7 +244,9 @@ export class DevSession {
       const { loaded } = s.project;
       slot.moduleRoot = additionalModules().moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
       this.watchAll(slot, [s.main, slot.moduleRoot]);
-      (require("../bundle/rules.ts") as typeof import("../bundle/rules.ts")).loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
+      // As wrangler, which reads the rules again for each unbundled reload.
+      for (const warning of ignoredRulesWarnings(loaded.config.rules)) this.console.warn(warning);
+      loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
     }
     // As wrangler, which lists the additional modules again on each reload.
     if (slot.current) this.listModules(slot);
@@ -377,6 +394,8 @@ export class DevSession {
     // Each bundler numbers its builds from 1 again: in a directory of its own, a new
     // bundler's gen-<n>/worker.js is never a path whose module Bun has already loaded.
     const outDir = path.join(this.slotDir(slot), String(++this.bundlers));
+    // As wrangler, which reads the rules when it sets up a bundle (at start and on a config change), not for each rebuild.
+    for (const warning of ignoredRulesWarnings(project.loaded.config.rules)) this.console.warn(warning);
     return createBundler(bundleOptions(project.loaded, main, this.args, outDir, this.console.warn));
   }
 

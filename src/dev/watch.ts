@@ -37,10 +37,31 @@ const underModuleRoot = (slot: Slot, file: string) =>
 
 /**
  * A file there that is written: wrangler reloads on a file's change only, not on a new
- * directory or a deletion. (A new file reloads here, where wrangler waits for its first
- * edit: fs.watch tells a new file from an editor's replacing save no better than that.)
+ * directory or a deletion, nor on a new file (see Reloader.created).
  */
 const inModuleRoot = (slot: Slot, file: string) => underModuleRoot(slot, file) && statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+
+/** Whether a file concerns the slot other than as a module under its module root. */
+const ownsOtherwise = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file);
+
+/** The files below a module root, as its watcher sees them (the directories wrangler ignores left out). */
+function filesBelow(dir: string, into = new Set<string>()): Set<string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return into;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && !MODULE_ROOT_IGNORED.has(entry.name)) filesBelow(full, into);
+    else if (entry.isFile()) into.add(full);
+  }
+  return into;
+}
+
+/** A new file's own events (its creation, then the write of its content) come within this time. */
+const CREATION_MS = 100;
 
 /** Whether a change to this file rebuilds the slot's worker. */
 const owns = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file) || inModuleRoot(slot, file);
@@ -54,6 +75,16 @@ export class Reloader {
   /** One watcher per directory and kind ("tree:" for a whole tree, "dir:" and "top:" for its own entries). */
   private readonly watchers = new Map<string, FSWatcher>();
   private starting: Promise<void> | undefined;
+  /**
+   * The files under each unbundled worker's module root: there when it was first watched,
+   * or created since. Wrangler's watcher of it reloads on a known file's change, not on a
+   * new file (its first edit does): an event for a file not known is its creation.
+   */
+  private readonly moduleFiles = new Map<string, Set<string>>();
+  /** When each file found new appeared: the events of its creation are not an edit. */
+  private readonly created = new Map<string, number>();
+  /** The first build failed: the round that loads the workers is the start, which prints its own lines, not a reload's. */
+  firstLoad = false;
 
   /** No reload round starts before `after` resolves (the first load and the server's listen). */
   constructor(
@@ -90,8 +121,11 @@ export class Reloader {
    */
   private follow(paths: string[]): void {
     for (const file of paths) {
-      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) this.watchTree(file);
-      else this.watchDir(path.dirname(file), false);
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+        const root = this.session.slots.some((slot) => slot.moduleRoot === file);
+        if (root && !this.moduleFiles.has(file)) this.moduleFiles.set(file, filesBelow(file));
+        this.watchTree(file);
+      } else this.watchDir(path.dirname(file), false);
     }
   }
 
@@ -160,6 +194,7 @@ export class Reloader {
    */
   private noticed(file: string, inTree: boolean): void {
     if (this.inStore(file)) return;
+    if (inTree && this.isCreation(file)) return;
     const slots = this.session.slots.filter((slot) => (inTree ? owns(slot, file) : isConfigFile(slot, file) || slot.watched.has(file)));
     if (!slots.length) return;
     this.changed.add(file);
@@ -182,6 +217,25 @@ export class Reloader {
     }, 5);
   }
 
+  /** Whether this event under a module root is a file's creation (or part of it), which wrangler does not reload for. */
+  private isCreation(file: string): boolean {
+    const known = [...this.moduleFiles].find(([root]) => file.startsWith(root + path.sep))?.[1];
+    if (!known || this.session.slots.some((slot) => ownsOtherwise(slot, file))) return false;
+    // A deleted file stays known: an editor that saves by deleting and writing again must reload
+    // (wrangler's watcher takes a quick delete and add for a change; a slow one gets a reload here).
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return false;
+    if (!known.has(file)) {
+      known.add(file);
+      this.created.set(file, performance.now());
+      return true;
+    }
+    const at = this.created.get(file);
+    if (at === undefined) return false;
+    if (performance.now() - at < CREATION_MS) return true;
+    this.created.delete(file);
+    return false;
+  }
+
   private async reloadFor(files: string[]): Promise<void> {
     const affected = this.session.slots.filter((slot) => files.some((f) => owns(slot, f)));
     if (!affected.length) return;
@@ -189,7 +243,7 @@ export class Reloader {
     // after the config's warnings, the custom build and the modules table; a failed build gets none.
     let announced = false;
     const announce = () => {
-      if (announced) return;
+      if (announced || this.firstLoad) return;
       announced = true;
       this.console.log("log", dim("⎔ Reloading local server..."));
     };
@@ -208,8 +262,9 @@ export class Reloader {
       const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
       ok = (await this.session.reload(slot, runCommand, announce)) && ok;
     }
+    const first = this.firstLoad;
     this.hooks.reloaded();
-    if (ok) {
+    if (ok && !first) {
       this.console.log("log", dim("⎔ Local server updated and ready"));
       this.hooks.updated();
     }
