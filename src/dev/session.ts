@@ -377,7 +377,9 @@ export class DevSession {
     // Each bundler numbers its builds from 1 again: in a directory of its own, a new
     // bundler's gen-<n>/worker.js is never a path whose module Bun has already loaded.
     const outDir = path.join(this.slotDir(slot), String(++this.bundlers));
-    return createBundler(bundleOptions(project.loaded, main, this.args, outDir, this.console.warn));
+    // Not for a custom build: its command may write the sources before each build.
+    const cacheDir = project.loaded.config.build?.command ? undefined : path.join(project.storeDir, "dev-build");
+    return createBundler({ ...bundleOptions(project.loaded, main, this.args, outDir, this.console.warn), cacheDir });
   }
 
   // Async so the last good worker keeps answering while a custom build runs.
