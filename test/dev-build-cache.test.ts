@@ -5,7 +5,7 @@
 // kept one is used), changes the project, and starts a third time: the change must
 // be served, not the kept bundle.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cleanup, eventually, project, startDev, write } from "./dev-helpers.ts";
 
@@ -20,6 +20,7 @@ const projects = {
   hit: project({ "wrangler.toml": CONFIG, "src/index.js": respond('"Hello A"') }),
   content: project({ "wrangler.toml": CONFIG, "src/index.js": 'import { word } from "./word.js";\n' + respond('"Hello " + word'), "src/word.js": 'export const word = "one";\n' }),
   shadow: project({ "wrangler.toml": CONFIG, "src/index.js": 'import { word } from "./util";\n' + respond('"Hello " + word'), "src/util.js": 'export const word = "js";\n' }),
+  index: project({ "wrangler.toml": CONFIG, "src/index.js": 'import { word } from "./a/lib";\n' + respond('"Hello " + word'), "src/a/lib/index.js": 'export const word = "dir";\n' }),
   define: project({ "wrangler.toml": `${CONFIG}[define]\nWORD = '"one"'\n`, "src/index.js": respond('"Hello " + WORD') }),
   tsconfig: project({
     "wrangler.toml": CONFIG.replace("index.js", "index.jsx"),
@@ -33,9 +34,19 @@ const projects = {
     "node_modules/dep/a.js": 'export default "one";\n',
     "node_modules/dep/b.js": 'export default "two";\n',
   }),
+  extends: project({
+    "wrangler.toml": CONFIG,
+    "tsconfig.json": '{ "extends": "./base.json" }\n',
+    "base.json": "{}\n",
+    "src/index.js": respond('"Hello A"'),
+  }),
+  custom: project({ "wrangler.toml": `${CONFIG}[build]\ncommand = "true"\n`, "src/index.js": respond('"Hello A"') }),
   corrupt: project({ "wrangler.toml": CONFIG, "src/index.js": respond('"Hello A"') }),
 };
 
+// Each project has its store already: the first start making it changes the project's
+// directory, which the build depends on (the entry is then kept by a later start).
+for (const dir of Object.values(projects)) mkdirSync(path.join(dir, ".bunflare"));
 // A whole second, so the time put back after a change is the same to the nanosecond.
 const time = Math.floor(Date.now() / 1000) - 60;
 utimesSync(path.join(projects.content, "src", "word.js"), time, time);
@@ -120,6 +131,12 @@ describe("dev: the first build kept for the next start", () => {
     expect(body).toBe("Hello ts");
   });
 
+  test("a file that takes a directory's place (./a/lib.js before ./a/lib/index.js) is built", async () => {
+    const dir = projects.index;
+    const body = await afterChange(dir, "dir", () => write(dir, "src/a/lib.js", 'export const word = "file";\n'));
+    expect(body).toBe("Hello file");
+  });
+
   test("a changed define in the config is built", async () => {
     const dir = projects.define;
     const body = await afterChange(dir, "one", () => write(dir, "wrangler.toml", `${CONFIG}[define]\nWORD = '"two"'\n`));
@@ -136,6 +153,18 @@ describe("dev: the first build kept for the next start", () => {
     const dir = projects.package;
     const body = await afterChange(dir, "one", () => write(dir, "node_modules/dep/package.json", '{ "name": "dep", "main": "b.js" }\n'));
     expect(body).toBe("Hello two");
+  });
+
+  test("not kept: a build under a tsconfig that extends another, a custom build", async () => {
+    for (const dir of [projects.extends, projects.custom]) {
+      try {
+        expect((await start(dir)).body).toBe("Hello A");
+        // A stopping server keeps what it has not kept yet: nothing here.
+        expect(existsSync(keptDir(dir)) ? readdirSync(keptDir(dir)) : []).toEqual([]);
+      } finally {
+        cleanup(dir);
+      }
+    }
   });
 
   test("a corrupt entry is built over", async () => {

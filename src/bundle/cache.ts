@@ -44,7 +44,8 @@ export const signature = (file: string) => signatureOf(statSync(file, { bigint: 
 /**
  * The files and directories a build depends on beyond its inputs: each input's
  * directory (a file added there can take an import's place: `./util.ts` before
- * `./util.js`), and in every directory above them, the names esbuild looks up.
+ * `./util.js`) and the one above it (`./lib.js` before `./lib/index.js`), and in
+ * every directory above them, the names esbuild looks up.
  */
 function dependencies(inputs: string[], tsconfig: string | undefined): string[] {
   const paths = new Set(inputs);
@@ -52,7 +53,7 @@ function dependencies(inputs: string[], tsconfig: string | undefined): string[] 
   const scopes = new Set(inputs.map((input) => /[\\/]node_modules[\\/](@[^\\/]+)[\\/]/.exec(input)?.[1]).filter((scope) => scope !== undefined));
   const seen = new Set<string>();
   for (const input of inputs) {
-    paths.add(path.dirname(input));
+    paths.add(path.dirname(input)).add(path.dirname(path.dirname(input)));
     for (let dir = path.dirname(input); !seen.has(dir); dir = path.dirname(dir)) {
       seen.add(dir);
       for (const name of LOOKED_UP) paths.add(path.join(dir, name));
@@ -94,6 +95,8 @@ export function loadBuild(file: string, key: string): CachedBuild | undefined {
  */
 export function saveBuild(file: string, key: string, startedAt: number, build: CachedBuild & { tsconfig?: string }): void {
   try {
+    // First: making the store can change the project's directory, which the build may depend on.
+    mkdirSync(path.dirname(file), { recursive: true });
     const settled = BigInt(Math.floor(startedAt - SETTLED_MS)) * 1_000_000n;
     const paths: [string, string][] = [];
     for (const dependency of dependencies(build.inputs, build.tsconfig)) {
@@ -104,7 +107,6 @@ export function saveBuild(file: string, key: string, startedAt: number, build: C
       paths.push([dependency, signatureOf(stat)]);
     }
     const header: Header = { key, inputs: build.inputs, paths, codeLength: build.code.length, mapLength: build.map.length };
-    mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(header)}\n${build.code}${build.map}`);
     renameSync(temporary, file);
