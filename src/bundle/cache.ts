@@ -89,11 +89,11 @@ export function loadBuild(file: string, key: string): CachedBuild | undefined {
 }
 
 /**
- * Keeps a build started at `startedAt` (ms since the epoch), unless something it
+ * Keeps a build started at `startedAt` (ms since the epoch; `bundle`: its file), unless something it
  * depends on changed too close to that time to tell. Written whole under another
  * name and renamed, so a process starting meanwhile reads the old entry or the new one.
  */
-export function saveBuild(file: string, key: string, startedAt: number, build: CachedBuild & { tsconfig?: string }): void {
+export function saveBuild(file: string, key: string, startedAt: number, build: Omit<CachedBuild, "code"> & { bundle: string; tsconfig?: string }): void {
   try {
     // First: making the store can change the project's directory, which the build may depend on.
     mkdirSync(path.dirname(file), { recursive: true });
@@ -106,9 +106,10 @@ export function saveBuild(file: string, key: string, startedAt: number, build: C
       if (stat?.isFile() && tsconfig && FAR_REACHING_TSCONFIG.test(readFileSync(dependency, "utf8"))) return;
       paths.push([dependency, signatureOf(stat)]);
     }
-    const header: Header = { key, inputs: build.inputs, paths, codeLength: build.code.length, mapLength: build.map.length };
+    const code = readFileSync(build.bundle, "utf8");
+    const header: Header = { key, inputs: build.inputs, paths, codeLength: code.length, mapLength: build.map.length };
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(header)}\n${build.code}${build.map}`);
+    writeFileSync(temporary, `${JSON.stringify(header)}\n${code}${build.map}`);
     renameSync(temporary, file);
   } catch {
     // Not kept (a read-only store, a file gone meanwhile): the next start builds.

@@ -359,12 +359,11 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     rmSync(`${file}.map`);
     const inputs = inputsOf(meta);
     if (cache) {
-      const kept = { code: readFileSync(file, "utf8"), map, inputs, tsconfig: options.tsconfig };
       // After the worker is loaded and answering (keeping it is for the next start, not this one), or at shutdown if sooner.
       const save = () => {
         clearTimeout(timer);
         unsaved.delete(save);
-        saveBuild(cache.file, cache.key, cache.startedAt, kept);
+        saveBuild(cache.file, cache.key, cache.startedAt, { bundle: file, map, inputs, tsconfig: options.tsconfig });
       };
       const timer = setTimeout(save, SAVE_DELAY_MS);
       timer.unref();
