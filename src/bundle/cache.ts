@@ -72,13 +72,18 @@ export function cacheEntry(dir: string, entry: string): string {
   return path.join(dir, Bun.hash(entry).toString(36));
 }
 
-/** The kept build of `file` if it was made with `key` and nothing it depends on changed since; else undefined. */
-export function loadBuild(file: string, key: string): CachedBuild | undefined {
+/**
+ * The kept build of `file` if it was made with `key` and nothing it depends on changed since; else undefined.
+ * `key` is made only when there is an entry: a fresh project's start allocates no more than
+ * before (its idle memory sits at a heap-growth step, see bench/PROFILE.md).
+ */
+export function loadBuild(file: string, key: () => string): CachedBuild | undefined {
+  if (!statSync(file, { throwIfNoEntry: false })) return undefined;
   try {
     const text = readFileSync(file, "utf8");
     const end = text.indexOf("\n");
     const header = JSON.parse(text.slice(0, end)) as Header;
-    if (header.key !== key || text.length !== end + 1 + header.codeLength + header.mapLength) return undefined;
+    if (header.key !== key() || text.length !== end + 1 + header.codeLength + header.mapLength) return undefined;
     for (const [dependency, kept] of header.paths) if (signature(dependency) !== kept) return undefined;
     const code = text.slice(end + 1, end + 1 + header.codeLength);
     return { code, map: text.slice(end + 1 + header.codeLength), inputs: header.inputs };
@@ -93,7 +98,7 @@ export function loadBuild(file: string, key: string): CachedBuild | undefined {
  * depends on changed too close to that time to tell. Written whole under another
  * name and renamed, so a process starting meanwhile reads the old entry or the new one.
  */
-export function saveBuild(file: string, key: string, startedAt: number, build: Omit<CachedBuild, "code"> & { bundle: string; tsconfig?: string }): void {
+export function saveBuild(file: string, key: () => string, startedAt: number, build: Omit<CachedBuild, "code"> & { bundle: string; tsconfig?: string }): void {
   try {
     // First: making the store can change the project's directory, which the build may depend on.
     mkdirSync(path.dirname(file), { recursive: true });
@@ -107,7 +112,7 @@ export function saveBuild(file: string, key: string, startedAt: number, build: O
       paths.push([dependency, signatureOf(stat)]);
     }
     const code = readFileSync(build.bundle, "utf8");
-    const header: Header = { key, inputs: build.inputs, paths, codeLength: code.length, mapLength: build.map.length };
+    const header: Header = { key: key(), inputs: build.inputs, paths, codeLength: code.length, mapLength: build.map.length };
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(header)}\n${code}${build.map}`);
     renameSync(temporary, file);

@@ -324,7 +324,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   /** One build by esbuild's binary; undefined when the JS API must build instead. */
   const buildDirect = async (bin: string, signal?: AbortSignal): Promise<BuildOutcome | undefined> => {
     // A bundler's first build may be the one a previous start kept.
-    const cache = generation === 0 && options.cacheDir ? { file: cacheEntry(options.cacheDir, options.entry), key: cacheKey(bin), startedAt: Date.now() } : undefined;
+    const cache = generation === 0 && options.cacheDir ? { file: cacheEntry(options.cacheDir, options.entry), key: () => cacheKey(bin), startedAt: Date.now() } : undefined;
     const kept = cache && loadBuild(cache.file, cache.key);
     if (kept) {
       const file = path.join(buildDir(++generation), "worker.js");
