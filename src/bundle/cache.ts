@@ -39,7 +39,7 @@ const SETTLED_MS = 2_500;
 /** What identifies a file's content without reading it ("-": absent); ctime moves on every write and cannot be set back. */
 const signatureOf = (stat: BigIntStats | undefined) => (stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : "-");
 
-export const signature = (file: string) => signatureOf(statSync(file, { bigint: true, throwIfNoEntry: false }));
+const signature = (file: string) => signatureOf(statSync(file, { bigint: true, throwIfNoEntry: false }));
 
 /**
  * The files and directories a build depends on beyond its inputs: each input's
@@ -47,9 +47,8 @@ export const signature = (file: string) => signatureOf(statSync(file, { bigint: 
  * `./util.js`) and the one above it (`./lib.js` before `./lib/index.js`), and in
  * every directory above them, the names esbuild looks up.
  */
-function dependencies(inputs: string[], tsconfig: string | undefined): string[] {
-  const paths = new Set(inputs);
-  if (tsconfig) paths.add(tsconfig);
+function dependencies(inputs: string[], others: string[]): string[] {
+  const paths = new Set([...inputs, ...others]);
   const scopes = new Set(inputs.map((input) => /[\\/]node_modules[\\/](@[^\\/]+)[\\/]/.exec(input)?.[1]).filter((scope) => scope !== undefined));
   const seen = new Set<string>();
   for (const input of inputs) {
@@ -94,17 +93,23 @@ export function loadBuild(file: string, key: () => string): CachedBuild | undefi
 }
 
 /**
- * Keeps a build started at `startedAt` (ms since the epoch; `bundle`: its file), unless something it
- * depends on changed too close to that time to tell. Written whole under another
+ * Keeps a build started at `startedAt` (ms since the epoch; `bundle`: its file; `tools`: the
+ * files that made it, checked as its inputs are), unless something it depends on changed too
+ * close to that time to tell. Written whole under another
  * name and renamed, so a process starting meanwhile reads the old entry or the new one.
  */
-export function saveBuild(file: string, key: () => string, startedAt: number, build: Omit<CachedBuild, "code"> & { bundle: string; tsconfig?: string }): void {
+export function saveBuild(
+  file: string,
+  key: () => string,
+  startedAt: number,
+  build: Omit<CachedBuild, "code"> & { bundle: string; tsconfig?: string; tools: string[] },
+): void {
   try {
     // First: making the store can change the project's directory, which the build may depend on.
     mkdirSync(path.dirname(file), { recursive: true });
     const settled = BigInt(Math.floor(startedAt - SETTLED_MS)) * 1_000_000n;
     const paths: [string, string][] = [];
-    for (const dependency of dependencies(build.inputs, build.tsconfig)) {
+    for (const dependency of dependencies(build.inputs, [...build.tools, ...(build.tsconfig ? [build.tsconfig] : [])])) {
       const stat = statSync(dependency, { bigint: true, throwIfNoEntry: false });
       if (stat && (stat.mtimeNs >= settled || stat.ctimeNs >= settled)) return;
       const tsconfig = dependency === build.tsconfig || /^[tj]sconfig\.json$/.test(path.basename(dependency));

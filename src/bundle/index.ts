@@ -22,7 +22,7 @@ import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
-import { cacheEntry, loadBuild, saveBuild, signature } from "./cache.ts";
+import { cacheEntry, loadBuild, saveBuild } from "./cache.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
 export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
@@ -307,12 +307,10 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   };
   let direct = !options.additionalModulesDir && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
 
-  /** Everything besides the files it reads that shapes a build by the binary: bunflare's and esbuild's builds, the flags, where it runs, where its map points from. */
+  /** What shapes a build by the binary besides the files it reads (cache.ts checks those, esbuild's binary and this file among them): the flags, where it runs, where its map points from. */
   const cacheKey = (bin: string) =>
     JSON.stringify([
-      signature(import.meta.path),
       bin,
-      signature(bin),
       pluginFlags("<out>"),
       options.entry,
       options.projectDir,
@@ -363,7 +361,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       const save = () => {
         clearTimeout(timer);
         unsaved.delete(save);
-        saveBuild(cache.file, cache.key, cache.startedAt, { bundle: file, map, inputs, tsconfig: options.tsconfig });
+        saveBuild(cache.file, cache.key, cache.startedAt, { bundle: file, map, inputs, tsconfig: options.tsconfig, tools: [bin, import.meta.path] });
       };
       const timer = setTimeout(save, SAVE_DELAY_MS);
       timer.unref();
