@@ -22,6 +22,7 @@ import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
+import { cacheEntry, loadBuild, saveBuild } from "./cache.ts";
 
 export const WORKERS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workers.ts");
 export const WORKFLOWS_MODULE = path.resolve(import.meta.dir, "../../runtime/modules/workflows.ts");
@@ -46,6 +47,8 @@ export interface BundleOptions {
    * being inlined, so `import(\`./lang/${name}.js\`)` works at run time.
    */
   additionalModulesDir?: string;
+  /** Where the first build by esbuild's binary is kept for the next bundler of the same entry (dev), and taken from (cache.ts). */
+  cacheDir?: string;
   /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
   onWarning?: (message: string) => void;
 }
@@ -64,6 +67,15 @@ export interface Bundler {
   /** Whether main parses on its own, imports unresolved (wrangler reads its exports so before it bundles). */
   entryParses(): Promise<boolean>;
   dispose(): Promise<void>;
+}
+
+/** How long after a start's first build it is kept (cache.ts). */
+const SAVE_DELAY_MS = 100;
+const unsaved = new Set<() => void>();
+
+/** Keeps now the first builds not kept yet (a dev server stopping). */
+export function keepBuilds(): void {
+  for (const save of unsaved) save();
 }
 
 let api: Promise<typeof esbuild> | undefined;
@@ -297,8 +309,29 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   };
   let direct = !options.additionalModulesDir && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
 
+  /** What shapes a build by the binary besides the files it reads (cache.ts checks those, esbuild's binary and this file among them): the flags, where it runs, where its map points from. */
+  const cacheKey = (bin: string) =>
+    JSON.stringify([
+      bin,
+      pluginFlags("<out>"),
+      options.entry,
+      options.projectDir,
+      options.nodeCompat,
+      path.relative(buildDir(1), options.projectDir),
+      process.env.NODE_PATH ?? "",
+    ]);
+
   /** One build by esbuild's binary; undefined when the JS API must build instead. */
   const buildDirect = async (bin: string, signal?: AbortSignal): Promise<BuildOutcome | undefined> => {
+    // A bundler's first build may be the one a previous start kept.
+    const cache = generation === 0 && options.cacheDir ? { file: cacheEntry(options.cacheDir, options.entry), key: () => cacheKey(bin), startedAt: Date.now() } : undefined;
+    const kept = cache && loadBuild(cache.file, cache.key);
+    if (kept) {
+      const file = path.join(buildDir(++generation), "worker.js");
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, kept.code);
+      return { ok: true, file, map: kept.map, inputs: kept.inputs };
+    }
     // Built beside the generations (same depth: the map's relative paths hold) and numbered once it is kept.
     const out = path.join(options.outDir, `attempt-${++attempts}`);
     const metafile = `${out}.json`;
@@ -324,7 +357,19 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     // The host maps frames itself: Bun must find no map beside the bundle (see below).
     const map = readFileSync(`${file}.map`, "utf8");
     rmSync(`${file}.map`);
-    return { ok: true, file, map, inputs: inputsOf(meta) };
+    const inputs = inputsOf(meta);
+    if (cache) {
+      // After the worker is loaded and answering (keeping it is for the next start, not this one), or at shutdown if sooner.
+      const save = () => {
+        clearTimeout(timer);
+        unsaved.delete(save);
+        saveBuild(cache.file, cache.key, cache.startedAt, { bundle: file, map, inputs, tsconfig: options.tsconfig, tools: [bin, import.meta.path] });
+      };
+      const timer = setTimeout(save, SAVE_DELAY_MS);
+      timer.unref();
+      unsaved.add(save);
+    }
+    return { ok: true, file, map, inputs };
   };
 
   // The same flags for a build on esbuild's service: it answers with the files instead of writing them.

@@ -396,7 +396,9 @@ export class DevSession {
     const outDir = path.join(this.slotDir(slot), String(++this.bundlers));
     // As wrangler, which reads the rules when it sets up a bundle (at start and on a config change), not for each rebuild.
     for (const warning of ignoredRulesWarnings(project.loaded.config.rules)) this.console.warn(warning);
-    return createBundler(bundleOptions(project.loaded, main, this.args, outDir, this.console.warn));
+    // Not for a custom build: its command may write the sources before each build.
+    const cacheDir = project.loaded.config.build?.command ? undefined : path.join(project.storeDir, "dev-build");
+    return createBundler({ ...bundleOptions(project.loaded, main, this.args, outDir, this.console.warn), cacheDir });
   }
 
   // Async so the last good worker keeps answering while a custom build runs.
