@@ -3,7 +3,7 @@
 // refused, functions' source text as written; and the compatibility date and flag
 // checks `wrangler dev` makes before it starts a worker.
 import type { CompatCase } from "../harness.ts";
-import { devCase } from "../dev-harness.ts";
+import { devCase, workerToml } from "../dev-harness.ts";
 import { ATTEMPT } from "../attempt.ts";
 
 /**
@@ -427,6 +427,50 @@ cases.push(
       { path: "/from", headers: { "accept-encoding": "identity" } },
     ],
     fast: true,
+  }),
+);
+
+// A made stream sent as a request body, by fetch() (here to the worker's own URL) or by a
+// service binding's fetch(), given in the init or in a Request: workerd sends what it gives
+// up to its first chunk that is not bytes (or its own error), and the body ends there. The
+// sender's fetch() goes on, the receiver reads that much without an error, and the error is
+// logged as uncaught (not compared: workerd logs it twice, bunflare once).
+const SENT_STREAMS_WORKER = `const encode = (text) => new TextEncoder().encode(text);
+const strings = () => new ReadableStream({ start(c) { c.enqueue("hello "); c.enqueue("world"); c.close(); } });
+const mixed = () => new ReadableStream({ start(c) { c.enqueue(encode("bytes ")); c.enqueue("then text"); c.close(); } });
+const bytes = () => ReadableStream.from([encode("all "), encode("bytes")]);
+const failing = () => { let n = 0; return new ReadableStream({ pull(c) { if (n++ < 2) c.enqueue(encode("chunk " + n + " ")); else c.error(new Error("boom in stream")); } }); };
+const transformed = () => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); w.write("one"); w.close(); return readable; };
+const sent = (work) => work().then(async (r) => r.status + " " + await r.text(), (e) => e.constructor.name + ": " + e.message);
+export const received = (request) => request.text().then((t) => "got " + JSON.stringify(t), (e) => "read failed " + e.constructor.name + ": " + e.message);
+export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/echo") return new Response(await received(request));
+    const self = new URL("/echo", request.url).href;
+    const out = {};
+    for (const [name, make] of Object.entries({ strings, mixed, bytes, failing, transformed })) {
+      out["fetch " + name] = await sent(() => fetch(self, { method: "POST", body: make() }));
+      out["fetch Request " + name] = await sent(() => fetch(new Request(self, { method: "POST", body: make() })));
+      out["binding " + name] = await sent(() => env.B.fetch("http://b/", { method: "POST", body: make() }));
+      out["binding Request " + name] = await sent(() => env.B.fetch(new Request("http://b/", { method: "POST", body: make() })));
+    }
+    out.ownRead = await received(new Request(self, { method: "POST", body: strings() }));
+    return Response.json(out);
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: a request body stream that gives strings or fails is sent up to there, by fetch() and by a service binding",
+    files: {
+      "a.toml": workerToml("a", "a.js", '[[services]]\nbinding = "B"\nservice = "b"\n'),
+      "b.toml": workerToml("b", "b.js"),
+      "a.js": SENT_STREAMS_WORKER,
+      "b.js": 'import { received } from "./a.js";\nexport default { async fetch(request) { return new Response(await received(request)); } };\n',
+    },
+    args: ["-c", "a.toml", "-c", "b.toml"],
+    requests: [{ path: "/" }],
   }),
 );
 
