@@ -41,10 +41,29 @@ test("WebSocketPair: close() without a code reaches the peer as 1005", async () 
   expect(await closed).toBe("1005 [] true");
 });
 
+test("WebSocketPair: an end neither accepted nor connected refuses send() and close() in workerd's words; once accepted it sends", async () => {
+  const [a, b] = [...Object.values(new WebSocketPair())] as InstanceType<typeof WebSocketPair>[0][];
+  const refused = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
+  expect(() => b.send("x")).toThrow(new TypeError(refused));
+  expect(() => b.close(1000)).toThrow(new TypeError(refused));
+  expect(() => a.close()).toThrow(new TypeError(refused));
+  // The code is checked first; a refused call changes nothing.
+  expect(() => b.close(1)).toThrow("Invalid WebSocket close code: 1.");
+  expect([a.readyState, b.readyState]).toEqual([1, 1]);
+  b.accept();
+  b.send("hello");
+  expect(() => a.send("back")).toThrow(new TypeError(refused));
+  a.accept();
+  const got = await new Promise((resolve) => a.addEventListener("message", (event) => resolve((event as MessageEvent).data)));
+  expect(got).toBe("hello");
+});
+
 test("WebSocketPair: invalid close codes and a reason without a code are refused as workerd refuses them", () => {
   const refusal = (code: unknown, reason?: string) => {
     try {
-      new WebSocketPair()[0].close(code as number, reason);
+      const ws = new WebSocketPair()[0];
+      ws.accept();
+      ws.close(code as number, reason);
       return "ok";
     } catch (error) {
       return `${(error as DOMException).name}: ${(error as DOMException).message}`;
@@ -64,7 +83,9 @@ test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 
   expect(Pair.name).toBe("WebSocketPair");
   const attempt = (code: number | undefined, reason: string) => {
     try {
-      new Pair()[0].close(code, reason);
+      const ws = new Pair()[0];
+      ws.accept();
+      ws.close(code, reason);
       return "ok";
     } catch (error) {
       return `${(error as DOMException).name}: ${(error as DOMException).message}`;
@@ -78,6 +99,8 @@ test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 
   expect(attempt(undefined, "x".repeat(124))).toBe(tooLong);
   // A worker's own subclass keeps the settings, and the class shows no more than workerd's.
   class Mine extends Pair {}
-  expect(() => new Mine()[0].close(1000, "x".repeat(124))).toThrow(tooLong.replace("SyntaxError: ", ""));
+  const mine = new Mine()[0];
+  mine.accept();
+  expect(() => mine.close(1000, "x".repeat(124))).toThrow(tooLong.replace("SyntaxError: ", ""));
   expect(Object.getOwnPropertyNames(Pair).sort()).toEqual(["length", "name", "prototype"]);
 });

@@ -592,3 +592,51 @@ cases.push(
     fast: true,
   }),
 );
+
+// An end of a WebSocketPair that was neither accepted nor returned in a 101 refuses send()
+// and close() with one TypeError (close() checks its code and reason first); a refused call
+// changes nothing. The end returned in a Response is refused too. send() takes anything but
+// nothing, as a string.
+const WEBSOCKET_UNACCEPTED_WORKER = `${ATTEMPT}
+const pair = () => Object.values(new WebSocketPair());
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export default {
+  async fetch() {
+    const out = {};
+    { const [a, b] = pair(); out.sendServer = attempt(() => b.send("x")); out.sendClient = attempt(() => a.send("x")); out.states = [a.readyState, b.readyState]; }
+    { const [a, b] = pair(); out.closeServer = attempt(() => b.close()); out.closeWithCode = attempt(() => b.close(1000, "bye")); out.closeClient = attempt(() => a.close(1000)); out.statesAfterClose = [a.readyState, b.readyState]; }
+    { const [, b] = pair(); out.badCode = attempt(() => b.close(1)); out.reasonWithoutCode = attempt(() => b.close(undefined, "r")); out.longReason = attempt(() => b.close(1000, "x".repeat(200))); }
+    { const [, b] = pair(); out.errorShape = attempt(() => b.send("x"), String, (e) => [e.name, e instanceof TypeError, e instanceof DOMException].join(" ")); }
+    { const [, b] = pair(); out.sendNothing = attempt(() => b.send()); out.sendObject = attempt(() => b.send({})); }
+    { const [a, b] = pair(); b.accept(); out.afterAccept = attempt(() => b.send("x")); out.peerNotAccepted = attempt(() => a.send("y")); out.acceptTwice = attempt(() => { b.accept(); b.accept(); return "ok"; }); }
+    {
+      const [a, b] = pair();
+      a.accept();
+      b.accept();
+      const got = [];
+      a.addEventListener("message", (e) => got.push(typeof e.data + " " + e.data));
+      b.send("hi");
+      b.send({});
+      b.send(12);
+      await wait(20);
+      out.bothAccepted = got;
+      out.closeAccepted = attempt(() => b.close(1000));
+    }
+    {
+      const [a] = pair();
+      new Response(null, { status: 101, webSocket: a });
+      out.sendReturned = attempt(() => a.send("x"));
+      out.closeReturned = attempt(() => a.close(1000));
+    }
+    return Response.json(out);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: a WebSocket neither accepted nor connected refuses send() and close()",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_UNACCEPTED_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);

@@ -15,6 +15,9 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 
+/** workerd's words for send() or close() on an end neither accepted nor connected (the same for both). */
+const NOT_ACCEPTED = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
+
 /** One end of a WebSocketPair. What one end sends, the other receives. */
 export class WorkerWebSocket extends EventTarget {
   static readonly READY_STATE_CONNECTING = CONNECTING;
@@ -68,9 +71,12 @@ export class WorkerWebSocket extends EventTarget {
   }
 
   send(data: Data): void {
+    // As workerd's binding converts it: bytes as they are, anything else but nothing as a string.
+    if (data === undefined) throw new TypeError("Failed to execute 'send' on 'WebSocket': parameter 1 is not of type 'ArrayBuffer or ArrayBufferView or string'.");
+    if (!this.#accepted) throw new TypeError(NOT_ACCEPTED);
     // Only this end's own close() stops it sending: after receiving a close it may still say something.
     if (this.#closedOutgoing) throw new TypeError("Can't call WebSocket send() after close().");
-    const payload = typeof data === "string" || data instanceof ArrayBuffer ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer;
+    const payload = typeof data === "string" || data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer : String(data);
     const peer = this.#peer;
     // It reaches the peer later, as over a connection (and in order with a close that follows it).
     if (peer) queueMicrotask(() => peer.receive(payload));
@@ -91,6 +97,7 @@ export class WorkerWebSocket extends EventTarget {
       }
       if (code === undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
     }
+    if (!this.#accepted) throw new TypeError(NOT_ACCEPTED);
     this.#closeOutgoing(code ?? 1005, reason ?? "");
   }
 
