@@ -632,6 +632,89 @@ export default {
   },
 };
 `;
+// The global WebSocket is one class for a pair's ends and outgoing sockets, as in workerd:
+// its members and constants, a pair's end an instance of it with no URL, `new WebSocket(url)`
+// only for ws: and wss:, and an outgoing socket (to this worker) that opens, talks and closes.
+// (Not compared: the words for calling it without new, which are the JS engine's.)
+const WEBSOCKET_CLASS_WORKER = `${ATTEMPT}
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/ws") {
+      const [client, server] = Object.values(new WebSocketPair());
+      server.accept();
+      server.addEventListener("message", (e) => server.send("echo " + e.data));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const [a, b] = Object.values(new WebSocketPair());
+    const out = {
+      instance: a instanceof WebSocket,
+      proto: Object.getPrototypeOf(a) === WebSocket.prototype,
+      ctor: a.constructor === WebSocket,
+      name: WebSocket.name,
+      length: WebSocket.length,
+      statics: Object.getOwnPropertyNames(WebSocket).sort(),
+      protoNames: Object.getOwnPropertyNames(WebSocket.prototype).sort(),
+      protoOfProto: Object.getPrototypeOf(WebSocket.prototype) === EventTarget.prototype,
+      ownKeys: Object.keys(a),
+      toStringTag: Object.prototype.toString.call(a),
+      consts: [WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, WebSocket.READY_STATE_OPEN],
+      protoConsts: [a.CONNECTING, a.OPEN, a.READY_STATE_CLOSED],
+      fields: [a.url, a.protocol, a.extensions, a.binaryType, a.bufferedAmount],
+      notInstances: [{} instanceof WebSocket, null instanceof WebSocket, new EventTarget() instanceof WebSocket],
+      badUrl: attempt(() => new WebSocket("http://[")),
+      httpUrl: attempt(() => new WebSocket("http://example.com/").url),
+      ftpUrl: attempt(() => new WebSocket("ftp://example.com/")),
+    };
+    // binaryType starts as "blob" from 2026-03-17 (websocket_standard_binary_type), "arraybuffer"
+    // before; it takes only those two, and says what a binary message is as it is delivered.
+    const wait = () => new Promise((resolve) => setTimeout(resolve, 20));
+    a.accept();
+    b.accept();
+    const kinds = [a.binaryType];
+    a.addEventListener("message", (e) => kinds.push(a.binaryType + " " + Object.prototype.toString.call(e.data)));
+    b.send(new Uint8Array([1, 2]));
+    await wait();
+    a.binaryType = "arraybuffer";
+    b.send(new Uint8Array([3]));
+    a.binaryType = "nonsense";
+    await wait();
+    a.binaryType = "blob";
+    b.send(new Uint8Array([4]));
+    b.send("text");
+    await wait();
+    out.binaryMessages = kinds;
+    out.asResponse = attempt(() => new Response(null, { status: 101, webSocket: {} }).status);
+    if (url.searchParams.has("pairs-only")) return Response.json(out);
+    out.outgoing = await attempt(() => new Promise((resolve) => {
+      const ws = new WebSocket(url.origin.replace("http", "ws") + "/ws");
+      const seen = [ws instanceof WebSocket, ws.readyState, ws.url === url.origin.replace("http", "ws") + "/ws"];
+      ws.addEventListener("open", () => { seen.push("open " + ws.readyState); ws.send("hi"); });
+      ws.addEventListener("message", (e) => { seen.push("message " + e.data); ws.close(1000); });
+      ws.addEventListener("close", (e) => { seen.push("close " + e.code); resolve(seen); });
+      ws.addEventListener("error", (e) => { seen.push("error " + e.message); resolve(seen); });
+    }), JSON.stringify);
+    return Response.json(out);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: the global WebSocket is the class of a pair's ends, and makes outgoing sockets to ws: and wss: URLs",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CLASS_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket's binary messages are ArrayBuffers by default before 2026-03-17 (websocket_standard_binary_type)",
+    files: { "wrangler.toml": wsConfig("2026-03-16"), "index.js": WEBSOCKET_CLASS_WORKER },
+    // Not the outgoing socket: before 2026-04-07 its close is not answered by this worker's end,
+    // and workerd's client then sees 1006 where Bun's dev server answers the close itself.
+    requests: [{ path: "/?pairs-only" }],
+    fast: true,
+  }),
+);
+
 cases.push(
   devCase({
     name: "runtime: a WebSocket neither accepted nor connected refuses send() and close()",
