@@ -183,6 +183,12 @@ export function limitsCloseReason({ flags, date }: CompatSettings): boolean {
   return flags.includes("websocket_close_reason_byte_limit") || date >= "2026-03-03";
 }
 
+/** A WebSocket's binaryType starts as "blob": websocket_standard_binary_type, the default from 2026-03-17. */
+export function blobsBinaryMessages({ flags, date }: CompatSettings): boolean {
+  if (flags.includes("no_websocket_standard_binary_type")) return false;
+  return flags.includes("websocket_standard_binary_type") || date >= "2026-03-17";
+}
+
 /** The flags of `flags` that the runtime knows but bunflare does not give, in the order given. */
 export function unsupportedFlags(flags: string[]): string[] {
   return [...new Set(flags.filter((flag) => UNSUPPORTED_FLAGS.has(flag)))];

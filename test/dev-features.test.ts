@@ -256,6 +256,44 @@ export default {
   });
 });
 
+describe("bunflare dev request body streams", () => {
+  test("a made request body is sent up to its first chunk that is not bytes, by fetch() to a server and by a service binding", async () => {
+    // The outside server: answers with what body it got, and whether reading it failed.
+    const bodies: string[] = [];
+    const outside = Bun.serve({
+      port: 0,
+      async fetch(request) {
+        const text = await request.text().catch((error) => "failed: " + error);
+        bodies.push(text);
+        return new Response("outside got " + text);
+      },
+    });
+    try {
+      const { dev, get } = await serve({
+        "wrangler.toml": toml("src/index.js", 'services = [{ binding = "SELF", service = "t" }]\n'),
+        "src/index.js": `const mixed = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("bytes ")); c.enqueue("text"); c.close(); } });
+export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/echo") return new Response("self got " + (await request.text()));
+    const answer = (r) => r.text();
+    return Response.json([
+      await fetch("${outside.url.href}", { method: "POST", body: mixed() }).then(answer),
+      await fetch(new Request("${outside.url.href}", { method: "PUT", body: mixed() })).then(answer),
+      await env.SELF.fetch("http://self/echo", { method: "POST", body: mixed() }).then(answer),
+    ]);
+  },
+};
+`,
+      });
+      expect(await (await get("/")).json()).toEqual(["outside got bytes ", "outside got bytes ", "self got bytes "]);
+      expect(bodies).toEqual(["bytes ", "bytes "]);
+      await dev.waitForOutput(/✘ \[ERROR\] Uncaught TypeError: This ReadableStream did not return bytes\./);
+    } finally {
+      outside.stop(true);
+    }
+  });
+});
+
 describe("bunflare dev WebSocket closes", () => {
   // The worker logs what its end of the socket saw; /log answers with it.
   const closingWorker = `const log = [];

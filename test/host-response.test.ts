@@ -17,6 +17,49 @@ test("a status outside 200-599 is refused, 101 only with a WebSocket", () => {
   expect(new Response(null, { status: 599 }).status).toBe(599);
 });
 
+test("the global WebSocket is the class of a pair's ends; new WebSocket(url) takes only ws: and wss:, and gives a working client", async () => {
+  const [a] = [...Object.values(new WebSocketPair())];
+  expect(a instanceof WebSocket).toBe(true);
+  expect(Object.getPrototypeOf(a)).toBe(WebSocket.prototype);
+  expect([a.url, a.protocol, a.extensions, Object.prototype.toString.call(a)]).toEqual([null, "", "", "[object WebSocket]"]);
+  expect(Object.getOwnPropertyNames(WebSocket).sort()).toEqual([...["CLOSED", "CLOSING", "CONNECTING", "OPEN"].flatMap((n) => [n, `READY_STATE_${n}`]), "length", "name", "prototype"].sort());
+  expect(({}) instanceof WebSocket).toBe(false);
+  const scheme = "WebSocket Constructor: The url scheme must be ws or wss.";
+  expect(() => new WebSocket("http://example.com/")).toThrow(scheme);
+  expect(() => new WebSocket("not a url")).toThrow(scheme);
+  expect(() => new Response(null, { status: 101, webSocket: {} } as ResponseInit)).toThrow(
+    "Incorrect type for the 'webSocket' field on 'InitializerDict': the provided value is not of type 'WebSocket'.",
+  );
+  // An outgoing socket is Bun's client, and still a WebSocket.
+  const server = Bun.serve({ port: 0, fetch: (request, srv) => (srv.upgrade(request) ? undefined : new Response("no")), websocket: { message: (ws, m) => void ws.send("echo " + m) } });
+  try {
+    const ws = new WebSocket(`ws://localhost:${server.port}/`);
+    expect(ws instanceof WebSocket).toBe(true);
+    const echoed = new Promise((resolve) => ws.addEventListener("message", (event) => resolve(event.data)));
+    ws.addEventListener("open", () => ws.send("hi"));
+    expect(await echoed).toBe("echo hi");
+    ws.close();
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("websocket_standard_binary_type: binaryType starts as \"blob\" and a binary message comes as a Blob; \"arraybuffer\" and the older default give ArrayBuffers", async () => {
+  const kinds = async (blobMessages: boolean, binaryType?: string) => {
+    const [a, b] = [...Object.values(new (webSocketPairFor({ autoReply: false, limitReason: false, blobMessages }))())];
+    a.accept();
+    b.accept();
+    if (binaryType) a.binaryType = binaryType;
+    const got = new Promise((resolve) => a.addEventListener("message", (event: Event) => resolve(Object.prototype.toString.call((event as MessageEvent).data))));
+    b.send(new Uint8Array([1]));
+    return [a.binaryType, await got];
+  };
+  expect(await kinds(true)).toEqual(["blob", "[object Blob]"]);
+  expect(await kinds(true, "arraybuffer")).toEqual(["arraybuffer", "[object ArrayBuffer]"]);
+  expect(await kinds(false)).toEqual(["arraybuffer", "[object ArrayBuffer]"]);
+  expect(await kinds(false, "blob")).toEqual(["blob", "[object Blob]"]);
+});
+
 test("a body on a null-body status is refused unless it is empty, in new Response() and Response.json()", () => {
   const nullBody = "Response with null body status (101, 204, 205, or 304) cannot have a body.";
   expect(() => new Response("x", { status: 204 })).toThrow(nullBody);
@@ -41,10 +84,29 @@ test("WebSocketPair: close() without a code reaches the peer as 1005", async () 
   expect(await closed).toBe("1005 [] true");
 });
 
+test("WebSocketPair: an end neither accepted nor connected refuses send() and close() in workerd's words; once accepted it sends", async () => {
+  const [a, b] = [...Object.values(new WebSocketPair())] as InstanceType<typeof WebSocketPair>[0][];
+  const refused = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
+  expect(() => b.send("x")).toThrow(new TypeError(refused));
+  expect(() => b.close(1000)).toThrow(new TypeError(refused));
+  expect(() => a.close()).toThrow(new TypeError(refused));
+  // The code is checked first; a refused call changes nothing.
+  expect(() => b.close(1)).toThrow("Invalid WebSocket close code: 1.");
+  expect([a.readyState, b.readyState]).toEqual([1, 1]);
+  b.accept();
+  b.send("hello");
+  expect(() => a.send("back")).toThrow(new TypeError(refused));
+  a.accept();
+  const got = await new Promise((resolve) => a.addEventListener("message", (event) => resolve((event as MessageEvent).data)));
+  expect(got).toBe("hello");
+});
+
 test("WebSocketPair: invalid close codes and a reason without a code are refused as workerd refuses them", () => {
   const refusal = (code: unknown, reason?: string) => {
     try {
-      new WebSocketPair()[0].close(code as number, reason);
+      const ws = new WebSocketPair()[0];
+      ws.accept();
+      ws.close(code as number, reason);
       return "ok";
     } catch (error) {
       return `${(error as DOMException).name}: ${(error as DOMException).message}`;
@@ -60,11 +122,13 @@ test("WebSocketPair: invalid close codes and a reason without a code are refused
 });
 
 test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 123 UTF-8 bytes is refused", () => {
-  const Pair = webSocketPairFor({ autoReply: false, limitReason: true });
+  const Pair = webSocketPairFor({ autoReply: false, limitReason: true, blobMessages: false });
   expect(Pair.name).toBe("WebSocketPair");
   const attempt = (code: number | undefined, reason: string) => {
     try {
-      new Pair()[0].close(code, reason);
+      const ws = new Pair()[0];
+      ws.accept();
+      ws.close(code, reason);
       return "ok";
     } catch (error) {
       return `${(error as DOMException).name}: ${(error as DOMException).message}`;
@@ -78,6 +142,8 @@ test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 
   expect(attempt(undefined, "x".repeat(124))).toBe(tooLong);
   // A worker's own subclass keeps the settings, and the class shows no more than workerd's.
   class Mine extends Pair {}
-  expect(() => new Mine()[0].close(1000, "x".repeat(124))).toThrow(tooLong.replace("SyntaxError: ", ""));
+  const mine = new Mine()[0];
+  mine.accept();
+  expect(() => mine.close(1000, "x".repeat(124))).toThrow(tooLong.replace("SyntaxError: ", ""));
   expect(Object.getOwnPropertyNames(Pair).sort()).toEqual(["length", "name", "prototype"]);
 });

@@ -3,7 +3,7 @@
 // refused, functions' source text as written; and the compatibility date and flag
 // checks `wrangler dev` makes before it starts a worker.
 import type { CompatCase } from "../harness.ts";
-import { devCase } from "../dev-harness.ts";
+import { devCase, workerToml } from "../dev-harness.ts";
 import { ATTEMPT } from "../attempt.ts";
 
 /**
@@ -430,6 +430,50 @@ cases.push(
   }),
 );
 
+// A made stream sent as a request body, by fetch() (here to the worker's own URL) or by a
+// service binding's fetch(), given in the init or in a Request: workerd sends what it gives
+// up to its first chunk that is not bytes (or its own error), and the body ends there. The
+// sender's fetch() goes on, the receiver reads that much without an error, and the error is
+// logged as uncaught (not compared: workerd logs it twice, bunflare once).
+const SENT_STREAMS_WORKER = `const encode = (text) => new TextEncoder().encode(text);
+const strings = () => new ReadableStream({ start(c) { c.enqueue("hello "); c.enqueue("world"); c.close(); } });
+const mixed = () => new ReadableStream({ start(c) { c.enqueue(encode("bytes ")); c.enqueue("then text"); c.close(); } });
+const bytes = () => ReadableStream.from([encode("all "), encode("bytes")]);
+const failing = () => { let n = 0; return new ReadableStream({ pull(c) { if (n++ < 2) c.enqueue(encode("chunk " + n + " ")); else c.error(new Error("boom in stream")); } }); };
+const transformed = () => { const { readable, writable } = new TransformStream(); const w = writable.getWriter(); w.write("one"); w.close(); return readable; };
+const sent = (work) => work().then(async (r) => r.status + " " + await r.text(), (e) => e.constructor.name + ": " + e.message);
+export const received = (request) => request.text().then((t) => "got " + JSON.stringify(t), (e) => "read failed " + e.constructor.name + ": " + e.message);
+export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/echo") return new Response(await received(request));
+    const self = new URL("/echo", request.url).href;
+    const out = {};
+    for (const [name, make] of Object.entries({ strings, mixed, bytes, failing, transformed })) {
+      out["fetch " + name] = await sent(() => fetch(self, { method: "POST", body: make() }));
+      out["fetch Request " + name] = await sent(() => fetch(new Request(self, { method: "POST", body: make() })));
+      out["binding " + name] = await sent(() => env.B.fetch("http://b/", { method: "POST", body: make() }));
+      out["binding Request " + name] = await sent(() => env.B.fetch(new Request("http://b/", { method: "POST", body: make() })));
+    }
+    out.ownRead = await received(new Request(self, { method: "POST", body: strings() }));
+    return Response.json(out);
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: a request body stream that gives strings or fails is sent up to there, by fetch() and by a service binding",
+    files: {
+      "a.toml": workerToml("a", "a.js", '[[services]]\nbinding = "B"\nservice = "b"\n'),
+      "b.toml": workerToml("b", "b.js"),
+      "a.js": SENT_STREAMS_WORKER,
+      "b.js": 'import { received } from "./a.js";\nexport default { async fetch(request) { return new Response(await received(request)); } };\n',
+    },
+    args: ["-c", "a.toml", "-c", "b.toml"],
+    requests: [{ path: "/" }],
+  }),
+);
+
 // WebSocketPair: a socket is CLOSING from its close() until the peer's close
 // reaches it, and CLOSING from receiving a close until it closes too. Before
 // 2026-04-07 the peer answers only when its code calls close(); from then on
@@ -544,6 +588,137 @@ cases.push(
   devCase({
     name: "runtime: a WebSocket's automatic close reply echoes 1005 (web_socket_auto_reply_to_close, from 2026-04-07)",
     files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CODES_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
+// An end of a WebSocketPair that was neither accepted nor returned in a 101 refuses send()
+// and close() with one TypeError (close() checks its code and reason first); a refused call
+// changes nothing. The end returned in a Response is refused too. send() takes anything but
+// nothing, as a string.
+const WEBSOCKET_UNACCEPTED_WORKER = `${ATTEMPT}
+const pair = () => Object.values(new WebSocketPair());
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export default {
+  async fetch() {
+    const out = {};
+    { const [a, b] = pair(); out.sendServer = attempt(() => b.send("x")); out.sendClient = attempt(() => a.send("x")); out.states = [a.readyState, b.readyState]; }
+    { const [a, b] = pair(); out.closeServer = attempt(() => b.close()); out.closeWithCode = attempt(() => b.close(1000, "bye")); out.closeClient = attempt(() => a.close(1000)); out.statesAfterClose = [a.readyState, b.readyState]; }
+    { const [, b] = pair(); out.badCode = attempt(() => b.close(1)); out.reasonWithoutCode = attempt(() => b.close(undefined, "r")); out.longReason = attempt(() => b.close(1000, "x".repeat(200))); }
+    { const [, b] = pair(); out.errorShape = attempt(() => b.send("x"), String, (e) => [e.name, e instanceof TypeError, e instanceof DOMException].join(" ")); }
+    { const [, b] = pair(); out.sendNothing = attempt(() => b.send()); out.sendObject = attempt(() => b.send({})); }
+    { const [a, b] = pair(); b.accept(); out.afterAccept = attempt(() => b.send("x")); out.peerNotAccepted = attempt(() => a.send("y")); out.acceptTwice = attempt(() => { b.accept(); b.accept(); return "ok"; }); }
+    {
+      const [a, b] = pair();
+      a.accept();
+      b.accept();
+      const got = [];
+      a.addEventListener("message", (e) => got.push(typeof e.data + " " + e.data));
+      b.send("hi");
+      b.send({});
+      b.send(12);
+      await wait(20);
+      out.bothAccepted = got;
+      out.closeAccepted = attempt(() => b.close(1000));
+    }
+    {
+      const [a] = pair();
+      new Response(null, { status: 101, webSocket: a });
+      out.sendReturned = attempt(() => a.send("x"));
+      out.closeReturned = attempt(() => a.close(1000));
+    }
+    return Response.json(out);
+  },
+};
+`;
+// The global WebSocket is one class for a pair's ends and outgoing sockets, as in workerd:
+// its members and constants, a pair's end an instance of it with no URL, `new WebSocket(url)`
+// only for ws: and wss:, and an outgoing socket (to this worker) that opens, talks and closes.
+// (Not compared: the words for calling it without new, which are the JS engine's.)
+const WEBSOCKET_CLASS_WORKER = `${ATTEMPT}
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/ws") {
+      const [client, server] = Object.values(new WebSocketPair());
+      server.accept();
+      server.addEventListener("message", (e) => server.send("echo " + e.data));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const [a, b] = Object.values(new WebSocketPair());
+    const out = {
+      instance: a instanceof WebSocket,
+      proto: Object.getPrototypeOf(a) === WebSocket.prototype,
+      ctor: a.constructor === WebSocket,
+      name: WebSocket.name,
+      length: WebSocket.length,
+      statics: Object.getOwnPropertyNames(WebSocket).sort(),
+      protoNames: Object.getOwnPropertyNames(WebSocket.prototype).sort(),
+      protoOfProto: Object.getPrototypeOf(WebSocket.prototype) === EventTarget.prototype,
+      ownKeys: Object.keys(a),
+      toStringTag: Object.prototype.toString.call(a),
+      consts: [WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, WebSocket.READY_STATE_OPEN],
+      protoConsts: [a.CONNECTING, a.OPEN, a.READY_STATE_CLOSED],
+      fields: [a.url, a.protocol, a.extensions, a.binaryType, a.bufferedAmount],
+      notInstances: [{} instanceof WebSocket, null instanceof WebSocket, new EventTarget() instanceof WebSocket],
+      badUrl: attempt(() => new WebSocket("http://[")),
+      httpUrl: attempt(() => new WebSocket("http://example.com/").url),
+      ftpUrl: attempt(() => new WebSocket("ftp://example.com/")),
+    };
+    // binaryType starts as "blob" from 2026-03-17 (websocket_standard_binary_type), "arraybuffer"
+    // before; it takes only those two, and says what a binary message is as it is delivered.
+    const wait = () => new Promise((resolve) => setTimeout(resolve, 20));
+    a.accept();
+    b.accept();
+    const kinds = [a.binaryType];
+    a.addEventListener("message", (e) => kinds.push(a.binaryType + " " + Object.prototype.toString.call(e.data)));
+    b.send(new Uint8Array([1, 2]));
+    await wait();
+    a.binaryType = "arraybuffer";
+    b.send(new Uint8Array([3]));
+    a.binaryType = "nonsense";
+    await wait();
+    a.binaryType = "blob";
+    b.send(new Uint8Array([4]));
+    b.send("text");
+    await wait();
+    out.binaryMessages = kinds;
+    out.asResponse = attempt(() => new Response(null, { status: 101, webSocket: {} }).status);
+    if (url.searchParams.has("pairs-only")) return Response.json(out);
+    out.outgoing = await attempt(() => new Promise((resolve) => {
+      const ws = new WebSocket(url.origin.replace("http", "ws") + "/ws");
+      const seen = [ws instanceof WebSocket, ws.readyState, ws.url === url.origin.replace("http", "ws") + "/ws"];
+      ws.addEventListener("open", () => { seen.push("open " + ws.readyState); ws.send("hi"); });
+      ws.addEventListener("message", (e) => { seen.push("message " + e.data); ws.close(1000); });
+      ws.addEventListener("close", (e) => { seen.push("close " + e.code); resolve(seen); });
+      ws.addEventListener("error", (e) => { seen.push("error " + e.message); resolve(seen); });
+    }), JSON.stringify);
+    return Response.json(out);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: the global WebSocket is the class of a pair's ends, and makes outgoing sockets to ws: and wss: URLs",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_CLASS_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "runtime: a WebSocket's binary messages are ArrayBuffers by default before 2026-03-17 (websocket_standard_binary_type)",
+    files: { "wrangler.toml": wsConfig("2026-03-16"), "index.js": WEBSOCKET_CLASS_WORKER },
+    // Not the outgoing socket: before 2026-04-07 its close is not answered by this worker's end,
+    // and workerd's client then sees 1006 where Bun's dev server answers the close itself.
+    requests: [{ path: "/?pairs-only" }],
+    fast: true,
+  }),
+);
+
+cases.push(
+  devCase({
+    name: "runtime: a WebSocket neither accepted nor connected refuses send() and close()",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": WEBSOCKET_UNACCEPTED_WORKER },
     requests: [{ path: "/" }],
     fast: true,
   }),

@@ -3,10 +3,14 @@
 // `redirect: "manual"` (at most 20, with the Fetch standard's method rules), and
 // the answer's `url` is the last URL asked for, `redirected` whether that was
 // after a redirect; an answer to HEAD has no body.
+import { sentAsWorkerd } from "../host/worker-streams.ts";
+
 const MAX_REDIRECTS = 20;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export async function fetchThroughBinding(request: Request, send: (request: Request) => Promise<Response> | Response): Promise<Response> {
+export async function fetchThroughBinding(given: Request, send: (request: Request) => Promise<Response> | Response): Promise<Response> {
+  // A body stream the worker made goes as far as it gives bytes, as fetch() sends it.
+  const request = sentAsWorkerd(given);
   const follow = request.redirect !== "manual";
   // A body to send again after a 307 or 308: a copy is kept only when there is one.
   const spare = follow && request.body !== null ? request.clone() : undefined;

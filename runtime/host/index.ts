@@ -9,7 +9,7 @@ import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
-import { rememberWebSocket, WebSocketPair } from "./websocket.ts";
+import { rememberWebSocket, WebSocketPair, WorkerWebSocket } from "./websocket.ts";
 import { WebSocketRequestResponsePair } from "../bindings/durable-objects/websockets.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
@@ -18,7 +18,7 @@ import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
-import { bytesOnly, isAnyChunkStream, rememberCheckedBody } from "./worker-streams.ts";
+import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
 
 type Listener = (event: any) => void;
 
@@ -132,8 +132,11 @@ export function installRuntimeGlobals(): void {
   }) as typeof Response.redirect;
   installResponseShape();
   installRequestShape();
+  globalThis.fetch = workerFetch as typeof fetch;
   installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
+  // One class for a pair's ends and outgoing sockets, as workerd has.
+  globalThis.WebSocket = WorkerWebSocket as unknown as typeof WebSocket;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
   // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
   if (!("scheduler" in globalThis)) {
@@ -286,8 +289,11 @@ function installRequestShape(): void {
       // A body stream the worker made gives only bytes, as for a Response. (A Request as
       // init is left alone: reading its body would make Bun build a stream for nothing.)
       const init = args[1];
-      if (init && !(init instanceof Native) && isAnyChunkStream(init.body)) args[1] = { ...init, body: bytesOnly(init.body) };
+      const made = init && !(init instanceof Native) && isAnyChunkStream(init.body);
+      if (made) args[1] = { ...init, body: bytesOnly(init.body as ReadableStream) };
       super(...args);
+      // A copy of a checked request carries its checked body on.
+      if (made || (hasCheckedBody(args[0]) && (init == null || init.body === undefined))) rememberCheckedBody(this);
     }
 
     static override [Symbol.hasInstance](value: unknown): boolean {

@@ -105,7 +105,7 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.self = view;
   values.console = workerConsole;
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
-  values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false });
+  values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false, blobMessages: false });
   values.ReadableStream = WorkerReadableStream;
   values.TransformStream = WorkerTransformStream;
   return values;

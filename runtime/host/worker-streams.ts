@@ -4,7 +4,9 @@
 // (bound in its modules by scope.ts) mark what they make; a Response or Request
 // built on a marked stream reads it through bytesOnly(), and the dev server ends
 // such a response where its body failed (endedOnBodyError: one WeakSet lookup
-// for any other response). The host's own streams stay unmarked and unchecked.
+// for any other response); fetch() and a binding's fetch() send one as far as it
+// gives bytes (sentAsWorkerd). The host's own streams stay unmarked and unchecked.
+import { workerConsole } from "./worker-console.ts";
 
 const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
 /** The streams worker code made whose chunks may be anything: workerd sends only bytes of one as a body. */
@@ -79,23 +81,23 @@ export function bytesOnly(stream: ReadableStream): ReadableStream {
   );
 }
 
-/** The Responses whose body is a bytesOnly() stream. */
-const checked = new WeakSet<Response>();
+/** The Responses and Requests whose body is a bytesOnly() stream. */
+const checked = new WeakSet<object>();
 
-/** Called for a Response whose body is a bytesOnly() stream. */
-export function rememberCheckedBody(response: Response): void {
-  checked.add(response);
+/** Called for a Response or Request whose body is a bytesOnly() stream. */
+export function rememberCheckedBody(message: Request | Response): void {
+  checked.add(message);
 }
 
-/**
- * The response as the client gets it: a checked body that fails is reported and
- * ends where it failed, after the status and what came before, as under wrangler
- * (Bun would reset the connection, and print its own trace of the error).
- */
-export function endedOnBodyError(response: Response, report: (error: unknown) => void): Response {
-  if (!checked.has(response)) return response;
-  const reader = response.body!.getReader();
-  const body = new ReadableStream({
+/** Whether `value` is a Request or Response whose body is a bytesOnly() stream. */
+export function hasCheckedBody(value: unknown): boolean {
+  return typeof value === "object" && value !== null && checked.has(value);
+}
+
+/** `stream`, ended cleanly where it fails, the failure given to `report`. */
+function endedWhereFailed(stream: ReadableStream, report: (error: unknown) => void): ReadableStream {
+  const reader = stream.getReader();
+  return new ReadableStream({
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
@@ -108,5 +110,39 @@ export function endedOnBodyError(response: Response, report: (error: unknown) =>
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/**
+ * The response as the client gets it: a checked body that fails is reported and
+ * ends where it failed, after the status and what came before, as under wrangler
+ * (Bun would reset the connection, and print its own trace of the error).
+ */
+export function endedOnBodyError(response: Response, report: (error: unknown) => void): Response {
+  if (!checked.has(response)) return response;
+  const body = endedWhereFailed(response.body!, report);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
+
+/**
+ * A request as workerd sends it, by fetch() or a binding's fetch(): a checked body
+ * that fails (a chunk that is not bytes, or the stream's own error) ends there, and
+ * the receiver gets what came before as the whole body; the sender's fetch() goes on,
+ * and the error is logged as uncaught.
+ */
+export function sentAsWorkerd(request: Request): Request {
+  if (!checked.has(request)) return request;
+  return new Request(request, { body: endedWhereFailed(request.body!, (error) => workerConsole.error(`Uncaught ${error}`)) });
+}
+
+const nativeFetch = globalThis.fetch;
+
+/**
+ * The global fetch(): Bun's, with a body stream the worker made sent as workerd sends it.
+ * A made stream in the init goes through the worker's Request, which checks its chunks.
+ * (Global, not a module shadow, so a worker's own `globalThis.fetch = ...` still wraps it.)
+ */
+// `init` defaults, so `fetch.length` is 1 as the native one's.
+export const workerFetch = function fetch(input: Request | string | URL, init: RequestInit | undefined = undefined): Promise<Response> {
+  if (init != null && isAnyChunkStream(init.body)) return nativeFetch(sentAsWorkerd(new Request(input as string, init)));
+  return nativeFetch(checked.has(input as object) ? sentAsWorkerd(input as Request) : input, init);
+};

@@ -5,7 +5,7 @@ import { devRequestLine } from "../log.ts";
 import { workerdStatusText } from "./status-text.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
-import { webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
+import { attachSocket, connectionClosed, webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { isRemoteCall } from "./remote.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
@@ -148,7 +148,7 @@ export class DevHttpServer {
         open: (ws) => {
           const socket = (ws.data as SocketData | undefined)?.socket;
           if (!socket) return void sockets.add(ws);
-          socket.attach({ send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
+          attachSocket(socket, { send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
         },
         message: (ws, message) => {
           const socket = (ws.data as SocketData | undefined)?.socket;
@@ -160,7 +160,8 @@ export class DevHttpServer {
         },
         close: (ws, code, reason) => {
           sockets.delete(ws);
-          (ws.data as SocketData | undefined)?.socket?.connectionClosed(code, reason);
+          const socket = (ws.data as SocketData | undefined)?.socket;
+          if (socket) connectionClosed(socket, code, reason);
         },
       },
       error: (error) => new Response(String(error), { status: 500 }),

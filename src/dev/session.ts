@@ -19,7 +19,7 @@ import type { SessionWorker } from "./pumps/types.ts";
 import { builtMainMissing } from "../config/index.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
-import { allowsEvalDuringStartup, autoRepliesToClose, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
+import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
@@ -283,7 +283,7 @@ export class DevSession {
           nodeGlobals: hasNodeGlobals(compat),
           processEnv,
           evalAtStartup: allowsEvalDuringStartup(compat),
-          webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat) },
+          webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat), blobMessages: blobsBinaryMessages(compat) },
         },
         onBackgroundError: (error, worker) => this.console.workerError(worker.mapStack(error)),
       });

@@ -5,7 +5,7 @@
 // webSocketError handlers through its input gate, like any other event.
 // Nothing is actually hibernated: the instance stays in memory.
 import { DurableObjectLimits } from "./limits.ts";
-import { WorkerWebSocket as HostWebSocket } from "../../host/websocket.ts";
+import { isAccepted, markHibernated } from "../../host/websocket.ts";
 
 export interface WorkerWebSocket {
   send(message: string | ArrayBuffer | ArrayBufferView): void;
@@ -51,7 +51,7 @@ export class HibernatableSockets {
       }
     }
     // Accepting twice would deliver every message twice.
-    if (hibernating.has(ws) || HostWebSocket.accepted(ws)) {
+    if (hibernating.has(ws) || isAccepted(ws)) {
       throw new Error("Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
     }
     this.#tags.set(ws, tags.map(String));
@@ -74,6 +74,7 @@ export class HibernatableSockets {
       this.#deliver("webSocketError", (socket) => [socket, event.error ?? event], ws);
     });
     // Our sockets only start delivering events once accepted; acceptWebSocket stands in for accept().
+    markHibernated(ws);
     ws.accept?.();
     hibernating.add(ws);
     Object.defineProperty(ws, "accept", {
