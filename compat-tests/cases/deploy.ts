@@ -86,6 +86,23 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"], reason: "the upload size differs by design: bunflare inlines text modules" }],
   },
+  ...[false, true].map((noBundle) => ({
+    // Bunflare printed no "Ignoring duplicate module" warnings, and listed a.txt before a/x.txt
+    // (wrangler walks each directory in name order, depth first).
+    name: `deploy: --dry-run ${noBundle ? "no_bundle" : "find_additional_modules"}: a file two module rules match is warned about, the entry too, and the first rule wins`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\nfallthrough = true\n[[rules]]\ntype = "ESModule"\nglobs = ["*.js"]\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.txt", "a.txt"]\nfallthrough = true\n',
+      "src/index.js": 'import a from "./a.txt";\nimport { x } from "./b.js";\nexport default { fetch() { return new Response(a + x); } };\n',
+      "src/a.txt": "hi\n",
+      "src/a/x.txt": "x\n",
+      "src/b.js": "export const x = 1;\n",
+    },
+    normalize: sizes,
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  })),
   {
     name: "deploy: --dry-run --outdir writes wrangler's layout",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },

@@ -237,6 +237,25 @@ cases.push(
       compareStderr: true,
     }),
   ),
+  ...[false, true].map((noBundle) =>
+    devCase({
+      // Bunflare printed no "Ignoring duplicate module" warnings; wrangler prints them with the table, at start and on each reload.
+      name: `dev: ${noBundle ? "no_bundle" : "find_additional_modules"}: a file two module rules match is warned about at start and on each reload`,
+      files: {
+        "wrangler.toml":
+          `name = "dup-modules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\nfallthrough = true\n[[rules]]\ntype = "ESModule"\nglobs = ["*.js"]\n' +
+          '[[rules]]\ntype = "Text"\nglobs = ["**/*.txt"]\nfallthrough = true\n',
+        "src/index.js": 'import a from "./a.txt";\nimport { x } from "./b.js";\nexport default { fetch() { return new Response(a + x); } };\n',
+        "src/a.txt": "v1 ",
+        "src/b.js": "export const x = 1;\n",
+      },
+      requests: [{ path: "/" }],
+      reload: { files: { "src/a.txt": "v2 " }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
     name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
+import { blue, green } from "../colors.ts";
 import { DEFAULT_ASSET_RULES, moduleGlobSource } from "./rules.ts";
 
 export interface AdditionalModule {
@@ -37,9 +38,11 @@ function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; 
   }));
 }
 
+/** The files under `dir`, in wrangler's order: each directory's entries sorted by name, depth first. */
 function filesUnder(root: string, dir = root): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(root, full));
@@ -48,16 +51,31 @@ function filesUnder(root: string, dir = root): string[] {
   return out;
 }
 
-export function findAdditionalModules(moduleRoot: string, entry: string, rules: ModuleRule[] | undefined): AdditionalModule[] {
+export interface FoundModules {
+  modules: AdditionalModule[];
+  /** Wrangler's "Ignoring duplicate module" warnings: one for each further rule glob a file matches, the entry's too. */
+  warnings: string[];
+}
+
+export function findAdditionalModules(moduleRoot: string, entry: string, rules: ModuleRule[] | undefined): FoundModules {
   const compiled = moduleRules(rules);
-  const modules: AdditionalModule[] = [];
+  const found: FoundModules = { modules: [], warnings: [] };
   for (const file of filesUnder(moduleRoot)) {
-    if (path.resolve(file) === path.resolve(entry)) continue;
     const name = path.relative(moduleRoot, file).split(path.sep).join("/");
-    const rule = compiled.find((candidate) => candidate.globs.some((glob) => glob.test(name)));
-    if (rule) modules.push({ name, file, type: TYPE_NAMES[rule.type], size: statSync(file).size });
+    let type: string | undefined;
+    // As wrangler, which tries every glob of every rule: the first match wins, each later one is a warning.
+    for (const rule of compiled) {
+      for (const glob of rule.globs) {
+        if (!glob.test(name)) continue;
+        if (type === undefined) type = TYPE_NAMES[rule.type];
+        else found.warnings.push(`Ignoring duplicate module: ${blue(name)} (${green(TYPE_NAMES[rule.type])})`);
+      }
+    }
+    if (type !== undefined && path.resolve(file) !== path.resolve(entry)) {
+      found.modules.push({ name, file, type, size: statSync(file).size });
+    }
   }
-  return modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found;
 }
 
 /** The module root wrangler searches: `base_dir`, else the entry's directory. */

@@ -112,9 +112,10 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     if (noBundle || config.find_additional_modules) {
       const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");
       const found = findAdditionalModules(moduleRootOf(loaded.dir, config.base_dir, main), main, config.rules);
-      const table = additionalModulesTable(found);
+      for (const warning of found.warnings) log.warn(warning);
+      const table = additionalModulesTable(found.modules);
       if (table) log.info(table);
-      unbundled = found.map(({ name, file }) => ({ name, file }));
+      unbundled = found.modules.map(({ name, file }) => ({ name, file }));
     }
     // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
     if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, assets, dispose };

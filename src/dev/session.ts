@@ -376,7 +376,9 @@ export class DevSession {
     if (this.bundles(slot) && !config.find_additional_modules) return;
     const { main } = slot.settings;
     const modules = additionalModules();
-    const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules));
+    const found = modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules);
+    for (const warning of found.warnings) this.console.warn(warning);
+    const table = modules.additionalModulesTable(found.modules);
     if (table) this.console.log("info", table);
   }
 
