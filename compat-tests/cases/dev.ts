@@ -1,5 +1,5 @@
 // `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
-import type { CompatCase } from "../harness.ts";
+import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
 import { devCase, workerToml } from "../dev-harness.ts";
 
 export const cases: CompatCase[] = [
@@ -256,6 +256,28 @@ cases.push(
       compareStderr: true,
     }),
   ),
+  devCase({
+    // Bunflare left out, unsaid, a file under the module root that only a removed rule matches;
+    // wrangler fails the first build and waits: here the config change (fallthrough) fixes it.
+    name: "dev: find_additional_modules: a file only a removed rule matches fails the first build until the config lets it through",
+    files: {
+      "wrangler.toml": 'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n',
+      "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
+      "src/a.md": "md\n",
+      "src/sub/b.txt": "b\n",
+    },
+    fixAtStart: {
+      stderrUntil: /matched a module rule/,
+      files: {
+        "wrangler.toml":
+          'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\nfallthrough = true\n',
+      },
+    },
+    requests: [{ path: "/" }],
+    compareStartup: true,
+    compareStderr: true,
+    stderrExpected: [MODULE_RULE_BUILD_ERROR],
+  }),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
     name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",

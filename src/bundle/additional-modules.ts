@@ -8,7 +8,8 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
 import { blue, green } from "../colors.ts";
-import { DEFAULT_ASSET_RULES, moduleGlobSource } from "./rules.ts";
+import { moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
+import { UserError } from "../errors.ts";
 
 export interface AdditionalModule {
   /** Path relative to the module root, with forward slashes (the module's name). */
@@ -29,13 +30,8 @@ const TYPE_NAMES: Record<ModuleRule["type"], string> = {
   PythonRequirement: "python-requirement",
 };
 
-/** User rules first; a default of the same type is dropped unless the user's says `fallthrough`. */
-function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: RegExp[] }[] {
-  const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
-  return [...userRules, ...DEFAULT_ASSET_RULES.filter((rule) => !replaced.has(rule.type))].map((rule) => ({
-    type: rule.type,
-    globs: rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)),
-  }));
+function compile(rules: ModuleRule[], regExp: (glob: string) => RegExp): { rule: ModuleRule; globs: RegExp[] }[] {
+  return rules.map((rule) => ({ rule, globs: rule.globs.map(regExp) }));
 }
 
 /** The files under `dir`, in wrangler's order: each directory's entries sorted by name, depth first. */
@@ -57,20 +53,25 @@ export interface FoundModules {
   warnings: string[];
 }
 
-export function findAdditionalModules(moduleRoot: string, entry: string, rules: ModuleRule[] | undefined): FoundModules {
-  const compiled = moduleRules(rules);
+/** Throws wrangler's error for a file under the module root that a removed rule matches. */
+export function findAdditionalModules(moduleRoot: string, entry: string, userRules: ModuleRule[] | undefined): FoundModules {
+  const parsed = parseRules(userRules);
+  const rules = compile(parsed.rules, (glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`));
+  const removed = compile(parsed.removed, removedRuleRegExp);
   const found: FoundModules = { modules: [], warnings: [] };
   for (const file of filesUnder(moduleRoot)) {
     const name = path.relative(moduleRoot, file).split(path.sep).join("/");
     let type: string | undefined;
     // As wrangler, which tries every glob of every rule: the first match wins, each later one is a warning.
-    for (const rule of compiled) {
-      for (const glob of rule.globs) {
+    for (const { rule, globs } of rules) {
+      for (const glob of globs) {
         if (!glob.test(name)) continue;
         if (type === undefined) type = TYPE_NAMES[rule.type];
         else found.warnings.push(`Ignoring duplicate module: ${blue(name)} (${green(TYPE_NAMES[rule.type])})`);
       }
     }
+    const hidden = removed.find(({ globs }) => globs.some((glob) => glob.test(name)));
+    if (hidden) throw new UserError(removedRuleError(name, hidden.rule));
     if (type !== undefined && path.resolve(file) !== path.resolve(entry)) {
       found.modules.push({ name, file, type, size: statSync(file).size });
     }

@@ -111,6 +111,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     let unbundled: BuiltWorker["modules"] = [];
     if (noBundle || config.find_additional_modules) {
       const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");
+      // As wrangler, which reads the rules a second time to find an unbundled worker's modules.
+      if (noBundle) for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
       const found = findAdditionalModules(moduleRootOf(loaded.dir, config.base_dir, main), main, config.rules);
       for (const warning of found.warnings) log.warn(warning);
       const table = additionalModulesTable(found.modules);
