@@ -134,6 +134,21 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run"] }],
   },
   {
+    // Bunflare did not warn that no environment was named.
+    name: "deploy: --dry-run and versions upload --dry-run warn when environments are defined and none is named (not with --env \"\")",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[env.staging]\nname = "app-staging"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    normalize: sizes,
+    steps: [
+      { args: ["deploy", "--dry-run"] },
+      { args: ["versions", "upload", "--dry-run"] },
+      { args: ["deploy", "--dry-run", "--env", ""] },
+      { args: ["build"] },
+    ],
+  },
+  {
     name: "deploy: --dry-run --outdir writes wrangler's layout",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
     normalize: sizes,
