@@ -65,6 +65,21 @@ export function answeredLocally(tests: string): ExpectedDifference[] {
 }
 
 /** KV expirations are absolute seconds computed from the clock a moment apart. */
+// Wrangler throws a module-rule error inside its esbuild plugin: the box then shows wrangler's
+// own source and stack; bunflare's shows the user's import, or nothing where no import is to blame.
+const moduleRuleError = (plugin: string) =>
+  new RegExp(`✘ \\[ERROR\\] Build failed with 1 error:\\n\\n  ✘ \\[ERROR\\] (The file .*?\\.) \\[plugin ${plugin}\\][^]*?\\n *\\n *\\n`);
+export const MODULE_RULE_BUILD_ERROR: ExpectedDifference = {
+  reason: "wrangler's build error shows its own source and stack; bunflare's the user's import (or, with no import to blame, the message alone)",
+  streams: ["stderr"],
+  wrangler: (text) => text.replace(/‹[\d;]+›/g, "").replace(moduleRuleError("wrangler-module-collector"), "<module rule error: $1>\n"),
+  bunflare: (text) =>
+    text
+      .replace(/‹[\d;]+›/g, "")
+      .replace(moduleRuleError("wrangler"), "<module rule error: $1>\n")
+      .replace(/✘ \[ERROR\] (The file .*? matched a module rule .*?\.)\n/, "<module rule error: $1>\n"),
+};
+
 export const EXPIRATION_TOLERANCE: Tolerance = { pattern: /"expiration": (\d+)/g, within: 30 };
 
 /** One CLI invocation, as a user would type it after `wrangler` / `bunflare`. */

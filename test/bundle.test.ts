@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBundler, stopBundler, type BundleOptions, type BuildOutcome } from "../src/bundle/index.ts";
-import { effectiveRules, ignoredRulesWarnings, moduleGlobSource } from "../src/bundle/rules.ts";
+import { effectiveRules, ignoredRulesWarnings, moduleGlobSource, parseRules, removedRuleRegExp } from "../src/bundle/rules.ts";
+import { findAdditionalModules } from "../src/bundle/additional-modules.ts";
 import { createSourceMapper } from "../runtime/host/sourcemap.ts";
 import { project } from "./dev-helpers.ts";
 
@@ -73,6 +74,56 @@ test("a user rule replaces the default rule of its type unless it falls through"
   expect(replaced.filter((rule) => rule.type === "Text").map((rule) => rule.globs)).toEqual([["**/*.md"]]);
   const kept = effectiveRules([{ type: "Text", globs: ["**/*.md"], fallthrough: true }]);
   expect(kept.filter((rule) => rule.type === "Text")).toHaveLength(2);
+});
+
+test("after a rule without fallthrough, later rules of its type, the user's too, are removed as wrangler removes them", () => {
+  const md = { type: "Text" as const, globs: ["**/*.md"] };
+  const dat = { type: "Text" as const, globs: ["**/*.dat"] };
+  const { rules, removed } = parseRules([md, dat]);
+  expect(rules.filter((rule) => rule.type === "Text")).toEqual([md]);
+  expect(removed).toEqual([dat, { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] }]);
+  expect(parseRules([{ ...md, fallthrough: true }, dat]).removed).toEqual([{ type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] }]);
+});
+
+test("a removed rule's glob is tested as wrangler tests it: * spans slashes, so **/*.txt needs one", () => {
+  expect(removedRuleRegExp("**/*.txt").test("sub/b.txt")).toBe(true);
+  expect(removedRuleRegExp("**/*.txt").test("./b.txt")).toBe(true);
+  expect(removedRuleRegExp("**/*.txt").test("b.txt")).toBe(false);
+  expect(removedRuleRegExp("a?.txt").test("ab.txt")).toBe(false);
+  expect(removedRuleRegExp("a?.txt").test("a?.txt")).toBe(true);
+});
+
+test("additional modules: a file two rules match is warned about (the entry too), and one only a removed rule matches throws", () => {
+  const dir = project({ "index.js": "export default {};\n", "a.txt": "a", "sub/b.txt": "b", "sub/c.js": "export const c = 1;\n" });
+  dirs.push(dir);
+  const rules = [
+    { type: "ESModule" as const, globs: ["**/*.js"], fallthrough: true },
+    { type: "ESModule" as const, globs: ["**/*.js"] },
+    { type: "Text" as const, globs: ["**/*.txt"], fallthrough: true },
+  ];
+  const found = findAdditionalModules(dir, path.join(dir, "index.js"), rules);
+  // Each directory in name order, depth first: a.txt, index.js, then sub/.
+  expect(found.modules.map((module) => `${module.name} ${module.type}`)).toEqual(["a.txt text", "sub/b.txt text", "sub/c.js esm"]);
+  expect(found.warnings.map((warning) => warning.replace(/\x1b\[\d+m/g, ""))).toEqual([
+    "Ignoring duplicate module: a.txt (text)",
+    "Ignoring duplicate module: index.js (esm)",
+    "Ignoring duplicate module: sub/b.txt (text)",
+    "Ignoring duplicate module: sub/c.js (esm)",
+  ]);
+  expect(() => findAdditionalModules(dir, path.join(dir, "index.js"), [{ type: "Text", globs: ["**/*.md"] }])).toThrow(
+    'The file sub/b.txt matched a module rule in your configuration ({"type":"Text","globs":["**/*.txt","**/*.html","**/*.sql"]}), but was ignored because a previous rule with the same type was not marked as `fallthrough = true`.',
+  );
+});
+
+test("an import only a removed rule matches fails the build with wrangler's words, at the import", async () => {
+  const outcome = await bundle(
+    { "index.js": 'import a from "./a.dat";\nexport default a;\n', "a.dat": "dat" },
+    { rules: [{ type: "Text", globs: ["**/*.md"] }, { type: "Text", globs: ["**/*.dat"] }] },
+  );
+  expect(outcome.ok).toBe(false);
+  if (outcome.ok) return;
+  expect(outcome.message).toContain("The file ./a.dat matched a module rule in your configuration (" + '{"type":"Text","globs":["**/*.dat"]}), but was ignored');
+  expect(outcome.message).toContain("index.js:1:14");
 });
 
 test("a rule's glob names module files as wrangler's matching does: ** spans directories, * one, the rest literally", () => {

@@ -244,3 +244,19 @@ test("--no-bundle is accepted by deploy --dry-run (yargs reads it as bundle=fals
   expect(result.exitCode).toBe(0);
   expect(readFileSync(path.join(dir, "out", "index.js"), "utf8")).toBe(source);
 });
+
+test("deploy and versions upload --dry-run warn when environments are defined and none is named; --env \"\" names the top level", async () => {
+  const dir = scratch({ "wrangler.json": config({ env: { staging: {} } }), "src/index.js": "export default { fetch() { return new Response('hi'); } };\n" });
+  const warning = (command: string) =>
+    `▲ [WARNING] Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${command} command.\n\n` +
+    "  To avoid unintentional changes to the wrong environment, it is recommended to explicitly specify the target environment using the `-e|--env` flag.\n";
+  const deploy = await run(["deploy", "--dry-run"], dir);
+  expect(deploy.exitCode).toBe(0);
+  expect(deploy.stderr).toContain(warning("deploy"));
+  expect((await run(["versions", "upload", "--dry-run"], dir)).stderr).toContain(warning("versions upload"));
+  const named = await run(["deploy", "--dry-run", "--env", ""], dir);
+  expect(named.exitCode).toBe(0);
+  expect(named.stderr).not.toContain("Multiple environments");
+  const single = scratch({ "wrangler.json": config(), "src/index.js": "export default { fetch() { return new Response('hi'); } };\n" });
+  expect((await run(["deploy", "--dry-run"], single)).stderr).not.toContain("Multiple environments");
+});

@@ -471,9 +471,12 @@ describe("bunflare dev start-up failures", () => {
     void read(child.stderr);
     try {
       await eventually(async () => output.includes('Could not resolve "./missing-b.js"'), 15_000);
-      // The server keeps running and says why it cannot answer (wrangler holds the request until a build succeeds).
+      // The server keeps running and says why it cannot answer. Wrangler holds each request, logging
+      // nothing, until a build succeeds (a client with a timeout just sees nothing); here the 503 is
+      // logged as any request is, so the terminal shows the request came and was refused.
       await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 503);
-      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("Your Worker failed to build or start: see the dev server's output.");
+      expect(await (await fetch(`http://127.0.0.1:${port}/refused`)).text()).toBe("Your Worker failed to build or start: see the dev server's output.");
+      await eventually(async () => output.includes("[wrangler:info] GET /refused 503 Service Unavailable ("));
       expect(output).toContain("Build failed with 2 errors:");
       expect(output).not.toContain("Ready on");
       expect(child.exitCode).toBeNull();

@@ -2,7 +2,7 @@
 // help of the commands bunflare added. Sizes differ by design: bunflare writes the bundle
 // `bunflare dev` runs (text/data modules inlined), wrangler keeps them as separate modules,
 // so the "Total Upload" figures are normalised and the layout is compared by file list.
-import type { CompatCase } from "../harness.ts";
+import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
 
 const CONFIG = JSON.stringify({
   name: "app",
@@ -85,6 +85,68 @@ export const cases: CompatCase[] = [
       "a.dat": "hi\n",
     },
     steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"], reason: "the upload size differs by design: bunflare inlines text modules" }],
+  },
+  ...[false, true].map((noBundle) => ({
+    // Bunflare printed no "Ignoring duplicate module" warnings, and listed a.txt before a/x.txt
+    // (wrangler walks each directory in name order, depth first).
+    name: `deploy: --dry-run ${noBundle ? "no_bundle" : "find_additional_modules"}: a file two module rules match is warned about, the entry too, and the first rule wins`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\nfallthrough = true\n[[rules]]\ntype = "ESModule"\nglobs = ["*.js"]\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.txt", "a.txt"]\nfallthrough = true\n',
+      "src/index.js": 'import a from "./a.txt";\nimport { x } from "./b.js";\nexport default { fetch() { return new Response(a + x); } };\n',
+      "src/a.txt": "hi\n",
+      "src/a/x.txt": "x\n",
+      "src/b.js": "export const x = 1;\n",
+    },
+    normalize: sizes,
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  })),
+  ...[false, true].map((noBundle) => ({
+    // Bunflare left out, unsaid, a file that only a removed rule matches. Wrangler tests removed
+    // rules' globs without globstar, so the default "**/*.txt" fails sub/b.txt but not a.txt.
+    name: `deploy: --dry-run ${noBundle ? "no_bundle" : "find_additional_modules"}: a file under the module root that only a removed rule matches fails the build`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n',
+      "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
+      "src/a.md": "md\n",
+      "src/a.txt": "left out\n",
+      "src/sub/b.txt": "refused\n",
+    },
+    // Unbundled, wrangler's error has no build box: the same words.
+    expected: noBundle ? undefined : [MODULE_RULE_BUILD_ERROR],
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  })),
+  {
+    // Bunflare bundled an import that only a removed rule (here a second user rule of a type) matches.
+    name: "deploy: --dry-run: an import that only a removed module rule matches fails the build",
+    files: {
+      "wrangler.toml":
+        'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n[[rules]]\ntype = "Text"\nglobs = ["**/*.dat"]\n',
+      "index.js": 'import a from "./a.dat";\nexport default { fetch() { return new Response(a); } };\n',
+      "a.dat": "dat\n",
+    },
+    expected: [MODULE_RULE_BUILD_ERROR],
+    steps: [{ args: ["deploy", "--dry-run"] }],
+  },
+  {
+    // Bunflare did not warn that no environment was named.
+    name: "deploy: --dry-run and versions upload --dry-run warn when environments are defined and none is named (not with --env \"\")",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[env.staging]\nname = "app-staging"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    normalize: sizes,
+    steps: [
+      { args: ["deploy", "--dry-run"] },
+      { args: ["versions", "upload", "--dry-run"] },
+      { args: ["deploy", "--dry-run", "--env", ""] },
+      { args: ["build"] },
+    ],
   },
   {
     name: "deploy: --dry-run --outdir writes wrangler's layout",

@@ -1,5 +1,5 @@
 // `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
-import type { CompatCase } from "../harness.ts";
+import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
 import { devCase, workerToml } from "../dev-harness.ts";
 
 export const cases: CompatCase[] = [
@@ -237,6 +237,47 @@ cases.push(
       compareStderr: true,
     }),
   ),
+  ...[false, true].map((noBundle) =>
+    devCase({
+      // Bunflare printed no "Ignoring duplicate module" warnings; wrangler prints them with the table, at start and on each reload.
+      name: `dev: ${noBundle ? "no_bundle" : "find_additional_modules"}: a file two module rules match is warned about at start and on each reload`,
+      files: {
+        "wrangler.toml":
+          `name = "dup-modules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\nfallthrough = true\n[[rules]]\ntype = "ESModule"\nglobs = ["*.js"]\n' +
+          '[[rules]]\ntype = "Text"\nglobs = ["**/*.txt"]\nfallthrough = true\n',
+        "src/index.js": 'import a from "./a.txt";\nimport { x } from "./b.js";\nexport default { fetch() { return new Response(a + x); } };\n',
+        "src/a.txt": "v1 ",
+        "src/b.js": "export const x = 1;\n",
+      },
+      requests: [{ path: "/" }],
+      reload: { files: { "src/a.txt": "v2 " }, waitFor: "/", until: /^v2/, requests: [{ path: "/" }] },
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
+  devCase({
+    // Bunflare left out, unsaid, a file under the module root that only a removed rule matches;
+    // wrangler fails the first build and waits: here the config change (fallthrough) fixes it.
+    name: "dev: find_additional_modules: a file only a removed rule matches fails the first build until the config lets it through",
+    files: {
+      "wrangler.toml": 'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n',
+      "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
+      "src/a.md": "md\n",
+      "src/sub/b.txt": "b\n",
+    },
+    fixAtStart: {
+      stderrUntil: /matched a module rule/,
+      files: {
+        "wrangler.toml":
+          'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\nfallthrough = true\n',
+      },
+    },
+    requests: [{ path: "/" }],
+    compareStartup: true,
+    compareStderr: true,
+    stderrExpected: [MODULE_RULE_BUILD_ERROR],
+  }),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.
     name: "dev: no_bundle: module rules with any glob (a directory, a double extension) give Text and Data modules",

@@ -410,4 +410,27 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": withKvClass(config("undefined-entries")), "index.js": DROPPED_AND_EMPTY_WORKER },
     requests: [{ path: "/" }, { path: "/kv" }],
   }),
+  // Wrangler's `migrations` is inheritable: an environment without its own uses the top
+  // level's (SQLite here, so sql works), one with its own uses those alone (KV-backed here).
+  ...[false, true].map((own) =>
+    devCase({
+      name: `durable objects: dev --env: an environment ${own ? "with its own migrations uses them" : "without migrations inherits the top level's"}, with no warning`,
+      files: {
+        "wrangler.toml":
+          config("env-migrations") +
+          '[env.x]\n[[env.x.durable_objects.bindings]]\nname = "D"\nclass_name = "Thing"\n' +
+          (own ? '[[env.x.migrations]]\ntag = "v1"\nnew_classes = ["Thing"]\n' : ""),
+        "index.js":
+          'import { DurableObject } from "cloudflare:workers";\n' +
+          "export class Thing extends DurableObject {\n" +
+          '  sql() { try { this.ctx.storage.sql.exec("select 1"); return "sql ok"; } catch (e) { return "sql error: " + e.message; } }\n' +
+          "}\n" +
+          'export default { async fetch(req, env) { return new Response(await env.D.get(env.D.idFromName("a")).sql()); } };\n',
+      },
+      args: ["--env", "x"],
+      requests: [{ path: "/" }],
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
 ];

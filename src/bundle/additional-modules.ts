@@ -7,7 +7,9 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
-import { DEFAULT_ASSET_RULES, moduleGlobSource } from "./rules.ts";
+import { blue, green } from "../colors.ts";
+import { moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
+import { UserError } from "../errors.ts";
 
 export interface AdditionalModule {
   /** Path relative to the module root, with forward slashes (the module's name). */
@@ -28,18 +30,15 @@ const TYPE_NAMES: Record<ModuleRule["type"], string> = {
   PythonRequirement: "python-requirement",
 };
 
-/** User rules first; a default of the same type is dropped unless the user's says `fallthrough`. */
-function moduleRules(userRules: ModuleRule[] = []): { type: ModuleRule["type"]; globs: RegExp[] }[] {
-  const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
-  return [...userRules, ...DEFAULT_ASSET_RULES.filter((rule) => !replaced.has(rule.type))].map((rule) => ({
-    type: rule.type,
-    globs: rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)),
-  }));
+function compile(rules: ModuleRule[], regExp: (glob: string) => RegExp): { rule: ModuleRule; globs: RegExp[] }[] {
+  return rules.map((rule) => ({ rule, globs: rule.globs.map(regExp) }));
 }
 
+/** The files under `dir`, in wrangler's order: each directory's entries sorted by name, depth first. */
 function filesUnder(root: string, dir = root): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(root, full));
@@ -48,16 +47,36 @@ function filesUnder(root: string, dir = root): string[] {
   return out;
 }
 
-export function findAdditionalModules(moduleRoot: string, entry: string, rules: ModuleRule[] | undefined): AdditionalModule[] {
-  const compiled = moduleRules(rules);
-  const modules: AdditionalModule[] = [];
+export interface FoundModules {
+  modules: AdditionalModule[];
+  /** Wrangler's "Ignoring duplicate module" warnings: one for each further rule glob a file matches, the entry's too. */
+  warnings: string[];
+}
+
+/** Throws wrangler's error for a file under the module root that a removed rule matches. */
+export function findAdditionalModules(moduleRoot: string, entry: string, userRules: ModuleRule[] | undefined): FoundModules {
+  const parsed = parseRules(userRules);
+  const rules = compile(parsed.rules, (glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`));
+  const removed = compile(parsed.removed, removedRuleRegExp);
+  const found: FoundModules = { modules: [], warnings: [] };
   for (const file of filesUnder(moduleRoot)) {
-    if (path.resolve(file) === path.resolve(entry)) continue;
     const name = path.relative(moduleRoot, file).split(path.sep).join("/");
-    const rule = compiled.find((candidate) => candidate.globs.some((glob) => glob.test(name)));
-    if (rule) modules.push({ name, file, type: TYPE_NAMES[rule.type], size: statSync(file).size });
+    let type: string | undefined;
+    // As wrangler, which tries every glob of every rule: the first match wins, each later one is a warning.
+    for (const { rule, globs } of rules) {
+      for (const glob of globs) {
+        if (!glob.test(name)) continue;
+        if (type === undefined) type = TYPE_NAMES[rule.type];
+        else found.warnings.push(`Ignoring duplicate module: ${blue(name)} (${green(TYPE_NAMES[rule.type])})`);
+      }
+    }
+    const hidden = removed.find(({ globs }) => globs.some((glob) => glob.test(name)));
+    if (hidden) throw new UserError(removedRuleError(name, hidden.rule));
+    if (type !== undefined && path.resolve(file) !== path.resolve(entry)) {
+      found.modules.push({ name, file, type, size: statSync(file).size });
+    }
   }
-  return modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found;
 }
 
 /** The module root wrangler searches: `base_dir`, else the entry's directory. */

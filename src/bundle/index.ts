@@ -20,7 +20,7 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
-import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource } from "./rules.ts";
+import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 import { cacheEntry, loadBuild, saveBuild } from "./cache.ts";
 
@@ -224,13 +224,29 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         if (resolved.errors.length) return { errors: resolved.errors };
         return { path: resolved.path, namespace: "bunflare-module", pluginData: rule.type, watchFiles: [resolved.path] };
       });
+      // As wrangler: an import a removed rule matches (and no rule before it) fails the build.
+      for (const rule of parseRules(options.rules).removed) {
+        for (const glob of rule.globs) {
+          build.onResolve({ filter: removedRuleRegExp(glob) }, (args) => ({ errors: [{ text: removedRuleError(args.path, rule) }] }));
+        }
+      }
       build.onLoad({ filter: /.*/, namespace: "bunflare-module" }, (args) => ({
         contents: assetModuleSource(args.pluginData, readFileSync(args.path)),
         loader: "js",
         watchFiles: [args.path],
       }));
       if (base) {
-        build.onStart(() => {
+        const removed = parseRules(options.rules).removed.length > 0;
+        build.onStart(async () => {
+          // As wrangler: a file under the module root that only a removed rule matches fails the build.
+          if (removed) {
+            try {
+              (await import("./additional-modules.ts")).findAdditionalModules(base, options.entry, options.rules);
+            } catch (error) {
+              if (!(error instanceof UserError)) throw error;
+              return { errors: [{ text: error.message }] };
+            }
+          }
           additional = findAdditional();
         });
       }

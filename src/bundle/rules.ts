@@ -5,16 +5,12 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { layoutNotes } from "../log.ts";
 
-export const DEFAULT_RULES: ModuleRule[] = [
+/** Wrangler's default rules: after the user's, for the modules that are not code. */
+export const DEFAULT_ASSET_RULES: ModuleRule[] = [
   { type: "Text", globs: ["**/*.txt", "**/*.html", "**/*.sql"] },
   { type: "Data", globs: ["**/*.bin"] },
   { type: "CompiledWasm", globs: ["**/*.wasm", "**/*.wasm?module"] },
-  { type: "ESModule", globs: ["**/*.mjs"] },
-  { type: "CommonJS", globs: ["**/*.js", "**/*.cjs"] },
 ];
-
-/** Wrangler's own defaults for the modules that are not code: what its list of rules ends with. */
-export const DEFAULT_ASSET_RULES: ModuleRule[] = DEFAULT_RULES.slice(0, 3);
 
 /**
  * Wrangler's warnings for the rules its list drops: after a rule of a type without
@@ -44,10 +40,41 @@ export function ignoredRulesWarnings(userRules: ModuleRule[] = []): string[] {
     );
 }
 
-/** User rules first; a default rule of the same type is dropped unless the user's says `fallthrough = true`. */
+/**
+ * Wrangler's list of rules: the user's, then the defaults; after a rule without
+ * `fallthrough = true`, every later rule of its type, the user's or a default, is removed.
+ */
+export function parseRules(userRules: ModuleRule[] = []): { rules: ModuleRule[]; removed: ModuleRule[] } {
+  const rules: ModuleRule[] = [];
+  const removed: ModuleRule[] = [];
+  const completed = new Set<string>();
+  for (const rule of [...userRules, ...DEFAULT_ASSET_RULES]) {
+    if (completed.has(rule.type)) removed.push(rule);
+    else {
+      rules.push(rule);
+      if (rule.fallthrough !== true) completed.add(rule.type);
+    }
+  }
+  return { rules, removed };
+}
+
+/** The rules that apply, in order. */
 export function effectiveRules(userRules: ModuleRule[] = []): ModuleRule[] {
-  const replaced = new Set(userRules.filter((rule) => !rule.fallthrough).map((rule) => rule.type));
-  return [...userRules, ...DEFAULT_RULES.filter((rule) => !replaced.has(rule.type))];
+  return parseRules(userRules).rules;
+}
+
+// How wrangler tests a path against a removed rule's glob (glob-to-regexp without its
+// globstar option): `*` spans any characters, slashes too, the rest stands for itself.
+// So "**/*.txt" matches only a path with a slash in it: "sub/a.txt" or "./a.txt", not "a.txt".
+export function removedRuleRegExp(glob: string): RegExp {
+  let source = "";
+  for (const char of glob) source += char === "*" ? ".*" : /[\\^$.+?()[\]{}|/=!,]/.test(char) ? `\\${char}` : char;
+  return new RegExp(`^${source}$`);
+}
+
+/** Wrangler's error for a file a removed rule matches (rather than leave it out unsaid). */
+export function removedRuleError(file: string, rule: ModuleRule): string {
+  return `The file ${file} matched a module rule in your configuration (${JSON.stringify(rule)}), but was ignored because a previous rule with the same type was not marked as \`fallthrough = true\`.`;
 }
 
 export type AssetModuleType = "Text" | "Data" | "CompiledWasm";

@@ -88,6 +88,16 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     onWarning: (message) => log.warn(message),
     onInfo: (message) => log.info(message),
   });
+  // As wrangler, once the config is read.
+  if (args.env === undefined && loaded.path && Object.keys(loaded.raw.env ?? {}).length) {
+    log.warn(
+      layoutNotes(
+        `Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${command} command.\n` +
+          "To avoid unintentional changes to the wrong environment, it is recommended to explicitly specify the target environment using the `-e|--env` flag.\n" +
+          'If your intention is to use the top-level environment of your configuration simply pass an empty string to the flag to target such environment. For example `--env=""`.',
+      ),
+    );
+  }
   const { config } = loaded;
   if (args.name) config.name = args.name;
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
@@ -111,10 +121,13 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     let unbundled: BuiltWorker["modules"] = [];
     if (noBundle || config.find_additional_modules) {
       const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");
+      // As wrangler, which reads the rules a second time to find an unbundled worker's modules.
+      if (noBundle) for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
       const found = findAdditionalModules(moduleRootOf(loaded.dir, config.base_dir, main), main, config.rules);
-      const table = additionalModulesTable(found);
+      for (const warning of found.warnings) log.warn(warning);
+      const table = additionalModulesTable(found.modules);
       if (table) log.info(table);
-      unbundled = found.map(({ name, file }) => ({ name, file }));
+      unbundled = found.modules.map(({ name, file }) => ({ name, file }));
     }
     // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
     if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, assets, dispose };

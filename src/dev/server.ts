@@ -216,7 +216,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   // for that line is not misled. Wrangler then rebuilds only on a config change; here
   // an edit of the sources builds too.
   const waiting = failed === "build" && (await session.waitsForFix());
-  // Until every worker loads, a request is answered 503 (wrangler holds it until a build succeeds).
+  // Until every worker loads, a request is answered 503 and logged (wrangler holds it, unlogged,
+  // until a build succeeds: a client that gives up meanwhile leaves no trace in the terminal).
   const firstLoaded = waiting ? new Promise<void>((resolve) => (fixed = resolve)) : undefined;
   reloader.firstLoad = waiting;
   if (failed && !waiting) {

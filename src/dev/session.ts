@@ -17,6 +17,7 @@ import type { DurableObjectNamespace } from "../../runtime/bindings/durable-obje
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
 import { builtMainMissing } from "../config/index.ts";
+import { UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
@@ -102,6 +103,8 @@ export class DevSession {
   private watchListener?: (paths: string[]) => void;
   /** Bundlers made so far (a config change makes a new one). */
   private bundlers = 0;
+  /** Whether the first load is done: the server's start lists the modules of that one. */
+  private loaded = false;
   private readonly extraNamespaces = new WeakMap<object, Map<string, DurableObjectNamespace>>();
 
   /** Reads every config (its warnings go to the console); builds nothing yet. */
@@ -200,6 +203,7 @@ export class DevSession {
     for (const slot of [...this.slots.slice(1), this.primary]) {
       if (!(await this.reload(slot))) failed ??= slot.bundler && !slot.built ? "build" : "start";
     }
+    this.loaded = true;
     return failed;
   }
 
@@ -248,8 +252,8 @@ export class DevSession {
       for (const warning of ignoredRulesWarnings(loaded.config.rules)) this.console.warn(warning);
       loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
     }
-    // As wrangler, which lists the additional modules again on each reload.
-    if (slot.current) this.listModules(slot);
+    // As wrangler, which lists the additional modules again on each build (the one that fixes a failed start too).
+    if (this.loaded) this.listModules(slot);
     onBuilt?.();
     let next: LoadedWorker | undefined;
     const env = buildEnv({
@@ -376,7 +380,18 @@ export class DevSession {
     if (this.bundles(slot) && !config.find_additional_modules) return;
     const { main } = slot.settings;
     const modules = additionalModules();
-    const table = modules.additionalModulesTable(modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules));
+    let found;
+    try {
+      found = modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules);
+    } catch (error) {
+      // A file only a removed rule matches: a bundled worker's build fails with it (src/bundle);
+      // unbundled, wrangler's error, and the worker as it is goes on answering.
+      if (!(error instanceof UserError)) throw error;
+      if (!this.bundles(slot)) log.error(error.message);
+      return;
+    }
+    for (const warning of found.warnings) this.console.warn(warning);
+    const table = modules.additionalModulesTable(found.modules);
     if (table) this.console.log("info", table);
   }
 
