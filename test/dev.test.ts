@@ -517,23 +517,30 @@ describe("bunflare dev start-up failures", () => {
     }
   });
 
-  test("a later session removes the build directories of killed sessions, and only theirs", async () => {
-    const dir = project({ "wrangler.toml": toml(), "src/index.js": 'export default { fetch() { return new Response("ok"); } };\n', "tmp/.keep": "" });
+  test("a later session removes the build directories of killed sessions (their worker loaders' too), and only theirs", async () => {
+    const loaded = '{ mainModule: "m.js", modules: { "m.js": "export default { fetch() { return new Response(\\"loaded\\"); } };" } }';
+    const dir = project({
+      "wrangler.toml": toml("src/index.js", 'worker_loaders = [{ binding = "LOADER" }]\n'),
+      "src/index.js": `export default { fetch(request, env) { return new URL(request.url).pathname === "/load" ? env.LOADER.load(${loaded}).getEntrypoint().fetch(request) : new Response("ok"); } };\n`,
+      "tmp/.keep": "",
+    });
     dirs.push(dir);
     const tmp = path.join(dir, "tmp");
     const gone = Bun.spawnSync(["true"]).pid;
     const left = [`bunflare-dev-${gone}-a1b2c3`, `bunflare-dev-${process.pid}-d4e5f6`, "bunflare-dev-test-g7h8i9", "bunflare-dev-x1y2z3"];
     for (const name of left) write(tmp, `${name}/0/1/gen-1/index.js`, "// a build\n");
     const killed = await startDev(dir, [], { env: { TMPDIR: tmp } });
-    const own = readdirSync(tmp).find((name) => name.startsWith(`bunflare-dev-${killed.child.pid}-`));
-    expect(own).toBeDefined();
+    expect(await (await fetch(new URL("/load", killed.url))).text()).toBe("loaded");
+    const own = readdirSync(tmp).filter((name) => name.startsWith(`bunflare-dev-${killed.child.pid}-`));
+    expect(own.filter((name) => name.includes("-loader-"))).toHaveLength(1);
+    expect(own).toHaveLength(2);
     const exited = new Promise((resolve) => killed.child.once("exit", resolve));
     killed.child.kill("SIGKILL");
     await exited;
     const dev = await startDev(dir, [], { env: { TMPDIR: tmp } });
     running.push(dev);
     // The dead sessions' directories go once the new one is ready; a live process's and names of another shape stay.
-    await eventually(async () => !readdirSync(tmp).includes(left[0]!) && !readdirSync(tmp).includes(own!));
+    await eventually(async () => readdirSync(tmp).every((name) => name !== left[0] && !own.includes(name)));
     const now = readdirSync(tmp);
     expect(now).toEqual(expect.arrayContaining([".keep", ...left.slice(1)]));
     expect(now.filter((name) => name.startsWith(`bunflare-dev-${dev.child.pid}-`))).toHaveLength(1);

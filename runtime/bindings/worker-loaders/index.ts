@@ -37,7 +37,9 @@ function check(code: unknown): WorkerCode {
 
 /** Writes the modules under a fresh directory; names cannot climb out of it. */
 function writeModules(code: WorkerCode, dirs: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "bunflare-loader-"));
+  // Named as a dev session's build directory (src/dev/session.ts), so a later session
+  // removes it if this process is killed before it can.
+  const dir = mkdtempSync(path.join(tmpdir(), `bunflare-dev-${process.pid}-loader-`));
   dirs.push(dir);
   for (const [name, module] of Object.entries(code.modules)) {
     const file = path.join(dir, name);
