@@ -64,22 +64,27 @@ export function answeredLocally(tests: string): ExpectedDifference[] {
   ];
 }
 
-/** KV expirations are absolute seconds computed from the clock a moment apart. */
 // Wrangler throws a module-rule error inside its esbuild plugin: the box then shows wrangler's
 // own source and stack; bunflare's shows the user's import, or nothing where no import is to blame.
-const moduleRuleError = (plugin: string) =>
+// Colour codes are dropped inside the box only, so the rest of stderr is compared as printed.
+const COLOUR_CODE = /‹[\d;]+›/g;
+const moduleRuleBox = (plugin: string) =>
   new RegExp(`✘ \\[ERROR\\] Build failed with 1 error:\\n\\n  ✘ \\[ERROR\\] (The file .*?\\.) \\[plugin ${plugin}\\][^]*?\\n *\\n *\\n`);
+const rewriteModuleRuleBox = (text: string, plugin: string) =>
+  text.replace(/^.*Build failed with 1 error:[^]*?\n(?:‹[\d;]+›| )*\n(?:‹[\d;]+›| )*\n/m, (box) =>
+    box.replace(COLOUR_CODE, "").replace(moduleRuleBox(plugin), "<module rule error: $1>\n"),
+  );
 export const MODULE_RULE_BUILD_ERROR: ExpectedDifference = {
   reason: "wrangler's build error shows its own source and stack; bunflare's the user's import (or, with no import to blame, the message alone)",
   streams: ["stderr"],
-  wrangler: (text) => text.replace(/‹[\d;]+›/g, "").replace(moduleRuleError("wrangler-module-collector"), "<module rule error: $1>\n"),
+  wrangler: (text) => rewriteModuleRuleBox(text, "wrangler-module-collector"),
   bunflare: (text) =>
-    text
-      .replace(/‹[\d;]+›/g, "")
-      .replace(moduleRuleError("wrangler"), "<module rule error: $1>\n")
-      .replace(/✘ \[ERROR\] (The file .*? matched a module rule .*?\.)\n/, "<module rule error: $1>\n"),
+    rewriteModuleRuleBox(text, "wrangler").replace(/^.*✘.*\[.*ERROR.*\].*?(The file .*? matched a module rule .*?\.)(?:‹[\d;]+›)*\n/m, (line, message: string) =>
+      `<module rule error: ${message.replace(COLOUR_CODE, "")}>\n`,
+    ),
 };
 
+/** KV expirations are absolute seconds computed from the clock a moment apart. */
 export const EXPIRATION_TOLERANCE: Tolerance = { pattern: /"expiration": (\d+)/g, within: 30 };
 
 /** One CLI invocation, as a user would type it after `wrangler` / `bunflare`. */

@@ -1,7 +1,8 @@
 // The compat harness's normaliser: the Go dump wrangler's esbuild sometimes prints as it dies
-// is left out of wrangler's stderr, and nothing else is, blank lines included.
+// is left out of wrangler's stderr, and nothing else is, blank lines included; a module-rule
+// error's box is rewritten alone.
 import { expect, test } from "bun:test";
-import { normalize, withoutGoDump } from "../compat-tests/harness.ts";
+import { MODULE_RULE_BUILD_ERROR, normalize, withoutGoDump } from "../compat-tests/harness.ts";
 
 const REFUSAL = ['✘ [ERROR] Compatibility date "2999-01-01" is in the future and unsupported', "", ""];
 // As esbuild's service prints it, with a line of wrangler's landing in the middle (two processes, one stderr).
@@ -39,4 +40,18 @@ test("without a dump, stderr is left as it is: a blank line more or less is stil
 test("bunflare's stderr keeps a dump: it would be bunflare's own crash", () => {
   const stderr = [...REFUSAL, ...DUMP].join("\n");
   expect(normalize(stderr, "bunflare", "/nowhere")).toContain("goroutine 18 [chan receive, 2 minutes]:");
+});
+
+test("the module-rule build error's box is rewritten without its colours, and colours outside it are kept", () => {
+  const warning = "‹33›▲ ‹43;33›[‹43;97›WARNING‹43;33›]‹0› ‹1›a warning‹0›";
+  const box = [
+    "‹31›✘ ‹41;31›[‹41;97›ERROR‹41;31›]‹0› ‹1›Build failed with 1 error:‹0›",
+    "",
+    "  ‹31›✘ ‹41;31›[‹41;97›ERROR‹41;31›]‹0› ‹1›The file a.md matched a module rule (x).‹0› ‹2›[plugin wrangler]‹0›",
+    "    src/index.js:1:14:",
+    "",
+    "",
+  ].join("\n");
+  const rewritten = MODULE_RULE_BUILD_ERROR.bunflare!(`${warning}\n${box}\nafter\n`);
+  expect(rewritten).toBe(`${warning}\n<module rule error: The file a.md matched a module rule (x).>\nafter\n`);
 });
