@@ -190,15 +190,12 @@ export async function startDev(args: DevArgs): Promise<void> {
   // The config directories are watched while the first build runs, the sources
   // once its inputs are known. Reload rounds wait until the server listens.
   let started!: () => void;
-  // Set when the first build failed and the start waits for a fix: the round that loads every worker ends it.
-  let fixed: (() => void) | undefined;
   const reloader = new Reloader(
     session,
     devConsole,
     {
       reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
       reloaded: () => {
-        if (fixed && session.slots.every((slot) => slot.current)) fixed();
         // Entrypoints and classes may have changed with the code.
         if (registered) register();
         for (const pump of pumps) pump.reload?.();
@@ -218,8 +215,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const waiting = failed === "build" && (await session.waitsForFix());
   // Until every worker loads, a request is answered 503 and logged (wrangler holds it, unlogged,
   // until a build succeeds: a client that gives up meanwhile leaves no trace in the terminal).
-  const firstLoaded = waiting ? new Promise<void>((resolve) => (fixed = resolve)) : undefined;
-  reloader.firstLoad = waiting;
+  const firstLoaded = waiting ? reloader.firstLoad() : undefined;
   if (failed && !waiting) {
     // As wrangler: a worker that fails to start at launch, or whose main does not parse,
     // ends the command with exit code 1. Later failures keep the last good worker (see Reloader).
@@ -272,11 +268,7 @@ export async function startDev(args: DevArgs): Promise<void> {
 
   // "Ready on" waits for the watchers, so an edit made after that line is never missed.
   await watching;
-  if (firstLoaded) {
-    await firstLoaded;
-    fixed = undefined;
-    reloader.firstLoad = false;
-  }
+  await firstLoaded;
 
   // --- Banner ---
   const { wildcard, urlHost, shownHost } = urlsOf(ip);

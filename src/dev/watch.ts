@@ -83,8 +83,8 @@ export class Reloader {
   private readonly moduleFiles = new Map<string, Set<string>>();
   /** When each file found new appeared: the events of its creation are not an edit. */
   private readonly created = new Map<string, number>();
-  /** The first build failed: the round that loads the workers is the start, which prints its own lines, not a reload's. */
-  firstLoad = false;
+  /** Set while a failed first build holds the start: the round that loads every worker ends the wait. */
+  private firstLoaded: (() => void) | undefined;
 
   /** No reload round starts before `after` resolves (the first load and the server's listen). */
   constructor(
@@ -102,6 +102,14 @@ export class Reloader {
    */
   start(loaded: Promise<unknown> = Promise.resolve()): Promise<void> {
     return (this.starting ??= this.watch(loaded));
+  }
+
+  /**
+   * The first build failed: resolves once a round loads every worker. That round is the
+   * start, which prints its own lines, not a reload's.
+   */
+  firstLoad(): Promise<void> {
+    return new Promise((resolve) => (this.firstLoaded = resolve));
   }
 
   private async watch(loaded: Promise<unknown>): Promise<void> {
@@ -243,7 +251,7 @@ export class Reloader {
     // after the config's warnings, the custom build and the modules table; a failed build gets none.
     let announced = false;
     const announce = () => {
-      if (announced || this.firstLoad) return;
+      if (announced || this.firstLoaded) return;
       announced = true;
       this.console.log("log", dim("⎔ Reloading local server..."));
     };
@@ -262,7 +270,11 @@ export class Reloader {
       const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
       ok = (await this.session.reload(slot, runCommand, announce)) && ok;
     }
-    const first = this.firstLoad;
+    const first = this.firstLoaded;
+    if (first && this.session.slots.every((slot) => slot.current)) {
+      this.firstLoaded = undefined;
+      first();
+    }
     this.hooks.reloaded();
     if (ok && !first) {
       this.console.log("log", dim("⎔ Local server updated and ready"));
