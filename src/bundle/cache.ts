@@ -77,7 +77,6 @@ export function cacheEntry(dir: string, entry: string): string {
  * before (its idle memory sits at a heap-growth step, see bench/PROFILE.md).
  */
 export function loadBuild(file: string, key: () => string): CachedBuild | undefined {
-  if (!statSync(file, { throwIfNoEntry: false })) return undefined;
   try {
     const text = readFileSync(file, "utf8");
     const end = text.indexOf("\n");

@@ -71,12 +71,6 @@ export interface Bundler {
 
 /** How long after a start's first build it is kept (cache.ts). */
 const SAVE_DELAY_MS = 100;
-const unsaved = new Set<() => void>();
-
-/** Keeps now the first builds not kept yet (a dev server stopping). */
-export function keepBuilds(): void {
-  for (const save of unsaved) save();
-}
 
 let api: Promise<typeof esbuild> | undefined;
 /** esbuild's JS API, loaded on first use. */
@@ -158,6 +152,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   const warned = new Map<string, Set<string>>();
   let generation = 0;
   let attempts = 0;
+  /** Keeps the first build (cache.ts) if its delay has not done it yet. */
+  let unsaved: (() => void) | undefined;
   let context: { ctx: esbuild.BuildContext<typeof buildOptions>; service: number } | undefined;
   // As in wrangler, only the user's own ESModule/CommonJS rules pick code files out.
   const codeGlobs = (options.rules ?? [])
@@ -378,12 +374,12 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       // After the worker is loaded and answering (keeping it is for the next start, not this one), or at shutdown if sooner.
       const save = () => {
         clearTimeout(timer);
-        unsaved.delete(save);
+        unsaved = undefined;
         saveBuild(cache.file, cache.key, cache.startedAt, { bundle: file, map, inputs, tsconfig: options.tsconfig, tools: [bin, import.meta.path] });
       };
       const timer = setTimeout(save, SAVE_DELAY_MS);
       timer.unref();
-      unsaved.add(save);
+      unsaved = save;
     }
     return { ok: true, file, map, inputs };
   };
@@ -505,6 +501,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       return (await esbuildApi()).build(only).then(() => true, () => false);
     },
     async dispose() {
+      // A dev server stopping keeps its first build now if it has not yet.
+      unsaved?.();
       const pending = ahead?.outcome;
       dropAhead();
       // Its process is gone, and its files written or not, before the caller removes the directory.

@@ -24,7 +24,6 @@ import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession, removeLeftBuildDirs } from "./session.ts";
-import { keepBuilds } from "../bundle/index.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
@@ -315,7 +314,6 @@ export async function startDev(args: DevArgs): Promise<void> {
     http.stop();
     await Promise.all(pumps.map((pump) => pump.stop()));
     await reloader.close();
-    keepBuilds();
     await session.disposeBuilds();
     session.closeStores();
     for (const slot of session.slots) {
