@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { installRuntimeGlobals } from "../runtime/host/index.ts";
 import { lockCodeGeneration } from "../runtime/host/scope.ts";
-import { WebSocketPair, webSocketPairFor } from "../runtime/host/websocket.ts";
+import { WebSocketPair, webSocketClassesFor } from "../runtime/host/websocket.ts";
 
 installRuntimeGlobals();
 // The worker globals lock code generation; other test files in this process need it.
@@ -46,7 +46,7 @@ test("the global WebSocket is the class of a pair's ends; new WebSocket(url) tak
 
 test("websocket_standard_binary_type: binaryType starts as \"blob\" and a binary message comes as a Blob; \"arraybuffer\" and the older default give ArrayBuffers", async () => {
   const kinds = async (blobMessages: boolean, binaryType?: string) => {
-    const [a, b] = [...Object.values(new (webSocketPairFor({ autoReply: false, limitReason: false, blobMessages }))())];
+    const [a, b] = [...Object.values(new (webSocketClassesFor({ autoReply: false, limitReason: false, blobMessages }).WebSocketPair)())];
     a.accept();
     b.accept();
     if (binaryType) a.binaryType = binaryType;
@@ -122,7 +122,7 @@ test("WebSocketPair: invalid close codes and a reason without a code are refused
 });
 
 test("WebSocketPair with websocket_close_reason_byte_limit: a close reason over 123 UTF-8 bytes is refused", () => {
-  const Pair = webSocketPairFor({ autoReply: false, limitReason: true, blobMessages: false });
+  const Pair = webSocketClassesFor({ autoReply: false, limitReason: true, blobMessages: false }).WebSocketPair;
   expect(Pair.name).toBe("WebSocketPair");
   const attempt = (code: number | undefined, reason: string) => {
     try {

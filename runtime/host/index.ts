@@ -9,7 +9,7 @@ import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
 import { hostState, WorkerEntrypoint } from "../modules/workers.ts";
 import { handlerTarget, notAnEntrypointClass } from "../rpc/stubs.ts";
-import { rememberWebSocket, WebSocketPair, WorkerWebSocket } from "./websocket.ts";
+import { rememberWebSocket, WebSocket, WebSocketPair } from "./websocket.ts";
 import { WebSocketRequestResponsePair } from "../bindings/durable-objects/websockets.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/index.ts";
@@ -136,7 +136,7 @@ export function installRuntimeGlobals(): void {
   installCryptoExtensions();
   (globalThis as Record<string, unknown>).WebSocketPair = WebSocketPair;
   // One class for a pair's ends and outgoing sockets, as workerd has.
-  globalThis.WebSocket = WorkerWebSocket as unknown as typeof WebSocket;
+  globalThis.WebSocket = WebSocket;
   (globalThis as Record<string, unknown>).WebSocketRequestResponsePair = WebSocketRequestResponsePair;
   // Workers' `scheduler.wait(ms, { signal })`: an awaitable setTimeout.
   if (!("scheduler" in globalThis)) {

@@ -16,13 +16,13 @@
 // that hides the same names (property reads through it cost a trap; code that
 // reads free identifiers, as almost all code does, never meets it). The same
 // shadows give a worker the globals whose behaviour hangs on its own
-// compatibility date (WebSocketPair), or that must know which objects the
+// compatibility date (WebSocket, WebSocketPair), or that must know which objects the
 // worker made (ReadableStream).
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
-import { webSocketPairFor, type PairSettings } from "./websocket.ts";
+import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
 import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts";
 
 export interface ScopeOptions {
@@ -39,7 +39,7 @@ const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "Res
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocketPair", "ReadableStream", "TransformStream"];
+const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocket", "WebSocketPair", "ReadableStream", "TransformStream"];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -105,7 +105,9 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.self = view;
   values.console = workerConsole;
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
-  values.WebSocketPair = webSocketPairFor(options.webSockets ?? { autoReply: false, limitReason: false, blobMessages: false });
+  const webSockets = webSocketClassesFor(options.webSockets ?? { autoReply: false, limitReason: false, blobMessages: false });
+  values.WebSocket = webSockets.WebSocket;
+  values.WebSocketPair = webSockets.WebSocketPair;
   values.ReadableStream = WorkerReadableStream;
   values.TransformStream = WorkerTransformStream;
   return values;

@@ -1,7 +1,8 @@
 // WebSockets as the Workers runtime gives them: `new WebSocketPair()`, the
 // worker accepts one end and returns the other in `new Response(null,
 // { status: 101, webSocket })`. The host then upgrades the real connection
-// and relays between it and the worker's end.
+// and relays between it and the worker's end. `new WebSocket(url)` is an
+// outgoing socket of the same class, over Bun's client.
 
 export interface SocketSink {
   send(data: string | ArrayBuffer | Uint8Array): void;
@@ -19,13 +20,11 @@ const CLOSED = 3;
 const NOT_ACCEPTED = "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.";
 
 const NativeWebSocket = globalThis.WebSocket;
-/** What WebSocketPair passes its ends' constructor: a worker's `new WebSocket(...)` cannot. */
-const PAIR_END = Symbol("pair end");
 
-let isPairEnd: (value: unknown) => value is WorkerWebSocket;
+let isWorkerSocket: (value: unknown) => value is WorkerWebSocket;
 /** Whether accept() (or a real connection) took this end. */
 export let isAccepted: (ws: object) => boolean;
-let link: (a: WorkerWebSocket, b: WorkerWebSocket, settings: PairSettings) => void;
+let link: (a: WorkerWebSocket, b: WorkerWebSocket) => void;
 /** A socket given to acceptWebSocket(): binaryType does not change what its handlers get. */
 export let markHibernated: (ws: object) => void;
 /** Connect a pair's end returned in a 101 to the real connection: what its peer sends goes out on it. */
@@ -35,18 +34,11 @@ export let connectionClosed: (ws: WorkerWebSocket, code: number, reason: string)
 
 /**
  * The worker's WebSocket, as workerd has one class for both: an end of a WebSocketPair (what
- * one end sends, the other receives), or, built with a URL, an outgoing socket, which is Bun's
- * own client (its constructor returns that; `instanceof WebSocket` holds for both).
+ * one end sends, the other receives), or, built with a URL, an outgoing socket over Bun's
+ * client. Workers never see this class itself: each sees a copy made for its compatibility
+ * settings (webSocketClassesFor), whose instances it builds.
  */
 export class WorkerWebSocket extends EventTarget {
-  static readonly CONNECTING = CONNECTING;
-  static readonly OPEN = OPEN;
-  static readonly CLOSING = CLOSING;
-  static readonly CLOSED = CLOSED;
-  static readonly READY_STATE_CONNECTING = CONNECTING;
-  static readonly READY_STATE_OPEN = OPEN;
-  static readonly READY_STATE_CLOSING = CLOSING;
-  static readonly READY_STATE_CLOSED = CLOSED;
   #peer?: WorkerWebSocket;
   #sink?: SocketSink;
   #accepted = false;
@@ -64,47 +56,50 @@ export class WorkerWebSocket extends EventTarget {
   #binaryType = "blob";
   /** Given to acceptWebSocket(): its messages go to the object's handlers as they came. */
   #hibernated = false;
+  /** An outgoing socket's connection (Bun's client), none for a pair's end. */
+  #client?: WebSocket;
+  /** An outgoing socket until its connection opens or fails. */
+  #connecting = false;
+  #url: string | null = null;
+  /** What the server chose once open (null for nothing, as workerd says), "" before. */
+  #protocol: string | null = "";
+  #extensions = "";
 
-  // A rest parameter, so `WebSocket.length` is 0 as workerd's.
-  constructor(...args: [url?: unknown, protocols?: string | string[]]) {
+  /** A pair's end without `target`; an outgoing socket with it, already checked (see webSocketClassesFor). */
+  constructor(settings: PairSettings, target?: { url: string; protocols: string[] }) {
     super();
-    if (args[0] === PAIR_END) return;
-    return outgoing(args) as unknown as WorkerWebSocket;
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isPairEnd(value) || value instanceof NativeWebSocket;
+    this.#autoReply = settings.autoReply;
+    this.#limitReason = settings.limitReason;
+    this.#binaryType = settings.blobMessages ? "blob" : "arraybuffer";
+    if (target) this.#connect(target.url, target.protocols);
   }
 
   // The host's ways in, kept off the class and its prototype: the worker sees workerd's members only.
   static {
-    isPairEnd = (value): value is WorkerWebSocket => typeof value === "object" && value !== null && #peer in value;
+    isWorkerSocket = (value): value is WorkerWebSocket => typeof value === "object" && value !== null && #peer in value;
     isAccepted = (ws) => #accepted in ws && ws.#accepted;
-    link = (a, b, { autoReply, limitReason, blobMessages }) => {
+    link = (a, b) => {
       a.#peer = b;
       b.#peer = a;
-      a.#autoReply = b.#autoReply = autoReply;
-      a.#limitReason = b.#limitReason = limitReason;
-      a.#binaryType = b.#binaryType = blobMessages ? "blob" : "arraybuffer";
     };
     markHibernated = (ws) => {
-      if (isPairEnd(ws)) ws.#hibernated = true;
+      if (isWorkerSocket(ws)) ws.#hibernated = true;
     };
     attachSocket = (ws, sink) => ws.#attach(sink);
     connectionClosed = (ws, code, reason) => ws.#closeOutgoing(code, reason);
   }
 
-  /** A pair's end has no URL, protocol or extensions, as in workerd. */
+  /** A pair's end has no URL, protocol or extensions, as in workerd; an outgoing socket its URL as given. */
   get url(): string | null {
-    return null;
+    return this.#url;
   }
 
-  get protocol(): string {
-    return "";
+  get protocol(): string | null {
+    return this.#protocol;
   }
 
   get extensions(): string {
-    return "";
+    return this.#extensions;
   }
 
   get binaryType(): string {
@@ -117,6 +112,7 @@ export class WorkerWebSocket extends EventTarget {
 
   /** CLOSING from one half of the close to the other, as workerd counts it: CLOSED once both are done. */
   get readyState(): number {
+    if (this.#connecting) return CONNECTING;
     if (this.#closedOutgoing && this.#closedIncoming) return CLOSED;
     return this.#closedOutgoing || this.#closedIncoming ? CLOSING : OPEN;
   }
@@ -138,6 +134,8 @@ export class WorkerWebSocket extends EventTarget {
     // Only this end's own close() stops it sending: after receiving a close it may still say something.
     if (this.#closedOutgoing) throw new TypeError("Can't call WebSocket send() after close().");
     const payload = typeof data === "string" || data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer : String(data);
+    // After the server's close, workerd still takes a message (before it answers): nothing goes out.
+    if (this.#client) return void (this.#client.readyState === OPEN && this.#client.send(payload));
     const peer = this.#peer;
     // It reaches the peer later, as over a connection (and in order with a close that follows it).
     if (peer) queueMicrotask(() => peer.#receive(payload));
@@ -158,13 +156,17 @@ export class WorkerWebSocket extends EventTarget {
       }
       if (code === undefined) throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
     }
-    if (!this.#accepted) throw new TypeError(NOT_ACCEPTED);
+    // An outgoing socket may be closed while it connects (workerd then reports a failed connection).
+    if (!this.#accepted && !this.#client) throw new TypeError(NOT_ACCEPTED);
     this.#closeOutgoing(code ?? 1005, reason ?? "");
   }
 
   #closeOutgoing(code: number, reason: string): void {
     if (this.#closedOutgoing) return;
     this.#closedOutgoing = true;
+    const client = this.#client;
+    // Bun's client may have answered the server's close already; 1005 is a frame without a code.
+    if (client && client.readyState <= OPEN) code === 1005 ? client.close() : client.close(code, reason);
     const peer = this.#peer;
     // Until the peer's answer comes back, this end is CLOSING.
     if (peer) queueMicrotask(() => peer.#closedByPeer(code, reason));
@@ -176,6 +178,32 @@ export class WorkerWebSocket extends EventTarget {
 
   deserializeAttachment(): unknown {
     return structuredClone(this.#attachment);
+  }
+
+  /** An outgoing socket: Bun's client underneath, its events re-dispatched as workerd's. */
+  #connect(url: string, protocols: string[]): void {
+    const client = new NativeWebSocket(url, protocols);
+    client.binaryType = "arraybuffer";
+    this.#client = client;
+    this.#url = url;
+    this.#connecting = true;
+    client.onopen = () => {
+      this.#connecting = false;
+      this.#accepted = true;
+      this.#protocol = client.protocol || null;
+      this.#extensions = client.extensions;
+      this.#dispatch(new Event("open"));
+    };
+    client.onmessage = (event) => this.#deliver(new MessageEvent("message", { data: event.data }));
+    client.onclose = (event) => {
+      if (!this.#connecting) return this.#closedByPeer(event.code, event.reason);
+      // workerd's words for a connection that never opened (refused, or closed while connecting).
+      this.#connecting = false;
+      this.#closedOutgoing = this.#closedIncoming = true;
+      const error = new Error("Network connection lost.");
+      this.#dispatch(new ErrorEvent("error", { message: `Uncaught ${error}`, error }));
+      this.#dispatch(new CloseEvent("close", { code: 1006, reason: "Failed to establish websocket connection", wasClean: false }));
+    };
   }
 
   /** Connect this end to a real socket: what the peer sends goes out on it. */
@@ -212,7 +240,7 @@ export class WorkerWebSocket extends EventTarget {
     }
     // A connection dropped without a close frame: workerd's reason, not clean, and the socket stays OPEN.
     if (code === 1006) reason = "WebSocket disconnected without sending Close frame.";
-    this.#deliver(Object.assign(new Event("close"), { code, reason, wasClean: code !== 1006 }));
+    this.#deliver(new CloseEvent("close", { code, reason, wasClean: code !== 1006 }));
   }
 
   #deliver(event: Event): void {
@@ -230,28 +258,25 @@ export class WorkerWebSocket extends EventTarget {
       // The reply echoes the code, which may be one close() refuses (1005).
       if (this.#autoReply) this.#closeOutgoing((event as CloseEvent).code, (event as CloseEvent).reason);
     }
+    // workerd calls an `on<type>` property that is a function before the listeners.
+    const handler = (this as unknown as Record<string, unknown>)[`on${event.type}`];
+    if (typeof handler === "function") {
+      try {
+        handler.call(this, event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
     this.dispatchEvent(event);
   }
 }
 
-// workerd's name for it: the server end of a WebSocketPair is a WebSocket.
-Object.defineProperty(WorkerWebSocket, "name", { value: "WebSocket" });
-Object.defineProperty(WorkerWebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
 // The ready state constants are on the prototype too, as in workerd.
 for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSING, CLOSED })) {
   Object.defineProperty(WorkerWebSocket.prototype, name, { value, enumerable: true });
   Object.defineProperty(WorkerWebSocket.prototype, `READY_STATE_${name}`, { value, enumerable: true });
 }
-
-/**
- * A worker's `new WebSocket(url, protocols)`: Bun's client, after workerd's check of the
- * URL (only ws: and wss:, where Bun would also take http: and https:).
- */
-function outgoing([url, protocols]: [url?: unknown, protocols?: string | string[]]): WebSocket {
-  const scheme = URL.parse(String(url))?.protocol;
-  if (scheme !== "ws:" && scheme !== "wss:") throw new DOMException("WebSocket Constructor: The url scheme must be ws or wss.", "SyntaxError");
-  return new NativeWebSocket(String(url), protocols);
-}
+Object.defineProperty(WorkerWebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
 
 /** What a worker's compatibility settings change in its WebSockets. */
 export interface PairSettings {
@@ -263,37 +288,75 @@ export interface PairSettings {
   blobMessages: boolean;
 }
 
-export class WebSocketPair {
-  0: WorkerWebSocket;
-  1: WorkerWebSocket;
-  constructor(settings: PairSettings = { autoReply: false, limitReason: false, blobMessages: false }) {
-    this[0] = new WorkerWebSocket(PAIR_END);
-    this[1] = new WorkerWebSocket(PAIR_END);
-    link(this[0], this[1], settings);
-  }
+/** The two classes a worker sees: its pairs' ends and its outgoing sockets are instances of its WebSocket. */
+export interface WebSocketClasses {
+  WebSocket: typeof globalThis.WebSocket;
+  WebSocketPair: new () => { 0: WorkerWebSocket; 1: WorkerWebSocket };
 }
 
-const pairClasses = new Map<string, typeof WebSocketPair>();
+const NO_NEW = "Failed to construct 'WebSocket': Please use the 'new' operator, this object constructor cannot be called as a function.";
+/** RFC 7230's token: what a subprotocol may be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** workerd's checks of `new WebSocket(url, protocols)`, in its words (Bun's client would take http: too). */
+function outgoingTarget(args: unknown[]): { url: string; protocols: string[] } {
+  if (args[0] === undefined) throw new TypeError("Failed to construct 'WebSocket': constructor parameter 1 is not of type 'string'.");
+  const url = String(args[0]);
+  const refuse = (why: string) => new DOMException(`WebSocket Constructor: ${why}`, "SyntaxError");
+  // workerd looks at the scheme before the rest: "http://[" is a wrong scheme, not an invalid URL.
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) throw refuse("The url is invalid.");
+  if (scheme !== "ws" && scheme !== "wss") throw refuse("The url scheme must be ws or wss.");
+  if (url.includes("#")) throw refuse("The url fragment must be empty.");
+  if (!URL.canParse(url)) throw refuse("The url is invalid.");
+  const given = args[1] === undefined ? [] : Array.isArray(args[1]) ? args[1].map(String) : [String(args[1])];
+  for (const protocol of given) if (!TOKEN.test(protocol)) throw refuse("The protocol header token is invalid.");
+  if (new Set(given).size !== given.length) throw refuse("The protocols header cannot have repeating values.");
+  return { url, protocols: given };
+}
+
+const classes = new Map<string, WebSocketClasses>();
 
 /**
- * The WebSocketPair a worker sees: one class per combination of settings, named as workerd names
- * it, whose constructor hands its settings to the base (not a static field: the worker would see it).
+ * The WebSocket and WebSocketPair a worker sees, one pair of classes per combination of
+ * settings: its WebSocket is a copy of WorkerWebSocket's prototype (so `Object.getPrototypeOf(ws)
+ * === WebSocket.prototype` and `class My extends WebSocket` hold, as in workerd) whose
+ * constructor hands the settings to WorkerWebSocket's, where the worker cannot see them.
  */
-export function webSocketPairFor(settings: PairSettings): typeof WebSocketPair {
+export function webSocketClassesFor(settings: PairSettings): WebSocketClasses {
   const key = `${settings.autoReply} ${settings.limitReason} ${settings.blobMessages}`;
-  let pair = pairClasses.get(key);
-  if (!pair) {
-    const Base = WebSocketPair;
-    const own = { ...settings };
-    pair = class WebSocketPair extends Base {
-      constructor() {
-        super(own);
-      }
-    };
-    pairClasses.set(key, pair);
+  let found = classes.get(key);
+  if (found) return found;
+  const own = { ...settings };
+  // A function, not a class: called without new it throws workerd's words, not the engine's.
+  // A rest parameter, so `WebSocket.length` is 0 as workerd's.
+  const WebSocket = function WebSocket(...args: unknown[]) {
+    if (!new.target) throw new TypeError(NO_NEW);
+    return Reflect.construct(WorkerWebSocket, [own, outgoingTarget(args)], new.target);
+  } as unknown as typeof globalThis.WebSocket;
+  const prototype = Object.create(EventTarget.prototype, Object.getOwnPropertyDescriptors(WorkerWebSocket.prototype));
+  Object.defineProperty(prototype, "constructor", { value: WebSocket, writable: true, configurable: true });
+  Object.defineProperty(WebSocket, "prototype", { value: prototype, writable: false });
+  for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSING, CLOSED })) {
+    Object.defineProperty(WebSocket, name, { value, enumerable: true });
+    Object.defineProperty(WebSocket, `READY_STATE_${name}`, { value, enumerable: true });
   }
-  return pair;
+  class WebSocketPair {
+    0: WorkerWebSocket;
+    1: WorkerWebSocket;
+    constructor() {
+      this[0] = Reflect.construct(WorkerWebSocket, [own], WebSocket);
+      this[1] = Reflect.construct(WorkerWebSocket, [own], WebSocket);
+      link(this[0], this[1]);
+    }
+  }
+  found = { WebSocket, WebSocketPair };
+  classes.set(key, found);
+  return found;
 }
+
+/** The classes of code outside a worker's scope: no compatibility flag of a date. */
+export const { WebSocket, WebSocketPair } = webSocketClassesFor({ autoReply: false, limitReason: false, blobMessages: false });
 
 /** The `webSocket` a worker put in its Response init, kept beside the real Response. */
 const sockets = new WeakMap<Response, WorkerWebSocket>();
@@ -305,10 +368,10 @@ export function webSocketOf(response: Response): WorkerWebSocket | undefined {
 /** Called for every `new Response(body, init)` whose init has a `webSocket`: keep the socket Bun's Response drops. */
 export function rememberWebSocket(response: Response, init: unknown): void {
   const socket = (init as { webSocket?: unknown } | undefined)?.webSocket;
-  if (isPairEnd(socket)) {
+  if (isWorkerSocket(socket)) {
     sockets.set(response, socket);
     Object.defineProperty(response, "webSocket", { value: socket });
-  } else if (!(socket instanceof WorkerWebSocket)) {
+  } else {
     throw new TypeError("Incorrect type for the 'webSocket' field on 'InitializerDict': the provided value is not of type 'WebSocket'.");
   }
 }
