@@ -206,6 +206,34 @@ describe("bunflare dev WebSockets", () => {
     expect(await closed).toBe(1000);
     await dev.waitForOutput(/GET \/ws 101 Switching Protocols/);
   });
+
+  test("a worker's outgoing WebSocket is an instance of its WebSocket (and subclass), with its compatibility date's binaryType", async () => {
+    const worker = `class Mine extends WebSocket {}
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/ws") {
+      const [client, server] = Object.values(new WebSocketPair());
+      server.accept();
+      server.addEventListener("message", () => server.send(new Uint8Array([1])));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const ws = new Mine(url.origin.replace("http", "ws") + "/ws");
+    const data = await new Promise((resolve) => {
+      ws.addEventListener("open", () => ws.send("go"));
+      ws.addEventListener("message", (event) => resolve(Object.prototype.toString.call(event.data)));
+    });
+    ws.close(1000);
+    return Response.json([ws instanceof Mine, Object.getPrototypeOf(Mine.prototype) === WebSocket.prototype, ws.binaryType, data]);
+  },
+};
+`;
+    // Two workers either side of websocket_standard_binary_type's date (2026-03-17): each gets its own default.
+    const newer = await serve({ "wrangler.toml": toml().replace("2025-01-01", "2026-05-01"), "src/index.js": worker });
+    expect(await (await newer.get("/")).json()).toEqual([true, true, "blob", "[object Blob]"]);
+    const older = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
+    expect(await (await older.get("/")).json()).toEqual([true, true, "arraybuffer", "[object ArrayBuffer]"]);
+  });
 });
 
 describe("bunflare dev response streams", () => {

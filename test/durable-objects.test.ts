@@ -10,7 +10,7 @@ import {
   type DurableObjectStub,
 } from "../runtime/bindings/durable-objects/index.ts";
 import { openStore, type Store } from "../runtime/store/index.ts";
-import { WebSocketPair } from "../runtime/host/websocket.ts";
+import { WebSocketPair, webSocketClassesFor } from "../runtime/host/websocket.ts";
 
 // Stands in for `DurableObject` from cloudflare:workers: it only keeps ctx and env.
 class DurableObject {
@@ -1095,4 +1095,34 @@ test("acceptWebSocket takes a socket once, accept() after it is refused, getWebS
   await within(5000, (async () => { while (seen.length === 0) await Bun.sleep(5); })());
   await Bun.sleep(20);
   expect(seen).toEqual(["hello"]);
+});
+
+test("a hibernatable WebSocket's binary messages reach webSocketMessage as ArrayBuffers whatever its binaryType says", async () => {
+  let grabbed: DurableObjectState | undefined;
+  const seen: string[] = [];
+  class Room extends DurableObject {
+    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+      super(ctx, env);
+      grabbed = ctx;
+    }
+    webSocketMessage(ws: WebSocket, message: unknown): void {
+      seen.push(`${ws.binaryType} ${Object.prototype.toString.call(message)}`);
+    }
+    ready(): boolean {
+      return true;
+    }
+  }
+  const stub = namespace(scratchStore().open(), Room).getByName("r") as any;
+  await stub.ready();
+  // The default binaryType of websocket_standard_binary_type (from 2026-03-17) and of the dates before it, and one set by hand.
+  const cases: [boolean, string?][] = [[true], [false], [false, "blob"], [true, "arraybuffer"]];
+  for (const [blobMessages, binaryType] of cases) {
+    const [client, server] = Object.values(new (webSocketClassesFor({ autoReply: false, limitReason: false, blobMessages }).WebSocketPair)());
+    if (binaryType) server.binaryType = binaryType;
+    (grabbed as any).acceptWebSocket(server);
+    client.accept();
+    client.send(new Uint8Array([1]));
+  }
+  await within(5000, (async () => { while (seen.length < cases.length) await Bun.sleep(5); })());
+  expect(seen).toEqual(["blob [object ArrayBuffer]", "arraybuffer [object ArrayBuffer]", "blob [object ArrayBuffer]", "arraybuffer [object ArrayBuffer]"]);
 });

@@ -17,28 +17,85 @@ test("a status outside 200-599 is refused, 101 only with a WebSocket", () => {
   expect(new Response(null, { status: 599 }).status).toBe(599);
 });
 
-test("the global WebSocket is the class of a pair's ends; new WebSocket(url) takes only ws: and wss:, and gives a working client", async () => {
+test("the global WebSocket is the class of a pair's ends; new WebSocket(url) refuses what workerd refuses, in its words", async () => {
   const [a] = [...Object.values(new WebSocketPair())];
   expect(a instanceof WebSocket).toBe(true);
   expect(Object.getPrototypeOf(a)).toBe(WebSocket.prototype);
   expect([a.url, a.protocol, a.extensions, Object.prototype.toString.call(a)]).toEqual([null, "", "", "[object WebSocket]"]);
   expect(Object.getOwnPropertyNames(WebSocket).sort()).toEqual([...["CLOSED", "CLOSING", "CONNECTING", "OPEN"].flatMap((n) => [n, `READY_STATE_${n}`]), "length", "name", "prototype"].sort());
   expect(({}) instanceof WebSocket).toBe(false);
-  const scheme = "WebSocket Constructor: The url scheme must be ws or wss.";
-  expect(() => new WebSocket("http://example.com/")).toThrow(scheme);
-  expect(() => new WebSocket("not a url")).toThrow(scheme);
+  const refused = (why: string) => `WebSocket Constructor: ${why}`;
+  expect(() => new WebSocket("http://example.com/")).toThrow(refused("The url scheme must be ws or wss."));
+  expect(() => new WebSocket("not a url")).toThrow(refused("The url is invalid."));
+  expect(() => new WebSocket("ws://example.com/#part")).toThrow(refused("The url fragment must be empty."));
+  expect(() => new WebSocket("ws://example.com/", ["a b"])).toThrow(refused("The protocol header token is invalid."));
+  expect(() => new WebSocket("ws://example.com/", ["a", "a"])).toThrow(refused("The protocols header cannot have repeating values."));
+  expect(() => (WebSocket as unknown as () => void)()).toThrow("Failed to construct 'WebSocket': Please use the 'new' operator, this object constructor cannot be called as a function.");
   expect(() => new Response(null, { status: 101, webSocket: {} } as ResponseInit)).toThrow(
     "Incorrect type for the 'webSocket' field on 'InitializerDict': the provided value is not of type 'WebSocket'.",
   );
-  // An outgoing socket is Bun's client, and still a WebSocket.
-  const server = Bun.serve({ port: 0, fetch: (request, srv) => (srv.upgrade(request) ? undefined : new Response("no")), websocket: { message: (ws, m) => void ws.send("echo " + m) } });
+});
+
+test("an outgoing WebSocket is an instance of the global WebSocket (or a worker's subclass) with workerd's states and events", async () => {
+  const server = Bun.serve({
+    port: 0,
+    fetch: (request, srv) => (srv.upgrade(request) ? undefined : new Response("no")),
+    websocket: { message: (ws, m) => void (m === "bin" ? ws.send(new Uint8Array([1, 2])) : m === "close" ? ws.close(4001, "server bye") : ws.send("echo " + m)) },
+  });
   try {
-    const ws = new WebSocket(`ws://localhost:${server.port}/`);
-    expect(ws instanceof WebSocket).toBe(true);
-    const echoed = new Promise((resolve) => ws.addEventListener("message", (event) => resolve(event.data)));
-    ws.addEventListener("open", () => ws.send("hi"));
-    expect(await echoed).toBe("echo hi");
+    class Mine extends WebSocket {
+      hello() {
+        return "mine";
+      }
+    }
+    const url = `ws://localhost:${server.port}/`;
+    const ws = new Mine(url);
+    expect([ws instanceof Mine, ws instanceof WebSocket, Object.getPrototypeOf(Mine.prototype) === WebSocket.prototype, ws.hello()]).toEqual([true, true, true, "mine"]);
+    expect(Object.getPrototypeOf(new WebSocket(url))).toBe(WebSocket.prototype);
+    // Without a compatibility date's websocket_standard_binary_type, binary messages are ArrayBuffers.
+    expect([ws.readyState, ws.url, ws.protocol, ws.binaryType]).toEqual([WebSocket.CONNECTING, url, "", "arraybuffer"]);
+    expect(() => ws.send("early")).toThrow("You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.");
+    const log: unknown[] = [];
+    const closed = new Promise<void>((resolve) => {
+      ws.addEventListener("open", (event) => {
+        log.push(["open", event.constructor.name, ws.readyState, ws.protocol]);
+        ws.send("hi");
+        ws.send("bin");
+      });
+      ws.onmessage = (event: MessageEvent) => {
+        log.push(["message", Object.prototype.toString.call(event.data)]);
+        if (log.length === 3) ws.send("close");
+      };
+      ws.addEventListener("close", (event) => {
+        const { code, reason, wasClean } = event as CloseEvent;
+        log.push(["close", event.constructor.name, code, reason, wasClean, ws.readyState]);
+        resolve();
+      });
+    });
+    await closed;
+    // Before web_socket_auto_reply_to_close the worker answers the server's close itself: CLOSING till then.
+    expect(log).toEqual([
+      ["open", "Event", WebSocket.OPEN, null],
+      ["message", "[object String]"],
+      ["message", "[object ArrayBuffer]"],
+      ["close", "CloseEvent", 4001, "server bye", true, WebSocket.CLOSING],
+    ]);
     ws.close();
+    expect(ws.readyState).toBe(WebSocket.CLOSED);
+    // A connection that never opens: an error, then a close with 1006.
+    const refused = new WebSocket("ws://127.0.0.1:1/");
+    const events: unknown[] = [];
+    await new Promise<void>((resolve) => {
+      refused.addEventListener("error", (event) => events.push([event.constructor.name, (event as ErrorEvent).message]));
+      refused.addEventListener("close", (event) => {
+        events.push([(event as CloseEvent).code, (event as CloseEvent).reason, (event as CloseEvent).wasClean, refused.readyState]);
+        resolve();
+      });
+    });
+    expect(events).toEqual([
+      ["ErrorEvent", "Uncaught Error: Network connection lost."],
+      [1006, "Failed to establish websocket connection", false, WebSocket.CLOSED],
+    ]);
   } finally {
     server.stop(true);
   }

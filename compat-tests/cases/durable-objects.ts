@@ -194,6 +194,43 @@ export default {
 };
 `;
 
+// A socket given to acceptWebSocket() hands webSocketMessage its binary messages as
+// ArrayBuffers whatever its binaryType says: by the date's default ("blob" from 2026-03-17,
+// websocket_standard_binary_type) or set by the object.
+const HIBERNATED_BINARY_WORKER = `import { DurableObject } from "cloudflare:workers";
+const kind = (v) => Object.prototype.toString.call(v);
+export class Thing extends DurableObject {
+  async fetch(request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    const binaryType = new URL(request.url).searchParams.get("binaryType");
+    if (binaryType) server.binaryType = binaryType;
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  webSocketMessage(ws, message) {
+    ws.send(JSON.stringify([ws.binaryType, kind(message)]));
+  }
+}
+export default {
+  async fetch(request, env) {
+    const stub = env.D.get(env.D.idFromName("x"));
+    const out = {};
+    for (const binaryType of ["", "blob", "arraybuffer"]) {
+      const ws = (await stub.fetch("http://do/?binaryType=" + binaryType, { headers: { Upgrade: "websocket" } })).webSocket;
+      ws.accept();
+      out[binaryType || "default"] = await new Promise((resolve) => {
+        const got = [];
+        ws.addEventListener("message", (e) => { got.push(JSON.parse(e.data)); if (got.length === 2) resolve(got); });
+        ws.send(new Uint8Array([1, 2]));
+        ws.send("text");
+      });
+      ws.close(1000);
+    }
+    return Response.json(out);
+  },
+};
+`;
+
 // Storage key sizes under workerd: no 2048-byte limit (production's KV backend has one), only
 // SQLite's 2,200,000-byte limit on a string or a row, in every KV API (the synchronous kv too)
 // and in sql.exec's bindings; sql.exec's SQL text is limited to 100000 bytes.
@@ -402,6 +439,18 @@ export const cases: CompatCase[] = [
   devCase({
     name: "durable objects: WebSocket hibernation: acceptWebSocket once, tags, attachments, getWebSockets order, closes",
     files: { "wrangler.toml": config("hibernation"), "index.js": HIBERNATION_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: a hibernatable WebSocket's binary messages reach webSocketMessage as ArrayBuffers whatever its binaryType (from 2026-03-17)",
+    files: { "wrangler.toml": config("hibernated-binary").replace("2025-01-01", "2026-05-01"), "index.js": HIBERNATED_BINARY_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+  devCase({
+    name: "durable objects: a hibernatable WebSocket's binary messages reach webSocketMessage as ArrayBuffers whatever its binaryType (before 2026-03-17)",
+    files: { "wrangler.toml": config("hibernated-binary").replace("2025-01-01", "2026-03-16"), "index.js": HIBERNATED_BINARY_WORKER },
     requests: [{ path: "/" }],
     fast: true,
   }),
