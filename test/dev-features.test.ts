@@ -234,6 +234,19 @@ export default {
     const older = await serve({ "wrangler.toml": toml(), "src/index.js": worker });
     expect(await (await older.get("/")).json()).toEqual([true, true, "arraybuffer", "[object ArrayBuffer]"]);
   });
+
+  test("a WebSocket the worker accepted itself, returned in a 101, drops the connection after the upgrade with workerd's error", async () => {
+    const { dev } = await serve({
+      "wrangler.toml": toml(),
+      "src/index.js": 'export default { fetch() { const [client] = Object.values(new WebSocketPair()); client.accept(); return new Response(null, { status: 101, webSocket: client }); } };\n',
+    });
+    const socket = new WebSocket(dev.url.replace("http", "ws") + "/");
+    const events: unknown[] = [];
+    socket.addEventListener("open", () => events.push("open"));
+    await new Promise<void>((resolve) => socket.addEventListener("close", (event) => resolve(void events.push([event.code, event.wasClean]))));
+    expect(events).toEqual(["open", [1006, false]]);
+    await dev.waitForOutput(/TypeError: Can't return WebSocket in a Response after calling accept\(\)\./);
+  });
 });
 
 describe("bunflare dev response streams", () => {

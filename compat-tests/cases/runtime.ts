@@ -804,6 +804,51 @@ cases.push(
   }),
 );
 
+// A socket the worker already talks on (an accepted pair end, or an outgoing socket) cannot be
+// returned in a 101: the upgrade goes out, then the connection drops (workerd logs "Can't
+// return WebSocket in a Response after calling accept()."). Probed by an outgoing socket of
+// the worker's own. (Not compared: the logged error's lines, workerd's with its own prefix.)
+const RETURNED_IN_USE_WORKER = `
+const kind = (v) => Object.prototype.toString.call(v);
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const base = url.origin.replace("http", "ws");
+    if (url.pathname === "/ws") {
+      const [client, server] = Object.values(new WebSocketPair());
+      server.accept();
+      server.addEventListener("message", (e) => server.send("upstream " + e.data));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    if (url.pathname === "/outgoing") return new Response(null, { status: 101, webSocket: new WebSocket(base + "/ws") });
+    if (url.pathname === "/accepted") {
+      const [client] = Object.values(new WebSocketPair());
+      client.accept();
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    const out = {};
+    for (const path of ["/outgoing", "/accepted"]) {
+      const ws = new WebSocket(base + path);
+      out[path] = await new Promise((resolve) => {
+        const seen = [];
+        ws.addEventListener("open", () => { seen.push("open"); ws.send("hi"); });
+        ws.addEventListener("message", (e) => seen.push("message " + e.data));
+        ws.addEventListener("close", (e) => { seen.push(["close", e.code, e.wasClean]); resolve(seen); });
+      });
+    }
+    return Response.json(out);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "runtime: an accepted or outgoing WebSocket returned in a 101 drops the connection after the upgrade",
+    files: { "wrangler.toml": wsConfig("2026-05-01"), "index.js": RETURNED_IN_USE_WORKER },
+    requests: [{ path: "/" }],
+    fast: true,
+  }),
+);
+
 cases.push(
   devCase({
     name: "runtime: a WebSocket neither accepted nor connected refuses send() and close()",

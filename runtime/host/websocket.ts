@@ -27,7 +27,7 @@ export let isAccepted: (ws: object) => boolean;
 let link: (a: WorkerWebSocket, b: WorkerWebSocket) => void;
 /** A socket given to acceptWebSocket(): binaryType does not change what its handlers get. */
 export let markHibernated: (ws: object) => void;
-/** Connect a pair's end returned in a 101 to the real connection: what its peer sends goes out on it. */
+/** Connect a pair's end returned in a 101 to the real connection: what its peer sends goes out on it. Throws for a socket already in use. */
 export let attachSocket: (ws: WorkerWebSocket, sink: SocketSink) => void;
 /** The real connection closed: Bun's code, 1005 for a frame without one, 1006 for a dropped connection. */
 export let connectionClosed: (ws: WorkerWebSocket, code: number, reason: string) => void;
@@ -208,6 +208,8 @@ export class WorkerWebSocket extends EventTarget {
 
   /** Connect this end to a real socket: what the peer sends goes out on it. */
   #attach(sink: SocketSink): void {
+    // Neither an end the worker talks on itself nor an outgoing socket can be handed on (workerd's words).
+    if (this.#accepted || this.#client) throw new TypeError("Can't return WebSocket in a Response after calling accept().");
     this.#sink = sink;
     this.#accepted = true;
     // What the worker sent (or a close) before the connection was upgraded goes out

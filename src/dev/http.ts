@@ -148,7 +148,14 @@ export class DevHttpServer {
         open: (ws) => {
           const socket = (ws.data as SocketData | undefined)?.socket;
           if (!socket) return void sockets.add(ws);
-          attachSocket(socket, { send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
+          try {
+            attachSocket(socket, { send: (data) => void ws.send(data), close: (code, reason) => ws.close(code, reason) });
+          } catch (error) {
+            // workerd has sent the 101 by then too: the client sees the connection dropped.
+            (ws.data as SocketData).socket = undefined;
+            ws.terminate();
+            reportError(error);
+          }
         },
         message: (ws, message) => {
           const socket = (ws.data as SocketData | undefined)?.socket;
