@@ -1060,24 +1060,28 @@ test("an object that never touches storage leaves no file behind", async () => {
   expect(existsSync(path.join(store.doDir("Rpc"), `${ns.idFromName("quiet")}.sqlite`))).toBe(false);
 });
 
-test("acceptWebSocket takes a socket once, accept() after it is refused, getWebSockets() lists newest first", async () => {
+/** The ctx of a running object whose webSocketMessage calls `onMessage`: sockets go in by reference (RPC would copy them). */
+async function messageRoom(onMessage: (ws: WebSocket, message: unknown) => void): Promise<any> {
   let grabbed: DurableObjectState | undefined;
-  const seen: string[] = [];
   class Room extends DurableObject {
     constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
       super(ctx, env);
       grabbed = ctx;
     }
-    webSocketMessage(_ws: unknown, message: string): void {
-      seen.push(message);
+    webSocketMessage(ws: WebSocket, message: unknown): void {
+      onMessage(ws, message);
     }
     ready(): boolean {
       return true;
     }
   }
-  const stub = namespace(scratchStore().open(), Room).getByName("r") as any;
-  await stub.ready();
-  const ctx = grabbed as any;
+  await (namespace(scratchStore().open(), Room).getByName("r") as any).ready();
+  return grabbed;
+}
+
+test("acceptWebSocket takes a socket once, accept() after it is refused, getWebSockets() lists newest first", async () => {
+  const seen: unknown[] = [];
+  const ctx = await messageRoom((_ws, message) => seen.push(message));
   const pairs = ["one", "two", "three"].map(() => new WebSocketPair());
   ctx.acceptWebSocket(pairs[0]![1], ["a"]);
   ctx.acceptWebSocket(pairs[1]![1], ["b"]);
@@ -1098,28 +1102,14 @@ test("acceptWebSocket takes a socket once, accept() after it is refused, getWebS
 });
 
 test("a hibernatable WebSocket's binary messages reach webSocketMessage as ArrayBuffers whatever its binaryType says", async () => {
-  let grabbed: DurableObjectState | undefined;
   const seen: string[] = [];
-  class Room extends DurableObject {
-    constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
-      super(ctx, env);
-      grabbed = ctx;
-    }
-    webSocketMessage(ws: WebSocket, message: unknown): void {
-      seen.push(`${ws.binaryType} ${Object.prototype.toString.call(message)}`);
-    }
-    ready(): boolean {
-      return true;
-    }
-  }
-  const stub = namespace(scratchStore().open(), Room).getByName("r") as any;
-  await stub.ready();
+  const ctx = await messageRoom((ws, message) => seen.push(`${ws.binaryType} ${Object.prototype.toString.call(message)}`));
   // The default binaryType of websocket_standard_binary_type (from 2026-03-17) and of the dates before it, and one set by hand.
   const cases: [boolean, string?][] = [[true], [false], [false, "blob"], [true, "arraybuffer"]];
   for (const [blobMessages, binaryType] of cases) {
     const [client, server] = Object.values(new (webSocketClassesFor({ autoReply: false, limitReason: false, blobMessages }).WebSocketPair)());
     if (binaryType) server.binaryType = binaryType;
-    (grabbed as any).acceptWebSocket(server);
+    ctx.acceptWebSocket(server);
     client.accept();
     client.send(new Uint8Array([1]));
   }
