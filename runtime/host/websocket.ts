@@ -49,11 +49,11 @@ export class WorkerWebSocket extends EventTarget {
   #closedOutgoing = false;
   #closedIncoming = false;
   /** web_socket_auto_reply_to_close: a close that reaches this end is answered at once. */
-  #autoReply = false;
+  #autoReply: boolean;
   /** websocket_close_reason_byte_limit: close() refuses a reason over 123 bytes. */
-  #limitReason = false;
+  #limitReason: boolean;
   /** What a binary message comes as: a Blob for "blob" (the default from websocket_standard_binary_type), else an ArrayBuffer. */
-  #binaryType = "blob";
+  #binaryType: string;
   /** Given to acceptWebSocket(): its messages go to the object's handlers as they came. */
   #hibernated = false;
   /** An outgoing socket's connection (Bun's client), none for a pair's end. */
