@@ -178,7 +178,9 @@ describe("content encoding", () => {
     await ready;
     const thrown = await rawGet(`${dev.url}/throw`, { "accept-encoding": "identity" });
     expect([thrown.status, thrown.headers["content-type"], thrown.headers["transfer-encoding"], thrown.headers["content-length"]]).toEqual([500, "text/plain;charset=UTF-8", "chunked", undefined]);
-    expect(thrown.body.toString().split("\n")[0]).toBe("Error: thrown here");
+    // The stack ends in the worker's code, as workerd's: no frame of Bun's AsyncLocalStorage the host runs it in.
+    const [headline, ...frames] = thrown.body.toString().split("\n");
+    expect([headline, frames.length, frames.every((frame) => frame.includes("worker.js"))]).toEqual(["Error: thrown here", 1, true]);
     const page = await rawGet(`${dev.url}/throw`, { "accept-encoding": "identity", accept: "text/html" });
     expect([page.status, page.headers["content-type"], page.headers["transfer-encoding"]]).toEqual([500, "text/html;charset=utf-8", "chunked"]);
     expect(page.body.toString()).toContain("thrown here");
