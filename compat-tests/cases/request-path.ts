@@ -277,7 +277,7 @@ const WIRE_WORKER = `export default {
 const withoutReason = (text: string) => text.replace(/("status-line": "HTTP\/1\.1 \d{3})[^"]*"/, '$1 <reason>"');
 /** Bun.serve writes the reason phrase from its own table and takes no status text from a Response. */
 const BUN_REASON: ExpectedDifference = {
-  reason: "Bun.serve sends the reason phrase of its own table (\"HM\" for a code it does not know, \"I'm a Teapot\"), never a Response's statusText; workerd sends the worker's, or its own default",
+  reason: "Bun.serve sends the reason phrase of its own table (\"HM\" for a code it does not know, \"I'm a Teapot\"), never a Response's statusText (Bun's node:http would, at the request path's speed); workerd sends the worker's, or its own default",
   wrangler: withoutReason,
   bunflare: withoutReason,
 };
