@@ -276,7 +276,9 @@ function onTheWire(base: string, request: HttpProbe): Promise<Record<string, str
       socket.destroy();
       resolve(seen);
     };
-    socket.setTimeout(request.answerWithinMs ?? 15_000, () => socket.destroy(new Error("no answer on the raw connection")));
+    // A TimeoutError, as fetch's: probe() sends a GET that wrangler left unanswered once more.
+    const timedOut = () => new DOMException(`no whole answer on a raw connection to ${url.host}, only ${JSON.stringify(raw.toString("latin1"))}`, "TimeoutError");
+    socket.setTimeout(request.answerWithinMs ?? 15_000, () => socket.destroy(timedOut()));
     socket.on("data", (chunk: Buffer) => {
       raw = Buffer.concat([raw, chunk]);
       check(false);
