@@ -3,6 +3,7 @@
 // same HTTP requests sent to both, and the responses diffed: status, body and
 // chosen headers. Both servers are always killed, whatever happens.
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -33,6 +34,12 @@ export interface HttpProbe {
   expected?: ExpectedDifference[];
   /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>`. */
   answerWithinMs?: number;
+  /**
+   * Also send it over a raw TCP connection (HTTP/1.1, plain http only) and compare what fetch
+   * hides: the status line with its reason phrase, the framing headers (Content-Length,
+   * Transfer-Encoding) and how many bytes the body is on the wire, chunk framing taken off.
+   */
+  wire?: boolean;
 }
 
 export interface ReloadStep {
@@ -218,7 +225,68 @@ async function probeOnce(base: string, request: HttpProbe): Promise<Seen> {
     body = await response.text();
   }
   for (const name of request.headers_compared ?? []) headers[name] = response.headers.get(name) ?? "<absent>";
+  if (request.wire) Object.assign(headers, await onTheWire(base, request));
   return { status: response.status, body, headers };
+}
+
+/** A response read off a raw connection: undefined until it is whole (by its framing, or the end of the connection). */
+function parseWire(raw: Buffer, method: string, ended: boolean): Record<string, string> | undefined {
+  const split = raw.indexOf("\r\n\r\n");
+  if (split < 0) return ended ? { "status-line": "<no head>" } : undefined;
+  const [statusLine = "", ...fields] = raw.subarray(0, split).toString("latin1").split("\r\n");
+  const field = (name: string) => fields.find((line) => line.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? "<absent>";
+  const framing = { "status-line": statusLine, "wire content-length": field("content-length"), "wire transfer-encoding": field("transfer-encoding") };
+  const status = Number(statusLine.split(" ")[1]);
+  let body = raw.subarray(split + 4);
+  if (method === "HEAD" || status === 204 || status === 304) return { ...framing, "wire body bytes": String(body.length) };
+  if (framing["wire transfer-encoding"] === "chunked") {
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const lineEnd = body.indexOf("\r\n", at);
+      if (lineEnd < 0) return ended ? { ...framing, "wire body bytes": "<cut short>" } : undefined;
+      const size = parseInt(body.subarray(at, lineEnd).toString("latin1"), 16);
+      if (size === 0) break;
+      if (body.length < lineEnd + 2 + size + 2) return ended ? { ...framing, "wire body bytes": "<cut short>" } : undefined;
+      parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+      at = lineEnd + 2 + size + 2;
+    }
+    body = Buffer.concat(parts);
+  } else if (!ended) {
+    // Without a length the body runs to the end of the connection.
+    const length = framing["wire content-length"];
+    if (length === "<absent>" || body.length < Number(length)) return undefined;
+  }
+  return { ...framing, "wire body bytes": String(body.length) };
+}
+
+/** The request sent over a raw connection: its answer's status line, framing headers and body size as sent. */
+function onTheWire(base: string, request: HttpProbe): Promise<Record<string, string>> {
+  const url = new URL(request.path, base);
+  const method = request.method ?? "GET";
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
+  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`${name}: ${value}`);
+  if (request.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(request.body)}`);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let raw = Buffer.alloc(0);
+    // Done when the framing says so: workerd keeps the connection open a few seconds after answering.
+    const check = (ended: boolean) => {
+      const seen = parseWire(raw, method, ended);
+      if (!seen) return;
+      socket.destroy();
+      resolve(seen);
+    };
+    // A TimeoutError, as fetch's: probe() sends a GET that wrangler left unanswered once more.
+    const timedOut = () => new DOMException(`no whole answer on a raw connection to ${url.host}, only ${JSON.stringify(raw.toString("latin1"))}`, "TimeoutError");
+    socket.setTimeout(request.answerWithinMs ?? 15_000, () => socket.destroy(timedOut()));
+    socket.on("data", (chunk: Buffer) => {
+      raw = Buffer.concat([raw, chunk]);
+      check(false);
+    });
+    socket.on("error", reject);
+    socket.on("end", () => check(true));
+    socket.write(`${lines.join("\r\n")}\r\n\r\n${request.body ?? ""}`);
+  });
 }
 
 /** Normalised lines without what only wrangler's network access causes (the cf fetch, which can come before or after "Ready on"). */

@@ -30,6 +30,9 @@ const WORKER = `export default {
       const body = new Blob([${JSON.stringify(TEXT)}]).stream().pipeThrough(new CompressionStream("gzip"));
       return new Response(body, { encodeBody: "manual", headers: { "content-type": "text/plain", "content-encoding": "gzip" } });
     }
+    if (url.pathname === "/empty") return new Response("", { headers: url.searchParams.has("e") ? { "content-encoding": url.searchParams.get("e") } : {} });
+    if (url.pathname === "/throw") throw new Error("thrown here");
+    if (url.pathname === "/not-a-response") return "text";
     return new Response(${JSON.stringify(TEXT)}, { headers: { "content-type": "text/plain" } });
   },
 };
@@ -157,6 +160,33 @@ describe("content encoding", () => {
     // A worker's HEAD answer with a body keeps the length of that body, the GET's.
     const plain = await rawGet(`${dev.url}/text`, { "accept-encoding": "identity" }, "HEAD");
     expect([plain.headers["content-length"], plain.headers["transfer-encoding"]]).toEqual([String(TEXT.length), undefined]);
+  });
+
+  test("a worker's own Content-Encoding on an empty body sends no bytes, not even a gzip header; an empty body the client wants gzipped is a whole empty gzip stream", async () => {
+    await ready;
+    for (const [declared, acceptEncoding, sent] of [["gzip", "gzip", "gzip"], ["gzip", "br", "br"], ["br", "gzip", "gzip"], ["gzip", "identity", undefined]] as const) {
+      const res = await rawGet(`${dev.url}/empty?e=${declared}`, { "accept-encoding": acceptEncoding });
+      expect([declared, acceptEncoding, res.status, res.headers["content-encoding"], res.body.length]).toEqual([declared, acceptEncoding, 200, sent, 0]);
+    }
+    const added = await rawGet(`${dev.url}/empty`, { "accept-encoding": "gzip" });
+    expect(added.headers["content-encoding"]).toBe("gzip");
+    expect(added.body.length).toBeGreaterThan(0);
+    expect(gunzipSync(added.body).toString()).toBe("");
+  });
+
+  test("a thrown error answers 500 with its stack sent chunked, as wrangler's; a handler that returns no Response, with its length", async () => {
+    await ready;
+    const thrown = await rawGet(`${dev.url}/throw`, { "accept-encoding": "identity" });
+    expect([thrown.status, thrown.headers["content-type"], thrown.headers["transfer-encoding"], thrown.headers["content-length"]]).toEqual([500, "text/plain;charset=UTF-8", "chunked", undefined]);
+    // The stack ends in the worker's code, as workerd's: no frame of Bun's AsyncLocalStorage the host runs it in.
+    const [headline, ...frames] = thrown.body.toString().split("\n");
+    expect([headline, frames.length, frames.every((frame) => frame.includes("worker.js"))]).toEqual(["Error: thrown here", 1, true]);
+    const page = await rawGet(`${dev.url}/throw`, { "accept-encoding": "identity", accept: "text/html" });
+    expect([page.status, page.headers["content-type"], page.headers["transfer-encoding"]]).toEqual([500, "text/html;charset=utf-8", "chunked"]);
+    expect(page.body.toString()).toContain("thrown here");
+    const plain = await rawGet(`${dev.url}/not-a-response`, { "accept-encoding": "identity" });
+    expect([plain.status, plain.headers["transfer-encoding"], plain.headers["content-length"]]).toEqual([500, undefined, String(plain.body.length)]);
+    expect(plain.body.toString()).toBe("TypeError: Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   });
 });
 

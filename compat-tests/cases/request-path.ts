@@ -1,7 +1,7 @@
 // wrangler dev's request path: content encoding both ways, request.cf, https
 // with a generated certificate, the host routes give the worker, and the errors
 // for routes dev cannot use.
-import type { CompatCase } from "../harness.ts";
+import type { CompatCase, ExpectedDifference } from "../harness.ts";
 import { devCase, type HttpProbe } from "../dev-harness.ts";
 
 const config = 'name = "enc"\nmain = "worker.js"\ncompatibility_date = "2025-01-01"\n';
@@ -238,6 +238,104 @@ cases.push(
     requests: [
       { path: "/", headers: { connection: "keep-alive", "keep-alive": "timeout=5", te: "trailers", upgrade: "h2c", "proxy-connection": "keep-alive", "x-custom": "yes" } },
       { path: "/", headers: { "x-custom": "yes" } },
+    ],
+  }),
+);
+
+// What fetch does not show, read off a raw connection: the status line, how a body is
+// framed, and the answers for a worker that throws, rejects or returns no Response.
+const WIRE_WORKER = `export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const status = Number(url.searchParams.get("s") ?? 200);
+    const statusText = url.searchParams.get("text") ?? undefined;
+    const empty = () => new ReadableStream({ start(controller) { controller.close(); } });
+    switch (url.pathname) {
+      case "/status": return new Response(null, { status, statusText });
+      case "/text": return new Response("hello");
+      case "/empty": return new Response("");
+      case "/empty-stream": return new Response(empty());
+      case "/empty-declared": return new Response("", { headers: { "content-encoding": url.searchParams.get("e") } });
+      case "/empty-declared-stream": return new Response(empty(), { headers: { "content-encoding": "gzip" } });
+      case "/throw": throw new Error("thrown");
+      case "/reject": return Promise.reject(new Error("rejected"));
+      case "/not-a-response": return "not a response";
+      case "/throw-mid-stream": {
+        let sent = false;
+        return new Response(new ReadableStream({ async pull(controller) {
+          if (sent) throw new Error("mid-stream");
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("start"));
+        } }));
+      }
+      default: return new Response("not found", { status: 404 });
+    }
+  },
+};
+`;
+
+const withoutReason = (text: string) => text.replace(/("status-line": "HTTP\/1\.1 \d{3})[^"]*"/, '$1 <reason>"');
+/** Bun.serve writes the reason phrase from its own table and takes no status text from a Response. */
+const BUN_REASON: ExpectedDifference = {
+  reason: "Bun.serve sends the reason phrase of its own table (\"HM\" for a code it does not know, \"I'm a Teapot\"), never a Response's statusText (Bun's node:http would, at the request path's speed); workerd sends the worker's, or its own default",
+  wrangler: withoutReason,
+  bunflare: withoutReason,
+};
+/** wrangler's error answers come from its Node proxy, which writes the error's empty status text. */
+const ERROR_REASON: ExpectedDifference = { ...BUN_REASON, reason: "wrangler's 500 for a thrown error has no reason phrase (\"500 \", its Node proxy writes the empty statusText); Bun.serve always writes one" };
+const EMPTY_FRAMING: ExpectedDifference = {
+  reason: "a body without a byte: Bun.serve sends \"Content-Length: 0\", workerd a chunked body with no chunk (both are empty)",
+  bunflare: (text) => text.replace(/"wire content-length": "0",(\s*)"wire transfer-encoding": "<absent>"/, '"wire content-length": "<absent>",$1"wire transfer-encoding": "chunked"'),
+};
+const ENDED_STREAM: ExpectedDifference = {
+  reason: "a stream the worker made that has ended by the time Bun.serve answers goes out with its Content-Length; workerd sends any stream's body chunked",
+  bunflare: (text) => text.replace(/"wire content-length": "\d+",(\s*)"wire transfer-encoding": "<absent>"/, '"wire content-length": "<absent>",$1"wire transfer-encoding": "chunked"'),
+};
+const HEAD_FRAMING: ExpectedDifference = {
+  reason: "a HEAD answer: workerd sends no length header, Bun.serve always one (the GET's length, or chunked)",
+  bunflare: (text) => text.replace(/"wire content-length": "[^"]*",(\s*)"wire transfer-encoding": "[^"]*"/, '"wire content-length": "<absent>",$1"wire transfer-encoding": "<absent>"'),
+};
+const STACK_SIZE: ExpectedDifference = {
+  reason: "the stack's frames differ (JSC and V8; wrangler's adds a frame of its entry worker to a handler that returns no Response), so does its size",
+  wrangler: (text) => text.replace(/("wire (?:content-length|body bytes)": )"\d+"/g, '$1"<size>"'),
+  bunflare: (text) => text.replace(/("wire (?:content-length|body bytes)": )"\d+"/g, '$1"<size>"'),
+};
+const HEAD_ERROR: ExpectedDifference = {
+  reason: "wrangler loses a HEAD request's error (its proxy reads the error from the empty HEAD body and logs \"SyntaxError: Unexpected end of JSON input\"), answering 500 without a Content-Type; bunflare logs the worker's error and sends the GET's headers",
+  bunflare: (text) => text.replace(/"content-type": "[^"]*"/, '"content-type": "<absent>"'),
+};
+
+const AE_PROBE = (value: string): Partial<HttpProbe> => ({ headers: AE(value), encoded: true });
+const wire = (path: string, extra: Partial<HttpProbe> = {}): HttpProbe => ({ path, wire: true, ...extra });
+
+cases.push(
+  devCase({
+    name: "request path: status lines, framing and error answers on the wire",
+    files: { "wrangler.toml": config, "worker.js": WIRE_WORKER },
+    requests: [
+      // Reason phrases: a standard code's is the same; Bun has its own for the rest and ignores statusText.
+      ...["200", "201", "404", "451", "503", "302"].map((status) => wire(`/status?s=${status}`)),
+      ...["418", "425", "299", "509", "599", "200&text=Custom", "200&text="].map((status) => wire(`/status?s=${status}`, { expected: [BUN_REASON] })),
+      // Empty bodies: a known empty body has Content-Length: 0 on both; 204 and 304 none.
+      wire("/empty"),
+      wire("/empty", AE_PROBE("gzip")),
+      wire("/empty", AE_PROBE("br")),
+      ...["204", "304"].flatMap((status) => [wire(`/status?s=${status}`), wire(`/status?s=${status}`, AE_PROBE("gzip"))]),
+      wire("/empty-stream", { expected: [EMPTY_FRAMING] }),
+      // A worker's own encoding on an empty body: no bytes at all, not even an empty gzip stream.
+      ...["gzip", "br"].flatMap((coding) => ["gzip", "br", "identity"].map((client) => wire(`/empty-declared?e=${coding}`, { ...AE_PROBE(client), expected: [EMPTY_FRAMING] }))),
+      wire("/empty-declared-stream", { ...AE_PROBE("gzip"), expected: [EMPTY_FRAMING] }),
+      // HEAD: the headers of the GET, no body.
+      ...["/text", "/empty", "/status?s=200", "/status?s=404"].map((path) => wire(path, { method: "HEAD", expected: [HEAD_FRAMING] })),
+      ...["/status?s=204", "/status?s=304"].map((path) => wire(path, { method: "HEAD" })),
+      // Errors: the stack's first line, as text or as the pretty page.
+      ...["/throw", "/reject"].map((path) => wire(path, { headers_compared: ["content-type"], firstLineOnly: true, expected: [ERROR_REASON, STACK_SIZE] })),
+      wire("/throw", { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" }, headers_compared: ["content-type"], ignoreBody: true, expected: [ERROR_REASON, { ...STACK_SIZE, reason: "wrangler's error page is another page" }] }),
+      wire("/throw", { method: "HEAD", headers_compared: ["content-type"], expected: [HEAD_ERROR] }),
+      wire("/not-a-response", { headers_compared: ["content-type"], firstLineOnly: true, expected: [STACK_SIZE] }),
+      // A stream that throws after its first chunk: what came before, then a clean end. (Encoded,
+      // workerd cuts the gzip stream short, where bunflare ends it: not compared.)
+      wire("/throw-mid-stream", { headers: AE("identity"), expected: [ENDED_STREAM] }),
     ],
   }),
 );

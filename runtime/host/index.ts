@@ -318,9 +318,10 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     const unshifted = unshiftStack(text);
     const mapped = mapper ? mapper.mapStack(unshifted) : unshifted;
     // The host's own frames mean nothing to the user: wrangler's stacks end in their code.
+    // (Bun's AsyncLocalStorage.run is JavaScript the host calls around every event; workerd's is native, without a frame.)
     return mapped
       .split("\n")
-      .filter((line) => !(line.trimStart().startsWith("at ") && line.includes(BUNFLARE_ROOT)))
+      .filter((line) => !(line.trimStart().startsWith("at ") && (line.includes(BUNFLARE_ROOT) || line.includes("(node:async_hooks:"))))
       .join("\n");
   };
   const env = options.env;

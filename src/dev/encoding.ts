@@ -65,7 +65,8 @@ function negotiate(acceptEncoding: string): Coding | "identity" | "refuse" | und
  * way out. Bun.serve would give a stream that has ended by the time it answers
  * (a small compressed body) a Content-Length: flushing each chunk as it comes
  * commits the headers first. (An empty body still gets "Content-Length: 0":
- * Bun sends that for any stream that ends without a byte.)
+ * Bun sends that for any body that ends without a byte, where workerd sends
+ * a chunked body with no chunk.)
  */
 function chunked(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const reader = body.getReader();
@@ -80,6 +81,29 @@ function chunked(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/**
+ * A worker's body encoded as workerd encodes a body whose Content-Encoding the
+ * worker set: an empty one stays empty, without even a gzip header, and the
+ * client gets no bytes whichever coding it asked for (an encoding wrangler's
+ * proxy adds to an empty body is a whole empty gzip or brotli stream).
+ */
+function encodedUnlessEmpty(body: ReadableStream<Uint8Array<ArrayBuffer>>, coding: Coding): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let input = false;
+  const watch = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+    transform(chunk, controller) {
+      input ||= chunk.byteLength > 0;
+      controller.enqueue(chunk);
+    },
+  });
+  // Until input comes the encoder writes only when it ends: what it writes for an empty body.
+  const gate = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+    transform(chunk, controller) {
+      if (input) controller.enqueue(chunk);
+    },
+  });
+  return body.pipeThrough(watch).pipeThrough(new CompressionStream(STREAM_FORMAT[coding] as "gzip")).pipeThrough(gate);
 }
 
 /**
@@ -141,7 +165,7 @@ export function encodeForClient(response: Response, acceptEncoding: string | nul
     // The size changes with the encoding.
     headers.delete("Content-Length");
     if (manual) body = body.pipeThrough(new DecompressionStream(STREAM_FORMAT[declared as Coding] as "gzip"));
-    if (isCoding(wanted)) body = body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as "gzip"));
+    if (isCoding(wanted)) body = isCoding(declared) && !manual ? encodedUnlessEmpty(body, wanted) : body.pipeThrough(new CompressionStream(STREAM_FORMAT[wanted] as "gzip"));
     body = chunked(body);
   } else if (isCoding(wanted)) {
     headers.delete("Content-Length");

@@ -10,7 +10,30 @@ export function wantsPrettyError(request: Request): boolean {
   return !userAgent.includes("curl/") && (accept.includes("text/html") || accept.includes("*/*") || accept.includes("text/*"));
 }
 
-export function prettyErrorPage(stack: string, request: Request): string {
+/**
+ * The 500 a worker's thrown exception or rejected promise gets, framed as
+ * wrangler's: its Node proxy writes the page (or the plain stack) chunked,
+ * and its status line has no reason phrase ("500 "), which Bun.serve cannot
+ * send. A `plain` error is one workerd raises itself (a handler that returns
+ * no Response): wrangler answers it with the stack as a whole, its length known.
+ */
+export function errorResponse(stack: string, request: Request, plain: boolean): Response {
+  if (plain) return new Response(stack, { status: 500 });
+  const pretty = wantsPrettyError(request);
+  const text = pretty ? prettyErrorPage(stack, request) : stack;
+  // Flushed before it ends: Bun.serve gives a body it has whole a Content-Length.
+  const body = new ReadableStream({
+    type: "direct",
+    pull(controller) {
+      controller.write(text);
+      controller.flush();
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 500, headers: { "Content-Type": pretty ? "text/html;charset=utf-8" : "text/plain;charset=UTF-8" } });
+}
+
+function prettyErrorPage(stack: string, request: Request): string {
   const [headline = "Error", ...frames] = stack.split("\n");
   const headers = [...request.headers].map(([name, value]) => `<tr><td>${escape(name)}</td><td>${escape(value)}</td></tr>`).join("");
   return `<!DOCTYPE html>

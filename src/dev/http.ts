@@ -13,7 +13,7 @@ import { endedOnBodyError } from "../../runtime/host/worker-streams.ts";
 import { placeholderCf } from "../../runtime/host/cf.ts";
 import { asReceived } from "../../runtime/host/received.ts";
 import type { DevConsole } from "./console.ts";
-import { prettyErrorPage, wantsPrettyError } from "./error-page.ts";
+import { errorResponse } from "./error-page.ts";
 import type { Slot } from "./session.ts";
 import type { DevConfig } from "../config/types.ts";
 import type { DevArgs } from "./settings.ts";
@@ -266,9 +266,7 @@ export class DevHttpServer {
         } catch (error) {
           const stack = (error as Error).stack ?? String(error);
           devConsole.workerError(stack);
-          response = wantsPrettyError(request) && !(error as { plain?: boolean }).plain
-            ? new Response(prettyErrorPage(stack, request), { status: 500, headers: { "Content-Type": "text/html;charset=utf-8" } })
-            : new Response(stack, { status: 500 });
+          response = errorResponse(stack, request, (error as { plain?: boolean }).plain === true);
         }
       }
       // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
