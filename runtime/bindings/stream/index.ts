@@ -347,22 +347,32 @@ async function download(url: string, what: "video" | "watermark"): Promise<Respo
 }
 
 // --- The binding's RPC surface ---------------------------------------------------
-// Only prototype members are reachable over RPC, so the state is in private fields.
+// Only prototype members are reachable over RPC: the fields below never are.
 
-class StreamBinding extends RpcTarget {
-  #data: StreamData;
-  constructor(data: StreamData) {
+class Scoped extends RpcTarget {
+  constructor(protected readonly data: StreamData) {
     super();
-    this.#data = data;
   }
+}
 
+/** A video's handle, captions and downloads. */
+class VideoScoped extends Scoped {
+  constructor(
+    data: StreamData,
+    protected readonly videoId: string,
+  ) {
+    super(data);
+  }
+}
+
+class StreamBinding extends Scoped {
   async upload(urlOrBody: unknown, params?: UploadParams) {
     // Checked first: without a server to name in `preview`, nothing is stored.
-    const origin = this.#data.origin();
+    const origin = this.data.origin();
     let body = urlOrBody;
     if (typeof urlOrBody === "string") body = (await download(urlOrBody, "video")).body;
     else if (body !== null) requireStream(body);
-    return videoShape(await this.#data.createVideo(body as ReadableStream | null, params ?? {}), origin);
+    return videoShape(await this.data.createVideo(body as ReadableStream | null, params ?? {}), origin);
   }
 
   async createDirectUpload() {
@@ -370,150 +380,114 @@ class StreamBinding extends RpcTarget {
   }
 
   video(id: string) {
-    return new StreamVideoHandle(this.#data, id);
+    return new StreamVideoHandle(this.data, id);
   }
 
   get videos() {
-    return new StreamVideos(this.#data);
+    return new StreamVideos(this.data);
   }
 
   get watermarks() {
-    return new StreamWatermarks(this.#data);
+    return new StreamWatermarks(this.data);
   }
 }
 
-class StreamVideoHandle extends RpcTarget {
-  #data: StreamData;
-  #id: string;
-  constructor(data: StreamData, id: string) {
-    super();
-    this.#data = data;
-    this.#id = id;
-  }
-
+class StreamVideoHandle extends VideoScoped {
   async details() {
-    const row = this.#data.video(this.#id);
-    return videoShape(row, this.#data.origin());
+    const row = this.data.video(this.videoId);
+    return videoShape(row, this.data.origin());
   }
 
   async update(params: UpdateParams) {
-    const row = this.#data.updateVideo(this.#id, params);
-    return videoShape(row, this.#data.origin());
+    const row = this.data.updateVideo(this.videoId, params);
+    return videoShape(row, this.data.origin());
   }
 
   async delete() {
-    this.#data.deleteVideo(this.#id);
+    this.data.deleteVideo(this.videoId);
   }
 
   async generateToken() {
-    this.#data.video(this.#id);
-    return btoa(JSON.stringify({ sub: this.#id, kid: "local-mode-key", exp: Math.floor(Date.now() / 1000) + TOKEN_SECONDS }));
+    this.data.video(this.videoId);
+    return btoa(JSON.stringify({ sub: this.videoId, kid: "local-mode-key", exp: Math.floor(Date.now() / 1000) + TOKEN_SECONDS }));
   }
 
   get downloads() {
-    return new StreamDownloads(this.#data, this.#id);
+    return new StreamDownloads(this.data, this.videoId);
   }
 
   get captions() {
-    return new StreamCaptions(this.#data, this.#id);
+    return new StreamCaptions(this.data, this.videoId);
   }
 }
 
-class StreamCaptions extends RpcTarget {
-  #data: StreamData;
-  #videoId: string;
-  constructor(data: StreamData, videoId: string) {
-    super();
-    this.#data = data;
-    this.#videoId = videoId;
-  }
-
+class StreamCaptions extends VideoScoped {
   async upload(language: string, input: unknown) {
-    this.#data.video(this.#videoId);
-    const { blobId } = await saveBlob(this.#data.store, input);
+    this.data.video(this.videoId);
+    const { blobId } = await saveBlob(this.data.store, input);
     try {
-      return captionShape(this.#data.putCaption(this.#videoId, language, false, blobId));
+      return captionShape(this.data.putCaption(this.videoId, language, false, blobId));
     } catch (error) {
-      removeBlobs(blobDir(this.#data.store), [blobId]);
+      removeBlobs(blobDir(this.data.store), [blobId]);
       throw error;
     }
   }
 
   async generate(language: string) {
-    return captionShape(this.#data.putCaption(this.#videoId, language, true, null));
+    return captionShape(this.data.putCaption(this.videoId, language, true, null));
   }
 
   async list(language?: string) {
-    return this.#data.listCaptions(this.#videoId, language).map(captionShape);
+    return this.data.listCaptions(this.videoId, language).map(captionShape);
   }
 
   async delete(language: string) {
-    this.#data.deleteCaption(this.#videoId, language);
+    this.data.deleteCaption(this.videoId, language);
   }
 }
 
-class StreamDownloads extends RpcTarget {
-  #data: StreamData;
-  #videoId: string;
-  constructor(data: StreamData, videoId: string) {
-    super();
-    this.#data = data;
-    this.#videoId = videoId;
-  }
-
+class StreamDownloads extends VideoScoped {
   async generate(type = "default") {
-    return this.#data.generateDownload(this.#videoId, type);
+    return this.data.generateDownload(this.videoId, type);
   }
 
   async get() {
-    return this.#data.downloads(this.#videoId);
+    return this.data.downloads(this.videoId);
   }
 
   async delete(type = "default") {
-    this.#data.deleteDownload(this.#videoId, type);
+    this.data.deleteDownload(this.videoId, type);
   }
 }
 
-class StreamVideos extends RpcTarget {
-  #data: StreamData;
-  constructor(data: StreamData) {
-    super();
-    this.#data = data;
-  }
-
+class StreamVideos extends Scoped {
   async list(params?: ListParams) {
-    const rows = this.#data.listVideos(params);
-    const origin = this.#data.origin();
+    const rows = this.data.listVideos(params);
+    const origin = this.data.origin();
     return rows.map((row) => videoShape(row, origin));
   }
 }
 
-class StreamWatermarks extends RpcTarget {
-  #data: StreamData;
-  constructor(data: StreamData) {
-    super();
-    this.#data = data;
-  }
-
+class StreamWatermarks extends Scoped {
   async generate(streamOrUrl: unknown, params: WatermarkParams) {
     checkWatermarkParams(params);
     if (typeof streamOrUrl === "string") {
       const response = await download(streamOrUrl, "watermark");
-      return watermarkShape(await this.#data.createWatermark(response.body, streamOrUrl, params));
+      return watermarkShape(await this.data.createWatermark(response.body, streamOrUrl, params));
     }
-    return watermarkShape(await this.#data.createWatermark(streamOrUrl, null, params));
+    return watermarkShape(await this.data.createWatermark(streamOrUrl, null, params));
   }
 
   async list() {
-    return (this.#data.db.query("SELECT * FROM stream_watermarks ORDER BY created DESC").all() as WatermarkRow[]).map(watermarkShape);
+    return (this.data.db.query("SELECT * FROM stream_watermarks ORDER BY created DESC").all() as WatermarkRow[]).map(watermarkShape);
   }
 
   async get(id: string) {
-    return watermarkShape(this.#data.watermark(id));
+    return watermarkShape(this.data.watermark(id));
   }
 
   async delete(id: string) {
-    this.#data.deleteWatermark(id);
+    this.data.deleteWatermark(id);
   }
 }
 
