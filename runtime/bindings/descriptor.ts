@@ -52,6 +52,8 @@ export interface BindingContext extends BindingScope {
    * mapped to the sources. Absent outside `dev`.
    */
   reportError?(error: unknown): void;
+  /** The dev server's URL as bindings name it (miniflare's public URL, e.g. in a Stream video's `preview`). Absent outside `dev`. */
+  publicUrl?(): string | undefined;
 }
 
 /** One row of "Your Worker has access to the following bindings:". */

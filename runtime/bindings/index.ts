@@ -29,6 +29,8 @@ export interface EnvOptions {
   log?: BindingContext["log"];
   /** Where bindings report a worker's uncaught error (see BindingContext.reportError). */
   reportError?: BindingContext["reportError"];
+  /** The dev server's URL (see BindingContext.publicUrl). */
+  publicUrl?: BindingContext["publicUrl"];
 }
 
 /** The store an env was built over (the host gives the worker's `caches` the same one). */
@@ -85,6 +87,7 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     onDispose: (release) => toDispose.push(release),
     log: options.log,
     reportError: options.reportError,
+    publicUrl: options.publicUrl,
   };
   for (const descriptor of options.bindings ?? BINDINGS) {
     if (!descriptor.createEnv) continue;

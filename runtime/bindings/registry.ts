@@ -24,13 +24,13 @@ import { dispatchNamespacesDescriptor } from "./dispatch-namespaces/descriptor.t
 import { pipelinesDescriptor } from "./pipelines/descriptor.ts";
 import { unsafeDescriptor } from "./unsafe/descriptor.ts";
 import { workerLoadersDescriptor } from "./worker-loaders/descriptor.ts";
+import { streamDescriptor } from "./stream/descriptor.ts";
 import {
   aiDescriptor,
   aiSearchDescriptor,
   aiSearchNamespacesDescriptor,
   mediaDescriptor,
   mtlsCertificatesDescriptor,
-  streamDescriptor,
   vectorizeDescriptor,
   vpcNetworksDescriptor,
   vpcServicesDescriptor,
@@ -86,7 +86,7 @@ export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
  * Keys without a descriptor that wrangler dev serves only by connecting to
  * Cloudflare: bunflare never will, so its warning says so rather than "not yet".
  * (Remote-only bindings with a descriptor say so with `unavailable`: ai,
- * vectorize, ai_search, vpc_services, vpc_networks, stream, media, mtls_certificates.)
+ * vectorize, ai_search, vpc_services, vpc_networks, media, mtls_certificates, and stream with `remote = true`.)
  */
 export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["logfwdr", "artifacts", "flagship"]);
 

@@ -1,8 +1,9 @@
 // The .bunflare store: the one place the dev server and every CLI command
 // share state. data.sqlite holds the registries and each binding's tables
 // (KV entries, R2 metadata, Durable Object alarms, ...: see each descriptor's
-// `schema`); R2 bodies are files under r2/, each D1 database is its own
-// SQLite file under d1/, each Durable Object's storage one under do/.
+// `schema`); R2 bodies are files under r2/ (Stream's videos, captions and
+// watermarks under stream/), each D1 database is its own SQLite file under d1/,
+// each Durable Object's storage one under do/.
 import { Database } from "bun:sqlite";
 import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import path from "node:path";

@@ -21,6 +21,7 @@ import type { ExplorerStore } from "../explorer/api.ts";
 import { finishRequest, isOwnPath, pathOf, recordRequest, startRecording, type RequestRecord } from "./requests.ts";
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
+const STREAM_PATH = "/cdn-cgi/mf/stream";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
 (function () {
   var protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -83,6 +84,8 @@ export interface HttpOptions {
   reportError(error: unknown): void;
   /** The stores the Local Explorer (/cdn-cgi/explorer) shows. */
   explorerStores?(): ExplorerStore[];
+  /** A request under /cdn-cgi/mf/stream: Stream's watch URLs, when a worker binds Stream locally (else undefined: the worker's). */
+  streamVideo?(request: Request): Promise<Response> | undefined;
 }
 
 /** Whether a request comes from this machine: the explorer reads and edits local data, so only loopback may. */
@@ -186,13 +189,18 @@ export class DevHttpServer {
 
   /** The dev server's own endpoints first; a request for the worker is recorded, unless it is a binding call or on one of those paths. */
   private route = (request: Request, server: Server<unknown>): Promise<Response | undefined> | undefined => {
-    const { remote, explorerStores, liveReload } = this.options;
+    const { remote, explorerStores, liveReload, streamVideo } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     const remoteCall = isRemoteCall(request);
     if (remoteCall && remote) return remote(request);
     const pathname = pathOf(request.url);
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
+    // As wrangler's entry worker: answered before the request log, so not logged.
+    if (streamVideo && (pathname === STREAM_PATH || pathname.startsWith(`${STREAM_PATH}/`))) {
+      const answer = streamVideo(request);
+      if (answer) return answer;
+    }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
   };

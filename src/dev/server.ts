@@ -21,6 +21,8 @@ import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
+import { foreignHostOrOrigin } from "./cdn-cgi.ts";
+import { hasLocalStream } from "../../runtime/bindings/stream/descriptor.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession, removeLeftBuildDirs } from "./session.ts";
@@ -254,6 +256,14 @@ export async function startDev(args: DevArgs): Promise<void> {
       }
       return [...byStore].map(([store, entry]) => ({ store, ...entry }));
     },
+    streamVideo: (request) => {
+      const stores = new Set(session.workers().filter((worker) => hasLocalStream(worker.config)).map((worker) => worker.store));
+      if (!stores.size) return undefined;
+      const refused = foreignHostOrOrigin(request);
+      if (refused) return Promise.resolve(new Response(refused, { status: 403 }));
+      const { serveWatch } = require("../../runtime/bindings/stream/index.ts") as typeof import("../../runtime/bindings/stream/index.ts");
+      return serveWatch(request, [...stores]);
+    },
   });
   try {
     http.listen();
@@ -263,6 +273,9 @@ export async function startDev(args: DevArgs): Promise<void> {
     await session.disposeBuilds();
     throw error;
   }
+  // As wrangler names its server to bindings (miniflare's buildPublicUrl): a wildcard address as 127.0.0.1.
+  const served = urlsOf(ip);
+  session.publicUrl = `${protocol}://${served.wildcard ? "127.0.0.1" : served.urlHost}:${http.port}`;
   started();
 
   // "Ready on" waits for the watchers, so an edit made after that line is never missed.

@@ -106,6 +106,8 @@ export class DevSession {
   /** Whether the first load is done: the server's start lists the modules of that one. */
   private loaded = false;
   private readonly extraNamespaces = new WeakMap<object, Map<string, DurableObjectNamespace>>();
+  /** Where the server listens, as bindings name it (set once it listens). */
+  publicUrl?: string;
 
   /** Reads every config (its warnings go to the console); builds nothing yet. */
   constructor(args: DevArgs, devConsole: DevConsole) {
@@ -266,6 +268,7 @@ export class DevSession {
       findWorker: this.findWorker,
       log: (level, heading, rest = "") => this.console.log(level, devLogLine(level, kleur.blue(heading) + rest)),
       reportError: (error) => this.console.workerError(next ? next.mapStack(error) : String((error as Error)?.stack ?? error)),
+      publicUrl: () => this.publicUrl,
     });
     // workerd fills process.env with a worker's vars (JSON ones as text); the worker's
     // `process` shows only those, and node:process (the host's own) gets them too.

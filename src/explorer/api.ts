@@ -10,6 +10,7 @@ import { BAD_REQUEST, fail, messageOf, notFound, ok, type ExplorerStore } from "
 import { SECTIONS } from "./sections/index.ts";
 import { EXPLORER_HTML } from "./page.ts";
 import { openApiDocument } from "./openapi.ts";
+import { foreignHostOrOrigin } from "../dev/cdn-cgi.ts";
 
 export type { ExplorerStore } from "./common.ts";
 export const EXPLORER_PATH = "/cdn-cgi/explorer";
@@ -28,34 +29,6 @@ function localWorkers(stores: readonly ExplorerStore[]): Response {
 }
 
 // --- Routing ---
-
-const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/**
- * As wrangler checks /cdn-cgi requests: the Host and any Origin must name this
- * machine, so a web page elsewhere (or DNS rebinding to 127.0.0.1) can neither
- * read nor change local data through the browser.
- */
-function foreignHostOrOrigin(request: Request): string | undefined {
-  const hostname = (value: string) => {
-    try {
-      return new URL(value).hostname;
-    } catch {
-      return undefined;
-    }
-  };
-  const host = request.headers.get("host");
-  if (host !== null) {
-    const name = hostname(`http://${host}`);
-    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Host header";
-  }
-  const origin = request.headers.get("origin");
-  if (origin !== null) {
-    const name = hostname(origin);
-    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Origin header";
-  }
-  return undefined;
-}
 
 /** Answers a request under /cdn-cgi/explorer: the page, or the API. */
 export async function handleExplorer(request: Request, stores: readonly ExplorerStore[]): Promise<Response> {

@@ -12,7 +12,7 @@ import { processAlive } from "../../processes.ts";
 const LEGACY_GRACE_MS = 60 * 60 * 1000;
 
 /** Whether the writer of a blob file (by its name) is gone, so the file can be judged. */
-function writerGone(file: string, dir: string): boolean {
+export function writerGone(file: string, dir: string): boolean {
   const id = file.startsWith(".tmp-") ? file.slice(5) : file;
   const pid = /^(\d+)-[0-9a-f]{32}$/.exec(id)?.[1];
   if (pid !== undefined) return !processAlive(Number(pid));

@@ -24,7 +24,7 @@ interface RemoteOnly {
 }
 
 /** Every member is a call that fails as miniflare's remote-proxy client does without a connection. */
-function remoteStub(binding: string): unknown {
+export function remoteStub(binding: string): unknown {
   const fail = async () => {
     throw new Error(`Binding ${binding} needs to be run remotely`);
   };
@@ -68,7 +68,6 @@ export const aiSearchNamespacesDescriptor = remoteOnly({
 export const aiSearchDescriptor = remoteOnly({ key: "ai_search", kind: "AI Search Instance", typeName: "AiSearchInstance", value: (e) => e.instance_name, alwaysRemote: true });
 export const vpcServicesDescriptor = remoteOnly({ key: "vpc_services", kind: "VPC Service", typeName: "Fetcher", value: (e) => e.service_id });
 export const vpcNetworksDescriptor = remoteOnly({ key: "vpc_networks", kind: "VPC Network", typeName: "Fetcher", value: (e) => e.tunnel_id ?? e.network_id });
-export const streamDescriptor = remoteOnly({ key: "stream", kind: "Stream", typeName: "StreamBinding", single: true, alwaysRemote: true });
 export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, alwaysRemote: true });
 export const aiDescriptor = remoteOnly({ key: "ai", kind: "AI", typeName: "Ai", single: true, extraFields: true, alwaysRemote: true, value: (e) => (e.staging ? "staging" : undefined) });
 export const mtlsCertificatesDescriptor = remoteOnly({ key: "mtls_certificates", kind: "mTLS Certificate", typeName: "Fetcher", value: (e) => e.certificate_id });
