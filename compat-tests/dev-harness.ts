@@ -7,6 +7,7 @@ import { connect } from "node:net";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { freePort } from "../bench/proc.ts";
 import { BUNFLARE_BIN, compareStream, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
 
 /** A worker's wrangler.toml: its name, main and the cases' compatibility date, then `extra` lines. */
@@ -120,13 +121,14 @@ export interface Running {
 /** `onStderr` sees what it has printed on stderr so far, after each chunk (before it is ready too). */
 export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   for (let attempt = 1; ; attempt++) {
+    // wrangler checks that its inspector port (9229 unless told) is free, then workerd binds
+    // it: another wrangler dev on this machine, or the last case's workerd not yet gone, can
+    // hold it, and workerd dies. A free port of its own each start; taken meanwhile, try again.
+    const inspector = tool === "wrangler" && !args.includes("--inspector-port") ? ["--inspector-port", String(await freePort())] : [];
     try {
-      return await startDevOnce(tool, dir, args, env, onStderr);
+      return await startDevOnce(tool, dir, [...args, ...inspector], env, onStderr);
     } catch (error) {
-      // wrangler checks that its inspector port (9229) is free, then workerd
-      // binds it: another wrangler dev on this machine (a parallel run) can
-      // take it in between, and workerd dies. Not the case's doing: try again.
-      const raced = tool === "wrangler" && /Address already in use; toString\(\) = 127\.0\.0\.1:9229/.test((error as Error).message);
+      const raced = tool === "wrangler" && /Address already in use; toString\(\) = 127\.0\.0\.1:\d+/.test((error as Error).message);
       if (!raced || attempt === 3) throw error;
     }
   }
