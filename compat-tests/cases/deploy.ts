@@ -2,7 +2,7 @@
 // help of the commands bunflare added. Sizes differ by design: bunflare writes the bundle
 // `bunflare dev` runs (text/data modules inlined), wrangler keeps them as separate modules,
 // so the "Total Upload" figures are normalised and the layout is compared by file list.
-import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
+import { answeredLocally, MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
 
 const CONFIG = JSON.stringify({
   name: "app",
@@ -146,6 +146,22 @@ export const cases: CompatCase[] = [
       { args: ["versions", "upload", "--dry-run"] },
       { args: ["deploy", "--dry-run", "--env", ""] },
       { args: ["build"] },
+    ],
+  },
+  {
+    // Bunflare did not warn for the secret commands; wrangler does for put, delete and bulk (not list).
+    name: "secret put/delete/bulk warn when environments are defined and none is named (not with --env \"\")",
+    fast: true,
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[env.staging]\nname = "app-staging"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    expected: answeredLocally("test/secret.test.ts", { warnings: true }),
+    steps: [
+      { args: ["secret", "put", "K"], stdin: "v" },
+      { args: ["secret", "bulk"], stdin: '{"L":"w"}' },
+      { args: ["secret", "delete", "K"] },
+      { args: ["secret", "put", "K", "--env", ""], stdin: "v" },
     ],
   },
   {

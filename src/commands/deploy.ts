@@ -87,17 +87,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     redirect: true,
     onWarning: (message) => log.warn(message),
     onInfo: (message) => log.info(message),
+    warnUntargetedFor: command,
   });
-  // As wrangler, once the config is read.
-  if (args.env === undefined && loaded.path && Object.keys(loaded.raw.env ?? {}).length) {
-    log.warn(
-      layoutNotes(
-        `Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${command} command.\n` +
-          "To avoid unintentional changes to the wrong environment, it is recommended to explicitly specify the target environment using the `-e|--env` flag.\n" +
-          'If your intention is to use the top-level environment of your configuration simply pass an empty string to the flag to target such environment. For example `--env=""`.',
-      ),
-    );
-  }
   const { config } = loaded;
   if (args.name) config.name = args.name;
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
