@@ -104,6 +104,35 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run"] }],
   })),
   ...[false, true].map((noBundle) => ({
+    // Bunflare skipped node_modules and dot-directories, and symlinked files, and took the config
+    // file for a module. Wrangler enters every directory but .wrangler beside the config, takes a
+    // symlink as a file (never entering a symlinked directory) and leaves out the config in use.
+    name: `deploy: --dry-run --outdir ${noBundle ? "no_bundle" : "find_additional_modules"}: modules are found in node_modules and dot-directories, not .wrangler or the config; a symlinked file is one`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.toml"]\nfallthrough = true\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+      "a.txt": "a\n",
+      ".g.txt": "g\n",
+      ".hidden/c.txt": "c\n",
+      "node_modules/pkg/b.txt": "b\n",
+      "sub/.deep/e.txt": "e\n",
+      ".wrangler/state/d.txt": "d\n",
+      "other/f.txt": "f\n",
+      "other/g.toml": "g = 1\n",
+    },
+    normalize: sizes,
+    steps: [
+      { shell: "ln -s other/f.txt link.txt && ln -s other linkdir", args: [] },
+      { args: ["deploy", "--dry-run", "--outdir", "out"] },
+      {
+        shell: `test "$(cd out && find . -type f | sort | tr '\\n' ' ')" = "./.g.txt ./.hidden/c.txt ./README.md ./a.txt ./index.js ${noBundle ? "" : "./index.js.map "}./link.txt ./node_modules/pkg/b.txt ./other/f.txt ./other/g.toml ./sub/.deep/e.txt " && test -f out/link.txt && ! test -L out/link.txt`,
+        args: [],
+      },
+    ],
+  })),
+  ...[false, true].map((noBundle) => ({
     // Bunflare left out, unsaid, a file that only a removed rule matches. Wrangler tests removed
     // rules' globs without globstar, so the default "**/*.txt" fails sub/b.txt but not a.txt.
     name: `deploy: --dry-run ${noBundle ? "no_bundle" : "find_additional_modules"}: a file under the module root that only a removed rule matches fails the build`,

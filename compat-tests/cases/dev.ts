@@ -256,6 +256,28 @@ cases.push(
       compareStderr: true,
     }),
   ),
+  ...[false, true].map((noBundle) =>
+    devCase({
+      // Bunflare skipped node_modules and dot-directories under the module root: wrangler lists (and serves) their modules.
+      name: `dev: ${noBundle ? "no_bundle" : "find_additional_modules"}: modules in node_modules and dot-directories under the module root are additional modules`,
+      files: {
+        "wrangler.toml":
+          `name = "hidden-modules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+        "src/index.js":
+          "export default { async fetch(request) {\n" +
+          '  const fr = new URL(request.url).searchParams.has("fr");\n' +
+          '  const { greeting } = await (fr ? import("./node_modules/fr/index.js") : import("./.lang/en.js"));\n' +
+          "  return new Response(greeting);\n} };\n",
+        "src/.lang/en.js": 'export const greeting = "hello";\n',
+        "src/.lang/notes.txt": "notes\n",
+        "src/node_modules/fr/index.js": 'export const greeting = "bonjour";\n',
+      },
+      requests: [{ path: "/" }, { path: "/?fr" }],
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
   devCase({
     // Bunflare left out, unsaid, a file under the module root that only a removed rule matches;
     // wrangler fails the first build and waits: here the config change (fallthrough) fixes it.

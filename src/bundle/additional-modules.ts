@@ -5,6 +5,7 @@
 // files; the default rules add text, data and wasm.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import type { LoadedConfig } from "../config/index.ts";
 import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
 import { blue, green } from "../colors.ts";
@@ -34,15 +35,38 @@ function compile(rules: ModuleRule[], regExp: (glob: string) => RegExp): { rule:
   return rules.map((rule) => ({ rule, globs: rule.globs.map(regExp) }));
 }
 
-/** The files under `dir`, in wrangler's order: each directory's entries sorted by name, depth first. */
-function filesUnder(root: string, dir = root): string[] {
+/** Where wrangler looks for additional modules: the module root, less wrangler's own files in it. */
+export interface ModuleSearch {
+  /** `base_dir`, else the entry's directory. */
+  root: string;
+  /** The config file in use, never a module (a user's rule for .toml or .json files would match it). */
+  configFile?: string;
+  /** `.wrangler` beside the user's config: wrangler's state, never searched. */
+  stateDir: string;
+}
+
+export function moduleSearchOf(loaded: LoadedConfig, main: string): ModuleSearch {
+  const baseDir = loaded.config.base_dir;
+  return {
+    root: baseDir ? path.resolve(loaded.dir, baseDir) : path.dirname(main),
+    configFile: loaded.path,
+    stateDir: path.join(loaded.userDir, ".wrangler"),
+  };
+}
+
+/**
+ * The files of a module search, in wrangler's order: each directory's entries sorted by
+ * name, depth first. As wrangler, every directory is entered, node_modules and dot-directories
+ * too (only the state directory is not), and a symlink is taken as a file, never entered.
+ */
+export function moduleSearchFiles(search: ModuleSearch, dir = search.root): string[] {
   const out: string[] = [];
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(root, full));
-    else if (entry.isFile()) out.push(full);
+    if (entry.isDirectory()) {
+      if (full !== search.stateDir) out.push(...moduleSearchFiles(search, full));
+    } else if (full !== search.configFile) out.push(full);
   }
   return out;
 }
@@ -54,13 +78,13 @@ export interface FoundModules {
 }
 
 /** Throws wrangler's error for a file under the module root that a removed rule matches. */
-export function findAdditionalModules(moduleRoot: string, entry: string, userRules: ModuleRule[] | undefined): FoundModules {
+export function findAdditionalModules(search: ModuleSearch, entry: string, userRules: ModuleRule[] | undefined): FoundModules {
   const parsed = parseRules(userRules);
   const rules = compile(parsed.rules, (glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`));
   const removed = compile(parsed.removed, removedRuleRegExp);
   const found: FoundModules = { modules: [], warnings: [] };
-  for (const file of filesUnder(moduleRoot)) {
-    const name = path.relative(moduleRoot, file).split(path.sep).join("/");
+  for (const file of moduleSearchFiles(search)) {
+    const name = path.relative(search.root, file).split(path.sep).join("/");
     let type: string | undefined;
     // As wrangler, which tries every glob of every rule: the first match wins, each later one is a warning.
     for (const { rule, globs } of rules) {
@@ -77,11 +101,6 @@ export function findAdditionalModules(moduleRoot: string, entry: string, userRul
     }
   }
   return found;
-}
-
-/** The module root wrangler searches: `base_dir`, else the entry's directory. */
-export function moduleRootOf(configDir: string, baseDir: string | undefined, main: string): string {
-  return baseDir ? path.resolve(configDir, baseDir) : path.dirname(main);
 }
 
 /** "Attaching additional modules:" and wrangler's table, or nothing when there are none. */

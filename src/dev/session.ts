@@ -246,7 +246,7 @@ export class DevSession {
     } else {
       // Unbundled: Bun transpiles (and source-maps) the modules itself; the host evaluates them afresh.
       const { loaded } = s.project;
-      slot.moduleRoot = additionalModules().moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
+      slot.moduleRoot = additionalModules().moduleSearchOf(loaded, s.main).root;
       this.watchAll(slot, [s.main, slot.moduleRoot]);
       // As wrangler, which reads the rules again for each unbundled reload.
       for (const warning of ignoredRulesWarnings(loaded.config.rules)) this.console.warn(warning);
@@ -376,13 +376,14 @@ export class DevSession {
 
   /** Wrangler's "Attaching additional modules" table, for a worker unbundled or with find_additional_modules. */
   listModules(slot: Slot): void {
-    const { config, dir } = slot.settings.project.loaded;
+    const { loaded } = slot.settings.project;
+    const { config } = loaded;
     if (this.bundles(slot) && !config.find_additional_modules) return;
     const { main } = slot.settings;
     const modules = additionalModules();
     let found;
     try {
-      found = modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules);
+      found = modules.findAdditionalModules(modules.moduleSearchOf(loaded, main), main, config.rules);
     } catch (error) {
       // A file only a removed rule matches: a bundled worker's build fails with it (src/bundle);
       // unbundled, wrangler's error, and the worker as it is goes on answering.
