@@ -2,7 +2,8 @@
 // at run time can be imported, and an edit to one is served after the reload.
 import { afterEach, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { freePort } from "../bench/proc.ts";
+import { eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -25,4 +26,47 @@ test("a module imported by a run-time name is served, and its edit after a reloa
   expect(await (await fetch(`${dev.url}/?lang=fr`)).text()).toBe("Salut");
   // As wrangler, the reload lists the modules again.
   expect(dev.output().split("Attaching additional modules:").length - 1).toBe(2);
+});
+
+test("no_bundle: a file only a removed rule matches fails the first build (the error, a 503, no Ready line) until the config lets it through", async () => {
+  const toml = (extra: string) =>
+    `name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n${extra}`;
+  const dir = project({
+    "wrangler.toml": toml(""),
+    "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
+    "src/a.md": "md\n",
+    "src/sub/b.txt": "b\n",
+  });
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  const child = Bun.spawn([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", String(port)], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1", HOME: dir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  cleanup.push(async () => {
+    child.kill();
+    await child.exited;
+  });
+  let output = "";
+  const read = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += new TextDecoder().decode(chunk);
+  };
+  void read(child.stdout);
+  void read(child.stderr);
+  await eventually(async () => output.includes("✘ [ERROR] The file sub/b.txt matched a module rule in your configuration"), 15_000);
+  // Wrangler holds the request until a build succeeds; bunflare refuses it and logs it.
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 503);
+  await eventually(async () => output.includes("[wrangler:info] GET / 503 Service Unavailable ("));
+  expect(output).not.toContain("Ready on");
+  expect(child.exitCode).toBeNull();
+  write(dir, "wrangler.toml", toml("fallthrough = true\n"));
+  await eventually(async () => output.includes("Ready on"), 15_000);
+  expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("md\n");
+  expect(output).toContain("│ sub/b.txt         │ text │");
+  // A later break keeps the last good worker answering, as any failed reload does.
+  write(dir, "wrangler.toml", toml(""));
+  await eventually(async () => output.split("matched a module rule").length === 3, 15_000);
+  expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("md\n");
 });
