@@ -2,8 +2,7 @@
 // at run time can be imported, and an edit to one is served after the reload.
 import { afterEach, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { freePort } from "../bench/proc.ts";
-import { eventually, project, startDev, write, type DevProcess } from "./dev-helpers.ts";
+import { eventually, project, spawnDev, startDev, write, type DevProcess } from "./dev-helpers.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -38,35 +37,21 @@ test("no_bundle: a file only a removed rule matches fails the first build (the e
     "src/sub/b.txt": "b\n",
   });
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const port = await freePort();
-  const child = Bun.spawn([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", String(port)], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: "1", HOME: dir },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  cleanup.push(async () => {
-    child.kill();
-    await child.exited;
-  });
-  let output = "";
-  const read = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) output += new TextDecoder().decode(chunk);
-  };
-  void read(child.stdout);
-  void read(child.stderr);
-  await eventually(async () => output.includes("✘ [ERROR] The file sub/b.txt matched a module rule in your configuration"), 15_000);
+  const dev = await spawnDev(dir);
+  cleanup.push(() => dev.stop());
+  const url = `http://127.0.0.1:${dev.port}/`;
+  await eventually(async () => dev.output().includes("✘ [ERROR] The file sub/b.txt matched a module rule in your configuration"), 15_000);
   // Wrangler holds the request until a build succeeds; bunflare refuses it and logs it.
-  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 503);
-  await eventually(async () => output.includes("[wrangler:info] GET / 503 Service Unavailable ("));
-  expect(output).not.toContain("Ready on");
-  expect(child.exitCode).toBeNull();
+  await eventually(async () => (await fetch(url)).status === 503);
+  await eventually(async () => dev.output().includes("[wrangler:info] GET / 503 Service Unavailable ("));
+  expect(dev.output()).not.toContain("Ready on");
+  expect(dev.child.exitCode).toBeNull();
   write(dir, "wrangler.toml", toml("fallthrough = true\n"));
-  await eventually(async () => output.includes("Ready on"), 15_000);
-  expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("md\n");
-  expect(output).toContain("│ sub/b.txt         │ text │");
+  await eventually(async () => dev.output().includes("Ready on"), 15_000);
+  expect(await (await fetch(url)).text()).toBe("md\n");
+  expect(dev.output()).toContain("│ sub/b.txt         │ text │");
   // A later break keeps the last good worker answering, as any failed reload does.
   write(dir, "wrangler.toml", toml(""));
-  await eventually(async () => output.split("matched a module rule").length === 3, 15_000);
-  expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("md\n");
+  await eventually(async () => dev.output().split("matched a module rule").length === 3, 15_000);
+  expect(await (await fetch(url)).text()).toBe("md\n");
 });
