@@ -66,6 +66,24 @@ export function answeredLocally(tests: string, { warnings = false } = {}): Expec
   ];
 }
 
+/**
+ * Wrangler follows an unexpected (non-UserError) failure with a bug-report footer and a
+ * telemetry prompt on stdout; bunflare reports the failure as the user's error. The error
+ * message itself stays compared.
+ */
+export function wranglerBugFooter(reason: string): ExpectedDifference {
+  return {
+    reason,
+    streams: ["stdout"],
+    wrangler: (text) =>
+      text
+        .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
+        .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
+        .replace(/^\? Would you like to report this error to Cloudflare\?.*\n/m, "")
+        .replace(/^🤖 .*Using fallback value in non-interactive context:.*\n?/m, ""),
+  };
+}
+
 // Wrangler throws a module-rule error inside its esbuild plugin: the box then shows wrangler's
 // own source and stack; bunflare's shows the user's import, or nothing where no import is to blame.
 // Colour codes are dropped inside the box only, so the rest of stderr is compared as printed.

@@ -143,6 +143,19 @@ test("additional modules are searched as wrangler does: node_modules and dot-dir
   ]);
 });
 
+test("additional modules: a matched symlink that leads nowhere is wrangler's missing-file error; one to a directory names the module", () => {
+  const dir = project({ "index.js": "export default {};\n", "other/f.txt": "f" });
+  dirs.push(dir);
+  const search = { root: dir, stateDir: path.join(dir, ".wrangler") };
+  symlinkSync("nowhere", path.join(dir, "broken.txt"));
+  expect(() => findAdditionalModules(search, path.join(dir, "index.js"), [])).toThrow(`Missing file or directory: ${path.join(dir, "broken.txt")}`);
+  rmSync(path.join(dir, "broken.txt"));
+  symlinkSync("other", path.join(dir, "linkdir.txt"));
+  expect(() => findAdditionalModules(search, path.join(dir, "index.js"), [])).toThrow(
+    "The module linkdir.txt is a directory (a symbolic link to one): a module rule matched its name, but only a file can be a module.",
+  );
+});
+
 test("an import only a removed rule matches fails the build with wrangler's words, at the import", async () => {
   const outcome = await bundle(
     { "index.js": 'import a from "./a.dat";\nexport default a;\n', "a.dat": "dat" },

@@ -2,7 +2,7 @@
 // help of the commands bunflare added. Sizes differ by design: bunflare writes the bundle
 // `bunflare dev` runs (text/data modules inlined), wrangler keeps them as separate modules,
 // so the "Total Upload" figures are normalised and the layout is compared by file list.
-import { answeredLocally, MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
+import { answeredLocally, MODULE_RULE_BUILD_ERROR, wranglerBugFooter, type CompatCase } from "../harness.ts";
 
 const CONFIG = JSON.stringify({
   name: "app",
@@ -132,6 +132,37 @@ export const cases: CompatCase[] = [
       },
     ],
   })),
+  {
+    // Bunflare failed with a raw ENOENT after its table for a broken symlink, and listed a symlinked
+    // directory as a 4 KiB module before failing to read it.
+    name: "deploy: --dry-run no_bundle: a symlink a module rule matches that leads nowhere, or to a directory, is an error",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+      "a.txt": "a\n",
+      "other/f.txt": "f\n",
+    },
+    steps: [
+      { shell: "ln -s nowhere broken.txt", args: [] },
+      { args: ["deploy", "--dry-run"] },
+      { shell: "rm broken.txt && ln -s other linkdir.txt", args: [] },
+      {
+        args: ["deploy", "--dry-run"],
+        expected: [
+          wranglerBugFooter("wrangler fails to read the symlinked directory with a bare EISDIR (an internal error to it); bunflare names the module and why"),
+          {
+            reason: "bunflare names the module and why it cannot be one",
+            streams: ["stderr"],
+            wrangler: (text) =>
+              text.replace(
+                "EISDIR: illegal operation on a directory, read",
+                "The module linkdir.txt is a directory (a symbolic link to one): a module rule matched its name, but only a file can be a module.",
+              ),
+          },
+        ],
+      },
+    ],
+  },
   ...[false, true].map((noBundle) => ({
     // Bunflare left out, unsaid, a file that only a removed rule matches. Wrangler tests removed
     // rules' globs without globstar, so the default "**/*.txt" fails sub/b.txt but not a.txt.

@@ -10,7 +10,7 @@ import type { ModuleRule } from "../config/types.ts";
 import { renderTable } from "../commands/shared/format.ts";
 import { blue, green } from "../colors.ts";
 import { moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
-import { UserError } from "../errors.ts";
+import { missingFileError, UserError } from "../errors.ts";
 
 export interface AdditionalModule {
   /** Path relative to the module root, with forward slashes (the module's name). */
@@ -77,6 +77,20 @@ export interface FoundModules {
   warnings: string[];
 }
 
+/** A matched module's size, read where wrangler reads the file (a symlink may lead nowhere, or to a directory). */
+function moduleSize(file: string, name: string): number {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw missingFileError(file);
+    throw error;
+  }
+  // Wrangler fails to read it with a bare "EISDIR: illegal operation on a directory, read".
+  if (stats.isDirectory()) throw new UserError(`The module ${name} is a directory (a symbolic link to one): a module rule matched its name, but only a file can be a module.`);
+  return stats.size;
+}
+
 /** Throws wrangler's error for a file under the module root that a removed rule matches. */
 export function findAdditionalModules(search: ModuleSearch, entry: string, userRules: ModuleRule[] | undefined): FoundModules {
   const parsed = parseRules(userRules);
@@ -86,18 +100,21 @@ export function findAdditionalModules(search: ModuleSearch, entry: string, userR
   for (const file of moduleSearchFiles(search)) {
     const name = path.relative(search.root, file).split(path.sep).join("/");
     let type: string | undefined;
+    let size = 0;
     // As wrangler, which tries every glob of every rule: the first match wins, each later one is a warning.
     for (const { rule, globs } of rules) {
       for (const glob of globs) {
         if (!glob.test(name)) continue;
-        if (type === undefined) type = TYPE_NAMES[rule.type];
-        else found.warnings.push(`Ignoring duplicate module: ${blue(name)} (${green(TYPE_NAMES[rule.type])})`);
+        if (type === undefined) {
+          type = TYPE_NAMES[rule.type];
+          size = moduleSize(file, name);
+        } else found.warnings.push(`Ignoring duplicate module: ${blue(name)} (${green(TYPE_NAMES[rule.type])})`);
       }
     }
     const hidden = removed.find(({ globs }) => globs.some((glob) => glob.test(name)));
     if (hidden) throw new UserError(removedRuleError(name, hidden.rule));
     if (type !== undefined && path.resolve(file) !== path.resolve(entry)) {
-      found.modules.push({ name, file, type, size: statSync(file).size });
+      found.modules.push({ name, file, type, size });
     }
   }
   return found;

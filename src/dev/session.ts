@@ -398,8 +398,9 @@ export class DevSession {
     try {
       found = modules.findAdditionalModules(modules.moduleSearchOf(loaded, main), main, config.rules);
     } catch (error) {
-      // A file only a removed rule matches: the build fails with it and says so (src/bundle, reload()).
+      // Where removed rules exist, the build ran this same search and said why it failed (src/bundle, reload()).
       if (!(error instanceof UserError)) throw error;
+      if (!parseRules(config.rules).removed.length) log.error(error.message);
       return;
     }
     for (const warning of found.warnings) this.console.warn(warning);
