@@ -50,8 +50,10 @@ export interface Tolerance {
  * `bunflare dev` shares (the point of the project). Compared: wrangler 4.86, with no
  * CLOUDFLARE_API_TOKEN, stops at its login error with exit code 1; bunflare answers with
  * exit code 0 and no error. What it answers is asserted by the bun tests named in `tests`.
+ * With `warnings`, bunflare's stderr is compared whole: the warnings wrangler prints before
+ * its login error (the local answer goes to stdout).
  */
-export function answeredLocally(tests: string): ExpectedDifference[] {
+export function answeredLocally(tests: string, { warnings = false } = {}): ExpectedDifference[] {
   const login = /^.*In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable.*$/m;
   return [
     { reason: "wrangler exits 1 at its login error, bunflare 0 with its answer", streams: ["exitCode"], wrangler: (code) => code.replace(/^1$/, "0") },
@@ -59,9 +61,27 @@ export function answeredLocally(tests: string): ExpectedDifference[] {
       reason: `bunflare answers from the local store where wrangler needs a Cloudflare login (bunflare's answer: ${tests})`,
       wrangler: (text) => text.replace(login, "").trim(),
       // The banner stays compared; what follows it is the local answer, unless it is an error.
-      bunflare: (text) => (text.includes("ERROR") ? text : (text.match(/^[^]*?─<RULE>─(‹[0-9;]*›)*/)?.[0] ?? "")).trim(),
+      bunflare: (text) => (text.includes("ERROR") ? text : (text.match(/^[^]*?─<RULE>─(‹[0-9;]*›)*/)?.[0] ?? (warnings ? text : ""))).trim(),
     },
   ];
+}
+
+/**
+ * Wrangler follows an unexpected (non-UserError) failure with a bug-report footer and a
+ * telemetry prompt on stdout; bunflare reports the failure as the user's error. The error
+ * message itself stays compared.
+ */
+export function wranglerBugFooter(reason: string): ExpectedDifference {
+  return {
+    reason,
+    streams: ["stdout"],
+    wrangler: (text) =>
+      text
+        .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
+        .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
+        .replace(/^\? Would you like to report this error to Cloudflare\?.*\n/m, "")
+        .replace(/^🤖 .*Using fallback value in non-interactive context:.*\n?/m, ""),
+  };
 }
 
 // Wrangler throws a module-rule error inside its esbuild plugin: the box then shows wrangler's

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { describeReadError } from "./config/parse.ts";
 import { COMMAND_GROUPS, CATEGORY_ORDER } from "./commands/index.ts";
 import type { CommandContext, CommandGroup, CommandSpec, GlobalArgs } from "./commands/define.ts";
-import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, ParseError, UserError } from "./errors.ts";
-import { layoutNotes, LOG_LEVELS, log, printBanner, setLogLevel, version, type LogLevelName } from "./log.ts";
+import { CommandLineArgsError, ISSUES_URL, JsonFriendlyError, missingFileError, ParseError, UserError } from "./errors.ts";
+import { LOG_LEVELS, log, printBanner, setLogLevel, version, type LogLevelName } from "./log.ts";
 import { bold, cyan, hex } from "./colors.ts";
 import { needsNetwork, printResourceLocationBlock, refuseRemote, type LocationFlags } from "./commands/shared/location.ts";
 import type { Project } from "./project.ts";
@@ -136,14 +136,7 @@ function applyGlobalFlags(args: GlobalArgs): void {
       process.chdir(args.cwd);
     } catch {
       // Wrangler's wording, which names the directory it was started in.
-      throw new UserError(
-        layoutNotes(
-          "A file or directory could not be found.\n\n" +
-          `Missing file or directory: ${process.cwd()}\n\n` +
-          "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
-          "Please check the file path and try again.",
-        ),
-      );
+      throw missingFileError(process.cwd());
     }
   }
   loadEnvFiles(args);

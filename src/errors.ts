@@ -23,6 +23,18 @@ export class ParseError extends UserError {
   }
 }
 
+/** Wrangler's words for a path that does not exist (its ENOENT handler's), naming the path. */
+export function missingFileError(file: string): UserError {
+  return new UserError(
+    layoutNotes(
+      "A file or directory could not be found.\n\n" +
+        `Missing file or directory: ${file}\n\n` +
+        "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
+        "Please check the file path and try again.",
+    ),
+  );
+}
+
 export const ISSUES_URL = "https://github.com/bunflare/bunflare/issues";
 
 /**

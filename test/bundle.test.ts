@@ -101,7 +101,7 @@ test("additional modules: a file two rules match is warned about (the entry too)
     { type: "ESModule" as const, globs: ["**/*.js"] },
     { type: "Text" as const, globs: ["**/*.txt"], fallthrough: true },
   ];
-  const found = findAdditionalModules(dir, path.join(dir, "index.js"), rules);
+  const found = findAdditionalModules({ root: dir, stateDir: path.join(dir, ".wrangler") }, path.join(dir, "index.js"), rules);
   // Each directory in name order, depth first: a.txt, index.js, then sub/.
   expect(found.modules.map((module) => `${module.name} ${module.type}`)).toEqual(["a.txt text", "sub/b.txt text", "sub/c.js esm"]);
   expect(found.warnings.map((warning) => warning.replace(/\x1b\[\d+m/g, ""))).toEqual([
@@ -110,8 +110,49 @@ test("additional modules: a file two rules match is warned about (the entry too)
     "Ignoring duplicate module: sub/b.txt (text)",
     "Ignoring duplicate module: sub/c.js (esm)",
   ]);
-  expect(() => findAdditionalModules(dir, path.join(dir, "index.js"), [{ type: "Text", globs: ["**/*.md"] }])).toThrow(
+  expect(() => findAdditionalModules({ root: dir, stateDir: path.join(dir, ".wrangler") }, path.join(dir, "index.js"), [{ type: "Text", globs: ["**/*.md"] }])).toThrow(
     'The file sub/b.txt matched a module rule in your configuration ({"type":"Text","globs":["**/*.txt","**/*.html","**/*.sql"]}), but was ignored because a previous rule with the same type was not marked as `fallthrough = true`.',
+  );
+});
+
+test("additional modules are searched as wrangler does: node_modules and dot-directories too, not .wrangler or the config; a symlinked file is one", () => {
+  const dir = project({
+    "wrangler.toml": 'name = "w"\n',
+    "index.js": "export default {};\n",
+    "a.txt": "a",
+    ".g.txt": "g",
+    ".hidden/c.txt": "c",
+    "node_modules/pkg/b.txt": "b",
+    "sub/.deep/e.txt": "e",
+    ".wrangler/state/d.txt": "d",
+    "other/f.txt": "ffff",
+  });
+  dirs.push(dir);
+  symlinkSync("other/f.txt", path.join(dir, "link.txt"));
+  symlinkSync("other", path.join(dir, "linkdir"));
+  const search = { root: dir, configFile: path.join(dir, "wrangler.toml"), stateDir: path.join(dir, ".wrangler") };
+  const found = findAdditionalModules(search, path.join(dir, "index.js"), [{ type: "Text", globs: ["**/*.toml"], fallthrough: true }]);
+  expect(found.modules.map((module) => `${module.name} ${module.size}`)).toEqual([
+    ".g.txt 1",
+    ".hidden/c.txt 1",
+    "a.txt 1",
+    "link.txt 4",
+    "node_modules/pkg/b.txt 1",
+    "other/f.txt 4",
+    "sub/.deep/e.txt 1",
+  ]);
+});
+
+test("additional modules: a matched symlink that leads nowhere is wrangler's missing-file error; one to a directory names the module", () => {
+  const dir = project({ "index.js": "export default {};\n", "other/f.txt": "f" });
+  dirs.push(dir);
+  const search = { root: dir, stateDir: path.join(dir, ".wrangler") };
+  symlinkSync("nowhere", path.join(dir, "broken.txt"));
+  expect(() => findAdditionalModules(search, path.join(dir, "index.js"), [])).toThrow(`Missing file or directory: ${path.join(dir, "broken.txt")}`);
+  rmSync(path.join(dir, "broken.txt"));
+  symlinkSync("other", path.join(dir, "linkdir.txt"));
+  expect(() => findAdditionalModules(search, path.join(dir, "index.js"), [])).toThrow(
+    "The module linkdir.txt is a directory (a symbolic link to one): a module rule matched its name, but only a file can be a module.",
   );
 });
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../bench/proc.ts";
 
 export const ROOT = path.resolve(import.meta.dir, "..");
 const BIN = path.join(ROOT, "bin", "bunflare");
@@ -108,6 +109,23 @@ export async function startDev(
     await stop();
     throw error;
   }
+}
+
+/** `bunflare dev` on a free port, not waited for: for a start that fails or waits for a fix before "Ready on". */
+export async function spawnDev(dir: string): Promise<{ port: number; child: ReturnType<typeof Bun.spawn>; output(): string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = Bun.spawn([BIN, "dev", "--port", String(port)], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir }, stdout: "pipe", stderr: "pipe" });
+  let output = "";
+  const read = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += new TextDecoder().decode(chunk);
+  };
+  void read(child.stdout);
+  void read(child.stderr);
+  const stop = async () => {
+    child.kill();
+    await child.exited;
+  };
+  return { port, child, output: () => output, stop };
 }
 
 /** Polls `probe` until it returns true, for at most `timeoutMs`. */

@@ -1,6 +1,6 @@
 // bunflare dev end to end: real processes on free ports, real HTTP.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { cleanedAfterEach, eventually, project, startDev, write } from "./dev-helpers.ts";
+import { cleanedAfterEach, eventually, project, spawnDev, startDev, write } from "./dev-helpers.ts";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
@@ -456,40 +456,28 @@ describe("bunflare dev start-up failures", () => {
       "src/index.js": 'import a from "./missing-a.js";\nimport b from "./missing-b.js";\nexport default { fetch() { return new Response(a + b); } };\n',
     });
     dirs.push(dir);
-    const port = await freePort();
-    const child = Bun.spawn([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", String(port)], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: "1", HOME: dir },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    let output = "";
-    const read = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) output += new TextDecoder().decode(chunk);
-    };
-    void read(child.stdout);
-    void read(child.stderr);
+    const dev = await spawnDev(dir);
+    const { port, child } = dev;
     try {
-      await eventually(async () => output.includes('Could not resolve "./missing-b.js"'), 15_000);
+      await eventually(async () => dev.output().includes('Could not resolve "./missing-b.js"'), 15_000);
       // The server keeps running and says why it cannot answer. Wrangler holds each request, logging
       // nothing, until a build succeeds (a client with a timeout just sees nothing); here the 503 is
       // logged as any request is, so the terminal shows the request came and was refused.
       await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 503);
       expect(await (await fetch(`http://127.0.0.1:${port}/refused`)).text()).toBe("Your Worker failed to build or start: see the dev server's output.");
-      await eventually(async () => output.includes("[wrangler:info] GET /refused 503 Service Unavailable ("));
-      expect(output).toContain("Build failed with 2 errors:");
-      expect(output).not.toContain("Ready on");
+      await eventually(async () => dev.output().includes("[wrangler:info] GET /refused 503 Service Unavailable ("));
+      expect(dev.output()).toContain("Build failed with 2 errors:");
+      expect(dev.output()).not.toContain("Ready on");
       expect(child.exitCode).toBeNull();
       // Only the source is fixed (wrangler waits for a config change).
       write(dir, "src/index.js", 'export default { fetch() { return new Response("fixed"); } };\n');
-      await eventually(async () => output.includes("Ready on"), 15_000);
+      await eventually(async () => dev.output().includes("Ready on"), 15_000);
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("fixed");
-      expect(output).toContain(`⎔ Starting local server...\n[wrangler:info] Ready on http://localhost:${port}`);
-      expect(output).not.toContain("Reloading local server");
-      expect(output).not.toContain("Local server updated and ready");
+      expect(dev.output()).toContain(`⎔ Starting local server...\n[wrangler:info] Ready on http://localhost:${port}`);
+      expect(dev.output()).not.toContain("Reloading local server");
+      expect(dev.output()).not.toContain("Local server updated and ready");
     } finally {
-      child.kill();
-      await child.exited;
+      await dev.stop();
     }
   });
 

@@ -57,6 +57,20 @@ test("secret put --env writes .dev.vars.<env>; an empty value is one error and c
   expect(existsSync(path.join(dir, ".dev.vars"))).toBe(false);
 });
 
+test("secret put, bulk and delete warn when the config has environments and none is targeted; --env \"\" and list do not", async () => {
+  const dir = scratch({ "wrangler.json": JSON.stringify({ name: "app", env: { staging: {} } }) });
+  const warning = (command: string) => `▲ [WARNING] Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${command} command.`;
+  const put = await run(["secret", "put", "A"], dir, "v");
+  expect(put.stderr).toContain(warning("secret put"));
+  expect(put.stderr).toContain('For example `--env=""`.');
+  expect((await run(["secret", "bulk"], dir, '{"B":"w"}')).stderr).toContain(warning("secret bulk"));
+  expect((await run(["secret", "delete", "A"], dir)).stderr).toContain(warning("secret delete"));
+  // The warning changes nothing: the top level's .dev.vars was written.
+  expect(dotenv(path.join(dir, ".dev.vars"))).toEqual({ B: "w" });
+  expect((await run(["secret", "put", "C", "--env", ""], dir, "v")).stderr).not.toContain("Multiple environments");
+  expect((await run(["secret", "list"], dir)).stderr).not.toContain("Multiple environments");
+});
+
 test("secret list prints names only, as wrangler's JSON; delete removes one", async () => {
   const dir = scratch({ ...CONFIG, ".dev.vars": "ONE=first-value\nTWO=\"second\"\n" });
   const list = await run(["secret", "list"], dir);

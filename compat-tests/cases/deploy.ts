@@ -2,7 +2,7 @@
 // help of the commands bunflare added. Sizes differ by design: bunflare writes the bundle
 // `bunflare dev` runs (text/data modules inlined), wrangler keeps them as separate modules,
 // so the "Total Upload" figures are normalised and the layout is compared by file list.
-import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
+import { answeredLocally, MODULE_RULE_BUILD_ERROR, wranglerBugFooter, type CompatCase } from "../harness.ts";
 
 const CONFIG = JSON.stringify({
   name: "app",
@@ -104,6 +104,66 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run"] }],
   })),
   ...[false, true].map((noBundle) => ({
+    // Bunflare skipped node_modules and dot-directories, and symlinked files, and took the config
+    // file for a module. Wrangler enters every directory but .wrangler beside the config, takes a
+    // symlink as a file (never entering a symlinked directory) and leaves out the config in use.
+    name: `deploy: --dry-run --outdir ${noBundle ? "no_bundle" : "find_additional_modules"}: modules are found in node_modules and dot-directories, not .wrangler or the config; a symlinked file is one`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "Text"\nglobs = ["**/*.toml"]\nfallthrough = true\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+      "a.txt": "a\n",
+      ".g.txt": "g\n",
+      ".hidden/c.txt": "c\n",
+      "node_modules/pkg/b.txt": "b\n",
+      "sub/.deep/e.txt": "e\n",
+      ".wrangler/state/d.txt": "d\n",
+      "other/f.txt": "f\n",
+      "other/g.toml": "g = 1\n",
+    },
+    normalize: sizes,
+    steps: [
+      { shell: "ln -s other/f.txt link.txt && ln -s other linkdir", args: [] },
+      { args: ["deploy", "--dry-run", "--outdir", "out"] },
+      {
+        shell: `test "$(cd out && find . -type f | sort | tr '\\n' ' ')" = "./.g.txt ./.hidden/c.txt ./README.md ./a.txt ./index.js ${noBundle ? "" : "./index.js.map "}./link.txt ./node_modules/pkg/b.txt ./other/f.txt ./other/g.toml ./sub/.deep/e.txt " && test -f out/link.txt && ! test -L out/link.txt`,
+        args: [],
+      },
+    ],
+  })),
+  {
+    // Bunflare failed with a raw ENOENT after its table for a broken symlink, and listed a symlinked
+    // directory as a 4 KiB module before failing to read it.
+    name: "deploy: --dry-run no_bundle: a symlink a module rule matches that leads nowhere, or to a directory, is an error",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+      "a.txt": "a\n",
+      "other/f.txt": "f\n",
+    },
+    steps: [
+      { shell: "ln -s nowhere broken.txt", args: [] },
+      { args: ["deploy", "--dry-run"] },
+      { shell: "rm broken.txt && ln -s other linkdir.txt", args: [] },
+      {
+        args: ["deploy", "--dry-run"],
+        expected: [
+          wranglerBugFooter("wrangler fails to read the symlinked directory with a bare EISDIR (an internal error to it); bunflare names the module and why"),
+          {
+            reason: "bunflare names the module and why it cannot be one",
+            streams: ["stderr"],
+            wrangler: (text) =>
+              text.replace(
+                "EISDIR: illegal operation on a directory, read",
+                "The module linkdir.txt is a directory (a symbolic link to one): a module rule matched its name, but only a file can be a module.",
+              ),
+          },
+        ],
+      },
+    ],
+  },
+  ...[false, true].map((noBundle) => ({
     // Bunflare left out, unsaid, a file that only a removed rule matches. Wrangler tests removed
     // rules' globs without globstar, so the default "**/*.txt" fails sub/b.txt but not a.txt.
     name: `deploy: --dry-run ${noBundle ? "no_bundle" : "find_additional_modules"}: a file under the module root that only a removed rule matches fails the build`,
@@ -146,6 +206,22 @@ export const cases: CompatCase[] = [
       { args: ["versions", "upload", "--dry-run"] },
       { args: ["deploy", "--dry-run", "--env", ""] },
       { args: ["build"] },
+    ],
+  },
+  {
+    // Bunflare did not warn for the secret commands; wrangler does for put, delete and bulk (not list).
+    name: "secret put/delete/bulk warn when environments are defined and none is named (not with --env \"\")",
+    fast: true,
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[env.staging]\nname = "app-staging"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    expected: answeredLocally("test/secret.test.ts", { warnings: true }),
+    steps: [
+      { args: ["secret", "put", "K"], stdin: "v" },
+      { args: ["secret", "bulk"], stdin: '{"L":"w"}' },
+      { args: ["secret", "delete", "K"] },
+      { args: ["secret", "put", "K", "--env", ""], stdin: "v" },
     ],
   },
   {

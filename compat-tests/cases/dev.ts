@@ -256,27 +256,49 @@ cases.push(
       compareStderr: true,
     }),
   ),
-  devCase({
-    // Bunflare left out, unsaid, a file under the module root that only a removed rule matches;
-    // wrangler fails the first build and waits: here the config change (fallthrough) fixes it.
-    name: "dev: find_additional_modules: a file only a removed rule matches fails the first build until the config lets it through",
-    files: {
-      "wrangler.toml": 'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n',
-      "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
-      "src/a.md": "md\n",
-      "src/sub/b.txt": "b\n",
-    },
-    fixAtStart: {
-      stderrUntil: /matched a module rule/,
+  ...[false, true].map((noBundle) =>
+    devCase({
+      // Bunflare skipped node_modules and dot-directories under the module root: wrangler lists (and serves) their modules.
+      name: `dev: ${noBundle ? "no_bundle" : "find_additional_modules"}: modules in node_modules and dot-directories under the module root are additional modules`,
       files: {
         "wrangler.toml":
-          'name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\nfallthrough = true\n',
+          `name = "hidden-modules"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+          '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+        "src/index.js":
+          "export default { async fetch(request) {\n" +
+          '  const fr = new URL(request.url).searchParams.has("fr");\n' +
+          '  const { greeting } = await (fr ? import("./node_modules/fr/index.js") : import("./.lang/en.js"));\n' +
+          "  return new Response(greeting);\n} };\n",
+        "src/.lang/en.js": 'export const greeting = "hello";\n',
+        "src/.lang/notes.txt": "notes\n",
+        "src/node_modules/fr/index.js": 'export const greeting = "bonjour";\n',
       },
-    },
-    requests: [{ path: "/" }],
-    compareStartup: true,
-    compareStderr: true,
-    stderrExpected: [MODULE_RULE_BUILD_ERROR],
+      requests: [{ path: "/" }, { path: "/?fr" }],
+      compareStartup: true,
+      compareStderr: true,
+    }),
+  ),
+  ...[false, true].map((noBundle) => {
+    const toml = (extra: string) =>
+      `name = "removed-rule"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\n${extra}`;
+    return devCase({
+      // Bunflare left out, unsaid, a file under the module root that only a removed rule matches (bundled),
+      // or printed the error and served the worker (no_bundle); wrangler fails the first build and waits:
+      // here the config change (fallthrough) fixes it.
+      name: `dev: ${noBundle ? "no_bundle" : "find_additional_modules"}: a file only a removed rule matches fails the first build until the config lets it through`,
+      files: {
+        "wrangler.toml": toml(""),
+        "src/index.js": 'import a from "./a.md";\nexport default { fetch() { return new Response(a); } };\n',
+        "src/a.md": "md\n",
+        "src/sub/b.txt": "b\n",
+      },
+      fixAtStart: { stderrUntil: /matched a module rule/, files: { "wrangler.toml": toml("fallthrough = true\n") } },
+      requests: [{ path: "/" }],
+      compareStartup: true,
+      compareStderr: true,
+      // Unbundled, wrangler's error has no build box: the same words.
+      stderrExpected: noBundle ? undefined : [MODULE_RULE_BUILD_ERROR],
+    });
   }),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.

@@ -1,19 +1,7 @@
-import type { CompatCase, CliStep, ExpectedDifference } from "../harness.ts";
+import { wranglerBugFooter, type CompatCase, type CliStep } from "../harness.ts";
 
-// Wrangler follows an unexpected (non-UserError) failure with a bug-report
-// footer and a telemetry prompt on stdout; a KV validation failure from
-// miniflare is one of those. Bunflare reports it as the user's error: an
-// expected difference, shown in the report; the error message itself is compared.
-const bugFooter: ExpectedDifference = {
-  reason: "wrangler offers a bug report for the runtime's rejection (an internal error to it); bunflare reports it as the user's error",
-  streams: ["stdout"],
-  wrangler: (text) =>
-    text
-      .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
-      .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
-      .replace(/^\? Would you like to report this error to Cloudflare\?.*\n/m, "")
-      .replace(/^🤖 .*Using fallback value in non-interactive context:.*\n?/m, ""),
-};
+// A KV validation failure from miniflare is an internal error to wrangler.
+const bugFooter = wranglerBugFooter("wrangler offers a bug report for the runtime's rejection (an internal error to it); bunflare reports it as the user's error");
 
 // Wrangler appends a pointer to its own issue tracker to file errors and beta
 // notices; bunflare points at its own.

@@ -3,7 +3,7 @@
 // tools, so a step names a secret created earlier as `{NAME}`: each tool's
 // step gets the id that tool printed for NAME.
 import { rmSync } from "node:fs";
-import { compareStream, makeScratch, normalize, runStep, STREAMS, type CaseOutcome, type CliStep, type CompatCase, type ExpectedDifference, type Tool } from "../harness.ts";
+import { compareStream, makeScratch, normalize, runStep, STREAMS, wranglerBugFooter, type CaseOutcome, type CliStep, type CompatCase, type ExpectedDifference, type Tool } from "../harness.ts";
 
 const CONFIG = { "wrangler.toml": 'name = "secrets"\ncompatibility_date = "2025-01-01"\n' };
 
@@ -50,16 +50,7 @@ const updateShowsName: ExpectedDifference = {
   bunflare: (text) => rewriteColumns(text, (row) => ("ID" in row ? { ...row, Name: row.ID! } : row)),
 };
 
-const bugFooter: ExpectedDifference = {
-  reason: "an unknown secret id is an internal error to wrangler (bug-report footer and prompt); bunflare reports it as the user's error",
-  streams: ["stdout"],
-  wrangler: (text) =>
-    text
-      .replace(/^.*If you think this is a bug then please create an issue at .*\n/m, "")
-      .replace(/^Note that there is a newer version of Wrangler available.*\n/m, "")
-      .replace(/^\? Would you like to report this error to Cloudflare\?.*\n/m, "")
-      .replace(/^🤖 .*Using fallback value in non-interactive context:.*\n?/m, ""),
-};
+const bugFooter = wranglerBugFooter("an unknown secret id is an internal error to wrangler (bug-report footer and prompt); bunflare reports it as the user's error");
 
 const issueLinks = (text: string) => text.replace(/Please report any issues to \S+/g, "Please report any issues to <URL>");
 

@@ -18,6 +18,7 @@ import { builtinModules } from "node:module";
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
+import type { ModuleSearch } from "./additional-modules.ts";
 import { UserError } from "../errors.ts";
 import { boxColours } from "../log.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
@@ -42,11 +43,11 @@ export interface BundleOptions {
   jsxFragment?: string;
   nodeCompat: boolean;
   /**
-   * `find_additional_modules`: the directory (`base_dir`) whose JS modules that
+   * `find_additional_modules`: the module search (`base_dir`) whose JS modules that
    * match the module rules stay separate modules next to the bundle instead of
    * being inlined, so `import(\`./lang/${name}.js\`)` works at run time.
    */
-  additionalModulesDir?: string;
+  additionalModules?: ModuleSearch;
   /** Where the first build by esbuild's binary is kept for the next bundler of the same entry (dev), and taken from (cache.ts). */
   cacheDir?: string;
   /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
@@ -145,7 +146,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // the bundle sits where the entry sits relative to base_dir, so the relative
   // specifiers it keeps find those copies. esbuild is told one fixed directory of
   // the same depth, so the source map's relative paths hold for every build.
-  const entryDir = options.additionalModulesDir ? path.relative(options.additionalModulesDir, path.dirname(options.entry)) : "";
+  const base = options.additionalModules?.root;
+  const entryDir = base ? path.relative(base, path.dirname(options.entry)) : "";
   const withinBuild = entryDir.startsWith("..") ? "" : entryDir;
   const buildDir = (n: number | string) => path.join(options.outDir, `gen-${n}`);
   const rules = assetRules(effectiveRules(options.rules));
@@ -159,16 +161,16 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   const codeGlobs = (options.rules ?? [])
     .filter((rule) => rule.type === "ESModule" || rule.type === "CommonJS")
     .flatMap((rule) => rule.globs.map((glob) => new RegExp(`^(?:${moduleGlobSource(glob)})$`)));
-  // Relative path (from additionalModulesDir) of every additional module, found again on each build.
+  // Relative path (from the module root) of every additional module, found again on each build.
   let additional = new Set<string>();
   const findAdditional = () => {
-    const base = options.additionalModulesDir;
-    if (!base) return new Set<string>();
-    const entry = path.relative(base, options.entry);
+    const search = options.additionalModules;
+    if (!search) return new Set<string>();
+    const { moduleSearchFiles } = require("./additional-modules.ts") as typeof import("./additional-modules.ts");
     const found = new Set<string>();
-    for (const file of new Bun.Glob("**/*").scanSync({ cwd: base, onlyFiles: true })) {
-      if (file === entry || file.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;
-      if (codeGlobs.some((glob) => glob.test(file))) found.add(file);
+    for (const file of moduleSearchFiles(search)) {
+      const relative = path.relative(search.root, file);
+      if (file !== path.resolve(options.entry) && codeGlobs.some((glob) => glob.test(relative))) found.add(relative);
     }
     return found;
   };
@@ -197,7 +199,6 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       }));
       // Each hook below is a round trip from esbuild per import it matches: registered
       // only where it can act, with filters no wider than needed.
-      const base = options.additionalModulesDir;
       if (base) {
         build.onResolve({ filter: /^\.\.?\// }, (args) => {
           if (args.kind === "entry-point") return undefined;
@@ -237,7 +238,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
           // As wrangler: a file under the module root that only a removed rule matches fails the build.
           if (removed) {
             try {
-              (await import("./additional-modules.ts")).findAdditionalModules(base, options.entry, options.rules);
+              (await import("./additional-modules.ts")).findAdditionalModules(options.additionalModules!, options.entry, options.rules);
             } catch (error) {
               if (!(error instanceof UserError)) throw error;
               return { errors: [{ text: error.message }] };
@@ -319,7 +320,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     ahead?.abort.abort();
     ahead = undefined;
   };
-  let direct = !options.additionalModulesDir && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
+  let direct = !base && !options.rules?.length && !Object.keys(options.alias ?? {}).length ? esbuildBinary() : null;
 
   /** What shapes a build by the binary besides the files it reads (cache.ts checks those, esbuild's binary and this file among them): the flags, where it runs, where its map points from. */
   const cacheKey = (bin: string) =>
@@ -467,9 +468,9 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         for (const relative of additional) {
           const target = path.join(root, relative);
           mkdirSync(path.dirname(target), { recursive: true });
-          copyFileSync(path.join(options.additionalModulesDir!, relative), target);
+          copyFileSync(path.join(base!, relative), target);
         }
-        const inputs = [...inputsOf(result.metafile), ...[...additional].map((r) => path.join(options.additionalModulesDir!, r))];
+        const inputs = [...inputsOf(result.metafile), ...[...additional].map((r) => path.join(base!, r))];
         return { ok: true, file, map, inputs };
       } catch (error) {
         const failure = error as esbuild.BuildFailure;

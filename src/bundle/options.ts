@@ -50,8 +50,9 @@ export function bundleOptions(
     jsxFactory: args["jsx-factory"] ?? config.jsx_factory,
     jsxFragment: args["jsx-fragment"] ?? config.jsx_fragment,
     nodeCompat: nodeCompatOf(config.compatibility_flags),
-    additionalModulesDir: config.find_additional_modules
-      ? path.resolve(dir, config.base_dir ?? path.dirname(path.relative(dir, main)))
+    // Required only for a worker that has them, as the dev session does.
+    additionalModules: config.find_additional_modules
+      ? (require("./additional-modules.ts") as typeof import("./additional-modules.ts")).moduleSearchOf(loaded, main)
       : undefined,
     onWarning,
   };

@@ -87,17 +87,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     redirect: true,
     onWarning: (message) => log.warn(message),
     onInfo: (message) => log.info(message),
+    warnUntargetedFor: command,
   });
-  // As wrangler, once the config is read.
-  if (args.env === undefined && loaded.path && Object.keys(loaded.raw.env ?? {}).length) {
-    log.warn(
-      layoutNotes(
-        `Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${command} command.\n` +
-          "To avoid unintentional changes to the wrong environment, it is recommended to explicitly specify the target environment using the `-e|--env` flag.\n" +
-          'If your intention is to use the top-level environment of your configuration simply pass an empty string to the flag to target such environment. For example `--env=""`.',
-      ),
-    );
-  }
   const { config } = loaded;
   if (args.name) config.name = args.name;
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
@@ -120,10 +111,10 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
     let unbundled: BuiltWorker["modules"] = [];
     if (noBundle || config.find_additional_modules) {
-      const { additionalModulesTable, findAdditionalModules, moduleRootOf } = await import("../bundle/additional-modules.ts");
+      const { additionalModulesTable, findAdditionalModules, moduleSearchOf } = await import("../bundle/additional-modules.ts");
       // As wrangler, which reads the rules a second time to find an unbundled worker's modules.
       if (noBundle) for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
-      const found = findAdditionalModules(moduleRootOf(loaded.dir, config.base_dir, main), main, config.rules);
+      const found = findAdditionalModules(moduleSearchOf(loaded, main), main, config.rules);
       for (const warning of found.warnings) log.warn(warning);
       const table = additionalModulesTable(found.modules);
       if (table) log.info(table);
@@ -143,6 +134,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
       const full = path.join(root, file);
       if (full !== built.file && full !== `${built.file}.map`) modules.push({ name: file, file: full });
     }
+    // Wrangler uploads (and writes to --outdir) every module it found, those the bundle inlines too.
+    for (const module of unbundled) if (!modules.some(({ name }) => name === module.name)) modules.push(module);
     // Dev points `cloudflare:workers` at bunflare's module; the written bundle names the runtime's.
     const { WORKERS_MODULE } = await import("../bundle/index.ts");
     const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');

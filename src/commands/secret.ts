@@ -24,8 +24,9 @@ const nameOption = {
   },
 };
 
-function secretsFile(args: GlobalArgs): { loaded: LoadedConfig; file: string; shown: string } {
-  const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message) });
+/** `command` names a command that changes the Worker, which warns as wrangler's when no environment is targeted. */
+function secretsFile(args: GlobalArgs, command?: string): { loaded: LoadedConfig; file: string; shown: string } {
+  const loaded = loadConfig({ configPath: args.config, env: args.env, onWarning: (message) => log.warn(message), warnUntargetedFor: command });
   const file = path.join(loaded.dir, args.env ? `.dev.vars.${args.env}` : ".dev.vars");
   return { loaded, file, shown: path.relative(process.cwd(), file) || path.basename(file) };
 }
@@ -146,7 +147,7 @@ const put = defineCommand<SecretArgs>({
   options: nameOption,
   async handler(args) {
     printBanner();
-    const { loaded, file, shown } = secretsFile(args);
+    const { loaded, file, shown } = secretsFile(args, "secret put");
     const name = workerName(args, loaded);
     const raw = process.stdin.isTTY ? await promptHidden("Enter a secret value:") : await readStdin();
     const value = raw.replace(/\s+$/, "");
@@ -164,7 +165,7 @@ const del = defineCommand<SecretArgs>({
   options: nameOption,
   async handler(args) {
     printBanner();
-    const { loaded, file, shown } = secretsFile(args);
+    const { loaded, file, shown } = secretsFile(args, "secret delete");
     const name = workerName(args, loaded);
     if (!(args.key in readSecrets(file))) throw new UserError(`There is no secret ${args.key} in ${shown}.`);
     if (!(await confirm(`Are you sure you want to permanently delete the secret ${args.key} on the Worker ${name}?`))) return;
@@ -205,7 +206,7 @@ const bulk = defineCommand<GlobalArgs & { file?: string; name?: string }>({
   options: nameOption,
   async handler(args) {
     printBanner();
-    const { loaded, file, shown } = secretsFile(args);
+    const { loaded, file, shown } = secretsFile(args, "secret bulk");
     const name = workerName(args, loaded);
     let text: string;
     if (args.file) {

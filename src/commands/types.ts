@@ -5,7 +5,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
 import { configFileName, loadConfig, resolveMain, type LoadedConfig } from "../config/index.ts";
-import { CommandLineArgsError, UserError } from "../errors.ts";
+import { CommandLineArgsError, missingFileError, UserError } from "../errors.ts";
 import { bold, red } from "../colors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { findEntry, type TypesEntry } from "../typegen/entry.ts";
@@ -151,16 +151,7 @@ function writeAtomically(file: string, text: string): void {
     rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     // Wrangler's words for these two, naming the path as given rather than the temp file.
-    if (code === "ENOENT" || code === "ENOTDIR") {
-      throw new UserError(
-        layoutNotes(
-        "A file or directory could not be found.\n\n" +
-          `Missing file or directory: ${file}\n\n` +
-          "This is typically caused by:\n  - The file or directory does not exist\n  - A typo in the file path\n  - The file was moved or deleted\n\n" +
-          "Please check the file path and try again.",
-        ),
-      );
-    }
+    if (code === "ENOENT" || code === "ENOTDIR") throw missingFileError(file);
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
       throw new UserError(
         layoutNotes(

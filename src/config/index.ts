@@ -55,6 +55,12 @@ export interface LoadConfigOptions {
   redirect?: boolean;
   /** Where the redirect line goes (wrangler prints it at info level). */
   onInfo?: (message: string) => void;
+  /**
+   * The command's words, for a command that changes a deployed Worker (deploy, secret put, ...):
+   * with environments in the file and none targeted, warns through `onWarning` after the
+   * config's own warnings, as wrangler's warnIfMultipleEnvsConfiguredButNoneSpecified.
+   */
+  warnUntargetedFor?: string;
 }
 
 export interface LoadedConfig {
@@ -170,6 +176,16 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = resolveEnvironment(raw, env, diagnostics, configFileName(file));
   if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(layoutNotes(diagnostics.render("warnings")));
   if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
+  // Wrangler asks whether --env was given at all: `--env ""` targets the top level; CLOUDFLARE_ENV alone still warns.
+  if (options.warnUntargetedFor && options.env === undefined && file && raw.env && typeof raw.env === "object" && Object.keys(raw.env).length) {
+    options.onWarning?.(
+      layoutNotes(
+        `Multiple environments are defined in the Wrangler configuration file, but no target environment was specified for the ${options.warnUntargetedFor} command.\n` +
+          "To avoid unintentional changes to the wrong environment, it is recommended to explicitly specify the target environment using the `-e|--env` flag.\n" +
+          'If your intention is to use the top-level environment of your configuration simply pass an empty string to the flag to target such environment. For example `--env=""`.',
+      ),
+    );
+  }
   const userDir = userFile ? path.dirname(userFile) : redirect ? cwd : file ? path.dirname(file) : cwd;
   return { path: file, dir: file ? path.dirname(file) : cwd, env: options.env, raw, config, userPath: redirect ? userFile : undefined, userDir };
 }

@@ -7,7 +7,7 @@ import { devLogLine, kleur, log } from "../log.ts";
 import type { Project } from "../project.ts";
 import { createBundler, stopBundler, type Bundler } from "../bundle/index.ts";
 import { bundleOptions } from "../bundle/options.ts";
-import { ignoredRulesWarnings, loadRuleModulesUnder } from "../bundle/rules.ts";
+import { ignoredRulesWarnings, loadRuleModulesUnder, parseRules } from "../bundle/rules.ts";
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../runtime/host/index.ts";
@@ -39,7 +39,7 @@ export interface Slot {
   watched: Set<string>;
   /** An unbundled worker's module root (base_dir, else main's directory): wrangler reloads on a change under it. */
   moduleRoot?: string;
-  /** Whether the last reload got as far as a bundle (its failure, if any, was at start). */
+  /** Whether the last reload got past the build: a bundle, or an unbundled worker's module search (its failure, if any, was at start). */
   built?: boolean;
 }
 
@@ -203,7 +203,7 @@ export class DevSession {
   async loadAll(): Promise<"build" | "start" | undefined> {
     let failed: "build" | "start" | undefined;
     for (const slot of [...this.slots.slice(1), this.primary]) {
-      if (!(await this.reload(slot))) failed ??= slot.bundler && !slot.built ? "build" : "start";
+      if (!(await this.reload(slot))) failed ??= slot.built ? "start" : "build";
     }
     this.loaded = true;
     return failed;
@@ -218,7 +218,8 @@ export class DevSession {
     for (const slot of this.slots) {
       if (slot.current) continue;
       // A custom build's failure ends the start as before: wrangler runs the command before it bundles.
-      if (!slot.bundler || slot.built || slot.settings.project.loaded.config.build?.command || !(await slot.bundler.entryParses())) return false;
+      if (slot.built || slot.settings.project.loaded.config.build?.command) return false;
+      if (slot.bundler && !(await slot.bundler.entryParses())) return false;
     }
     return true;
   }
@@ -248,11 +249,23 @@ export class DevSession {
     } else {
       // Unbundled: Bun transpiles (and source-maps) the modules itself; the host evaluates them afresh.
       const { loaded } = s.project;
-      slot.moduleRoot = additionalModules().moduleRootOf(loaded.dir, loaded.config.base_dir, s.main);
+      const search = additionalModules().moduleSearchOf(loaded, s.main);
+      slot.moduleRoot = search.root;
       this.watchAll(slot, [s.main, slot.moduleRoot]);
       // As wrangler, which reads the rules again for each unbundled reload.
       for (const warning of ignoredRulesWarnings(loaded.config.rules)) this.console.warn(warning);
+      // As wrangler: a file under the module root that only a removed rule matches fails the build.
+      if (parseRules(loaded.config.rules).removed.length) {
+        try {
+          additionalModules().findAdditionalModules(search, s.main, loaded.config.rules);
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          log.error(error.message);
+          return false;
+        }
+      }
       loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
+      slot.built = true;
     }
     // As wrangler, which lists the additional modules again on each build (the one that fixes a failed start too).
     if (this.loaded) this.listModules(slot);
@@ -379,18 +392,18 @@ export class DevSession {
 
   /** Wrangler's "Attaching additional modules" table, for a worker unbundled or with find_additional_modules. */
   listModules(slot: Slot): void {
-    const { config, dir } = slot.settings.project.loaded;
+    const { loaded } = slot.settings.project;
+    const { config } = loaded;
     if (this.bundles(slot) && !config.find_additional_modules) return;
     const { main } = slot.settings;
     const modules = additionalModules();
     let found;
     try {
-      found = modules.findAdditionalModules(modules.moduleRootOf(dir, config.base_dir, main), main, config.rules);
+      found = modules.findAdditionalModules(modules.moduleSearchOf(loaded, main), main, config.rules);
     } catch (error) {
-      // A file only a removed rule matches: a bundled worker's build fails with it (src/bundle);
-      // unbundled, wrangler's error, and the worker as it is goes on answering.
+      // Where removed rules exist, the build ran this same search and said why it failed (src/bundle, reload()).
       if (!(error instanceof UserError)) throw error;
-      if (!this.bundles(slot)) log.error(error.message);
+      if (!parseRules(config.rules).removed.length) log.error(error.message);
       return;
     }
     for (const warning of found.warnings) this.console.warn(warning);
