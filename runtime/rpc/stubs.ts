@@ -85,8 +85,8 @@ export function dataCloneError(message: string): DOMException {
   return callersStack(error);
 }
 
-// bunflare's own files (its sources and its bundles in dist/).
-const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
+// bunflare's own code: its sources and its bundles.
+const OWN_DIRS = ["runtime", "src", "dist"].map((dir) => path.resolve(import.meta.dir, "../..", dir) + path.sep);
 
 /**
  * `error.stack` headed "<name>: <message>" (JavaScriptCore heads a DOMException's
@@ -96,7 +96,7 @@ const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
 function callersStack<E extends Error>(error: E): E {
   const [, ...frames] = (error.stack ?? "").split("\n");
   // "at unknown" is the stub's Proxy trap, a native frame.
-  const kept = frames.filter((frame) => !frame.includes(BUNFLARE_ROOT) && frame.trim() !== "at unknown");
+  const kept = frames.filter((frame) => !OWN_DIRS.some((dir) => frame.includes(dir)) && frame.trim() !== "at unknown");
   const head = error.message ? `${error.name}: ${error.message}` : error.name;
   Object.defineProperty(error, "stack", { value: [head, ...kept].join("\n"), writable: true, configurable: true });
   return error;
