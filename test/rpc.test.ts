@@ -303,6 +303,9 @@ describe("stubs within one process", () => {
       h.set("x-callee", "1");
       return h;
     }
+    blob() {
+      return new Blob(["x"]);
+    }
   }
   const binding = (props?: unknown) =>
     createServiceBinding({
@@ -336,6 +339,56 @@ describe("stubs within one process", () => {
     expect(sent).toEqual([refused, refused, true]);
     const experimental = createServiceBinding({ service: "api", experimental: true, find: () => undefined }) as any;
     expect(await api.who(experimental)).toBe("nobody");
+  });
+
+  test("a Blob or File, as argument or result, is refused with workerd's DataCloneError; the error's stack has no frames of bunflare's runtime", async () => {
+    const api = binding();
+    const refused = (type: string) => `DataCloneError: Could not serialize object of type "${type}". This type does not support serialization.`;
+    const sent = await api.who(new Blob(["x"])).then(
+      () => "sent",
+      (e: DOMException) => [`${e.name}: ${e.message}`, e.stack!.split("\n")[0], e.stack!.includes("/runtime/"), e.stack!.includes(import.meta.path)],
+    );
+    expect(sent).toEqual([refused("Blob"), refused("Blob"), false, true]);
+    expect(await api.who(new File(["x"], "a.txt")).catch((e: Error) => e.message)).toBe(refused("File").slice("DataCloneError: ".length));
+    const returned = await api.blob().catch((e: DOMException & { remote?: boolean }) => [`${e.name}: ${e.message}`, e.remote]);
+    expect(returned).toEqual([refused("Blob"), true]);
+  });
+
+  test("a pending call, a property, a returned stub and the binding stringify as workerd's, without an RPC call", async () => {
+    const api = binding();
+    const box = await api.box();
+    const call = api.who();
+    const views = [call, api.who, box, box.add, box.add("a"), api.box().add, api];
+    expect(views.map((v) => [String(v), `${v}`, Object.prototype.toString.call(v), v.toString === Object.prototype.toString, v.constructor.name])).toEqual([
+      ["[object JsRpcPromise]", "[object JsRpcPromise]", "[object JsRpcPromise]", true, "RpcPromise"],
+      ["[object JsRpcProperty]", "[object JsRpcProperty]", "[object JsRpcProperty]", true, "RpcProperty"],
+      ["[object JsRpcStub]", "[object JsRpcStub]", "[object JsRpcStub]", true, "RpcStub"],
+      ["[object JsRpcProperty]", "[object JsRpcProperty]", "[object JsRpcProperty]", true, "RpcProperty"],
+      ["[object JsRpcPromise]", "[object JsRpcPromise]", "[object JsRpcPromise]", true, "RpcPromise"],
+      ["[object JsRpcProperty]", "[object JsRpcProperty]", "[object JsRpcProperty]", true, "RpcProperty"],
+      ["[object Fetcher]", "[object Fetcher]", "[object Fetcher]", true, "Fetcher"],
+    ]);
+    expect(await call).toBe("nobody");
+  });
+
+  test("an error the callee throws arrives with its type, message and remote mark, and a stack of the caller's frames only", async () => {
+    class Thrower extends WorkerEntrypoint {
+      fail() {
+        throw new RangeError("out of range");
+      }
+    }
+    const api = createServiceBinding({
+      service: "thrower",
+      find: () => ({ fetch: async () => new Response(), rpcTarget: () => new Thrower({ waitUntil() {}, passThroughOnException() {}, props: {} }, {}) as any }),
+    }) as any;
+    const error = await api.fail().catch((e: Error) => e);
+    expect([error instanceof RangeError, error.message, error.remote, error.stack.split("\n")[0], error.stack.includes("/runtime/")]).toEqual([
+      true,
+      "out of range",
+      true,
+      "RangeError: out of range",
+      false,
+    ]);
   });
 
   test("arguments are copies: the callee's changes to them do not reach the caller", async () => {

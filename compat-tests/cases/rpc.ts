@@ -304,3 +304,122 @@ export default {
     requests: ["/x?p=/start", "/x?p=/start&r=manual", "/x?p=/mode", "/x?p=/final&m=HEAD"].map((path) => ({ path })),
   }),
 );
+
+// What RPC can and cannot send (a Blob or File is refused as the argument or
+// result of a service binding or Durable Object call, with workerd's
+// DataCloneError), how pending calls, properties and stubs turn into strings
+// (`${stub.m()}` is "[object JsRpcPromise]", not a remote call of toString),
+// and what an error thrown by the callee looks like to the caller: its stack
+// holds none of the runtime's own frames (workerd's shows the caller's async
+// frames, which Bun cannot give; the check is that every frame is the worker's).
+const FIDELITY = `import { DurableObject, WorkerEntrypoint, RpcTarget } from "cloudflare:workers";
+class Point { constructor() { this.x = 1; } }
+class MyError extends Error { constructor(m) { super(m); this.name = "MyError"; this.code = 42; } }
+class Target extends RpcTarget { m() { return 1; } }
+const make = (kind) => ({
+  blob: () => new Blob(["hi"]),
+  file: () => new File(["hi"], "a.txt"),
+  request: () => new Request("http://x/", { method: "POST", body: "rb" }),
+  response: () => new Response("resp"),
+  stream: () => new Response("st").body,
+  fnInObject: () => ({ f() { return 1; } }),
+  instance: () => new Point(),
+  symbol: () => Symbol("s"),
+  map: () => new Map([[1, 2]]),
+  set: () => new Set([1]),
+  date: () => new Date(0),
+  regexp: () => /a/g,
+  error: () => new MyError("boom"),
+  typeError: () => new TypeError("tboom"),
+})[kind]();
+const KINDS = ["blob", "file", "request", "response", "stream", "fnInObject", "instance", "symbol", "map", "set", "date", "regexp", "error", "typeError"];
+const describe = async (v) => {
+  if (v instanceof Request) return "Request " + v.method + " " + (await v.text());
+  if (v instanceof Response) return "Response " + (await v.text());
+  if (v instanceof ReadableStream) return "ReadableStream " + (await new Response(v).text());
+  if (v instanceof Error) return [Object.prototype.toString.call(v), v.constructor.name, v.name, v.message, v.code].join(" ");
+  if (typeof v === "object" && v !== null) return [Object.prototype.toString.call(v), v.constructor?.name, typeof v.f, JSON.stringify(v)].join(" ");
+  return typeof v + " " + String(v);
+};
+const fail = (e) => e.constructor.name + " " + e.name + ": " + e.message + (e.remote ? " (remote)" : "");
+// The file this worker runs from (each tool bundles it to a file of its own).
+const ownFile = () => /\\((.+):\\d+:\\d+\\)$/.exec(new Error().stack.split("\\n")[1])[1];
+const onlyOwnFrames = (stack) => stack.split("\\n").slice(1).every((frame) => frame.includes(ownFile()));
+const methods = {
+  take(v) { return describe(v); },
+  give(kind) { return make(kind); },
+  boom() { throw new MyError("remote boom"); },
+  typeBoom() { throw new TypeError("remote type boom"); },
+  target() { return new Target(); },
+  fn() { return () => 1; },
+};
+export class Callee extends WorkerEntrypoint {}
+Object.assign(Callee.prototype, methods);
+Object.defineProperty(Callee.prototype, "prop", { get: () => 1 });
+export class Obj extends DurableObject {}
+Object.assign(Obj.prototype, methods);
+Object.defineProperty(Obj.prototype, "prop", { get: () => 1 });
+const stubs = (env) => [["service", env.SELF], ["object", env.D.getByName("a")]];
+const routes = {
+  async "/clone"(env, out) {
+    for (const [label, t] of stubs(env)) {
+      for (const k of KINDS) {
+        out[label + " argument " + k] = await t.take(make(k)).catch(fail);
+        out[label + " result " + k] = await t.give(k).then(describe, fail);
+      }
+    }
+  },
+  async "/strings"(env, out) {
+    const pending = env.SELF.target();
+    const target = await env.SELF.target();
+    const views = {
+      service: env.SELF, object: env.D.getByName("a"), call: env.SELF.take(1), objectCall: env.D.getByName("a").take(1),
+      prop: env.SELF.prop, method: env.SELF.take, target, fn: await env.SELF.fn(), targetCall: target.m(), targetMethod: target.m,
+      pipelined: pending.m, pipelinedCall: pending.m(),
+    };
+    for (const [name, v] of Object.entries(views)) {
+      out[name] = [
+        String(v), \`\${v}\`, "" + v, Object.prototype.toString.call(v), typeof v, v instanceof Promise, String(v.constructor?.name),
+        v.toString === Object.prototype.toString, v.valueOf === Object.prototype.valueOf, typeof v.hasOwnProperty,
+      ];
+    }
+    await Promise.allSettled(Object.values(views));
+  },
+  async "/errors"(env, out) {
+    for (const [label, t] of stubs(env)) {
+      for (const m of ["boom", "typeBoom"]) {
+        try {
+          await t[m]();
+        } catch (e) {
+          const head = e.stack.split("\\n")[0];
+          out[label + " " + m] = [fail(e), head, onlyOwnFrames(e.stack), e.remote, e.code, Object.hasOwn(e, "stack"), Object.prototype.toString.call(e)];
+        }
+      }
+      try {
+        await t.take(new Blob(["x"]));
+      } catch (e) {
+        out[label + " refused"] = [e.stack.split("\\n")[0], onlyOwnFrames(e.stack)];
+      }
+    }
+  },
+};
+export default {
+  async fetch(request, env) {
+    const out = {};
+    await routes[new URL(request.url).pathname](env, out);
+    return Response.json(out);
+  },
+};
+`;
+cases.push(
+  devCase({
+    name: "rpc: Blob and File refused, what else crosses, pending calls and stubs as strings, remote errors' stacks",
+    files: {
+      "wrangler.toml":
+        'name = "fidelity"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nservices = [{ binding = "SELF", service = "fidelity", entrypoint = "Callee" }]\n' +
+        '[[durable_objects.bindings]]\nname = "D"\nclass_name = "Obj"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Obj"]\n',
+      "index.js": FIDELITY,
+    },
+    requests: ["/clone", "/strings", "/errors"].map((path) => ({ path })),
+  }),
+);

@@ -7,13 +7,14 @@
 //   used before it settles (`stub.getCounter().increment()`: pipelining).
 // - Arguments and results are structured-cloned; functions, `RpcTarget`s and
 //   stubs inside them travel as new stubs that call back to where they live.
-//   Class instances are refused with the runtime's DataCloneError.
+//   Class instances, Blobs and Files are refused with the runtime's DataCloneError.
 // - Only members of the target's class are reachable (its prototype chain),
 //   never fields set on the instance; a function's own properties are.
 // - An error crosses back with its name and message when it is one of the
 //   standard types; any other becomes an `Error` whose message starts with its
 //   name; `remote` is set on it, and its stack is the caller's.
 // - `stub[Symbol.dispose]()` releases the capability; `dup()` adds a reference.
+import path from "node:path";
 import { RpcTarget, WorkerEntrypoint, DurableObject } from "../modules/workers.ts";
 
 /** What a stub calls: `path` names a member chain below the target ([] = the target itself). */
@@ -66,11 +67,9 @@ function shapeOf(error: unknown): ErrorShape {
 /** The error the caller sees for `shape`: same type and message, the caller's stack, `remote: true`. */
 export function rebuildError(shape: ErrorShape): Error {
   const error: Error = shape.dom ? new DOMException(shape.message, shape.name) : new (BY_NAME.get(shape.name) ?? Error)(shape.message);
-  if (shape.dom) {
-    Error.captureStackTrace(error, rebuildError);
-    headed(error as DOMException);
-  }
+  if (shape.dom) Error.captureStackTrace(error, rebuildError);
   if (!shape.dom && error.name !== shape.name) Object.defineProperty(error, "name", { value: shape.name, configurable: true, writable: true });
+  callersStack(error);
   if (!shape.broken) (error as { remote?: boolean }).remote = true;
   return error;
 }
@@ -83,14 +82,23 @@ export function dataCloneError(message: string): DOMException {
   const error = new DOMException(message, "DataCloneError");
   // workerd's DOMExceptions carry a stack like any error; Bun's do not.
   Error.captureStackTrace(error, dataCloneError);
-  return headed(error);
+  return callersStack(error);
 }
 
-/** A captured DOMException stack headed "<name>: <message>", as workerd's are (JavaScriptCore heads it "Error"). */
-function headed(error: DOMException): DOMException {
-  const stack = error.stack ?? "";
-  const frames = stack.includes("\n") ? stack.slice(stack.indexOf("\n")) : "";
-  Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}${frames}`, writable: true, configurable: true });
+// bunflare's own code: its sources and its bundles.
+const OWN_DIRS = ["runtime", "src", "dist"].map((dir) => path.resolve(import.meta.dir, "../..", dir) + path.sep);
+
+/**
+ * `error.stack` headed "<name>: <message>" (JavaScriptCore heads a DOMException's
+ * "Error") with only the program's frames, as workerd shows an error RPC made:
+ * none of the runtime's own.
+ */
+function callersStack<E extends Error>(error: E): E {
+  const [, ...frames] = (error.stack ?? "").split("\n");
+  // "at unknown" is the stub's Proxy trap, a native frame.
+  const kept = frames.filter((frame) => !OWN_DIRS.some((dir) => frame.includes(dir)) && frame.trim() !== "at unknown");
+  const head = error.message ? `${error.name}: ${error.message}` : error.name;
+  Object.defineProperty(error, "stack", { value: [head, ...kept].join("\n"), writable: true, configurable: true });
   return error;
 }
 
@@ -109,6 +117,16 @@ interface StubState {
 }
 
 const STUBS = new WeakMap<object, StubState>();
+
+// workerd looks a name up over RPC only when the stub does not have it itself,
+// and every stub has Object.prototype's methods: `String(stub)` is
+// "[object JsRpcStub]" (the kind's name), not a call of a remote toString().
+const OBJECT_METHODS = new Set(["toString", "valueOf", "toLocaleString", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"]);
+const objectMethod = (key: string) => (Object.prototype as unknown as Record<string, unknown>)[key];
+
+/** What `stub.m` and `stub.m()` report as their constructor, as workerd names them. */
+class RpcProperty {}
+class RpcPromise {}
 
 /** The class stubs report as their constructor (`stub.constructor.name === "RpcStub"`). */
 export class RpcStub {
@@ -166,7 +184,7 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
       if (options.own && typeof key === "string" && Object.hasOwn(options.own, key)) return options.own[key];
       if (key === Symbol.dispose) return dispose;
       // Object.prototype.toString names a binding's own kind ("[object Fetcher]").
-      if (key === Symbol.toStringTag) return options.proto?.constructor.name;
+      if (key === Symbol.toStringTag) return options.proto?.constructor.name ?? "JsRpcStub";
       if (typeof key === "symbol" || key === "then") return undefined;
       // A binding or Durable Object stub inside JSON.stringify() is not an RPC call.
       if (key === "toJSON" && options.object) return undefined;
@@ -179,7 +197,10 @@ export function makeStub(raw: Capability, options: StubOptions = {}, refs = { co
       }
       if (key === "constructor") return options.proto?.constructor ?? RpcStub;
       let found = members.get(key);
-      if (!found) members.set(key, (found = member(state, [key])));
+      if (!found) {
+        if (OBJECT_METHODS.has(key)) return objectMethod(key);
+        members.set(key, (found = member(state, [key])));
+      }
       return found;
     },
   });
@@ -207,7 +228,10 @@ function member(state: StubState, path: string[]): unknown {
         const promise = value();
         return (promise[key] as (...a: unknown[]) => unknown).bind(promise);
       }
+      if (key === Symbol.toStringTag) return "JsRpcProperty";
       if (typeof key === "symbol") return undefined;
+      if (key === "constructor") return RpcProperty;
+      if (OBJECT_METHODS.has(key)) return objectMethod(key);
       return member(state, [...path, key]);
     },
   });
@@ -242,7 +266,10 @@ function pipelined(promise: Promise<unknown>, path: string[]): unknown {
         const promise = value();
         return (promise[key] as (...a: unknown[]) => unknown).bind(promise);
       }
+      if (key === Symbol.toStringTag) return path.length ? "JsRpcProperty" : "JsRpcPromise";
       if (typeof key === "symbol") return undefined;
+      if (key === "constructor") return path.length ? RpcProperty : RpcPromise;
+      if (OBJECT_METHODS.has(key)) return objectMethod(key);
       return pipelined(promise, [...path, key]);
     },
   });
@@ -378,8 +405,8 @@ type Marker = { [MARK]: number };
 const isMarker = (value: unknown): value is Marker =>
   typeof value === "object" && value !== null && typeof (value as Marker)[MARK] === "number" && Object.keys(value).length === 1;
 
-// Kept as they are: the structured-clone algorithm copies them itself.
-const CLONEABLE: Function[] = [Date, RegExp, ArrayBuffer, Error, Boolean, Number, String, Blob];
+// Kept as they are: the structured-clone algorithm copies them itself (not Blob or File: workerd refuses them).
+const CLONEABLE: Function[] = [Date, RegExp, ArrayBuffer, Error, Boolean, Number, String];
 
 /** Passed by handle, not copied: stubs, functions, RPC targets and the body-carrying web types. */
 const isSpecial = (value: object): boolean =>
@@ -436,7 +463,8 @@ export function prepare(value: unknown, specials: unknown[], seen = new Map<obje
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise || value instanceof WeakRef) {
     throw dataCloneError(`#<${(value as object).constructor.name}> could not be cloned.`);
   }
-  throw dataCloneError(unserializable((value as object).constructor?.name ?? "Object"));
+  // Bun's File reports its constructor as Blob.
+  throw dataCloneError(unserializable(value instanceof File ? "File" : ((value as object).constructor?.name ?? "Object")));
 }
 
 /** Replaces the markers prepare() left (in a copy it owns) with what `special(i)` gives. */
