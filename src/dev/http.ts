@@ -7,6 +7,7 @@ import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
 import { attachSocket, connectionClosed, webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { isRemoteCall } from "./remote.ts";
+import { refuseForeign } from "./cdn-cgi.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
 import { endedOnBodyError } from "../../runtime/host/worker-streams.ts";
@@ -189,21 +190,31 @@ export class DevHttpServer {
 
   /** The dev server's own endpoints first; a request for the worker is recorded, unless it is a binding call or on one of those paths. */
   private route = (request: Request, server: Server<unknown>): Promise<Response | undefined> | undefined => {
-    const { remote, explorerStores, liveReload, streamVideo } = this.options;
+    const { remote } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     const remoteCall = isRemoteCall(request);
     if (remoteCall && remote) return remote(request);
     const pathname = pathOf(request.url);
+    if (pathname.startsWith("/cdn-cgi/")) return this.cdnCgi(request, server, pathname, remoteCall);
+    if (remoteCall) return this.handle(request, server, pathname, undefined, performance.now());
+    return recordRequest(this.handle, request, server, pathname);
+  };
+
+  /** A request under /cdn-cgi/: refused unless it names this machine (src/dev/cdn-cgi.ts), then the dev server's own endpoints or the worker. */
+  private cdnCgi(request: Request, server: Server<unknown>, pathname: string, remoteCall: boolean): Promise<Response | undefined> | undefined {
+    const { explorerStores, liveReload, streamVideo } = this.options;
+    // As wrangler's entry worker: answered before the request log, so not logged.
+    const refused = refuseForeign(request);
+    if (refused) return Promise.resolve(refused);
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
-    // As wrangler's entry worker: answered before the request log, so not logged.
     if (streamVideo && (pathname === STREAM_PATH || pathname.startsWith(`${STREAM_PATH}/`))) {
       const answer = streamVideo(request);
       if (answer) return answer;
     }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
-  };
+  }
 
   private async explorer(request: Request, server: Server<unknown>, stores: () => ExplorerStore[]): Promise<Response> {
     if (!fromLoopback(server, request)) return new Response("The Local Explorer only answers on loopback.", { status: 403 });
@@ -290,7 +301,8 @@ export class DevHttpServer {
   /** A request answered: wrangler's request log line, and the end of its record. */
   private done(method: string, pathname: string, status: number, statusText: string, record: RequestRecord | undefined, started: number): void {
     const elapsed = performance.now() - started;
-    this.options.console.request("info", devRequestLine(method, pathname, status, statusText, Math.round(elapsed)));
+    // As wrangler, whose logger drops any line naming /cdn-cgi/ below --log-level debug.
+    this.options.console.request(pathname.includes("/cdn-cgi/") ? "debug" : "info", devRequestLine(method, pathname, status, statusText, Math.round(elapsed)));
     if (record) finishRequest(record, status, elapsed);
   }
 }
