@@ -30,7 +30,7 @@ function raw(url: string, head: string): Promise<string> {
 describe("dev: /cdn-cgi/", () => {
   const { running, dirs } = cleanedAfterEach();
 
-  test("a foreign Host or Origin gets 403 on every /cdn-cgi/ path, the endpoint not run; local names reach the worker, unlogged", async () => {
+  test("a foreign Host or Origin gets 403 on every /cdn-cgi/ path, the endpoint not run; local names reach the worker or wrangler's endpoints, unlogged", async () => {
     const dir = project({ "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": WORKER });
     dirs.push(dir);
     const dev = await startDev(dir);
@@ -57,11 +57,14 @@ describe("dev: /cdn-cgi/", () => {
     expect(await get("/CDN-CGI/xyz", { origin: "http://evil.example" })).toEqual([200, "worker: /CDN-CGI/xyz"]);
     expect(await raw(dev.url, "GET //cdn-cgi/xyz HTTP/1.1\r\nHost: evil.example")).toBe("HTTP/1.1 200 OK | worker: //cdn-cgi/xyz");
     expect(await get("/cdn-cgi/handler/scheduled")).toEqual([200, "ok"]);
+    expect(await get("/cdn-cgi/handler/foo")).toEqual([404, '"/cdn-cgi/handler/foo" is not a valid handler. Did you mean to use "/cdn-cgi/handler/scheduled" or "/cdn-cgi/handler/email"?']);
+    expect(await get("/cdn-cgi/mf/scheduled")).toEqual([200, "ok"]);
     expect(await get("/done")).toEqual([200, "worker: /done"]);
     await dev.waitForOutput(/GET \/done 200/);
     const log = dev.output();
-    // The refused scheduled requests never ran the handler: only the allowed one did.
-    expect(log.match(/scheduled ran/g)).toHaveLength(1);
+    // The refused scheduled requests never ran the handler: only the allowed ones did, the legacy path with wrangler's warning.
+    expect(log.match(/scheduled ran/g)).toHaveLength(2);
+    expect(log).toContain("[wrangler:warn] Triggering scheduled handlers via a request to `/cdn-cgi/mf/scheduled` is deprecated");
     // As wrangler, no request line naming /cdn-cgi/ (a path starting //cdn-cgi/ included).
     const requestLines = [...log.matchAll(/^\[wrangler:info\] ((?:GET|POST) .*) \(\d+ms\)$/gm)].map((match) => match[1]);
     expect(requestLines).toEqual(["GET /cdn-cgi 200 OK", "GET /CDN-CGI/xyz 200 OK", "GET /done 200 OK"]);

@@ -16,11 +16,14 @@ export const cases: CompatCase[] = [
   fetch(request) {
     return new Response("worker: " + new URL(request.url).pathname + " host=" + request.headers.get("host"));
   },
-  scheduled() {},
+  scheduled(event) {
+    console.log("scheduled ran", event.cron);
+  },
 };
 `,
     },
     compareRequestLog: true,
+    compareLog: { extract: (text) => text.split("\n").filter((line) => line.includes("[wrangler:warn]") || line.includes("scheduled ran")).join("\n") },
     requests: [
       // Not under /cdn-cgi/: any Host reaches the worker, and is logged.
       { path: "/", headers: FOREIGN_HOST },
@@ -47,6 +50,11 @@ export const cases: CompatCase[] = [
       { path: "/cdn-cgi/mf/stream/abc", headers: FOREIGN_ORIGIN },
       { path: "/cdn-cgi/live-reload", headers: FOREIGN_HOST },
       { path: "/cdn-cgi/live-reload" },
+      // The handler endpoints wrangler does not have, and miniflare's first name for the scheduled one.
+      { path: "/cdn-cgi/handler/foo" },
+      { path: "/cdn-cgi/handler/" },
+      { path: "/cdn-cgi/handler/foo", headers: FOREIGN_HOST },
+      { path: "/cdn-cgi/mf/scheduled?cron=*+*+*+*+*" },
     ],
   }),
 ];

@@ -1,7 +1,7 @@
 // The dev server's one Bun.serve: port choice, and routing a request to the
 // scheduled endpoints, live reload, static assets or the primary worker
 // (WebSocket upgrades included), with wrangler's request log and error page.
-import { devRequestLine } from "../log.ts";
+import { devLogLine, devRequestLine } from "../log.ts";
 import { workerdStatusText } from "./status-text.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
@@ -23,6 +23,11 @@ import { finishRequest, isOwnPath, pathOf, recordRequest, startRecording, type R
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
 const STREAM_PATH = "/cdn-cgi/mf/stream";
+const HANDLER_PREFIX = "/cdn-cgi/handler/";
+const SCHEDULED_PATH = "/cdn-cgi/handler/scheduled";
+const EMAIL_PATH = "/cdn-cgi/handler/email";
+// miniflare's first name for SCHEDULED_PATH, still answered (with a warning).
+const LEGACY_SCHEDULED_PATH = "/cdn-cgi/mf/scheduled";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
 (function () {
   var protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -212,6 +217,12 @@ export class DevHttpServer {
       const answer = streamVideo(request);
       if (answer) return answer;
     }
+    if (pathname === LEGACY_SCHEDULED_PATH) {
+      this.options.console.log("warn", devLogLine("warn", `Triggering scheduled handlers via a request to \`${LEGACY_SCHEDULED_PATH}\` is deprecated, and will be removed in a future version of Miniflare. Instead, send a request to \`${SCHEDULED_PATH}\``));
+    } else if (pathname.startsWith(HANDLER_PREFIX) && pathname !== SCHEDULED_PATH && pathname !== EMAIL_PATH) {
+      // As wrangler's entry worker (bunflare has no email handler endpoint yet: that path stays the worker's).
+      return Promise.resolve(new Response(`"${pathname}" is not a valid handler. Did you mean to use "${SCHEDULED_PATH}" or "${EMAIL_PATH}"?`, { status: 404 }));
+    }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
   }
@@ -226,7 +237,7 @@ export class DevHttpServer {
   private handle = async (request: Request, server: Server<unknown>, pathname: string, record: RequestRecord | undefined, started: number): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
     try {
-      if (pathname === "/cdn-cgi/handler/scheduled") {
+      if (pathname === SCHEDULED_PATH || pathname === LEGACY_SCHEDULED_PATH) {
         const result = await this.runScheduled(new URL(request.url));
         const response = result instanceof Response ? result : new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
         if (record) finishRequest(record, response.status, performance.now() - started);
