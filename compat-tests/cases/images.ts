@@ -58,10 +58,10 @@ const INFO_WORKER = `export default { async fetch(request, env) {
  * goes on to reach Cloudflare (and, logged out, fails); bunflare serves: either way the table is done
  * once it exits or is ready.
  */
-function tableAtStart(tool: Tool, dir: string): Promise<string> {
-  return new Promise(async (resolve) => {
-    const inspector = tool === "wrangler" ? ["--inspector-port", String(await freePort())] : [];
-    const argv = ["dev", "--port", "0", ...inspector];
+async function tableAtStart(tool: Tool, dir: string): Promise<string> {
+  const inspector = tool === "wrangler" ? ["--inspector-port", String(await freePort())] : [];
+  const argv = ["dev", "--port", "0", ...inspector];
+  return new Promise((resolve) => {
     const child = spawn(tool === "wrangler" ? (process.env.NODE_BINARY ?? "node") : BUNFLARE_BIN, tool === "wrangler" ? [WRANGLER_JS, ...argv] : argv, { cwd: dir, env: toolEnv(dir), detached: true });
     let stdout = "";
     let all = "";
