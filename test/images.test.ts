@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { createImages } from "../runtime/bindings/images/index.ts";
+import { cleanup, project, startDev } from "./dev-helpers.ts";
 
 const images = createImages();
 const stream = (bytes: Uint8Array | string) => new Response(bytes).body!;
@@ -104,5 +105,33 @@ test("without sharp the binding says in one line what to install", () => {
     expect(run.stdout.trim()).toBe("The images binding needs sharp, which is not installed: run `npm install sharp` in your project (or next to bunflare).");
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("dev: remote = true is wrangler's \"remote\" row, named in the start warning, and fails on use; remote = false is local", async () => {
+  const png = JSON.stringify([...(await solid(4, 3, "red").png().toBuffer())]);
+  const worker = `export default { async fetch(request, env) {
+  try { return Response.json(await env.IMAGES.info(new Response(new Uint8Array(${png})).body)); }
+  catch (e) { return new Response(String(e), { status: 500 }); }
+} };
+`;
+  for (const remote of [true, false]) {
+    const dir = project({ "wrangler.toml": `name = "img"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[images]\nbinding = "IMAGES"\nremote = ${remote}\n`, "index.js": worker });
+    const dev = await startDev(dir);
+    try {
+      const response = await fetch(dev.url);
+      if (remote) {
+        expect([response.status, await response.text()]).toEqual([500, "Error: Binding IMAGES needs to be run remotely"]);
+        expect(dev.output()).toMatch(/env\.IMAGES\s+Images\s+remote/);
+        expect(dev.output()).toContain("only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: env.IMAGES (Images)");
+      } else {
+        expect(await response.json()).toEqual({ format: "image/png", fileSize: expect.any(Number), width: 4, height: 3 });
+        expect(dev.output()).toMatch(/env\.IMAGES\s+Images\s+local/);
+        expect(dev.output()).not.toContain("WARNING");
+      }
+    } finally {
+      await dev.stop();
+      cleanup(dir);
+    }
   }
 });

@@ -2,6 +2,7 @@
 // store without a dev server, since every bunflare process shares that store.
 // Loopback only: the page reads and edits local data.
 import { defineCommand, type GlobalArgs } from "./define.ts";
+import { refuseForeign } from "../dev/cdn-cgi.ts";
 import { openInBrowser } from "../dev/console.ts";
 import { UserError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -39,7 +40,7 @@ export default defineCommand<ExplorerArgs>({
         fetch(request) {
           const { pathname } = new URL(request.url);
           if (pathname === "/" ) return Response.redirect(new URL("/cdn-cgi/explorer", request.url).href, 302);
-          if (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/")) return handleExplorer(request, [{ store, configs, configPaths: [project.loaded.path] }]);
+          if (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/")) return refuseForeign(request) ?? handleExplorer(request, [{ store, configs, configPaths: [project.loaded.path] }]);
           return new Response("Not found: the Local Explorer is at /cdn-cgi/explorer", { status: 404 });
         },
       });

@@ -1,30 +1,29 @@
-// The dev server's own /cdn-cgi endpoints (the Local Explorer, Stream's watch URLs) answer
-// only requests that name this machine.
+// The dev server's /cdn-cgi/ paths answer only requests that name this machine.
 
+// As wrangler: these names exactly (any port); not *.localhost, the LAN address under
+// --ip 0.0.0.0, a route's host nor --host's.
 const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
- * As wrangler checks /cdn-cgi requests: the Host and any Origin must name this
- * machine, so a web page elsewhere (or DNS rebinding to 127.0.0.1) can neither
- * read nor change local data through the browser.
+ * As wrangler checks every request under /cdn-cgi/ (its own endpoints and the worker's
+ * alike): the Host and any Origin must name this machine, so a web page elsewhere (or DNS
+ * rebinding to 127.0.0.1) can neither read nor change local data through the browser.
+ * The 403 to answer, or undefined.
  */
-export function foreignHostOrOrigin(request: Request): string | undefined {
-  const hostname = (value: string) => {
-    try {
-      return new URL(value).hostname;
-    } catch {
-      return undefined;
-    }
-  };
+export function refuseForeign(request: Request): Response | undefined {
   const host = request.headers.get("host");
-  if (host !== null) {
-    const name = hostname(`http://${host}`);
-    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Host header";
-  }
+  // An empty Origin is no Origin to wrangler.
   const origin = request.headers.get("origin");
-  if (origin !== null) {
-    const name = hostname(origin);
-    if (name === undefined || !(LOCAL_HOSTNAMES.has(name) || name.endsWith(".localhost"))) return "Invalid Origin header";
+  const problem =
+    host !== null && !isLocal(`http://${host}`) ? "Invalid Host header" : origin && !isLocal(origin) ? "Invalid Origin header" : undefined;
+  return problem === undefined ? undefined : new Response(problem, { status: 403 });
+}
+
+/** URL parsing normalises the name as wrangler's check sees it (case, 127.1, [0:0::1]). */
+function isLocal(url: string): boolean {
+  try {
+    return LOCAL_HOSTNAMES.has(new URL(url).hostname);
+  } catch {
+    return false;
   }
-  return undefined;
 }

@@ -1,12 +1,13 @@
 // The dev server's one Bun.serve: port choice, and routing a request to the
 // scheduled endpoints, live reload, static assets or the primary worker
 // (WebSocket upgrades included), with wrangler's request log and error page.
-import { devRequestLine } from "../log.ts";
+import { devLogLine, devRequestLine } from "../log.ts";
 import { workerdStatusText } from "./status-text.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { UserError } from "../errors.ts";
 import { attachSocket, connectionClosed, webSocketOf, type WorkerWebSocket } from "../../runtime/host/websocket.ts";
 import { isRemoteCall } from "./remote.ts";
+import { refuseForeign } from "./cdn-cgi.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
 import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
 import { endedOnBodyError } from "../../runtime/host/worker-streams.ts";
@@ -22,6 +23,11 @@ import { finishRequest, isOwnPath, pathOf, recordRequest, startRecording, type R
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
 const STREAM_PATH = "/cdn-cgi/mf/stream";
+const HANDLER_PREFIX = "/cdn-cgi/handler/";
+const SCHEDULED_PATH = "/cdn-cgi/handler/scheduled";
+const EMAIL_PATH = "/cdn-cgi/handler/email";
+// miniflare's first name for SCHEDULED_PATH, still answered (with a warning).
+const LEGACY_SCHEDULED_PATH = "/cdn-cgi/mf/scheduled";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
 (function () {
   var protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -189,21 +195,37 @@ export class DevHttpServer {
 
   /** The dev server's own endpoints first; a request for the worker is recorded, unless it is a binding call or on one of those paths. */
   private route = (request: Request, server: Server<unknown>): Promise<Response | undefined> | undefined => {
-    const { remote, explorerStores, liveReload, streamVideo } = this.options;
+    const { remote } = this.options;
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     const remoteCall = isRemoteCall(request);
     if (remoteCall && remote) return remote(request);
     const pathname = pathOf(request.url);
+    if (pathname.startsWith("/cdn-cgi/")) return this.cdnCgi(request, server, pathname, remoteCall);
+    if (remoteCall) return this.handle(request, server, pathname, undefined, performance.now());
+    return recordRequest(this.handle, request, server, pathname);
+  };
+
+  /** A request under /cdn-cgi/: refused unless it names this machine (src/dev/cdn-cgi.ts), then the dev server's own endpoints or the worker. */
+  private cdnCgi(request: Request, server: Server<unknown>, pathname: string, remoteCall: boolean): Promise<Response | undefined> | undefined {
+    const { explorerStores, liveReload, streamVideo } = this.options;
+    // As wrangler's entry worker: answered before the request log, so not logged.
+    const refused = refuseForeign(request);
+    if (refused) return Promise.resolve(refused);
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
-    // As wrangler's entry worker: answered before the request log, so not logged.
     if (streamVideo && (pathname === STREAM_PATH || pathname.startsWith(`${STREAM_PATH}/`))) {
       const answer = streamVideo(request);
       if (answer) return answer;
     }
+    if (pathname === LEGACY_SCHEDULED_PATH) {
+      this.options.console.log("warn", devLogLine("warn", `Triggering scheduled handlers via a request to \`${LEGACY_SCHEDULED_PATH}\` is deprecated, and will be removed in a future version of Miniflare. Instead, send a request to \`${SCHEDULED_PATH}\``));
+    } else if (pathname.startsWith(HANDLER_PREFIX) && pathname !== SCHEDULED_PATH && pathname !== EMAIL_PATH) {
+      // As wrangler's entry worker (bunflare has no email handler endpoint yet: that path stays the worker's).
+      return Promise.resolve(new Response(`"${pathname}" is not a valid handler. Did you mean to use "${SCHEDULED_PATH}" or "${EMAIL_PATH}"?`, { status: 404 }));
+    }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
-  };
+  }
 
   private async explorer(request: Request, server: Server<unknown>, stores: () => ExplorerStore[]): Promise<Response> {
     if (!fromLoopback(server, request)) return new Response("The Local Explorer only answers on loopback.", { status: 403 });
@@ -215,7 +237,7 @@ export class DevHttpServer {
   private handle = async (request: Request, server: Server<unknown>, pathname: string, record: RequestRecord | undefined, started: number): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
     try {
-      if (pathname === "/cdn-cgi/handler/scheduled") {
+      if (pathname === SCHEDULED_PATH || pathname === LEGACY_SCHEDULED_PATH) {
         const result = await this.runScheduled(new URL(request.url));
         const response = result instanceof Response ? result : new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
         if (record) finishRequest(record, response.status, performance.now() - started);
@@ -290,7 +312,8 @@ export class DevHttpServer {
   /** A request answered: wrangler's request log line, and the end of its record. */
   private done(method: string, pathname: string, status: number, statusText: string, record: RequestRecord | undefined, started: number): void {
     const elapsed = performance.now() - started;
-    this.options.console.request("info", devRequestLine(method, pathname, status, statusText, Math.round(elapsed)));
+    // As wrangler, whose logger drops any line naming /cdn-cgi/ below --log-level debug.
+    this.options.console.request(pathname.includes("/cdn-cgi/") ? "debug" : "info", devRequestLine(method, pathname, status, statusText, Math.round(elapsed)));
     if (record) finishRequest(record, status, elapsed);
   }
 }

@@ -101,9 +101,9 @@ function finish(entry: Entry): void {
   if (failed(entry)) route.errors++;
 }
 
-/** The path of an absolute URL, without parsing all of it on every request. */
+/** The path of a request's URL, without parsing all of it on every request (Bun gives just the path when the Host is no valid host). */
 export function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const start = url.charCodeAt(0) === 47 ? 0 : url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
   let end = url.indexOf("?", start);
   const hash = url.indexOf("#", start);
@@ -114,8 +114,9 @@ export function pathOf(url: string): string {
 /** Paths that are the dev server's own, not the worker's: their requests are not recorded. */
 const OWN_PATH = /^\/cdn-cgi\/(?:explorer|live-reload|mf)(?:\/|$)/;
 
+/** `path` starts with /cdn-cgi/ (the routing has tested that). */
 export function isOwnPath(path: string): boolean {
-  return path.startsWith("/cdn-cgi/") && OWN_PATH.test(path);
+  return OWN_PATH.test(path);
 }
 
 /** A request being recorded, as the handler holds it until finishRequest. */

@@ -21,7 +21,6 @@ import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
-import { foreignHostOrOrigin } from "./cdn-cgi.ts";
 import { hasLocalStream } from "../../runtime/bindings/stream/descriptor.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
@@ -259,8 +258,6 @@ export async function startDev(args: DevArgs): Promise<void> {
     streamVideo: (request) => {
       const stores = new Set(session.workers().filter((worker) => hasLocalStream(worker.config)).map((worker) => worker.store));
       if (!stores.size) return undefined;
-      const refused = foreignHostOrOrigin(request);
-      if (refused) return Promise.resolve(new Response(refused, { status: 403 }));
       const { serveWatch } = require("../../runtime/bindings/stream/index.ts") as typeof import("../../runtime/bindings/stream/index.ts");
       return serveWatch(request, [...stores]);
     },
