@@ -317,6 +317,15 @@ function startupLines(stdout: string, tool: Tool, dir: string): string {
   return lines.join("\n");
 }
 
+/**
+ * Wrangler's watchers may see a fix written at start twice: it then builds once more before
+ * "Ready on" (the modules table again, "Reloading local server...", "Local server updated
+ * and ready"), or not, as the events fall. Timing, not behaviour: that round is left out.
+ */
+export function withoutSecondStartBuild(startup: string): string {
+  return startup.replace(/(⎔ Starting local server\.\.\.[^\n]*\n)[^]*?⎔ Reloading local server\.\.\.[^\n]*\n[^\n]*⎔ Local server updated and ready[^\n]*\n/, "$1");
+}
+
 const isRequestLine = (line: string) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line);
 
 /** The lines logged after "Ready on", times normalised. */
@@ -414,7 +423,8 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           }
         };
         if (spec.compareStartup) {
-          const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => startupLines(running[tool]!.stdout(), tool, dirs[tool]));
+          let [want, got] = (["wrangler", "bunflare"] as const).map((tool) => startupLines(running[tool]!.stdout(), tool, dirs[tool]));
+          if (spec.fixAtStart) want = withoutSecondStartBuild(want!);
           if (want !== got) problems.push(`startup output differs\n    - wrangler | ${want!.split("\n").join("\n    - wrangler | ")}\n    + bunflare | ${got!.split("\n").join("\n    + bunflare | ")}`);
         }
         await compare(spec.requests);

@@ -1,8 +1,9 @@
 // The compat harness's normaliser: the Go dump wrangler's esbuild sometimes prints as it dies
 // is left out of wrangler's stderr, and nothing else is, blank lines included; a module-rule
-// error's box is rewritten alone.
+// error's box is rewritten alone; a second build wrangler may run before Ready on is left out.
 import { expect, test } from "bun:test";
 import { MODULE_RULE_BUILD_ERROR, normalize, withoutGoDump } from "../compat-tests/harness.ts";
+import { withoutSecondStartBuild } from "../compat-tests/dev-harness.ts";
 
 const REFUSAL = ['✘ [ERROR] Compatibility date "2999-01-01" is in the future and unsupported', "", ""];
 // As esbuild's service prints it, with a line of wrangler's landing in the middle (two processes, one stderr).
@@ -54,4 +55,15 @@ test("the module-rule build error's box is rewritten without its colours, and co
   ].join("\n");
   const rewritten = MODULE_RULE_BUILD_ERROR.bunflare!(`${warning}\n${box}\nafter\n`);
   expect(rewritten).toBe(`${warning}\n<module rule error: The file a.md matched a module rule (x).>\nafter\n`);
+});
+
+test("a second build wrangler runs before Ready on, after a fix written at start, is left out; nothing else is", () => {
+  const table = "Attaching additional modules:\n│ a.md │ text │";
+  const once = [table, "‹2›⎔ Starting local server...‹22›", "‹32›[wrangler:info]‹39› Ready on ‹32›http://localhost:<PORT>‹39›"].join("\n");
+  const twice = [table, "‹2›⎔ Starting local server...‹22›", table, "‹2›⎔ Reloading local server...‹22›", "‹2›⎔ Local server updated and ready‹22›", "‹32›[wrangler:info]‹39› Ready on ‹32›http://localhost:<PORT>‹39›"].join("\n");
+  expect(withoutSecondStartBuild(twice)).toBe(once);
+  expect(withoutSecondStartBuild(once)).toBe(once);
+  // A reload without "updated and ready" (a failed one) is still compared.
+  const failed = [table, "‹2›⎔ Starting local server...‹22›", "‹2›⎔ Reloading local server...‹22›", "‹32›[wrangler:info]‹39› Ready on"].join("\n");
+  expect(withoutSecondStartBuild(failed)).toBe(failed);
 });
