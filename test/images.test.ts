@@ -108,19 +108,19 @@ test("without sharp the binding says in one line what to install", () => {
   }
 });
 
-test("dev: remote = true is wrangler's \"remote\" row, named in the start warning, and fails on use; remote = false is local", async () => {
+test("dev: remote = true is wrangler's \"remote\" row, named in the start warning, and fails on use; remote = false, or dev --local, is local", async () => {
   const png = JSON.stringify([...(await solid(4, 3, "red").png().toBuffer())]);
   const worker = `export default { async fetch(request, env) {
   try { return Response.json(await env.IMAGES.info(new Response(new Uint8Array(${png})).body)); }
   catch (e) { return new Response(String(e), { status: 500 }); }
 } };
 `;
-  for (const remote of [true, false]) {
+  for (const [remote, args] of [[true, []], [false, []], [true, ["--local"]]] as const) {
     const dir = project({ "wrangler.toml": `name = "img"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[images]\nbinding = "IMAGES"\nremote = ${remote}\n`, "index.js": worker });
-    const dev = await startDev(dir);
+    const dev = await startDev(dir, [...args]);
     try {
       const response = await fetch(dev.url);
-      if (remote) {
+      if (remote && !args.length) {
         expect([response.status, await response.text()]).toEqual([500, "Error: Binding IMAGES needs to be run remotely"]);
         expect(dev.output()).toMatch(/env\.IMAGES\s+Images\s+remote/);
         expect(dev.output()).toContain("only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: env.IMAGES (Images)");

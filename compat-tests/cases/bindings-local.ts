@@ -185,3 +185,34 @@ cases.push({
   },
   steps: [{ args: ["dev"] }],
 });
+
+// `dev --local` ("Run locally with remote bindings disabled"): bunflare took the flag and ignored
+// it, so `remote = true` bindings stayed remote stand-ins. Under wrangler each is then as with
+// `remote = false`: KV and Images local, Stream's local simulation ("not supported" in the table,
+// as wrangler lists it), AI "not supported" and failing on use.
+cases.push(
+  devCase({
+    name: "dev: --local runs remote = true bindings locally, as remote = false",
+    files: {
+      "wrangler.toml":
+        'name = "all-local"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        '[images]\nbinding = "IMAGES"\nremote = true\n[stream]\nbinding = "STREAM"\nremote = true\n[ai]\nbinding = "AI"\nremote = true\n' +
+        '[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\nremote = true\n',
+      "index.js": `export default {
+  async fetch(request, env) {
+    const out = [];
+    const attempt = async (label, run) => { try { out.push(label + " " + (await run())); } catch (e) { out.push(label + " threw " + e.message); } };
+    await attempt("kv", async () => { await env.KV.put("k", "v"); return env.KV.get("k"); });
+    await attempt("images", async () => typeof env.IMAGES.info);
+    await attempt("stream", async () => (await env.STREAM.videos.list()).length);
+    await attempt("ai", () => env.AI.run("@cf/meta/llama-3-8b-instruct", { prompt: "hi" }));
+    return new Response(out.join("\\n"));
+  },
+};
+`,
+    },
+    args: ["--local"],
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
+);

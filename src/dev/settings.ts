@@ -9,6 +9,7 @@ import { resolveMain } from "../config/index.ts";
 import { loadDevVars } from "../config/vars.ts";
 import { openProject, type Project } from "../project.ts";
 import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
+import { BINDINGS } from "../../runtime/bindings/registry.ts";
 
 export type LogLevel = "debug" | "info" | "log" | "warn" | "error" | "none";
 
@@ -31,6 +32,8 @@ export interface DevArgs extends GlobalArgs {
   "jsx-fragment"?: string;
   tsconfig?: string;
   remote?: boolean;
+  /** wrangler's "Run locally with remote bindings disabled": every binding as with `remote = false`. */
+  local?: boolean;
   minify?: boolean;
   "persist-to"?: string;
   assets?: string;
@@ -90,6 +93,12 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
       );
     }
     config.compatibility_date = today;
+  }
+  if (args.local) {
+    // As wrangler: images and stream then run locally, always-remote products are "not supported".
+    for (const descriptor of BINDINGS) {
+      for (const entry of descriptor.entries(config)) if (entry && typeof entry === "object") (entry as { remote?: boolean }).remote = false;
+    }
   }
   const devVars = loadDevVars(loaded, { envFiles: args["env-file"], cliVars: args.var });
   const hidden = new Set(
