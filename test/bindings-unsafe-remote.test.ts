@@ -65,11 +65,15 @@ test("the bindings table lists each binding with wrangler's resource and mode", 
   ]);
 });
 
-test("bindings only Cloudflare serves are named once in a warning; in env they fail as wrangler's stand-ins do", async () => {
+test("bindings wrangler would reach Cloudflare for are named once in a warning, the others get wrangler's warnings; in env they fail as wrangler's stand-ins do", async () => {
   const output = strip(dev.output());
   const line =
-    "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: env.VEC (Vectorize Index), env.AI (AI), env.UNSAFE_OTHER (unsafe custom), env.CERT (mTLS Certificate)";
+    "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: env.AI (AI), env.UNSAFE_OTHER (unsafe custom)";
   expect(output.split(line).length - 1).toBe(1);
+  for (const kind of ["Vectorize Index", "Dispatch Namespace", "mTLS Certificate"]) {
+    const warning = `${kind} bindings do not support local development, and so parts of your Worker may not work correctly.`;
+    expect(output.split(warning).length - 1).toBe(1);
+  }
   // An unsafe binding of an unknown type is left out, as wrangler leaves it out.
   expect(await get("/keys")).toEqual(["AI", "CERT", "DISPATCH", "LOADER", "PIPE", "UNSAFE_LIMIT", "VEC"]);
   expect(await get("/vectorize")).toEqual({ error: "Error: Binding VEC needs to be run remotely" });

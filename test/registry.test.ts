@@ -300,8 +300,9 @@ test("bindings under keys bunflare has no descriptor for are named in one warnin
     "wrangler.toml":
       'name = "x"\nai = { binding = "AI" }\nversion_metadata = { binding = "VM" }\n' +
       '[[ratelimits]]\nname = "RL"\nnamespace_id = "1001"\nsimple = { limit = 1, period = 60 }\n' +
-      '[[hyperdrive]]\nbinding = "HD"\nid = "h"\n[[vectorize]]\nbinding = "V"\nindex_name = "i"\n',
+      '[[hyperdrive]]\nbinding = "HD"\nid = "h"\n[[vectorize]]\nbinding = "V"\nindex_name = "i"\nremote = true\n[[vectorize]]\nbinding = "LOCAL_V"\nindex_name = "j"\n',
   });
+  // LOCAL_V is not named: wrangler does not reach Cloudflare for it either, and warns about it in its own words.
   const { config } = loadConfig({ cwd: dir });
   expect(missingBindingsWarning(config)).toBe(
     "These bindings are only available on Cloudflare's network, which bunflare does not reach, so they do not work locally: " +

@@ -112,14 +112,18 @@ export interface BindingDescriptor<Entry = any> {
   row(entry: Entry, config: WorkerConfig, scope?: BindingScope): BindingRow;
   /**
    * Checked once at dev start, before anything runs (Hyperdrive needs its local
-   * database named): lines to print, or an error that stops the start with exit 1;
-   * `warnings` are printed as wrangler's warning boxes after the bindings table.
+   * database named): lines to print, or an error that stops the start with exit 1.
    */
-  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string; warnings?: string[] };
+  prepare?(entries: Entry[], config: WorkerConfig): { logs: string[]; error?: string };
   /**
-   * For an entry wrangler dev serves only from Cloudflare's network: how the
-   * "not available locally" warning names it. Such entries keep their table
-   * row's mode (they are not "not supported by bunflare yet").
+   * How wrangler dev serves the product: "remote" has no local simulation (`remote = false`
+   * is refused, unset warns), "always-remote" always runs on Cloudflare (unset warns of charges).
+   */
+  remoteSupport?: "remote" | "always-remote";
+  /**
+   * For an entry wrangler dev would reach Cloudflare's network for: how the
+   * "only available on Cloudflare's network" warning names it. Such entries keep
+   * their table row's mode (they are not "not supported by bunflare yet").
    */
   unavailable?(entry: Entry): string | undefined;
   /** Whether env gets a value for this entry (default true; wrangler leaves some out). */

@@ -7,7 +7,7 @@ import type { Store } from "../store/index.ts";
 import type { WorkerConfig } from "../config.ts";
 import type { ServiceTarget } from "./service/index.ts";
 import type { Assets } from "./assets/index.ts";
-import { BINDINGS, REMOTE_ONLY_BINDING_KEYS, UNSUPPORTED_BINDING_KEYS, unsupportedBindings } from "./registry.ts";
+import { BINDINGS, REMOTE_ONLY_BINDING_KEYS, REMOTE_WARNING_ORDER, UNSUPPORTED_BINDING_KEYS, unsupportedBindings } from "./registry.ts";
 import type { BindingContext, BindingDescriptor } from "./descriptor.ts";
 
 export interface EnvOptions {
@@ -97,6 +97,31 @@ export function buildEnv(options: EnvOptions): Record<string, unknown> {
     }
   }
   return env;
+}
+
+/**
+ * wrangler dev's warnOrError at start, from each binding's `remote` as configured
+ * (--local does not change it): the warnings, then the error that stops the start
+ * at the first binding without local support that is set to `remote = false`.
+ */
+export function remoteFieldNotices(config: WorkerConfig): { warnings: string[]; error?: string } {
+  const warnings: string[] = [];
+  for (const descriptor of REMOTE_WARNING_ORDER) {
+    for (const entry of descriptor.entries(config) as { remote?: unknown }[]) {
+      const { kind, remoteSupport } = descriptor;
+      if (entry.remote === false && remoteSupport === "remote") {
+        const error = `${kind} bindings do not support local development. You may be able to set \`remote: true\` for the binding definition in your configuration file to access a remote version of the resource.`;
+        return { warnings, error };
+      }
+      if (entry.remote !== undefined) continue;
+      warnings.push(
+        remoteSupport === "remote"
+          ? `${kind} bindings do not support local development, and so parts of your Worker may not work correctly. You may be able to set \`remote: true\` for the binding definition in your configuration file to access a remote version of the resource.`
+          : `${kind} bindings always access remote resources, and so may incur usage charges even in local dev. To suppress this warning, set \`remote: true\` for the binding definition in your configuration file.`,
+      );
+    }
+  }
+  return { warnings };
 }
 
 /**

@@ -68,6 +68,19 @@ export const BINDINGS: readonly BindingDescriptor[] = [
   workerLoadersDescriptor,
 ];
 
+/** The bindings wrangler dev warns about (or refuses) at start for their `remote` field, in its order. */
+export const REMOTE_WARNING_ORDER: readonly BindingDescriptor[] = [
+  aiDescriptor,
+  aiSearchNamespacesDescriptor,
+  aiSearchDescriptor,
+  mediaDescriptor,
+  vectorizeDescriptor,
+  vpcServicesDescriptor,
+  vpcNetworksDescriptor,
+  dispatchNamespacesDescriptor,
+  mtlsCertificatesDescriptor,
+];
+
 /**
  * Wrangler config keys of bindings bunflare has no descriptor for yet, with how
  * wrangler names them. A worker configured with one gets a warning at dev
@@ -85,8 +98,8 @@ export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
 /**
  * Keys without a descriptor that wrangler dev serves only by connecting to
  * Cloudflare: bunflare never will, so its warning says so rather than "not yet".
- * (Remote-only bindings with a descriptor say so with `unavailable`: ai,
- * vectorize, ai_search, vpc_services, vpc_networks, media, mtls_certificates, and stream with `remote = true`.)
+ * (Bindings with a descriptor say so with `unavailable`: ai, vectorize, ai_search,
+ * vpc_services, vpc_networks, media, mtls_certificates, dispatch_namespaces, images and stream.)
  */
 export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["logfwdr", "artifacts", "flagship"]);
 

@@ -125,16 +125,14 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
     const sources = loadDevVars(slot.settings.project.loaded, { envFiles: args["env-file"] }).sources;
     for (const source of sources) devConsole.log("log", `Using secrets defined in ${source}`);
   }
-  const warnings: string[] = [];
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
     for (const descriptor of BINDINGS) {
       const entries = descriptor.prepare ? descriptor.entries(config) : [];
       if (!entries.length) continue;
-      const { logs, error, warnings: later = [] } = descriptor.prepare!(entries, config);
+      const { logs, error } = descriptor.prepare!(entries, config);
       if (error) throw new UserError(error);
       for (const line of logs) devConsole.log("log", line);
-      warnings.push(...later);
     }
   }
   for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
@@ -145,7 +143,12 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
     const missing = missingBindingsWarning(config, BINDINGS);
     if (missing) devConsole.warn(session.multi ? `${config.name}: ${missing}` : missing);
   }
-  for (const warning of warnings) devConsole.warn(warning);
+  for (const slot of session.slots) {
+    const { warnings, error } = slot.settings.remoteNotices;
+    for (const warning of warnings) devConsole.warn(warning);
+    // As wrangler, after the bindings table.
+    if (error) throw new UserError(error);
+  }
 
   if (!checkCompatibility(session.slots, devConsole)) return undefined;
   return { upstream, address, tls };

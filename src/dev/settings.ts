@@ -10,6 +10,7 @@ import { loadDevVars } from "../config/vars.ts";
 import { openProject, type Project } from "../project.ts";
 import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
+import { remoteFieldNotices } from "../../runtime/bindings/index.ts";
 
 export type LogLevel = "debug" | "info" | "log" | "warn" | "error" | "none";
 
@@ -53,6 +54,8 @@ export interface Settings {
   nodeCompat: boolean;
   watchFiles: string[];
   watchDirs: string[];
+  /** wrangler's warnings (or error) at start about bindings' `remote` fields, as configured. */
+  remoteNotices: { warnings: string[]; error?: string };
 }
 
 /** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
@@ -94,6 +97,8 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     }
     config.compatibility_date = today;
   }
+  // Read before --local: wrangler warns from the config's own `remote` fields.
+  const remoteNotices = remoteFieldNotices(config);
   if (args.local) {
     // As wrangler: images and stream then run locally, always-remote products are "not supported".
     for (const descriptor of BINDINGS) {
@@ -134,5 +139,6 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     nodeCompat: nodeCompatOf(flags),
     watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
     watchDirs,
+    remoteNotices,
   };
 }

@@ -1,7 +1,7 @@
 // [[dispatch_namespaces]]: Workers for Platforms. wrangler dev has no local
 // namespace of user workers: its table says "not supported" (or "remote" with
-// `remote = true`), it warns at start, and env.<binding>.get() throws. Bunflare
-// does the same, word for word.
+// `remote = true`), it warns at start (and refuses `remote = false`), and
+// env.<binding>.get() throws. Bunflare does the same, word for word.
 import type { BindingDescriptor } from "../descriptor.ts";
 import { json, warnUnknown } from "../config-checks.ts";
 
@@ -39,12 +39,8 @@ export const dispatchNamespacesDescriptor: BindingDescriptor<DispatchNamespaceCo
     value: entry.outbound ? `${entry.namespace} (outbound -> ${entry.outbound.service})` : entry.namespace,
     mode: entry.remote ? "remote" : "not supported",
   }),
-  prepare: () => ({
-    logs: [],
-    warnings: [
-      "Dispatch Namespace bindings do not support local development, and so parts of your Worker may not work correctly. You may be able to set `remote: true` for the binding definition in your configuration file to access a remote version of the resource.",
-    ],
-  }),
+  remoteSupport: "remote",
+  unavailable: (entry) => (entry.remote === true ? "Dispatch Namespace" : undefined),
   // miniflare's stand-in: any use of the namespace says it needs Cloudflare.
   createEnv: (entry) => ({
     get(): never {

@@ -1,9 +1,10 @@
 // Bindings wrangler dev serves only from Cloudflare's network: its table shows
 // them as "remote" (always-remote products such as AI) or "not supported"
-// (products with no local simulation, unless `remote = true`). Bunflare never
-// reaches Cloudflare, so each is listed as wrangler lists it, named in one
-// "only available on Cloudflare's network" warning at dev start, and in env is
-// miniflare's stand-in: any use fails with "Binding X needs to be run remotely".
+// (products with no local simulation, unless `remote = true`), and it warns at
+// start as warnOrError does. Bunflare never reaches Cloudflare, so each is listed
+// and warned about as wrangler does; those wrangler would reach Cloudflare for are
+// also named in one "only available on Cloudflare's network" warning, and in env
+// each is miniflare's stand-in: any use fails with "Binding X needs to be run remotely".
 import type { BindingDescriptor } from "../descriptor.ts";
 import { validateNamedSimple } from "../config-checks.ts";
 
@@ -15,8 +16,10 @@ interface RemoteOnly {
   typeName: string;
   /** The value in the table's parentheses. */
   value?(entry: Entry): unknown;
-  /** Products that always run on Cloudflare ("remote" in wrangler's table whatever `remote` says). */
-  alwaysRemote?: boolean;
+  /** wrangler's warnOrError kind: "always-remote" products reach Cloudflare unless `remote = false`. */
+  support: "remote" | "always-remote";
+  /** When wrangler's table says "remote" (default: with `remote = true`). */
+  shownRemote?(entry: Entry): boolean;
   /** A single table (`ai = { binding = ... }`) rather than a list. */
   single?: boolean;
   /** Fields a single table takes besides `binding` and `remote`, unchecked (wrangler warns about others unless this is given). */
@@ -48,26 +51,61 @@ function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
         name: entry.binding,
         type: spec.kind,
         value: value === undefined || value === null ? undefined : String(value),
-        mode: (spec.alwaysRemote && entry.remote !== false) || entry.remote === true ? "remote" : "not supported",
+        mode: (spec.shownRemote?.(entry) ?? entry.remote === true) ? "remote" : "not supported",
       };
     },
-    unavailable: () => spec.kind,
+    remoteSupport: spec.support,
+    // Bunflare's own note only where wrangler would reach Cloudflare: elsewhere wrangler runs locally too, and says so.
+    unavailable: (entry) => (entry.remote === true || (spec.support === "always-remote" && entry.remote !== false) ? spec.kind : undefined),
     createEnv: (entry) => remoteStub(entry.binding),
     typeName: () => spec.typeName,
   };
 }
 
-export const vectorizeDescriptor = remoteOnly({ key: "vectorize", kind: "Vectorize Index", typeName: "VectorizeIndex", value: (e) => e.index_name });
+const unlessFalse = (entry: Entry) => entry.remote !== false;
+// wrangler's table lists AI Search as "remote" even with `remote = false` or --local.
+const always = () => true;
+
+export const vectorizeDescriptor = remoteOnly({ key: "vectorize", kind: "Vectorize Index", typeName: "VectorizeIndex", value: (e) => e.index_name, support: "remote" });
 export const aiSearchNamespacesDescriptor = remoteOnly({
   key: "ai_search_namespaces",
   kind: "AI Search Namespace",
   typeName: "AiSearchNamespace",
   value: (e) => e.namespace,
-  alwaysRemote: true,
+  support: "always-remote",
+  shownRemote: always,
 });
-export const aiSearchDescriptor = remoteOnly({ key: "ai_search", kind: "AI Search Instance", typeName: "AiSearchInstance", value: (e) => e.instance_name, alwaysRemote: true });
-export const vpcServicesDescriptor = remoteOnly({ key: "vpc_services", kind: "VPC Service", typeName: "Fetcher", value: (e) => e.service_id });
-export const vpcNetworksDescriptor = remoteOnly({ key: "vpc_networks", kind: "VPC Network", typeName: "Fetcher", value: (e) => e.tunnel_id ?? e.network_id });
-export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, alwaysRemote: true });
-export const aiDescriptor = remoteOnly({ key: "ai", kind: "AI", typeName: "Ai", single: true, extraFields: true, alwaysRemote: true, value: (e) => (e.staging ? "staging" : undefined) });
-export const mtlsCertificatesDescriptor = remoteOnly({ key: "mtls_certificates", kind: "mTLS Certificate", typeName: "Fetcher", value: (e) => e.certificate_id });
+export const aiSearchDescriptor = remoteOnly({
+  key: "ai_search",
+  kind: "AI Search Instance",
+  typeName: "AiSearchInstance",
+  value: (e) => e.instance_name,
+  support: "always-remote",
+  shownRemote: always,
+});
+export const vpcServicesDescriptor = remoteOnly({ key: "vpc_services", kind: "VPC Service", typeName: "Fetcher", value: (e) => e.service_id, support: "always-remote" });
+export const vpcNetworksDescriptor = remoteOnly({
+  key: "vpc_networks",
+  kind: "VPC Network",
+  typeName: "Fetcher",
+  value: (e) => e.tunnel_id ?? e.network_id,
+  support: "always-remote",
+});
+export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, support: "always-remote", shownRemote: unlessFalse });
+export const aiDescriptor = remoteOnly({
+  key: "ai",
+  kind: "AI",
+  typeName: "Ai",
+  single: true,
+  extraFields: true,
+  support: "always-remote",
+  shownRemote: unlessFalse,
+  value: (e) => (e.staging ? "staging" : undefined),
+});
+export const mtlsCertificatesDescriptor = remoteOnly({
+  key: "mtls_certificates",
+  kind: "mTLS Certificate",
+  typeName: "Fetcher",
+  value: (e) => e.certificate_id,
+  support: "remote",
+});
