@@ -292,7 +292,7 @@ function onTheWire(base: string, request: HttpProbe): Promise<Record<string, str
 }
 
 /** Normalised lines without what only wrangler's network access causes (the cf fetch, which can come before or after "Ready on"). */
-function withoutCfFetch(text: string): string[] {
+export function withoutCfFetch(text: string): string[] {
   const lines: string[] = [];
   let afterCfWarning = false;
   for (const line of text.split("\n")) {

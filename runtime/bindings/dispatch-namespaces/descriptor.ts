@@ -4,6 +4,7 @@
 // env.<binding>.get() throws. Bunflare does the same, word for word.
 import type { BindingDescriptor } from "../descriptor.ts";
 import { json, warnUnknown } from "../config-checks.ts";
+import { remoteStub } from "../remote-only/descriptor.ts";
 
 export interface DispatchNamespaceConfig {
   binding: string;
@@ -41,11 +42,7 @@ export const dispatchNamespacesDescriptor: BindingDescriptor<DispatchNamespaceCo
   }),
   remoteSupport: "remote",
   unavailable: (entry) => (entry.remote === true ? "Dispatch Namespace" : undefined),
-  // miniflare's stand-in: any use of the namespace says it needs Cloudflare.
-  createEnv: (entry) => ({
-    get(): never {
-      throw new Error(`Binding ${entry.binding} needs to be run remotely`);
-    },
-  }),
+  // miniflare's stand-in: get() gives a worker stub whose every use says it needs Cloudflare.
+  createEnv: (entry) => ({ get: () => remoteStub(entry.binding, true) }),
   typeName: () => "DispatchNamespace",
 };

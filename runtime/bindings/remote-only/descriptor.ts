@@ -26,12 +26,12 @@ interface RemoteOnly {
   extraFields?: boolean;
 }
 
-/** Every member is a call that fails as miniflare's remote-proxy client does without a connection. */
-export function remoteStub(binding: string): unknown {
+/** Every member is a call that fails as miniflare's remote-proxy client does without a connection; `callable` stubs fail when called too. */
+export function remoteStub(binding: string, callable = false): unknown {
   const fail = async () => {
     throw new Error(`Binding ${binding} needs to be run remotely`);
   };
-  return new Proxy({}, { get: (_self, key) => (key === "then" || typeof key === "symbol" ? undefined : fail) });
+  return new Proxy(callable ? fail : {}, { get: (_self, key) => (key === "then" || typeof key === "symbol" ? undefined : fail) });
 }
 
 function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
