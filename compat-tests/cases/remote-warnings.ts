@@ -3,7 +3,7 @@
 // bindings table, the warnings on stderr in wrangler's order, the error for
 // `remote = false` on a product with no local simulation, and what a call gives.
 // Only setups wrangler starts without a login are compared: an always-remote
-// product (AI, AI Search, Media, VPC) without --local, or any `remote = true`,
+// product (AI, AI Search, Media, VPC, Artifacts, Flagship) without --local, or any `remote = true`,
 // makes wrangler reach Cloudflare, and logged out it stops ("You must be logged
 // in to use wrangler dev in remote mode"), where bunflare serves and names those
 // bindings in its "only available on Cloudflare's network" warning
@@ -49,6 +49,14 @@ ${remote}
 binding = "CERT"
 certificate_id = "cert"
 ${remote}
+[[artifacts]]
+binding = "ART"
+namespace = "ns"
+${remote}
+[[flagship]]
+binding = "FLAG"
+app_id = "app"
+${remote}
 `;
 
 // One call on each binding, by the method it has.
@@ -58,7 +66,7 @@ const WORKER = `export default {
     for (const name of Object.keys(env).sort()) {
       const binding = env[name];
       try {
-        const result = name === "DISP" ? binding.get("w") : name === "VEC" ? await binding.query([1]) : name === "AI" ? await binding.run("m", {}) : await binding.fetch("http://x/");
+        const result = name === "DISP" ? binding.get("w") : name === "VEC" ? await binding.query([1]) : name === "AI" ? await binding.run("m", {}) : name === "ART" || name === "FLAG" ? await binding.get("x") : await binding.fetch("http://x/");
         out.push(name + " ok " + typeof result);
       } catch (e) {
         out.push(name + " threw " + e.message);

@@ -29,6 +29,8 @@ import {
   aiDescriptor,
   aiSearchDescriptor,
   aiSearchNamespacesDescriptor,
+  artifactsDescriptor,
+  flagshipDescriptor,
   mediaDescriptor,
   mtlsCertificatesDescriptor,
   vectorizeDescriptor,
@@ -51,6 +53,8 @@ export const BINDINGS: readonly BindingDescriptor[] = [
   vpcNetworksDescriptor,
   r2Descriptor,
   secretsStoreDescriptor,
+  artifactsDescriptor,
+  flagshipDescriptor,
   serviceDescriptor,
   analyticsEngineDescriptor,
   imagesDescriptor,
@@ -74,6 +78,8 @@ export const REMOTE_WARNING_ORDER: readonly BindingDescriptor[] = [
   aiSearchNamespacesDescriptor,
   aiSearchDescriptor,
   mediaDescriptor,
+  artifactsDescriptor,
+  flagshipDescriptor,
   vectorizeDescriptor,
   vpcServicesDescriptor,
   vpcNetworksDescriptor,
@@ -88,9 +94,7 @@ export const REMOTE_WARNING_ORDER: readonly BindingDescriptor[] = [
  */
 export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
   logfwdr: "logfwdr",
-  artifacts: "Artifacts",
   unsafe_hello_world: "Hello World",
-  flagship: "Flagship",
   // wrangler dev drives a local Chrome for it; bunflare has no browser to drive.
   browser: "Browser Run",
 };
@@ -99,9 +103,9 @@ export const UNSUPPORTED_BINDING_KEYS: Record<string, string> = {
  * Keys without a descriptor that wrangler dev serves only by connecting to
  * Cloudflare: bunflare never will, so its warning says so rather than "not yet".
  * (Bindings with a descriptor say so with `unavailable`: ai, vectorize, ai_search,
- * vpc_services, vpc_networks, media, mtls_certificates, dispatch_namespaces, images and stream.)
+ * vpc_services, vpc_networks, media, artifacts, flagship, mtls_certificates, dispatch_namespaces, images and stream.)
  */
-export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["logfwdr", "artifacts", "flagship"]);
+export const REMOTE_ONLY_BINDING_KEYS: ReadonlySet<string> = new Set(["logfwdr"]);
 
 /** The env names one unsupported key binds (`binding`, or `name` for send_email / ratelimits / logfwdr / unsafe). */
 function namesUnder(value: unknown): string[] {

@@ -63,7 +63,7 @@ function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
 }
 
 const unlessFalse = (entry: Entry) => entry.remote !== false;
-// wrangler's table lists AI Search as "remote" even with `remote = false` or --local.
+// wrangler's table lists AI Search and Artifacts as "remote" even with `remote = false` or --local.
 const always = () => true;
 
 export const vectorizeDescriptor = remoteOnly({ key: "vectorize", kind: "Vectorize Index", typeName: "VectorizeIndex", value: (e) => e.index_name, support: "remote" });
@@ -91,6 +91,15 @@ export const vpcNetworksDescriptor = remoteOnly({
   value: (e) => e.tunnel_id ?? e.network_id,
   support: "always-remote",
 });
+export const artifactsDescriptor = remoteOnly({
+  key: "artifacts",
+  kind: "Artifacts",
+  typeName: "Artifacts",
+  value: (e) => e.namespace,
+  support: "always-remote",
+  shownRemote: always,
+});
+export const flagshipDescriptor = remoteOnly({ key: "flagship", kind: "Flagship", typeName: "Flagship", value: (e) => e.app_id, support: "always-remote", shownRemote: unlessFalse });
 export const mediaDescriptor = remoteOnly({ key: "media", kind: "Media", typeName: "MediaBinding", single: true, support: "always-remote", shownRemote: unlessFalse });
 export const aiDescriptor = remoteOnly({
   key: "ai",
