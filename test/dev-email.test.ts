@@ -71,6 +71,8 @@ describe("dev: /cdn-cgi/handler/email", () => {
     expect(await send("plain@example.com", undefined, "sender@example.com", "GET")).toEqual([400, invalid]);
     expect(await send("", message("plain@example.com"))).toEqual([400, invalid]);
     expect(await send("plain@example.com", "not an email")).toEqual([400, "Email could not be parsed: invalid or no message id provided"]);
+    // No From header: miniflare's TypeError, before the handler runs.
+    expect(await send("plain@example.com", "To: plain@example.com\r\nMessage-ID: <m2@example.com>\r\n\r\nhi")).toEqual([500, "TypeError: Cannot read properties of undefined (reading 'address')"]);
     expect(await send("plain@example.com", "")).toEqual([400, "Email could not be parsed: TypeError: Cannot read properties of undefined (reading 'value')"]);
     expect(await send("plain@example.com", "x".repeat(1024 * 1024 + 1))).toEqual([400, "Email message size is within the production size limit of 25MiB, but exceeds the lower 1Mib limit for testing locally."]);
   });
@@ -80,7 +82,7 @@ describe("dev: /cdn-cgi/handler/email", () => {
     dirs.push(dir);
     const dev = await startDev(dir);
     running.push(dev);
-    const response = await fetch(`${dev.url}/cdn-cgi/handler/email?from=a@example.com&to=b@example.com`, { method: "POST", body: "Message-ID: <x@example.com>\r\n\r\nhi" });
+    const response = await fetch(`${dev.url}/cdn-cgi/handler/email?from=a@example.com&to=b@example.com`, { method: "POST", body: "From: a@example.com\r\nMessage-ID: <x@example.com>\r\n\r\nhi" });
     expect([response.status, await response.text()]).toEqual([500, 'TypeError: The RPC receiver does not implement the method "email".']);
     const call = async (path: string, init: RequestInit = {}) => {
       const answer = await fetch(dev.url + path, init);

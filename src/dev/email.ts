@@ -46,7 +46,9 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
     devConsole.flush();
   };
   const headerFrom = header(parsed, "from");
-  const fromAddress = headerFrom === undefined ? undefined : headerAddress(headerFrom);
+  // miniflare reads the From header's address unchecked: a message without one fails there, in V8's words.
+  if (headerFrom === undefined) return text("TypeError: Cannot read properties of undefined (reading 'address')", 500);
+  const fromAddress = headerAddress(headerFrom);
   if (fromAddress !== from) {
     log("warn", `${kleur.yellow(`Provided MAIL FROM address doesn't match the email message's "From" header`)}:\n  MAIL FROM: ${from}\n  "From" header: ${fromAddress}`);
   }
