@@ -65,7 +65,7 @@ export default {
         ...post("reject@example.com"),
         expected: [
           {
-            reason: "wrangler's setReject() crosses JSRPC and lands after its answer, so it answers 200 and the rejection is lost; bunflare answers with it, as miniflare means to",
+            reason: "wrangler's setReject() crosses JSRPC and lands after its answer when the handler returns at once, so it answers 200 and the rejection is lost (with an await after it, 400); bunflare always answers with it",
             wrangler: (text) => text.replace('"status": 200', '"status": 400').replace("Worker successfully processed email", "Worker rejected email with the following reason: not wanted"),
           },
         ],

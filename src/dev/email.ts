@@ -93,8 +93,8 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
     devConsole.worker("error", [`Uncaught ${String(error)} ${name}${stack.slice(stack.indexOf("\n"))}`]);
     return text(stack, 500);
   }
-  // wrangler answers 200 here too: its setReject() crosses JSRPC and lands after the answer, so the
-  // rejection is lost; bunflare answers with it, as miniflare means to.
+  // Always the rejection: wrangler's setReject() crosses JSRPC, and from a handler that returns at
+  // once it lands after the answer (a 200, the rejection lost).
   if (rejection !== undefined) return text(`Worker rejected email with the following reason: ${rejection}`, 400);
   return text("Worker successfully processed email", 200);
 }
