@@ -55,6 +55,23 @@ export const cases: CompatCase[] = [
       { path: "/cdn-cgi/handler/" },
       { path: "/cdn-cgi/handler/foo", headers: FOREIGN_HOST },
       { path: "/cdn-cgi/mf/scheduled?cron=*+*+*+*+*" },
+      // The email endpoint for a worker without an email() handler (wrangler's body goes on with its own stack).
+      {
+        path: "/cdn-cgi/handler/email?from=a@example.com&to=b@example.com",
+        method: "POST",
+        body: "From: a@example.com\r\nTo: b@example.com\r\nMessage-ID: <x@example.com>\r\n\r\nhi",
+        firstLineOnly: true,
+      },
+      // getPlatformProxy()'s endpoint: refused for any method, the worker's only on other paths.
+      { path: "/cdn-cgi/platform-proxy" },
+      { path: "/cdn-cgi/platform-proxy?x=1", method: "POST", body: "x" },
+      { path: "/cdn-cgi/platform-proxy", method: "HEAD" },
+      { path: "/cdn-cgi/platform-proxy", method: "DELETE" },
+      { path: "/cdn-cgi/platform-proxy", headers: { "MF-Op": "GET" } },
+      { path: "/cdn-cgi/platform-proxy", headers: FOREIGN_HOST },
+      { path: "/cdn-cgi/platform-proxy/" },
+      { path: "/cdn-cgi/platform-proxy/x" },
+      { path: "/cdn-cgi/platform-proxyx" },
     ],
   }),
 ];

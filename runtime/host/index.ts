@@ -304,7 +304,8 @@ function installRequestShape(): void {
   globalThis.Request = Request as typeof globalThis.Request;
 }
 
-class HandlerError extends Error {}
+/** A handler the worker does not export (the dev server answers some of these in workerd's words). */
+export class HandlerError extends Error {}
 
 export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   installRuntimeGlobals();

@@ -1,5 +1,5 @@
 // The dev server's one Bun.serve: port choice, and routing a request to the
-// scheduled endpoints, live reload, static assets or the primary worker
+// scheduled and email endpoints, live reload, static assets or the primary worker
 // (WebSocket upgrades included), with wrangler's request log and error page.
 import { devLogLine, devRequestLine } from "../log.ts";
 import { workerdStatusText } from "./status-text.ts";
@@ -26,6 +26,8 @@ const STREAM_PATH = "/cdn-cgi/mf/stream";
 const HANDLER_PREFIX = "/cdn-cgi/handler/";
 const SCHEDULED_PATH = "/cdn-cgi/handler/scheduled";
 const EMAIL_PATH = "/cdn-cgi/handler/email";
+// wrangler's entry for getPlatformProxy() clients: bunflare has none, so only its refusals.
+const PLATFORM_PROXY_PATH = "/cdn-cgi/platform-proxy";
 // miniflare's first name for SCHEDULED_PATH, still answered (with a warning).
 const LEGACY_SCHEDULED_PATH = "/cdn-cgi/mf/scheduled";
 const LIVE_RELOAD_SCRIPT = `<script defer type="application/javascript">
@@ -211,6 +213,10 @@ export class DevHttpServer {
     // As wrangler's entry worker: answered before the request log, so not logged.
     const refused = refuseForeign(request);
     if (refused) return Promise.resolve(refused);
+    if (pathname === PLATFORM_PROXY_PATH) {
+      // As wrangler: a proxy call (MF-Op) without the session's secret is 401, anything else 400; never the worker's.
+      return Promise.resolve(request.headers.has("MF-Op") ? new Response(null, { status: 401 }) : new Response("Invalid proxy request", { status: 400 }));
+    }
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
     if (streamVideo && (pathname === STREAM_PATH || pathname.startsWith(`${STREAM_PATH}/`))) {
@@ -220,7 +226,7 @@ export class DevHttpServer {
     if (pathname === LEGACY_SCHEDULED_PATH) {
       this.options.console.log("warn", devLogLine("warn", `Triggering scheduled handlers via a request to \`${LEGACY_SCHEDULED_PATH}\` is deprecated, and will be removed in a future version of Miniflare. Instead, send a request to \`${SCHEDULED_PATH}\``));
     } else if (pathname.startsWith(HANDLER_PREFIX) && pathname !== SCHEDULED_PATH && pathname !== EMAIL_PATH) {
-      // As wrangler's entry worker (bunflare has no email handler endpoint yet: that path stays the worker's).
+      // As wrangler's entry worker.
       return Promise.resolve(new Response(`"${pathname}" is not a valid handler. Did you mean to use "${SCHEDULED_PATH}" or "${EMAIL_PATH}"?`, { status: 404 }));
     }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
@@ -240,6 +246,14 @@ export class DevHttpServer {
       if (pathname === SCHEDULED_PATH || pathname === LEGACY_SCHEDULED_PATH) {
         const result = await this.runScheduled(new URL(request.url));
         const response = result instanceof Response ? result : new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
+        if (record) finishRequest(record, response.status, performance.now() - started);
+        return response;
+      }
+      if (pathname === EMAIL_PATH) {
+        const { handleEmail } = await import("./email.ts");
+        const response = primary.current
+          ? await handleEmail(request, primary.current, devConsole, primary.settings.project.storeDir)
+          : new Response("No worker is loaded", { status: 503 });
         if (record) finishRequest(record, response.status, performance.now() - started);
         return response;
       }

@@ -45,7 +45,7 @@ const formatAddress = (address: Address) => (typeof address === "string" ? addre
 const asList = <T>(value: T | T[]) => (Array.isArray(value) ? value : [value]);
 
 /** Header lines as postal-mime reads them: unfolded, whitespace collapsed, a line without ":" is a name with an empty value. */
-function parseHeaders(raw: string): { key: string; value: string }[] {
+export function parseHeaders(raw: string): { key: string; value: string }[] {
   const end = raw.search(/\r?\n\r?\n/);
   const lines = (end === -1 ? raw : raw.slice(0, end)).split(/\r?\n/);
   const headers: { key: string; value: string }[] = [];
@@ -61,10 +61,10 @@ function parseHeaders(raw: string): { key: string; value: string }[] {
 }
 
 /** The last header of a name (postal-mime's pick), if it has a value. */
-const header = (headers: { key: string; value: string }[], name: string) => headers.findLast((h) => h.key.toLowerCase() === name)?.value || undefined;
+export const header = (headers: { key: string; value: string }[], name: string) => headers.findLast((h) => h.key.toLowerCase() === name)?.value || undefined;
 
 /** The address in `Name <a@b>` or `a@b`. */
-function headerAddress(value: string): string {
+export function headerAddress(value: string): string {
   const angle = value.match(/<([^>]*)>/);
   return (angle ? angle[1]! : value.split(",")[0]!).trim();
 }
