@@ -132,6 +132,11 @@ export interface BindingDescriptor<Entry = any> {
   createEnv?(entry: Entry, ctx: BindingContext): unknown;
   /** The workers-types type `types` writes for an entry (e.g. "KVNamespace", "Queue"). */
   typeName(entry: Entry): string;
+  /**
+   * Paths under /cdn-cgi/ the dev server answers for this binding (Stream's watch URLs):
+   * `prefix` and below, when some worker's config `serves` them; `serve` gets those workers' stores.
+   */
+  devRoute?: { prefix: string; serves(config: WorkerConfig): boolean; serve(request: Request, stores: Store[]): Promise<Response> };
   /** Store tables this binding owns: applied with ensureSchema(db, component, migrations). */
   schema?: { component: string; migrations: readonly string[] };
   /** Crash recovery when a store is opened: removes what a killed writer left behind (never a live writer's files). */

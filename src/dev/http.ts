@@ -22,7 +22,6 @@ import type { ExplorerStore } from "../explorer/api.ts";
 import { finishRequest, isOwnPath, pathOf, recordRequest, startRecording, type RequestRecord } from "./requests.ts";
 
 const LIVE_RELOAD_PATH = "/cdn-cgi/live-reload";
-const STREAM_PATH = "/cdn-cgi/mf/stream";
 const HANDLER_PREFIX = "/cdn-cgi/handler/";
 const SCHEDULED_PATH = "/cdn-cgi/handler/scheduled";
 const EMAIL_PATH = "/cdn-cgi/handler/email";
@@ -92,8 +91,8 @@ export interface HttpOptions {
   reportError(error: unknown): void;
   /** The stores the Local Explorer (/cdn-cgi/explorer) shows. */
   explorerStores?(): ExplorerStore[];
-  /** A request under /cdn-cgi/mf/stream: Stream's watch URLs, when a worker binds Stream locally (else undefined: the worker's). */
-  streamVideo?(request: Request): Promise<Response> | undefined;
+  /** A binding's own /cdn-cgi/ path (Stream's watch URLs, see BindingDescriptor.devRoute), or undefined: the worker's. */
+  bindingRoute?(request: Request, pathname: string): Promise<Response> | undefined;
 }
 
 /** Whether a request comes from this machine: the explorer reads and edits local data, so only loopback may. */
@@ -209,7 +208,7 @@ export class DevHttpServer {
 
   /** A request under /cdn-cgi/: refused unless it names this machine (src/dev/cdn-cgi.ts), then the dev server's own endpoints or the worker. */
   private cdnCgi(request: Request, server: Server<unknown>, pathname: string, remoteCall: boolean): Promise<Response | undefined> | undefined {
-    const { explorerStores, liveReload, streamVideo } = this.options;
+    const { explorerStores, liveReload, bindingRoute } = this.options;
     // As wrangler's entry worker: answered before the request log, so not logged.
     const refused = refuseForeign(request);
     if (refused) return Promise.resolve(refused);
@@ -219,10 +218,8 @@ export class DevHttpServer {
     }
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
-    if (streamVideo && (pathname === STREAM_PATH || pathname.startsWith(`${STREAM_PATH}/`))) {
-      const answer = streamVideo(request);
-      if (answer) return answer;
-    }
+    const answer = bindingRoute?.(request, pathname);
+    if (answer) return answer;
     if (pathname === LEGACY_SCHEDULED_PATH) {
       this.options.console.log("warn", devLogLine("warn", `Triggering scheduled handlers via a request to \`${LEGACY_SCHEDULED_PATH}\` is deprecated, and will be removed in a future version of Miniflare. Instead, send a request to \`${SCHEDULED_PATH}\``));
     } else if (pathname.startsWith(HANDLER_PREFIX) && pathname !== SCHEDULED_PATH && pathname !== EMAIL_PATH) {

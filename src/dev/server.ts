@@ -21,7 +21,6 @@ import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
-import { hasLocalStream } from "../../runtime/bindings/stream/descriptor.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession, removeLeftBuildDirs } from "./session.ts";
@@ -258,11 +257,13 @@ export async function startDev(args: DevArgs): Promise<void> {
       }
       return [...byStore].map(([store, entry]) => ({ store, ...entry }));
     },
-    streamVideo: (request) => {
-      const stores = new Set(session.workers().filter((worker) => hasLocalStream(worker.config)).map((worker) => worker.store));
-      if (!stores.size) return undefined;
-      const { serveWatch } = require("../../runtime/bindings/stream/index.ts") as typeof import("../../runtime/bindings/stream/index.ts");
-      return serveWatch(request, [...stores]);
+    bindingRoute: (request, pathname) => {
+      for (const { devRoute } of BINDINGS) {
+        if (!devRoute || !(pathname === devRoute.prefix || pathname.startsWith(`${devRoute.prefix}/`))) continue;
+        const stores = new Set(session.workers().filter((worker) => devRoute.serves(worker.config)).map((worker) => worker.store));
+        if (stores.size) return devRoute.serve(request, [...stores]);
+      }
+      return undefined;
     },
   });
   try {

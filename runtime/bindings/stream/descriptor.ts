@@ -20,9 +20,6 @@ const entries = (config: WorkerConfig): StreamConfig[] => {
   return value && typeof value === "object" && !Array.isArray(value) ? [value as StreamConfig] : [];
 };
 
-/** Whether the config binds a locally simulated Stream (the dev server then serves its watch URLs). */
-export const hasLocalStream = (config: WorkerConfig): boolean => entries(config).some((entry) => entry.remote !== true);
-
 export const streamDescriptor: BindingDescriptor<StreamConfig> = {
   key: "stream",
   kind: "Stream",
@@ -34,6 +31,12 @@ export const streamDescriptor: BindingDescriptor<StreamConfig> = {
   unavailable: (entry) => (entry.remote === true ? "Stream" : undefined),
   createEnv: (entry, ctx) => (entry.remote === true ? remoteStub(entry.binding) : stream().createStream(ctx.store(), ctx.publicUrl)),
   typeName: () => "StreamBinding",
+  // The watch URLs of videos uploaded to a locally simulated Stream.
+  devRoute: {
+    prefix: "/cdn-cgi/mf/stream",
+    serves: (config) => entries(config).some((entry) => entry.remote !== true),
+    serve: (request, stores) => stream().serveWatch(request, stores),
+  },
   schema: { component: "stream", migrations: STREAM_MIGRATIONS },
   recover(store) {
     const { recoverStream } = require("./recover.ts") as typeof import("./recover.ts");
