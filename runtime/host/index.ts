@@ -2,7 +2,6 @@
 // fetch / scheduled events to it the way the Workers runtime does. Running
 // in-process (no thread, no child) is what keeps a request as cheap as a
 // plain Bun.serve handler; isolation from user failures is done by catching.
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { rememberEncodeBody } from "./encode-body.ts";
@@ -16,6 +15,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
+import { isOwnFrame } from "./own-code.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
@@ -68,8 +68,6 @@ const NativeResponse = globalThis.Response;
 /** Bun's own Request, before installRequestShape() replaces the global. */
 const NativeRequest = globalThis.Request;
 
-const BUNFLARE_ROOT = path.resolve(import.meta.dir, "../..") + path.sep;
-
 // The source maps of recent bundles, by bundle file, for what workers print with
 // console.*: `console.error(err)` shows frames in the user's files, as under
 // wrangler. Bounded: each reload adds one, and old bundles are gone anyway.
@@ -85,7 +83,7 @@ export function mapPrinted(value: unknown): unknown {
   if (mapped === text) return value;
   return mapped
     .split("\n")
-    .filter((line) => !(line.trimStart().startsWith("at ") && line.includes(BUNFLARE_ROOT)))
+    .filter((line) => !isOwnFrame(line))
     .join("\n");
 }
 
@@ -322,7 +320,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     // (Bun's AsyncLocalStorage.run is JavaScript the host calls around every event; workerd's is native, without a frame.)
     return mapped
       .split("\n")
-      .filter((line) => !(line.trimStart().startsWith("at ") && (line.includes(BUNFLARE_ROOT) || line.includes("(node:async_hooks:"))))
+      .filter((line) => !isOwnFrame(line) && !line.includes("(node:async_hooks:"))
       .join("\n");
   };
   const env = options.env;

@@ -22,6 +22,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
+import { isPackageFile } from "./own-code.ts";
 import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
 import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts";
 
@@ -174,10 +175,6 @@ function installPlugin(): void {
   });
 }
 
-const HOST = path.resolve(import.meta.dir, "../..") + path.sep;
-/** bunflare's own files: never user code, even under a project's directory (a fixture inside the repo is). */
-const isOwnFile = (file: string) => file.startsWith(HOST) && !file.startsWith(path.join(HOST, "fixtures"));
-
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
@@ -202,7 +199,7 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
       build.onLoad({ filter: new RegExp(`^${escape(root)}.*\\.m?js(\\?.*)?$`) }, (args) => {
         const file = args.path.split("?")[0]!;
         const source = readFileSync(file, "utf8");
-        if (isOwnFile(file) || source.startsWith("// @bun")) return { contents: source, loader: "js" };
+        if (isPackageFile(file) || source.startsWith("// @bun")) return { contents: source, loader: "js" };
         preluded.add(file);
         return { contents: preludeFor(source) + source, loader: "js" };
       });
@@ -221,7 +218,7 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
 export function forgetUserModules(dir: string): void {
   const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const file of Object.keys(require.cache)) {
-    if (!file.startsWith(root) || file.includes(`${path.sep}node_modules${path.sep}`, root.length - 1) || isOwnFile(file)) continue;
+    if (!file.startsWith(root) || file.includes(`${path.sep}node_modules${path.sep}`, root.length - 1) || isPackageFile(file)) continue;
     delete require.cache[file];
   }
 }

@@ -14,8 +14,8 @@
 //   standard types; any other becomes an `Error` whose message starts with its
 //   name; `remote` is set on it, and its stack is the caller's.
 // - `stub[Symbol.dispose]()` releases the capability; `dup()` adds a reference.
-import path from "node:path";
 import { RpcTarget, WorkerEntrypoint, DurableObject } from "../modules/workers.ts";
+import { isOwnFrame } from "../host/own-code.ts";
 
 /** What a stub calls: `path` names a member chain below the target ([] = the target itself). */
 export interface Capability {
@@ -85,9 +85,6 @@ export function dataCloneError(message: string): DOMException {
   return callersStack(error);
 }
 
-// bunflare's own code: its sources and its bundles.
-const OWN_DIRS = ["runtime", "src", "dist"].map((dir) => path.resolve(import.meta.dir, "../..", dir) + path.sep);
-
 /**
  * `error.stack` headed "<name>: <message>" (JavaScriptCore heads a DOMException's
  * "Error") with only the program's frames, as workerd shows an error RPC made:
@@ -96,7 +93,7 @@ const OWN_DIRS = ["runtime", "src", "dist"].map((dir) => path.resolve(import.met
 function callersStack<E extends Error>(error: E): E {
   const [, ...frames] = (error.stack ?? "").split("\n");
   // "at unknown" is the stub's Proxy trap, a native frame.
-  const kept = frames.filter((frame) => !OWN_DIRS.some((dir) => frame.includes(dir)) && frame.trim() !== "at unknown");
+  const kept = frames.filter((frame) => !isOwnFrame(frame) && frame.trim() !== "at unknown");
   const head = error.message ? `${error.name}: ${error.message}` : error.name;
   Object.defineProperty(error, "stack", { value: [head, ...kept].join("\n"), writable: true, configurable: true });
   return error;
