@@ -105,20 +105,22 @@ const onlyGroup = (only: string): import("bun").BunPlugin => ({
  * croner (cron triggers), are never reached by a kv, d1 or r2 command, yet they
  * were most of the small bundles. A group's bundle requires them from their
  * sources (packages from node_modules) should a command ever get there; the
- * group's own binding stays in, R2's leftover recovery (run by every store
- * open) too, and so does everything imported statically.
+ * group's own binding stays in, every binding's leftover recovery (run by
+ * every store open) too, and so does everything imported statically.
  */
 const offGroupPath = (group: string): import("bun").BunPlugin => ({
   name: "off-group-path",
   setup(build) {
-    const binding = path.join(root, "runtime", "bindings", group) + path.sep;
-    const recovery = path.join(root, "runtime", "bindings", "r2", "recover.ts");
+    const bindings = path.join(root, "runtime", "bindings");
+    const binding = path.join(bindings, group) + path.sep;
+    // Every binding's leftover recovery (<binding>/recover.ts) runs at each store open.
+    const isRecovery = (file: string) => path.basename(file) === "recover.ts" && path.dirname(path.dirname(file)) === bindings;
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "require-call") return undefined;
       if (args.path === "croner" || args.path === "smol-toml") return { path: args.path, external: true };
       if (!/[\\/]runtime[\\/]bindings[\\/][\w-]+[\\/]descriptor\.ts$/.test(args.importer) || !args.path.startsWith(".")) return undefined;
       const file = path.resolve(path.dirname(args.importer), args.path);
-      return file.startsWith(binding) || file === recovery ? undefined : { path: file, external: true };
+      return file.startsWith(binding) || isRecovery(file) ? undefined : { path: file, external: true };
     });
   },
 });

@@ -127,6 +127,20 @@ test("the prebuilt bundle runs kv commands, and the sources run as soon as one o
   expect(edited.stdout).toContain('Now writing the value "again"');
 });
 
+test("kv, d1 and r2 bundles hold every binding's leftover recovery, which each store open runs: none is loaded from its sources", async () => {
+  const root = await packageCopy();
+  const kv = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!;
+  const recoveries = [...new Bun.Glob("runtime/bindings/*/recover.ts").scanSync(root)];
+  expect(recoveries.length).toBeGreaterThan(1);
+  for (const bundle of [kv, kv.replace(/\.js$/, ".d1.js"), kv.replace(/\.js$/, ".r2.js")]) {
+    const text = await Bun.file(path.join(root, "dist", bundle)).text();
+    for (const file of recoveries) {
+      expect(text).toContain(`// ${file}`);
+      expect(text).not.toContain(`require(${JSON.stringify(path.join(root, file))})`);
+    }
+  }
+});
+
 test("an install moved after its bundle was built still runs (the bundle's compiled-in root no longer matches: the sources run)", async () => {
   const built = await packageCopy();
   const moved = scratch();
