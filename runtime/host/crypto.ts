@@ -4,7 +4,10 @@
 // what is written to it); and the standard's 64 KiB cap on
 // crypto.getRandomValues, which Bun does not enforce. Installed once on this
 // process's globals.
-import { createHash, timingSafeEqual, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+
+/** node:crypto, loaded on first use: loading it costs a dev start several milliseconds, and most workers never reach it. */
+const nodeCrypto = () => require("node:crypto") as typeof import("node:crypto");
 
 /** workerd's digest names (upper case) and node:crypto's for each. */
 const HASHES: Record<string, string> = { "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512", MD5: "md5" };
@@ -27,7 +30,7 @@ export class DigestStream extends WritableStream<ArrayBuffer | ArrayBufferView |
   constructor(algorithm: Algorithm) {
     const hashName = HASHES[nameOf(algorithm)];
     if (!hashName) throw new DOMException(UNKNOWN_DIGEST, "NotSupportedError");
-    const hash: Hash = createHash(hashName);
+    const hash: Hash = nodeCrypto().createHash(hashName);
     let settle!: { resolve(value: ArrayBuffer): void; reject(reason: unknown): void };
     const digest = new Promise<ArrayBuffer>((resolve, reject) => (settle = { resolve, reject }));
     super({
@@ -81,7 +84,7 @@ export function installCryptoExtensions(): void {
       const left = bytesOf(a, "timingSafeEqual");
       const right = bytesOf(b, "timingSafeEqual");
       if (left.byteLength !== right.byteLength) throw new TypeError("Input buffers must have the same byte length.");
-      return timingSafeEqual(left, right);
+      return nodeCrypto().timingSafeEqual(left, right);
     },
   });
   const digest = proto.digest;
@@ -91,7 +94,7 @@ export function installCryptoExtensions(): void {
     value(this: SubtleCrypto, algorithm: Algorithm, data: ArrayBuffer | ArrayBufferView): Promise<ArrayBuffer> {
       if (nameOf(algorithm) !== "MD5") return digest.call(this, algorithm, data as ArrayBuffer);
       try {
-        const out = createHash("md5").update(bytesOf(data, "digest")).digest();
+        const out = nodeCrypto().createHash("md5").update(bytesOf(data, "digest")).digest();
         return Promise.resolve(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer);
       } catch (error) {
         return Promise.reject(error);

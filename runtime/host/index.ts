@@ -2,7 +2,6 @@
 // fetch / scheduled events to it the way the Workers runtime does. Running
 // in-process (no thread, no child) is what keeps a request as cheap as a
 // plain Bun.serve handler; isolation from user failures is done by catching.
-import { pathToFileURL } from "node:url";
 import { placeholderCf } from "./cf.ts";
 import { rememberEncodeBody } from "./encode-body.ts";
 import { createSourceMapper, type SourceMapper } from "./sourcemap.ts";
@@ -349,7 +348,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   // Top-level code may generate code from strings where the runtime allows it at startup.
   if (options.scope?.evalAtStartup) lockCodeGeneration(false);
   try {
-    exports = (await import(pathToFileURL(options.file).href)) as Record<string, unknown>;
+    exports = (await import(Bun.pathToFileURL(options.file).href)) as Record<string, unknown>;
   } catch (error) {
     // The last good worker keeps serving, with its own env.
     state.env = previousEnv;

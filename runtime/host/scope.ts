@@ -20,7 +20,6 @@
 // worker made (ReadableStream).
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
 import { isPackageFile } from "./own-code.ts";
 import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
@@ -135,7 +134,7 @@ const HIDDEN_META: PropertyDescriptor = { value: undefined, writable: true, enum
 function scopeOf(meta: ImportMeta): Record<string, unknown> {
   const url = meta.url;
   for (const key of BUN_META) Object.defineProperty(meta, key, HIDDEN_META);
-  const file = fileURLToPath(url.split("?")[0]!);
+  const file = Bun.fileURLToPath(url.split("?")[0]!);
   let best: string | undefined;
   for (const dir of scopes.keys()) if (file.startsWith(dir) && (!best || dir.length > best.length)) best = dir;
   return scopes.get(best!)!;
@@ -233,7 +232,7 @@ export function unshiftStack(text: string): string {
   if (!preluded.size || !text.includes(" at ")) return text;
   return text.replace(/(^|[\s(])(\/[^\s():?]+)(?:\?[^\s():]*)?:(\d+):(\d+)/gm, (whole, before: string, file: string, line: string, column: string) => {
     if (!preluded.has(file) || Number(line) <= PRELUDE_LINES) return whole;
-    return `${before}${pathToFileURL(file).href}:${Number(line) - PRELUDE_LINES}:${column}`;
+    return `${before}${Bun.pathToFileURL(file).href}:${Number(line) - PRELUDE_LINES}:${column}`;
   });
 }
 

@@ -2,7 +2,6 @@
 // stack traces, so we map `bundle.js:line:col` frames back to the user's
 // files ourselves, as wrangler's stacks point at the user's source lines.
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 
 interface RawSourceMap {
   sources: string[];
@@ -83,7 +82,7 @@ export function createSourceMapper(bundleFile: string, mapText: string): SourceM
     mapStack(stack) {
       return stack.replace(frame, (whole, line: string, column: string) => {
         const hit = lookup(Number(line), Number(column));
-        return hit ? `${pathToFileURL(hit.file).href}:${hit.line}:${hit.column}` : whole;
+        return hit ? `${Bun.pathToFileURL(hit.file).href}:${hit.line}:${hit.column}` : whole;
       });
     },
   };
