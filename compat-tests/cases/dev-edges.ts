@@ -10,6 +10,8 @@ const TYPED = ["content-type", "content-encoding"];
 
 const HANDLERS_WORKER = `export default {
   fetch(request) {
+    // No Response: workerd's own 500, a plain-text answer too.
+    if (new URL(request.url).pathname === "/none") return undefined;
     return new Response("worker");
   },
   scheduled(event) {
@@ -48,6 +50,7 @@ export const cases: CompatCase[] = [
       { path: "/cdn-cgi/handler/email", headers: GZIP, encoded: true, headers_compared: ["content-type"] },
       { ...email("from=a@example.com&to=b@example.com", MESSAGE, GZIP), encoded: true, headers_compared: ["content-type"] },
       { ...email("from=a@example.com&to=b@example.com", "no id"), headers_compared: TYPED, wire: true },
+      { path: "/none", headers: GZIP, encoded: true, headers_compared: ["content-type"], firstLineOnly: true },
       // Answered before encoding: the refusals of /cdn-cgi/ and of the platform proxy.
       // (Not on the raw connection, which sends a Host of its own: two Hosts are workerd's 500.)
       { path: "/cdn-cgi/xyz", headers: { host: "evil.example", ...GZIP }, headers_compared: TYPED },
@@ -78,6 +81,16 @@ export const cases: CompatCase[] = [
       { path: "/a", headers: { host: "xn--bcher-kva.example" } },
       // /cdn-cgi/ checks the Host as sent, then the worker sees it normalised.
       { path: "/cdn-cgi/x", headers: { host: "LOCALHOST:9000" } },
+      {
+        path: "/a",
+        headers: { host: "a b" },
+        expected: [
+          {
+            reason: "a Host that is no host name: wrangler's workerd fails to build the URL, answers 500 and prints an 'Uncaught exception: kj/compat/url.c++' box; bunflare answers it as workerd answers a missing Host, 400 Bad Request, and the worker never runs",
+            wrangler: (text) => text.replace('"status": 500', '"status": 400').replace('"Internal Server Error"', '"Bad Request"'),
+          },
+        ],
+      },
     ],
   }),
   devCase({
