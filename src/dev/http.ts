@@ -200,11 +200,12 @@ export class DevHttpServer {
     // Bun.serve gives a request without a usable Host (none, empty, not a host name: HTTP/1.0 clients)
     // only its path. workerd refuses one without a Host with this 400 (and one it cannot parse with a
     // 500 and a crash line); neither can reach the worker.
-    if (request.url.charCodeAt(0) === 47) return Promise.resolve(plainText("Bad Request", 400));
+    const url = request.url;
+    if (url.charCodeAt(0) === 47) return Promise.resolve(plainText("Bad Request", 400));
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     const remoteCall = isRemoteCall(request);
     if (remoteCall && remote) return remote(request);
-    const pathname = pathOf(request.url);
+    const pathname = pathOf(url);
     if (pathname.startsWith("/cdn-cgi/")) return this.cdnCgi(request, server, pathname, remoteCall);
     if (remoteCall) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
