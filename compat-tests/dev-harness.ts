@@ -326,7 +326,9 @@ export function withoutSecondStartBuild(startup: string): string {
   return startup.replace(/(⎔ Starting local server\.\.\.[^\n]*\n)[^]*?⎔ Reloading local server\.\.\.[^\n]*\n[^\n]*⎔ Local server updated and ready[^\n]*\n/, "$1");
 }
 
-const isRequestLine = (line: string) => /^(‹[0-9;]*›)*\[wrangler:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line);
+// At --log-level debug wrangler names the logger "wrangler-ProxyWorker", and logs its own calls to the proxy.
+const isRequestLine = (line: string) =>
+  /^(‹[0-9;]*›)*\[wrangler(-ProxyWorker)?:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line) && !line.includes("/cdn-cgi/ProxyWorker/");
 
 /** The lines logged after "Ready on", times normalised. */
 function linesAfterReady(stdout: string, tool: Tool, dir: string): string[] {

@@ -175,9 +175,20 @@ export const kleur = {
   grey: kleurWrap("90", "39"),
 };
 const LEVEL_COLOURS = { error: kleur.red, warn: kleur.yellow, info: kleur.green } as const;
+/**
+ * The names wrangler gives its two miniflare loggers: "wrangler" for both, but at --log-level debug
+ * each is named for its worker: the proxy in front (request lines, "Ready on") and the user's worker
+ * (the endpoints' and bindings' lines, the worker's errors).
+ */
+const devLogNames = { proxy: "wrangler", user: "wrangler" };
+export function nameDevLogsByWorker(): void {
+  devLogNames.proxy = "wrangler-ProxyWorker";
+  devLogNames.user = "wrangler-UserWorker";
+}
+
 /** A dev-server log line as miniflare prints it: "[wrangler:info] message", the prefix in its level's colour. */
-export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): string {
-  return `${LEVEL_COLOURS[level](`[wrangler:${level}]`)} ${message}`;
+export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string, from: keyof typeof devLogNames = "user"): string {
+  return `${LEVEL_COLOURS[level](`[${devLogNames[from]}:${level}]`)} ${message}`;
 }
 
 /**
@@ -186,9 +197,9 @@ export function devLogLine(level: keyof typeof LEVEL_COLOURS, message: string): 
  */
 export function devRequestLine(method: string, pathname: string, status: number, statusText: string, ms: number): string {
   // On every request: without colours, one string and no styling calls.
-  if (!kleurEnabled()) return `[wrangler:info] ${method} ${pathname} ${status} ${statusText} (${ms}ms)`;
+  if (!kleurEnabled()) return `[${devLogNames.proxy}:info] ${method} ${pathname} ${status} ${statusText} (${ms}ms)`;
   const colour = status >= 200 && status < 300 ? kleur.green : status >= 400 && status < 500 ? kleur.yellow : status >= 500 ? kleur.red : kleur.blue;
-  return devLogLine("info", kleur.reset(`${kleur.bold(method)} ${pathname} ${colour(`${kleur.bold(String(status))} ${statusText} `)}${kleur.grey(`(${ms}ms)`)}`));
+  return devLogLine("info", kleur.reset(`${kleur.bold(method)} ${pathname} ${colour(`${kleur.bold(String(status))} ${statusText} `)}${kleur.grey(`(${ms}ms)`)}`), "proxy");
 }
 
 /** The banner wrangler prints before most commands. */

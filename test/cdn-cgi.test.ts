@@ -45,8 +45,8 @@ describe("dev: /cdn-cgi/", () => {
       expect(await get(path, { origin: "http://evil.example" })).toEqual([403, "Invalid Origin header"]);
       expect(await get(path, { origin: "null" })).toEqual([403, "Invalid Origin header"]);
     }
-    // A Host that is no host name at all (wrangler's workerd fails with a 500 on it).
-    expect(await raw(dev.url, "GET /cdn-cgi/xyz HTTP/1.1\r\nHost: bad host")).toBe("HTTP/1.1 403 Forbidden | Invalid Host header");
+    // A Host that is no host name at all (wrangler's workerd fails with a 500 on it): refused as a bad request.
+    expect(await raw(dev.url, "GET /cdn-cgi/xyz HTTP/1.1\r\nHost: bad host")).toBe("HTTP/1.1 400 Bad Request | Bad Request");
     for (const host of ["localhost", "localhost:9", "127.0.0.1", "[::1]", "LOCALHOST", "127.1"]) {
       expect(await get("/cdn-cgi/xyz", { host })).toEqual([200, "worker: /cdn-cgi/xyz"]);
     }
@@ -76,6 +76,51 @@ describe("dev: /cdn-cgi/", () => {
     const dev = await startDev(dir, ["--log-level", "debug"]);
     running.push(dev);
     expect(await (await fetch(`${dev.url}/cdn-cgi/xyz`)).text()).toBe("worker: /cdn-cgi/xyz");
-    await dev.waitForOutput(/\[wrangler:info\] GET \/cdn-cgi\/xyz 200 OK/);
+    await dev.waitForOutput(/\[wrangler-ProxyWorker:info\] GET \/cdn-cgi\/xyz 200 OK/);
+    // wrangler's handler endpoints are logged too, a refused request is not.
+    expect(await (await fetch(`${dev.url}/cdn-cgi/handler/scheduled`)).text()).toBe("ok");
+    expect((await fetch(`${dev.url}/cdn-cgi/handler/nope`)).status).toBe(404);
+    expect((await fetch(`${dev.url}/cdn-cgi/xyz`, { headers: { origin: "http://evil.example" } })).status).toBe(403);
+    await dev.waitForOutput(/\[wrangler-ProxyWorker:info\] GET \/cdn-cgi\/handler\/nope 404 Not Found/);
+    expect(dev.output()).toContain("[wrangler-ProxyWorker:info] GET /cdn-cgi/handler/scheduled 200 OK");
+    expect(dev.output()).toContain("[wrangler-ProxyWorker:info] Ready on");
+    expect(dev.output().match(/GET \/cdn-cgi\/xyz /g)).toHaveLength(1);
+  });
+
+  test("the dev server's own answers are text/plain;charset=UTF-8 and compressed for a client that asks, as wrangler's", async () => {
+    const dir = project({ "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": WORKER });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["--test-scheduled"]);
+    running.push(dev);
+    for (const path of ["/cdn-cgi/handler/scheduled", "/__scheduled", "/cdn-cgi/handler/nope", "/cdn-cgi/handler/email"]) {
+      const plain = await fetch(dev.url + path, { headers: { "accept-encoding": "identity" } });
+      expect([plain.headers.get("content-type"), plain.headers.get("content-encoding")]).toEqual(["text/plain;charset=UTF-8", null]);
+      const gzipped = await fetch(dev.url + path, { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+      expect([gzipped.headers.get("content-type"), gzipped.headers.get("content-encoding")]).toEqual(["text/plain;charset=UTF-8", "gzip"]);
+      expect(Bun.gunzipSync(new Uint8Array(await gzipped.arrayBuffer())).length).toBeGreaterThan(0);
+    }
+    // Refusals are answered before encoding.
+    const refused = await fetch(`${dev.url}/cdn-cgi/xyz`, { headers: { host: "evil.example", "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+    expect([refused.status, refused.headers.get("content-type"), refused.headers.get("content-encoding"), await refused.text()]).toEqual([403, "text/plain;charset=UTF-8", null, "Invalid Host header"]);
+  });
+
+  test("the worker sees the client's Host normalised as its URL is; a request without a usable Host is 400 and never reaches it", async () => {
+    const dir = project({
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'export default { fetch(request) { console.log("worker ran"); return new Response(request.url + " " + request.headers.get("host")); } };\n',
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: LOCALHOST:9000")).toBe("HTTP/1.1 200 OK | http://localhost:9000/a localhost:9000");
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: 127.1:80")).toBe("HTTP/1.1 200 OK | http://127.0.0.1/a 127.0.0.1");
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: Example.com.")).toBe("HTTP/1.1 200 OK | http://example.com./a example.com.");
+    const before = dev.output().match(/worker ran/g)?.length ?? 0;
+    expect(await raw(dev.url, "GET /a HTTP/1.0")).toBe("HTTP/1.1 400 Bad Request | Bad Request");
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: ")).toBe("HTTP/1.1 400 Bad Request | Bad Request");
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: a b")).toBe("HTTP/1.1 400 Bad Request | Bad Request");
+    expect(await raw(dev.url, "GET /a HTTP/1.1\r\nHost: localhost")).toBe("HTTP/1.1 200 OK | http://localhost/a localhost");
+    await dev.waitForOutput(/worker ran[^]*worker ran[^]*worker ran[^]*worker ran/);
+    expect(dev.output().match(/worker ran/g)?.length).toBe(before + 1);
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { cleanedAfterEach, project, startDev } from "./dev-helpers.ts";
+import { headerAddresses } from "../runtime/bindings/send-email/addresses.ts";
 
 const TOML = 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n';
 const WORKER = `import { EmailMessage } from "cloudflare:email";
@@ -92,5 +93,45 @@ describe("dev: /cdn-cgi/handler/email", () => {
     expect(await call("/cdn-cgi/platform-proxy", { headers: { "MF-Op": "GET" } })).toEqual([401, ""]);
     expect(await call("/cdn-cgi/platform-proxy/x")).toEqual([200, "worker: /cdn-cgi/platform-proxy/x"]);
     expect(await call("/cdn-cgi/platform-proxy/")).toEqual([200, "worker: /cdn-cgi/platform-proxy/"]);
+  });
+  test("reads the message's From and To as miniflare does: quoted names with commas, several recipients, groups", async () => {
+    const dir = project({ "wrangler.toml": TOML, "index.js": 'export default { async email(message) { console.log("email ran", message.from, message.to); } };\n' });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    const send = async (from: string, to: string, headers: string) => {
+      const response = await fetch(`${dev.url}/cdn-cgi/handler/email?${new URLSearchParams({ from, to })}`, { method: "POST", body: `${headers}Message-ID: <m@example.com>\r\n\r\nhi` });
+      expect(await response.text()).toBe("Worker successfully processed email");
+    };
+    // Neither warns: the comma in a quoted name splits nothing, and each recipient counts.
+    await send("jane@example.com", "c@example.com", 'From: "Doe, Jane" <jane@example.com>\r\nTo: "Roe, Bob" <b@example.com>, "X, <y>" <c@example.com>\r\n');
+    await send("jane@example.com", "b@example.com", "From: Jane Doe <jane@example.com> (home)\r\nTo: (b@example.com)\r\n");
+    await dev.waitForOutput(/email ran jane@example\.com b@example\.com/);
+    expect(dev.output()).not.toContain("Provided");
+    // A group names no address of its own; a bare name none at all.
+    await send("notanaddress", "b@example.com", "From: notanaddress\r\nTo: Team: b@example.com, c@example.com;\r\n");
+    await dev.waitForOutput(/email ran notanaddress/);
+    expect(dev.output()).toContain('MAIL FROM: notanaddress\n  "From" header: \n');
+    expect(dev.output()).toContain('RCPT TO: b@example.com\n  "To" header: \n');
+    // No To header at all: miniflare shows it as undefined.
+    await send("jane@example.com", "b@example.com", "From: jane@example.com\r\n");
+    await dev.waitForOutput(/"To" header: undefined\n/);
+  });
+});
+
+describe("email addresses as postal-mime reads them", () => {
+  test("each entry's <address>, else its address-shaped word; quoted names and comments may hold commas; a group has none", () => {
+    const cases: [string, (string | undefined)[]][] = [
+      ['"Doe, Jane" <jane@example.com>', ["jane@example.com"]],
+      ['"Roe, Bob" <b@example.com>, "X, <y>" <c@example.com>', ["b@example.com", "c@example.com"]],
+      ["b@example.com; c@example.com", ["b@example.com", "c@example.com"]],
+      ["Jane jane@example.com (home)", ["jane@example.com"]],
+      ["(jane@example.com)", ["jane@example.com"]],
+      ['"a\\"b, c" <q@x.y>', ["q@x.y"]],
+      ["Team: b@example.com, c@example.com;, d@example.com", [undefined, "d@example.com"]],
+      ["notanaddress", [""]],
+      [", ,", []],
+    ];
+    for (const [value, addresses] of cases) expect([value, headerAddresses(value)]).toEqual([value, addresses]);
   });
 });

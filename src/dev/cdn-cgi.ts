@@ -1,5 +1,7 @@
 // The dev server's /cdn-cgi/ paths answer only requests that name this machine.
 
+import { plainText } from "./encoding.ts";
+
 // As wrangler: these names exactly (any port); not *.localhost, the LAN address under
 // --ip 0.0.0.0, a route's host nor --host's.
 const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -16,7 +18,8 @@ export function refuseForeign(request: Request): Response | undefined {
   const origin = request.headers.get("origin");
   const problem =
     host !== null && !isLocal(`http://${host}`) ? "Invalid Host header" : origin && !isLocal(origin) ? "Invalid Origin header" : undefined;
-  return problem === undefined ? undefined : new Response(problem, { status: 403 });
+  // Answered before any encoding, as wrangler's (whose reason phrase is the message: Bun.serve sends only the standard one).
+  return problem === undefined ? undefined : plainText(problem, 403);
 }
 
 /** URL parsing normalises the name as wrangler's check sees it (case, 127.1, [0:0::1]). */

@@ -1,7 +1,7 @@
 // The dev server's console: wrangler's log levels, request lines batched per
 // tick, and the interactive hotkeys box.
 import { isatty } from "../colors.ts";
-import { devLogLine, formatError, formatWarning, kleurEnabled, layoutNotes, log, writeStderr } from "../log.ts";
+import { devLogLine, nameDevLogsByWorker, formatError, formatWarning, kleurEnabled, layoutNotes, log, writeStderr } from "../log.ts";
 import type { LogLevel } from "./settings.ts";
 import { noteConsoleLine, noteWorkerLine } from "./requests.ts";
 import type { mapPrinted } from "../../runtime/host/index.ts";
@@ -19,6 +19,7 @@ export class DevConsole {
 
   constructor(level: LogLevel = "log") {
     this.level = LEVELS.indexOf(level);
+    if (level === "debug") nameDevLogsByWorker();
   }
 
   /** A line at a wrangler log level. Lines are batched per tick: one write per

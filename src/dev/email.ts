@@ -6,20 +6,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { devLogLine, kleur } from "../log.ts";
-import { header, headerAddress, parseHeaders } from "../../runtime/bindings/send-email/index.ts";
+import { header, parseHeaders } from "../../runtime/bindings/send-email/index.ts";
+import { headerAddress, headerAddresses } from "../../runtime/bindings/send-email/addresses.ts";
 import { RAW_EMAIL } from "../../runtime/modules/email.ts";
 import { HandlerError, type LoadedWorker } from "../../runtime/host/index.ts";
 import type { DevConsole } from "./console.ts";
+import { plainText } from "./encoding.ts";
 
 type Parsed = { key: string; value: string }[];
 
-const text = (body: string, status: number) => new Response(body, { status });
 
 // postal-mime's failure on a message with no bytes, which miniflare passes on.
 const EMPTY_MESSAGE = "TypeError: Cannot read properties of undefined (reading 'value')";
 
-/** The addresses of a To header: each `Name <a@b>` or bare `a@b`. */
-const addressesOf = (value: string | undefined) => (value ? value.split(",").map(headerAddress).filter(Boolean) : []);
 
 /** A message id as miniflare makes one for forward() and reply(). */
 const messageId = () => `${crypto.randomUUID().replaceAll("-", "")}@example.com`;
@@ -30,15 +29,15 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
   const to = params.get("to");
   // workerd gives a GET or HEAD no body, and any other request one (if empty).
   if (request.method === "GET" || request.method === "HEAD" || !from || !to) {
-    return text("Invalid email. Your request must include URL parameters specifying the `from` and `to` addresses, as well as an email in the body", 400);
+    return plainText("Invalid email. Your request must include URL parameters specifying the `from` and `to` addresses, as well as an email in the body", 400);
   }
   const raw = new Uint8Array(await request.arrayBuffer());
-  if (raw.byteLength > 25 * 1024 * 1024) return text("Email message size is bigger than the production size limit of 25MiB. Local development has a lower limit of 1Mib.", 400);
-  if (raw.byteLength > 1024 * 1024) return text("Email message size is within the production size limit of 25MiB, but exceeds the lower 1Mib limit for testing locally.", 400);
-  if (raw.byteLength === 0) return text(`Email could not be parsed: ${EMPTY_MESSAGE}`, 400);
+  if (raw.byteLength > 25 * 1024 * 1024) return plainText("Email message size is bigger than the production size limit of 25MiB. Local development has a lower limit of 1Mib.", 400);
+  if (raw.byteLength > 1024 * 1024) return plainText("Email message size is within the production size limit of 25MiB, but exceeds the lower 1Mib limit for testing locally.", 400);
+  if (raw.byteLength === 0) return plainText(`Email could not be parsed: ${EMPTY_MESSAGE}`, 400);
   const parsed = parseHeaders(new TextDecoder().decode(raw));
   const incomingId = header(parsed, "message-id");
-  if (incomingId === undefined) return text("Email could not be parsed: invalid or no message id provided", 400);
+  if (incomingId === undefined) return plainText("Email could not be parsed: invalid or no message id provided", 400);
 
   // Written at once: the worker's own console lines around it are not batched.
   const log = (level: "error" | "warn" | "info", line: string) => {
@@ -47,14 +46,16 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
   };
   const headerFrom = header(parsed, "from");
   // miniflare reads the From header's address unchecked: a message without one fails there, in V8's words.
-  if (headerFrom === undefined) return text("TypeError: Cannot read properties of undefined (reading 'address')", 500);
+  if (headerFrom === undefined) return plainText("TypeError: Cannot read properties of undefined (reading 'address')", 500);
   const fromAddress = headerAddress(headerFrom);
   if (fromAddress !== from) {
     log("warn", `${kleur.yellow(`Provided MAIL FROM address doesn't match the email message's "From" header`)}:\n  MAIL FROM: ${from}\n  "From" header: ${fromAddress}`);
   }
-  const toAddresses = addressesOf(header(parsed, "to"));
-  if (!toAddresses.includes(to)) {
-    log("warn", `${kleur.yellow(`Provided RCPT TO address doesn't match any "To" header in the email message`)}:\n  RCPT TO: ${to}\n  "To" header: ${toAddresses.join(", ")}`);
+  // As miniflare: a message without a To header shows "undefined" there.
+  const toHeader = header(parsed, "to");
+  const toAddresses = toHeader === undefined ? undefined : headerAddresses(toHeader);
+  if (!toAddresses?.includes(to)) {
+    log("warn", `${kleur.yellow(`Provided RCPT TO address doesn't match any "To" header in the email message`)}:\n  RCPT TO: ${to}\n  "To" header: ${toAddresses?.join(", ")}`);
   }
 
   let rejection: string | undefined;
@@ -87,16 +88,16 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
     await worker.dispatch("email", message);
   } catch (error) {
     // As workerd's JSRPC call from miniflare's entry worker: a missing method is its TypeError, not the worker's error.
-    if (error instanceof HandlerError) return text(`TypeError: The RPC receiver does not implement the method "email".`, 500);
+    if (error instanceof HandlerError) return plainText(`TypeError: The RPC receiver does not implement the method "email".`, 500);
     const stack = worker.mapStack(error);
     const name = (error as Error)?.name ?? "Error";
     devConsole.worker("error", [`Uncaught ${String(error)} ${name}${stack.slice(stack.indexOf("\n"))}`]);
-    return text(stack, 500);
+    return plainText(stack, 500);
   }
   // Always the rejection: wrangler's setReject() crosses JSRPC, and from a handler that returns at
   // once it lands after the answer (a 200, the rejection lost).
-  if (rejection !== undefined) return text(`Worker rejected email with the following reason: ${rejection}`, 400);
-  return text("Worker successfully processed email", 200);
+  if (rejection !== undefined) return plainText(`Worker rejected email with the following reason: ${rejection}`, 400);
+  return plainText("Worker successfully processed email", 200);
 }
 
 /** miniflare's rules for whether an incoming email may be replied to (auto-responses and long threads may not). */

@@ -14,6 +14,13 @@ import { isManuallyEncoded } from "../../runtime/host/encode-body.ts";
 /** What the worker's request carries, whatever the client sent (Cloudflare's edge always sends this). */
 export const WORKER_ACCEPT_ENCODING = "br, gzip";
 
+/**
+ * An answer the dev server writes itself, labelled as workerd labels a string body. Explicit:
+ * Bun leaves the type to Bun.serve, so encodeForClient would see none and a piped body lose it.
+ */
+export const plainText = (body: string, status: number) =>
+  new Response(body, { status, headers: { "Content-Type": "text/plain;charset=UTF-8" } });
+
 /** The content types Cloudflare's edge compresses (its documented list). */
 const COMPRESSIBLE = new Set(
   [

@@ -1,5 +1,7 @@
 // The 500 page a browser gets when the worker throws, like wrangler's pretty
 // error page: the error, its stack pointed at the user's files, the request.
+import { plainText } from "./encoding.ts";
+
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
 
@@ -18,7 +20,7 @@ export function wantsPrettyError(request: Request): boolean {
  * no Response): wrangler answers it with the stack as a whole, its length known.
  */
 export function errorResponse(stack: string, request: Request, plain: boolean): Response {
-  if (plain) return new Response(stack, { status: 500 });
+  if (plain) return plainText(stack, 500);
   const pretty = wantsPrettyError(request);
   const text = pretty ? prettyErrorPage(stack, request) : stack;
   // Flushed before it ends: Bun.serve gives a body it has whole a Content-Length.

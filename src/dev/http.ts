@@ -9,7 +9,7 @@ import { attachSocket, connectionClosed, webSocketOf, type WorkerWebSocket } fro
 import { isRemoteCall } from "./remote.ts";
 import { refuseForeign } from "./cdn-cgi.ts";
 import { fromUpstream, toUpstream, type Upstream } from "./upstream.ts";
-import { encodeForClient, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
+import { encodeForClient, plainText, WORKER_ACCEPT_ENCODING } from "./encoding.ts";
 import { endedOnBodyError } from "../../runtime/host/worker-streams.ts";
 import { placeholderCf } from "../../runtime/host/cf.ts";
 import { asReceived } from "../../runtime/host/received.ts";
@@ -190,17 +190,22 @@ export class DevHttpServer {
     const cron = url.searchParams.get("cron") ?? "";
     const time = Number((withTime && url.searchParams.get("time")) || Date.now());
     const current = this.options.primary.current;
-    if (!current) return new Response("No worker is loaded", { status: 503 });
+    if (!current) return plainText("No worker is loaded", 503);
     return current.scheduled(cron, Number.isFinite(time) ? time : Date.now());
   };
 
   /** The dev server's own endpoints first; a request for the worker is recorded, unless it is a binding call or on one of those paths. */
   private route = (request: Request, server: Server<unknown>): Promise<Response | undefined> | undefined => {
     const { remote } = this.options;
+    // Bun.serve gives a request without a usable Host (none, empty, not a host name: HTTP/1.0 clients)
+    // only its path. workerd refuses one without a Host with this 400 (and one it cannot parse with a
+    // 500 and a crash line); neither can reach the worker.
+    const url = request.url;
+    if (url.charCodeAt(0) === 47) return Promise.resolve(plainText("Bad Request", 400));
     // A binding call from another dev process (service fetch, RPC, Durable Object): not a client request.
     const remoteCall = isRemoteCall(request);
     if (remoteCall && remote) return remote(request);
-    const pathname = pathOf(request.url);
+    const pathname = pathOf(url);
     if (pathname.startsWith("/cdn-cgi/")) return this.cdnCgi(request, server, pathname, remoteCall);
     if (remoteCall) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
@@ -214,7 +219,7 @@ export class DevHttpServer {
     if (refused) return Promise.resolve(refused);
     if (pathname === PLATFORM_PROXY_PATH) {
       // As wrangler: a proxy call (MF-Op) without the session's secret is 401, anything else 400; never the worker's.
-      return Promise.resolve(request.headers.has("MF-Op") ? new Response(null, { status: 401 }) : new Response("Invalid proxy request", { status: 400 }));
+      return Promise.resolve(request.headers.has("MF-Op") ? new Response(null, { status: 401 }) : plainText("Invalid proxy request", 400));
     }
     if (explorerStores && (pathname === "/cdn-cgi/explorer" || pathname.startsWith("/cdn-cgi/explorer/"))) return this.explorer(request, server, explorerStores);
     if (liveReload && pathname === LIVE_RELOAD_PATH && server.upgrade(request, { data: undefined })) return undefined;
@@ -222,9 +227,6 @@ export class DevHttpServer {
     if (answer) return answer;
     if (pathname === LEGACY_SCHEDULED_PATH) {
       this.options.console.log("warn", devLogLine("warn", `Triggering scheduled handlers via a request to \`${LEGACY_SCHEDULED_PATH}\` is deprecated, and will be removed in a future version of Miniflare. Instead, send a request to \`${SCHEDULED_PATH}\``));
-    } else if (pathname.startsWith(HANDLER_PREFIX) && pathname !== SCHEDULED_PATH && pathname !== EMAIL_PATH) {
-      // As wrangler's entry worker.
-      return Promise.resolve(new Response(`"${pathname}" is not a valid handler. Did you mean to use "${SCHEDULED_PATH}" or "${EMAIL_PATH}"?`, { status: 404 }));
     }
     if (remoteCall || isOwnPath(pathname)) return this.handle(request, server, pathname, undefined, performance.now());
     return recordRequest(this.handle, request, server, pathname);
@@ -236,41 +238,47 @@ export class DevHttpServer {
     return handleExplorer(request, stores());
   }
 
-  /** The scheduled endpoints, assets and the worker; a recorded request's `record` is ended here (see done()). */
+  /** The handler endpoints under /cdn-cgi/handler/ (and miniflare's old scheduled one), or undefined for any other path. */
+  private async handlerEndpoint(request: Request, pathname: string): Promise<Response | undefined> {
+    const { primary } = this.options;
+    if (pathname === SCHEDULED_PATH || pathname === LEGACY_SCHEDULED_PATH) {
+      const result = await this.runScheduled(new URL(request.url));
+      return result instanceof Response ? result : result.outcome === "ok" ? plainText("ok", 200) : plainText("exception", 500);
+    }
+    if (pathname === EMAIL_PATH) {
+      if (!primary.current) return plainText("No worker is loaded", 503);
+      const { handleEmail } = await import("./email.ts");
+      return handleEmail(request, primary.current, this.options.console, primary.settings.project.storeDir);
+    }
+    // As wrangler's entry worker.
+    if (pathname.startsWith(HANDLER_PREFIX)) return plainText(`"${pathname}" is not a valid handler. Did you mean to use "${SCHEDULED_PATH}" or "${EMAIL_PATH}"?`, 404);
+    return undefined;
+  }
+
+  /** The handler endpoints, assets and the worker; a recorded request's `record` is ended here (see done()). */
   private handle = async (request: Request, server: Server<unknown>, pathname: string, record: RequestRecord | undefined, started: number): Promise<Response | undefined> => {
     const { primary, console: devConsole, liveReload, testScheduled } = this.options;
     try {
-      if (pathname === SCHEDULED_PATH || pathname === LEGACY_SCHEDULED_PATH) {
-        const result = await this.runScheduled(new URL(request.url));
-        const response = result instanceof Response ? result : new Response(result.outcome === "ok" ? "ok" : "exception", { status: result.outcome === "ok" ? 200 : 500 });
-        if (record) finishRequest(record, response.status, performance.now() - started);
-        return response;
-      }
-      if (pathname === EMAIL_PATH) {
-        const { handleEmail } = await import("./email.ts");
-        const response = primary.current
-          ? await handleEmail(request, primary.current, devConsole, primary.settings.project.storeDir)
-          : new Response("No worker is loaded", { status: 503 });
-        if (record) finishRequest(record, response.status, performance.now() - started);
-        return response;
-      }
       const headers = request.headers;
       const acceptEncoding = headers.get("Accept-Encoding");
       let response: Response;
       let asset: Response | undefined;
-      if (testScheduled && pathname === "/__scheduled") {
+      let own: Response | undefined;
+      if (pathname.startsWith("/cdn-cgi/") && (own = await this.handlerEndpoint(request, pathname))) {
+        response = own;
+      } else if (testScheduled && pathname === "/__scheduled") {
         const result = await this.runScheduled(new URL(request.url), false);
         // As wrangler: a throwing handler answers 500 with the error and its stack.
         response =
           result instanceof Response
             ? result
             : result.outcome === "ok"
-              ? new Response("Ran scheduled event")
-              : new Response(primary.current!.mapStack(result.error), { status: 500 });
+              ? plainText("Ran scheduled event", 200)
+              : plainText(primary.current!.mapStack(result.error), 500);
       } else if (primary.settings.assets && (asset = primary.settings.assets.match(request))) {
         response = asset;
       } else if (!primary.current) {
-        response = new Response("Your Worker failed to build or start: see the dev server's output.", { status: 503 });
+        response = plainText("Your Worker failed to build or start: see the dev server's output.", 503);
       } else {
         try {
           // As workerd fills it from the connection (IPv4-mapped addresses shown as IPv4).
@@ -278,6 +286,12 @@ export class DevHttpServer {
             const ip = server.requestIP(request)?.address;
             if (ip) headers.set("CF-Connecting-IP", ip.startsWith("::ffff:") ? ip.slice(7) : ip);
           }
+          // As workerd: the worker's Host is its URL's host, normalised as the URL is (lower case, 127.1 as
+          // 127.0.0.1, no default port), not the client's spelling.
+          const url = request.url;
+          const hostAt = url.indexOf("//") + 2;
+          const host = url.slice(hostAt, url.indexOf("/", hostAt));
+          if (headers.get("host") !== host) headers.set("Host", host);
           // The worker sees the edge's Accept-Encoding; the client's is in request.cf (src/dev/encoding.ts).
           if (acceptEncoding !== WORKER_ACCEPT_ENCODING) headers.set("Accept-Encoding", WORKER_ACCEPT_ENCODING);
           // --host / --upstream-protocol: the worker sees the upstream URL (src/dev/upstream.ts).
@@ -310,8 +324,8 @@ export class DevHttpServer {
           response = errorResponse(stack, request, (error as { plain?: boolean }).plain === true);
         }
       }
-      // Assets, the worker's answers and its error pages alike (wrangler's scheduled endpoints are not encoded).
-      if (!(testScheduled && pathname === "/__scheduled")) response = encodeForClient(response, acceptEncoding, request.method);
+      // Assets, the worker's answers, its error pages and the handler endpoints' answers alike.
+      response = encodeForClient(response, acceptEncoding, request.method);
       this.done(request.method, pathname, response.status, response.statusText.trim() || workerdStatusText(response.status), record, started);
       return response;
     } catch (error) {

@@ -288,13 +288,13 @@ export async function startDev(args: DevArgs): Promise<void> {
   const port = http.port;
   const readyUrl = `${protocol}://${shownHost}:${port}`;
   devConsole.log("log", dim("⎔ Starting local server..."));
-  devConsole.log("info", devLogLine("info", `Ready on ${kleur.green(`${protocol}://${urlHost}:${port}`)}`));
+  devConsole.log("info", devLogLine("info", `Ready on ${kleur.green(`${protocol}://${urlHost}:${port}`)}`, "proxy"));
   if (wildcard) {
     const hosts = ip === "0.0.0.0" ? [] : ["localhost", "[::1]"];
     for (const addresses of Object.values(networkInterfaces())) {
       for (const entry of addresses ?? []) if (entry.family === "IPv4") hosts.push(entry.address);
     }
-    for (const host of hosts) devConsole.log("info", devLogLine("info", `- ${protocol}://${host}:${port}`));
+    for (const host of hosts) devConsole.log("info", devLogLine("info", `- ${protocol}://${host}:${port}`, "proxy"));
   }
   bannerUrl = readyUrl;
   // Off the start's path: a temp directory may hold thousands of entries.

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Store } from "../../store/index.ts";
 import type { BindingContext } from "../descriptor.ts";
 import type { SendEmailConfig } from "./descriptor.ts";
+import { headerAddress } from "./addresses.ts";
 
 const RAW_EMAIL = Symbol.for("bunflare.email.raw");
 
@@ -63,11 +64,6 @@ export function parseHeaders(raw: string): { key: string; value: string }[] {
 /** The last header of a name (postal-mime's pick), if it has a value. */
 export const header = (headers: { key: string; value: string }[], name: string) => headers.findLast((h) => h.key.toLowerCase() === name)?.value || undefined;
 
-/** The address in `Name <a@b>` or `a@b`. */
-export function headerAddress(value: string): string {
-  const angle = value.match(/<([^>]*)>/);
-  return (angle ? angle[1]! : value.split(",")[0]!).trim();
-}
 
 /** A header name the Fetch spec's Headers accepts (an RFC 7230 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
