@@ -22,6 +22,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerConsole } from "./worker-console.ts";
+import "./event-handlers.ts";
 import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
 import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts";
 
