@@ -220,6 +220,23 @@ cases.push(
     ],
     compareReloadLog: true,
   }),
+  devCase({
+    // wrangler's watcher of the module root leaves out node_modules and .git, even for a module the worker imports.
+    name: "dev: no_bundle: an edit under node_modules or .git in the module root does not reload; one beside them does",
+    files: {
+      "wrangler.toml": 'name = "nobundle-ignored"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./node_modules/dep/index.js";\nimport { tail } from "./lib.js";\nexport default { fetch() { return new Response(word + tail); } };\n',
+      "src/node_modules/dep/index.js": 'export const word = "v1";\n',
+      "src/lib.js": 'export const tail = " a";\n',
+      "src/.git/HEAD": "ref: refs/heads/main\n",
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "src/node_modules/dep/index.js": 'export const word = "v2";\n', "src/.git/HEAD": "ref: refs/heads/other\n" }, quietMs: 3_000 },
+      { files: { "src/lib.js": 'export const tail = " b";\n' }, waitFor: "/", until: / b$/, requests: [{ path: "/" }] },
+    ],
+    compareReloadLog: true,
+  }),
   // Bunflare did not warn about the rules wrangler drops. Wrangler reads the rules when it
   // sets up a bundle (once here), and again on each reload of an unbundled worker.
   ...[false, true].map((noBundle) =>
