@@ -66,7 +66,7 @@ class JsRpcProperty {
   }
 }
 
-/** The binding a Fetcher stand-in names: its methods run with the proxy as `this`, which has no private fields. */
+/** The binding a stand-in names, out of sight of keys, JSON and `in`; a symbol, as a Fetcher's methods run with its proxy as `this`, which has no private fields. */
 const BINDING = Symbol("binding");
 
 /** workerd's Fetcher, the shape miniflare gives a remote-only binding: fetch() plus any RPC member. */
@@ -82,13 +82,8 @@ class Fetcher {
   get [Symbol.toStringTag]() {
     return "Fetcher";
   }
-  async fetch(): Promise<Response> {
-    throw needsRemote(this[BINDING]);
-  }
-  async connect(): Promise<never> {
-    throw needsRemote(this[BINDING]);
-  }
 }
+failingMethods(Fetcher, ["fetch", "connect"]);
 
 /**
  * A binding only Cloudflare serves, as wrangler dev gives it offline: a Fetcher whose every
@@ -106,77 +101,52 @@ export function remoteStub(binding: string): unknown {
   });
 }
 
+/** Puts methods that fail as every call on a stand-in does on a wrapper class's prototype. */
+function failingMethods(wrapper: { prototype: object }, names: string[]): void {
+  for (const name of names) {
+    const method = {
+      async [name](this: { [BINDING]: string }) {
+        throw needsRemote(this[BINDING]);
+      },
+    }[name];
+    Object.defineProperty(wrapper.prototype, name, { value: method, writable: true, configurable: true });
+  }
+}
+
 /** workerd's `Ai` (cloudflare-internal:ai-api) over miniflare's remote-only fetcher: its fields and methods, nothing else. */
 class Ai {
+  declare [BINDING]: string;
   lastRequestId = null;
   aiGatewayLogId = null;
   lastRequestHttpStatusCode = null;
   lastRequestInternalStatusCode = null;
-  #binding: string;
   constructor(binding: string) {
-    this.#binding = binding;
-  }
-  async fetch(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async run(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async getLogs(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async models(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async toMarkdown(): Promise<never> {
-    throw needsRemote(this.#binding);
+    Object.defineProperty(this, BINDING, { value: binding });
   }
   // These hand back their own clients at once; those fail on use.
   gateway(): unknown {
-    return remoteStub(this.#binding);
+    return remoteStub(this[BINDING]);
   }
   autorag(): unknown {
-    return remoteStub(this.#binding);
-  }
-  async aiSearch(): Promise<never> {
-    throw needsRemote(this.#binding);
+    return remoteStub(this[BINDING]);
   }
 }
+failingMethods(Ai, ["fetch", "run", "getLogs", "models", "toMarkdown", "aiSearch"]);
 
 /** workerd's `VectorizeIndexImpl` (cloudflare-internal:vectorize-api) over miniflare's remote-only fetcher. */
 class VectorizeIndexImpl {
+  declare [BINDING]: string;
   fetcher: unknown;
   indexId: string;
   indexVersion = "v2";
   useNdJson = true;
-  #binding: string;
   constructor(binding: string, indexId: string) {
-    this.#binding = binding;
+    Object.defineProperty(this, BINDING, { value: binding });
     this.fetcher = remoteStub(binding);
     this.indexId = indexId;
   }
-  async describe(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async query(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async queryById(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async insert(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async upsert(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async getByIds(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
-  async deleteByIds(): Promise<never> {
-    throw needsRemote(this.#binding);
-  }
 }
+failingMethods(VectorizeIndexImpl, ["describe", "query", "queryById", "insert", "upsert", "getByIds", "deleteByIds"]);
 
 function remoteOnly(spec: RemoteOnly): BindingDescriptor<Entry> {
   return {
