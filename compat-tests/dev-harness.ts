@@ -4,7 +4,7 @@
 // chosen headers. Both servers are always killed, whatever happens.
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { freePort } from "../bench/proc.ts";
@@ -109,6 +109,7 @@ export interface DevCaseSpec {
 
 const READY_TIMEOUT_MS = 60_000;
 const READY = /Ready on (https?:\/\/\S+)/;
+const ANSI_CODES = /\x1b\[[0-9;]*m/g;
 
 export interface Running {
   child: ChildProcess;
@@ -157,7 +158,7 @@ function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<stri
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = output.replace(/\x1b\[[0-9;]*m/g, "").match(READY);
+      const match = output.replace(ANSI_CODES, "").match(READY);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => output, stdout: () => stdout, stderr: () => stderr });
@@ -515,6 +516,83 @@ export function devCase(spec: DevCaseSpec): CompatCase {
         for (const tool of ["wrangler", "bunflare"] as const) if (running[tool]) kill(running[tool]!.child);
         rmSync(dirs.wrangler, { recursive: true, force: true });
         rmSync(dirs.bunflare, { recursive: true, force: true });
+      }
+      return { name: spec.name, ok: problems.length === 0, problems, notes };
+    },
+  };
+  return testCase;
+}
+
+export interface FailedStartSpec {
+  name: string;
+  files: Record<string, string>;
+  /** Symbolic links made beside `files`: the link's path to what it points to (which may not exist). */
+  symlinks?: Record<string, string>;
+  /** What each prints on stderr once its first build has failed. */
+  stderrUntil: RegExp;
+  /** Sent once both have printed it; `answerWithinMs` is needed where wrangler holds requests. */
+  request: HttpProbe;
+  /** Differences on purpose in what each printed on stderr by then. */
+  stderrExpected?: ExpectedDifference[];
+  fast?: boolean;
+}
+
+/**
+ * A dev start whose first build fails, compared before anything is fixed: what each prints on
+ * stderr and what a request gets meanwhile. For starts wrangler never recovers from (it never
+ * says "Ready on", so devCase's fixAtStart cannot reach its requests); each listens on a port
+ * given to it.
+ */
+export function devFailedStartCase(spec: FailedStartSpec): CompatCase {
+  const testCase: CompatCase = {
+    name: spec.name,
+    files: spec.files,
+    fast: spec.fast,
+    steps: [],
+    async run(): Promise<CaseOutcome> {
+      const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
+      for (const dir of Object.values(dirs)) for (const [link, target] of Object.entries(spec.symlinks ?? {})) symlinkSync(target, path.join(dir, link));
+      const problems: string[] = [];
+      const notes: string[] = [];
+      const children: ChildProcess[] = [];
+      try {
+        const started = await Promise.all(
+          (["wrangler", "bunflare"] as const).map(async (tool) => {
+            const port = await freePort();
+            const argv = ["dev", "--port", String(port), ...(tool === "wrangler" ? ["--inspector-port", String(await freePort())] : [])];
+            const options = { cwd: dirs[tool], env: toolEnv(dirs[tool]), detached: true };
+            const child = tool === "wrangler" ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], options) : spawn(BUNFLARE_BIN, argv, options);
+            children.push(child);
+            let stderr = "";
+            child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.stdout!.resume();
+            const failed = await pollUntil(() => spec.stderrUntil.test(stderr.replace(ANSI_CODES, "")), READY_TIMEOUT_MS);
+            if (!failed) problems.push(`${tool} printed nothing matching ${spec.stderrUntil} on stderr:\n${stderr}`);
+            return { url: `http://127.0.0.1:${port}`, stderr: () => normalize(stderr, tool, dirs[tool]) };
+          }),
+        );
+        if (problems.length) return { name: spec.name, ok: false, problems };
+        const [wrangler, bunflare] = started as [(typeof started)[0], (typeof started)[0]];
+        const label = `${spec.request.method ?? "GET"} ${spec.request.path}`;
+        // A server that never started listens nowhere: that is its answer too.
+        const answer = (url: string) => probe(url, spec.request).catch((error: Error & { code?: string }): Seen => {
+          if (error.code !== "ECONNREFUSED") throw error;
+          return { status: 0, body: "<not listening>", headers: {} };
+        });
+        const responses = { wrangler: shown(spec.request, await answer(wrangler.url)), bunflare: shown(spec.request, await answer(bunflare.url)) };
+        const streams = [
+          { label, stream: "stdout" as const, texts: responses, expected: spec.request.expected ?? [] },
+          { label: "stderr", stream: "stderr" as const, texts: { wrangler: wrangler.stderr(), bunflare: bunflare.stderr() }, expected: spec.stderrExpected ?? [] },
+        ];
+        for (const { label, stream, texts, expected } of streams) {
+          const applied = new Set<ExpectedDifference>();
+          const problem = compareStream(label, stream, texts, expected, [], applied);
+          if (problem) problems.push(problem);
+          for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
+        }
+      } finally {
+        for (const child of children) kill(child);
+        for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
       }
       return { name: spec.name, ok: problems.length === 0, problems, notes };
     },

@@ -29,6 +29,12 @@ export default {
       case "/loader-bad": return run(() => env.LOADER.load({ mainModule: "missing.js", modules: {} }).getEntrypoint().fetch("http://x/"));
       case "/dispatch": return run(async () => (await env.DISPATCH.get("customer-worker").fetch("http://x/")).text());
       case "/vectorize": return run(() => env.VEC.query([1, 2, 3]));
+      case "/shapes": return Response.json({
+        ai: [typeof env.AI.notAMethod, "notAMethod" in env.AI, typeof env.AI.run, JSON.stringify(env.AI)],
+        vec: [typeof env.VEC.whatever, Object.keys(env.VEC), env.VEC.indexId],
+        cert: [typeof env.CERT.whatever, "whatever" in env.CERT, String(env.CERT), JSON.stringify(env.CERT), env.CERT.then],
+        dispatched: [typeof env.DISPATCH.get("w"), String(env.DISPATCH.get("w")), await env.DISPATCH.get("w").foo().catch((e) => e.message)],
+      });
       case "/pipeline": return run(async () => (await env.PIPE.send([{ a: 1 }])) ?? "sent");
     }
     return new Response("not found", { status: 404 });
@@ -77,6 +83,15 @@ test("bindings wrangler would reach Cloudflare for are named once in a warning, 
   // An unsafe binding of an unknown type is left out, as wrangler leaves it out.
   expect(await get("/keys")).toEqual(["AI", "CERT", "DISPATCH", "LOADER", "PIPE", "UNSAFE_LIMIT", "VEC"]);
   expect(await get("/vectorize")).toEqual({ error: "Error: Binding VEC needs to be run remotely" });
+});
+
+test("remote-only stand-ins show what wrangler's do: AI and Vectorize have no unknown members, a Fetcher has every one", async () => {
+  expect(await get("/shapes")).toEqual({
+    ai: ["undefined", false, "function", '{"lastRequestId":null,"aiGatewayLogId":null,"lastRequestHttpStatusCode":null,"lastRequestInternalStatusCode":null}'],
+    vec: ["undefined", ["fetcher", "indexId", "indexVersion", "useNdJson"], "idx"],
+    cert: ["function", true, "[object Fetcher]", "{}", null],
+    dispatched: ["function", "[object JsRpcPromise]", "Binding DISPATCH needs to be run remotely"],
+  });
 });
 
 test("an unsafe ratelimit binding limits as [[ratelimits]] does", async () => {

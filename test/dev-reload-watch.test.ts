@@ -175,6 +175,22 @@ describe("which edits reload, as wrangler's watchers decide", () => {
     await eventually(async () => (await text("/")) === "v2");
   });
 
+  test("no_bundle: a module under node_modules edited without a reload is read again at the next reload", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": NO_BUNDLE,
+      "src/index.js": 'import { word } from "./node_modules/dep/index.js";\nimport { tail } from "./lib.js";\nexport default { fetch() { return new Response(word + tail); } };\n',
+      "src/node_modules/dep/index.js": 'export const word = "v1";\n',
+      "src/lib.js": 'export const tail = " a";\n',
+    });
+    expect(await text("/")).toBe("v1 a");
+    write(dir, "src/node_modules/dep/index.js", 'export const word = "v2";\n');
+    await Bun.sleep(500);
+    expect(reloads(dev)).toBe(0);
+    write(dir, "src/lib.js", 'export const tail = " b";\n');
+    await eventually(async () => (await text("/")).endsWith(" b"));
+    expect(await text("/")).toBe("v2 b");
+  });
+
   test("no_bundle: a new file under the module root does not reload, as wrangler; its first edit does, and so does a file deleted and written again", async () => {
     const { dir, dev, text } = await serve({
       "wrangler.toml": NO_BUNDLE,

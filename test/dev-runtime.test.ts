@@ -73,6 +73,27 @@ export default {
 const config = (extra: string, main = "index.js") => `name = "probe"\nmain = "${main}"\n${extra}\n[vars]\nGREETING = "hi"\nCOUNT = 3\n`;
 
 describe("the global scope worker code sees", () => {
+  test("an EventTarget's on<type> function runs before its listeners; true cancels; its throw leaves dispatchEvent and stops the listeners", async () => {
+    const worker = `export default {
+      fetch() {
+        const out = [];
+        class Sub extends EventTarget {}
+        const t = new Sub();
+        t.addEventListener("foo", () => out.push("listener"));
+        t.onfoo = (e) => { out.push("handler " + (e.target === t)); return true; };
+        const event = new Event("foo", { cancelable: true });
+        out.push(t.dispatchEvent(event), event.defaultPrevented);
+        t.onfoo = () => { throw new Error("boom"); };
+        try { t.dispatchEvent(new Event("foo")); } catch (e) { out.push(e.message); }
+        t.onfoo = "not a function";
+        out.push(t.dispatchEvent(new Event("foo")));
+        return Response.json(out);
+      },
+    };`;
+    const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": worker });
+    expect(await (await get("/")).json()).toEqual(["handler true", "listener", false, true, "boom", "listener", true]);
+  });
+
   test("without nodejs_compat: no Bun, no Node globals, eval and every Function constructor refused", async () => {
     const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": PROBE });
     const seen = (await (await get("/")).json()) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // bunflare dev end to end: real processes on free ports, real HTTP.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanedAfterEach, eventually, project, spawnDev, startDev, write } from "./dev-helpers.ts";
-import { readdirSync } from "node:fs";
+import { readdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 
 setDefaultTimeout(30_000);
@@ -476,6 +476,33 @@ describe("bunflare dev start-up failures", () => {
       expect(dev.output()).toContain(`⎔ Starting local server...\n[wrangler:info] Ready on http://localhost:${port}`);
       expect(dev.output()).not.toContain("Reloading local server");
       expect(dev.output()).not.toContain("Local server updated and ready");
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  test("no_bundle: a module symlink that leads nowhere fails the build (a 503 at start, the last good worker later), as does one to a directory", async () => {
+    const dir = project({
+      "wrangler.toml": toml("src/index.js", "no_bundle = true\n"),
+      "src/index.js": 'import a from "./link.txt";\nexport default { fetch() { return new Response("v1 " + a); } };\n',
+      "src/sub/keep.md": "x",
+    });
+    dirs.push(dir);
+    symlinkSync("target.txt", path.join(dir, "src/link.txt"));
+    const dev = await spawnDev(dir);
+    const { port } = dev;
+    try {
+      await eventually(async () => dev.output().includes(`Missing file or directory: ${path.join(dir, "src/link.txt")}`), 15_000);
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
+      expect(dev.output().split("Missing file or directory").length - 1).toBe(1);
+      write(dir, "src/target.txt", "linked");
+      write(dir, "src/index.js", 'import a from "./link.txt";\nexport default { fetch() { return new Response("v2 " + a); } };\n');
+      await eventually(async () => dev.output().includes("Ready on"), 15_000);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("v2 linked");
+      symlinkSync("sub", path.join(dir, "src/dir.txt"));
+      write(dir, "src/index.js", 'export default { fetch() { return new Response("v3"); } };\n');
+      await eventually(async () => dev.output().includes("The module dir.txt is a directory (a symbolic link to one)"), 15_000);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("v2 linked");
     } finally {
       await dev.stop();
     }

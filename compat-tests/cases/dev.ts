@@ -1,6 +1,6 @@
 // `dev`: the same fixtures served by wrangler dev and bunflare dev, responses compared.
 import { MODULE_RULE_BUILD_ERROR, type CompatCase } from "../harness.ts";
-import { devCase, workerToml } from "../dev-harness.ts";
+import { devCase, devFailedStartCase, workerToml } from "../dev-harness.ts";
 
 export const cases: CompatCase[] = [
   devCase({
@@ -220,6 +220,23 @@ cases.push(
     ],
     compareReloadLog: true,
   }),
+  devCase({
+    // wrangler's watcher of the module root leaves out node_modules and .git, even for a module the worker imports.
+    name: "dev: no_bundle: an edit under node_modules or .git in the module root does not reload; one beside them does",
+    files: {
+      "wrangler.toml": 'name = "nobundle-ignored"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./node_modules/dep/index.js";\nimport { tail } from "./lib.js";\nexport default { fetch() { return new Response(word + tail); } };\n',
+      "src/node_modules/dep/index.js": 'export const word = "v1";\n',
+      "src/lib.js": 'export const tail = " a";\n',
+      "src/.git/HEAD": "ref: refs/heads/main\n",
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      { files: { "src/node_modules/dep/index.js": 'export const word = "v2";\n', "src/.git/HEAD": "ref: refs/heads/other\n" }, quietMs: 3_000 },
+      { files: { "src/lib.js": 'export const tail = " b";\n' }, waitFor: "/", until: / b$/, requests: [{ path: "/" }] },
+    ],
+    compareReloadLog: true,
+  }),
   // Bunflare did not warn about the rules wrangler drops. Wrangler reads the rules when it
   // sets up a bundle (once here), and again on each reload of an unbundled worker.
   ...[false, true].map((noBundle) =>
@@ -299,6 +316,34 @@ cases.push(
       // Unbundled, wrangler's error has no build box: the same words.
       stderrExpected: noBundle ? undefined : [MODULE_RULE_BUILD_ERROR],
     });
+  }),
+  devFailedStartCase({
+    // Bunflare printed the error (twice) and served the worker without the module, as if it had none.
+    name: "dev: no_bundle: a module symlink that leads nowhere fails the first build: the error, and no worker served",
+    files: {
+      "wrangler.toml": workerToml("broken-link", "index.js", "no_bundle = true\n"),
+      "index.js": 'import a from "./broken.txt";\nexport default { fetch() { return new Response("linked " + a); } };\n',
+    },
+    symlinks: { "broken.txt": "target.txt" },
+    stderrUntil: /broken\.txt/,
+    request: {
+      path: "/",
+      answerWithinMs: 3_000,
+      expected: [
+        {
+          reason:
+            "wrangler never starts its server (a request is refused), nor does it after the link is fixed (it then reloads in a loop); bunflare answers 503 pointing to its output, and the next build that finds the module serves",
+          wrangler: (text) => (/"status": 0,/.test(text) ? "no worker served" : text),
+          bunflare: (text) => (/"status": 503,/.test(text) ? "no worker served" : text),
+        },
+      ],
+    },
+    stderrExpected: [
+      {
+        reason: "wrangler's error is the bare ENOENT of its read; bunflare's is its error for a module file that is missing (as deploy prints it under both)",
+        bunflare: (text) => text.replace(/A file or directory could not be found\.[^]*?Missing file or directory: (<DIR>\/broken\.txt)[^]*?Please check the file path and try again\./, "ENOENT: no such file or directory, open '$1'‹0›"),
+      },
+    ],
   }),
   devCase({
     // Only rules whose globs were all `**/*.ext` were applied to unbundled modules: the rest gave the file's path.

@@ -77,7 +77,49 @@ const WORKER = `export default {
 };
 `;
 
+// What user code can see of each stand-in without calling it (unknown members, typeof, in,
+// keys, String, JSON, constructor), then what calls and awaits on it give.
+const SHAPE_WORKER = `const show = (f) => { try { const v = f(); return typeof v === "function" ? "fn" : typeof v === "string" ? JSON.stringify(v) : String(v); } catch (e) { return "threw " + e.message; } };
+const settle = async (f) => { try { const v = await f(); return "ok " + typeof v; } catch (e) { return "threw " + e.constructor.name + ": " + e.message; } };
+export default {
+  async fetch(request, env) {
+    const out = [];
+    for (const name of Object.keys(env).sort()) {
+      const b = name === "DISP" ? env.DISP.get("w") : env[name];
+      out.push([name, "typeof=" + typeof b, "notAMethod=" + show(() => b.notAMethod), "typeofWhatever=" + typeof b.whatever,
+        "in=" + show(() => "query" in b) + "/" + show(() => "zzz" in b), "keys=" + show(() => JSON.stringify(Object.keys(b))),
+        "own=" + show(() => Object.getOwnPropertyNames(b).join(",")), "str=" + show(() => String(b)), "then=" + show(() => b.then),
+        "run=" + show(() => b.run), "query=" + show(() => b.query), "fetch=" + show(() => b.fetch), "get=" + show(() => b.get),
+        "json=" + show(() => JSON.stringify(b)), "ctor=" + show(() => b.constructor?.name), "tag=" + show(() => Object.prototype.toString.call(b))].join(" "));
+    }
+    out.push("DISP itself keys=" + show(() => JSON.stringify(Object.keys(env.DISP))) + " notAMethod=" + show(() => env.DISP.notAMethod) + " str=" + show(() => String(env.DISP)));
+    out.push("AI.run " + await settle(() => env.AI.run("m", {})));
+    out.push("AI.models " + await settle(() => env.AI.models()));
+    out.push("AI.gateway " + await settle(() => env.AI.gateway("g")));
+    out.push("VEC.describe " + await settle(() => env.VEC.describe()));
+    out.push("VEC.fetcher.x " + await settle(() => env.VEC.fetcher.x()));
+    out.push("DISP await get " + await settle(() => env.DISP.get("w")));
+    out.push("DISP get.fetch " + await settle(() => env.DISP.get("w").fetch("http://x/")));
+    out.push("DISP get.foo " + await settle(() => env.DISP.get("w").foo()));
+    out.push("DISP get.catch " + await env.DISP.get("w").catch((e) => "caught " + e.message));
+    out.push("CERT.fetch " + await settle(() => env.CERT.fetch("http://x/")));
+    out.push("CERT.foo " + await settle(() => env.CERT.foo()));
+    out.push("CERT.foo.bar " + await settle(() => env.CERT.foo.bar()));
+    out.push("CERT await foo " + await settle(() => env.CERT.foo));
+    out.push("CERT symbol " + (Symbol.iterator in env.CERT) + " " + typeof env.CERT[Symbol.iterator]);
+    out.push("AIS.search " + await settle(() => env.AIS.search({})));
+    return new Response(out.join("\\n"));
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
+  devCase({
+    name: "dev --local: Cloudflare-only bindings look as wrangler's stand-ins do (AI and Vectorize wrappers with no unknown members, Fetchers and RPC promises elsewhere) and fail on use alike",
+    files: { "wrangler.toml": everyKind(""), "index.js": SHAPE_WORKER },
+    args: ["--local"],
+    requests: [{ path: "/" }],
+  }),
   devCase({
     name: "dev --local: remote unset on every Cloudflare-only binding warns in wrangler's words and order, and each fails on use",
     files: { "wrangler.toml": everyKind(""), "index.js": WORKER },

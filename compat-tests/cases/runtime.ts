@@ -50,7 +50,60 @@ export default {
 };
 `;
 
+// `on<type>` properties of EventTargets that are not WebSockets: when workerd calls them,
+// in which order, with what `this`, what their return and exception do.
+const ON_HANDLERS = `export default {
+  async fetch() {
+    const out = [];
+    const t = new EventTarget();
+    t.addEventListener("foo", () => out.push("listener1"));
+    t.onfoo = function (e) { out.push("onfoo this=" + (this === globalThis ? "global" : typeof this) + " type=" + e.type + " phase=" + e.eventPhase + " target=" + (e.target === t) + " current=" + (e.currentTarget === t)); };
+    t.addEventListener("foo", () => out.push("listener2"));
+    out.push("returned " + t.dispatchEvent(new Event("foo")));
+    out.push("own=" + Object.getOwnPropertyNames(t).join(",") + " unset=" + new EventTarget().onbar);
+    for (const value of [true, false, 1, undefined]) {
+      for (const cancelable of [true, false]) {
+        const x = new EventTarget(); const e = new Event("foo", { cancelable });
+        x.onfoo = () => value;
+        out.push("return " + value + " cancelable=" + cancelable + " -> " + x.dispatchEvent(e) + " prevented=" + e.defaultPrevented);
+      }
+    }
+    class Sub extends EventTarget {}
+    const s = new Sub(); s.onping = () => out.push("subclass onping"); s.dispatchEvent(new Event("ping"));
+    const n = new EventTarget(); n.onfoo = "not a function"; n.dispatchEvent(new Event("foo"));
+    n.onfoo = { handleEvent: () => out.push("object handler called") }; n.dispatchEvent(new Event("foo"));
+    n.onfoo = () => out.push("first"); n.onfoo = () => out.push("replaced"); n.dispatchEvent(new Event("foo"));
+    n.onfoo = null; n.dispatchEvent(new Event("foo"));
+    const h = new EventTarget(); h.onfoo = () => { throw new Error("boom"); }; h.addEventListener("foo", () => out.push("listener after a throwing handler"));
+    try { h.dispatchEvent(new Event("foo")); out.push("throwing handler: dispatch returned"); } catch (e) { out.push("throwing handler: dispatch threw " + e.message); }
+    const st = new EventTarget(); st.onfoo = () => out.push("handler before stopImmediatePropagation"); st.addEventListener("foo", (e) => e.stopImmediatePropagation()); st.dispatchEvent(new Event("foo"));
+    const c = new EventTarget(); c.onFoo = () => out.push("onFoo for Foo"); c.dispatchEvent(new Event("Foo")); c.dispatchEvent(new Event("foo"));
+    const g = new EventTarget(); Object.defineProperty(g, "onfoo", { get() { out.push("getter read"); return () => out.push("getter's function"); } }); g.dispatchEvent(new Event("foo"));
+    const r = new EventTarget(); r.onfoo = () => out.push("old handler"); r.addEventListener("foo", () => { r.onfoo = () => out.push("new handler"); }); r.dispatchEvent(new Event("foo")); r.dispatchEvent(new Event("foo"));
+    const a = new EventTarget(); a.onfoo = async () => out.push("async handler"); a.dispatchEvent(new CustomEvent("foo", { detail: 1 }));
+    const ac = new AbortController(); out.push("onabort " + ac.signal.onabort + " " + ("onabort" in ac.signal)); ac.signal.onabort = () => out.push("onabort ran"); ac.abort();
+    return new Response(out.join("\\n"));
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
+  devCase({
+    name: "runtime: EventTarget calls an on<type> function property before the listeners, on plain targets and subclasses; true cancels, a throw stops dispatch",
+    fast: true,
+    files: { "wrangler.toml": toml('compatibility_date = "2025-06-01"'), "index.js": ON_HANDLERS },
+    requests: [
+      {
+        path: "/",
+        expected: [
+          {
+            reason: "workerd calls the handler with the global object as this; bunflare's is the host's global, which a worker's globalThis (its own view of it) is not",
+            bunflare: (text) => text.replace("onfoo this=object", "onfoo this=global"),
+          },
+        ],
+      },
+    ],
+  }),
   devCase({
     name: "runtime: without nodejs_compat a worker sees no Bun and no Node globals, and eval is refused",
     fast: true,

@@ -22,6 +22,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { workerConsole } from "./worker-console.ts";
 import { isPackageFile } from "./own-code.ts";
+import "./event-handlers.ts";
 import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
 import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts";
 
@@ -211,13 +212,14 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
  * so the next import evaluates each of them again from its file: fresh module globals and
  * the file's current text (Bun keys a module by its path and ignores a file URL's query).
  * The dropped modules are then kept alive only by the old worker, and freed with it.
- * Packages (node_modules) stay loaded, as a bundler's pre-bundled dependencies do; and
- * bunflare's own files are never dropped.
+ * Those under node_modules too: wrangler sends them to workerd as modules like the others,
+ * read again at each reload, so an edit there shows at the next reload though it
+ * does not cause one. Bunflare's own files are never dropped.
  */
 export function forgetUserModules(dir: string): void {
   const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const file of Object.keys(require.cache)) {
-    if (!file.startsWith(root) || file.includes(`${path.sep}node_modules${path.sep}`, root.length - 1) || isPackageFile(file)) continue;
+    if (!file.startsWith(root) || isPackageFile(file)) continue;
     delete require.cache[file];
   }
 }

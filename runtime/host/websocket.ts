@@ -4,6 +4,8 @@
 // and relays between it and the worker's end. `new WebSocket(url)` is an
 // outgoing socket of the same class, over Bun's client.
 
+import { dispatchToListeners } from "./event-handlers.ts";
+
 export interface SocketSink {
   send(data: string | ArrayBuffer | Uint8Array): void;
   close(code?: number, reason?: string): void;
@@ -269,7 +271,7 @@ export class WorkerWebSocket extends EventTarget {
         reportError(error);
       }
     }
-    this.dispatchEvent(event);
+    dispatchToListeners.call(this, event);
   }
 }
 

@@ -25,6 +25,7 @@ import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNo
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
 
+import type { FoundModules } from "../bundle/additional-modules.ts";
 /** Additional modules' lookup, loaded only for workers that have them. */
 const additionalModules = () => require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
 
@@ -39,6 +40,8 @@ export interface Slot {
   watched: Set<string>;
   /** An unbundled worker's module root (base_dir, else main's directory): wrangler reloads on a change under it. */
   moduleRoot?: string;
+  /** An unbundled worker's additional modules, as its last build found them (none after a failed one). */
+  modules?: FoundModules;
   /** Whether the last reload got past the build: a bundle, or an unbundled worker's module search (its failure, if any, was at start). */
   built?: boolean;
 }
@@ -254,15 +257,16 @@ export class DevSession {
       this.watchAll(slot, [s.main, slot.moduleRoot]);
       // As wrangler, which reads the rules again for each unbundled reload.
       for (const warning of ignoredRulesWarnings(loaded.config.rules)) this.console.warn(warning);
-      // As wrangler: a file under the module root that only a removed rule matches fails the build.
-      if (parseRules(loaded.config.rules).removed.length) {
-        try {
-          additionalModules().findAdditionalModules(search, s.main, loaded.config.rules);
-        } catch (error) {
-          if (!(error instanceof UserError)) throw error;
-          log.error(error.message);
-          return false;
-        }
+      // The module search is this worker's build: a file under the module root that only a
+      // removed rule matches fails it, as under wrangler, and so does a matched symlink that leads
+      // nowhere or to a directory (where wrangler stops serving, with an unhandled rejection).
+      slot.modules = undefined;
+      try {
+        slot.modules = additionalModules().findAdditionalModules(search, s.main, loaded.config.rules);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        log.error(error.message);
+        return false;
       }
       loadRuleModulesUnder(slot.moduleRoot, loaded.config.rules);
       slot.built = true;
@@ -327,6 +331,7 @@ export class DevSession {
       if (slot.bundler) await slot.bundler.dispose();
       slot.bundler = this.bundles(slot) ? await this.makeBundler(slot) : undefined;
       slot.moduleRoot = undefined;
+      slot.modules = undefined;
       this.watchAll(slot, [fresh.main, ...fresh.watchDirs.filter(existsSync)]);
       return true;
     } catch (error) {
@@ -397,13 +402,15 @@ export class DevSession {
     if (this.bundles(slot) && !config.find_additional_modules) return;
     const { main } = slot.settings;
     const modules = additionalModules();
-    let found;
+    let found = slot.modules;
     try {
-      found = modules.findAdditionalModules(modules.moduleSearchOf(loaded, main), main, config.rules);
+      // At start this can run before the first build is done.
+      found ??= modules.findAdditionalModules(modules.moduleSearchOf(loaded, main), main, config.rules);
     } catch (error) {
-      // Where removed rules exist, the build ran this same search and said why it failed (src/bundle, reload()).
+      // The build ran this same search and said why it failed: an unbundled worker's always
+      // (reload()), a bundle's where removed rules exist (src/bundle).
       if (!(error instanceof UserError)) throw error;
-      if (!parseRules(config.rules).removed.length) log.error(error.message);
+      if (this.bundles(slot) && !parseRules(config.rules).removed.length) log.error(error.message);
       return;
     }
     for (const warning of found.warnings) this.console.warn(warning);

@@ -4,7 +4,7 @@
 // env.<binding>.get() throws. Bunflare does the same, word for word.
 import type { BindingDescriptor } from "../descriptor.ts";
 import { json, warnUnknown } from "../config-checks.ts";
-import { remoteStub } from "../remote-only/descriptor.ts";
+import { dispatchedStub } from "../remote-only/descriptor.ts";
 
 export interface DispatchNamespaceConfig {
   binding: string;
@@ -42,7 +42,7 @@ export const dispatchNamespacesDescriptor: BindingDescriptor<DispatchNamespaceCo
   }),
   remoteSupport: "remote",
   unavailable: (entry) => (entry.remote === true ? "Dispatch Namespace" : undefined),
-  // miniflare's stand-in: get() gives a worker stub whose every use says it needs Cloudflare.
-  createEnv: (entry) => ({ get: () => remoteStub(entry.binding, true) }),
+  // miniflare's stand-in: get() gives an RPC promise whose every use says it needs Cloudflare.
+  createEnv: (entry) => ({ get: () => dispatchedStub(entry.binding) }),
   typeName: () => "DispatchNamespace",
 };
