@@ -21,11 +21,11 @@ import { UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
+import type { FoundModules } from "../bundle/additional-modules.ts";
 
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
 
-import type { FoundModules } from "../bundle/additional-modules.ts";
 /** Additional modules' lookup, loaded only for workers that have them. */
 const additionalModules = () => require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");
 
