@@ -181,9 +181,9 @@ const LEVEL_COLOURS = { error: kleur.red, warn: kleur.yellow, info: kleur.green 
  * (the endpoints' and bindings' lines, the worker's errors).
  */
 const devLogNames = { proxy: "wrangler", user: "wrangler" };
-export function nameDevLogsByWorker(): void {
-  devLogNames.proxy = "wrangler-ProxyWorker";
-  devLogNames.user = "wrangler-UserWorker";
+export function nameDevLogsByWorker(byWorker: boolean): void {
+  devLogNames.proxy = byWorker ? "wrangler-ProxyWorker" : "wrangler";
+  devLogNames.user = byWorker ? "wrangler-UserWorker" : "wrangler";
 }
 
 /** A dev-server log line as miniflare prints it: "[wrangler:info] message", the prefix in its level's colour. */

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { cleanedAfterEach, project, startDev } from "./dev-helpers.ts";
-import { headerAddresses } from "../runtime/bindings/send-email/addresses.ts";
+import { headerAddresses } from "../runtime/bindings/send-email/headers.ts";
 
 const TOML = 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n';
 const WORKER = `import { EmailMessage } from "cloudflare:email";

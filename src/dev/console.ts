@@ -19,7 +19,7 @@ export class DevConsole {
 
   constructor(level: LogLevel = "log") {
     this.level = LEVELS.indexOf(level);
-    if (level === "debug") nameDevLogsByWorker();
+    nameDevLogsByWorker(level === "debug");
   }
 
   /** A line at a wrangler log level. Lines are batched per tick: one write per

@@ -6,19 +6,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { devLogLine, kleur } from "../log.ts";
-import { header, parseHeaders } from "../../runtime/bindings/send-email/index.ts";
-import { headerAddress, headerAddresses } from "../../runtime/bindings/send-email/addresses.ts";
+import { header, headerAddress, headerAddresses, parseHeaders, type Header } from "../../runtime/bindings/send-email/headers.ts";
 import { RAW_EMAIL } from "../../runtime/modules/email.ts";
 import { HandlerError, type LoadedWorker } from "../../runtime/host/index.ts";
 import type { DevConsole } from "./console.ts";
 import { plainText } from "./encoding.ts";
 
-type Parsed = { key: string; value: string }[];
-
-
 // postal-mime's failure on a message with no bytes, which miniflare passes on.
 const EMPTY_MESSAGE = "TypeError: Cannot read properties of undefined (reading 'value')";
-
 
 /** A message id as miniflare makes one for forward() and reply(). */
 const messageId = () => `${crypto.randomUUID().replaceAll("-", "")}@example.com`;
@@ -101,7 +96,7 @@ export async function handleEmail(request: Request, worker: LoadedWorker, devCon
 }
 
 /** miniflare's rules for whether an incoming email may be replied to (auto-responses and long threads may not). */
-function replyable(parsed: Parsed, log: (level: "error", line: string) => void): boolean {
+function replyable(parsed: Header[], log: (level: "error", line: string) => void): boolean {
   const suppress = header(parsed, "x-auto-response-suppress")?.toLowerCase();
   if (suppress !== undefined && suppress !== "none") return false;
   const autoSubmitted = header(parsed, "auto-submitted")?.toLowerCase();

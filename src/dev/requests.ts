@@ -101,9 +101,9 @@ function finish(entry: Entry): void {
   if (failed(entry)) route.errors++;
 }
 
-/** The path of a request's URL, without parsing all of it on every request (Bun gives just the path when the Host is no valid host). */
+/** The path of an absolute URL, without parsing all of it on every request. */
 export function pathOf(url: string): string {
-  const start = url.charCodeAt(0) === 47 ? 0 : url.indexOf("/", url.indexOf("//") + 2);
+  const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
   let end = url.indexOf("?", start);
   const hash = url.indexOf("#", start);

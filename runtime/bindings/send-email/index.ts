@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Store } from "../../store/index.ts";
 import type { BindingContext } from "../descriptor.ts";
 import type { SendEmailConfig } from "./descriptor.ts";
-import { headerAddress } from "./addresses.ts";
+import { header, headerAddress, parseHeaders } from "./headers.ts";
 
 const RAW_EMAIL = Symbol.for("bunflare.email.raw");
 
@@ -44,26 +44,6 @@ function emailOf(address: Address | undefined | null): string {
 }
 const formatAddress = (address: Address) => (typeof address === "string" ? address : `"${address.name}" <${address.email}>`);
 const asList = <T>(value: T | T[]) => (Array.isArray(value) ? value : [value]);
-
-/** Header lines as postal-mime reads them: unfolded, whitespace collapsed, a line without ":" is a name with an empty value. */
-export function parseHeaders(raw: string): { key: string; value: string }[] {
-  const end = raw.search(/\r?\n\r?\n/);
-  const lines = (end === -1 ? raw : raw.slice(0, end)).split(/\r?\n/);
-  const headers: { key: string; value: string }[] = [];
-  for (const line of lines) {
-    if (/^\s/.test(line) && headers.length) headers[headers.length - 1]!.value += " " + line.trim();
-    else {
-      const flat = line.replace(/\s+/g, " ");
-      const colon = flat.indexOf(":");
-      headers.push(colon < 0 ? { key: flat.trim(), value: "" } : { key: flat.slice(0, colon).trim(), value: flat.slice(colon + 1).trim() });
-    }
-  }
-  return headers;
-}
-
-/** The last header of a name (postal-mime's pick), if it has a value. */
-export const header = (headers: { key: string; value: string }[], name: string) => headers.findLast((h) => h.key.toLowerCase() === name)?.value || undefined;
-
 
 /** A header name the Fetch spec's Headers accepts (an RFC 7230 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -1,6 +1,28 @@
-// The addresses in an address-list header (From, To), read as postal-mime reads them:
-// miniflare parses every message with it, so its reading decides which addresses the
-// dev server's checks compare, and what its warnings show.
+// A raw message's header lines, and the addresses in an address-list header (From,
+// To), read as postal-mime reads them: miniflare parses every message with it, so its
+// reading decides what the send_email binding and the dev server's email endpoint
+// check, and what their warnings show.
+
+export type Header = { key: string; value: string };
+
+/** Header lines as postal-mime reads them: unfolded, whitespace collapsed, a line without ":" is a name with an empty value. */
+export function parseHeaders(raw: string): Header[] {
+  const end = raw.search(/\r?\n\r?\n/);
+  const lines = (end === -1 ? raw : raw.slice(0, end)).split(/\r?\n/);
+  const headers: Header[] = [];
+  for (const line of lines) {
+    if (/^\s/.test(line) && headers.length) headers[headers.length - 1]!.value += " " + line.trim();
+    else {
+      const flat = line.replace(/\s+/g, " ");
+      const colon = flat.indexOf(":");
+      headers.push(colon < 0 ? { key: flat.trim(), value: "" } : { key: flat.slice(0, colon).trim(), value: flat.slice(colon + 1).trim() });
+    }
+  }
+  return headers;
+}
+
+/** The last header of a name (postal-mime's pick), if it has a value. */
+export const header = (headers: Header[], name: string) => headers.findLast((h) => h.key.toLowerCase() === name)?.value || undefined;
 
 type Part = "text" | "address" | "comment" | "group";
 
