@@ -327,7 +327,9 @@ export function withoutSecondStartBuild(startup: string): string {
   return startup.replace(/(⎔ Starting local server\.\.\.[^\n]*\n)[^]*?⎔ Reloading local server\.\.\.[^\n]*\n[^\n]*⎔ Local server updated and ready[^\n]*\n/, "$1");
 }
 
-// At --log-level debug wrangler names the logger "wrangler-ProxyWorker", and logs its own calls to the proxy.
+// At --log-level debug wrangler names the logger "wrangler-ProxyWorker" (the name stays in the compared
+// line), and also logs its own calls to its proxy (/cdn-cgi/ProxyWorker/): wrangler's internal traffic,
+// which bunflare has no counterpart of, so those lines are not request lines.
 const isRequestLine = (line: string) =>
   /^(‹[0-9;]*›)*\[wrangler(-ProxyWorker)?:info\](‹[0-9;]*›)* (‹[0-9;]*›)*[A-Z]+(‹[0-9;]*›)* \//.test(line) && !line.includes("/cdn-cgi/ProxyWorker/");
 
