@@ -33,7 +33,7 @@ export interface HttpProbe {
   encoded?: boolean;
   /** Differences on purpose, applied to the shown response (JSON of status, headers, body). */
   expected?: ExpectedDifference[];
-  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>`. */
+  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>` (`<not listening>` from a server that has gone). */
   answerWithinMs?: number;
   /**
    * Also send it over a raw TCP connection (HTTP/1.1, plain http only) and compare what fetch
@@ -51,12 +51,13 @@ export interface ReloadStep {
 }
 
 /**
- * An edit whose build fails: wait until what each has printed on stderr matches `stderrUntil`
- * (there is no new answer to wait for, and wrangler holds requests until a build succeeds).
+ * An edit whose build or load fails: wait until what each has printed (stdout and stderr)
+ * matches `printedUntil` (there is no new answer to wait for, and wrangler holds requests
+ * until a build succeeds).
  */
 export interface FailedReloadStep {
   files: Record<string, string>;
-  stderrUntil: RegExp;
+  printedUntil: RegExp;
   /** Sent once both have printed the failure. */
   requests?: HttpProbe[];
 }
@@ -198,6 +199,8 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
     // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
     // loop). A GET is safe to send again; anything else fails at once.
     if ((error as Error).name === "TimeoutError" && request.answerWithinMs) return { status: 0, body: "<no answer>", headers: {} };
+    // A request one may hold may also meet a server that has gone (wrangler's, after workerd exited).
+    if ((error as { code?: string }).code === "ECONNREFUSED" && request.answerWithinMs) return { status: 0, body: "<not listening>", headers: {} };
     if ((request.method ?? "GET") !== "GET" || (error as Error).name !== "TimeoutError") throw error;
     return await probeOnce(base, request);
   }
@@ -476,10 +479,10 @@ export function devCase(spec: DevCaseSpec): CompatCase {
             await new Promise((resolve) => setTimeout(resolve, step.quietMs));
             continue;
           }
-          if ("stderrUntil" in step) {
+          if ("printedUntil" in step) {
             for (const tool of ["wrangler", "bunflare"] as const) {
-              if (!(await pollUntil(() => step.stderrUntil.test(running[tool]!.stderr()), 30_000))) {
-                problems.push(`${tool} printed no ${step.stderrUntil} on stderr within 30 s`);
+              if (!(await pollUntil(() => step.printedUntil.test(running[tool]!.output()), 30_000))) {
+                problems.push(`${tool} printed no ${step.printedUntil} within 30 s`);
               }
             }
             await compare(step.requests ?? []);

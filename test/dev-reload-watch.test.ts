@@ -129,17 +129,43 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     await eventually(async () => (await text("/")) === "two");
   });
 
+  // Bun keeps a module that failed to load in its registry, failed, without listing it in
+  // require.cache: each error line is awaited so that the bad and the good edit are two reloads.
+  const errors = (dev: DevProcess) => dev.output().split("[wrangler:error]").length - 1;
+
   test("an edit that fails to load keeps the last good worker, and the next good edit is served", async () => {
     const { dir, dev, text } = await serve({
       "wrangler.toml": NO_BUNDLE,
       "src/index.js": 'import { word } from "./word.js";\nexport default { fetch() { return new Response(word); } };\n',
       "src/word.js": 'export const word = "good";\n',
     });
-    write(dir, "src/word.js", 'export const word = ;\n');
-    await dev.waitForOutput(/word\.js/);
+    write(dir, "src/word.js", "export const word = ;\n");
+    await dev.waitForOutput(/SyntaxError/);
     expect(await text("/")).toBe("good");
     write(dir, "src/word.js", 'export const word = "fixed";\n');
     await eventually(async () => (await text("/")) === "fixed");
+    write(dir, "src/word.js", 'throw new Error("top-level");\nexport const word = 1;\n');
+    await dev.waitForOutput(/Error: top-level/);
+    expect(await text("/")).toBe("fixed");
+    write(dir, "src/word.js", 'export const word = "fixed again";\n');
+    await eventually(async () => (await text("/")) === "fixed again");
+  });
+
+  test("a CommonJS module that failed to parse, then threw, is read again once fixed", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": NO_BUNDLE + '[[rules]]\ntype = "CommonJS"\nglobs = ["**/*.cjs"]\n',
+      "src/index.js": 'import w from "./w.cjs";\nexport default { fetch() { return new Response(w.word); } };\n',
+      "src/w.cjs": 'module.exports = { word: "good" };\n',
+    });
+    write(dir, "src/w.cjs", "module.exports = { word: };\n");
+    await eventually(async () => errors(dev) === 1);
+    write(dir, "src/w.cjs", 'module.exports = { word: "fixed" };\n');
+    await eventually(async () => (await text("/")) === "fixed");
+    write(dir, "src/w.cjs", 'throw new Error("top-level");\n');
+    await eventually(async () => errors(dev) === 2);
+    expect(await text("/")).toBe("fixed");
+    write(dir, "src/w.cjs", 'module.exports = { word: "fixed again" };\n');
+    await eventually(async () => (await text("/")) === "fixed again");
   });
 });
 

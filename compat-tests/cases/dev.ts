@@ -376,6 +376,37 @@ cases.push(
     compareReloadLog: true,
   }),
   devCase({
+    // Bunflare kept the module that failed in Bun's registry, so it printed the same SyntaxError at
+    // every later reload and never served the fix (test/dev-reload-watch.test.ts serves the fix).
+    name: "dev: no_bundle: an imported module that stops parsing ends wrangler's runtime; bunflare keeps the last good worker",
+    files: {
+      "wrangler.toml": 'name = "nobundle-syntax"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',
+      "src/index.js": 'import { word } from "./lib.js";\nexport default { fetch() { return new Response(word); } };\n',
+      "src/lib.js": 'export const word = "v1";\n',
+    },
+    requests: [{ path: "/" }],
+    reload: [
+      {
+        files: { "src/lib.js": "export const word = ;\n" },
+        printedUntil: /SyntaxError: Unexpected token ';'/,
+        requests: [
+          {
+            path: "/",
+            answerWithinMs: 3_000,
+            expected: [
+              {
+                reason:
+                  "an unbundled module that no longer parses makes workerd exit under wrangler (\"The Workers runtime failed to start\"), ending the dev session; bunflare prints the same SyntaxError and answers with the last good worker until the module is fixed",
+                wrangler: (text) => (/"status": 0,[^]*"body": "<not listening>"/.test(text) ? "gone, or served by the last good worker" : text),
+                bunflare: (text) => (/"status": 200,[^]*"body": "v1"/.test(text) ? "gone, or served by the last good worker" : text),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  }),
+  devCase({
     // Bunflare's box lacked the indented blank lines esbuild's message ends with, and its colours.
     name: "dev: a reload that fails to build prints wrangler's error box, then a fix reloads",
     files: { "wrangler.toml": workerToml("build-error"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
@@ -383,7 +414,7 @@ cases.push(
     reload: [
       {
         files: { "index.js": 'export default { fetch() { return new Response("v2" } };\n' },
-        stderrUntil: /Build failed/,
+        printedUntil: /Build failed/,
         requests: [
           {
             path: "/",
@@ -408,7 +439,7 @@ cases.push(
     files: { "wrangler.toml": workerToml("build-error-plain"), "index.js": 'export default { fetch() { return new Response("v1"); } };\n' },
     env: { NO_COLOR: "1" },
     requests: [{ path: "/" }],
-    reload: [{ files: { "index.js": 'import "./missing.js";\nexport default { fetch() { return new Response("v2" } };\n' }, stderrUntil: /Build failed/ }],
+    reload: [{ files: { "index.js": 'import "./missing.js";\nexport default { fetch() { return new Response("v2" } };\n' }, printedUntil: /Build failed/ }],
     compareStderr: true,
     stderrExpected: [
       {

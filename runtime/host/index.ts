@@ -16,7 +16,7 @@ import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { isOwnFrame } from "./own-code.ts";
 import { installCryptoExtensions } from "./crypto.ts";
-import { forgetUserModules, lockCodeGeneration, registerUserCode, unshiftStack, type ScopeOptions } from "./scope.ts";
+import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
 
 type Listener = (event: any) => void;
@@ -350,6 +350,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   try {
     exports = (await import(Bun.pathToFileURL(options.file).href)) as Record<string, unknown>;
   } catch (error) {
+    rememberFailedModules(error);
     // The last good worker keeps serving, with its own env.
     state.env = previousEnv;
     throw Object.assign(new Error(mapStack(error)), { mapped: true });

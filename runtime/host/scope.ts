@@ -118,6 +118,12 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
 const scopes = new Map<string, Record<string, unknown>>();
 /** Files loaded with the prelude, for putting stack lines back. */
 const preluded = new Set<string>();
+/**
+ * Module files of user code that Bun may hold in its registry. One that failed to
+ * load (a syntax error, a throw at its top level) stays there, failed, until its entry
+ * is deleted, yet require.cache does not list it; so its name must be known here.
+ */
+const userModules = new Set<string>();
 let pluginInstalled = false;
 const roots = new Set<string>();
 
@@ -198,6 +204,7 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
     setup(build) {
       build.onLoad({ filter: new RegExp(`^${escape(root)}.*\\.m?js(\\?.*)?$`) }, (args) => {
         const file = args.path.split("?")[0]!;
+        userModules.add(file);
         const source = readFileSync(file, "utf8");
         if (isPackageFile(file) || source.startsWith("// @bun")) return { contents: source, loader: "js" };
         preluded.add(file);
@@ -218,10 +225,22 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
  */
 export function forgetUserModules(dir: string): void {
   const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  for (const file of Object.keys(require.cache)) {
-    if (!file.startsWith(root) || isPackageFile(file)) continue;
-    delete require.cache[file];
+  for (const file of Object.keys(require.cache)) if (file.startsWith(root)) userModules.add(file);
+  for (const file of userModules) {
+    if (file.startsWith(root) && !isPackageFile(file)) delete require.cache[file];
   }
+}
+
+/**
+ * Notes the module files a failed load names (the file a syntax error is in, the
+ * files of a top-level throw's stack), which Bun keeps failed, so that the next
+ * load reads them again: a CommonJS or data module is not seen by the plugin.
+ */
+export function rememberFailedModules(error: unknown): void {
+  const position = (error as { position?: { file?: unknown } } | undefined)?.position;
+  if (typeof position?.file === "string") userModules.add(position.file);
+  const stack = error instanceof Error ? error.stack : undefined;
+  for (const match of stack?.matchAll(/(?:file:\/\/)?(\/[^\s():?]+):\d+:\d+/g) ?? []) userModules.add(match[1]!);
 }
 
 /**
