@@ -9,7 +9,7 @@ import { Database } from "bun:sqlite";
 import { openStore, type Store } from "../runtime/store/index.ts";
 import { createD1Database, openD1Engine, type D1Database } from "../runtime/bindings/d1/index.ts";
 import { literalShape, type LiteralShape } from "../runtime/bindings/d1/shape.ts";
-import { splitStatements } from "../runtime/bindings/d1/split.ts";
+import { eachStatement, splitStatements } from "../runtime/bindings/d1/split.ts";
 
 const TABLE = "CREATE TABLE t (a, b TEXT, c REAL, d INTEGER)";
 
@@ -139,8 +139,12 @@ describe("splitting a script with shapes", () => {
     `INSERT INTO t (a) VALUES (1);;INSERT INTO t (a) VALUES ('it''s');\n\nINSERT INTO t (a) VALUES (NULL)`,
   ];
   test.each(SCRIPTS.map((script, index) => [index, script] as const))("script %d", (_, script) => {
+    const statements: string[] = [];
     const shapes: (LiteralShape | undefined)[] = [];
-    const statements = splitStatements(script, shapes);
+    eachStatement(script, true, (statement, shape) => {
+      statements.push(statement);
+      shapes.push(shape);
+    });
     expect(statements).toEqual(splitStatements(script));
     statements.forEach((statement, index) => {
       if (shapes[index]) expect(shapes[index]).toEqual(literalShape(statement)!);
@@ -183,10 +187,7 @@ describe("a run of lines of one shape", () => {
   test("a script alternating between two tables of one column list stores each row in its table (a '?' in a string too)", async () => {
     await db.exec("CREATE TABLE u (a, b TEXT, c REAL, d INTEGER)");
     const script = Array.from({ length: 6 }, (_, i) => `INSERT INTO ${i % 3 === 2 ? "u" : "t"} (a,b) VALUES(${i},'r${i}${i === 4 ? "?" : ""}');`).join("\n");
-    const shapes: (LiteralShape | undefined)[] = [];
-    const statements = splitStatements(script, shapes);
-    const engine = openD1Engine(store, "shapes");
-    engine.runScript(statements, shapes);
+    openD1Engine(store, "shapes").runScript(script);
     expect((await db.prepare("SELECT a, b FROM t ORDER BY a").raw()).map((row) => row.join())).toEqual(["0,r0", "1,r1", "3,r3", "4,r4?"]);
     expect((await db.prepare("SELECT a, b FROM u ORDER BY a").raw()).map((row) => row.join())).toEqual(["2,r2", "5,r5"]);
   });

@@ -636,6 +636,20 @@ test("sql.exec refuses SQL text over 100000 bytes and bound strings or blobs ove
   expect(() => sql.exec("SELECT length(?) AS n", new Uint8Array(2_200_001))).toThrow(new Error("string or blob too big: SQLITE_TOOBIG"));
 });
 
+test("sql.exec splits a script as SQLite does: a trigger body's CASE ... END and its `;`s stay in the trigger; text after the last statement must be blank", async () => {
+  const sql = (await storage(true)).sql;
+  sql.exec(
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, size TEXT); " +
+      "CREATE TRIGGER sized AFTER INSERT ON t BEGIN UPDATE t SET size = CASE WHEN new.id > 1 THEN 'big;' ELSE 'small' END WHERE id = new.id; END; " +
+      "INSERT INTO t (id) VALUES (1); INSERT INTO t (id) VALUES (2) -- a last comment",
+  );
+  expect(sql.exec("SELECT size FROM t ORDER BY id").raw().toArray()).toEqual([["small"], ["big;"]]);
+  // A comment or an empty `;` after the last statement is an empty last statement to the runtime.
+  expect(sql.exec("; SELECT 1 AS a;\n").one().a).toBe(1);
+  expect(() => sql.exec("SELECT 1 AS a; -- done")).toThrow(new Error("SQL code did not contain a statement."));
+  expect(() => sql.exec("SELECT 1 AS a;;")).toThrow(new Error("SQL code did not contain a statement."));
+});
+
 test("sql.exec returns a cursor with rows, raw rows, column names and read/write counts", async () => {
   const s = await storage(true);
   const sql = s.sql;

@@ -71,6 +71,41 @@ export class Thing extends DurableObject {
 export default { async fetch(request, env) { return Response.json(await env.D.get(env.D.idFromName("x")).probe()); } };
 `;
 
+// How ctx.storage.sql.exec cuts a script into statements: as SQLite does, a trigger body
+// (with a CASE ... END and a ';' in a string) is one statement; comments and empty ones drop out.
+const SQL_SCRIPT_WORKER = `import { DurableObject } from "cloudflare:workers";
+const SCRIPTS = [
+  "CREATE TABLE t (id INTEGER PRIMARY KEY, size TEXT); CREATE TRIGGER sized AFTER INSERT ON t BEGIN UPDATE t SET size = CASE WHEN new.id > 1 THEN 'big;' ELSE 'small' END WHERE id = new.id; END; INSERT INTO t (id) VALUES (1);; INSERT INTO t (id) VALUES (2) -- a last comment",
+  "SELECT size FROM t ORDER BY id",
+  "/* only */ -- comments",
+  ";;",
+  "SELECT 1 AS a; /* trailing */",
+  "SELECT 1 AS a; SELECT 2 AS b",
+  "SELECT 'x;y' AS \\"a;b\\" -- ; in a comment",
+  "CREATE TRIGGER broken AFTER INSERT ON t BEGIN SELECT 1;",
+  "SELECT 1 AS a; ",
+  "SELECT 1 AS a;\\n",
+  "SELECT 1 AS a; ;",
+  "SELECT 1 AS a;; ",
+  "-- lead\\nSELECT 1 AS a",
+  "SELECT 1 AS a; -- between\\nSELECT 2 AS b",
+  "SELECT 1 AS a -- after, no semicolon",
+  "SELECT 1 AS a; -- after\\n",
+  "; SELECT 1 AS a",
+  "/* c */ ; SELECT 1 AS a",
+];
+export class Thing extends DurableObject {
+  async probe() {
+    const out = [];
+    for (const q of SCRIPTS) {
+      try { const c = this.ctx.storage.sql.exec(q); out.push({ rows: c.toArray(), columns: c.columnNames }); } catch (e) { out.push(e.constructor.name + ": " + e.message); }
+    }
+    return out;
+  }
+}
+export default { async fetch(request, env) { return Response.json(await env.D.get(env.D.idFromName("x")).probe()); } };
+`;
+
 // Alarms: setAlarm's argument checks and whole-millisecond times, deleteAll
 // leaving the alarm set, and a throwing alarm() retried with its retry info.
 const ALARM_WORKER = `import { DurableObject } from "cloudflare:workers";
@@ -397,6 +432,11 @@ export const cases: CompatCase[] = [
     files: { "wrangler.toml": config("authorizer"), "index.js": SQL_WORKER },
     requests: [{ path: "/" }],
     fast: true,
+  }),
+  devCase({
+    name: "durable objects: sql.exec cuts a script as SQLite does: a trigger body with CASE ... END is one statement, comments and empty statements drop out",
+    files: { "wrangler.toml": config("scripts"), "index.js": SQL_SCRIPT_WORKER },
+    requests: [{ path: "/" }],
   }),
   devCase({
     name: "durable objects: setAlarm checks its argument and keeps whole milliseconds; a throwing alarm() is retried with its retry info",

@@ -22,9 +22,8 @@ import {
   type AddToConfigArgs,
 } from "./shared/index.ts";
 import type { D1DatabaseConfig } from "../config/types.ts";
-import { createD1Database, d1DatabaseIdFor, failedStatementIndex, openD1Engine } from "../../runtime/bindings/d1/index.ts";
+import { createD1Database, d1DatabaseIdFor, failedStatementIndex, openD1Engine, type ScriptResult } from "../../runtime/bindings/d1/index.ts";
 import { splitStatements, stripTransaction } from "../../runtime/bindings/d1/split.ts";
-import type { LiteralShape } from "../../runtime/bindings/d1/shape.ts";
 import { exportSql } from "../../runtime/bindings/d1/export.ts";
 import {
   DEFAULT_MIGRATIONS_DIR,
@@ -153,32 +152,35 @@ async function executeLocally(project: Project, name: string, sql: string, quiet
     log.info(`🌀 Executing on local database ${name} (${database.id}) from ${readableRelative(path.join(store.dir, "d1"))}:`);
     log.info("🌀 To execute on your remote database, add a --remote flag to your wrangler command.");
   }
-  let statements: string[];
-  const shapes: (LiteralShape | undefined)[] = [];
+  let script: string;
   try {
-    statements = splitStatements(stripTransaction(sql), shapes);
+    script = stripTransaction(sql);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  if (statements.length === 0) statements = [sql];
-  let results;
+  let results: ScriptResult[];
   try {
-    results = await openD1Engine(store, database.id).later((engine) => engine.runScript(statements, shapes));
+    results = await openD1Engine(store, database.id).later((engine) => engine.runScript(script, sql));
   } catch (error) {
     // Wrangler shows the runtime's message without its D1_ERROR prefix.
     const cause = ((error as Error).cause as Error | undefined) ?? (error as Error);
-    throw new UserError(cause.message + whereItFailed(sql, statements, failedStatementIndex(error)));
+    throw new UserError(cause.message + whereItFailed(sql, splitStatements(script), failedStatementIndex(error)));
   }
-  const all = results.map((result) => ({
-    // A dump's INSERTs return no rows: their (fresh, empty) array is used as it is.
-    results: result.results.length === 0 ? result.results : result.results.map((row) => {
+  // A dump's INSERTs return no rows: they share one result per duration, as runScript's do.
+  const rowless = new Map<ScriptResult, ExecuteResult>();
+  const all = results.map((result): ExecuteResult => {
+    if (result.results.length === 0) {
+      let shown = rowless.get(result);
+      if (!shown) rowless.set(result, (shown = { results: [], success: true, meta: { duration: result.duration } }));
+      return shown;
+    }
+    const rows = result.results.map((row) => {
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(row)) out[key] = Array.isArray(value) ? `[${value.join(", ")}]` : value;
       return out;
-    }),
-    success: true as const,
-    meta: { duration: result.duration },
-  }));
+    });
+    return { results: rows, success: true, meta: { duration: result.duration } };
+  });
   if (!quiet) log.info(`🚣 ${all.length} command${all.length === 1 ? "" : "s"} executed successfully.`);
   return all;
 }

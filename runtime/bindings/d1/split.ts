@@ -57,12 +57,22 @@ function isIdentChar(code: number): boolean {
 /**
  * Split SQL text into complete statements (without their final `;`). Text that is
  * only whitespace and comments is dropped; an unterminated last statement is
- * returned as is, so SQLite reports it ("incomplete input"). With `shapes`,
- * shapes[k] is the literal shape (shape.ts) of statement k where the split
- * worked it out.
+ * returned as is, so SQLite reports it ("incomplete input").
  */
-export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)[]): string[] {
+export function splitStatements(sql: string): string[] {
   const out: string[] = [];
+  eachStatement(sql, false, (statement) => void out.push(statement));
+  return out;
+}
+
+/**
+ * splitStatements() one statement at a time, so a caller can run each as it is
+ * found and keep nothing of it (a dump's 100,000 lines are then garbage young).
+ * With `shapes`, a literal INSERT at a statement's start comes with its literal
+ * shape (shape.ts), worked out while finding its end. `end`: where the text after
+ * the statement (and its `;`) starts.
+ */
+export function eachStatement(sql: string, shapes: boolean, visit: (statement: string, shape: LiteralShape | undefined, end: number) => void): void {
   let state = 0;
   let start = 0;
   let sawContent = false;
@@ -86,8 +96,7 @@ export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)
       if (shape) {
         const end = shapeEnd();
         // shapeAt() starts at the statement's first character and stops at its `;`: nothing to trim at the start, whitespace at most at the end.
-        out.push(trimEnd(sql, i, end));
-        shapes[out.length - 1] = shape;
+        visit(trimEnd(sql, i, end), shape, end + 1);
         state = 1;
         i = start = end + 1;
         continue;
@@ -136,13 +145,12 @@ export function splitStatements(sql: string, shapes?: (LiteralShape | undefined)
     if (token === Token.Semi && state === 1) {
       // Without its `;`, as wrangler sends statements: an unbalanced one then
       // fails with SQLite's "incomplete input", the message wrangler shows.
-      if (sawContent) out.push(sql.slice(start, i - 1).trim());
+      if (sawContent) visit(sql.slice(start, i - 1).trim(), undefined, i);
       start = i;
       sawContent = false;
     }
   }
-  if (sawContent) out.push(sql.slice(start).trim());
-  return out;
+  if (sawContent) visit(sql.slice(start).trim(), undefined, n);
 }
 
 function trimEnd(sql: string, from: number, to: number): string {

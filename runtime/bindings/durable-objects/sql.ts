@@ -3,6 +3,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { DurableObjectLimits } from "./limits.ts";
 import { SQL_NO_TRANSACTIONS, TOO_BIG, tooLong } from "./validate.ts";
+import { eachStatement } from "../d1/split.ts";
 
 type SqlValue = string | number | bigint | ArrayBuffer | null;
 type Row = Record<string, SqlValue>;
@@ -182,8 +183,14 @@ export class SqlStorage {
     const db = this.#db();
     const code = String(query);
     if (tooLong(code, DurableObjectLimits.MAX_SQL_LENGTH)) throw new Error("statement too long: SQLITE_TOOBIG");
-    const statements = splitStatements(code);
-    if (statements.length === 0) throw new Error("SQL code did not contain a statement.");
+    const statements: string[] = [];
+    let end = 0;
+    eachStatement(code, false, (statement, _, after) => {
+      statements.push(statement);
+      end = after;
+    });
+    // As the runtime: comments or an empty `;` after the last statement are an empty last statement.
+    if (statements.length === 0 || code.slice(end).trim() !== "") throw new Error("SQL code did not contain a statement.");
     for (const text of statements) {
       if (TRANSACTION_CONTROL.test(text)) throw new Error(SQL_NO_TRANSACTIONS);
       const refused = refusal(db, text);
@@ -244,52 +251,3 @@ function stripLiterals(sql: string): string {
   return sql.replace(/'(?:[^']|'')*'/g, "''");
 }
 
-/**
- * Split a script into statements on top-level semicolons: not inside quotes,
- * comments, or a CREATE TRIGGER ... BEGIN ... END body. Empty statements drop out.
- */
-export function splitStatements(sql: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let depth = 0; // BEGIN ... END nesting inside a trigger body
-  let i = 0;
-  const n = sql.length;
-  const push = (end: number) => {
-    const text = sql.slice(start, end).trim();
-    if (text && !/^(\s|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*$/.test(text)) out.push(text);
-  };
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === "`") {
-      const close = sql.indexOf(c, i + 1);
-      i = close < 0 ? n : close + 1;
-      // A doubled quote is an escaped quote: the loop re-enters on it.
-    } else if (c === "[") {
-      const close = sql.indexOf("]", i + 1);
-      i = close < 0 ? n : close + 1;
-    } else if (c === "-" && sql[i + 1] === "-") {
-      const close = sql.indexOf("\n", i);
-      i = close < 0 ? n : close + 1;
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const close = sql.indexOf("*/", i + 2);
-      i = close < 0 ? n : close + 2;
-    } else if (c === ";") {
-      if (depth === 0) {
-        push(i);
-        start = i + 1;
-      }
-      i++;
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[A-Za-z0-9_$]/.test(sql[j]!)) j++;
-      const word = sql.slice(i, j).toUpperCase();
-      if (word === "BEGIN" && /\bTRIGGER\b/i.test(sql.slice(start, i))) depth++;
-      else if (word === "END" && depth > 0) depth--;
-      i = j;
-    } else {
-      i++;
-    }
-  }
-  push(n);
-  return out;
-}
