@@ -427,6 +427,23 @@ describe("bunflare dev start-up failures", () => {
     expect(output).not.toContain("Ready on");
   });
 
+  test("a port that is not one (--port abc, -1, 70000, 1.5, or dev.port in the config) is one line naming where it came from, exit code 1", () => {
+    const run = (args: string[], config = "") => {
+      const dir = project({ "wrangler.toml": toml() + config, "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' });
+      dirs.push(dir);
+      const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+      const stderr = result.stderr.toString();
+      expect(result.exitCode).toBe(1);
+      expect(stderr).not.toContain("    at ");
+      expect(result.stdout.toString()).not.toContain("Ready on");
+      return stderr.match(/\[ERROR\] (.*)/)?.[1];
+    };
+    expect(run(["--port", "abc"])).toBe("Invalid --port: not a number. A port is a whole number from 0 to 65535.");
+    expect(run(["--port", "-1"])).toBe("Invalid --port: -1. A port is a whole number from 0 to 65535.");
+    expect(run(["--port", "1.5"])).toBe("Invalid --port: 1.5. A port is a whole number from 0 to 65535.");
+    expect(run([], "[dev]\nport = 70000\n")).toBe("Invalid dev.port in the config: 70000. A port is a whole number from 0 to 65535.");
+  });
+
   test("a main that does not parse when dev starts: the build error, no Ready line, exit code 1", () => {
     const dir = project({ "wrangler.toml": toml(), "src/index.js": "export default { fetch() { return ;;; )) } };\n" });
     dirs.push(dir);

@@ -47,6 +47,11 @@ export interface DevAddress {
 
 export function chooseAddress(args: DevArgs, dev: DevConfig | undefined): DevAddress {
   const chosenPort = args.port ?? dev?.port;
+  // Wrangler hands a port like "abc" or 70000 to Miniflare, which dumps its options object; say what is wrong instead.
+  if (chosenPort !== undefined && !(Number.isInteger(chosenPort) && chosenPort >= 0 && chosenPort <= 65535)) {
+    const where = args.port !== undefined ? "--port" : "dev.port in the config";
+    throw new UserError(`Invalid ${where}: ${Number.isNaN(chosenPort) ? "not a number" : chosenPort}. A port is a whole number from 0 to 65535.`);
+  }
   return {
     ip: args.ip ?? dev?.ip ?? "localhost",
     // Like wrangler: without a chosen port, the first free one of 8787-8797 (just 8787 in CI), else any.
