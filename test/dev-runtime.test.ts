@@ -94,7 +94,7 @@ describe("the global scope worker code sees", () => {
     expect(await (await get("/")).json()).toEqual(["handler true", "listener", false, true, "boom", "listener", true]);
   });
 
-  test("a listener that throws ends dispatchEvent() and abort(), which throw it; onabort runs before every listener; nothing is logged", async () => {
+  test("a listener that throws ends dispatchEvent() and abort(), which throw it; onabort runs before every listener; nothing is logged; capture listeners are refused", async () => {
     const worker = `export default {
       fetch() {
         const out = [];
@@ -109,11 +109,16 @@ describe("the global scope worker code sees", () => {
         p.addEventListener("x", listener); p.removeEventListener("x", listener);
         p.addEventListener("x", (e) => e.preventDefault());
         out.push(p.dispatchEvent(new Event("x")));
+        for (const options of [true, { capture: true }, { passive: true }]) try { p.addEventListener("x", listener, options); } catch (e) { out.push(e.message); }
         return Response.json(out);
       },
     };`;
     const { get, dev } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": worker });
-    expect(await (await get("/")).json()).toEqual(["a", "throw b", "threw throw b", "onabort", "d", "throw e", "threw throw e", true, false]);
+    expect(await (await get("/")).json()).toEqual(["a", "throw b", "threw throw b", "onabort", "d", "throw e", "threw throw e", true, false,
+      "addEventListener(): useCapture must be false.",
+      "addEventListener(): options.capture must be false.",
+      "addEventListener(): options.passive must be false.",
+    ]);
     expect(dev.output()).not.toContain("Error: throw");
   });
 

@@ -117,6 +117,13 @@ export default {
         attempt(out, () => outer.dispatchEvent(new Event("x")));
         break;
       }
+      case "/capture": {
+        const t = new EventTarget(); const l = () => out.push("listener");
+        for (const options of [true, { capture: true }, { passive: true }, { capture: false, passive: false }, false]) attempt(out, () => t.addEventListener("x", l, options));
+        for (const options of [true, { capture: true }, { passive: true }]) attempt(out, () => t.removeEventListener("x", l, options));
+        t.dispatchEvent(new Event("x"));
+        break;
+      }
       case "/listeners": {
         const t = new EventTarget(); const f = () => out.push("f"); const o = { handleEvent() { out.push("o " + (this === o)); } };
         t.addEventListener("x", f); t.addEventListener("x", f); t.addEventListener("x", o); t.addEventListener("x", () => out.push("once"), { once: true });
@@ -151,12 +158,12 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
-    name: "runtime: a listener that throws ends dispatchEvent() and abort() and comes out of them; onabort runs before every listener",
+    name: "runtime: a listener that throws ends dispatchEvent() and abort() and comes out of them; onabort runs before every listener; capture listeners are refused",
     fast: true,
     files: { "wrangler.toml": toml('compatibility_date = "2025-06-01"'), "index.js": THROWING_LISTENERS },
     // Thrown to the caller, so neither logs it.
     compareStderr: true,
-    requests: ["/plain", "/object", "/handler", "/abort", "/onabort-throws", "/signal-dispatch", "/nested", "/listeners"].map((path) => ({ path })),
+    requests: ["/plain", "/object", "/handler", "/abort", "/onabort-throws", "/signal-dispatch", "/nested", "/capture", "/listeners"].map((path) => ({ path })),
   }),
   devCase({
     name: "runtime: without nodejs_compat a worker sees no Bun and no Node globals, and eval is refused",

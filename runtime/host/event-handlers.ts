@@ -11,7 +11,9 @@
 //   for the call that dispatched it; a dispatch Bun starts itself (a timeout's abort, a
 //   WebSocket's message) has no such caller, so the exception is reported as uncaught, as
 //   workerd reports it.
-// - dispatchEvent answers false after any preventDefault(), as workerd's does.
+// - dispatchEvent answers false after any preventDefault(), as workerd's does, and
+//   addEventListener / removeEventListener refuse capture (and passive) listeners: the
+//   runtime's own capture listeners (the handlers above) are added past that check.
 // The worker shares the host's EventTarget, so this is installed once for the process.
 
 // Bun's own, called with what the worker gave (null and non-objects included) for its errors.
@@ -39,44 +41,54 @@ function throwingListeners<T>(dispatch: () => T): T {
   return answer;
 }
 
-/** The wrapper Bun holds for a listener, per type and capture, so removeEventListener finds it. */
+/** A listener as workerd calls it: its exception stops the event, for the dispatching call to throw. */
+function guarded(listener: EventListener | EventListenerObject): EventListener {
+  return function (this: EventTarget, event: Event) {
+    try {
+      if (typeof listener === "function") listener.call(this, event);
+      else listener.handleEvent(event);
+    } catch (error) {
+      event.stopImmediatePropagation();
+      if (!dispatching) throw error;
+      dispatching.failure ??= { error };
+    }
+  };
+}
+
+/** The wrapper Bun holds for a listener, per type, so removeEventListener finds it. */
 const wrappers = new WeakMap<object, Map<string, EventListener>>();
 
-const captureOf = (options: unknown) => (typeof options === "object" && options !== null ? Boolean((options as AddEventListenerOptions).capture) : Boolean(options));
-
-function wrapperOf(type: string, listener: EventListener | EventListenerObject, options: unknown): EventListener {
-  const key = `${captureOf(options) ? 1 : 0}${type}`;
-  let byKey = wrappers.get(listener);
-  if (!byKey) wrappers.set(listener, (byKey = new Map()));
-  let wrapper = byKey.get(key);
-  if (!wrapper) {
-    wrapper = function (this: EventTarget, event: Event) {
-      try {
-        if (typeof listener === "function") listener.call(this, event);
-        else listener.handleEvent(event);
-      } catch (error) {
-        event.stopImmediatePropagation();
-        if (!dispatching) throw error;
-        dispatching.failure ??= { error };
-      }
-    };
-    byKey.set(key, wrapper);
+/** workerd refuses capture listeners (and passive ones) with these words. */
+function checkOptions(method: string, options: unknown, passive: boolean): void {
+  if (typeof options !== "object" || options === null) {
+    if (options) throw new TypeError(`${method}(): useCapture must be false.`);
+    return;
   }
-  return wrapper;
+  if ((options as AddEventListenerOptions).capture) throw new TypeError(`${method}(): options.capture must be false.`);
+  if (passive && (options as AddEventListenerOptions).passive) throw new TypeError(`${method}(): options.passive must be false.`);
 }
+
+const isListener = (value: unknown): value is EventListener | EventListenerObject => typeof value === "function" || (typeof value === "object" && value !== null);
 
 Object.defineProperty(EventTarget.prototype, "addEventListener", {
   ...Object.getOwnPropertyDescriptor(EventTarget.prototype, "addEventListener"),
   value: function (this: EventTarget, type: string, listener: EventListener | EventListenerObject | null, options?: boolean | AddEventListenerOptions) {
-    const wrapped = typeof listener === "function" || (typeof listener === "object" && listener !== null) ? wrapperOf(String(type), listener, options) : listener;
-    return addEventListener.call(this, type, wrapped, options);
+    checkOptions("addEventListener", options, true);
+    if (!isListener(listener)) return addEventListener.call(this, type, listener, options);
+    let byType = wrappers.get(listener);
+    if (!byType) wrappers.set(listener, (byType = new Map()));
+    const key = String(type);
+    let wrapper = byType.get(key);
+    if (!wrapper) byType.set(key, (wrapper = guarded(listener)));
+    return addEventListener.call(this, type, wrapper, options);
   },
 });
 
 Object.defineProperty(EventTarget.prototype, "removeEventListener", {
   ...Object.getOwnPropertyDescriptor(EventTarget.prototype, "removeEventListener"),
   value: function (this: EventTarget, type: string, listener: EventListener | EventListenerObject | null, options?: boolean | EventListenerOptions) {
-    const wrapper = listener === null || listener === undefined ? undefined : wrappers.get(listener)?.get(`${captureOf(options) ? 1 : 0}${String(type)}`);
+    checkOptions("removeEventListener", options, false);
+    const wrapper = isListener(listener) ? wrappers.get(listener)?.get(String(type)) : undefined;
     return removeEventListener.call(this, type, wrapper ?? listener, options);
   },
 });
@@ -109,14 +121,11 @@ const onabort = {
   },
   set(this: AbortSignal, value: unknown) {
     if (!onabortOf.has(this)) {
-      this.addEventListener(
-        "abort",
-        (event) => {
-          const handler = onabortOf.get(this);
-          if (typeof handler === "function") runHandler(handler, event);
-        },
-        { capture: true },
-      );
+      const run = (event: Event) => {
+        const handler = onabortOf.get(this);
+        if (typeof handler === "function") runHandler(handler, event);
+      };
+      addEventListener.call(this, "abort", guarded(run), { capture: true });
     }
     // workerd keeps a function or an object (calling only a function), anything else as null.
     onabortOf.set(this, typeof value === "function" || (typeof value === "object" && value !== null) ? value : null);
@@ -142,12 +151,12 @@ function dispatchEvent(this: EventTarget, event: Event): boolean {
   if (event instanceof Event) prevented.delete(event);
   // At the target, capture listeners run before the others: the handler then sees the
   // event dispatched (target, currentTarget, eventPhase) as workerd shows it.
-  const first = handler && ((event: Event) => runHandler(handler, event));
-  if (first) this.addEventListener(event.type, first, { capture: true, once: true });
+  const first = handler && guarded((event: Event) => runHandler(handler, event));
+  if (first) addEventListener.call(this, event.type, first, { capture: true, once: true });
   try {
     return throwingListeners(() => dispatchToListeners.call(this, event)) && !prevented.has(event);
   } finally {
-    if (first) this.removeEventListener(event.type, first, { capture: true });
+    if (first) removeEventListener.call(this, event.type, first, { capture: true });
   }
 }
 
