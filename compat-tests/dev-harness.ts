@@ -81,6 +81,8 @@ export interface DevCaseSpec {
    * written in its directory, and the case goes on when it is "Ready on".
    */
   fixAtStart?: { stderrUntil: RegExp; files: Record<string, string> };
+  /** Symbolic links made beside `files`: the link's path to what it points to. */
+  symlinks?: Record<string, string>;
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
@@ -118,6 +120,11 @@ export interface Running {
   output: () => string;
   stdout: () => string;
   stderr: () => string;
+}
+
+/** The case's symbolic links, in each tool's scratch dir. */
+function makeSymlinks(dirs: Record<Tool, string>, symlinks: Record<string, string> = {}): void {
+  for (const dir of Object.values(dirs)) for (const [link, target] of Object.entries(symlinks)) symlinkSync(target, path.join(dir, link));
 }
 
 /** `onStderr` sees what it has printed on stderr so far, after each chunk (before it is ready too). */
@@ -387,6 +394,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
     steps: [],
     async run(): Promise<CaseOutcome> {
       const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
+      makeSymlinks(dirs, spec.symlinks);
       const running: Partial<Record<Tool, Running>> = {};
       const problems: string[] = [];
       const notes: string[] = [];
@@ -556,7 +564,7 @@ export function devFailedStartCase(spec: FailedStartSpec): CompatCase {
     steps: [],
     async run(): Promise<CaseOutcome> {
       const dirs = { wrangler: makeScratch(testCase, "wrangler"), bunflare: makeScratch(testCase, "bunflare") };
-      for (const dir of Object.values(dirs)) for (const [link, target] of Object.entries(spec.symlinks ?? {})) symlinkSync(target, path.join(dir, link));
+      makeSymlinks(dirs, spec.symlinks);
       const problems: string[] = [];
       const notes: string[] = [];
       const children: ChildProcess[] = [];

@@ -119,6 +119,48 @@ describe("dev: /cdn-cgi/handler/email", () => {
   });
 });
 
+describe("the send_email binding's From check", () => {
+  const { running, dirs } = cleanedAfterEach();
+
+  test("a raw message's From header is read as miniflare reads it: its first entry's address, exact case; a group or no From fails", async () => {
+    const dir = project({
+      "wrangler.toml": TOML + '[[send_email]]\nname = "EMAIL"\nallowed_sender_addresses = ["jane@example.com", "JANE@example.com"]\n',
+      "index.js": `import { EmailMessage } from "cloudflare:email";
+export default {
+  async fetch(request, env) {
+    const { from, header } = await request.json();
+    const raw = (header === null ? "" : "From: " + header + "\\r\\n") + "To: b@example.com\\r\\nMessage-ID: <m@example.com>\\r\\n\\r\\nhi";
+    try { await env.EMAIL.send(new EmailMessage(from, "b@example.com", raw)); return new Response("sent"); } catch (e) { return new Response(e.name + ": " + e.message); }
+  },
+};
+`,
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir);
+    running.push(dev);
+    const MISMATCH = "Error: From: header does not match mail from";
+    const NO_FROM = "TypeError: Cannot read properties of undefined (reading 'address')";
+    const cases: [string, string | null, string][] = [
+      ["jane@example.com", '"Doe, Jane" <jane@example.com>', "sent"],
+      ["jane@example.com", "Team: jane@example.com, other@example.com;", MISMATCH],
+      ["jane@example.com", "Jane (work) <jane@example.com> (home)", "sent"],
+      ["jane@example.com", "(comment) jane@example.com", "sent"],
+      ["jane@example.com", "jane@example.com, other@example.com", "sent"],
+      ["jane@example.com", "other@example.com, jane@example.com", MISMATCH],
+      ["jane@example.com", "jane@EXAMPLE.COM", MISMATCH],
+      ["JANE@example.com", "jane@example.com", MISMATCH],
+      ["jane@example.com", "Jane\r\n <jane@example.com>", "sent"],
+      ["jane@example.com", "", NO_FROM],
+      ["jane@example.com", null, NO_FROM],
+      ["other@example.com", "other@example.com", "Error: email from other@example.com not allowed"],
+    ];
+    for (const [from, header, answer] of cases) {
+      const response = await fetch(dev.url, { method: "POST", body: JSON.stringify({ from, header }) });
+      expect([from, header, await response.text()]).toEqual([from, header, answer]);
+    }
+  });
+});
+
 describe("email addresses as postal-mime reads them", () => {
   test("each entry's <address>, else its address-shaped word; quoted names and comments may hold commas; a group has none", () => {
     const cases: [string, (string | undefined)[]][] = [

@@ -94,6 +94,34 @@ describe("the global scope worker code sees", () => {
     expect(await (await get("/")).json()).toEqual(["handler true", "listener", false, true, "boom", "listener", true]);
   });
 
+  test("a listener that throws ends dispatchEvent() and abort(), which throw it; onabort runs before every listener; nothing is logged; capture listeners are refused", async () => {
+    const worker = `export default {
+      fetch() {
+        const out = [];
+        const add = (target, type, name) => target.addEventListener(type, () => { out.push(name); if (name.startsWith("throw")) throw new Error(name); });
+        const t = new EventTarget();
+        add(t, "x", "a"); add(t, "x", "throw b"); add(t, "x", "c");
+        try { t.dispatchEvent(new Event("x")); } catch (e) { out.push("threw " + e.message); }
+        const c = new AbortController();
+        add(c.signal, "abort", "d"); c.signal.onabort = () => out.push("onabort"); add(c.signal, "abort", "throw e"); add(c.signal, "abort", "f");
+        try { c.abort(); } catch (e) { out.push("threw " + e.message, c.signal.aborted); }
+        const p = new EventTarget(); const listener = () => out.push("removed ran");
+        p.addEventListener("x", listener); p.removeEventListener("x", listener);
+        p.addEventListener("x", (e) => e.preventDefault());
+        out.push(p.dispatchEvent(new Event("x")));
+        for (const options of [true, { capture: true }, { passive: true }]) try { p.addEventListener("x", listener, options); } catch (e) { out.push(e.message); }
+        return Response.json(out);
+      },
+    };`;
+    const { get, dev } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": worker });
+    expect(await (await get("/")).json()).toEqual(["a", "throw b", "threw throw b", "onabort", "d", "throw e", "threw throw e", true, false,
+      "addEventListener(): useCapture must be false.",
+      "addEventListener(): options.capture must be false.",
+      "addEventListener(): options.passive must be false.",
+    ]);
+    expect(dev.output()).not.toContain("Error: throw");
+  });
+
   test("without nodejs_compat: no Bun, no Node globals, eval and every Function constructor refused", async () => {
     const { get } = await serve({ "wrangler.toml": config('compatibility_date = "2025-06-01"'), "index.js": PROBE });
     const seen = (await (await get("/")).json()) as Record<string, unknown>;

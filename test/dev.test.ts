@@ -498,6 +498,27 @@ describe("bunflare dev start-up failures", () => {
     }
   });
 
+  test("no_bundle: a symlinked module is typed by the link's name, not its target's, and read again at a reload", async () => {
+    const dir = project({
+      "wrangler.toml": toml("src/index.js", "no_bundle = true\n"),
+      "src/index.js": 'import data from "./data.txt";\nimport note from "./note.bin";\nexport default { fetch() { return Response.json([typeof data, data, note instanceof ArrayBuffer, new TextDecoder().decode(note)]); } };\n',
+      "src/blob.bin": "blob bytes",
+      "src/notes.txt": "note text",
+    });
+    dirs.push(dir);
+    symlinkSync("blob.bin", path.join(dir, "src/data.txt"));
+    symlinkSync("notes.txt", path.join(dir, "src/note.bin"));
+    const dev = await spawnDev(dir);
+    try {
+      await eventually(async () => dev.output().includes("Ready on"), 15_000);
+      expect(await (await fetch(`http://127.0.0.1:${dev.port}/`)).json()).toEqual(["string", "blob bytes", true, "note text"]);
+      write(dir, "src/blob.bin", "changed");
+      await eventually(async () => (await (await fetch(`http://127.0.0.1:${dev.port}/`)).text()).includes("changed"), 15_000);
+    } finally {
+      await dev.stop();
+    }
+  });
+
   test("no_bundle: a module symlink that leads nowhere fails the build (a 503 at start, the last good worker later), as does one to a directory", async () => {
     const dir = project({
       "wrangler.toml": toml("src/index.js", "no_bundle = true\n"),

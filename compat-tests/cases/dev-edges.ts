@@ -154,4 +154,41 @@ export const cases: CompatCase[] = [
       ),
     ),
   }),
+  devCase({
+    name: "dev edges: send_email checks a raw message's From header as miniflare reads it (quoted commas, groups, comments, two addresses, case, folding, none)",
+    files: {
+      "wrangler.toml": workerToml("send-from-app", "index.js", '[[send_email]]\nname = "EMAIL"\nallowed_sender_addresses = ["jane@example.com", "JANE@example.com"]\n'),
+      "index.js": `import { EmailMessage } from "cloudflare:email";
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const from = url.searchParams.get("from");
+    const header = url.searchParams.get("header");
+    const raw = (header === null ? "" : "From: " + header + "\\r\\n") + "To: b@example.com\\r\\nMessage-ID: <m@example.com>\\r\\n\\r\\nhi";
+    try {
+      await env.EMAIL.send(new EmailMessage(from, "b@example.com", raw));
+      return new Response("sent");
+    } catch (e) {
+      return new Response(e.name + ": " + e.message);
+    }
+  },
+};
+`,
+    },
+    requests: [
+      ["jane@example.com", '"Doe, Jane" <jane@example.com>'],
+      ["jane@example.com", "Team: jane@example.com, other@example.com;"],
+      ["jane@example.com", "Jane (work) <jane@example.com> (home)"],
+      ["jane@example.com", "(comment) jane@example.com"],
+      ["jane@example.com", "jane@example.com, other@example.com"],
+      ["jane@example.com", "other@example.com, jane@example.com"],
+      ["jane@example.com", "jane@EXAMPLE.COM"],
+      ["JANE@example.com", "jane@example.com"],
+      ["jane@example.com", "Jane\r\n <jane@example.com>"],
+      ["jane@example.com", "\r\n jane@example.com"],
+      ["jane@example.com", ""],
+      ["jane@example.com", null],
+      ["other@example.com", "other@example.com"],
+    ].map(([from, header]) => ({ path: `/?from=${encodeURIComponent(from!)}${header === null ? "" : `&header=${encodeURIComponent(header!)}`}` })),
+  }),
 ];

@@ -317,6 +317,24 @@ cases.push(
       stderrExpected: noBundle ? undefined : [MODULE_RULE_BUILD_ERROR],
     });
   }),
+  devCase({
+    // Bunflare typed a symlinked module by its target's name (data.txt -> blob.bin came as an ArrayBuffer).
+    name: "dev: no_bundle: a symlinked module is typed by the link's name, not its target's, in the table and when imported",
+    files: {
+      "wrangler.toml": workerToml("linked-modules", "src/index.js", "no_bundle = true\n"),
+      "src/index.js": `import data from "./data.txt";
+import note from "./note.bin";
+const kind = (v) => (v instanceof ArrayBuffer ? "ArrayBuffer " + new TextDecoder().decode(v) : typeof v + " " + v);
+export default { fetch() { return Response.json({ data: kind(data), note: kind(note) }); } };
+`,
+      "src/blob.bin": "blob bytes",
+      "src/notes.txt": "note text",
+    },
+    // Under src/: wrangler's logs (WRANGLER_LOG_PATH in the scratch dir) would be module-root changes that reload it without end.
+    symlinks: { "src/data.txt": "blob.bin", "src/note.bin": "notes.txt" },
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
   devFailedStartCase({
     // Bunflare printed the error (twice) and served the worker without the module, as if it had none.
     name: "dev: no_bundle: a module symlink that leads nowhere fails the first build: the error, and no worker served",

@@ -87,6 +87,59 @@ const ON_HANDLERS = `export default {
 };
 `;
 
+// A listener that throws during dispatchEvent() or abort(): which listeners ran, what
+// the call answered or threw, and where AbortSignal's onabort runs among its listeners.
+const THROWING_LISTENERS = `const listeners = (target, type, names, out) => {
+  for (const name of names) target.addEventListener(type, () => { out.push(name); if (name.startsWith("throw")) throw new Error(name); });
+};
+const attempt = (out, fn) => { try { out.push("returned " + fn()); } catch (e) { out.push("threw " + e.message); } };
+export default {
+  fetch(request) {
+    const out = [];
+    switch (new URL(request.url).pathname) {
+      case "/plain": { const t = new EventTarget(); listeners(t, "x", ["a", "throw b", "c"], out); attempt(out, () => t.dispatchEvent(new Event("x", { cancelable: true }))); break; }
+      case "/object": {
+        const t = new EventTarget();
+        t.addEventListener("x", { handleEvent() { out.push("object"); throw new Error("object"); } });
+        listeners(t, "x", ["c"], out);
+        attempt(out, () => t.dispatchEvent(new Event("x")));
+        break;
+      }
+      case "/handler": { const t = new EventTarget(); listeners(t, "x", ["a"], out); t.onx = () => out.push("onx"); listeners(t, "x", ["throw b", "c"], out); attempt(out, () => t.dispatchEvent(new Event("x"))); break; }
+      case "/abort": { const c = new AbortController(); listeners(c.signal, "abort", ["a"], out); c.signal.onabort = () => out.push("onabort"); listeners(c.signal, "abort", ["throw b", "c"], out); attempt(out, () => c.abort()); out.push("aborted " + c.signal.aborted); break; }
+      case "/onabort-throws": { const c = new AbortController(); listeners(c.signal, "abort", ["a"], out); c.signal.onabort = () => { out.push("onabort"); throw new Error("onabort"); }; listeners(c.signal, "abort", ["c"], out); attempt(out, () => c.abort()); break; }
+      case "/signal-dispatch": { const c = new AbortController(); listeners(c.signal, "abort", ["throw a", "c"], out); attempt(out, () => c.signal.dispatchEvent(new Event("abort"))); out.push("aborted " + c.signal.aborted); break; }
+      case "/nested": {
+        const outer = new EventTarget(); const inner = new EventTarget();
+        listeners(inner, "y", ["throw inner"], out);
+        outer.addEventListener("x", () => { attempt(out, () => inner.dispatchEvent(new Event("y"))); });
+        listeners(outer, "x", ["after inner"], out);
+        attempt(out, () => outer.dispatchEvent(new Event("x")));
+        break;
+      }
+      case "/capture": {
+        const t = new EventTarget(); const l = () => out.push("listener");
+        for (const options of [true, { capture: true }, { passive: true }, { capture: false, passive: false }, false]) attempt(out, () => t.addEventListener("x", l, options));
+        for (const options of [true, { capture: true }, { passive: true }]) attempt(out, () => t.removeEventListener("x", l, options));
+        t.dispatchEvent(new Event("x"));
+        break;
+      }
+      case "/listeners": {
+        const t = new EventTarget(); const f = () => out.push("f"); const o = { handleEvent() { out.push("o " + (this === o)); } };
+        t.addEventListener("x", f); t.addEventListener("x", f); t.addEventListener("x", o); t.addEventListener("x", () => out.push("once"), { once: true });
+        t.dispatchEvent(new Event("x")); t.removeEventListener("x", f); t.removeEventListener("x", o); t.dispatchEvent(new Event("x"));
+        const c = new AbortController(); t.addEventListener("y", () => out.push("y"), { signal: c.signal }); c.abort(); t.dispatchEvent(new Event("y"));
+        const s = new AbortController().signal; out.push("onabort " + s.onabort); const h = () => {}; s.onabort = h; out.push("kept " + (s.onabort === h)); s.onabort = 5; out.push("number " + s.onabort);
+        const e = new Event("z"); t.addEventListener("z", (event) => event.preventDefault());
+        out.push("not cancelable " + t.dispatchEvent(e) + " " + e.defaultPrevented + ", cancelable " + t.dispatchEvent(new Event("z", { cancelable: true })));
+        break;
+      }
+    }
+    return Response.json(out);
+  },
+};
+`;
+
 export const cases: CompatCase[] = [
   devCase({
     name: "runtime: EventTarget calls an on<type> function property before the listeners, on plain targets and subclasses; true cancels, a throw stops dispatch",
@@ -103,6 +156,14 @@ export const cases: CompatCase[] = [
         ],
       },
     ],
+  }),
+  devCase({
+    name: "runtime: a listener that throws ends dispatchEvent() and abort() and comes out of them; onabort runs before every listener; capture listeners are refused",
+    fast: true,
+    files: { "wrangler.toml": toml('compatibility_date = "2025-06-01"'), "index.js": THROWING_LISTENERS },
+    // Thrown to the caller, so neither logs it.
+    compareStderr: true,
+    requests: ["/plain", "/object", "/handler", "/abort", "/onabort-throws", "/signal-dispatch", "/nested", "/capture", "/listeners"].map((path) => ({ path })),
   }),
   devCase({
     name: "runtime: without nodejs_compat a worker sees no Bun and no Node globals, and eval is refused",

@@ -225,9 +225,11 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
  */
 export function forgetUserModules(dir: string): void {
   const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.startsWith(root)) userModules.add(file);
-  for (const file of userModules) {
-    if (file.startsWith(root) && !isPackageFile(file)) delete require.cache[file];
+  // A plugin namespace's modules (rule modules) are keyed "<namespace>:<path>".
+  const pathOf = (key: string) => (key.startsWith(path.sep) ? key : key.slice(key.indexOf(":") + 1));
+  for (const key of Object.keys(require.cache)) if (pathOf(key).startsWith(root)) userModules.add(key);
+  for (const key of userModules) {
+    if (pathOf(key).startsWith(root) && !isPackageFile(pathOf(key))) delete require.cache[key];
   }
 }
 

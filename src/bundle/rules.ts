@@ -167,12 +167,26 @@ interface ModuleNameRule {
   pattern: RegExp;
 }
 
+/** Bun's namespace for rule modules: each keyed by the name it was imported by, not its target's path. */
+export const RULE_MODULES = "bunflare-rule-module";
+
+/** The latest rule of the deepest module root holding `file` (a file resolved into RULE_MODULES). */
+function ruleFor(file: string): ModuleNameRule | undefined {
+  let best: string | undefined;
+  for (const root of rulesByRoot.keys()) if (file.startsWith(root + path.sep) && (!best || root.length > best.length)) best = root;
+  if (best === undefined) return undefined;
+  const name = path.relative(best, file).split(path.sep).join("/");
+  return rulesByRoot.get(best)!.find((rule) => rule.pattern.test(name));
+}
+
 /**
  * Makes Bun load the Text, Data and CompiledWasm modules under an unbundled worker's
  * module root as the Workers runtime gives them (Bun's own loaders give a .bin or .sql
- * file's path, an HTML bundle for .html, and no WebAssembly.Module). The plugin's filter
- * passes exactly the files those rules' globs name, as wrangler matches them: a Bun plugin
- * must answer for every file its filter passes. The latest rules for a root pick each file's type.
+ * file's path, an HTML bundle for .html, and no WebAssembly.Module). Each import is
+ * typed by the name it imports, as wrangler matches the rules' globs: Bun loads a
+ * symlink by its target's path, so the match is made when the import resolves and the
+ * module loaded in a namespace of its own (`data.txt -> blob.bin` is Text). The latest
+ * rules for a root pick each file's type; an import none of them names is left to Bun.
  */
 export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | undefined): void {
   const rules: ModuleNameRule[] = effectiveRules(userRules)
@@ -180,18 +194,24 @@ export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | und
     .map((rule) => ({ type: rule.type, pattern: new RegExp(`^(?:${rule.globs.map(moduleGlobSource).join("|")})$`) }));
   rulesByRoot.set(root, rules);
   if (!rules.length) return;
-  const filter = `^${RegExp.escape(root + path.sep)}(?:${rules.map((rule) => rule.pattern.source.slice(1, -1)).join("|")})$`;
+  // Specifiers that end as one of the globs: Bun asks the plugin about those only.
+  const filter = `(?:${rules.map((rule) => rule.pattern.source.slice(1, -1)).join("|")})$`;
   if (rootFilters.has(filter)) return;
+  const first = rootFilters.size === 0;
   rootFilters.add(filter);
   Bun.plugin({
     name: `bunflare-module-rules:${filter}`,
     setup(build) {
-      build.onLoad({ filter: new RegExp(filter) }, (args) => {
-        const name = path.relative(root, args.path).split(path.sep).join("/");
-        // The filter's rules when the latest ones no longer name this file.
-        const rule = rulesByRoot.get(root)!.find((candidate) => candidate.pattern.test(name)) ?? rules.find((candidate) => candidate.pattern.test(name))!;
-        return { contents: assetModuleSource(rule.type, readFileSync(args.path)), loader: "js" };
+      build.onResolve({ filter: new RegExp(filter) }, (args) => {
+        const file = path.resolve(path.dirname(args.importer), args.path);
+        return ruleFor(file) ? { path: file, namespace: RULE_MODULES } : undefined;
       });
+      if (first) {
+        build.onLoad({ filter: /./, namespace: RULE_MODULES }, (args) => ({
+          contents: assetModuleSource(ruleFor(args.path)!.type, readFileSync(args.path.split("?")[0]!)),
+          loader: "js",
+        }));
+      }
     },
   });
 }
