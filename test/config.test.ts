@@ -270,3 +270,26 @@ test("a config that declares secrets binds only the required ones and warns abou
     "Missing required secrets: OTHER. Add them to .dev.vars, .env, or set as environment variables.",
   ]);
 });
+
+test("a config saved with a byte order mark: UTF-8's is read past (a kv put through it works), UTF-16's is one error naming the encoding", () => {
+  const kv = '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n';
+  const run = (dir: string) => {
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "kv", "key", "put", "k", "v", "--binding", "KV"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    return { exitCode: result.exitCode, stderr: result.stderr.toString() };
+  };
+  const toml = project({ "wrangler.toml": `\uFEFF${base}${kv}` });
+  expect(run(toml)).toEqual({ exitCode: 0, stderr: "" });
+  const jsonc = project({});
+  writeFileSync(path.join(jsonc, "wrangler.jsonc"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{ "name": "app", "kv_namespaces": [{ "binding": "KV", "id": "k" }] }')]));
+  expect(run(jsonc)).toEqual({ exitCode: 0, stderr: "" });
+
+  const utf16 = project({});
+  const file = path.join(utf16, "wrangler.toml");
+  writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(base + kv, "utf16le")]));
+  const { exitCode, stderr } = run(utf16);
+  expect(exitCode).toBe(1);
+  expect(stderr).toContain("[ERROR] Configuration file contains UTF-16 LE byte order marker");
+  expect(stderr).toContain(`The file "${file}" appears to be encoded as UTF-16 LE. Please save the file as UTF-8 without BOM.`);
+  expect(stderr).not.toContain("Invalid TOML");
+  expect(stderr).not.toContain("    at ");
+});

@@ -317,6 +317,19 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Windows editors save a byte order mark: wrangler drops a UTF-8 one and names a UTF-16 one.
+    name: "config: a UTF-8 byte order mark is read past; a UTF-16 one is refused by name",
+    fast: true,
+    files: { "wrangler.toml": `\uFEFF${base}`, "wrangler.jsonc.txt": '{ "name": "x", "main": "missing.js" }\n' },
+    steps: [
+      { args: probe },
+      { shell: "rm wrangler.toml && printf '\\357\\273\\277' > wrangler.jsonc && cat wrangler.jsonc.txt >> wrangler.jsonc", args: [] },
+      { args: probe },
+      { shell: "printf '\\377\\376' > wrangler.jsonc && cat wrangler.jsonc.txt >> wrangler.jsonc", args: [] },
+      { args: probe },
+    ],
+  },
+  {
     name: "config: an empty wrangler.jsonc is a parse error",
     files: { "wrangler.jsonc": "" },
     steps: [{ args: probe }],
