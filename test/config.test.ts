@@ -293,3 +293,29 @@ test("a config saved with a byte order mark: UTF-8's is read past (a kv put thro
   expect(stderr).not.toContain("Invalid TOML");
   expect(stderr).not.toContain("    at ");
 });
+
+test("main may leave off its extension; a directory as main or script is refused naming the files to point at; a missing script is named", () => {
+  const dir = project({
+    "wrangler.toml": base.replace('"index.js"', '"src/index"'),
+    "src/index.js": "export default { fetch() { return new Response('x'); } };\n",
+    "multi/worker.js": "",
+    "multi/dist/index.ts": "",
+    "site/index.html": "",
+  });
+  const run = (...args: string[]) => {
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "deploy", "--dry-run", ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    const stderr = result.stderr.toString();
+    expect(stderr).not.toContain("    at ");
+    expect(stderr).not.toContain("Could not resolve");
+    return { exitCode: result.exitCode, error: stderr.match(/\[ERROR\] ([^]*)/)?.[1]?.trimEnd() };
+  };
+  expect(run()).toEqual({ exitCode: 0, error: undefined });
+  expect(run("multi")).toEqual({
+    exitCode: 1,
+    error: 'The provided entry-point path, "multi", points to a directory, rather than a file.\n\n  \n  Did you mean to set the main field to one of:\n  ```\n  main = "./multi/worker.js"\n  main = "./multi/dist/index.ts"\n  ```',
+  });
+  expect(run("site").error).toStartWith('The provided entry-point path, "site", points to a directory, rather than a file.\n\n  \n   If you want to deploy a directory of static assets, you can do so by using the `--assets` flag.');
+  expect(run("src/absent.js").error).toStartWith('The entry-point file at "src/absent.js" was not found.');
+  writeFileSync(path.join(dir, "wrangler.toml"), base.replace('"index.js"', '"src"'));
+  expect(run().error).toStartWith('The provided entry-point path, "src", points to a directory, rather than a file.\n\n  \n  Did you mean to set the main field to:\n  ```\n  main = "./src/index.js"');
+});

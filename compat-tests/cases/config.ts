@@ -163,6 +163,30 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }],
   },
   {
+    // Wrangler's entry-point test: a main without an extension may leave off .js/.ts/...; a
+    // directory is refused with the worker / index files inside it to point main at.
+    name: "config: main without its extension is found; a directory as main or script is refused with what to point at",
+    files: {
+      "wrangler.toml": base.replace("missing.js", "src/index"),
+      "src/index.js": worker,
+      "site/index.html": "<p>hi</p>\n",
+      "multi/worker.js": worker,
+      "multi/dist/index.ts": worker,
+    },
+    // The bundles differ in size (wrangler adds its middleware), as in the deploy cases.
+    normalize: (text) => text.replace(/(Total Upload: (?:‹\d+›)?)[\d.]+( KiB \/ gzip: )[\d.]+/g, "$1<N>$2<N>"),
+    steps: [
+      { args: probe },
+      { args: [...probe, "site"] },
+      { args: [...probe, "multi"] },
+      { args: [...probe, "src/absent.js"] },
+      { shell: "sed -i 's#src/index#src#' wrangler.toml", args: [] },
+      { args: probe },
+      { args: ["dev", "src/absent.js"] },
+      { args: ["dev", "site"] },
+    ],
+  },
+  {
     name: "config: missing environment is an error",
     fast: true,
     files: { "wrangler.toml": base + '[env.staging]\nname = "y"\n', "index.js": worker },
