@@ -319,3 +319,20 @@ test("main may leave off its extension; a directory as main or script is refused
   writeFileSync(path.join(dir, "wrangler.toml"), base.replace('"index.js"', '"src"'));
   expect(run().error).toStartWith('The provided entry-point path, "src", points to a directory, rather than a file.\n\n  \n  Did you mean to set the main field to:\n  ```\n  main = "./src/index.js"');
 });
+
+test("[dev] is checked as wrangler checks it: wrong types and an unknown protocol fail the load (a bad local_protocol twice, as the upstream default), unknown fields warn", () => {
+  const dir = project({ "wrangler.toml": base + '[dev]\nlocal_protocol = "ftp"\nport = "abc"\nfoo = 1\nenable_containers = "yes"\n' });
+  const warnings: string[] = [];
+  expect(() => loadConfig({ cwd: dir, onWarning: (w) => warnings.push(w) })).toThrow(
+    [
+      'Expected "dev.port" to be of type number but got "abc".',
+      'Expected "dev.local_protocol" field to be one of ["http","https"] but got "ftp".',
+      'Expected "dev.upstream_protocol" field to be one of ["http","https"] but got "ftp".',
+      'Expected "dev.enable_containers" to be of type boolean but got "yes".',
+    ].join("\n    - "),
+  );
+  const good = project({ "wrangler.toml": base + '[dev]\nlocal_protocol = "https"\nport = 8788\nip = "127.0.0.1"\nbar = 2\n' });
+  const goodWarnings: string[] = [];
+  expect(loadConfig({ cwd: good, onWarning: (w) => goodWarnings.push(w) }).config.dev).toMatchObject({ local_protocol: "https", port: 8788 });
+  expect(goodWarnings.join("\n")).toContain('Unexpected fields found in dev field: "bar"');
+});

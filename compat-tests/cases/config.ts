@@ -187,6 +187,18 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    name: "config: [dev] fields of the wrong type or an unknown protocol are errors for every command; unknown fields warn",
+    fast: true,
+    files: {
+      "wrangler.toml": base + '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n[dev]\nlocal_protocol = "ftp"\nport = "abc"\nfoo = 1\nip = 5\ninspector_port = "x"\nhost = 3\nupstream_protocol = 7\n',
+    },
+    steps: [
+      { args: ["kv", "key", "list", "--binding", "KV"] },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}[dev]\\nlocal_protocol = "ftp"\\n' > wrangler.toml`, args: [] },
+      { args: probe },
+    ],
+  },
+  {
     name: "config: missing environment is an error",
     fast: true,
     files: { "wrangler.toml": base + '[env.staging]\nname = "y"\n', "index.js": worker },
