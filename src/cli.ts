@@ -316,6 +316,14 @@ async function printRootHelp(parser: Argv): Promise<void> {
   log.info(out.join("\n"));
 }
 
+/** The path of a file-not-found error, or of one that caused it (as wrangler looks for it). */
+function missingPath(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code === "ENOENT" && typeof path === "string") return path;
+  return missingPath(error.cause);
+}
+
 export function reportError(error: unknown): void {
   if (error instanceof JsonFriendlyError) {
     console.log(`\n${error.message}`);
@@ -324,6 +332,9 @@ export function reportError(error: unknown): void {
     log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });
   } else if (error instanceof UserError) {
     log.error(error.message);
+  } else if (missingPath(error)) {
+    // Wrangler's handler words any unexpected ENOENT this way, naming the path.
+    log.error(missingFileError(missingPath(error)!).message);
   } else if (error instanceof Error) {
     // An unexpected failure still gets one readable line; the stack only on request.
     log.error(process.env.BUNFLARE_DEBUG ? (error.stack ?? error.message) : error.message);

@@ -270,3 +270,69 @@ test("a config that declares secrets binds only the required ones and warns abou
     "Missing required secrets: OTHER. Add them to .dev.vars, .env, or set as environment variables.",
   ]);
 });
+
+test("a config saved with a byte order mark: UTF-8's is read past (a kv put through it works), UTF-16's is one error naming the encoding", () => {
+  const kv = '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n';
+  const run = (dir: string) => {
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "kv", "key", "put", "k", "v", "--binding", "KV"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    return { exitCode: result.exitCode, stderr: result.stderr.toString() };
+  };
+  const toml = project({ "wrangler.toml": `\uFEFF${base}${kv}` });
+  expect(run(toml)).toEqual({ exitCode: 0, stderr: "" });
+  const jsonc = project({});
+  writeFileSync(path.join(jsonc, "wrangler.jsonc"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{ "name": "app", "kv_namespaces": [{ "binding": "KV", "id": "k" }] }')]));
+  expect(run(jsonc)).toEqual({ exitCode: 0, stderr: "" });
+
+  const utf16 = project({});
+  const file = path.join(utf16, "wrangler.toml");
+  writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(base + kv, "utf16le")]));
+  const { exitCode, stderr } = run(utf16);
+  expect(exitCode).toBe(1);
+  expect(stderr).toContain("[ERROR] Configuration file contains UTF-16 LE byte order marker");
+  expect(stderr).toContain(`The file "${file}" appears to be encoded as UTF-16 LE. Please save the file as UTF-8 without BOM.`);
+  expect(stderr).not.toContain("Invalid TOML");
+  expect(stderr).not.toContain("    at ");
+});
+
+test("main may leave off its extension; a directory as main or script is refused naming the files to point at; a missing script is named", () => {
+  const dir = project({
+    "wrangler.toml": base.replace('"index.js"', '"src/index"'),
+    "src/index.js": "export default { fetch() { return new Response('x'); } };\n",
+    "multi/worker.js": "",
+    "multi/dist/index.ts": "",
+    "site/index.html": "",
+  });
+  const run = (...args: string[]) => {
+    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "deploy", "--dry-run", ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    const stderr = result.stderr.toString();
+    expect(stderr).not.toContain("    at ");
+    expect(stderr).not.toContain("Could not resolve");
+    return { exitCode: result.exitCode, error: stderr.match(/\[ERROR\] ([^]*)/)?.[1]?.trimEnd() };
+  };
+  expect(run()).toEqual({ exitCode: 0, error: undefined });
+  expect(run("multi")).toEqual({
+    exitCode: 1,
+    error: 'The provided entry-point path, "multi", points to a directory, rather than a file.\n\n  \n  Did you mean to set the main field to one of:\n  ```\n  main = "./multi/worker.js"\n  main = "./multi/dist/index.ts"\n  ```',
+  });
+  expect(run("site").error).toStartWith('The provided entry-point path, "site", points to a directory, rather than a file.\n\n  \n   If you want to deploy a directory of static assets, you can do so by using the `--assets` flag.');
+  expect(run("src/absent.js").error).toStartWith('The entry-point file at "src/absent.js" was not found.');
+  writeFileSync(path.join(dir, "wrangler.toml"), base.replace('"index.js"', '"src"'));
+  expect(run().error).toStartWith('The provided entry-point path, "src", points to a directory, rather than a file.\n\n  \n  Did you mean to set the main field to:\n  ```\n  main = "./src/index.js"');
+});
+
+test("[dev] is checked as wrangler checks it: wrong types and an unknown protocol fail the load (a bad local_protocol twice, as the upstream default), unknown fields warn", () => {
+  const dir = project({ "wrangler.toml": base + '[dev]\nlocal_protocol = "ftp"\nport = "abc"\nfoo = 1\nenable_containers = "yes"\n' });
+  const warnings: string[] = [];
+  expect(() => loadConfig({ cwd: dir, onWarning: (w) => warnings.push(w) })).toThrow(
+    [
+      'Expected "dev.port" to be of type number but got "abc".',
+      'Expected "dev.local_protocol" field to be one of ["http","https"] but got "ftp".',
+      'Expected "dev.upstream_protocol" field to be one of ["http","https"] but got "ftp".',
+      'Expected "dev.enable_containers" to be of type boolean but got "yes".',
+    ].join("\n    - "),
+  );
+  const good = project({ "wrangler.toml": base + '[dev]\nlocal_protocol = "https"\nport = 8788\nip = "127.0.0.1"\nbar = 2\n' });
+  const goodWarnings: string[] = [];
+  expect(loadConfig({ cwd: good, onWarning: (w) => goodWarnings.push(w) }).config.dev).toMatchObject({ local_protocol: "https", port: 8788 });
+  expect(goodWarnings.join("\n")).toContain('Unexpected fields found in dev field: "bar"');
+});

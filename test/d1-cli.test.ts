@@ -175,3 +175,15 @@ test("the results JSON of d1 execute is JSON.stringify's, with row-less results 
   expect(resultsJson([])).toBe(JSON.stringify([], null, 2));
   expect(resultsJson(results.slice(0, 1))).toBe(JSON.stringify(results.slice(0, 1), null, 2));
 });
+
+test("a file-not-found error a command did not expect (a migration message with a slash) is wrangler's missing-file error naming the path, exit 1, nothing written", () => {
+  const before = readdirSync(path.join(dir, "migrations"));
+  const { code, stderr } = run("d1", "migrations", "create", "DB", "bad/name");
+  expect(code).toBe(1);
+  expect(stderr).toContain(`[ERROR] A file or directory could not be found.\n\n  \n  Missing file or directory: ${path.join(dir, "migrations")}/`);
+  expect(stderr).toContain("_bad/name.sql");
+  expect(stderr).toContain("Please check the file path and try again.");
+  expect(stderr).not.toContain("ENOENT");
+  expect(stderr).not.toContain("    at ");
+  expect(readdirSync(path.join(dir, "migrations"))).toEqual(before);
+});

@@ -427,7 +427,7 @@ describe("bunflare dev start-up failures", () => {
     expect(output).not.toContain("Ready on");
   });
 
-  test("a port that is not one (--port abc, -1, 70000, 1.5, or dev.port in the config) is one line naming where it came from, exit code 1", () => {
+  test("a port that is not one (--port abc, -1, 70000, 1.5, dev.port in the config, or the inspector's) is one line naming where it came from, exit code 1", () => {
     const run = (args: string[], config = "") => {
       const dir = project({ "wrangler.toml": toml() + config, "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' });
       dirs.push(dir);
@@ -442,6 +442,9 @@ describe("bunflare dev start-up failures", () => {
     expect(run(["--port", "-1"])).toBe("Invalid --port: -1. A port is a whole number from 0 to 65535.");
     expect(run(["--port", "1.5"])).toBe("Invalid --port: 1.5. A port is a whole number from 0 to 65535.");
     expect(run([], "[dev]\nport = 70000\n")).toBe("Invalid dev.port in the config: 70000. A port is a whole number from 0 to 65535.");
+    // No inspector is served, but its port is checked the same way.
+    expect(run(["--inspector-port", "abc"])).toBe("Invalid --inspector-port: not a number. A port is a whole number from 0 to 65535.");
+    expect(run([], "[dev]\ninspector_port = 70000\n")).toBe("Invalid dev.inspector_port in the config: 70000. A port is a whole number from 0 to 65535.");
   });
 
   test("a main that does not parse when dev starts: the build error, no Ready line, exit code 1", () => {

@@ -78,6 +78,15 @@ test("--ttl, --expiration and --metadata reach the stored entry", () => {
   expect(b.expiration).toBeGreaterThan(Math.floor(Date.now() / 1000) + 500);
 });
 
+test("--metadata may be any JSON value, an array included (the runtime's rule, not wrangler's repeated-flag check)", () => {
+  expect(run("kv", "key", "put", "a", "1", "--binding", "KV", "--metadata", "[1,2]").code).toBe(0);
+  expect(run("kv", "key", "put", "s", "1", "--binding", "KV", "--metadata", '"text"').code).toBe(0);
+  expect(JSON.parse(run("kv", "key", "list", "--binding", "KV").stdout)).toEqual([
+    { name: "a", metadata: [1, 2] },
+    { name: "s", metadata: "text" },
+  ]);
+});
+
 test("--persist-to keeps the data in that directory", () => {
   run("kv", "key", "put", "k", "elsewhere", "--binding", "KV", "--persist-to", "state");
   expect(run("kv", "key", "get", "k", "--binding", "KV", "--persist-to", "state").stdout).toBe("elsewhere");

@@ -96,6 +96,29 @@ test("a lease held by a process that no longer exists is taken back", async () =
   expect(claimBatch(store, "jobs", 10).length).toBe(1);
 });
 
+test("a consumer setting out of Cloudflare's limits, or a number flag given a word, is one error naming the flag and its range; the queue keeps its consumers", () => {
+  expect(run("queues", "create", "jobs").code).toBe(0);
+  expect(run("queues", "consumer", "add", "jobs", "app", "--batch-size", "5").code).toBe(0);
+  const refused = (args: string[], message: string) => {
+    const r = run("queues", ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`[ERROR] ${message}`);
+    expect(r.stderr).not.toContain("    at ");
+  };
+  refused(["consumer", "add", "jobs", "app", "--batch-size", "0"], "Invalid --batch-size value: 0. Must be an integer between 1 and 100");
+  refused(["consumer", "add", "jobs", "app", "--batch-size", "abc"], "Invalid --batch-size value: not a number. Must be an integer between 1 and 100");
+  refused(["consumer", "add", "jobs", "app", "--batch-timeout", "61"], "Invalid --batch-timeout value: 61. Must be a number between 0 and 60");
+  refused(["consumer", "add", "jobs", "app", "--message-retries", "-1"], "Invalid --message-retries value: -1. Must be an integer between 0 and 100");
+  refused(["consumer", "add", "jobs", "app", "--max-concurrency", "0"], "Invalid --max-concurrency value: 0. Must be an integer between 1 and 250");
+  refused(["consumer", "add", "jobs", "app", "--retry-delay-secs", "1.5"], "Invalid --retry-delay-secs value: 1.5. Must be an integer between 0 and 86400");
+  refused(["consumer", "http", "add", "jobs", "--batch-size", "1000"], "Invalid --batch-size value: 1000. Must be an integer between 1 and 100");
+  refused(["create", "other", "--delivery-delay-secs", "abc"], "Invalid --delivery-delay-secs value: not a number. Must be between 0 and 86400");
+  expect(getQueue(store, "jobs")!.settings.consumers).toEqual([{ type: "worker", script: "app", batch_size: 5 }]);
+  expect(getQueue(store, "other")).toBeUndefined();
+  // A fractional batch timeout is a number of seconds, not refused.
+  expect(run("queues", "consumer", "add", "jobs", "app", "--batch-timeout", "2.5").code).toBe(0);
+});
+
 test("queues create / pause-delivery / consumer add / purge / delete work on the local store", async () => {
   let r = run("queues", "create", "jobs", "--delivery-delay-secs", "5");
   expect(r.code).toBe(0);

@@ -163,6 +163,42 @@ export const cases: CompatCase[] = [
     steps: [{ args: probe }],
   },
   {
+    // Wrangler's entry-point test: a main without an extension may leave off .js/.ts/...; a
+    // directory is refused with the worker / index files inside it to point main at.
+    name: "config: main without its extension is found; a directory as main or script is refused with what to point at",
+    files: {
+      "wrangler.toml": base.replace("missing.js", "src/index"),
+      "src/index.js": worker,
+      "site/index.html": "<p>hi</p>\n",
+      "multi/worker.js": worker,
+      "multi/dist/index.ts": worker,
+    },
+    // The bundles differ in size (wrangler adds its middleware), as in the deploy cases.
+    normalize: (text) => text.replace(/(Total Upload: (?:‹\d+›)?)[\d.]+( KiB \/ gzip: )[\d.]+/g, "$1<N>$2<N>"),
+    steps: [
+      { args: probe },
+      { args: [...probe, "site"] },
+      { args: [...probe, "multi"] },
+      { args: [...probe, "src/absent.js"] },
+      { shell: "sed -i 's#src/index#src#' wrangler.toml", args: [] },
+      { args: probe },
+      { args: ["dev", "src/absent.js"] },
+      { args: ["dev", "site"] },
+    ],
+  },
+  {
+    name: "config: [dev] fields of the wrong type or an unknown protocol are errors for every command; unknown fields warn",
+    fast: true,
+    files: {
+      "wrangler.toml": base + '[[kv_namespaces]]\nbinding = "KV"\nid = "k"\n[dev]\nlocal_protocol = "ftp"\nport = "abc"\nfoo = 1\nip = 5\ninspector_port = "x"\nhost = 3\nupstream_protocol = 7\n',
+    },
+    steps: [
+      { args: ["kv", "key", "list", "--binding", "KV"] },
+      { shell: `printf '${base.replace(/\n/g, "\\n")}[dev]\\nlocal_protocol = "ftp"\\n' > wrangler.toml`, args: [] },
+      { args: probe },
+    ],
+  },
+  {
     name: "config: missing environment is an error",
     fast: true,
     files: { "wrangler.toml": base + '[env.staging]\nname = "y"\n', "index.js": worker },
@@ -313,6 +349,19 @@ export const cases: CompatCase[] = [
     steps: [
       { args: probe },
       { shell: "rm wrangler.toml && echo '{ \"compatibility_date\": \"2025-01-01\" }' > wrangler.json", args: [] },
+      { args: probe },
+    ],
+  },
+  {
+    // Windows editors save a byte order mark: wrangler drops a UTF-8 one and names a UTF-16 one.
+    name: "config: a UTF-8 byte order mark is read past; a UTF-16 one is refused by name",
+    fast: true,
+    files: { "wrangler.toml": `\uFEFF${base}`, "wrangler.jsonc.txt": '{ "name": "x", "main": "missing.js" }\n' },
+    steps: [
+      { args: probe },
+      { shell: "rm wrangler.toml && printf '\\357\\273\\277' > wrangler.jsonc && cat wrangler.jsonc.txt >> wrangler.jsonc", args: [] },
+      { args: probe },
+      { shell: "printf '\\377\\376' > wrangler.jsonc && cat wrangler.jsonc.txt >> wrangler.jsonc", args: [] },
       { args: probe },
     ],
   },

@@ -212,6 +212,9 @@ export const cases: CompatCase[] = [
       { args: d1(["migrations", "create", "OTHER", "first change"]) },
       { args: d1(["migrations", "create", "DB", "add posts"]) },
       { args: d1(["migrations", "create", "NOPE", "x"]) },
+      // A message with a slash names a file in a folder that does not exist: wrangler's
+      // handler for any file-not-found error, naming the path.
+      { args: d1(["migrations", "create", "DB", "bad/name"]) },
     ],
   },
   {

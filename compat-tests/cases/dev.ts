@@ -744,13 +744,17 @@ cases.push(
     // "service core:user:boom: Uncaught Error" and offers a bug report, so the text differs.
     steps: [{ args: ["dev", "--port", "0"], compare: ["exitCode"], reason: "the error is worded by workerd under wrangler" }],
   },
-  ...["abc", "70000"].map(
-    (port): CompatCase => ({
-      name: `dev: --port ${port} is not a port: exit code 1`,
+  ...[
+    ["--port", "abc"],
+    ["--port", "70000"],
+    ["--inspector-port", "abc"],
+  ].map(
+    ([flag, port]): CompatCase => ({
+      name: `dev: ${flag} ${port} is not a port: exit code 1`,
       files: { "wrangler.toml": workerToml("badport"), "index.js": 'export default { fetch() { return new Response("never"); } };\n' },
       steps: [
         {
-          args: ["dev", "--port", port],
+          args: ["dev", flag!, port!],
           compare: ["exitCode"],
           reason: "wrangler hands the value to Miniflare, whose error dumps its options object; bunflare says which flag is wrong and what a port is",
         },

@@ -83,6 +83,35 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // KV metadata is any JSON value to the runtime. Wrangler parses --metadata before its
+    // "single value" check, which then takes a JSON array for a repeated flag and refuses it.
+    name: "kv key put: --metadata that is a JSON array is stored, where wrangler mistakes it for a repeated flag",
+    fixture: "kv-basic",
+    steps: [
+      {
+        ...put("k", "v", "--binding", "KV", "--metadata", "[1]"),
+        expected: [
+          {
+            reason: "wrangler refuses a JSON array as 'expects a single value, but received multiple' (with the help, exit 1); bunflare stores it as the runtime does",
+            streams: ["exitCode", "stdout", "stderr"],
+            wrangler: (text) => (text === "1" ? "0" : text.includes("expects a single value") || text.includes("kv key put <key>") ? "<array metadata>" : text),
+            bunflare: (text) => (text.includes('with metadata "[1]"') ? "<array metadata>" : text === "" ? "<array metadata>" : text),
+          },
+        ],
+      },
+      {
+        ...kv("key", "list", "--binding", "KV"),
+        expected: [
+          {
+            reason: "bunflare stored k with its array metadata; wrangler stored nothing",
+            streams: ["stdout"],
+            bunflare: (text) => text.replace(/\[\s*\{\s*"name": "k",\s*"metadata": \[\s*1\s*\]\s*\}\s*\]/, "[]"),
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: "kv key put, get, list and delete by binding",
     fixture: "kv-basic",
     fast: true,

@@ -38,6 +38,29 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Wrangler passes NaN ("abc") and consumer settings out of Cloudflare's limits on to the
+    // API, so it stops at its login error; bunflare names the flag and its range, and
+    // registers nothing (`bunflare dev` would otherwise hold the queue's messages undelivered).
+    name: "queues: a delivery delay that is not a number and consumer settings out of range are refused, exit 1",
+    files: { "wrangler.toml": config, "index.js": worker },
+    steps: [
+      ...[
+        ["create", "jobs", "--delivery-delay-secs", "abc"],
+        ["consumer", "add", "jobs", "x", "--batch-size", "0"],
+        ["consumer", "add", "jobs", "x", "--batch-size", "abc"],
+        ["consumer", "add", "jobs", "x", "--batch-timeout", "61"],
+        ["consumer", "add", "jobs", "x", "--message-retries", "-1"],
+        ["consumer", "http", "add", "jobs", "--batch-size", "1000"],
+      ].map(
+        (args): CliStep => ({
+          ...q(...args),
+          compare: ["exitCode"],
+          reason: "wrangler sends the value to Cloudflare's API (its login error here); bunflare refuses it with the flag's range",
+        }),
+      ),
+    ],
+  },
+  {
     name: "queues list answers from the local registry, where wrangler needs a Cloudflare login",
     fast: true,
     files: { "wrangler.toml": config, "index.js": worker },

@@ -19,6 +19,7 @@ import {
   type QueueRecord,
 } from "../../runtime/bindings/queues/registry.ts";
 import { countMessages, purgeMessages } from "../../runtime/bindings/queues/storage.ts";
+import { consumerLimitProblem } from "../../runtime/bindings/queues/consumer-limits.ts";
 
 const MIN_DELIVERY_DELAY_SECS = 0;
 const MAX_DELIVERY_DELAY_SECS = 86400;
@@ -52,21 +53,25 @@ async function snippet(project: Project, value: unknown): Promise<string> {
   return JSON.stringify(value, null, 2);
 }
 
+/** A number flag's value as the user typed it, near enough: yargs turns "abc" into NaN. */
+const shownNumber = (value: number) => (Number.isNaN(value) ? "not a number" : String(value));
+
 /** wrangler's createBody / updateBody checks for the two queue settings. */
 function settingsFrom(args: Record<string, unknown>): { delivery_delay?: number; message_retention_period?: number } {
   const settings: { delivery_delay?: number; message_retention_period?: number } = {};
   const delay = args["delivery-delay-secs"] as number | undefined;
   if (delay !== undefined) {
-    if (delay < MIN_DELIVERY_DELAY_SECS || delay > MAX_DELIVERY_DELAY_SECS) {
-      throw new CommandLineArgsError(`Invalid --delivery-delay-secs value: ${delay}. Must be between ${MIN_DELIVERY_DELAY_SECS} and ${MAX_DELIVERY_DELAY_SECS}`);
+    // Negated so that NaN ("abc", which wrangler sends on to the API) is refused too.
+    if (!(delay >= MIN_DELIVERY_DELAY_SECS && delay <= MAX_DELIVERY_DELAY_SECS)) {
+      throw new CommandLineArgsError(`Invalid --delivery-delay-secs value: ${shownNumber(delay)}. Must be between ${MIN_DELIVERY_DELAY_SECS} and ${MAX_DELIVERY_DELAY_SECS}`);
     }
     settings.delivery_delay = delay;
   }
   const retention = args["message-retention-period-secs"] as number | undefined;
   if (retention !== undefined) {
-    if (retention < MIN_RETENTION_SECS || retention > MAX_RETENTION_SECS) {
+    if (!(retention >= MIN_RETENTION_SECS && retention <= MAX_RETENTION_SECS)) {
       throw new CommandLineArgsError(
-        `Invalid --message-retention-period-secs value: ${retention}. Must be between ${MIN_RETENTION_SECS} and ${MAX_RETENTION_SECS}`,
+        `Invalid --message-retention-period-secs value: ${shownNumber(retention)}. Must be between ${MIN_RETENTION_SECS} and ${MAX_RETENTION_SECS}`,
       );
     }
     settings.message_retention_period = retention;
@@ -271,8 +276,23 @@ const retriesAndDeadLetters = {
 } as const;
 const retryDelay = { "retry-delay-secs": { type: "number", describe: "The number of seconds to wait before retrying a message" } } as const;
 
-function refuseRepeatedRetryDelay(args: QueueArgs): void {
+// Each consumer flag and the setting it sets. Cloudflare's API refuses values outside the
+// limits (wrangler sends them on); `bunflare dev` would keep the queue's messages undelivered.
+const CONSUMER_FLAGS = {
+  "batch-size": "max_batch_size",
+  "batch-timeout": "max_batch_timeout",
+  "message-retries": "max_retries",
+  "retry-delay-secs": "retry_delay",
+  "max-concurrency": "max_concurrency",
+} as const;
+
+function refuseBadConsumerFlags(args: QueueArgs): void {
   if (Array.isArray(args["retry-delay-secs"])) throw new CommandLineArgsError("Cannot specify --retry-delay-secs multiple times");
+  for (const [flag, key] of Object.entries(CONSUMER_FLAGS)) {
+    const value = args[flag] as number | undefined;
+    const problem = value === undefined ? undefined : consumerLimitProblem(key, value);
+    if (problem) throw new CommandLineArgsError(`Invalid --${flag} value: ${shownNumber(value!)}. Must be ${problem}`);
+  }
 }
 
 const workerAdd = defineCommand<QueueArgs>({
@@ -291,7 +311,7 @@ const workerAdd = defineCommand<QueueArgs>({
   },
   handler(args) {
     printBanner();
-    refuseRepeatedRetryDelay(args);
+    refuseBadConsumerFlags(args);
     const project = openProject(args);
     const batchTimeout = args["batch-timeout"] as number | undefined;
     const consumer: ConsumerSettings = {
@@ -398,7 +418,7 @@ const httpAdd = defineCommand<QueueArgs>({
   },
   handler(args) {
     printBanner();
-    refuseRepeatedRetryDelay(args);
+    refuseBadConsumerFlags(args);
     const project = openProject(args);
     const visibility = args["visibility-timeout-secs"] as number | undefined;
     const consumer: ConsumerSettings = {

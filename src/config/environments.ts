@@ -443,6 +443,33 @@ function checkCache(d: DiagnosticsTree, cache: unknown): void {
   warnUnknown(d, "cache", cache as Entry, ["enabled"]);
 }
 
+const DEV_FIELDS: [string, "string" | "number" | "boolean", string[]?][] = [
+  ["ip", "string"],
+  ["port", "number"],
+  ["inspector_port", "number"],
+  ["inspector_ip", "string"],
+  ["local_protocol", "string", ["http", "https"]],
+  ["upstream_protocol", "string", ["http", "https"]],
+  ["host", "string"],
+  ["enable_containers", "boolean"],
+  ["container_engine", "string"],
+  ["generate_types", "boolean"],
+];
+
+/** `[dev]` as wrangler checks it for every command: each field's type, the protocols' values, unknown fields warned. */
+function checkDev(d: DiagnosticsTree, dev: unknown): void {
+  if (!isObject(dev)) return;
+  warnUnknown(d, "dev", dev, DEV_FIELDS.map(([key]) => key));
+  // Wrangler's upstream protocol defaults to the local one, so a bad local_protocol is reported twice.
+  const values: Entry = { ...dev, upstream_protocol: dev.upstream_protocol ?? dev.local_protocol };
+  for (const [key, type, choices] of DEV_FIELDS) {
+    const value = values[key];
+    if (value === undefined) continue;
+    if (typeof value !== type) d.errors.push(`Expected "dev.${key}" to be of type ${type} but got ${json(value)}.`);
+    else if (choices && !choices.includes(value as string)) d.errors.push(`Expected "dev.${key}" field to be one of ${json(choices)} but got ${json(value)}.`);
+  }
+}
+
 /** Wrangler checks `alias` after the top level's own fields, as a map of module names to strings. */
 function checkAlias(d: DiagnosticsTree, alias: unknown): void {
   if (alias === undefined) return;
@@ -478,7 +505,6 @@ export function resolveEnvironment(
   warnUnknown(diagnostics, "top-level", raw, topKnown);
   for (const [key, kind] of Object.entries(TOP_LEVEL_ONLY)) checkType(diagnostics, key, raw[key], kind);
   validateSection(diagnostics, raw, configFileName);
-  checkAlias(diagnostics, raw.alias);
 
   let section: Entry = raw;
   if (envName !== undefined) {
@@ -500,6 +526,9 @@ export function resolveEnvironment(
     }
   }
   if (section === raw) checkUniqueBindingNames(diagnostics, raw);
+  // Wrangler checks these top-level tables after the environment in use.
+  checkDev(diagnostics, raw.dev);
+  checkAlias(diagnostics, raw.alias);
 
   const pick = (key: string): unknown => {
     if (section === raw) return raw[key];

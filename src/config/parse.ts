@@ -23,13 +23,32 @@ export function describeReadError(error: unknown, file: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+// Editors on Windows save UTF-16 with these marks; wrangler refuses them by name, in this order.
+const UNSUPPORTED_BOMS: [number[], string][] = [
+  [[0x00, 0x00, 0xfe, 0xff], "UTF-32 BE"],
+  [[0xff, 0xfe, 0x00, 0x00], "UTF-32 LE"],
+  [[0xfe, 0xff], "UTF-16 BE"],
+  [[0xff, 0xfe], "UTF-16 LE"],
+];
+
 /** `shownAs` is the path as the user gave it, which is what wrangler prints. */
 export function readConfigText(file: string, shownAs = file): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     throw new ParseError(`Could not read file: ${shownAs}`, undefined, [describeReadError(error, path.resolve(file))]);
   }
+  for (const [mark, encoding] of UNSUPPORTED_BOMS) {
+    if (mark.every((byte, i) => bytes[i] === byte)) {
+      throw new ParseError(`Configuration file contains ${encoding} byte order marker`, { file, line: 1, column: 0, length: 0, lineText: "" }, [
+        `The file "${file}" appears to be encoded as ${encoding}. Please save the file as UTF-8 without BOM.`,
+      ]);
+    }
+  }
+  const text = bytes.toString("utf8");
+  // A UTF-8 byte order mark (Notepad writes one) is dropped, as wrangler drops it.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function parseTomlText(text: string, file: string): Record<string, unknown> {

@@ -45,13 +45,19 @@ export interface DevAddress {
   protocol: "http" | "https";
 }
 
+// Wrangler hands a port like "abc" or 70000 to Miniflare, which dumps its options object; say what is wrong instead.
+function refuseBadPort(port: number | undefined, flag: string, key: string, fromFlag: boolean): void {
+  if (port === undefined || (Number.isInteger(port) && port >= 0 && port <= 65535)) return;
+  const where = fromFlag ? flag : `${key} in the config`;
+  throw new UserError(`Invalid ${where}: ${Number.isNaN(port) ? "not a number" : port}. A port is a whole number from 0 to 65535.`);
+}
+
 export function chooseAddress(args: DevArgs, dev: DevConfig | undefined): DevAddress {
   const chosenPort = args.port ?? dev?.port;
-  // Wrangler hands a port like "abc" or 70000 to Miniflare, which dumps its options object; say what is wrong instead.
-  if (chosenPort !== undefined && !(Number.isInteger(chosenPort) && chosenPort >= 0 && chosenPort <= 65535)) {
-    const where = args.port !== undefined ? "--port" : "dev.port in the config";
-    throw new UserError(`Invalid ${where}: ${Number.isNaN(chosenPort) ? "not a number" : chosenPort}. A port is a whole number from 0 to 65535.`);
-  }
+  refuseBadPort(chosenPort, "--port", "dev.port", args.port !== undefined);
+  // Bunflare serves no inspector, but a value that is not a port is still the user's mistake.
+  const inspectorFlag = args["inspector-port"];
+  refuseBadPort(inspectorFlag ?? dev?.inspector_port, "--inspector-port", "dev.inspector_port", inspectorFlag !== undefined);
   return {
     ip: args.ip ?? dev?.ip ?? "localhost",
     // Like wrangler: without a chosen port, the first free one of 8787-8797 (just 8787 in CI), else any.

@@ -23,6 +23,7 @@ export interface DevArgs extends GlobalArgs {
   bundle?: boolean;
   ip?: string;
   port?: number;
+  "inspector-port"?: number;
   "local-protocol"?: "http" | "https";
   "https-key-path"?: string;
   "https-cert-path"?: string;

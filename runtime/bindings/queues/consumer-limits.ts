@@ -12,15 +12,26 @@ const LIMITS: [keyof QueueConsumerConfig, number, number, boolean][] = [
   ["max_concurrency", 1, 250, true],
 ];
 
+/** What `value` of `key` must be ("an integer between 1 and 100") when it is not that; else undefined. */
+export function consumerLimitProblem(key: keyof QueueConsumerConfig, value: number): string | undefined {
+  const limit = LIMITS.find(([name]) => name === key);
+  if (!limit) return undefined;
+  const [, min, max, integer] = limit;
+  // Written so that NaN (a flag given "abc") is out of range too.
+  if (value >= min && value <= max && (!integer || Number.isInteger(value))) return undefined;
+  return `${integer ? "an integer" : "a number"} between ${min} and ${max}`;
+}
+
 /** One message per setting out of range; empty when the consumer is usable. */
 export function consumerLimitErrors(consumer: QueueConsumerConfig, where: string): string[] {
   const errors: string[] = [];
-  for (const [key, min, max, integer] of LIMITS) {
+  for (const [key] of LIMITS) {
     const value = consumer[key];
     if (value === undefined || typeof value !== "number") continue;
-    if (value < min || value > max || (integer && !Number.isInteger(value))) {
+    const problem = consumerLimitProblem(key, value);
+    if (problem) {
       errors.push(
-        `${where}: "${key}" must be ${integer ? "an integer" : "a number"} between ${min} and ${max}, but got ${value}. Messages for queue "${consumer.queue}" are kept and not delivered until it is fixed.`,
+        `${where}: "${key}" must be ${problem}, but got ${value}. Messages for queue "${consumer.queue}" are kept and not delivered until it is fixed.`,
       );
     }
   }
