@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findConfigFile, loadConfig } from "../src/config/index.ts";
-import { loadDevVars } from "../src/config/vars.ts";
+import { keyValues, loadDevVars } from "../src/config/vars.ts";
 import { ParseError, UserError } from "../src/errors.ts";
 
 const dirs: string[] = [];
@@ -335,4 +335,11 @@ test("[dev] is checked as wrangler checks it: wrong types and an unknown protoco
   const goodWarnings: string[] = [];
   expect(loadConfig({ cwd: good, onWarning: (w) => goodWarnings.push(w) }).config.dev).toMatchObject({ local_protocol: "https", port: 8788 });
   expect(goodWarnings.join("\n")).toContain('Unexpected fields found in dev field: "bar"');
+});
+
+test("--var, --define and --alias split at the first colon; --var FLAG alone is FLAG set to \"\", as wrangler; an empty key or a valueless define is refused", () => {
+  expect(keyValues(["FLAG", "URL:http://x:1", "EMPTY:"], "var")).toEqual({ FLAG: "", URL: "http://x:1", EMPTY: "" });
+  expect(() => keyValues([":v"], "var")).toThrow(new UserError('Invalid --var ":v": expected KEY:VALUE.'));
+  expect(() => keyValues(["DEBUG"], "define", true)).toThrow(new UserError('Invalid --define "DEBUG": expected KEY:VALUE.'));
+  expect(keyValues(["DEBUG:true"], "define", true)).toEqual({ DEBUG: "true" });
 });

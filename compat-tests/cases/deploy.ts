@@ -74,6 +74,13 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run"] }, { args: ["versions", "upload", "--dry-run"] }],
   },
   {
+    // Bunflare showed a --var's value in the table, and refused `--var FLAG` (no colon).
+    name: "deploy: --dry-run --var values are shown as (hidden), a config var's as it is; --var FLAG alone is an empty var",
+    files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
+    normalize: sizes,
+    steps: [{ args: ["deploy", "--dry-run", "--var", "X:secret", "--var", "FLAG", "--var", "A:override"] }],
+  },
+  {
     // Bunflare did not warn about the rules wrangler drops.
     name: "deploy: --dry-run warns about module rules a rule without fallthrough hides, unless it says fallthrough = false",
     files: {

@@ -81,6 +81,17 @@ export const cases: CompatCase[] = [
     requests: [{ path: "/" }, { path: "/imported" }],
   }),
   devCase({
+    // Bunflare refused `--var FLAG` ("expected KEY:VALUE"); wrangler splits at the first colon only.
+    name: "dev: --var FLAG without a colon binds FLAG as an empty string; a value keeps its own colons",
+    files: {
+      "wrangler.toml": workerToml("cli-vars"),
+      "index.js": "export default { fetch(request, env) { return Response.json({ flag: env.FLAG, url: env.URL }); } };\n",
+    },
+    args: ["--var", "FLAG", "--var", "URL:http://x:1"],
+    compareStartup: true,
+    requests: [{ path: "/" }],
+  }),
+  devCase({
     name: "dev: --env selects the environment's vars",
     fixture: "dev-env",
     args: ["--env", "staging"],

@@ -3,7 +3,7 @@
 // `bunflare deploy --dry-run` build exactly the same bundle.
 import path from "node:path";
 import type { LoadedConfig } from "../config/index.ts";
-import { UserError } from "../errors.ts";
+import { keyValues } from "../config/vars.ts";
 import type { BundleOptions } from "./index.ts";
 
 export interface BuildFlags {
@@ -13,17 +13,6 @@ export interface BuildFlags {
   tsconfig?: string;
   "jsx-factory"?: string;
   "jsx-fragment"?: string;
-}
-
-/** `--define KEY:VALUE` style flags. */
-export function keyValues(entries: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of entries ?? []) {
-    const colon = entry.indexOf(":");
-    if (colon <= 0) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
-    out[entry.slice(0, colon)] = entry.slice(colon + 1);
-  }
-  return out;
 }
 
 export function nodeCompatOf(flags: string[] | undefined): boolean {
@@ -43,8 +32,8 @@ export function bundleOptions(
     projectDir: dir,
     outDir,
     rules: config.rules,
-    define: { ...config.define, ...keyValues(args.define, "define") },
-    alias: { ...config.alias, ...keyValues(args.alias, "alias") },
+    define: { ...config.define, ...keyValues(args.define, "define", true) },
+    alias: { ...config.alias, ...keyValues(args.alias, "alias", true) },
     minify: args.minify ?? config.minify,
     tsconfig: args.tsconfig ? path.resolve(args.tsconfig) : config.tsconfig ? path.resolve(dir, config.tsconfig) : undefined,
     jsxFactory: args["jsx-factory"] ?? config.jsx_factory,

@@ -17,7 +17,8 @@ import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { checkCustomDomains, configuredRoutes } from "../config/routes.ts";
 import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
-import { bundleOptions, keyValues, type BuildFlags } from "../bundle/options.ts";
+import { bundleOptions, type BuildFlags } from "../bundle/options.ts";
+import { keyValues } from "../config/vars.ts";
 import { bindingRows, formatBindingsTable } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
 
@@ -168,8 +169,10 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const size = contents.reduce((sum, buffer) => sum + buffer.length, 0);
     const gzip = gzipSync(Buffer.concat(contents)).length;
     log.info(`Total Upload: ${green(`${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`)}`);
-    const vars = { ...config.vars, ...keyValues(args.var, "var") };
-    const rows = bindingRows(config, vars, new Set(), () => false).map((row) => ({ ...row, mode: "" }));
+    const cliVars = keyValues(args.var, "var");
+    const vars = { ...config.vars, ...cliVars };
+    // As wrangler, a --var's value is shown as "(hidden)", a config var's as it is.
+    const rows = bindingRows(config, vars, new Set(Object.keys(cliVars)), () => false).map((row) => ({ ...row, mode: "" }));
     const table = formatBindingsTable(rows, undefined, Infinity);
     if (table.length) log.info(table.join("\n"));
     // (wrangler says so for deploy only.)

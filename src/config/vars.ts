@@ -109,10 +109,23 @@ export function loadDevVars(loaded: LoadedConfig, options: DevVarsOptions = {}):
     Object.assign(vars, secrets);
   }
 
-  for (const entry of options.cliVars ?? []) {
-    const colon = entry.indexOf(":");
-    if (colon <= 0) throw new UserError(`Invalid --var "${entry}": expected KEY:VALUE.`);
-    vars[entry.slice(0, colon)] = entry.slice(colon + 1);
-  }
+  Object.assign(vars, keyValues(options.cliVars, "var"));
   return { vars, sources, warnings };
+}
+
+/**
+ * `--var KEY:VALUE` style flags, split at the first colon as wrangler splits them:
+ * `--var FLAG` is FLAG set to "". A flag whose value means nothing when empty
+ * (`--define`, `--alias`) must have one; no flag may have an empty key.
+ */
+export function keyValues(entries: string[] | undefined, flag: string, needsValue = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const colon = entry.indexOf(":");
+    const key = colon === -1 ? entry : entry.slice(0, colon);
+    const value = colon === -1 ? "" : entry.slice(colon + 1);
+    if (key === "" || (needsValue && colon === -1)) throw new UserError(`Invalid --${flag} "${entry}": expected KEY:VALUE.`);
+    out[key] = value;
+  }
+  return out;
 }
