@@ -325,6 +325,7 @@ function missingPath(error: unknown): string | undefined {
 }
 
 export function reportError(error: unknown): void {
+  const missing = missingPath(error);
   if (error instanceof JsonFriendlyError) {
     console.log(`\n${error.message}`);
   } else if (error instanceof ParseError) {
@@ -332,9 +333,9 @@ export function reportError(error: unknown): void {
     log.error({ text: error.text, location: error.location, notes: [...error.notes, bugNote] });
   } else if (error instanceof UserError) {
     log.error(error.message);
-  } else if (missingPath(error)) {
+  } else if (missing) {
     // Wrangler's handler words any unexpected ENOENT this way, naming the path.
-    log.error(missingFileError(missingPath(error)!).message);
+    log.error(missingFileError(missing).message);
   } else if (error instanceof Error) {
     // An unexpected failure still gets one readable line; the stack only on request.
     log.error(process.env.BUNFLARE_DEBUG ? (error.stack ?? error.message) : error.message);
