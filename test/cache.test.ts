@@ -1,6 +1,6 @@
 // The Cache API workers get (runtime/bindings/cache): kept in the .bunflare store.
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore, type Store } from "../runtime/store/index.ts";
@@ -172,7 +172,7 @@ test("over HTTP: caches.default in bunflare dev keeps entries across a restart, 
   }
 });
 
-test("over HTTP: each worker of a dev session uses the cache of its own store", async () => {
+test("over HTTP: the workers of a dev session share the first one's store and its cache, as under wrangler", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "bunflare-cache-multi-"));
   const { write, startDev } = await import("./dev-helpers.ts");
   write(dir, "a/wrangler.toml", 'name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "b"\n');
@@ -197,8 +197,9 @@ test("over HTTP: each worker of a dev session uses the cache of its own store", 
   );
   const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"]);
   try {
-    expect(await (await fetch(dev.url)).text()).toBe("b sees b's entry, a sees nothing");
-    expect(readdirSync(path.join(dir, "b", ".bunflare", "cache")).filter((name) => !name.startsWith("."))).toHaveLength(1);
+    expect(await (await fetch(dev.url)).text()).toBe("b sees b's entry, a sees b's entry");
+    expect(readdirSync(path.join(dir, "a", ".bunflare", "cache")).filter((name) => !name.startsWith("."))).toHaveLength(1);
+    expect(existsSync(path.join(dir, "b", ".bunflare"))).toBe(false);
   } finally {
     await dev.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // bunflare dev end to end: real processes on free ports, real HTTP.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cleanedAfterEach, eventually, project, spawnDev, startDev, write } from "./dev-helpers.ts";
-import { readdirSync, symlinkSync } from "node:fs";
+import { existsSync, readdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 
 setDefaultTimeout(30_000);
@@ -673,6 +673,31 @@ export default class extends WorkerEntrypoint {
     expect(await (await get("/rpc")).text()).toBe("42");
     write(dir, "b.js", 'export default { fetch() { return new Response("b edited"); } };\n');
     await eventually(async () => (await (await get("/x")).text()) === "b edited");
+  });
+
+  test("workers whose configs are in two directories share the first config's store, as under wrangler", async () => {
+    const bindings = '[[kv_namespaces]]\nbinding = "KV"\nid = "shared-kv"\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "db"\ndatabase_id = "shared-db"\n';
+    const { get, dir } = await serve(
+      {
+        "a/wrangler.toml": `name = "a"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${bindings}[[services]]\nbinding = "B"\nservice = "b"\n`,
+        "b/wrangler.toml": `name = "b"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${bindings}`,
+        "a/index.js": `export default { async fetch(request, env) {
+  await env.KV.put("k", "from a");
+  await env.DB.exec("CREATE TABLE IF NOT EXISTS t (v TEXT); INSERT INTO t VALUES ('row from a')");
+  return env.B.fetch(request);
+} };
+`,
+        "b/index.js": `export default { async fetch(request, env) {
+  const row = await env.DB.prepare("SELECT v FROM t").first("v");
+  return new Response("b reads " + (await env.KV.get("k")) + " and " + row);
+} };
+`,
+      },
+      ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"],
+    );
+    expect(await (await get("/")).text()).toBe("b reads from a and row from a");
+    expect(existsSync(path.join(dir, "a", ".bunflare", "data.sqlite"))).toBe(true);
+    expect(existsSync(path.join(dir, "b", ".bunflare"))).toBe(false);
   });
 
   test("co-dependent workers and a worker bound to its own named entrypoint answer without recursing", async () => {

@@ -666,6 +666,30 @@ cases.push(
 
 cases.push(
   devCase({
+    // Both keep every worker's data in the first config's directory: b reads what a wrote, in KV and in the cache.
+    name: "dev: -c a/wrangler.toml -c b/wrangler.toml share the first config's store (KV, cache)",
+    files: {
+      "a/wrangler.toml": workerToml("a", "index.js", '[[kv_namespaces]]\nbinding = "KV"\nid = "shared"\n[[services]]\nbinding = "B"\nservice = "b"\n'),
+      "b/wrangler.toml": workerToml("b", "index.js", '[[kv_namespaces]]\nbinding = "KV"\nid = "shared"\n'),
+      "a/index.js": `export default { async fetch(request, env) {
+  await env.KV.put("k", "written by a");
+  await caches.default.put("https://cache.test/k", new Response("cached by a", { headers: { "Cache-Control": "max-age=600" } }));
+  return env.B.fetch(request);
+} };
+`,
+      "b/index.js": `export default { async fetch(request, env) {
+  const hit = await caches.default.match("https://cache.test/k");
+  return new Response("b reads " + (await env.KV.get("k")) + ", " + (hit ? await hit.text() : "no cache entry"));
+} };
+`,
+    },
+    args: ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"],
+    requests: [{ path: "/" }],
+  }),
+);
+
+cases.push(
+  devCase({
     name: "dev: static assets before the worker, html handling and env.ASSETS",
     fixture: "dev-assets",
     compareStartup: true,

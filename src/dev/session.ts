@@ -117,10 +117,14 @@ export class DevSession {
     this.args = args;
     this.console = devConsole;
     const configPaths = Array.isArray(args.config) ? (args.config as string[]) : [args.config];
-    this.slots = configPaths.map((config, index) => {
-      const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined };
-      return { index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set() };
-    });
+    this.slots = [];
+    for (const [index, config] of configPaths.entries()) {
+      // As wrangler: every worker of the session keeps its data in the first one's store (beside
+      // the first config, or --persist-to), so two workers binding one KV id, D1 id or cache share it.
+      const persistTo = index === 0 ? args["persist-to"] : this.slots[0]!.settings.project.storeDir;
+      const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined, "persist-to": persistTo };
+      this.slots.push({ index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set() });
+    }
     this.primary = this.slots[0]!;
   }
 
