@@ -33,7 +33,7 @@ export interface HttpProbe {
   encoded?: boolean;
   /** Differences on purpose, applied to the shown response (JSON of status, headers, body). */
   expected?: ExpectedDifference[];
-  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>` (`<not listening>` from a server that has gone). */
+  /** A request one may hold: no answer within this time is shown as status 0 and the body `<no answer>` (`<not listening>` from a server that has gone: refused or reset). */
   answerWithinMs?: number;
   /**
    * Also send it over a raw TCP connection (HTTP/1.1, plain http only) and compare what fetch
@@ -206,8 +206,10 @@ async function probe(base: string, request: HttpProbe): Promise<Seen> {
     // asset worker, as far as we can tell: bunflare answered 100 of 100 in a
     // loop). A GET is safe to send again; anything else fails at once.
     if ((error as Error).name === "TimeoutError" && request.answerWithinMs) return { status: 0, body: "<no answer>", headers: {} };
-    // A request one may hold may also meet a server that has gone (wrangler's, after workerd exited).
-    if ((error as { code?: string }).code === "ECONNREFUSED" && request.answerWithinMs) return { status: 0, body: "<not listening>", headers: {} };
+    // A request one may hold may also meet a server that has gone (wrangler's, after workerd exited):
+    // refused, or reset when it goes while holding the request (seen on a slower machine).
+    const code = (error as { code?: string }).code;
+    if ((code === "ECONNREFUSED" || code === "ECONNRESET") && request.answerWithinMs) return { status: 0, body: "<not listening>", headers: {} };
     if ((request.method ?? "GET") !== "GET" || (error as Error).name !== "TimeoutError") throw error;
     return await probeOnce(base, request);
   }
