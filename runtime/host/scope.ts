@@ -229,7 +229,8 @@ export function forgetUserModules(dir: string): void {
   const pathOf = (key: string) => (key.startsWith(path.sep) ? key : key.slice(key.indexOf(":") + 1));
   for (const key of Object.keys(require.cache)) if (pathOf(key).startsWith(root)) userModules.add(key);
   for (const key of userModules) {
-    if (pathOf(key).startsWith(root) && !isPackageFile(pathOf(key))) delete require.cache[key];
+    const file = pathOf(key);
+    if (file.startsWith(root) && !isPackageFile(file)) delete require.cache[key];
   }
 }
 

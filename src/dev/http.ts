@@ -46,18 +46,17 @@ export interface DevAddress {
 }
 
 // Wrangler hands a port like "abc" or 70000 to Miniflare, which dumps its options object; say what is wrong instead.
-function refuseBadPort(port: number | undefined, flag: string, key: string, fromFlag: boolean): void {
+function refuseBadPort(port: number | undefined, where: string): void {
   if (port === undefined || (Number.isInteger(port) && port >= 0 && port <= 65535)) return;
-  const where = fromFlag ? flag : `${key} in the config`;
   throw new UserError(`Invalid ${where}: ${Number.isNaN(port) ? "not a number" : port}. A port is a whole number from 0 to 65535.`);
 }
 
 export function chooseAddress(args: DevArgs, dev: DevConfig | undefined): DevAddress {
   const chosenPort = args.port ?? dev?.port;
-  refuseBadPort(chosenPort, "--port", "dev.port", args.port !== undefined);
+  refuseBadPort(chosenPort, args.port !== undefined ? "--port" : "dev.port in the config");
   // Bunflare serves no inspector, but a value that is not a port is still the user's mistake.
   const inspectorFlag = args["inspector-port"];
-  refuseBadPort(inspectorFlag ?? dev?.inspector_port, "--inspector-port", "dev.inspector_port", inspectorFlag !== undefined);
+  refuseBadPort(inspectorFlag ?? dev?.inspector_port, inspectorFlag !== undefined ? "--inspector-port" : "dev.inspector_port in the config");
   return {
     ip: args.ip ?? dev?.ip ?? "localhost",
     // Like wrangler: without a chosen port, the first free one of 8787-8797 (just 8787 in CI), else any.
