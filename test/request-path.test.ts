@@ -221,6 +221,19 @@ describe("https", () => {
     expect(Date.parse(x509.validTo)).toBeGreaterThan(Date.now());
   });
 
+  test("a random serial that starts with zero bytes is written minimally, so TLS accepts the certificate", () => {
+    // One serial in 512 started 00 0x..: BoringSSL refused the certificate (INVALID_INTEGER).
+    for (const [serial, expected] of [
+      [[0x00, 0x19, 0x01, 0xbf], "1901BF"],
+      [[0x00, 0x00, 0x95, 0x54], "9554"],
+      [[0x80, 0x01], "8001"],
+    ] as const) {
+      const x509 = new X509Certificate(makeLocalCertificate(new Date(), Uint8Array.from(serial)).cert);
+      expect(x509.serialNumber).toBe(expected);
+      expect(x509.verify(x509.publicKey)).toBe(true);
+    }
+  });
+
   test("--local-protocol https prints 'Ready on https://' and serves with the certificate kept under the home directory", async () => {
     const dev = await serve({ "wrangler.toml": TOML, "worker.js": WORKER }, ["--local-protocol", "https"]);
     expect(dev.output()).toMatch(/Ready on https:\/\/localhost:\d+/);

@@ -41,8 +41,12 @@ function oid(dotted: string): Buffer {
 }
 
 function positiveInteger(bytes: Uint8Array): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte before it.
-  return der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  // DER integers are minimal (TLS stacks refuse a certificate whose serial starts
+  // with a needless zero byte) and signed (a leading 1 bit needs a zero before it).
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return der(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 /** UTCTime up to 2049, GeneralizedTime after, as X.509 requires. */
@@ -56,7 +60,7 @@ const extension = (id: string, critical: boolean, value: Uint8Array) =>
   sequence(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
 /** A self-signed certificate for localhost, 127.0.0.1 and ::1, and its key, both PEM. */
-export function makeLocalCertificate(now = new Date()): { key: string; cert: string } {
+export function makeLocalCertificate(now = new Date(), serial: Uint8Array = randomBytes(16)): { key: string; cert: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const ecdsaWithSha256 = sequence(oid("1.2.840.10045.4.3.2"));
   const altNames = sequence(
@@ -66,7 +70,7 @@ export function makeLocalCertificate(now = new Date()): { key: string; cert: str
   );
   const tbs = sequence(
     explicit(0, der(0x02, Buffer.from([2]))), // v3
-    positiveInteger(randomBytes(16)),
+    positiveInteger(serial),
     ecdsaWithSha256,
     name("localhost"),
     sequence(time(new Date(now.getTime() - DAY_MS)), time(new Date(now.getTime() + VALID_DAYS * DAY_MS))),
