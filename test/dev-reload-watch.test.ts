@@ -118,6 +118,24 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
     expect(await text("/")).toBe("hello [object ArrayBuffer] 3");
   });
 
+  test("no_bundle: a bare specifier names the module beside the importer, as workerd resolves it, and reloads with it", async () => {
+    const { dir, text } = await serve({
+      "wrangler.toml": NO_BUNDLE,
+      "src/index.js":
+        'import { word } from "lib/util.js";\nimport note from "lib/note.txt";\nimport { WorkerEntrypoint } from "cloudflare:workers";\n' +
+        'export default { fetch() { return new Response([word, note, typeof WorkerEntrypoint].join(" ")); } };\n',
+      "src/lib/util.js": 'export { word } from "helper.js";\n',
+      "src/lib/helper.js": 'export const word = "one";\n',
+      "src/lib/note.txt": "noted",
+      // A package of the same name is not what workerd loads.
+      "node_modules/lib/util.js": 'export const word = "package";\n',
+      "node_modules/lib/package.json": '{ "name": "lib" }',
+    });
+    expect(await text("/")).toBe("one noted function");
+    write(dir, "src/lib/helper.js", 'export const word = "two";\n');
+    await eventually(async () => (await text("/")).startsWith("two "));
+  });
+
   test("with base_dir, a module beside the entry's directory reloads the worker", async () => {
     const { dir, text } = await serve({
       "wrangler.toml": 'name = "nb"\nmain = "src/worker/index.js"\nbase_dir = "src"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n',

@@ -217,6 +217,28 @@ cases.push(
     },
   }),
   devCase({
+    // workerd resolves a bare specifier against the importer's directory; Bun looked for a package and failed the start.
+    name: "dev: no_bundle: a bare specifier names the module beside the importer (code and Text), not a package, and reloads with it",
+    files: {
+      "wrangler.toml": workerToml("nobundle-bare", "src/index.js", 'no_bundle = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.js"]\n'),
+      "src/index.js":
+        'import { word } from "lib/util.js";\nimport note from "lib/note.txt";\n' +
+        'export default { fetch() { return new Response(word + " " + note); } };\n',
+      "src/lib/util.js": 'export { word } from "helper.js";\n',
+      "src/lib/helper.js": 'export const word = "v1";\n',
+      "src/lib/note.txt": "noted",
+      "node_modules/lib/util.js": 'export const word = "package";\n',
+      "node_modules/lib/package.json": '{ "name": "lib" }',
+    },
+    requests: [{ path: "/" }],
+    reload: {
+      files: { "src/lib/helper.js": 'export const word = "v2";\n' },
+      waitFor: "/",
+      until: /^v2/,
+      requests: [{ path: "/" }],
+    },
+  }),
+  devCase({
     // Bunflare reloaded for a new file; wrangler's watcher of the module root waits for its first edit.
     name: "dev: no_bundle: a new file under the module root reloads at its first edit, not at its creation",
     files: {

@@ -1,6 +1,6 @@
 // Wrangler's module rules: which imports become Text, Data or CompiledWasm
 // modules instead of being bundled as code.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import { layoutNotes } from "../log.ts";
@@ -170,13 +170,43 @@ interface ModuleNameRule {
 /** Bun's namespace for rule modules: each keyed by the name it was imported by, not its target's path. */
 export const RULE_MODULES = "bunflare-rule-module";
 
-/** The latest rule of the deepest module root holding `file` (a file resolved into RULE_MODULES). */
-function ruleFor(file: string): ModuleNameRule | undefined {
+/** The deepest unbundled worker's module root holding `file`. */
+function rootOf(file: string): string | undefined {
   let best: string | undefined;
   for (const root of rulesByRoot.keys()) if (file.startsWith(root + path.sep) && (!best || root.length > best.length)) best = root;
-  if (best === undefined) return undefined;
-  const name = path.relative(best, file).split(path.sep).join("/");
-  return rulesByRoot.get(best)!.find((rule) => rule.pattern.test(name));
+  return best;
+}
+
+/** The latest rule of the deepest module root holding `file` (a file resolved into RULE_MODULES). */
+function ruleFor(file: string): ModuleNameRule | undefined {
+  const root = rootOf(file);
+  if (root === undefined) return undefined;
+  const name = path.relative(root, file).split(path.sep).join("/");
+  return rulesByRoot.get(root)!.find((rule) => rule.pattern.test(name));
+}
+
+/**
+ * workerd names an unbundled worker's modules by their paths under the module root and
+ * resolves every specifier against the importer's directory, a bare one too:
+ * `import "lib/util.js"` is the module beside it, where Bun would look for a package `lib`.
+ * A bare specifier naming a file under the importer's module root is taken so; any other is
+ * left to Bun (a package in node_modules, which workerd would not find, still loads).
+ */
+function resolveBareSpecifiersUnderModuleRoots(): void {
+  Bun.plugin({
+    name: "bunflare-module-root-bare-specifiers",
+    setup(build) {
+      // Not relative, not absolute, no scheme (node:, cloudflare:).
+      build.onResolve({ filter: /^[^./][^:]*$/ }, (args) => {
+        const root = rootOf(args.importer);
+        if (root === undefined) return undefined;
+        const file = path.resolve(path.dirname(args.importer), args.path);
+        if (!file.startsWith(root + path.sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+        // A rule module (Text, Data, CompiledWasm) loads in its namespace, code as a plain file.
+        return ruleFor(file) ? { path: file, namespace: RULE_MODULES } : { path: file };
+      });
+    },
+  });
 }
 
 /**
@@ -192,6 +222,7 @@ export function loadRuleModulesUnder(root: string, userRules: ModuleRule[] | und
   const rules: ModuleNameRule[] = effectiveRules(userRules)
     .filter((rule): rule is ModuleRule & { type: AssetModuleType } => rule.type === "Text" || rule.type === "Data" || rule.type === "CompiledWasm")
     .map((rule) => ({ type: rule.type, pattern: new RegExp(`^(?:${rule.globs.map(moduleGlobSource).join("|")})$`) }));
+  if (rulesByRoot.size === 0) resolveBareSpecifiersUnderModuleRoots();
   rulesByRoot.set(root, rules);
   if (!rules.length) return;
   // Specifiers that end as one of the globs: Bun asks the plugin about those only.
