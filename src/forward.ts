@@ -1,6 +1,6 @@
-// Commands that need Cloudflare's network are handed to a real wrangler (the
-// project's node_modules, else PATH) with the same arguments, stdio and exit
-// code. Never to bunflare itself: a candidate that resolves to bunflare's own
+// Commands that need Cloudflare's network (and Pages' local ones, not built here)
+// are handed to a real wrangler (the project's node_modules, else PATH) with the
+// same arguments, stdio and exit code. Never to bunflare itself: a candidate that resolves to bunflare's own
 // files is skipped, and a marker in the child's environment turns any other
 // loop (a shell-script shim or alias that runs bunflare) into one clear error.
 import { accessSync, constants, realpathSync } from "node:fs";
@@ -111,12 +111,16 @@ export function findWrangler(cwd = process.cwd()): string | undefined {
   return undefined;
 }
 
+/** wrangler's commands that run locally but are not built into bunflare (Pages' dev server and Functions build). */
+const LOCAL_NOT_BUILT = ["pages dev", "pages functions"];
+
 /** Runs real wrangler with these arguments; resolves to its exit code. */
 export async function forwardToWrangler(argv: string[]): Promise<number> {
   const command = commandWords(argv).slice(0, 2).join(" ");
+  const why = LOCAL_NOT_BUILT.includes(command) ? "is not built into bunflare" : "needs Cloudflare's network";
   if (process.env[FORWARD_MARKER]) {
     throw new UserError(
-      `\`wrangler ${command}\` needs Cloudflare's network, but the \`wrangler\` found is bunflare itself (an alias or shim), so there is no real wrangler to hand it to: install it with \`npm install --save-dev wrangler\`.`,
+      `\`wrangler ${command}\` ${why}, but the \`wrangler\` found is bunflare itself (an alias or shim), so there is no real wrangler to hand it to: install it with \`npm install --save-dev wrangler\`.`,
     );
   }
   // With --cwd, "the project" is that directory (wrangler gets the flag as given).
@@ -125,7 +129,7 @@ export async function forwardToWrangler(argv: string[]): Promise<number> {
   const wrangler = findWrangler(cwdFlag ? path.resolve(cwdFlag) : process.cwd());
   if (!wrangler) {
     throw new UserError(
-      `\`wrangler ${command}\` needs Cloudflare's network, which bunflare hands to a real wrangler, and none is installed: install it with \`npm install --save-dev wrangler\`.`,
+      `\`wrangler ${command}\` ${why}, which bunflare hands to a real wrangler, and none is installed: install it with \`npm install --save-dev wrangler\`.`,
     );
   }
   const child = Bun.spawn([wrangler, ...argv], {
