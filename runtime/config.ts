@@ -43,6 +43,16 @@ export interface DevConfig {
   upstream_protocol?: "http" | "https";
   host?: string;
   inspector_port?: number;
+  enable_containers?: boolean;
+}
+
+/** A `[[containers]]` entry as wrangler normalises it: its name defaulted, a Dockerfile's path made absolute. */
+export interface ContainerConfig {
+  class_name: string;
+  name: string;
+  image: string;
+  image_build_context?: string;
+  [key: string]: unknown;
 }
 
 /** A worker's config after environment resolution. */
@@ -78,6 +88,7 @@ export interface WorkerConfig {
   workflows: WorkflowConfig[];
   triggers: { crons: string[] };
   assets?: AssetsConfig;
+  containers: ContainerConfig[];
   dev: DevConfig;
   [key: string]: unknown;
 }

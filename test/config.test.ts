@@ -343,3 +343,47 @@ test("--var, --define and --alias split at the first colon; --var FLAG alone is 
   expect(() => keyValues(["DEBUG"], "define", true)).toThrow(new UserError('Invalid --define "DEBUG": expected KEY:VALUE.'));
   expect(keyValues(["DEBUG:true"], "define", true)).toEqual({ DEBUG: "true" });
 });
+
+test("containers: a defaulted name from the section's own name (and environment), a Dockerfile made absolute, a registry image kept", () => {
+  const box = (image: string, extra = "") => `[[containers]]\nclass_name = "My Box"\nimage = "${image}"\n${extra}`;
+  const dir = project({
+    "wrangler.toml": base + box("./docker/Dockerfile") + '[env.qa]\nname = "app-qa"\n' + box("registry.example.com/box:1", 'name = "Given"\n').replaceAll("[[containers]]", "[[env.qa.containers]]"),
+    "docker/Dockerfile": "FROM alpine:3\n",
+  });
+  const top = loadConfig({ cwd: dir }).config.containers;
+  expect(top).toEqual([{ class_name: "My Box", name: "app-my-box", image: path.join(dir, "docker", "Dockerfile"), image_build_context: path.join(dir, "docker") }]);
+  const qa = loadConfig({ cwd: dir, env: "qa" }).config.containers;
+  expect(qa).toEqual([{ class_name: "My Box", name: "Given", image: "registry.example.com/box:1", image_build_context: undefined }]);
+});
+
+test("containers: each entry's problems are wrangler's config errors, named in one message", () => {
+  const dir = project({
+    "wrangler.toml":
+      base +
+      '[[containers]]\nimage = "docker.io/alpine:3"\n' +
+      '[[containers]]\nclass_name = "A"\nimage = "./sub"\n' +
+      '[[containers]]\nclass_name = "B"\nimage = "alpine"\n' +
+      '[[containers]]\nclass_name = "C"\n' +
+      '[env.qa]\n[[env.qa.containers]]\nclass_name = "D"\nimage = "docker.io/alpine:3"\n',
+    "sub/.keep": "",
+  });
+  const error = (() => {
+    try {
+      loadConfig({ cwd: dir, env: "qa" });
+    } catch (caught) {
+      return caught as Error;
+    }
+  })();
+  expect(error).toBeInstanceOf(UserError);
+  const message = error!.message;
+  for (const line of [
+    '- "containers.class_name" is a required field.',
+    "- ./sub is a directory, you should specify a path to the Dockerfile",
+    '- The image "alpine" does not appear to be a valid path to a Dockerfile, or a valid image registry path:',
+    "If this is an image registry path, it needs to include at least a tag ':' (e.g: docker.io/httpd:1)",
+    '- "containers.image" field must be defined for each container app.',
+    '- Must have either a top level "name" and "containers.class_name" field defined, or have field "containers.name" defined.',
+  ]) {
+    expect(message).toContain(line);
+  }
+});

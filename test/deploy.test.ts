@@ -260,3 +260,20 @@ test("deploy and versions upload --dry-run warn when environments are defined an
   const single = scratch({ "wrangler.json": config(), "src/index.js": "export default { fetch() { return new Response('hi'); } };\n" });
   expect((await run(["deploy", "--dry-run"], single)).stderr).not.toContain("Multiple environments");
 });
+
+test("deploy --dry-run counts the bundle as uploaded (with its source map comment) and lists containers after the bindings", async () => {
+  const dir = scratch({
+    "wrangler.json": config({
+      containers: [{ class_name: "Box", image: "registry.example.com/box:1" }],
+      durable_objects: { bindings: [{ name: "BOX", class_name: "Box" }] },
+      migrations: [{ tag: "v1", new_sqlite_classes: ["Box"] }],
+    }),
+    "src/index.js": 'import { DurableObject } from "cloudflare:workers";\nexport class Box extends DurableObject {}\nexport default { fetch() { return new Response("x"); } };\n',
+  });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out"], dir);
+  expect(result.exitCode).toBe(0);
+  const written = readFileSync(path.join(dir, "out", "index.js"));
+  expect(written.toString()).toEndWith("//# sourceMappingURL=index.js.map\n");
+  expect(result.stdout).toContain(`Total Upload: ${(written.length / 1024).toFixed(2)} KiB`);
+  expect(result.stdout).toContain("env.BOX (Box)      Durable Object      \n\nThe following containers are available:\n- app-box (registry.example.com/box:1)\n\n--dry-run: exiting now.");
+});

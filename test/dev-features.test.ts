@@ -132,6 +132,30 @@ describe("bunflare dev features", () => {
     expect(result.stderr.toString()).toContain('The entry-point file at "src/missing.js" was not found.');
   });
 
+  test("containers: listed after the bindings; enabled, the start stops with a way out; disabled, the Durable Object runs without ctx.container", async () => {
+    const containers = '[[containers]]\nclass_name = "Box"\nimage = "./Dockerfile"\n[[durable_objects.bindings]]\nname = "BOX"\nclass_name = "Box"\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Box"]\n';
+    const files = {
+      "wrangler.toml": toml("src/index.js", containers),
+      "Dockerfile": "FROM alpine:3\n",
+      "src/index.js":
+        'import { DurableObject } from "cloudflare:workers";\nexport class Box extends DurableObject { fetch() { return new Response(typeof this.ctx.container); } }\n' +
+        "export default { fetch(request, env) { return env.BOX.get(env.BOX.idFromName('a')).fetch(request); } };\n",
+    };
+    const dir = project(files);
+    dirs.push(dir);
+    const refused = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" }, timeout: 15_000 });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout.toString()).toContain(`The following containers are available:\n- t-box (${path.join(dir, "Dockerfile")})\n`);
+    expect(refused.stdout.toString()).not.toContain("Ready on");
+    expect(refused.stderr.toString()).toContain("bunflare does not run containers (t-box)");
+    expect(refused.stderr.toString()).toContain("set dev.enable_containers to false in your Wrangler config or pass --enable-containers=false");
+    const byFlag = await serve(files, ["--enable-containers=false"]);
+    expect(await (await byFlag.get("/")).text()).toBe("undefined");
+    const byConfig = await serve({ ...files, "wrangler.toml": toml("src/index.js", `${containers}[dev]\nenable_containers = false\n`) });
+    expect(await (await byConfig.get("/")).text()).toBe("undefined");
+    expect(byConfig.dev.output()).toContain("The following containers are available:");
+  });
+
   test("the port already in use is a clear error", async () => {
     const blocker = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
     try {

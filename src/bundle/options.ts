@@ -29,7 +29,8 @@ export function bundleOptions(
   const { config, dir } = loaded;
   return {
     entry: main,
-    projectDir: dir,
+    // As wrangler's esbuild runs: from the user's own config's directory, a redirected (built) config's too.
+    projectDir: loaded.userDir,
     outDir,
     rules: config.rules,
     define: { ...config.define, ...keyValues(args.define, "define", true) },

@@ -19,7 +19,7 @@ import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { bundleOptions, type BuildFlags } from "../bundle/options.ts";
 import { keyValues } from "../config/vars.ts";
-import { bindingRows, formatBindingsTable } from "../dev/bindings-table.ts";
+import { bindingRows, containerLines, formatBindingsTable } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
 
 export interface DeployArgs extends GlobalArgs, BuildFlags {
@@ -165,7 +165,9 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     // Only deploy's dry run reads the assets (versions upload's does not look at them).
     if (built.assets && command === "deploy") readAssets(built.assets);
     const name = `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js`;
-    const contents = [Buffer.from(code), ...modules.map((m) => readFileSync(m.file))];
+    const body = uploadedBody(code, map, name);
+    // The modules before the entry, as wrangler counts them (the gzip size depends on the order).
+    const contents = [...modules.map((m) => readFileSync(m.file)), Buffer.from(body)];
     const size = contents.reduce((sum, buffer) => sum + buffer.length, 0);
     const gzip = gzipSync(Buffer.concat(contents)).length;
     log.info(`Total Upload: ${green(`${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`)}`);
@@ -175,12 +177,13 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const rows = bindingRows(config, vars, new Set(Object.keys(cliVars)), () => false).map((row) => ({ ...row, mode: "" }));
     const table = formatBindingsTable(rows, undefined, Infinity);
     if (table.length) log.info(table.join("\n"));
-    // (wrangler says so for deploy only.)
+    // (wrangler says so for deploy only, and lists containers for it only; their images are not built.)
     else if (command === "deploy") log.info("No bindings found.");
+    if (command === "deploy" && config.containers.length) log.info(containerLines(config).join("\n"));
 
     if (outdir) {
       makeDir(outdir, "--outdir", args.outdir!);
-      writeOutdir(outdir, name, code, map, modules, config.name);
+      writeOutdir(outdir, name, body, map, modules, config.name);
     }
     if (args.outfile) {
       const outfile = path.resolve(args.outfile);
@@ -254,9 +257,13 @@ function makeDir(dir: string, flag: string, given: string): void {
 }
 
 /** Wrangler's layout: <entry>.js, its .map, the additional modules, and a README.md naming the worker. */
-function writeOutdir(outdir: string, name: string, code: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
+/** The bundle as wrangler uploads it and writes it to --outdir: ending with the comment naming its map beside it. */
+function uploadedBody(code: string, map: string | undefined, name: string): string {
   // Joined rather than one template: Bun's CLI bundle would print the comment at the start of a line, where Bun takes it for the bundle's own source map.
-  const body = map ? [code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd(), `//# sourceMappingURL=${name}.map`, ""].join("\n") : code;
+  return map ? [code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd(), `//# sourceMappingURL=${name}.map`, ""].join("\n") : code;
+}
+
+function writeOutdir(outdir: string, name: string, body: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
   writeFileSync(path.join(outdir, name), body);
   if (map) writeFileSync(path.join(outdir, `${name}.map`), map);
   for (const module of modules) {

@@ -56,6 +56,7 @@ export default defineCommand<DevArgs>({
     },
     local: { alias: "l", describe: "Run locally with remote bindings disabled", type: "boolean" },
     minify: { describe: "Minify the script", type: "boolean" },
+    "enable-containers": { describe: "Whether to build and enable containers during development", type: "boolean", hidden: true },
     "persist-to": {
       describe: "Specify directory to use for local persistence (defaults to .wrangler/state)",
       type: "string",

@@ -3,6 +3,8 @@
 // vars, define) do not, and wrangler warns when the top level has one the
 // environment lacks. Validation messages follow wrangler's word for word.
 // Each binding's entries are validated by its descriptor (runtime/bindings/registry.ts).
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { Diagnostics as DiagnosticsTree } from "./diagnostics.ts";
 import { Diagnostics } from "./diagnostics.ts";
 import type { WorkerConfig } from "./types.ts";
@@ -320,7 +322,7 @@ function checkMigrations(d: DiagnosticsTree, migrations: unknown[]): void {
   });
 }
 
-function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, envName?: string, top?: Entry): void {
+function validateSection(d: DiagnosticsTree, section: Entry, configFile: string, configDir: string, envName?: string, top?: Entry): void {
   const prefix = top ? `env.${envName}.` : "";
   // Wrangler's first check of every section: fields it still calls experimental.
   for (const key of ["unsafe", "secrets"]) {
@@ -384,6 +386,7 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       continue;
     }
     if (!checkType(d, `${prefix}${key}`, value, kind, true)) continue;
+    if (key === "containers") checkContainers(d, value as unknown[], section.name, top ? envName : undefined, configDir);
     if (key === "vars") {
       for (const [name, item] of Object.entries(value as Entry)) {
         // smol-toml reads bare TOML dates as Date objects; wrangler rejects them.
@@ -427,6 +430,65 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     else checkType(d, key, section[key], INHERITABLE[key]!);
   }
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
+}
+
+/**
+ * `[[containers]]` as wrangler checks and normalises each entry (the fields dev and types
+ * read; the rollout and instance settings only matter to a deploy): a class name, a name
+ * defaulted from the section's own `name`, the class and (in an environment) the
+ * environment's name, and an image that is a Dockerfile (made absolute, its directory
+ * the build context unless one is given) or a registry path with a tag.
+ */
+function checkContainers(d: DiagnosticsTree, containers: unknown[], sectionName: unknown, envName: string | undefined, configDir: string): void {
+  for (const entry of containers) {
+    const app: Entry = isObject(entry) ? entry : {};
+    if (app.class_name === undefined) d.errors.push(`"containers.class_name" is a required field.`);
+    else if (!isStr(app.class_name)) d.errors.push(`Expected "containers.class_name" to be of type string but got ${json(app.class_name)}.`);
+    if (app.name !== undefined && !isStr(app.name)) d.errors.push(`Expected "containers.name" to be of type string but got ${json(app.name)}.`);
+    if (!app.name) {
+      // Wrangler reads `name` from the section itself: an environment needs its own, or the entry's.
+      if (!sectionName || (app.class_name !== undefined && !isStr(app.class_name))) {
+        d.errors.push(`Must have either a top level "name" and "containers.class_name" field defined, or have field "containers.name" defined.`);
+      }
+      app.name = `${sectionName}-${app.class_name}${envName === undefined ? "" : `-${envName}`}`.toLowerCase().replace(/ /g, "-");
+    }
+    const configuration = app.configuration;
+    const image = app.image ?? (isObject(configuration) ? configuration.image : undefined);
+    if (!image) {
+      d.errors.push(
+        `"containers.image" field must be defined for each container app. This should be the path to your Dockerfile or an image URI pointing to the Cloudflare registry.`,
+      );
+    }
+    if ("configuration" in app) {
+      d.warnings.push(
+        `"containers.configuration" is deprecated. Use top level "containers" fields instead. "configuration.image" should be "image", limits should be set via "instance_type".`,
+      );
+      if (!isObject(configuration)) d.errors.push(`"containers.configuration" should be an object`);
+    }
+    if (app.image_build_context !== undefined && !isStr(app.image_build_context)) {
+      d.errors.push(`Expected "containers.image_build_context" to be of type string but got ${json(app.image_build_context)}.`);
+    }
+    if (!isStr(image)) continue;
+    const file = path.resolve(configDir, image);
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      d.errors.push(`${image} is a directory, you should specify a path to the Dockerfile`);
+    } else if (stat) {
+      app.image = file;
+      app.image_build_context = isStr(app.image_build_context) ? path.resolve(configDir, app.image_build_context) : path.dirname(file);
+    } else {
+      const problem = !URL.canParse(`https://${image}`)
+        ? "Invalid URL"
+        : !image.split("/").at(-1)!.includes(":")
+          ? "If this is an image registry path, it needs to include at least a tag ':' (e.g: docker.io/httpd:1)"
+          : image.includes("://")
+            ? "Image reference should not include the protocol part (e.g: docker.io/httpd:1, not https://docker.io/httpd:1)"
+            : undefined;
+      if (problem) d.errors.push(`The image "${image}" does not appear to be a valid path to a Dockerfile, or a valid image registry path:\n${problem}`);
+      app.image = image;
+      app.image_build_context = undefined;
+    }
+  }
 }
 
 /** `cache = { enabled = true }` as wrangler checks it: a table with a boolean `enabled` and nothing else. */
@@ -500,11 +562,13 @@ export function resolveEnvironment(
   envName: string | undefined,
   diagnostics: DiagnosticsTree,
   configFileName: string,
+  /** Where paths in the config (a container's Dockerfile) are relative to. */
+  configDir: string,
 ): WorkerConfig {
   const topKnown = [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE), ...Object.keys(TOP_LEVEL_ONLY)];
   warnUnknown(diagnostics, "top-level", raw, topKnown);
   for (const [key, kind] of Object.entries(TOP_LEVEL_ONLY)) checkType(diagnostics, key, raw[key], kind);
-  validateSection(diagnostics, raw, configFileName);
+  validateSection(diagnostics, raw, configFileName, configDir);
 
   let section: Entry = raw;
   if (envName !== undefined) {
@@ -518,7 +582,7 @@ export function resolveEnvironment(
     } else {
       section = found;
       const envDiagnostics = new Diagnostics(`"env.${envName}" environment configuration`);
-      validateSection(envDiagnostics, section, configFileName, envName, raw);
+      validateSection(envDiagnostics, section, configFileName, configDir, envName, raw);
       warnUnknown(envDiagnostics, `env.${envName}`, section, [...Object.keys(INHERITABLE), ...Object.keys(NOT_INHERITABLE)]);
       // Like wrangler: the names of the environment in use, reported at the top, before its own section.
       checkUniqueBindingNames(diagnostics, section);
@@ -573,6 +637,7 @@ export function resolveEnvironment(
     queues: { producers: arrayOr(queues.producers), consumers: arrayOr(queues.consumers) },
     services: arrayOr(merged.services),
     workflows: arrayOr(merged.workflows),
+    containers: arrayOr(merged.containers),
     triggers: { crons: arrayOr<string>(triggers.crons) },
     dev: objectOr(merged.dev) as WorkerConfig["dev"],
   };

@@ -173,7 +173,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
     env = undefined;
   }
-  const config = resolveEnvironment(raw, env, diagnostics, configFileName(file));
+  const config = resolveEnvironment(raw, env, diagnostics, configFileName(file), file ? path.dirname(file) : cwd);
   if (diagnostics.hasWarnings() && options.onWarning) options.onWarning(layoutNotes(diagnostics.render("warnings")));
   if (diagnostics.hasErrors()) throw new UserError(layoutNotes(diagnostics.render("errors")));
   // Wrangler asks whether --env was given at all: `--env ""` targets the top level; CLOUDFLARE_ENV alone still warns.

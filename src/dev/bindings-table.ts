@@ -69,6 +69,13 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns?: 
   return lines;
 }
 
+/** wrangler's list of a worker's containers, after its bindings table: each by name, with its Dockerfile or image. */
+export function containerLines(config: WorkerConfig, workerName?: string): string[] {
+  if (!config.containers.length) return [];
+  const title = workerName ? `The following containers are available from ${chalk.blue(workerName)}:` : "The following containers are available:";
+  return [title, ...config.containers.map((container) => `- ${container.name} (${container.image})`), ""];
+}
+
 /** Printed after the tables when a binding reaches another worker, dimmed, with the statuses in their colours. */
 export function connectionStatusNote(): string {
   return chalk.dim(

@@ -11,12 +11,12 @@ import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { devLogLine, kleur, log, logLevel, printBanner, setLogLevel } from "../log.ts";
+import { devLogLine, kleur, layoutNotes, log, logLevel, printBanner, setLogLevel } from "../log.ts";
 import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from "../../runtime/rpc/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
@@ -50,8 +50,8 @@ function errorText(error: unknown): string {
 function printBindings(session: DevSession, devConsole: DevConsole, s: Settings): void {
   const { config } = s.project.loaded;
   const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
-  const lines = formatBindingsTable(rows, session.multi ? config.name : undefined);
-  for (const line of lines) devConsole.log("log", line);
+  const name = session.multi ? config.name : undefined;
+  for (const line of [...formatBindingsTable(rows, name), ...containerLines(config, name)]) devConsole.log("log", line);
 }
 
 /** Wrangler's note under the tables, when some binding reaches another worker. */
@@ -147,6 +147,19 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
     for (const warning of warnings) devConsole.warn(warning);
     // As wrangler, after the bindings table.
     if (error) throw new UserError(error);
+  }
+  for (const slot of session.slots) {
+    const { config } = slot.settings.project.loaded;
+    // Where wrangler would build the images with Docker, and stops when it cannot; bunflare never runs
+    // them, and says so rather than start a worker whose `ctx.container` is missing.
+    if (!config.containers.length || !(args["enable-containers"] ?? config.dev.enable_containers ?? true)) continue;
+    const names = config.containers.map((container) => container.name).join(", ");
+    throw new UserError(
+      layoutNotes(
+        `bunflare does not run containers (${names}): building and running their images needs Docker, which bunflare does not drive.\n` +
+          "To develop the rest of your Worker without them, set dev.enable_containers to false in your Wrangler config or pass --enable-containers=false (`ctx.container` is then undefined, as under wrangler).",
+      ),
+    );
   }
 
   if (!checkCompatibility(session.slots, devConsole)) return undefined;

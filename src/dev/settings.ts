@@ -44,6 +44,7 @@ export interface DevArgs extends GlobalArgs {
   crons?: boolean;
   "log-level"?: LogLevel;
   "show-interactive-dev-session"?: boolean;
+  "enable-containers"?: boolean;
 }
 
 export interface Settings {
