@@ -16,7 +16,7 @@ import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from ".
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, connectionStatusNote, formatBindingsTable } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, formatBindingsTable, tailConsumersBlock } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
@@ -52,6 +52,8 @@ function printBindings(session: DevSession, devConsole: DevConsole, s: Settings)
   const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
   const lines = formatBindingsTable(rows, session.multi ? config.name : undefined);
   for (const line of lines) devConsole.log("log", line);
+  const tails = tailConsumersBlock(config, session.runsWorker, session.multi ? config.name : undefined);
+  if (tails) devConsole.log("log", tails);
 }
 
 /** Wrangler's note under the tables, when some binding reaches another worker. */
@@ -60,7 +62,8 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
   const any = session.slots.some(({ settings: { project } }) => {
     const { config } = project.loaded;
     const external = (config.durable_objects?.bindings ?? []).filter((b) => b.script_name && b.script_name !== config.name);
-    return (config.services ?? []).length > 0 || external.length > 0;
+    const tails = (config.tail_consumers ?? []).length + (config.streaming_tail_consumers ?? []).length;
+    return (config.services ?? []).length > 0 || external.length > 0 || tails > 0;
   });
   if (any) {
     devConsole.log("log", connectionStatusNote());
