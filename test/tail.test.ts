@@ -134,6 +134,23 @@ describe("tail consumers", () => {
     expect(typeof thrown.exceptions[0].timestamp).toBe("number");
   });
 
+  test("a service binding's callee logs in its own invocation, not in its caller's trace", async () => {
+    const dir = project({
+      "a/wrangler.toml": tomlWithMain("producer", "index.js", `tail_consumers = [{ service = "logger" }]\n[[services]]\nbinding = "HELPER"\nservice = "helper"\n`),
+      "a/index.js": `export default { async fetch(request, env) { console.log("caller"); return new Response(await (await env.HELPER.fetch("http://helper/")).text()); } };\n`,
+      "b/wrangler.toml": LOGGER_TOML,
+      "b/index.js": LOGGER_JS,
+      "c/wrangler.toml": tomlWithMain("helper", "index.js"),
+      "c/index.js": `export default { fetch() { console.log("callee"); return new Response("helped"); } };\n`,
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml", "-c", "c/wrangler.toml"]);
+    running.push(dev);
+    expect(await (await fetch(dev.url)).text()).toBe("helped");
+    const [item] = await nextBatch(dev, 0);
+    expect(item.logs.map((log: any) => log.message)).toEqual([["caller"]]);
+  });
+
   test("a consumer in another dev process is connected and gets the events through the dev registry", async () => {
     const registry = mkdtempSync(path.join(tmpdir(), "bunflare-tail-registry-"));
     dirs.push(registry);

@@ -14,7 +14,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
-import { currentTrace, traceWorker, type TraceItem } from "./tail.ts";
+import { currentTrace, outsideTrace, traceWorker, type TraceItem } from "./tail.ts";
 import { isOwnFrame } from "./own-code.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
@@ -445,7 +445,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       return {
         // A named entrypoint's own fetch(), never the default's: a default that forwards
         // to a named entrypoint of itself would otherwise call itself without end.
-        fetch: (request) => worker.fetch(request, name),
+        // Outside the caller's trace (tail.ts): the callee's console lines are not the caller's.
+        fetch: (request) => outsideTrace(worker.fetch, request, name),
         // A new instance per call, with the binding's props as ctx.props.
         rpcTarget: (props) => {
           const exportName = name ?? "default";

@@ -55,8 +55,9 @@ class Trace {
       outcome: "ok",
       scriptName: null,
       diagnosticsChannelEvents: [],
-      exceptions: this.exceptions,
-      logs: this.logs,
+      // Copies: a stray timer of the producer may still log after the batch is sent.
+      exceptions: [...this.exceptions],
+      logs: [...this.logs],
       eventTimestamp: this.eventTimestamp,
       event,
     };
@@ -88,9 +89,18 @@ function startTracing(): AsyncLocalStorage<Trace> {
   return scope;
 }
 
+/**
+ * Work of another invocation started from inside a traced one (a service binding's
+ * fetch to a worker of this process, a tail() handler): its console lines are its own,
+ * not the caller's.
+ */
+export function outsideTrace<A extends unknown[], R>(run: (...args: A) => R, ...args: A): R {
+  return scope ? scope.exit(run, ...args) : run(...args);
+}
+
 /** Hands the trace to the consumers after the invocation and its waitUntil work, off the producer's path. */
 function finish(trace: Trace, event: () => unknown, deliver: (items: TraceItem[]) => void): void {
-  void Promise.allSettled(trace.waiting).then(() => setTimeout(() => deliver([trace.item(event())]), 0));
+  void Promise.allSettled(trace.waiting).then(() => setTimeout(() => outsideTrace(deliver, [trace.item(event())]), 0));
 }
 
 /** The stack's frames only, as workerd records them (the "Name: message" line is in name and message). */
