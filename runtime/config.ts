@@ -85,6 +85,9 @@ export interface WorkerConfig {
   migrations: unknown[];
   queues: { producers: QueueProducerConfig[]; consumers: QueueConsumerConfig[] };
   services: ServiceBindingConfig[];
+  /** Workers that get this one's tail events (`tail()`); streaming ones (`tailStream()`) are only listed at start. */
+  tail_consumers?: { service: string }[];
+  streaming_tail_consumers?: { service: string }[];
   workflows: WorkflowConfig[];
   triggers: { crons: string[] };
   assets?: AssetsConfig;

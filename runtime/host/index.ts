@@ -14,6 +14,7 @@ import { cacheStorageFor, type WorkerCacheStorage } from "../bindings/cache/inde
 import { storeOfEnv } from "../bindings/index.ts";
 import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
+import { currentTrace, outsideTrace, traceWorker, type TraceItem } from "./tail.ts";
 import { isOwnFrame } from "./own-code.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
@@ -54,6 +55,8 @@ export interface LoadOptions {
   env: Record<string, unknown>;
   /** Called with failures of ctx.waitUntil promises. */
   onBackgroundError(error: unknown, worker: LoadedWorker): void;
+  /** For a worker with tail consumers: gets each fetch / scheduled invocation's trace once it is done (tail.ts). */
+  tail?: (items: TraceItem[]) => void;
   /**
    * The globals the worker's code sees (see scope.ts), for the modules under `root`
    * (the bundle's directory, or an unbundled project). Without it the file is
@@ -364,7 +367,10 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
 
   const makeCtx = (pending: Promise<unknown>[], props: unknown = {}) => ({
     waitUntil(promise: Promise<unknown>) {
-      pending.push(Promise.resolve(promise).catch((error) => options.onBackgroundError(error, worker)));
+      const settled = Promise.resolve(promise).catch((error) => options.onBackgroundError(error, worker));
+      pending.push(settled);
+      // A traced invocation's trace waits for this work too.
+      currentTrace()?.waiting.push(settled);
     },
     passThroughOnException() {},
     props,
@@ -439,7 +445,8 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       return {
         // A named entrypoint's own fetch(), never the default's: a default that forwards
         // to a named entrypoint of itself would otherwise call itself without end.
-        fetch: (request) => worker.fetch(request, name),
+        // Outside the caller's trace (tail.ts): the callee's console lines are not the caller's.
+        fetch: (request) => outsideTrace(worker.fetch, request, name),
         // A new instance per call, with the binding's props as ctx.props.
         rpcTarget: (props) => {
           const exportName = name ?? "default";
@@ -486,6 +493,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     await Promise.all(pending);
     return result;
   }
+  if (options.tail) traceWorker(worker, options.tail);
   return worker;
 }
 

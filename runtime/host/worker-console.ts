@@ -12,10 +12,16 @@ const LEVELS = new Set<PropertyKey>(["log", "info", "debug", "warn", "error"]);
 /** Maps bundle frames in a printed value (set by runtime/host/index.ts, which keeps the source maps). */
 let mapPrinted: (value: unknown) => unknown = (value) => value;
 let sink: WorkerLogSink | undefined;
+/** Records a line for the running invocation's tail consumers; set once a worker with tail consumers loads (tail.ts). */
+let traceSink: WorkerLogSink | undefined;
 const processConsole: WorkerLogSink = (level, args) => console[level](...args.map(mapPrinted));
 
 export function setWorkerLogSink(next: WorkerLogSink): void {
   sink = next;
+}
+
+export function setTraceLogSink(next: WorkerLogSink): void {
+  traceSink = next;
 }
 
 export function setPrintedMapper(next: (value: unknown) => unknown): void {
@@ -23,7 +29,13 @@ export function setPrintedMapper(next: (value: unknown) => unknown): void {
 }
 
 const methods = new Map<PropertyKey, (...args: unknown[]) => void>([
-  ...[...LEVELS].map((level): [PropertyKey, (...args: unknown[]) => void] => [level, (...args: unknown[]) => (sink ?? processConsole)(level as WorkerLogLevel, args)]),
+  ...[...LEVELS].map((level): [PropertyKey, (...args: unknown[]) => void] => [
+    level,
+    (...args: unknown[]) => {
+      traceSink?.(level as WorkerLogLevel, args);
+      (sink ?? processConsole)(level as WorkerLogLevel, args);
+    },
+  ]),
   ["trace", (...args: unknown[]) => console.trace(...args.map(mapPrinted))],
 ]);
 

@@ -69,6 +69,29 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns?: 
   return lines;
 }
 
+/**
+ * Wrangler's list of the workers this one sends tail events to, printed under its
+ * bindings table. As for service bindings, a consumer counts as connected only when
+ * another dev process runs it: the table is printed before this session's workers start.
+ */
+export function tailConsumerLines(config: WorkerConfig, inSession: (name: string) => boolean, workerName?: string): string[] {
+  const consumers = [
+    ...(config.tail_consumers ?? []).map((c) => ({ service: c.service, streaming: false })),
+    ...(config.streaming_tail_consumers ?? []).map((c) => ({ service: c.service, streaming: true })),
+  ];
+  if (!consumers.length) return [];
+  // Read only when there are consumers: the registry is not opened for other workers.
+  const { lookupWorker } = require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts");
+  const title = workerName
+    ? `${chalk.blue(workerName)} is sending Tail events to the following Workers:`
+    : "Your Worker is sending Tail events to the following Workers:";
+  const lines = consumers.map(({ service, streaming }) => {
+    const connected = !inSession(service) && lookupWorker(service) !== undefined;
+    return `- ${service}${streaming ? " (streaming)" : ""} ${connected ? chalk.green("[connected]") : chalk.red("[not connected]")}`;
+  });
+  return [title, ...lines];
+}
+
 /** wrangler's list of a worker's containers, after its bindings table: each by name, with its Dockerfile or image. */
 export function containerLines(config: WorkerConfig, workerName?: string): string[] {
   if (!config.containers.length) return [];

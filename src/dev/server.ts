@@ -16,7 +16,7 @@ import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from ".
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
 import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
-import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable } from "./bindings-table.ts";
+import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable, tailConsumerLines } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { DevConsole, startHotkeys } from "./console.ts";
@@ -51,7 +51,9 @@ function printBindings(session: DevSession, devConsole: DevConsole, s: Settings)
   const { config } = s.project.loaded;
   const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
   const name = session.multi ? config.name : undefined;
-  for (const line of [...formatBindingsTable(rows, name), ...containerLines(config, name)]) devConsole.log("log", line);
+  // In wrangler's order: the table, the tail consumers, the containers.
+  const lines = [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
+  for (const line of lines) devConsole.log("log", line);
 }
 
 /** Wrangler's note under the tables, when some binding reaches another worker. */
@@ -60,7 +62,8 @@ function printServiceNote(session: DevSession, devConsole: DevConsole): void {
   const any = session.slots.some(({ settings: { project } }) => {
     const { config } = project.loaded;
     const external = (config.durable_objects?.bindings ?? []).filter((b) => b.script_name && b.script_name !== config.name);
-    return (config.services ?? []).length > 0 || external.length > 0;
+    const tails = (config.tail_consumers ?? []).length + (config.streaming_tail_consumers ?? []).length;
+    return (config.services ?? []).length > 0 || external.length > 0 || tails > 0;
   });
   if (any) {
     devConsole.log("log", connectionStatusNote());

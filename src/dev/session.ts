@@ -11,6 +11,7 @@ import { ignoredRulesWarnings, loadRuleModulesUnder, parseRules } from "../bundl
 import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../runtime/host/index.ts";
+import type { TraceItem } from "../../runtime/host/tail.ts";
 import { lookupWorker } from "../../runtime/rpc/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
@@ -314,6 +315,7 @@ export class DevSession {
           webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat), blobMessages: blobsBinaryMessages(compat) },
         },
         onBackgroundError: (error, worker) => this.console.workerError(worker.mapStack(error)),
+        tail: this.tailSender(s.project.loaded.config),
       });
     } catch (error) {
       this.console.workerError((error as Error).message);
@@ -350,6 +352,32 @@ export class DevSession {
     if (local) return local.current?.asService(entrypoint);
     return remoteService(name, entrypoint);
   };
+
+  /**
+   * Where a worker's tail events go: each of its `tail_consumers`, a worker of this session or
+   * of another dev process (its default export's tail()). Undefined without consumers, so the
+   * worker is not traced at all. A consumer that is not running misses the events, as in wrangler.
+   */
+  private tailSender(config: Settings["project"]["loaded"]["config"]): ((items: TraceItem[]) => void) | undefined {
+    const names = (config.tail_consumers ?? []).map((consumer) => consumer.service).filter((name) => typeof name === "string");
+    if (!names.length) return undefined;
+    // The consumer's failure is its own: printed as its uncaught error, never the producer's.
+    const report = (error: unknown, worker?: LoadedWorker) => {
+      if (!(error instanceof host().HandlerError)) this.console.workerError(worker ? worker.mapStack(error) : String((error as Error)?.stack ?? error));
+    };
+    return (items) => {
+      for (const name of names) {
+        const local = this.slots.find((slot) => slot.settings.project.loaded.config.name === name);
+        if (local) {
+          const consumer = local.current;
+          consumer?.dispatch("tail", items).catch((error) => report(error, consumer));
+        } else if (lookupWorker(name)) {
+          const { remoteCall } = require("../../runtime/rpc/remote.ts") as typeof import("../../runtime/rpc/remote.ts");
+          remoteCall({ worker: name }, "call", ["tail"], [items]).catch((error) => report(error));
+        }
+      }
+    };
+  }
 
   /** A worker of this session by name (Durable Object bindings to another worker's class). */
   readonly findWorker = (name: string) => {
