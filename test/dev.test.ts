@@ -700,6 +700,26 @@ export default class extends WorkerEntrypoint {
     expect(existsSync(path.join(dir, "b", ".bunflare"))).toBe(false);
   });
 
+  test("several workers: a bundled worker's console.log, info and debug lines start with its name, warn and error and an unbundled worker's do not", async () => {
+    const logAll = (who: string) => `console.log("log", "${who}", 1); console.info("info ${who}"); console.debug("debug ${who}"); console.warn("warn ${who}"); console.error("error ${who}");`;
+    const { get, dev } = await serve(
+      {
+        "a/wrangler.toml": 'name = "aa"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[[services]]\nbinding = "B"\nservice = "bb"\n',
+        "b/wrangler.toml": 'name = "bb"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nno_bundle = true\n',
+        "a/index.js": `export default { async fetch(request, env) { ${logAll("a")} return env.B.fetch(request); } };\n`,
+        "b/index.js": `export default { fetch() { ${logAll("b")} return new Response("b"); } };\n`,
+      },
+      ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"],
+    );
+    expect(await (await get("/")).text()).toBe("b");
+    await dev.waitForOutput(/error b/);
+    const output = dev.output();
+    for (const line of ["[aa] log a 1", "[aa] info a", "[aa] debug a", "log b 1", "info b", "debug b"]) expect(output).toMatch(new RegExp(`^${line.replace(/[[\]]/g, "\\$&")}$`, "m"));
+    expect(output).toContain("[WARNING] warn a");
+    expect(output).toContain("[ERROR] error a");
+    expect(output).not.toContain("[bb]");
+  });
+
   test("co-dependent workers and a worker bound to its own named entrypoint answer without recursing", async () => {
     const { get } = await serve(
       {

@@ -712,6 +712,32 @@ cases.push(
 
 cases.push(
   devCase({
+    // wrangler bundles each of several workers with a middleware that puts "[name]" before
+    // console.log, info and debug (not warn or error, nor an unbundled worker's); bunflare printed them bare.
+    name: "dev: several workers: console.log, info and debug lines start with the worker's name; warn and error do not",
+    files: {
+      "a/wrangler.toml": workerToml("aa", "index.js", '[[services]]\nbinding = "B"\nservice = "bb"\n'),
+      "b/wrangler.toml": workerToml("bb", "index.js"),
+      "a/index.js": `export default { async fetch(request, env) {
+  console.log("log from a", 1, { x: 2 });
+  console.info("info from a");
+  console.debug("debug from a");
+  console.warn("warn from a");
+  console.error("error from a");
+  return env.B.fetch(request);
+} };
+`,
+      "b/index.js": 'export default { fetch() { console.log("log from b"); return new Response("b"); } };\n',
+    },
+    args: ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml"],
+    requests: [{ path: "/" }],
+    compareStderr: true,
+    compareLog: { extract: (text) => text.split("\n").filter((line) => / from [ab]/.test(line)).join("\n") },
+  }),
+);
+
+cases.push(
+  devCase({
     name: "dev: static assets before the worker, html handling and env.ASSETS",
     fixture: "dev-assets",
     compareStartup: true,

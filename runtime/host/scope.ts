@@ -20,7 +20,7 @@
 // worker made (ReadableStream).
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { workerConsole } from "./worker-console.ts";
+import { prefixedConsole, workerConsole } from "./worker-console.ts";
 import { isPackageFile } from "./own-code.ts";
 import "./event-handlers.ts";
 import { webSocketClassesFor, type PairSettings } from "./websocket.ts";
@@ -33,6 +33,8 @@ export interface ScopeOptions {
   processEnv: Record<string, string>;
   /** Its WebSockets' compatibility settings (auto close reply, close reason limit). */
   webSockets?: PairSettings;
+  /** The first argument of its console.log / info / debug lines (wrangler's `[name]` for several workers). */
+  consolePrefix?: string;
 }
 
 /** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
@@ -104,7 +106,7 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   }
   values.globalThis = view;
   values.self = view;
-  values.console = workerConsole;
+  values.console = options.consolePrefix === undefined ? workerConsole : prefixedConsole(options.consolePrefix);
   // Per worker: workers of one session may have compatibility dates either side of the flag's.
   const webSockets = webSocketClassesFor(options.webSockets ?? { autoReply: false, limitReason: false, blobMessages: false });
   values.WebSocket = webSockets.WebSocket;

@@ -43,3 +43,16 @@ const methods = new Map<PropertyKey, (...args: unknown[]) => void>([
 export const workerConsole: Console = new Proxy(console, {
   get: (target, key) => methods.get(key) ?? Reflect.get(target, key),
 });
+
+/**
+ * A worker's console whose log, info and debug calls get `prefix` as their first argument,
+ * as wrangler's dev patches a bundled worker's console when it runs several (`[name]`).
+ */
+export function prefixedConsole(prefix: string): Console {
+  const prefixed = new Map<PropertyKey, (...args: unknown[]) => void>(
+    ["log", "info", "debug"].map((level) => [level, (...args: unknown[]) => methods.get(level)!(prefix, ...args)]),
+  );
+  return new Proxy(console, {
+    get: (target, key) => prefixed.get(key) ?? methods.get(key) ?? Reflect.get(target, key),
+  });
+}

@@ -313,6 +313,8 @@ export class DevSession {
           processEnv,
           evalAtStartup: allowsEvalDuringStartup(compat),
           webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat), blobMessages: blobsBinaryMessages(compat) },
+          // wrangler's middleware for several workers, added by its bundler (so not to an unbundled worker).
+          consolePrefix: this.multi && slot.bundler ? kleur.blue(`[${s.project.loaded.config.name}]`) : undefined,
         },
         onBackgroundError: (error, worker) => this.console.workerError(worker.mapStack(error)),
         tail: this.tailSender(s.project.loaded.config),
