@@ -41,7 +41,8 @@ const LOGGER_JS = `export default {
 
 /** The batches the consumer logged so far. */
 function batches(dev: DevProcess): any[][] {
-  return [...dev.output().matchAll(/^TAIL (.*)$/gm)].map((match) => JSON.parse(match[1]!));
+  // (With several workers the line starts with the logger's "[logger]", as under wrangler.)
+  return [...dev.output().matchAll(/^(?:\[logger\] )?TAIL (.*)$/gm)].map((match) => JSON.parse(match[1]!));
 }
 
 async function nextBatch(dev: DevProcess, seen: number): Promise<any[]> {
@@ -88,11 +89,12 @@ describe("tail consumers", () => {
       "diagnosticsChannelEvents", "exceptions", "logs", "eventTimestamp", "event",
     ]);
     expect(item).toMatchObject({ wallTime: 0, cpuTime: 0, truncated: false, executionModel: "stateless", outcome: "ok", scriptName: null, exceptions: [] });
-    // waitUntil work is part of the invocation: its line is in the same batch.
+    // waitUntil work is part of the invocation: its line is in the same batch. With several
+    // workers, wrangler's console.log (not warn) gets the worker's name first, in the trace too.
     expect(item.logs.map((log: any) => [log.level, log.message])).toEqual([
-      ["log", ["hello", { a: 1 }]],
+      ["log", ["[producer]", "hello", { a: 1 }]],
       ["warn", ["careful"]],
-      ["log", ["later"]],
+      ["log", ["[producer]", "later"]],
     ]);
     expect(typeof item.logs[0].timestamp).toBe("number");
     expect(item.event.request.url).toBe(`${dev.url}/path?q=1`);
@@ -109,7 +111,7 @@ describe("tail consumers", () => {
     expect(failed.outcome).toBe("ok");
     expect(failed.exceptions).toEqual([]);
     expect(failed.event.response).toEqual({ status: 500 });
-    expect(failed.logs.map((log: any) => log.message[0])).toEqual(["hello", "careful", "later"]);
+    expect(failed.logs.map((log: any) => log.message.at(-1))).toEqual([{ a: 1 }, "careful", "later"]);
   });
 
   test("a scheduled event, and its exception, reach the consumer", async () => {
@@ -121,7 +123,7 @@ describe("tail consumers", () => {
     const [item] = await nextBatch(dev, 0);
     expect(item.event).toEqual({ cron: "* * * * *", scheduledTime: 1000 });
     expect(item.exceptions).toEqual([]);
-    expect(item.logs.map((log: any) => log.message)).toEqual([["cron", "* * * * *"]]);
+    expect(item.logs.map((log: any) => log.message)).toEqual([["[producer]", "cron", "* * * * *"]]);
 
     const failed = await fetch(`${dev.url}/cdn-cgi/handler/scheduled?cron=fail`);
     expect(failed.status).toBe(500);
@@ -148,7 +150,7 @@ describe("tail consumers", () => {
     running.push(dev);
     expect(await (await fetch(dev.url)).text()).toBe("helped");
     const [item] = await nextBatch(dev, 0);
-    expect(item.logs.map((log: any) => log.message)).toEqual([["caller"]]);
+    expect(item.logs.map((log: any) => log.message)).toEqual([["[producer]", "caller"]]);
   });
 
   test("a consumer in another dev process is connected and gets the events through the dev registry", async () => {
