@@ -1,7 +1,8 @@
 // Tail consumers in `bunflare dev`: wrangler's "sending Tail events" block at
 // start, and the TraceItems a consumer's tail() receives for the producer's
-// fetch (console lines, a thrown error) and scheduled invocations, from a worker
-// of the same session and from one in another dev process (the dev registry).
+// fetch (console lines, a thrown error), scheduled, queue, Durable Object alarm,
+// RPC and email invocations, from a worker of the same session and from one in
+// another dev process (the dev registry).
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +42,15 @@ const LOGGER_JS = `export default {
 
 /** The batches the consumer logged so far. */
 function batches(dev: DevProcess): any[][] {
-  return [...dev.output().matchAll(/^TAIL (.*)$/gm)].map((match) => JSON.parse(match[1]!));
+  // With several configs, a bundled worker's console.log / info / debug lines start with its
+  // [name] (wrangler's middleware adds it as an argument, so the traced lines have it too):
+  // set aside here, where the sessions of one and of several configs are checked alike.
+  return [...dev.output().matchAll(/^(?:\[logger\] )?TAIL (.*)$/gm)].map((match) =>
+    JSON.parse(match[1]!).map((item: any) => ({
+      ...item,
+      logs: item.logs.map((log: any) => ({ ...log, message: /^\[\w+\]$/.test(log.message[0]) ? log.message.slice(1) : log.message })),
+    })),
+  );
 }
 
 async function nextBatch(dev: DevProcess, seen: number): Promise<any[]> {
@@ -167,5 +176,153 @@ describe("tail consumers", () => {
     const [item] = await nextBatch(logger, 0);
     expect(item.event.request.url).toEndWith("/remote");
     expect(item.logs.map((log: any) => log.message[0])).toEqual(["hello", "careful", "later"]);
+  });
+
+  test("a queue batch, a Durable Object alarm, RPC calls on a named entrypoint and an email are invocations of their own", async () => {
+    const dir = project({
+      "a/wrangler.toml": tomlWithMain(
+        "producer",
+        "index.js",
+        `tail_consumers = [{ service = "logger" }]
+[[queues.producers]]
+binding = "Q"
+queue = "jobs"
+[[queues.consumers]]
+queue = "jobs"
+max_batch_timeout = 1
+max_retries = 0
+[durable_objects]
+bindings = [{ name = "COUNTER", class_name = "Counter" }]
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+[[services]]
+binding = "CALLER"
+service = "caller"
+`,
+      ),
+      "a/index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch() { await this.ctx.storage.setAlarm(Date.now() + 50); return new Response("set"); }
+  async alarm(info) {
+    console.log("alarm", info.retryCount);
+    if (info.retryCount === 0) throw new Error("alarm boom");
+  }
+}
+export class Api extends WorkerEntrypoint {
+  async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
+  async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
+  get answer() { console.log("read"); return 42; }
+}
+export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    // The RPC calls come from another worker, which this one's own URL reaches.
+    if (path.startsWith("/rpc")) return env.CALLER.fetch(request);
+    if (path === "/send") await env.Q.send("fine", { contentType: "text" });
+    if (path === "/fail") await env.Q.send("fail", { contentType: "text" });
+    if (path === "/alarm") return env.COUNTER.get(env.COUNTER.idFromName("a")).fetch(request);
+    return new Response("sent");
+  },
+  async queue(batch) {
+    console.log("queue", batch.messages[0].body);
+    if (batch.messages[0].body === "fail") throw new Error("queue boom");
+  },
+  async email(message) {
+    console.log("email", message.to);
+    if (message.to.startsWith("throw")) throw new Error("email boom");
+  },
+};
+`,
+      "b/wrangler.toml": LOGGER_TOML,
+      "b/index.js": LOGGER_JS,
+      "c/wrangler.toml": tomlWithMain("caller", "index.js", `[[services]]\nbinding = "API"\nservice = "producer"\nentrypoint = "Api"\n`),
+      "c/index.js": `export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
+    if (path === "/rpc/read") return new Response(String(await env.API.answer));
+    return new Response(await env.API.hello("bob"));
+  },
+};
+`,
+    });
+    dirs.push(dir);
+    const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml", "-c", "c/wrangler.toml"]);
+    running.push(dev);
+    const items = () => batches(dev).flat();
+    const itemWhere = async (match: (item: any) => boolean) => {
+      await eventually(async () => items().some(match));
+      return items().find(match);
+    };
+    const noTimes = (item: any) => JSON.parse(JSON.stringify(item, (key, value) => (key === "timestamp" || key === "eventTimestamp" ? "<time>" : key === "stack" ? "<stack>" : value)));
+    const common = { wallTime: 0, cpuTime: 0, truncated: false, executionModel: "stateless", outcome: "ok" };
+
+    // (a) The queue consumer: { batchSize, queue }; a throw is listed, the outcome stays "ok".
+    expect(await (await fetch(`${dev.url}/send`)).text()).toBe("sent");
+    const queued = await itemWhere((item) => item.event.queue);
+    expect(Object.keys(queued)).not.toContain("entrypoint");
+    expect(noTimes(queued)).toEqual({
+      ...common, scriptName: null, diagnosticsChannelEvents: [], exceptions: [],
+      logs: [{ message: ["queue", "fine"], level: "log", timestamp: "<time>" }], eventTimestamp: "<time>", event: { batchSize: 1, queue: "jobs" },
+    });
+    await fetch(`${dev.url}/fail`);
+    const failedQueue = await itemWhere((item) => item.event.queue && item.exceptions.length);
+    expect(failedQueue.outcome).toBe("ok");
+    expect(failedQueue.exceptions[0]).toMatchObject({ name: "Error", message: "queue boom" });
+    expect(failedQueue.exceptions[0].stack).toMatch(/^\s+at .*index\.js:\d+:\d+/);
+
+    // (b) The alarm: the class's invocation; its throw makes it an "exception", and the retry is another one.
+    await fetch(`${dev.url}/alarm`);
+    const alarm = await itemWhere((item) => item.event.scheduledTime && item.executionModel === "durableObject");
+    expect(Object.keys(alarm)).toEqual([
+      "wallTime", "cpuTime", "truncated", "executionModel", "outcome", "entrypoint", "scriptName",
+      "diagnosticsChannelEvents", "exceptions", "logs", "eventTimestamp", "event",
+    ]);
+    expect(alarm).toMatchObject({ executionModel: "durableObject", outcome: "exception", entrypoint: "Counter" });
+    expect(alarm.exceptions).toHaveLength(1);
+    expect(alarm.exceptions[0]).toMatchObject({ name: "Error", message: "alarm boom" });
+    expect(alarm.logs.map((log: any) => log.message)).toEqual([["alarm", 0]]);
+    expect(alarm.event.scheduledTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const retried = await itemWhere((item) => item.entrypoint === "Counter" && item.outcome === "ok");
+    expect(retried.exceptions).toEqual([]);
+    expect(retried.logs.map((log: any) => log.message)).toEqual([["alarm", 1]]);
+
+    // (d) RPC on the named entrypoint: { rpcMethod }, its waitUntil work included; a throw is an "exception", not listed.
+    const rpcItem = async (path: string, method: string) => {
+      const answer = await (await fetch(dev.url + path)).text();
+      return { answer, item: await itemWhere((item) => item.event.rpcMethod === method) };
+    };
+    const hello = await rpcItem("/rpc", "hello");
+    expect(hello.answer).toBe("hi bob");
+    expect(noTimes(hello.item)).toEqual({
+      ...common, entrypoint: "Api", scriptName: null, diagnosticsChannelEvents: [], exceptions: [],
+      logs: [
+        { message: ["rpc", "bob"], level: "log", timestamp: "<time>" },
+        { message: ["rpc later"], level: "log", timestamp: "<time>" },
+      ],
+      eventTimestamp: "<time>", event: { rpcMethod: "hello" },
+    });
+    const failed = await rpcItem("/rpc/fail", "fail");
+    expect(failed.answer).toBe("caught rpc boom");
+    expect(failed.item).toMatchObject({ outcome: "exception", entrypoint: "Api", exceptions: [] });
+    expect(failed.item.logs.map((log: any) => log.message)).toEqual([["failing"]]);
+    const read = await rpcItem("/rpc/read", "answer");
+    expect(read.answer).toBe("42");
+    expect(read.item.logs.map((log: any) => log.message)).toEqual([["read"]]);
+
+    // (c) email(): { rpcMethod: "email" }; a throw is neither listed nor an "exception".
+    const email = (to: string) =>
+      fetch(`${dev.url}/cdn-cgi/handler/email?from=sender@example.com&to=${to}`, {
+        method: "POST",
+        body: `From: sender@example.com\r\nTo: ${to}\r\nMessage-ID: <m1@example.com>\r\nSubject: hi\r\n\r\nbody`,
+      });
+    expect((await email("plain@example.com")).status).toBe(200);
+    const mailed = await itemWhere((item) => item.event.rpcMethod === "email");
+    expect(Object.keys(mailed)).not.toContain("entrypoint");
+    expect(noTimes(mailed)).toMatchObject({ ...common, exceptions: [], logs: [{ message: ["email", "plain@example.com"], level: "log", timestamp: "<time>" }], event: { rpcMethod: "email" } });
+    expect((await email("throw@example.com")).status).toBe(500);
+    const thrown = await itemWhere((item) => item.event.rpcMethod === "email" && item.logs[0]?.message[1] === "throw@example.com");
+    expect(thrown).toMatchObject({ outcome: "ok", exceptions: [] });
   });
 });

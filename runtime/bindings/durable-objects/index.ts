@@ -12,6 +12,7 @@ import { DatabasePool } from "./storage.ts";
 import { noJurisdiction, notAnId, STUB_NOT_SENT, uniqueIdOptions } from "./validate.ts";
 import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
 import { fetchThroughBinding } from "../fetcher.ts";
+import { traceAlarm } from "../../host/tail.ts";
 
 export { DurableObjectId } from "./id.ts";
 export { DurableObjectState } from "./object.ts";
@@ -83,11 +84,14 @@ export class DurableObjectNamespace {
     mkdirSync(this.#dir, { recursive: true });
     this.#deliverAlarm = async (objectId, objectName, info) => {
       const host = this.#host(new DurableObjectId(objectId, objectName));
-      try {
-        await host.run(async (instance) => {
+      const run = () =>
+        host.run(async (instance) => {
           // A class that no longer has alarm() (edited during dev) just drops the alarm.
           if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
         });
+      try {
+        // Its own invocation for the tail consumers of the worker that defines the class, if any.
+        await traceAlarm(this.#alarmClass(), options.className, info.scheduledTime, run);
       } catch (error) {
         (options.reportError ?? console.error)(error);
         throw error; // the scheduler retries
@@ -95,6 +99,15 @@ export class DurableObjectNamespace {
     };
     // This namespace takes alarm delivery over from any earlier one for the class (dev reload).
     alarmScheduler(options.store, options.className).attach(this.#deliverAlarm);
+  }
+
+  /** The class, or undefined where it is gone (the alarm then fails as it would untraced). */
+  #alarmClass(): unknown {
+    try {
+      return this.#options.getClass();
+    } catch {
+      return undefined;
+    }
   }
 
   idFromName(name: string): DurableObjectId {
