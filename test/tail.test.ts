@@ -69,6 +69,94 @@ function oneSession(): string {
   return dir;
 }
 
+/** A producer with a queue, a Durable Object class, a named entrypoint and email(); a caller of its entrypoint; the logger. */
+const KINDS_FILES: Record<string, string> = {
+    "a/wrangler.toml": tomlWithMain(
+      "producer",
+      "index.js",
+      `tail_consumers = [{ service = "logger" }]
+[[queues.producers]]
+binding = "Q"
+queue = "jobs"
+[[queues.consumers]]
+queue = "jobs"
+max_batch_timeout = 1
+max_retries = 0
+[durable_objects]
+bindings = [{ name = "COUNTER", class_name = "Counter" }]
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+[[services]]
+binding = "CALLER"
+service = "caller"
+`,
+    ),
+    "a/index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+export class Counter extends DurableObject {
+async fetch() { await this.ctx.storage.setAlarm(Date.now() + 50); return new Response("set"); }
+async alarm(info) {
+  console.log("alarm", info.retryCount);
+  if (info.retryCount === 0) throw new Error("alarm boom");
+}
+}
+export class Api extends WorkerEntrypoint {
+async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
+async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
+get answer() { console.log("read"); return 42; }
+}
+export default {
+async fetch(request, env) {
+  const path = new URL(request.url).pathname;
+  // The RPC calls come from another worker, which this one's own URL reaches.
+  if (path.startsWith("/rpc")) return env.CALLER.fetch(request);
+  if (path === "/send") await env.Q.send("fine", { contentType: "text" });
+  if (path === "/fail") await env.Q.send("fail", { contentType: "text" });
+  if (path === "/alarm") return env.COUNTER.get(env.COUNTER.idFromName("a")).fetch(request);
+  return new Response("sent");
+},
+async queue(batch) {
+  console.log("queue", batch.messages[0].body);
+  if (batch.messages[0].body === "fail") throw new Error("queue boom");
+},
+async email(message) {
+  console.log("email", message.to);
+  if (message.to.startsWith("throw")) throw new Error("email boom");
+},
+};
+`,
+    "b/wrangler.toml": LOGGER_TOML,
+    "b/index.js": LOGGER_JS,
+    "c/wrangler.toml": tomlWithMain("caller", "index.js", `[[services]]\nbinding = "API"\nservice = "producer"\nentrypoint = "Api"\n`),
+    "c/index.js": `export default {
+async fetch(request, env) {
+  const path = new URL(request.url).pathname;
+  if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
+  if (path === "/rpc/read") return new Response(String(await env.API.answer));
+  return new Response(await env.API.hello("bob"));
+},
+};
+`,
+};
+
+const TIMES_SET_ASIDE = (key: string, value: unknown) => (key === "timestamp" || key === "eventTimestamp" ? "<time>" : key === "stack" ? "<stack>" : value);
+const noTimes = (item: any) => JSON.parse(JSON.stringify(item, TIMES_SET_ASIDE));
+const common = { wallTime: 0, cpuTime: 0, truncated: false, executionModel: "stateless", outcome: "ok" };
+
+/** The session of KINDS_FILES, and the first item the consumer got that `match`es (waited for). */
+async function kindsSession(): Promise<{ dev: DevProcess; itemWhere: (match: (item: any) => boolean) => Promise<any> }> {
+  const dir = project(KINDS_FILES);
+  dirs.push(dir);
+  const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml", "-c", "c/wrangler.toml"]);
+  running.push(dev);
+  const items = () => batches(dev).flat();
+  const itemWhere = async (match: (item: any) => boolean) => {
+    await eventually(async () => items().some(match));
+    return items().find(match);
+  };
+  return { dev, itemWhere };
+}
+
 describe("tail consumers", () => {
   test("the start prints the consumers with their connection status, and the connection note", async () => {
     const dir = project({
@@ -178,86 +266,8 @@ describe("tail consumers", () => {
     expect(item.logs.map((log: any) => log.message[0])).toEqual(["hello", "careful", "later"]);
   });
 
-  test("a queue batch, a Durable Object alarm, RPC calls on a named entrypoint and an email are invocations of their own", async () => {
-    const dir = project({
-      "a/wrangler.toml": tomlWithMain(
-        "producer",
-        "index.js",
-        `tail_consumers = [{ service = "logger" }]
-[[queues.producers]]
-binding = "Q"
-queue = "jobs"
-[[queues.consumers]]
-queue = "jobs"
-max_batch_timeout = 1
-max_retries = 0
-[durable_objects]
-bindings = [{ name = "COUNTER", class_name = "Counter" }]
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-[[services]]
-binding = "CALLER"
-service = "caller"
-`,
-      ),
-      "a/index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
-export class Counter extends DurableObject {
-  async fetch() { await this.ctx.storage.setAlarm(Date.now() + 50); return new Response("set"); }
-  async alarm(info) {
-    console.log("alarm", info.retryCount);
-    if (info.retryCount === 0) throw new Error("alarm boom");
-  }
-}
-export class Api extends WorkerEntrypoint {
-  async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
-  async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
-  get answer() { console.log("read"); return 42; }
-}
-export default {
-  async fetch(request, env) {
-    const path = new URL(request.url).pathname;
-    // The RPC calls come from another worker, which this one's own URL reaches.
-    if (path.startsWith("/rpc")) return env.CALLER.fetch(request);
-    if (path === "/send") await env.Q.send("fine", { contentType: "text" });
-    if (path === "/fail") await env.Q.send("fail", { contentType: "text" });
-    if (path === "/alarm") return env.COUNTER.get(env.COUNTER.idFromName("a")).fetch(request);
-    return new Response("sent");
-  },
-  async queue(batch) {
-    console.log("queue", batch.messages[0].body);
-    if (batch.messages[0].body === "fail") throw new Error("queue boom");
-  },
-  async email(message) {
-    console.log("email", message.to);
-    if (message.to.startsWith("throw")) throw new Error("email boom");
-  },
-};
-`,
-      "b/wrangler.toml": LOGGER_TOML,
-      "b/index.js": LOGGER_JS,
-      "c/wrangler.toml": tomlWithMain("caller", "index.js", `[[services]]\nbinding = "API"\nservice = "producer"\nentrypoint = "Api"\n`),
-      "c/index.js": `export default {
-  async fetch(request, env) {
-    const path = new URL(request.url).pathname;
-    if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
-    if (path === "/rpc/read") return new Response(String(await env.API.answer));
-    return new Response(await env.API.hello("bob"));
-  },
-};
-`,
-    });
-    dirs.push(dir);
-    const dev = await startDev(dir, ["-c", "a/wrangler.toml", "-c", "b/wrangler.toml", "-c", "c/wrangler.toml"]);
-    running.push(dev);
-    const items = () => batches(dev).flat();
-    const itemWhere = async (match: (item: any) => boolean) => {
-      await eventually(async () => items().some(match));
-      return items().find(match);
-    };
-    const noTimes = (item: any) => JSON.parse(JSON.stringify(item, (key, value) => (key === "timestamp" || key === "eventTimestamp" ? "<time>" : key === "stack" ? "<stack>" : value)));
-    const common = { wallTime: 0, cpuTime: 0, truncated: false, executionModel: "stateless", outcome: "ok" };
-
+  test("a queue batch is an invocation of its own: { batchSize, queue }, a throw listed", async () => {
+    const { dev, itemWhere } = await kindsSession();
     // (a) The queue consumer: { batchSize, queue }; a throw is listed, the outcome stays "ok".
     expect(await (await fetch(`${dev.url}/send`)).text()).toBe("sent");
     const queued = await itemWhere((item) => item.event.queue);
@@ -272,6 +282,10 @@ export default {
     expect(failedQueue.exceptions[0]).toMatchObject({ name: "Error", message: "queue boom" });
     expect(failedQueue.exceptions[0].stack).toMatch(/^\s+at .*index\.js:\d+:\d+/);
 
+  });
+
+  test("a Durable Object alarm is the class's invocation: an \"exception\" when it throws, each retry its own", async () => {
+    const { dev, itemWhere } = await kindsSession();
     // (b) The alarm: the class's invocation; its throw makes it an "exception", and the retry is another one.
     await fetch(`${dev.url}/alarm`);
     const alarm = await itemWhere((item) => item.event.scheduledTime && item.executionModel === "durableObject");
@@ -288,6 +302,10 @@ export default {
     expect(retried.exceptions).toEqual([]);
     expect(retried.logs.map((log: any) => log.message)).toEqual([["alarm", 1]]);
 
+  });
+
+  test("an RPC call or getter read on a named entrypoint is an invocation: { rpcMethod }, with its entrypoint", async () => {
+    const { dev, itemWhere } = await kindsSession();
     // (d) RPC on the named entrypoint: { rpcMethod }, its waitUntil work included; a throw is an "exception", not listed.
     const rpcItem = async (path: string, method: string) => {
       const answer = await (await fetch(dev.url + path)).text();
@@ -311,6 +329,10 @@ export default {
     expect(read.answer).toBe("42");
     expect(read.item.logs.map((log: any) => log.message)).toEqual([["read"]]);
 
+  });
+
+  test("email() is an invocation: { rpcMethod: \"email\" }, a throw neither listed nor an exception", async () => {
+    const { dev, itemWhere } = await kindsSession();
     // (c) email(): { rpcMethod: "email" }; a throw is neither listed nor an "exception".
     const email = (to: string) =>
       fetch(`${dev.url}/cdn-cgi/handler/email?from=sender@example.com&to=${to}`, {
