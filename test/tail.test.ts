@@ -94,47 +94,62 @@ service = "caller"
     ),
     "a/index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject {
-async fetch() { await this.ctx.storage.setAlarm(Date.now() + 50); return new Response("set"); }
-async alarm(info) {
-  console.log("alarm", info.retryCount);
-  if (info.retryCount === 0) throw new Error("alarm boom");
-}
+  async fetch(request) {
+    console.log("object fetch", request.url);
+    if (request.url.endsWith("/throw")) throw new Error("object fetch boom");
+    if (request.url.endsWith("/alarm")) await this.ctx.storage.setAlarm(Date.now() + 50);
+    return new Response("set", { status: 201 });
+  }
+  async alarm(info) {
+    console.log("alarm", info.retryCount);
+    if (info.retryCount === 0) throw new Error("alarm boom");
+  }
+  async ping(n) { console.log("object rpc", n); return "pong"; }
+  async fail() { console.log("object failing"); throw new TypeError("object rpc boom"); }
 }
 export class Api extends WorkerEntrypoint {
-async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
-async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
-get answer() { console.log("read"); return 42; }
+  async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
+  async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
+  get answer() { console.log("read"); return 42; }
 }
 export default {
-async fetch(request, env) {
-  const path = new URL(request.url).pathname;
-  // The RPC calls come from another worker, which this one's own URL reaches.
-  if (path.startsWith("/rpc")) return env.CALLER.fetch(request);
-  if (path === "/send") await env.Q.send("fine", { contentType: "text" });
-  if (path === "/fail") await env.Q.send("fail", { contentType: "text" });
-  if (path === "/alarm") return env.COUNTER.get(env.COUNTER.idFromName("a")).fetch(request);
-  return new Response("sent");
-},
-async queue(batch) {
-  console.log("queue", batch.messages[0].body);
-  if (batch.messages[0].body === "fail") throw new Error("queue boom");
-},
-async email(message) {
-  console.log("email", message.to);
-  if (message.to.startsWith("throw")) throw new Error("email boom");
-},
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    // The RPC calls come from another worker, which this one's own URL reaches.
+    if (path.startsWith("/rpc")) return env.CALLER.fetch(request);
+    if (path === "/send") await env.Q.send("fine", { contentType: "text" });
+    if (path === "/fail") await env.Q.send("fail", { contentType: "text" });
+    const object = env.COUNTER.get(env.COUNTER.idFromName("a"));
+    if (path === "/alarm") return object.fetch(request);
+    if (path === "/object-fetch") {
+      console.log("outer");
+      return object.fetch("http://object/fetch", { method: "PUT", headers: { "x-foo": "bar" } });
+    }
+    if (path === "/object-throw") return new Response(await object.fetch("http://object/throw").catch((error) => "caught " + error.message));
+    if (path === "/object-rpc") return new Response(await object.ping(3));
+    if (path === "/object-rpc-fail") return new Response(await object.fail().catch((error) => "caught " + error.message));
+    return new Response("sent");
+  },
+  async queue(batch) {
+    console.log("queue", batch.messages[0].body);
+    if (batch.messages[0].body === "fail") throw new Error("queue boom");
+  },
+  async email(message) {
+    console.log("email", message.to);
+    if (message.to.startsWith("throw")) throw new Error("email boom");
+  },
 };
 `,
     "b/wrangler.toml": LOGGER_TOML,
     "b/index.js": LOGGER_JS,
     "c/wrangler.toml": tomlWithMain("caller", "index.js", `[[services]]\nbinding = "API"\nservice = "producer"\nentrypoint = "Api"\n`),
     "c/index.js": `export default {
-async fetch(request, env) {
-  const path = new URL(request.url).pathname;
-  if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
-  if (path === "/rpc/read") return new Response(String(await env.API.answer));
-  return new Response(await env.API.hello("bob"));
-},
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
+    if (path === "/rpc/read") return new Response(String(await env.API.answer));
+    return new Response(await env.API.hello("bob"));
+  },
 };
 `,
 };
@@ -298,7 +313,7 @@ describe("tail consumers", () => {
     expect(alarm.exceptions[0]).toMatchObject({ name: "Error", message: "alarm boom" });
     expect(alarm.logs.map((log: any) => log.message)).toEqual([["alarm", 0]]);
     expect(alarm.event.scheduledTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const retried = await itemWhere((item) => item.entrypoint === "Counter" && item.outcome === "ok");
+    const retried = await itemWhere((item) => item.event.scheduledTime && item.outcome === "ok");
     expect(retried.exceptions).toEqual([]);
     expect(retried.logs.map((log: any) => log.message)).toEqual([["alarm", 1]]);
 
@@ -346,5 +361,43 @@ describe("tail consumers", () => {
     expect((await email("throw@example.com")).status).toBe(500);
     const thrown = await itemWhere((item) => item.event.rpcMethod === "email" && item.logs[0]?.message[1] === "throw@example.com");
     expect(thrown).toMatchObject({ outcome: "ok", exceptions: [] });
+  });
+
+  test("a Durable Object's fetch is the class's invocation, not its caller's: a throw listed, an \"exception\" without a response", async () => {
+    const { dev, itemWhere } = await kindsSession();
+    const response = await fetch(`${dev.url}/object-fetch`);
+    expect(response.status).toBe(201);
+    const fetched = await itemWhere((item) => item.executionModel === "durableObject" && item.event.request);
+    expect(noTimes(fetched)).toEqual({
+      ...common, executionModel: "durableObject", entrypoint: "Counter", scriptName: null, diagnosticsChannelEvents: [], exceptions: [],
+      logs: [{ message: ["object fetch", "http://object/fetch"], level: "log", timestamp: "<time>" }],
+      eventTimestamp: "<time>",
+      event: { request: { url: "http://object/fetch", method: "PUT", headers: { "x-foo": "bar" } }, response: { status: 201 } },
+    });
+    // The caller's own invocation has only its own line.
+    const caller = await itemWhere((item) => item.executionModel === "stateless" && item.event.request?.url.endsWith("/object-fetch"));
+    expect(caller.logs.map((log: any) => log.message)).toEqual([["outer"]]);
+
+    expect(await (await fetch(`${dev.url}/object-throw`)).text()).toBe("caught object fetch boom");
+    const thrown = await itemWhere((item) => item.executionModel === "durableObject" && item.event.request?.url === "http://object/throw");
+    expect(thrown).toMatchObject({ outcome: "exception", entrypoint: "Counter" });
+    expect(thrown.event).toEqual({ request: { url: "http://object/throw", method: "GET", headers: {} } });
+    expect(thrown.exceptions).toHaveLength(1);
+    expect(thrown.exceptions[0]).toMatchObject({ name: "Error", message: "object fetch boom" });
+  });
+
+  test("a Durable Object's RPC call is the class's invocation: { rpcMethod }, a throw neither listed nor an exception", async () => {
+    const { dev, itemWhere } = await kindsSession();
+    expect(await (await fetch(`${dev.url}/object-rpc`)).text()).toBe("pong");
+    const called = await itemWhere((item) => item.executionModel === "durableObject" && item.event.rpcMethod === "ping");
+    expect(noTimes(called)).toEqual({
+      ...common, executionModel: "durableObject", entrypoint: "Counter", scriptName: null, diagnosticsChannelEvents: [], exceptions: [],
+      logs: [{ message: ["object rpc", 3], level: "log", timestamp: "<time>" }],
+      eventTimestamp: "<time>", event: { rpcMethod: "ping" },
+    });
+    expect(await (await fetch(`${dev.url}/object-rpc-fail`)).text()).toBe("caught object rpc boom");
+    const failed = await itemWhere((item) => item.executionModel === "durableObject" && item.event.rpcMethod === "fail");
+    expect(failed).toMatchObject({ outcome: "ok", exceptions: [] });
+    expect(failed.logs.map((log: any) => log.message)).toEqual([["object failing"]]);
   });
 });

@@ -122,7 +122,14 @@ new_sqlite_classes = ["Counter"]
   ),
   "index.js": `import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 export class Counter extends DurableObject {
-  async fetch() { await this.ctx.storage.setAlarm(Date.now() + 100); return new Response("set"); }
+  async fetch(request) {
+    console.log("object fetch", request.url);
+    if (request.url.endsWith("/throw")) throw new Error("object fetch boom");
+    if (request.url.endsWith("/alarm")) await this.ctx.storage.setAlarm(Date.now() + 100);
+    return new Response("set", { status: 201 });
+  }
+  async ping(n) { console.log("object rpc", n); return "pong"; }
+  async fail() { console.log("object failing"); throw new TypeError("object rpc boom"); }
   async alarm(info) {
     console.log("alarm", info.retryCount, info.isRetry);
     if (info.retryCount === 0) throw new Error("alarm boom");
@@ -138,7 +145,12 @@ export default {
     const path = new URL(request.url).pathname;
     if (path === "/send") await env.Q.send({ tag: "fine" });
     if (path === "/sendfail") await env.Q.send("fail", { contentType: "text" });
-    if (path === "/alarm") return env.COUNTER.get(env.COUNTER.idFromName("a")).fetch(request);
+    const object = env.COUNTER.get(env.COUNTER.idFromName("a"));
+    if (path === "/alarm") return object.fetch(request);
+    if (path === "/object-fetch") return object.fetch("http://object/fetch", { method: "PUT", headers: { "x-foo": "bar" } });
+    if (path === "/object-throw") return new Response(await object.fetch("http://object/throw").catch((error) => "caught " + error.message));
+    if (path === "/object-rpc") return new Response(await object.ping(3));
+    if (path === "/object-rpc-fail") return new Response(await object.fail().catch((error) => "caught " + error.message));
     return new Response("sent");
   },
   async queue(batch) {
@@ -181,16 +193,23 @@ interface KindStep {
 
 const isQueue = (item: any) => item.event?.queue !== undefined;
 const isAlarm = (item: any) => item.executionModel === "durableObject" && item.event?.scheduledTime !== undefined;
-const isRpc = (item: any) => item.event?.rpcMethod !== undefined && item.event.rpcMethod !== "email";
+const isRpc = (item: any) => item.executionModel === "stateless" && item.event?.rpcMethod !== undefined && item.event.rpcMethod !== "email";
+const isObjectFetch = (item: any) => item.executionModel === "durableObject" && item.event?.request !== undefined;
+const isObjectRpc = (item: any) => item.executionModel === "durableObject" && item.event?.rpcMethod !== undefined;
 const isEmail = (item: any) => item.event?.rpcMethod === "email";
 
-// Only the items of each step's kind are compared: wrangler also delivers a Durable Object's
-// fetch as an invocation of its own (the one that sets the alarm), which bunflare does not yet.
+// Only the items of each step's kind are compared: the order of a Durable Object's item and
+// its caller's fetch item varies from run to run under wrangler itself.
 const KIND_STEPS: KindStep[] = [
   { label: "queue batch", send: (u) => fetch(u.producer + "/send"), kind: isQueue, total: 1 },
   { label: "queue batch that throws", send: (u) => fetch(u.producer + "/sendfail"), kind: isQueue, total: 2 },
   // The alarm throws, then its retry (wrangler's a second or two later) succeeds.
   { label: "Durable Object alarm and its retry", send: (u) => fetch(u.producer + "/alarm"), kind: isAlarm, total: 2 },
+  // The fetch that set the alarm is the object's first fetch invocation.
+  { label: "Durable Object fetch of a new request", send: (u) => fetch(u.producer + "/object-fetch"), kind: isObjectFetch, total: 2 },
+  { label: "Durable Object fetch that throws", send: (u) => fetch(u.producer + "/object-throw"), kind: isObjectFetch, total: 3 },
+  { label: "Durable Object RPC call", send: (u) => fetch(u.producer + "/object-rpc"), kind: isObjectRpc, total: 1 },
+  { label: "Durable Object RPC call that throws", send: (u) => fetch(u.producer + "/object-rpc-fail"), kind: isObjectRpc, total: 2 },
   { label: "RPC call", send: (u) => fetch(u.caller + "/"), kind: isRpc, total: 1 },
   { label: "RPC call that throws", send: (u) => fetch(u.caller + "/fail"), kind: isRpc, total: 2 },
   { label: "RPC getter read", send: (u) => fetch(u.caller + "/read"), kind: isRpc, total: 3 },
@@ -202,16 +221,19 @@ const KIND_STEPS: KindStep[] = [
  * Items with the clock set aside (timestamps, and an alarm's scheduledTime, the time it was
  * set for) and stacks (wrangler's name a frame in its bundle under .wrangler/tmp/dev-<random>).
  */
-function kindItems(items: any[]): string {
-  return JSON.stringify(items, (key, value) => {
+function kindItems(items: any[], url: string): string {
+  const port = new URL(url).port;
+  const text = JSON.stringify(items, (key, value) => {
     if (key === "timestamp" || key === "eventTimestamp" || key === "scheduledTime") return "<time>";
     if (key === "stack") return "<stack>";
     return value;
   }, 2);
+  // The port the producer's server got (in the URL of the request a Durable Object was handed).
+  return text.replaceAll(`:${port}`, ":<port>");
 }
 
 const tailKindsCase: CompatCase = {
-  name: "tail: queue batches, Durable Object alarms, RPC calls and emails reach a consumer in another dev session",
+  name: "tail: queue batches, Durable Object alarms, fetches and RPC calls, RPC calls on an entrypoint and emails reach a consumer in another dev session",
   steps: [],
   async run(): Promise<CaseOutcome> {
     const problems: string[] = [];
@@ -240,7 +262,7 @@ const tailKindsCase: CompatCase = {
           const deadline = Date.now() + 15_000;
           while (items().filter(step.kind).length < step.total && Date.now() < deadline) await Bun.sleep(50);
           const ofKind = items().filter(step.kind);
-          seen[tool].push(`answer: ${answer}\n` + (ofKind.length >= step.total ? kindItems(ofKind) : `only ${ofKind.length} of ${step.total}: ${kindItems(ofKind)}`));
+          seen[tool].push(`answer: ${answer}\n` + (ofKind.length >= step.total ? kindItems(ofKind, producer.url) : `only ${ofKind.length} of ${step.total}: ${kindItems(ofKind, producer.url)}`));
         }
       } catch (error) {
         problems.push(`${tool}: ${error}`);

@@ -9,14 +9,16 @@
 // - a Durable Object alarm of the worker's class: executionModel "durableObject",
 //   entrypoint the class name, event { scheduledTime: Date }; a throw is listed and the
 //   outcome is "exception" (each retry is an invocation of its own).
+// - a Durable Object's fetch: as a fetch, "durableObject"; a throw is listed, the outcome
+//   "exception", and there is no response. Its RPC call: { rpcMethod }, a throw neither
+//   listed nor an "exception".
 // - an RPC call (or a getter read) on an entrypoint through a service binding:
 //   { rpcMethod }, `entrypoint` for a named one; a throw makes the outcome "exception"
 //   and is not listed.
 // - email() (/cdn-cgi/handler/email): { rpcMethod: "email" }; a throw is neither listed
 //   nor an "exception" outcome.
-// Not delivered by bunflare (yet): a Durable Object's fetch and RPC calls, which wrangler
-// traces as "durableObject" invocations of their own, and the calls on an RpcTarget an
-// RPC method returned, which wrangler counts in that method's invocation.
+// Not delivered by bunflare (yet): the calls on an RpcTarget an RPC method returned,
+// which wrangler counts in that method's invocation.
 // Only traced workers are wrapped (traceWorker), so the paths of every other worker
 // are untouched; the console's check (worker-console.ts) is one `undefined` test
 // until the first traced worker loads, and an alarm's one WeakMap look-up.
@@ -146,18 +148,73 @@ function exceptionOf(worker: LoadedWorker, error: unknown): TraceException {
   };
 }
 
-type AlarmTracer = <T>(className: string, scheduledTime: number, run: () => Promise<T>) => Promise<T>;
+/** What a traced worker's Durable Object invocations need: the worker (its stacks) and where its traces go. */
+interface ClassTracing {
+  worker: LoadedWorker;
+  deliver(items: TraceItem[]): void;
+}
 
-/** The traced workers' exported classes, for their Durable Objects' alarms. */
-const alarmTracers = new WeakMap<object, AlarmTracer>();
+/** The traced workers' exported classes, for their Durable Objects' invocations. */
+const tracedClasses = new WeakMap<object, ClassTracing>();
+
+/** An invocation of a Durable Object: an alarm, a fetch, or an RPC call (a getter's read too). */
+export type ObjectEvent = { alarm: number } | { request: Request } | { rpcMethod: string };
 
 /**
- * Runs a Durable Object's alarm, traced when its class is one a traced worker exports
- * (the object runs in the worker that defines its class, with that worker's tails).
+ * A Durable Object's event handler (`run`, what ObjectHost.run runs on the instance once its
+ * input gate lets the event in) as an invocation of its own: traced when its class is one a
+ * traced worker exports (the object runs in the worker that defines its class, with that
+ * worker's tails), else kept out of any caller's trace. `run` itself while nothing is traced.
+ *
+ * What wrangler delivers: executionModel "durableObject", entrypoint the class name; an
+ * alarm's throw, and a fetch's, is listed and makes the outcome "exception" (a failed fetch
+ * has no response); an RPC method's throw is neither listed nor an "exception".
  */
-export function traceAlarm<T>(objectClass: unknown, className: string, scheduledTime: number, run: () => Promise<T>): Promise<T> {
-  const tracer = typeof objectClass === "function" ? alarmTracers.get(objectClass) : undefined;
-  return tracer ? tracer(className, scheduledTime, run) : run();
+export function objectEvent<I, T>(getClass: () => unknown, className: string, event: ObjectEvent, run: (instance: I) => T | Promise<T>): (instance: I) => T | Promise<T> {
+  const traces = scope;
+  if (!traces) return run;
+  let objectClass: unknown;
+  try {
+    objectClass = getClass();
+  } catch {
+    // The class is gone: the event fails as it would untraced.
+  }
+  const tracing = typeof objectClass === "function" ? tracedClasses.get(objectClass) : undefined;
+  if (!tracing) return (instance) => outsideTrace(run, instance);
+  const trace = new Trace(className, "durableObject");
+  // Read now: the object may consume or change the request.
+  const request = "request" in event ? requestEventOf(event.request) : undefined;
+  let status: number | undefined;
+  const eventOf = () =>
+    "alarm" in event
+      ? { scheduledTime: new Date(event.alarm) }
+      : "rpcMethod" in event
+        ? { rpcMethod: event.rpcMethod }
+        : status === undefined
+          ? { request }
+          : { request, response: { status } };
+  return (instance) =>
+    traces.run(trace, async () => {
+      try {
+        const result = await run(instance);
+        if (result instanceof Response) status = result.status;
+        return result;
+      } catch (error) {
+        if (!("rpcMethod" in event)) {
+          trace.outcome = "exception";
+          trace.exceptions.push(exceptionOf(tracing.worker, error));
+        }
+        throw error;
+      } finally {
+        finish(trace, eventOf, tracing.deliver);
+      }
+    });
+}
+
+/** A fetch event's request as a TraceItem shows it. */
+function requestEventOf(request: Request): unknown {
+  const headers = Object.fromEntries(request.headers as unknown as Iterable<[string, string]>);
+  return { url: request.url, method: request.method, headers, cf: (request as { cf?: unknown }).cf };
 }
 
 /** The handlers dispatch() runs that are traced (not tail(): a consumer's own invocation). */
@@ -228,8 +285,7 @@ export function traceWorker(worker: LoadedWorker, deliver: (items: TraceItem[]) 
   worker.fetch = (request, entrypoint) => {
     const trace = new Trace(entrypoint === "default" ? undefined : entrypoint);
     // Read now: the worker may consume or change the request.
-    const headers = Object.fromEntries(request.headers as unknown as Iterable<[string, string]>);
-    const requestEvent = { url: request.url, method: request.method, headers, cf: (request as { cf?: unknown }).cf };
+    const requestEvent = requestEventOf(request);
     return traces.run(trace, async () => {
       // Wrangler's dev middleware answers a thrown error with its 500 page inside the
       // worker, so workerd sees an "ok" invocation with a 500 response and no exception.
@@ -280,19 +336,6 @@ export function traceWorker(worker: LoadedWorker, deliver: (items: TraceItem[]) 
     const done = (trace: Trace, rpcMethod: string) => finish(trace, () => ({ rpcMethod }), deliver);
     return { ...service, rpcTarget: (props) => tracedTarget(rpcTarget(props), traces, entrypoint, done) as Record<string, unknown> };
   };
-  const tracer: AlarmTracer = (className, scheduledTime, run) => {
-    const trace = new Trace(className, "durableObject");
-    return traces.run(trace, async () => {
-      try {
-        return await run();
-      } catch (error) {
-        trace.outcome = "exception";
-        trace.exceptions.push(exceptionOf(worker, error));
-        throw error;
-      } finally {
-        finish(trace, () => ({ scheduledTime: new Date(scheduledTime) }), deliver);
-      }
-    });
-  };
-  for (const value of Object.values(worker.exports)) if (typeof value === "function") alarmTracers.set(value, tracer);
+  const tracing: ClassTracing = { worker, deliver };
+  for (const value of Object.values(worker.exports)) if (typeof value === "function") tracedClasses.set(value, tracing);
 }
