@@ -20,8 +20,8 @@
 // Not delivered by bunflare (yet): the calls on an RpcTarget an RPC method returned,
 // which wrangler counts in that method's invocation.
 // Only traced workers are wrapped (traceWorker), so the paths of every other worker
-// are untouched; the console's check (worker-console.ts) is one `undefined` test
-// until the first traced worker loads, and an alarm's one WeakMap look-up.
+// are untouched; the console's check (worker-console.ts), and a Durable Object
+// event's (objectEvent), is one `undefined` test until the first traced worker loads.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { LoadedWorker, ScheduledResult } from "./index.ts";
 import { setTraceLogSink, type WorkerLogLevel } from "./worker-console.ts";
