@@ -111,6 +111,7 @@ export class Api extends WorkerEntrypoint {
   async hello(name) { console.log("rpc", name); this.ctx.waitUntil(Promise.resolve().then(() => console.log("rpc later"))); return "hi " + name; }
   async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
   get answer() { console.log("read"); return 42; }
+  fetch(request) { console.log("entrypoint fetch"); return new Response("from api"); }
 }
 export default {
   async fetch(request, env) {
@@ -148,6 +149,7 @@ export default {
     const path = new URL(request.url).pathname;
     if (path === "/rpc/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
     if (path === "/rpc/read") return new Response(String(await env.API.answer));
+    if (path === "/rpc/fetch") return env.API.fetch("http://api/path", { headers: { "x-foo": "bar" } });
     return new Response(await env.API.hello("bob"));
   },
 };
@@ -343,6 +345,15 @@ describe("tail consumers", () => {
     const read = await rpcItem("/rpc/read", "answer");
     expect(read.answer).toBe("42");
     expect(read.item.logs.map((log: any) => log.message)).toEqual([["read"]]);
+
+    // The entrypoint's fetch is a fetch event, with the entrypoint's name.
+    expect(await (await fetch(`${dev.url}/rpc/fetch`)).text()).toBe("from api");
+    const fetched = await itemWhere((item) => item.event.request?.url === "http://api/path");
+    expect(noTimes(fetched)).toEqual({
+      ...common, entrypoint: "Api", scriptName: null, diagnosticsChannelEvents: [], exceptions: [],
+      logs: [{ message: ["entrypoint fetch"], level: "log", timestamp: "<time>" }],
+      eventTimestamp: "<time>", event: { request: { url: "http://api/path", method: "GET", headers: { "x-foo": "bar" } }, response: { status: 200 } },
+    });
 
   });
 

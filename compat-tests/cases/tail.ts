@@ -139,6 +139,7 @@ export class Api extends WorkerEntrypoint {
   async hello(name) { console.log("rpc", name, { n: 1 }); this.ctx.waitUntil(Promise.resolve().then(() => console.warn("rpc later"))); return "hi " + name; }
   async fail() { console.log("failing"); throw new TypeError("rpc boom"); }
   get answer() { console.log("read"); return 42; }
+  fetch(request) { console.log("entrypoint fetch", request.url); return new Response("from api"); }
 }
 export default {
   async fetch(request, env) {
@@ -171,6 +172,7 @@ const KINDS_CALLER = {
     const path = new URL(request.url).pathname;
     if (path === "/fail") return new Response(await env.API.fail().catch((error) => "caught " + error.message));
     if (path === "/read") return new Response(String(await env.API.answer));
+    if (path === "/fetch") return env.API.fetch("http://api/path", { headers: { "x-foo": "bar" } });
     return new Response(await env.API.hello("bob"));
   },
 };
@@ -194,6 +196,7 @@ interface KindStep {
 const isQueue = (item: any) => item.event?.queue !== undefined;
 const isAlarm = (item: any) => item.executionModel === "durableObject" && item.event?.scheduledTime !== undefined;
 const isRpc = (item: any) => item.executionModel === "stateless" && item.event?.rpcMethod !== undefined && item.event.rpcMethod !== "email";
+const isEntrypointFetch = (item: any) => item.entrypoint === "Api" && item.event?.request !== undefined;
 const isObjectFetch = (item: any) => item.executionModel === "durableObject" && item.event?.request !== undefined;
 const isObjectRpc = (item: any) => item.executionModel === "durableObject" && item.event?.rpcMethod !== undefined;
 const isEmail = (item: any) => item.event?.rpcMethod === "email";
@@ -213,6 +216,7 @@ const KIND_STEPS: KindStep[] = [
   { label: "RPC call", send: (u) => fetch(u.caller + "/"), kind: isRpc, total: 1 },
   { label: "RPC call that throws", send: (u) => fetch(u.caller + "/fail"), kind: isRpc, total: 2 },
   { label: "RPC getter read", send: (u) => fetch(u.caller + "/read"), kind: isRpc, total: 3 },
+  { label: "fetch of a named entrypoint", send: (u) => fetch(u.caller + "/fetch"), kind: isEntrypointFetch, total: 1 },
   { label: "email", send: (u) => fetch(u.producer + "/cdn-cgi/handler/email?from=sender@example.com&to=plain@example.com", email("plain@example.com")), kind: isEmail, total: 1 },
   { label: "email that throws", send: (u) => fetch(u.producer + "/cdn-cgi/handler/email?from=sender@example.com&to=throw@example.com", email("throw@example.com")), kind: isEmail, total: 2 },
 ];
