@@ -28,6 +28,7 @@ export class Named extends WorkerEntrypoint {
 export default class extends WorkerEntrypoint {
   async fetch(request) {
     if (new URL(request.url).pathname === "/throw") throw new TypeError("callee fetch failed");
+    if (new URL(request.url).pathname === "/headers") return Response.json([...request.headers]);
     return new Response("callee saw " + request.method + " " + request.url + " " + (await request.text()));
   }
   echo(value) { return { value, at: new Date(0), tags: new Set(["a"]) }; }
@@ -70,6 +71,7 @@ script_name = "callee"
   },
   "/rpc-missing": async (env) => env.CALLEE.echo(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
   "/do-missing": async (env) => env.COUNTER.getByName("c").increment(1).then(() => new Response("answered"), (e) => new Response("threw " + e.message)),
+  "/fetch-headers": (env) => env.CALLEE.fetch("http://x/headers", { headers: { "x-foo": "bar" } }),
   "/fetch-throws": async (env) => env.CALLEE.fetch("http://x/throw").then(() => new Response("answered"), (e) => new Response("threw " + e.name + ": " + e.message)),
   "/uncloneable": async (env) => env.CALLEE.echo(Symbol("s")).then(() => new Response("sent"), (e) => new Response(e.name)),
 };
@@ -113,6 +115,8 @@ describe("bunflare dev across processes", () => {
     expect((await get("/do")).text).toBe("4; counter at 4 for /path");
     expect((await get("/uncloneable")).text).toBe("DataCloneError");
     // A callee whose fetch throws: the caller's fetch() rejects with that error; the callee logs it.
+    // The request's own headers only, none the hop between the processes added.
+    expect(JSON.parse((await get("/fetch-headers")).text)).toEqual([["x-foo", "bar"]]);
     expect((await get("/fetch-throws")).text).toBe("threw TypeError: callee fetch failed");
     await callee.waitForOutput(/\[wrangler:error\] TypeError: callee fetch failed/);
     expect(callee.output()).not.toMatch(/GET \/throw/);

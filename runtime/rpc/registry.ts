@@ -166,6 +166,12 @@ export const workerNotFound = (name: string) => `Worker "${name}" not found. Mak
 
 /** Header carrying the URL the caller asked for, so the callee's worker sees it unchanged. */
 export const ORIGINAL_URL_HEADER = "x-bunflare-original-url";
+/**
+ * Header listing the names of the caller's request headers: the callee drops the ones the
+ * hop itself added (Bun's fetch adds accept, connection, host, user-agent), so its worker sees
+ * the request's headers as the caller made them, as a binding call within workerd does.
+ */
+export const HEADER_NAMES_HEADER = "x-bunflare-header-names";
 /** Header naming what a cross-process request is for (JSON: worker, entrypoint, or class and id). */
 export const TARGET_HEADER = "x-bunflare-target";
 /** Header of a forwarded fetch whose worker threw: the error's name and message, for the caller to rethrow. */

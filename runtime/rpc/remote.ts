@@ -9,7 +9,7 @@
 // them as one streamed HTTP response from the process that holds them.
 import { deserialize, serialize } from "bun:jsc";
 import { processAlive } from "../processes.ts";
-import { ERROR_HEADER, lookupWorker, ORIGINAL_URL_HEADER, rpcAddress, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
+import { ERROR_HEADER, HEADER_NAMES_HEADER, lookupWorker, ORIGINAL_URL_HEADER, rpcAddress, RPC_PATH, TARGET_HEADER, workerNotFound } from "./registry.ts";
 import {
   dataCloneError,
   errorShape,
@@ -213,6 +213,7 @@ export async function remoteFetch(target: RemoteTarget & { worker: string }, req
   if (!entry) return notFoundResponse(target.worker);
   const url = new URL(request.url);
   const headers = new Headers(request.headers);
+  headers.set(HEADER_NAMES_HEADER, JSON.stringify([...request.headers.keys()]));
   headers.set(ORIGINAL_URL_HEADER, request.url);
   headers.set(TARGET_HEADER, JSON.stringify(target));
   let response: Response;

@@ -322,11 +322,11 @@ const then = <T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): 
 /**
  * A capability over an object or function of this process. `getTarget` runs per
  * call (an entrypoint is a new instance per call); `run` wraps each call (a
- * Durable Object's input gate). Arguments and results are not copied here.
+ * Durable Object's input gate), given the member's path. Arguments and results are not copied here.
  */
 export function localCapability(
   getTarget: () => unknown,
-  run: <T>(call: (target: unknown) => T | Promise<T>) => Promise<T> = async (call) => call(getTarget()),
+  run: <T>(call: (target: unknown) => T | Promise<T>, path: readonly string[]) => Promise<T> = async (call) => call(getTarget()),
   onRelease: () => void = () => {},
 ): Capability {
   return {
@@ -338,14 +338,14 @@ export function localCapability(
           if (typeof value !== "function") throw notImplemented(path.at(-1) ?? "call");
           return Reflect.apply(value as (...a: unknown[]) => unknown, holder, args);
         });
-      }),
+      }, path),
     get: (path) =>
       run(async (target) => {
         if (isStub(target)) return await path.reduce((m: any, key) => m[key], target);
         const { holder, value } = await resolve(target, path);
         // A method read as a property is a stub of it, bound to its object.
         return typeof value === "function" && !isStub(value) && path.length ? (value as Function).bind(holder) : value;
-      }),
+      }, path),
     release: onRelease,
   };
 }

@@ -5,7 +5,7 @@
 // binding call, not a request to this server.
 import type { RemoteTarget } from "../../runtime/rpc/remote.ts";
 import type { Capability } from "../../runtime/rpc/stubs.ts";
-import { ERROR_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/rpc/registry.ts";
+import { ERROR_HEADER, HEADER_NAMES_HEADER, ORIGINAL_URL_HEADER, RPC_PATH, TARGET_HEADER, workerNotFound } from "../../runtime/rpc/registry.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevSession } from "./session.ts";
 
@@ -54,6 +54,12 @@ export function createRemoteHandler(session: DevSession, reportError: (stack: st
     const headers = new Headers(request.headers);
     headers.delete(TARGET_HEADER);
     headers.delete(ORIGINAL_URL_HEADER);
+    // Only the caller's own headers: not the ones the hop between the processes added.
+    const names = request.headers.get(HEADER_NAMES_HEADER);
+    if (names !== null) {
+      const own = new Set(JSON.parse(names) as string[]);
+      for (const name of [...headers.keys()]) if (!own.has(name)) headers.delete(name);
+    }
     const forwarded = new Request(request.headers.get(ORIGINAL_URL_HEADER) ?? request.url, {
       method: request.method,
       headers,

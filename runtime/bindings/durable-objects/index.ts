@@ -12,6 +12,7 @@ import { DatabasePool } from "./storage.ts";
 import { noJurisdiction, notAnId, STUB_NOT_SENT, uniqueIdOptions } from "./validate.ts";
 import { localCapability, makeStub as makeRpcStub } from "../../rpc/stubs.ts";
 import { fetchThroughBinding } from "../fetcher.ts";
+import { objectEvent, type ObjectEvent } from "../../host/tail.ts";
 
 export { DurableObjectId } from "./id.ts";
 export { DurableObjectState } from "./object.ts";
@@ -74,6 +75,8 @@ export class DurableObjectNamespace {
   readonly #deliverAlarm: AlarmDelivery;
   readonly #pool: DatabasePool;
   #disposed = false;
+  /** An event of an object of this class as its own invocation, for tail consumers (tail.ts). */
+  readonly #traced: Traced = (event, run) => objectEvent(this.#options.getClass, this.#options.className, event, run);
 
   constructor(options: DurableObjectNamespaceOptions) {
     this.#options = options;
@@ -84,10 +87,13 @@ export class DurableObjectNamespace {
     this.#deliverAlarm = async (objectId, objectName, info) => {
       const host = this.#host(new DurableObjectId(objectId, objectName));
       try {
-        await host.run(async (instance) => {
-          // A class that no longer has alarm() (edited during dev) just drops the alarm.
-          if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
-        });
+        await host.run(
+          // Its own invocation for the tail consumers of the worker that defines the class, if any.
+          objectEvent(options.getClass, options.className, { alarm: info.scheduledTime }, async (instance: Record<string, unknown>) => {
+            // A class that no longer has alarm() (edited during dev) just drops the alarm.
+            if (typeof instance.alarm === "function") await (instance.alarm as (i: unknown) => unknown)(info);
+          }),
+        );
       } catch (error) {
         (options.reportError ?? console.error)(error);
         throw error; // the scheduler retries
@@ -122,7 +128,7 @@ export class DurableObjectNamespace {
   get(id: DurableObjectId, _options?: unknown): DurableObjectStub {
     if (!(id instanceof DurableObjectId)) throw notAnId("get");
     // workerd (wrangler dev) accepts another class's id here and addresses that hex in this class.
-    return makeStub(id, this.#host(id));
+    return makeStub(id, this.#host(id), this.#traced);
   }
 
   getByName(name: string, options?: unknown): DurableObjectStub {
@@ -168,7 +174,9 @@ export interface DurableObjectStub {
   [method: string]: unknown;
 }
 
-function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
+type Traced = <T>(event: ObjectEvent, run: (instance: Record<string, unknown>) => T | Promise<T>) => (instance: Record<string, unknown>) => T | Promise<T>;
+
+function makeStub(id: DurableObjectId, host: ObjectHost, traced: Traced): DurableObjectStub {
   // name before id: the order workerd's stub shows them in (Object.keys, JSON.stringify).
   const own = {
     name: id.name,
@@ -182,23 +190,27 @@ function makeStub(id: DurableObjectId, host: ObjectHost): DurableObjectStub {
         return Promise.reject(error);
       }
       return fetchThroughBinding(request, (next) =>
-        host.run((instance) => {
-          if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
-          // The object's fetch event, like a worker's, gets a request that says "manual".
-          Object.defineProperty(next, "redirect", { value: "manual", configurable: true });
-          return (instance.fetch as (r: Request) => Promise<Response>)(next);
-        }),
+        host.run(
+          traced({ request: next }, (instance) => {
+            if (typeof instance.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
+            // The object's fetch event, like a worker's, gets a request that says "manual".
+            Object.defineProperty(next, "redirect", { value: "manual", configurable: true });
+            return (instance.fetch as (r: Request) => Promise<Response>)(next);
+          }),
+        ),
       );
     },
   };
   // Like the runtime, only members of the class (its prototype chain) are reachable, each call through the input gate.
   const capability = localCapability(
     () => undefined,
-    (call) =>
-      host.run((instance) => {
-        if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
-        return call(instance);
-      }),
+    (call, path) =>
+      host.run(
+        traced({ rpcMethod: path[0] ?? "" }, (instance) => {
+          if (!extendsDurableObject(instance)) throw new TypeError(NO_RPC);
+          return call(instance);
+        }),
+      ),
   );
   return makeRpcStub(capability, { own, object: true, refuseClone: STUB_NOT_SENT, proto: DurableObjectStubClass.prototype }) as DurableObjectStub;
 }
