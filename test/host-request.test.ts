@@ -43,3 +43,17 @@ test("a GET or HEAD request with a body is refused; a null body, another method 
   expect(new Request("http://x/", { method: "POST", body: "x" }) instanceof Request).toBe(true);
   expect(Request.length).toBe(0);
 });
+
+test("a string body types a new request text/plain;charset=UTF-8, as workerd does; a given type and other bodies are kept", async () => {
+  const typeOf = (init: RequestInit) => new Request("http://x/", { method: "POST", ...init }).headers.get("content-type");
+  expect(typeOf({ body: "hi" })).toBe("text/plain;charset=UTF-8");
+  expect(typeOf({ body: "" })).toBe("text/plain;charset=UTF-8");
+  expect(typeOf({ body: "hi", headers: { "Content-Type": "application/json" } })).toBe("application/json");
+  expect(typeOf({ body: new Uint8Array([1]) })).toBeNull();
+  expect(typeOf({ body: new URLSearchParams("a=1") })).toBe("application/x-www-form-urlencoded;charset=UTF-8");
+  const bytes = new Request("http://x/", { method: "POST", body: new Uint8Array([1]) });
+  expect(new Request(bytes, { body: "hi" }).headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+  // A Request as the init is taken as it is.
+  expect(new Request("http://x/", bytes).headers.get("content-type")).toBeNull();
+  expect(await new Request("http://x/", { method: "POST", body: "hi" }).text()).toBe("hi");
+});

@@ -382,6 +382,39 @@ cases.push(
   }),
 );
 
+// The Content-Type a new Request's body gives it: workerd's "text/plain;charset=UTF-8" for a
+// string (Bun set none), as for a Response; the other kinds of body, and a type given, as is.
+const REQUEST_TYPE_WORKER = `const typeOf = (body, headers) => new Request("http://x/", { method: "POST", body, headers }).headers.get("content-type");
+export default {
+  async fetch(request) {
+    const form = new FormData();
+    form.append("a", "1");
+    return Response.json({
+      string: typeOf("hi"),
+      emptyString: typeOf(""),
+      given: typeOf("hi", { "Content-Type": "application/json" }),
+      givenLower: typeOf("hi", [["content-type", "text/csv"]]),
+      params: typeOf(new URLSearchParams("a=1")),
+      typedBlob: typeOf(new Blob(["x"], { type: "text/x" })),
+      blob: typeOf(new Blob(["x"])),
+      bytes: typeOf(new Uint8Array([1])),
+      form: typeOf(form)?.split(";")[0],
+      copied: new Request(new Request("http://x/", { method: "POST", body: "hi" })).headers.get("content-type"),
+      replaced: new Request(new Request("http://x/", { method: "POST", body: new Uint8Array([1]) }), { body: "hi" }).headers.get("content-type"),
+      text: await new Request("http://x/", { method: "POST", body: "hi" }).text(),
+    });
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: a new Request's string body gives it workerd's text/plain type; other bodies and a given type are kept",
+    files: { "wrangler.toml": 'name = "request-type"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": REQUEST_TYPE_WORKER },
+    requests: [{ path: "/" }],
+  }),
+);
+
 // crypto.getRandomValues: at most 64 KiB at once, and integer-typed views only,
 // refused with DOMExceptions in workerd's words. The view's own kind counts, not
 // its prototype: a subclass is filled, a swapped prototype changes nothing.

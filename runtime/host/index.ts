@@ -276,7 +276,7 @@ function checkRequestInit(input: unknown, init: RequestInit | undefined): void {
  * Requests as workerd shapes them: `keepalive` is there and always false (workerd
  * does not implement it), on the prototype, so the native Requests the dev server
  * hands to workers have it too without a per-request cost; and `new Request(...)`
- * refuses a body on GET and HEAD. A subclass as for Response: the incoming
+ * refuses a body on GET and HEAD, and types a string body "text/plain;charset=UTF-8". A subclass as for Response: the incoming
  * requests stay Bun's own, and still pass `instanceof Request`.
  */
 function installRequestShape(): void {
@@ -292,6 +292,8 @@ function installRequestShape(): void {
       const made = init && !(init instanceof Native) && isAnyChunkStream(init.body);
       if (made) args[1] = { ...init, body: bytesOnly(init.body as ReadableStream) };
       super(...args);
+      // A string body's type, as workerd gives it (Bun gives none), unless the headers name one.
+      if (typeof init?.body === "string" && !(init instanceof Native) && !this.headers.has("content-type")) this.headers.set("content-type", TEXT_TYPE);
       // A copy of a checked request carries its checked body on.
       if (made || (hasCheckedBody(args[0]) && (init == null || init.body === undefined))) rememberCheckedBody(this);
     }
