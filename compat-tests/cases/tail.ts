@@ -52,6 +52,28 @@ function normalised(batch: any[], url: string): string {
 
 const REQUESTS = ["/path?q=1", "/throw", "/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=1000", "/cdn-cgi/handler/scheduled?cron=fail&time=2000"];
 
+/**
+ * Dev sessions of one tool, each in its own directory under a fresh HOME (so its dev
+ * registry holds only these sessions) and with its own inspector port; `stop` ends them all.
+ */
+function sessions(tool: Tool) {
+  const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-tail-`));
+  const running: Running[] = [];
+  const start = async (name: string, files: Record<string, string>) => {
+    const dir = path.join(home, name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+    const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
+    running.push(dev);
+    return dev;
+  };
+  const stop = () => {
+    for (const dev of running) kill(dev.child);
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { start, stop };
+}
+
 const tailEventsCase: CompatCase = {
   name: "tail: a consumer in another dev session gets fetch and scheduled events, logs and exceptions",
   steps: [],
@@ -59,17 +81,7 @@ const tailEventsCase: CompatCase = {
     const problems: string[] = [];
     const seen: Record<Tool, string[]> = { wrangler: [], bunflare: [] };
     for (const tool of ["wrangler", "bunflare"] as const) {
-      // A fresh HOME per tool: its dev registry holds only these two sessions.
-      const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-tail-`));
-      const running: Running[] = [];
-      const start = async (name: string, files: Record<string, string>) => {
-        const dir = path.join(home, name);
-        mkdirSync(dir, { recursive: true });
-        for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
-        const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
-        running.push(dev);
-        return dev;
-      };
+      const { start, stop } = sessions(tool);
       try {
         const logger = await start("logger", LOGGER);
         const producer = await start("producer", PRODUCER);
@@ -85,8 +97,7 @@ const tailEventsCase: CompatCase = {
       } catch (error) {
         problems.push(`${tool}: ${error}`);
       } finally {
-        for (const dev of running) kill(dev.child);
-        rmSync(home, { recursive: true, force: true });
+        stop();
       }
     }
     for (const [index, request] of REQUESTS.entries()) {
@@ -243,17 +254,7 @@ const tailKindsCase: CompatCase = {
     const problems: string[] = [];
     const seen: Record<Tool, string[]> = { wrangler: [], bunflare: [] };
     for (const tool of ["wrangler", "bunflare"] as const) {
-      // A fresh HOME per tool: its dev registry holds only these three sessions.
-      const home = mkdtempSync(path.join(tmpdir(), `compat-${tool}-tail-kinds-`));
-      const running: Running[] = [];
-      const start = async (name: string, files: Record<string, string>) => {
-        const dir = path.join(home, name);
-        mkdirSync(dir, { recursive: true });
-        for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
-        const dev = await startDev(tool, dir, ["--inspector-port", String(await freePort())], { HOME: home });
-        running.push(dev);
-        return dev;
-      };
+      const { start, stop } = sessions(tool);
       try {
         const logger = await start("logger", LOGGER);
         const producer = await start("producer", KINDS_PRODUCER);
@@ -271,8 +272,7 @@ const tailKindsCase: CompatCase = {
       } catch (error) {
         problems.push(`${tool}: ${error}`);
       } finally {
-        for (const dev of running) kill(dev.child);
-        rmSync(home, { recursive: true, force: true });
+        stop();
       }
     }
     for (const [index, step] of KIND_STEPS.entries()) {

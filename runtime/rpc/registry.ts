@@ -143,6 +143,14 @@ function pruneDead(handle: Database): void {
 }
 
 /** The running dev session of worker `name` (the last one started, of those still alive). */
+/**
+ * Whether the bindings table shows `name` as "[connected]": it runs in another dev process.
+ * The table is printed before this session's own workers start, so they never count.
+ */
+export function connectedElsewhere(name: string, inSession: (name: string) => boolean): boolean {
+  return !inSession(name) && lookupWorker(name) !== undefined;
+}
+
 export function lookupWorker(name: string): RegistryEntry | undefined {
   let rows: { name: string; url: string; pid: number; entrypoints: string; durable_objects: string }[];
   try {

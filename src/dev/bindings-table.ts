@@ -81,12 +81,12 @@ export function tailConsumerLines(config: WorkerConfig, inSession: (name: string
   ];
   if (!consumers.length) return [];
   // Read only when there are consumers: the registry is not opened for other workers.
-  const { lookupWorker } = require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts");
+  const { connectedElsewhere } = require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts");
   const title = workerName
     ? `${chalk.blue(workerName)} is sending Tail events to the following Workers:`
     : "Your Worker is sending Tail events to the following Workers:";
   const lines = consumers.map(({ service, streaming }) => {
-    const connected = !inSession(service) && lookupWorker(service) !== undefined;
+    const connected = connectedElsewhere(service, inSession);
     return `- ${service}${streaming ? " (streaming)" : ""} ${connected ? chalk.green("[connected]") : chalk.red("[not connected]")}`;
   });
   return [title, ...lines];

@@ -10,7 +10,8 @@ import { isObject, isStr, json, warnUnknown, type ConfigEntry } from "../config-
 import type { DurableObjectBindingConfig } from "./config.ts";
 import { DURABLE_OBJECT_MIGRATIONS } from "./schema.ts";
 // Loaded when a table is printed, not by every command that reads a config.
-const lookupWorker = (name: string) => (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).lookupWorker(name);
+const connectedElsewhere: typeof import("../../rpc/registry.ts").connectedElsewhere = (name, inSession) =>
+  (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).connectedElsewhere(name, inSession);
 
 const durableObjects = () => require("./index.ts") as typeof import("./index.ts");
 
@@ -98,7 +99,7 @@ export const durableObjectsDescriptor: BindingDescriptor<DurableObjectBindingCon
   row(entry, config, scope) {
     const external = isExternal(entry, config.name);
     // As for services: a worker of this session is not started yet when the table prints.
-    const connected = external && !scope?.inSession?.(entry.script_name!) && lookupWorker(entry.script_name!) !== undefined;
+    const connected = external && connectedElsewhere(entry.script_name!, scope?.inSession ?? (() => false));
     return {
       name: entry.name,
       type: "Durable Object",

@@ -4,7 +4,8 @@ import type { BindingDescriptor } from "../descriptor.ts";
 import { isStr, json, requireString } from "../config-checks.ts";
 import type { ServiceBindingConfig } from "./config.ts";
 // Loaded when a table is printed, not by every command that reads a config.
-const lookupWorker = (name: string) => (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).lookupWorker(name);
+const connectedElsewhere: typeof import("../../rpc/registry.ts").connectedElsewhere = (name, inSession) =>
+  (require("../../rpc/registry.ts") as typeof import("../../rpc/registry.ts")).connectedElsewhere(name, inSession);
 
 const service = () => require("./index.ts") as typeof import("./index.ts");
 
@@ -28,7 +29,7 @@ export const serviceDescriptor: BindingDescriptor<ServiceBindingConfig> = {
     // Like wrangler, the table is printed before this session's other workers start:
     // they count as connected only if they are this worker itself.
     const inSession = scope?.inSession ?? ((name: string) => name === config.name);
-    const connected = entry.service === config.name || (!inSession(entry.service) && lookupWorker(entry.service) !== undefined);
+    const connected = entry.service === config.name || connectedElsewhere(entry.service, inSession);
     return {
       name: entry.binding,
       type: "Worker",
