@@ -534,7 +534,10 @@ describe("bunflare dev start-up failures", () => {
     const { port } = dev;
     try {
       await eventually(async () => dev.output().includes(`Missing file or directory: ${path.join(dir, "src/link.txt")}`), 15_000);
-      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
+      // The error is printed before the server listens: the first answer once it accepts a connection.
+      let status = 0;
+      await eventually(async () => ((status = (await fetch(`http://127.0.0.1:${port}/`)).status), true), 15_000);
+      expect(status).toBe(503);
       expect(dev.output().split("Missing file or directory").length - 1).toBe(1);
       write(dir, "src/target.txt", "linked");
       write(dir, "src/index.js", 'import a from "./link.txt";\nexport default { fetch() { return new Response("v2 " + a); } };\n');
