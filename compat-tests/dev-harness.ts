@@ -72,6 +72,8 @@ export interface DevCaseSpec {
   name: string;
   fixture?: string;
   files?: Record<string, string>;
+  /** The command before `--port 0` (`dev` unless told: `["pages", "dev", "public"]`). */
+  command?: string[];
   /** Extra arguments after `dev --port 0`. */
   args?: string[];
   /** Extra environment variables for both tools (NO_COLOR). */
@@ -128,14 +130,21 @@ function makeSymlinks(dirs: Record<Tool, string>, symlinks: Record<string, strin
 }
 
 /** `onStderr` sees what it has printed on stderr so far, after each chunk (before it is ready too). */
-export async function startDev(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
+export async function startDev(
+  tool: Tool,
+  dir: string,
+  args: string[],
+  env?: Record<string, string>,
+  onStderr?: (stderr: string) => void,
+  command: string[] = ["dev"],
+): Promise<Running> {
   for (let attempt = 1; ; attempt++) {
     // wrangler checks that its inspector port (9229 unless told) is free, then workerd binds
     // it: another wrangler dev on this machine, or the last case's workerd not yet gone, can
     // hold it, and workerd dies. A free port of its own each start; taken meanwhile, try again.
     const inspector = tool === "wrangler" && !args.includes("--inspector-port") ? ["--inspector-port", String(await freePort())] : [];
     try {
-      return await startDevOnce(tool, dir, [...args, ...inspector], env, onStderr);
+      return await startDevOnce(tool, dir, [...command, "--port", "0", ...args, ...inspector], env, onStderr);
     } catch (error) {
       const raced = tool === "wrangler" && /Address already in use; toString\(\) = 127\.0\.0\.1:\d+/.test((error as Error).message);
       if (!raced || attempt === 3) throw error;
@@ -143,8 +152,7 @@ export async function startDev(tool: Tool, dir: string, args: string[], env?: Re
   }
 }
 
-function startDevOnce(tool: Tool, dir: string, args: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
-  const argv = ["dev", "--port", "0", ...args];
+function startDevOnce(tool: Tool, dir: string, argv: string[], env?: Record<string, string>, onStderr?: (stderr: string) => void): Promise<Running> {
   const child =
     tool === "wrangler"
       ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], { cwd: dir, env: toolEnv(dir, env), detached: true })
@@ -414,8 +422,8 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           );
         };
         const [w, b] = await Promise.allSettled([
-          startDev("wrangler", dirs.wrangler, spec.args ?? [], spec.env, fixer("wrangler")),
-          startDev("bunflare", dirs.bunflare, spec.args ?? [], spec.env, fixer("bunflare")),
+          startDev("wrangler", dirs.wrangler, spec.args ?? [], spec.env, fixer("wrangler"), spec.command),
+          startDev("bunflare", dirs.bunflare, spec.args ?? [], spec.env, fixer("bunflare"), spec.command),
         ]);
         if (w.status === "fulfilled") running.wrangler = w.value;
         else problems.push(String(w.reason));
