@@ -301,4 +301,32 @@ describe("which edits reload, as wrangler's watchers decide", () => {
     await Bun.sleep(500);
     expect(reloads(dev)).toBe(0);
   });
+
+  test("a save that truncates the file and writes its content a moment later reloads once, with the content", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": 'name = "half"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'import note from "./note.txt";\nexport default { fetch() { return new Response("[" + note + "]"); } };\n',
+      "src/note.txt": "v1",
+    });
+    expect(await text("/")).toBe("[v1]");
+    // As a slow editor or a loaded machine splits a save: the truncation's event, then the write's 10 ms later.
+    write(dir, "src/note.txt", "");
+    await Bun.sleep(10);
+    write(dir, "src/note.txt", "v2");
+    await eventually(async () => (await text("/")) === "[v2]");
+    await Bun.sleep(300);
+    expect(reloads(dev)).toBe(1);
+  });
+
+  test("a file really emptied still reloads", async () => {
+    const { dir, dev, text } = await serve({
+      "wrangler.toml": 'name = "empty"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "src/index.js": 'import note from "./note.txt";\nexport default { fetch() { return new Response("[" + note + "]"); } };\n',
+      "src/note.txt": "v1",
+    });
+    expect(await text("/")).toBe("[v1]");
+    write(dir, "src/note.txt", "");
+    await eventually(async () => (await text("/")) === "[]");
+    expect(reloads(dev)).toBe(1);
+  });
 });

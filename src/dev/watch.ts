@@ -63,6 +63,9 @@ function filesBelow(dir: string, into = new Set<string>()): Set<string> {
 /** A new file's own events (its creation, then the write of its content) come within this time. */
 const CREATION_MS = 100;
 
+/** How long a round waits for the content of a changed file found empty (see Reloader.settle). */
+const EMPTY_FILE_WAIT_MS = 100;
+
 /** Whether a change to this file rebuilds the slot's worker. */
 const owns = (slot: Slot, file: string) => isConfigFile(slot, file) || slot.watched.has(file) || inWatchDirs(slot, file) || inModuleRoot(slot, file);
 
@@ -218,11 +221,22 @@ export class Reloader {
     }
     clearTimeout(this.timer);
     // A short debounce folds an editor's write+rename into one rebuild.
-    this.timer = setTimeout(() => {
-      const files = [...this.changed];
-      this.changed.clear();
-      this.running = this.running.then(() => this.reloadFor(files));
-    }, 5);
+    this.timer = setTimeout(() => this.settle(false), 5);
+  }
+
+  /**
+   * Starts the round for the changes seen. A changed file that is empty is most often one
+   * half-written (truncated, its content not yet written: a slow save, a loaded machine),
+   * so the round waits a little longer for that write once; a file really emptied reloads then.
+   */
+  private settle(waited: boolean): void {
+    if (!waited && [...this.changed].some((file) => statSync(file, { throwIfNoEntry: false })?.size === 0)) {
+      this.timer = setTimeout(() => this.settle(true), EMPTY_FILE_WAIT_MS);
+      return;
+    }
+    const files = [...this.changed];
+    this.changed.clear();
+    this.running = this.running.then(() => this.reloadFor(files));
   }
 
   /** Whether this event under a module root is a file's creation (or part of it), which wrangler does not reload for. */
