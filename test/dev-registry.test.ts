@@ -135,6 +135,30 @@ describe("bunflare dev across processes", () => {
   });
 });
 
+describe("connection status", () => {
+  test("the caller prints its bindings again when the callee starts, and when it is killed with -9 (wrangler misses a kill)", async () => {
+    const registry = project({});
+    const calleeDir = project(CALLEE);
+    const callerDir = project(CALLER);
+    dirs.push(registry, calleeDir, callerDir);
+    const env = { BUNFLARE_REGISTRY_PATH: registry };
+    const caller = await startDev(callerDir, [], { env });
+    running.push(caller);
+    expect(caller.output()).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[not connected\]/);
+    expect(caller.output()).not.toContain("Connection status updated");
+    const callee = await startDev(calleeDir, [], { env });
+    running.push(callee);
+    await caller.waitForOutput(/⎔ Connection status updated\nYour Worker has access to the following bindings:\n[^]*env\.CALLEE \(callee\)\s+Worker\s+local \[connected\]/);
+    // Every row that changed is in the one table: the named entrypoint and the Durable Object too.
+    const update = caller.output().slice(caller.output().indexOf("Connection status updated"));
+    expect(update).toMatch(/env\.NAMED \(callee#Named\)\s+Worker\s+local \[connected\]/);
+    expect(update).toMatch(/env\.COUNTER \(Counter, defined in callee\)\s+Durable Object\s+local \[connected\]/);
+    callee.child.kill("SIGKILL");
+    await eventually(async () => caller.output().split("Connection status updated").length === 3);
+    expect(caller.output().slice(caller.output().lastIndexOf("Connection status updated"))).toMatch(/env\.CALLEE \(callee\)\s+Worker\s+local \[not connected\]/);
+  });
+});
+
 describe("the dev registry", () => {
   test("a second session of the same worker is warned, serves other processes' calls, and hands them back when it stops", async () => {
     const { get, start } = await twoSessions();

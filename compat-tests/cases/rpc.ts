@@ -202,8 +202,52 @@ const durableObjectStubCase: CompatCase = {
   },
 };
 
+/**
+ * Bunflare printed the bindings table once, at start. Wrangler prints "⎔ Connection status
+ * updated" and the table again whenever a worker it binds starts or stops in another dev
+ * session. Compared: the caller's stdout after its "Ready on" line, once the callee started and
+ * once it stopped. (Killed with -9, wrangler's callee stays [connected] for the caller; bunflare's
+ * turns [not connected]: a bun test covers that.)
+ */
+const connectionStatusCase: CompatCase = {
+  name: "rpc: the caller prints its bindings again when the worker it binds starts and stops in another session",
+  steps: [],
+  async run(): Promise<CaseOutcome> {
+    const problems: string[] = [];
+    const seen: Partial<Record<Tool, string>> = {};
+    for (const tool of ["wrangler", "bunflare"] as const) {
+      const { start, stopAll } = sessions(tool);
+      try {
+        const caller = await start("caller", CALLER);
+        const updates = () => caller.stdout().split("⎔ Connection status updated").length - 1;
+        const waitForUpdates = async (count: number) => {
+          const deadline = Date.now() + 15_000;
+          while (updates() < count && Date.now() < deadline) await Bun.sleep(50);
+          if (updates() < count) throw new Error(`no "Connection status updated" (#${count}) after 15 s:\n${caller.stdout()}`);
+        };
+        const callee = await start("callee", CALLEE("callee"));
+        await waitForUpdates(1);
+        // Stopped as Ctrl-C stops it: each tool takes its worker out of its registry.
+        process.kill(-callee.child.pid!, "SIGINT");
+        await new Promise((resolve) => callee.child.once("exit", resolve));
+        await waitForUpdates(2);
+        await Bun.sleep(500); // Nothing more comes.
+        const out = caller.stdout();
+        seen[tool] = out.slice(out.search(/Ready on/)).split("\n").slice(1).join("\n");
+      } catch (error) {
+        problems.push(`${tool}: ${error}`);
+      } finally {
+        stopAll();
+      }
+    }
+    if (seen.wrangler !== undefined && seen.bunflare !== seen.wrangler) problems.push(showDiff(seen.wrangler, seen.bunflare ?? ""));
+    return { name: connectionStatusCase.name, ok: problems.length === 0, problems };
+  },
+};
+
 export const cases: CompatCase[] = [
   sameNameTwiceCase,
+  connectionStatusCase,
   durableObjectStubCase,
   devCase({
     name: "rpc: properties, pipelining, RpcTargets, function stubs, ctx.props, errors, cloning and disposal",

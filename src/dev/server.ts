@@ -23,7 +23,7 @@ import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
-import { DevSession, removeLeftBuildDirs } from "./session.ts";
+import { DevSession, removeLeftBuildDirs, type Slot } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
@@ -46,28 +46,52 @@ function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-/** One worker's bindings table, printed at start and again after its config is re-read. */
-function printBindings(session: DevSession, devConsole: DevConsole, s: Settings): void {
+/** One worker's bindings table, tail consumers and containers, in wrangler's order. */
+function bindingLines(session: DevSession, s: Settings): string[] {
   const { config } = s.project.loaded;
   const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
   const name = session.multi ? config.name : undefined;
-  // In wrangler's order: the table, the tail consumers, the containers.
-  const lines = [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
+  return [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
+}
+
+/** What each worker's lists said when last printed: the connection watcher prints them again when a status in them changes. */
+const printedBindings = new WeakMap<Slot, string>();
+
+/** One worker's lists, printed at start and again after its config is re-read. */
+function printBindings(session: DevSession, devConsole: DevConsole, slot: Slot, lines = bindingLines(session, slot.settings)): void {
+  printedBindings.set(slot, lines.join("\n"));
   for (const line of lines) devConsole.log("log", line);
 }
 
-/** Wrangler's note under the tables, when some binding reaches another worker. */
-function printServiceNote(session: DevSession, devConsole: DevConsole): void {
-  // Only bindings that reach another worker get the note; a class of this worker's own does not.
-  const any = session.slots.some(({ settings: { project } }) => {
+/** Whether some binding of the session reaches another worker (its lists then show [connected] or [not connected]). */
+function reachesOtherWorkers(session: DevSession): boolean {
+  // A class of this worker's own does not.
+  return session.slots.some(({ settings: { project } }) => {
     const { config } = project.loaded;
     const external = (config.durable_objects?.bindings ?? []).filter((b) => b.script_name && b.script_name !== config.name);
     const tails = (config.tail_consumers ?? []).length + (config.streaming_tail_consumers ?? []).length;
     return (config.services ?? []).length > 0 || external.length > 0 || tails > 0;
   });
-  if (any) {
-    devConsole.log("log", connectionStatusNote());
-  }
+}
+
+/** How often the connection watcher asks the dev registry (one query per binding that reaches another process). */
+const CONNECTION_POLL_MS = 250;
+
+/**
+ * As wrangler: when a worker bound from this session starts or stops in another dev process,
+ * "⎔ Connection status updated" and the lists that changed are printed again. Wrangler's watcher
+ * of its registry misses a process killed with -9 (its entry stays); this one sees it, as calls do.
+ */
+function watchConnections(session: DevSession, devConsole: DevConsole): () => void {
+  const timer = setInterval(() => {
+    const changed = session.slots
+      .map((slot) => ({ slot, lines: bindingLines(session, slot.settings) }))
+      .filter(({ slot, lines }) => printedBindings.get(slot) !== lines.join("\n"));
+    if (!changed.length) return;
+    devConsole.log("log", dim("⎔ Connection status updated"));
+    for (const { slot, lines } of changed) printBindings(session, devConsole, slot, lines);
+  }, CONNECTION_POLL_MS);
+  return () => clearInterval(timer);
 }
 
 /** Puts every worker of the session in the dev registry, so other dev processes reach it. */
@@ -137,9 +161,9 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
       for (const line of logs) devConsole.log("log", line);
     }
   }
-  for (const slot of session.slots) printBindings(session, devConsole, slot.settings);
+  for (const slot of session.slots) printBindings(session, devConsole, slot);
   for (const slot of session.slots) session.listModules(slot);
-  printServiceNote(session, devConsole);
+  if (reachesOtherWorkers(session)) devConsole.log("log", connectionStatusNote());
   for (const slot of session.slots) {
     const { config } = slot.settings.project.loaded;
     const missing = missingBindingsWarning(config, BINDINGS);
@@ -212,7 +236,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     session,
     devConsole,
     {
-      reconfigured: (slot) => printBindings(session, devConsole, slot.settings),
+      reconfigured: (slot) => printBindings(session, devConsole, slot),
       reloaded: () => {
         // Entrypoints and classes may have changed with the code.
         if (registered) register();
@@ -322,6 +346,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   setRpcAddress(registryUrl);
   registerSession(session, registryUrl, devConsole.warn);
   registered = true;
+  const stopWatchingConnections = reachesOtherWorkers(session) ? watchConnections(session, devConsole) : undefined;
   if (typeof process.send === "function") {
     process.send(JSON.stringify({ event: "DEV_SERVER_READY", ip: urlHost.replace(/^\[|\]$/g, ""), port }));
   }
@@ -341,6 +366,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
+    stopWatchingConnections?.();
     http.stop();
     await Promise.all(pumps.map((pump) => pump.stop()));
     await reloader.close();
