@@ -277,3 +277,43 @@ test("deploy --dry-run counts the bundle as uploaded (with its source map commen
   expect(result.stdout).toContain(`Total Upload: ${(written.length / 1024).toFixed(2)} KiB`);
   expect(result.stdout).toContain("env.BOX (Box)      Durable Object      \n\nThe following containers are available:\n- app-box (registry.example.com/box:1)\n\n--dry-run: exiting now.");
 });
+
+test("bad tail_consumers / streaming_tail_consumers are config errors in wrangler's words; good ones are listed by a dry run", async () => {
+  const toml = (body: string) => `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${body}`;
+  const dir = scratch({
+    "wrangler.toml": toml(
+      'tail_consumers = [{ service = 1 }, { environment = "e" }, { service = "t", environment = 3, foo = 1 }, 5]\n' +
+        'streaming_tail_consumers = [{ foo = 1 }, { service = "s", environment = 3 }, []]\n' +
+        '[env.x]\ntail_consumers = "nope"\nstreaming_tail_consumers = { service = "z" }\n',
+    ),
+    "index.js": "export default { fetch() { return new Response('hi'); } };\n",
+  });
+  const bad = await run(["deploy", "--dry-run", "--outdir", "out", "--env", "x"], dir);
+  expect(bad.exitCode).toBe(1);
+  expect(bad.stderr).toContain(
+    [
+      '    - Expected "tail_consumers[0].service" to be of type string but got 1.',
+      '    - "tail_consumers[1].service" is a required field.',
+      '    - Expected "tail_consumers[2].environment" to be of type string but got 3.',
+      '    - "tail_consumers[3]" should be an object but got 5.',
+      '    - "streaming_tail_consumers[0].service" is a required field.',
+      '    - "streaming_tail_consumers[2]" should be an object but got [].',
+      '    - "env.x" environment configuration',
+      '      - Expected "tail_consumers" to be an array but got "nope".',
+      '      - Expected "streaming_tail_consumers" to be an array but got {"service":"z"}.',
+    ].join("\n"),
+  );
+  expect(bad.stderr).not.toContain("foo");
+  expect(bad.stderr).not.toContain("    at ");
+  expect(existsSync(path.join(dir, "out"))).toBe(false);
+
+  writeFileSync(path.join(dir, "wrangler.toml"), toml('tail_consumers = [{ service = "t1", environment = "e" }]\nstreaming_tail_consumers = [{ service = "s1" }]\n'));
+  const good = await run(["deploy", "--dry-run"], dir);
+  expect(good.exitCode).toBe(0);
+  expect(good.stdout).toContain("No bindings found.\nYour Worker is sending Tail events to the following Workers:\n- t1\n- s1 (streaming)\n--dry-run: exiting now.");
+  // A falsy value is no consumers (wrangler 4.86 passes it, then crashes on it).
+  writeFileSync(path.join(dir, "wrangler.toml"), toml("tail_consumers = false\n"));
+  const none = await run(["deploy", "--dry-run"], dir);
+  expect(none.exitCode).toBe(0);
+  expect(none.stdout).not.toContain("Tail events");
+});

@@ -228,6 +228,18 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Without connection statuses (nothing is local); a consumer's environment is not shown.
+    name: "deploy: --dry-run and versions upload --dry-run list the tail consumers after the bindings",
+    files: {
+      "wrangler.toml":
+        'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        'tail_consumers = [{ service = "t1", environment = "staging" }, { service = "t2" }]\nstreaming_tail_consumers = [{ service = "s1" }]\n' +
+        '[vars]\nA = "x"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    steps: [{ args: ["deploy", "--dry-run"] }, { args: ["versions", "upload", "--dry-run"] }],
+  },
+  {
     name: "deploy: --dry-run --outdir writes wrangler's layout",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
     steps: [

@@ -19,7 +19,7 @@ import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { bundleOptions, type BuildFlags } from "../bundle/options.ts";
 import { keyValues } from "../config/vars.ts";
-import { bindingRows, containerLines, formatBindingsTable } from "../dev/bindings-table.ts";
+import { bindingRows, containerLines, formatBindingsTable, tailConsumerLines } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
 
 export interface DeployArgs extends GlobalArgs, BuildFlags {
@@ -179,6 +179,8 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     if (table.length) log.info(table.join("\n"));
     // (wrangler says so for deploy only, and lists containers for it only; their images are not built.)
     else if (command === "deploy") log.info("No bindings found.");
+    const tails = tailConsumerLines(config, null);
+    if (tails.length) log.info(tails.join("\n"));
     if (command === "deploy" && config.containers.length) log.info(containerLines(config).join("\n"));
 
     if (outdir) {

@@ -385,6 +385,10 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       else d.errors.push(`The optional "migrations" field should be an array, but got ${json(value)}`);
       continue;
     }
+    if (key === "tail_consumers" || key === "streaming_tail_consumers") {
+      checkTailConsumers(d, key, value, key === "streaming_tail_consumers");
+      continue;
+    }
     if (!checkType(d, `${prefix}${key}`, value, kind, true)) continue;
     if (key === "containers") checkContainers(d, value as unknown[], section.name, top ? envName : undefined, configDir);
     if (key === "vars") {
@@ -430,6 +434,39 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
     else checkType(d, key, section[key], INHERITABLE[key]!);
   }
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
+}
+
+/**
+ * `tail_consumers` / `streaming_tail_consumers` as wrangler checks them, named without an
+ * environment's prefix: an array (a falsy value counts as none), each entry an object with a
+ * string `service`; a tail consumer's optional `environment` a string too (checked only once
+ * `service` is good). A streaming entry may not be an array; other fields pass unremarked.
+ */
+function checkTailConsumers(d: DiagnosticsTree, key: string, value: unknown, streaming: boolean): void {
+  if (!value) return;
+  if (!Array.isArray(value)) {
+    d.errors.push(`Expected "${key}" to be an array but got ${json(value)}.`);
+    return;
+  }
+  value.forEach((entry, i) => {
+    const field = `${key}[${i}]`;
+    if (typeof entry !== "object" || entry === null || (streaming && Array.isArray(entry))) {
+      d.errors.push(`"${field}" should be an object but got ${json(entry)}.`);
+      return;
+    }
+    const consumer = entry as Entry;
+    const property = (name: string, required: boolean): boolean => {
+      const item = consumer[name];
+      if (item === undefined) {
+        if (required) d.errors.push(`"${field}.${name}" is a required field.`);
+        return !required;
+      }
+      if (typeof item === "string") return true;
+      d.errors.push(`Expected "${field}.${name}" to be of type string but got ${json(item)}.`);
+      return false;
+    };
+    if (property("service", true) && !streaming) property("environment", false);
+  });
 }
 
 /**
