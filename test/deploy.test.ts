@@ -317,3 +317,30 @@ test("bad tail_consumers / streaming_tail_consumers are config errors in wrangle
   expect(none.exitCode).toBe(0);
   expect(none.stdout).not.toContain("Tail events");
 });
+
+test("deploy --dry-run --outdir writes wrangler's source map: sourceRoot as given, sources relative to the out directory, their text", async () => {
+  const index = 'import { greet } from "./util";\nimport note from "./note.txt";\nexport default { fetch() { return new Response(greet(note)); } };\n';
+  const util = "export function greet(name: string): string {\n  return `h\u00e9llo ${name}`;\n}\n";
+  const dir = scratch({
+    "wrangler.toml": 'name = "app"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\nupload_source_maps = true\n',
+    "src/index.ts": index,
+    "src/util.ts": util,
+    "src/note.txt": "a note",
+  });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out/nested"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(readdirSync(path.join(dir, "out/nested")).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+  expect(readFileSync(path.join(dir, "out/nested/index.js"), "utf8")).toEndWith("\n//# sourceMappingURL=index.js.map\n");
+  const text = readFileSync(path.join(dir, "out/nested/index.js.map"), "utf8");
+  // esbuild's layout and key order, non-ASCII escaped as its default charset does.
+  expect(text).toStartWith('{\n  "version": 3,\n  "sources": [');
+  expect(text).toContain("h\\u00E9llo");
+  expect(text).toEndWith('"names": []\n}\n');
+  const map = JSON.parse(text);
+  expect(Object.keys(map)).toEqual(["version", "sources", "sourceRoot", "sourcesContent", "mappings", "names"]);
+  expect(map.sourceRoot).toBe("out/nested");
+  // The inlined text module is named as its file, not by bunflare's plugin namespace.
+  expect(map.sources).toEqual(["../../src/util.ts", "../../src/note.txt", "../../src/index.ts"]);
+  expect(map.sourcesContent).toEqual([util, "a note", index]);
+  expect(map.mappings.length).toBeGreaterThan(0);
+});
