@@ -344,3 +344,18 @@ test("deploy --dry-run --outdir writes wrangler's source map: sourceRoot as give
   expect(map.sourcesContent).toEqual([util, "a note", index]);
   expect(map.mappings.length).toBeGreaterThan(0);
 });
+
+test("previews must be a table; its unknown fields warn and its tail consumers are checked", async () => {
+  const dir = scratch({
+    "wrangler.toml":
+      'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[previews]\nfoo = 1\ntail_consumers = [{ service = 1 }]\n[env.y]\npreviews = 4\n',
+    "index.js": "export default { fetch() { return new Response('hi'); } };\n",
+  });
+  const top = await run(["deploy", "--dry-run", "--env", ""], dir);
+  expect(top.exitCode).toBe(1);
+  expect(top.stderr).toContain('- Unexpected fields found in previews field: "foo"');
+  expect(top.stderr).toContain('- Expected "previews.tail_consumers[0].service" to be of type string but got 1.');
+  const env = await run(["deploy", "--dry-run", "--env", "y"], dir);
+  expect(env.exitCode).toBe(1);
+  expect(env.stderr).toContain('    - "env.y" environment configuration\n      - The field "previews" should be an object but got 4.');
+});

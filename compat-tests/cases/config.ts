@@ -507,4 +507,16 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: [...probe, "--env", "y"] }],
   },
+  {
+    // Only the shape, unknown fields and tail consumers of `previews` are checked by bunflare (its
+    // bindings only matter to a real deploy of a preview); wrangler's order is kept for those.
+    name: "config: previews is a table with known fields; its tail consumers are checked as the section's",
+    files: {
+      "wrangler.toml":
+        base +
+        'minify = 3\n[previews]\nfoo = 1\nbar = 2\ntail_consumers = [{ service = 1 }, { service = "t", environment = 2 }]\nstreaming_tail_consumers = 5\n' +
+        '[env.x.previews]\ntail_consumers = 7\n[env.y]\npreviews = 4\n',
+    },
+    steps: [{ args: [...probe, "--env", "x"] }, { args: [...probe, "--env", "y"] }],
+  },
 ];

@@ -68,6 +68,7 @@ const CHECKED_AFTER_BINDINGS = [
   "cache",
   "compliance_region",
   "python_modules",
+  "previews",
 ];
 
 /** Per-environment keys, in the order wrangler checks (and so warns about) them. */
@@ -431,9 +432,35 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
   }
   for (const key of CHECKED_AFTER_BINDINGS) {
     if (key === "cache") checkCache(d, section.cache);
+    else if (key === "previews") checkPreviews(d, section.previews);
     else checkType(d, key, section[key], INHERITABLE[key]!);
   }
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
+}
+
+/** The fields wrangler takes in `previews` (the settings of preview deployments). */
+const PREVIEWS_FIELDS = [
+  "vars", "define", "durable_objects", "workflows", "kv_namespaces", "send_email", "queues", "d1_databases", "r2_buckets",
+  "vectorize", "hyperdrive", "services", "analytics_engine_datasets", "dispatch_namespaces", "mtls_certificates",
+  "tail_consumers", "streaming_tail_consumers", "unsafe", "browser", "ai", "images", "stream", "media", "pipelines",
+  "secrets_store_secrets", "artifacts", "unsafe_hello_world", "worker_loaders", "ratelimits", "vpc_services",
+  "version_metadata", "logpush", "observability", "limits",
+];
+
+/**
+ * `previews` as wrangler checks it: a table, unknown fields warned about, its tail consumers
+ * checked as the section's are. (Its bindings are not checked yet: only a real deploy of a
+ * preview reads them, which bunflare does not do.)
+ */
+function checkPreviews(d: DiagnosticsTree, previews: unknown): void {
+  if (previews === undefined) return;
+  if (!isObject(previews)) {
+    d.errors.push(`The field "previews" should be an object but got ${json(previews)}.`);
+    return;
+  }
+  warnUnknown(d, "previews", previews, PREVIEWS_FIELDS);
+  checkTailConsumers(d, "previews.tail_consumers", previews.tail_consumers, false);
+  checkTailConsumers(d, "previews.streaming_tail_consumers", previews.streaming_tail_consumers, true);
 }
 
 /**
