@@ -277,3 +277,85 @@ test("deploy --dry-run counts the bundle as uploaded (with its source map commen
   expect(result.stdout).toContain(`Total Upload: ${(written.length / 1024).toFixed(2)} KiB`);
   expect(result.stdout).toContain("env.BOX (Box)      Durable Object      \n\nThe following containers are available:\n- app-box (registry.example.com/box:1)\n\n--dry-run: exiting now.");
 });
+
+test("bad tail_consumers / streaming_tail_consumers are config errors in wrangler's words; good ones are listed by a dry run", async () => {
+  const toml = (body: string) => `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n${body}`;
+  const dir = scratch({
+    "wrangler.toml": toml(
+      'tail_consumers = [{ service = 1 }, { environment = "e" }, { service = "t", environment = 3, foo = 1 }, 5]\n' +
+        'streaming_tail_consumers = [{ foo = 1 }, { service = "s", environment = 3 }, []]\n' +
+        '[env.x]\ntail_consumers = "nope"\nstreaming_tail_consumers = { service = "z" }\n',
+    ),
+    "index.js": "export default { fetch() { return new Response('hi'); } };\n",
+  });
+  const bad = await run(["deploy", "--dry-run", "--outdir", "out", "--env", "x"], dir);
+  expect(bad.exitCode).toBe(1);
+  expect(bad.stderr).toContain(
+    [
+      '    - Expected "tail_consumers[0].service" to be of type string but got 1.',
+      '    - "tail_consumers[1].service" is a required field.',
+      '    - Expected "tail_consumers[2].environment" to be of type string but got 3.',
+      '    - "tail_consumers[3]" should be an object but got 5.',
+      '    - "streaming_tail_consumers[0].service" is a required field.',
+      '    - "streaming_tail_consumers[2]" should be an object but got [].',
+      '    - "env.x" environment configuration',
+      '      - Expected "tail_consumers" to be an array but got "nope".',
+      '      - Expected "streaming_tail_consumers" to be an array but got {"service":"z"}.',
+    ].join("\n"),
+  );
+  expect(bad.stderr).not.toContain("foo");
+  expect(bad.stderr).not.toContain("    at ");
+  expect(existsSync(path.join(dir, "out"))).toBe(false);
+
+  writeFileSync(path.join(dir, "wrangler.toml"), toml('tail_consumers = [{ service = "t1", environment = "e" }]\nstreaming_tail_consumers = [{ service = "s1" }]\n'));
+  const good = await run(["deploy", "--dry-run"], dir);
+  expect(good.exitCode).toBe(0);
+  expect(good.stdout).toContain("No bindings found.\nYour Worker is sending Tail events to the following Workers:\n- t1\n- s1 (streaming)\n--dry-run: exiting now.");
+  // A falsy value is no consumers (wrangler 4.86 passes it, then crashes on it).
+  writeFileSync(path.join(dir, "wrangler.toml"), toml("tail_consumers = false\n"));
+  const none = await run(["deploy", "--dry-run"], dir);
+  expect(none.exitCode).toBe(0);
+  expect(none.stdout).not.toContain("Tail events");
+});
+
+test("deploy --dry-run --outdir writes wrangler's source map: sourceRoot as given, sources relative to the out directory, their text", async () => {
+  const index = 'import { greet } from "./util";\nimport note from "./note.txt";\nexport default { fetch() { return new Response(greet(note)); } };\n';
+  const util = "export function greet(name: string): string {\n  return `h\u00e9llo ${name}`;\n}\n";
+  const dir = scratch({
+    "wrangler.toml": 'name = "app"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\nupload_source_maps = true\n',
+    "src/index.ts": index,
+    "src/util.ts": util,
+    "src/note.txt": "a note",
+  });
+  const result = await run(["deploy", "--dry-run", "--outdir", "out/nested"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(readdirSync(path.join(dir, "out/nested")).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+  expect(readFileSync(path.join(dir, "out/nested/index.js"), "utf8")).toEndWith("\n//# sourceMappingURL=index.js.map\n");
+  const text = readFileSync(path.join(dir, "out/nested/index.js.map"), "utf8");
+  // esbuild's layout and key order, non-ASCII escaped as its default charset does.
+  expect(text).toStartWith('{\n  "version": 3,\n  "sources": [');
+  expect(text).toContain("h\\u00E9llo");
+  expect(text).toEndWith('"names": []\n}\n');
+  const map = JSON.parse(text);
+  expect(Object.keys(map)).toEqual(["version", "sources", "sourceRoot", "sourcesContent", "mappings", "names"]);
+  expect(map.sourceRoot).toBe("out/nested");
+  // The inlined text module is named as its file, not by bunflare's plugin namespace.
+  expect(map.sources).toEqual(["../../src/util.ts", "../../src/note.txt", "../../src/index.ts"]);
+  expect(map.sourcesContent).toEqual([util, "a note", index]);
+  expect(map.mappings.length).toBeGreaterThan(0);
+});
+
+test("previews must be a table; its unknown fields warn and its tail consumers are checked", async () => {
+  const dir = scratch({
+    "wrangler.toml":
+      'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[previews]\nfoo = 1\ntail_consumers = [{ service = 1 }]\n[env.y]\npreviews = 4\n',
+    "index.js": "export default { fetch() { return new Response('hi'); } };\n",
+  });
+  const top = await run(["deploy", "--dry-run", "--env", ""], dir);
+  expect(top.exitCode).toBe(1);
+  expect(top.stderr).toContain('- Unexpected fields found in previews field: "foo"');
+  expect(top.stderr).toContain('- Expected "previews.tail_consumers[0].service" to be of type string but got 1.');
+  const env = await run(["deploy", "--dry-run", "--env", "y"], dir);
+  expect(env.exitCode).toBe(1);
+  expect(env.stderr).toContain('    - "env.y" environment configuration\n      - The field "previews" should be an object but got 4.');
+});

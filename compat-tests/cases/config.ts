@@ -478,4 +478,45 @@ export const cases: CompatCase[] = [
     },
     steps: [{ args: probe }],
   },
+  {
+    // Wrangler checks only the shape of a tail consumer: other fields pass without a warning, a
+    // streaming consumer's `environment` is not looked at, and the environment's errors name the
+    // field without its "env.<name>." prefix. Every command that reads the config refuses it.
+    name: "config: tail_consumers and streaming_tail_consumers need objects with a string service (and environment)",
+    fast: true,
+    files: {
+      "wrangler.toml":
+        'name = "x"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        'tail_consumers = [{ service = 1 }, { environment = "e" }, { service = "t", environment = 3, foo = 1 }, 5, []]\n' +
+        'streaming_tail_consumers = [{ service = true }, { foo = 1 }, { service = "s", environment = 3, bar = 2 }, "s", []]\n' +
+        '[env.x]\ntail_consumers = "nope"\nstreaming_tail_consumers = { service = "z" }\n' +
+        '[env.y]\ntail_consumers = [{ service = "t" }]\n',
+      "index.js": worker,
+    },
+    steps: [
+      { args: probe },
+      { args: [...probe, "--env", "x"] },
+      { args: ["versions", "upload", "--dry-run", "--env", "y"] },
+      { args: ["dev", "--port", "0"] },
+    ],
+  },
+  {
+    name: "config: an environment without the top level's tail consumers is warned about",
+    files: {
+      "wrangler.toml": base + 'tail_consumers = [{ service = "t" }]\nstreaming_tail_consumers = [{ service = "s" }]\n[env.y]\nname = "y"\n',
+    },
+    steps: [{ args: [...probe, "--env", "y"] }],
+  },
+  {
+    // Only the shape, unknown fields and tail consumers of `previews` are checked by bunflare (its
+    // bindings only matter to a real deploy of a preview); wrangler's order is kept for those.
+    name: "config: previews is a table with known fields; its tail consumers are checked as the section's",
+    files: {
+      "wrangler.toml":
+        base +
+        'minify = 3\n[previews]\nfoo = 1\nbar = 2\ntail_consumers = [{ service = 1 }, { service = "t", environment = 2 }]\nstreaming_tail_consumers = 5\n' +
+        '[env.x.previews]\ntail_consumers = 7\n[env.y]\npreviews = 4\n',
+    },
+    steps: [{ args: [...probe, "--env", "x"] }, { args: [...probe, "--env", "y"] }],
+  },
 ];

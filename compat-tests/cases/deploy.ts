@@ -25,6 +25,22 @@ const assetsToml = (directory: string, extra = "") =>
   `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "${directory}"\n${extra}`;
 const sizes = (text: string) => text.replace(/(Total Upload: (?:\x1b\[\d+m|‹\d+›)?)[\d.]+( KiB \/ gzip: )[\d.]+/g, "$1<N>$2<N>");
 
+const MAPPED_INDEX = 'import { greet } from "./util";\nexport default {\n  fetch(): Response {\n    return new Response(greet("world"));\n  },\n};\n';
+const MAPPED_UTIL = "export function greet(name: string): string {\n  return `h\u00e9llo \u2713 \u{1F600} ${name}`;\n}\n";
+/** The map wrangler 4.86 writes for the two files above (its esbuild's layout and mappings). */
+const mappedMap = (root: string, up: string) =>
+  [
+    "{",
+    '  "version": 3,',
+    `  "sources": ["${up}src/util.ts", "${up}src/index.ts"],`,
+    `  "sourceRoot": "${root}",`,
+    `  "sourcesContent": [${[MAPPED_UTIL, MAPPED_INDEX].map((text) => JSON.stringify(text).replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)).join(", ")}],`,
+    '  "mappings": ";;;;AAAO,SAAS,MAAM,MAAsB;AAC1C,SAAO,6BAAc,IAAI;AAC3B;AAFgB;;;ACChB,IAAO,gBAAQ;AAAA,EACb,QAAkB;AAChB,WAAO,IAAI,SAAS,MAAM,OAAO,CAAC;AAAA,EACpC;AACF;",',
+    '  "names": []',
+    "}",
+    "",
+  ].join("\n");
+
 // A Vite-plugin style build: the user's config, a built one in dist/, and the redirect file.
 // The built config carries the generated fields wrangler's reader accepts silently.
 const BUILT = JSON.stringify({
@@ -228,6 +244,18 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Without connection statuses (nothing is local); a consumer's environment is not shown.
+    name: "deploy: --dry-run and versions upload --dry-run list the tail consumers after the bindings",
+    files: {
+      "wrangler.toml":
+        'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n' +
+        'tail_consumers = [{ service = "t1", environment = "staging" }, { service = "t2" }]\nstreaming_tail_consumers = [{ service = "s1" }]\n' +
+        '[vars]\nA = "x"\n',
+      "index.js": 'export default { fetch() { return new Response("hi"); } };\n',
+    },
+    steps: [{ args: ["deploy", "--dry-run"] }, { args: ["versions", "upload", "--dry-run"] }],
+  },
+  {
     name: "deploy: --dry-run --outdir writes wrangler's layout",
     files: { "wrangler.json": CONFIG, "src/index.ts": WORKER },
     steps: [
@@ -237,6 +265,28 @@ export const cases: CompatCase[] = [
       { shell: `grep -q 'built output assets for the worker "app" generated at' out/nested/README.md`, args: [] },
       { shell: `grep -q 'sourceMappingURL=index.js.map' out/nested/index.js`, args: [] },
       { args: ["build"] },
+    ],
+  },
+  {
+    // The map as esbuild writes it into the out directory: sources relative to it, sourceRoot the
+    // flag as given, the sources' text with non-ASCII escaped. Checked against one expected file
+    // under both tools (a failing check fails the case), so wrangler's own output is held to it too.
+    // (The same with or without upload_source_maps: it only changes what a real deploy uploads.)
+    name: "deploy: --dry-run --outdir and build write wrangler's source map: sourceRoot, sourcesContent, sources relative to the out directory",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\nupload_source_maps = true\n',
+      "src/index.ts": MAPPED_INDEX,
+      "src/util.ts": MAPPED_UTIL,
+      "expected-outdir.map": mappedMap("out/nested", "../../"),
+      "expected-build.map": mappedMap("dist", "../"),
+    },
+    steps: [
+      { args: ["deploy", "--dry-run", "--outdir", "out/nested"] },
+      { shell: `test "$(ls out/nested | tr '\\n' ' ')" = "README.md index.js index.js.map "`, args: [] },
+      { shell: "cmp out/nested/index.js.map expected-outdir.map", args: [] },
+      { shell: `test "$(tail -n 1 out/nested/index.js)" = "//# sourceMappingURL=index.js.map"`, args: [] },
+      { args: ["build"] },
+      { shell: "cmp dist/index.js.map expected-build.map", args: [] },
     ],
   },
   {

@@ -19,7 +19,7 @@ import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import { bundleOptions, type BuildFlags } from "../bundle/options.ts";
 import { keyValues } from "../config/vars.ts";
-import { bindingRows, containerLines, formatBindingsTable } from "../dev/bindings-table.ts";
+import { bindingRows, containerLines, formatBindingsTable, tailConsumerLines } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
 
 export interface DeployArgs extends GlobalArgs, BuildFlags {
@@ -179,11 +179,13 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     if (table.length) log.info(table.join("\n"));
     // (wrangler says so for deploy only, and lists containers for it only; their images are not built.)
     else if (command === "deploy") log.info("No bindings found.");
+    const tails = tailConsumerLines(config, null);
+    if (tails.length) log.info(tails.join("\n"));
     if (command === "deploy" && config.containers.length) log.info(containerLines(config).join("\n"));
 
     if (outdir) {
       makeDir(outdir, "--outdir", args.outdir!);
-      writeOutdir(outdir, name, body, map, modules, config.name);
+      writeOutdir(outdir, name, body, map === undefined ? undefined : outdirMap(map, built.file, outdir, args.outdir!), modules, config.name);
     }
     if (args.outfile) {
       const outfile = path.resolve(args.outfile);
@@ -261,6 +263,41 @@ function makeDir(dir: string, flag: string, given: string): void {
 function uploadedBody(code: string, map: string | undefined, name: string): string {
   // Joined rather than one template: Bun's CLI bundle would print the comment at the start of a line, where Bun takes it for the bundle's own source map.
   return map ? [code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").trimEnd(), `//# sourceMappingURL=${name}.map`, ""].join("\n") : code;
+}
+
+/**
+ * The source map as wrangler writes it to --outdir, where esbuild builds into that directory
+ * with `sourceRoot` the flag as given: the sources relative to the out directory, each
+ * one's text beside it (null where there is no file), in esbuild's layout and key order.
+ */
+function outdirMap(map: string, builtFile: string, outdir: string, given: string): string {
+  const { version, sources, mappings, names, sourceRoot: _root, sourcesContent: _content, ...rest } = JSON.parse(map) as Record<string, unknown> & { sources: string[] };
+  // A text or data module bunflare inlines (wrangler uploads it beside the bundle) is its plugin's
+  // namespace and the file's absolute path: named as the file.
+  const files = sources.map((source) => path.resolve(path.dirname(builtFile), /^bunflare-module:/.test(source) ? source.slice(source.indexOf(":") + 1) : source));
+  const contents = files.map((file) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return null;
+    }
+  });
+  const relative = files.map((file) => path.relative(outdir, file).split(path.sep).join("/"));
+  const fields: [string, unknown][] = [
+    ["version", version],
+    ["sources", relative],
+    ["sourceRoot", given],
+    ["sourcesContent", contents],
+    ["mappings", mappings],
+    ["names", names],
+    ...Object.entries(rest),
+  ];
+  // esbuild's text: a key a line, arrays on one line, and (its default ASCII charset) every other character escaped.
+  const value = (item: unknown): string =>
+    Array.isArray(item)
+      ? `[${item.map(value).join(", ")}]`
+      : JSON.stringify(item).replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+  return `{\n${fields.map(([key, item]) => `  ${JSON.stringify(key)}: ${value(item)}`).join(",\n")}\n}\n`;
 }
 
 function writeOutdir(outdir: string, name: string, body: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {

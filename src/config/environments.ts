@@ -68,6 +68,7 @@ const CHECKED_AFTER_BINDINGS = [
   "cache",
   "compliance_region",
   "python_modules",
+  "previews",
 ];
 
 /** Per-environment keys, in the order wrangler checks (and so warns about) them. */
@@ -385,6 +386,10 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
       else d.errors.push(`The optional "migrations" field should be an array, but got ${json(value)}`);
       continue;
     }
+    if (key === "tail_consumers" || key === "streaming_tail_consumers") {
+      checkTailConsumers(d, key, value, key === "streaming_tail_consumers");
+      continue;
+    }
     if (!checkType(d, `${prefix}${key}`, value, kind, true)) continue;
     if (key === "containers") checkContainers(d, value as unknown[], section.name, top ? envName : undefined, configDir);
     if (key === "vars") {
@@ -427,9 +432,68 @@ function validateSection(d: DiagnosticsTree, section: Entry, configFile: string,
   }
   for (const key of CHECKED_AFTER_BINDINGS) {
     if (key === "cache") checkCache(d, section.cache);
+    else if (key === "previews") checkPreviews(d, section.previews);
     else checkType(d, key, section[key], INHERITABLE[key]!);
   }
   if (isObject(section.durable_objects)) warnIfNoMigrations(d, section.durable_objects, section.migrations ?? top?.migrations, configFile);
+}
+
+/** The fields wrangler takes in `previews` (the settings of preview deployments). */
+const PREVIEWS_FIELDS = [
+  "vars", "define", "durable_objects", "workflows", "kv_namespaces", "send_email", "queues", "d1_databases", "r2_buckets",
+  "vectorize", "hyperdrive", "services", "analytics_engine_datasets", "dispatch_namespaces", "mtls_certificates",
+  "tail_consumers", "streaming_tail_consumers", "unsafe", "browser", "ai", "images", "stream", "media", "pipelines",
+  "secrets_store_secrets", "artifacts", "unsafe_hello_world", "worker_loaders", "ratelimits", "vpc_services",
+  "version_metadata", "logpush", "observability", "limits",
+];
+
+/**
+ * `previews` as wrangler checks it: a table, unknown fields warned about, its tail consumers
+ * checked as the section's are. (Its bindings are not checked yet: only a real deploy of a
+ * preview reads them, which bunflare does not do.)
+ */
+function checkPreviews(d: DiagnosticsTree, previews: unknown): void {
+  if (previews === undefined) return;
+  if (!isObject(previews)) {
+    d.errors.push(`The field "previews" should be an object but got ${json(previews)}.`);
+    return;
+  }
+  warnUnknown(d, "previews", previews, PREVIEWS_FIELDS);
+  checkTailConsumers(d, "previews.tail_consumers", previews.tail_consumers, false);
+  checkTailConsumers(d, "previews.streaming_tail_consumers", previews.streaming_tail_consumers, true);
+}
+
+/**
+ * `tail_consumers` / `streaming_tail_consumers` as wrangler checks them, named without an
+ * environment's prefix: an array (a falsy value counts as none), each entry an object with a
+ * string `service`; a tail consumer's optional `environment` a string too (checked only once
+ * `service` is good). A streaming entry may not be an array; other fields pass unremarked.
+ */
+function checkTailConsumers(d: DiagnosticsTree, key: string, value: unknown, streaming: boolean): void {
+  if (!value) return;
+  if (!Array.isArray(value)) {
+    d.errors.push(`Expected "${key}" to be an array but got ${json(value)}.`);
+    return;
+  }
+  value.forEach((entry, i) => {
+    const field = `${key}[${i}]`;
+    if (typeof entry !== "object" || entry === null || (streaming && Array.isArray(entry))) {
+      d.errors.push(`"${field}" should be an object but got ${json(entry)}.`);
+      return;
+    }
+    const consumer = entry as Entry;
+    const property = (name: string, required: boolean): boolean => {
+      const item = consumer[name];
+      if (item === undefined) {
+        if (required) d.errors.push(`"${field}.${name}" is a required field.`);
+        return !required;
+      }
+      if (typeof item === "string") return true;
+      d.errors.push(`Expected "${field}.${name}" to be of type string but got ${json(item)}.`);
+      return false;
+    };
+    if (property("service", true) && !streaming) property("environment", false);
+  });
 }
 
 /**

@@ -73,18 +73,21 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns?: 
  * Wrangler's list of the workers this one sends tail events to, printed under its
  * bindings table. As for service bindings, a consumer counts as connected only when
  * another dev process runs it: the table is printed before this session's workers start.
+ * Without `inSession` (a dry run), the names alone.
  */
-export function tailConsumerLines(config: WorkerConfig, inSession: (name: string) => boolean, workerName?: string): string[] {
+export function tailConsumerLines(config: WorkerConfig, inSession: ((name: string) => boolean) | null, workerName?: string): string[] {
   const consumers = [
-    ...(config.tail_consumers ?? []).map((c) => ({ service: c.service, streaming: false })),
-    ...(config.streaming_tail_consumers ?? []).map((c) => ({ service: c.service, streaming: true })),
+    ...(Array.isArray(config.tail_consumers) ? config.tail_consumers : []).map((c) => ({ service: c.service, streaming: false })),
+    ...(Array.isArray(config.streaming_tail_consumers) ? config.streaming_tail_consumers : []).map((c) => ({ service: c.service, streaming: true })),
   ];
   if (!consumers.length) return [];
-  // Read only when there are consumers: the registry is not opened for other workers.
-  const { connectedElsewhere } = require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts");
   const title = workerName
     ? `${chalk.blue(workerName)} is sending Tail events to the following Workers:`
     : "Your Worker is sending Tail events to the following Workers:";
+  // Not local (a deploy or versions upload): the names only, with no connection status.
+  if (!inSession) return [title, ...consumers.map(({ service, streaming }) => `- ${service}${streaming ? " (streaming)" : ""}`)];
+  // Read only when there are consumers: the registry is not opened for other workers or a dry run.
+  const { connectedElsewhere } = require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts");
   const lines = consumers.map(({ service, streaming }) => {
     const connected = connectedElsewhere(service, inSession);
     return `- ${service}${streaming ? " (streaming)" : ""} ${connected ? chalk.green("[connected]") : chalk.red("[not connected]")}`;
