@@ -700,6 +700,9 @@ export function resolveEnvironment(
     migrations: arrayOr(merged.migrations),
     queues: { producers: arrayOr(queues.producers), consumers: arrayOr(queues.consumers) },
     services: arrayOr(merged.services),
+    // Wrangler accepts a falsy value as none (and then fails on it); bunflare takes it as none throughout.
+    tail_consumers: arrayOr(merged.tail_consumers),
+    streaming_tail_consumers: arrayOr(merged.streaming_tail_consumers),
     workflows: arrayOr(merged.workflows),
     containers: arrayOr(merged.containers),
     triggers: { crons: arrayOr<string>(triggers.crons) },

@@ -77,8 +77,8 @@ export function formatBindingsTable(rows: Row[], workerName?: string, columns?: 
  */
 export function tailConsumerLines(config: WorkerConfig, inSession: ((name: string) => boolean) | null, workerName?: string): string[] {
   const consumers = [
-    ...(Array.isArray(config.tail_consumers) ? config.tail_consumers : []).map((c) => ({ service: c.service, streaming: false })),
-    ...(Array.isArray(config.streaming_tail_consumers) ? config.streaming_tail_consumers : []).map((c) => ({ service: c.service, streaming: true })),
+    ...(config.tail_consumers ?? []).map((c) => ({ service: c.service, streaming: false })),
+    ...(config.streaming_tail_consumers ?? []).map((c) => ({ service: c.service, streaming: true })),
   ];
   if (!consumers.length) return [];
   const title = workerName

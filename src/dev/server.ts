@@ -69,7 +69,7 @@ function reachesOtherWorkers(session: DevSession): boolean {
   return session.slots.some(({ settings: { project } }) => {
     const { config } = project.loaded;
     const external = (config.durable_objects?.bindings ?? []).filter((b) => b.script_name && b.script_name !== config.name);
-    const tails = (Array.isArray(config.tail_consumers) ? config.tail_consumers.length : 0) + (Array.isArray(config.streaming_tail_consumers) ? config.streaming_tail_consumers.length : 0);
+    const tails = (config.tail_consumers ?? []).length + (config.streaming_tail_consumers ?? []).length;
     return (config.services ?? []).length > 0 || external.length > 0 || tails > 0;
   });
 }

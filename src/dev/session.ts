@@ -361,7 +361,7 @@ export class DevSession {
    * worker is not traced at all. A consumer that is not running misses the events, as in wrangler.
    */
   private tailSender(config: Settings["project"]["loaded"]["config"]): ((items: TraceItem[]) => void) | undefined {
-    const names = (Array.isArray(config.tail_consumers) ? config.tail_consumers : []).map((consumer) => consumer.service).filter((name) => typeof name === "string");
+    const names = (config.tail_consumers ?? []).map((consumer) => consumer.service).filter((name) => typeof name === "string");
     if (!names.length) return undefined;
     // The consumer's failure is its own: printed as its uncaught error, never the producer's.
     const report = (error: unknown, worker?: LoadedWorker) => {
