@@ -52,6 +52,24 @@ test("deploy --dry-run --outdir writes the bundle, its map and README.md, creati
   expect(await (await mod.default.fetch()).text()).toBe("hello from a text module");
 });
 
+test("--outdir with -c in a subdirectory: a bundle and its map beside the config, README.md where the command ran; unbundled, all there", async () => {
+  const dir = scratch({
+    "sub/wrangler.toml": 'name = "sub"\nmain = "i.js"\ncompatibility_date = "2025-01-01"\n',
+    "sub/i.js": 'export default { fetch() { return new Response("x"); } };\n',
+  });
+  const files = (under: string) => (existsSync(path.join(dir, under)) ? readdirSync(path.join(dir, under)).sort() : []);
+  expect((await run(["deploy", "--dry-run", "--outdir", "out", "-c", "sub/wrangler.toml"], dir)).exitCode).toBe(0);
+  expect(files("out")).toEqual(["README.md"]);
+  expect(files("sub/out")).toEqual(["i.js", "i.js.map"]);
+  // The map's sources are relative to where it sits.
+  expect(JSON.parse(readFileSync(path.join(dir, "sub/out/i.js.map"), "utf8")).sources).toEqual(["../i.js"]);
+  rmSync(path.join(dir, "out"), { recursive: true });
+  rmSync(path.join(dir, "sub/out"), { recursive: true });
+  expect((await run(["deploy", "--dry-run", "--outdir", "out", "-c", "sub/wrangler.toml", "--no-bundle"], dir)).exitCode).toBe(0);
+  expect(files("out")).toEqual(["README.md", "i.js"]);
+  expect(files("sub/out")).toEqual([]);
+});
+
 test("an --outdir under a file is one clear error and nothing is written", async () => {
   const dir = scratch({ "wrangler.json": config(), "src/index.js": "export default {};\n", blocker: "" });
   const result = await run(["deploy", "--dry-run", "--outdir", "blocker/out"], dir);

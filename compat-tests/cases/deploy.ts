@@ -268,6 +268,24 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Bunflare wrote everything under the directory the command ran in. Wrangler's esbuild writes a
+    // bundle, its map and its modules relative to the config's directory, the README relative to
+    // the command's; an unbundled worker's files all go there. Scripts that pick up the bundle rely on it.
+    name: "deploy: --dry-run --outdir with -c in a subdirectory: the bundle beside the config, the README (and an unbundled worker) where the command ran",
+    files: {
+      "sub/wrangler.toml": 'name = "sub"\nmain = "i.js"\ncompatibility_date = "2025-01-01"\nfind_additional_modules = true\n[[rules]]\ntype = "ESModule"\nglobs = ["**/*.mjs"]\n',
+      "sub/i.js": 'export default { async fetch() { const { x } = await import("./lazy.mjs"); return new Response(x); } };\n',
+      "sub/lazy.mjs": 'export const x = "lazy";\n',
+    },
+    steps: [
+      { args: ["deploy", "--dry-run", "--outdir", "out", "-c", "sub/wrangler.toml"] },
+      { shell: `test "$(find out sub/out -type f | sort | tr '\\n' ' ')" = "out/README.md sub/out/i.js sub/out/i.js.map sub/out/lazy.mjs "`, args: [] },
+      { shell: "rm -rf out sub/out", args: [] },
+      { args: ["deploy", "--dry-run", "--outdir", "out", "-c", "sub/wrangler.toml", "--no-bundle"] },
+      { shell: `test "$(find out -type f | sort | tr '\\n' ' ')" = "out/README.md out/i.js out/lazy.mjs " && test ! -e sub/out`, args: [] },
+    ],
+  },
+  {
     // The map as esbuild writes it into the out directory: sources relative to it, sourceRoot the
     // flag as given, the sources' text with non-ASCII escaped. Checked against one expected file
     // under both tools (a failing check fails the case), so wrangler's own output is held to it too.

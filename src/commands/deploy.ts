@@ -73,6 +73,8 @@ export interface BuiltWorker {
   /** The bundle as dev runs it; `file` is where it sits (in `work`, removed by dispose). */
   code: string;
   file: string;
+  /** Whether esbuild built it (false under no_bundle: `file` is main itself). */
+  bundled: boolean;
   map?: string;
   modules: { name: string; file: string }[];
   /** The assets directory, checked to exist. */
@@ -122,7 +124,7 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
       unbundled = found.modules.map(({ name, file }) => ({ name, file }));
     }
     // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
-    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, modules: unbundled, assets, dispose };
+    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, bundled: false, modules: unbundled, assets, dispose };
     const { createBundler } = await import("../bundle/index.ts");
     const bundler = await createBundler(bundleOptions(loaded, main, args, work, (message) => log.warn(message)));
     const built = await bundler.build();
@@ -141,7 +143,7 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     const { WORKERS_MODULE } = await import("../bundle/index.ts");
     const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
     checkExports(config, code, main);
-    return { loaded, main, code, file: built.file, map: built.map, modules, assets, dispose };
+    return { loaded, main, code, file: built.file, bundled: true, map: built.map, modules, assets, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -184,8 +186,16 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     if (command === "deploy" && config.containers.length) log.info(containerLines(config).join("\n"));
 
     if (outdir) {
+      // As wrangler: esbuild writes a bundle's files relative to the directory it runs in (the
+      // config's), the README goes relative to where the command ran; an unbundled worker is all there.
+      const codeDir = built.bundled ? path.resolve(built.loaded.userDir, args.outdir!) : outdir;
       makeDir(outdir, "--outdir", args.outdir!);
-      writeOutdir(outdir, name, body, map === undefined ? undefined : outdirMap(map, built.file, outdir, args.outdir!), modules, config.name);
+      makeDir(codeDir, "--outdir", args.outdir!);
+      writeOutdir(codeDir, name, body, map === undefined ? undefined : outdirMap(map, built.file, codeDir, args.outdir!), modules);
+      writeFileSync(
+        path.join(outdir, "README.md"),
+        `This folder contains the built output assets for the worker "${config.name}" generated at ${new Date().toISOString()}.`,
+      );
     }
     if (args.outfile) {
       const outfile = path.resolve(args.outfile);
@@ -258,7 +268,6 @@ function makeDir(dir: string, flag: string, given: string): void {
   }
 }
 
-/** Wrangler's layout: <entry>.js, its .map, the additional modules, and a README.md naming the worker. */
 /** The bundle as wrangler uploads it and writes it to --outdir: ending with the comment naming its map beside it. */
 function uploadedBody(code: string, map: string | undefined, name: string): string {
   // Joined rather than one template: Bun's CLI bundle would print the comment at the start of a line, where Bun takes it for the bundle's own source map.
@@ -300,17 +309,14 @@ function outdirMap(map: string, builtFile: string, outdir: string, given: string
   return `{\n${fields.map(([key, item]) => `  ${JSON.stringify(key)}: ${value(item)}`).join(",\n")}\n}\n`;
 }
 
-function writeOutdir(outdir: string, name: string, body: string, map: string | undefined, modules: { name: string; file: string }[], worker?: string) {
+/** Wrangler's layout: <entry>.js, its .map and the additional modules (the README.md naming the worker is written apart). */
+function writeOutdir(outdir: string, name: string, body: string, map: string | undefined, modules: { name: string; file: string }[]) {
   writeFileSync(path.join(outdir, name), body);
   if (map) writeFileSync(path.join(outdir, `${name}.map`), map);
   for (const module of modules) {
     mkdirSync(path.dirname(path.join(outdir, module.name)), { recursive: true });
     copyFileSync(module.file, path.join(outdir, module.name));
   }
-  writeFileSync(
-    path.join(outdir, "README.md"),
-    `This folder contains the built output assets for the worker "${worker}" generated at ${new Date().toISOString()}.`,
-  );
 }
 
 /** A Durable Object or workflow class the config names must be exported by the worker, as wrangler checks. */
