@@ -51,6 +51,30 @@ function sessions(tool: Tool) {
   };
 }
 
+/** A case that runs `observe` once per tool, in that tool's own sessions, and compares what it returns. */
+function sessionsCase(name: string, observe: (start: ReturnType<typeof sessions>["start"]) => Promise<string>): CompatCase {
+  return {
+    name,
+    steps: [],
+    async run(): Promise<CaseOutcome> {
+      const problems: string[] = [];
+      const seen: Partial<Record<Tool, string>> = {};
+      for (const tool of ["wrangler", "bunflare"] as const) {
+        const { start, stopAll } = sessions(tool);
+        try {
+          seen[tool] = await observe(start);
+        } catch (error) {
+          problems.push(`${tool}: ${error}`);
+        } finally {
+          stopAll();
+        }
+      }
+      if (seen.wrangler !== undefined && seen.bunflare !== seen.wrangler) problems.push(showDiff(seen.wrangler, seen.bunflare ?? ""));
+      return { name, ok: problems.length === 0, problems };
+    },
+  };
+}
+
 /**
  * Two dev sessions of the same worker name, found by a third through the dev
  * registry. With one running, both tools answer alike. With two, wrangler
@@ -174,33 +198,19 @@ export default {
  * and the assets binding: a Fetcher, not the asset server's own object (whose
  * match() and close() a worker could call).
  */
-const durableObjectStubCase: CompatCase = {
-  name: "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2, queue and assets bindings",
-  steps: [],
-  async run(): Promise<CaseOutcome> {
-    const problems: string[] = [];
-    const seen: Partial<Record<Tool, string>> = {};
-    for (const tool of ["wrangler", "bunflare"] as const) {
-      const { start, stopAll } = sessions(tool);
-      try {
-        const owner = await start("owner", DO_OWNER);
-        const client = await start("client", DO_CLIENT);
-        const answers = [];
-        for (const url of [owner.url, client.url]) {
-          const response = await fetch(url);
-          answers.push(`${response.status} ${JSON.stringify(await response.json(), null, 2)}`);
-        }
-        seen[tool] = answers.join("\n");
-      } catch (error) {
-        problems.push(`${tool}: ${error}`);
-      } finally {
-        stopAll();
-      }
+const durableObjectStubCase = sessionsCase(
+  "rpc: a Durable Object stub sent over RPC, in one process and to another dev session; service, KV, R2, queue and assets bindings",
+  async (start) => {
+    const owner = await start("owner", DO_OWNER);
+    const client = await start("client", DO_CLIENT);
+    const answers = [];
+    for (const url of [owner.url, client.url]) {
+      const response = await fetch(url);
+      answers.push(`${response.status} ${JSON.stringify(await response.json(), null, 2)}`);
     }
-    if (seen.wrangler !== undefined && seen.bunflare !== seen.wrangler) problems.push(showDiff(seen.wrangler, seen.bunflare ?? ""));
-    return { name: durableObjectStubCase.name, ok: problems.length === 0, problems };
+    return answers.join("\n");
   },
-};
+);
 
 /**
  * Bunflare printed the bindings table once, at start. Wrangler prints "⎔ Connection status
@@ -209,41 +219,27 @@ const durableObjectStubCase: CompatCase = {
  * once it stopped. (Killed with -9, wrangler's callee stays [connected] for the caller; bunflare's
  * turns [not connected]: a bun test covers that.)
  */
-const connectionStatusCase: CompatCase = {
-  name: "rpc: the caller prints its bindings again when the worker it binds starts and stops in another session",
-  steps: [],
-  async run(): Promise<CaseOutcome> {
-    const problems: string[] = [];
-    const seen: Partial<Record<Tool, string>> = {};
-    for (const tool of ["wrangler", "bunflare"] as const) {
-      const { start, stopAll } = sessions(tool);
-      try {
-        const caller = await start("caller", CALLER);
-        const updates = () => caller.stdout().split("⎔ Connection status updated").length - 1;
-        const waitForUpdates = async (count: number) => {
-          const deadline = Date.now() + 15_000;
-          while (updates() < count && Date.now() < deadline) await Bun.sleep(50);
-          if (updates() < count) throw new Error(`no "Connection status updated" (#${count}) after 15 s:\n${caller.stdout()}`);
-        };
-        const callee = await start("callee", CALLEE("callee"));
-        await waitForUpdates(1);
-        // Stopped as Ctrl-C stops it: each tool takes its worker out of its registry.
-        process.kill(-callee.child.pid!, "SIGINT");
-        await new Promise((resolve) => callee.child.once("exit", resolve));
-        await waitForUpdates(2);
-        await Bun.sleep(500); // Nothing more comes.
-        const out = caller.stdout();
-        seen[tool] = out.slice(out.search(/Ready on/)).split("\n").slice(1).join("\n");
-      } catch (error) {
-        problems.push(`${tool}: ${error}`);
-      } finally {
-        stopAll();
-      }
-    }
-    if (seen.wrangler !== undefined && seen.bunflare !== seen.wrangler) problems.push(showDiff(seen.wrangler, seen.bunflare ?? ""));
-    return { name: connectionStatusCase.name, ok: problems.length === 0, problems };
+const connectionStatusCase = sessionsCase(
+  "rpc: the caller prints its bindings again when the worker it binds starts and stops in another session",
+  async (start) => {
+    const caller = await start("caller", CALLER);
+    const updates = () => caller.stdout().split("⎔ Connection status updated").length - 1;
+    const waitForUpdates = async (count: number) => {
+      const deadline = Date.now() + 15_000;
+      while (updates() < count && Date.now() < deadline) await Bun.sleep(50);
+      if (updates() < count) throw new Error(`no "Connection status updated" (#${count}) after 15 s:\n${caller.stdout()}`);
+    };
+    const callee = await start("callee", CALLEE("callee"));
+    await waitForUpdates(1);
+    // Stopped as Ctrl-C stops it: each tool takes its worker out of its registry.
+    process.kill(-callee.child.pid!, "SIGINT");
+    await new Promise((resolve) => callee.child.once("exit", resolve));
+    await waitForUpdates(2);
+    await Bun.sleep(500); // Nothing more comes.
+    const out = caller.stdout();
+    return out.slice(out.search(/Ready on/)).split("\n").slice(1).join("\n");
   },
-};
+);
 
 export const cases: CompatCase[] = [
   sameNameTwiceCase,
