@@ -136,6 +136,8 @@ export async function pagesDevArgs(args: PagesDevArgs, configured: string | unde
     ...args,
     config: undefined,
     script: undefined,
+    // wrangler pages dev's own default port.
+    port: args.port ?? 8788,
     var: [...(args.var ?? []), ...vars],
     "no-bundle": args["no-bundle"] ?? (args.bundle === false ? true : undefined),
     pages,
