@@ -172,6 +172,11 @@ export const cases: CompatCase[] = [
     compareStartup: true,
   }),
   {
+    name: "pages dev: help for pages and pages dev",
+    fast: true,
+    steps: [{ args: ["pages", "--help"] }, { args: ["pages", "dev", "--help"] }],
+  },
+  {
     name: "pages dev: no directory and no pages_build_output_dir is wrangler's error",
     fast: true,
     files: { "wrangler.toml": NAMED },

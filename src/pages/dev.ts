@@ -99,6 +99,12 @@ function advancedWorker(directory: string, scriptPath: string): string | undefin
  */
 export async function pagesDevArgs(args: PagesDevArgs, configured: string | undefined, storeDir: string): Promise<DevArgs> {
   if (args.config !== undefined) throw new UserError("Pages does not support custom paths for the Wrangler configuration file");
+  if (args.command !== undefined || args.proxy !== undefined) {
+    // Both are deprecated in wrangler; bunflare serves a directory only.
+    throw new UserError(
+      "bunflare pages dev serves a directory of static assets only: it does not run a proxy command nor proxy a port (both deprecated in wrangler). Build your project, then pass its output directory.",
+    );
+  }
   const given = args.directory ?? configured;
   if (given === undefined) {
     throw new UserError(
