@@ -151,7 +151,7 @@ export const cases: CompatCase[] = [
   devCase({
     name: "pages dev: the config's pages_build_output_dir, vars, bindings, and the binding flags",
     command: ["pages", "dev"],
-    args: ["--kv", "KV2", "--kv", "KV3=abc", "--d1", "DB", "--r2", "B", "--do", "D=Cls@other", "--service", "S=other", "-b", "SECRET=s"],
+    args: ["--kv", "KV2", "--kv", "KV3=abc", "--d1", "DB", "--r2", "B", "--do", "D=Cls@other", "--service", "S=other", "-b", "SECRET=s", "--version-metadata", "VM"],
     files: {
       "wrangler.toml":
         'name = "proj"\npages_build_output_dir = "./dist"\ncompatibility_date = "2025-01-01"\n[vars]\nFOO = "bar"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n',

@@ -75,6 +75,7 @@ function bindingFlags(args: PagesDevArgs): (config: WorkerConfig) => void {
       const [, name, className, scriptName] = match;
       config.durable_objects.bindings.push({ name, class_name: className, ...(scriptName ? { script_name: scriptName } : {}) } as (typeof config.durable_objects.bindings)[number]);
     }
+    // --version-metadata and --ai are accepted and bind nothing, as in wrangler 4.86's pages dev.
     for (const flag of args.service ?? []) {
       const [binding, service] = splitPair(String(flag));
       if (!service) throw new UserError(`Could not parse Service binding: ${flag}`);
