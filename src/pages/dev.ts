@@ -75,7 +75,8 @@ function bindingFlags(args: PagesDevArgs): (config: WorkerConfig) => void {
       const [, name, className, scriptName] = match;
       config.durable_objects.bindings.push({ name, class_name: className, ...(scriptName ? { script_name: scriptName } : {}) } as (typeof config.durable_objects.bindings)[number]);
     }
-    // --version-metadata and --ai are accepted and bind nothing, as in wrangler 4.86's pages dev.
+    // As wrangler 4.86's pages dev: --ai binds Workers AI (remote, as in dev); --version-metadata binds nothing.
+    if (args.ai) (config as { ai?: { binding: string } }).ai = { binding: String(args.ai) };
     for (const flag of args.service ?? []) {
       const [binding, service] = splitPair(String(flag));
       if (!service) throw new UserError(`Could not parse Service binding: ${flag}`);
