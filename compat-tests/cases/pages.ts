@@ -130,6 +130,30 @@ export const cases: CompatCase[] = [
     compareStderr: true,
   }),
   devCase({
+    name: "pages dev: _worker.js itself is never served as an asset",
+    command: ["pages", "dev", "public"],
+    files: {
+      "wrangler.toml": NAMED,
+      "public/index.html": "<h1>home</h1>\n",
+      "public/_worker.js": WORKER,
+      "public/_routes.json": JSON.stringify({ version: 1, include: ["/api"], exclude: [] }),
+    },
+    requests: [
+      {
+        // Outside _routes.json, the request goes straight to the asset server.
+        path: "/_worker.js",
+        expected: [
+          {
+            reason:
+              "wrangler 4.86 answers 502 with its own error ('Could not serve static asset: ENOTDIR ... _worker.js/index.html') and an error box; bunflare never serves _worker.js and answers as for any other miss (here index.html, the single-page fallback)",
+            wrangler: (text) => (text.includes('"status": 502') && text.includes("Could not serve static asset") ? "not served" : text),
+            bunflare: (text) => (text.includes('"status": 200') && text.includes("<h1>home</h1>") && !text.includes("export default") ? "not served" : text),
+          },
+        ],
+      },
+    ],
+  }),
+  devCase({
     name: "pages dev: a _worker.js directory with index.js is the worker",
     command: ["pages", "dev", "public"],
     files: { "wrangler.toml": NAMED, "public/index.html": "<h1>home</h1>\n", "public/_worker.js/index.js": WORKER },
