@@ -154,6 +154,20 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
+    name: "pages dev: _worker.js wins over a functions/ directory, and .dev.vars are its secrets",
+    command: ["pages", "dev", "public"],
+    files: {
+      "wrangler.toml": NAMED,
+      ".dev.vars": "SEC=shh\n",
+      "public/index.html": "<h1>home</h1>\n",
+      "public/_worker.js": 'export default { fetch(request, env) { return new Response("worker " + env.SEC); } };\n',
+      "functions/index.js": 'export const onRequest = () => new Response("functions");\n',
+    },
+    requests: [probe("/")],
+    compareStartup: true,
+    compareStderr: true,
+  }),
+  devCase({
     name: "pages dev: a _worker.js directory with index.js is the worker",
     command: ["pages", "dev", "public"],
     files: { "wrangler.toml": NAMED, "public/index.html": "<h1>home</h1>\n", "public/_worker.js/index.js": WORKER },
