@@ -130,28 +130,28 @@ export const cases: CompatCase[] = [
     compareStderr: true,
   }),
   devCase({
-    name: "pages dev: _worker.js itself is never served as an asset",
+    name: "pages dev: _worker.js, _headers and _redirects are never served as assets",
     command: ["pages", "dev", "public"],
     files: {
       "wrangler.toml": NAMED,
       "public/index.html": "<h1>home</h1>\n",
       "public/_worker.js": WORKER,
+      "public/_headers": "/*\n  X-All: yes\n",
+      "public/_redirects": "/old /index 301\n",
       "public/_routes.json": JSON.stringify({ version: 1, include: ["/api"], exclude: [] }),
     },
-    requests: [
-      {
-        // Outside _routes.json, the request goes straight to the asset server.
-        path: "/_worker.js",
-        expected: [
-          {
-            reason:
-              "wrangler 4.86 answers 502 with its own error ('Could not serve static asset: ENOTDIR ... _worker.js/index.html') and an error box; bunflare never serves _worker.js and answers as for any other miss (here index.html, the single-page fallback)",
-            wrangler: (text) => (text.includes('"status": 502') && text.includes("Could not serve static asset") ? "not served" : text),
-            bunflare: (text) => (text.includes('"status": 200') && text.includes("<h1>home</h1>") && !text.includes("export default") ? "not served" : text),
-          },
-        ],
-      },
-    ],
+    // Outside _routes.json, these go straight to the asset server.
+    requests: ["/_worker.js", "/_headers", "/_redirects"].map((path) => ({
+      path,
+      expected: [
+        {
+          reason:
+            "wrangler 4.86 answers 502 with its own error ('Could not serve static asset: ENOTDIR ... <file>/index.html') and an error box; bunflare never serves these files either and answers as for any other miss (here index.html, the single-page fallback)",
+          wrangler: (text: string) => (text.includes('"status": 502') && text.includes("Could not serve static asset") ? "not served" : text),
+          bunflare: (text: string) => (text.includes('"status": 200') && text.includes("<h1>home</h1>") && !text.includes("export default") ? "not served" : text),
+        },
+      ],
+    })),
   }),
   devCase({
     name: "pages dev: _worker.js wins over a functions/ directory, and .dev.vars are its secrets",
