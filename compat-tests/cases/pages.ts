@@ -183,7 +183,7 @@ export const cases: CompatCase[] = [
       "public/_worker.js": 'export default { fetch(request) { return new Response("worker " + new URL(request.url).pathname); } };\n',
       "public/_routes.json": JSON.stringify({ version: 1, include: ["/api/*", "/exact"], exclude: ["/api/static/*"] }),
     },
-    requests: ["/", "/api/x", "/api/x/y", "/api/static/z", "/exact", "/exact/more", "/other"].map((path) => probe(path)),
+    requests: ["/", "/api", "/api/", "/api/x", "/api/x/y", "/api/static", "/api/static/z", "/exact", "/exact/", "/exact/more", "/other"].map((path) => probe(path)),
     compareRequestLog: true,
   }),
   devCase({

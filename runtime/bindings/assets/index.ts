@@ -152,6 +152,13 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
   const staticRouting = Array.isArray(workerFirst);
   const globs = (rules: string[]) =>
     rules.map((rule) => new RegExp(`^${rule.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*")}$`));
+  // Pages' routes: `/api/*` covers `/api` itself, and a rule matches its path with a trailing slash too.
+  const routeGlobs = (rules: string[]) =>
+    rules.map((rule) => {
+      const pattern = (text: string) => text.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*");
+      if (rule.endsWith("/*")) return new RegExp(`^${pattern(rule.slice(0, -2))}(?:/.*)?$`);
+      return new RegExp(`^${pattern(rule)}${rule.endsWith("/") ? "" : "/?"}$`);
+    });
   const assetRoutes = staticRouting ? globs(workerFirst.filter((rule) => rule.startsWith("!")).map((rule) => rule.slice(1))) : [];
   const workerRoutes = staticRouting ? globs(workerFirst.filter((rule) => !rule.startsWith("!"))) : [];
   // From 2025-04-01, a browser navigation (Sec-Fetch-Mode: navigate) gets not_found_handling even with a worker.
@@ -194,7 +201,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
       try {
         const parsed = JSON.parse(routesText) as { include?: unknown; exclude?: unknown };
         const list = (value: unknown) => (Array.isArray(value) ? value.filter((rule): rule is string => typeof rule === "string") : []);
-        pagesRoutes = { include: globs(list(parsed.include)), exclude: globs(list(parsed.exclude)) };
+        pagesRoutes = { include: routeGlobs(list(parsed.include)), exclude: routeGlobs(list(parsed.exclude)) };
       } catch {
         options.log?.("warn", `Ignoring ${shown("_routes.json")}: it is not valid JSON.`);
       }
