@@ -113,7 +113,7 @@ describe("bunflare pages dev", () => {
     expect(await (await get("/api")).text()).toBe("api 1 local undefined");
   });
 
-  test("_routes.json sends included paths to the worker and the rest straight to the assets", async () => {
+  test("_routes.json sends included paths (/api/* with /api itself) to the worker and the rest straight to the assets", async () => {
     const worker = 'export default { fetch() { return new Response("from worker"); } };\n';
     const { get } = await pages({
       "public/index.html": "home",
@@ -121,6 +121,8 @@ describe("bunflare pages dev", () => {
       "public/_routes.json": JSON.stringify({ version: 1, include: ["/api/*"], exclude: ["/api/static"] }),
     });
     expect(await (await get("/api/x")).text()).toBe("from worker");
+    // As Pages reads the rules: `/api/*` covers `/api` itself.
+    expect(await (await get("/api")).text()).toBe("from worker");
     expect(await (await get("/api/static")).text()).toBe("home");
     expect(await (await get("/other")).text()).toBe("home");
   });
