@@ -222,6 +222,15 @@ describe("bunflare pages dev", () => {
     expect(result.stderr).toContain("✘ [ERROR] Pages does not support custom paths for the Wrangler configuration file");
   });
 
+  test("the deprecated proxy command and --proxy are refused in one message, exit 1", async () => {
+    for (const args of [["--proxy", "3000"], ["public", "npm start"]]) {
+      const result = await failing({ "public/index.html": "x" }, ["--compatibility-date", "2025-01-01", ...args]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain("✘ [ERROR] bunflare pages dev serves a directory of static assets only: it does not run a proxy command nor proxy a port");
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   test.skipIf(!functionsBuilt)("a functions/ directory is the worker, and a route file added later is served after the reload", async () => {
     const { dir, dev, get } = await pages({
       "public/index.html": "home",
