@@ -19,7 +19,7 @@ import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable, tailConsumerLines } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
-import { DevConsole, startHotkeys } from "./console.ts";
+import { DevConsole, LEVELS, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
@@ -49,7 +49,12 @@ function errorText(error: unknown): string {
 /** One worker's bindings table, tail consumers and containers, in wrangler's order. */
 function bindingLines(session: DevSession, s: Settings): string[] {
   const { config } = s.project.loaded;
-  const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
+  let rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
+  if (s.pages) {
+    // As wrangler pages dev: env.ASSETS is not listed, and an assets-only project (its shim worker) lists the Pages vars alone.
+    rows = rows.filter((row) => !(row.type === "Assets" && row.name === "ASSETS"));
+    if (!s.pages.main) rows = rows.filter((row) => row.type === "Environment Variable" && row.name.startsWith("CF_PAGES"));
+  }
   const name = session.multi ? config.name : undefined;
   return [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
 }
@@ -205,6 +210,11 @@ export async function startDev(args: DevArgs): Promise<void> {
   const realExit = keepWorkersFromExiting();
 
   printBanner();
+  if (args.preparePages) {
+    args = await args.preparePages();
+    // Straight out, as the directory's rule lines the session's read prints next.
+    if (LEVELS.indexOf("log") <= LEVELS.indexOf(logLevel())) console.log(args.pages!.notice);
+  }
   const session = new DevSession(args, devConsole);
   const { primary } = session;
 

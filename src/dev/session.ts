@@ -201,7 +201,7 @@ export class DevSession {
    * settles. Not before a custom build, which may write the sources.
    */
   prestartBuild(slot: Slot, change = true): void {
-    if (!slot.settings.project.loaded.config.build?.command) slot.bundler?.prestart(change);
+    if (!slot.settings.project.loaded.config.build?.command && !slot.settings.prepare) slot.bundler?.prestart(change);
   }
 
   /**
@@ -278,6 +278,8 @@ export class DevSession {
     }
     // As wrangler, which lists the additional modules again on each build (the one that fixes a failed start too).
     if (this.loaded) this.listModules(slot);
+    // As wrangler pages dev, which compiles the worker again before the dev server hears of it.
+    if (this.loaded && s.pages?.main) this.console.log("log", "✨ Compiled Worker successfully");
     onBuilt?.();
     let next: LoadedWorker | undefined;
     const env = buildEnv({
@@ -476,6 +478,15 @@ export class DevSession {
   // Async so the last good worker keeps answering while a custom build runs.
   private async runBuildCommand(s: Settings): Promise<boolean> {
     const loaded = s.project.loaded;
+    if (s.prepare) {
+      try {
+        await s.prepare();
+      } catch (error) {
+        this.console.flush();
+        log.error(error instanceof Error ? error.message : String(error));
+        return false;
+      }
+    }
     if (!loaded.config.build?.command) return true;
     const ran = await runCustomBuild(loaded, "dev", (line) => this.console.log("log", line));
     // The command may generate `main`: it must be there once it has run.
