@@ -81,10 +81,12 @@ test("a bad parameter name, a file that does not parse, and no routes are report
   const catchAll = await functionsRoutes(path.join(badCatchAll, "functions")).catch((e) => e);
   expect(catchAll.detail).toBe('Invalid Pages function route parameter - "[[a.b]]". Parameters names must only contain alphanumeric and underscore characters.');
 
-  const broken = site({ "functions/bad.js": "export const onRequest = () => { return new Response(" });
+  // Only the first file that does not build is reported (breadth first), as wrangler builds them one by one.
+  const broken = site({ "functions/bad.js": "export const onRequest = () => { return new Response(", "functions/a/worse.js": "export const (" });
   const build = await functionsRoutes(path.join(broken, "functions")).catch((e) => e);
   expect(build).toBeInstanceOf(FunctionsBuildError);
   expect(build.detail).toMatch(/^Build failed with 1 error:\n.*bad\.js:1:\d+: ERROR: /);
+  expect(build.detail).not.toContain("worse");
 
   const empty = site({ "functions/a.js": "export const x = 1;" });
   const none = await writeFunctionsEntry(path.join(empty, "functions"), path.join(empty, "out")).catch((e) => e);
@@ -127,6 +129,8 @@ test("the entry served by bunflare dev: middleware chain, params, data, next(), 
     "functions/head.js": `export const onRequestGet = () => new Response("get only", { headers: { "x-h": "1" } });`,
     "functions/fp/[id]/index.js": "export const onRequest = (c) => Response.json({ id: c.params.id, fp: c.functionPath });",
     "functions/fp/index.js": `export const onRequestGet = () => new Response("index fn");`,
+    "functions/echo/_middleware.js": "export const onRequestPost = async (c) => { c.data.seen = await c.request.text(); return c.next(); };",
+    "functions/echo/index.js": "export const onRequestPost = async (c) => Response.json({ seen: c.data.seen, body: await c.request.text() });",
   });
   const entry = await writeFunctionsEntry(path.join(dir, "functions"), path.join(dir, ".bunflare-pages"));
   await Bun.write(
@@ -147,6 +151,8 @@ test("the entry served by bunflare dev: middleware chain, params, data, next(), 
   expect(await (await get("/api")).json()).toEqual({ rest: null, data: { order: ["a", "b:/"] }, m: "GET" });
   // POST skips the GET-only route; the POST middleware of api/ runs after the root's.
   expect(await (await get("/api/bob", { method: "POST" })).json()).toEqual({ rest: ["bob"], data: { order: ["a", "b:/", "apimw"] }, m: "POST" });
+  // Each handler gets its own copy of the request: a middleware reading the body leaves it to the next.
+  expect(await (await get("/echo", { method: "POST", body: "payload" })).json()).toEqual({ seen: "payload", body: "payload" });
   expect(await (await get("/fp/7")).json()).toEqual({ id: "7", fp: "/fp/7" });
   expect(await (await get("/fp")).text()).toBe("index fn");
   expect(await (await get("/next")).text()).toBe("static file");

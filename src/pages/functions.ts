@@ -94,20 +94,24 @@ function convertParams(routePath: string): string {
     });
 }
 
-/** The names each file exports, read by esbuild (one build for all files), as wrangler reads them. */
+/**
+ * The names each file exports, read by esbuild's metafile as wrangler reads them: one build for
+ * all files; when that fails, file by file in wrangler's order, so that only the first file that
+ * does not build is reported (esbuild prints its diagnostics on stderr) and its error thrown.
+ */
 async function exportsOf(files: string[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (files.length === 0) return result;
-  const build = await esbuild.build({
-    entryPoints: files,
-    bundle: false,
-    write: false,
-    metafile: true,
-    outdir: "/bunflare-pages-functions-scan",
-    outbase: "/",
-    logLevel: "error",
-  });
-  for (const output of Object.values(build.metafile.outputs)) {
+  const scan = (entryPoints: string[], logLevel: esbuild.LogLevel) =>
+    esbuild.build({ entryPoints, bundle: false, write: false, metafile: true, outdir: "/bunflare-pages-functions-scan", outbase: "/", logLevel });
+  let outputs: esbuild.Metafile["outputs"];
+  try {
+    outputs = (await scan(files, "silent")).metafile.outputs;
+  } catch {
+    outputs = {};
+    for (const file of files) Object.assign(outputs, (await scan([file], "error")).metafile.outputs);
+  }
+  for (const output of Object.values(outputs)) {
     if (output.entryPoint) result.set(path.resolve(output.entryPoint), output.exports);
   }
   return result;
