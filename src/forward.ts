@@ -65,6 +65,9 @@ export function needsWrangler(argv: string[], local: boolean): boolean {
       // With --local too, wrangler's own usage error ("mutually exclusive") comes first: bunflare gives it.
       if (hasFlag(argv, "--remote")) return !hasFlag(argv, "--local");
       return (REMOTE_SUBCOMMANDS[group] ?? []).some((words) => words.every((word, i) => rest[i] === word));
+    case "pages":
+      // Only `pages dev` is built here; the rest (`pages functions` among them) goes to wrangler.
+      return rest[0] !== "dev";
     case "secrets-store":
       // Without --remote, wrangler works on its local store (or refuses the `store` commands locally): bunflare does too.
       return hasFlag(argv, "--remote");
@@ -111,8 +114,8 @@ export function findWrangler(cwd = process.cwd()): string | undefined {
   return undefined;
 }
 
-/** wrangler's commands that run locally but are not built into bunflare (Pages' dev server and Functions build). */
-const LOCAL_NOT_BUILT = ["pages dev", "pages functions"];
+/** wrangler's commands that run locally but are not built into bunflare (Pages' Functions build). */
+const LOCAL_NOT_BUILT = ["pages functions"];
 
 /** Runs real wrangler with these arguments; resolves to its exit code. */
 export async function forwardToWrangler(argv: string[]): Promise<number> {

@@ -38,9 +38,9 @@ export const strip = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
 export async function startDev(
   dir: string,
   args: string[] = [],
-  options: { ipc?: boolean; env?: Record<string, string>; defaultPort?: boolean } = {},
+  options: { ipc?: boolean; env?: Record<string, string>; defaultPort?: boolean; command?: string[] } = {},
 ): Promise<DevProcess> {
-  const child = spawn(BIN, ["dev", ...(options.defaultPort ? [] : ["--port", "0"]), ...args], {
+  const child = spawn(BIN, [...(options.command ?? ["dev"]), ...(options.defaultPort ? [] : ["--port", "0"]), ...args], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: "1", HOME: dir, ...options.env },
     stdio: options.ipc ? ["pipe", "pipe", "pipe", "ipc"] : ["pipe", "pipe", "pipe"],

@@ -89,12 +89,12 @@ test("a symlink to bunflare as the only wrangler is no wrangler at all: one line
   );
 });
 
-test("pages dev, local in wrangler but not built into bunflare, says so rather than naming the network", async () => {
+test("pages functions, local in wrangler but not built into bunflare, says so rather than naming the network", async () => {
   const dir = scratch();
-  const result = await run(["pages", "dev", "public", "--port", "8788"], dir, []);
+  const result = await run(["pages", "functions", "build"], dir, []);
   expect(result.exitCode).toBe(1);
   expect(result.stderr.trim()).toBe(
-    "✘ [ERROR] `wrangler pages dev` is not built into bunflare, which bunflare hands to a real wrangler, and none is installed: install it with `npm install --save-dev wrangler`.",
+    "✘ [ERROR] `wrangler pages functions` is not built into bunflare, which bunflare hands to a real wrangler, and none is installed: install it with `npm install --save-dev wrangler`.",
   );
 });
 

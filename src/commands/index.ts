@@ -23,7 +23,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { name: "dev", usage: "dev [script]", describe: "👂 Start a local server for developing your Worker", category: "Compute & AI", load: () => import("./dev.ts") },
   { name: "dispatch-namespace", usage: "dispatch-namespace", describe: "🏗️ Manage dispatch namespaces", category: "Compute & AI" },
   { name: "init", usage: "init [name]", describe: "📥 Initialize a basic Worker", category: "Compute & AI", load: () => import("./init.ts") },
-  { name: "pages", usage: "pages", describe: "⚡️ Configure Cloudflare Pages", category: "Compute & AI" },
+  { name: "pages", usage: "pages", describe: "⚡️ Configure Cloudflare Pages", category: "Compute & AI", load: () => import("./pages.ts") },
   { name: "preview", usage: "preview [script]", describe: "👀 Create a Preview deployment of the current Worker [private beta]", category: "Compute & AI" },
   { name: "queues", usage: "queues", describe: "📬 Manage Workers Queues", category: "Compute & AI", load: () => import("./queues.ts") },
   { name: "rollback", usage: "rollback [version-id]", describe: "🔙 Rollback a deployment for a Worker", category: "Compute & AI" },

@@ -49,7 +49,12 @@ function errorText(error: unknown): string {
 /** One worker's bindings table, printed at start and again after its config is re-read. */
 function printBindings(session: DevSession, devConsole: DevConsole, s: Settings): void {
   const { config } = s.project.loaded;
-  const rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
+  let rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
+  if (s.pages) {
+    // As wrangler pages dev: env.ASSETS is not listed, and an assets-only project (its shim worker) lists the Pages vars alone.
+    rows = rows.filter((row) => !(row.type === "Assets" && row.name === "ASSETS"));
+    if (!s.pages.main) rows = rows.filter((row) => row.type === "Environment Variable" && row.name.startsWith("CF_PAGES"));
+  }
   const name = session.multi ? config.name : undefined;
   // In wrangler's order: the table, the tail consumers, the containers.
   const lines = [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
@@ -181,6 +186,10 @@ export async function startDev(args: DevArgs): Promise<void> {
   const realExit = keepWorkersFromExiting();
 
   printBanner();
+  if (args.preparePages) {
+    args = await args.preparePages();
+    devConsole.log("log", args.pages!.notice);
+  }
   const session = new DevSession(args, devConsole);
   const { primary } = session;
 

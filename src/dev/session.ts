@@ -201,7 +201,7 @@ export class DevSession {
    * settles. Not before a custom build, which may write the sources.
    */
   prestartBuild(slot: Slot, change = true): void {
-    if (!slot.settings.project.loaded.config.build?.command) slot.bundler?.prestart(change);
+    if (!slot.settings.project.loaded.config.build?.command && !slot.settings.prepare) slot.bundler?.prestart(change);
   }
 
   /**
@@ -476,6 +476,15 @@ export class DevSession {
   // Async so the last good worker keeps answering while a custom build runs.
   private async runBuildCommand(s: Settings): Promise<boolean> {
     const loaded = s.project.loaded;
+    if (s.prepare) {
+      try {
+        await s.prepare();
+      } catch (error) {
+        this.console.flush();
+        log.error(error instanceof Error ? error.message : String(error));
+        return false;
+      }
+    }
     if (!loaded.config.build?.command) return true;
     const ran = await runCustomBuild(loaded, "dev", (line) => this.console.log("log", line));
     // The command may generate `main`: it must be there once it has run.

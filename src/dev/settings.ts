@@ -11,6 +11,7 @@ import { openProject, type Project } from "../project.ts";
 import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { remoteFieldNotices } from "../../runtime/bindings/index.ts";
+import { pagesVars, type PagesSpec } from "../pages/dev.ts";
 
 export type LogLevel = "debug" | "info" | "log" | "warn" | "error" | "none";
 
@@ -45,6 +46,10 @@ export interface DevArgs extends GlobalArgs {
   "log-level"?: LogLevel;
   "show-interactive-dev-session"?: boolean;
   "enable-containers"?: boolean;
+  /** Set by `pages dev`: the project is a Pages one (src/pages/dev.ts). */
+  pages?: PagesSpec;
+  /** Set by `pages dev`: run after the banner, it reads the project and returns the args to start with. */
+  preparePages?: () => Promise<DevArgs>;
 }
 
 export interface Settings {
@@ -58,6 +63,10 @@ export interface Settings {
   watchDirs: string[];
   /** wrangler's warnings (or error) at start about bindings' `remote` fields, as configured. */
   remoteNotices: { warnings: string[]; error?: string };
+  /** A `pages dev` worker: its spec. */
+  pages?: PagesSpec;
+  /** Run before each build (a `pages dev` Functions entry written again); a throw fails the build. */
+  prepare?: () => Promise<void>;
 }
 
 /** wrangler's lines about parsed `_headers` / `_redirects` rules, at the chosen --log-level. */
@@ -82,7 +91,20 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
   if (args["compatibility-date"]) config.compatibility_date = args["compatibility-date"];
   if (!config.compatibility_date) {
     const today = todaysDate();
-    if (loaded.path) {
+    if (args.pages) {
+      // wrangler pages dev names the file generically, with or without one.
+      warn(
+        `No compatibility_date was specified. Using today's date: ${today}.\n\n` +
+          [
+            `❯❯ Add one to your Wrangler configuration file: compatibility_date = "${today}", or`,
+            `❯❯ Pass it in your terminal: wrangler pages dev [<DIRECTORY>] --compatibility-date=${today}`,
+            "",
+            "See https://developers.cloudflare.com/workers/platform/compatibility-dates/ for more information.",
+          ]
+            .map((line) => `  ${line}`)
+            .join("\n"),
+      );
+    } else if (loaded.path) {
       const file = path.basename(loaded.path);
       const snippet = file.endsWith(".toml") ? `compatibility_date = "${today}"` : `"compatibility_date": "${today}"`;
       warn(
@@ -98,6 +120,13 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
       );
     }
     config.compatibility_date = today;
+  }
+  const pages = args.pages;
+  if (pages) {
+    // The project's name in CF_PAGES_URL: the config's, else the working directory's.
+    config.vars = { ...pagesVars(config.name || path.basename(process.cwd())), ...config.vars };
+    pages.applyFlags(config);
+    config.assets = { directory: pages.directory, binding: "ASSETS" };
   }
   // Read before --local: wrangler warns from the config's own `remote` fields.
   const remoteNotices = remoteFieldNotices(config);
@@ -119,11 +148,13 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
   const watchDirs = (config.build?.command ? [config.build.watch_dir ?? "./src"] : [])
     .flat()
     .map((dir) => path.resolve(loaded.dir, dir));
-  const assetsDir = assetsDirectory(args.assets, config.assets?.directory, loaded.dir);
+  // A Pages directory that does not exist is served as an empty one, as wrangler pages dev does.
+  const assetsDir = pages ? pages.directory : assetsDirectory(args.assets, config.assets?.directory, loaded.dir);
   // An assets-only project (no `main`, no script argument) is served by the asset server alone;
   // the dev server still runs a worker, one that is never reached.
-  const assetsOnly = Boolean(assetsDir) && !args.script && !config.main;
-  const main = assetsOnly ? ASSETS_ONLY_WORKER : resolveMain(loaded, args.script);
+  const assetsOnly = pages ? !pages.main : Boolean(assetsDir) && !args.script && !config.main;
+  const main = assetsOnly ? ASSETS_ONLY_WORKER : (pages?.main ?? resolveMain(loaded, args.script));
+  if (pages?.functionsDir) watchDirs.push(pages.functionsDir);
   return {
     project,
     main,
@@ -134,6 +165,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
           compatibilityFlags: flags,
           log: assetsLog(args["log-level"] ?? "log"),
           watch: true,
+          pages: Boolean(pages),
         })
       : undefined,
     vars: devVars.vars,
@@ -142,5 +174,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     watchFiles: [...(loaded.path ? [loaded.path] : []), ...secretsFiles.map((name) => path.join(loaded.dir, name))],
     watchDirs,
     remoteNotices,
+    pages,
+    prepare: pages?.regenerate,
   };
 }

@@ -33,9 +33,22 @@ export interface AssetsOptions {
   log?(level: "info" | "warn", text: string): void;
   /** Re-read the rule files when they change. */
   watch?: boolean;
+  /**
+   * Serve as `wrangler pages dev` does (Pages' asset server): its own html handling with 308
+   * redirects, the nearest 404.html or else index.html for a miss, Pages' extra headers, and
+   * `_worker.js` never served. With a worker, `_routes.json` (in the directory, re-read on
+   * change) says which paths the worker gets; without one, all of them.
+   */
+  pages?: boolean;
 }
 
-const RULE_FILES = new Set(["_headers", "_redirects", ".assetsignore"]);
+/** `_routes.json`'s include / exclude rules as globs over the pathname (`*` matches anything). */
+interface PagesRoutes {
+  include: RegExp[];
+  exclude: RegExp[];
+}
+
+const RULE_FILES = new Set(["_headers", "_redirects", ".assetsignore", "_routes.json"]);
 // One watcher per directory: a config reload builds new Assets, whose watcher replaces the old.
 const watchers = new Map<string, FSWatcher>();
 
@@ -150,6 +163,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
   let headerRules: Headers_ = compileHeaders([]);
   let redirects: Redirects = compileRedirects([]);
   let ignored: (relative: string) => boolean = () => false;
+  let pagesRoutes: PagesRoutes | undefined;
 
   const readRules = () => {
     const read = (name: string) => {
@@ -173,7 +187,18 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
       for (const { level, text } of describeParse("header", parsed, shown("_headers"))) options.log?.(level, text);
       headerRules = compileHeaders(parsed.rules);
     } else headerRules = compileHeaders([]);
-    ignored = ignoreMatcher(read(".assetsignore"));
+    ignored = ignoreMatcher(options.pages ? "/_worker.js" : read(".assetsignore"));
+    pagesRoutes = undefined;
+    const routesText = options.pages && hasWorker ? read("_routes.json") : undefined;
+    if (routesText !== undefined) {
+      try {
+        const parsed = JSON.parse(routesText) as { include?: unknown; exclude?: unknown };
+        const list = (value: unknown) => (Array.isArray(value) ? value.filter((rule): rule is string => typeof rule === "string") : []);
+        pagesRoutes = { include: globs(list(parsed.include)), exclude: globs(list(parsed.exclude)) };
+      } catch {
+        options.log?.("warn", `Ignoring ${shown("_routes.json")}: it is not valid JSON.`);
+      }
+    }
   };
   readRules();
 
@@ -376,9 +401,99 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
 
   const matchesAny = (routes: RegExp[], pathname: string) => routes.some((route) => route.test(pathname));
 
+  // --- Pages' asset server (wrangler pages dev) ---
+  const pagesFile = (pathname: string) => fileFor(pathname);
+  /** A found file as Pages serves it: ETag, type, x-server-env, and the browser Cache-Control when cacheable. */
+  const pagesServe = (request: Request, file: string): Response => {
+    const stat = statSync(file);
+    const tag = `"${etagOf(file, stat.mtimeMs)}"`;
+    const ifNoneMatch = request.headers.get("if-none-match");
+    if (ifNoneMatch === tag || ifNoneMatch === `W/${tag}`) return empty(304);
+    const type = contentTypeOf(file) ?? "application/octet-stream";
+    const headers = new Headers({ ETag: tag, "Content-Type": type, "x-server-env": "dev" });
+    if (!request.headers.has("authorization") && !request.headers.has("range")) headers.set("Cache-Control", DEFAULT_CACHE_CONTROL);
+    const head = request.method.toUpperCase() === "HEAD";
+    return new Response(head ? null : fileBody(file, 0, stat.size, true), { status: 200, headers });
+  };
+  const permanent = (location: string) => empty(308, { Location: location });
+  /** Pages' miss: the nearest 404.html up the path (status 404), else index.html (a single-page app), else an empty 404. */
+  const pagesNotFound = (request: Request, pathname: string): Response => {
+    for (let dir = pathname; dir; ) {
+      dir = dir.slice(0, dir.lastIndexOf("/"));
+      const page = pagesFile(`${dir}/404.html`);
+      if (page) {
+        const head = request.method.toUpperCase() === "HEAD";
+        return new Response(head ? null : fileBody(page, 0, statSync(page).size, true), {
+          status: 404,
+          headers: { "Content-Type": contentTypeOf(page) ?? "application/octet-stream" },
+        });
+      }
+    }
+    const index = pagesFile("/index.html");
+    return index ? pagesServe(request, index) : empty(404);
+  };
+  const pagesRespond = (request: Request, url: URL): Response => {
+    const search = url.search;
+    const redirect = redirects.match(url);
+    let pathname = url.pathname;
+    if (redirect?.status === 200) {
+      pathname = new URL(redirect.to, url).pathname;
+    } else if (redirect) {
+      const destination = new URL(redirect.to, url);
+      const query = destination.search || search;
+      const location =
+        destination.origin === url.origin
+          ? `${destination.pathname}${query}${destination.hash}`
+          : `${destination.href.slice(0, destination.href.length - destination.search.length - destination.hash.length)}${query}${destination.hash}`;
+      return empty(redirect.status, { Location: location });
+    }
+    if (!/^(get|head)$/i.test(request.method)) return empty(405);
+    try {
+      pathname = decodeURIComponent(pathname);
+    } catch {
+      // Served as spelled.
+    }
+    let file: string | undefined;
+    if (pathname.endsWith("/")) {
+      if ((file = pagesFile(`${pathname}index.html`))) return pagesServe(request, file);
+      if (pathname.endsWith("/index/")) return permanent(`/${pathname.slice(1, -"index/".length)}${search}`);
+      if (pagesFile(`${pathname.slice(0, -1)}.html`)) return permanent(`/${pathname.slice(1, -1)}${search}`);
+      return pagesNotFound(request, pathname);
+    }
+    if ((file = pagesFile(pathname))) {
+      if (!pathname.endsWith(".html")) return pagesServe(request, file);
+      const bare = pathname.slice(0, -".html".length);
+      if (bare.endsWith("/index")) return permanent(`${bare.slice(0, -"index".length)}${search}`);
+      if (bare === "/" || pagesFile(bare)) return pagesServe(request, file);
+      return permanent(`${bare}${search}`);
+    }
+    if (pathname.endsWith("/index")) return permanent(`/${pathname.slice(1, -"index".length)}${search}`);
+    if ((file = pagesFile(`${pathname}.html`))) return pagesServe(request, file);
+    if (/\/.+\.[a-z0-9]+$/i.test(pathname)) return pagesNotFound(request, pathname);
+    if (pagesFile(`${pathname}/index.html`)) return permanent(`${pathname}/${search}`);
+    return pagesNotFound(request, pathname);
+  };
+  /** Pages' answer with its extra headers, then `_headers` (a null-body status keeps no body). */
+  const pagesHandle = (request: Request, url: URL): Response => {
+    const response = pagesRespond(request, url);
+    const headers = response.headers;
+    headers.set("Access-Control-Allow-Origin", "*");
+    headers.set("referrer-policy", "strict-origin-when-cross-origin");
+    if (headers.has("content-type")) headers.set("x-content-type-options", "nosniff");
+    headerRules.apply(url, headers);
+    return response;
+  };
+
   return {
     match(request) {
       const url = new URL(request.url);
+      if (options.pages) {
+        // The worker gets every path `_routes.json` includes and does not exclude (all, without the file).
+        if (!hasWorker) return pagesHandle(request, url);
+        if (!pagesRoutes) return undefined;
+        const toWorker = matchesAny(pagesRoutes.include, url.pathname) && !matchesAny(pagesRoutes.exclude, url.pathname);
+        return toWorker ? undefined : pagesHandle(request, url);
+      }
       if (!hasWorker) return handle(request, url, notFound);
       if (workerFirst === true) return undefined;
       if (staticRouting) {
@@ -394,7 +509,7 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
     },
     async fetch(input, init) {
       const request = typeof input === "string" || input instanceof URL ? new Request(String(input), init) : init ? new Request(input, init) : input;
-      return fetchThroughBinding(request, (next) => handle(next, new URL(next.url), notFound));
+      return fetchThroughBinding(request, (next) => (options.pages ? pagesHandle(next, new URL(next.url)) : handle(next, new URL(next.url), notFound)));
     },
     reload: readRules,
     close() {

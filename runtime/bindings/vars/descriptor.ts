@@ -8,6 +8,12 @@ export interface VarEntry {
   value: unknown;
 }
 
+/** wrangler's table cuts a value of 40 characters or more to 37 and "..." (a string inside its quotes, anything else as JSON text). */
+function shownValue(value: unknown): string {
+  const cut = (text: string) => (text.length >= 40 ? `${text.slice(0, 37)}...` : text);
+  return typeof value === "string" ? JSON.stringify(cut(value)) : cut(JSON.stringify(value));
+}
+
 export const varsDescriptor: BindingDescriptor<VarEntry> = {
   key: "vars",
   kind: "Environment Variable",
@@ -16,7 +22,7 @@ export const varsDescriptor: BindingDescriptor<VarEntry> = {
   row: (entry, _config, scope) => ({
     name: entry.name,
     type: "Environment Variable",
-    value: scope?.hidden?.has(entry.name) ? '"(hidden)"' : JSON.stringify(entry.value),
+    value: scope?.hidden?.has(entry.name) ? '"(hidden)"' : shownValue(entry.value),
     mode: "local",
   }),
   createEnv: (entry) => entry.value,

@@ -1,0 +1,75 @@
+// `bunflare pages ...`: `pages dev` runs here, on `bunflare dev`'s session (src/pages/dev.ts);
+// Pages' other commands are handed to a real wrangler (src/forward.ts) before this is loaded.
+import path from "node:path";
+import { defineCommand } from "./define.ts";
+import type { PagesDevArgs } from "../pages/dev.ts";
+
+const dev = defineCommand<PagesDevArgs>({
+  command: "dev [directory] [command]",
+  describe: "Develop your full-stack Pages application locally",
+  positionals: {
+    directory: { type: "string", describe: "The directory of static assets to serve" },
+    command: { type: "string", describe: "The proxy command to run  [deprecated]" },
+  },
+  options: {
+    "compatibility-date": { describe: "Date to use for compatibility checks", type: "string" },
+    "compatibility-flags": { describe: "Flags to use for compatibility checks", alias: "compatibility-flag", type: "string", array: true },
+    ip: { describe: "The IP address to listen on", type: "string" },
+    port: { describe: "The port to listen on (serve from)", type: "number" },
+    "inspector-port": { describe: "Port for devtools to connect to", type: "number" },
+    proxy: { describe: "The port to proxy (where the static assets are served)", type: "number", deprecated: true },
+    "script-path": {
+      describe: "The location of the single Worker script if not using functions",
+      type: "string",
+      default: "_worker.js",
+      deprecated: true,
+    },
+    "no-bundle": { describe: "Whether to run bundling on `_worker.js`", type: "boolean" },
+    bundle: { type: "boolean", hidden: true },
+    binding: { alias: "b", describe: "Bind variable/secret (KEY=VALUE)", type: "array" },
+    kv: { alias: "k", describe: "KV namespace to bind (--kv KV_BINDING)", type: "array" },
+    d1: { describe: "D1 database to bind (--d1 D1_BINDING)", type: "array" },
+    do: { alias: "o", describe: "Durable Object to bind (--do DO_BINDING=CLASS_NAME@SCRIPT_NAME)", type: "array" },
+    r2: { describe: "R2 bucket to bind (--r2 R2_BINDING)", type: "array" },
+    ai: { describe: "AI to bind (--ai AI_BINDING)", type: "string" },
+    "version-metadata": { describe: "Worker Version metadata (--version-metadata VERSION_METADATA_BINDING)", type: "string" },
+    service: { describe: "Service to bind (--service SERVICE=SCRIPT_NAME)", type: "array" },
+    "live-reload": { describe: "Auto reload HTML pages when change is detected", type: "boolean", default: false },
+    "local-protocol": { describe: "Protocol to listen to requests on, defaults to http.", choices: ["http", "https"] },
+    "https-key-path": { describe: "Path to a custom certificate key", type: "string" },
+    "https-cert-path": { describe: "Path to a custom certificate", type: "string" },
+    "persist-to": { describe: "Specify directory to use for local persistence (defaults to .wrangler/state)", type: "string" },
+    "log-level": { describe: "Specify logging level", choices: ["debug", "info", "log", "warn", "error", "none"] },
+    "show-interactive-dev-session": {
+      describe: "Show interactive dev session (defaults to true if the terminal supports interactivity)",
+      type: "boolean",
+    },
+  },
+  async handler(args) {
+    const [{ startDev }, { pagesDevArgs }, { loadConfig }, { STORE_DIR_NAME }] = await Promise.all([
+      import("../dev/server.ts"),
+      import("../pages/dev.ts"),
+      import("../config/index.ts"),
+      import("../../runtime/store/index.ts"),
+    ]);
+    // The banner first, then what wrangler checks: config path, directory, the worker.
+    await startDev({
+      ...args,
+      // Nothing for `dev` to read: the Pages project is read after the banner.
+      config: undefined,
+      async preparePages() {
+        // Only a look at the directory here (its warnings are printed once, by the session's read).
+        const configured = args.config === undefined ? loadConfig({ onWarning: () => {}, onInfo: () => {} }) : undefined;
+        const outputDir = configured?.config.pages_build_output_dir;
+        const storeDir = args["persist-to"] ? path.resolve(args["persist-to"]) : path.join(configured?.userDir ?? process.cwd(), STORE_DIR_NAME);
+        return pagesDevArgs(args, outputDir ? path.resolve(configured!.dir, String(outputDir)) : undefined, storeDir);
+      },
+    });
+  },
+});
+
+export default defineCommand({
+  command: "pages",
+  describe: "⚡️ Configure Cloudflare Pages",
+  subcommands: [dev],
+});
