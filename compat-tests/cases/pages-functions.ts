@@ -96,6 +96,22 @@ export const cases: CompatCase[] = [
     request: { path: "/" },
   }),
   devCase({
+    name: "pages functions: edits reload; a route file that stops building keeps the last good Functions serving",
+    files: { "public/index.html": "<h1>hi</h1>", "functions/hello.js": 'export const onRequest = () => new Response("v1");' },
+    command: COMMAND,
+    args: DATE,
+    requests: [{ path: "/hello" }],
+    reload: [
+      { files: { "functions/hello.js": 'export const onRequest = () => new Response("v2");' }, waitFor: "/hello", until: /^v2$/, requests: [{ path: "/hello" }] },
+      {
+        files: { "functions/broken.js": "export const onRequest = () => { return new Response(\n" },
+        printedUntil: /Failed to build Functions at \.\/functions\. Continuing to serve the last successfully built version of Functions\./,
+        requests: [{ path: "/hello" }, { path: "/broken" }],
+      },
+      { files: { "functions/broken.js": 'export const onRequest = () => new Response("fixed");' }, waitFor: "/broken", until: /^fixed$/, requests: [{ path: "/hello" }] },
+    ],
+  }),
+  devCase({
     name: "pages functions: a functions directory without handlers serves the assets alone",
     files: { "public/index.html": "<h1>hi</h1>", "functions/a.js": "export const x = 1;" },
     command: COMMAND,
