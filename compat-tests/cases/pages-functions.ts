@@ -39,6 +39,7 @@ const json = (path: string, init: Partial<HttpProbe> = {}): HttpProbe => ({ path
 export const cases: CompatCase[] = [
   devCase({
     name: "pages functions: routes, middleware chain, params, data and next() in pages dev",
+    fast: true,
     files: SITE,
     command: COMMAND,
     args: DATE,
@@ -89,6 +90,19 @@ export const cases: CompatCase[] = [
     request: { path: "/" },
   }),
   devFailedStartCase({
+    name: "pages functions: a route file importing what does not resolve stops pages dev",
+    files: { "public/index.html": "hi", "functions/a.js": 'import x from "./nope.js";\nexport const onRequest = () => new Response(x);' },
+    command: [...COMMAND, ...DATE],
+    stderrUntil: /Failed to build Functions at \.\/functions\./,
+    request: { path: "/" },
+    stderrExpected: [
+      {
+        reason: "wrangler bundles Functions from the functions directory, so esbuild names the file from there (a.js); bunflare bundles them as any worker, from the project (functions/a.js)",
+        bunflare: (text) => text.replace(/ {6}functions\/a\.js:1:14:/, "      a.js:1:14:"),
+      },
+    ],
+  }),
+  devFailedStartCase({
     name: "pages functions: a parameter name path-to-regexp cannot take stops pages dev",
     files: { "public/index.html": "hi", "functions/users/[user-id].js": "export const onRequest = () => new Response('x');" },
     command: [...COMMAND, ...DATE],
@@ -101,6 +115,7 @@ export const cases: CompatCase[] = [
     command: COMMAND,
     args: DATE,
     requests: [{ path: "/hello" }],
+    compareStderr: true,
     reload: [
       { files: { "functions/hello.js": 'export const onRequest = () => new Response("v2");' }, waitFor: "/hello", until: /^v2$/, requests: [{ path: "/hello" }] },
       {

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { WorkerConfig } from "../config/types.ts";
-import { UserError } from "../errors.ts";
+import { LastBuildKeptWarning, UserError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { DevArgs } from "../dev/settings.ts";
 
@@ -133,7 +133,7 @@ export async function pagesDevArgs(args: PagesDevArgs, configured: string | unde
         } catch (error) {
           if (!(error instanceof FunctionsNoRoutesError || error instanceof FunctionsBuildError)) throw error;
           const what = error instanceof FunctionsNoRoutesError ? error.message : `Failed to build Functions at ${error.directory}`;
-          throw new UserError(`${what}. Continuing to serve the last successfully built version of Functions.`);
+          throw new LastBuildKeptWarning(`${what}. Continuing to serve the last successfully built version of Functions.`);
         }
       };
     }
