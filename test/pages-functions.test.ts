@@ -5,7 +5,7 @@ import { expect, test } from "bun:test";
 import path from "node:path";
 import { FunctionsBuildError, FunctionsNoRoutesError, functionsRoutes, routesJson, writeFunctionsEntry } from "../src/pages/functions.ts";
 import { compile, run } from "../runtime/pages/router.ts";
-import { cleanedAfterEach, project, startDev } from "./dev-helpers.ts";
+import { cleanedAfterEach, project, ROOT, startDev } from "./dev-helpers.ts";
 
 const { running, dirs } = cleanedAfterEach();
 
@@ -176,4 +176,39 @@ test("the entry served by bunflare dev: middleware chain, params, data, next(), 
     expect(await res.text()).toContain(message);
     await dev.waitForOutput(new RegExp(`\\[wrangler:error\\] ${message}`));
   }
+});
+
+async function pagesDevFailing(files: Record<string, string>) {
+  const dir = site(files);
+  const child = Bun.spawn([path.join(ROOT, "bin", "bunflare"), "pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1", HOME: dir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { stdout, stderr, exitCode };
+}
+
+test("pages dev: a route file that does not parse, a bad parameter name or an unresolved import end it, exit 1", async () => {
+  const parse = await pagesDevFailing({ "public/index.html": "hi", "functions/bad.js": "export const onRequest = () => { return new Response(\n" });
+  expect(parse.exitCode).toBe(1);
+  expect(parse.stderr).toContain("✘ [ERROR] Unexpected end of file\n\n    functions/bad.js:2:0:");
+  expect(parse.stderr).toContain("✘ [ERROR] Failed to build Functions at ./functions.");
+  const name = await pagesDevFailing({ "public/index.html": "hi", "functions/[user-id].js": handler("x") });
+  expect([name.exitCode, name.stderr.trim()]).toEqual([1, "✘ [ERROR] Failed to build Functions at ./functions."]);
+  const unresolved = await pagesDevFailing({ "public/index.html": "hi", "functions/a.js": 'import x from "./nope.js";\nexport const onRequest = () => new Response(x);' });
+  expect(unresolved.exitCode).toBe(1);
+  expect(unresolved.stderr).toContain('Could not resolve "./nope.js"');
+  expect(unresolved.stderr).toContain("✘ [ERROR] Failed to build Functions at ./functions.");
+  expect(unresolved.stdout).not.toContain("Ready on");
+});
+
+test("pages dev: a functions directory where no file exports a handler is skipped, and the assets served", async () => {
+  const dir = site({ "public/index.html": "<h1>hi</h1>", "functions/a.js": "export const x = 1;" });
+  const dev = await startDev(dir, ["public", "--compatibility-date", "2025-01-01"], { command: ["pages", "dev"] });
+  running.push(dev);
+  expect(await (await fetch(dev.url + "/")).text()).toBe("<h1>hi</h1>");
+  expect(dev.output()).toContain("No Functions. Shimming...");
+  expect(dev.output()).toContain("✘ [ERROR] No routes found when building Functions directory: ./functions - skipping");
 });
