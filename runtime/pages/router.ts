@@ -162,10 +162,9 @@ export function createPagesHandler(routes: PagesRoute[], fallbackService = "ASSE
       const chain = steps(compiled, request.method, new URL(request.url).pathname);
       let data: Record<string, unknown> = {};
       let passThrough = false;
-      const fallback = async (): Promise<Response> => {
-        const service = env[fallbackService] as Fetcher | undefined;
-        return mutable(await (service ? service.fetch(request) : fetch(request)));
-      };
+      // The end of the chain: the named binding (ASSETS), or with "" the origin through fetch().
+      const fallback = async (): Promise<Response> =>
+        mutable(await (fallbackService ? (env[fallbackService] as Fetcher).fetch(request) : fetch(request)));
       const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
         if (input !== undefined) {
           request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);
