@@ -1,6 +1,6 @@
 // bunflare pages dev end to end: real processes on free ports, real HTTP.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cleanedAfterEach, eventually, project, ROOT, startDev, strip, write } from "./dev-helpers.ts";
 
@@ -170,6 +170,31 @@ describe("bunflare pages dev", () => {
     expect(await (await get("/")).text()).toBe("one");
     write(dir, "public/_worker.js", 'export default { fetch() { return new Response("two"); } };\n');
     await eventually(async () => (await (await get("/")).text()) === "two");
+  });
+
+  test("a matching If-None-Match gets 304 and HEAD gets Pages' headers without a body", async () => {
+    const { get } = await pages({ "public/index.html": "home" });
+    const etag = (await get("/")).headers.get("etag")!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect((await get("/", { headers: { "if-none-match": etag } })).status).toBe(304);
+    const head = await get("/", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("x-server-env")).toBe("dev");
+    expect(await head.text()).toBe("");
+    expect((await get("/", { method: "POST", body: "x" })).status).toBe(405);
+  });
+
+  test("--persist-to keeps the worker's data in that directory", async () => {
+    const worker = 'export default { async fetch(request, env) { await env.KV.put("k", "v"); return new Response(await env.KV.get("k")); } };\n';
+    const { dir, get } = await pages({ "public/_worker.js": worker }, ["public", "--compatibility-date", "2025-01-01", "--kv", "KV", "--persist-to", "state"]);
+    expect(await (await get("/")).text()).toBe("v");
+    expect(existsSync(path.join(dir, "state", "data.sqlite"))).toBe(true);
+    expect(existsSync(path.join(dir, ".bunflare"))).toBe(false);
+  });
+
+  test("a directory that does not exist starts and answers 404, as wrangler's", async () => {
+    const { get } = await pages({}, ["missing", "--compatibility-date", "2025-01-01"]);
+    expect((await get("/")).status).toBe(404);
   });
 
   test("without a compatibility date, wrangler pages dev's warning names its command", async () => {

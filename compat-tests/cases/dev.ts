@@ -949,3 +949,19 @@ cases.push(
     requests: [{ path: "/setup" }, { path: "/" }, { path: "/alter" }, { path: "/" }],
   }),
 );
+
+cases.push(
+  devCase({
+    name: "dev: the bindings table cuts a var of 40 characters or more to 37 and '...'",
+    files: {
+      "wrangler.toml": workerToml(
+        "long-vars",
+        "index.js",
+        '[vars]\nA39 = "000000000000000000000000000000000000000"\nA40 = "0000000000000000000000000000000000000000"\nLONG = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"\nOBJ = { a = "0000000000000000000000000000000000000000" }\nNUM = 12345\n',
+      ),
+      "index.js": 'export default { fetch(request, env) { return new Response(env.A40 + " " + env.LONG); } };\n',
+    },
+    requests: [{ path: "/" }],
+    compareStartup: true,
+  }),
+);

@@ -18,10 +18,10 @@ const dev = defineCommand<PagesDevArgs>({
     port: { describe: "The port to listen on (serve from)", type: "number" },
     "inspector-port": { describe: "Port for devtools to connect to", type: "number" },
     proxy: { describe: "The port to proxy (where the static assets are served)", type: "number", deprecated: true },
+    // wrangler's help shows the default inside the description.
     "script-path": {
-      describe: "The location of the single Worker script if not using functions",
+      describe: "The location of the single Worker script if not using functions  [default: _worker.js]",
       type: "string",
-      default: "_worker.js",
       deprecated: true,
     },
     "no-bundle": { describe: "Whether to run bundling on `_worker.js`", type: "boolean" },
@@ -68,8 +68,27 @@ const dev = defineCommand<PagesDevArgs>({
   },
 });
 
+// Pages takes no custom config path nor environment: wrangler's help lists neither flag.
+const HIDDEN_GLOBALS = {
+  config: { alias: "c", type: "string", hidden: true },
+  env: { alias: "e", type: "string", hidden: true },
+} as const;
+dev.options = { ...HIDDEN_GLOBALS, ...dev.options };
+
+/** Pages' other commands, listed in the help; a real wrangler runs them (src/forward.ts). */
+const forwarded = (command: string, describe: string) => defineCommand({ command, describe });
+
 export default defineCommand({
   command: "pages",
   describe: "⚡️ Configure Cloudflare Pages",
-  subcommands: [dev],
+  options: HIDDEN_GLOBALS,
+  subcommands: [
+    dev,
+    forwarded("functions", "Helpers related to Pages Functions"),
+    forwarded("project", "Interact with your Pages projects"),
+    forwarded("deployment", "Interact with the deployments of a project"),
+    forwarded("deploy [directory]", "Deploy a directory of static assets as a Pages deployment"),
+    forwarded("secret", "Generate a secret that can be referenced in a Pages project"),
+    forwarded("download", "Download settings from your project"),
+  ],
 });

@@ -19,7 +19,7 @@ import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable, tailConsumerLines } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
-import { DevConsole, startHotkeys } from "./console.ts";
+import { DevConsole, LEVELS, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
@@ -189,7 +189,8 @@ export async function startDev(args: DevArgs): Promise<void> {
   printBanner();
   if (args.preparePages) {
     args = await args.preparePages();
-    devConsole.log("log", args.pages!.notice);
+    // Straight out, as the directory's rule lines the session's read prints next.
+    if (LEVELS.indexOf("log") <= LEVELS.indexOf(logLevel())) console.log(args.pages!.notice);
   }
   const session = new DevSession(args, devConsole);
   const { primary } = session;

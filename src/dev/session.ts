@@ -278,6 +278,8 @@ export class DevSession {
     }
     // As wrangler, which lists the additional modules again on each build (the one that fixes a failed start too).
     if (this.loaded) this.listModules(slot);
+    // As wrangler pages dev, which compiles the worker again before the dev server hears of it.
+    if (this.loaded && s.pages?.main) this.console.log("log", "✨ Compiled Worker successfully");
     onBuilt?.();
     let next: LoadedWorker | undefined;
     const env = buildEnv({

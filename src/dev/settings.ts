@@ -77,6 +77,15 @@ function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void
   };
 }
 
+/** wrangler pages dev's lines about parsed `_headers` / `_redirects`: plain lines, and warnings in its box. */
+function pagesAssetsLog(level: LogLevel, warn: (message: string) => void): (at: "info" | "warn", text: string) => void {
+  return (at, text) => {
+    if (LEVELS.indexOf(at === "info" ? "log" : "warn") > LEVELS.indexOf(level)) return;
+    if (at === "warn") warn(text);
+    else console.log(text);
+  };
+}
+
 function todaysDate(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -163,7 +172,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
           hasWorker: !assetsOnly,
           compatibilityDate: config.compatibility_date,
           compatibilityFlags: flags,
-          log: assetsLog(args["log-level"] ?? "log"),
+          log: pages ? pagesAssetsLog(args["log-level"] ?? "log", warn) : assetsLog(args["log-level"] ?? "log"),
           watch: true,
           pages: Boolean(pages),
         })

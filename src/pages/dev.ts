@@ -76,6 +76,8 @@ function bindingFlags(args: PagesDevArgs): (config: WorkerConfig) => void {
       const [, name, className, scriptName] = match;
       config.durable_objects.bindings.push({ name, class_name: className, ...(scriptName ? { script_name: scriptName } : {}) } as (typeof config.durable_objects.bindings)[number]);
     }
+    // As wrangler 4.86's pages dev: --ai binds Workers AI (remote, as in dev); --version-metadata binds nothing.
+    if (args.ai) (config as { ai?: { binding: string } }).ai = { binding: String(args.ai) };
     for (const flag of args.service ?? []) {
       const [binding, service] = splitPair(String(flag));
       if (!service) throw new UserError(`Could not parse Service binding: ${flag}`);
@@ -100,6 +102,12 @@ function advancedWorker(directory: string, scriptPath: string): string | undefin
  */
 export async function pagesDevArgs(args: PagesDevArgs, configured: string | undefined, storeDir: string): Promise<DevArgs> {
   if (args.config !== undefined) throw new UserError("Pages does not support custom paths for the Wrangler configuration file");
+  if (args.command !== undefined || args.proxy !== undefined) {
+    // Both are deprecated in wrangler; bunflare serves a directory only.
+    throw new UserError(
+      "bunflare pages dev serves a directory of static assets only: it does not run a proxy command nor proxy a port (both deprecated in wrangler). Build your project, then pass its output directory.",
+    );
+  }
   const given = args.directory ?? configured;
   if (given === undefined) {
     throw new UserError(

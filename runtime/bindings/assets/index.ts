@@ -425,12 +425,12 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
         const head = request.method.toUpperCase() === "HEAD";
         return new Response(head ? null : fileBody(page, 0, statSync(page).size, true), {
           status: 404,
-          headers: { "Content-Type": contentTypeOf(page) ?? "application/octet-stream" },
+          headers: { "Content-Type": contentTypeOf(page) ?? "application/octet-stream", "Cache-Control": "no-store" },
         });
       }
     }
     const index = pagesFile("/index.html");
-    return index ? pagesServe(request, index) : empty(404);
+    return index ? pagesServe(request, index) : empty(404, { "Cache-Control": "no-store" });
   };
   const pagesRespond = (request: Request, url: URL): Response => {
     const search = url.search;
@@ -441,11 +441,14 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
     } else if (redirect) {
       const destination = new URL(redirect.to, url);
       const query = destination.search || search;
-      const location =
+      const location = (
         destination.origin === url.origin
           ? `${destination.pathname}${query}${destination.hash}`
-          : `${destination.href.slice(0, destination.href.length - destination.search.length - destination.hash.length)}${query}${destination.hash}`;
-      return empty(redirect.status, { Location: location });
+          : `${destination.href.slice(0, destination.href.length - destination.search.length - destination.hash.length)}${query}${destination.hash}`
+      ).replace(/^(\/|%2F|%2f|%5C|%5c|%09|\s|\\)+(.*)/, "/$2");
+      // Pages' redirects say where they go in a text body, all but 308.
+      if (redirect.status === 308) return permanent(location);
+      return new Response(`Redirecting to ${location}`, { status: redirect.status, headers: { Location: location } });
     }
     if (!/^(get|head)$/i.test(request.method)) return empty(405);
     try {
