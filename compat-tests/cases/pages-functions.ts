@@ -8,7 +8,9 @@ import { devCase, devFailedStartCase, type HttpProbe } from "../dev-harness.ts";
 const COMMAND = ["pages", "dev", "public"];
 const DATE = ["--compatibility-date", "2025-01-01"];
 
+// A named project: CF_PAGES_URL in the bindings table is then the same under both (else it is the scratch directory's name).
 const SITE: Record<string, string> = {
+  "wrangler.toml": 'name = "site"\ncompatibility_date = "2025-01-01"\n',
   "public/index.html": "<h1>hi</h1>",
   "public/static.txt": "static file",
   "functions/_middleware.js": [
@@ -64,6 +66,8 @@ export const cases: CompatCase[] = [
       json("/"),
       json("/static.txt"),
     ],
+    compareStartup: true,
+    compareStderr: true,
     compareRequestLog: true,
   }),
   devCase({
@@ -80,6 +84,7 @@ export const cases: CompatCase[] = [
       { path: "/nonresp", firstLineOnly: true },
       { path: "/pass", headers_compared: ["x-a", "content-type"] },
     ],
+    compareStderr: true,
     compareRequestLog: true,
   }),
   devFailedStartCase({
