@@ -557,6 +557,8 @@ export interface FailedStartSpec {
   request: HttpProbe;
   /** Differences on purpose in what each printed on stderr by then. */
   stderrExpected?: ExpectedDifference[];
+  /** The command before `--port` (`dev` unless told: `["pages", "dev", "public"]`). */
+  command?: string[];
   fast?: boolean;
 }
 
@@ -582,7 +584,7 @@ export function devFailedStartCase(spec: FailedStartSpec): CompatCase {
         const started = await Promise.all(
           (["wrangler", "bunflare"] as const).map(async (tool) => {
             const port = await freePort();
-            const argv = ["dev", "--port", String(port), ...(tool === "wrangler" ? ["--inspector-port", String(await freePort())] : [])];
+            const argv = [...(spec.command ?? ["dev"]), "--port", String(port), ...(tool === "wrangler" ? ["--inspector-port", String(await freePort())] : [])];
             const options = { cwd: dirs[tool], env: toolEnv(dirs[tool]), detached: true };
             const child = tool === "wrangler" ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], options) : spawn(BUNFLARE_BIN, argv, options);
             children.push(child);

@@ -35,6 +35,17 @@ export function missingFileError(file: string): UserError {
   );
 }
 
+/**
+ * A dev rebuild given up while the last good worker keeps serving, which wrangler reports as a
+ * warning rather than an error (Pages Functions that fail to build on a change).
+ */
+export class LastBuildKeptWarning extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "LastBuildKeptWarning";
+  }
+}
+
 export const ISSUES_URL = "https://github.com/bunflare/bunflare/issues";
 
 /**

@@ -28,6 +28,7 @@ import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
 import { Reloader } from "./watch.ts";
+import { displayDirectory } from "../pages/functions.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 
@@ -264,7 +265,9 @@ export async function startDev(args: DevArgs): Promise<void> {
   // server waits for a fix, with no "Ready on" until one builds, so a script waiting
   // for that line is not misled. Wrangler then rebuilds only on a config change; here
   // an edit of the sources builds too.
-  const waiting = failed === "build" && (await session.waitsForFix());
+  // Pages Functions that do not bundle end `pages dev` instead, as wrangler does.
+  const functionsDir = args.pages?.functionsDir;
+  const waiting = failed === "build" && !functionsDir && (await session.waitsForFix());
   // Until every worker loads, a request is answered 503 and logged (wrangler holds it, unlogged,
   // until a build succeeds: a client that gives up meanwhile leaves no trace in the terminal).
   const firstLoaded = waiting ? reloader.firstLoad() : undefined;
@@ -273,6 +276,7 @@ export async function startDev(args: DevArgs): Promise<void> {
     // ends the command with exit code 1. Later failures keep the last good worker (see Reloader).
     devConsole.flush();
     if (failed === "start") log.error("The Workers runtime failed to start. There is likely additional logging output above.");
+    if (failed === "build" && functionsDir) log.error(`Failed to build Functions at ${displayDirectory(functionsDir)}.`);
     await reloader.close();
     await session.disposeBuilds();
     session.closeStores();

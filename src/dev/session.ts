@@ -18,7 +18,7 @@ import type { DurableObjectNamespace } from "../../runtime/bindings/durable-obje
 import type { DevConsole } from "./console.ts";
 import type { SessionWorker } from "./pumps/types.ts";
 import { builtMainMissing } from "../config/index.ts";
-import { UserError } from "../errors.ts";
+import { LastBuildKeptWarning, UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
@@ -483,7 +483,8 @@ export class DevSession {
         await s.prepare();
       } catch (error) {
         this.console.flush();
-        log.error(error instanceof Error ? error.message : String(error));
+        if (error instanceof LastBuildKeptWarning) log.warn(error.message);
+        else log.error(error instanceof Error ? error.message : String(error));
         return false;
       }
     }

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { WorkerConfig } from "../config/types.ts";
-import { UserError } from "../errors.ts";
+import { LastBuildKeptWarning, UserError } from "../errors.ts";
+import { log } from "../log.ts";
 import type { DevArgs } from "../dev/settings.ts";
 
 export interface PagesDevArgs extends DevArgs {
@@ -119,13 +120,31 @@ export async function pagesDevArgs(args: PagesDevArgs, configured: string | unde
   const hasFunctions = !worker && statSync(functionsDir, { throwIfNoEntry: false })?.isDirectory() === true;
   let main = worker;
   let regenerate: (() => Promise<void>) | undefined;
+  let usingFunctions = hasFunctions;
   if (hasFunctions) {
-    const { writeFunctionsEntry } = await import("./functions.ts");
+    const { writeFunctionsEntry, FunctionsNoRoutesError, FunctionsBuildError } = await import("./functions.ts");
     const outDir = path.join(storeDir, "pages-functions");
-    main = await writeFunctionsEntry(functionsDir, outDir);
-    regenerate = async () => {
-      await writeFunctionsEntry(functionsDir, outDir);
-    };
+    try {
+      main = await writeFunctionsEntry(functionsDir, outDir);
+    } catch (error) {
+      // No file exports a handler: wrangler says so and serves the assets alone. A file that
+      // does not build (FunctionsBuildError, "Failed to build Functions at ./functions.") stops it.
+      if (!(error instanceof FunctionsNoRoutesError)) throw error;
+      log.error(`${error.message} - skipping`);
+      usingFunctions = false;
+    }
+    // On a change, as wrangler: a failure keeps the last good Functions serving.
+    if (usingFunctions) {
+      regenerate = async () => {
+        try {
+          await writeFunctionsEntry(functionsDir, outDir);
+        } catch (error) {
+          if (!(error instanceof FunctionsNoRoutesError || error instanceof FunctionsBuildError)) throw error;
+          const what = error instanceof FunctionsNoRoutesError ? error.message : `Failed to build Functions at ${error.directory}`;
+          throw new LastBuildKeptWarning(`${what}. Continuing to serve the last successfully built version of Functions.`);
+        }
+      };
+    }
   }
   // `--binding KEY=VALUE` is dev's `--var KEY:VALUE`.
   const vars = (args.binding ?? []).map((pair) => {
@@ -136,7 +155,7 @@ export async function pagesDevArgs(args: PagesDevArgs, configured: string | unde
     directory,
     main,
     regenerate,
-    functionsDir: hasFunctions ? functionsDir : undefined,
+    functionsDir: usingFunctions ? functionsDir : undefined,
     notice: main ? "✨ Compiled Worker successfully" : "No Functions. Shimming...",
     applyFlags: bindingFlags(args),
   };
