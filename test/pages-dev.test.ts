@@ -1,6 +1,6 @@
 // bunflare pages dev end to end: real processes on free ports, real HTTP.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { cleanedAfterEach, eventually, project, ROOT, startDev, strip, write } from "./dev-helpers.ts";
 
@@ -28,8 +28,6 @@ async function failing(files: Record<string, string>, args: string[]) {
 const WORKER =
   'export default { async fetch(request, env) { const url = new URL(request.url); if (url.pathname === "/api") return new Response(`api ${env.CF_PAGES} ${env.CF_PAGES_BRANCH} ${env.FOO}`); return env.ASSETS.fetch(request); } };\n';
 
-// The functions seam throws on a branch without Pages Functions built (src/pages/functions.ts).
-const functionsBuilt = !readFileSync(path.join(ROOT, "src/pages/functions.ts"), "utf8").includes("are not built into bunflare yet");
 
 describe("bunflare pages dev", () => {
   test("an assets-only directory is served with Pages' headers, the shim line and the Pages vars in the table", async () => {
@@ -231,7 +229,7 @@ describe("bunflare pages dev", () => {
     }
   });
 
-  test.skipIf(!functionsBuilt)("a functions/ directory is the worker, and a route file added later is served after the reload", async () => {
+  test("a functions/ directory is the worker, and a route file added later is served after the reload", async () => {
     const { dir, dev, get } = await pages({
       "public/index.html": "home",
       "functions/api/hello.js": 'export const onRequest = () => new Response("hello fn");\n',

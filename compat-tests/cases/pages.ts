@@ -6,8 +6,6 @@
 //
 // Not compared: ETag values (wrangler pages dev hashes differently; both are 32 hex digits
 // that change with the file) and response framing (wrangler sends files chunked).
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { CompatCase } from "../harness.ts";
 import { devCase, type HttpProbe } from "../dev-harness.ts";
 
@@ -236,22 +234,19 @@ export const cases: CompatCase[] = [
   },
 ];
 
-// Pages Functions are compiled by src/pages/functions.ts (built on its own branch): until it is, its seam throws and there is nothing to compare.
-const functionsBuilt = !readFileSync(path.join(import.meta.dir, "../../src/pages/functions.ts"), "utf8").includes("are not built into bunflare yet");
-if (functionsBuilt) {
-  cases.push(
-    devCase({
-      name: "pages dev: a functions/ directory is the worker, falling through to the assets",
-      command: ["pages", "dev", "public"],
-      files: {
-        "wrangler.toml": NAMED,
-        "public/index.html": "<h1>home</h1>\n",
-        "functions/api/[name].js": "export const onRequest = ({ params, env }) => new Response(`hello ${params.name} ${env.CF_PAGES}`);\n",
-        "functions/_middleware.js": 'export const onRequest = async ({ next }) => { const response = await next(); response.headers.set("x-mw", "1"); return response; };\n',
-      },
-      requests: [probe("/api/bob", { headers_compared: [...PAGES_HEADERS, "x-mw"] }), probe("/", { headers_compared: [...PAGES_HEADERS, "x-mw"] }), probe("/nope")],
-      compareStartup: true,
-      compareRequestLog: true,
-    }),
-  );
-}
+// With a functions/ directory, the worker is compiled from it (src/pages/functions.ts).
+cases.push(
+  devCase({
+    name: "pages dev: a functions/ directory is the worker, falling through to the assets",
+    command: ["pages", "dev", "public"],
+    files: {
+      "wrangler.toml": NAMED,
+      "public/index.html": "<h1>home</h1>\n",
+      "functions/api/[name].js": "export const onRequest = ({ params, env }) => new Response(`hello ${params.name} ${env.CF_PAGES}`);\n",
+      "functions/_middleware.js": 'export const onRequest = async ({ next }) => { const response = await next(); response.headers.set("x-mw", "1"); return response; };\n',
+    },
+    requests: [probe("/api/bob", { headers_compared: [...PAGES_HEADERS, "x-mw"] }), probe("/", { headers_compared: [...PAGES_HEADERS, "x-mw"] }), probe("/nope")],
+    compareStartup: true,
+    compareRequestLog: true,
+  }),
+);

@@ -28,7 +28,8 @@ import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
 import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
 import { Reloader } from "./watch.ts";
-import { displayDirectory } from "../pages/functions.ts";
+// Not functions.ts: it loads esbuild's JS API, which a dev start must not pay for.
+import { displayDirectory } from "../pages/dev.ts";
 import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 

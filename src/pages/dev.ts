@@ -24,6 +24,14 @@ export interface PagesDevArgs extends DevArgs {
   "script-path"?: string;
 }
 
+/** The directory as wrangler names it in messages: `./functions` for one inside the working directory. */
+export function displayDirectory(dir: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(dir));
+  if (relative === "") return ".";
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return path.resolve(dir);
+  return `./${relative.split(path.sep).join("/")}`;
+}
+
 /** What a dev start needs to know that it is a Pages one. */
 export interface PagesSpec {
   /** The assets directory, absolute. */

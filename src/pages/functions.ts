@@ -7,6 +7,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as esbuild from "esbuild";
 import { UserError } from "../errors.ts";
+import { displayDirectory } from "./dev.ts";
 
 export const PAGES_ROUTER = path.resolve(import.meta.dir, "../../runtime/pages/router.ts");
 
@@ -51,14 +52,6 @@ export interface FunctionsEntryOptions {
   baseURL?: string;
   /** Where `next()` ends: the binding named so, or "" for a plain `fetch()`; default "ASSETS". */
   fallbackService?: string;
-}
-
-/** The directory as wrangler names it in messages: `./functions` for one inside the working directory. */
-export function displayDirectory(dir: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(dir));
-  if (relative === "") return ".";
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return path.resolve(dir);
-  return `./${relative.split(path.sep).join("/")}`;
 }
 
 const ROUTE_FILE = /^\.(mjs|js|ts|tsx|jsx)$/;
