@@ -149,7 +149,7 @@ function mutable(response: Response): Response {
 }
 
 /** The `{ fetch }` a generated Pages Functions entry default-exports. */
-export function createPagesHandler(routes: PagesRoute[], fallbackService = "ASSETS") {
+export function createPagesHandler(routes: PagesRoute[]) {
   const compiled: CompiledRoute[] = routes.map((route) => ({
     ...route,
     prefix: compile(route.routePath, false),
@@ -162,9 +162,8 @@ export function createPagesHandler(routes: PagesRoute[], fallbackService = "ASSE
       const chain = steps(compiled, request.method, new URL(request.url).pathname);
       let data: Record<string, unknown> = {};
       let passThrough = false;
-      // The end of the chain: the named binding (ASSETS), or with "" the origin through fetch().
-      const fallback = async (): Promise<Response> =>
-        mutable(await (fallbackService ? (env[fallbackService] as Fetcher).fetch(request) : fetch(request)));
+      // The end of the chain: the project's assets.
+      const fallback = async (): Promise<Response> => mutable(await (env.ASSETS as Fetcher).fetch(request));
       const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
         if (input !== undefined) {
           request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);

@@ -47,13 +47,6 @@ export class FunctionsBuildError extends UserError {
   }
 }
 
-export interface FunctionsEntryOptions {
-  /** A prefix for every route (`pages functions build --plugin` mounts); default "/". */
-  baseURL?: string;
-  /** Where `next()` ends: the binding named so, or "" for a plain `fetch()`; default "ASSETS". */
-  fallbackService?: string;
-}
-
 const ROUTE_FILE = /^\.(mjs|js|ts|tsx|jsx)$/;
 const HANDLER_EXPORT = /^onRequest(Get|Post|Put|Patch|Delete|Options|Head)?$/;
 const PARAM_NAME = /^[A-Za-z0-9_]+$/;
@@ -137,11 +130,8 @@ function compareRoutes(a: FunctionsRoute, b: FunctionsRoute): number {
  * files naming the same route and method merge, the later one (breadth first, in name order)
  * replacing the other's handlers.
  */
-export async function functionsRoutes(functionsDir: string, options: FunctionsEntryOptions = {}): Promise<FunctionsRoute[]> {
+export async function functionsRoutes(functionsDir: string): Promise<FunctionsRoute[]> {
   const baseDir = path.resolve(functionsDir);
-  let baseURL = options.baseURL ?? "/";
-  if (!baseURL.startsWith("/")) baseURL = `/${baseURL}`;
-  if (baseURL.endsWith("/")) baseURL = baseURL.slice(0, -1);
 
   const files = await routeFiles(baseDir);
   let exported: Map<string, string[]>;
@@ -167,8 +157,8 @@ export async function functionsRoutes(functionsDir: string, options: FunctionsEn
       if (routePath === ".") routePath = "";
       if (mountPath === ".") mountPath = "";
       try {
-        routePath = convertParams(`${baseURL}/${routePath}`);
-        mountPath = convertParams(`${baseURL}/${mountPath}`);
+        routePath = convertParams(`/${routePath}`);
+        mountPath = convertParams(`/${mountPath}`);
       } catch (error) {
         throw new FunctionsBuildError(displayDirectory(functionsDir), (error as Error).message);
       }
@@ -200,17 +190,17 @@ export async function functionsRoutes(functionsDir: string, options: FunctionsEn
  * Throws FunctionsNoRoutesError when no file exports a handler (`pages dev` then serves assets
  * alone), FunctionsBuildError when a file does not parse or a route is badly named.
  */
-export async function writeFunctionsEntry(functionsDir: string, outDir: string, options: FunctionsEntryOptions = {}): Promise<string> {
-  const routes = await functionsRoutes(functionsDir, options);
+export async function writeFunctionsEntry(functionsDir: string, outDir: string): Promise<string> {
+  const routes = await functionsRoutes(functionsDir);
   if (routes.length === 0) throw new FunctionsNoRoutesError(displayDirectory(functionsDir));
   const entry = path.resolve(outDir, FUNCTIONS_ENTRY_NAME);
   await mkdir(path.dirname(entry), { recursive: true });
-  await writeFile(entry, functionsEntrySource(path.resolve(functionsDir), routes, options.fallbackService ?? "ASSETS"));
+  await writeFile(entry, functionsEntrySource(path.resolve(functionsDir), routes));
   return entry;
 }
 
 /** The entry module's text: one import per handler export, the route table, the router. */
-export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[], fallbackService = "ASSETS"): string {
+export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[]): string {
   const identifiers = new Map<string, string>();
   const imports: string[] = [`import { createPagesHandler } from ${JSON.stringify(PAGES_ROUTER)};`];
   const identifier = (reference: string) => {
@@ -230,60 +220,5 @@ export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[], 
       `  { routePath: ${JSON.stringify(route.routePath)}, mountPath: ${JSON.stringify(route.mountPath)}, method: ${JSON.stringify(route.method)}, ` +
       `middlewares: [${(route.middleware ?? []).map(identifier).join(", ")}], modules: [${(route.module ?? []).map(identifier).join(", ")}] },`,
   );
-  return `${imports.join("\n")}\n\nexport default createPagesHandler([\n${table.join("\n")}\n], ${JSON.stringify(fallbackService)});\n`;
-}
-
-const ROUTES_MAX_RULES = 100;
-const ROUTES_MAX_RULE_LENGTH = 100;
-
-/** A rule cut at a slash until it fits the length limit (`/aaa/bbb` → `/aaa/*`), else `/*`. */
-function shortenRule(rule: string): string {
-  if (rule.length <= ROUTES_MAX_RULE_LENGTH) return rule;
-  let shortened = rule;
-  for (let attempt = 0; attempt < rule.length && shortened.length > ROUTES_MAX_RULE_LENGTH; attempt++) {
-    for (let j = ROUTES_MAX_RULE_LENGTH - 1 - attempt; j > 0; j--) {
-      if (shortened[j] === "/") {
-        shortened = `${shortened.slice(0, j)}/*`;
-        break;
-      }
-    }
-  }
-  return shortened.length > ROUTES_MAX_RULE_LENGTH ? "/*" : shortened;
-}
-
-function compareRules(a: string, b: string): number {
-  const segments = (rule: string) => rule.slice(1).split("/").filter(Boolean);
-  const left = segments(a);
-  const right = segments(b);
-  if (left.length !== right.length) return right.length - left.length;
-  for (let i = 0; i < left.length; i++) {
-    const wildA = left[i]!.includes("*");
-    const wildB = right[i]!.includes("*");
-    if (wildA !== wildB) return wildA ? 1 : -1;
-  }
-  return a.localeCompare(b);
-}
-
-/**
- * The `_routes.json` Pages uses to decide which requests reach the Functions worker, as `pages
- * functions build --output-routes-path` writes it: every route up to its first parameter (a
- * middleware's with its subtree), redundant rules dropped, least specific first.
- */
-export function routesJson(routes: FunctionsRoute[], version: string): { version: 1; description: string; include: string[]; exclude: string[] } {
-  const globbed = [...routes].reverse().map(({ routePath, middleware }) => {
-    const rule = routePath.replace(/:\w+\*?.*/, "*");
-    if (middleware?.length && !rule.endsWith("*")) return path.posix.join(rule, "*");
-    return rule;
-  });
-  const rules = [...new Set([...new Set(globbed)].map(shortenRule))];
-  const kept = new Set(rules);
-  for (const rule of rules.filter((r) => r.endsWith("/*"))) {
-    if (!kept.has(rule)) continue;
-    const prefix = rule.slice(0, -1);
-    for (const other of [...kept]) if (other !== rule && other.startsWith(prefix)) kept.delete(other);
-  }
-  let include = [...kept];
-  if (include.length > ROUTES_MAX_RULES) include = ["/*"];
-  include.sort((a, b) => compareRules(b, a));
-  return { version: 1, description: `Generated by wrangler@${version}`, include, exclude: [] };
+  return `${imports.join("\n")}\n\nexport default createPagesHandler([\n${table.join("\n")}\n]);\n`;
 }
