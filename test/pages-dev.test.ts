@@ -50,6 +50,23 @@ describe("bunflare pages dev", () => {
     await dev.waitForOutput(/\[wrangler:info\] GET \/ 200 OK \(\d+ms\)/);
   });
 
+  test("without a worker, the config's bindings and vars are left out of the table, the flags' and .dev.vars are in it", async () => {
+    const { dev } = await pages(
+      {
+        "wrangler.toml": 'name = "site"\npages_build_output_dir = "public"\ncompatibility_date = "2025-01-01"\n[vars]\nFOO = "bar"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n',
+        ".dev.vars": "SECRET=x\n",
+        "public/index.html": "hi",
+      },
+      ["--kv", "FLAG_KV", "-b", "B=1"],
+    );
+    const out = dev.output();
+    expect(out).toMatch(/env\.FLAG_KV \(FLAG_KV\)\s+KV Namespace/);
+    expect(out).toMatch(/env\.SECRET \("\(hidden\)"\)/);
+    expect(out).toMatch(/env\.B \("\(hidden\)"\)/);
+    expect(out).not.toContain("env.KV ");
+    expect(out).not.toContain("env.FOO ");
+  });
+
   test("html handling: .html and /index redirect with 308, a folder without its slash is redirected to it", async () => {
     const { get } = await pages({ "public/index.html": "home", "public/about.html": "about", "public/docs/index.html": "docs" });
     expect((await get("/about.html")).headers.get("location")).toBe("/about");

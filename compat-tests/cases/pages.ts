@@ -29,6 +29,20 @@ const WORKER = `export default {
 
 export const cases: CompatCase[] = [
   devCase({
+    // Bunflare listed the Pages vars alone for a project without a worker, dropping the flags' bindings and the
+    // secrets too. Wrangler's shim worker leaves out the config's bindings and vars only.
+    name: "pages dev: without a worker, the config's bindings are left out; the flags', .dev.vars and --binding are bound",
+    command: ["pages", "dev"],
+    args: ["--kv", "FLAG_KV", "-b", "B=1"],
+    files: {
+      "wrangler.toml": `${NAMED}pages_build_output_dir = "public"\n[vars]\nFOO = "bar"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n`,
+      ".dev.vars": "SECRET=x\n",
+      "public/index.html": "<h1>home</h1>\n",
+    },
+    requests: [probe("/")],
+    compareStartup: true,
+  }),
+  devCase({
     name: "pages dev: an assets-only directory (html handling, single-page fallback, Pages' headers, startup and request log)",
     fast: true,
     command: ["pages", "dev", "public"],

@@ -52,11 +52,8 @@ function errorText(error: unknown): string {
 function bindingLines(session: DevSession, s: Settings): string[] {
   const { config } = s.project.loaded;
   let rows = bindingRows(config, s.vars, s.hidden, session.runsWorker);
-  if (s.pages) {
-    // As wrangler pages dev: env.ASSETS is not listed, and an assets-only project (its shim worker) lists the Pages vars alone.
-    rows = rows.filter((row) => !(row.type === "Assets" && row.name === "ASSETS"));
-    if (!s.pages.main) rows = rows.filter((row) => row.type === "Environment Variable" && row.name.startsWith("CF_PAGES"));
-  }
+  // As wrangler pages dev: env.ASSETS is not listed.
+  if (s.pages) rows = rows.filter((row) => !(row.type === "Assets" && row.name === "ASSETS"));
   const name = session.multi ? config.name : undefined;
   return [...formatBindingsTable(rows, name), ...tailConsumerLines(config, session.runsWorker, name), ...containerLines(config, name)];
 }

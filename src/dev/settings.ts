@@ -77,6 +77,15 @@ function assetsLog(level: LogLevel): (at: "info" | "warn", text: string) => void
   };
 }
 
+/** Empties a binding's entries at its config path ("kv_namespaces", "queues.producers"): a list stays a list. */
+function dropEntries(config: Record<string, unknown>, key: string): void {
+  const parts = key.split(".");
+  const last = parts.pop()!;
+  let holder: Record<string, unknown> | undefined = config;
+  for (const part of parts) holder = holder?.[part] as Record<string, unknown> | undefined;
+  if (holder && holder[last] !== undefined) holder[last] = Array.isArray(holder[last]) ? [] : undefined;
+}
+
 /** wrangler pages dev's lines about parsed `_headers` / `_redirects`: plain lines, and warnings in its box. */
 function pagesAssetsLog(level: LogLevel, warn: (message: string) => void): (at: "info" | "warn", text: string) => void {
   return (at, text) => {
@@ -132,6 +141,8 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
   }
   const pages = args.pages;
   if (pages) {
+    // As wrangler pages dev: without a worker (its shim), the config's bindings are not bound; the flags' are.
+    if (!pages.main) for (const { key } of BINDINGS) dropEntries(config, key);
     // The project's name in CF_PAGES_URL: the config's, else the working directory's.
     config.vars = { ...pagesVars(config.name || path.basename(process.cwd())), ...config.vars };
     pages.applyFlags(config);
