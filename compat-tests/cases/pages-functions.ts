@@ -132,6 +132,28 @@ export const cases: CompatCase[] = [
     ],
   }),
   devCase({
+    // Bunflare printed "✨ Compiled Worker successfully" on a config change too; wrangler prints it when the
+    // Functions are built again, and on a config change only the bindings and the reload lines.
+    name: "pages functions: a config edit reloads with the new vars, without compiling the Functions again; a route edit compiles them",
+    files: {
+      "wrangler.toml": 'name = "site"\npages_build_output_dir = "public"\ncompatibility_date = "2025-01-01"\n[vars]\nFOO = "one"\n',
+      "public/index.html": "<h1>hi</h1>",
+      "functions/x.js": 'export const onRequest = ({ env }) => new Response("foo=" + env.FOO);',
+    },
+    command: ["pages", "dev"],
+    requests: [{ path: "/x" }],
+    reload: [
+      {
+        files: { "wrangler.toml": 'name = "site"\npages_build_output_dir = "public"\ncompatibility_date = "2025-01-01"\n[vars]\nFOO = "two"\n' },
+        waitFor: "/x",
+        until: /^foo=two$/,
+        requests: [{ path: "/x" }],
+      },
+      { files: { "functions/x.js": 'export const onRequest = ({ env }) => new Response("v2 foo=" + env.FOO);' }, waitFor: "/x", until: /^v2 foo=two$/, requests: [{ path: "/x" }] },
+    ],
+    compareReloadLog: true,
+  }),
+  devCase({
     name: "pages functions: a functions directory without handlers serves the assets alone",
     files: { "public/index.html": "<h1>hi</h1>", "functions/a.js": "export const x = 1;" },
     command: COMMAND,

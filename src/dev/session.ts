@@ -235,8 +235,9 @@ export class DevSession {
   /**
    * Build and load a new worker; on failure print why and keep the last good one.
    * `onBuilt` runs once the build is done and listed, before the new worker loads.
+   * `configChanged`: the round's reason is a config change (a Pages worker is then not "compiled" again).
    */
-  async reload(slot: Slot, runCommand = true, onBuilt?: () => void): Promise<boolean> {
+  async reload(slot: Slot, runCommand = true, onBuilt?: () => void, configChanged = false): Promise<boolean> {
     const s = slot.settings;
     slot.built = false;
     if (runCommand && !(await this.runBuildCommand(s))) return false;
@@ -278,8 +279,9 @@ export class DevSession {
     }
     // As wrangler, which lists the additional modules again on each build (the one that fixes a failed start too).
     if (this.loaded) this.listModules(slot);
-    // As wrangler pages dev, which compiles the worker again before the dev server hears of it.
-    if (this.loaded && s.pages?.main) this.console.log("log", "✨ Compiled Worker successfully");
+    // As wrangler pages dev, which compiles the worker again before the dev server hears of a change to it
+    // (a config change only restarts the server).
+    if (this.loaded && s.pages?.main && !configChanged) this.console.log("log", "✨ Compiled Worker successfully");
     onBuilt?.();
     let next: LoadedWorker | undefined;
     const env = buildEnv({

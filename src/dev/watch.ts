@@ -271,7 +271,8 @@ export class Reloader {
     };
     let ok = true;
     for (const slot of affected) {
-      if (files.some((f) => isConfigFile(slot, f))) {
+      const configChanged = files.some((f) => isConfigFile(slot, f));
+      if (configChanged) {
         if (!(await this.session.reconfigure(slot))) {
           ok = false;
           continue;
@@ -281,8 +282,8 @@ export class Reloader {
       // As wrangler: the custom build runs for config and watch_dir changes only. A change to
       // what it writes (main) is rebundled without it, even inside watch_dir (`watch_dir = "."`),
       // where wrangler runs the command again on each of its own writes, without end.
-      const runCommand = files.some((f) => isConfigFile(slot, f) || (inWatchDirs(slot, f) && f !== slot.settings.main));
-      ok = (await this.session.reload(slot, runCommand, announce)) && ok;
+      const runCommand = configChanged || files.some((f) => inWatchDirs(slot, f) && f !== slot.settings.main);
+      ok = (await this.session.reload(slot, runCommand, announce, configChanged)) && ok;
     }
     const first = this.firstLoaded;
     if (first && this.session.slots.every((slot) => slot.current)) {
