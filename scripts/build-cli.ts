@@ -81,16 +81,17 @@ const SMALL_GROUPS = ["kv", "d1", "r2"];
 /**
  * `dev` gets one too: every other group left out (no other command's code to
  * load at each start), with yargs still loaded from node_modules for its help
- * and flag errors (src/yargs.ts).
+ * and flag errors (src/yargs.ts). `pages` (its `pages dev` is dev's session) shares it.
  */
 const DEV_GROUP = "dev";
-const onlyGroup = (only: string): import("bun").BunPlugin => ({
+const DEV_GROUPS = [DEV_GROUP, "pages"];
+const onlyGroup = (...only: string[]): import("bun").BunPlugin => ({
   name: "only-group",
   setup(build) {
     build.onResolve({ filter: /^\.\/[\w-]+\.ts$/ }, (args) => {
       if (!args.importer.endsWith(path.join("src", "commands", "index.ts"))) return undefined;
       const group = args.path.slice(2, -3);
-      return group === only ? undefined : { path: group, namespace: "left-out" };
+      return only.includes(group) ? undefined : { path: group, namespace: "left-out" };
     });
     build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
       contents: `throw new Error("bunflare: the ${"$"}{args.path} commands are not in this CLI bundle; run the other one or src/cli.ts");`,
@@ -141,7 +142,7 @@ function fail(messages: unknown[]): never {
 mkdirSync(dist, { recursive: true });
 for (const [output, plugins] of [
   ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
-  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(DEV_GROUP)]] as const,
+  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(...DEV_GROUPS)]] as const,
   [`${name}.all.js`, [sharedExternals]] as const,
 ]) {
   const result = await Bun.build({

@@ -156,7 +156,7 @@ test("an install moved after its bundle was built still runs (the bundle's compi
   expect(unknown.stderr).toContain("Unknown argument: bogus");
 });
 
-test("dev runs from its own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
   // Beside the kv bundle (the first name), as d1's and r2's are.
   const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
@@ -196,4 +196,30 @@ test("dev runs from its own bundle, sharing cloudflare:workers with the worker: 
     clearTimeout(timer);
   }
   expect(await new Response(proc.stderr).text()).not.toContain("sourcemap");
+  // `pages dev` is dev's session: it runs from the same bundle.
+  const site = scratch();
+  mkdirSync(path.join(site, "public"));
+  writeFileSync(path.join(site, "public", "index.html"), "<h1>site</h1>");
+  const pages = Bun.spawn([path.join(root, "bin", "bunflare"), "pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], {
+    cwd: site,
+    env: { ...process.env, NO_COLOR: "1", HOME: site },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const pagesTimer = setTimeout(() => pages.kill("SIGKILL"), 60_000);
+  try {
+    let output = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of pages.stdout) {
+      output += decoder.decode(chunk);
+      if (/Ready on \S+/.test(output)) break;
+    }
+    const url = /Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1");
+    expect(await Bun.file(`/proc/${pages.pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
+    expect(await (await fetch(`${url}/`)).text()).toBe("<h1>site</h1>");
+  } finally {
+    pages.kill("SIGTERM");
+    await pages.exited;
+    clearTimeout(pagesTimer);
+  }
 }, 120_000);
