@@ -25,6 +25,7 @@ export const FAST_COMMANDS = new Set([
   "r2 object delete",
   // A plain `bunflare dev` line: ~25 ms of yargs off the dev server's cold start.
   "dev",
+  "pages dev",
 ]);
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -56,8 +57,11 @@ export function fastArgs(argv: string[], group: CommandSpec): { spec: CommandSpe
   const words = [group.command.split(" ")[0]!];
   if (argv[0] !== words[0]) return undefined;
   let at = 1;
+  // A level's options, which the leaf must declare too (pages' hidden globals): yargs then reads them as the leaf's.
+  const inherited: string[] = [];
   while (spec.subcommands) {
-    if (spec.options || spec.positionals || spec.check) return undefined;
+    if (spec.positionals || spec.check) return undefined;
+    inherited.push(...Object.keys(spec.options ?? {}));
     const word = argv[at];
     const next = spec.subcommands.find((child) => child.command.split(" ")[0] === word);
     if (!next) return undefined;
@@ -67,6 +71,7 @@ export function fastArgs(argv: string[], group: CommandSpec): { spec: CommandSpe
   }
   const path = words.join(" ");
   if (!FAST_COMMANDS.has(path) || !spec.handler || spec.behaviour?.location === "remote-only") return undefined;
+  if (inherited.some((name) => !spec.options?.[name])) return undefined;
 
   const options: Record<string, Options> = { ...(GLOBAL_FLAGS as Record<string, Options>), ...spec.options };
   const byName = new Map<string, [string, Options]>();

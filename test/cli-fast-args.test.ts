@@ -8,6 +8,23 @@ import { COMMAND_GROUPS } from "../src/commands/index.ts";
 
 const LINES: string[][] = [
   ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--local"],
+  ["pages", "dev", "public"],
+  ["pages", "dev"],
+  ["pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"],
+  ["pages", "dev", "public", "-c", "other.toml"],
+  ["pages", "dev", "public", "--config", "other.toml", "-e", "x"],
+  ["pages", "dev", "public", "--ip", "0.0.0.0", "--local-protocol", "https", "--inspector-port", "9230"],
+  ["pages", "dev", "public", "--kv", "KV"],
+  ["pages", "dev", "public", "-b", "A=1"],
+  ["pages", "dev", "public", "--live-reload"],
+  ["pages", "dev", "public", "--no-bundle"],
+  ["pages", "dev", "public", "npm", "run"],
+  ["pages", "dev", "public", "--proxy", "3000"],
+  ["pages", "dev", "public", "--script-path", "w.js", "--log-level", "warn"],
+  ["pages", "dev", "public", "--persist-to", "state", "--show-interactive-dev-session"],
+  ["pages", "dev", "public", "--help"],
+  ["pages", "project", "list"],
+  ["pages"],
   ["kv", "key", "put", "greeting", "--binding=KV", "--path", "file.txt", "--local"],
   ["kv", "key", "put", "greeting", "hello", "--namespace-id", "abc", "--persist-to", "p", "-c", "w.toml", "-e", "staging"],
   ["kv", "key", "put", "greeting", "hello", "--binding", "KV", "--ttl", "60", "--expiration", "1700000000", "--metadata", '{"a":1}'],
@@ -138,4 +155,9 @@ test("the fast path takes the bench's command lines", async () => {
   expect(fastArgs(["dev", "--no-bundle"], dev)).toBeUndefined();
   expect(fastArgs(["dev", "--port", "0", "--log-level", "none"], dev)?.words).toBe("dev");
   expect(fastArgs(["dev", "--log-level", "verbose"], dev)).toBeUndefined();
+  // pages dev too; its group's hidden -c/-e are the leaf's own.
+  const pages = (await COMMAND_GROUPS.find((entry) => entry.name === "pages")!.load!()).default;
+  expect(fastArgs(["pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], pages)?.words).toBe("pages dev");
+  expect(fastArgs(["pages", "dev", "public", "-c", "other.toml"], pages)?.words).toBe("pages dev");
+  expect(fastArgs(["pages", "project", "list"], pages)).toBeUndefined();
 });
