@@ -29,6 +29,17 @@ const WORKER = `export default {
 
 export const cases: CompatCase[] = [
   devCase({
+    // Checked, no change needed: a config without pages_build_output_dir still gives the worker its vars and bindings.
+    name: "pages dev: a config without pages_build_output_dir still binds its vars and bindings for _worker.js",
+    command: ["pages", "dev", "public"],
+    files: {
+      "wrangler.toml": `${NAMED}[vars]\nFOO = "one"\n[[kv_namespaces]]\nbinding = "KV"\nid = "kv-id"\n`,
+      "public/_worker.js": 'export default { fetch(request, env) { return new Response("foo=" + env.FOO + " kv=" + typeof env.KV); } };\n',
+    },
+    requests: [probe("/x")],
+    compareStartup: true,
+  }),
+  devCase({
     // Bunflare listed the Pages vars alone for a project without a worker, dropping the flags' bindings and the
     // secrets too. Wrangler's shim worker leaves out the config's bindings and vars only.
     name: "pages dev: without a worker, the config's bindings are left out; the flags', .dev.vars and --binding are bound",
