@@ -156,6 +156,30 @@ test("an install moved after its bundle was built still runs (the bundle's compi
   expect(unknown.stderr).toContain("Unknown argument: bogus");
 });
 
+/** Runs the install's bin/bunflare with `args` in `cwd` until it is ready, hands `check` its URL and pid, then stops it. */
+async function whileServing(root: string, args: string[], cwd: string, check: (url: string, pid: number, stderr: () => Promise<string>) => Promise<void>): Promise<void> {
+  const proc = Bun.spawn([path.join(root, "bin", "bunflare"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+  const stopped = async () => {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    return new Response(proc.stderr).text();
+  };
+  try {
+    let output = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stdout) {
+      output += decoder.decode(chunk);
+      if (/Ready on \S+/.test(output)) break;
+    }
+    await check(/Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1"), proc.pid, stopped);
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    clearTimeout(timer);
+  }
+}
+
 test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
   // Beside the kv bundle (the first name), as d1's and r2's are.
@@ -169,57 +193,21 @@ test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers 
   // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host.
   const project = scratch();
   await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
-  const proc = Bun.spawn([path.join(root, "bin", "bunflare"), "dev", "--port", "0"], {
-    cwd: project,
-    env: { ...process.env, NO_COLOR: "1", HOME: project },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-  try {
-    let output = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of proc.stdout) {
-      output += decoder.decode(chunk);
-      if (/Ready on \S+/.test(output)) break;
-    }
-    const url = /Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1");
+  await whileServing(root, ["dev", "--port", "0"], project, async (url, pid, stderr) => {
     // exec: the launcher's process is Bun running the bundle.
-    expect(await Bun.file(`/proc/${proc.pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
+    expect(await Bun.file(`/proc/${pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
     expect(await (await fetch(`${url}/rpc`)).text()).toBe("1");
     expect(await (await fetch(`${url}/rpc`)).text()).toBe("2");
     expect(await (await fetch(`${url}/`)).text()).toBe("3");
     expect(await (await fetch(`${url}/value`)).text()).toBe("3");
-  } finally {
-    proc.kill("SIGTERM");
-    await proc.exited;
-    clearTimeout(timer);
-  }
-  expect(await new Response(proc.stderr).text()).not.toContain("sourcemap");
+    expect(await stderr()).not.toContain("sourcemap");
+  });
   // `pages dev` is dev's session: it runs from the same bundle.
   const site = scratch();
   mkdirSync(path.join(site, "public"));
   writeFileSync(path.join(site, "public", "index.html"), "<h1>site</h1>");
-  const pages = Bun.spawn([path.join(root, "bin", "bunflare"), "pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], {
-    cwd: site,
-    env: { ...process.env, NO_COLOR: "1", HOME: site },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const pagesTimer = setTimeout(() => pages.kill("SIGKILL"), 60_000);
-  try {
-    let output = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of pages.stdout) {
-      output += decoder.decode(chunk);
-      if (/Ready on \S+/.test(output)) break;
-    }
-    const url = /Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1");
-    expect(await Bun.file(`/proc/${pages.pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
+  await whileServing(root, ["pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], site, async (url, pid) => {
+    expect(await Bun.file(`/proc/${pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
     expect(await (await fetch(`${url}/`)).text()).toBe("<h1>site</h1>");
-  } finally {
-    pages.kill("SIGTERM");
-    await pages.exited;
-    clearTimeout(pagesTimer);
-  }
+  });
 }, 120_000);

@@ -150,15 +150,14 @@ export function createAssets(directory: string, config: AssetsConfig = {}, optio
   const hasWorker = options.hasWorker ?? true;
   const workerFirst = config.run_worker_first;
   const staticRouting = Array.isArray(workerFirst);
-  const globs = (rules: string[]) =>
-    rules.map((rule) => new RegExp(`^${rule.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*")}$`));
+  /** A rule's text as a pattern: `*` matches anything, the rest literally. */
+  const pattern = (text: string) => text.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*");
+  const globs = (rules: string[]) => rules.map((rule) => new RegExp(`^${pattern(rule)}$`));
   // Pages' routes: `/api/*` covers `/api` itself, and a rule matches its path with a trailing slash too.
   const routeGlobs = (rules: string[]) =>
-    rules.map((rule) => {
-      const pattern = (text: string) => text.split("*").map((part) => part.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")).join(".*");
-      if (rule.endsWith("/*")) return new RegExp(`^${pattern(rule.slice(0, -2))}(?:/.*)?$`);
-      return new RegExp(`^${pattern(rule)}${rule.endsWith("/") ? "" : "/?"}$`);
-    });
+    rules.map((rule) =>
+      rule.endsWith("/*") ? new RegExp(`^${pattern(rule.slice(0, -2))}(?:/.*)?$`) : new RegExp(`^${pattern(rule)}${rule.endsWith("/") ? "" : "/?"}$`),
+    );
   const assetRoutes = staticRouting ? globs(workerFirst.filter((rule) => rule.startsWith("!")).map((rule) => rule.slice(1))) : [];
   const workerRoutes = staticRouting ? globs(workerFirst.filter((rule) => !rule.startsWith("!"))) : [];
   // From 2025-04-01, a browser navigation (Sec-Fetch-Mode: navigate) gets not_found_handling even with a worker.
