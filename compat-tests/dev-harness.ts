@@ -490,6 +490,8 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           for (const difference of applied) notes.push(`≠ expected: ${difference.reason}`);
         }
         for (const step of [spec.reload ?? []].flat()) {
+          // A step's printedUntil is looked for in what was printed after its files were written.
+          const printedBefore = { wrangler: running.wrangler!.output().length, bunflare: running.bunflare!.output().length };
           for (const dir of [dirs.wrangler, dirs.bunflare]) {
             for (const [file, content] of Object.entries(step.files)) writeFileSync(path.join(dir, file), content);
           }
@@ -499,7 +501,7 @@ export function devCase(spec: DevCaseSpec): CompatCase {
           }
           if ("printedUntil" in step) {
             for (const tool of ["wrangler", "bunflare"] as const) {
-              if (!(await pollUntil(() => step.printedUntil.test(running[tool]!.output()), 30_000))) {
+              if (!(await pollUntil(() => step.printedUntil.test(running[tool]!.output().slice(printedBefore[tool])), 30_000))) {
                 problems.push(`${tool} printed no ${step.printedUntil} within 30 s`);
               }
             }
@@ -557,6 +559,8 @@ export interface FailedStartSpec {
   request: HttpProbe;
   /** Differences on purpose in what each printed on stderr by then. */
   stderrExpected?: ExpectedDifference[];
+  /** Compare what each printed on stdout by then too (the banner, a bindings table). */
+  compareStdout?: boolean;
   /** The command before `--port` (`dev` unless told: `["pages", "dev", "public"]`). */
   command?: string[];
   fast?: boolean;
@@ -589,11 +593,12 @@ export function devFailedStartCase(spec: FailedStartSpec): CompatCase {
             const child = tool === "wrangler" ? spawn(process.env.NODE_BINARY ?? "node", [WRANGLER_JS, ...argv], options) : spawn(BUNFLARE_BIN, argv, options);
             children.push(child);
             let stderr = "";
+            let stdout = "";
             child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-            child.stdout!.resume();
+            child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
             const failed = await pollUntil(() => spec.stderrUntil.test(stderr.replace(ANSI_CODES, "")), READY_TIMEOUT_MS);
             if (!failed) problems.push(`${tool} printed nothing matching ${spec.stderrUntil} on stderr:\n${stderr}`);
-            return { url: `http://127.0.0.1:${port}`, stderr: () => normalize(stderr, tool, dirs[tool]) };
+            return { url: `http://127.0.0.1:${port}`, stderr: () => normalize(stderr, tool, dirs[tool]), stdout: () => normalize(stdout, tool, dirs[tool]) };
           }),
         );
         if (problems.length) return { name: spec.name, ok: false, problems };
@@ -608,6 +613,7 @@ export function devFailedStartCase(spec: FailedStartSpec): CompatCase {
         const streams = [
           { label, stream: "stdout" as const, texts: responses, expected: spec.request.expected ?? [] },
           { label: "stderr", stream: "stderr" as const, texts: { wrangler: wrangler.stderr(), bunflare: bunflare.stderr() }, expected: spec.stderrExpected ?? [] },
+          ...(spec.compareStdout ? [{ label: "stdout", stream: "stdout" as const, texts: { wrangler: wrangler.stdout(), bunflare: bunflare.stdout() }, expected: [] }] : []),
         ];
         for (const { label, stream, texts, expected } of streams) {
           const applied = new Set<ExpectedDifference>();

@@ -93,6 +93,7 @@ export const cases: CompatCase[] = [
     command: [...COMMAND, ...DATE],
     stderrUntil: /Failed to build Functions at \.\/functions\./,
     request: { path: "/" },
+    compareStdout: true,
   }),
   devFailedStartCase({
     name: "pages functions: a route file importing what does not resolve stops pages dev",
@@ -100,12 +101,9 @@ export const cases: CompatCase[] = [
     command: [...COMMAND, ...DATE],
     stderrUntil: /Failed to build Functions at \.\/functions\./,
     request: { path: "/" },
-    stderrExpected: [
-      {
-        reason: "wrangler bundles Functions from the functions directory, so esbuild names the file from there (a.js); bunflare bundles them as any worker, from the project (functions/a.js)",
-        bunflare: (text) => text.replace(/ {6}functions\/a\.js:1:14:/, "      a.js:1:14:"),
-      },
-    ],
+    // Bunflare printed "✨ Compiled Worker successfully" and the bindings table first, and named the file
+    // functions/a.js (esbuild ran from the project, not from the Functions' directory as wrangler's does).
+    compareStdout: true,
   }),
   devFailedStartCase({
     name: "pages functions: a parameter name path-to-regexp cannot take stops pages dev",
@@ -113,6 +111,7 @@ export const cases: CompatCase[] = [
     command: [...COMMAND, ...DATE],
     stderrUntil: /Failed to build Functions at \.\/functions\./,
     request: { path: "/" },
+    compareStdout: true,
   }),
   devCase({
     name: "pages functions: edits reload; a route file that stops building keeps the last good Functions serving",
@@ -129,6 +128,12 @@ export const cases: CompatCase[] = [
         requests: [{ path: "/hello" }, { path: "/broken" }],
       },
       { files: { "functions/broken.js": 'export const onRequest = () => new Response("fixed");' }, waitFor: "/broken", until: /^fixed$/, requests: [{ path: "/hello" }] },
+      // Bunflare printed esbuild's error alone here; wrangler follows it with this warning.
+      {
+        files: { "functions/broken.js": 'import x from "./nope.js";\nexport const onRequest = () => new Response(x);' },
+        printedUntil: /Failed to build Functions at \.\/functions\. Continuing to serve the last successfully built version of Functions\./,
+        requests: [{ path: "/hello" }, { path: "/broken" }],
+      },
     ],
   }),
   devCase({

@@ -16,6 +16,8 @@ let mapFrames: typeof mapPrinted | undefined;
 export class DevConsole {
   private readonly level: number;
   private pending = "";
+  /** While `pages dev`'s Functions first build: what would be written, in order (see hold()). */
+  private held: (() => void)[] | undefined;
 
   constructor(level: LogLevel = "log") {
     this.level = LEVELS.indexOf(level);
@@ -41,8 +43,35 @@ export class DevConsole {
     const text = this.pending;
     this.pending = "";
     // console.log, not process.stdout.write: see src/log.ts. `text` ends with the newline console adds.
-    if (text) console.log(text.slice(0, -1));
+    if (text) this.write(() => console.log(text.slice(0, -1)));
   };
+
+  /** A plain line on stdout now, after the batched ones. */
+  readonly line = (text: string): void => {
+    this.flush();
+    this.write(() => console.log(text));
+  };
+
+  /**
+   * Keeps everything written from now on until release(): wrangler builds Pages Functions
+   * before it prints anything else, so a start whose Functions do not build shows the error alone.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Ends hold(): what was kept is written (`print`) or dropped. */
+  release(print: boolean): void {
+    this.flush();
+    const held = this.held ?? [];
+    this.held = undefined;
+    if (print) for (const write of held) write();
+  }
+
+  private write(write: () => void): void {
+    if (this.held) this.held.push(write);
+    else write();
+  }
 
   /**
    * Where a worker's console.* goes, as wrangler dev sends it: log, info and debug to
@@ -61,9 +90,9 @@ export class DevConsole {
     if (level === "warn" || level === "error") {
       this.flush();
       // The first line in the box's heading, the rest (a stack) as a note below it.
-      writeStderr(level === "warn" ? formatWarning(layoutNotes(shown)) : formatError(layoutNotes(shown)));
+      this.write(() => writeStderr(level === "warn" ? formatWarning(layoutNotes(shown)) : formatError(layoutNotes(shown))));
     } else {
-      console.log(shown);
+      this.write(() => console.log(shown));
     }
   };
 
@@ -72,7 +101,7 @@ export class DevConsole {
     if (LEVELS.indexOf("warn") > this.level) return;
     // Lines logged before it (the bindings table) come before it, as in wrangler.
     this.flush();
-    log.warn(message);
+    this.write(() => log.warn(message));
   };
 
   /** An error the way wrangler dev reports a worker's uncaught one. */

@@ -19,7 +19,7 @@ import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable, tailConsumerLines } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
-import { DevConsole, LEVELS, startHotkeys } from "./console.ts";
+import { DevConsole, startHotkeys } from "./console.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
@@ -211,8 +211,9 @@ export async function startDev(args: DevArgs): Promise<void> {
   printBanner();
   if (args.preparePages) {
     args = await args.preparePages();
-    // Straight out, as the directory's rule lines the session's read prints next.
-    if (LEVELS.indexOf("log") <= LEVELS.indexOf(logLevel())) console.log(args.pages!.notice);
+    // As wrangler, which builds Functions first: if they do not build, their error is all a start shows.
+    if (args.pages!.functionsDir) devConsole.hold();
+    devConsole.log("log", args.pages!.notice);
   }
   const session = new DevSession(args, devConsole);
   const { primary } = session;
@@ -259,6 +260,7 @@ export async function startDev(args: DevArgs): Promise<void> {
   const watching = reloader.start(loading);
   openRegistry();
   const failed = await loading;
+  devConsole.release(failed !== "build");
   // As wrangler: a build that fails at launch (an unresolved import) is printed and the
   // server waits for a fix, with no "Ready on" until one builds, so a script waiting
   // for that line is not misled. Wrangler then rebuilds only on a config change; here
@@ -274,7 +276,11 @@ export async function startDev(args: DevArgs): Promise<void> {
     // ends the command with exit code 1. Later failures keep the last good worker (see Reloader).
     devConsole.flush();
     if (failed === "start") log.error("The Workers runtime failed to start. There is likely additional logging output above.");
-    if (failed === "build" && functionsDir) log.error(`Failed to build Functions at ${displayDirectory(functionsDir)}.`);
+    if (failed === "build" && functionsDir) {
+      // Wrangler throws this one to its error handler, which starts with a blank line on stdout.
+      log.info("");
+      log.error(`Failed to build Functions at ${displayDirectory(functionsDir)}.`);
+    }
     await reloader.close();
     await session.disposeBuilds();
     session.closeStores();

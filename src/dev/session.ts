@@ -21,6 +21,7 @@ import { builtMainMissing } from "../config/index.ts";
 import { LastBuildKeptWarning, UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
+import { displayDirectory, functionsKept } from "../pages/dev.ts";
 import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 import type { FoundModules } from "../bundle/additional-modules.ts";
 
@@ -124,7 +125,7 @@ export class DevSession {
       // the first config, or --persist-to), so two workers binding one KV id, D1 id or cache share it.
       const persistTo = index === 0 ? args["persist-to"] : this.slots[0]!.settings.project.storeDir;
       const slotArgs: DevArgs = { ...args, config, script: index === 0 ? args.script : undefined, "persist-to": persistTo };
-      this.slots.push({ index, args: slotArgs, settings: loadSettings(slotArgs, devConsole.warn), watched: new Set() });
+      this.slots.push({ index, args: slotArgs, settings: loadSettings(slotArgs, devConsole), watched: new Set() });
     }
     this.primary = this.slots[0]!;
   }
@@ -250,6 +251,8 @@ export class DevSession {
       this.watchAll(slot, outcome.inputs);
       if (!outcome.ok) {
         log.error(outcome.message);
+        const functionsDir = s.pages?.functionsDir;
+        if (this.loaded && functionsDir) log.warn(functionsKept(`Failed to build Functions at ${displayDirectory(functionsDir)}`));
         return false;
       }
       file = outcome.file;
@@ -338,7 +341,7 @@ export class DevSession {
   /** Re-reads a slot's config and vars after one of its config files changed; prints why on failure. */
   async reconfigure(slot: Slot): Promise<boolean> {
     try {
-      const fresh = loadSettings(slot.args, this.console.warn);
+      const fresh = loadSettings(slot.args, this.console);
       slot.settings = fresh;
       if (slot.bundler) await slot.bundler.dispose();
       slot.bundler = this.bundles(slot) ? await this.makeBundler(slot) : undefined;
@@ -474,7 +477,10 @@ export class DevSession {
     for (const warning of ignoredRulesWarnings(project.loaded.config.rules)) this.console.warn(warning);
     // Not for a custom build: its command may write the sources before each build.
     const cacheDir = project.loaded.config.build?.command ? undefined : path.join(project.storeDir, "dev-build");
-    return createBundler({ ...bundleOptions(project.loaded, main, this.args, outDir, this.console.warn), cacheDir });
+    const options = bundleOptions(project.loaded, main, this.args, outDir, this.console.warn);
+    // As wrangler, Pages Functions build from their own directory: a message names `api.js`, not `functions/api.js`.
+    const functionsDir = slot.settings.pages?.functionsDir;
+    return createBundler({ ...options, projectDir: functionsDir ?? options.projectDir, cacheDir });
   }
 
   // Async so the last good worker keeps answering while a custom build runs.

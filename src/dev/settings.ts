@@ -1,6 +1,6 @@
 // What one worker of a dev session is made of, read from its config, vars
 // and flags: re-read whenever the config or a .dev.vars / .env file changes.
-import { LEVELS } from "./console.ts";
+import { LEVELS, type DevConsole } from "./console.ts";
 import { nodeCompatOf } from "../bundle/options.ts";
 import path from "node:path";
 import type { GlobalArgs } from "../commands/define.ts";
@@ -87,20 +87,23 @@ function dropEntries(config: Record<string, unknown>, key: string): void {
 }
 
 /** wrangler pages dev's lines about parsed `_headers` / `_redirects`: plain lines, and warnings in its box. */
-function pagesAssetsLog(level: LogLevel, warn: (message: string) => void): (at: "info" | "warn", text: string) => void {
+function pagesAssetsLog(level: LogLevel, out: SettingsOutput): (at: "info" | "warn", text: string) => void {
   return (at, text) => {
     if (LEVELS.indexOf(at === "info" ? "log" : "warn") > LEVELS.indexOf(level)) return;
-    if (at === "warn") warn(text);
-    else console.log(text);
+    if (at === "warn") out.warn(text);
+    else out.line(text);
   };
 }
+
+/** Where reading the settings writes its warnings and lines (the dev console). */
+export type SettingsOutput = Pick<DevConsole, "warn" | "line">;
 
 function todaysDate(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
 /** Reads config, vars and entry point; called at start and again when config or .dev.vars change. */
-export function loadSettings(args: DevArgs, warn: (message: string) => void): Settings {
+export function loadSettings(args: DevArgs, out: SettingsOutput): Settings {
   const project = openProject(args, { redirect: true });
   const { loaded } = project;
   const config = loaded.config;
@@ -111,7 +114,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     const today = todaysDate();
     if (args.pages) {
       // wrangler pages dev names the file generically, with or without one.
-      warn(
+      out.warn(
         `No compatibility_date was specified. Using today's date: ${today}.\n\n` +
           [
             `❯❯ Add one to your Wrangler configuration file: compatibility_date = "${today}", or`,
@@ -125,7 +128,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
     } else if (loaded.path) {
       const file = path.basename(loaded.path);
       const snippet = file.endsWith(".toml") ? `compatibility_date = "${today}"` : `"compatibility_date": "${today}"`;
-      warn(
+      out.warn(
         `No compatibility_date was specified. Using today's date: ${today}.\n\n` +
           [
             `❯❯ Add one to your ${file} file: ${snippet}, or`,
@@ -183,7 +186,7 @@ export function loadSettings(args: DevArgs, warn: (message: string) => void): Se
           hasWorker: !assetsOnly,
           compatibilityDate: config.compatibility_date,
           compatibilityFlags: flags,
-          log: pages ? pagesAssetsLog(args["log-level"] ?? "log", warn) : assetsLog(args["log-level"] ?? "log"),
+          log: pages ? pagesAssetsLog(args["log-level"] ?? "log", out) : assetsLog(args["log-level"] ?? "log"),
           watch: true,
           pages: Boolean(pages),
         })

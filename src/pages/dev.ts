@@ -32,6 +32,11 @@ export function displayDirectory(dir: string): string {
   return `./${relative.split(path.sep).join("/")}`;
 }
 
+/** Wrangler's warning when Functions stop building after the start: the last good build keeps serving. */
+export function functionsKept(what: string): string {
+  return `${what}. Continuing to serve the last successfully built version of Functions.`;
+}
+
 /** What a dev start needs to know that it is a Pages one. */
 export interface PagesSpec {
   /** The assets directory, absolute. */
@@ -149,7 +154,7 @@ export async function pagesDevArgs(args: PagesDevArgs, configured: string | unde
         } catch (error) {
           if (!(error instanceof FunctionsNoRoutesError || error instanceof FunctionsBuildError)) throw error;
           const what = error instanceof FunctionsNoRoutesError ? error.message : `Failed to build Functions at ${error.directory}`;
-          throw new LastBuildKeptWarning(`${what}. Continuing to serve the last successfully built version of Functions.`);
+          throw new LastBuildKeptWarning(functionsKept(what));
         }
       };
     }
