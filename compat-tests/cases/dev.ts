@@ -62,6 +62,51 @@ export const cases: CompatCase[] = [
     requests: [{ path: "/hello", headers_compared: ["content-type"] }, { path: "/var" }, { path: "/x", method: "PUT", body: "b" }],
   }),
   devCase({
+    // Bunflare called listeners as plain functions in a loop: a listener object (handleEvent) failed the
+    // request, and `once`, removeEventListener, stopImmediatePropagation, `this` and the Event's own members
+    // were missing; an async listener's rejection was reported where workerd ignores it with one warning.
+    name: "dev: service-worker listeners: Events dispatched as workerd's, respondWith's rules, once, removal, handleEvent",
+    files: {
+      "wrangler.toml": 'name = "sw-events"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": [
+        "const log = [];",
+        'const obj = { handleEvent(e) { log.push("obj:" + (this === obj) + ":" + e.type); } };',
+        'function once() { log.push("once:" + (this === globalThis)); }',
+        'function removed() { log.push("removed"); }',
+        'addEventListener("fetch", function (e) {',
+        "  log.length = 0;",
+        '  log.push("first:" + (this === globalThis) + ":" + (e instanceof Event) + ":" + e.eventPhase + ":" + e.cancelable + ":" + e.bubbles + ":" + e.composedPath().length + ":" + typeof e.timeStamp);',
+        "  const path = new URL(e.request.url).pathname;",
+        '  if (path === "/twice") { e.respondWith(new Response("one")); e.respondWith(new Response("two")); }',
+        '  if (path === "/catch") { e.respondWith(new Response("one")); try { e.respondWith(new Response("two")); } catch (err) { console.log("caught", err.name, err.constructor.name, err.message); } }',
+        '  if (path === "/throw") throw new Error("listener threw");',
+        "});",
+        'addEventListener("fetch", obj);',
+        'addEventListener("fetch", once, { once: true });',
+        'addEventListener("fetch", removed);',
+        'removeEventListener("fetch", removed);',
+        'addEventListener("fetch", (e) => { log.push("fourth"); if (new URL(e.request.url).pathname === "/stop") e.stopImmediatePropagation(); });',
+        'addEventListener("fetch", (e) => { e.preventDefault(); log.push("fifth:" + e.defaultPrevented); e.respondWith(new Response(log.join("\\n"))); });',
+        'addEventListener("fetch", () => log.push("never: respondWith stopped the dispatch"));',
+        'addEventListener("scheduled", function (e) { console.log("scheduled", this === globalThis, e instanceof Event, e.type, e.cron, typeof e.scheduledTime, typeof e.noRetry, typeof e.waitUntil); });',
+        'addEventListener("scheduled", async () => { await null; throw new Error("ignored, as workerd ignores an async listener\'s promise"); });',
+      ].join("\n"),
+    },
+    args: ["--test-scheduled"],
+    requests: [
+      { path: "/" },
+      { path: "/" },
+      { path: "/stop", firstLineOnly: true },
+      { path: "/twice", firstLineOnly: true },
+      { path: "/throw", firstLineOnly: true },
+      { path: "/catch" },
+      { path: "/__scheduled?cron=*+*+*+*+*" },
+      { path: "/__scheduled?cron=*+*+*+*+*" },
+    ],
+    compareStderr: true,
+    compareLog: { extract: (text) => text.split("\n").filter((line) => /^(caught|scheduled) /.test(line)).join("\n") },
+  }),
+  devCase({
     name: "dev: TypeScript with imports, text, data and wasm modules",
     fixture: "dev-typescript",
     requests: [

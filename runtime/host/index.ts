@@ -16,11 +16,11 @@ import type { ServiceTarget } from "../bindings/service/index.ts";
 import { setPrintedMapper } from "./worker-console.ts";
 import { currentTrace, outsideTrace, traceWorker, type TraceItem } from "./tail.ts";
 import { isOwnFrame } from "./own-code.ts";
+import { SCRIPT_EVENTS, ScriptListeners, type ListenerArg } from "./service-worker.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
 
-type Listener = (event: any) => void;
 
 export interface ScheduledResult {
   outcome: "ok" | "exception";
@@ -90,7 +90,7 @@ export function mapPrinted(value: unknown): unknown {
 }
 
 let installed = false;
-let loadingListeners: Map<string, Listener[]> | undefined;
+let loadingListeners: ScriptListeners | undefined;
 const cacheScope = new AsyncLocalStorage<WorkerCacheStorage>();
 let latestCaches: WorkerCacheStorage | undefined;
 
@@ -102,15 +102,13 @@ export function installRuntimeGlobals(): void {
   setPrintedMapper(mapPrinted);
   lockCodeGeneration(true);
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
-  // Service-worker syntax registers its handlers at import time: capture them.
-  const original = globalThis.addEventListener?.bind(globalThis);
-  (globalThis as any).addEventListener = (type: string, listener: Listener, ...rest: unknown[]) => {
-    if (loadingListeners && (type === "fetch" || type === "scheduled" || type === "queue")) {
-      loadingListeners.set(type, [...(loadingListeners.get(type) ?? []), listener]);
-      return;
-    }
-    return (original as any)?.(type, listener, ...rest);
-  };
+  // Service-worker syntax registers its handlers at import time: they go to the loading worker's own target.
+  const add = globalThis.addEventListener.bind(globalThis);
+  const remove = globalThis.removeEventListener.bind(globalThis);
+  (globalThis as any).addEventListener = (type: string, listener: ListenerArg, options?: boolean | AddEventListenerOptions) =>
+    loadingListeners && SCRIPT_EVENTS.has(String(type)) ? loadingListeners.add(String(type), listener, options) : (add as Function)(type, listener, options);
+  (globalThis as any).removeEventListener = (type: string, listener: ListenerArg, options?: boolean | EventListenerOptions) =>
+    loadingListeners && SCRIPT_EVENTS.has(String(type)) ? loadingListeners.remove(String(type), listener, options) : (remove as Function)(type, listener, options);
   // The Workers runtime's Response.json() sets exactly "application/json"; Bun adds a charset.
   const json = Response.json.bind(Response);
   // A Headers object, not a plain one: Bun copies a Headers into the response faster than it reads an object's properties.
@@ -342,14 +340,16 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   for (const name of Object.keys(env)) {
     Object.defineProperty(globalThis, name, { get: () => env[name], configurable: true, enumerable: false });
   }
+  // The global object as the worker's code sees it.
+  let self: object = globalThis;
   if (options.scope) {
-    registerUserCode(options.scope.root, options.scope);
+    self = registerUserCode(options.scope.root, options.scope);
     // A reload evaluates every module of the worker again, not only the one imported here.
     forgetUserModules(options.scope.root);
   }
-  loadingListeners = new Map();
+  loadingListeners = new ScriptListeners(self);
   let exports: Record<string, unknown>;
-  let listeners: Map<string, Listener[]>;
+  let listeners: ScriptListeners;
   // Top-level code may generate code from strings where the runtime allows it at startup.
   if (options.scope?.evalAtStartup) lockCodeGeneration(false);
   try {
@@ -365,7 +365,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     loadingListeners = undefined;
   }
   const hasDefault = exports.default !== undefined;
-  const format: LoadedWorker["format"] = !hasDefault && listeners.size ? "service-worker" : "modules";
+  const format: LoadedWorker["format"] = !hasDefault && listeners.used ? "service-worker" : "modules";
 
   const makeCtx = (pending: Promise<unknown>[], props: unknown = {}) => ({
     waitUntil(promise: Promise<unknown>) {
@@ -400,7 +400,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
       state.waitUntil = ctx.waitUntil;
       let response: unknown;
       if (format === "service-worker") {
-        response = await dispatchFetchEvent(listeners.get("fetch") ?? [], request, ctx);
+        response = await listeners.fetch(request, ctx);
       } else {
         const target = entrypoint(name, ctx);
         if (typeof target.fetch !== "function") throw new HandlerError("Handler does not export a fetch() function.");
@@ -469,8 +469,7 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     const controller = { cron, scheduledTime, noRetry: () => void (noRetry = true) };
     try {
       if (format === "service-worker") {
-        const event = { type: "scheduled", ...controller, waitUntil: ctx.waitUntil };
-        for (const listener of listeners.get("scheduled") ?? []) await listener(event);
+        listeners.scheduled(controller, ctx);
       } else {
         const target = entrypoint("default", ctx);
         if (typeof target.scheduled !== "function") throw new HandlerError("Handler does not export a scheduled() function.");
@@ -499,27 +498,3 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
   return worker;
 }
 
-interface EventContext {
-  waitUntil(promise: Promise<unknown>): void;
-  passThroughOnException(): void;
-}
-
-async function dispatchFetchEvent(listeners: Listener[], request: Request, ctx: EventContext): Promise<unknown> {
-  let responded: Promise<unknown> | undefined;
-  const event = {
-    type: "fetch",
-    request,
-    respondWith(response: unknown) {
-      if (responded) throw new Error("FetchEvent.respondWith() has already been called; it can only be called once.");
-      responded = Promise.resolve(response);
-    },
-    waitUntil: ctx.waitUntil,
-    passThroughOnException: ctx.passThroughOnException,
-  };
-  for (const listener of listeners) {
-    listener(event);
-    if (responded) break;
-  }
-  if (!responded) throw new Error("No response!");
-  return responded;
-}

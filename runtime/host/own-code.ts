@@ -12,5 +12,9 @@ const CODE_DIRS = ["runtime", "src", "dist"].map((dir) => ROOT + dir + path.sep)
  */
 export const isPackageFile = (file: string) => file.startsWith(ROOT) && !file.startsWith(FIXTURES);
 
+/** Bun's frame for EventTarget's native dispatch, under every listener it calls: workerd's is C++, never in a stack. */
+const NATIVE_DISPATCH = "at dispatchEvent (unknown)";
+
 /** Whether a line of a stack is a frame ("at …") in bunflare's code: stacks shown to the user leave these out. */
-export const isOwnFrame = (line: string) => line.trimStart().startsWith("at ") && CODE_DIRS.some((dir) => line.includes(dir));
+export const isOwnFrame = (line: string) =>
+  line.trimStart().startsWith("at ") && (CODE_DIRS.some((dir) => line.includes(dir)) || line.trim() === NATIVE_DISPATCH);

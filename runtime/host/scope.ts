@@ -190,13 +190,14 @@ function escape(text: string): string {
 /**
  * Makes the JavaScript modules under `dir` (a bundle's directory, or an unbundled
  * project) load untranspiled, in a scope made from `options`. The latest call for a
- * directory sets the scope its modules get from then on.
+ * directory sets the scope its modules get from then on. Returns the scope's `globalThis`.
  */
-export function registerUserCode(dir: string, options: ScopeOptions): void {
+export function registerUserCode(dir: string, options: ScopeOptions): object {
   installPlugin();
   const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  scopes.set(root, makeScope(options));
-  if (roots.has(root)) return;
+  const scope = makeScope(options);
+  scopes.set(root, scope);
+  if (roots.has(root)) return scope.globalThis as object;
   roots.add(root);
   // One plugin per directory: Bun asks a plugin only about paths its filter matches,
   // so the host's own files never reach this code. A project's node_modules are
@@ -214,6 +215,7 @@ export function registerUserCode(dir: string, options: ScopeOptions): void {
       });
     },
   });
+  return scope.globalThis as object;
 }
 
 /**
