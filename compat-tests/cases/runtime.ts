@@ -1004,3 +1004,58 @@ cases.push(
     fast: true,
   }),
 );
+
+// workerd's byte streams, which Bun lacks (bunflare had neither): IdentityTransformStream and
+// FixedLengthStream, whose response goes out with its length (the worker's headers do not show it).
+const IDENTITY_STREAMS_WORKER = `const settle = (promise) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve("pending"), 20))]);
+const message = (e) => e.constructor.name + ": " + e.message;
+export default {
+  async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === "/fixed") {
+      const { readable, writable } = new FixedLengthStream(11);
+      const w = writable.getWriter();
+      w.write(new TextEncoder().encode("hello ")); w.write(new TextEncoder().encode("world")); w.close();
+      const response = new Response(readable);
+      response.headers.set("x-content-length", String(response.headers.get("content-length")));
+      return response;
+    }
+    const out = [];
+    const its = new IdentityTransformStream();
+    out.push(its.readable.constructor.name, its.writable.constructor.name, its instanceof TransformStream, IdentityTransformStream.length, FixedLengthStream.length, new FixedLengthStream(1) instanceof IdentityTransformStream);
+    const byob = its.readable.getReader({ mode: "byob" });
+    byob.releaseLock();
+    const write = async (chunk) => {
+      const s = new IdentityTransformStream();
+      const written = s.writable.getWriter().write(chunk).then(() => "ok", message);
+      const read = s.readable.getReader().read().then((r) => r.value.constructor.name + " " + r.value.byteLength, message);
+      return (await settle(written)) + " / " + (await settle(read));
+    };
+    for (const chunk of ["text", 123, {}, new Uint8Array(0), new Uint16Array([1, 2]), new ArrayBuffer(2), new DataView(new ArrayBuffer(3))]) out.push(await write(chunk));
+    for (const length of [undefined, 5n, 1.5, 0, "abc", null, -1, 2 ** 53]) {
+      try { new FixedLengthStream(length); out.push("ok"); } catch (e) { out.push(message(e)); }
+    }
+    const over = new FixedLengthStream(3);
+    const overWritten = over.writable.getWriter().write(new Uint8Array([1, 2, 3, 4])).then(() => "ok", message);
+    out.push(await settle(overWritten), await over.readable.getReader().read().then(() => "read", message));
+    const under = new FixedLengthStream(3);
+    const underWriter = under.writable.getWriter();
+    underWriter.write(new Uint8Array([1]));
+    const underReader = under.readable.getReader();
+    await underReader.read();
+    out.push(await underWriter.close().then(() => "closed", message), await underReader.read().then(() => "read", message));
+    const stream = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array([65])); c.close(); } });
+    const body = new Response(stream);
+    out.push(stream.locked, await body.text());
+    return new Response(out.join("\\n"));
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: IdentityTransformStream and FixedLengthStream: bytes only, no buffer, a fixed length sent as Content-Length",
+    files: { "wrangler.toml": 'name = "identity"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": IDENTITY_STREAMS_WORKER },
+    requests: [{ path: "/" }, { path: "/fixed", headers: { "accept-encoding": "identity" }, headers_compared: ["content-length", "x-content-length", "transfer-encoding"] }],
+  }),
+);

@@ -17,6 +17,7 @@ import { setPrintedMapper } from "./worker-console.ts";
 import { currentTrace, outsideTrace, traceWorker, type TraceItem } from "./tail.ts";
 import { isOwnFrame } from "./own-code.ts";
 import { SCRIPT_EVENTS, ScriptListeners, type ListenerArg } from "./service-worker.ts";
+import { FixedLengthStream, IdentityTransformStream, knownLength } from "./identity-streams.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
@@ -102,6 +103,10 @@ export function installRuntimeGlobals(): void {
   setPrintedMapper(mapPrinted);
   lockCodeGeneration(true);
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
+  // workerd's byte streams Bun lacks.
+  for (const stream of [IdentityTransformStream, FixedLengthStream]) {
+    Object.defineProperty(globalThis, stream.name, { value: stream, writable: true, configurable: true, enumerable: false });
+  }
   // Service-worker syntax registers its handlers at import time: they go to the loading worker's own target.
   const add = globalThis.addEventListener.bind(globalThis);
   const remove = globalThis.removeEventListener.bind(globalThis);
@@ -233,10 +238,12 @@ function installResponseShape(): void {
     constructor(...args: [body?: ConstructorParameters<typeof NativeResponse>[0], init?: ResponseInit]) {
       const [body, init] = args;
       checkResponseInit(body, init);
-      // A stream the worker made gives only bytes, as workerd reads it.
-      const made = isAnyChunkStream(body);
-      super(made ? bytesOnly(body) : body, typeof body === "string" ? withTextType(init) : init);
-      if (made) rememberCheckedBody(this);
+      // A stream the worker made gives only bytes, as workerd reads it. A FixedLengthStream's is sent
+      // with its length, and ended where it fails as one of those.
+      const length = knownLength(body);
+      const made = isAnyChunkStream(body) || length !== undefined;
+      super(made ? bytesOnly(body as ReadableStream) : body, typeof body === "string" ? withTextType(init) : init);
+      if (made) rememberCheckedBody(this, length);
       if (init) {
         if ((init as { webSocket?: unknown }).webSocket) rememberWebSocket(this, init);
         rememberEncodeBody(this, init);

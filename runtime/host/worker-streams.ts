@@ -5,7 +5,9 @@
 // built on a marked stream reads it through bytesOnly(), and the dev server ends
 // such a response where its body failed (endedOnBodyError: one WeakSet lookup
 // for any other response); fetch() and a binding's fetch() send one as far as it
-// gives bytes (sentAsWorkerd). The host's own streams stay unmarked and unchecked.
+// gives bytes (sentAsWorkerd). A FixedLengthStream's readable (identity-streams.ts) is
+// checked the same way, and its response sent with its length. The host's own streams
+// stay unmarked and unchecked.
 import { workerConsole } from "./worker-console.ts";
 
 const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
@@ -64,10 +66,12 @@ export const WorkerTransformStream = class TransformStream extends NativeTransfo
  * reads it (the worker's own text(), or the dev server) gets this error.
  */
 export function bytesOnly(stream: ReadableStream): ReadableStream {
-  const reader = stream.getReader();
+  // Locked at the first read, as a body is: until then the worker may still use the stream elsewhere.
+  let locked: { read(): Promise<{ done: boolean; value?: unknown }>; cancel(reason?: unknown): Promise<void> } | undefined;
   return new ReadableStream(
     {
       async pull(controller) {
+        const reader = (locked ??= stream.getReader());
         const { done, value } = await reader.read();
         if (done) return controller.close();
         if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return controller.enqueue(value);
@@ -75,7 +79,7 @@ export function bytesOnly(stream: ReadableStream): ReadableStream {
         void reader.cancel(error).catch(() => {});
         controller.error(error);
       },
-      cancel: (reason) => reader.cancel(reason),
+      cancel: (reason) => (locked ?? stream).cancel(reason),
     },
     { highWaterMark: 0 },
   );
@@ -83,10 +87,13 @@ export function bytesOnly(stream: ReadableStream): ReadableStream {
 
 /** The Responses and Requests whose body is a bytesOnly() stream. */
 const checked = new WeakSet<object>();
+/** Of those, the Responses on a FixedLengthStream: the bytes it will give. */
+const bodyLengths = new WeakMap<object, number>();
 
-/** Called for a Response or Request whose body is a bytesOnly() stream. */
-export function rememberCheckedBody(message: Request | Response): void {
+/** Called for a Response or Request whose body is a bytesOnly() stream (`length`: a FixedLengthStream's). */
+export function rememberCheckedBody(message: Request | Response, length?: number): void {
   checked.add(message);
+  if (length !== undefined) bodyLengths.set(message, length);
 }
 
 /** Whether `value` is a Request or Response whose body is a bytesOnly() stream. */
@@ -120,7 +127,14 @@ function endedWhereFailed(stream: ReadableStream, report: (error: unknown) => vo
 export function endedOnBodyError(response: Response, report: (error: unknown) => void): Response {
   if (!checked.has(response)) return response;
   const body = endedWhereFailed(response.body!, report);
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // A FixedLengthStream's body goes with its length, as workerd sends it (the worker's headers do not show it).
+  const length = bodyLengths.get(response);
+  let { headers } = response;
+  if (length !== undefined && !headers.has("content-length")) {
+    headers = new Headers(headers);
+    headers.set("content-length", String(length));
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /**
