@@ -189,6 +189,24 @@ export function blobsBinaryMessages({ flags, date }: CompatSettings): boolean {
   return flags.includes("websocket_standard_binary_type") || date >= "2026-03-17";
 }
 
+/**
+ * The globals of scope.ts' GATED_GLOBALS that workerd does not give at this date and with these
+ * flags: WeakRef and FinalizationRegistry (enable_weak_ref, from 2025-05-05), MessageChannel and
+ * MessagePort (expose_global_message_channel, from 2025-08-15), the Performance classes
+ * (enable_global_performance_classes, no default date yet).
+ */
+export function absentGlobals({ flags, date }: CompatSettings): string[] {
+  const gives = (enable: string, disable: string, from?: string) =>
+    !flags.includes(disable) && (flags.includes(enable) || (from !== undefined && date >= from));
+  const absent: string[] = [];
+  if (!gives("enable_weak_ref", "disable_weak_ref", "2025-05-05")) absent.push("WeakRef", "FinalizationRegistry");
+  if (!gives("expose_global_message_channel", "no_expose_global_message_channel", "2025-08-15")) absent.push("MessageChannel", "MessagePort");
+  if (!gives("enable_global_performance_classes", "disable_global_performance_classes")) {
+    absent.push("Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming");
+  }
+  return absent;
+}
+
 /** The flags of `flags` that the runtime knows but bunflare does not give, in the order given. */
 export function unsupportedFlags(flags: string[]): string[] {
   return [...new Set(flags.filter((flag) => UNSUPPORTED_FLAGS.has(flag)))];

@@ -1059,3 +1059,31 @@ cases.push(
     requests: [{ path: "/" }, { path: "/fixed", headers: { "accept-encoding": "identity" }, headers_compared: ["content-length", "x-content-length", "transfer-encoding"] }],
   }),
 );
+
+// Globals Bun has and workerd has not (ShadowRealm, Temporal, BroadcastChannel, postMessage), those
+// workerd gives from a compatibility date or with a flag, workerd's byte streams, and its one thread.
+const GATED_GLOBALS_WORKER = `const names = ["ShadowRealm", "Temporal", "BroadcastChannel", "postMessage", "WeakRef", "FinalizationRegistry", "MessageChannel", "MessagePort", "Performance", "PerformanceMark", "PerformanceEntry", "IdentityTransformStream", "FixedLengthStream", "structuredClone", "performance"];
+export default {
+  fetch() {
+    return new Response(names.map((name) => name + ": " + typeof globalThis[name] + " " + (name in globalThis)).join("\\n") + "\\nhardwareConcurrency: " + navigator.hardwareConcurrency);
+  },
+};
+`;
+
+for (const [date, flags] of [
+  ["2025-01-01", []],
+  ["2026-01-01", []],
+  ["2026-01-01", ["disable_weak_ref", "no_expose_global_message_channel"]],
+  ["2025-01-01", ["enable_weak_ref", "expose_global_message_channel"]],
+] as const) {
+  cases.push(
+    devCase({
+      name: `runtime: the globals a worker sees at ${date}${flags.length ? ` with ${flags.join(", ")}` : ""}: WeakRef, MessageChannel by date and flag; no ShadowRealm, Temporal or Performance classes`,
+      files: {
+        "wrangler.toml": `name = "gated"\nmain = "index.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
+        "index.js": GATED_GLOBALS_WORKER,
+      },
+      requests: [{ path: "/" }],
+    }),
+  );
+}

@@ -103,6 +103,8 @@ export function installRuntimeGlobals(): void {
   setPrintedMapper(mapPrinted);
   lockCodeGeneration(true);
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
+  // workerd gives a worker one thread, whatever the machine has.
+  Object.defineProperty(globalThis.navigator, "hardwareConcurrency", { value: 1, configurable: true });
   // workerd's byte streams Bun lacks.
   for (const stream of [IdentityTransformStream, FixedLengthStream]) {
     Object.defineProperty(globalThis, stream.name, { value: stream, writable: true, configurable: true, enumerable: false });

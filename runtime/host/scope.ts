@@ -29,6 +29,8 @@ import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
+  /** The names of GATED_GLOBALS its compatibility date and flags leave out. */
+  absentGlobals?: string[];
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
   /** Its WebSockets' compatibility settings (auto close reply, close reason limit). */
@@ -37,12 +39,25 @@ export interface ScopeOptions {
   consolePrefix?: string;
 }
 
-/** Names user code never sees: Bun's own globals, and Bun's browser-only ones workerd lacks. */
-const ALWAYS_HIDDEN = ["Bun", "BuildError", "BuildMessage", "ResolveError", "ResolveMessage", "alert", "confirm", "prompt", "Worker"];
+/** Names user code never sees: Bun's own globals, and Bun's (and JavaScriptCore's) ones workerd lacks. */
+const ALWAYS_HIDDEN = [
+  ...["Bun", "BuildError", "BuildMessage", "ResolveError", "ResolveMessage", "alert", "confirm", "prompt", "Worker"],
+  ...["BroadcastChannel", "postMessage", "ShadowRealm", "Temporal"],
+];
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
+/** Globals workerd gives from a compatibility date or with a flag (runtime/compat.ts' absentGlobals()). */
+export const GATED_GLOBALS = [
+  ...["WeakRef", "FinalizationRegistry", "MessageChannel", "MessagePort"],
+  ...["Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming"],
+];
 /** Every name the prelude binds, in its order. */
-const SHADOWED = [...ALWAYS_HIDDEN, ...NODE_GLOBALS, "globalThis", "self", "console", "WebSocket", "WebSocketPair", "ReadableStream", "TransformStream"];
+const SHADOWED = [
+  ...ALWAYS_HIDDEN,
+  ...NODE_GLOBALS,
+  ...GATED_GLOBALS,
+  ...["globalThis", "self", "console", "WebSocket", "WebSocketPair", "ReadableStream", "TransformStream"],
+];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
 export const PRELUDE_LINES = 2;
@@ -54,10 +69,11 @@ const realProcess = process;
 /** The values a worker's modules bind in place of the globals. */
 function makeScope(options: ScopeOptions): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const name of ALWAYS_HIDDEN) values[name] = undefined;
-  for (const name of NODE_GLOBALS) values[name] = undefined;
+  const absent = options.absentGlobals ?? [];
+  for (const name of [...ALWAYS_HIDDEN, ...NODE_GLOBALS, ...absent]) values[name] = undefined;
+  for (const name of GATED_GLOBALS) if (!absent.includes(name)) values[name] = Reflect.get(REAL_GLOBAL, name);
   const overrides = new Map<string | symbol, unknown>();
-  const hidden = new Set<string | symbol>(options.nodeGlobals ? ALWAYS_HIDDEN : [...ALWAYS_HIDDEN, ...NODE_GLOBALS]);
+  const hidden = new Set<string | symbol>([...ALWAYS_HIDDEN, ...(options.nodeGlobals ? [] : NODE_GLOBALS), ...absent]);
   // The global object as the worker sees it. The target is a blank object, not the
   // real global, so hiding the real global's non-configurable `Bun` breaks no proxy
   // invariant. Writes to a shadowed name stay with this worker: a polyfill's

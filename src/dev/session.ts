@@ -22,7 +22,7 @@ import { LastBuildKeptWarning, UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { displayDirectory, functionsKept } from "../pages/dev.ts";
-import { allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
+import { absentGlobals, allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 import type { FoundModules } from "../bundle/additional-modules.ts";
 
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
@@ -317,6 +317,7 @@ export class DevSession {
           // Bundles of this slot live under its own directory; an unbundled worker's modules are the project's.
           root: slot.bundler ? this.slotDir(slot) : path.dirname(s.main).startsWith(s.project.loaded.dir) ? s.project.loaded.dir : path.dirname(s.main),
           nodeGlobals: hasNodeGlobals(compat),
+          absentGlobals: absentGlobals(compat),
           processEnv,
           evalAtStartup: allowsEvalDuringStartup(compat),
           webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat), blobMessages: blobsBinaryMessages(compat) },
