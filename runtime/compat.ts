@@ -3,6 +3,7 @@
 // (named in one warning at dev start), and the startup checks wrangler dev makes.
 // Nothing here bakes in a newest supported date: the machine's clock is the
 // limit, so bunflare never refuses a date only because it is older than the clock.
+import { COMPAT_FLAGS } from "./compat-flags.ts";
 
 /** Every flag name (enable and disable) the Workers runtime pinned by the compat suite knows. */
 const KNOWN_FLAGS = new Set(
@@ -190,18 +191,30 @@ export function blobsBinaryMessages({ flags, date }: CompatSettings): boolean {
 }
 
 /**
- * The globals of scope.ts' GATED_GLOBALS that workerd does not give at this date and with these
- * flags: WeakRef and FinalizationRegistry (enable_weak_ref, from 2025-05-05), MessageChannel and
- * MessagePort (expose_global_message_channel, from 2025-08-15), the Performance classes
- * (enable_global_performance_classes, no default date yet).
+ * `Cloudflare.compatibilityFlags` as workerd computes it: each flag of runtime/compat-flags.ts on when
+ * given, or (unless its disable flag is given) from its default date or from the date another flag
+ * implies it, and the flag it needs is on.
  */
-export function absentGlobals({ flags, date }: CompatSettings): string[] {
-  const gives = (enable: string, disable: string, from?: string) =>
-    !flags.includes(disable) && (flags.includes(enable) || (from !== undefined && date >= from));
+export function compatibilityFlags({ flags, date }: CompatSettings): Record<string, boolean> {
+  const given = new Set(flags);
+  const on: Record<string, boolean> = {};
+  for (const [name, from, disable, impliedBy = [], needs] of COMPAT_FLAGS) {
+    const byDate = (from !== "" && date >= from) || impliedBy.some(([flag, since]) => on[flag] === true && date >= since);
+    on[name] = given.has(name) || (!given.has(disable) && byDate && (!needs || on[needs] === true));
+  }
+  return on;
+}
+
+/**
+ * The globals of scope.ts' GATED_GLOBALS that workerd does not give with these flags (`on`:
+ * compatibilityFlags()): WeakRef and FinalizationRegistry (enable_weak_ref), MessageChannel and
+ * MessagePort (expose_global_message_channel), the Performance classes (enable_global_performance_classes).
+ */
+export function absentGlobals(on: Record<string, boolean>): string[] {
   const absent: string[] = [];
-  if (!gives("enable_weak_ref", "disable_weak_ref", "2025-05-05")) absent.push("WeakRef", "FinalizationRegistry");
-  if (!gives("expose_global_message_channel", "no_expose_global_message_channel", "2025-08-15")) absent.push("MessageChannel", "MessagePort");
-  if (!gives("enable_global_performance_classes", "disable_global_performance_classes")) {
+  if (!on.enable_weak_ref) absent.push("WeakRef", "FinalizationRegistry");
+  if (!on.expose_global_message_channel) absent.push("MessageChannel", "MessagePort");
+  if (!on.enable_global_performance_classes) {
     absent.push("Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming");
   }
   return absent;
@@ -244,6 +257,18 @@ export function startupProblem(workerName: string, compat: CompatSettings, now =
   const service = `service core:user:${workerName}`;
   const unknown = unknownFlags(compat.flags);
   if (unknown.length) return { lines: unknown.map((flag) => `${service}: No such compatibility flag: ${flag}`), runtime: true };
+  // "2000-01-01": on at every date the runtime takes, never a date it names.
+  const needless = COMPAT_FLAGS.filter(([name, from]) => from !== "" && from !== "2000-01-01" && compat.date >= from && compat.flags.includes(name));
+  if (needless.length) {
+    return {
+      lines: needless.map(([name, from]) => `${service}: The compatibility flag ${name} became the default as of ${from} so does not need to be specified anymore.`),
+      runtime: true,
+    };
+  }
+  const contradictory = COMPAT_FLAGS.filter(([name, , disable]) => disable && compat.flags.includes(name) && compat.flags.includes(disable));
+  if (contradictory.length) {
+    return { lines: contradictory.map(([name, , disable]) => `${service}: Compatibility flags are mutually contradictory: ${name} vs ${disable}`), runtime: true };
+  }
   if (!isCompatDate(compat.date)) return { lines: [`${service}: Invalid compatibility date: ${compat.date}`], runtime: true };
   return undefined;
 }

@@ -250,6 +250,10 @@ const refusal = (name: string, extra: string): CompatCase => ({
 cases.push(
   refusal("runtime: an unknown compatibility flag stops dev with workerd's error", 'compatibility_date = "2025-06-01"\ncompatibility_flags = ["nodejs_compat", "no_such_flag"]'),
   refusal("runtime: a compatibility date in the future stops dev", 'compatibility_date = "2999-01-01"'),
+  // Bunflare started such a worker; workerd refuses it.
+  refusal("runtime: a flag given with its disable flag stops dev with workerd's error", 'compatibility_date = "2025-01-01"\ncompatibility_flags = ["enable_weak_ref", "disable_weak_ref"]'),
+  // Bunflare started this one too.
+  refusal("runtime: a flag given after the date it became the default stops dev with workerd's error", 'compatibility_date = "2025-06-01"\ncompatibility_flags = ["enable_weak_ref"]'),
   refusal("runtime: a compatibility date the runtime cannot parse stops dev", 'compatibility_date = "2025-6-1"'),
   // Not diffed: a date between the pinned workerd's newest ("This Worker requires
   // compatibility date ..., but the newest date supported by this server binary is ...")
@@ -1087,3 +1091,38 @@ for (const [date, flags] of [
     }),
   );
 }
+
+// workerd's \`Cloudflare\` global: the worker's compatibility flags, by date, implied by nodejs_compat, and turned
+// off by their disable flags (bunflare had no such global). The table is runtime/compat-flags.ts, read off the
+// pinned workerd by scripts/compat-flags.cjs.
+const CLOUDFLARE_GLOBAL_WORKER = `export default {
+  fetch() {
+    return Response.json({
+      tag: Object.prototype.toString.call(Cloudflare),
+      keys: Object.keys(Cloudflare),
+      frozen: Object.isFrozen(Cloudflare.compatibilityFlags),
+      inGlobal: "Cloudflare" in globalThis,
+      flags: Cloudflare.compatibilityFlags,
+    });
+  },
+};
+`;
+
+for (const [date, flags] of [
+  ["2021-01-01", []],
+  ["2024-09-23", ["nodejs_compat"]],
+  ["2025-09-01", ["nodejs_compat", "disable_nodejs_http_modules", "no_global_navigator"]],
+  ["2026-04-26", ["nodejs_compat_v2", "tcp_sockets_support", "durable_object_alarms"]],
+] as const) {
+  cases.push(
+    devCase({
+      name: `runtime: Cloudflare.compatibilityFlags at ${date}${flags.length ? ` with ${flags.join(", ")}` : ""}`,
+      files: {
+        "wrangler.toml": `name = "flags"\nmain = "index.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
+        "index.js": CLOUDFLARE_GLOBAL_WORKER,
+      },
+      requests: [{ path: "/" }],
+    }),
+  );
+}
+

@@ -31,6 +31,8 @@ export interface ScopeOptions {
   nodeGlobals: boolean;
   /** The names of GATED_GLOBALS its compatibility date and flags leave out. */
   absentGlobals?: string[];
+  /** Its `Cloudflare.compatibilityFlags` (runtime/compat.ts' compatibilityFlags()). */
+  compatibilityFlags?: Record<string, boolean>;
   /** What `process.env` holds under nodejs_compat: the worker's vars, or nothing. */
   processEnv: Record<string, string>;
   /** Its WebSockets' compatibility settings (auto close reply, close reason limit). */
@@ -56,7 +58,7 @@ const SHADOWED = [
   ...ALWAYS_HIDDEN,
   ...NODE_GLOBALS,
   ...GATED_GLOBALS,
-  ...["globalThis", "self", "console", "WebSocket", "WebSocketPair", "ReadableStream", "TransformStream"],
+  ...["globalThis", "self", "console", "WebSocket", "WebSocketPair", "ReadableStream", "TransformStream", "Cloudflare"],
 ];
 
 /** The text the prelude adds before the file: two lines, so stack lines of user modules are 2 too high. */
@@ -129,8 +131,24 @@ function makeScope(options: ScopeOptions): Record<string, unknown> {
   values.WebSocketPair = webSockets.WebSocketPair;
   values.ReadableStream = WorkerReadableStream;
   values.TransformStream = WorkerTransformStream;
+  values.Cloudflare = cloudflareGlobal(options.compatibilityFlags ?? {});
   return values;
 }
+
+const CloudflarePrototype = class Cloudflare {}.prototype;
+// With set_tostring_tag, workerd's classes name themselves in Object.prototype.toString().
+const TaggedCloudflarePrototype = class Cloudflare {}.prototype;
+Object.defineProperty(TaggedCloudflarePrototype, Symbol.toStringTag, { value: "Cloudflare", configurable: true });
+
+/** workerd's `Cloudflare` global: an object of class Cloudflare whose one member is the worker's compatibility flags, frozen. */
+function cloudflareGlobal(flags: Record<string, boolean>): object {
+  const cloudflare = Object.create(flags.set_tostring_tag ? TaggedCloudflarePrototype : CloudflarePrototype) as object;
+  Object.defineProperty(cloudflare, "compatibilityFlags", { value: Object.freeze({ ...flags }), enumerable: true, configurable: true });
+  return cloudflare;
+}
+
+// On the real global too, so `in` and the global's keys find it; each worker's modules see their own.
+Object.defineProperty(REAL_GLOBAL, "Cloudflare", { value: cloudflareGlobal({}), writable: true, enumerable: true, configurable: true });
 
 /** Scopes by the directory whose modules use them (a bundle's build directory, or an unbundled project). */
 const scopes = new Map<string, Record<string, unknown>>();

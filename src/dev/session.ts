@@ -22,7 +22,7 @@ import { LastBuildKeptWarning, UserError } from "../errors.ts";
 import { customBuildFailed, runCustomBuild } from "../custom-build.ts";
 import { loadSettings, type DevArgs, type Settings } from "./settings.ts";
 import { displayDirectory, functionsKept } from "../pages/dev.ts";
-import { absentGlobals, allowsEvalDuringStartup, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
+import { absentGlobals, allowsEvalDuringStartup, compatibilityFlags, autoRepliesToClose, blobsBinaryMessages, hasNodeGlobals, limitsCloseReason, populatesProcessEnv, type CompatSettings } from "../../runtime/compat.ts";
 import type { FoundModules } from "../bundle/additional-modules.ts";
 
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
@@ -302,6 +302,7 @@ export class DevSession {
     // workerd fills process.env with a worker's vars (JSON ones as text); the worker's
     // `process` shows only those, and node:process (the host's own) gets them too.
     const compat = compatOf(s);
+    const flagsOn = compatibilityFlags(compat);
     const processEnv: Record<string, string> = {};
     if (populatesProcessEnv(compat)) {
       for (const [name, value] of Object.entries(s.vars)) {
@@ -317,7 +318,8 @@ export class DevSession {
           // Bundles of this slot live under its own directory; an unbundled worker's modules are the project's.
           root: slot.bundler ? this.slotDir(slot) : path.dirname(s.main).startsWith(s.project.loaded.dir) ? s.project.loaded.dir : path.dirname(s.main),
           nodeGlobals: hasNodeGlobals(compat),
-          absentGlobals: absentGlobals(compat),
+          absentGlobals: absentGlobals(flagsOn),
+          compatibilityFlags: flagsOn,
           processEnv,
           evalAtStartup: allowsEvalDuringStartup(compat),
           webSockets: { autoReply: autoRepliesToClose(compat), limitReason: limitsCloseReason(compat), blobMessages: blobsBinaryMessages(compat) },
