@@ -1126,3 +1126,38 @@ for (const [date, flags] of [
   );
 }
 
+
+// A listener function's \`this\`: its target from 2025-08-01 (set_event_target_this), the global before; in a
+// service worker, wrangler's facade target from then; the global before. Bunflare always gave Bun's (the target).
+const LISTENER_THIS_MODULE = `export default {
+  fetch() {
+    const out = [];
+    const target = new EventTarget();
+    target.addEventListener("x", function () { out.push(this === target, this === globalThis); });
+    target.dispatchEvent(new Event("x"));
+    const controller = new AbortController();
+    controller.signal.addEventListener("abort", function () { out.push(this === controller.signal, this === globalThis); });
+    controller.abort();
+    return new Response(out.join(","));
+  },
+};
+`;
+const LISTENER_THIS_SCRIPT = `addEventListener("fetch", function (event) {
+  const target = new EventTarget();
+  let seen;
+  target.addEventListener("x", function () { seen = this === target; });
+  target.dispatchEvent(new Event("x"));
+  event.respondWith(new Response([this === globalThis, this instanceof EventTarget, seen].join(",")));
+});
+`;
+for (const date of ["2025-07-31", "2025-08-01"]) {
+  for (const [kind, source] of [["module", LISTENER_THIS_MODULE], ["service-worker", LISTENER_THIS_SCRIPT]] as const) {
+    cases.push(
+      devCase({
+        name: `runtime: a listener's this in a ${kind} worker at ${date} (set_event_target_this from 2025-08-01)`,
+        files: { "wrangler.toml": `name = "this"\nmain = "index.js"\ncompatibility_date = "${date}"\n`, "index.js": source },
+        requests: [{ path: "/" }],
+      }),
+    );
+  }
+}

@@ -41,11 +41,23 @@ function throwingListeners<T>(dispatch: () => T): T {
   return answer;
 }
 
+/**
+ * A listener function's `this`: its target with set_event_target_this (from 2025-08-01), else the
+ * global object as the worker sees it. Set by each worker that loads: the process's workers share
+ * this one EventTarget, so workers of one session with dates either side of the flag's all follow
+ * the last loaded.
+ */
+let listenerThis: object | undefined;
+
+export function setEventTargetThis(on: boolean, global: object): void {
+  listenerThis = on ? undefined : global;
+}
+
 /** A listener as workerd calls it: its exception stops the event, for the dispatching call to throw. */
 function guarded(listener: EventListener | EventListenerObject): EventListener {
   return function (this: EventTarget, event: Event) {
     try {
-      if (typeof listener === "function") listener.call(this, event);
+      if (typeof listener === "function") listener.call(listenerThis ?? this, event);
       else listener.handleEvent(event);
     } catch (error) {
       event.stopImmediatePropagation();

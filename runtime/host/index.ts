@@ -17,6 +17,7 @@ import { setPrintedMapper } from "./worker-console.ts";
 import { currentTrace, outsideTrace, traceWorker, type TraceItem } from "./tail.ts";
 import { isOwnFrame } from "./own-code.ts";
 import { SCRIPT_EVENTS, ScriptListeners, type ListenerArg } from "./service-worker.ts";
+import { setEventTargetThis } from "./event-handlers.ts";
 import { FixedLengthStream, IdentityTransformStream, knownLength } from "./identity-streams.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
@@ -356,7 +357,9 @@ export async function loadWorker(options: LoadOptions): Promise<LoadedWorker> {
     // A reload evaluates every module of the worker again, not only the one imported here.
     forgetUserModules(options.scope.root);
   }
-  loadingListeners = new ScriptListeners(self);
+  const targetAsThis = options.scope?.compatibilityFlags?.set_event_target_this ?? true;
+  setEventTargetThis(targetAsThis, self);
+  loadingListeners = new ScriptListeners(self, targetAsThis);
   let exports: Record<string, unknown>;
   let listeners: ScriptListeners;
   // Top-level code may generate code from strings where the runtime allows it at startup.

@@ -7,8 +7,7 @@
 // - A listener's exception ends the dispatch and fails the request (event-handlers.ts makes
 //   every EventTarget's dispatchEvent throw it).
 // - Listener objects (`handleEvent`), `once`, removeEventListener and stopImmediatePropagation
-//   work as on any EventTarget; a listener function sees the global object as `this`, as in
-//   the sloppy script workerd runs.
+//   work as on any EventTarget; a listener function's `this` follows set_event_target_this.
 import "./event-handlers.ts";
 
 /** The event types the runtime dispatches to a service-worker script (queue is module syntax only, but kept off the global too). */
@@ -25,8 +24,15 @@ export class ScriptListeners {
   private readonly target = new EventTarget();
   private readonly wrappers = new WeakMap<object, EventListener>();
   private warnedOfPromise = false;
-  /** `self`: the global object as the worker's code sees it, `this` for its listener functions. */
-  constructor(private readonly self: object) {}
+  /**
+   * `self`: the global object as the worker's code sees it. A listener function's `this` is the
+   * target the listeners are on with set_event_target_this (as wrangler's facade dispatches under
+   * workerd), else the global (what a sloppy script's function gets for none).
+   */
+  constructor(
+    private readonly self: object,
+    private readonly targetAsThis: boolean,
+  ) {}
 
   /** Whether the script added any: it is then a service worker (workerd decides by its exports, which a service worker has none of). */
   used = false;
@@ -68,7 +74,8 @@ export class ScriptListeners {
     let wrapper = this.wrappers.get(listener);
     if (!wrapper) {
       wrapper = (event: Event) => {
-        const result: unknown = typeof listener === "function" ? listener.call(this.self, event) : listener.handleEvent(event);
+        const result: unknown =
+          typeof listener === "function" ? listener.call(this.targetAsThis ? this.target : this.self, event) : listener.handleEvent(event);
         if (typeof (result as PromiseLike<unknown> | undefined)?.then !== "function") return;
         if (!this.warnedOfPromise) process.stderr.write(`${PROMISE_IGNORED}\n`);
         this.warnedOfPromise = true;
