@@ -1161,3 +1161,47 @@ for (const date of ["2025-07-31", "2025-08-01"]) {
     );
   }
 }
+
+// workerd's EventSource (bunflare had none): from a stream with EventSource.from(), and over fetch() from the
+// worker's own /sse; a response that is not an event stream fails it.
+const EVENT_SOURCE_WORKER = `const encode = (text) => new TextEncoder().encode(text);
+const EVENTS = "\\uFEFF: comment\\nretry: 500\\nid: 1\\ndata: first\\n\\nevent: custom\\ndata: a\\ndata:b\\r\\n\\r\\nid\\ndata: c\\rdata: d\\r\\rid: 7\\ndata: e\\n\\nevent: message\\ndata\\n\\ndata: unterminated";
+const collect = (source, ms) => new Promise((resolve) => {
+  const out = [];
+  const record = (e) => out.push([e.type, e.constructor.name, JSON.stringify(e.data), JSON.stringify(e.lastEventId), e.origin === null ? "no origin" : "origin", source.readyState].join(" "));
+  source.onopen = (e) => out.push("open " + source.readyState + " " + e.constructor.name);
+  source.onmessage = record;
+  source.addEventListener("custom", record);
+  source.onerror = (e) => out.push("error " + source.readyState + " " + e.constructor.name + " " + e.error);
+  setTimeout(() => { source.close(); out.push("closed " + source.readyState); resolve(out); }, ms);
+});
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/sse") {
+      // Ended: the source waits its retry time (a minute here) to connect again, and is closed before.
+      const events = EVENTS.replace("\\uFEFF", "").replace("retry: 500", "retry: 60000");
+      return new Response(new ReadableStream({ start(c) { c.enqueue(encode(events)); c.close(); } }), { headers: { "content-type": "text/event-stream; charset=utf-8" } });
+    }
+    if (url.pathname === "/plain") return new Response("data: x\\n\\n", { headers: { "content-type": "text/plain" } });
+    if (url.pathname === "/missing") return new Response("no", { status: 404, headers: { "content-type": "text/event-stream" } });
+    const out = ["statics " + [EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED, EventSource.length, typeof EventSource.from].join(",")];
+    try { new EventSource("not a url"); } catch (e) { out.push("bad url: " + e.constructor.name + " " + e.name + " " + e.message); }
+    const stream = new ReadableStream({ start(c) { c.enqueue(encode(EVENTS.replace("id: 7", "id: x\\u0000y"))); c.close(); } });
+    const fromStream = EventSource.from(stream);
+    out.push("from " + fromStream.readyState + " " + JSON.stringify(fromStream.url) + " " + fromStream.withCredentials, ...(await collect(fromStream, 100)));
+    const live = new EventSource(new URL("/sse", url).href);
+    out.push("live " + live.readyState + " " + (live.url === new URL("/sse", url).href) + " " + live.withCredentials, ...(await collect(live, 500)));
+    for (const path of ["/plain", "/missing"]) out.push(path, ...(await collect(new EventSource(new URL(path, url).href), 300)));
+    return new Response(out.join("\\n"));
+  },
+};
+`;
+
+cases.push(
+  devCase({
+    name: "runtime: EventSource from a stream and over fetch(): fields, ids, event types, open and error events, a wrong answer",
+    files: { "wrangler.toml": 'name = "events"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": EVENT_SOURCE_WORKER },
+    requests: [{ path: "/" }],
+  }),
+);

@@ -19,6 +19,7 @@ import { isOwnFrame } from "./own-code.ts";
 import { SCRIPT_EVENTS, ScriptListeners, type ListenerArg } from "./service-worker.ts";
 import { setEventTargetThis } from "./event-handlers.ts";
 import { FixedLengthStream, IdentityTransformStream, knownLength } from "./identity-streams.ts";
+import { EventSource } from "./event-source.ts";
 import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
@@ -106,9 +107,9 @@ export function installRuntimeGlobals(): void {
   Object.defineProperty(globalThis.navigator, "userAgent", { value: "Cloudflare-Workers", configurable: true });
   // workerd gives a worker one thread, whatever the machine has.
   Object.defineProperty(globalThis.navigator, "hardwareConcurrency", { value: 1, configurable: true });
-  // workerd's byte streams Bun lacks.
-  for (const stream of [IdentityTransformStream, FixedLengthStream]) {
-    Object.defineProperty(globalThis, stream.name, { value: stream, writable: true, configurable: true, enumerable: false });
+  // workerd's classes Bun lacks.
+  for (const missing of [IdentityTransformStream, FixedLengthStream, EventSource]) {
+    Object.defineProperty(globalThis, missing.name, { value: missing, writable: true, configurable: true, enumerable: false });
   }
   // Service-worker syntax registers its handlers at import time: they go to the loading worker's own target.
   const add = globalThis.addEventListener.bind(globalThis);
