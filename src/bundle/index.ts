@@ -52,6 +52,23 @@ export interface BundleOptions {
   cacheDir?: string;
   /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
   onWarning?: (message: string) => void;
+  /** `iife` for a service worker's upload, as wrangler bundles one (dev runs every worker as ESM). */
+  format?: "esm" | "iife";
+  /**
+   * The upload's way with text, data and wasm imports (deploy, not dev): each file is a module
+   * of its own, named `./<sha1>-<basename>` (the specifier with `preserveFileNames`), pushed here
+   * and imported by that name (a service worker's as a global of the name's characters); one
+   * `find_additional_modules` found keeps its specifier. Dev inlines them instead.
+   */
+  collectModules?: CollectedModule[];
+  preserveFileNames?: boolean;
+}
+
+/** A text, data or wasm module the upload carries beside the bundle. */
+export interface CollectedModule {
+  name: string;
+  file: string;
+  type: "Text" | "Data" | "CompiledWasm";
 }
 
 export type BuildOutcome =
@@ -175,6 +192,25 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     return found;
   };
 
+  // Files `find_additional_modules` found (any rule's): an upload imports them by their own name.
+  let found = new Set<string>();
+  const collect = (specifier: string, file: string, type: CollectedModule["type"], resolveDir: string): esbuild.OnResolveResult => {
+    const modules = options.collectModules!;
+    const iife = options.format === "iife";
+    if (!iife && found.has(path.join(resolveDir, specifier))) return { path: specifier, external: true };
+    const hash = new Bun.CryptoHasher("sha1").update(readFileSync(file)).digest("hex");
+    const name = options.preserveFileNames ? specifier : `./${hash}-${path.basename(specifier)}`;
+    modules.push({ name, file, type });
+    // The namespace is wrangler's (a service worker's bundle names it in a comment).
+    const namespace = `wrangler-module-${type}`;
+    return iife ? { path: name, namespace, watchFiles: [file] } : { path: name, external: true, namespace, watchFiles: [file] };
+  };
+
+  const uploadGlobal = (args: esbuild.OnLoadArgs): esbuild.OnLoadResult => ({
+    contents: `export default ${args.path.replace(/[^a-zA-Z0-9_$]/g, "_")};`,
+    loader: "js",
+  });
+
   const plugin: esbuild.Plugin = {
     name: "bunflare",
     setup(build) {
@@ -219,8 +255,15 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
           pluginData: "bunflare-rule",
         });
         if (resolved.errors.length) return { errors: resolved.errors };
+        if (options.collectModules) return collect(specifier, resolved.path, rule.type, args.resolveDir);
         return { path: resolved.path, namespace: "bunflare-module", pluginData: rule.type, watchFiles: [resolved.path] };
       });
+      // A service worker's upload: the module is a global the form binds by this name.
+      if (options.format === "iife") {
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-Text" }, uploadGlobal);
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-Data" }, uploadGlobal);
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-CompiledWasm" }, uploadGlobal);
+      }
       // As wrangler: an import a removed rule matches (and no rule before it) fails the build.
       for (const rule of parseRules(options.rules).removed) {
         for (const glob of rule.globs) {
@@ -232,6 +275,18 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         loader: "js",
         watchFiles: [args.path],
       }));
+      if (options.collectModules) {
+        build.onStart(async () => {
+          options.collectModules!.length = 0;
+          if (!base) return;
+          const { findAdditionalModules } = await import("./additional-modules.ts");
+          try {
+            found = new Set(findAdditionalModules(options.additionalModules!, options.entry, options.rules).modules.map((module) => module.file));
+          } catch {
+            // A file only a removed rule matches: the hook below reports it.
+          }
+        });
+      }
       if (base) {
         const removed = parseRules(options.rules).removed.length > 0;
         build.onStart(async () => {
@@ -267,7 +322,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     write: false,
     outdir: path.join(buildDir("n"), withinBuild),
     entryNames: "worker",
-    format: "esm",
+    format: options.format ?? "esm",
     target: "es2022",
     platform: target.platform,
     mainFields: ["browser", "module", "main"],

@@ -1,7 +1,8 @@
 // `bunflare build` (wrangler's hidden alias for `deploy --dry-run --outdir=dist`) and
 // `bunflare check startup`: the startup phase of the bundle dev runs, profiled by
 // Bun's CPU profiler (wrangler profiles workerd; the profile format is the same).
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileErrorReason } from "./shared/files.ts";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
@@ -47,10 +48,13 @@ const startup = defineCommand<StartupArgs>({
     if (args.workerBundle) {
       bundle = path.resolve(args.workerBundle);
       if (!existsSync(bundle)) throw new UserError(`The worker bundle "${args.workerBundle}" does not exist.`);
+      // The upload `deploy --outfile` writes (multipart form data): its modules laid out in a directory.
+      const unpacked = await unpackUpload(bundle);
+      if (unpacked) ({ main: bundle, dispose } = unpacked);
     } else {
       log.info("├ Building your Worker");
       const extra = (args.args ?? "").split(/\s+/).filter(Boolean);
-      const built = await buildWorker({ ...args, "no-bundle": extra.includes("--no-bundle") ? true : undefined }, "deploy");
+      const built = await buildWorker({ ...args, "no-bundle": extra.includes("--no-bundle") ? true : undefined }, "deploy", { upload: false });
       bundle = built.file;
       dispose = built.dispose;
       log.info("│ Worker Built! 🎉\n│");
@@ -95,6 +99,30 @@ const startup = defineCommand<StartupArgs>({
     }
   },
 });
+
+/** The modules of an upload form (wrangler's `--outfile`), written to a temporary directory; undefined for a plain script. */
+async function unpackUpload(file: string): Promise<{ main: string; dispose: () => void } | undefined> {
+  const bytes = readFileSync(file);
+  const boundary = /^--(\S+)\r\n/.exec(bytes.subarray(0, 200).toString("latin1"))?.[1];
+  if (!boundary) return undefined;
+  let form: { get(name: string): unknown; entries(): IterableIterator<[string, string | Blob]> };
+  try {
+    form = (await new Response(bytes, { headers: { "content-type": `multipart/form-data; boundary=${boundary}` } }).formData()) as unknown as typeof form;
+  } catch {
+    return undefined;
+  }
+  const metadata = JSON.parse(String(form.get("metadata") ?? "{}")) as { main_module?: string; body_part?: string };
+  const mainName = metadata.main_module ?? metadata.body_part;
+  if (!mainName) throw new UserError(`The worker bundle "${file}" names no main module in its metadata.`);
+  const dir = mkdtempSync(path.join(tmpdir(), "bunflare-startup-"));
+  for (const [name, value] of form.entries()) {
+    if (name === "metadata" || typeof value === "string") continue;
+    const target = path.join(dir, name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, new Uint8Array(await value.arrayBuffer()));
+  }
+  return { main: path.join(dir, mainName), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export const check = defineCommand({
   command: "check",
