@@ -62,6 +62,8 @@ export interface BundleOptions {
    */
   collectModules?: CollectedModule[];
   preserveFileNames?: boolean;
+  /** Imports left out of the bundle (`pages functions build --external`). */
+  external?: string[];
 }
 
 /** A text, data or wasm module the upload carries beside the bundle. */
@@ -72,7 +74,7 @@ export interface CollectedModule {
 }
 
 export type BuildOutcome =
-  | { ok: true; file: string; map: string; inputs: string[] }
+  | { ok: true; file: string; map: string; inputs: string[]; metafile?: esbuild.Metafile }
   | { ok: false; message: string; inputs: string[] };
 
 export interface Bundler {
@@ -339,6 +341,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     jsxFactory: options.jsxFactory,
     jsxFragment: options.jsxFragment,
     loader: { ".js": "jsx", ".mjs": "jsx", ".cjs": "jsx" },
+    external: options.external?.length ? options.external : undefined,
   };
 
   // The plugin's work as flags: cloudflare:* external (three of them as bunflare's
@@ -355,7 +358,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         "cloudflare:email": EMAIL_MODULE,
         ...Object.fromEntries(builtins.map((name) => [name, `node:${name}`])),
       },
-      external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*"],
+      external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*", ...(options.external ?? [])],
     });
   const assetFilter = assetRulesFilter(effectiveRules(options.rules));
   /** Whether the plugin would have left every import of this build to esbuild, as the flags did. */
@@ -437,7 +440,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       timer.unref();
       unsaved = save;
     }
-    return { ok: true, file, map, inputs };
+    return { ok: true, file, map, inputs, metafile: meta };
   };
 
   // The same flags for a build on esbuild's service: it answers with the files instead of writing them.
@@ -474,7 +477,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       if (target === `${file}.map`) map = new TextDecoder().decode(output.contents);
       else mkdirSync(path.dirname(target), { recursive: true }), writeFileSync(target, output.contents);
     }
-    return { ok: true, file, map, inputs: inputsOf(meta) };
+    return { ok: true, file, map, inputs: inputsOf(meta), metafile: meta };
   };
   /** A build on the running service if there is one (or `warm`: started now), else by the binary; undefined when the JS API must build. */
   const buildFast = (bin: string, signal?: AbortSignal, warm = false): Promise<BuildOutcome | undefined> => {
@@ -526,7 +529,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
           copyFileSync(path.join(base!, relative), target);
         }
         const inputs = [...inputsOf(result.metafile), ...[...additional].map((r) => path.join(base!, r))];
-        return { ok: true, file, map, inputs };
+        return { ok: true, file, map, inputs, metafile: result.metafile };
       } catch (error) {
         const failure = error as esbuild.BuildFailure;
         if (!Array.isArray(failure.errors)) throw error;

@@ -106,8 +106,13 @@ const object = (value: unknown): Entry | undefined => (value && typeof value ===
  * each type's entries in config order, with the API's field names. A dry run's KV namespace,
  * R2 bucket or D1 database without an id goes as `inherit`, as wrangler sends it.
  */
-export function metadataBindings(config: WorkerConfig, cliVars: Record<string, string>): Entry[] {
+export function metadataBindings(config: WorkerConfig, cliVars: Record<string, string>, { pages = false } = {}): Entry[] {
   const out: Entry[] = [];
+  // A Pages project's Worker takes none of the Workers-only kinds.
+  if (pages) {
+    config = { ...config, send_email: undefined, dispatch_namespaces: undefined, logfwdr: undefined, unsafe: undefined, pipelines: undefined, unsafe_hello_world: undefined };
+    config.assets = undefined;
+  }
   // Vars (config, then --var replacing one of the same name in place): strings are plain text, anything else JSON.
   const vars = new Map<string, unknown>(Object.entries(config.vars ?? {}));
   for (const [name, value] of Object.entries(cliVars)) vars.set(name, value);
@@ -234,6 +239,28 @@ function placementOf(config: WorkerConfig): Entry | undefined {
   if (hint || placement.mode === "smart") return { mode: "smart", hint };
   for (const key of ["region", "host", "hostname"]) if (placement[key]) return { mode: "targeted", [key]: placement[key] };
   return undefined;
+}
+
+/**
+ * The upload `pages functions build` writes (`_worker.bundle`, or --outfile): the main module and
+ * its modules; the metadata names the main module and, only when a Pages config was read
+ * (--project-directory with --build-metadata-path), its bindings, compatibility settings,
+ * placement and limits.
+ */
+export function pagesUploadForm(main: UploadModule, modules: UploadModule[], config?: WorkerConfig): UploadForm {
+  const form = new UploadForm();
+  const placement = config ? placementOf(config) : undefined;
+  const metadata: Entry = {
+    main_module: main.name,
+    ...(config ? { bindings: metadataBindings(config, {}, { pages: true }) } : {}),
+    ...(config?.compatibility_date ? { compatibility_date: config.compatibility_date } : {}),
+    ...(config ? { compatibility_flags: config.compatibility_flags ?? [] } : {}),
+    ...(placement ? { placement } : {}),
+    ...(config?.limits ? { limits: config.limits } : {}),
+  };
+  form.set({ name: "metadata", value: JSON.stringify(metadata) });
+  for (const module of [main, ...modules]) form.setFile(module.name, module.content, module.name, MODULE_MIME_TYPES[module.type]);
+  return form;
 }
 
 /** The upload as wrangler's dry run builds it: the metadata part, then the main module, the others and any source maps. */

@@ -338,7 +338,7 @@ function uploadedBody(code: string, map: string | undefined, name: string): stri
  * with `sourceRoot` the flag as given: the sources relative to the out directory, each
  * one's text beside it (null where there is no file), in esbuild's layout and key order.
  */
-function outdirMap(map: string, builtFile: string, outdir: string, given: string): string {
+export function outdirMap(map: string, builtFile: string, outdir: string, given: string): string {
   const { version, sources, mappings, names, sourceRoot: _root, sourcesContent: _content, ...rest } = JSON.parse(map) as Record<string, unknown> & { sources: string[] };
   // A text or data module bunflare inlines (wrangler uploads it beside the bundle) is its plugin's
   // namespace and the file's absolute path: named as the file.
