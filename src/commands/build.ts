@@ -40,7 +40,6 @@ const startup = defineCommand<StartupArgs>({
     args: { describe: "Additional arguments passed to `wrangler deploy` or `wrangler pages functions build` e.g. `--no-bundle`", type: "string" },
   },
   async handler(args) {
-    if (args.pages) throw new UserError("`check startup --pages` needs Pages Functions, which bunflare does not build: use wrangler for it.");
     printBanner();
     log.warn("🚧 `wrangler check startup` is an alpha command. Please report any issues to https://github.com/bunflare/bunflare/issues");
     let bundle: string;
@@ -51,6 +50,32 @@ const startup = defineCommand<StartupArgs>({
       // The upload `deploy --outfile` writes (multipart form data): its modules laid out in a directory.
       const unpacked = await unpackUpload(bundle);
       if (unpacked) ({ main: bundle, dispose } = unpacked);
+    } else if (args.pages) {
+      // As wrangler: `pages functions build` (with --args) to an upload, then its modules profiled.
+      log.info("│ Pages project detected\n│");
+      log.info("├ Building your Worker");
+      const extra = (args.args ?? "").split(/\s+/).filter(Boolean);
+      const dir = mkdtempSync(path.join(tmpdir(), "bunflare-startup-pages-"));
+      const upload = path.join(dir, "worker.bundle");
+      try {
+        const { pagesFunctionsBuild } = await import("../pages/build.ts");
+        const directory = extra.find((word) => !word.startsWith("-")) ?? "functions";
+        await pagesFunctionsBuild(
+          { directory, outfile: upload, minify: extra.includes("--minify"), sourcemap: false, "fallback-service": "ASSETS", watch: false, plugin: false },
+          { quiet: true },
+        );
+        const unpacked = await unpackUpload(upload);
+        if (!unpacked) throw new UserError("The Pages Functions build wrote no upload.");
+        bundle = unpacked.main;
+        dispose = () => {
+          unpacked.dispose();
+          rmSync(dir, { recursive: true, force: true });
+        };
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+      log.info("│ Worker Built! 🎉\n│");
     } else {
       log.info("├ Building your Worker");
       const extra = (args.args ?? "").split(/\s+/).filter(Boolean);

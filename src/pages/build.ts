@@ -132,8 +132,9 @@ async function pagesConfig(args: PagesBuildArgs) {
   };
 }
 
-export async function pagesFunctionsBuild(args: PagesBuildArgs): Promise<void> {
-  printBanner();
+/** `quiet`: no banner nor success line (`check startup --pages` builds this way). */
+export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false } = {}): Promise<void> {
+  if (!quiet) printBanner();
   if (args["node-compat"]) {
     throw new UserError(
       "The --node-compat flag is no longer supported as of Wrangler v4. Instead, use the `nodejs_compat` compatibility flag. This includes the functionality from legacy `node_compat` polyfills and natively implemented Node.js APIs. See https://developers.cloudflare.com/workers/runtime-apis/nodejs for more information.",
@@ -212,10 +213,10 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs): Promise<void> {
         if (routes.length === 0) throw new UserError(`No routes found when building Functions directory: ${directory}`, EXIT_CODE_FUNCTIONS_NO_ROUTES);
         if (args["output-routes-path"]) {
           const { version } = await import("../log.ts");
-          writeFileSync(args["output-routes-path"], JSON.stringify(routesSpec(routes, version), null, 2));
+          writeOutput(args["output-routes-path"], JSON.stringify(routesSpec(routes, version), null, 2));
         }
         if (args["output-config-path"]) {
-          writeFileSync(args["output-config-path"], JSON.stringify({ routes: routes.map(configRoute), baseURL: "/" }, null, 2));
+          writeOutput(args["output-config-path"], JSON.stringify({ routes: routes.map(configRoute), baseURL: "/" }, null, 2));
         }
         entry = path.join(work, "entry", args.plugin ? "pagesPluginEntry.mjs" : "pagesFunctionsEntry.mjs");
         mkdirSync(path.dirname(entry), { recursive: true });
@@ -280,15 +281,15 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs): Promise<void> {
       // temporary directory; a plugin's is not written, as wrangler's is not).
       if (args.metafile && built.metafile && !args.plugin) {
         const target = typeof args.metafile === "string" && args.metafile ? path.resolve(args.metafile) : outdir ? path.join(outdir, "bundle-meta.json") : undefined;
-        if (target) writeFileSync(target, JSON.stringify(built.metafile, null, 2));
+        if (target) writeOutput(target, JSON.stringify(built.metafile, null, 2));
       }
       if (args["build-metadata-path"] && config && args["project-directory"]) {
-        writeFileSync(
+        writeOutput(
           args["build-metadata-path"],
           JSON.stringify({ wrangler_config_hash: config.hash, build_output_directory: path.relative(path.resolve(args["project-directory"]), config.outputDir) }),
         );
       }
-      log.info("✨ Compiled Worker successfully");
+      if (!quiet) log.info("✨ Compiled Worker successfully");
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -327,6 +328,12 @@ async function watchAndRebuild(dir: string, build: () => Promise<void>, ignored:
     }, 50);
   });
   return new Promise<never>(() => {});
+}
+
+/** One of the files the flags name, its directory made first (wrangler fails on a missing one, after saying it compiled). */
+function writeOutput(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
 }
 
 /** A `_worker.js` directory's entry: its `index.js`. */
