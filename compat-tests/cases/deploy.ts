@@ -402,6 +402,17 @@ export const cases: CompatCase[] = [
     ],
   })),
   {
+    // Without nodejs_compat a node:* import is warned about (notes laid out under the first line, the
+    // importer in blue) and kept in the upload as wrangler keeps it; bunflare's bundle had a stub that throws.
+    name: "deploy: --dry-run --outfile: a node:* import without nodejs_compat is warned about and kept",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'import { Buffer } from "node:buffer";\nexport default { fetch() { return new Response(Buffer.from("x").toString("hex")); } };\n',
+    },
+    normalize: formBoundary,
+    steps: [{ args: ["deploy", "--dry-run", "--outfile", "worker.bundle"], files: ["worker.bundle"] }],
+  },
+  {
     // With upload_source_maps the map goes up too: one line, the sources relative to the project, their text.
     name: "deploy: --dry-run --outfile with upload_source_maps: the source map is a part of its own",
     files: {

@@ -20,7 +20,8 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import type { ModuleSearch } from "./additional-modules.ts";
 import { UserError } from "../errors.ts";
-import { boxColours } from "../log.ts";
+import { boxColours, layoutNotes } from "../log.ts";
+import { blue } from "../colors.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 import { cacheEntry, loadBuild, saveBuild } from "./cache.ts";
@@ -228,6 +229,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         const importers = warned.get(args.path) ?? new Set<string>();
         importers.add(path.relative(options.projectDir, args.importer));
         warned.set(args.path, importers);
+        // An upload keeps the import, as wrangler's does (the runtime refuses it at deploy).
+        if (options.collectModules) return { path: args.path, external: true };
         // The Workers runtime has no such module without nodejs_compat: loading fails.
         return { path: args.path, namespace: "bunflare-missing" };
       });
@@ -309,10 +312,13 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // Printed after each build, failed or not (here rather than in an onEnd hook: one round trip less).
   const warnMissingBuiltins = () => {
     for (const [name, importers] of warned) {
+      // Laid out as wrangler's logger lays it out (notes under the first line), each importer in blue.
       options.onWarning?.(
-        `The package "${name}" wasn't found on the file system but is built into node.\n` +
-          `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
-          [...importers].map((importer) => ` - ${importer}`).join("\n"),
+        layoutNotes(
+          `The package "${name}" wasn't found on the file system but is built into node.\n` +
+            `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
+            [...importers].map((importer) => ` - ${blue(importer)}`).join("\n"),
+        ),
       );
     }
   };

@@ -10,6 +10,8 @@ import path from "node:path";
 import { UserError } from "../errors.ts";
 import { layoutNotes, log, printBanner } from "../log.ts";
 import type { FunctionsRoute } from "./functions.ts";
+import type { ModuleRule } from "../config/types.ts";
+import type { ModuleType } from "../bundle/upload-form.ts";
 
 export interface PagesBuildArgs {
   directory: string;
@@ -32,6 +34,9 @@ export interface PagesBuildArgs {
   external?: string[];
   metafile?: string | boolean;
 }
+
+/** The modules of a `_worker.js` directory, as wrangler finds them. */
+const WORKER_DIR_RULES: ModuleRule[] = [{ type: "ESModule", globs: ["**/*.js", "**/*.mjs"] }];
 
 /** wrangler's exit codes for a Functions directory without routes, and for nothing to build at all. */
 export const EXIT_CODE_FUNCTIONS_NO_ROUTES = 156;
@@ -227,6 +232,18 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
       const { nodeCompatOf } = await import("../bundle/options.ts");
       const { WORKERS_MODULE } = await import("../bundle/index.ts");
       const collected: import("../bundle/index.ts").CollectedModule[] = [];
+      // A `_worker.js` directory: its other JavaScript files are modules of their own, listed as wrangler lists them.
+      const workerDir = workerScript && statSync(workerScript).isDirectory() ? workerScript : undefined;
+      let found: { name: string; file: string; type: ModuleType }[] = [];
+      const search = workerDir ? { root: workerDir, stateDir: path.join(workerDir, ".wrangler") } : undefined;
+      if (search) {
+        const { additionalModulesTable, findAdditionalModules } = await import("../bundle/additional-modules.ts");
+        const result = findAdditionalModules(search, entry, WORKER_DIR_RULES);
+        for (const warning of result.warnings) log.warn(warning);
+        const table = additionalModulesTable(result.modules);
+        if (table) log.info(table);
+        found = result.modules.map(({ name, file, type }) => ({ name, file, type: type as ModuleType }));
+      }
       const bundler = await createBundler({
         entry,
         projectDir,
@@ -235,6 +252,7 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
         nodeCompat: nodeCompatOf(flags),
         collectModules: collected,
         external: args.external?.map(String),
+        ...(search ? { rules: WORKER_DIR_RULES, additionalModules: search } : {}),
         onWarning: (message) => log.warn(message),
       });
       const built = await bundler.build();
@@ -243,14 +261,17 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
       // Dev points `cloudflare:workers` at bunflare's module; the output names the runtime's.
       let code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
       const types = { Text: "text", Data: "buffer", CompiledWasm: "compiled-wasm" } as const;
-      const modules = collected.map((module) => ({ name: module.name, file: module.file, type: types[module.type] }));
+      const modules = [...found];
+      for (const module of collected) {
+        if (!modules.some(({ name }) => name === module.name)) modules.push({ name: module.name, file: module.file, type: types[module.type] });
+      }
 
       if (outdir) {
         mkdirSync(outdir, { recursive: true });
         // Functions and plugins are `index.js`; a `_worker.js` keeps its name (a directory's `index.js` its own).
         const outName = workerScript ? path.basename(entry) : "index.js";
         if (args.sourcemap) {
-          code = `${code.trimEnd()}\n//# sourceMappingURL=${outName}.map\n`;
+          code = withMapComment(code, `${outName}.map`);
           // As esbuild writes it there (wrangler's sourceRoot is the directory, absolute).
           const { outdirMap } = await import("../commands/deploy.ts");
           writeFileSync(path.join(outdir, `${outName}.map`), outdirMap(built.map, built.file, outdir, outdir));
@@ -266,8 +287,9 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
           writeFileSync(outfile, `export { default } from './${path.relative(path.dirname(outfile), path.join(outdir, "index.js"))}'`);
         }
       } else if (outfile) {
-        const name = `functionsWorker-${Math.random()}.js`;
-        if (args.sourcemap) code = `${code.trimEnd()}\n//# sourceMappingURL=${name}.map\n`;
+        // Named as wrangler names its temporary output (a `_worker.js` directory's differently).
+        const name = workerDir ? `bundledWorker-${Math.random()}.mjs` : `functionsWorker-${Math.random()}.js`;
+        if (args.sourcemap) code = withMapComment(code, `${name}.map`);
         const { pagesUploadForm } = await import("../bundle/upload-form.ts");
         const form = pagesUploadForm(
           { name, content: code, type: "esm" },
@@ -328,6 +350,12 @@ async function watchAndRebuild(dir: string, build: () => Promise<void>, ignored:
     }, 50);
   });
   return new Promise<never>(() => {});
+}
+
+/** The bundle ending with the comment naming its map. */
+function withMapComment(code: string, map: string): string {
+  // Joined rather than one template: Bun's CLI bundle would print the comment at the start of a line, where Bun takes it for the bundle's own source map.
+  return [code.trimEnd(), `//# sourceMappingURL=${map}`, ""].join("\n");
 }
 
 /** One of the files the flags name, its directory made first (wrangler fails on a missing one, after saying it compiled). */
