@@ -413,6 +413,17 @@ export const cases: CompatCase[] = [
     steps: [{ args: ["deploy", "--dry-run", "--outfile", "worker.bundle"], files: ["worker.bundle"] }],
   },
   {
+    // Bunflare accepted --metafile and wrote nothing. esbuild's metafile goes into --outdir (bundle-meta.json)
+    // or to the path given; its text names each tool's own files, so only where it goes is compared.
+    name: "deploy: --dry-run --metafile writes esbuild's metafile into --outdir, or to the path given",
+    files: { "wrangler.toml": 'name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n', "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' },
+    steps: [
+      { args: ["deploy", "--dry-run", "--outdir", "out", "--metafile"] },
+      { args: ["deploy", "--dry-run", "--metafile", "meta.json"] },
+      { shell: `test "$(ls out | tr '\\n' ' ')" = "README.md bundle-meta.json index.js index.js.map " && grep -q '"inputs"' out/bundle-meta.json && grep -q '"outputs"' meta.json`, args: [] },
+    ],
+  },
+  {
     // With upload_source_maps the map goes up too: one line, the sources relative to the project, their text.
     name: "deploy: --dry-run --outfile with upload_source_maps: the source map is a part of its own",
     files: {

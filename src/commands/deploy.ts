@@ -42,6 +42,7 @@ export interface DeployArgs extends GlobalArgs, BuildFlags {
   message?: string;
   "preview-alias"?: string;
   "upload-source-maps"?: boolean;
+  metafile?: string | boolean;
 }
 
 const str = (describe: string): Options => ({ describe, type: "string", requiresArg: true });
@@ -88,6 +89,8 @@ export interface BuiltWorker {
   modules: { name: string; file: string; type: ModuleType }[];
   /** A service worker (no exports): one body part, bundled as an IIFE. */
   serviceWorker: boolean;
+  /** esbuild's metafile of the bundle (`--metafile`). */
+  metafile?: unknown;
   /** The assets directory, checked to exist. */
   assets?: string;
   dispose(): void;
@@ -176,7 +179,7 @@ export async function buildWorker(args: DeployArgs, command: string, { upload = 
     const { WORKERS_MODULE } = await import("../bundle/index.ts");
     const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
     checkExports(config, code, main);
-    return { loaded, main, code, file: built.file, bundled: true, map: built.map, modules, serviceWorker, assets, dispose };
+    return { loaded, main, code, file: built.file, bundled: true, map: built.map, metafile: built.metafile, modules, serviceWorker, assets, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -239,6 +242,14 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
         path.join(outdir, "README.md"),
         `This folder contains the built output assets for the worker "${config.name}" generated at ${new Date().toISOString()}.`,
       );
+    }
+    // esbuild's metafile: at the path given, else in --outdir beside the bundle (without either, wrangler writes it to its temporary directory).
+    if (args.metafile && built.metafile) {
+      const target = typeof args.metafile === "string" && args.metafile ? path.resolve(args.metafile) : outdir ? path.join(built.bundled ? path.resolve(built.loaded.userDir, args.outdir!) : outdir, "bundle-meta.json") : undefined;
+      if (target) {
+        makeDir(path.dirname(target), "--metafile", String(args.metafile));
+        writeFileSync(target, JSON.stringify(built.metafile, null, 2));
+      }
     }
     if (args.outfile) {
       // The upload itself, as wrangler writes it: multipart form data, the metadata then each module.
@@ -455,6 +466,7 @@ export const deploy = defineCommand<DeployArgs>({
       describe:
         "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.",
       type: "string",
+      coerce: (value: unknown) => (value ? value : true),
     },
     "keep-vars": bool(
       "When not used (or set to false), Wrangler will delete all vars before setting those found in the Wrangler configuration.\n" +
