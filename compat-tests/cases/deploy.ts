@@ -424,6 +424,25 @@ export const cases: CompatCase[] = [
     ],
   },
   {
+    // Bunflare ignored --secrets-file. Wrangler lists its secrets as hidden variables and uploads them
+    // as secret_text bindings, keeping the deployment's other secrets; a bad file is refused.
+    name: "deploy: --dry-run --outfile --secrets-file: secret_text bindings, shown hidden; a bad file is refused",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "x"\n',
+      "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+      "secrets.json": '{"S1":"v1","S2":"v2"}',
+      "secrets.env": "S3=v3\n",
+      "bad.json": '{"S":1}',
+    },
+    normalize: formBoundary,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "a.bundle", "--secrets-file", "secrets.json"], files: ["a.bundle"] },
+      { args: ["versions", "upload", "--dry-run", "--outfile", "b.bundle", "--secrets-file", "secrets.env"], files: ["b.bundle"] },
+      { args: ["deploy", "--dry-run", "--secrets-file", "bad.json"] },
+      { args: ["deploy", "--dry-run", "--secrets-file", "nope.json"] },
+    ],
+  },
+  {
     // With upload_source_maps the map goes up too: one line, the sources relative to the project, their text.
     name: "deploy: --dry-run --outfile with upload_source_maps: the source map is a part of its own",
     files: {

@@ -85,6 +85,8 @@ export interface UploadSpec {
   config: WorkerConfig;
   /** `--var` values, over the config's vars (plain text, as wrangler sends them). */
   cliVars: Record<string, string>;
+  /** `--secrets-file` values (secret text; the previous deployment's other secrets are kept). */
+  secrets?: Record<string, string>;
   main: UploadModule;
   modules: UploadModule[];
   /** Source maps to upload (`upload_source_maps`): name and JSON text. */
@@ -106,7 +108,7 @@ const object = (value: unknown): Entry | undefined => (value && typeof value ===
  * each type's entries in config order, with the API's field names. A dry run's KV namespace,
  * R2 bucket or D1 database without an id goes as `inherit`, as wrangler sends it.
  */
-export function metadataBindings(config: WorkerConfig, cliVars: Record<string, string>, { pages = false } = {}): Entry[] {
+export function metadataBindings(config: WorkerConfig, cliVars: Record<string, string>, { pages = false, secrets = {} as Record<string, string> } = {}): Entry[] {
   const out: Entry[] = [];
   // A Pages project's Worker takes none of the Workers-only kinds.
   if (pages) {
@@ -116,14 +118,17 @@ export function metadataBindings(config: WorkerConfig, cliVars: Record<string, s
   // Vars (config, then --var replacing one of the same name in place): strings are plain text, anything else JSON.
   const vars = new Map<string, unknown>(Object.entries(config.vars ?? {}));
   for (const [name, value] of Object.entries(cliVars)) vars.set(name, value);
+  // A secret (--secrets-file) replaces a var of its name.
+  for (const name of Object.keys(secrets)) vars.delete(name);
   // Required secrets no binding provides are inherited from the deployed Worker.
-  const secrets = object(config.secrets);
-  const taken = new Set<string>(vars.keys());
-  for (const name of Array.isArray(secrets?.required) ? (secrets.required as string[]) : []) {
+  const secretsConfig = object(config.secrets);
+  const taken = new Set<string>([...vars.keys(), ...Object.keys(secrets)]);
+  for (const name of Array.isArray(secretsConfig?.required) ? (secretsConfig.required as string[]) : []) {
     if (!taken.has(name)) out.push({ name, type: "inherit" });
   }
   for (const [name, value] of vars) if (typeof value === "string") out.push({ name, type: "plain_text", text: value });
   for (const [name, value] of vars) if (typeof value !== "string") out.push({ name, type: "json", json: value });
+  for (const [name, value] of Object.entries(secrets)) out.push({ name, type: "secret_text", text: value });
   const inherit = (name: unknown) => out.push({ name, type: "inherit" });
   for (const kv of list(config.kv_namespaces)) {
     if (kv.id === undefined) inherit(kv.binding);
@@ -267,7 +272,7 @@ export function pagesUploadForm(main: UploadModule, modules: UploadModule[], con
 export function uploadForm(spec: UploadSpec): UploadForm {
   const { config, main, command } = spec;
   const form = new UploadForm();
-  const bindings = metadataBindings(config, spec.cliVars);
+  const bindings = metadataBindings(config, spec.cliVars, { secrets: spec.secrets });
   let modules = [...spec.modules];
   // A service worker (one body part) takes its text, data and wasm modules as bindings of their own.
   if (main.type === "commonjs") {
@@ -282,7 +287,7 @@ export function uploadForm(spec: UploadSpec): UploadForm {
   }
   const deploy = command === "deploy";
   const keepVars = Boolean(spec.keepVars);
-  const keepSecrets = deploy ? keepVars : true;
+  const keepSecrets = deploy ? keepVars || spec.secrets !== undefined : true;
   const keep = [...(keepVars ? ["plain_text", "json"] : []), ...(keepSecrets ? ["secret_text", "secret_key"] : [])];
   const unsafeMetadata = object(object(config.unsafe)?.metadata);
   const annotations = deploy

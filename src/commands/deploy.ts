@@ -43,6 +43,7 @@ export interface DeployArgs extends GlobalArgs, BuildFlags {
   "preview-alias"?: string;
   "upload-source-maps"?: boolean;
   metafile?: string | boolean;
+  "secrets-file"?: string;
 }
 
 const str = (describe: string): Options => ({ describe, type: "string", requiresArg: true });
@@ -203,6 +204,8 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     // Only deploy's dry run reads the assets (versions upload's does not look at them).
     if (built.assets && command === "deploy") readAssets(built.assets);
     // A bundle is `<entry>.js`; an unbundled entry keeps its own name.
+    // Read before the size line, as wrangler reads it.
+    const secrets = args["secrets-file"] === undefined ? undefined : readSecretsFile(args["secrets-file"]);
     const name = built.bundled ? `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js` : path.basename(built.main);
     const body = uploadedBody(code, map, name);
     // The modules before the entry, as wrangler counts them (the gzip size depends on the order).
@@ -211,9 +214,9 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const gzip = gzipSync(Buffer.concat(contents)).length;
     log.info(`Total Upload: ${green(`${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`)}`);
     const cliVars = keyValues(args.var, "var");
-    const vars = { ...config.vars, ...cliVars };
-    // As wrangler, a --var's value is shown as "(hidden)", a config var's as it is.
-    const rows = bindingRows(config, vars, new Set(Object.keys(cliVars)), () => false).map((row) => ({ ...row, mode: "" }));
+    const vars = { ...config.vars, ...cliVars, ...secrets };
+    // As wrangler, a --var's value is shown as "(hidden)", a secret's too, a config var's as it is.
+    const rows = bindingRows(config, vars, new Set([...Object.keys(cliVars), ...Object.keys(secrets ?? {})]), () => false).map((row) => ({ ...row, mode: "" }));
     // What the upload names, as wrangler's dry run shows it: a KV namespace or bucket without an id
     // (inherited from the deployed Worker) names nothing, a bucket's jurisdiction follows its name.
     for (const row of rows) {
@@ -260,6 +263,7 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
       const form = uploadForm({
         config,
         cliVars,
+        secrets,
         command,
         main: { name, content: body, type: built.serviceWorker ? "commonjs" : "esm" },
         modules: modules.map((module) => ({ name: module.name, content: readFileSync(module.file), type: module.type })),
@@ -276,6 +280,33 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
   } finally {
     built.dispose();
   }
+}
+
+/** `--secrets-file`: a JSON object of strings, else dotenv text, checked in wrangler's words. */
+function readSecretsFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), "utf8");
+  } catch (error) {
+    // wrangler's words, as for a config file it cannot read.
+    const { ParseError } = require("../errors.ts") as typeof import("../errors.ts");
+    const { describeReadError } = require("../config/parse.ts") as typeof import("../config/parse.ts");
+    throw new ParseError(`Could not read file: ${path.resolve(file)}`, undefined, [describeReadError(error, path.resolve(file))]);
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    content = (require("dotenv") as typeof import("dotenv")).parse(text);
+    if (Object.keys(content as object).length === 0) throw new UserError(`The contents of "${file}" is not valid.`);
+  }
+  if (content === null || typeof content !== "object") {
+    throw new UserError(`The contents of "${file}" is not valid. It should be a JSON object of string values.`);
+  }
+  for (const [key, value] of Object.entries(content)) {
+    if (typeof value !== "string") throw new UserError(`The value for "${key}" in "${file}" is not a "string" instead it is of type "${typeof value}"`);
+  }
+  return content as Record<string, string>;
 }
 
 /**
