@@ -190,3 +190,11 @@ test("check startup --pages builds the Functions as wrangler does and profiles t
   // Built to a temporary upload: nothing left in the project.
   expect(existsSync(path.join(dir, "_worker.bundle"))).toBe(false);
 });
+
+test("check startup treats a project whose config has pages_build_output_dir as Pages, as wrangler does", async () => {
+  const dir = scratch({ ...FUNCTIONS, "wrangler.toml": 'name = "site"\npages_build_output_dir = "public"\ncompatibility_date = "2025-01-01"\n', "public/index.html": "hi" });
+  const result = await run(["check", "startup", "--outfile", "p.cpuprofile"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain("│ Pages project detected");
+  expect(existsSync(path.join(dir, "p.cpuprofile"))).toBe(true);
+});

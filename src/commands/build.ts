@@ -50,7 +50,7 @@ const startup = defineCommand<StartupArgs>({
       // The upload `deploy --outfile` writes (multipart form data): its modules laid out in a directory.
       const unpacked = await unpackUpload(bundle);
       if (unpacked) ({ main: bundle, dispose } = unpacked);
-    } else if (args.pages) {
+    } else if (args.pages || (await pagesProject(args))) {
       // As wrangler: `pages functions build` (with --args) to an upload, then its modules profiled.
       log.info("│ Pages project detected\n│");
       log.info("├ Building your Worker");
@@ -124,6 +124,17 @@ const startup = defineCommand<StartupArgs>({
     }
   },
 });
+
+/** Whether the config is a Pages project's (`pages_build_output_dir`), which wrangler's check startup builds as one. */
+async function pagesProject(args: GlobalArgs): Promise<boolean> {
+  const { loadConfig } = await import("../config/index.ts");
+  try {
+    return loadConfig({ configPath: args.config, env: args.env, onWarning: () => {}, onInfo: () => {} }).config.pages_build_output_dir !== undefined;
+  } catch {
+    // The build that follows reports a config that does not load.
+    return false;
+  }
+}
 
 /** The modules of an upload form (wrangler's `--outfile`), written to a temporary directory; undefined for a plain script. */
 async function unpackUpload(file: string): Promise<{ main: string; dispose: () => void } | undefined> {
