@@ -316,15 +316,14 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
       rmSync(work, { recursive: true, force: true });
     }
   };
-  await build();
-  if (args.watch) {
-    // What the build writes is not a change to build again for.
-    const outputs = [outfile, args["output-routes-path"], args["output-config-path"], args["build-metadata-path"], typeof args.metafile === "string" ? args.metafile : undefined]
-      .filter((file): file is string => Boolean(file))
-      .map((file) => path.resolve(file));
-    const written = (file: string) => outputs.includes(file) || (outdir !== undefined && (file === outdir || file.startsWith(outdir + path.sep)));
-    await watchAndRebuild(workerScript ? path.dirname(workerScript) : path.resolve(directory), build, written);
-  }
+  if (!args.watch) return build();
+  // What the build writes is not a change to build again for.
+  const outputs = [outfile, args["output-routes-path"], args["output-config-path"], args["build-metadata-path"], typeof args.metafile === "string" ? args.metafile : undefined]
+    .filter((file): file is string => Boolean(file))
+    .map((file) => path.resolve(file));
+  const written = (file: string) => outputs.includes(file) || (outdir !== undefined && (file === outdir || file.startsWith(outdir + path.sep)));
+  // Watching from before the first build: a change made while it runs builds again after it.
+  await watchAndRebuild(workerScript ? path.dirname(workerScript) : path.resolve(directory), build, written);
 }
 
 /**
@@ -336,12 +335,12 @@ export async function pagesFunctionsBuild(args: PagesBuildArgs, { quiet = false 
 async function watchAndRebuild(dir: string, build: () => Promise<void>, ignored: (file: string) => boolean): Promise<never> {
   const { watch } = await import("node:fs");
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let running = Promise.resolve();
-  watch(dir, { recursive: true }, (_event, name) => {
+  let running: Promise<void> | undefined;
+  const watcher = watch(dir, { recursive: true }, (_event, name) => {
     if (name && ignored(path.join(dir, String(name)))) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      running = running.then(() =>
+      running = running!.then(() =>
         build().catch((error: unknown) => {
           if (!(error instanceof UserError)) throw error;
           log.error(error.message);
@@ -349,6 +348,14 @@ async function watchAndRebuild(dir: string, build: () => Promise<void>, ignored:
       );
     }, 50);
   });
+  // The first build's failure ends the command (as wrangler's); later ones are printed.
+  running = build();
+  try {
+    await running;
+  } catch (error) {
+    watcher.close();
+    throw error;
+  }
   return new Promise<never>(() => {});
 }
 
