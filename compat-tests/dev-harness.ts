@@ -8,7 +8,7 @@ import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { freePort } from "../bench/proc.ts";
-import { BUNFLARE_BIN, compareStream, makeScratch, normalize, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
+import { BUNFLARE_BIN, compareStream, makeScratch, normalize, runStep, showDiff, toolEnv, WRANGLER_JS, type CaseOutcome, type CompatCase, type ExpectedDifference, type Tool } from "./harness.ts";
 
 /** A worker's wrangler.toml: its name, main and the cases' compatibility date, then `extra` lines. */
 export const workerToml = (name: string, main = "index.js", extra = "") =>
@@ -85,6 +85,8 @@ export interface DevCaseSpec {
   fixAtStart?: { stderrUntil: RegExp; files: Record<string, string> };
   /** Symbolic links made beside `files`: the link's path to what it points to. */
   symlinks?: Record<string, string>;
+  /** Commands each tool runs in its own scratch copy before its dev server starts (e.g. a build whose output the server runs); each must exit 0. */
+  prepare?: string[][];
   requests: HttpProbe[];
   /** Also compare what each prints on stdout up to its "Ready on" line (banner, bindings table). */
   compareStartup?: boolean;
@@ -408,6 +410,12 @@ export function devCase(spec: DevCaseSpec): CompatCase {
       const running: Partial<Record<Tool, Running>> = {};
       const problems: string[] = [];
       const notes: string[] = [];
+      for (const args of spec.prepare ?? []) {
+        for (const tool of ["wrangler", "bunflare"] as const) {
+          const result = await runStep(tool, dirs[tool], { args });
+          if (result.exitCode !== 0) problems.push(`prepare \`${args.join(" ")}\` failed under ${tool}:\n${result.stderr}${result.stdout}`);
+        }
+      }
       try {
         const fixer = (tool: Tool) => {
           const fix = spec.fixAtStart;

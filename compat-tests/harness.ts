@@ -6,7 +6,7 @@
 // compared within a tolerance, and a difference on purpose is declared with its
 // reason (`expected`) so the report shows it instead of hiding it.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../bench/proc.ts";
@@ -122,6 +122,11 @@ export interface CliStep {
   setup?: boolean;
   /** Run a shell command in the scratch dir instead (setup only, same under both). */
   shell?: string;
+  /**
+   * Files the step writes, compared after it (as text, normalised as the streams are, the
+   * case's `normalize` included; "<missing>" when a tool did not write one).
+   */
+  files?: string[];
 }
 
 export interface CompatCase {
@@ -358,6 +363,15 @@ export async function runCase(testCase: CompatCase): Promise<CaseOutcome> {
         const problem = compareStream(label, stream, { wrangler: want!, bunflare: got! }, expected, tolerances, used);
         if (problem) problems.push(problem);
         for (const difference of used) applied.set(difference, [...new Set([...(applied.get(difference) ?? []), index + 1])]);
+      }
+      for (const file of step.files ?? []) {
+        const [want, got] = (["wrangler", "bunflare"] as const).map((tool) => {
+          const full = path.join(dirs[tool], file);
+          if (!existsSync(full)) return "<missing>";
+          const normal = normalize(readFileSync(full, "utf8"), tool, dirs[tool]);
+          return testCase.normalize ? testCase.normalize(normal) : normal;
+        });
+        if (want !== got) problems.push(`${label}: the file ${file} differs\n${showDiff(want!, got!)}`);
       }
     }
   } finally {

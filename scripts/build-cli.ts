@@ -101,6 +101,23 @@ const onlyGroup = (...only: string[]): import("bun").BunPlugin => ({
 });
 
 /**
+ * `pages functions build` runs from the bundle of every group (bin/bunflare sends only `pages dev`
+ * to dev's): its compiler and upload writer stay out of dev's bundle, which every dev start loads.
+ */
+const pagesBuildLeftOut: import("bun").BunPlugin = {
+  name: "pages-build-left-out",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/pages\/build\.ts$/ }, (args) =>
+      args.importer.endsWith(path.join("src", "commands", "pages.ts")) ? { path: args.path, namespace: "left-out" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "left-out" }, () => ({
+      contents: `throw new Error("bunflare: pages functions build is not in this CLI bundle; run the other one or src/cli.ts");`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * What the descriptors require() lazily for a worker's env (`createEnv`: Durable
  * Objects, queues, workflows, the host, RPC, ...) or for other groups, and
  * croner (cron triggers), are never reached by a kv, d1 or r2 command, yet they
@@ -142,7 +159,7 @@ function fail(messages: unknown[]): never {
 mkdirSync(dist, { recursive: true });
 for (const [output, plugins] of [
   ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
-  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(...DEV_GROUPS)]] as const,
+  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(...DEV_GROUPS), pagesBuildLeftOut]] as const,
   [`${name}.all.js`, [sharedExternals]] as const,
 ]) {
   const result = await Bun.build({

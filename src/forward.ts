@@ -1,4 +1,4 @@
-// Commands that need Cloudflare's network (and Pages' local ones, not built here)
+// Commands that need Cloudflare's network (and Pages' hidden local helpers, not built here)
 // are handed to a real wrangler (the project's node_modules, else PATH) with the
 // same arguments, stdio and exit code. Never to bunflare itself: a candidate that resolves to bunflare's own
 // files is skipped, and a marker in the child's environment turns any other
@@ -66,8 +66,9 @@ export function needsWrangler(argv: string[], local: boolean): boolean {
       if (hasFlag(argv, "--remote")) return !hasFlag(argv, "--local");
       return (REMOTE_SUBCOMMANDS[group] ?? []).some((words) => words.every((word, i) => rest[i] === word));
     case "pages":
-      // Only `pages dev` is built here; the rest (`pages functions` among them) goes to wrangler.
-      return rest[0] !== "dev";
+      // `pages dev` and `pages functions build` are built here (and `pages functions` alone is its
+      // help); the rest, `pages functions build-env` and `optimize-routes` among them, goes to wrangler.
+      return !(rest[0] === "dev" || (rest[0] === "functions" && (rest[1] === undefined || rest[1] === "build")));
     case "secrets-store":
       // Without --remote, wrangler works on its local store (or refuses the `store` commands locally): bunflare does too.
       return hasFlag(argv, "--remote");
@@ -114,13 +115,15 @@ export function findWrangler(cwd = process.cwd()): string | undefined {
   return undefined;
 }
 
-/** wrangler's commands that run locally but are not built into bunflare (Pages' Functions build). */
-const LOCAL_NOT_BUILT = ["pages functions"];
+/** wrangler's commands that run locally but are not built into bunflare (Pages' hidden Functions helpers). */
+const LOCAL_NOT_BUILT = ["pages functions build-env", "pages functions optimize-routes"];
 
 /** Runs real wrangler with these arguments; resolves to its exit code. */
 export async function forwardToWrangler(argv: string[]): Promise<number> {
-  const command = commandWords(argv).slice(0, 2).join(" ");
-  const why = LOCAL_NOT_BUILT.includes(command) ? "is not built into bunflare" : "needs Cloudflare's network";
+  const words = commandWords(argv);
+  const local = LOCAL_NOT_BUILT.includes(words.slice(0, 3).join(" "));
+  const command = words.slice(0, local ? 3 : 2).join(" ");
+  const why = local ? "is not built into bunflare" : "needs Cloudflare's network";
   if (process.env[FORWARD_MARKER]) {
     throw new UserError(
       `\`wrangler ${command}\` ${why}, but the \`wrangler\` found is bunflare itself (an alias or shim), so there is no real wrangler to hand it to: install it with \`npm install --save-dev wrangler\`.`,

@@ -42,14 +42,79 @@ test("deploy --dry-run --outdir writes the bundle, its map and README.md, creati
   expect(result.stdout).toContain("Binding           Resource          \nenv.KV (abc)      KV Namespace      \n");
   expect(result.stdout.trim().endsWith("--dry-run: exiting now.")).toBe(true);
   const out = path.join(dir, "a/b/out");
-  expect(readdirSync(out).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+  // The text module is a module of its own, named by its SHA-1 as wrangler names it.
+  const hash = new Bun.CryptoHasher("sha1").update("hello from a text module").digest("hex");
+  expect(readdirSync(out).sort()).toEqual(["README.md", `${hash}-msg.txt`, "index.js", "index.js.map"].sort());
   const code = readFileSync(path.join(out, "index.js"), "utf8");
-  expect(code).toContain("hello from a text module");
+  expect(code).toContain(`import msg from "./${hash}-msg.txt";`);
+  expect(readFileSync(path.join(out, `${hash}-msg.txt`), "utf8")).toBe("hello from a text module");
   expect(code.trimEnd().endsWith("//# sourceMappingURL=index.js.map")).toBe(true);
   expect(readFileSync(path.join(out, "README.md"), "utf8")).toContain('for the worker "app" generated at');
-  // The written bundle runs: it is a complete module.
+  // The written bundle runs: it and its module are complete (Bun imports a .txt file as its text).
   const mod = await import(path.join(out, "index.js"));
   expect(await (await mod.default.fetch()).text()).toBe("hello from a text module");
+});
+
+/** The parts of a multipart upload, read by the platform's own form parser. */
+async function readUpload(file: string) {
+  const bytes = readFileSync(file);
+  const boundary = /^--(\S+)\r\n/.exec(bytes.toString("latin1"))![1]!;
+  expect(boundary).toMatch(/^----formdata-undici-0\d{11}$/);
+  expect(bytes.toString("latin1").endsWith(`--${boundary}--\r\n`)).toBe(true);
+  const form = await new Response(bytes, { headers: { "content-type": `multipart/form-data; boundary=${boundary}` } }).formData();
+  const parts: { name: string; type?: string; text: string }[] = [];
+  for (const [name, value] of form.entries() as unknown as Iterable<[string, string | Blob]>) {
+    parts.push(typeof value === "string" ? { name, text: value } : { name, type: value.type, text: await value.text() });
+  }
+  return { metadata: JSON.parse(parts[0]!.text), parts };
+}
+
+test("deploy --dry-run --outfile writes the upload: the metadata part, then each module typed by its kind", async () => {
+  const dir = scratch({
+    "wrangler.json": config({ vars: { A: "x", N: 3 }, kv_namespaces: [{ binding: "KV", id: "abc" }], d1_databases: [{ binding: "DB", database_name: "d", database_id: "1" }] }),
+    "src/index.js": "import msg from './msg.txt';\nexport default { fetch() { return new Response(msg); } };\n",
+    "src/msg.txt": "hello",
+  });
+  const result = await run(["deploy", "--dry-run", "--outfile", "out/worker.bundle", "--var", "V:1"], dir);
+  expect(result.exitCode).toBe(0);
+  const { metadata, parts } = await readUpload(path.join(dir, "out/worker.bundle"));
+  expect(metadata).toEqual({
+    main_module: "index.js",
+    bindings: [
+      { name: "A", type: "plain_text", text: "x" },
+      { name: "V", type: "plain_text", text: "1" },
+      { name: "N", type: "json", json: 3 },
+      { name: "KV", type: "kv_namespace", namespace_id: "abc" },
+      { name: "DB", type: "d1", id: "1" },
+    ],
+    compatibility_date: "2025-01-01",
+    compatibility_flags: [],
+  });
+  const hash = new Bun.CryptoHasher("sha1").update("hello").digest("hex");
+  expect(parts.map(({ name }) => name)).toEqual(["metadata", "index.js", `./${hash}-msg.txt`]);
+  // Each file part's headers as wrangler writes them (Bun's parser would rename the JavaScript type).
+  const raw = readFileSync(path.join(dir, "out/worker.bundle"), "utf8");
+  expect(raw).toContain('Content-Disposition: form-data; name="index.js"; filename="index.js"\r\nContent-Type: application/javascript+module\r\n\r\n');
+  expect(raw).toContain(`Content-Disposition: form-data; name="./${hash}-msg.txt"; filename="./${hash}-msg.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`);
+  expect(parts[1]!.text).toContain(`from "./${hash}-msg.txt"`);
+  expect(parts[2]!.text).toBe("hello");
+  // versions upload keeps secrets and always annotates.
+  await run(["versions", "upload", "--dry-run", "--outfile", "v.bundle", "--tag", "t"], dir);
+  const version = await readUpload(path.join(dir, "v.bundle"));
+  expect(version.metadata.keep_bindings).toEqual(["secret_text", "secret_key"]);
+  expect(version.metadata.annotations).toEqual({ "workers/tag": "t" });
+});
+
+test("check startup --worker takes the upload deploy --outfile wrote", async () => {
+  const dir = scratch({
+    "wrangler.json": config(),
+    "src/index.js": "import msg from './msg.txt';\nexport default { fetch() { return new Response(msg); } };\n",
+    "src/msg.txt": "hello",
+  });
+  expect((await run(["deploy", "--dry-run", "--outfile", "worker.bundle"], dir)).exitCode).toBe(0);
+  const result = await run(["check", "startup", "--worker", "worker.bundle", "--outfile", "p.cpuprofile"], dir);
+  expect(result.exitCode).toBe(0);
+  expect(JSON.parse(readFileSync(path.join(dir, "p.cpuprofile"), "utf8")).nodes.length).toBeGreaterThan(0);
 });
 
 test("--outdir with -c in a subdirectory: a bundle and its map beside the config, README.md where the command ran; unbundled, all there", async () => {
@@ -347,7 +412,8 @@ test("deploy --dry-run --outdir writes wrangler's source map: sourceRoot as give
   });
   const result = await run(["deploy", "--dry-run", "--outdir", "out/nested"], dir);
   expect(result.exitCode).toBe(0);
-  expect(readdirSync(path.join(dir, "out/nested")).sort()).toEqual(["README.md", "index.js", "index.js.map"]);
+  const noteModule = `${new Bun.CryptoHasher("sha1").update("a note").digest("hex")}-note.txt`;
+  expect(readdirSync(path.join(dir, "out/nested")).sort()).toEqual(["README.md", noteModule, "index.js", "index.js.map"].sort());
   expect(readFileSync(path.join(dir, "out/nested/index.js"), "utf8")).toEndWith("\n//# sourceMappingURL=index.js.map\n");
   const text = readFileSync(path.join(dir, "out/nested/index.js.map"), "utf8");
   // esbuild's layout and key order, non-ASCII escaped as its default charset does.
@@ -357,9 +423,9 @@ test("deploy --dry-run --outdir writes wrangler's source map: sourceRoot as give
   const map = JSON.parse(text);
   expect(Object.keys(map)).toEqual(["version", "sources", "sourceRoot", "sourcesContent", "mappings", "names"]);
   expect(map.sourceRoot).toBe("out/nested");
-  // The inlined text module is named as its file, not by bunflare's plugin namespace.
-  expect(map.sources).toEqual(["../../src/util.ts", "../../src/note.txt", "../../src/index.ts"]);
-  expect(map.sourcesContent).toEqual([util, "a note", index]);
+  // The text module is a module of its own (as wrangler uploads it), not a source of the bundle.
+  expect(map.sources).toEqual(["../../src/util.ts", "../../src/index.ts"]);
+  expect(map.sourcesContent).toEqual([util, index]);
   expect(map.mappings.length).toBeGreaterThan(0);
 });
 

@@ -89,13 +89,23 @@ test("a symlink to bunflare as the only wrangler is no wrangler at all: one line
   );
 });
 
-test("pages functions, local in wrangler but not built into bunflare, says so rather than naming the network", async () => {
+test("pages functions' hidden helpers, local in wrangler but not built into bunflare, say so rather than naming the network", async () => {
   const dir = scratch();
-  const result = await run(["pages", "functions", "build"], dir, []);
+  const result = await run(["pages", "functions", "optimize-routes"], dir, []);
   expect(result.exitCode).toBe(1);
   expect(result.stderr.trim()).toBe(
-    "✘ [ERROR] `wrangler pages functions` is not built into bunflare, which bunflare hands to a real wrangler, and none is installed: install it with `npm install --save-dev wrangler`.",
+    "✘ [ERROR] `wrangler pages functions optimize-routes` is not built into bunflare, which bunflare hands to a real wrangler, and none is installed: install it with `npm install --save-dev wrangler`.",
   );
+});
+
+test("pages dev and pages functions build stay here; Pages' other commands go to wrangler", () => {
+  expect(needsWrangler(["pages", "dev"], true)).toBe(false);
+  expect(needsWrangler(["pages", "functions", "build"], true)).toBe(false);
+  expect(needsWrangler(["pages", "functions", "build", "fns", "--outdir", "out"], true)).toBe(false);
+  expect(needsWrangler(["pages", "functions"], true)).toBe(false);
+  expect(needsWrangler(["pages", "functions", "build-env", "."], true)).toBe(true);
+  expect(needsWrangler(["pages", "functions", "optimize-routes"], true)).toBe(true);
+  expect(needsWrangler(["pages", "deploy", "dist"], true)).toBe(true);
 });
 
 test("an alias loop (a wrangler shim that runs bunflare) ends in one clear error, not recursion", async () => {

@@ -1,7 +1,7 @@
 // bin/bunflare is what npm links into node_modules/.bin and global bin dirs:
 // these run it the ways users do and check exit codes and signals pass through.
 import { afterEach, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { version } from "../package.json";
@@ -210,4 +210,12 @@ test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers 
     expect(await Bun.file(`/proc/${pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
     expect(await (await fetch(`${url}/`)).text()).toBe("<h1>site</h1>");
   });
+  // `pages functions build` is not in it (every dev start loads that bundle): it runs from the one of every group.
+  expect(bundle).not.toContain("functionsWorker-");
+  mkdirSync(path.join(site, "functions"));
+  writeFileSync(path.join(site, "functions", "index.js"), 'export const onRequest = () => new Response("fn");');
+  const built = Bun.spawnSync([path.join(root, "bin", "bunflare"), "pages", "functions", "build"], { cwd: site, env: { ...process.env, NO_COLOR: "1" } });
+  expect(built.stdout.toString()).toContain("✨ Compiled Worker successfully");
+  expect(built.exitCode).toBe(0);
+  expect(existsSync(path.join(site, "_worker.bundle"))).toBe(true);
 }, 120_000);

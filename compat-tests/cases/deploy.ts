@@ -1,8 +1,8 @@
 // deploy --dry-run / versions upload --dry-run / build, the redirected config, secrets,
-// help of the commands bunflare added. The "Total Upload" line is compared, except where sizes
-// differ by design: with find_additional_modules bunflare's bundle is the one `bunflare dev` runs
-// (text/data modules inlined), and its no-op worker and the modules' order in a large build's
-// gzip differ; there the figures are normalised and the layout is compared by file list.
+// help of the commands bunflare added, and `--outfile`'s upload form. The "Total Upload" line is
+// compared, except where sizes differ by design: the no-op worker's first comment names where
+// its template sits, and the modules' order in a large build's gzip differs; there the figures
+// are normalised and the layout is compared by file list.
 import { answeredLocally, MODULE_RULE_BUILD_ERROR, wranglerBugFooter, type CompatCase } from "../harness.ts";
 
 const CONFIG = JSON.stringify({
@@ -23,6 +23,8 @@ export default { fetch() { return new Response("hi"); } };
 `;
 const assetsToml = (directory: string, extra = "") =>
   `name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "${directory}"\n${extra}`;
+/** The multipart boundary: random in each upload. */
+const formBoundary = (text: string) => text.replace(/----formdata-undici-0\d{11}/g, "<BOUNDARY>");
 const sizes = (text: string) => text.replace(/(Total Upload: (?:\x1b\[\d+m|‹\d+›)?)[\d.]+( KiB \/ gzip: )[\d.]+/g, "$1<N>$2<N>");
 
 const MAPPED_INDEX = 'import { greet } from "./util";\nexport default {\n  fetch(): Response {\n    return new Response(greet("world"));\n  },\n};\n';
@@ -105,7 +107,7 @@ export const cases: CompatCase[] = [
       "index.js": 'import text from "./a.dat";\nexport default { fetch() { return new Response(text); } };\n',
       "a.dat": "hi\n",
     },
-    steps: [{ args: ["deploy", "--dry-run"], compare: ["exitCode", "stderr"], reason: "the upload size differs by design: bunflare inlines text modules" }],
+    steps: [{ args: ["deploy", "--dry-run"] }],
   },
   ...[false, true].map((noBundle) => ({
     // Bunflare printed no "Ignoring duplicate module" warnings, and listed a.txt before a/x.txt
@@ -121,7 +123,6 @@ export const cases: CompatCase[] = [
       "src/a/x.txt": "x\n",
       "src/b.js": "export const x = 1;\n",
     },
-    normalize: noBundle ? undefined : sizes,
     steps: [{ args: ["deploy", "--dry-run"] }],
   })),
   ...[false, true].map((noBundle) => ({
@@ -305,6 +306,168 @@ export const cases: CompatCase[] = [
       { shell: `test "$(tail -n 1 out/nested/index.js)" = "//# sourceMappingURL=index.js.map"`, args: [] },
       { args: ["build"] },
       { shell: "cmp dist/index.js.map expected-build.map", args: [] },
+    ],
+  },
+  {
+    // Bunflare wrote only the bundle to --outfile. Wrangler writes the upload itself: multipart form
+    // data (undici's framing), the metadata part (main module, bindings in the API's shapes,
+    // compatibility settings, keep_bindings, annotations), then each module typed by its kind.
+    // The boundary is random in both: only it is normalised.
+    name: "deploy: --dry-run --outfile writes the upload as multipart form data, its metadata and modules as wrangler's",
+    files: {
+      "wrangler.json": JSON.stringify({
+        ...JSON.parse(CONFIG),
+        kv_namespaces: [{ binding: "KV", id: "abc" }, { binding: "KV2" }],
+        r2_buckets: [{ binding: "B", bucket_name: "bkt", jurisdiction: "eu" }, { binding: "B2" }],
+        queues: { producers: [{ binding: "Q", queue: "q1", delivery_delay: 5 }] },
+        workflows: [{ binding: "WF", name: "wf", class_name: "Flow" }],
+        services: [{ binding: "S", service: "other", entrypoint: "E" }],
+        hyperdrive: [{ binding: "HD", id: "hid" }],
+        analytics_engine_datasets: [{ binding: "AE", dataset: "ds" }],
+        send_email: [{ name: "EM", destination_address: "a@b.c" }],
+        ai: { binding: "AI" },
+        version_metadata: { binding: "VM" },
+        tail_consumers: [{ service: "t1" }],
+        placement: { mode: "smart" },
+        limits: { cpu_ms: 100 },
+        observability: { enabled: true },
+        logpush: true,
+        vars: { A: "x", N: 3, O: { k: [1] } },
+      }),
+      "src/index.ts": `${WORKER}import { WorkflowEntrypoint } from "cloudflare:workers";\nexport class Flow extends WorkflowEntrypoint { async run() {} }\n`,
+    },
+    normalize: formBoundary,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "out/deep/worker.bundle"], files: ["out/deep/worker.bundle"] },
+      { args: ["deploy", "--dry-run", "--outfile", "kept.bundle", "--var", "V:1", "--keep-vars", "--tag", "t1", "--message", "m1"], files: ["kept.bundle"] },
+      { args: ["versions", "upload", "--dry-run", "--outfile", "version.bundle"], files: ["version.bundle"] },
+      { args: ["versions", "upload", "--dry-run", "--outfile", "alias.bundle", "--tag", "t", "--message", "m", "--preview-alias", "pa"], files: ["alias.bundle"] },
+    ],
+  },
+  {
+    // Bunflare inlined text, data and wasm imports in the bundle it wrote and counted. Wrangler
+    // uploads each as a module of its own, named by its SHA-1 and file name (the import rewritten
+    // to it), written beside the bundle with --outdir and typed in the form (text/plain,
+    // application/octet-stream, application/wasm); preserve_file_names keeps the import's name.
+    name: "deploy: --dry-run --outfile and --outdir: text, data and wasm imports are modules of their own, named as wrangler names them",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      "preserve.toml": 'name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\npreserve_file_names = true\n',
+      "src/a.txt": "hello text\n",
+      "src/b.bin": "bin\u0000\u0001",
+      "src/m.wasm": "\u0000asm\u0001\u0000\u0000\u0000",
+      "src/index.js":
+        'import t from "./a.txt";\nimport w from "./m.wasm";\nimport b from "./b.bin";\nexport default { fetch() { return new Response(t + String(w) + b.byteLength); } };\n',
+    },
+    normalize: formBoundary,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "worker.bundle", "--outdir", "out"], files: ["worker.bundle", "out/index.js"] },
+      {
+        shell: `test "$(ls out | tr '\\n' ' ')" = "24f293b867d24f69ac5139ab63ad8ec4d44a779a-a.txt 997c40c42ab7c9023e595199a35814638bb28c26-b.bin README.md c6006650182737e2b09bada7fc0774812b802917-m.wasm index.js index.js.map "`,
+        args: [],
+      },
+      { args: ["deploy", "--dry-run", "--outfile", "preserved.bundle", "-c", "preserve.toml"], files: ["preserved.bundle"] },
+      { args: ["versions", "upload", "--dry-run", "--outfile", "version.bundle"], files: ["version.bundle"] },
+    ],
+  },
+  {
+    // A service worker (no exports) goes up as one body part (application/javascript) bundled as an
+    // IIFE, as wrangler bundles it; its text and wasm imports become globals bound by the metadata.
+    name: "deploy: --dry-run --outfile of a service worker: a body part, its modules as text_blob and wasm_module bindings",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "x"\n',
+      "a.txt": "hello\n",
+      "m.wasm": "\u0000asm\u0001\u0000\u0000\u0000",
+      "index.js": 'import t from "./a.txt";\nimport w from "./m.wasm";\nconst greeting = "hi";\naddEventListener("fetch", (e) => e.respondWith(new Response(greeting + t + w)));\n',
+    },
+    normalize: formBoundary,
+    steps: [{ args: ["deploy", "--dry-run", "--outfile", "worker.bundle", "--outdir", "out"], files: ["worker.bundle", "out/index.js", "out/index.js.map"] }],
+  },
+  ...[false, true].map((noBundle) => ({
+    // An unbundled entry keeps its own name (index.mjs), in the form and in --outdir.
+    name: `deploy: --dry-run --outfile with ${noBundle ? "no_bundle" : "find_additional_modules"}: the modules found go up after the entry, with their types`,
+    files: {
+      "wrangler.toml":
+        `name = "app"\nmain = "src/index.mjs"\ncompatibility_date = "2025-01-01"\n${noBundle ? "no_bundle" : "find_additional_modules"} = true\n` +
+        '[[rules]]\ntype = "ESModule"\nglobs = ["**/*.mjs"]\n',
+      "src/index.mjs": 'import t from "./a.txt";\nexport default { async fetch() { const { l } = await import("./lang/en.mjs"); return new Response(t + l); } };\n',
+      "src/lang/en.mjs": 'export const l = "en";\n',
+      "src/a.txt": "hi\n",
+      "src/c.bin": "data",
+    },
+    normalize: formBoundary,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "worker.bundle", "--outdir", "out"], files: ["worker.bundle"] },
+      { shell: `test "$(cd out && find . -type f | sort | tr '\\n' ' ')" = "./README.md ./a.txt ./c.bin ./index${noBundle ? ".mjs" : ".js ./index.js.map"} ./lang/en.mjs "`, args: [] },
+    ],
+  })),
+  {
+    // Without nodejs_compat a node:* import is warned about (notes laid out under the first line, the
+    // importer in blue) and kept in the upload as wrangler keeps it; bunflare's bundle had a stub that throws.
+    name: "deploy: --dry-run --outfile: a node:* import without nodejs_compat is warned about and kept",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n',
+      "index.js": 'import { Buffer } from "node:buffer";\nexport default { fetch() { return new Response(Buffer.from("x").toString("hex")); } };\n',
+    },
+    normalize: formBoundary,
+    steps: [{ args: ["deploy", "--dry-run", "--outfile", "worker.bundle"], files: ["worker.bundle"] }],
+  },
+  {
+    // Bunflare accepted --metafile and wrote nothing. esbuild's metafile goes into --outdir (bundle-meta.json)
+    // or to the path given; its text names each tool's own files, so only where it goes is compared.
+    name: "deploy: --dry-run --metafile writes esbuild's metafile into --outdir, or to the path given",
+    files: { "wrangler.toml": 'name = "app"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n', "src/index.js": 'export default { fetch() { return new Response("x"); } };\n' },
+    steps: [
+      { args: ["deploy", "--dry-run", "--outdir", "out", "--metafile"] },
+      { args: ["deploy", "--dry-run", "--metafile", "meta.json"] },
+      { shell: `test "$(ls out | tr '\\n' ' ')" = "README.md bundle-meta.json index.js index.js.map " && grep -q '"inputs"' out/bundle-meta.json && grep -q '"outputs"' meta.json`, args: [] },
+    ],
+  },
+  {
+    // Bunflare ignored --secrets-file. Wrangler lists its secrets as hidden variables and uploads them
+    // as secret_text bindings, keeping the deployment's other secrets; a bad file is refused.
+    name: "deploy: --dry-run --outfile --secrets-file: secret_text bindings, shown hidden; a bad file is refused",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n[vars]\nA = "x"\n',
+      "index.js": 'export default { fetch() { return new Response("x"); } };\n',
+      "secrets.json": '{"S1":"v1","S2":"v2"}',
+      "secrets.env": "S3=v3\n",
+      "bad.json": '{"S":1}',
+    },
+    normalize: formBoundary,
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "a.bundle", "--secrets-file", "secrets.json"], files: ["a.bundle"] },
+      { args: ["versions", "upload", "--dry-run", "--outfile", "b.bundle", "--secrets-file", "secrets.env"], files: ["b.bundle"] },
+      { args: ["deploy", "--dry-run", "--secrets-file", "bad.json"] },
+      { args: ["deploy", "--dry-run", "--secrets-file", "nope.json"] },
+    ],
+  },
+  {
+    // With upload_source_maps the map goes up too: one line, the sources relative to the project, their text.
+    name: "deploy: --dry-run --outfile with upload_source_maps: the source map is a part of its own",
+    files: {
+      "wrangler.toml": 'name = "app"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\nupload_source_maps = true\n',
+      "src/index.ts": MAPPED_INDEX,
+      "src/util.ts": MAPPED_UTIL,
+    },
+    normalize: formBoundary,
+    steps: [{ args: ["deploy", "--dry-run", "--outfile", "worker.bundle"], files: ["worker.bundle"] }],
+  },
+  {
+    // Assets only: the upload is wrangler's no-op worker (whose first comment names where the
+    // template sits, in wrangler's package or bunflare's: that line is normalised). An assets
+    // binding without a worker is refused as wrangler refuses it (bunflare uploaded the no-op worker).
+    name: "deploy: --dry-run --outfile of an assets-only project uploads the no-op worker; an assets binding there is an error",
+    files: {
+      "wrangler.toml": 'name = "app"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "public"\n',
+      "bound.toml": 'name = "app"\ncompatibility_date = "2025-01-01"\n[assets]\ndirectory = "public"\nbinding = "ASSETS"\n',
+      "public/a.txt": "a\n",
+    },
+    // (The size line too: the comment's length differs.)
+    normalize: (text) => sizes(formBoundary(text).replace(/^\/\/ .*\/no-op-worker\.js$/m, "// <no-op-worker.js>")),
+    steps: [
+      { args: ["deploy", "--dry-run", "--outfile", "worker.bundle"], files: ["worker.bundle"] },
+      { args: ["deploy", "--dry-run", "--outfile", "bound.bundle", "-c", "bound.toml"], files: ["bound.bundle"] },
     ],
   },
   {

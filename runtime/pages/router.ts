@@ -3,7 +3,7 @@
 // Pages does it: every middleware whose route and mount path are a prefix of
 // the request path runs first (outermost directory first), then the handlers of
 // the first route (most specific first) that matches the whole path; the end of
-// the chain is `env.ASSETS.fetch(request)`.
+// the chain is `env.ASSETS.fetch(request)` (or another fallback service's).
 //
 // Route paths use path-to-regexp (v6) syntax limited to what the file names
 // produce: literal text, `:name` (one segment) and `:name*` (any number of
@@ -148,8 +148,12 @@ function mutable(response: Response): Response {
   return new Response(nullBody ? null : response.body, response);
 }
 
-/** The `{ fetch }` a generated Pages Functions entry default-exports. */
-export function createPagesHandler(routes: PagesRoute[]) {
+/**
+ * The `{ fetch }` a generated Pages Functions entry default-exports. `fallbackService` is the
+ * binding the end of the chain fetches from (`pages functions build --fallback-service`; "" for
+ * the global `fetch`), `ASSETS` unless given.
+ */
+export function createPagesHandler(routes: PagesRoute[], { fallbackService = "ASSETS" }: { fallbackService?: string } = {}) {
   const compiled: CompiledRoute[] = routes.map((route) => ({
     ...route,
     prefix: compile(route.routePath, false),
@@ -163,7 +167,8 @@ export function createPagesHandler(routes: PagesRoute[]) {
       let data: Record<string, unknown> = {};
       let passThrough = false;
       // The end of the chain: the project's assets.
-      const fallback = async (): Promise<Response> => mutable(await (env.ASSETS as Fetcher).fetch(request));
+      const fallback = async (): Promise<Response> =>
+        mutable(await (fallbackService ? (env[fallbackService] as Fetcher).fetch(request) : fetch(request)));
       const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
         if (input !== undefined) {
           request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);
@@ -201,5 +206,53 @@ export function createPagesHandler(routes: PagesRoute[]) {
         throw error;
       }
     },
+  };
+}
+
+/**
+ * A Pages Plugin (`pages functions build --plugin`): its default export takes the plugin's
+ * arguments and gives the `onRequest` a project mounts. The plugin's routes match the path
+ * below where it is mounted (the mounting handler's `functionPath`); its chain ends in the
+ * mounting chain's `next`.
+ */
+export function createPagesPlugin(routes: PagesRoute[]) {
+  const compiled: CompiledRoute[] = routes.map((route) => ({
+    ...route,
+    prefix: compile(route.routePath, false),
+    exact: compile(route.routePath, true),
+    mount: compile(route.mountPath, false),
+  }));
+  return (pluginArgs: unknown) => async (outer: EventContext) => {
+    let request = outer.request;
+    let data = outer.data;
+    const relative = `/${new URL(request.url).pathname.replace(outer.functionPath, "") || ""}`.replace(/^\/\//, "/");
+    const chain = steps(compiled, request.method, relative);
+    const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
+      if (input !== undefined) {
+        request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);
+      }
+      const step = chain.next();
+      if (step.done) return outer.next(request);
+      const { handler, params, path } = step.value;
+      const context = {
+        request: new Request(request.clone() as Request),
+        functionPath: outer.functionPath + path,
+        next,
+        params,
+        get data() {
+          return data;
+        },
+        set data(value: Record<string, unknown>) {
+          if (typeof value !== "object" || value === null) throw new Error("context.data must be an object");
+          data = value;
+        },
+        pluginArgs,
+        env: outer.env,
+        waitUntil: (promise: Promise<unknown>) => outer.waitUntil(promise),
+        passThroughOnException: () => outer.passThroughOnException(),
+      };
+      return mutable((await (handler as PagesHandler)(context)) as Response);
+    };
+    return next();
   };
 }

@@ -20,7 +20,8 @@ import path from "node:path";
 import type { ModuleRule } from "../config/types.ts";
 import type { ModuleSearch } from "./additional-modules.ts";
 import { UserError } from "../errors.ts";
-import { boxColours } from "../log.ts";
+import { boxColours, layoutNotes } from "../log.ts";
+import { blue } from "../colors.ts";
 import { assetModuleSource, assetRules, assetRulesFilter, effectiveRules, moduleGlobSource, parseRules, removedRuleError, removedRuleRegExp } from "./rules.ts";
 import { EsbuildService, type Value } from "./service.ts";
 import { cacheEntry, loadBuild, saveBuild } from "./cache.ts";
@@ -52,10 +53,29 @@ export interface BundleOptions {
   cacheDir?: string;
   /** Called with wrangler-style warnings (e.g. a node:* import without nodejs_compat). */
   onWarning?: (message: string) => void;
+  /** `iife` for a service worker's upload, as wrangler bundles one (dev runs every worker as ESM). */
+  format?: "esm" | "iife";
+  /**
+   * The upload's way with text, data and wasm imports (deploy, not dev): each file is a module
+   * of its own, named `./<sha1>-<basename>` (the specifier with `preserveFileNames`), pushed here
+   * and imported by that name (a service worker's as a global of the name's characters); one
+   * `find_additional_modules` found keeps its specifier. Dev inlines them instead.
+   */
+  collectModules?: CollectedModule[];
+  preserveFileNames?: boolean;
+  /** Imports left out of the bundle (`pages functions build --external`). */
+  external?: string[];
+}
+
+/** A text, data or wasm module the upload carries beside the bundle. */
+export interface CollectedModule {
+  name: string;
+  file: string;
+  type: "Text" | "Data" | "CompiledWasm";
 }
 
 export type BuildOutcome =
-  | { ok: true; file: string; map: string; inputs: string[] }
+  | { ok: true; file: string; map: string; inputs: string[]; metafile?: esbuild.Metafile }
   | { ok: false; message: string; inputs: string[] };
 
 export interface Bundler {
@@ -175,6 +195,25 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     return found;
   };
 
+  // Files `find_additional_modules` found (any rule's): an upload imports them by their own name.
+  let found = new Set<string>();
+  const collect = (specifier: string, file: string, type: CollectedModule["type"], resolveDir: string): esbuild.OnResolveResult => {
+    const modules = options.collectModules!;
+    const iife = options.format === "iife";
+    if (!iife && found.has(path.join(resolveDir, specifier))) return { path: specifier, external: true };
+    const hash = new Bun.CryptoHasher("sha1").update(readFileSync(file)).digest("hex");
+    const name = options.preserveFileNames ? specifier : `./${hash}-${path.basename(specifier)}`;
+    modules.push({ name, file, type });
+    // The namespace is wrangler's (a service worker's bundle names it in a comment).
+    const namespace = `wrangler-module-${type}`;
+    return iife ? { path: name, namespace, watchFiles: [file] } : { path: name, external: true, namespace, watchFiles: [file] };
+  };
+
+  const uploadGlobal = (args: esbuild.OnLoadArgs): esbuild.OnLoadResult => ({
+    contents: `export default ${args.path.replace(/[^a-zA-Z0-9_$]/g, "_")};`,
+    loader: "js",
+  });
+
   const plugin: esbuild.Plugin = {
     name: "bunflare",
     setup(build) {
@@ -190,6 +229,8 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         const importers = warned.get(args.path) ?? new Set<string>();
         importers.add(path.relative(options.projectDir, args.importer));
         warned.set(args.path, importers);
+        // An upload keeps the import, as wrangler's does (the runtime refuses it at deploy).
+        if (options.collectModules) return { path: args.path, external: true };
         // The Workers runtime has no such module without nodejs_compat: loading fails.
         return { path: args.path, namespace: "bunflare-missing" };
       });
@@ -219,8 +260,15 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
           pluginData: "bunflare-rule",
         });
         if (resolved.errors.length) return { errors: resolved.errors };
+        if (options.collectModules) return collect(specifier, resolved.path, rule.type, args.resolveDir);
         return { path: resolved.path, namespace: "bunflare-module", pluginData: rule.type, watchFiles: [resolved.path] };
       });
+      // A service worker's upload: the module is a global the form binds by this name.
+      if (options.format === "iife") {
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-Text" }, uploadGlobal);
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-Data" }, uploadGlobal);
+        build.onLoad({ filter: /.*/, namespace: "wrangler-module-CompiledWasm" }, uploadGlobal);
+      }
       // As wrangler: an import a removed rule matches (and no rule before it) fails the build.
       for (const rule of parseRules(options.rules).removed) {
         for (const glob of rule.globs) {
@@ -232,6 +280,18 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         loader: "js",
         watchFiles: [args.path],
       }));
+      if (options.collectModules) {
+        build.onStart(async () => {
+          options.collectModules!.length = 0;
+          if (!base) return;
+          const { findAdditionalModules } = await import("./additional-modules.ts");
+          try {
+            found = new Set(findAdditionalModules(options.additionalModules!, options.entry, options.rules).modules.map((module) => module.file));
+          } catch {
+            // A file only a removed rule matches: the hook below reports it.
+          }
+        });
+      }
       if (base) {
         const removed = parseRules(options.rules).removed.length > 0;
         build.onStart(async () => {
@@ -252,10 +312,13 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
   // Printed after each build, failed or not (here rather than in an onEnd hook: one round trip less).
   const warnMissingBuiltins = () => {
     for (const [name, importers] of warned) {
+      // Laid out as wrangler's logger lays it out (notes under the first line), each importer in blue.
       options.onWarning?.(
-        `The package "${name}" wasn't found on the file system but is built into node.\n` +
-          `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
-          [...importers].map((importer) => ` - ${importer}`).join("\n"),
+        layoutNotes(
+          `The package "${name}" wasn't found on the file system but is built into node.\n` +
+            `Your Worker may throw errors at runtime unless you enable the "nodejs_compat" compatibility flag. Refer to https://developers.cloudflare.com/workers/runtime-apis/nodejs/ for more details. Imported from:\n` +
+            [...importers].map((importer) => ` - ${blue(importer)}`).join("\n"),
+        ),
       );
     }
   };
@@ -267,7 +330,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     write: false,
     outdir: path.join(buildDir("n"), withinBuild),
     entryNames: "worker",
-    format: "esm",
+    format: options.format ?? "esm",
     target: "es2022",
     platform: target.platform,
     mainFields: ["browser", "module", "main"],
@@ -284,6 +347,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
     jsxFactory: options.jsxFactory,
     jsxFragment: options.jsxFragment,
     loader: { ".js": "jsx", ".mjs": "jsx", ".cjs": "jsx" },
+    external: options.external?.length ? options.external : undefined,
   };
 
   // The plugin's work as flags: cloudflare:* external (three of them as bunflare's
@@ -300,7 +364,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
         "cloudflare:email": EMAIL_MODULE,
         ...Object.fromEntries(builtins.map((name) => [name, `node:${name}`])),
       },
-      external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*"],
+      external: [WORKERS_MODULE, WORKFLOWS_MODULE, EMAIL_MODULE, "cloudflare:*", "node:*", ...(options.external ?? [])],
     });
   const assetFilter = assetRulesFilter(effectiveRules(options.rules));
   /** Whether the plugin would have left every import of this build to esbuild, as the flags did. */
@@ -382,7 +446,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       timer.unref();
       unsaved = save;
     }
-    return { ok: true, file, map, inputs };
+    return { ok: true, file, map, inputs, metafile: meta };
   };
 
   // The same flags for a build on esbuild's service: it answers with the files instead of writing them.
@@ -419,7 +483,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
       if (target === `${file}.map`) map = new TextDecoder().decode(output.contents);
       else mkdirSync(path.dirname(target), { recursive: true }), writeFileSync(target, output.contents);
     }
-    return { ok: true, file, map, inputs: inputsOf(meta) };
+    return { ok: true, file, map, inputs: inputsOf(meta), metafile: meta };
   };
   /** A build on the running service if there is one (or `warm`: started now), else by the binary; undefined when the JS API must build. */
   const buildFast = (bin: string, signal?: AbortSignal, warm = false): Promise<BuildOutcome | undefined> => {
@@ -471,7 +535,7 @@ export async function createBundler(options: BundleOptions): Promise<Bundler> {
           copyFileSync(path.join(base!, relative), target);
         }
         const inputs = [...inputsOf(result.metafile), ...[...additional].map((r) => path.join(base!, r))];
-        return { ok: true, file, map, inputs };
+        return { ok: true, file, map, inputs, metafile: result.metafile };
       } catch (error) {
         const failure = error as esbuild.BuildFailure;
         if (!Array.isArray(failure.errors)) throw error;

@@ -1,7 +1,8 @@
 // `bunflare build` (wrangler's hidden alias for `deploy --dry-run --outdir=dist`) and
 // `bunflare check startup`: the startup phase of the bundle dev runs, profiled by
 // Bun's CPU profiler (wrangler profiles workerd; the profile format is the same).
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileErrorReason } from "./shared/files.ts";
 import path from "node:path";
 import { defineCommand, type GlobalArgs } from "./define.ts";
@@ -39,7 +40,6 @@ const startup = defineCommand<StartupArgs>({
     args: { describe: "Additional arguments passed to `wrangler deploy` or `wrangler pages functions build` e.g. `--no-bundle`", type: "string" },
   },
   async handler(args) {
-    if (args.pages) throw new UserError("`check startup --pages` needs Pages Functions, which bunflare does not build: use wrangler for it.");
     printBanner();
     log.warn("🚧 `wrangler check startup` is an alpha command. Please report any issues to https://github.com/bunflare/bunflare/issues");
     let bundle: string;
@@ -47,10 +47,39 @@ const startup = defineCommand<StartupArgs>({
     if (args.workerBundle) {
       bundle = path.resolve(args.workerBundle);
       if (!existsSync(bundle)) throw new UserError(`The worker bundle "${args.workerBundle}" does not exist.`);
+      // The upload `deploy --outfile` writes (multipart form data): its modules laid out in a directory.
+      const unpacked = await unpackUpload(bundle);
+      if (unpacked) ({ main: bundle, dispose } = unpacked);
+    } else if (args.pages || (await pagesProject(args))) {
+      // As wrangler: `pages functions build` (with --args) to an upload, then its modules profiled.
+      log.info("│ Pages project detected\n│");
+      log.info("├ Building your Worker");
+      const extra = (args.args ?? "").split(/\s+/).filter(Boolean);
+      const dir = mkdtempSync(path.join(tmpdir(), "bunflare-startup-pages-"));
+      const upload = path.join(dir, "worker.bundle");
+      try {
+        const { pagesFunctionsBuild } = await import("../pages/build.ts");
+        const directory = extra.find((word) => !word.startsWith("-")) ?? "functions";
+        await pagesFunctionsBuild(
+          { directory, outfile: upload, minify: extra.includes("--minify"), sourcemap: false, "fallback-service": "ASSETS", watch: false, plugin: false },
+          { quiet: true },
+        );
+        const unpacked = await unpackUpload(upload);
+        if (!unpacked) throw new UserError("The Pages Functions build wrote no upload.");
+        bundle = unpacked.main;
+        dispose = () => {
+          unpacked.dispose();
+          rmSync(dir, { recursive: true, force: true });
+        };
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+      log.info("│ Worker Built! 🎉\n│");
     } else {
       log.info("├ Building your Worker");
       const extra = (args.args ?? "").split(/\s+/).filter(Boolean);
-      const built = await buildWorker({ ...args, "no-bundle": extra.includes("--no-bundle") ? true : undefined }, "deploy");
+      const built = await buildWorker({ ...args, "no-bundle": extra.includes("--no-bundle") ? true : undefined }, "deploy", { upload: false });
       bundle = built.file;
       dispose = built.dispose;
       log.info("│ Worker Built! 🎉\n│");
@@ -95,6 +124,41 @@ const startup = defineCommand<StartupArgs>({
     }
   },
 });
+
+/** Whether the config is a Pages project's (`pages_build_output_dir`), which wrangler's check startup builds as one. */
+async function pagesProject(args: GlobalArgs): Promise<boolean> {
+  const { loadConfig } = await import("../config/index.ts");
+  try {
+    return loadConfig({ configPath: args.config, env: args.env, onWarning: () => {}, onInfo: () => {} }).config.pages_build_output_dir !== undefined;
+  } catch {
+    // The build that follows reports a config that does not load.
+    return false;
+  }
+}
+
+/** The modules of an upload form (wrangler's `--outfile`), written to a temporary directory; undefined for a plain script. */
+async function unpackUpload(file: string): Promise<{ main: string; dispose: () => void } | undefined> {
+  const bytes = readFileSync(file);
+  const boundary = /^--(\S+)\r\n/.exec(bytes.subarray(0, 200).toString("latin1"))?.[1];
+  if (!boundary) return undefined;
+  let form: { get(name: string): unknown; entries(): IterableIterator<[string, string | Blob]> };
+  try {
+    form = (await new Response(bytes, { headers: { "content-type": `multipart/form-data; boundary=${boundary}` } }).formData()) as unknown as typeof form;
+  } catch {
+    return undefined;
+  }
+  const metadata = JSON.parse(String(form.get("metadata") ?? "{}")) as { main_module?: string; body_part?: string };
+  const mainName = metadata.main_module ?? metadata.body_part;
+  if (!mainName) throw new UserError(`The worker bundle "${file}" names no main module in its metadata.`);
+  const dir = mkdtempSync(path.join(tmpdir(), "bunflare-startup-"));
+  for (const [name, value] of form.entries()) {
+    if (name === "metadata" || typeof value === "string") continue;
+    const target = path.join(dir, name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, new Uint8Array(await value.arrayBuffer()));
+  }
+  return { main: path.join(dir, mainName), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export const check = defineCommand({
   command: "check",

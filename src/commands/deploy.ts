@@ -21,6 +21,8 @@ import { bundleOptions, type BuildFlags } from "../bundle/options.ts";
 import { keyValues } from "../config/vars.ts";
 import { bindingRows, containerLines, formatBindingsTable, tailConsumerLines } from "../dev/bindings-table.ts";
 import { forwardToWrangler } from "../forward.ts";
+import type { CollectedModule } from "../bundle/index.ts";
+import type { ModuleType } from "../bundle/upload-form.ts";
 
 export interface DeployArgs extends GlobalArgs, BuildFlags {
   script?: string;
@@ -34,6 +36,14 @@ export interface DeployArgs extends GlobalArgs, BuildFlags {
   bundle?: boolean;
   var?: string[];
   assets?: string;
+  "keep-vars"?: boolean;
+  logpush?: boolean;
+  tag?: string;
+  message?: string;
+  "preview-alias"?: string;
+  "upload-source-maps"?: boolean;
+  metafile?: string | boolean;
+  "secrets-file"?: string;
 }
 
 const str = (describe: string): Options => ({ describe, type: "string", requiresArg: true });
@@ -76,14 +86,19 @@ export interface BuiltWorker {
   /** Whether esbuild built it (false under no_bundle: `file` is main itself). */
   bundled: boolean;
   map?: string;
-  modules: { name: string; file: string }[];
+  /** The modules uploaded beside the main one, in wrangler's order and with its types. */
+  modules: { name: string; file: string; type: ModuleType }[];
+  /** A service worker (no exports): one body part, bundled as an IIFE. */
+  serviceWorker: boolean;
+  /** esbuild's metafile of the bundle (`--metafile`). */
+  metafile?: unknown;
   /** The assets directory, checked to exist. */
   assets?: string;
   dispose(): void;
 }
 
 /** Reads the (redirected) config and builds the worker exactly as `bunflare dev` does. */
-export async function buildWorker(args: DeployArgs, command: string): Promise<BuiltWorker> {
+export async function buildWorker(args: DeployArgs, command: string, { upload = true } = {}): Promise<BuiltWorker> {
   const loaded = loadConfig({
     configPath: args.config,
     env: args.env,
@@ -106,6 +121,14 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
   }
   // Checked where wrangler checks it: after the entry point, before the build.
   const assets = assetsDirectory(args.assets, config.assets?.directory, loaded.dir);
+  if (assetsOnly && config.assets?.binding) {
+    throw new UserError(
+      layoutNotes(
+        "Cannot use assets with a binding in an assets-only Worker.\n" +
+          "Please remove the asset binding from your configuration file, or provide a Worker script in your configuration file (`main`).",
+      ),
+    );
+  }
   const work = mkdtempSync(path.join(tmpdir(), "bunflare-build-"));
   const dispose = () => rmSync(work, { recursive: true, force: true });
   try {
@@ -113,6 +136,8 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
     const { ignoredRulesWarnings } = await import("../bundle/rules.ts");
     for (const warning of ignoredRulesWarnings(config.rules)) log.warn(warning);
     let unbundled: BuiltWorker["modules"] = [];
+    // As wrangler guesses it: a worker whose entry exports nothing is a service worker.
+    const exportsNothing = (code: string) => new Bun.Transpiler({ loader: "tsx" }).scan(code).exports.length === 0;
     if (noBundle || config.find_additional_modules) {
       const { additionalModulesTable, findAdditionalModules, moduleSearchOf } = await import("../bundle/additional-modules.ts");
       // As wrangler, which reads the rules a second time to find an unbundled worker's modules.
@@ -121,29 +146,41 @@ export async function buildWorker(args: DeployArgs, command: string): Promise<Bu
       for (const warning of found.warnings) log.warn(warning);
       const table = additionalModulesTable(found.modules);
       if (table) log.info(table);
-      unbundled = found.modules.map(({ name, file }) => ({ name, file }));
+      unbundled = found.modules.map(({ name, file, type }) => ({ name, file, type: type as ModuleType }));
     }
     // Without bundling, the modules beside the entry are uploaded as they are, as wrangler does.
-    if (noBundle) return { loaded, main, code: readFileSync(main, "utf8"), file: main, bundled: false, modules: unbundled, assets, dispose };
-    const { createBundler } = await import("../bundle/index.ts");
-    const bundler = await createBundler(bundleOptions(loaded, main, args, work, (message) => log.warn(message)));
-    const built = await bundler.build();
-    await bundler.dispose();
-    if (!built.ok) throw new UserError(built.message);
-    const modules: BuiltWorker["modules"] = [];
-    // Additional modules (find_additional_modules) sit beside the bundle, relative to its build root.
-    const root = path.join(work, "gen-1");
-    for (const file of new Bun.Glob("**/*").scanSync({ cwd: root, onlyFiles: true })) {
-      const full = path.join(root, file);
-      if (full !== built.file && full !== `${built.file}.map`) modules.push({ name: file, file: full });
+    if (noBundle) {
+      const code = readFileSync(main, "utf8");
+      return { loaded, main, code, file: main, bundled: false, modules: unbundled, serviceWorker: exportsNothing(code), assets, dispose };
     }
-    // Wrangler uploads (and writes to --outdir) every module it found, those the bundle inlines too.
-    for (const module of unbundled) if (!modules.some(({ name }) => name === module.name)) modules.push(module);
+    const { createBundler } = await import("../bundle/index.ts");
+    // Text, data and wasm imports go up as modules of their own, named as wrangler names them (dev inlines them).
+    const collected: CollectedModule[] = [];
+    const build = async (format: "esm" | "iife") => {
+      const options = bundleOptions(loaded, main, args, path.join(work, format), (message) => log.warn(message));
+      const bundler = await createBundler(
+        upload ? { ...options, format, collectModules: collected, preserveFileNames: config.preserve_file_names === true } : options,
+      );
+      const outcome = await bundler.build();
+      await bundler.dispose();
+      if (!outcome.ok) throw new UserError(outcome.message);
+      return outcome;
+    };
+    let built = await build("esm");
+    // A service worker is bundled again as wrangler bundles one: an IIFE.
+    const serviceWorker = exportsNothing(readFileSync(built.file, "utf8"));
+    if (serviceWorker && upload) built = await build("iife");
+    const types = { Text: "text", Data: "buffer", CompiledWasm: "compiled-wasm" } as const;
+    // Wrangler uploads (and writes to --outdir) every module it found, then those the bundle imports.
+    const modules: BuiltWorker["modules"] = [...unbundled];
+    for (const module of collected) {
+      if (!modules.some(({ name }) => name === module.name)) modules.push({ name: module.name, file: module.file, type: types[module.type] });
+    }
     // Dev points `cloudflare:workers` at bunflare's module; the written bundle names the runtime's.
     const { WORKERS_MODULE } = await import("../bundle/index.ts");
     const code = readFileSync(built.file, "utf8").replaceAll(JSON.stringify(WORKERS_MODULE), '"cloudflare:workers"');
     checkExports(config, code, main);
-    return { loaded, main, code, file: built.file, bundled: true, map: built.map, modules, assets, dispose };
+    return { loaded, main, code, file: built.file, bundled: true, map: built.map, metafile: built.metafile, modules, serviceWorker, assets, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -166,7 +203,10 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const { code, map, modules } = built;
     // Only deploy's dry run reads the assets (versions upload's does not look at them).
     if (built.assets && command === "deploy") readAssets(built.assets);
-    const name = `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js`;
+    // A bundle is `<entry>.js`; an unbundled entry keeps its own name.
+    // Read before the size line, as wrangler reads it.
+    const secrets = args["secrets-file"] === undefined ? undefined : readSecretsFile(args["secrets-file"]);
+    const name = built.bundled ? `${path.basename(built.main).replace(/\.[cm]?[jt]sx?$/, "")}.js` : path.basename(built.main);
     const body = uploadedBody(code, map, name);
     // The modules before the entry, as wrangler counts them (the gzip size depends on the order).
     const contents = [...modules.map((m) => readFileSync(m.file)), Buffer.from(body)];
@@ -174,9 +214,18 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
     const gzip = gzipSync(Buffer.concat(contents)).length;
     log.info(`Total Upload: ${green(`${(size / 1024).toFixed(2)} KiB / gzip: ${(gzip / 1024).toFixed(2)} KiB`)}`);
     const cliVars = keyValues(args.var, "var");
-    const vars = { ...config.vars, ...cliVars };
-    // As wrangler, a --var's value is shown as "(hidden)", a config var's as it is.
-    const rows = bindingRows(config, vars, new Set(Object.keys(cliVars)), () => false).map((row) => ({ ...row, mode: "" }));
+    const vars = { ...config.vars, ...cliVars, ...secrets };
+    // As wrangler, a --var's value is shown as "(hidden)", a secret's too, a config var's as it is.
+    const rows = bindingRows(config, vars, new Set([...Object.keys(cliVars), ...Object.keys(secrets ?? {})]), () => false).map((row) => ({ ...row, mode: "" }));
+    // What the upload names, as wrangler's dry run shows it: a KV namespace or bucket without an id
+    // (inherited from the deployed Worker) names nothing, a bucket's jurisdiction follows its name.
+    for (const row of rows) {
+      if (row.type === "KV Namespace" && config.kv_namespaces.some((kv) => kv.binding === row.name && kv.id === undefined)) row.value = "";
+      if (row.type !== "R2 Bucket") continue;
+      const bucket = config.r2_buckets.find((entry) => entry.binding === row.name);
+      if (bucket && bucket.bucket_name === undefined) row.value = "";
+      else if (bucket?.jurisdiction) row.value = `${bucket.bucket_name} (${bucket.jurisdiction})`;
+    }
     const table = formatBindingsTable(rows, undefined, Infinity);
     if (table.length) log.info(table.join("\n"));
     // (wrangler says so for deploy only, and lists containers for it only; their images are not built.)
@@ -197,15 +246,67 @@ export async function dryRun(args: DeployArgs, command: "deploy" | "versions upl
         `This folder contains the built output assets for the worker "${config.name}" generated at ${new Date().toISOString()}.`,
       );
     }
+    // esbuild's metafile: at the path given, else in --outdir beside the bundle (without either, wrangler writes it to its temporary directory).
+    if (args.metafile && built.metafile) {
+      const target = typeof args.metafile === "string" && args.metafile ? path.resolve(args.metafile) : outdir ? path.join(built.bundled ? path.resolve(built.loaded.userDir, args.outdir!) : outdir, "bundle-meta.json") : undefined;
+      if (target) {
+        makeDir(path.dirname(target), "--metafile", String(args.metafile));
+        writeFileSync(target, JSON.stringify(built.metafile, null, 2));
+      }
+    }
     if (args.outfile) {
+      // The upload itself, as wrangler writes it: multipart form data, the metadata then each module.
       const outfile = path.resolve(args.outfile);
       makeDir(path.dirname(outfile), "--outfile", args.outfile);
-      writeFileSync(outfile, code);
+      const { uploadForm } = await import("../bundle/upload-form.ts");
+      const uploadMaps = args["upload-source-maps"] ?? (config.upload_source_maps as boolean | undefined);
+      const form = uploadForm({
+        config,
+        cliVars,
+        secrets,
+        command,
+        main: { name, content: body, type: built.serviceWorker ? "commonjs" : "esm" },
+        modules: modules.map((module) => ({ name: module.name, content: readFileSync(module.file), type: module.type })),
+        sourceMaps: uploadMaps && map ? [{ name: `${name}.map`, content: uploadedMap(map, name, built.file, built.loaded.userDir) }] : undefined,
+        keepVars: Boolean(args["keep-vars"] || config.keep_vars),
+        logpush: args.logpush,
+        tag: args.tag,
+        message: args.message,
+        previewAlias: args["preview-alias"],
+      });
+      writeFileSync(outfile, form.serialize());
     }
     log.info("--dry-run: exiting now.");
   } finally {
     built.dispose();
   }
+}
+
+/** `--secrets-file`: a JSON object of strings, else dotenv text, checked in wrangler's words. */
+function readSecretsFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), "utf8");
+  } catch (error) {
+    // wrangler's words, as for a config file it cannot read.
+    const { ParseError } = require("../errors.ts") as typeof import("../errors.ts");
+    const { describeReadError } = require("../config/parse.ts") as typeof import("../config/parse.ts");
+    throw new ParseError(`Could not read file: ${path.resolve(file)}`, undefined, [describeReadError(error, path.resolve(file))]);
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    content = (require("dotenv") as typeof import("dotenv")).parse(text);
+    if (Object.keys(content as object).length === 0) throw new UserError(`The contents of "${file}" is not valid.`);
+  }
+  if (content === null || typeof content !== "object") {
+    throw new UserError(`The contents of "${file}" is not valid. It should be a JSON object of string values.`);
+  }
+  for (const [key, value] of Object.entries(content)) {
+    if (typeof value !== "string") throw new UserError(`The value for "${key}" in "${file}" is not a "string" instead it is of type "${typeof value}"`);
+  }
+  return content as Record<string, string>;
 }
 
 /**
@@ -279,19 +380,22 @@ function uploadedBody(code: string, map: string | undefined, name: string): stri
  * with `sourceRoot` the flag as given: the sources relative to the out directory, each
  * one's text beside it (null where there is no file), in esbuild's layout and key order.
  */
-function outdirMap(map: string, builtFile: string, outdir: string, given: string): string {
+export function outdirMap(map: string, builtFile: string, outdir: string, given: string): string {
   const { version, sources, mappings, names, sourceRoot: _root, sourcesContent: _content, ...rest } = JSON.parse(map) as Record<string, unknown> & { sources: string[] };
   // A text or data module bunflare inlines (wrangler uploads it beside the bundle) is its plugin's
   // namespace and the file's absolute path: named as the file.
   const files = sources.map((source) => path.resolve(path.dirname(builtFile), /^bunflare-module:/.test(source) ? source.slice(source.indexOf(":") + 1) : source));
-  const contents = files.map((file) => {
+  // A service worker's module global (see the bundler's collectModules) is its namespace and name, its text the stand-in.
+  const virtual = sources.map((source) => UPLOAD_GLOBAL.exec(source)?.[0]);
+  const contents = files.map((file, i) => {
+    if (virtual[i]) return `export default ${virtual[i]!.slice(virtual[i]!.indexOf(":") + 1).replace(/[^a-zA-Z0-9_$]/g, "_")};`;
     try {
       return readFileSync(file, "utf8");
     } catch {
       return null;
     }
   });
-  const relative = files.map((file) => path.relative(outdir, file).split(path.sep).join("/"));
+  const relative = files.map((file, i) => virtual[i] ?? path.relative(outdir, file).split(path.sep).join("/"));
   const fields: [string, unknown][] = [
     ["version", version],
     ["sources", relative],
@@ -308,6 +412,26 @@ function outdirMap(map: string, builtFile: string, outdir: string, given: string
       : JSON.stringify(item).replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
   return `{\n${fields.map(([key, item]) => `  ${JSON.stringify(key)}: ${value(item)}`).join(",\n")}\n}\n`;
 }
+
+/**
+ * The source map as wrangler uploads it: esbuild's map as one line, the sources relative to the
+ * project's directory with their text, an empty `sourceRoot`, and `file` the module's name.
+ */
+function uploadedMap(map: string, name: string, builtFile: string, projectDir: string): string {
+  const { version, sources, mappings, names, sourceRoot: _root, sourcesContent: _content, ...rest } = JSON.parse(map) as Record<string, unknown> & { sources: string[] };
+  const files = sources.map((source) => path.resolve(path.dirname(builtFile), source));
+  const contents = files.map((file) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return null;
+    }
+  });
+  const relative = files.map((file) => path.relative(projectDir, file).split(path.sep).join("/"));
+  return JSON.stringify({ version, sources: relative, sourceRoot: "", sourcesContent: contents, mappings, names, ...rest, file: name });
+}
+
+const UPLOAD_GLOBAL = /wrangler-module-(?:Text|Data|CompiledWasm):.*$/;
 
 /** Wrangler's layout: <entry>.js, its .map and the additional modules (the README.md naming the worker is written apart). */
 function writeOutdir(outdir: string, name: string, body: string, map: string | undefined, modules: { name: string; file: string }[]) {
@@ -373,6 +497,7 @@ export const deploy = defineCommand<DeployArgs>({
       describe:
         "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.",
       type: "string",
+      coerce: (value: unknown) => (value ? value : true),
     },
     "keep-vars": bool(
       "When not used (or set to false), Wrangler will delete all vars before setting those found in the Wrangler configuration.\n" +

@@ -1,8 +1,10 @@
-// `bunflare pages ...`: `pages dev` runs here, on `bunflare dev`'s session (src/pages/dev.ts);
-// Pages' other commands are handed to a real wrangler (src/forward.ts) before this is loaded.
+// `bunflare pages ...`: `pages dev` runs here, on `bunflare dev`'s session (src/pages/dev.ts), and
+// `pages functions build` (src/pages/build.ts); Pages' other commands are handed to a real
+// wrangler (src/forward.ts) before this is loaded.
 import path from "node:path";
 import { defineCommand } from "./define.ts";
 import type { PagesDevArgs } from "../pages/dev.ts";
+import type { PagesBuildArgs } from "../pages/build.ts";
 
 const dev = defineCommand<PagesDevArgs>({
   command: "dev [directory] [command]",
@@ -78,13 +80,53 @@ dev.options = { ...HIDDEN_GLOBALS, ...dev.options };
 /** Pages' other commands, listed in the help; a real wrangler runs them (src/forward.ts). */
 const forwarded = (command: string, describe: string) => defineCommand({ command, describe });
 
+const functionsBuild = defineCommand<PagesBuildArgs>({
+  command: "build [directory]",
+  describe: "Compile a folder of Pages Functions into a single Worker",
+  positionals: { directory: { type: "string", default: "functions", describe: "The directory of Pages Functions" } },
+  // In wrangler's order and words.
+  options: {
+    outfile: { describe: "The location of the output Worker script", type: "string", deprecated: true },
+    outdir: { describe: "Output directory for the bundled Worker", type: "string" },
+    "output-config-path": { describe: "The location for the output config file", type: "string" },
+    "build-metadata-path": { describe: "The location for the build metadata file", type: "string" },
+    "project-directory": { describe: "The location of the Pages project", type: "string" },
+    "output-routes-path": { describe: "The location for the output _routes.json file", type: "string" },
+    minify: { describe: "Minify the output Worker script", type: "boolean", default: false },
+    sourcemap: { describe: "Generate a sourcemap for the output Worker script", type: "boolean", default: false },
+    "fallback-service": {
+      describe: "The service to fallback to at the end of the `next` chain. Setting to '' will fallback to the global `fetch`.",
+      type: "string",
+      default: "ASSETS",
+    },
+    watch: { describe: "Watch for changes to the functions and automatically rebuild the Worker script", type: "boolean", default: false },
+    plugin: { describe: "Build a plugin rather than a Worker script", type: "boolean", default: false },
+    "build-output-directory": { describe: "The directory to output static assets to", type: "string" },
+    "node-compat": { describe: "Enable Node.js compatibility", type: "boolean", default: false, hidden: true, deprecated: true },
+    "compatibility-date": { describe: "Date to use for compatibility checks", type: "string" },
+    "compatibility-flags": { describe: "Flags to use for compatibility checks", alias: "compatibility-flag", type: "string", requiresArg: true, array: true },
+    bindings: { describe: "Bindings used in Functions (used to register beta product shims)", type: "string", deprecated: true, hidden: true },
+    external: { describe: "A list of module imports to exclude from bundling", type: "string", array: true },
+    metafile: {
+      describe: "Path to output build metadata from esbuild. If flag is used without a path, defaults to 'bundle-meta.json' inside the directory specified by --outdir.",
+      type: "string",
+      coerce: (value: unknown) => (value ? value : true),
+    },
+  },
+  async handler(args) {
+    const { pagesFunctionsBuild } = await import("../pages/build.ts");
+    await pagesFunctionsBuild(args);
+  },
+});
+functionsBuild.options = { ...HIDDEN_GLOBALS, ...functionsBuild.options };
+
 export default defineCommand({
   command: "pages",
   describe: "⚡️ Configure Cloudflare Pages",
   options: HIDDEN_GLOBALS,
   subcommands: [
     dev,
-    forwarded("functions", "Helpers related to Pages Functions"),
+    defineCommand({ command: "functions", describe: "Helpers related to Pages Functions", options: HIDDEN_GLOBALS, subcommands: [functionsBuild] }),
     forwarded("project", "Interact with your Pages projects"),
     forwarded("deployment", "Interact with the deployments of a project"),
     forwarded("deploy [directory]", "Deploy a directory of static assets as a Pages deployment"),

@@ -199,10 +199,14 @@ export async function writeFunctionsEntry(functionsDir: string, outDir: string):
   return entry;
 }
 
-/** The entry module's text: one import per handler export, the route table, the router. */
-export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[]): string {
+/**
+ * The entry module's text: one import per handler export, the route table, the router
+ * (`fallbackService`: see createPagesHandler), or with `plugin` a Pages Plugin (createPagesPlugin).
+ */
+export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[], { fallbackService, plugin = false }: { fallbackService?: string; plugin?: boolean } = {}): string {
   const identifiers = new Map<string, string>();
-  const imports: string[] = [`import { createPagesHandler } from ${JSON.stringify(PAGES_ROUTER)};`];
+  const factory = plugin ? "createPagesPlugin" : "createPagesHandler";
+  const imports: string[] = [`import { ${factory} } from ${JSON.stringify(PAGES_ROUTER)};`];
   const identifier = (reference: string) => {
     let name = identifiers.get(reference);
     if (!name) {
@@ -220,5 +224,6 @@ export function functionsEntrySource(baseDir: string, routes: FunctionsRoute[]):
       `  { routePath: ${JSON.stringify(route.routePath)}, mountPath: ${JSON.stringify(route.mountPath)}, method: ${JSON.stringify(route.method)}, ` +
       `middlewares: [${(route.middleware ?? []).map(identifier).join(", ")}], modules: [${(route.module ?? []).map(identifier).join(", ")}] },`,
   );
-  return `${imports.join("\n")}\n\nexport default createPagesHandler([\n${table.join("\n")}\n]);\n`;
+  const options = fallbackService === undefined || plugin ? "" : `, { fallbackService: ${JSON.stringify(fallbackService)} }`;
+  return `${imports.join("\n")}\n\nexport default ${factory}([\n${table.join("\n")}\n]${options});\n`;
 }
