@@ -148,59 +148,87 @@ function mutable(response: Response): Response {
   return new Response(nullBody ? null : response.body, response);
 }
 
+/** What a chain of handlers starts from: a request's, or for a plugin the handler that mounts it. */
+interface ChainStart {
+  /** The request the next handler gets; a handler's next(input) replaces it. */
+  request: Request;
+  data: Record<string, unknown>;
+  /** Before each handler's own functionPath (a plugin's mount point). */
+  mountedAt: string;
+  env: Record<string, unknown>;
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException(): void;
+  pluginArgs?: unknown;
+}
+
+/** Runs the handlers `chain` gives, each one's `next` calling the one after; `end` answers after the last. */
+function runChain(chain: Generator<Step>, start: ChainStart, end: (request: Request) => Promise<Response>): Promise<Response> {
+  let { data } = start;
+  const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    if (input !== undefined) {
+      start.request = typeof input === "string" ? new Request(new URL(input, start.request.url).toString(), init) : new Request(input as Request, init);
+    }
+    const step = chain.next();
+    if (step.done) return end(start.request);
+    const { handler, params, path } = step.value;
+    const context: EventContext & { pluginArgs?: unknown } = {
+      request: new Request(start.request.clone() as Request),
+      functionPath: start.mountedAt + path,
+      next,
+      params,
+      get data() {
+        return data;
+      },
+      set data(value: Record<string, unknown>) {
+        if (typeof value !== "object" || value === null) throw new Error("context.data must be an object");
+        // Replaced, not merged (wrangler 4.86's template): later handlers see the new object.
+        data = value;
+      },
+      env: start.env,
+      waitUntil: (promise) => start.waitUntil(promise),
+      passThroughOnException: () => start.passThroughOnException(),
+    };
+    if ("pluginArgs" in start) context.pluginArgs = start.pluginArgs;
+    const response = await (handler as PagesHandler)(context);
+    if (!(response instanceof Response)) throw new Error("Your Pages function should return a Response");
+    return mutable(response);
+  };
+  return next();
+}
+
+const compileRoutes = (routes: PagesRoute[]): CompiledRoute[] =>
+  routes.map((route) => ({
+    ...route,
+    prefix: compile(route.routePath, false),
+    exact: compile(route.routePath, true),
+    mount: compile(route.mountPath, false),
+  }));
+
 /**
  * The `{ fetch }` a generated Pages Functions entry default-exports. `fallbackService` is the
  * binding the end of the chain fetches from (`pages functions build --fallback-service`; "" for
  * the global `fetch`), `ASSETS` unless given.
  */
 export function createPagesHandler(routes: PagesRoute[], { fallbackService = "ASSETS" }: { fallbackService?: string } = {}) {
-  const compiled: CompiledRoute[] = routes.map((route) => ({
-    ...route,
-    prefix: compile(route.routePath, false),
-    exact: compile(route.routePath, true),
-    mount: compile(route.mountPath, false),
-  }));
+  const compiled = compileRoutes(routes);
   return {
-    async fetch(originalRequest: Request, env: Record<string, unknown>, ctx: { waitUntil(promise: Promise<unknown>): void }) {
-      let request = originalRequest;
-      const chain = steps(compiled, request.method, new URL(request.url).pathname);
-      let data: Record<string, unknown> = {};
+    async fetch(request: Request, env: Record<string, unknown>, ctx: { waitUntil(promise: Promise<unknown>): void }) {
       let passThrough = false;
+      const start: ChainStart = {
+        request,
+        data: {},
+        mountedAt: "",
+        env,
+        waitUntil: (promise) => ctx.waitUntil(promise),
+        passThroughOnException: () => {
+          passThrough = true;
+        },
+      };
       // The end of the chain: the project's assets.
       const fallback = async (): Promise<Response> =>
-        mutable(await (fallbackService ? (env[fallbackService] as Fetcher).fetch(request) : fetch(request)));
-      const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
-        if (input !== undefined) {
-          request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);
-        }
-        const step = chain.next();
-        if (step.done) return fallback();
-        const { handler, params, path } = step.value;
-        const context: EventContext = {
-          request: new Request(request.clone() as Request),
-          functionPath: path,
-          next,
-          params,
-          get data() {
-            return data;
-          },
-          set data(value: Record<string, unknown>) {
-            if (typeof value !== "object" || value === null) throw new Error("context.data must be an object");
-            // Replaced, not merged (wrangler 4.86's template): later handlers see the new object.
-            data = value;
-          },
-          env,
-          waitUntil: (promise) => ctx.waitUntil(promise),
-          passThroughOnException: () => {
-            passThrough = true;
-          },
-        };
-        const response = await (handler as PagesHandler)(context);
-        if (!(response instanceof Response)) throw new Error("Your Pages function should return a Response");
-        return mutable(response);
-      };
+        mutable(await (fallbackService ? (env[fallbackService] as Fetcher).fetch(start.request) : fetch(start.request)));
       try {
-        return await next();
+        return await runChain(steps(compiled, request.method, new URL(request.url).pathname), start, fallback);
       } catch (error) {
         if (passThrough) return fallback();
         throw error;
@@ -216,43 +244,18 @@ export function createPagesHandler(routes: PagesRoute[], { fallbackService = "AS
  * mounting chain's `next`.
  */
 export function createPagesPlugin(routes: PagesRoute[]) {
-  const compiled: CompiledRoute[] = routes.map((route) => ({
-    ...route,
-    prefix: compile(route.routePath, false),
-    exact: compile(route.routePath, true),
-    mount: compile(route.mountPath, false),
-  }));
+  const compiled = compileRoutes(routes);
   return (pluginArgs: unknown) => async (outer: EventContext) => {
-    let request = outer.request;
-    let data = outer.data;
-    const relative = `/${new URL(request.url).pathname.replace(outer.functionPath, "") || ""}`.replace(/^\/\//, "/");
-    const chain = steps(compiled, request.method, relative);
-    const next = async (input?: Request | string | URL, init?: RequestInit): Promise<Response> => {
-      if (input !== undefined) {
-        request = typeof input === "string" ? new Request(new URL(input, request.url).toString(), init) : new Request(input as Request, init);
-      }
-      const step = chain.next();
-      if (step.done) return outer.next(request);
-      const { handler, params, path } = step.value;
-      const context = {
-        request: new Request(request.clone() as Request),
-        functionPath: outer.functionPath + path,
-        next,
-        params,
-        get data() {
-          return data;
-        },
-        set data(value: Record<string, unknown>) {
-          if (typeof value !== "object" || value === null) throw new Error("context.data must be an object");
-          data = value;
-        },
-        pluginArgs,
-        env: outer.env,
-        waitUntil: (promise: Promise<unknown>) => outer.waitUntil(promise),
-        passThroughOnException: () => outer.passThroughOnException(),
-      };
-      return mutable((await (handler as PagesHandler)(context)) as Response);
+    const relative = `/${new URL(outer.request.url).pathname.replace(outer.functionPath, "") || ""}`.replace(/^\/\//, "/");
+    const start: ChainStart = {
+      request: outer.request,
+      data: outer.data,
+      mountedAt: outer.functionPath,
+      env: outer.env,
+      waitUntil: (promise) => outer.waitUntil(promise),
+      passThroughOnException: () => outer.passThroughOnException(),
+      pluginArgs,
     };
-    return next();
+    return runChain(steps(compiled, outer.request.method, relative), start, (request) => outer.next(request));
   };
 }
