@@ -1,5 +1,5 @@
-// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js, cli-<id>.dev.js (with its second stage
-// cli-<id>.dev2.js, see buildDev) and cli-<id>.all.js (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
+// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js, cli-<id>.dev.js and cli-<id>.all.js
+// (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
 // the sources.
