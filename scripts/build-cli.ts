@@ -126,129 +126,6 @@ const offGroupPath = (group: string): import("bun").BunPlugin => ({
   },
 });
 
-/**
- * `dev` (and `pages`) in two stages, so that esbuild is spawned before most of the dev
- * server's code is even read (Bun reads a bundle's source and bytecode whole, ~1 ms per
- * 100 KB here, called or not):
- *
- * - `<name>.dev.js`, the first stage, holds what a start needs up to the spawn: the CLI,
- *   the dev and pages groups, the config, the session's settings and the bundler (what
- *   src/launch.ts reaches by static imports, and the groups' own lazy imports). Every other
- *   lazy `require()` / `import()` of bunflare's code (the server, the worker host, the
- *   bindings' implementations, ...) loads the second stage, once, and takes the module
- *   from it.
- * - `<name>.dev2.js`, the second stage, holds those modules and what they import that the
- *   first stage does not hold. What it imports that the first stage holds, it takes from
- *   the first stage (a table of the first stage's modules, set up before the second loads):
- *   one instance of each module per process, never a second copy (Bun's bytecode needs
- *   CommonJS output, which cannot be split into chunks).
- *
- * The first stage's manifest lists the sources of both and names the second (`parts`):
- * src/launch.ts runs the sources when either is stale or the second is missing. The first
- * requires the second by its absolute path, as it does runtime/modules: the manifest's root
- * check has the sources run in a moved install.
- */
-const STAGE1_TABLE = "bunflare.dev.stage1";
-/** Lazily required packages a start may need before the spawn (.dev.vars / .env files): kept in the first stage. */
-const STAGE1_LAZY_PACKAGES = ["dotenv", "dotenv-expand"];
-
-/** The absolute file a specifier of ours leads to, or undefined (built-ins, externals, what does not resolve). */
-function resolvedFile(specifier: string, importer: string): string | undefined {
-  if (specifier.startsWith("node:") || specifier.startsWith("bun:") || EXTERNAL.includes(specifier)) return undefined;
-  if (specifier.startsWith(".") || specifier.startsWith("/")) return path.resolve(path.dirname(importer), specifier);
-  try {
-    return Bun.resolveSync(specifier, path.dirname(importer));
-  } catch {
-    return undefined;
-  }
-}
-const ours = (file: string) => /^(src|runtime)\//.test(path.relative(root, file));
-/** A lazy edge the first stage follows itself: the groups' loading of their handlers' modules. */
-const stageOneLazy = (importer: string, specifier: string) =>
-  /^src\/(cli|launch)\.ts$|^src\/commands\//.test(path.relative(root, importer)) || STAGE1_LAZY_PACKAGES.includes(specifier);
-
-/** The first stage: lazy edges of ours to a module it does not hold go to the second (`held` undefined: only recorded, as externals). */
-const stageOne = (held: Set<string> | undefined, lazyTargets: Set<string>, table: string[], stage2: string): import("bun").BunPlugin => ({
-  name: "dev-stage-one",
-  setup(build) {
-    // Required when the first stage runs, never bundled into it.
-    build.onResolve({ filter: /^dev-stage-two-file$/ }, () => ({ path: path.join(dist, stage2), external: true }));
-    build.onResolve({ filter: /.*/ }, (args) => {
-      if (args.namespace !== "file" || (args.kind !== "require-call" && args.kind !== "dynamic-import") || !ours(args.importer)) return undefined;
-      if (stageOneLazy(args.importer, args.path)) return undefined;
-      const file = resolvedFile(args.path, args.importer);
-      if (!file || (held && held.has(file))) return undefined;
-      lazyTargets.add(file);
-      return held ? { path: path.relative(root, file), namespace: "dev-stage-two" } : { path: file, external: true };
-    });
-    build.onResolve({ filter: /^dev-stage-two-loader$/ }, () => ({ path: "loader", namespace: "dev-stage-two-loader" }));
-    // Loads the second stage on first use, after giving it the first stage's modules it imports.
-    build.onLoad({ filter: /.*/, namespace: "dev-stage-two-loader" }, () => ({
-      loader: "js",
-      contents: [
-        "let stage2;",
-        "const table = {",
-        ...table.map((file) => `  ${JSON.stringify(path.relative(root, file))}: () => require(${JSON.stringify(file)}),`),
-        "};",
-        "module.exports = (file) => {",
-        `  if (!stage2) globalThis[Symbol.for(${JSON.stringify(STAGE1_TABLE)})] = (held) => table[held](), stage2 = require("dev-stage-two-file");`,
-        "  return stage2[file]();",
-        "};",
-      ].join("\n"),
-    }));
-    build.onLoad({ filter: /.*/, namespace: "dev-stage-two" }, (args) => ({
-      loader: "js",
-      contents: `module.exports = require("dev-stage-two-loader")(${JSON.stringify(args.path)});`,
-    }));
-  },
-});
-
-/** The second stage: its entry is a table of the modules the first requires from it; what the first holds comes from the first. */
-const stageTwo = (held: Set<string>, lazyTargets: Set<string>, imported: Set<string>): import("bun").BunPlugin => ({
-  name: "dev-stage-two",
-  setup(build) {
-    build.onResolve({ filter: /^dev-stage-two-entry$/ }, () => ({ path: "entry", namespace: "dev-stage-two-entry" }));
-    build.onLoad({ filter: /.*/, namespace: "dev-stage-two-entry" }, () => ({
-      loader: "js",
-      contents: [
-        "module.exports = {",
-        ...[...lazyTargets].map((file) => `  ${JSON.stringify(path.relative(root, file))}: () => require(${JSON.stringify(file)}),`),
-        "};",
-      ].join("\n"),
-    }));
-    build.onResolve({ filter: /.*/ }, (args) => {
-      if (args.namespace !== "file" || !args.importer) return undefined;
-      const file = resolvedFile(args.path, args.importer);
-      if (!file || !held.has(file)) return undefined;
-      imported.add(file);
-      return { path: path.relative(root, file), namespace: "dev-stage-one" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "dev-stage-one" }, (args) => ({
-      loader: "js",
-      contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(STAGE1_TABLE)})](${JSON.stringify(args.path)});`,
-    }));
-  },
-});
-
-async function buildDev(): Promise<void> {
-  const entry = path.join(root, "src", "launch.ts");
-  const stage2 = `${name}.${DEV_GROUP}2.js`;
-  // What the first stage holds: launch.ts' static imports and the groups' lazy ones (lazy edges elsewhere left out).
-  const lazyTargets = new Set<string>();
-  const first = await Bun.build({ entrypoints: [entry], metafile: true, target: "bun", format: "cjs", external: EXTERNAL, plugins: [sharedExternals, onlyGroup(...DEV_GROUPS), stageOne(undefined, lazyTargets, [], stage2)] });
-  if (!first.success) fail(first.logs);
-  const held = new Set(Object.keys(first.metafile!.inputs).map((input) => path.resolve(input)));
-  for (const file of lazyTargets) if (held.has(file)) lazyTargets.delete(file);
-  const imported = new Set<string>();
-  // No manifest of its own: the first stage's covers it.
-  const two = await writeBundle(stage2, "dev-stage-two-entry", [sharedExternals, stageTwo(held, lazyTargets, imported)], null);
-  const again = new Set<string>();
-  await writeBundle(`${name}.${DEV_GROUP}.js`, entry, [sharedExternals, onlyGroup(...DEV_GROUPS), stageOne(held, again, [...imported].sort(), stage2)], { also: two, parts: [stage2] });
-  // Both builds must agree on what goes to the second stage: a lazy edge found only now would fail at run time.
-  const missing = [...again].filter((file) => !lazyTargets.has(file));
-  if (missing.length) fail([`bunflare: the dev bundle's first stage requires modules its second does not hold: ${missing.join(", ")}`]);
-}
-
 // Each build gets its own file names (all starting with `<name>.`), and
 // dist/current names the bundles to run (`<name>.js`: kv, beside it
 // `<name>.d1.js`, `<name>.r2.js` and `<name>.dev.js`; `<name>.all.js`: every group), replaced by
@@ -263,44 +140,34 @@ function fail(messages: unknown[]): never {
   process.exit(1);
 }
 mkdirSync(dist, { recursive: true });
-// Packages with native parts or their own binaries stay where npm put them,
-// and so does jsonc-parser, whose UMD build requires its parts by computed paths.
-const EXTERNAL = ["esbuild", "sharp", "playwright-core", "bun", "jsonc-parser"];
-
-/** One bundle written to dist (bytecode beside it), with its manifest listing the sources it holds and `also`'s. */
-async function writeBundle(output: string, entry: string, plugins: import("bun").BunPlugin[], manifest: { also?: Set<string>; parts?: string[] } | null = {}): Promise<Set<string>> {
+for (const [output, plugins] of [
+  ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
+  [`${name}.${DEV_GROUP}.js`, [sharedExternals, onlyGroup(...DEV_GROUPS)]] as const,
+  [`${name}.all.js`, [sharedExternals]] as const,
+]) {
   const result = await Bun.build({
-    entrypoints: [entry],
+    entrypoints: [path.join(root, "src", "launch.ts")],
     metafile: true,
     outdir: dist,
     naming: output,
     target: "bun",
     format: "cjs",
     bytecode: true,
-    external: EXTERNAL,
-    plugins,
+    // Packages with native parts or their own binaries stay where npm put them,
+    // and so does jsonc-parser, whose UMD build requires its parts by computed paths.
+    external: ["esbuild", "sharp", "playwright-core", "bun", "jsonc-parser"],
+    plugins: [...plugins],
   });
   if (!result.success) fail(result.logs);
   // Its own manifest lists only the sources it holds (fewer files to stat at each start), and the package files.
   const inputs = new Set(Object.keys(result.metafile!.inputs).map((input) => path.relative(root, path.resolve(input))));
-  if (manifest) {
-    const held = files.filter(([file]) => inputs.has(file) || manifest.also?.has(file) || !/^(src|runtime)\//.test(file));
-    writeFileSync(path.join(dist, output.replace(/\.js$/, ".manifest.json")), JSON.stringify({ root, files: held, ...(manifest.parts ? { parts: manifest.parts } : {}) }));
-  }
+  const held = files.filter(([file]) => inputs.has(file) || !/^(src|runtime)\//.test(file));
+  writeFileSync(path.join(dist, output.replace(/\.js$/, ".manifest.json")), JSON.stringify({ root, files: held }));
   // Bun reads a line starting with a source-map comment as the bundle's own map (and warns on every start when it is not one).
   if (/^\/\/# sourceMappingURL=/m.test(readFileSync(path.join(dist, output), "utf8"))) {
     fail(["bunflare: a line of the CLI bundle starts with a sourceMappingURL comment; write that string so it does not"]);
   }
-  return inputs;
 }
-
-for (const [output, plugins] of [
-  ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
-  [`${name}.all.js`, [sharedExternals]] as const,
-]) {
-  await writeBundle(output, path.join(root, "src", "launch.ts"), [...plugins]);
-}
-await buildDev();
 const current = path.join(dist, "current");
 let previous = "";
 try {

@@ -1,7 +1,7 @@
 // bin/bunflare is what npm links into node_modules/.bin and global bin dirs:
 // these run it the ways users do and check exit codes and signals pass through.
 import { afterEach, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { version } from "../package.json";
@@ -157,7 +157,7 @@ test("an install moved after its bundle was built still runs (the bundle's compi
 });
 
 /** Runs the install's bin/bunflare with `args` in `cwd` until it is ready, hands `check` its URL and pid, then stops it. */
-async function whileServing(root: string, args: string[], cwd: string, check: (url: string, pid: number, stderr: () => Promise<string>, stdout: string) => Promise<void>): Promise<void> {
+async function whileServing(root: string, args: string[], cwd: string, check: (url: string, pid: number, stderr: () => Promise<string>) => Promise<void>): Promise<void> {
   const proc = Bun.spawn([path.join(root, "bin", "bunflare"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
   const stopped = async () => {
@@ -172,7 +172,7 @@ async function whileServing(root: string, args: string[], cwd: string, check: (u
       output += decoder.decode(chunk);
       if (/Ready on \S+/.test(output)) break;
     }
-    await check(/Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1"), proc.pid, stopped, output);
+    await check(/Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1"), proc.pid, stopped);
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
@@ -180,23 +180,11 @@ async function whileServing(root: string, args: string[], cwd: string, check: (u
   }
 }
 
-test("dev (and pages dev) run from their own bundle in two stages, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
   // Beside the kv bundle (the first name), as d1's and r2's are.
   const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
-  const first = await Bun.file(path.join(root, "dist", entry)).text();
-  // The second stage: what a start needs only once esbuild is spawned (the server, the worker host, the bindings).
-  const second = await Bun.file(path.join(root, "dist", entry.replace(/\.dev\.js$/, ".dev2.js"))).text();
-  expect(first).toContain(`require(${JSON.stringify(path.join(root, "dist", entry.replace(/\.dev\.js$/, ".dev2.js")))})`);
-  expect(first).toContain("// src/dev/start.ts");
-  expect(first).not.toContain("// src/dev/server.ts");
-  expect(second).toContain("// src/dev/server.ts");
-  // No module is in both: the second takes the first's (one instance of each per process).
-  const modules = (text: string) => new Set(text.match(/^\/\/ (src|runtime|node_modules)\/\S+$/gm));
-  const held = modules(first);
-  expect(held.size).toBeGreaterThan(20);
-  expect([...modules(second)].filter((line) => held.has(line))).toEqual([]);
-  const bundle = first + second;
+  const bundle = await Bun.file(path.join(root, "dist", entry)).text();
   // No other group's commands: they are left out of it.
   expect(bundle).not.toContain("Writing the value");
   expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
@@ -221,30 +209,5 @@ test("dev (and pages dev) run from their own bundle in two stages, sharing cloud
   await whileServing(root, ["pages", "dev", "public", "--port", "0", "--compatibility-date", "2025-01-01"], site, async (url, pid) => {
     expect(await Bun.file(`/proc/${pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
     expect(await (await fetch(`${url}/`)).text()).toBe("<h1>site</h1>");
-  });
-}, 120_000);
-
-test("dev's bundle runs the sources when its second stage is missing, or when a source only the second stage holds was edited", async () => {
-  const root = await packageCopy();
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
-  const project = scratch();
-  await Bun.$`cp -R ${path.join(ROOT, "fixtures", "bench-hello")}/. ${project}`.quiet();
-  const serves = () =>
-    whileServing(root, ["dev", "--port", "0"], project, async (url, pid) => {
-      expect(await Bun.file(`/proc/${pid}/cmdline`).text()).toContain(path.join(root, "dist", entry));
-      expect(await (await fetch(url)).text()).toBe("Hello World!");
-    });
-  await serves();
-  // The sources run (not the bundle) while the second stage is gone.
-  const second = path.join(root, "dist", entry.replace(/\.dev\.js$/, ".dev2.js"));
-  renameSync(second, `${second}.away`);
-  await serves();
-  renameSync(`${second}.away`, second);
-  // An edit of the server (second stage only) must show: the first stage's manifest lists the second's sources.
-  const server = path.join(root, "src", "dev", "server.ts");
-  writeFileSync(server, (await Bun.file(server).text()).replace('"⎔ Starting local server..."', '"⎔ Starting the edited local server..."'));
-  await whileServing(root, ["dev", "--port", "0"], project, async (url, _pid, _stderr, stdout) => {
-    expect(stdout).toContain("⎔ Starting the edited local server...");
-    expect(await (await fetch(url)).text()).toBe("Hello World!");
   });
 }, 120_000);
