@@ -1,6 +1,6 @@
 // `bunflare dev`: wrangler dev's flags, word for word; the server is in src/dev/.
 import { defineCommand } from "./define.ts";
-import type { DevArgs } from "../dev/server.ts";
+import type { DevArgs } from "../dev/settings.ts";
 
 export default defineCommand<DevArgs>({
   command: "dev [script]",
@@ -75,7 +75,7 @@ export default defineCommand<DevArgs>({
     tunnel: { describe: "Expose your local dev server via a Cloudflare Quick Tunnel (https://try.cloudflare.com)", type: "boolean" },
   },
   async handler(args) {
-    const { startDev } = await import("../dev/server.ts");
+    const { startDev } = await import("../dev/start.ts");
     await startDev(args);
   },
 });

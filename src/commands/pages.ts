@@ -49,7 +49,7 @@ const dev = defineCommand<PagesDevArgs>({
   },
   async handler(args) {
     const [{ startDev }, { pagesDevArgs }, { loadConfig }, { STORE_DIR_NAME }] = await Promise.all([
-      import("../dev/server.ts"),
+      import("../dev/start.ts"),
       import("../pages/dev.ts"),
       import("../config/index.ts"),
       import("../../runtime/store/index.ts"),

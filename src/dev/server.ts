@@ -1,7 +1,7 @@
 // `bunflare dev`: bundle, host the worker in this process behind one
 // Bun.serve, watch and reload, and talk like wrangler dev on the console.
-// This file puts the parts together in wrangler's start-up order and prints
-// the banner; each part does one job:
+// start.ts begins a start (banner, configs, esbuild spawned); this file puts
+// the rest together in wrangler's start-up order; each part does one job:
 //   console.ts  log levels, batched lines, hotkeys
 //   session.ts  the workers (settings, bundler, env, load/reload, stores)
 //   watch.ts    file watching and reload rounds
@@ -11,7 +11,7 @@ import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { loadDevVars } from "../config/vars.ts";
 import { UserError } from "../errors.ts";
-import { devLogLine, kleur, layoutNotes, log, logLevel, printBanner, setLogLevel } from "../log.ts";
+import { devLogLine, kleur, layoutNotes, log } from "../log.ts";
 import { openRegistry, registerWorker, setRpcAddress, unregisterWorker } from "../../runtime/rpc/registry.ts";
 import { createRemoteHandler } from "./remote.ts";
 import { mountedAssetsWarning, upstreamOf } from "./upstream.ts";
@@ -19,14 +19,14 @@ import { missingBindingsWarning } from "../../runtime/bindings/index.ts";
 import { bindingRows, connectionStatusNote, containerLines, formatBindingsTable, tailConsumerLines } from "./bindings-table.ts";
 import { dim } from "../colors.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
-import { DevConsole, startHotkeys } from "./console.ts";
+import { startHotkeys, type DevConsole } from "./console.ts";
+import { errorText } from "./start.ts";
 import { chooseAddress, DevHttpServer, urlsOf } from "./http.ts";
 import { PUMPS } from "./pumps/index.ts";
 import type { Pump, PumpSession } from "./pumps/types.ts";
 import { DevSession, removeLeftBuildDirs, type Slot } from "./session.ts";
 import type { DevArgs, Settings } from "./settings.ts";
 import { checkCompatibility } from "./compat.ts";
-import { setWorkerLogSink } from "../../runtime/host/worker-console.ts";
 import { Reloader } from "./watch.ts";
 // Not functions.ts: it loads esbuild's JS API, which a dev start must not pay for.
 import { displayDirectory } from "../pages/dev.ts";
@@ -34,19 +34,6 @@ import type { Store } from "../../runtime/store/index.ts";
 import type { WorkerConfig } from "../../runtime/config.ts";
 
 export type { DevArgs } from "./settings.ts";
-
-/** A worker runs in this process: its process.exit() must not end the dev server. Returns the real one. */
-function keepWorkersFromExiting(): (code?: number) => never {
-  const realExit = process.exit.bind(process);
-  process.exit = ((code?: number) => {
-    throw new Error(`process.exit(${code ?? ""}) is not available to a Worker; the dev server keeps running.`);
-  }) as typeof process.exit;
-  return realExit;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
 
 /** One worker's bindings table, tail consumers and containers, in wrangler's order. */
 function bindingLines(session: DevSession, s: Settings): string[] {
@@ -197,33 +184,12 @@ function prepareStart(session: DevSession, devConsole: DevConsole, args: DevArgs
   return { upstream, address, tls };
 }
 
-export async function startDev(args: DevArgs): Promise<void> {
-  if (args.remote) {
-    throw new UserError(
-      "bunflare runs your Worker locally only: `--remote` is not supported. Use `wrangler dev --remote` to run on Cloudflare's network.",
-    );
-  }
-  if (args["log-level"]) setLogLevel(args["log-level"]);
-  const devConsole = new DevConsole(logLevel());
-  setWorkerLogSink(devConsole.worker);
-  const realExit = keepWorkersFromExiting();
-
-  printBanner();
-  if (args.preparePages) {
-    args = await args.preparePages();
-    // As wrangler, which builds Functions first: if they do not build, their error is all a start shows.
-    if (args.pages!.functionsDir) devConsole.hold();
-    devConsole.log("log", args.pages!.notice);
-  }
-  const session = new DevSession(args, devConsole);
+/**
+ * The rest of a start, once start.ts has printed the banner, read the configs and spawned the
+ * first builds' esbuild: the checks and tables (beside esbuild), the worker, the server, the banner.
+ */
+export async function serveDev(args: DevArgs, session: DevSession, devConsole: DevConsole, realExit: (code?: number) => never, reportError: (error: unknown) => void): Promise<void> {
   const { primary } = session;
-
-  const reportError = (error: unknown) => devConsole.workerError(primary.current ? primary.current.mapStack(error) : errorText(error));
-  process.on("uncaughtException", reportError);
-  process.on("unhandledRejection", reportError);
-
-  // esbuild starts on the first builds now: the checks and tables run beside it.
-  await session.startBuilds();
   let start: ReturnType<typeof prepareStart>;
   try {
     start = prepareStart(session, devConsole, args);

@@ -12,7 +12,6 @@ import { buildEnv, disposeEnv } from "../../runtime/bindings/index.ts";
 import { STORE_FILE, type Store } from "../../runtime/store/index.ts";
 import type { LoadedWorker } from "../../runtime/host/index.ts";
 import type { TraceItem } from "../../runtime/host/tail.ts";
-import { lookupWorker } from "../../runtime/rpc/registry.ts";
 import type { ServiceTarget } from "../../runtime/bindings/service/index.ts";
 import type { DurableObjectNamespace } from "../../runtime/bindings/durable-objects/index.ts";
 import type { DevConsole } from "./console.ts";
@@ -27,6 +26,9 @@ import type { FoundModules } from "../bundle/additional-modules.ts";
 
 /** The worker host, required when a worker is first built: its modules (~5 ms) then load while esbuild builds. */
 const host = () => require("../../runtime/host/index.ts") as typeof import("../../runtime/host/index.ts");
+
+/** The dev registry's lookup, loaded when a worker calls another (not before esbuild is spawned at start). */
+const lookupWorker = (name: string) => (require("../../runtime/rpc/registry.ts") as typeof import("../../runtime/rpc/registry.ts")).lookupWorker(name);
 
 /** Additional modules' lookup, loaded only for workers that have them. */
 const additionalModules = () => require("../bundle/additional-modules.ts") as typeof import("../bundle/additional-modules.ts");

@@ -8,7 +8,7 @@ import { ASSETS_ONLY_WORKER, assetsDirectory } from "../config/assets.ts";
 import { resolveMain } from "../config/index.ts";
 import { loadDevVars } from "../config/vars.ts";
 import { openProject, type Project } from "../project.ts";
-import { createAssets, type Assets } from "../../runtime/bindings/assets/index.ts";
+import type { Assets } from "../../runtime/bindings/assets/index.ts";
 import { BINDINGS } from "../../runtime/bindings/registry.ts";
 import { remoteFieldNotices } from "../../runtime/bindings/index.ts";
 import { pagesVars, type PagesSpec } from "../pages/dev.ts";
@@ -181,8 +181,9 @@ export function loadSettings(args: DevArgs, out: SettingsOutput): Settings {
   return {
     project,
     main,
+    // Required here, not at the top: a start without assets spawns esbuild without loading the asset server.
     assets: assetsDir
-      ? createAssets(assetsDir, config.assets, {
+      ? (require("../../runtime/bindings/assets/index.ts") as typeof import("../../runtime/bindings/assets/index.ts")).createAssets(assetsDir, config.assets, {
           hasWorker: !assetsOnly,
           compatibilityDate: config.compatibility_date,
           compatibilityFlags: flags,
