@@ -1074,23 +1074,27 @@ export default {
 };
 `;
 
-for (const [date, flags] of [
-  ["2025-01-01", []],
-  ["2026-01-01", []],
-  ["2026-01-01", ["disable_weak_ref", "no_expose_global_message_channel"]],
-  ["2025-01-01", ["enable_weak_ref", "expose_global_message_channel"]],
-] as const) {
-  cases.push(
+/** One case per compatibility date and flags: `what` (the case's name after them) answered by `worker` at "/". */
+const datedCases = (what: string, worker: string, settings: (readonly [string, readonly string[]])[]): CompatCase[] =>
+  settings.map(([date, flags]) =>
     devCase({
-      name: `runtime: the globals a worker sees at ${date}${flags.length ? ` with ${flags.join(", ")}` : ""}: WeakRef, MessageChannel by date and flag; no ShadowRealm, Temporal or Performance classes`,
+      name: `runtime: ${what} at ${date}${flags.length ? ` with ${flags.join(", ")}` : ""}`,
       files: {
-        "wrangler.toml": `name = "gated"\nmain = "index.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
-        "index.js": GATED_GLOBALS_WORKER,
+        "wrangler.toml": `name = "dated"\nmain = "index.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
+        "index.js": worker,
       },
       requests: [{ path: "/" }],
     }),
   );
-}
+
+cases.push(
+  ...datedCases("the globals a worker sees (WeakRef, MessageChannel by date and flag; no ShadowRealm, Temporal or Performance classes)", GATED_GLOBALS_WORKER, [
+    ["2025-01-01", []],
+    ["2026-01-01", []],
+    ["2026-01-01", ["disable_weak_ref", "no_expose_global_message_channel"]],
+    ["2025-01-01", ["enable_weak_ref", "expose_global_message_channel"]],
+  ]),
+);
 
 // workerd's \`Cloudflare\` global: the worker's compatibility flags, by date, implied by nodejs_compat, and turned
 // off by their disable flags (bunflare had no such global). The table is runtime/compat-flags.ts, read off the
@@ -1108,24 +1112,14 @@ const CLOUDFLARE_GLOBAL_WORKER = `export default {
 };
 `;
 
-for (const [date, flags] of [
-  ["2021-01-01", []],
-  ["2024-09-23", ["nodejs_compat"]],
-  ["2025-09-01", ["nodejs_compat", "disable_nodejs_http_modules", "no_global_navigator"]],
-  ["2026-04-26", ["nodejs_compat_v2", "tcp_sockets_support", "durable_object_alarms"]],
-] as const) {
-  cases.push(
-    devCase({
-      name: `runtime: Cloudflare.compatibilityFlags at ${date}${flags.length ? ` with ${flags.join(", ")}` : ""}`,
-      files: {
-        "wrangler.toml": `name = "flags"\nmain = "index.js"\ncompatibility_date = "${date}"\ncompatibility_flags = ${JSON.stringify(flags)}\n`,
-        "index.js": CLOUDFLARE_GLOBAL_WORKER,
-      },
-      requests: [{ path: "/" }],
-    }),
-  );
-}
-
+cases.push(
+  ...datedCases("Cloudflare.compatibilityFlags", CLOUDFLARE_GLOBAL_WORKER, [
+    ["2021-01-01", []],
+    ["2024-09-23", ["nodejs_compat"]],
+    ["2025-09-01", ["nodejs_compat", "disable_nodejs_http_modules", "no_global_navigator"]],
+    ["2026-04-26", ["nodejs_compat_v2", "tcp_sockets_support", "durable_object_alarms"]],
+  ]),
+);
 
 // A listener function's \`this\`: its target from 2025-08-01 (set_event_target_this), the global before; in a
 // service worker, wrangler's facade target from then; the global before. Bunflare always gave Bun's (the target).
