@@ -24,7 +24,6 @@ import { installCryptoExtensions } from "./crypto.ts";
 import { forgetUserModules, lockCodeGeneration, registerUserCode, rememberFailedModules, unshiftStack, type ScopeOptions } from "./scope.ts";
 import { bytesOnly, hasCheckedBody, isAnyChunkStream, rememberCheckedBody, workerFetch } from "./worker-streams.ts";
 
-
 export interface ScheduledResult {
   outcome: "ok" | "exception";
   noRetry: boolean;
