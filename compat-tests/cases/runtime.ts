@@ -1056,7 +1056,25 @@ export default {
 };
 `;
 
+// Bunflare's fetch() sent a FixedLengthStream's body chunked; workerd sends its length.
+const FIXED_LENGTH_FETCH_WORKER = `export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/echo") return new Response(request.headers.get("content-length") + " " + request.headers.get("transfer-encoding") + " " + (await request.text()));
+    const { readable, writable } = new FixedLengthStream(11);
+    const writer = writable.getWriter();
+    writer.write(new TextEncoder().encode("hello ")).then(() => writer.write(new TextEncoder().encode("world"))).then(() => writer.close());
+    return fetch(new URL("/echo", url), { method: "POST", body: readable });
+  },
+};
+`;
+
 cases.push(
+  devCase({
+    name: "runtime: fetch() sends a FixedLengthStream's body with its Content-Length",
+    files: { "wrangler.toml": 'name = "fixedfetch"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": FIXED_LENGTH_FETCH_WORKER },
+    requests: [{ path: "/" }],
+  }),
   devCase({
     name: "runtime: IdentityTransformStream and FixedLengthStream: bytes only, no buffer, a fixed length sent as Content-Length",
     files: { "wrangler.toml": 'name = "identity"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n', "index.js": IDENTITY_STREAMS_WORKER },

@@ -9,6 +9,7 @@
 // checked the same way, and its response sent with its length. The host's own streams
 // stay unmarked and unchecked.
 import { workerConsole } from "./worker-console.ts";
+import { knownLength } from "./identity-streams.ts";
 
 const NativeReadableStream = globalThis.ReadableStream as new (source?: { type?: unknown }, strategy?: QueuingStrategy) => ReadableStream;
 /** The streams worker code made whose chunks may be anything: workerd sends only bytes of one as a body. */
@@ -158,5 +159,12 @@ const nativeFetch = globalThis.fetch;
 // `init` defaults, so `fetch.length` is 1 as the native one's.
 export const workerFetch = function fetch(input: Request | string | URL, init: RequestInit | undefined = undefined): Promise<Response> {
   if (init != null && isAnyChunkStream(init.body)) return nativeFetch(sentAsWorkerd(new Request(input as string, init)));
+  // A FixedLengthStream's body goes with its length, as workerd sends it (Bun would send it chunked).
+  const length = init != null ? knownLength(init.body) : undefined;
+  if (length !== undefined) {
+    const request = new Request(input as string, init);
+    if (!request.headers.has("content-length")) request.headers.set("content-length", String(length));
+    return nativeFetch(request);
+  }
   return nativeFetch(checked.has(input as object) ? sentAsWorkerd(input as Request) : input, init);
 };
