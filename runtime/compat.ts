@@ -205,19 +205,19 @@ export function compatibilityFlags({ flags, date }: CompatSettings): Record<stri
   return on;
 }
 
-/**
- * The globals of scope.ts' GATED_GLOBALS that workerd does not give with these flags (`on`:
- * compatibilityFlags()): WeakRef and FinalizationRegistry (enable_weak_ref), MessageChannel and
- * MessagePort (expose_global_message_channel), the Performance classes (enable_global_performance_classes).
- */
+/** Globals workerd gives only with a flag on (by its date or given): the flag, and its globals. */
+export const GLOBALS_BY_FLAG: Record<string, string[]> = {
+  enable_weak_ref: ["WeakRef", "FinalizationRegistry"],
+  expose_global_message_channel: ["MessageChannel", "MessagePort"],
+  enable_global_performance_classes: [
+    ...["Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure"],
+    ...["PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming"],
+  ],
+};
+
+/** The globals of GLOBALS_BY_FLAG that workerd does not give with these flags (`on`: compatibilityFlags()). */
 export function absentGlobals(on: Record<string, boolean>): string[] {
-  const absent: string[] = [];
-  if (!on.enable_weak_ref) absent.push("WeakRef", "FinalizationRegistry");
-  if (!on.expose_global_message_channel) absent.push("MessageChannel", "MessagePort");
-  if (!on.enable_global_performance_classes) {
-    absent.push("Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming");
-  }
-  return absent;
+  return Object.entries(GLOBALS_BY_FLAG).flatMap(([flag, names]) => (on[flag] ? [] : names));
 }
 
 /** The flags of `flags` that the runtime knows but bunflare does not give, in the order given. */

@@ -1,32 +1,14 @@
 // deploy --dry-run / versions upload --dry-run / build / check startup, the
 // redirected config, and WRANGLER_BUILD_CONDITIONS / WRANGLER_BUILD_PLATFORM.
-import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { runBunflare, scratchProjects } from "./cli-helpers.ts";
 import { loadConfig } from "../src/config/index.ts";
 import { openProject } from "../src/project.ts";
 
-const BIN = path.resolve("bin/bunflare");
-const dirs: string[] = [];
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "deploy-test-"));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const proc = Bun.spawn([BIN, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", ...env } });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { stdout, stderr, exitCode };
-}
+const scratch = scratchProjects("deploy-test-");
+const run = runBunflare;
 
 const config = (extra: object = {}) => JSON.stringify({ name: "app", main: "src/index.js", compatibility_date: "2025-01-01", ...extra });
 

@@ -1,32 +1,14 @@
 // `pages functions build`: what it writes (the upload, --outdir, the routes files), that the Worker it
 // builds answers as Pages Functions do, --fallback-service, --plugin, --watch, and its errors.
-import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { BIN, runBunflare, scratchProjects } from "./cli-helpers.ts";
 import { routesSpec } from "../src/pages/build.ts";
 import type { FunctionsRoute } from "../src/pages/functions.ts";
 
-const BIN = path.resolve("bin/bunflare");
-const dirs: string[] = [];
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "pages-build-test-"));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function run(args: string[], cwd: string) {
-  const proc = Bun.spawn([BIN, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { stdout, stderr, exitCode };
-}
+const scratch = scratchProjects("pages-build-test-");
+const run = runBunflare;
 
 const FUNCTIONS = {
   "functions/_middleware.js": 'export const onRequest = async (c) => { c.data.mw = true; const r = await c.next(); r.headers.set("x-mw", "1"); return r; };',

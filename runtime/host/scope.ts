@@ -19,6 +19,7 @@
 // compatibility date (WebSocket, WebSocketPair), or that must know which objects the
 // worker made (ReadableStream).
 import path from "node:path";
+import { GLOBALS_BY_FLAG } from "../compat.ts";
 import { readFileSync } from "node:fs";
 import { prefixedConsole, workerConsole } from "./worker-console.ts";
 import { isPackageFile } from "./own-code.ts";
@@ -29,7 +30,7 @@ import { WorkerReadableStream, WorkerTransformStream } from "./worker-streams.ts
 export interface ScopeOptions {
   /** process, Buffer, global, setImmediate, clearImmediate exist (nodejs_compat v2). */
   nodeGlobals: boolean;
-  /** The names of GATED_GLOBALS its compatibility date and flags leave out. */
+  /** The names of GATED_GLOBALS its compatibility date and flags leave out (runtime/compat.ts' absentGlobals()). */
   absentGlobals?: string[];
   /** Its `Cloudflare.compatibilityFlags` (runtime/compat.ts' compatibilityFlags()). */
   compatibilityFlags?: Record<string, boolean>;
@@ -48,11 +49,8 @@ const ALWAYS_HIDDEN = [
 ];
 /** Node's globals, there only with nodejs_compat. */
 const NODE_GLOBALS = ["process", "Buffer", "global", "setImmediate", "clearImmediate"];
-/** Globals workerd gives from a compatibility date or with a flag (runtime/compat.ts' absentGlobals()). */
-export const GATED_GLOBALS = [
-  ...["WeakRef", "FinalizationRegistry", "MessageChannel", "MessagePort"],
-  ...["Performance", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure", "PerformanceObserver", "PerformanceObserverEntryList", "PerformanceResourceTiming"],
-];
+/** Globals workerd gives from a compatibility date or with a flag. */
+const GATED_GLOBALS = Object.values(GLOBALS_BY_FLAG).flat();
 /** Every name the prelude binds, in its order. */
 const SHADOWED = [
   ...ALWAYS_HIDDEN,
