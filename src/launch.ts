@@ -1,10 +1,10 @@
 // Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js, .r2.js and .dev.js
-// for those groups, dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
+// for those groups (dev's with its lazy part .dev.lazy.js), dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
 // install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
 // it, so before anything else this checks its manifest (the bundle's name, ending .manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
 // finding runtime/ files) and the size and modification time of every source
-// file it was built from. On any difference (an edit in a git checkout, a
+// file it was built from, and that the bundles it requires (`parts`) are there. On any difference (an edit in a git checkout, a
 // moved install, a half-written build) the sources run instead, as without a
 // bundle. The check is a few hundred stat calls: well under a millisecond.
 import { readFileSync, statSync } from "node:fs";
@@ -14,6 +14,8 @@ interface Manifest {
   root: string;
   /** [path relative to root, size, mtimeMs] of each source file the bundle was built from. */
   files: [string, number, number][];
+  /** Bundles beside this one that it requires (dev's lazy part), built with it: `files` lists their sources too. */
+  parts?: string[];
 }
 
 function bundleIsCurrent(root: string, bundle: string): boolean {
@@ -24,6 +26,8 @@ function bundleIsCurrent(root: string, bundle: string): boolean {
       const stat = statSync(path.join(root, file));
       if (stat.size !== size || stat.mtimeMs !== mtimeMs) return false;
     }
+    // A part that is gone (removed by hand, a build cleaning up) throws here, not at its first use.
+    for (const part of manifest.parts ?? []) statSync(path.join(path.dirname(bundle), part));
     return true;
   } catch {
     return false;

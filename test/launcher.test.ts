@@ -1,7 +1,7 @@
 // bin/bunflare is what npm links into node_modules/.bin and global bin dirs:
 // these run it the ways users do and check exit codes and signals pass through.
 import { afterEach, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { version } from "../package.json";
@@ -180,17 +180,36 @@ async function whileServing(root: string, args: string[], cwd: string, check: (u
   }
 }
 
-test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+/** Dev's bundle's file name in an install (beside the kv bundle, the first name, as d1's and r2's are). */
+async function devBundle(root: string): Promise<string> {
+  return (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
+}
+/** The modules a bundle holds (`// <path>` before each). */
+const heldModules = (text: string) => new Set([...text.matchAll(/^\/\/ ((?:src|runtime|node_modules)\/\S+)$/gm)].map((match) => match[1]!));
+
+test("dev (and pages dev) run from their own bundle in two parts, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
-  // Beside the kv bundle (the first name), as d1's and r2's are.
-  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[0]!.replace(/\.js$/, ".dev.js");
-  const bundle = await Bun.file(path.join(root, "dist", entry)).text();
+  const entry = await devBundle(root);
+  const first = await Bun.file(path.join(root, "dist", entry)).text();
+  // The lazy part: what a worker without bindings never reaches (the bindings' implementations, the Local Explorer, ...).
+  const lazyPart = path.join(root, "dist", entry.replace(/\.dev\.js$/, ".dev.lazy.js"));
+  const lazy = await Bun.file(lazyPart).text();
+  expect(first).toContain(`require(${JSON.stringify(lazyPart)})`);
+  expect(first).toContain("// src/dev/server.ts");
+  expect(first).not.toContain("// runtime/bindings/durable-objects/index.ts");
+  expect(lazy).toContain("// runtime/bindings/durable-objects/index.ts");
+  expect(lazy).toContain("// src/explorer/api.ts");
+  // No module is in both: the lazy part takes the first's (one instance of each per process).
+  const held = heldModules(first);
+  expect(held.size).toBeGreaterThan(50);
+  expect([...heldModules(lazy)].filter((file) => held.has(file))).toEqual([]);
+  const bundle = first + lazy;
   // No other group's commands: they are left out of it.
   expect(bundle).not.toContain("Writing the value");
   expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
   expect(bundle).not.toContain("class WorkerEntrypoint");
   expect(bundle).not.toContain("class RpcTarget");
-  // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host.
+  // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host (from the lazy part).
   const project = scratch();
   await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
   await whileServing(root, ["dev", "--port", "0"], project, async (url, pid, stderr) => {
@@ -218,4 +237,58 @@ test("dev (and pages dev) run from their own bundle, sharing cloudflare:workers 
   expect(built.stdout.toString()).toContain("✨ Compiled Worker successfully");
   expect(built.exitCode).toBe(0);
   expect(existsSync(path.join(site, "_worker.bundle"))).toBe(true);
+}, 120_000);
+
+test("dev's bundle runs the sources when its lazy part is missing, and its manifest covers the lazy part's sources (an edit of one runs the sources)", async () => {
+  const root = await packageCopy();
+  const entry = await devBundle(root);
+  const lazyPart = entry.replace(/\.dev\.js$/, ".dev.lazy.js");
+  const manifest = (await Bun.file(path.join(root, "dist", entry.replace(/\.js$/, ".manifest.json"))).json()) as { files: [string][]; parts: string[] };
+  expect(manifest.parts).toEqual([lazyPart]);
+  const listed = new Set(manifest.files.map(([file]) => file));
+  const lazySources = [...heldModules(await Bun.file(path.join(root, "dist", lazyPart)).text())].filter((file) => !file.startsWith("node_modules/"));
+  expect(lazySources.length).toBeGreaterThan(20);
+  expect(lazySources.filter((file) => !listed.has(file))).toEqual([]);
+  // Without the lazy part the sources run, so a Durable Object (its implementation is there) still works.
+  renameSync(path.join(root, "dist", lazyPart), path.join(root, "dist", `${lazyPart}.away`));
+  const project = scratch();
+  await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
+  await whileServing(root, ["dev", "--port", "0"], project, async (url) => {
+    expect(await (await fetch(`${url}/rpc`)).text()).toBe("1");
+  });
+}, 120_000);
+
+test("a dev start whose worker has no bindings needs no module of dev's lazy part (run from the sources, every module it loads is in the first part)", async () => {
+  const root = await packageCopy();
+  const firstText = await Bun.file(path.join(root, "dist", await devBundle(root))).text();
+  const first = heldModules(firstText);
+  const project = scratch();
+  await Bun.$`cp -R ${path.join(ROOT, "fixtures", "bench-hello")}/. ${project}`.quiet();
+  // What the process has loaded, written when it is asked (after the first response).
+  const list = path.join(project, "loaded.txt");
+  writeFileSync(
+    path.join(project, "preload.ts"),
+    `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join("\\n")));`,
+  );
+  const proc = Bun.spawn([process.execPath, "--preload", "./preload.ts", path.join(root, "src", "cli.ts"), "dev", "--port", "0"], { cwd: project, env: { ...process.env, NO_COLOR: "1", HOME: project }, stdout: "pipe", stderr: "pipe" });
+  try {
+    let output = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stdout) {
+      output += decoder.decode(chunk);
+      if (/Ready on \S+/.test(output)) break;
+    }
+    expect(await (await fetch(/Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1"))).text()).toBe("Hello World!");
+    proc.kill("SIGUSR2");
+    for (let i = 0; i < 200 && !existsSync(list); i++) await Bun.sleep(25);
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+  const loaded = (await Bun.file(list).text()).split("\n").map((file) => path.relative(root, file));
+  // runtime/modules/* and what they import are required by their source paths (shared with the worker's bundle), never bundled.
+  const bySourcePath = (file: string) => firstText.includes(`require(${JSON.stringify(path.join(root, file))})`);
+  const ours = loaded.filter((file) => /^(src|runtime)\//.test(file) && !file.startsWith("runtime/modules/") && !bySourcePath(file) && file !== "src/cli.ts");
+  expect(ours.length).toBeGreaterThan(50);
+  expect(ours.filter((file) => !first.has(file))).toEqual([]);
 }, 120_000);

@@ -4,6 +4,7 @@
 // exported classes have no migrations; validateSection does the same.
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { stringify as stringifyToml } from "smol-toml";
 import { Diagnostics } from "../../diagnostics.ts";
 import type { BindingDescriptor, SectionCheck } from "../descriptor.ts";
 import { isObject, isStr, json, warnUnknown, type ConfigEntry } from "../config-checks.ts";
@@ -74,8 +75,7 @@ export function warnIfNoMigrations(d: Diagnostics, durableObjects: ConfigEntry, 
   if (exported.some((binding) => !isStr(binding.class_name))) return;
   const classes = exported.map((binding) => binding.class_name as string);
   const snippet = { migrations: [{ tag: "v1", new_sqlite_classes: classes }] };
-  const { stringify } = require("smol-toml") as typeof import("smol-toml");
-  const formatted = configFile === "wrangler.toml" ? stringify(snippet) : JSON.stringify(snippet, null, 2);
+  const formatted = configFile === "wrangler.toml" ? stringifyToml(snippet) : JSON.stringify(snippet, null, 2);
   d.warnings.push(
     `In your ${configFile} file, you have configured \`durable_objects\` exported by this Worker (${classes.join(", ")}), ` +
       `but no \`migrations\` for them. This may not work as expected until you add a \`migrations\` section to your ${configFile} file. ` +
