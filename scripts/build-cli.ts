@@ -1,9 +1,9 @@
-// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js, cli-<id>.dev.js (with its lazy part, .dev.lazy.js) and cli-<id>.all.js
+// Builds dist/cli-<id>.js (kv), cli-<id>.d1.js, cli-<id>.r2.js, cli-<id>.dev.js and cli-<id>.all.js (each with its lazy parts, .dev.<part>.js and .all.<part>.js)
 // (+ their bytecode) from src/launch.ts, and beside each its manifest (cli-<id>[.group].manifest.json) listing the source files it holds (see src/launch.ts for how the
 // bundle checks it is current). Run at install (package.json postinstall) and
 // by `npm run build`; a failed build leaves no bundle, and the launcher runs
 // the sources.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dir, "..");
@@ -157,26 +157,29 @@ function fail(messages: unknown[]): never {
   process.exit(1);
 }
 /**
- * Dev's bundle in two parts, so that a start whose worker has no bindings reads only what it
- * runs (Bun reads a bundle's source and bytecode whole, ~1 ms per 100 KB here, called or not):
+ * Dev's bundle and the one of every group are built in parts, so that a command reads only what
+ * it runs (Bun reads a bundle's source and bytecode whole, ~1 ms per 100 KB here, called or not):
  *
- * - `<name>.dev.js` holds what such a start reaches: what src/launch.ts imports statically, and
- *   the lazy `require()` / `import()`s on its way (DEV_START_PATH).
- * - `<name>.dev.lazy.js` holds what every other lazy edge of ours leads to (the bindings'
- *   implementations, the Local Explorer, the email sink, cron parsing, ...) and what those
- *   import that the first part does not hold. The first part loads it at the first such edge,
- *   after handing it a table of the first part's modules it imports: one instance of each
- *   module per process, never a second copy (Bun's bytecode needs CommonJS output, which cannot
- *   be split into chunks).
+ * - `<name>.<bundle>.js`, the first part, holds what src/launch.ts imports statically and the lazy
+ *   `require()` / `import()`s on the start's way (START_PATHS): for dev, what a start of a worker
+ *   without bindings reaches; for the bundle of every group, the CLI itself up to a group's load.
+ * - Every other lazy edge of ours leads to a lazy part, `<name>.<bundle>.<part>.js` (lazyPartOf):
+ *   one per binding (its implementation), one for the bindings' leftover recoveries, one per
+ *   command group and per directory of src/ (the Local Explorer, the bundler, typegen, ...), one
+ *   per package, one for the runtime's other modules, one for the rest. A part holds its modules;
+ *   what it imports from the first part or another lazy part, it takes from there through the
+ *   table the first part sets up: one instance of each module per process, never a second copy
+ *   (Bun's bytecode needs CommonJS output, which cannot be split into chunks). A part loads at its
+ *   first use.
  *
- * The first part's manifest lists the sources of both and names the lazy part (`parts`):
- * src/launch.ts runs the sources when either is stale or the lazy part is missing. The first
- * requires the lazy part by its absolute path, as it does runtime/modules. test/launcher.test.ts
- * checks that a start without bindings, run from the sources, loads no module the first part
- * does not hold.
+ * The first part's manifest lists the sources of every part and names the parts (`parts`):
+ * src/launch.ts runs the sources when one is stale or a part is missing. The first part requires
+ * the parts by their absolute paths, as it does runtime/modules. test/launcher.test.ts checks
+ * that a dev start without bindings, run from the sources, loads no module dev's first part does
+ * not hold.
  */
-const DEV_START_PATH = new Set(
-  [
+const START_PATHS: Record<string, string[]> = {
+  [DEV_GROUP]: [
     "src/cli.ts",
     "src/project.ts",
     // yargs' help and flag errors (yargs itself loads from node_modules).
@@ -187,11 +190,35 @@ const DEV_START_PATH = new Set(
     "src/dev/server.ts",
     "src/pages/dev.ts",
     "runtime/host/index.ts",
-  ].map((file) => path.join(root, file)),
-);
+  ],
+  // Every command of this bundle is parsed by yargs.
+  all: ["src/cli.ts", "src/project.ts", "src/yargs.ts"],
+};
 /** Packages required lazily on a start's way: dotenv for a `.dev.vars` or `.env` file, which most projects have. */
-const DEV_START_PACKAGES = ["dotenv", "dotenv-expand"];
-const LAZY_TABLE = "bunflare.dev.held";
+const START_PACKAGES = ["dotenv", "dotenv-expand"];
+/** The global through which the parts reach each other's modules: (part, file) => module. */
+const PARTS_TABLE = "bunflare.parts";
+const FIRST_PART = "first";
+
+/** The lazy part a module off the start's way goes to. */
+function lazyPartOf(file: string): string {
+  const relative = path.relative(root, file);
+  // Every store open runs each binding's leftover recovery: they load together, without their bindings.
+  if (/^runtime\/bindings\/[\w-]+\/recover\.ts$/.test(relative)) return "recover";
+  const binding = /^runtime\/bindings\/([\w-]+)\//.exec(relative);
+  if (binding) return binding[1]!;
+  const lastPackage = relative.lastIndexOf("node_modules/");
+  if (lastPackage >= 0) {
+    const [scope, name] = relative.slice(lastPackage + "node_modules/".length).split("/");
+    return scope!.startsWith("@") ? `${scope!.slice(1)}-${name}` : scope!;
+  }
+  const command = /^src\/commands\/([\w-]+)/.exec(relative);
+  if (command) return `command-${command[1]}`;
+  const directory = /^src\/([\w-]+)\//.exec(relative);
+  if (directory) return directory[1]!;
+  // The runtime's shared pieces (RPC across processes, fetchers, commits) apart from the CLI's.
+  return relative.startsWith("runtime/") ? "runtime" : "rest";
+}
 
 /** The absolute file a specifier of ours leads to, or undefined (built-ins, externals, what does not resolve). */
 function resolvedFile(specifier: string, importer: string): string | undefined {
@@ -204,91 +231,149 @@ function resolvedFile(specifier: string, importer: string): string | undefined {
   }
 }
 const ours = (file: string) => /^(src|runtime)\//.test(path.relative(root, file));
+const partFile = (bundle: string, part: string) => `${name}.${bundle}.${part}.js`;
+/**
+ * A module's stand-in in another part: the module itself, taken through the table. Bun hands
+ * `import()` of a CommonJS module, and an `import` of one from an ES module, the whole of
+ * `module.exports` as `default`. So a stand-in is CommonJS (its exports stay live) for a
+ * `require()`, for a CommonJS package, and for an `import` of our code (crossPartImport refuses
+ * a default import of it); otherwise, an ES module re-exporting the target's names, taken once it
+ * has loaded (a target with `export *` or `export let` fails the build).
+ */
+const scanner = new Bun.Transpiler({ loader: "ts" });
+function fromTable(part: string, file: string, kind: string): { loader: "js"; contents: string } {
+  const take = `globalThis[Symbol.for(${JSON.stringify(PARTS_TABLE)})](${JSON.stringify(part)}, ${JSON.stringify(path.relative(root, file))})`;
+  const commonJs = { loader: "js" as const, contents: `module.exports = ${take};` };
+  if (kind === "require-call" || (kind === "import-statement" && ours(file))) return commonJs;
+  const source = readFileSync(file, "utf8");
+  const names = scanner.scan(source).exports;
+  if (!names.length) return commonJs;
+  if (/^export (\*|let )/m.test(source)) fail([`bunflare: ${file} is imported from another part of its bundle and has \`export *\` or \`export let\`: require() it, or keep it in one part`]);
+  const named = names.filter((name) => name !== "default");
+  return {
+    loader: "js",
+    contents: [
+      `const taken = ${take};`,
+      ...(names.includes("default") ? ["export default taken.default;"] : []),
+      ...(named.length ? [`export const { ${named.join(", ")} } = taken;`] : []),
+    ].join("\n"),
+  };
+}
+/** Where an `import` statement crosses parts: refuses a default import of ours (see fromTable). */
+function crossPartImport(args: { path: string; importer: string; kind: string }, file: string): void {
+  if (args.kind !== "import-statement" || !ours(file)) return;
+  const quoted = `["']${args.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']`;
+  if (new RegExp(`^import\\s+[\\w$]+\\s*(,|from)[^;]*?${quoted}`, "m").test(readFileSync(args.importer, "utf8"))) {
+    fail([`bunflare: ${args.importer} imports the default export of ${file}, which is in another part of its bundle: import() it, or export it by name`]);
+  }
+}
+/** `{ "<file>": () => require("<file>") }` for the given modules. */
+const moduleTable = (files: Iterable<string>) =>
+  ["{", ...[...files].sort().map((file) => `  ${JSON.stringify(path.relative(root, file))}: () => require(${JSON.stringify(file)}),`), "}"].join("\n");
 
 /**
- * The first part: a lazy edge of ours off the start's way, to a module the first part does not
- * hold, goes to the lazy part (`held` undefined: only recorded in `lazyTargets`, as an external).
+ * The first part: a lazy edge of ours off the start's way, to a module it does not hold, goes to
+ * that module's part (`lazy` undefined: the edges are only recorded in `lazyTargets`, as externals).
+ * The table holds the first part's modules the lazy parts import (`exported`) and loads each part at its first use.
  */
-const devFirstPart = (held: Set<string> | undefined, lazyTargets: Set<string>, table: string[], lazyPart: string): import("bun").BunPlugin => ({
-  name: "dev-first-part",
+const firstPart = (bundle: string, held: Set<string> | undefined, lazyTargets: Set<string>, lazy?: { parts: string[]; exported: Set<string> }): import("bun").BunPlugin => ({
+  name: "first-part",
   setup(build) {
-    // Required when the first part runs, never bundled into it.
-    build.onResolve({ filter: /^dev-lazy-part-file$/ }, () => ({ path: path.join(dist, lazyPart), external: true }));
+    const startPath = new Set(START_PATHS[bundle]!.map((file) => path.join(root, file)));
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.namespace !== "file" || (args.kind !== "require-call" && args.kind !== "dynamic-import") || !ours(args.importer)) return undefined;
-      if (DEV_START_PACKAGES.includes(args.path)) return undefined;
+      if (START_PACKAGES.includes(args.path)) return undefined;
       const file = resolvedFile(args.path, args.importer);
-      if (!file || DEV_START_PATH.has(file) || held?.has(file)) return undefined;
+      if (!file || startPath.has(file) || held?.has(file)) return undefined;
       lazyTargets.add(file);
-      return held ? { path: path.relative(root, file), namespace: "dev-lazy" } : { path: file, external: true };
+      return lazy ? { path: file, namespace: `lazy-${args.kind}` } : { path: file, external: true };
     });
-    build.onResolve({ filter: /^dev-lazy-part-loader$/ }, () => ({ path: "loader", namespace: "dev-lazy-part-loader" }));
-    // Loads the lazy part at its first use, after handing it the first part's modules it imports.
-    build.onLoad({ filter: /.*/, namespace: "dev-lazy-part-loader" }, () => ({
+    for (const kind of ["require-call", "dynamic-import"]) {
+      build.onLoad({ filter: /.*/, namespace: `lazy-${kind}` }, (args) => {
+        const standIn = fromTable(lazyPartOf(args.path), args.path, kind);
+        return { ...standIn, contents: `${kind === "dynamic-import" ? 'import "parts-table";' : 'require("parts-table");'}\n${standIn.contents}` };
+      });
+    }
+    // The parts' files, required when first used, never bundled into this one.
+    const partFiles = new Set(lazy?.parts.map((part) => path.join(dist, partFile(bundle, part))));
+    build.onResolve({ filter: /^\// }, (args) => (partFiles.has(args.path) ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /^parts-table$/ }, () => ({ path: "table", namespace: "parts-table" }));
+    build.onLoad({ filter: /.*/, namespace: "parts-table" }, () => ({
       loader: "js",
       contents: [
-        "let lazyPart;",
-        "const table = {",
-        ...table.map((file) => `  ${JSON.stringify(path.relative(root, file))}: () => require(${JSON.stringify(file)}),`),
+        `const first = ${moduleTable(lazy?.exported ?? [])};`,
+        "const parts = {",
+        ...(lazy?.parts ?? []).map((part) => `  ${JSON.stringify(part)}: () => require(${JSON.stringify(path.join(dist, partFile(bundle, part)))}),`),
         "};",
-        "module.exports = (file) => {",
-        `  if (!lazyPart) globalThis[Symbol.for(${JSON.stringify(LAZY_TABLE)})] = (held) => table[held](), lazyPart = require("dev-lazy-part-file");`,
-        "  return lazyPart[file]();",
-        "};",
+        "const loaded = {};",
+        `globalThis[Symbol.for(${JSON.stringify(PARTS_TABLE)})] = (part, file) => part === ${JSON.stringify(FIRST_PART)} ? first[file]() : (loaded[part] ??= parts[part]())[file]();`,
       ].join("\n"),
-    }));
-    build.onLoad({ filter: /.*/, namespace: "dev-lazy" }, (args) => ({
-      loader: "js",
-      contents: `module.exports = require("dev-lazy-part-loader")(${JSON.stringify(args.path)});`,
     }));
   },
 });
 
-/** The lazy part: its entry is a table of the modules the first part requires from it; what the first part holds comes from the first part. */
-const devLazyPart = (held: Set<string>, lazyTargets: Set<string>, imported: Set<string>): import("bun").BunPlugin => ({
-  name: "dev-lazy-part",
+/** A lazy part: its entry is a table of its own modules; each other module of ours comes from the first part or its own part through the table. */
+const lazyPart = (part: string, members: Set<string>, held: Set<string>, lazyModules: Set<string>, exported: Set<string>): import("bun").BunPlugin => ({
+  name: "lazy-part",
   setup(build) {
-    build.onResolve({ filter: /^dev-lazy-part-entry$/ }, () => ({ path: "entry", namespace: "dev-lazy-part-entry" }));
-    build.onLoad({ filter: /.*/, namespace: "dev-lazy-part-entry" }, () => ({
-      loader: "js",
-      contents: [
-        "module.exports = {",
-        ...[...lazyTargets].map((file) => `  ${JSON.stringify(path.relative(root, file))}: () => require(${JSON.stringify(file)}),`),
-        "};",
-      ].join("\n"),
-    }));
+    build.onResolve({ filter: /^lazy-part-entry$/ }, () => ({ path: "entry", namespace: "lazy-part-entry" }));
+    build.onLoad({ filter: /.*/, namespace: "lazy-part-entry" }, () => ({ loader: "js", contents: `module.exports = ${moduleTable(members)};` }));
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.namespace !== "file" || !args.importer) return undefined;
       const file = resolvedFile(args.path, args.importer);
-      if (!file || !held.has(file)) return undefined;
-      imported.add(file);
-      return { path: path.relative(root, file), namespace: "dev-held" };
+      if (!file || members.has(file)) return undefined;
+      if (held.has(file) || lazyModules.has(file)) crossPartImport(args, file);
+      if (held.has(file)) {
+        exported.add(file);
+        return { path: file, namespace: `first-part-${args.kind}` };
+      }
+      if (lazyModules.has(file)) return { path: file, namespace: `other-part-${args.kind}` };
+      // Bundled here, it would be a second copy of a module another part holds.
+      if (lazyModules.size) fail([`bunflare: the lazy part ${part} imports ${file}, which no part holds (${args.importer})`]);
+      return undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: "dev-held" }, (args) => ({
-      loader: "js",
-      contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(LAZY_TABLE)})](${JSON.stringify(args.path)});`,
-    }));
+    for (const kind of ["import-statement", "require-call", "dynamic-import"]) {
+      build.onLoad({ filter: /.*/, namespace: `first-part-${kind}` }, (args) => fromTable(FIRST_PART, args.path, kind));
+      build.onLoad({ filter: /.*/, namespace: `other-part-${kind}` }, (args) => fromTable(lazyPartOf(args.path), args.path, kind));
+    }
   },
 });
 
-async function buildDev(): Promise<void> {
+/** `<name>.<bundle>.js` and its lazy parts, from src/launch.ts with `plugins`. */
+async function buildInParts(bundle: string, plugins: import("bun").BunPlugin[]): Promise<void> {
   const entry = path.join(root, "src", "launch.ts");
-  const lazyPart = `${name}.${DEV_GROUP}.lazy.js`;
-  const plugins = [sharedExternals, onlyGroup(...DEV_GROUPS), pagesBuildLeftOut];
+  const modulesOf = (entrypoint: string, more: import("bun").BunPlugin[]) =>
+    Bun.build({ entrypoints: [entrypoint], metafile: true, target: "bun", format: "cjs", external: EXTERNAL, plugins: more }).then((result) => {
+      if (!result.success) fail(result.logs);
+      return new Set(Object.keys(result.metafile!.inputs).map((input) => path.resolve(input)));
+    });
   // What the first part holds: launch.ts' static imports and the start's lazy ones.
   const lazyTargets = new Set<string>();
-  const first = await Bun.build({ entrypoints: [entry], metafile: true, target: "bun", format: "cjs", external: EXTERNAL, plugins: [...plugins, devFirstPart(undefined, lazyTargets, [], lazyPart)] });
-  if (!first.success) fail(first.logs);
-  const held = new Set(Object.keys(first.metafile!.inputs).map((input) => path.resolve(input)));
+  const held = await modulesOf(entry, [...plugins, firstPart(bundle, undefined, lazyTargets)]);
   for (const file of lazyTargets) if (held.has(file)) lazyTargets.delete(file);
-  const imported = new Set<string>();
-  // No manifest of its own: the first part's covers it.
-  const lazyInputs = await writeBundle(lazyPart, "dev-lazy-part-entry", [sharedExternals, devLazyPart(held, lazyTargets, imported)], null);
+  // Every module off the start's way: what the lazy edges reach, but the first part's modules.
+  const reached = new Set<string>();
+  const lazyModules = await modulesOf("lazy-part-entry", [sharedExternals, lazyPart("all", lazyTargets, held, new Set(), reached)]);
+  for (const file of lazyModules) if (reached.has(file) || !path.isAbsolute(file) || !existsSync(file)) lazyModules.delete(file);
+  const parts = new Map<string, Set<string>>();
+  for (const file of lazyModules) {
+    const part = lazyPartOf(file);
+    if (!parts.has(part)) parts.set(part, new Set());
+    parts.get(part)!.add(file);
+  }
+  const exported = new Set<string>();
+  const lazySources = new Set<string>();
+  for (const [part, members] of parts) {
+    for (const file of await writeBundle(partFile(bundle, part), "lazy-part-entry", [sharedExternals, lazyPart(part, members, held, lazyModules, exported)], null)) lazySources.add(file);
+  }
   const again = new Set<string>();
-  await writeBundle(`${name}.${DEV_GROUP}.js`, entry, [...plugins, devFirstPart(held, again, [...imported].sort(), lazyPart)], { also: lazyInputs, parts: [lazyPart] });
-  // Both builds must agree on what goes to the lazy part: an edge found only now would fail at run time.
-  const missing = [...again].filter((file) => !lazyTargets.has(file));
-  if (missing.length) fail([`bunflare: dev's first part requires modules its lazy part does not hold: ${missing.join(", ")}`]);
+  await writeBundle(`${name}.${bundle}.js`, entry, [...plugins, firstPart(bundle, held, again, { parts: [...parts.keys()], exported })], {
+    also: lazySources,
+    parts: [...parts.keys()].map((part) => partFile(bundle, part)),
+  });
+  // Both builds must agree on where each module is: an edge found only now would fail at run time.
+  const missing = [...again].filter((file) => !lazyModules.has(file));
+  if (missing.length) fail([`bunflare: the ${bundle} bundle's first part requires modules no lazy part holds: ${missing.join(", ")}`]);
 }
 
 // Packages with native parts or their own binaries stay where npm put them,
@@ -313,13 +398,11 @@ async function writeBundle(output: string, entry: string, plugins: import("bun")
 }
 
 mkdirSync(dist, { recursive: true });
-for (const [output, plugins] of [
-  ...SMALL_GROUPS.map((group) => [`${name}${group === "kv" ? "" : `.${group}`}.js`, [sharedExternals, onlyGroup(group), offGroupPath(group)]] as const),
-  [`${name}.all.js`, [sharedExternals]] as const,
-]) {
-  await writeBundle(output, path.join(root, "src", "launch.ts"), [...plugins]);
+for (const group of SMALL_GROUPS) {
+  await writeBundle(`${name}${group === "kv" ? "" : `.${group}`}.js`, path.join(root, "src", "launch.ts"), [sharedExternals, onlyGroup(group), offGroupPath(group)]);
 }
-await buildDev();
+await buildInParts(DEV_GROUP, [sharedExternals, onlyGroup(...DEV_GROUPS), pagesBuildLeftOut]);
+await buildInParts("all", [sharedExternals]);
 const current = path.join(dist, "current");
 let previous = "";
 try {
@@ -331,5 +414,5 @@ renameSync(`${current}.${process.pid}`, current);
 // Older builds go; the previous one stays for a command that read its name just before the switch.
 for (const file of readdirSync(dist)) {
   if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
-  if (/^cli-[\w-]+\.(\w+\.)*(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
+  if (/^cli-[\w-]+\.([\w-]+\.)*(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
 }

@@ -1,5 +1,5 @@
 // Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js, .r2.js and .dev.js
-// for those groups (dev's with its lazy part .dev.lazy.js), dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
+// for those groups (dev's and the one of every group with their lazy parts, .dev.<part>.js and .all.<part>.js), dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
 // install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
 // it, so before anything else this checks its manifest (the bundle's name, ending .manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
@@ -14,7 +14,7 @@ interface Manifest {
   root: string;
   /** [path relative to root, size, mtimeMs] of each source file the bundle was built from. */
   files: [string, number, number][];
-  /** Bundles beside this one that it requires (dev's lazy part), built with it: `files` lists their sources too. */
+  /** Bundles beside this one that it requires (lazy parts), built with it: `files` lists their sources too. */
   parts?: string[];
 }
 

@@ -187,29 +187,43 @@ async function devBundle(root: string): Promise<string> {
 /** The modules a bundle holds (`// <path>` before each). */
 const heldModules = (text: string) => new Set([...text.matchAll(/^\/\/ ((?:src|runtime|node_modules)\/\S+)$/gm)].map((match) => match[1]!));
 
-test("dev (and pages dev) run from their own bundle in two parts, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
+/** A bundle's lazy parts in an install (`parts` in the first part's manifest), by part name. */
+async function bundleParts(root: string, entry: string): Promise<Map<string, string>> {
+  const manifest = (await Bun.file(path.join(root, "dist", entry.replace(/\.js$/, ".manifest.json"))).json()) as { parts: string[] };
+  return new Map(manifest.parts.map((part) => [part.slice(entry.length - "js".length, -".js".length), path.join(root, "dist", part)]));
+}
+
+test("dev (and pages dev) run from their own bundle in parts, sharing cloudflare:workers with the worker: it requires runtime/modules by source path and holds no copy", async () => {
   const root = await packageCopy();
   const entry = await devBundle(root);
   const first = await Bun.file(path.join(root, "dist", entry)).text();
-  // The lazy part: what a worker without bindings never reaches (the bindings' implementations, the Local Explorer, ...).
-  const lazyPart = path.join(root, "dist", entry.replace(/\.dev\.js$/, ".dev.lazy.js"));
-  const lazy = await Bun.file(lazyPart).text();
-  expect(first).toContain(`require(${JSON.stringify(lazyPart)})`);
+  // The lazy parts: what a worker without bindings never reaches (each binding's implementation, the Local Explorer, ...).
+  const parts = await bundleParts(root, entry);
+  expect([...parts.keys()]).toEqual(expect.arrayContaining(["durable-objects", "kv", "d1", "r2", "explorer", "recover"]));
+  const texts = new Map<string, string>();
+  for (const [part, file] of parts) texts.set(part, await Bun.file(file).text());
+  expect(first).toContain(`require(${JSON.stringify(parts.get("durable-objects"))})`);
   expect(first).toContain("// src/dev/server.ts");
   expect(first).not.toContain("// runtime/bindings/durable-objects/index.ts");
-  expect(lazy).toContain("// runtime/bindings/durable-objects/index.ts");
-  expect(lazy).toContain("// src/explorer/api.ts");
-  // No module is in both: the lazy part takes the first's (one instance of each per process).
-  const held = heldModules(first);
-  expect(held.size).toBeGreaterThan(50);
-  expect([...heldModules(lazy)].filter((file) => held.has(file))).toEqual([]);
-  const bundle = first + lazy;
+  expect(texts.get("durable-objects")).toContain("// runtime/bindings/durable-objects/index.ts");
+  expect(texts.get("durable-objects")).not.toContain("// runtime/bindings/kv/index.ts");
+  expect(texts.get("explorer")).toContain("// src/explorer/api.ts");
+  // No module is in two parts: each takes the others' (one instance of each per process).
+  const seen = new Map([...heldModules(first)].map((file) => [file, "first"]));
+  expect(seen.size).toBeGreaterThan(50);
+  for (const [part, text] of texts) {
+    for (const file of heldModules(text)) {
+      expect(`${file} in ${part}`).toBe(`${file} in ${seen.get(file) ?? part}`);
+      seen.set(file, part);
+    }
+  }
+  const bundle = first + [...texts.values()].join("");
   // No other group's commands: they are left out of it.
   expect(bundle).not.toContain("Writing the value");
   expect(bundle).toContain(`require(${JSON.stringify(path.join(root, "runtime", "modules", "workers.ts"))})`);
   expect(bundle).not.toContain("class WorkerEntrypoint");
   expect(bundle).not.toContain("class RpcTarget");
-  // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host (from the lazy part).
+  // A Durable Object class extending the worker's `DurableObject`, called over RPC by the bundled host (from its lazy part).
   const project = scratch();
   await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
   await whileServing(root, ["dev", "--port", "0"], project, async (url, pid, stderr) => {
@@ -239,18 +253,41 @@ test("dev (and pages dev) run from their own bundle in two parts, sharing cloudf
   expect(existsSync(path.join(site, "_worker.bundle"))).toBe(true);
 }, 120_000);
 
-test("dev's bundle runs the sources when its lazy part is missing, and its manifest covers the lazy part's sources (an edit of one runs the sources)", async () => {
+test("every other group runs from the bundle of every group in parts: its first part holds the CLI, each group comes with its own part", async () => {
+  const root = await packageCopy();
+  const entry = (await Bun.file(path.join(root, "dist", "current")).text()).trim().split(" ")[1]!;
+  const first = await Bun.file(path.join(root, "dist", entry)).text();
+  expect(first).toContain("// src/cli.ts");
+  expect(first).not.toContain("// src/commands/types.ts");
+  const parts = await bundleParts(root, entry);
+  expect([...parts.keys()]).toEqual(expect.arrayContaining(["command-types", "command-queues", "typegen", "yargs"]));
+  expect(await Bun.file(parts.get("command-types")!).text()).toContain("// src/commands/types.ts");
+  const bin = path.join(root, "bin", "bunflare");
+  const project = kvProject();
+  writeFileSync(path.join(project, "wrangler.toml"), `compatibility_date = "2025-01-01"\n${await Bun.file(path.join(project, "wrangler.toml")).text()}`);
+  const types = await run([bin, "types"], project);
+  expect(types.exitCode).toBe(0);
+  expect(await Bun.file(path.join(project, "worker-configuration.d.ts")).text()).toContain("KV: KVNamespace");
+  const queues = await run([bin, "queues", "list"], project);
+  expect(queues.exitCode).toBe(0);
+  const bad = await run([bin, "types", "--bogus"], project);
+  expect(bad.exitCode).toBe(1);
+  expect(bad.stderr).toContain("Unknown argument: bogus");
+}, 120_000);
+
+test("dev's bundle runs the sources when one of its lazy parts is missing, and its manifest covers the parts' sources (an edit of one runs the sources)", async () => {
   const root = await packageCopy();
   const entry = await devBundle(root);
-  const lazyPart = entry.replace(/\.dev\.js$/, ".dev.lazy.js");
-  const manifest = (await Bun.file(path.join(root, "dist", entry.replace(/\.js$/, ".manifest.json"))).json()) as { files: [string][]; parts: string[] };
-  expect(manifest.parts).toEqual([lazyPart]);
+  const parts = await bundleParts(root, entry);
+  const manifest = (await Bun.file(path.join(root, "dist", entry.replace(/\.js$/, ".manifest.json"))).json()) as { files: [string][] };
   const listed = new Set(manifest.files.map(([file]) => file));
-  const lazySources = [...heldModules(await Bun.file(path.join(root, "dist", lazyPart)).text())].filter((file) => !file.startsWith("node_modules/"));
+  const lazySources: string[] = [];
+  for (const file of parts.values()) lazySources.push(...[...heldModules(await Bun.file(file).text())].filter((source) => !source.startsWith("node_modules/")));
   expect(lazySources.length).toBeGreaterThan(20);
   expect(lazySources.filter((file) => !listed.has(file))).toEqual([]);
-  // Without the lazy part the sources run, so a Durable Object (its implementation is there) still works.
-  renameSync(path.join(root, "dist", lazyPart), path.join(root, "dist", `${lazyPart}.away`));
+  // Without the Durable Objects' part the sources run, so a Durable Object still works.
+  const part = parts.get("durable-objects")!;
+  renameSync(part, `${part}.away`);
   const project = scratch();
   await Bun.$`cp -R ${path.join(ROOT, "fixtures", "do-counter")}/. ${project}`.quiet();
   await whileServing(root, ["dev", "--port", "0"], project, async (url) => {
@@ -258,7 +295,7 @@ test("dev's bundle runs the sources when its lazy part is missing, and its manif
   });
 }, 120_000);
 
-test("a dev start whose worker has no bindings needs no module of dev's lazy part (run from the sources, every module it loads is in the first part)", async () => {
+test("a dev start whose worker has no bindings needs no module of dev's lazy parts (run from the sources, every module it loads is in the first part)", async () => {
   const root = await packageCopy();
   const firstText = await Bun.file(path.join(root, "dist", await devBundle(root))).text();
   const first = heldModules(firstText);
