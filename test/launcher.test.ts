@@ -156,9 +156,15 @@ test("an install moved after its bundle was built still runs (the bundle's compi
   expect(unknown.stderr).toContain("Unknown argument: bogus");
 });
 
-/** Runs the install's bin/bunflare with `args` in `cwd` until it is ready, hands `check` its URL and pid, then stops it. */
-async function whileServing(root: string, args: string[], cwd: string, check: (url: string, pid: number, stderr: () => Promise<string>) => Promise<void>): Promise<void> {
-  const proc = Bun.spawn([path.join(root, "bin", "bunflare"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
+/** Runs the install's bin/bunflare (or `command`) with `args` in `cwd` until it is ready, hands `check` its URL and pid, then stops it. */
+async function whileServing(
+  root: string,
+  args: string[],
+  cwd: string,
+  check: (url: string, pid: number, stderr: () => Promise<string>) => Promise<void>,
+  command = [path.join(root, "bin", "bunflare")],
+): Promise<void> {
+  const proc = Bun.spawn([...command, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
   const stopped = async () => {
     proc.kill("SIGTERM");
@@ -307,21 +313,18 @@ test("a dev start whose worker has no bindings needs no module of dev's lazy par
     path.join(project, "preload.ts"),
     `process.on("SIGUSR2", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join("\\n")));`,
   );
-  const proc = Bun.spawn([process.execPath, "--preload", "./preload.ts", path.join(root, "src", "cli.ts"), "dev", "--port", "0"], { cwd: project, env: { ...process.env, NO_COLOR: "1", HOME: project }, stdout: "pipe", stderr: "pipe" });
-  try {
-    let output = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of proc.stdout) {
-      output += decoder.decode(chunk);
-      if (/Ready on \S+/.test(output)) break;
-    }
-    expect(await (await fetch(/Ready on (\S+)/.exec(output)![1]!.replace("localhost", "127.0.0.1"))).text()).toBe("Hello World!");
-    proc.kill("SIGUSR2");
-    for (let i = 0; i < 200 && !existsSync(list); i++) await Bun.sleep(25);
-  } finally {
-    proc.kill("SIGTERM");
-    await proc.exited;
-  }
+  const sources = [process.execPath, "--preload", "./preload.ts", path.join(root, "src", "cli.ts")];
+  await whileServing(
+    root,
+    ["dev", "--port", "0"],
+    project,
+    async (url, pid) => {
+      expect(await (await fetch(url)).text()).toBe("Hello World!");
+      process.kill(pid, "SIGUSR2");
+      for (let i = 0; i < 200 && !existsSync(list); i++) await Bun.sleep(25);
+    },
+    sources,
+  );
   const loaded = (await Bun.file(list).text()).split("\n").map((file) => path.relative(root, file));
   // runtime/modules/* and what they import are required by their source paths (shared with the worker's bundle), never bundled.
   const bySourcePath = (file: string) => firstText.includes(`require(${JSON.stringify(path.join(root, file))})`);
