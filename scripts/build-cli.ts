@@ -305,8 +305,18 @@ const firstPart = (bundle: string, held: Set<string> | undefined, lazyTargets: S
         "const parts = {",
         ...(lazy?.parts ?? []).map((part) => `  ${JSON.stringify(part)}: () => require(${JSON.stringify(path.join(dist, partFile(bundle, part)))}),`),
         "};",
+        `const files = ${JSON.stringify(Object.fromEntries((lazy?.parts ?? []).map((part) => [part, path.join(dist, partFile(bundle, part))])))};`,
         "const loaded = {};",
-        `globalThis[Symbol.for(${JSON.stringify(PARTS_TABLE)})] = (part, file) => part === ${JSON.stringify(FIRST_PART)} ? first[file]() : (loaded[part] ??= parts[part]())[file]();`,
+        // A rebuild keeps the files of builds running processes were started from; a reinstall does not.
+        "const load = (part) => {",
+        "  try {",
+        "    return parts[part]();",
+        "  } catch (error) {",
+        `    if (require("node:fs").existsSync(files[part])) throw error;`,
+        "    throw new Error(`bunflare was reinstalled or rebuilt since this process started, and ${files[part]} is gone: restart it`);",
+        "  }",
+        "};",
+        `globalThis[Symbol.for(${JSON.stringify(PARTS_TABLE)})] = (part, file) => part === ${JSON.stringify(FIRST_PART)} ? first[file]() : (loaded[part] ??= load(part))[file]();`,
       ].join("\n"),
     }));
   },
@@ -411,8 +421,30 @@ try {
 // One line, read by bin/bunflare with the shell's `read small all`.
 writeFileSync(`${current}.${process.pid}`, `${name}.js ${name}.all.js\n`);
 renameSync(`${current}.${process.pid}`, current);
-// Older builds go; the previous one stays for a command that read its name just before the switch.
+/**
+ * The builds running processes were started from (their command line names the bundle): such a
+ * process reads its lazy parts only when it first needs them, maybe hours later (Linux; elsewhere none is known).
+ */
+function buildsInUse(): Set<string> {
+  const inUse = new Set<string>();
+  // The launcher may name it through a symlinked or `bin/..` path; the build's name alone is unique.
+  const bundle = /\/dist\/(cli-\w+-\d+)\./;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {}
+  for (const pid of pids) {
+    try {
+      const used = bundle.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+      if (used) inUse.add(used[1]!);
+    } catch {}
+  }
+  return inUse;
+}
+// Older builds go, but the previous one (for a command that read its name just before the
+// switch) and any a running process was started from.
+const inUse = buildsInUse();
 for (const file of readdirSync(dist)) {
-  if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`))) continue;
+  if (file === "current" || own(file) || (previous && file.startsWith(`${previous}.`)) || inUse.has(file.split(".")[0]!)) continue;
   if (/^cli-[\w-]+\.([\w-]+\.)*(js|js\.jsc|manifest\.json)$/.test(file) || file.startsWith("current.")) rmSync(path.join(dist, file), { force: true });
 }

@@ -1,7 +1,7 @@
 // bin/bunflare is what npm links into node_modules/.bin and global bin dirs:
 // these run it the ways users do and check exit codes and signals pass through.
 import { afterEach, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { version } from "../package.json";
@@ -299,6 +299,29 @@ test("dev's bundle runs the sources when one of its lazy parts is missing, and i
   await whileServing(root, ["dev", "--port", "0"], project, async (url) => {
     expect(await (await fetch(`${url}/rpc`)).text()).toBe("1");
   });
+}, 120_000);
+
+test("a rebuild keeps the files of the build a running dev process started from (it reads its lazy parts later); the next rebuild after it stops removes them", async () => {
+  const root = await packageCopy();
+  const entry = await devBundle(root);
+  const build = entry.split(".")[0]!;
+  const built = () => readdirSync(path.join(root, "dist")).filter((file) => file.startsWith(`${build}.`));
+  const files = built();
+  expect(files).toContain(`${build}.dev.explorer.js`);
+  const project = scratch();
+  await Bun.$`cp -R ${path.join(ROOT, "fixtures", "bench-hello")}/. ${project}`.quiet();
+  const rebuild = async () => expect((await run(["sh", path.join(root, "scripts", "build-cli.sh")], root)).stderr).toBe("");
+  await whileServing(root, ["dev", "--port", "0"], project, async (url) => {
+    // Two rebuilds: the first alone would keep it as the previous build.
+    await rebuild();
+    await rebuild();
+    expect(built()).toEqual(files);
+    // The Local Explorer's part, read only now, is still there.
+    expect((await fetch(`${url}/cdn-cgi/explorer/api/local/workers`)).status).toBe(200);
+  });
+  await rebuild();
+  await rebuild();
+  expect(built()).toEqual([]);
 }, 120_000);
 
 test("a dev start whose worker has no bindings needs no module of dev's lazy parts (run from the sources, every module it loads is in the first part)", async () => {
