@@ -146,6 +146,8 @@ export interface CompatCase {
   tolerances?: Tolerance[];
   /** A case with its own runner (e.g. HTTP against two dev servers) instead of CLI steps. */
   run?: () => Promise<CaseOutcome>;
+  /** Runs before the case counts as failed (default 2), for a tool known to drop output now and then: say why. */
+  attempts?: number;
 }
 
 export interface StepResult {

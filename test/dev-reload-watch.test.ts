@@ -149,7 +149,7 @@ describe("no_bundle: a reload evaluates every module of the worker again", () =>
 
   // Bun keeps a module that failed to load in its registry, failed, without listing it in
   // require.cache: each error line is awaited so that the bad and the good edit are two reloads.
-  const errors = (dev: DevProcess) => dev.output().split("[wrangler:error]").length - 1;
+  const errors = (dev: DevProcess) => dev.output().split(": Uncaught ").length - 1;
 
   test("an edit that fails to load keeps the last good worker, and the next good edit is served", async () => {
     const { dir, dev, text } = await serve({

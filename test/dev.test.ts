@@ -413,18 +413,20 @@ async function freePort(): Promise<number> {
 }
 
 describe("bunflare dev start-up failures", () => {
-  test("a worker that throws at module load when dev starts: the error, no Ready line, exit code 1", () => {
-    const dir = project({
-      "wrangler.toml": toml(),
-      "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n',
-    });
-    dirs.push(dir);
-    const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
-    const output = result.stdout.toString() + result.stderr.toString();
-    expect(result.exitCode).toBe(1);
-    expect(output).toContain("Error: broken at load");
-    expect(output).toContain("[ERROR] The Workers runtime failed to start. There is likely additional logging output above.");
-    expect(output).not.toContain("Ready on");
+  test("a worker that throws at module load when dev starts: workerd's error box with the source's frame, no Ready line, exit code 1; an unnamed worker is named by a UUID", () => {
+    const start = (config: string) => {
+      const dir = project({ "wrangler.toml": config, "src/index.js": 'throw new Error("broken at load");\nexport default { fetch() { return new Response("never"); } };\n' });
+      dirs.push(dir);
+      const result = Bun.spawnSync([`${import.meta.dir}/../bin/bunflare`, "dev", "--port", "0"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", HOME: dir } });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout.toString()).not.toContain("Ready on");
+      return result.stderr.toString().replaceAll(dir, "<DIR>");
+    };
+    expect(start(toml())).toBe(
+      "✘ [ERROR] service core:user:t: Uncaught Error: broken at load\n\n    at file://<DIR>/src/index.js:1:11\n\n\n" +
+        "✘ [ERROR] The Workers runtime failed to start. There is likely additional logging output above.\n\n\n",
+    );
+    expect(start(toml().replace('name = "t"\n', ""))).toMatch(/^✘ \[ERROR\] service core:user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}: Uncaught Error: broken at load\n/);
   });
 
   test("a port that is not one (--port abc, -1, 70000, 1.5, dev.port in the config, or the inspector's) is one line naming where it came from, exit code 1", () => {

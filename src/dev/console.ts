@@ -106,6 +106,19 @@ export class DevConsole {
 
   /** An error the way wrangler dev reports a worker's uncaught one. */
   readonly workerError = (text: string): void => this.log("error", devLogLine("error", text));
+
+  /**
+   * A worker whose code throws while it loads (`stack`: the error's mapped stack), worded as
+   * workerd words it under wrangler: "service core:user:<name>: Uncaught <error>" in an ERROR
+   * box, its frames below.
+   */
+  readonly loadFailure = (worker: string, stack: string): void => {
+    if (LEVELS.indexOf("error") > this.level) return;
+    this.flush();
+    const [first = "", ...frames] = stack.split("\n");
+    const text = [`service core:user:${worker}: Uncaught ${first}`, ...frames.map((frame) => `  ${frame.trim()}`)].join("\n");
+    this.write(() => writeStderr(formatError(layoutNotes(text))));
+  };
 }
 
 export interface HotkeyActions {

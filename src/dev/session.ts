@@ -332,7 +332,10 @@ export class DevSession {
         tail: this.tailSender(s.project.loaded.config),
       });
     } catch (error) {
-      this.console.workerError((error as Error).message);
+      // The worker's own code threw (its stack already mapped), or the host could not load it.
+      // wrangler names an unnamed worker with a random UUID there.
+      if ((error as { mapped?: boolean }).mapped) this.console.loadFailure(s.project.loaded.config.name ?? crypto.randomUUID(), (error as Error).message);
+      else this.console.workerError((error as Error).message);
       return false;
     }
     const previous = slot.current;
