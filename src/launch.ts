@@ -1,5 +1,6 @@
 // Entry of the prebuilt CLI bundles (dist/cli-<id>.js for kv, .d1.js, .r2.js and .dev.js
-// for those groups (dev's and the one of every group with their lazy parts, .dev.<part>.js and .all.<part>.js), dist/cli-<id>.all.js for every group, built by scripts/build-cli.ts at
+// for those groups, dist/cli-<id>.all.js for every group; dev's and the last with their lazy
+// parts beside them, .dev.<part>.js and .all.<part>.js; built by scripts/build-cli.ts at
 // install, compiled to bytecode): bin/bunflare runs them. A bundle must never run older code than the sources beside
 // it, so before anything else this checks its manifest (the bundle's name, ending .manifest.json): the package
 // root the bundle was built in (the bundle has it compiled in, e.g. for
